@@ -1,0 +1,25 @@
+// Small helpers shared by the CLI subcommands.
+#pragma once
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "util/progress.h"
+#include "util/resources.h"
+
+namespace transmla::cli {
+
+inline std::filesystem::path resources() { return findResources(executableDir(), TRANSMLA_SOURCE_RESOURCES); }
+
+// A progress printer on stderr: one line per stage, updated in place.
+inline ProgressFn stderrProgress(bool quiet) {
+    if (quiet) return {};
+    return [](int64_t done, int64_t total, const std::string& stage) {
+        std::cerr << "\r" << stage << " " << done << "/" << total << (done == total ? "\n" : "") << std::flush;
+    };
+}
+
+// Installs a SIGINT handler that cancels `token` (Ctrl-C stops long work cleanly).
+void cancelOnSigint(CancelToken& token);
+
+} // namespace transmla::cli

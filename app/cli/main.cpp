@@ -1,0 +1,63 @@
+// transmla: the headless CLI over core. No logic here: dispatch to the subcommands.
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "commands.h"
+
+namespace {
+
+struct Command {
+    const char* name;
+    int (*run)(int, char**);
+    const char* summary;
+};
+
+const Command kCommands[] = {
+    {"inspect", transmla::cli::cmdInspect, "inspect MODEL_DIR [--json]    architecture summary of a checkpoint"},
+    {"eval", transmla::cli::cmdEval,
+     "eval MODEL_DIR --data gsm8k [--device cpu|cuda] [--limit N] [--dtype f32|bf16] [--json]\n"
+     "                                      GSM8K test loss (tokens, mean NLL, perplexity, per problem)"},
+    {"logits", transmla::cli::cmdLogits,
+     "logits MODEL_DIR --ids IDS.json --out F.safetensors [--device cpu|cuda]\n"
+     "                                      fp32 logits [B, T, vocab] for equal-length id lists"},
+    {"tokenize", transmla::cli::cmdTokenize,
+     "tokenize MODEL_DIR_OR_TOKENIZER_JSON --cases IN.json --json [--add-special-tokens]\n"
+     "                                      token ids of [{\"text\": ...}] cases"},
+    {"demo", transmla::cli::cmdDemo, "demo                           inspect + evaluate the bundled demo model"},
+};
+
+void printHelp() {
+    std::cout << "transmla " << TRANSMLA_VERSION
+              << " - turn GQA language models into Multi-head Latent Attention (TransMLA)\n\n"
+                 "Usage: transmla COMMAND [ARGS]\n\nCommands:\n";
+    for (const auto& c : kCommands) std::cout << "  " << c.summary << "\n";
+    std::cout << "\nRun 'transmla COMMAND --help' for a command's options.\n";
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+        !std::strcmp(argv[1], "help")) {
+        printHelp();
+        return argc < 2 ? 1 : 0;
+    }
+    if (!std::strcmp(argv[1], "--version")) {
+        std::cout << "transmla " << TRANSMLA_VERSION << "\n";
+        return 0;
+    }
+    for (const auto& c : kCommands) {
+        if (std::string(argv[1]) == c.name) {
+            try {
+                return c.run(argc - 1, argv + 1);
+            } catch (const std::exception& e) {
+                std::cerr << "transmla " << c.name << ": error: " << e.what() << "\n";
+                return 2;
+            }
+        }
+    }
+    std::cerr << "transmla: unknown command '" << argv[1] << "' (see transmla --help)\n";
+    return 2;
+}

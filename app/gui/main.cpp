@@ -1,0 +1,41 @@
+// transmla-workbench: the GUI. Thin: set up the application, open the demo model, show the window.
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
+
+#include "mainwindow.h"
+#include "util/resources.h"
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("transmla-workbench"));
+    QApplication::setOrganizationName(QStringLiteral("transmla-workbench"));
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("transmla"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&translator);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Convert GQA models to MLA and inspect the result"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("model folder to open (default: the demo model)"));
+    parser.process(app);
+
+    transmla::views::MainWindow window;
+    QString model = parser.positionalArguments().value(0);
+    if (model.isEmpty()) {
+        try {
+            const auto res = transmla::findResources(transmla::executableDir(), TRANSMLA_SOURCE_RESOURCES);
+            model = QString::fromStdString(transmla::demoModelDir(res).string());
+        } catch (const std::exception&) {
+            // No bundled resources: start empty; File > Open model folder still works.
+        }
+    }
+    if (!model.isEmpty()) window.openModel(model);
+    window.show();
+    return app.exec();
+}

@@ -1,0 +1,34 @@
+// The one forward pass shared by every family, with the hooks the analyses and the conversion need.
+#pragma once
+#include <functional>
+
+#include <ATen/core/Tensor.h>
+
+#include "model/model.h"
+
+namespace transmla::model {
+
+struct ForwardHooks {
+    // Attention probabilities [B, H, T, T] (fp32) of this layer are stored in `probs`.
+    int64_t probsLayer = -1;
+    at::Tensor probs;
+    // Calibration: the normalised input x [B, T, D] of each layer's attention ...
+    std::function<void(int64_t layer, const at::Tensor& x)> onAttentionInput;
+    // ... and its keys before/after RoPE and values, each [B, T, kvHeads, d] (GQA layers).
+    std::function<void(int64_t layer, const at::Tensor& kPre, const at::Tensor& kPost, const at::Tensor& v)> onKv;
+    // Stop after this layer (calibration of layer l needs no later layers). -1: run all.
+    int64_t lastLayer = -1;
+};
+
+// ids [B, T] (int64, positions 0..T-1, right padding allowed: causal attention never looks ahead).
+// Returns the final normalised hidden states [B, T, D] in the compute dtype.
+at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* hooks = nullptr);
+// lm_head (+ Gemma-2's final soft-capping): [.., D] -> [.., vocab], fp32.
+at::Tensor logitsFromHidden(const Model& m, const at::Tensor& hidden);
+// Both: logits [B, T, vocab] fp32.
+at::Tensor forwardLogits(const Model& m, const at::Tensor& ids, ForwardHooks* hooks = nullptr);
+
+// One layer's attention block (exposed for tests of the conversion steps): x [B, T, D] normalised.
+at::Tensor attentionBlock(const Model& m, int64_t layer, const at::Tensor& x, ForwardHooks* hooks = nullptr);
+
+} // namespace transmla::model

@@ -1,0 +1,176 @@
+#include "model/model.h"
+
+#include <ATen/ATen.h>
+
+#include "io/safetensors.h"
+#include "model/arch.h"
+#include "util/error.h"
+
+namespace transmla::model {
+
+namespace {
+
+std::string shapeStr(at::IntArrayRef s) {
+    std::string out = "[";
+    for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+    return out + "]";
+}
+
+// Reads tensors by name, checks each against its expected shape, and moves it to device/dtype.
+class Loader {
+public:
+    Loader(const io::Checkpoint& ckpt, at::Device device, at::ScalarType dtype)
+        : ckpt_(ckpt), device_(device), dtype_(dtype) {}
+
+    at::Tensor get(const std::string& name, std::vector<int64_t> shape) const {
+        const io::TensorInfo& info = ckpt_.info(name); // throws naming the tensor when missing
+        if (info.shape != shape)
+            throw FormatError(ckpt_.dir().string(), "tensor '" + name + "'",
+                              "shape " + shapeStr(info.shape) + ", expected " + shapeStr(shape) +
+                                  " from config.json");
+        at::Tensor v = ckpt_.view(name);
+        // One conversion straight from the mapping; for a matching CPU dtype, copy once so the
+        // weights do not depend on the file staying unchanged.
+        return v.to(device_, dtype_, /*non_blocking=*/false, /*copy=*/true);
+    }
+    at::Tensor optional(const std::string& name, std::vector<int64_t> shape) const {
+        return ckpt_.has(name) ? get(name, std::move(shape)) : at::Tensor();
+    }
+    Linear linear(const std::string& base, int64_t out, int64_t in, bool bias) const {
+        Linear l;
+        l.weight = get(base + ".weight", {out, in});
+        if (bias) l.bias = get(base + ".bias", {out});
+        return l;
+    }
+
+private:
+    const io::Checkpoint& ckpt_;
+    at::Device device_;
+    at::ScalarType dtype_;
+};
+
+MlaAttention loadMla(const Loader& L, const io::ModelConfig& c, const std::string& p) {
+    MlaAttention m;
+    const int64_t H = c.numHeads, D = c.hiddenSize, r = c.kvLoraRank, rR = c.qkRopeHeadDim;
+    const int64_t qHead = c.qkNopeHeadDim + rR;
+    if (c.qLoraRank > 0) {
+        m.qA = L.linear(p + names::kQa, c.qLoraRank, D, c.qkvBias);
+        m.qANorm = L.get(p + names::kQaNorm, {c.qLoraRank});
+        m.qB = L.linear(p + names::kQb, H * qHead, c.qLoraRank, false);
+    } else {
+        m.q = L.linear(p + names::kQ, H * qHead, D, false);
+    }
+    m.kvA = L.linear(p + names::kKvA, r + rR, D, c.qkvBias);
+    m.kvANorm = L.optional(p + names::kKvANorm, {r});
+    m.kvB = L.linear(p + names::kKvB, H * (c.qkNopeHeadDim + c.vHeadDim), r, false);
+    m.o = L.linear(p + names::kO, D, H * c.vHeadDim, false);
+    return m;
+}
+
+} // namespace
+
+at::ScalarType parseComputeDtype(const std::string& name) {
+    if (name == "f32" || name == "fp32" || name == "float32") return at::kFloat;
+    if (name == "bf16" || name == "bfloat16") return at::kBFloat16;
+    if (name == "f16" || name == "fp16" || name == "float16") return at::kHalf;
+    throw ArgumentError("unknown dtype '" + name + "' (use f32, bf16 or f16)");
+}
+
+at::Device parseDevice(const std::string& name) {
+    if (name == "cpu") return at::Device(at::kCPU);
+    if (name.rfind("cuda", 0) == 0) {
+        if (!at::hasCUDA()) throw ArgumentError("device '" + name + "': this build or machine has no CUDA; use --device cpu");
+        return at::Device(name);
+    }
+    throw ArgumentError("unknown device '" + name + "' (use cpu or cuda)");
+}
+
+at::ScalarType Model::computeDtype() const { return parseComputeDtype(options.dtype); }
+at::Device Model::device() const { return parseDevice(options.device); }
+
+int64_t Model::parameterCount() const {
+    int64_t n = embed.numel() + finalNorm.numel();
+    if (lmHead.defined() && !config.tieWordEmbeddings) n += lmHead.numel();
+    auto lin = [](const Linear& l) { return (l.weight.defined() ? l.weight.numel() : 0) + (l.bias.defined() ? l.bias.numel() : 0); };
+    auto t = [](const at::Tensor& x) { return x.defined() ? x.numel() : 0; };
+    for (const auto& L : layers) {
+        n += t(L.inputNorm) + t(L.postAttnNorm) + t(L.preFfnNorm) + t(L.postFfnNorm);
+        if (L.mla) {
+            const auto& m = *L.mla;
+            n += lin(m.q) + lin(m.qA) + lin(m.qB) + t(m.qANorm) + lin(m.kvA) + t(m.kvANorm) + lin(m.kvB) + lin(m.o);
+        } else {
+            n += lin(L.gqa.q) + lin(L.gqa.k) + lin(L.gqa.v) + lin(L.gqa.o);
+        }
+        n += lin(L.mlp.gate) + lin(L.mlp.up) + lin(L.mlp.down) + lin(L.router);
+        for (const auto& e : L.experts) n += lin(e.gate) + lin(e.up) + lin(e.down);
+    }
+    return n;
+}
+
+Model Model::load(const std::filesystem::path& dir, const LoadOptions& options, const Progress& progress) {
+    Model m;
+    m.dir = dir;
+    m.options = options;
+    m.config = io::loadModelConfig(dir);
+    const io::ModelConfig& c = m.config;
+    const ArchTable& arch = archFor(c.family);
+    io::Checkpoint ckpt(dir);
+    const Loader L(ckpt, m.device(), m.computeDtype());
+    const int64_t D = c.hiddenSize, H = c.numHeads, g = c.numKvHeads, d = c.headDim, I = c.intermediateSize;
+
+    m.embed = L.get(arch.embed, {c.vocabSize, D});
+    m.finalNorm = L.get(arch.finalNorm, {D});
+    if (c.tieWordEmbeddings && !ckpt.has(arch.lmHead)) m.lmHead = m.embed;
+    else m.lmHead = L.get(arch.lmHead, {c.vocabSize, D});
+
+    for (int64_t i = 0; i < c.numLayers; ++i) {
+        progress(i, c.numLayers, "load");
+        const std::string p = layerPrefix(i);
+        Layer layer;
+        layer.inputNorm = L.get(p + arch.inputNorm, {D});
+        layer.postAttnNorm = L.get(p + arch.postAttnNorm, {D});
+        if (arch.preFfnNorm) layer.preFfnNorm = L.get(p + arch.preFfnNorm, {D});
+        if (arch.postFfnNorm) layer.postFfnNorm = L.get(p + arch.postFfnNorm, {D});
+
+        if (c.isMla()) {
+            layer.mla = loadMla(L, c, p);
+        } else if (arch.fusedQkv) {
+            at::Tensor qkv = L.get(p + arch.fusedQkv, {(H + 2 * g) * d, D});
+            layer.gqa.q.weight = qkv.narrow(0, 0, H * d).contiguous();
+            layer.gqa.k.weight = qkv.narrow(0, H * d, g * d).contiguous();
+            layer.gqa.v.weight = qkv.narrow(0, (H + g) * d, g * d).contiguous();
+            layer.gqa.o = L.linear(p + names::kO, D, H * d, false);
+        } else {
+            layer.gqa.q = L.linear(p + names::kQ, H * d, D, c.qkvBias);
+            layer.gqa.k = L.linear(p + names::kK, g * d, D, c.qkvBias);
+            layer.gqa.v = L.linear(p + names::kV, g * d, D, c.qkvBias);
+            layer.gqa.o = L.linear(p + names::kO, D, H * d, c.oBias);
+        }
+
+        if (arch.moe) {
+            layer.router = L.linear(p + "block_sparse_moe.gate", c.numExperts, D, false);
+            for (int64_t e = 0; e < c.numExperts; ++e) {
+                const std::string ep = p + names::kExperts + std::to_string(e) + ".";
+                Mlp x;
+                x.gate = L.linear(ep + "w1", I, D, false);
+                x.down = L.linear(ep + "w2", D, I, false);
+                x.up = L.linear(ep + "w3", I, D, false);
+                layer.experts.push_back(std::move(x));
+            }
+        } else if (arch.fusedGateUp) {
+            at::Tensor gu = L.get(p + arch.fusedGateUp, {2 * I, D});
+            layer.mlp.gate.weight = gu.narrow(0, 0, I).contiguous();
+            layer.mlp.up.weight = gu.narrow(0, I, I).contiguous();
+            layer.mlp.down = L.linear(p + names::kDown, D, I, false);
+        } else {
+            layer.mlp.gate = L.linear(p + names::kGate, I, D, c.mlpBias);
+            layer.mlp.up = L.linear(p + names::kUp, I, D, c.mlpBias);
+            layer.mlp.down = L.linear(p + names::kDown, D, I, c.mlpBias);
+        }
+        m.layers.push_back(std::move(layer));
+    }
+    progress(c.numLayers, c.numLayers, "load");
+    return m;
+}
+
+} // namespace transmla::model

@@ -1,0 +1,83 @@
+// A loaded model: its config and its weights on one device in one compute dtype.
+// Weights are read from the memory-mapped checkpoint tensor by tensor and moved straight to the
+// target device/dtype, so the checkpoint is never held in host RAM twice.
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+#include "io/model_config.h"
+#include "util/progress.h"
+
+namespace transmla::io {
+class Checkpoint;
+}
+
+namespace transmla::model {
+
+struct Linear {
+    at::Tensor weight; // [out, in]
+    at::Tensor bias;   // [out] or undefined
+    bool defined() const { return weight.defined(); }
+};
+
+struct GqaAttention {
+    Linear q, k, v, o; // q [H*d, D], k/v [g*d, D], o [D, H*d]
+};
+
+// DeepSeek-V2/V3 attention (TransMLA's output). Shapes with r = kv_lora_rank, r_R = qk_rope_head_dim,
+// d_n = qk_nope_head_dim, d_v = v_head_dim:
+//   q (or q_a -> q_a_norm -> q_b): [H*(d_n + r_R), D]
+//   kvA: [r + r_R, D]   latent c_kv = kvA(x)[:r] (normed), shared rope key k_R = kvA(x)[r:]
+//   kvB: [H*(d_n + d_v), r]   per head: k_nope rows then v rows
+struct MlaAttention {
+    Linear q, qA, qB;
+    at::Tensor qANorm;
+    Linear kvA;
+    at::Tensor kvANorm; // undefined: no latent norm (exact TransMLA form)
+    Linear kvB;
+    Linear o;
+};
+
+struct Mlp {
+    Linear gate, up, down;
+};
+
+struct Layer {
+    at::Tensor inputNorm, postAttnNorm, preFfnNorm, postFfnNorm;
+    GqaAttention gqa;
+    std::optional<MlaAttention> mla; // set when the layer is (converted to) MLA
+    Mlp mlp;
+    Linear router;            // MoE
+    std::vector<Mlp> experts; // MoE
+};
+
+struct LoadOptions {
+    std::string device = "cpu"; // cpu | cuda | cuda:N
+    std::string dtype = "f32";  // f32 | bf16 | f16 : the compute dtype
+};
+
+class Model {
+public:
+    static Model load(const std::filesystem::path& dir, const LoadOptions& options = {},
+                      const Progress& progress = {});
+
+    io::ModelConfig config;
+    std::filesystem::path dir;
+    at::Tensor embed, finalNorm, lmHead; // lmHead aliases embed when tied
+    std::vector<Layer> layers;
+    LoadOptions options;
+
+    at::ScalarType computeDtype() const;
+    at::Device device() const;
+    int64_t parameterCount() const; // of the tensors held
+};
+
+at::ScalarType parseComputeDtype(const std::string& name); // throws ArgumentError
+at::Device parseDevice(const std::string& name);           // throws ArgumentError (e.g. no CUDA)
+
+} // namespace transmla::model

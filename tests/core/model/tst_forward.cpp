@@ -1,0 +1,57 @@
+// The forward pass against transformers 5.17 (fp32, eager) on every model in ../shared/models:
+// max |logits - reference| <= 2e-4.
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include "io/safetensors.h"
+#include "model/forward.h"
+#include "testutil.h"
+
+using namespace transmla;
+
+class TestForward : public QObject {
+    Q_OBJECT
+private slots:
+    void logitsMatchTransformers_data() {
+        QTest::addColumn<QString>("model");
+        for (const char* m : {"tiny-llama-gqa", "tiny-qwen2-gqa", "fixture-mistral-swa", "fixture-gemma2",
+                              "fixture-phi3", "fixture-mixtral", "stories260K"})
+            QTest::newRow(m) << QString::fromLatin1(m);
+    }
+    void logitsMatchTransformers() {
+        QFETCH(QString, model);
+        const auto dir = test::sharedDir() / "models" / model.toStdString();
+        const auto ref = dir / "reference" / "logits_fp32.safetensors";
+        TRANSMLA_REQUIRE_SHARED(ref);
+        c10::InferenceMode guard;
+        const model::Model m = model::Model::load(dir, {"cpu", "f32"});
+        io::SafetensorsFile refs(ref);
+        const at::Tensor ids = refs.view("input_ids");
+        const at::Tensor expected = refs.view("logits");
+        const at::Tensor logits = model::forwardLogits(m, ids);
+        QCOMPARE(logits.sizes().vec(), expected.sizes().vec());
+        const double maxErr = (logits - expected).abs().max().item<double>();
+        qInfo("%s: max |logits - transformers| = %.3g over %lld values", qPrintable(model), maxErr,
+              static_cast<long long>(expected.numel()));
+        QVERIFY2(maxErr <= 2e-4, qPrintable(QStringLiteral("max abs error %1 > 2e-4").arg(maxErr)));
+    }
+
+    // The attention-probability hook: rows sum to 1, causal (nothing above the diagonal).
+    void attentionProbabilitiesHook() {
+        const auto dir = test::resourcesDir() / "models" / "tiny-llama-gqa";
+        c10::InferenceMode guard;
+        const model::Model m = model::Model::load(dir, {"cpu", "f32"});
+        model::ForwardHooks hooks;
+        hooks.probsLayer = 2;
+        const at::Tensor ids = at::arange(1, 17, at::kLong).unsqueeze(0);
+        model::forwardLogits(m, ids, &hooks);
+        QVERIFY(hooks.probs.defined());
+        QCOMPARE(hooks.probs.sizes().vec(), (std::vector<int64_t>{1, 8, 16, 16}));
+        const double rowErr = (hooks.probs.sum(-1) - 1).abs().max().item<double>();
+        QVERIFY(rowErr < 1e-5);
+        QCOMPARE(hooks.probs.triu(1).abs().max().item<double>(), 0.0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestForward)
+#include "tst_forward.moc"
