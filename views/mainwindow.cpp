@@ -18,7 +18,7 @@ namespace transmla::views {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), summaryModel_(new SummaryModel(this)), summaryView_(new QTableView),
-      tabs_(new QTabWidget), statusLabel_(new QLabel), watcher_(new QFutureWatcher<model::ModelSummary>(this)) {
+      tabs_(new QTabWidget), statusLabel_(new QLabel), watcher_(new QFutureWatcher<SummaryJobResult>(this)) {
     setWindowTitle(tr("TransMLA Workbench"));
     summaryView_->setModel(summaryModel_);
     summaryView_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
@@ -38,7 +38,7 @@ MainWindow::MainWindow(QWidget* parent)
     statusBar()->addWidget(statusLabel_, 1);
     statusLabel_->setText(tr("Open a model folder (File > Open model folder)"));
 
-    connect(watcher_, &QFutureWatcher<model::ModelSummary>::finished, this, &MainWindow::onSummaryReady);
+    connect(watcher_, &QFutureWatcher<SummaryJobResult>::finished, this, &MainWindow::onSummaryReady);
     createMenus();
     resize(900, 600);
 }
@@ -80,12 +80,21 @@ void MainWindow::openModel(const QString& dir) {
     pendingPath_ = dir;
     statusLabel_->setText(tr("Reading %1 ...").arg(dir));
     const std::string path = dir.toStdString(); // copied by value into the job
-    watcher_->setFuture(QtConcurrent::run([path] { return model::summarizeModel(path); }));
+    watcher_->setFuture(QtConcurrent::run([path] {
+        SummaryJobResult r;
+        try {
+            r.summary = model::summarizeModel(path);
+        } catch (const std::exception& e) {
+            r.error = QString::fromUtf8(e.what());
+        }
+        return r;
+    }));
 }
 
 void MainWindow::onSummaryReady() {
-    try {
-        const model::ModelSummary s = watcher_->result(); // rethrows the worker's exception
+    const SummaryJobResult result = watcher_->result();
+    if (result.error.isEmpty()) {
+        const model::ModelSummary& s = result.summary;
         summaryModel_->setSummary(s);
         modelPath_ = pendingPath_;
         setWindowTitle(tr("TransMLA Workbench - %1").arg(QString::fromStdString(s.path)));
@@ -95,8 +104,8 @@ void MainWindow::onSummaryReady() {
                                   .arg(s.queryHeads)
                                   .arg(s.kvHeads));
         emit modelLoaded(modelPath_);
-    } catch (const std::exception& e) {
-        const QString msg = QString::fromUtf8(e.what());
+    } else {
+        const QString& msg = result.error;
         statusLabel_->setText(tr("Could not open %1").arg(pendingPath_));
         auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open model"), msg, QMessageBox::Ok, this);
         box->setAttribute(Qt::WA_DeleteOnClose);

@@ -15,6 +15,13 @@ namespace transmla::views {
 
 class SummaryModel;
 
+// What a background model read hands back: the summary, or the error text (never an exception
+// across threads).
+struct SummaryJobResult {
+    model::ModelSummary summary;
+    QString error;
+};
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -43,7 +50,7 @@ private:
     QTableView* summaryView_;
     QTabWidget* tabs_;
     QLabel* statusLabel_;
-    QFutureWatcher<model::ModelSummary>* watcher_;
+    QFutureWatcher<SummaryJobResult>* watcher_;
     QString modelPath_, pendingPath_;
     QAction* openSessionAction_ = nullptr;
     QAction* saveSessionAction_ = nullptr;

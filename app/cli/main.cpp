@@ -5,6 +5,7 @@
 #include <string>
 
 #include "commands.h"
+#include "util/threads.h"
 
 namespace {
 
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
         std::cout << "transmla " << TRANSMLA_VERSION << "\n";
         return 0;
     }
+    transmla::useAllCores();
     for (const auto& c : kCommands) {
         if (std::string(argv[1]) == c.name) {
             try {

@@ -7,9 +7,11 @@
 
 #include "mainwindow.h"
 #include "util/resources.h"
+#include "util/threads.h"
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
+    transmla::useAllCores();
     QApplication::setApplicationName(QStringLiteral("transmla-workbench"));
     QApplication::setOrganizationName(QStringLiteral("transmla-workbench"));
     QApplication::setApplicationVersion(QStringLiteral("0.1.0"));

@@ -259,6 +259,7 @@ ModelConfig parseModelConfig(const json& j, const std::string& file) {
 }
 
 ModelConfig loadModelConfig(const fs::path& modelDir) {
+    if (!fs::exists(modelDir)) throw FormatError(modelDir.string(), "", "no such file or folder");
     const fs::path p = fs::is_directory(modelDir) ? modelDir / "config.json" : modelDir;
     std::ifstream in(p);
     if (!in) throw FormatError(p.string(), "", "cannot open (is this a Hugging Face model folder?)");

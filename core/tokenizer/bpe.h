@@ -21,8 +21,10 @@ using Vocab = std::unordered_map<std::string, int32_t, StringHash, std::equal_to
 
 class Bpe {
 public:
-    // j: the `model` object. Throws FormatError for anything malformed or unsupported.
-    Bpe(const LoadContext& ctx, const Json& j);
+    // j: the `model` object (its options); vocab and merges come pre-extracted (see json_load.h).
+    // Throws FormatError for anything malformed or unsupported.
+    Bpe(const LoadContext& ctx, const Json& j, std::vector<std::pair<std::string, int64_t>> vocab,
+        const std::vector<std::pair<std::string, std::string>>& merges);
 
     // Appends the ids of one pre-tokenized word.
     void tokenize(std::string_view word, std::vector<int32_t>& out) const;
@@ -44,7 +46,27 @@ private:
 
     Vocab vocab_;
     std::vector<std::string> idToToken_;
-    std::unordered_map<uint64_t, MergeInfo> merges_;
+    // Open-addressing table (pair key -> merge): lookups dominate encoding, and node-based maps miss cache.
+    struct MergeSlot {
+        uint64_t key;
+        MergeInfo info;
+    };
+    std::vector<MergeSlot> mergeSlots_; // size is a power of two; key kEmpty marks a free slot
+    uint64_t mergeMask_ = 0;
+    static constexpr uint64_t kEmpty = ~uint64_t(0);
+    static size_t slotOf(uint64_t key, uint64_t mask) { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 20 & mask); }
+    const MergeInfo* findMerge(int32_t a, int32_t b) const {
+        if (mergeSlots_.empty()) return nullptr;
+        const uint64_t key = pairKey(a, b);
+        for (size_t i = slotOf(key, mergeMask_);; i = (i + 1) & mergeMask_) {
+            const MergeSlot& s = mergeSlots_[i];
+            if (s.key == key) return &s.info;
+            if (s.key == kEmpty) return nullptr;
+        }
+    }
+    void insertMerge(uint64_t key, MergeInfo info);
+    // Ids of single code points below 0x10000 (-1 when not a token), for the initial symbols.
+    std::vector<int32_t> charIds_;
     std::optional<int32_t> unkId_;
     std::string prefix_; // continuing_subword_prefix
     std::string suffix_; // end_of_word_suffix
