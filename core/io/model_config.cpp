@@ -130,7 +130,7 @@ int64_t ModelConfig::rotaryDim() const {
 }
 
 int64_t ModelConfig::kvCacheBytesPerToken(int64_t bytesPerElement) const {
-    if (isMla()) return numLayers * (kvLoraRank + qkRopeHeadDim) * bytesPerElement;
+    if (hasMlaCache()) return numLayers * (kvLoraRank + qkRopeHeadDim) * bytesPerElement;
     return numLayers * 2 * numKvHeads * headDim * bytesPerElement;
 }
 

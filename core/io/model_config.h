@@ -58,7 +58,9 @@ struct ModelConfig {
     int64_t bosTokenId = -1, eosTokenId = -1;
     nlohmann::json raw; // the file as read, for exports that carry fields over
 
+    bool convertedToMla = false; // a GQA family whose layers were converted in the engine
     bool isMla() const { return family == Family::DeepseekV3; }
+    bool hasMlaCache() const { return isMla() || convertedToMla; }
     bool isGemma2() const { return family == Family::Gemma2; }
     int64_t rotaryDim() const; // head_dim * partial_rotary_factor
     // KV cache bytes per token for the whole model at `bytesPerElement` (2 for bf16).

@@ -42,12 +42,14 @@ at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
 }
 
 // MLA, expanded form (DeepSeek-V2/V3): per-head keys [k_nope | k_rope], with k_rope one shared head.
-at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& rope,
+// The softmax scale is DeepSeek's 1/sqrt(d_n + r_R) for every family (conversions fold any
+// difference into the query weights).
+at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& modelRope,
                         ForwardHooks* hooks) {
     const io::ModelConfig& c = m.config;
     const MlaAttention& a = *m.layers[static_cast<size_t>(layer)].mla;
     const int64_t B = x.size(0), T = x.size(1), H = c.numHeads;
-    const int64_t dn = c.qkNopeHeadDim, rR = c.qkRopeHeadDim, dv = c.vHeadDim, r = c.kvLoraRank;
+    const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim, r = a.rank;
     at::Tensor q = a.q.defined()
                        ? linear(x, a.q)
                        : linear(rmsNorm(linear(x, a.qA), a.qANorm, c.rmsNormEps, false), a.qB);
@@ -60,13 +62,15 @@ at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
     at::Tensor kNope = kvUp.narrow(-1, 0, dn), v = kvUp.narrow(-1, dn, dv);
     at::Tensor qNope = q.narrow(-1, 0, dn), qRope = q.narrow(-1, dn, rR);
     if (rR > 0) {
+        const RopeTables rope = a.ropeInvFreq.defined() ? ropeTablesFor(a.ropeInvFreq, T, 1.0) : modelRope;
         qRope = applyRope(qRope, rope);
         kRope = applyRope(kRope, rope);
     }
     at::Tensor qFull = at::cat({qNope, qRope}, -1);                          // {B, T, H, dn + rR}
     at::Tensor kFull = at::cat({kNope, kRope.expand({B, T, H, rR})}, -1);    // {B, T, H, dn + rR}
-    at::Tensor out = attend(qFull.transpose(1, 2), kFull.transpose(1, 2), v.transpose(1, 2),
-                            specFor(c, layer, dn + rR, hooks));              // {B, H, T, dv}
+    AttentionSpec spec = specFor(c, layer, dn + rR, hooks);
+    spec.scale = 1.0 / std::sqrt(static_cast<double>(dn + rR));
+    at::Tensor out = attend(qFull.transpose(1, 2), kFull.transpose(1, 2), v.transpose(1, 2), spec); // {B, H, T, dv}
     return linear(out.transpose(1, 2).reshape({B, T, H * dv}), a.o);
 }
 
@@ -99,13 +103,26 @@ at::Tensor attentionBlock(const Model& m, int64_t layer, const at::Tensor& x, Fo
     return attentionWithRope(m, layer, x, ropeTables(m.config, x.size(1), x.device()), hooks);
 }
 
+at::Tensor embedTokens(const Model& m, const at::Tensor& ids) {
+    at::Tensor h = at::embedding(m.embed, ids.to(m.embed.device()));
+    if (archFor(m.config.family).embedScale) {
+        // Gemma casts the normaliser to the hidden dtype before multiplying.
+        h = h * at::scalar_tensor(std::sqrt(static_cast<double>(m.config.hiddenSize)), h.options());
+    }
+    return h;
+}
+
+at::Tensor runLayer(const Model& m, int64_t layer, const at::Tensor& h, ForwardHooks* hooks) {
+    return decoderLayer(m, layer, h, ropeTables(m.config, h.size(1), h.device()), hooks);
+}
+
+at::Tensor inputNorm(const Model& m, int64_t layer, const at::Tensor& h) {
+    return rmsNorm(h, m.layers[static_cast<size_t>(layer)].inputNorm, m.config.rmsNormEps, archFor(m.config.family).gemmaNorm);
+}
+
 at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* hooks) {
     const io::ModelConfig& c = m.config;
-    at::Tensor h = at::embedding(m.embed, ids.to(m.embed.device()));
-    if (archFor(c.family).embedScale) {
-        // Gemma casts the normaliser to the hidden dtype before multiplying.
-        h = h * at::scalar_tensor(std::sqrt(static_cast<double>(c.hiddenSize)), h.options());
-    }
+    at::Tensor h = embedTokens(m, ids);
     const int64_t last = hooks && hooks->lastLayer >= 0 ? hooks->lastLayer : c.numLayers - 1;
     const RopeTables rope = ropeTables(c, ids.size(1), h.device());
     for (int64_t i = 0; i <= last; ++i) h = decoderLayer(m, i, h, rope, hooks);

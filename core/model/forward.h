@@ -28,6 +28,11 @@ at::Tensor logitsFromHidden(const Model& m, const at::Tensor& hidden);
 // Both: logits [B, T, vocab] fp32.
 at::Tensor forwardLogits(const Model& m, const at::Tensor& ids, ForwardHooks* hooks = nullptr);
 
+// The pieces of forwardHidden, for work that walks the layers itself (streamed calibration):
+at::Tensor embedTokens(const Model& m, const at::Tensor& ids);                 // [B, T] -> [B, T, D]
+at::Tensor runLayer(const Model& m, int64_t layer, const at::Tensor& h, ForwardHooks* hooks = nullptr);
+at::Tensor inputNorm(const Model& m, int64_t layer, const at::Tensor& h);      // the attention's input
+
 // One layer's attention block (exposed for tests of the conversion steps): x [B, T, D] normalised.
 at::Tensor attentionBlock(const Model& m, int64_t layer, const at::Tensor& x, ForwardHooks* hooks = nullptr);
 

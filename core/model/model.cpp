@@ -51,6 +51,10 @@ private:
 
 MlaAttention loadMla(const Loader& L, const io::ModelConfig& c, const std::string& p) {
     MlaAttention m;
+    m.ropeDim = c.qkRopeHeadDim;
+    m.nopeDim = c.qkNopeHeadDim;
+    m.vDim = c.vHeadDim;
+    m.rank = c.kvLoraRank;
     const int64_t H = c.numHeads, D = c.hiddenSize, r = c.kvLoraRank, rR = c.qkRopeHeadDim;
     const int64_t qHead = c.qkNopeHeadDim + rR;
     if (c.qLoraRank > 0) {

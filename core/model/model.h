@@ -35,6 +35,8 @@ struct GqaAttention {
 //   kvA: [r + r_R, D]   latent c_kv = kvA(x)[:r] (normed), shared rope key k_R = kvA(x)[r:]
 //   kvB: [H*(d_n + d_v), r]   per head: k_nope rows then v rows
 struct MlaAttention {
+    int64_t ropeDim = 0, nopeDim = 0, vDim = 0, rank = 0; // r_R, d_n, d_v, r of this layer
+    at::Tensor ropeInvFreq; // [r_R/2] fp32 frequencies of the rope planes; undefined: standard r_R-dim RoPE
     Linear q, qA, qB;
     at::Tensor qANorm;
     Linear kvA;

@@ -22,6 +22,8 @@ struct RopeTables {
 };
 at::Tensor ropeInverseFrequencies(const io::ModelConfig& c, int64_t seqLen, double* attentionScaling);
 RopeTables ropeTables(const io::ModelConfig& c, int64_t seqLen, at::Device device);
+// Tables for explicit plane frequencies invFreq [n] (fp32): cos/sin [T, 2n], times `scaling`.
+RopeTables ropeTablesFor(const at::Tensor& invFreq, int64_t seqLen, double scaling, int64_t positionOffset = 0);
 // Applies RoPE to the first cos.size(-1) dims of x [B, T, heads, d]; the rest passes through.
 at::Tensor applyRope(const at::Tensor& x, const RopeTables& rope);
 

@@ -64,13 +64,18 @@ at::Tensor ropeInverseFrequencies(const io::ModelConfig& c, int64_t seqLen, doub
     return inv.to(at::kFloat);
 }
 
+RopeTables ropeTablesFor(const at::Tensor& invFreq, int64_t seqLen, double scaling, int64_t positionOffset) {
+    at::Tensor pos = at::arange(positionOffset, positionOffset + seqLen,
+                                at::TensorOptions().dtype(at::kFloat).device(invFreq.device()));
+    at::Tensor freqs = at::outer(pos, invFreq.to(at::kFloat)); // [T, n]
+    at::Tensor emb = at::cat({freqs, freqs}, -1);               // [T, 2n]
+    return {emb.cos() * scaling, emb.sin() * scaling};
+}
+
 RopeTables ropeTables(const io::ModelConfig& c, int64_t seqLen, at::Device device) {
     double scaling = 1.0;
     at::Tensor inv = ropeInverseFrequencies(c, seqLen, &scaling).to(device);
-    at::Tensor pos = at::arange(seqLen, at::TensorOptions().dtype(at::kFloat).device(device));
-    at::Tensor freqs = at::outer(pos, inv);    // [T, dim/2]
-    at::Tensor emb = at::cat({freqs, freqs}, -1); // [T, dim]
-    return {emb.cos() * scaling, emb.sin() * scaling};
+    return ropeTablesFor(inv, seqLen, scaling);
 }
 
 at::Tensor applyRope(const at::Tensor& x, const RopeTables& rope) {

@@ -1,0 +1,84 @@
+#include "convert/calibration.h"
+
+#include <algorithm>
+#include <random>
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include "io/datasets.h"
+#include "model/forward.h"
+#include "model/modules.h"
+#include "tokenizer/tokenizer.h"
+#include "util/error.h"
+
+namespace fs = std::filesystem;
+
+namespace transmla::convert {
+
+at::Tensor calibrationTokens(const CalibrationSettings& s, const tok::Tokenizer& tokenizer, const fs::path& resources) {
+    fs::path file;
+    if (s.source == "gsm8k") file = resources / "data" / "gsm8k" / "train.jsonl";
+    else if (s.source == "wikitext2") {
+        file = resources / "data" / "wikitext2" / "valid.txt";
+        if (!fs::exists(file)) throw ArgumentError("--calib wikitext2: " + file.string() + " not found (give the file path instead)");
+    } else file = s.source;
+    std::vector<std::string> texts = io::loadTexts(file);
+    std::mt19937_64 rng(s.seed);
+    std::shuffle(texts.begin(), texts.end(), rng);
+    const size_t need = size_t(s.samples * s.seqLen);
+    std::vector<int64_t> ids;
+    for (const auto& t : texts) {
+        for (int32_t id : tokenizer.encode(t, true)) ids.push_back(id);
+        if (ids.size() >= need) break;
+    }
+    if (ids.size() < need)
+        throw ArgumentError(file.string() + ": only " + std::to_string(ids.size()) + " tokens, calibration needs " +
+                            std::to_string(need) + " (--samples x --seqlen)");
+    ids.resize(need);
+    return at::tensor(ids, at::kLong).view({s.samples, s.seqLen});
+}
+
+std::pair<at::Tensor, at::Tensor> keyPlanes(const at::Tensor& k) {
+    const int64_t g = k.size(-2), d = k.size(-1), half = d / 2;
+    auto lead = k.sizes().vec();
+    lead.resize(lead.size() - 2);
+    lead.push_back(g * half);
+    return {k.narrow(-1, 0, half).reshape(lead), k.narrow(-1, half, half).reshape(lead)};
+}
+
+void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t microBatch,
+                      const std::function<void(int64_t, const LayerStats&)>& onLayer, const Progress& progress) {
+    c10::InferenceMode guard;
+    const auto& c = m.config;
+    const int64_t N = ids.size(0), T = ids.size(1), D = c.hiddenSize, g = c.numKvHeads, d = c.headDim;
+    const at::Device dev = m.device();
+    auto f64 = at::TensorOptions().dtype(at::kDouble).device(dev);
+    std::vector<at::Tensor> hidden;
+    for (int64_t s = 0; s < N; s += microBatch)
+        hidden.push_back(model::embedTokens(m, ids.narrow(0, s, std::min(microBatch, N - s)).to(dev)));
+    const model::RopeTables rope = model::ropeTables(c, T, dev);
+    for (int64_t layer = 0; layer < c.numLayers; ++layer) {
+        progress(layer, c.numLayers, "calibrate");
+        LayerStats st;
+        st.xGram = at::zeros({D + 1, D + 1}, f64);
+        st.keyGram = at::zeros({g * d / 2, g * d / 2}, f64);
+        const auto& attn = m.layers[size_t(layer)].gqa;
+        for (auto& h : hidden) {
+            at::Tensor x = model::inputNorm(m, layer, h); // [b, T, D]
+            at::Tensor xa = at::cat({x.reshape({-1, D}).to(at::kDouble), at::ones({x.size(0) * T, 1}, f64)}, 1);
+            st.xGram.addmm_(xa.t(), xa);
+            at::Tensor k = model::applyRope(model::linear(x, attn.k).view({x.size(0), T, g, d}), rope);
+            auto [X, Y] = keyPlanes(k.to(at::kDouble).reshape({-1, g, d}));
+            st.keyGram.addmm_(X.t(), X).addmm_(Y.t(), Y);
+            st.tokens += x.size(0) * T;
+            h = model::runLayer(m, layer, h); // advance through the original layer
+        }
+        st.xGram /= double(st.tokens);
+        st.keyGram /= double(st.tokens);
+        onLayer(layer, st);
+    }
+    progress(c.numLayers, c.numLayers, "calibrate");
+}
+
+} // namespace transmla::convert

@@ -1,0 +1,43 @@
+// Calibration statistics, streamed layer by layer: the calibration tokens' hidden states are kept
+// (N x L x D), and for each layer only its statistics are accumulated before the hidden states
+// advance through that (original) layer. Never all layers' activations at once.
+//   xGram   [D+1, D+1] fp64  mean of [x; 1][x; 1]^T over tokens, x = the attention input
+//                            (the appended 1 carries biases through the same algebra)
+//   keyGram [g*d/2, g*d/2] fp64  mean over tokens of X^T X + Y^T Y, where X/Y hold the post-RoPE
+//                            keys' plane coordinates (dims i and i + d/2 of each head), slot m*d/2 + i
+#pragma once
+#include <functional>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+#include "convert/settings.h"
+#include "util/progress.h"
+
+namespace transmla::model {
+class Model;
+}
+namespace transmla::tok {
+class Tokenizer;
+}
+
+namespace transmla::convert {
+
+struct LayerStats {
+    at::Tensor xGram;   // [D+1, D+1] fp64
+    at::Tensor keyGram; // [g*d/2, g*d/2] fp64
+    int64_t tokens = 0;
+};
+
+// Calibration ids [N, L]: texts from the source shuffled with the seed, tokenized, concatenated.
+at::Tensor calibrationTokens(const CalibrationSettings& s, const tok::Tokenizer& tokenizer,
+                             const std::filesystem::path& resourcesDir);
+
+// Calls onLayer(layer, stats) for each layer in order; stats are freed after the call.
+void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t microBatch,
+                      const std::function<void(int64_t, const LayerStats&)>& onLayer, const Progress& progress);
+
+// Plane coordinates of keys [.., g, d] -> [.., g*d/2] x-coords and y-coords.
+std::pair<at::Tensor, at::Tensor> keyPlanes(const at::Tensor& k);
+
+} // namespace transmla::convert

@@ -1,0 +1,126 @@
+#include "convert/pipeline.h"
+
+#include <chrono>
+#include <cmath>
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include "convert/assemble.h"
+#include "convert/balance_kv.h"
+#include "convert/calibration.h"
+#include "model/modules.h"
+
+namespace transmla::convert {
+
+namespace {
+
+double originalScale(const io::ModelConfig& c) {
+    return c.queryPreAttnScalar ? 1.0 / std::sqrt(*c.queryPreAttnScalar) : 1.0 / std::sqrt(double(c.headDim));
+}
+
+LayerReport convertLayer(model::Model& m, int64_t layer, const LayerStats* stats, const ConvertSettings& s,
+                         const ResolvedDims& dims) {
+    const auto& c = m.config;
+    const int64_t D = c.hiddenSize, g = dims.g, d = dims.d, rR = dims.ropeDim, n = g * d - rR;
+    const at::Device dev = m.device();
+    model::Layer& L = m.layers[size_t(layer)];
+    MlaParts p;
+    p.q = augmented(L.gqa.q, dims.H * d, D, dev);
+    p.k = augmented(L.gqa.k, g * d, D, dev);
+    p.v = augmented(L.gqa.v, g * d, D, dev);
+    // Without statistics (exact mode) the Gram is the identity: the rotations are then fixed anyway.
+    const at::Tensor xGram = stats ? stats->xGram : at::eye(D + 1, p.k.options());
+    const at::Tensor keyGram = stats ? stats->keyGram : at::eye(g * d / 2, p.k.options());
+    p.rotation = roRope(keyGram, dims, s.rorope, s.damping);
+    const at::Tensor rotK = at::matmul(p.rotation.rotation, p.k);
+    p.alpha = s.balanceKv ? balanceAlpha(rotK.narrow(0, rR, n), p.v, xGram) : 1.0;
+    const at::Tensor mz = at::cat({rotK.narrow(0, rR, n) / p.alpha, p.v}, 0);
+    p.latent = jointPca(mz, xGram, s.kvLoraRank, s.energy, s.jointPca);
+    p.queryScale = std::sqrt(double(d + rR)) * originalScale(c);
+    double scaling = 1.0;
+    p.originalInvFreq = model::ropeInverseFrequencies(c, c.maxPositions, &scaling).to(at::kDouble).to(dev);
+    const bool bias = L.gqa.q.bias.defined() || L.gqa.k.bias.defined() || L.gqa.v.bias.defined();
+    model::MlaAttention mla = assembleMla(p, dims, L.gqa.o, bias, m.computeDtype());
+
+    LayerReport rep;
+    rep.layer = layer;
+    rep.rank = p.latent.rank;
+    rep.retainedEnergy = p.latent.retainedEnergy;
+    rep.ropeEnergyFraction = p.rotation.ropeEnergyFraction;
+    rep.alpha = p.alpha;
+    at::Tensor ev = p.latent.eigenvalues.to(at::kCPU);
+    rep.eigenvalues.assign(ev.data_ptr<double>(), ev.data_ptr<double>() + ev.numel());
+    const double kept = ev.narrow(0, 0, std::min<int64_t>(rep.rank, ev.numel())).sum().item<double>();
+    rep.latentRms = std::sqrt(kept / double(rep.rank));
+    if (s.latentNorm == "calibrated") mla.kvANorm = at::full({rep.rank}, rep.latentRms, at::TensorOptions().dtype(m.computeDtype()).device(dev));
+    L.mla = std::move(mla);
+    L.gqa = {}; // the GQA weights are no longer needed
+    return rep;
+}
+
+} // namespace
+
+nlohmann::json ConvertReport::toJson() const {
+    nlohmann::json j = {{"exact", settings.exact},
+                        {"qk_rope_head_dim", ropeDim},
+                        {"freqfold", freqFold},
+                        {"max_rank", maxRank},
+                        {"latent_norm", settings.latentNorm},
+                        {"kv_bytes_per_token_before", kvBytesPerTokenBefore},
+                        {"kv_bytes_per_token_after", kvBytesPerTokenAfter},
+                        {"seconds_calibrate", secondsCalibrate},
+                        {"seconds_total", secondsTotal},
+                        {"calibration", {{"source", settings.calibration.source}, {"samples", settings.calibration.samples},
+                                         {"seqlen", settings.calibration.seqLen}, {"seed", settings.calibration.seed}}}};
+    j["layers"] = nlohmann::json::array();
+    for (const auto& l : layers)
+        j["layers"].push_back({{"layer", l.layer}, {"kv_lora_rank", l.rank}, {"retained_energy", l.retainedEnergy},
+                               {"discarded_energy", 1 - l.retainedEnergy}, {"rope_energy_fraction", l.ropeEnergyFraction},
+                               {"alpha", l.alpha}, {"latent_rms", l.latentRms}});
+    return j;
+}
+
+ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::Tensor& calibrationIds,
+                           const Progress& progress) {
+    c10::InferenceMode guard;
+    const auto t0 = std::chrono::steady_clock::now();
+    const ResolvedDims dims = resolve(settings, m.config);
+    ConvertReport report;
+    report.ropeDim = dims.ropeDim;
+    report.freqFold = dims.freqFold;
+    report.kvBytesPerTokenBefore = m.config.kvCacheBytesPerToken(2);
+    const bool needStats = !settings.exact;
+    if (needStats && !calibrationIds.defined()) throw ArgumentError("calibration tokens are required for a compressed conversion");
+    if (needStats) {
+        streamLayerStats(
+            m, calibrationIds, settings.calibration.microBatch,
+            [&](int64_t layer, const LayerStats& st) {
+                report.layers.push_back(convertLayer(m, layer, &st, settings, dims));
+                progress(layer + 1, m.config.numLayers, "convert");
+            },
+            progress);
+    } else {
+        for (int64_t layer = 0; layer < m.config.numLayers; ++layer) {
+            report.layers.push_back(convertLayer(m, layer, nullptr, settings, dims));
+            progress(layer + 1, m.config.numLayers, "convert");
+        }
+    }
+    report.secondsCalibrate = 0;
+    int64_t cacheElems = 0;
+    for (const auto& l : report.layers) {
+        report.maxRank = std::max(report.maxRank, l.rank);
+        cacheElems += l.rank + dims.ropeDim;
+    }
+    report.kvBytesPerTokenAfter = cacheElems * 2;
+    m.config.kvLoraRank = report.maxRank;
+    m.config.qkRopeHeadDim = dims.ropeDim;
+    m.config.qkNopeHeadDim = dims.d;
+    m.config.vHeadDim = dims.d;
+    m.config.convertedToMla = true;
+    report.settings = settings;
+    report.secondsTotal = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return report;
+}
+
+} // namespace transmla::convert

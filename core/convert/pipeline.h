@@ -1,0 +1,41 @@
+// The whole TransMLA conversion of a loaded model, layer by layer:
+//   calibrate (stream stats) -> RoRoPE/FreqFold -> balance KV -> joint PCA -> assemble MLA.
+// The model is converted in place (each layer's GQA weights are replaced by MLA ones as soon as
+// its statistics are in), so peak memory stays near one layer plus the calibration states.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+#include <nlohmann/json.hpp>
+
+#include "convert/settings.h"
+#include "util/progress.h"
+
+namespace transmla::model {
+class Model;
+}
+
+namespace transmla::convert {
+
+struct LayerReport {
+    int64_t layer = 0, rank = 0;
+    double retainedEnergy = 1, ropeEnergyFraction = 1, alpha = 1;
+    double latentRms = 0; // sqrt(E|c|^2 / r): the calibrated kv_a_layernorm weight
+    std::vector<double> eigenvalues; // joint PCA spectrum (descending)
+};
+
+struct ConvertReport {
+    ConvertSettings settings;
+    int64_t ropeDim = 0, maxRank = 0, freqFold = 1;
+    int64_t kvBytesPerTokenBefore = 0, kvBytesPerTokenAfter = 0; // 16-bit
+    double secondsCalibrate = 0, secondsTotal = 0;
+    std::vector<LayerReport> layers;
+    nlohmann::json toJson() const;
+};
+
+// calibrationIds [N, L] (see calibrationTokens); unused (may be undefined) in exact mode.
+ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::Tensor& calibrationIds,
+                           const Progress& progress = {});
+
+} // namespace transmla::convert

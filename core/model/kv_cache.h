@@ -1,0 +1,31 @@
+// Generation with a KV cache. GQA layers cache post-RoPE K and V [B, T, g, d]; MLA layers cache
+// only the latent c [B, T, r] (after kv_a_layernorm) and the shared post-RoPE key [B, T, r_R], and
+// attend in the absorbed form: W_UK folded into the query, W_UV applied after the weighted sum:
+//   score(h, s) = (W_UK^h^T q_nope^h) . c_s + q_rope^h . k_rope_s
+//   out^h = W_UV^h sum_s p(h, s) c_s
+#pragma once
+#include <vector>
+
+#include <ATen/core/Tensor.h>
+
+#include "model/model.h"
+
+namespace transmla::model {
+
+struct KvCache {
+    std::vector<at::Tensor> first, second; // per layer: GQA k, v; MLA latent, k_rope (preallocated)
+    int64_t length = 0, capacity = 0;
+    int64_t bytes() const;            // of the allocated cache tensors
+    int64_t bytesPerToken() const;    // per token and sequence, all layers
+};
+
+KvCache allocateCache(const Model& m, int64_t batch, int64_t capacity);
+
+// Runs ids [B, Tnew] at positions [cache.length, cache.length + Tnew), appends to the cache, and
+// returns the logits [B, Tnew, vocab] (fp32).
+at::Tensor forwardCached(const Model& m, const at::Tensor& ids, KvCache& cache);
+
+// Greedy decoding: prompt [B, T0] -> [B, T0 + steps].
+at::Tensor generateGreedy(const Model& m, const at::Tensor& prompt, int64_t steps, KvCache* cacheOut = nullptr);
+
+} // namespace transmla::model

@@ -1,0 +1,192 @@
+// The TransMLA conversion's exactness properties, each step alone, on the ../shared models
+// (fp32, CPU). Tolerance: max |logits - original engine logits| <= 1e-4 where the math is exact.
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include "convert/calibration.h"
+#include "convert/pipeline.h"
+#include "eval/loss.h"
+#include "io/datasets.h"
+#include "io/safetensors.h"
+#include "model/forward.h"
+#include "model/kv_cache.h"
+#include "tokenizer/tokenizer.h"
+#include "util/error.h"
+#include "testutil.h"
+
+using namespace transmla;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path modelDir(const QString& name) { return test::sharedDir() / "models" / name.toStdString(); }
+
+at::Tensor referenceIds(const fs::path& dir) {
+    return io::SafetensorsFile(dir / "reference" / "logits_fp32.safetensors").view("input_ids").clone();
+}
+
+at::Tensor calibIds(const fs::path& dir, int64_t samples = 16, int64_t seqLen = 64) {
+    convert::CalibrationSettings s;
+    s.samples = samples;
+    s.seqLen = seqLen;
+    return convert::calibrationTokens(s, tok::Tokenizer::load(dir), test::resourcesDir());
+}
+
+double maxDiff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
+
+// Converts a fresh copy of the model and returns max |logits - original logits| on the reference ids.
+double convertedError(const fs::path& dir, convert::ConvertSettings s, const at::Tensor& calib,
+                      convert::ConvertReport* report = nullptr) {
+    const at::Tensor ids = referenceIds(dir);
+    const model::Model original = model::Model::load(dir);
+    model::Model m = model::Model::load(dir);
+    auto r = convert::convertModel(m, s, calib);
+    if (report) *report = r;
+    return maxDiff(model::forwardLogits(m, ids), model::forwardLogits(original, ids));
+}
+
+void addModelRows() {
+    QTest::addColumn<QString>("model");
+    for (const char* m : {"tiny-llama-gqa", "tiny-qwen2-gqa", "fixture-mistral-swa", "fixture-gemma2", "fixture-phi3",
+                          "fixture-mixtral", "stories260K"})
+        QTest::newRow(m) << QString::fromLatin1(m);
+}
+} // namespace
+
+class TestConvert : public QObject {
+    Q_OBJECT
+private slots:
+    void init() { at::manual_seed(0); }
+
+    void exactMergeKeepsLogits_data() { addModelRows(); }
+    void exactMergeKeepsLogits() {
+        QFETCH(QString, model);
+        TRANSMLA_REQUIRE_SHARED(modelDir(model) / "reference");
+        c10::InferenceMode guard;
+        convert::ConvertSettings s;
+        s.exact = true;
+        convert::ConvertReport rep;
+        const double err = convertedError(modelDir(model), s, {}, &rep);
+        qInfo("%s exact merge: max |dlogits| = %.3g, KV bytes/token %lld -> %lld", qPrintable(model), err,
+              (long long)rep.kvBytesPerTokenBefore, (long long)rep.kvBytesPerTokenAfter);
+        QVERIFY2(err <= 1e-4, qPrintable(QString::number(err)));
+        QCOMPARE(rep.kvBytesPerTokenAfter, rep.kvBytesPerTokenBefore); // same cache size
+    }
+
+    // RoRoPE with f = 1 keeping RoPE on every latent dim is a pure rotation: exact.
+    void roRopeAllRopeIsExact_data() { addModelRows(); }
+    void roRopeAllRopeIsExact() {
+        QFETCH(QString, model);
+        TRANSMLA_REQUIRE_SHARED(modelDir(model) / "reference");
+        c10::InferenceMode guard;
+        const auto cfg = io::loadModelConfig(modelDir(model));
+        convert::ConvertSettings s;
+        s.qkRopeHeadDim = cfg.numKvHeads * cfg.headDim;
+        s.freqFold = 1;
+        s.jointPca = false;
+        s.balanceKv = false;
+        const double err = convertedError(modelDir(model), s, calibIds(modelDir(model), 8, 32));
+        qInfo("%s RoRoPE f=1, all rope: max |dlogits| = %.3g", qPrintable(model), err);
+        QVERIFY2(err <= 1e-4, qPrintable(QString::number(err)));
+    }
+
+    // Balanced-KV scaling alone (partial RoPE, no truncation): alpha on vs off gives the same model.
+    void balanceKvAloneIsExact() {
+        const fs::path dir = modelDir(QStringLiteral("tiny-llama-gqa"));
+        TRANSMLA_REQUIRE_SHARED(dir);
+        c10::InferenceMode guard;
+        const at::Tensor calib = calibIds(dir), ids = referenceIds(dir);
+        convert::ConvertSettings s;
+        s.jointPca = false;
+        model::Model a = model::Model::load(dir), b = model::Model::load(dir);
+        s.balanceKv = true;
+        const auto ra = convert::convertModel(a, s, calib);
+        s.balanceKv = false;
+        convert::convertModel(b, s, calib);
+        QVERIFY(std::abs(ra.layers[0].alpha - 1.0) > 1e-3); // the step did something
+        const double err = maxDiff(model::forwardLogits(a, ids), model::forwardLogits(b, ids));
+        qInfo("balanced KV alone (alpha[0] = %.4f): max |dlogits| = %.3g", ra.layers[0].alpha, err);
+        QVERIFY(err <= 1e-4);
+    }
+
+    // Full rank (r = 2*g*d - r_R) equals the partial-RoPE model; absorbed and expanded MLA agree.
+    void fullRankAndAbsorbedForm_data() { addModelRows(); }
+    void fullRankAndAbsorbedForm() {
+        QFETCH(QString, model);
+        const fs::path dir = modelDir(model);
+        TRANSMLA_REQUIRE_SHARED(dir / "reference");
+        c10::InferenceMode guard;
+        const at::Tensor calib = calibIds(dir, 8, 32), ids = referenceIds(dir);
+        convert::ConvertSettings s;
+        model::Model partial = model::Model::load(dir), full = model::Model::load(dir);
+        s.jointPca = false;
+        convert::convertModel(partial, s, calib);
+        s.jointPca = true;
+        const auto rep = convert::convertModel(full, s, calib);
+        const int64_t g = full.config.numKvHeads, d = full.config.headDim;
+        QCOMPARE(rep.layers[0].rank, 2 * g * d - rep.ropeDim);
+        const at::Tensor expanded = model::forwardLogits(full, ids);
+        const double errFull = maxDiff(expanded, model::forwardLogits(partial, ids));
+        model::KvCache cache = model::allocateCache(full, ids.size(0), ids.size(1));
+        // Prefill half, then the rest token by token, in the absorbed form over the latent cache.
+        const int64_t half = ids.size(1) / 2;
+        std::vector<at::Tensor> parts{model::forwardCached(full, ids.narrow(1, 0, half), cache)};
+        for (int64_t t = half; t < ids.size(1); ++t) parts.push_back(model::forwardCached(full, ids.narrow(1, t, 1), cache));
+        const double errAbsorbed = maxDiff(at::cat(parts, 1), expanded);
+        qInfo("%s: full rank vs partial RoPE %.3g; absorbed vs expanded %.3g", qPrintable(model), errFull, errAbsorbed);
+        QVERIFY2(errFull <= 1e-4, qPrintable(QString::number(errFull)));
+        QVERIFY2(errAbsorbed <= 1e-4, qPrintable(QString::number(errAbsorbed)));
+        // The latent cache holds r + r_R values per token and layer, nothing else.
+        QCOMPARE(cache.bytesPerToken(), full.config.numLayers * (rep.maxRank + rep.ropeDim) * 4);
+    }
+
+    // GSM8K loss is non-increasing in the rank (first 100 test problems, allowing float noise).
+    void lossMonotoneInRank() {
+        const fs::path dir = modelDir(QStringLiteral("tiny-llama-gqa"));
+        TRANSMLA_REQUIRE_SHARED(dir);
+        c10::InferenceMode guard;
+        const auto tokenizer = tok::Tokenizer::load(dir);
+        const auto docs = eval::tokenizeGsm8k(
+            tokenizer, io::loadGsm8k(test::resourcesDir() / "data" / "gsm8k" / "test.jsonl", 100), 512);
+        const at::Tensor calib = calibIds(dir, 32, 128);
+        double previous = 1e9;
+        for (int64_t r : {12, 24, 48, 96}) {
+            model::Model m = model::Model::load(dir);
+            convert::ConvertSettings s;
+            s.kvLoraRank = r;
+            convert::convertModel(m, s, calib);
+            const double nll = eval::evaluateLoss(m, docs).meanNll();
+            qInfo("r = %lld: mean NLL %.5f", (long long)r, nll);
+            QVERIFY2(nll <= previous + 1e-4, "loss increased with the rank");
+            previous = nll;
+        }
+    }
+
+    void rejectsBadSettings_data() {
+        QTest::addColumn<qlonglong>("rank");
+        QTest::addColumn<qlonglong>("ropeDim");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("r = 0") << 0LL << 32LL << QStringLiteral("--kv-lora-rank 0: must be in [1, 2*g*d - r_R = 96]");
+        QTest::newRow("r too large") << 97LL << 32LL << QStringLiteral("--kv-lora-rank 97");
+        QTest::newRow("odd r_R") << 16LL << 31LL << QStringLiteral("--qk-rope-dim 31: must be positive and even");
+        QTest::newRow("r_R > g*d") << 16LL << 66LL << QStringLiteral("--qk-rope-dim 66: at most g*d = 64");
+    }
+    void rejectsBadSettings() {
+        QFETCH(qlonglong, rank);
+        QFETCH(qlonglong, ropeDim);
+        QFETCH(QString, expected);
+        model::Model m = model::Model::load(test::resourcesDir() / "models" / "tiny-llama-gqa");
+        convert::ConvertSettings s;
+        s.kvLoraRank = rank;
+        s.qkRopeHeadDim = ropeDim;
+        try {
+            convert::convertModel(m, s, at::zeros({1, 2}, at::kLong));
+            QFAIL("accepted bad settings");
+        } catch (const ArgumentError& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(expected), e.what());
+        }
+        QVERIFY(!m.layers[0].mla); // nothing was converted
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConvert)
+#include "tst_convert.moc"
