@@ -2,6 +2,7 @@
 #pragma once
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include "util/progress.h"
@@ -14,8 +15,12 @@ inline std::filesystem::path resources() { return findResources(executableDir(),
 // A progress printer on stderr: one line per stage, updated in place.
 inline ProgressFn stderrProgress(bool quiet) {
     if (quiet) return {};
-    return [](int64_t done, int64_t total, const std::string& stage) {
-        std::cerr << "\r" << stage << " " << done << "/" << total << (done == total ? "\n" : "") << std::flush;
+    // One line per stage, rewritten in place; a new stage starts a new line.
+    auto last = std::make_shared<std::string>();
+    return [last](int64_t done, int64_t total, const std::string& stage) {
+        if (stage != *last && !last->empty()) std::cerr << "\n";
+        *last = stage;
+        std::cerr << "\r" << stage << " " << done << "/" << total << std::flush;
     };
 }
 

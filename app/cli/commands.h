@@ -9,5 +9,7 @@ int cmdEval(int argc, char** argv);
 int cmdLogits(int argc, char** argv);
 int cmdTokenize(int argc, char** argv);
 int cmdDemo(int argc, char** argv);
+int cmdAnalyze(int argc, char** argv);
+int cmdConvert(int argc, char** argv);
 
 } // namespace transmla::cli

@@ -53,7 +53,14 @@ LayerReport convertLayer(model::Model& m, int64_t layer, const LayerStats* stats
     rep.eigenvalues.assign(ev.data_ptr<double>(), ev.data_ptr<double>() + ev.numel());
     const double kept = ev.narrow(0, 0, std::min<int64_t>(rep.rank, ev.numel())).sum().item<double>();
     rep.latentRms = std::sqrt(kept / double(rep.rank));
-    if (s.latentNorm == "calibrated") mla.kvANorm = at::full({rep.rank}, rep.latentRms, at::TensorOptions().dtype(m.computeDtype()).device(dev));
+    if (s.latentNorm == "calibrated" && rep.latentRms > 0) {
+        // RMSNorm is scale-invariant but for its eps: scale the latent to RMS ~1 so eps is negligible,
+        // and let the weight restore the calibrated RMS (exact up to the per-token RMS variation).
+        const double kappa = 1.0 / rep.latentRms;
+        mla.kvA.weight.narrow(0, 0, rep.rank).mul_(kappa);
+        if (mla.kvA.bias.defined()) mla.kvA.bias.narrow(0, 0, rep.rank).mul_(kappa);
+        mla.kvANorm = at::full({rep.rank}, rep.latentRms, at::TensorOptions().dtype(m.computeDtype()).device(dev));
+    }
     L.mla = std::move(mla);
     L.gqa = {}; // the GQA weights are no longer needed
     return rep;

@@ -250,6 +250,9 @@ ModelConfig parseModelConfig(const json& j, const std::string& file) {
         c.vHeadDim = r.integer("v_head_dim", std::nullopt, 1, 65536);
         if (c.qkRopeHeadDim % 2) throw FormatError(file, "qk_rope_head_dim", "must be even");
         c.headDim = c.qkNopeHeadDim + c.qkRopeHeadDim;
+        if (r.integer("first_k_dense_replace", 0, 0, kMaxLayers) < c.numLayers)
+            throw FormatError(file, "first_k_dense_replace",
+                              "DeepSeek mixture-of-experts layers are not supported (only all-dense MLA exports)");
         c.numKvHeads = c.numHeads;
         c.qkvBias = r.boolean("attention_bias", false);
     }

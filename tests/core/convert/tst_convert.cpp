@@ -4,6 +4,7 @@
 #include <c10/core/InferenceMode.h>
 
 #include "convert/calibration.h"
+#include "convert/export.h"
 #include "convert/pipeline.h"
 #include "eval/loss.h"
 #include "io/datasets.h"
@@ -159,6 +160,56 @@ private slots:
             QVERIFY2(nll <= previous + 1e-4, "loss increased with the rank");
             previous = nll;
         }
+    }
+
+    // A DeepSeek-V3 export reloads (as model_type deepseek_v3) to the same logits as the in-memory
+    // converted model; what the format cannot hold is refused before anything is written.
+    void exportRoundTrip() {
+        const fs::path dir = modelDir(QStringLiteral("tiny-llama-gqa"));
+        TRANSMLA_REQUIRE_SHARED(dir);
+        c10::InferenceMode guard;
+        const at::Tensor ids = referenceIds(dir);
+        model::Model m = model::Model::load(dir);
+        convert::ConvertSettings s;
+        s.energy = 0.95; // per-layer ranks: exercises the zero padding to the largest rank
+        convert::ExportOptions eo;
+        eo.dtype = "f32";
+        eo.overwrite = true;
+        const fs::path out = test::outputDir() / "export-llama";
+        fs::remove_all(out);
+        convert::convertModel(m, s, calibIds(dir));
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, convert::exportDeepseekV3(m, out, eo)); // no latent norm
+        QVERIFY(!fs::exists(out));
+        model::Model n = model::Model::load(dir);
+        s.latentNorm = "calibrated";
+        const auto rep = convert::convertModel(n, s, calibIds(dir));
+        QVERIFY(rep.layers[0].rank != rep.layers[3].rank || rep.layers[1].rank != rep.layers[2].rank);
+        convert::exportDeepseekV3(n, out, eo);
+        const model::Model back = model::Model::load(out);
+        QCOMPARE(back.config.modelType, std::string("deepseek_v3"));
+        QCOMPARE(back.config.kvLoraRank, rep.maxRank);
+        const double err = maxDiff(model::forwardLogits(back, ids), model::forwardLogits(n, ids));
+        qInfo("export round trip (ranks %lld..%lld padded to %lld): max |dlogits| = %.3g", (long long)rep.layers[3].rank,
+              (long long)rep.layers[0].rank, (long long)rep.maxRank, err);
+        QVERIFY(err <= 1e-4);
+        QVERIFY(fs::exists(out / "tokenizer.json"));
+        // Without --force an existing folder is kept as it was.
+        eo.overwrite = false;
+        QVERIFY_THROWS_EXCEPTION(Error, convert::exportDeepseekV3(n, out, eo));
+        QVERIFY(fs::exists(out / "model.safetensors"));
+        // Gemma-2 has no DeepSeek-V3 form.
+        const fs::path gemma = modelDir(QStringLiteral("fixture-gemma2"));
+        model::Model gm = model::Model::load(gemma);
+        convert::ConvertSettings gs;
+        gs.exact = true;
+        convert::convertModel(gm, gs, {});
+        try {
+            convert::exportDeepseekV3(gm, test::outputDir() / "export-gemma", eo);
+            QFAIL("exported Gemma-2");
+        } catch (const ArgumentError& e) {
+            QVERIFY(QString::fromUtf8(e.what()).contains(QStringLiteral("gemma2")));
+        }
+        QVERIFY(!fs::exists(test::outputDir() / "export-gemma"));
     }
 
     void rejectsBadSettings_data() {

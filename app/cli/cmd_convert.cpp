@@ -1,0 +1,114 @@
+#include <iomanip>
+#include <iostream>
+
+#include <ATen/ATen.h>
+
+#include "args.h"
+#include "cli_util.h"
+#include "commands.h"
+#include "convert/calibration.h"
+#include "convert/export.h"
+#include "convert/pipeline.h"
+#include "eval/loss.h"
+#include "io/datasets.h"
+#include "model/model.h"
+#include "tokenizer/tokenizer.h"
+
+namespace transmla::cli {
+
+namespace {
+const char* kUsage =
+    "Usage: transmla convert MODEL_DIR [--out DIR] [--kv-lora-rank R | --energy E | --exact]\n"
+    "         [--qk-rope-dim 64] [--freqfold F|auto] [--calib gsm8k|wikitext2|FILE] [--samples 128 --seqlen 256]\n"
+    "         [--seed 0] [--device cpu|cuda] [--dtype f32|bf16] [--latent-norm none|calibrated]\n"
+    "         [--export-dtype source|f32|bf16] [--eval [--limit N]] [--force] [--json] [--quiet]\n"
+    "Converts a GQA checkpoint to MLA (TransMLA). --exact merges the KV heads into one latent with the\n"
+    "same cache and logits; otherwise RoRoPE + FreqFold + balanced-KV joint PCA to rank R (default: full\n"
+    "rank 2*g*d - r_R) or to the smallest per-layer rank keeping --energy of the latent energy.\n"
+    "--out writes a DeepSeek-V3 folder (needs --latent-norm calibrated); Ctrl-C leaves nothing behind.\n";
+
+eval::LossResult gsm8kLoss(const model::Model& m, const tok::Tokenizer& t, int64_t limit, const Progress& p) {
+    const auto problems = io::loadGsm8k(gsm8kFile(resources(), "test"), limit);
+    return eval::evaluateLoss(m, eval::tokenizeGsm8k(t, problems, 512), {}, p);
+}
+} // namespace
+
+int cmdConvert(int argc, char** argv) {
+    const std::set<std::string> flags = {"help", "exact", "eval", "force", "json", "quiet", "no-rorope", "no-balance"};
+    Args args(argc, argv, 1, flags);
+    if (args.has("help") || args.positionals().size() != 1) {
+        std::cout << kUsage;
+        return args.has("help") ? 0 : 1;
+    }
+    args.allowOnly({"help", "exact", "eval", "force", "json", "quiet", "no-rorope", "no-balance", "out", "kv-lora-rank",
+                    "energy", "qk-rope-dim", "freqfold", "calib", "samples", "seqlen", "seed", "device", "dtype",
+                    "latent-norm", "export-dtype", "limit"});
+    const std::filesystem::path dir = args.positionals()[0];
+    convert::ConvertSettings s;
+    s.exact = args.has("exact");
+    s.kvLoraRank = args.getInt("kv-lora-rank", -1);
+    if (args.has("kv-lora-rank") && s.kvLoraRank < 1)
+        throw ArgumentError("--kv-lora-rank " + *args.get("kv-lora-rank") + ": must be at least 1");
+    s.energy = args.has("energy") ? std::stod(*args.get("energy")) : 0.0;
+    s.qkRopeHeadDim = args.getInt("qk-rope-dim", 0);
+    if (args.has("qk-rope-dim") && s.qkRopeHeadDim < 1)
+        throw ArgumentError("--qk-rope-dim " + *args.get("qk-rope-dim") + ": must be positive and even");
+    const std::string ff = args.get("freqfold", "auto");
+    s.freqFold = ff == "auto" ? 0 : std::stoll(ff);
+    s.rorope = !args.has("no-rorope");
+    s.balanceKv = !args.has("no-balance");
+    s.latentNorm = args.get("latent-norm", args.has("out") ? "calibrated" : "none");
+    s.calibration.source = args.get("calib", "gsm8k");
+    s.calibration.samples = args.getInt("samples", 128);
+    s.calibration.seqLen = args.getInt("seqlen", 256);
+    s.calibration.seed = uint64_t(args.getInt("seed", 0));
+
+    CancelToken cancel;
+    cancelOnSigint(cancel);
+    const bool quiet = args.has("quiet") || args.has("json");
+    Progress progress{stderrProgress(quiet), &cancel};
+    const tok::Tokenizer tokenizer = tok::Tokenizer::load(dir);
+    model::Model m = model::Model::load(dir, {args.get("device", "cpu"), args.get("dtype", "f32")}, progress);
+    const int64_t limit = args.getInt("limit", -1);
+    nlohmann::json out;
+    if (args.has("eval")) out["loss_before"] = gsm8kLoss(m, tokenizer, limit, progress).toJson(false);
+    at::Tensor calib;
+    if (!s.exact) calib = convert::calibrationTokens(s.calibration, tokenizer, resources());
+    convert::ConvertReport report = convert::convertModel(m, s, calib, progress);
+    out["conversion"] = report.toJson();
+    if (args.has("eval")) out["loss_after"] = gsm8kLoss(m, tokenizer, limit, progress).toJson(false);
+    if (args.has("out")) {
+        convert::ExportOptions eo;
+        eo.dtype = args.get("export-dtype", "source");
+        eo.overwrite = args.has("force");
+        eo.conversionReport = report.toJson();
+        cancel.throwIfCancelled();
+        auto notes = convert::exportDeepseekV3(m, *args.get("out"), eo);
+        out["exported"] = *args.get("out");
+        out["export_notes"] = notes;
+    }
+    if (args.has("json")) {
+        std::cout << out.dump(1) << "\n";
+        return 0;
+    }
+    std::cout << std::fixed << std::setprecision(4);
+    std::cout << "KV cache per token (16-bit): " << report.kvBytesPerTokenBefore << " -> " << report.kvBytesPerTokenAfter
+              << " bytes (" << std::setprecision(1) << 100.0 * double(report.kvBytesPerTokenAfter) / double(report.kvBytesPerTokenBefore)
+              << "%)\n" << std::setprecision(4);
+    std::cout << "qk_rope_head_dim " << report.ropeDim << ", FreqFold " << report.freqFold << ", max rank " << report.maxRank
+              << ", " << report.secondsTotal << " s\n";
+    std::cout << "layer  rank  retained  discarded  rope-energy  alpha\n";
+    for (const auto& l : report.layers)
+        std::cout << std::setw(5) << l.layer << std::setw(6) << l.rank << std::setw(10) << l.retainedEnergy << std::setw(11)
+                  << 1 - l.retainedEnergy << std::setw(13) << l.ropeEnergyFraction << std::setw(8) << l.alpha << "\n";
+    if (args.has("eval"))
+        std::cout << "GSM8K mean NLL: " << out["loss_before"]["mean_nll"].get<double>() << " -> "
+                  << out["loss_after"]["mean_nll"].get<double>() << " (" << out["loss_after"]["tokens"].get<int64_t>() << " tokens)\n";
+    if (args.has("out")) {
+        std::cout << "exported DeepSeek-V3 folder: " << *args.get("out") << "\n";
+        for (const auto& n : out["export_notes"]) std::cout << "note: " << n.get<std::string>() << "\n";
+    }
+    return 0;
+}
+
+} // namespace transmla::cli

@@ -1,0 +1,97 @@
+// Attention maps: probabilities equal the engine's hook for a full forward (exactly: same ops),
+// rows sum to 1 (fp32 softmax: 1e-5), causal zeros, entropies against a formula evaluated on the
+// hook's tensor, and KL divergence against hand-worked values (1e-12).
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include "analysis/attention_map.h"
+#include "model/forward.h"
+#include "model/model.h"
+#include "testutil.h"
+#include "tokenizer/tokenizer.h"
+#include "util/error.h"
+
+using namespace transmla;
+using namespace transmla::analysis;
+
+namespace {
+std::filesystem::path demoDir() { return test::resourcesDir() / "models" / "tiny-llama-gqa"; }
+std::filesystem::path gsm8kTest() { return test::resourcesDir() / "data" / "gsm8k" / "test.jsonl"; }
+} // namespace
+
+class TestAttentionMap : public QObject {
+    Q_OBJECT
+private slots:
+    void matchesTheEngineHook() {
+        c10::InferenceMode guard;
+        const model::Model m = model::Model::load(demoDir(), {"cpu", "f32"});
+        const auto tok = tok::Tokenizer::load(demoDir());
+        const std::string prompt = defaultAttentionPrompt(gsm8kTest());
+        QVERIFY(prompt.rfind("Question: ", 0) == 0);
+        const AttentionMap map = computeAttentionMap(m, tok, prompt, 1, 5, {48});
+        const int64_t T = map.tokens();
+        QCOMPARE(T, int64_t(48));
+        QCOMPARE(int64_t(map.tokenTexts.size()), T);
+        for (int64_t i = 0; i < T; ++i) QCOMPARE(map.tokenTexts[size_t(i)], tok.tokenText(map.tokenIds[size_t(i)]));
+
+        // Independent: the whole model's forward with the hook on layer 1.
+        model::ForwardHooks hooks;
+        hooks.probsLayer = 1;
+        std::vector<int64_t> ids(map.tokenIds.begin(), map.tokenIds.end());
+        model::forwardLogits(m, at::tensor(ids, at::kLong).view({1, T}), &hooks);
+        at::Tensor ref = hooks.probs[0][5].to(at::kDouble).contiguous(); // {T, T}
+        const double* p = ref.data_ptr<double>();
+        for (int64_t i = 0; i < T * T; ++i) QCOMPARE(map.probs[size_t(i)], p[i]);
+        for (int64_t i = 0; i < T; ++i) {
+            double sum = 0;
+            for (int64_t j = 0; j < T; ++j) sum += map.at(i, j);
+            QVERIFY(std::abs(sum - 1.0) <= 1e-5);
+            for (int64_t j = i + 1; j < T; ++j) QCOMPARE(map.at(i, j), 0.0); // causal
+        }
+        // Entropy -sum p ln p, here through ATen on the hook's tensor (0 ln 0 := 0).
+        at::Tensor plogp = at::where(ref > 0, ref * at::log(ref), at::zeros_like(ref));
+        at::Tensor rowH = -plogp.sum(1);
+        for (int64_t i = 0; i < T; ++i) QVERIFY(std::abs(map.rowEntropy[size_t(i)] - rowH[i].item<double>()) <= 1e-12);
+        QCOMPARE(map.rowEntropy[0], 0.0); // the first token sees only itself
+        QCOMPARE(int64_t(map.headEntropy.size()), m.config.numHeads);
+        QVERIFY(std::abs(map.headEntropy[5] - rowH.mean().item<double>()) <= 1e-12);
+        QVERIFY(std::abs(map.meanEntropy() - map.headEntropy[5]) <= 1e-12);
+    }
+
+    void klOfAModelWithItselfIsZero() {
+        const model::Model m = model::Model::load(demoDir(), {"cpu", "f32"});
+        const auto tok = tok::Tokenizer::load(demoDir());
+        const AttentionMap a = computeAttentionMap(m, tok, "Question: what is 2+3?\nAnswer: 5", 3, 0);
+        const AttentionComparison c = compareAttention(a, a);
+        QCOMPARE(c.meanKl, 0.0);
+        QCOMPARE(c.maxAbsDifference, 0.0);
+        for (double kl : c.klPerRow) QCOMPARE(kl, 0.0);
+    }
+
+    void klByHand() {
+        // Rows: a = [1 0; .5 .5], b = [1 0; .25 .75]. KL row 1 = .5 ln 2 + .5 ln(2/3) = 0.143841036225890.
+        AttentionMap a, b;
+        a.tokenIds = b.tokenIds = {1, 2};
+        a.probs = {1, 0, 0.5, 0.5};
+        b.probs = {1, 0, 0.25, 0.75};
+        const AttentionComparison c = compareAttention(a, b);
+        QCOMPARE(c.klPerRow[0], 0.0);
+        QVERIFY(std::abs(c.klPerRow[1] - 0.143841036225890) <= 1e-12);
+        QVERIFY(std::abs(c.meanKl - 0.143841036225890 / 2) <= 1e-12);
+        QCOMPARE(c.difference[2], -0.25);
+        QCOMPARE(c.maxAbsDifference, 0.25);
+        b.head = 1;
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, compareAttention(a, b));
+    }
+
+    void rejectsOutOfRange() {
+        const model::Model m = model::Model::load(demoDir(), {"cpu", "f32"});
+        const auto tok = tok::Tokenizer::load(demoDir());
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, computeAttentionMap(m, tok, "hi", 4, 0));
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, computeAttentionMap(m, tok, "hi", 0, 8));
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, computeAttentionMap(m, tok, "", 0, 0));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAttentionMap)
+#include "tst_attention_map.moc"

@@ -1,0 +1,261 @@
+// HDF5 sessions: every result type survives a save/load bit for bit (doubles compared by their bytes,
+// including -0, denormals, inf and NaN), damaged or newer files are refused with the file named, a
+// failed save leaves the previous file as it was. Also the CSV export and the model fingerprint.
+#include <H5Cpp.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "analysis/budget.h"
+#include "analysis/spectra.h"
+#include "io/csv.h"
+#include "io/hash.h"
+#include "io/model_config.h"
+#include "io/session.h"
+#include "model/model.h"
+#include "testutil.h"
+#include "tokenizer/tokenizer.h"
+#include "util/error.h"
+
+using namespace transmla;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path demoDir() { return test::resourcesDir() / "models" / "tiny-llama-gqa"; }
+
+bool sameBits(const std::vector<double>& a, const std::vector<double>& b) {
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+}
+bool sameBits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+// A session holding every result type, real and hand-made (awkward strings and doubles included).
+io::Session fullSession() {
+    io::Session s;
+    s.model = io::referenceModel(demoDir());
+    s.settings = {{"method", "transmla"}, {"calibration", "gsm8k train, 64 x 256"}, {"", "empty key"}};
+    s.numericSettings = {{"kv_lora_rank", 48}, {"qk_rope_head_dim", 16}, {"tiny", 5e-324}};
+    const model::Model m = model::Model::load(demoDir(), {"cpu", "f32"});
+    analysis::SpectraResult sp;
+    sp.model = m.dir.string();
+    sp.samples = 2;
+    sp.seqLen = 16;
+    sp.calibrationData = "train.jsonl";
+    sp.spectra = analysis::weightSpectra(m);
+    sp.spectra.push_back({analysis::SpectrumSource::V, 3, analysis::kAllHeads, {}});
+    sp.spectra.push_back({analysis::SpectrumSource::KPostRope, 0, 1, {1.0 / 3.0, -0.0, std::numeric_limits<double>::infinity()}});
+    s.spectra = sp;
+    s.budgets = analysis::standardBudgets(m.config, 32, 16, analysis::CacheDtype::BF16, 8226816);
+    const auto tok = tok::Tokenizer::load(demoDir());
+    s.attentionMaps.push_back(analysis::computeAttentionMap(m, tok, "Question: 1, 2 or \"3\"?\nAnswer:", 2, 7));
+    analysis::AttentionMap odd;
+    odd.prompt = std::string("nul\0byte", 8);
+    odd.tokenIds = {0, 2047};
+    odd.tokenTexts = {std::string("\0", 1), "a,b\n\"c\" \xc3\xa9"};
+    odd.probs = {1, 0, std::nextafter(0.5, 1.0), std::numeric_limits<double>::quiet_NaN()};
+    odd.rowEntropy = {0, std::log(2.0)};
+    s.attentionMaps.push_back(odd);
+    eval::LossResult loss;
+    loss.documents = 3;
+    loss.tokens = 300;
+    loss.answerTokens = 120;
+    loss.nllSum = 555.5;
+    loss.answerNllSum = 0.1 + 0.2;
+    loss.seconds = 1.25;
+    loss.perDoc = {{100.1, 99, 40.3, 40}, {200.2, 101, 0, 0}, {255.2, 100, 1e-300, 80}};
+    s.putLoss("original", loss);
+    s.putLoss("mla r=32 / fp8", eval::LossResult{});
+    return s;
+}
+
+void requireEqual(const io::Session& a, const io::Session& b) {
+    QCOMPARE(b.model.path, a.model.path);
+    QCOMPARE(b.model.configHash, a.model.configHash);
+    QCOMPARE(b.model.weightsHash, a.model.weightsHash);
+    QVERIFY(b.settings == a.settings);
+    QCOMPARE(b.numericSettings.size(), a.numericSettings.size());
+    for (const auto& [k, v] : a.numericSettings) QVERIFY(sameBits(b.numericSettings.at(k), v));
+    QVERIFY(b.spectra.has_value());
+    QCOMPARE(b.spectra->model, a.spectra->model);
+    QCOMPARE(b.spectra->calibrationData, a.spectra->calibrationData);
+    QCOMPARE(b.spectra->samples, a.spectra->samples);
+    QCOMPARE(b.spectra->seqLen, a.spectra->seqLen);
+    QCOMPARE(b.spectra->spectra.size(), a.spectra->spectra.size());
+    for (size_t i = 0; i < a.spectra->spectra.size(); ++i) {
+        const auto &x = a.spectra->spectra[i], &y = b.spectra->spectra[i];
+        QVERIFY(x.source == y.source && x.layer == y.layer && x.head == y.head);
+        QVERIFY(sameBits(x.singularValues, y.singularValues));
+    }
+    QCOMPARE(b.budgets.size(), a.budgets.size());
+    for (size_t i = 0; i < a.budgets.size(); ++i) {
+        const auto &x = a.budgets[i], &y = b.budgets[i];
+        QCOMPARE(y.label, x.label);
+        QVERIFY(x.kind == y.kind);
+        QVERIFY(x.numLayers == y.numLayers && x.numKvHeads == y.numKvHeads && x.headDim == y.headDim &&
+                x.kvLoraRank == y.kvLoraRank && x.qkRopeHeadDim == y.qkRopeHeadDim &&
+                x.elementsPerTokenPerLayer == y.elementsPerTokenPerLayer && x.bytesPerElement == y.bytesPerElement &&
+                x.weightsBytes == y.weightsBytes);
+    }
+    QCOMPARE(b.attentionMaps.size(), a.attentionMaps.size());
+    for (size_t i = 0; i < a.attentionMaps.size(); ++i) {
+        const auto &x = a.attentionMaps[i], &y = b.attentionMaps[i];
+        QCOMPARE(y.model, x.model);
+        QCOMPARE(y.prompt, x.prompt);
+        QVERIFY(x.layer == y.layer && x.head == y.head && x.tokenIds == y.tokenIds && x.tokenTexts == y.tokenTexts);
+        QVERIFY(sameBits(x.probs, y.probs) && sameBits(x.rowEntropy, y.rowEntropy) && sameBits(x.headEntropy, y.headEntropy));
+    }
+    QCOMPARE(b.losses.size(), a.losses.size());
+    for (size_t i = 0; i < a.losses.size(); ++i) {
+        const auto &x = a.losses[i].result, &y = b.losses[i].result;
+        QCOMPARE(b.losses[i].label, a.losses[i].label);
+        QVERIFY(x.documents == y.documents && x.tokens == y.tokens && x.answerTokens == y.answerTokens);
+        QVERIFY(sameBits(x.nllSum, y.nllSum) && sameBits(x.answerNllSum, y.answerNllSum) && sameBits(x.seconds, y.seconds));
+        QCOMPARE(y.perDoc.size(), x.perDoc.size());
+        for (size_t d = 0; d < x.perDoc.size(); ++d)
+            QVERIFY(sameBits(x.perDoc[d].nllSum, y.perDoc[d].nllSum) && x.perDoc[d].tokens == y.perDoc[d].tokens &&
+                    sameBits(x.perDoc[d].answerNllSum, y.perDoc[d].answerNllSum) &&
+                    x.perDoc[d].answerTokens == y.perDoc[d].answerTokens);
+    }
+}
+
+fs::path freshDir(const char* name) {
+    const fs::path d = test::outputDir() / "session" / name;
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+}
+
+} // namespace
+
+class TestSession : public QObject {
+    Q_OBJECT
+private slots:
+    void roundTripIsBitIdentical() {
+        const fs::path file = freshDir("roundtrip") / "s.h5";
+        const io::Session s = fullSession();
+        io::saveSession(file, s);
+        const io::Session back = io::loadSession(file);
+        requireEqual(s, back);
+        // Saving what was loaded gives the same results again (nothing lost or reordered).
+        io::saveSession(file, back);
+        requireEqual(s, io::loadSession(file));
+    }
+
+    void emptySessionRoundTrips() {
+        const fs::path file = freshDir("empty") / "s.h5";
+        io::saveSession(file, io::Session{});
+        const io::Session back = io::loadSession(file);
+        QVERIFY(!back.spectra && back.budgets.empty() && back.attentionMaps.empty() && back.losses.empty());
+    }
+
+    void truncatedFileIsRejected() {
+        const fs::path dir = freshDir("truncated");
+        io::saveSession(dir / "s.h5", fullSession());
+        const std::string bytes = test::readFile(dir / "s.h5");
+        for (size_t keep : {size_t(0), size_t(100), bytes.size() / 2, bytes.size() - 1}) {
+            const fs::path cut = dir / ("cut" + std::to_string(keep) + ".h5");
+            std::ofstream(cut, std::ios::binary).write(bytes.data(), std::streamsize(keep));
+            try {
+                io::loadSession(cut);
+                QFAIL(qPrintable(QStringLiteral("a file cut to %1 bytes was accepted").arg(keep)));
+            } catch (const FormatError& e) {
+                QVERIFY2(std::string(e.what()).find(cut.string()) != std::string::npos, e.what());
+            }
+        }
+        std::ofstream(dir / "text.h5") << "not hdf5 at all";
+        QVERIFY_THROWS_EXCEPTION(FormatError, io::loadSession(dir / "text.h5"));
+        QVERIFY_THROWS_EXCEPTION(FormatError, io::loadSession(dir / "missing.h5"));
+    }
+
+    void newerSchemaIsRejected() {
+        const fs::path file = freshDir("newer") / "s.h5";
+        io::saveSession(file, io::Session{});
+        {
+            H5::H5File f(file.string(), H5F_ACC_RDWR);
+            const int32_t newer = io::kSessionSchemaVersion + 1;
+            f.openAttribute("schema_version").write(H5::PredType::NATIVE_INT32, &newer);
+        }
+        try {
+            io::loadSession(file);
+            QFAIL("a newer schema was accepted");
+        } catch (const FormatError& e) {
+            const std::string what = e.what();
+            QVERIFY2(what.find(file.string()) != std::string::npos && what.find("newer") != std::string::npos, e.what());
+        }
+    }
+
+    void failedSaveKeepsTheOldFile() {
+        const fs::path dir = freshDir("failed");
+        const fs::path file = dir / "s.h5";
+        io::saveSession(file, io::Session{});
+        const std::string before = test::readFile(file);
+        io::Session broken = fullSession();
+        broken.attentionMaps[0].probs.pop_back(); // inconsistent: detected halfway through the write
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, io::saveSession(file, broken));
+        QCOMPARE(test::readFile(file), before);
+        int entries = 0;
+        for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;
+        QCOMPARE(entries, 1); // no temporary left behind
+        QVERIFY_THROWS_EXCEPTION(Error, io::saveSession(dir / "no" / "such" / "folder" / "s.h5", io::Session{}));
+    }
+
+    void putReplacesSameKey() {
+        io::Session s;
+        analysis::AttentionMap m;
+        m.layer = 1;
+        m.prompt = "p";
+        s.putAttentionMap(m);
+        m.tokenIds = {5};
+        s.putAttentionMap(m);
+        QCOMPARE(s.attentionMaps.size(), size_t(1));
+        QCOMPARE(s.attentionMaps[0].tokenIds.size(), size_t(1));
+        m.head = 2;
+        s.putAttentionMap(m);
+        QCOMPARE(s.attentionMaps.size(), size_t(2));
+    }
+
+    void modelFingerprint() {
+        // FNV-1a 64 test vectors (Fowler/Noll/Vo): "" and "a".
+        QCOMPARE(io::fnv1a64("", 0), 0xcbf29ce484222325ULL);
+        QCOMPARE(io::fnv1a64("a", 1), 0xaf63dc4c8601ec8cULL);
+        QCOMPARE(io::hashHex(0xaf63dc4c8601ec8cULL), std::string("af63dc4c8601ec8c"));
+        const io::ModelReference a = io::referenceModel(demoDir()), b = io::referenceModel(demoDir());
+        QVERIFY(a.sameContent(b));
+        QCOMPARE(a.configHash, io::hashHex(io::fnv1a64(test::readFile(demoDir() / "config.json").data(),
+                                                       test::readFile(demoDir() / "config.json").size())));
+        const fs::path other = test::sharedDir() / "models" / "tiny-qwen2-gqa";
+        TRANSMLA_REQUIRE_SHARED(other);
+        QVERIFY(!a.sameContent(io::referenceModel(other)));
+    }
+
+    void csvExport() {
+        const fs::path dir = freshDir("csv");
+        const io::Session s = fullSession();
+        const auto files = io::writeSessionCsv(dir / "out", s);
+        QCOMPARE(int64_t(files.size()), int64_t(1 + 1 + 2 + 2));
+        for (const auto& f : files) QVERIFY(fs::is_regular_file(f));
+        // Spectra: one row per singular value plus the header.
+        size_t values = 0;
+        for (const auto& sp : s.spectra->spectra) values += sp.singularValues.size();
+        const std::string spectra = test::readFile(dir / "out" / "spectra.csv");
+        QCOMPARE(size_t(std::count(spectra.begin(), spectra.end(), '\n')), values + 1);
+        // The first value parses back to the same double.
+        const auto& first = s.spectra->spectra[0];
+        const std::string row = spectra.substr(spectra.find('\n') + 1);
+        QCOMPARE(row.substr(0, row.find(',')), std::string("weight_k"));
+        const size_t col = row.find(',', row.find(',', row.find(',', row.find(',') + 1) + 1) + 1) + 1;
+        QVERIFY(sameBits(std::strtod(row.c_str() + col, nullptr), first.singularValues[0]));
+        // RFC 4180 quoting of a token holding a comma, a newline and quotes.
+        QCOMPARE(io::csvField("a,b\n\"c\""), std::string("\"a,b\n\"\"c\"\"\""));
+        const std::string att = test::readFile(files[3]);
+        QVERIFY(att.find("\"a,b\n\"\"c\"\" \xc3\xa9\"") != std::string::npos);
+        const std::string budgets = test::readFile(dir / "out" / "budgets.csv");
+        QVERIFY(budgets.find("\"MLA r=32 r_R=16\"") == std::string::npos); // no comma: unquoted
+        QVERIFY(budgets.find("MLA r=32 r_R=16,mla,2,4,32,16,48,96,384,") != std::string::npos);
+        QVERIFY(fs::is_regular_file(dir / "out" / "loss_mla_r_32___fp8.csv"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSession)
+#include "tst_session.moc"

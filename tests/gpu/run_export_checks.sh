@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Converts reference models on the GPU, exports DeepSeek-V3 folders (f32), and checks that
+# transformers' DeepseekV3ForCausalLM gives the same logits as our engine (tolerance 1e-3).
+# Also: fp32 logits of the converted model on CUDA vs CPU (tolerance 1e-4).
+# Usage: tests/gpu/run_export_checks.sh SHARED_DIR OUT_DIR   (after run_cuda_checks.sh built build-cuda)
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+SHARED=$1; OUT=$2; CLI=build-cuda/app/transmla; fail=0
+for spec in "tiny-llama-gqa 48" "tiny-llama-gqa 96" "fixture-phi3 32" "fixture-mistral-swa 40"; do
+  set -- $spec; m=$1; r=$2; src=$SHARED/models/$m; exp=$OUT/export_${m}_$r
+  $CLI convert "$src" --out "$exp" --kv-lora-rank "$r" --samples 32 --seqlen 128 --device cuda --export-dtype f32 --force --quiet > "$OUT/convert_${m}_$r.txt" || { echo "convert $m failed"; fail=1; continue; }
+  head -2 "$OUT/convert_${m}_$r.txt"
+  python3 -c "from safetensors.numpy import load_file;import json;print(json.dumps(load_file('$src/reference/logits_fp32.safetensors')['input_ids'][:, :48].tolist()))" > "$OUT/ids.json"
+  $CLI logits "$exp" --ids "$OUT/ids.json" --out "$OUT/ours_gpu.safetensors" --device cuda 2>/dev/null
+  $CLI logits "$exp" --ids "$OUT/ids.json" --out "$OUT/ours_cpu.safetensors" --device cpu 2>/dev/null
+  python3 tests/gpu/compare_logits.py "$OUT/ours_gpu.safetensors" "$OUT/ours_cpu.safetensors" 1e-4 || fail=1
+  python3 tests/gpu/check_deepseek_export.py "$exp" "$OUT/ids.json" "$OUT/ours_gpu.safetensors" 1e-3 2>&1 | grep -v -i warn || fail=1
+done
+exit $fail
