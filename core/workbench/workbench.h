@@ -1,0 +1,97 @@
+// The workbench facade: what the GUI asks of core, as plain value types. Torch-free on purpose
+// (views include it); the .cpp files load models and run torch. Every call is long work: it takes a
+// Progress (report + cancel) and is meant to run in a worker thread; errors arrive as exceptions
+// (transmla::Error, Cancelled) for the caller to turn into a message once.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/attention_map.h"
+#include "analysis/budget.h"
+#include "analysis/spectrum.h"
+#include "convert/settings.h"
+#include "eval/loss.h"
+#include "io/model_config.h"
+#include "util/progress.h"
+
+namespace transmla::workbench {
+
+// The loaded original and converted models plus the tokenizer (opaque: holds torch tensors).
+struct Models;
+
+// One layer of the conversion report (convert::LayerReport without torch).
+struct LayerFigures {
+    int64_t layer = 0, rank = 0;
+    double retainedEnergy = 1, ropeEnergyFraction = 1, alpha = 1;
+    std::vector<double> eigenvalues; // joint PCA spectrum of the latent (descending)
+};
+
+struct JobOptions {
+    std::filesystem::path resourcesDir; // bundled GSM8K (calibration, loss, default prompt)
+    std::string device = "cpu";         // cpu | cuda
+    int64_t lossProblems = 0;           // GSM8K test problems evaluated before and after (0: none)
+    bool spectra = true;                // weight + activation spectra of the original model
+    int64_t spectraSamples = 16, spectraSeqLen = 64;
+    bool attention = true;              // maps of attentionLayer/Head before and after
+    std::string attentionPrompt;        // empty: the first GSM8K test problem
+    int64_t attentionLayer = 0, attentionHead = 0;
+    int64_t attentionMaxTokens = 48;
+};
+
+struct ConversionResult {
+    std::string modelDir;
+    convert::ConvertSettings settings; // as resolved (automatic values filled in)
+    int64_t ropeDim = 0, maxRank = 0, freqFold = 1;
+    int64_t kvBytesPerTokenBefore = 0, kvBytesPerTokenAfter = 0; // 16-bit
+    double secondsTotal = 0;
+    std::vector<LayerFigures> layers;
+    std::vector<analysis::KvBudget> budgets; // GQA, MLA exact, MLA at the chosen rank
+    std::optional<analysis::SpectraResult> spectra;
+    std::optional<eval::LossResult> lossBefore, lossAfter;
+    std::optional<analysis::AttentionMap> attentionBefore, attentionAfter;
+    std::shared_ptr<Models> models; // for export and further attention maps; null after a session load
+
+    // The largest per-layer rank (what the cache stores).
+    int64_t rank() const;
+};
+
+// Loads the model, calibrates, converts, and computes what JobOptions ask for. Progress stages:
+// "load", "loss before", "spectra", "calibrate"/"convert" (in layers), "loss after", "attention".
+ConversionResult runConversion(const std::filesystem::path& modelDir, convert::ConvertSettings settings,
+                               const JobOptions& options, const Progress& progress = {});
+
+// Writes the converted model as a DeepSeek-V3 folder; throws ArgumentError (e.g. the conversion did
+// not use latentNorm calibrated) before writing anything. Returns the exporter's notes.
+std::vector<std::string> exportConverted(const ConversionResult& result, const std::filesystem::path& outDir,
+                                         bool overwrite, const Progress& progress = {});
+
+struct AttentionPair {
+    analysis::AttentionMap before, after;
+};
+// Maps of one layer/head of the original and the converted model.
+AttentionPair attentionPair(const Models& models, const std::string& prompt, int64_t layer, int64_t head,
+                            int64_t maxTokens);
+
+// One point of a rank sweep: the loss of the model converted at `rank`.
+struct SweepPoint {
+    int64_t rank = 0;
+    int64_t kvBytesPerToken = 0; // 16-bit
+    eval::LossResult loss;
+};
+// Converts the model at each rank (settings otherwise as given) and evaluates `lossProblems` GSM8K
+// problems each. Progress in ranks done.
+std::vector<SweepPoint> rankSweep(const std::filesystem::path& modelDir, const convert::ConvertSettings& settings,
+                                  const std::vector<int64_t>& ranks, const JobOptions& options,
+                                  const Progress& progress = {});
+
+// Largest kv_lora_rank for the model at qk_rope_head_dim (0: default), i.e. 2*g*d - r_R; throws
+// ArgumentError for a model the conversion does not support.
+int64_t maxKvLoraRank(const io::ModelConfig& config, int64_t qkRopeHeadDim);
+bool cudaAvailable();
+std::string defaultPrompt(const std::filesystem::path& resourcesDir);
+
+} // namespace transmla::workbench
