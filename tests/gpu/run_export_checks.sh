@@ -5,7 +5,7 @@
 # Usage: tests/gpu/run_export_checks.sh SHARED_DIR OUT_DIR   (after run_cuda_checks.sh built build-cuda)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-SHARED=$1; OUT=$2; CLI=build-cuda/app/transmla; fail=0
+SHARED=$1; OUT=$2; CLI=build-cuda/app/transmla; fail=0; mkdir -p "$OUT"
 for spec in "tiny-llama-gqa 48" "tiny-llama-gqa 96" "fixture-phi3 32" "fixture-mistral-swa 40"; do
   set -- $spec; m=$1; r=$2; src=$SHARED/models/$m; exp=$OUT/export_${m}_$r
   $CLI convert "$src" --out "$exp" --kv-lora-rank "$r" --samples 32 --seqlen 128 --device cuda --export-dtype f32 --force --quiet > "$OUT/convert_${m}_$r.txt" || { echo "convert $m failed"; fail=1; continue; }

@@ -1,0 +1,157 @@
+#include "workbench/workbench.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include "analysis/spectra.h"
+#include "convert/calibration.h"
+#include "convert/export.h"
+#include "convert/pipeline.h"
+#include "io/datasets.h"
+#include "model/model.h"
+#include "tokenizer/tokenizer.h"
+#include "util/error.h"
+#include "util/resources.h"
+
+namespace transmla::workbench {
+
+struct Models {
+    std::optional<model::Model> original; // kept for before/after attention maps
+    model::Model converted;
+    tok::Tokenizer tokenizer;
+    convert::ConvertReport report;
+};
+
+int64_t ConversionResult::rank() const {
+    int64_t r = 0;
+    for (const auto& l : layers) r = std::max(r, l.rank);
+    return r;
+}
+
+namespace {
+
+eval::LossResult gsm8kLoss(const model::Model& m, const tok::Tokenizer& t, const JobOptions& o, const Progress& p,
+                           const std::string& stage) {
+    const auto problems = io::loadGsm8k(gsm8kFile(o.resourcesDir, "test"), o.lossProblems);
+    const Progress staged{[&](int64_t done, int64_t total, const std::string&) {
+                              if (p.report) p.report(done, total, stage);
+                          },
+                          p.cancel};
+    return eval::evaluateLoss(m, eval::tokenizeGsm8k(t, problems, 512), {}, staged);
+}
+
+int64_t weightBytes(const model::Model& m) { return m.parameterCount() * 2; }
+
+} // namespace
+
+ConversionResult runConversion(const std::filesystem::path& modelDir, convert::ConvertSettings settings,
+                               const JobOptions& options, const Progress& progress) {
+    ConversionResult r;
+    r.modelDir = modelDir.string();
+    auto models = std::shared_ptr<Models>(new Models{std::nullopt, model::Model::load(modelDir, {options.device, "f32"}, progress),
+                                                     tok::Tokenizer::load(modelDir), {}});
+    model::Model& m = models->converted;
+    if (options.attention) models->original = model::Model::load(modelDir, {options.device, "f32"}, progress);
+    progress.checkCancel();
+    if (options.lossProblems > 0) r.lossBefore = gsm8kLoss(m, models->tokenizer, options, progress, "loss before");
+    if (options.spectra) {
+        analysis::SpectraOptions so;
+        so.samples = options.spectraSamples;
+        so.seqLen = options.spectraSeqLen;
+        const auto train = gsm8kFile(options.resourcesDir, "train");
+        r.spectra = analysis::computeSpectra(m, models->tokenizer, io::loadTexts(train), train.string(), so, progress);
+    }
+    {
+        convert::ConvertSettings checked = settings; // resolve fills automatic values in place
+        r.maxRank = convert::resolve(checked, m.config).maxRank;
+    }
+    at::Tensor calib;
+    if (!settings.exact) calib = convert::calibrationTokens(settings.calibration, models->tokenizer, options.resourcesDir);
+    models->report = convert::convertModel(m, settings, calib, progress);
+    const convert::ConvertReport& rep = models->report;
+    r.settings = rep.settings;
+    r.ropeDim = rep.ropeDim;
+    r.freqFold = rep.freqFold;
+    r.kvBytesPerTokenBefore = rep.kvBytesPerTokenBefore;
+    r.kvBytesPerTokenAfter = rep.kvBytesPerTokenAfter;
+    r.secondsTotal = rep.secondsTotal;
+    for (const auto& l : rep.layers)
+        r.layers.push_back({l.layer, l.rank, l.retainedEnergy, l.ropeEnergyFraction, l.alpha, l.eigenvalues});
+    r.budgets = analysis::standardBudgets(m.config, r.rank(), r.ropeDim, analysis::CacheDtype::BF16, weightBytes(m));
+    if (options.lossProblems > 0) r.lossAfter = gsm8kLoss(m, models->tokenizer, options, progress, "loss after");
+    if (options.attention) {
+        progress(0, 1, "attention");
+        const std::string prompt =
+            options.attentionPrompt.empty() ? defaultPrompt(options.resourcesDir) : options.attentionPrompt;
+        auto pair = attentionPair(*models, prompt, options.attentionLayer, options.attentionHead, options.attentionMaxTokens);
+        r.attentionBefore = std::move(pair.before);
+        r.attentionAfter = std::move(pair.after);
+        progress(1, 1, "attention");
+    }
+    r.models = std::move(models);
+    return r;
+}
+
+std::vector<std::string> exportConverted(const ConversionResult& result, const std::filesystem::path& outDir,
+                                         bool overwrite, const Progress& progress) {
+    if (!result.models) throw ArgumentError("no converted model in memory (run the conversion again to export)");
+    convert::ExportOptions eo;
+    eo.overwrite = overwrite;
+    eo.conversionReport = result.models->report.toJson();
+    progress(0, 1, "export");
+    auto notes = convert::exportDeepseekV3(result.models->converted, outDir, eo);
+    progress(1, 1, "export");
+    return notes;
+}
+
+AttentionPair attentionPair(const Models& models, const std::string& prompt, int64_t layer, int64_t head,
+                            int64_t maxTokens) {
+    if (!models.original) throw ArgumentError("the original model was not kept (attention maps need it)");
+    analysis::AttentionOptions ao;
+    ao.maxTokens = maxTokens;
+    AttentionPair p{analysis::computeAttentionMap(*models.original, models.tokenizer, prompt, layer, head, ao),
+                    analysis::computeAttentionMap(models.converted, models.tokenizer, prompt, layer, head, ao)};
+    p.after.model += " (MLA)"; // a session keeps both; the model string tells them apart
+    return p;
+}
+
+std::vector<SweepPoint> rankSweep(const std::filesystem::path& modelDir, const convert::ConvertSettings& settings,
+                                  const std::vector<int64_t>& ranks, const JobOptions& options,
+                                  const Progress& progress) {
+    const tok::Tokenizer tokenizer = tok::Tokenizer::load(modelDir);
+    const auto problems = io::loadGsm8k(gsm8kFile(options.resourcesDir, "test"), std::max<int64_t>(1, options.lossProblems));
+    const auto docs = eval::tokenizeGsm8k(tokenizer, problems, 512);
+    const Progress quiet{{}, progress.cancel};
+    std::vector<SweepPoint> out;
+    at::Tensor calib;
+    for (size_t i = 0; i < ranks.size(); ++i) {
+        progress(int64_t(i), int64_t(ranks.size()), "rank sweep");
+        model::Model m = model::Model::load(modelDir, {options.device, "f32"}, quiet);
+        convert::ConvertSettings s = settings;
+        s.exact = false;
+        s.energy = 0;
+        s.kvLoraRank = ranks[i];
+        if (!calib.defined()) calib = convert::calibrationTokens(s.calibration, tokenizer, options.resourcesDir);
+        const auto rep = convert::convertModel(m, s, calib, quiet);
+        out.push_back({ranks[i], rep.kvBytesPerTokenAfter, eval::evaluateLoss(m, docs, {}, quiet)});
+    }
+    progress(int64_t(ranks.size()), int64_t(ranks.size()), "rank sweep");
+    return out;
+}
+
+int64_t maxKvLoraRank(const io::ModelConfig& config, int64_t qkRopeHeadDim) {
+    convert::ConvertSettings s;
+    s.qkRopeHeadDim = qkRopeHeadDim;
+    return convert::resolve(s, config).maxRank;
+}
+
+bool cudaAvailable() { return at::hasCUDA(); }
+
+std::string defaultPrompt(const std::filesystem::path& resourcesDir) {
+    return analysis::defaultAttentionPrompt(gsm8kFile(resourcesDir, "test"));
+}
+
+} // namespace transmla::workbench
