@@ -1,73 +1,216 @@
 #include "mainwindow.h"
 
 #include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "attentionview.h"
+#include "budgetview.h"
+#include "classroomguide.h"
+#include "conversionpanel.h"
+#include "jobrunner.h"
+#include "lossview.h"
+#include "spectrumview.h"
 #include "summarymodel.h"
+#include "tablemodels.h"
+#include "util/resources.h"
 
 namespace transmla::views {
 
+namespace {
+std::filesystem::path resourcesDir() {
+    return findResources(executableDir(), TRANSMLA_SOURCE_RESOURCES);
+}
+QTableView* makeTable(QAbstractItemModel* model) {
+    auto* v = new QTableView;
+    v->setModel(model);
+    v->horizontalHeader()->setStretchLastSection(true);
+    v->verticalHeader()->hide();
+    v->setAlternatingRowColors(true);
+    v->setSelectionBehavior(QAbstractItemView::SelectRows);
+    v->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    return v;
+}
+} // namespace
+
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), summaryModel_(new SummaryModel(this)), summaryView_(new QTableView),
-      tabs_(new QTabWidget), statusLabel_(new QLabel), watcher_(new QFutureWatcher<SummaryJobResult>(this)) {
+    : QMainWindow(parent), summaryModel_(new SummaryModel(this)), tensorModel_(new TensorModel(this)),
+      summaryView_(makeTable(summaryModel_)), tensorView_(nullptr), tabs_(new QTabWidget), statusLabel_(new QLabel),
+      panel_(new ConversionPanel), spectrum_(new SpectrumView), budget_(new BudgetView), attention_(new AttentionView),
+      loss_(new LossView), jobs_(new JobRunner(this)), guide_(new ClassroomGuide),
+      panelDock_(new QDockWidget(tr("Conversion"), this)), guideDock_(new QDockWidget(tr("Classroom"), this)),
+      watcher_(new QFutureWatcher<SummaryJobResult>(this)) {
     setWindowTitle(tr("TransMLA Workbench"));
-    summaryView_->setModel(summaryModel_);
+    setAcceptDrops(true);
+    normalFont_ = QApplication::font();
     summaryView_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
-    summaryView_->horizontalHeader()->setStretchLastSection(true);
-    summaryView_->verticalHeader()->hide();
-    summaryView_->setAlternatingRowColors(true);
-    summaryView_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    summaryView_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    auto* sorted = new QSortFilterProxyModel(this);
+    sorted->setSourceModel(tensorModel_);
+    tensorView_ = makeTable(sorted);
+    tensorView_->setSortingEnabled(true);
+    tensorView_->sortByColumn(-1, Qt::AscendingOrder);
+    tensorView_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
 
     auto* modelPage = new QWidget;
     auto* layout = new QVBoxLayout(modelPage);
-    auto* heading = new QLabel(tr("<b>Architecture</b>"));
-    layout->addWidget(heading);
-    layout->addWidget(summaryView_);
+    auto* split = new QSplitter(Qt::Vertical);
+    auto* top = new QWidget;
+    auto* topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->addWidget(new QLabel(tr("<b>Architecture</b>")));
+    topLayout->addWidget(summaryView_);
+    auto* bottom = new QWidget;
+    auto* bottomLayout = new QVBoxLayout(bottom);
+    bottomLayout->setContentsMargins(0, 0, 0, 0);
+    bottomLayout->addWidget(new QLabel(tr("<b>Tensors</b>")));
+    bottomLayout->addWidget(tensorView_);
+    split->addWidget(top);
+    split->addWidget(bottom);
+    layout->addWidget(split);
     tabs_->addTab(modelPage, tr("Model"));
+    tabs_->addTab(spectrum_, tr("Spectrum"));
+    tabs_->addTab(budget_, tr("KV budget"));
+    tabs_->addTab(attention_, tr("Attention"));
+    tabs_->addTab(loss_, tr("Loss"));
     setCentralWidget(tabs_);
+
+    panelDock_->setObjectName(QStringLiteral("conversionDock"));
+    panelDock_->setWidget(panel_);
+    addDockWidget(Qt::LeftDockWidgetArea, panelDock_);
+    guideDock_->setObjectName(QStringLiteral("classroomDock"));
+    guideDock_->setWidget(guide_);
+    addDockWidget(Qt::LeftDockWidgetArea, guideDock_);
+    guideDock_->hide();
+
     statusBar()->addWidget(statusLabel_, 1);
     statusLabel_->setText(tr("Open a model folder (File > Open model folder)"));
 
     connect(watcher_, &QFutureWatcher<SummaryJobResult>::finished, this, &MainWindow::onSummaryReady);
+    connect(panel_, &ConversionPanel::rankChanged, this, &MainWindow::onRankChanged);
+    connect(panel_, &ConversionPanel::settingsChanged, this, &MainWindow::updateBudgets);
+    connect(panel_, &ConversionPanel::runRequested, this, &MainWindow::runConversion);
+    connect(panel_, &ConversionPanel::cancelRequested, this, &MainWindow::cancelJob);
+    connect(panel_, &ConversionPanel::exportRequested, this, &MainWindow::chooseExportFolder);
+    connect(attention_, &AttentionView::attentionRequested, this, &MainWindow::computeAttention);
+    connect(loss_, &LossView::sweepRequested, this, &MainWindow::runRankSweep);
+    connect(guide_, &ClassroomGuide::stepRequested, this, &MainWindow::onClassroomStep);
+    connect(jobs_, &JobRunner::progressed, panel_, &ConversionPanel::setProgress);
+    connect(jobs_, &JobRunner::started, this, [this](const QString& name) {
+        panel_->setRunning(true);
+        attention_->setBusy(true);
+        loss_->setBusy(true);
+        guide_->setBusy(true);
+        panel_->setStatus(tr("%1 ...").arg(name));
+    });
+    connect(jobs_, &JobRunner::finished, this, &MainWindow::onJobFinished);
     createMenus();
-    resize(900, 600);
+    resize(1280, 800);
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    guideDock_->hide();
 }
 
-MainWindow::~MainWindow() { watcher_->waitForFinished(); }
+MainWindow::~MainWindow() {
+    jobs_->cancelAndWait(); // the only place the GUI thread waits: after cancelling, on close
+    watcher_->waitForFinished();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    jobs_->cancel();
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    event->accept();
+}
 
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open model folder..."), this, &MainWindow::chooseModelFolder);
     open->setShortcut(QKeySequence::Open);
+    recentMenu_ = file->addMenu(tr("Open &recent"));
+    updateRecentMenu();
     file->addSeparator();
-    openSessionAction_ = file->addAction(tr("Open &session..."));
-    saveSessionAction_ = file->addAction(tr("&Save session..."));
-    saveSessionAction_->setShortcut(QKeySequence::Save);
-    exportAction_ = file->addAction(tr("&Export..."));
-    // Sessions and exports arrive with the analyses; until then the actions say so and stay disabled.
-    for (QAction* a : {openSessionAction_, saveSessionAction_, exportAction_}) {
-        a->setEnabled(false);
-        a->setStatusTip(tr("Available once a conversion or analysis has run"));
-    }
+    QAction* openSession = file->addAction(tr("Open &session..."), this, &MainWindow::chooseSessionToOpen);
+    openSession->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    QAction* saveSession = file->addAction(tr("&Save session..."), this, &MainWindow::chooseSessionToSave);
+    saveSession->setShortcut(QKeySequence::Save);
+    file->addSeparator();
+    QAction* exportPlot = file->addAction(tr("Export current &plot..."), this, &MainWindow::exportCurrentPlot);
+    exportPlot->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    file->addAction(tr("E&xport converted model (DeepSeek-V3)..."), this, &MainWindow::chooseExportFolder);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addAction(tr("&Model"), this, [this] { tabs_->setCurrentIndex(0); });
+    const QString names[] = {tr("&Model"), tr("&Spectrum"), tr("KV &budget"), tr("&Attention"), tr("&Loss")};
+    for (int i = 0; i < 5; ++i) {
+        QAction* a = view->addAction(names[i], this, [this, i] { tabs_->setCurrentIndex(i); });
+        a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+    }
+    view->addSeparator();
+    view->addAction(panelDock_->toggleViewAction());
+    classroomAction_ = view->addAction(tr("&Classroom mode"));
+    classroomAction_->setCheckable(true);
+    classroomAction_->setShortcut(QKeySequence(Qt::Key_F11));
+    connect(classroomAction_, &QAction::toggled, this, &MainWindow::setClassroomMode);
+
+    // Run actions sit in File (the menu bar stays File / View / Help).
+    auto* run = new QMenu(tr("&Run"), file);
+    file->insertMenu(quit, run);
+    QAction* convert = run->addAction(tr("&Convert"), this, &MainWindow::runConversion);
+    convert->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    QAction* cancel = run->addAction(tr("C&ancel"), this, &MainWindow::cancelJob);
+    cancel->setShortcut(QKeySequence(Qt::Key_Escape));
+    run->addAction(tr("Rank &sweep"), this, &MainWindow::runRankSweep);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::updateRecentMenu() {
+    recentMenu_->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("recentModels")).toStringList();
+    for (const QString& dir : recent) recentMenu_->addAction(dir, this, [this, dir] { openModel(dir); });
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::rememberRecent(const QString& dir) {
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recentModels")).toStringList();
+    recent.removeAll(dir);
+    recent.prepend(dir);
+    while (recent.size() > 8) recent.removeLast();
+    settings.setValue(QStringLiteral("recentModels"), recent);
+    updateRecentMenu();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    const auto urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.first().isLocalFile()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QString path = event->mimeData()->urls().value(0).toLocalFile();
+    if (path.endsWith(QLatin1String(".h5"))) openSession(path);
+    else if (!path.isEmpty()) openModel(QFileInfo(path).isDir() ? path : QFileInfo(path).absolutePath());
 }
 
 void MainWindow::chooseModelFolder() {
@@ -76,7 +219,7 @@ void MainWindow::chooseModelFolder() {
 }
 
 void MainWindow::openModel(const QString& dir) {
-    if (watcher_->isRunning()) watcher_->waitForFinished();
+    if (watcher_->isRunning()) watcher_->waitForFinished(); // a header read: milliseconds
     pendingPath_ = dir;
     statusLabel_->setText(tr("Reading %1 ...").arg(dir));
     const std::string path = dir.toStdString(); // copied by value into the job
@@ -84,6 +227,7 @@ void MainWindow::openModel(const QString& dir) {
         SummaryJobResult r;
         try {
             r.summary = model::summarizeModel(path);
+            r.config = io::loadModelConfig(path);
         } catch (const std::exception& e) {
             r.error = QString::fromUtf8(e.what());
         }
@@ -96,21 +240,284 @@ void MainWindow::onSummaryReady() {
     if (result.error.isEmpty()) {
         const model::ModelSummary& s = result.summary;
         summaryModel_->setSummary(s);
+        tensorModel_->setTensors(s.tensors);
         modelPath_ = pendingPath_;
+        config_ = result.config;
+        if (config_ && config_->isMla()) config_.reset(); // already MLA: nothing to convert
+        if (!pendingSession_) {
+            state_ = WorkbenchState{};
+            state_.modelDir = modelPath_.toStdString();
+        }
+        panel_->setModelConfig(config_);
+        attention_->setLimits(int(s.layers), int(s.queryHeads));
         setWindowTitle(tr("TransMLA Workbench - %1").arg(QString::fromStdString(s.path)));
         statusLabel_->setText(tr("%1: %2 layers, %3 query / %4 KV heads")
                                   .arg(QString::fromStdString(s.path))
                                   .arg(s.layers)
                                   .arg(s.queryHeads)
                                   .arg(s.kvHeads));
+        rememberRecent(modelPath_);
+        updateBudgets();
+        if (!pendingSession_) showResult();
         emit modelLoaded(modelPath_);
     } else {
         const QString& msg = result.error;
         statusLabel_->setText(tr("Could not open %1").arg(pendingPath_));
-        auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open model"), msg, QMessageBox::Ok, this);
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open model"),
+                                    tr("The folder could not be read as a Hugging Face model:"), QMessageBox::Ok, this);
+        box->setInformativeText(msg);
+        box->setDetailedText(tr("A model folder needs config.json, the *.safetensors weights (with "
+                                "model.safetensors.index.json when sharded) and tokenizer.json.\n\n%1")
+                                 .arg(pendingPath_));
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();
         emit modelLoadFailed(pendingPath_, msg);
+    }
+    if (pendingSession_) {
+        const QString file = QString::fromStdString(pendingSession_->modelDir);
+        state_ = std::move(*pendingSession_);
+        pendingSession_.reset();
+        panel_->applySettings(state_.settings);
+        panel_->setLossProblems(state_.lossProblems);
+        showResult();
+        emit sessionOpened(file);
+    }
+}
+
+workbench::JobOptions MainWindow::jobOptions() const {
+    workbench::JobOptions o;
+    o.resourcesDir = resourcesDir();
+    o.device = panel_->device().toStdString();
+    o.lossProblems = panel_->lossProblems();
+    o.attentionLayer = attention_->layer();
+    o.attentionHead = attention_->head();
+    o.attentionPrompt = attention_->prompt().toStdString();
+    return o;
+}
+
+void MainWindow::runConversion() {
+    if (modelPath_.isEmpty() || !config_) return;
+    const std::string dir = modelPath_.toStdString();
+    const convert::ConvertSettings settings = panel_->settings(); // copied by value
+    const workbench::JobOptions options = jobOptions();
+    jobs_->start<workbench::ConversionResult>(
+        tr("Conversion"), [dir, settings, options](const Progress& p) { return workbench::runConversion(dir, settings, options, p); },
+        [this, options](workbench::ConversionResult r) {
+            state_.modelDir = r.modelDir;
+            state_.settings = r.settings;
+            state_.lossProblems = int(options.lossProblems);
+            state_.result = std::move(r);
+            state_.sweep.clear();
+            showResult();
+            emit conversionFinished();
+        });
+}
+
+void MainWindow::cancelJob() { jobs_->cancel(); }
+
+void MainWindow::chooseExportFolder() {
+    const QString dir = QFileDialog::getSaveFileName(this, tr("Export a DeepSeek-V3 model folder"), modelPath_ + QStringLiteral("-mla"));
+    if (!dir.isEmpty()) exportModel(dir);
+}
+
+void MainWindow::exportModel(const QString& outDir) {
+    if (!state_.result || !state_.result->models) return;
+    const workbench::ConversionResult result = *state_.result; // shares the converted model (read only)
+    const std::string out = outDir.toStdString();
+    jobs_->start<std::vector<std::string>>(
+        tr("Export"), [result, out](const Progress& p) { return workbench::exportConverted(result, out, true, p); },
+        [this, outDir](std::vector<std::string> notes) {
+            QStringList list;
+            for (const auto& n : notes) list << QString::fromStdString(n);
+            panel_->setStatus(tr("Exported %1").arg(outDir));
+            emit exportFinished(outDir, list);
+        });
+}
+
+void MainWindow::computeAttention(const QString& prompt, int layer, int head) {
+    if (!state_.result || !state_.result->models) return;
+    auto models = state_.result->models;
+    const std::string text = prompt.isEmpty() ? workbench::defaultPrompt(resourcesDir()) : prompt.toStdString();
+    jobs_->start<workbench::AttentionPair>(
+        tr("Attention"),
+        [models, text, layer, head](const Progress& p) {
+            p.checkCancel();
+            return workbench::attentionPair(*models, text, layer, head, 48);
+        },
+        [this](workbench::AttentionPair pair) {
+            state_.result->attentionBefore = pair.before;
+            state_.result->attentionAfter = pair.after;
+            attention_->setMaps(pair.before, pair.after);
+            emit attentionUpdated();
+        });
+}
+
+void MainWindow::runRankSweep() {
+    if (modelPath_.isEmpty() || !config_) return;
+    const int full = panel_->maxRank();
+    if (full <= 0) return;
+    std::vector<int64_t> ranks;
+    for (int div : {16, 8, 4, 2, 1}) ranks.push_back(std::max(1, full / div));
+    ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+    const std::string dir = modelPath_.toStdString();
+    const convert::ConvertSettings settings = panel_->settings();
+    workbench::JobOptions options = jobOptions();
+    options.lossProblems = std::max(1, panel_->lossProblems() ? panel_->lossProblems() : 20);
+    jobs_->start<std::vector<workbench::SweepPoint>>(
+        tr("Rank sweep"),
+        [dir, settings, ranks, options](const Progress& p) { return workbench::rankSweep(dir, settings, ranks, options, p); },
+        [this](std::vector<workbench::SweepPoint> points) {
+            state_.sweep.clear();
+            for (const auto& pt : points) state_.sweep.push_back({pt.rank, pt.kvBytesPerToken, pt.loss.meanNll()});
+            loss_->setSweep(state_.sweep);
+            emit sweepFinished();
+        });
+}
+
+void MainWindow::onJobFinished(const QString& name, bool ok, const QString& message) {
+    panel_->setRunning(false);
+    attention_->setBusy(!(state_.result && state_.result->models));
+    loss_->setBusy(!config_);
+    guide_->setBusy(false);
+    panel_->setExportable(state_.result && state_.result->models);
+    if (ok) {
+        panel_->setStatus(tr("%1 finished").arg(name));
+        return;
+    }
+    panel_->setStatus(tr("%1: %2").arg(name, message));
+    statusLabel_->setText(tr("%1: %2").arg(name, message));
+    if (message != tr("Cancelled")) {
+        auto* box = new QMessageBox(QMessageBox::Warning, tr("%1 failed").arg(name), message, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    }
+    emit jobFailed(name, message);
+}
+
+void MainWindow::onRankChanged(int rank) {
+    spectrum_->setRank(rank);
+    updateBudgets();
+}
+
+void MainWindow::updateBudgets() {
+    if (!config_) {
+        budget_->setBudgets(state_.budgets);
+        return;
+    }
+    const convert::ConvertSettings s = panel_->settings();
+    const int64_t rR = s.exact ? config_->numKvHeads * config_->headDim : s.qkRopeHeadDim;
+    const int64_t rank = s.exact ? std::max<int64_t>(1, panel_->maxRank()) : s.kvLoraRank;
+    const int64_t weights = summaryModel_->summary().parameterCount * 2;
+    try {
+        state_.budgets = analysis::standardBudgets(*config_, std::max<int64_t>(1, rank), std::min(rR, config_->headDim),
+                                                   analysis::CacheDtype::BF16, weights);
+    } catch (const std::exception&) {
+        state_.budgets = {analysis::gqaBudget(*config_, analysis::CacheDtype::BF16, weights)};
+    }
+    budget_->setBudgets(state_.budgets);
+}
+
+void MainWindow::showResult() {
+    const auto& r = state_.result;
+    std::vector<std::vector<double>> latent;
+    if (r)
+        for (const auto& l : r->layers) latent.push_back(l.eigenvalues);
+    spectrum_->setData(latent, r ? r->spectra : std::nullopt);
+    spectrum_->setRank(r && !r->settings.exact ? int(r->rank()) : panel_->rank());
+    panel_->layerModel()->setLayers(r ? r->layers : std::vector<workbench::LayerFigures>{});
+    if (r && r->attentionBefore && r->attentionAfter) attention_->setMaps(*r->attentionBefore, *r->attentionAfter);
+    else attention_->clear();
+    if (r) loss_->setLosses(r->lossBefore, r->lossAfter, r->kvBytesPerTokenBefore, r->kvBytesPerTokenAfter);
+    else loss_->setLosses(std::nullopt, std::nullopt);
+    loss_->setSweep(state_.sweep);
+    budget_->setBudgets(state_.budgets);
+    panel_->setExportable(r && r->models);
+    attention_->setBusy(!(r && r->models));
+    loss_->setBusy(!config_);
+    if (r)
+        panel_->setStatus(tr("KV cache %1 -> %2 bytes/token, max rank %3, FreqFold %4, %5 s")
+                              .arg(r->kvBytesPerTokenBefore)
+                              .arg(r->kvBytesPerTokenAfter)
+                              .arg(r->rank())
+                              .arg(r->freqFold)
+                              .arg(r->secondsTotal, 0, 'f', 2));
+}
+
+bool MainWindow::saveSession(const QString& file) {
+    try {
+        io::saveSession(file.toStdString(), toSession(state_));
+        statusLabel_->setText(tr("Saved session %1").arg(file));
+        return true;
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot save session"), QString::fromUtf8(e.what()));
+        return false;
+    }
+}
+
+bool MainWindow::openSession(const QString& file) {
+    try {
+        WorkbenchState st = fromSession(io::loadSession(file.toStdString()));
+        const QString dir = QString::fromStdString(st.modelDir);
+        pendingSession_ = std::move(st);
+        openModel(dir); // the summary comes back first; the session's results are applied after it
+        statusLabel_->setText(tr("Opened session %1").arg(file));
+        return true;
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot open session"), QString::fromUtf8(e.what()));
+        return false;
+    }
+}
+
+void MainWindow::chooseSessionToOpen() {
+    const QString file = QFileDialog::getOpenFileName(this, tr("Open session"), QString(), tr("Sessions (*.h5)"));
+    if (!file.isEmpty()) openSession(file);
+}
+
+void MainWindow::chooseSessionToSave() {
+    QString file = QFileDialog::getSaveFileName(this, tr("Save session"), QString(), tr("Sessions (*.h5)"));
+    if (file.isEmpty()) return;
+    if (!file.endsWith(QLatin1String(".h5"))) file += QStringLiteral(".h5");
+    saveSession(file);
+}
+
+PlotView* MainWindow::currentPlot() const { return qobject_cast<PlotView*>(tabs_->currentWidget()); }
+
+void MainWindow::exportCurrentPlot() {
+    if (PlotView* p = currentPlot()) p->chooseExportFile();
+    else statusLabel_->setText(tr("Choose a plot tab first"));
+}
+
+void MainWindow::setClassroomMode(bool on) {
+    if (classroom_ == on) return;
+    classroom_ = on;
+    QFont f = normalFont_;
+    if (on) f.setPointSizeF(normalFont_.pointSizeF() * 1.5);
+    QApplication::setFont(f);
+    guideDock_->setVisible(on);
+    if (on) guide_->restart();
+    const QSignalBlocker block(classroomAction_);
+    classroomAction_->setChecked(on);
+}
+
+void MainWindow::onClassroomStep(int step) {
+    switch (step) {
+    case 0:
+        openModel(QString::fromStdString(demoModelDir(resourcesDir()).string()));
+        tabs_->setCurrentWidget(budget_);
+        break;
+    case 1:
+        panel_->setExact(true);
+        panel_->setLossProblems(20);
+        runConversion();
+        tabs_->setCurrentWidget(attention_);
+        break;
+    default:
+        panel_->setExact(false);
+        panel_->setRank(std::max(1, panel_->maxRank() / 4));
+        panel_->setCalibration(32, 128);
+        runConversion();
+        tabs_->setCurrentWidget(spectrum_);
+        break;
     }
 }
 

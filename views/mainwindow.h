@@ -1,24 +1,40 @@
-// The workbench's main window: menus, the model panel, and (as later issues add them) the
-// conversion panel and plot views. It shows core's results; it computes nothing itself.
+// The workbench's main window: menus, the model panel, the conversion panel (a dock) and the plot
+// views (tabs). It shows core's results; it computes nothing itself: long work goes through the
+// JobRunner (one job at a time, cancellable), and every view is filled from plain value types.
 #pragma once
 #include <QFutureWatcher>
 #include <QMainWindow>
+#include <optional>
 
+#include "io/model_config.h"
 #include "model/summary.h"
+#include "sessionstate.h"
 
 class QAction;
+class QDockWidget;
 class QLabel;
+class QMenu;
 class QTableView;
 class QTabWidget;
 
 namespace transmla::views {
 
+class AttentionView;
+class BudgetView;
+class ClassroomGuide;
+class ConversionPanel;
+class JobRunner;
+class LossView;
+class PlotView;
+class SpectrumView;
 class SummaryModel;
+class TensorModel;
 
-// What a background model read hands back: the summary, or the error text (never an exception
-// across threads).
+// What a background model read hands back: the summary and config, or the error text (never an
+// exception across threads).
 struct SummaryJobResult {
     model::ModelSummary summary;
+    std::optional<io::ModelConfig> config;
     QString error;
 };
 
@@ -29,32 +45,90 @@ public:
     ~MainWindow() override;
 
     SummaryModel* summaryModel() const { return summaryModel_; }
+    TensorModel* tensorModel() const { return tensorModel_; }
+    ConversionPanel* conversionPanel() const { return panel_; }
+    SpectrumView* spectrumView() const { return spectrum_; }
+    BudgetView* budgetView() const { return budget_; }
+    AttentionView* attentionView() const { return attention_; }
+    LossView* lossView() const { return loss_; }
+    JobRunner* jobs() const { return jobs_; }
+    QTabWidget* tabs() const { return tabs_; }
+    ClassroomGuide* classroomGuide() const { return guide_; }
     QString modelPath() const { return modelPath_; }
+    const WorkbenchState& state() const { return state_; }
+    bool isClassroomMode() const { return classroom_; }
 
 public slots:
     void openModel(const QString& dir); // loads in a worker thread; emits modelLoaded / modelLoadFailed
+    void runConversion();
+    void cancelJob();
+    void exportModel(const QString& outDir);
+    void runRankSweep();
+    bool saveSession(const QString& file);
+    bool openSession(const QString& file);
+    void setClassroomMode(bool on);
 
 signals:
     void modelLoaded(const QString& dir);
     void modelLoadFailed(const QString& dir, const QString& message);
+    void conversionFinished();
+    void jobFailed(const QString& job, const QString& message); // "Cancelled" when cancelled
+    void exportFinished(const QString& dir, const QStringList& notes);
+    void attentionUpdated();
+    void sweepFinished();
+    void sessionOpened(const QString& file);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private slots:
     void chooseModelFolder();
+    void chooseExportFolder();
+    void chooseSessionToOpen();
+    void chooseSessionToSave();
+    void exportCurrentPlot();
     void showAbout();
     void onSummaryReady();
+    void onRankChanged(int rank);
+    void onJobFinished(const QString& name, bool ok, const QString& message);
+    void computeAttention(const QString& prompt, int layer, int head);
+    void onClassroomStep(int step);
 
 private:
     void createMenus();
+    void updateRecentMenu();
+    void rememberRecent(const QString& dir);
+    void showResult(); // fills every view from state_
+    void updateBudgets();
+    workbench::JobOptions jobOptions() const;
+    PlotView* currentPlot() const;
 
     SummaryModel* summaryModel_;
+    TensorModel* tensorModel_;
     QTableView* summaryView_;
+    QTableView* tensorView_;
     QTabWidget* tabs_;
     QLabel* statusLabel_;
+    ConversionPanel* panel_;
+    SpectrumView* spectrum_;
+    BudgetView* budget_;
+    AttentionView* attention_;
+    LossView* loss_;
+    JobRunner* jobs_;
+    ClassroomGuide* guide_;
+    QDockWidget* panelDock_;
+    QDockWidget* guideDock_;
     QFutureWatcher<SummaryJobResult>* watcher_;
+    QMenu* recentMenu_ = nullptr;
+    QAction* classroomAction_ = nullptr;
     QString modelPath_, pendingPath_;
-    QAction* openSessionAction_ = nullptr;
-    QAction* saveSessionAction_ = nullptr;
-    QAction* exportAction_ = nullptr;
+    std::optional<io::ModelConfig> config_;
+    WorkbenchState state_;
+    std::optional<WorkbenchState> pendingSession_; // applied once its model has been read
+    bool classroom_ = false;
+    QFont normalFont_;
 };
 
 } // namespace transmla::views

@@ -33,7 +33,7 @@ protected:
     QHBoxLayout* controls() const { return controls_; }   // selectors above the plot
     QVBoxLayout* mainLayout() const { return layout_; }
     static QColor seriesColor(int i);                     // colour-blind-safe series colours
-    QString lastError_;
+    mutable QString lastError_;
 
 private:
     QCustomPlot* plot_;

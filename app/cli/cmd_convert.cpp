@@ -1,3 +1,4 @@
+#include <chrono>
 #include <iomanip>
 #include <iostream>
 
@@ -67,14 +68,20 @@ int cmdConvert(int argc, char** argv) {
     cancelOnSigint(cancel);
     const bool quiet = args.has("quiet") || args.has("json");
     Progress progress{stderrProgress(quiet), &cancel};
+    using clock = std::chrono::steady_clock;
+    auto since = [](clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); };
+    const auto tLoad = clock::now();
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(dir);
     model::Model m = model::Model::load(dir, {args.get("device", "cpu"), args.get("dtype", "f32")}, progress);
     const int64_t limit = args.getInt("limit", -1);
     nlohmann::json out;
+    out["seconds"]["load"] = since(tLoad);
     if (args.has("eval")) out["loss_before"] = gsm8kLoss(m, tokenizer, limit, progress).toJson(false);
     at::Tensor calib;
+    const auto tConvert = clock::now();
     if (!s.exact) calib = convert::calibrationTokens(s.calibration, tokenizer, resources());
     convert::ConvertReport report = convert::convertModel(m, s, calib, progress);
+    out["seconds"]["calibrate_and_convert"] = since(tConvert);
     out["conversion"] = report.toJson();
     if (args.has("eval")) out["loss_after"] = gsm8kLoss(m, tokenizer, limit, progress).toJson(false);
     if (args.has("out")) {
@@ -83,7 +90,9 @@ int cmdConvert(int argc, char** argv) {
         eo.overwrite = args.has("force");
         eo.conversionReport = report.toJson();
         cancel.throwIfCancelled();
+        const auto tWrite = clock::now();
         auto notes = convert::exportDeepseekV3(m, *args.get("out"), eo);
+        out["seconds"]["write"] = since(tWrite);
         out["exported"] = *args.get("out");
         out["export_notes"] = notes;
     }

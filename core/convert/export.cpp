@@ -110,7 +110,8 @@ std::vector<std::string> exportDeepseekV3(const model::Model& m, const fs::path&
 
     AtomicDir dir(out, o.overwrite);
     std::vector<std::pair<std::string, at::Tensor>> t;
-    auto put = [&](const std::string& name, const at::Tensor& x) { t.emplace_back(name, x.to(at::kCPU).to(dt).contiguous()); };
+    // Tensors stay on the model's device; the writer moves them to the host one at a time.
+    auto put = [&](const std::string& name, const at::Tensor& x) { t.emplace_back(name, x.to(dt)); };
     put("model.embed_tokens.weight", m.embed);
     put("model.norm.weight", m.finalNorm);
     if (!c.tieWordEmbeddings) put("lm_head.weight", m.lmHead);

@@ -66,7 +66,10 @@ LossResult evaluateLoss(const model::Model& m, const std::vector<Document>& docs
     int64_t done = 0;
     while (next < order.size()) {
         progress(done, int64_t(docs.size()), "evaluate");
-        const int64_t T = std::min<int64_t>(int64_t(docs[order[next]].ids.size()), options.maxTokens);
+        // Batch length rounded up to a multiple of 32: fewer distinct shapes for the GPU kernels'
+        // per-shape plans, at the cost of a little padding (ignored: causal, right-padded).
+        const int64_t longest = std::min<int64_t>(int64_t(docs[order[next]].ids.size()), options.maxTokens);
+        const int64_t T = std::max<int64_t>(1, std::min<int64_t>((longest + 31) / 32 * 32, options.maxTokens));
         const int64_t B = std::max<int64_t>(1, options.batchTokens / std::max<int64_t>(T, 1));
         std::vector<size_t> batch;
         while (next < order.size() && int64_t(batch.size()) < B) batch.push_back(order[next++]);

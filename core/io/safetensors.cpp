@@ -58,6 +58,11 @@ public:
     MappedFile& operator=(const MappedFile&) = delete;
     const uint8_t* data() const { return data_; }
     uint64_t size() const { return size_; }
+    void release(uint64_t offset, uint64_t bytes) const {
+        const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
+        const uint64_t begin = (offset + page - 1) / page * page, end = (offset + bytes) / page * page;
+        if (data_ && end > begin) ::madvise(const_cast<uint8_t*>(data_) + begin, end - begin, MADV_DONTNEED);
+    }
 
 private:
     const uint8_t* data_ = nullptr;
@@ -180,6 +185,10 @@ at::Tensor SafetensorsFile::view(const std::string& name) const {
     return at::from_blob(ptr, t->shape, [keep](void*) {}, opts);
 }
 
+void SafetensorsFile::release(const std::string& name) const {
+    if (const TensorInfo* t = find(name)) file_->release(t->offset, t->nbytes);
+}
+
 Checkpoint::Checkpoint(const fs::path& dir) : dir_(dir) {
     const fs::path index = dir / "model.safetensors.index.json";
     const fs::path single = dir / "model.safetensors";
@@ -228,6 +237,11 @@ at::Tensor Checkpoint::view(const std::string& name) const {
     return shards_[it->second]->view(name);
 }
 
+void Checkpoint::release(const std::string& name) const {
+    auto it = where_.find(name);
+    if (it != where_.end()) shards_[it->second]->release(name);
+}
+
 std::vector<std::string> Checkpoint::names() const {
     std::vector<std::string> out;
     for (const auto& [k, v] : where_) out.push_back(k);
@@ -246,17 +260,14 @@ void writeSafetensors(const fs::path& path, const std::vector<std::pair<std::str
     json h = json::object();
     if (!metadata.empty()) h["__metadata__"] = metadata;
     std::set<std::string> seen;
-    std::vector<at::Tensor> cpu;
     uint64_t offset = 0;
     for (const auto& [name, t] : tensors) {
         if (!seen.insert(name).second) throw Error(path.string() + ": duplicate tensor name '" + name + "'");
-        at::Tensor c = t.detach().to(at::kCPU).contiguous();
-        const uint64_t bytes = static_cast<uint64_t>(c.numel()) * c.element_size();
-        h[name] = {{"dtype", dtypeName(fromScalarType(c.scalar_type()))},
-                   {"shape", c.sizes().vec()},
+        const uint64_t bytes = static_cast<uint64_t>(t.numel()) * t.element_size();
+        h[name] = {{"dtype", dtypeName(fromScalarType(t.scalar_type()))},
+                   {"shape", t.sizes().vec()},
                    {"data_offsets", {offset, offset + bytes}}};
         offset += bytes;
-        cpu.push_back(std::move(c));
     }
     std::string header = h.dump();
     header.append((8 - header.size() % 8) % 8, ' '); // data starts 8-byte aligned
@@ -267,7 +278,10 @@ void writeSafetensors(const fs::path& path, const std::vector<std::pair<std::str
     AtomicFile out(path);
     out.write(len, 8);
     out.write(header.data(), header.size());
-    for (const auto& c : cpu) out.write(c.data_ptr(), static_cast<size_t>(c.numel()) * c.element_size());
+    for (const auto& [name, t] : tensors) {
+        const at::Tensor c = t.detach().to(at::kCPU).contiguous();
+        out.write(c.data_ptr(), static_cast<size_t>(c.numel()) * c.element_size());
+    }
     out.commit();
 }
 

@@ -38,6 +38,9 @@ public:
     const std::map<std::string, std::string>& metadata() const { return metadata_; }
     // A CPU tensor of the stored dtype over the mapped bytes; it keeps the mapping alive.
     at::Tensor view(const std::string& name) const;
+    // Drops the tensor's pages from this process's resident set (MADV_DONTNEED) once its data has
+    // been copied elsewhere (e.g. to the GPU), so host RSS stays near one tensor while loading.
+    void release(const std::string& name) const;
 
 private:
     std::filesystem::path path_;
@@ -56,6 +59,7 @@ public:
     bool has(const std::string& name) const { return where_.count(name) > 0; }
     const TensorInfo& info(const std::string& name) const; // throws naming the tensor
     at::Tensor view(const std::string& name) const;
+    void release(const std::string& name) const;
     std::vector<std::string> names() const;
     const std::vector<std::shared_ptr<SafetensorsFile>>& shards() const { return shards_; }
     uint64_t totalBytes() const;
@@ -66,7 +70,8 @@ private:
     std::unordered_map<std::string, size_t> where_; // tensor -> shard
 };
 
-// Writes tensors (any device, any layout) to `path` atomically. Names must be unique.
+// Writes tensors (any device, any layout) to `path` atomically. Names must be unique. Tensors are
+// copied to the host one at a time while writing, so host memory stays near the largest tensor.
 void writeSafetensors(const std::filesystem::path& path,
                       const std::vector<std::pair<std::string, at::Tensor>>& tensors,
                       const std::map<std::string, std::string>& metadata = {{"format", "pt"}});

@@ -80,7 +80,12 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     r.secondsTotal = rep.secondsTotal;
     for (const auto& l : rep.layers)
         r.layers.push_back({l.layer, l.rank, l.retainedEnergy, l.ropeEnergyFraction, l.alpha, l.eigenvalues});
-    r.budgets = analysis::standardBudgets(m.config, r.rank(), r.ropeDim, analysis::CacheDtype::BF16, weightBytes(m));
+    if (r.settings.exact) // r_R = g*d there: only the GQA and exact forms exist
+        r.budgets = {analysis::gqaBudget(m.config, analysis::CacheDtype::BF16, weightBytes(m)),
+                     analysis::mlaExactBudget(m.config, std::min(r.ropeDim, m.config.headDim), analysis::CacheDtype::BF16,
+                                              weightBytes(m))};
+    else
+        r.budgets = analysis::standardBudgets(m.config, r.rank(), r.ropeDim, analysis::CacheDtype::BF16, weightBytes(m));
     if (options.lossProblems > 0) r.lossAfter = gsm8kLoss(m, models->tokenizer, options, progress, "loss after");
     if (options.attention) {
         progress(0, 1, "attention");

@@ -1,0 +1,246 @@
+#include "conversionpanel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "analysis/budget.h"
+#include "summarymodel.h"
+#include "tablemodels.h"
+#include "workbench/workbench.h"
+
+namespace transmla::views {
+
+ConversionPanel::ConversionPanel(QWidget* parent)
+    : QWidget(parent), mode_(new QComboBox), rankSlider_(new QSlider(Qt::Horizontal)), rankSpin_(new QSpinBox),
+      ropeDim_(new QSpinBox), freqFold_(new QComboBox), calibSource_(new QComboBox), samples_(new QSpinBox),
+      seqLen_(new QSpinBox), device_(new QComboBox), latentNorm_(new QComboBox), evaluate_(new QCheckBox),
+      problems_(new QSpinBox), budget_(new QLabel), run_(new QPushButton(tr("&Run"))),
+      cancel_(new QPushButton(tr("Cancel"))), export_(new QPushButton(tr("E&xport..."))), progress_(new QProgressBar),
+      status_(new QLabel), layerView_(new QTableView), layers_(new LayerReportModel(this)) {
+    setObjectName(QStringLiteral("conversionPanel"));
+    rankSlider_->setObjectName(QStringLiteral("rankSlider"));
+    rankSpin_->setObjectName(QStringLiteral("rankSpin"));
+    run_->setObjectName(QStringLiteral("runButton"));
+    cancel_->setObjectName(QStringLiteral("cancelButton"));
+    export_->setObjectName(QStringLiteral("exportButton"));
+
+    mode_->addItem(tr("Compressed MLA (RoRoPE + FreqFold + PCA)"));
+    mode_->addItem(tr("Exact MLA (same cache, same logits)"));
+    ropeDim_->setSingleStep(2);
+    ropeDim_->setToolTip(tr("qk_rope_head_dim: key dimensions that keep RoPE (even)"));
+    freqFold_->addItem(tr("auto"), 0);
+    for (int f : {1, 2, 4, 8}) freqFold_->addItem(QString::number(f), f);
+    calibSource_->addItem(tr("GSM8K (train)"), QStringLiteral("gsm8k"));
+    calibSource_->addItem(tr("WikiText-2"), QStringLiteral("wikitext2"));
+    samples_->setRange(1, 4096);
+    samples_->setValue(64);
+    seqLen_->setRange(16, 8192);
+    seqLen_->setValue(128);
+    seqLen_->setSingleStep(16);
+    device_->addItem(tr("CPU"), QStringLiteral("cpu"));
+    if (workbench::cudaAvailable()) device_->addItem(tr("CUDA"), QStringLiteral("cuda"));
+    latentNorm_->addItem(tr("none (exact algebra)"), QStringLiteral("none"));
+    latentNorm_->addItem(tr("calibrated (DeepSeek kv_a_layernorm, needed for export)"), QStringLiteral("calibrated"));
+    evaluate_->setText(tr("Evaluate GSM8K loss before and after"));
+    evaluate_->setChecked(true);
+    problems_->setRange(1, 1319);
+    problems_->setValue(50);
+    problems_->setSuffix(tr(" problems"));
+
+    auto* rankRow = new QHBoxLayout;
+    rankRow->addWidget(rankSlider_, 1);
+    rankRow->addWidget(rankSpin_);
+    auto* evalRow = new QHBoxLayout;
+    evalRow->addWidget(evaluate_);
+    evalRow->addWidget(problems_);
+    auto* calibRow = new QHBoxLayout;
+    calibRow->addWidget(calibSource_, 1);
+    calibRow->addWidget(samples_);
+    calibRow->addWidget(new QLabel(QStringLiteral("\u00d7")));
+    calibRow->addWidget(seqLen_);
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Mode:"), mode_);
+    form->addRow(tr("kv_lora_rank:"), rankRow);
+    form->addRow(tr("qk_rope_head_dim:"), ropeDim_);
+    form->addRow(tr("FreqFold:"), freqFold_);
+    form->addRow(tr("Calibration (samples \u00d7 tokens):"), calibRow);
+    form->addRow(tr("Device:"), device_);
+    form->addRow(tr("Latent norm:"), latentNorm_);
+    form->addRow(evalRow);
+    budget_->setWordWrap(true);
+    budget_->setObjectName(QStringLiteral("budgetLabel"));
+    form->addRow(tr("KV cache:"), budget_);
+
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(run_);
+    buttons->addWidget(cancel_);
+    buttons->addStretch(1);
+    buttons->addWidget(export_);
+
+    layerView_->setModel(layers_);
+    layerView_->verticalHeader()->hide();
+    layerView_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    layerView_->setAlternatingRowColors(true);
+    layerView_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(buttons);
+    layout->addWidget(progress_);
+    layout->addWidget(status_);
+    status_->setWordWrap(true);
+    layout->addWidget(new QLabel(tr("<b>Per layer</b>")));
+    layout->addWidget(layerView_, 1);
+
+    connect(rankSlider_, &QSlider::valueChanged, rankSpin_, &QSpinBox::setValue);
+    connect(rankSpin_, &QSpinBox::valueChanged, rankSlider_, &QSlider::setValue);
+    connect(rankSpin_, &QSpinBox::valueChanged, this, [this](int r) {
+        updateBudget();
+        emit rankChanged(r);
+        emit settingsChanged();
+    });
+    connect(ropeDim_, &QSpinBox::valueChanged, this, [this] {
+        updateBounds();
+        emit settingsChanged();
+    });
+    connect(mode_, &QComboBox::currentIndexChanged, this, [this] {
+        updateBounds();
+        emit settingsChanged();
+    });
+    connect(evaluate_, &QCheckBox::toggled, problems_, &QSpinBox::setEnabled);
+    connect(run_, &QPushButton::clicked, this, &ConversionPanel::runRequested);
+    connect(cancel_, &QPushButton::clicked, this, &ConversionPanel::cancelRequested);
+    connect(export_, &QPushButton::clicked, this, &ConversionPanel::exportRequested);
+    setModelConfig(std::nullopt);
+    setRunning(false);
+}
+
+void ConversionPanel::setModelConfig(const std::optional<io::ModelConfig>& config) {
+    config_ = config;
+    if (config_) {
+        const QSignalBlocker b(ropeDim_);
+        const int gd = int(config_->numKvHeads * config_->headDim);
+        ropeDim_->setRange(2, std::max(2, std::min(gd, int(config_->headDim) * 2)));
+        ropeDim_->setValue(int(std::min<int64_t>(64, config_->headDim)));
+    }
+    updateBounds();
+    const int full = maxRank();
+    if (full > 0) setRank(std::max(1, full / 4));
+    setEnabled(true);
+}
+
+int ConversionPanel::maxRank() const {
+    if (!config_) return 0;
+    try {
+        return int(workbench::maxKvLoraRank(*config_, ropeDim_->value()));
+    } catch (const std::exception&) {
+        return 0; // the model cannot be converted at this r_R: the rank controls stay disabled
+    }
+}
+
+void ConversionPanel::updateBounds() {
+    const int full = maxRank();
+    const bool exact = isExact();
+    for (QWidget* w : {static_cast<QWidget*>(rankSlider_), static_cast<QWidget*>(rankSpin_),
+                       static_cast<QWidget*>(ropeDim_), static_cast<QWidget*>(freqFold_)})
+        w->setEnabled(full > 0 && !exact && !running_);
+    rankSlider_->setRange(1, std::max(1, full));
+    rankSpin_->setRange(1, std::max(1, full));
+    rankSpin_->setToolTip(tr("1 .. %1 = 2*g*d - qk_rope_head_dim").arg(full));
+    run_->setEnabled(config_.has_value() && !running_ && (full > 0 || exact));
+    updateBudget();
+}
+
+void ConversionPanel::updateBudget() {
+    if (!config_) {
+        budget_->setText(tr("Open a model first"));
+        return;
+    }
+    const auto gqa = analysis::gqaBudget(*config_, analysis::CacheDtype::BF16);
+    int64_t after = gqa.bytesPerToken();
+    if (!isExact() && maxRank() > 0)
+        after = analysis::mlaBudget(*config_, rank(), ropeDim_->value(), analysis::CacheDtype::BF16).bytesPerToken();
+    budget_->setText(tr("%1 -> %2 per token (%3% of GQA, bf16)")
+                         .arg(formatBytes(double(gqa.bytesPerToken())), formatBytes(double(after)))
+                         .arg(100.0 * double(after) / double(std::max<int64_t>(1, gqa.bytesPerToken())), 0, 'f', 1));
+}
+
+convert::ConvertSettings ConversionPanel::settings() const {
+    convert::ConvertSettings s;
+    s.exact = isExact();
+    s.kvLoraRank = s.exact ? -1 : rank();
+    s.qkRopeHeadDim = s.exact ? 0 : ropeDim_->value();
+    s.freqFold = freqFold_->currentData().toInt();
+    s.latentNorm = latentNorm_->currentData().toString().toStdString();
+    s.calibration.source = calibSource_->currentData().toString().toStdString();
+    s.calibration.samples = samples_->value();
+    s.calibration.seqLen = seqLen_->value();
+    return s;
+}
+
+void ConversionPanel::applySettings(const convert::ConvertSettings& s) {
+    setExact(s.exact);
+    if (s.qkRopeHeadDim > 0) ropeDim_->setValue(int(s.qkRopeHeadDim));
+    if (s.kvLoraRank > 0) setRank(int(s.kvLoraRank));
+    const int ff = freqFold_->findData(int(s.freqFold));
+    freqFold_->setCurrentIndex(ff >= 0 ? ff : 0);
+    setLatentNormCalibrated(s.latentNorm == "calibrated");
+    const int src = calibSource_->findData(QString::fromStdString(s.calibration.source));
+    if (src >= 0) calibSource_->setCurrentIndex(src);
+    setCalibration(int(s.calibration.samples), int(s.calibration.seqLen));
+}
+
+QString ConversionPanel::device() const { return device_->currentData().toString(); }
+int ConversionPanel::lossProblems() const { return evaluate_->isChecked() ? problems_->value() : 0; }
+void ConversionPanel::setLossProblems(int n) {
+    evaluate_->setChecked(n > 0);
+    if (n > 0) problems_->setValue(n);
+}
+int ConversionPanel::rank() const { return rankSpin_->value(); }
+void ConversionPanel::setRank(int rank) { rankSpin_->setValue(rank); }
+bool ConversionPanel::isExact() const { return mode_->currentIndex() == 1; }
+void ConversionPanel::setExact(bool exact) { mode_->setCurrentIndex(exact ? 1 : 0); }
+void ConversionPanel::setLatentNormCalibrated(bool on) { latentNorm_->setCurrentIndex(on ? 1 : 0); }
+void ConversionPanel::setCalibration(int samples, int seqLen) {
+    samples_->setValue(samples);
+    seqLen_->setValue(seqLen);
+}
+QString ConversionPanel::budgetText() const { return budget_->text(); }
+
+void ConversionPanel::setRunning(bool running) {
+    running_ = running;
+    cancel_->setEnabled(running);
+    export_->setEnabled(exportable_ && !running);
+    for (QWidget* w : std::initializer_list<QWidget*>{mode_, calibSource_, samples_, seqLen_, device_, latentNorm_,
+                                                      evaluate_, problems_})
+        w->setEnabled(!running);
+    if (running) progress_->setValue(0);
+    updateBounds();
+}
+
+void ConversionPanel::setProgress(qint64 done, qint64 total, const QString& stage) {
+    progress_->setRange(0, int(std::max<qint64>(1, total)));
+    progress_->setValue(int(std::min(done, total)));
+    progress_->setFormat(tr("%1: %2 of %3").arg(stage).arg(done).arg(total));
+}
+
+void ConversionPanel::setStatus(const QString& text) { status_->setText(text); }
+
+void ConversionPanel::setExportable(bool on) {
+    exportable_ = on;
+    export_->setEnabled(on && !running_);
+}
+
+} // namespace transmla::views

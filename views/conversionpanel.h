@@ -1,0 +1,84 @@
+// Conversion panel: the TransMLA settings (kv_lora_rank slider + spin box bounded by 2*g*d - r_R,
+// qk_rope_head_dim, FreqFold, calibration, device, latent norm), the KV cache budget updated live as
+// the rank moves, Run / Cancel / Export, a progress bar, and the per-layer report. It holds no job:
+// it emits what the user asked for and shows what the window hands back.
+#pragma once
+#include <QWidget>
+#include <optional>
+
+#include "convert/settings.h"
+#include "io/model_config.h"
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+class QSpinBox;
+class QTableView;
+
+namespace transmla::views {
+
+class LayerReportModel;
+
+class ConversionPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ConversionPanel(QWidget* parent = nullptr);
+
+    void setModelConfig(const std::optional<io::ModelConfig>& config); // bounds follow the model
+    convert::ConvertSettings settings() const; // a copy, for the worker
+    void applySettings(const convert::ConvertSettings& s); // e.g. from a session
+    QString device() const;   // cpu | cuda
+    int lossProblems() const; // 0: no GSM8K evaluation
+    void setLossProblems(int n);
+    int rank() const;
+    int maxRank() const;
+    void setRank(int rank);
+    bool isExact() const;
+    void setExact(bool exact);
+    void setLatentNormCalibrated(bool on);
+    void setCalibration(int samples, int seqLen);
+    QString budgetText() const;
+    LayerReportModel* layerModel() const { return layers_; }
+
+public slots:
+    void setRunning(bool running);
+    void setProgress(qint64 done, qint64 total, const QString& stage);
+    void setStatus(const QString& text);
+    void setExportable(bool on);
+
+signals:
+    void rankChanged(int rank);
+    void settingsChanged();
+    void runRequested();
+    void cancelRequested();
+    void exportRequested();
+
+private:
+    void updateBounds();
+    void updateBudget();
+
+    std::optional<io::ModelConfig> config_;
+    QComboBox* mode_;
+    QSlider* rankSlider_;
+    QSpinBox* rankSpin_;
+    QSpinBox* ropeDim_;
+    QComboBox* freqFold_;
+    QComboBox* calibSource_;
+    QSpinBox *samples_, *seqLen_;
+    QComboBox* device_;
+    QComboBox* latentNorm_;
+    QCheckBox* evaluate_;
+    QSpinBox* problems_;
+    QLabel* budget_;
+    QPushButton *run_, *cancel_, *export_;
+    QProgressBar* progress_;
+    QLabel* status_;
+    QTableView* layerView_;
+    LayerReportModel* layers_;
+    bool running_ = false, exportable_ = false;
+};
+
+} // namespace transmla::views
