@@ -107,22 +107,28 @@ void AttentionView::rebuild() {
     const bool comparable = before_ && after_ && after_->tokens() == n;
     maxAbsDiff_ = 0;
     double pmax = 1e-9;
-    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
-    // Every k-th label so that they never overlap (the font decides how many fit).
-    const int step = std::max(1, int(std::ceil(n * fontMetrics().height() / std::max(60.0, rects_[0]->height() * 1.0))));
-    for (int t = 0; t < n; t += step) {
-        QString label = QString::fromStdString(before_->tokenTexts[size_t(t)]).simplified();
-        if (label.size() > 8) label = label.left(7) + QChar(0x2026);
-        ticker->addTick(t, label.isEmpty() ? QStringLiteral("\u2423") : label);
-    }
+    // Every k-th label so that they never overlap: the font and the axis length decide how many fit.
+    auto labels = [&](double axisPixels) {
+        QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+        const double perLabel = fontMetrics().height() * 1.2;
+        const int step = std::max(1, int(std::ceil(n * perLabel / std::max(40.0, axisPixels))));
+        for (int t = 0; t < n; t += step) {
+            QString label = QString::fromStdString(before_->tokenTexts[size_t(t)]).simplified();
+            if (label.size() > 8) label = label.left(7) + QChar(0x2026);
+            ticker->addTick(t, label.isEmpty() ? QStringLiteral("\u2423") : label);
+        }
+        return ticker;
+    };
+    const auto rowTicker = labels(rects_[0]->height());
+    const auto columnTicker = labels(rects_[0]->width());
     for (int i = 0; i < 3; ++i) {
         maps_[i]->data()->setSize(std::max(1, n), std::max(1, n));
         maps_[i]->data()->setRange(QCPRange(0, std::max(0, n - 1)), QCPRange(0, std::max(0, n - 1)));
         maps_[i]->data()->fill(0);
-        for (QCPAxis* a : {rects_[i]->axis(QCPAxis::atBottom), rects_[i]->axis(QCPAxis::atLeft)}) {
-            a->setTicker(ticker);
+        rects_[i]->axis(QCPAxis::atBottom)->setTicker(columnTicker);
+        rects_[i]->axis(QCPAxis::atLeft)->setTicker(rowTicker);
+        for (QCPAxis* a : {rects_[i]->axis(QCPAxis::atBottom), rects_[i]->axis(QCPAxis::atLeft)})
             a->setRange(-0.5, std::max(0.5, n - 0.5));
-        }
         rects_[i]->axis(QCPAxis::atLeft)->setTickLabels(i == 0);
     }
     for (int q = 0; q < n; ++q)

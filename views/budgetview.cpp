@@ -46,7 +46,11 @@ BudgetView::BudgetView(QWidget* parent) : PlotView(parent), gpu_(new QComboBox),
     }
     curves_->axis(QCPAxis::atBottom)->setNumberFormat(QStringLiteral("eb"));
     curves_->axis(QCPAxis::atBottom)->setNumberPrecision(0);
-    p->legend->setVisible(false);
+    // The legend names the curves (GQA and exact MLA coincide); it sits in the curves' rect.
+    p->axisRect()->insetLayout()->take(p->legend);
+    p->axisRect()->insetLayout()->simplify();
+    curves_->insetLayout()->addElement(p->legend, Qt::AlignRight | Qt::AlignBottom);
+    p->legend->setVisible(true);
     applyPalette(p);
     rebuild();
 }
@@ -80,6 +84,7 @@ void BudgetView::rebuild() {
         const auto& b = budgets_[i];
         auto* bar = new QCPBars(p->xAxis, p->yAxis);
         bar->setName(QString::fromStdString(b.label));
+        bar->removeFromLegend();
         bar->setPen(QPen(seriesColor(int(i)).darker(130)));
         bar->setBrush(seriesColor(int(i)));
         const double kib = double(b.bytesPerToken()) / 1024.0;
@@ -109,7 +114,8 @@ void BudgetView::rebuild() {
         QVector<double> gib;
         for (double t : ctx) gib.push_back(double(b.weightsBytes + b.cacheBytes(int64_t(t))) / kGiB);
         auto* g = new QCPGraph(cx, cy);
-        g->setPen(QPen(seriesColor(int(i)), 2));
+        g->setPen(QPen(seriesColor(int(i)), 2, i == 1 ? Qt::DashLine : Qt::SolidLine));
+        g->setName(QString::fromStdString(b.label));
         g->setData(ctx, gib, true);
         ymin = std::min(ymin, gib.front());
         ymax = std::max(ymax, gib.back());

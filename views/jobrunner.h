@@ -22,6 +22,7 @@ public:
     ~JobRunner() override { cancelAndWait(); }
 
     bool isBusy() const { return busy_; }
+    static QString cancelledMessage() { return tr("Cancelled"); } // what finished() says for a cancelled job
     QString currentJob() const { return name_; }
     quint64 jobId() const { return jobId_; }
 
@@ -67,7 +68,7 @@ public:
                 done(std::move(*o.value));
                 emit finished(name, true, QString());
             } else {
-                emit finished(name, false, o.cancelled ? tr("Cancelled") : o.error);
+                emit finished(name, false, o.cancelled ? cancelledMessage() : o.error);
             }
         });
         emit started(name);

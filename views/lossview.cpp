@@ -129,6 +129,13 @@ void LossView::rebuild() {
         g->setLineStyle(QCPGraph::lsNone);
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssStar, seriesColor(4), 12));
         g->addData(double(kvAfter_), after_->meanNll());
+        auto* label = new QCPItemText(p);
+        label->setClipAxisRect(sweepRect_);
+        label->position->setAxes(sx, sy);
+        label->position->setCoords(double(kvAfter_), after_->meanNll());
+        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+        label->setColor(seriesColor(4));
+        label->setText(tr("  this conversion"));
         ylo = std::min(ylo, after_->meanNll()), yhi = std::max(yhi, after_->meanNll());
     }
     if (yhi <= ylo) ylo = std::min(ylo, yhi) - 0.5, yhi = ylo + 1;

@@ -386,7 +386,7 @@ void MainWindow::onJobFinished(const QString& name, bool ok, const QString& mess
     }
     panel_->setStatus(tr("%1: %2").arg(name, message));
     statusLabel_->setText(tr("%1: %2").arg(name, message));
-    if (message != tr("Cancelled")) {
+    if (message != JobRunner::cancelledMessage()) {
         auto* box = new QMessageBox(QMessageBox::Warning, tr("%1 failed").arg(name), message, QMessageBox::Ok, this);
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();

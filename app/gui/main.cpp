@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("model folder to open (default: the demo model)"));
+    const QCommandLineOption classroom(QStringLiteral("classroom"), QStringLiteral("start in classroom mode (big fonts, guided demo)"));
+    parser.addOption(classroom);
     parser.process(app);
 
     transmla::views::MainWindow window;
@@ -38,6 +40,7 @@ int main(int argc, char** argv) {
         }
     }
     if (!model.isEmpty()) window.openModel(model);
+    window.setClassroomMode(parser.isSet(classroom));
     window.show();
     return app.exec();
 }
