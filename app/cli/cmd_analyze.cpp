@@ -4,10 +4,14 @@
 #include <iomanip>
 #include <iostream>
 #include <optional>
+#include <sstream>
 
 #include "analysis/attention_map.h"
 #include "analysis/budget.h"
 #include "analysis/spectra.h"
+#include "convert/calibration.h"
+#include "convert/pipeline.h"
+#include "eval/loss.h"
 #include "args.h"
 #include "cli_util.h"
 #include "commands.h"
@@ -35,6 +39,9 @@ const char* kUsage =
     "             --dtype f32|bf16|f16|fp8 (bf16) for the cache, --weights-dtype (bf16), --batch B (1)\n"
     "  attention  probabilities of --layer L (0) --head H (0) for --prompt TEXT (the first GSM8K test\n"
     "             problem), cut to --max-tokens N (256)\n"
+    "  loss-sweep GSM8K test loss of the GQA model and of MLA conversions at --ranks R1,R2,.. (full, 50%,\n"
+    "             25%, 12.5% of 2*g*d) with --rope-dim (head_dim); --limit N problems; --samples/--seqlen for\n"
+    "             calibration. Resumable: ranks already in --session are skipped; saved after each rank\n"
     "Common: --device cpu|cuda --dtype f32|bf16 (compute, spectra/attention) --session FILE.h5 (results are\n"
     "        added to it, replacing those of the same kind) --csv DIR --json --quiet\n";
 
@@ -175,6 +182,61 @@ int runAttention(const Args& args, const fs::path& dir, io::Session& session, co
     return 0;
 }
 
+// Loss vs KV cache size: one conversion + evaluation per rank, each saved as soon as it is done, so an
+// interrupted sweep resumes where it stopped.
+int runLossSweep(const Args& args, const fs::path& dir, io::Session& session, const Progress& progress) {
+    const io::ModelConfig cfg = io::loadModelConfig(dir);
+    const int64_t gd = cfg.numKvHeads * cfg.headDim, rR = args.getInt("rope-dim", cfg.headDim);
+    std::vector<int64_t> ranks;
+    if (auto list = args.get("ranks")) {
+        std::stringstream ss(*list);
+        for (std::string item; std::getline(ss, item, ',');) ranks.push_back(std::stoll(item));
+    } else {
+        ranks = {2 * gd - rR, gd, gd / 2, gd / 4};
+    }
+    const tok::Tokenizer tokenizer = tok::Tokenizer::load(dir);
+    const auto docs = eval::tokenizeGsm8k(tokenizer, io::loadGsm8k(gsm8kFile(resources(), "test"), args.getInt("limit", -1)), 512);
+    const model::LoadOptions opts{args.get("device", "cpu"), args.get("dtype", "f32")};
+    auto has = [&](const std::string& label) {
+        for (const auto& l : session.losses)
+            if (l.label == label) return true;
+        return false;
+    };
+    auto save = [&] {
+        if (auto file = args.get("session")) io::saveSession(*file, session);
+    };
+    if (!has("gqa")) {
+        const model::Model m = model::Model::load(dir, opts);
+        session.putLoss("gqa", eval::evaluateLoss(m, docs, {}, progress));
+        session.numericSettings["kv_bytes_per_token/gqa"] = double(cfg.kvCacheBytesPerToken(2));
+        save();
+    }
+    convert::ConvertSettings cs;
+    cs.qkRopeHeadDim = rR;
+    cs.calibration.samples = args.getInt("samples", 128);
+    cs.calibration.seqLen = args.getInt("seqlen", 256);
+    for (int64_t r : ranks) {
+        const std::string label = "mla r=" + std::to_string(r) + " rope=" + std::to_string(rR);
+        if (has(label)) continue;
+        model::Model m = model::Model::load(dir, opts);
+        cs.kvLoraRank = r;
+        const auto report = convert::convertModel(m, cs, convert::calibrationTokens(cs.calibration, tokenizer, resources()), progress);
+        session.putLoss(label, eval::evaluateLoss(m, docs, {}, progress));
+        session.numericSettings["kv_bytes_per_token/" + label] = double(report.kvBytesPerTokenAfter);
+        save();
+    }
+    if (!args.has("quiet")) std::cerr << "\n";
+    std::cout << std::left << std::setw(24) << "model" << std::right << std::setw(16) << "KV bytes/token" << std::setw(12)
+              << "mean NLL" << std::setw(12) << "ppl" << "\n";
+    for (const auto& l : session.losses) {
+        auto kv = session.numericSettings.find("kv_bytes_per_token/" + l.label);
+        std::cout << std::left << std::setw(24) << l.label << std::right << std::setw(16)
+                  << (kv == session.numericSettings.end() ? 0.0 : kv->second) << std::setw(12) << std::setprecision(5)
+                  << l.result.meanNll() << std::setw(12) << l.result.perplexity() << "\n";
+    }
+    return 0;
+}
+
 } // namespace
 
 int cmdAnalyze(int argc, char** argv) {
@@ -184,11 +246,11 @@ int cmdAnalyze(int argc, char** argv) {
         return args.has("help") ? 0 : 1;
     }
     args.allowOnly({"json", "help", "quiet", "weights-only", "layer", "head", "rank", "rope-dim", "samples", "seqlen",
-                    "data", "device", "dtype", "weights-dtype", "batch", "prompt", "max-tokens", "session", "csv"});
+                    "data", "device", "dtype", "weights-dtype", "batch", "prompt", "max-tokens", "session", "csv", "ranks", "limit"});
     const std::string what = args.positionals()[0];
     const fs::path dir = args.positionals()[1];
-    if (what != "spectra" && what != "budget" && what != "attention")
-        throw std::invalid_argument("unknown analysis '" + what + "' (spectra, budget, attention)");
+    if (what != "spectra" && what != "budget" && what != "attention" && what != "loss-sweep")
+        throw std::invalid_argument("unknown analysis '" + what + "' (spectra, budget, attention, loss-sweep)");
     io::Session session = openSession(args.get("session"), dir);
     CancelToken cancel;
     cancelOnSigint(cancel);
@@ -196,6 +258,7 @@ int cmdAnalyze(int argc, char** argv) {
     int rc = 0;
     if (what == "spectra") rc = runSpectra(args, dir, session, progress);
     else if (what == "budget") rc = runBudget(args, dir, session);
+    else if (what == "loss-sweep") rc = runLossSweep(args, dir, session, progress);
     else rc = runAttention(args, dir, session, progress);
     if (rc == 0) finish(args, session);
     return rc;
