@@ -59,7 +59,13 @@ int main(int argc, char** argv) {
             try {
                 return c.run(argc - 1, argv + 1);
             } catch (const std::exception& e) {
-                std::cerr << "transmla " << c.name << ": error: " << e.what() << "\n";
+                std::string what = e.what();
+                // LibTorch's messages carry a C++ backtrace after the first line: keep the first.
+                if (what.find("out of memory") != std::string::npos) {
+                    what = what.substr(0, what.find('\n'));
+                    what += "\n  (out of memory: try a smaller --batch-tokens or --samples, --dtype bf16, or --device cpu)";
+                }
+                std::cerr << "transmla " << c.name << ": error: " << what << "\n";
                 return 2;
             }
         }
