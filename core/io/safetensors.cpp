@@ -1,19 +1,14 @@
 #include "io/safetensors.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <set>
 
-#include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
-#include "util/atomic_file.h"
+#include "io/mapped_file.h"
 #include "util/error.h"
 
 namespace fs = std::filesystem;
@@ -29,45 +24,6 @@ int64_t TensorInfo::numel() const {
     for (int64_t d : shape) n *= d;
     return n;
 }
-
-class MappedFile {
-public:
-    explicit MappedFile(const fs::path& path) {
-        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) throw FormatError(path.string(), "", std::string("cannot open: ") + std::strerror(errno));
-        struct stat st {};
-        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-            ::close(fd);
-            throw FormatError(path.string(), "", "not a regular file");
-        }
-        size_ = static_cast<uint64_t>(st.st_size);
-        if (size_ > 0) {
-            void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-            if (p == MAP_FAILED) {
-                ::close(fd);
-                throw FormatError(path.string(), "", std::string("mmap failed: ") + std::strerror(errno));
-            }
-            data_ = static_cast<const uint8_t*>(p);
-        }
-        ::close(fd);
-    }
-    ~MappedFile() {
-        if (data_) ::munmap(const_cast<uint8_t*>(data_), size_);
-    }
-    MappedFile(const MappedFile&) = delete;
-    MappedFile& operator=(const MappedFile&) = delete;
-    const uint8_t* data() const { return data_; }
-    uint64_t size() const { return size_; }
-    void release(uint64_t offset, uint64_t bytes) const {
-        const uint64_t page = uint64_t(::sysconf(_SC_PAGESIZE));
-        const uint64_t begin = (offset + page - 1) / page * page, end = (offset + bytes) / page * page;
-        if (data_ && end > begin) ::madvise(const_cast<uint8_t*>(data_) + begin, end - begin, MADV_DONTNEED);
-    }
-
-private:
-    const uint8_t* data_ = nullptr;
-    uint64_t size_ = 0;
-};
 
 namespace {
 
@@ -174,17 +130,6 @@ const TensorInfo* SafetensorsFile::find(const std::string& name) const {
     return it == index_.end() ? nullptr : &tensors_[it->second];
 }
 
-at::Tensor SafetensorsFile::view(const std::string& name) const {
-    const TensorInfo* t = find(name);
-    if (!t) throw FormatError(path_.string(), "tensor '" + name + "'", "not in this file");
-    auto opts = at::TensorOptions().dtype(toScalarType(t->dtype)).device(at::kCPU);
-    if (t->nbytes == 0) return at::empty(t->shape, opts);
-    auto keep = file_;
-    void* ptr = const_cast<uint8_t*>(file_->data() + t->offset);
-    // The mapping is read-only (MAP_PRIVATE, PROT_READ): callers convert or copy before writing.
-    return at::from_blob(ptr, t->shape, [keep](void*) {}, opts);
-}
-
 void SafetensorsFile::release(const std::string& name) const {
     if (const TensorInfo* t = find(name)) file_->release(t->offset, t->nbytes);
 }
@@ -231,12 +176,6 @@ const TensorInfo& Checkpoint::info(const std::string& name) const {
     return *shards_[it->second]->find(name);
 }
 
-at::Tensor Checkpoint::view(const std::string& name) const {
-    auto it = where_.find(name);
-    if (it == where_.end()) throw FormatError(dir_.string(), "tensor '" + name + "'", "missing from the checkpoint");
-    return shards_[it->second]->view(name);
-}
-
 void Checkpoint::release(const std::string& name) const {
     auto it = where_.find(name);
     if (it != where_.end()) shards_[it->second]->release(name);
@@ -253,36 +192,6 @@ uint64_t Checkpoint::totalBytes() const {
     uint64_t total = 0;
     for (const auto& [k, s] : where_) total += shards_[s]->find(k)->nbytes;
     return total;
-}
-
-void writeSafetensors(const fs::path& path, const std::vector<std::pair<std::string, at::Tensor>>& tensors,
-                      const std::map<std::string, std::string>& metadata) {
-    json h = json::object();
-    if (!metadata.empty()) h["__metadata__"] = metadata;
-    std::set<std::string> seen;
-    uint64_t offset = 0;
-    for (const auto& [name, t] : tensors) {
-        if (!seen.insert(name).second) throw Error(path.string() + ": duplicate tensor name '" + name + "'");
-        const uint64_t bytes = static_cast<uint64_t>(t.numel()) * t.element_size();
-        h[name] = {{"dtype", dtypeName(fromScalarType(t.scalar_type()))},
-                   {"shape", t.sizes().vec()},
-                   {"data_offsets", {offset, offset + bytes}}};
-        offset += bytes;
-    }
-    std::string header = h.dump();
-    header.append((8 - header.size() % 8) % 8, ' '); // data starts 8-byte aligned
-    uint8_t len[8];
-    uint64_t n = header.size();
-    for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(n >> (8 * i));
-
-    AtomicFile out(path);
-    out.write(len, 8);
-    out.write(header.data(), header.size());
-    for (const auto& [name, t] : tensors) {
-        const at::Tensor c = t.detach().to(at::kCPU).contiguous();
-        out.write(c.data_ptr(), static_cast<size_t>(c.numel()) * c.element_size());
-    }
-    out.commit();
 }
 
 } // namespace transmla::io
