@@ -5,6 +5,7 @@
 namespace transmla::convert {
 
 at::Tensor augmented(const model::Linear& l, int64_t rows, int64_t D, at::Device device) {
+    TORCH_CHECK(l.weight.size(0) == rows && l.weight.size(1) == D, "augmented: projection shape mismatch");
     auto f64 = at::TensorOptions().dtype(at::kDouble).device(device);
     at::Tensor b = l.bias.defined() ? l.bias.to(f64).unsqueeze(1) : at::zeros({rows, 1}, f64);
     return at::cat({l.weight.to(f64), b}, 1);

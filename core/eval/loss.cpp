@@ -97,7 +97,7 @@ LossResult evaluateLoss(const model::Model& m, const std::vector<Document>& docs
             at::Tensor h = hidden.index_select(0, rowsT.narrow(0, s, n));
             at::Tensor logp = at::log_softmax(model::logitsFromHidden(m, h), -1);
             at::Tensor chunk = -logp.gather(1, targetsT.narrow(0, s, n).unsqueeze(1)).squeeze(1);
-            chunk = chunk.to(at::kCPU).contiguous();
+            chunk = chunk.to(at::kCPU, at::kFloat).contiguous();
             std::copy(chunk.data_ptr<float>(), chunk.data_ptr<float>() + n, nll.begin() + s);
         }
         for (size_t i = 0; i < rows.size(); ++i) {

@@ -38,7 +38,7 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
     if (spec.softcap) scores = at::tanh(scores / *spec.softcap) * *spec.softcap;
     scores = scores.masked_fill(allowedMask(T, spec.window, q.device()).logical_not(),
                                 -std::numeric_limits<float>::infinity());
-    at::Tensor probs = at::softmax(scores, -1, at::kFloat);
+    at::Tensor probs = at::softmax(scores, -1, scores.scalar_type() == at::kDouble ? at::kDouble : at::kFloat);
     if (spec.probsOut) *spec.probsOut = probs;
     at::Tensor out = at::matmul(probs.to(v.scalar_type()).view({B, G, rep * T, T}), v);
     return out.view({B, H, T, dv});

@@ -130,7 +130,8 @@ at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* ho
 }
 
 at::Tensor logitsFromHidden(const Model& m, const at::Tensor& hidden) {
-    at::Tensor logits = at::linear(hidden, m.lmHead).to(at::kFloat);
+    at::Tensor logits = at::linear(hidden, m.lmHead);
+    if (logits.scalar_type() != at::kDouble) logits = logits.to(at::kFloat);
     if (m.config.finalLogitSoftcap) {
         const double cap = *m.config.finalLogitSoftcap;
         logits = at::tanh(logits / cap) * cap;

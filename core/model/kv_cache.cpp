@@ -29,7 +29,7 @@ at::Tensor attendCached(const at::Tensor& q, const at::Tensor& k, const at::Tens
     at::Tensor allowed = j <= i;
     if (c.slidingWindow && c.slidingLayers[size_t(layer)]) allowed = allowed.logical_and(i - j < *c.slidingWindow);
     scores = scores.masked_fill(allowed.logical_not(), -std::numeric_limits<float>::infinity());
-    at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(v.scalar_type());
+    at::Tensor probs = at::softmax(scores, -1, scores.scalar_type() == at::kDouble ? at::kDouble : at::kFloat).to(v.scalar_type());
     return at::matmul(probs.view({B, G, rep * Tn, Tc}), v).view({B, H, Tn, v.size(-1)});
 }
 

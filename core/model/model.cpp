@@ -81,7 +81,8 @@ at::ScalarType parseComputeDtype(const std::string& name) {
     if (name == "f32" || name == "fp32" || name == "float32") return at::kFloat;
     if (name == "bf16" || name == "bfloat16") return at::kBFloat16;
     if (name == "f16" || name == "fp16" || name == "float16") return at::kHalf;
-    throw ArgumentError("unknown dtype '" + name + "' (use f32, bf16 or f16)");
+    if (name == "f64" || name == "fp64" || name == "float64") return at::kDouble; // for exactness checks
+    throw ArgumentError("unknown dtype '" + name + "' (use f32, bf16, f16 or f64)");
 }
 
 at::Device parseDevice(const std::string& name) {

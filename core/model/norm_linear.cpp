@@ -9,9 +9,10 @@ at::Tensor linear(const at::Tensor& x, const Linear& l) {
 }
 
 at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& w, double eps, bool gemmaForm) {
-    at::Tensor xf = x.to(at::kFloat);
+    // At least fp32 (as transformers), fp64 kept as is.
+    at::Tensor xf = x.scalar_type() == at::kDouble ? x : x.to(at::kFloat);
     at::Tensor normed = xf * at::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + eps);
-    if (gemmaForm) return (normed * (1.0 + w.to(at::kFloat))).to(x.scalar_type());
+    if (gemmaForm) return (normed * (1.0 + w.to(xf.scalar_type()))).to(x.scalar_type());
     return w * normed.to(x.scalar_type());
 }
 

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <string>
+
 #include "util/error.h"
 
 namespace fs = std::filesystem;
@@ -9,10 +11,16 @@ namespace fs = std::filesystem;
 namespace transmla {
 
 namespace {
-fs::path tempBeside(const fs::path& target) {
-    fs::path name = "." + target.filename().string() + ".tmp-" + std::to_string(::getpid());
+// "<dir>/.<name><tag><pid>". Built by appends: GCC 12 warns (-Wrestrict, a known false positive) on
+// the operator+ chain.
+fs::path hiddenBeside(const fs::path& target, const char* tag) {
+    std::string name = ".";
+    name += target.filename().string();
+    name += tag;
+    name += std::to_string(::getpid());
     return target.parent_path() / name;
 }
+fs::path tempBeside(const fs::path& target) { return hiddenBeside(target, ".tmp-"); }
 } // namespace
 
 AtomicFile::AtomicFile(fs::path target) : target_(std::move(target)), temp_(tempBeside(target_)) {}
@@ -73,7 +81,7 @@ void AtomicDir::commit() {
     fs::path old;
     if (fs::exists(target_)) {
         // Keep the old folder until the new one is in place.
-        old = target_.parent_path() / ("." + target_.filename().string() + ".old-" + std::to_string(::getpid()));
+        old = hiddenBeside(target_, ".old-");
         fs::rename(target_, old, ec);
         if (ec) throw Error(target_.string() + ": cannot move the old folder aside: " + ec.message());
     }

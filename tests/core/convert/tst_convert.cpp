@@ -36,10 +36,10 @@ double maxDiff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().
 
 // Converts a fresh copy of the model and returns max |logits - original logits| on the reference ids.
 double convertedError(const fs::path& dir, convert::ConvertSettings s, const at::Tensor& calib,
-                      convert::ConvertReport* report = nullptr) {
+                      convert::ConvertReport* report = nullptr, const std::string& dtype = "f32") {
     const at::Tensor ids = referenceIds(dir);
-    const model::Model original = model::Model::load(dir);
-    model::Model m = model::Model::load(dir);
+    const model::Model original = model::Model::load(dir, {"cpu", dtype});
+    model::Model m = model::Model::load(dir, {"cpu", dtype});
     auto r = convert::convertModel(m, s, calib);
     if (report) *report = r;
     return maxDiff(model::forwardLogits(m, ids), model::forwardLogits(original, ids));
@@ -73,7 +73,9 @@ private slots:
         QCOMPARE(rep.kvBytesPerTokenAfter, rep.kvBytesPerTokenBefore); // same cache size
     }
 
-    // RoRoPE with f = 1 keeping RoPE on every latent dim is a pure rotation: exact.
+    // RoRoPE with f = 1 keeping RoPE on every latent dim is a pure rotation: exact. Checked in fp64
+    // compute, where only the math is tested: in fp32 the rounding of the head-mixed weights alone
+    // reaches ~1e-4 on stories260K, whose logits span about +-20.
     void roRopeAllRopeIsExact_data() { addModelRows(); }
     void roRopeAllRopeIsExact() {
         QFETCH(QString, model);
@@ -85,8 +87,8 @@ private slots:
         s.freqFold = 1;
         s.jointPca = false;
         s.balanceKv = false;
-        const double err = convertedError(modelDir(model), s, calibIds(modelDir(model), 8, 32));
-        qInfo("%s RoRoPE f=1, all rope: max |dlogits| = %.3g", qPrintable(model), err);
+        const double err = convertedError(modelDir(model), s, calibIds(modelDir(model), 8, 32), nullptr, "f64");
+        qInfo("%s RoRoPE f=1, all rope (fp64): max |dlogits| = %.3g", qPrintable(model), err);
         QVERIFY2(err <= 1e-4, qPrintable(QString::number(err)));
     }
 
