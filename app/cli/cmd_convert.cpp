@@ -28,10 +28,7 @@ const char* kUsage =
     "rank 2*g*d - r_R) or to the smallest per-layer rank keeping --energy of the latent energy.\n"
     "--out writes a DeepSeek-V3 folder (needs --latent-norm calibrated); Ctrl-C leaves nothing behind.\n";
 
-eval::LossResult gsm8kLoss(const model::Model& m, const tok::Tokenizer& t, int64_t limit, const Progress& p) {
-    const auto problems = io::loadGsm8k(gsm8kFile(resources(), "test"), limit);
-    return eval::evaluateLoss(m, eval::tokenizeGsm8k(t, problems, 512), {}, p);
-}
+
 } // namespace
 
 int cmdConvert(int argc, char** argv) {
@@ -76,14 +73,19 @@ int cmdConvert(int argc, char** argv) {
     const int64_t limit = args.getInt("limit", -1);
     nlohmann::json out;
     out["seconds"]["load"] = since(tLoad);
-    if (args.has("eval")) out["loss_before"] = gsm8kLoss(m, tokenizer, limit, progress).toJson(false);
+    // The GSM8K documents are tokenized once and evaluated before and after the conversion.
+    std::vector<eval::Document> docs;
+    if (args.has("eval")) {
+        docs = eval::tokenizeGsm8k(tokenizer, io::loadGsm8k(gsm8kFile(resources(), "test"), limit), 512);
+        out["loss_before"] = eval::evaluateLoss(m, docs, {}, progress).toJson(false);
+    }
     at::Tensor calib;
     const auto tConvert = clock::now();
     if (!s.exact) calib = convert::calibrationTokens(s.calibration, tokenizer, resources());
     convert::ConvertReport report = convert::convertModel(m, s, calib, progress);
     out["seconds"]["calibrate_and_convert"] = since(tConvert);
     out["conversion"] = report.toJson();
-    if (args.has("eval")) out["loss_after"] = gsm8kLoss(m, tokenizer, limit, progress).toJson(false);
+    if (args.has("eval")) out["loss_after"] = eval::evaluateLoss(m, docs, {}, progress).toJson(false);
     if (args.has("out")) {
         convert::ExportOptions eo;
         eo.dtype = args.get("export-dtype", "source");

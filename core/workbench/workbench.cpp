@@ -33,14 +33,17 @@ int64_t ConversionResult::rank() const {
 
 namespace {
 
-eval::LossResult gsm8kLoss(const model::Model& m, const tok::Tokenizer& t, const JobOptions& o, const Progress& p,
+std::vector<eval::Document> gsm8kDocs(const tok::Tokenizer& t, const JobOptions& o) {
+    return eval::tokenizeGsm8k(t, io::loadGsm8k(gsm8kFile(o.resourcesDir, "test"), o.lossProblems), 512);
+}
+
+eval::LossResult gsm8kLoss(const model::Model& m, const std::vector<eval::Document>& docs, const Progress& p,
                            const std::string& stage) {
-    const auto problems = io::loadGsm8k(gsm8kFile(o.resourcesDir, "test"), o.lossProblems);
     const Progress staged{[&](int64_t done, int64_t total, const std::string&) {
                               if (p.report) p.report(done, total, stage);
                           },
                           p.cancel};
-    return eval::evaluateLoss(m, eval::tokenizeGsm8k(t, problems, 512), {}, staged);
+    return eval::evaluateLoss(m, docs, {}, staged);
 }
 
 int64_t weightBytes(const model::Model& m) { return m.parameterCount() * 2; }
@@ -56,7 +59,10 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     model::Model& m = models->converted;
     if (options.attention) models->original = model::Model::load(modelDir, {options.device, "f32"}, progress);
     progress.checkCancel();
-    if (options.lossProblems > 0) r.lossBefore = gsm8kLoss(m, models->tokenizer, options, progress, "loss before");
+    // Tokenized once, evaluated before and after the conversion.
+    const std::vector<eval::Document> docs =
+        options.lossProblems > 0 ? gsm8kDocs(models->tokenizer, options) : std::vector<eval::Document>{};
+    if (options.lossProblems > 0) r.lossBefore = gsm8kLoss(m, docs, progress, "loss before");
     if (options.spectra) {
         analysis::SpectraOptions so;
         so.samples = options.spectraSamples;
@@ -86,7 +92,7 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
                                               weightBytes(m))};
     else
         r.budgets = analysis::standardBudgets(m.config, r.rank(), r.ropeDim, analysis::CacheDtype::BF16, weightBytes(m));
-    if (options.lossProblems > 0) r.lossAfter = gsm8kLoss(m, models->tokenizer, options, progress, "loss after");
+    if (options.lossProblems > 0) r.lossAfter = gsm8kLoss(m, docs, progress, "loss after");
     if (options.attention) {
         progress(0, 1, "attention");
         const std::string prompt =
@@ -127,8 +133,9 @@ std::vector<SweepPoint> rankSweep(const std::filesystem::path& modelDir, const c
                                   const std::vector<int64_t>& ranks, const JobOptions& options,
                                   const Progress& progress) {
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(modelDir);
-    const auto problems = io::loadGsm8k(gsm8kFile(options.resourcesDir, "test"), std::max<int64_t>(1, options.lossProblems));
-    const auto docs = eval::tokenizeGsm8k(tokenizer, problems, 512);
+    JobOptions sweepOptions = options;
+    sweepOptions.lossProblems = std::max<int64_t>(1, options.lossProblems);
+    const auto docs = gsm8kDocs(tokenizer, sweepOptions);
     const Progress quiet{{}, progress.cancel};
     std::vector<SweepPoint> out;
     at::Tensor calib;
