@@ -3,6 +3,8 @@
 #include <H5Cpp.h>
 
 #include <algorithm>
+#include <cstring>
+#include <fstream>
 #include <mutex>
 #include <type_traits>
 
@@ -34,6 +36,28 @@ const H5::PredType& h5type() {
 }
 
 bool exists(const H5::Group& g, const std::string& name) { return H5Lexists(g.getId(), name.c_str(), H5P_DEFAULT) > 0; }
+
+// Files are written in the newest format (superblock v3): its superblock, object headers and link
+// storage carry checksums, which libhdf5 verifies on read, so a damaged file is refused before its
+// metadata is trusted. (The old format's symbol tables have none, and libhdf5 1.10 can loop on a
+// corrupted local heap: see tests/fuzz/README.md.)
+H5::FileAccPropList checksummedFormat() {
+    H5::FileAccPropList fapl;
+    fapl.setLibverBounds(H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
+    return fapl;
+}
+
+// Cheap checks before libhdf5 sees the file: our sessions have the signature at offset 0 (no user
+// block) and a superblock version libhdf5 1.10 knows (0..3). Returns what is wrong, or "".
+std::string precheck(const fs::path& file) {
+    static const char signature[8] = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
+    std::ifstream in(file, std::ios::binary);
+    char head[9] = {};
+    if (!in.read(head, sizeof head)) return "too short for an HDF5 file";
+    if (std::memcmp(head, signature, sizeof signature) != 0) return "not an HDF5 file (no signature at offset 0)";
+    if (static_cast<unsigned char>(head[8]) > 3) return "unknown HDF5 superblock version " + std::to_string(int(head[8]));
+    return {};
+}
 
 // ---- writing ----
 
@@ -79,7 +103,7 @@ void writeStrings(H5::Group& parent, const std::string& name, const std::vector<
 
 class Reader {
 public:
-    explicit Reader(std::string file) : file_(std::move(file)) {}
+    Reader(std::string file, uint64_t fileBytes) : file_(std::move(file)), fileBytes_(fileBytes) {}
 
     [[noreturn]] void fail(const std::string& where, const std::string& what) const { throw FormatError(file_, where, what); }
 
@@ -97,6 +121,7 @@ public:
             if (type.getClass() != H5T_STRING || a.getStrType().isVariableStr()) fail(where + "@" + name, "not a string");
             const size_t bytes = type.getSize();
             if (bytes < 1) fail(where + "@" + name, "empty string type");
+            if (bytes > fileBytes_) fail(where + "@" + name, "string of " + std::to_string(bytes) + " bytes exceeds the file");
             std::string s(bytes, '\0');
             a.read(fixedString(bytes), s.data());
             s.pop_back(); // the pad byte
@@ -118,14 +143,20 @@ public:
         if (space.getSimpleExtentNdims() != int(dims.size())) fail(path, "unexpected rank");
         std::vector<hsize_t> got(dims.size());
         space.getSimpleExtentDims(got.data());
-        size_t n = 1;
+        // Untrusted extents: we write uncompressed data, so every element must lie in the file; the
+        // bound is checked (without overflow) before anything is allocated.
+        const uint64_t maxElements = fileBytes_ / sizeof(T);
+        uint64_t n = 1;
         for (size_t i = 0; i < dims.size(); ++i) {
             if (dims[i] >= 0 && hsize_t(dims[i]) != got[i])
                 fail(path, "dimension " + std::to_string(i) + " is " + std::to_string(got[i]) + ", expected " +
                                std::to_string(dims[i]));
-            n *= size_t(got[i]);
+            if (got[i] != 0 && n > maxElements / got[i])
+                fail(path, "extent exceeds the file (" + std::to_string(fileBytes_) + " bytes)");
+            n *= got[i];
         }
-        std::vector<T> v(n);
+        if (n > maxElements) fail(path, "extent exceeds the file (" + std::to_string(fileBytes_) + " bytes)");
+        std::vector<T> v(static_cast<size_t>(n));
         if (n) ds.read(v.data(), h5type<T>());
         return v;
     }
@@ -135,14 +166,19 @@ public:
         H5::Group g = group(parent, name, where);
         const auto bytes = array<uint8_t>(g, "bytes", path);
         const auto offsets = array<int64_t>(g, "offsets", path, {count < 0 ? -1 : count + 1});
-        if (offsets.empty() || offsets.front() != 0 || offsets.back() != int64_t(bytes.size()))
-            fail(path, "offsets do not cover the bytes");
+        checkOffsets(offsets, bytes.size(), path + "/offsets");
         std::vector<std::string> out;
-        for (size_t i = 0; i + 1 < offsets.size(); ++i) {
-            if (offsets[i + 1] < offsets[i]) fail(path, "offsets decrease");
+        for (size_t i = 0; i + 1 < offsets.size(); ++i)
             out.emplace_back(bytes.begin() + offsets[i], bytes.begin() + offsets[i + 1]);
-        }
         return out;
+    }
+    // offsets {n+1} must run from 0 to `total` without decreasing; checked whole before any is used
+    // (a bad middle entry would otherwise index outside the values).
+    void checkOffsets(const std::vector<int64_t>& offsets, size_t total, const std::string& path) const {
+        if (offsets.empty() || offsets.front() != 0 || offsets.back() != int64_t(total))
+            fail(path, "do not cover the " + std::to_string(total) + " values");
+        for (size_t i = 0; i + 1 < offsets.size(); ++i)
+            if (offsets[i + 1] < offsets[i]) fail(path, "decrease at entry " + std::to_string(i + 1));
     }
     int64_t size(const H5::Group& g, const std::string& name, const std::string& where) const {
         return int64_t(array<int64_t>(g, name, where).size());
@@ -150,6 +186,7 @@ public:
 
 private:
     std::string file_;
+    uint64_t fileBytes_;
 };
 
 // ---- one writer and one reader per result type ----
@@ -223,9 +260,8 @@ analysis::SpectraResult readSpectra(const Reader& r, const H5::Group& g) {
     const auto heads = r.array<int64_t>(g, "head", w, {n});
     const auto offsets = r.array<int64_t>(g, "offsets", w, {n + 1});
     const auto values = r.array<double>(g, "values", w);
-    if (offsets.front() != 0 || offsets.back() != int64_t(values.size())) r.fail(w + "/offsets", "do not cover the values");
+    r.checkOffsets(offsets, values.size(), w + "/offsets");
     for (int64_t i = 0; i < n; ++i) {
-        if (offsets[size_t(i + 1)] < offsets[size_t(i)]) r.fail(w + "/offsets", "decrease");
         analysis::Spectrum s;
         try {
             s.source = analysis::parseSource(sources[size_t(i)]);
@@ -420,7 +456,7 @@ void saveSession(const fs::path& file, const Session& s) {
     H5::Exception::dontPrint();
     AtomicFile out(file);
     try {
-        H5::H5File f(out.tempPath().string(), H5F_ACC_TRUNC);
+        H5::H5File f(out.tempPath().string(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, checksummedFormat());
         writeAttr(f, "schema_version", int32_t(kSessionSchemaVersion));
         writeAttr(f, "writer", std::string("transmla-workbench"));
         writeModel(f, s);
@@ -444,7 +480,11 @@ Session loadSession(const fs::path& file) {
     H5::Exception::dontPrint();
     const std::string name = file.string();
     if (!fs::is_regular_file(file)) throw FormatError(name, "", "no such session file");
-    const Reader r(name);
+    std::error_code ec;
+    const uint64_t fileBytes = fs::file_size(file, ec);
+    if (ec) throw FormatError(name, "", "cannot read the size: " + ec.message());
+    const Reader r(name, fileBytes);
+    if (const std::string bad = precheck(file); !bad.empty()) r.fail("", bad);
     try {
         if (H5::H5File::isHdf5(name) <= 0) r.fail("", "not an HDF5 file (truncated or not a session)");
         H5::H5File f(name, H5F_ACC_RDONLY);

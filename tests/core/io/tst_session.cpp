@@ -185,6 +185,49 @@ private slots:
         }
     }
 
+    // Found by fuzz_session: offsets {0, 100, 5, n} start and end right but a middle entry points past
+    // the bytes; every entry must be checked before any string is cut.
+    void badMiddleOffsetIsRejected() {
+        const fs::path file = freshDir("offsets") / "s.h5";
+        io::Session s;
+        s.settings = {{"a", "xy"}, {"b", "z"}, {"c", "w"}};
+        io::saveSession(file, s);
+        {
+            H5::H5File f(file.string(), H5F_ACC_RDWR);
+            const std::vector<int64_t> bad{0, 100, 1, 3};
+            f.openDataSet("/settings/values/offsets").write(bad.data(), H5::PredType::NATIVE_INT64);
+        }
+        try {
+            io::loadSession(file);
+            QFAIL("offsets pointing past the bytes were accepted");
+        } catch (const FormatError& e) {
+            const std::string what = e.what();
+            QVERIFY2(what.find(file.string()) != std::string::npos &&
+                         what.find("/settings/values/offsets") != std::string::npos, e.what());
+        }
+    }
+
+    // New files use the checksummed HDF5 format (superblock >= 2), so that libhdf5 refuses damaged
+    // metadata instead of trusting it; a flipped byte in the superblock is then reported, not followed.
+    void savedFilesAreChecksummed() {
+        const fs::path dir = freshDir("checksum");
+        io::saveSession(dir / "s.h5", io::Session{});
+        std::string bytes = test::readFile(dir / "s.h5");
+        QVERIFY(bytes.size() > 48);
+        QVERIFY2(static_cast<unsigned char>(bytes[8]) >= 2, "superblock version < 2 (no checksums)");
+        bytes[20] = char(bytes[20] ^ 0x40); // inside the superblock's addresses, covered by its checksum
+        std::ofstream(dir / "flipped.h5", std::ios::binary) << bytes;
+        QVERIFY_THROWS_EXCEPTION(FormatError, io::loadSession(dir / "flipped.h5"));
+        bytes[8] = 7; // a superblock version libhdf5 does not know
+        std::ofstream(dir / "version.h5", std::ios::binary) << bytes;
+        try {
+            io::loadSession(dir / "version.h5");
+            QFAIL("superblock version 7 accepted");
+        } catch (const FormatError& e) {
+            QVERIFY2(std::string(e.what()).find("superblock version 7") != std::string::npos, e.what());
+        }
+    }
+
     void failedSaveKeepsTheOldFile() {
         const fs::path dir = freshDir("failed");
         const fs::path file = dir / "s.h5";
