@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, with apt, what building and testing transmla-workbench needs on Debian 12 (bookworm).
-# Skips what is already installed; safe to run again.
+# Skips what is already installed; safe to run again. clang + libclang-rt-14-dev (libFuzzer, ASan, UBSan
+# runtimes) build the fuzz targets that test.sh runs (tests/fuzz).
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,7 @@ packages=(
   libhdf5-dev nlohmann-json3-dev
   libpcre2-dev libutf8proc-dev
   xvfb xauth
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -40,6 +40,10 @@ public:
         }
         const json& v = j_[key];
         if (!v.is_number_integer()) throw FormatError(file_, key, "expected an integer, got " + v.dump());
+        // Above INT64_MAX get<int64_t> would wrap to a negative value; name the value as written.
+        if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(hi))
+            throw FormatError(file_, key, "value " + v.dump() + " out of range [" + std::to_string(lo) + ", " +
+                                              std::to_string(hi) + "]");
         int64_t n = v.get<int64_t>();
         if (n < lo || n > hi)
             throw FormatError(file_, key,

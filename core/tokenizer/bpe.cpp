@@ -8,6 +8,7 @@ namespace transmla::tok {
 
 namespace {
 constexpr size_t kCacheCapacity = 200000; // words; the cache is dropped when full
+constexpr int64_t kMaxVocabHoles = 1 << 16;
 constexpr size_t kMaxCachedWord = 256;    // bytes; longer words are rare and not worth keeping
 } // namespace
 
@@ -22,6 +23,13 @@ Bpe::Bpe(const LoadContext& ctx, const Json& j, std::vector<std::pair<std::strin
         if (id < 0 || id > INT32_MAX) throw FormatError(ctx.file, "model.vocab", "id out of range for '" + tok + "'");
         maxId = std::max(maxId, id);
     }
+    // The id table is dense (index = id): ids far beyond the vocabulary's size would make a tiny file
+    // allocate gigabytes (found by fuzz_tokenizer_json: one token with id 2^30). Real vocabularies
+    // are dense; a few holes are allowed.
+    if (maxId >= int64_t(vocab.size()) + kMaxVocabHoles)
+        throw FormatError(ctx.file, "model.vocab",
+                          "id " + std::to_string(maxId) + " is far beyond the " + std::to_string(vocab.size()) +
+                              " entries (ids must be nearly dense)");
     idToToken_.resize(static_cast<size_t>(maxId + 1));
     for (auto& [tok, id] : vocab) {
         idToToken_[static_cast<size_t>(id)] = tok;

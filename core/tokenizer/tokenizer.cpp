@@ -3,6 +3,7 @@
 //   -> post-processor (only with addSpecialTokens).
 #include "tokenizer/tokenizer.h"
 
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
@@ -63,8 +64,10 @@ void loadAddedTokens(Tokenizer::Impl& impl, const Json& root) {
         a.normalized = getBool(ctx, t, "normalized", field, !a.special);
         // tokenizers keeps the model's id when the content is in the vocabulary.
         const int32_t modelId = impl.model->tokenToId(a.content);
-        a.id = modelId >= 0 ? modelId : static_cast<int32_t>(getInt(ctx, t, "id", field, -1));
-        if (a.id < 0) throw FormatError(ctx.file, field + ".id", "missing");
+        const long long id = modelId >= 0 ? modelId : getInt(ctx, t, "id", field, -1);
+        if (id > INT32_MAX) throw FormatError(ctx.file, field + ".id", "value " + std::to_string(id) + " out of range");
+        if (id < 0) throw FormatError(ctx.file, field + ".id", "missing");
+        a.id = static_cast<int32_t>(id);
         impl.added.push_back(std::move(a));
     }
     for (size_t i = 0; i < impl.added.size(); ++i) {

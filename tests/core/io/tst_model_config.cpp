@@ -65,6 +65,17 @@ private slots:
         row("kv heads not dividing", R"({"num_key_value_heads":3})", "num_key_value_heads: 3 does not divide");
         row("zero heads", R"({"num_attention_heads":0})", "num_attention_heads: value 0 out of range");
         row("absurd layers", R"({"num_hidden_layers":1000000000})", "num_hidden_layers: value 1000000000 out of range");
+        // Absurd sizes are refused by the parser, before anything is allocated from them.
+        row("huge hidden", R"({"hidden_size":1000000000000})", "hidden_size: value 1000000000000 out of range");
+        row("zero vocab", R"({"vocab_size":0})", "vocab_size: value 0 out of range");
+        row("negative vocab", R"({"vocab_size":-5})", "vocab_size: value -5 out of range");
+        row("zero kv heads", R"({"num_key_value_heads":0})", "num_key_value_heads: value 0 out of range");
+        row("negative layers", R"({"num_hidden_layers":-1})", "num_hidden_layers: value -1 out of range");
+        row("uint64 heads", R"({"num_attention_heads":18446744073709551615})",
+            "num_attention_heads: value 18446744073709551615 out of range");
+        row("float layers", R"({"num_hidden_layers":1e9})", "num_hidden_layers: expected an integer");
+        row("huge mlp", R"({"intermediate_size":1099511627776})", "intermediate_size: value 1099511627776 out of range");
+        row("huge head_dim", R"({"head_dim":1048576})", "head_dim: value 1048576 out of range");
         row("hidden not divisible", R"({"hidden_size":250})", "hidden_size: 250 is not divisible");
         row("string where int", R"({"hidden_size":"256"})", "hidden_size: expected an integer");
         row("missing vocab", R"({"vocab_size":null})", "vocab_size: missing");

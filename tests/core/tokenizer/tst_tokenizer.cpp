@@ -286,6 +286,13 @@ private slots:
         QTest::newRow("bad merge") << QStringLiteral("model")
                                    << QStringLiteral(R"({"type":"BPE","vocab":{"a":0},"merges":["a q"]})")
                                    << QStringLiteral("model.merges[0]: token 'q' is not in the vocabulary");
+        // Found by fuzz_tokenizer_json: one id of 2^30 made the dense id table allocate 32 GiB.
+        QTest::newRow("sparse vocab id") << QStringLiteral("model")
+                                         << QStringLiteral(R"({"type":"BPE","vocab":{"a":0,"b":1073741824},"merges":[]})")
+                                         << QStringLiteral("model.vocab: id 1073741824 is far beyond the 2 entries");
+        QTest::newRow("added id over int32") << QStringLiteral("added_tokens")
+                                             << QStringLiteral(R"([{"id":4294967301,"content":"<x>"}])")
+                                             << QStringLiteral("added_tokens[0].id: value 4294967301 out of range");
     }
     void unsupportedComponents() {
         QFETCH(QString, section);
