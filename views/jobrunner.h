@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "util/error.h"
+#include "util/error_text.h"
 #include "util/progress.h"
 
 namespace transmla::views {
@@ -56,7 +57,7 @@ public:
             } catch (const Cancelled&) {
                 o.cancelled = true;
             } catch (const std::exception& e) {
-                o.error = QString::fromUtf8(e.what());
+                o.error = QString::fromStdString(userMessage(e)); // out of memory: with a suggestion
             }
             return o;
         });

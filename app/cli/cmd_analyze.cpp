@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "io/csv.h"
 #include "io/datasets.h"
+#include "io/folder_snapshot.h"
 #include "io/model_config.h"
 #include "io/session.h"
 #include "model/model.h"
@@ -185,6 +186,9 @@ int runAttention(const Args& args, const fs::path& dir, io::Session& session, co
 // Loss vs KV cache size: one conversion + evaluation per rank, each saved as soon as it is done, so an
 // interrupted sweep resumes where it stopped.
 int runLossSweep(const Args& args, const fs::path& dir, io::Session& session, const Progress& progress) {
+    // The sweep reloads the model for every rank, possibly for hours: a folder rewritten meanwhile
+    // would mix two models in one table, so each load first checks it against this snapshot.
+    const io::FolderSnapshot snapshot = io::FolderSnapshot::take(dir);
     const io::ModelConfig cfg = io::loadModelConfig(dir);
     const int64_t gd = cfg.numKvHeads * cfg.headDim, rR = args.getInt("rope-dim", cfg.headDim);
     std::vector<int64_t> ranks;
@@ -218,6 +222,7 @@ int runLossSweep(const Args& args, const fs::path& dir, io::Session& session, co
     for (int64_t r : ranks) {
         const std::string label = "mla r=" + std::to_string(r) + " rope=" + std::to_string(rR);
         if (has(label)) continue;
+        snapshot.verifyUnchanged();
         model::Model m = model::Model::load(dir, opts);
         cs.kvLoraRank = r;
         const auto report = convert::convertModel(m, cs, convert::calibrationTokens(cs.calibration, tokenizer, resources()), progress);

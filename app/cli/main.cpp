@@ -5,6 +5,7 @@
 #include <string>
 
 #include "commands.h"
+#include "util/error_text.h"
 #include "util/threads.h"
 
 namespace {
@@ -59,13 +60,8 @@ int main(int argc, char** argv) {
             try {
                 return c.run(argc - 1, argv + 1);
             } catch (const std::exception& e) {
-                std::string what = e.what();
-                // LibTorch's messages carry a C++ backtrace after the first line: keep the first.
-                if (what.find("out of memory") != std::string::npos) {
-                    what = what.substr(0, what.find('\n'));
-                    what += "\n  (out of memory: try a smaller --batch-tokens or --samples, --dtype bf16, or --device cpu)";
-                }
-                std::cerr << "transmla " << c.name << ": error: " << what << "\n";
+                // std::bad_alloc and LibTorch's allocator errors included: a message with a suggestion.
+                std::cerr << "transmla " << c.name << ": error: " << transmla::userMessage(e) << "\n";
                 return 2;
             }
         }

@@ -35,6 +35,27 @@ uint64_t hashFile(const std::filesystem::path& file, uint64_t state) {
     return state;
 }
 
+uint64_t hashFileContent(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw FormatError(file.string(), "", "cannot open for hashing");
+    std::vector<uint64_t> buf(1 << 16);
+    uint64_t state = kFnv1aOffset, total = 0;
+    while (in) {
+        in.read(reinterpret_cast<char*>(buf.data()), std::streamsize(buf.size() * sizeof(uint64_t)));
+        const size_t got = size_t(in.gcount());
+        const size_t words = got / sizeof(uint64_t);
+        for (size_t i = 0; i < words; ++i) {
+            state ^= buf[i];
+            state *= 0x100000001b3ULL;
+            state ^= state >> 29; // spreads the high bytes of each word into the low ones
+        }
+        state = fnv1a64(reinterpret_cast<const char*>(buf.data()) + words * sizeof(uint64_t), got % sizeof(uint64_t), state);
+        total += got;
+    }
+    if (in.bad()) throw FormatError(file.string(), "", "read error while hashing");
+    return fnv1a64(&total, sizeof total, state);
+}
+
 uint64_t hashSafetensorsHeader(const std::filesystem::path& file, uint64_t state) {
     std::ifstream in(file, std::ios::binary);
     if (!in) throw FormatError(file.string(), "", "cannot open for hashing");

@@ -15,6 +15,9 @@ std::string hashHex(uint64_t h); // 16 lowercase hex digits
 
 // The whole file (throws FormatError naming it when unreadable).
 uint64_t hashFile(const std::filesystem::path& file, uint64_t state = kFnv1aOffset);
+// The whole file, 8 bytes at a time (several times faster than fnv1a64 for weights; a different value
+// from hashFile). For FolderSnapshot: tells a rewritten file from a touched one.
+uint64_t hashFileContent(const std::filesystem::path& file);
 // The 8-byte length and the JSON header of a safetensors file: names, dtypes, shapes and offsets,
 // without reading the tensor data (gigabytes) itself.
 uint64_t hashSafetensorsHeader(const std::filesystem::path& file, uint64_t state = kFnv1aOffset);

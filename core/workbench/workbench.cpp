@@ -11,6 +11,7 @@
 #include "convert/export.h"
 #include "convert/pipeline.h"
 #include "io/datasets.h"
+#include "io/folder_snapshot.h"
 #include "model/model.h"
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
@@ -23,6 +24,7 @@ struct Models {
     model::Model converted;
     tok::Tokenizer tokenizer;
     convert::ConvertReport report;
+    io::FolderSnapshot snapshot; // the folder as loaded: the weights are mapped from it
 };
 
 int64_t ConversionResult::rank() const {
@@ -54,8 +56,9 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
                                const JobOptions& options, const Progress& progress) {
     ConversionResult r;
     r.modelDir = modelDir.string();
+    io::FolderSnapshot snapshot = io::FolderSnapshot::take(modelDir);
     auto models = std::shared_ptr<Models>(new Models{std::nullopt, model::Model::load(modelDir, {options.device, "f32"}, progress),
-                                                     tok::Tokenizer::load(modelDir), {}});
+                                                     tok::Tokenizer::load(modelDir), {}, {}});
     model::Model& m = models->converted;
     if (options.attention) models->original = model::Model::load(modelDir, {options.device, "f32"}, progress);
     progress.checkCancel();
@@ -102,6 +105,8 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
         r.attentionAfter = std::move(pair.after);
         progress(1, 1, "attention");
     }
+    models->snapshot = std::move(snapshot);
+    models->snapshot.verifyUnchanged(); // results from a folder rewritten during the run are not kept
     r.models = std::move(models);
     return r;
 }
@@ -109,18 +114,34 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
 std::vector<std::string> exportConverted(const ConversionResult& result, const std::filesystem::path& outDir,
                                          bool overwrite, const Progress& progress) {
     if (!result.models) throw ArgumentError("no converted model in memory (run the conversion again to export)");
+    verifyModelUnchanged(result);
     convert::ExportOptions eo;
     eo.overwrite = overwrite;
     eo.conversionReport = result.models->report.toJson();
     progress(0, 1, "export");
-    auto notes = convert::exportDeepseekV3(result.models->converted, outDir, eo);
-    progress(1, 1, "export");
+    std::vector<std::string> notes;
+    try {
+        notes = convert::exportDeepseekV3(result.models->converted, outDir, eo);
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const Error& e) {
+        // A failed write names the temporary folder (already removed): name what the user asked for.
+        if (std::string(e.what()).find(outDir.string() + ":") == 0) throw;
+        throw Error(outDir.string() + ": export failed, nothing written (" + e.what() + ")");
+    }
+    // The folder is in place: a cancel now must not report failure for a finished export.
+    if (progress.report) progress.report(1, 1, "export");
     return notes;
+}
+
+void verifyModelUnchanged(const ConversionResult& result) {
+    if (result.models && !result.models->snapshot.empty()) result.models->snapshot.verifyUnchanged();
 }
 
 AttentionPair attentionPair(const Models& models, const std::string& prompt, int64_t layer, int64_t head,
                             int64_t maxTokens) {
     if (!models.original) throw ArgumentError("the original model was not kept (attention maps need it)");
+    if (!models.snapshot.empty()) models.snapshot.verifyUnchanged();
     analysis::AttentionOptions ao;
     ao.maxTokens = maxTokens;
     AttentionPair p{analysis::computeAttentionMap(*models.original, models.tokenizer, prompt, layer, head, ao),
@@ -132,6 +153,7 @@ AttentionPair attentionPair(const Models& models, const std::string& prompt, int
 std::vector<SweepPoint> rankSweep(const std::filesystem::path& modelDir, const convert::ConvertSettings& settings,
                                   const std::vector<int64_t>& ranks, const JobOptions& options,
                                   const Progress& progress) {
+    const io::FolderSnapshot snapshot = io::FolderSnapshot::take(modelDir); // reloaded for every rank
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(modelDir);
     JobOptions sweepOptions = options;
     sweepOptions.lossProblems = std::max<int64_t>(1, options.lossProblems);
@@ -141,6 +163,7 @@ std::vector<SweepPoint> rankSweep(const std::filesystem::path& modelDir, const c
     at::Tensor calib;
     for (size_t i = 0; i < ranks.size(); ++i) {
         progress(int64_t(i), int64_t(ranks.size()), "rank sweep");
+        snapshot.verifyUnchanged();
         model::Model m = model::Model::load(modelDir, {options.device, "f32"}, quiet);
         convert::ConvertSettings s = settings;
         s.exact = false;

@@ -69,6 +69,11 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
 std::vector<std::string> exportConverted(const ConversionResult& result, const std::filesystem::path& outDir,
                                          bool overwrite, const Progress& progress = {});
 
+// Throws FormatError naming the file when the model folder changed on disk (content, not just time)
+// since runConversion loaded it; exportConverted and attentionPair call it first. The weights are
+// memory-mapped, so such a change would silently alter the model the results describe.
+void verifyModelUnchanged(const ConversionResult& result);
+
 struct AttentionPair {
     analysis::AttentionMap before, after;
 };

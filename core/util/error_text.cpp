@@ -1,0 +1,36 @@
+#include "util/error_text.h"
+
+#include <c10/util/Exception.h>
+#if __has_include(<torch/version.h>)
+#include <torch/version.h>
+#endif
+
+#include <new>
+
+namespace transmla {
+
+bool isOutOfMemory(const std::exception& e) {
+    if (dynamic_cast<const std::bad_alloc*>(&e)) return true;
+#if defined(TORCH_VERSION_MAJOR) && TORCH_VERSION_MAJOR >= 2
+    if (dynamic_cast<const c10::OutOfMemoryError*>(&e)) return true;
+#endif
+    const std::string what = e.what();
+    for (const char* text : {"out of memory", "not enough memory", "can't allocate memory", "Cannot allocate memory"})
+        if (what.find(text) != std::string::npos) return true;
+    return false;
+}
+
+std::string userMessage(const std::exception& e) {
+    std::string what = e.what();
+    if (dynamic_cast<const c10::Error*>(&e)) {
+        // c10::Error::what() appends the C++ backtrace after the message's first line.
+        what = what.substr(0, what.find('\n'));
+    }
+    if (what.empty() || dynamic_cast<const std::bad_alloc*>(&e)) what = "memory allocation failed (" + what + ")";
+    if (isOutOfMemory(e))
+        what += "\n  (out of memory: try a smaller --batch-tokens, --samples or --seqlen, --dtype bf16, or --device cpu"
+                " if the GPU ran out)";
+    return what;
+}
+
+} // namespace transmla
