@@ -228,6 +228,18 @@ private slots:
         }
     }
 
+    // Sessions saved before the switch to the checksummed format (superblock 0, written by
+    // `transmla analyze budget tiny-llama-gqa --rank 32 --session`) still open: nothing is lost.
+    void oldFormatStillLoads() {
+        const fs::path file = test::resourcesDir().parent_path() / "tests/core/io/data/session-schema1-superblock0.h5";
+        QCOMPARE(int(static_cast<unsigned char>(test::readFile(file).at(8))), 0); // superblock version
+        const io::Session s = io::loadSession(file);
+        QVERIFY2(s.model.path.size() > 14 && s.model.path.substr(s.model.path.size() - 14) == "tiny-llama-gqa", s.model.path.c_str());
+        QCOMPARE(s.budgets.size(), size_t(3));
+        QCOMPARE(s.budgets[2].label, std::string("MLA r=32 r_R=16"));
+        QCOMPARE(s.budgets[2].kvLoraRank, int64_t(32));
+    }
+
     void failedSaveKeepsTheOldFile() {
         const fs::path dir = freshDir("failed");
         const fs::path file = dir / "s.h5";
