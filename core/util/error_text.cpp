@@ -1,6 +1,6 @@
 #include "util/error_text.h"
 
-#include <c10/util/Exception.h>
+#include <c10/util/Exception.h> // c10::OutOfMemoryError (LibTorch >= 2)
 #if __has_include(<torch/version.h>)
 #include <torch/version.h>
 #endif
@@ -22,10 +22,8 @@ bool isOutOfMemory(const std::exception& e) {
 
 std::string userMessage(const std::exception& e) {
     std::string what = e.what();
-    if (dynamic_cast<const c10::Error*>(&e)) {
-        // c10::Error::what() appends the C++ backtrace after the message's first line.
-        what = what.substr(0, what.find('\n'));
-    }
+    // LibTorch's messages carry a C++ backtrace: keep what comes before it.
+    if (const size_t bt = what.find("\nException raised from"); bt != std::string::npos) what.resize(bt);
     if (what.empty() || dynamic_cast<const std::bad_alloc*>(&e)) what = "memory allocation failed (" + what + ")";
     if (isOutOfMemory(e))
         what += "\n  (out of memory: try a smaller --batch-tokens, --samples or --seqlen, --dtype bf16, or --device cpu"

@@ -11,7 +11,7 @@ namespace transmla {
 // 1.13 ("out of memory", "not enough memory", "can't allocate memory").
 bool isOutOfMemory(const std::exception& e);
 
-// e.what() cut to its first line when it carries a LibTorch backtrace; for out-of-memory errors,
+// e.what() without the LibTorch backtrace it may carry; for out-of-memory errors,
 // followed by "out of memory: try ..." with the options that lower memory use.
 std::string userMessage(const std::exception& e);
 
