@@ -1,4 +1,5 @@
 #include "model/forward.h"
+#include "util/error.h"
 
 #include <cmath>
 
@@ -105,6 +106,8 @@ at::Tensor attentionBlock(const Model& m, int64_t layer, const at::Tensor& x, Fo
 
 at::Tensor embedTokens(const Model& m, const at::Tensor& ids) {
     at::Tensor h = at::embedding(m.embed, ids.to(m.embed.device()));
+    // Streamed models keep the table mapped on the host in the checkpoint's dtype.
+    if (h.device() != m.device() || h.scalar_type() != m.computeDtype()) h = h.to(m.device(), m.computeDtype());
     if (archFor(m.config.family).embedScale) {
         // Gemma casts the normaliser to the hidden dtype before multiplying.
         h = h * at::scalar_tensor(std::sqrt(static_cast<double>(m.config.hiddenSize)), h.options());
@@ -122,6 +125,8 @@ at::Tensor inputNorm(const Model& m, int64_t layer, const at::Tensor& h) {
 
 at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* hooks) {
     const io::ModelConfig& c = m.config;
+    if (m.streamed())
+        throw ArgumentError(m.dir.string() + ": loaded streamed (one layer at a time, for conversion); load it whole to run it");
     at::Tensor h = embedTokens(m, ids);
     const int64_t last = hooks && hooks->lastLayer >= 0 ? hooks->lastLayer : c.numLayers - 1;
     const RopeTables rope = ropeTables(c, ids.size(1), h.device());
