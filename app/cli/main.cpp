@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
                 return c.run(argc - 1, argv + 1);
             } catch (const std::exception& e) {
                 std::string what = e.what();
-                // LibTorch's messages carry a C++ backtrace after the first line: keep the first.
+                // LibTorch's messages carry a C++ backtrace: keep what comes before it.
+                if (const size_t bt = what.find("\nException raised from"); bt != std::string::npos) what.resize(bt);
                 if (what.find("out of memory") != std::string::npos) {
                     what = what.substr(0, what.find('\n'));
                     what += "\n  (out of memory: try a smaller --batch-tokens or --samples, --dtype bf16, or --device cpu)";

@@ -56,6 +56,7 @@ void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t micr
     const int64_t N = ids.size(0), T = ids.size(1), D = c.hiddenSize, g = c.numKvHeads, d = c.headDim;
     const at::Device dev = m.device();
     auto f64 = at::TensorOptions().dtype(at::kDouble).device(dev);
+    model::checkTokenIds(m, ids, "the calibration text");
     std::vector<at::Tensor> hidden;
     for (int64_t s = 0; s < N; s += microBatch)
         hidden.push_back(model::embedTokens(m, ids.narrow(0, s, std::min(microBatch, N - s)).to(dev)));

@@ -226,7 +226,7 @@ StreamedExport::StreamedExport(const model::Model& m, const fs::path& out, const
     st_->dtypeName = exportDtypeName(m, o);
     st_->dt = exportDtype(st_->dtypeName);
     st_->rank = rank;
-    st_->shards = m.config.numLayers + 1;
+    st_->shards = m.config.numLayers + 2;
 }
 
 StreamedExport::~StreamedExport() = default; // an unfinished export's temporary folder is removed
@@ -262,9 +262,14 @@ void StreamedExport::writeLayer(int64_t i) {
 std::vector<std::string> StreamedExport::finish(const nlohmann::json& conversionReport) {
     if (!m_.config.convertedToMla || !st_->shape || int64_t(st_->weightMap.size()) == 0)
         throw ArgumentError("streamed export: not every layer was converted and written");
+    // The embedding and the final norm + LM head go to the last two shards; the mapped pages of the
+    // one written are dropped before the next is read, so host memory holds one of them at a time.
     Named t;
     globalTensors(m_, st_->dt, t);
-    writeShard(st_->shards, t);
+    writeShard(st_->shards - 1, {t.begin(), t.begin() + 1});
+    m_.releaseHostPages();
+    writeShard(st_->shards, {t.begin() + 1, t.end()});
+    m_.releaseHostPages();
     for (int64_t i = 0; i < m_.config.numLayers; ++i)
         if (!st_->weightMap.contains("model.layers." + std::to_string(i) + ".self_attn.kv_b_proj.weight"))
             throw ArgumentError("streamed export: layer " + std::to_string(i) + " was not written");

@@ -123,7 +123,17 @@ at::Tensor inputNorm(const Model& m, int64_t layer, const at::Tensor& h) {
     return rmsNorm(h, m.layers[static_cast<size_t>(layer)].inputNorm, m.config.rmsNormEps, archFor(m.config.family).gemmaNorm);
 }
 
+void checkTokenIds(const Model& m, const at::Tensor& hostIds, const std::string& source) {
+    if (!hostIds.numel() || !hostIds.device().is_cpu()) return;
+    const int64_t lo = hostIds.min().item<int64_t>(), hi = hostIds.max().item<int64_t>();
+    if (lo < 0 || hi >= m.config.vocabSize)
+        throw FormatError((m.dir / "config.json").string(), "vocab_size",
+                          "token id " + std::to_string(lo < 0 ? lo : hi) + " from " + source + " is outside [0, " +
+                              std::to_string(m.config.vocabSize) + "): the tokenizer does not belong to this model");
+}
+
 at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* hooks) {
+    checkTokenIds(m, ids, "the input");
     const io::ModelConfig& c = m.config;
     if (m.streamed())
         throw ArgumentError(m.dir.string() + ": loaded streamed (one layer at a time, for conversion); load it whole to run it");

@@ -219,6 +219,13 @@ void Model::materializeLayer(int64_t i) {
     resident_[size_t(i)] = true;
 }
 
+void Model::releaseHostPages() const {
+    if (!source_) return;
+    const ArchTable& arch = archFor(config.family);
+    for (const char* name : {arch.embed, arch.lmHead})
+        if (source_->has(name)) source_->release(name);
+}
+
 void Model::releaseLayer(int64_t i) {
     if (!source_) return;
     layers.at(size_t(i)) = Layer{};

@@ -87,6 +87,9 @@ public:
     bool streamed() const { return source_ != nullptr; }
     void materializeLayer(int64_t i);
     void releaseLayer(int64_t i);
+    // Streamed models: drop the mapped pages of the host-side embedding / LM head from the resident
+    // set once they have been read (e.g. written out); they are re-read from the file if needed.
+    void releaseHostPages() const;
 
 private:
     std::shared_ptr<const io::Checkpoint> source_; // streamed models only

@@ -5,6 +5,7 @@
 
 #include "io/safetensors.h"
 #include "model/forward.h"
+#include "util/error.h"
 #include "testutil.h"
 
 using namespace transmla;
@@ -37,6 +38,25 @@ private slots:
     }
 
     // The attention-probability hook: rows sum to 1, causal (nothing above the diagonal).
+    // A tokenizer that does not belong to the model yields ids >= vocab_size: a clear error on the
+    // host instead of an out-of-range gather (on CUDA, a device-side assert that kills the context).
+    void rejectsTokenIdsOutsideVocab() {
+        const model::Model m = model::Model::load(test::resourcesDir() / "models" / "tiny-llama-gqa");
+        for (int64_t bad : {m.config.vocabSize, int64_t(-1)}) {
+            const at::Tensor ids = at::tensor(std::vector<int64_t>{1, 2, bad}, at::kLong).view({1, 3});
+            try {
+                model::forwardLogits(m, ids);
+                QFAIL("no error");
+            } catch (const FormatError& e) {
+                const QString what = QString::fromUtf8(e.what());
+                QVERIFY2(what.contains(QStringLiteral("config.json")) && what.contains(QStringLiteral("vocab_size")) &&
+                             what.contains(QString::number(bad)),
+                         e.what());
+            }
+        }
+        QCOMPARE(model::forwardLogits(m, at::tensor(std::vector<int64_t>{1, 2, m.config.vocabSize - 1}, at::kLong).view({1, 3})).size(1), int64_t(3));
+    }
+
     void attentionProbabilitiesHook() {
         const auto dir = test::resourcesDir() / "models" / "tiny-llama-gqa";
         c10::InferenceMode guard;
