@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Same model, same inputs, CPU vs CUDA, fp32 and bf16 (issue: GPU performance, correctness on the GPU).
 # After tests/gpu/run_cuda_checks.sh has built build-cuda: tests/gpu/run_cpu_gpu_compare.sh SHARED_DIR [OUT]
-# fp32 must agree within 1e-4; for bf16 it prints the CPU-vs-GPU difference next to the bf16-vs-fp32 error
-# of each device (the stated bf16 tolerance is derived from these figures in BENCHMARKS.md).
+# fp32 must agree within 1e-4; bf16 CPU vs GPU within 1.5x the larger bf16-vs-fp32 error of the two devices
+# (the devices may differ by bf16 rounding, not more; figures in BENCHMARKS.md).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 SHARED=$1; OUT=${2:-/tmp/transmla-cpugpu}; mkdir -p "$OUT"
@@ -24,7 +24,10 @@ f32, bf = d("cpu_f32", "cuda_f32"), d("cpu_bf16", "cuda_bf16")
 agree = float((L["cpu_bf16"].argmax(-1) == L["cuda_bf16"].argmax(-1)).mean())
 print(f"{name:22s} fp32 cpu-vs-cuda {f32:.2e} | bf16 cpu-vs-cuda {bf:.2e} (top-1 agree {agree:.3f}) | "
       f"bf16-vs-fp32 cpu {d('cpu_bf16','cpu_f32'):.2e} cuda {d('cuda_bf16','cuda_f32'):.2e} | max|logit| {amax:.1f}")
-sys.exit(0 if f32 <= 1e-4 else 1)
+bound = 1.5 * max(d('cpu_bf16', 'cpu_f32'), d('cuda_bf16', 'cuda_f32'))
+ok = f32 <= 1e-4 and bf <= bound
+print(f"{'':22s} -> {'ok' if ok else 'FAIL'} (fp32 tolerance 1e-4, bf16 tolerance {bound:.2e})")
+sys.exit(0 if ok else 1)
 PY
 done
 exit $fail
