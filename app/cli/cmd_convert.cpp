@@ -1,6 +1,7 @@
 #include <chrono>
 #include <iomanip>
 #include <iostream>
+#include <memory>
 
 #include <ATen/ATen.h>
 
@@ -10,6 +11,7 @@
 #include "convert/calibration.h"
 #include "convert/export.h"
 #include "convert/pipeline.h"
+#include "convert/settings.h"
 #include "eval/loss.h"
 #include "io/datasets.h"
 #include "model/model.h"
@@ -22,23 +24,26 @@ const char* kUsage =
     "Usage: transmla convert MODEL_DIR [--out DIR] [--kv-lora-rank R | --energy E | --exact]\n"
     "         [--qk-rope-dim 64] [--freqfold F|auto] [--calib gsm8k|wikitext2|FILE] [--samples 128 --seqlen 256]\n"
     "         [--seed 0] [--device cpu|cuda] [--dtype f32|bf16] [--latent-norm none|calibrated]\n"
-    "         [--export-dtype source|f32|bf16] [--eval [--limit N]] [--force] [--json] [--quiet]\n"
+    "         [--export-dtype source|f32|bf16] [--eval [--limit N]] [--no-stream] [--force] [--json] [--quiet]\n"
     "Converts a GQA checkpoint to MLA (TransMLA). --exact merges the KV heads into one latent with the\n"
     "same cache and logits; otherwise RoRoPE + FreqFold + balanced-KV joint PCA to rank R (default: full\n"
     "rank 2*g*d - r_R) or to the smallest per-layer rank keeping --energy of the latent energy.\n"
-    "--out writes a DeepSeek-V3 folder (needs --latent-norm calibrated); Ctrl-C leaves nothing behind.\n";
+    "--out writes a DeepSeek-V3 folder (needs --latent-norm calibrated); Ctrl-C leaves nothing behind.\n"
+    "Without --eval or --energy the conversion streams: one layer at a time is uploaded, calibrated,\n"
+    "converted and written (device memory ~ one layer, host memory ~ one layer + calibration states);\n"
+    "--no-stream loads the whole model first.\n";
 
 
 } // namespace
 
 int cmdConvert(int argc, char** argv) {
-    const std::set<std::string> flags = {"help", "exact", "eval", "force", "json", "quiet", "no-rorope", "no-balance"};
+    const std::set<std::string> flags = {"help", "exact", "eval", "force", "json", "quiet", "no-rorope", "no-balance", "no-stream"};
     Args args(argc, argv, 1, flags);
     if (args.has("help") || args.positionals().size() != 1) {
         std::cout << kUsage;
         return args.has("help") ? 0 : 1;
     }
-    args.allowOnly({"help", "exact", "eval", "force", "json", "quiet", "no-rorope", "no-balance", "out", "kv-lora-rank",
+    args.allowOnly({"help", "exact", "eval", "force", "json", "quiet", "no-rorope", "no-balance", "no-stream", "out", "kv-lora-rank",
                     "energy", "qk-rope-dim", "freqfold", "calib", "samples", "seqlen", "seed", "device", "dtype",
                     "latent-norm", "export-dtype", "limit"});
     const std::filesystem::path dir = args.positionals()[0];
@@ -69,9 +74,14 @@ int cmdConvert(int argc, char** argv) {
     auto since = [](clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); };
     const auto tLoad = clock::now();
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(dir);
-    model::Model m = model::Model::load(dir, {args.get("device", "cpu"), args.get("dtype", "f32")}, progress);
+    // Streaming needs a known, uniform rank and no whole-model evaluation.
+    const bool stream = args.has("out") && !args.has("eval") && s.energy <= 0 && !args.has("no-stream");
+    model::LoadOptions lo{args.get("device", "cpu"), args.get("dtype", "f32")};
+    lo.streamLayers = stream;
+    model::Model m = model::Model::load(dir, lo, progress);
     const int64_t limit = args.getInt("limit", -1);
     nlohmann::json out;
+    out["streamed"] = stream;
     out["seconds"]["load"] = since(tLoad);
     // The GSM8K documents are tokenized once and evaluated before and after the conversion.
     std::vector<eval::Document> docs;
@@ -79,22 +89,33 @@ int cmdConvert(int argc, char** argv) {
         docs = eval::tokenizeGsm8k(tokenizer, io::loadGsm8k(gsm8kFile(resources(), "test"), limit), 512);
         out["loss_before"] = eval::evaluateLoss(m, docs, {}, progress).toJson(false);
     }
+    convert::ExportOptions eo;
+    eo.dtype = args.get("export-dtype", "source");
+    eo.overwrite = args.has("force");
+    std::unique_ptr<convert::StreamedExport> streamed;
+    if (stream) {
+        convert::ConvertSettings resolved = s;
+        const convert::ResolvedDims dims = convert::resolve(resolved, m.config);
+        const int64_t rank = resolved.kvLoraRank > 0 ? resolved.kvLoraRank : dims.maxRank;
+        streamed = std::make_unique<convert::StreamedExport>(m, *args.get("out"), eo, rank);
+    }
     at::Tensor calib;
     const auto tConvert = clock::now();
     if (!s.exact) calib = convert::calibrationTokens(s.calibration, tokenizer, resources());
-    convert::ConvertReport report = convert::convertModel(m, s, calib, progress);
-    out["seconds"]["calibrate_and_convert"] = since(tConvert);
+    convert::LayerSink sink;
+    if (streamed) sink = [&](int64_t layer, const model::Model&, const convert::LayerReport&) { streamed->writeLayer(layer); };
+    convert::ConvertReport report = convert::convertModel(m, s, calib, progress, sink);
+    out["seconds"]["calibrate_and_convert"] = since(tConvert) - report.secondsWrite;
+    out["phases"] = {{"upload", report.secondsUpload}, {"calibrate", report.secondsCalibrate},
+                     {"pca", report.secondsPca}, {"write_layers", report.secondsWrite}};
     out["conversion"] = report.toJson();
     if (args.has("eval")) out["loss_after"] = eval::evaluateLoss(m, docs, {}, progress).toJson(false);
     if (args.has("out")) {
-        convert::ExportOptions eo;
-        eo.dtype = args.get("export-dtype", "source");
-        eo.overwrite = args.has("force");
         eo.conversionReport = report.toJson();
         cancel.throwIfCancelled();
         const auto tWrite = clock::now();
-        auto notes = convert::exportDeepseekV3(m, *args.get("out"), eo);
-        out["seconds"]["write"] = since(tWrite);
+        auto notes = streamed ? streamed->finish(eo.conversionReport) : convert::exportDeepseekV3(m, *args.get("out"), eo);
+        out["seconds"]["write"] = since(tWrite) + report.secondsWrite;
         out["exported"] = *args.get("out");
         out["export_notes"] = notes;
     }

@@ -1,6 +1,7 @@
 #include "convert/calibration.h"
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 
 #include <ATen/ATen.h>
@@ -48,18 +49,22 @@ std::pair<at::Tensor, at::Tensor> keyPlanes(const at::Tensor& k) {
 }
 
 void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t microBatch,
-                      const std::function<void(int64_t, const LayerStats&)>& onLayer, const Progress& progress) {
+                      const std::function<void(int64_t, const LayerStats&)>& onLayer, const Progress& progress,
+                      const std::function<void(int64_t)>& beforeLayer, double* seconds) {
     c10::InferenceMode guard;
     const auto& c = m.config;
     const int64_t N = ids.size(0), T = ids.size(1), D = c.hiddenSize, g = c.numKvHeads, d = c.headDim;
     const at::Device dev = m.device();
     auto f64 = at::TensorOptions().dtype(at::kDouble).device(dev);
+    model::checkTokenIds(m, ids, "the calibration text");
     std::vector<at::Tensor> hidden;
     for (int64_t s = 0; s < N; s += microBatch)
         hidden.push_back(model::embedTokens(m, ids.narrow(0, s, std::min(microBatch, N - s)).to(dev)));
     const model::RopeTables rope = model::ropeTables(c, T, dev);
     for (int64_t layer = 0; layer < c.numLayers; ++layer) {
         progress(layer, c.numLayers, "calibrate");
+        if (beforeLayer) beforeLayer(layer);
+        const auto t0 = std::chrono::steady_clock::now();
         LayerStats st;
         st.xGram = at::zeros({D + 1, D + 1}, f64);
         st.keyGram = at::zeros({g * d / 2, g * d / 2}, f64);
@@ -76,6 +81,10 @@ void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t micr
         }
         st.xGram /= double(st.tokens);
         st.keyGram /= double(st.tokens);
+        if (seconds) { // the stream runs in order: reading one value back waits for all of this layer's work
+            st.keyGram.sum().item<double>();
+            *seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        }
         onLayer(layer, st);
     }
     progress(c.numLayers, c.numLayers, "calibrate");

@@ -12,9 +12,11 @@
 // Layers of different ranks are zero-padded to the largest rank (exact: the norm weight is rescaled).
 #pragma once
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include <ATen/core/Tensor.h>
 #include <nlohmann/json.hpp>
 
 namespace transmla::model {
@@ -33,5 +35,29 @@ struct ExportOptions {
 // naming what cannot be exported, before any file is written.
 std::vector<std::string> exportDeepseekV3(const model::Model& converted, const std::filesystem::path& out,
                                           const ExportOptions& options);
+
+// The same export written layer by layer while a (streamed) conversion runs: one shard per layer
+// (model-000LL-of-NNNNN.safetensors, written as soon as the layer is converted), the embeddings, then
+// the final norm and LM head in the last two shards, then model.safetensors.index.json and config.json. Every layer
+// must have the same rank (given up front). Until finish() succeeds everything lives in a temporary
+// folder beside `out`, removed on destruction (error, cancel); the target is replaced only at the end.
+class StreamedExport {
+public:
+    StreamedExport(const model::Model& model, const std::filesystem::path& out, const ExportOptions& options,
+                   int64_t rank); // checks the family and the target before anything is computed
+    ~StreamedExport();
+    StreamedExport(const StreamedExport&) = delete;
+    StreamedExport& operator=(const StreamedExport&) = delete;
+
+    void writeLayer(int64_t layer); // the converted layer, still resident in the model
+    std::vector<std::string> finish(const nlohmann::json& conversionReport); // notes, as exportDeepseekV3
+
+private:
+    struct State;
+    std::string shardName(int64_t k) const;
+    void writeShard(int64_t k, const std::vector<std::pair<std::string, at::Tensor>>& tensors);
+    const model::Model& m_;
+    std::unique_ptr<State> st_;
+};
 
 } // namespace transmla::convert

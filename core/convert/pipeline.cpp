@@ -76,7 +76,10 @@ nlohmann::json ConvertReport::toJson() const {
                         {"latent_norm", settings.latentNorm},
                         {"kv_bytes_per_token_before", kvBytesPerTokenBefore},
                         {"kv_bytes_per_token_after", kvBytesPerTokenAfter},
+                        {"seconds_upload", secondsUpload},
                         {"seconds_calibrate", secondsCalibrate},
+                        {"seconds_pca", secondsPca},
+                        {"seconds_write", secondsWrite},
                         {"seconds_total", secondsTotal},
                         {"calibration", {{"source", settings.calibration.source}, {"samples", settings.calibration.samples},
                                          {"seqlen", settings.calibration.seqLen}, {"seed", settings.calibration.seed}}}};
@@ -89,9 +92,11 @@ nlohmann::json ConvertReport::toJson() const {
 }
 
 ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::Tensor& calibrationIds,
-                           const Progress& progress) {
+                           const Progress& progress, const LayerSink& sink) {
     c10::InferenceMode guard;
-    const auto t0 = std::chrono::steady_clock::now();
+    using clock = std::chrono::steady_clock;
+    auto since = [](clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); };
+    const auto t0 = clock::now();
     const ResolvedDims dims = resolve(settings, m.config);
     ConvertReport report;
     report.ropeDim = dims.ropeDim;
@@ -99,21 +104,34 @@ ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::
     report.kvBytesPerTokenBefore = m.config.kvCacheBytesPerToken(2);
     const bool needStats = !settings.exact;
     if (needStats && !calibrationIds.defined()) throw ArgumentError("calibration tokens are required for a compressed conversion");
+    auto upload = [&](int64_t layer) {
+        const auto t = clock::now();
+        m.materializeLayer(layer);
+        report.secondsUpload += since(t);
+    };
+    auto finish = [&](int64_t layer, const LayerStats* st) {
+        auto t = clock::now();
+        report.layers.push_back(convertLayer(m, layer, st, settings, dims)); // reads eigenvalues back: in sync
+        report.secondsPca += since(t);
+        if (sink) {
+            t = clock::now();
+            sink(layer, m, report.layers.back());
+            report.secondsWrite += since(t);
+        }
+        m.releaseLayer(layer); // streamed models only
+        progress(layer + 1, m.config.numLayers, "convert");
+    };
     if (needStats) {
         streamLayerStats(
             m, calibrationIds, settings.calibration.microBatch,
-            [&](int64_t layer, const LayerStats& st) {
-                report.layers.push_back(convertLayer(m, layer, &st, settings, dims));
-                progress(layer + 1, m.config.numLayers, "convert");
-            },
-            progress);
+            [&](int64_t layer, const LayerStats& st) { finish(layer, &st); }, progress, upload, &report.secondsCalibrate);
     } else {
         for (int64_t layer = 0; layer < m.config.numLayers; ++layer) {
-            report.layers.push_back(convertLayer(m, layer, nullptr, settings, dims));
-            progress(layer + 1, m.config.numLayers, "convert");
+            progress.checkCancel();
+            upload(layer);
+            finish(layer, nullptr);
         }
     }
-    report.secondsCalibrate = 0;
     int64_t cacheElems = 0;
     for (const auto& l : report.layers) {
         report.maxRank = std::max(report.maxRank, l.rank);

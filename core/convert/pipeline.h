@@ -3,6 +3,7 @@
 // The model is converted in place (each layer's GQA weights are replaced by MLA ones as soon as
 // its statistics are in), so peak memory stays near one layer plus the calibration states.
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,13 +30,20 @@ struct ConvertReport {
     ConvertSettings settings;
     int64_t ropeDim = 0, maxRank = 0, freqFold = 1;
     int64_t kvBytesPerTokenBefore = 0, kvBytesPerTokenAfter = 0; // 16-bit
-    double secondsCalibrate = 0, secondsTotal = 0;
+    // Time per phase: upload (streamed layers to the device), calibrate (statistics and forward
+    // through the original layer), pca (RoRoPE, balance, joint PCA, assembly), write (the sink).
+    double secondsUpload = 0, secondsCalibrate = 0, secondsPca = 0, secondsWrite = 0, secondsTotal = 0;
     std::vector<LayerReport> layers;
     nlohmann::json toJson() const;
 };
 
+// Called with each layer as soon as it is converted (e.g. to write it out); for a streamed model
+// the layer is released from the device right after.
+using LayerSink = std::function<void(int64_t layer, const model::Model& m, const LayerReport& report)>;
+
 // calibrationIds [N, L] (see calibrationTokens); unused (may be undefined) in exact mode.
+// A streamed model (LoadOptions::streamLayers) is converted one resident layer at a time.
 ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::Tensor& calibrationIds,
-                           const Progress& progress = {});
+                           const Progress& progress = {}, const LayerSink& sink = {});
 
 } // namespace transmla::convert

@@ -87,7 +87,9 @@ LossResult evaluateLoss(const model::Model& m, const std::vector<Document>& docs
                 isAnswer.push_back(t + 1 >= d.answerStart);
             }
         }
-        at::Tensor idsT = at::tensor(ids, at::kLong).view({int64_t(batch.size()), T}).to(device);
+        at::Tensor idsT = at::tensor(ids, at::kLong).view({int64_t(batch.size()), T});
+        model::checkTokenIds(m, idsT, "the tokenized documents");
+        idsT = idsT.to(device);
         at::Tensor hidden = model::forwardHidden(m, idsT).reshape({-1, m.config.hiddenSize});
         at::Tensor rowsT = at::tensor(rows, at::kLong).to(device);
         at::Tensor targetsT = at::tensor(targets, at::kLong).to(device);

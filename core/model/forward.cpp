@@ -1,4 +1,5 @@
 #include "model/forward.h"
+#include "util/error.h"
 
 #include <cmath>
 
@@ -105,6 +106,8 @@ at::Tensor attentionBlock(const Model& m, int64_t layer, const at::Tensor& x, Fo
 
 at::Tensor embedTokens(const Model& m, const at::Tensor& ids) {
     at::Tensor h = at::embedding(m.embed, ids.to(m.embed.device()));
+    // Streamed models keep the table mapped on the host in the checkpoint's dtype.
+    if (h.device() != m.device() || h.scalar_type() != m.computeDtype()) h = h.to(m.device(), m.computeDtype());
     if (archFor(m.config.family).embedScale) {
         // Gemma casts the normaliser to the hidden dtype before multiplying.
         h = h * at::scalar_tensor(std::sqrt(static_cast<double>(m.config.hiddenSize)), h.options());
@@ -120,8 +123,20 @@ at::Tensor inputNorm(const Model& m, int64_t layer, const at::Tensor& h) {
     return rmsNorm(h, m.layers[static_cast<size_t>(layer)].inputNorm, m.config.rmsNormEps, archFor(m.config.family).gemmaNorm);
 }
 
+void checkTokenIds(const Model& m, const at::Tensor& hostIds, const std::string& source) {
+    if (!hostIds.numel() || !hostIds.device().is_cpu()) return;
+    const int64_t lo = hostIds.min().item<int64_t>(), hi = hostIds.max().item<int64_t>();
+    if (lo < 0 || hi >= m.config.vocabSize)
+        throw FormatError((m.dir / "config.json").string(), "vocab_size",
+                          "token id " + std::to_string(lo < 0 ? lo : hi) + " from " + source + " is outside [0, " +
+                              std::to_string(m.config.vocabSize) + "): the tokenizer does not belong to this model");
+}
+
 at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* hooks) {
+    checkTokenIds(m, ids, "the input");
     const io::ModelConfig& c = m.config;
+    if (m.streamed())
+        throw ArgumentError(m.dir.string() + ": loaded streamed (one layer at a time, for conversion); load it whole to run it");
     at::Tensor h = embedTokens(m, ids);
     const int64_t last = hooks && hooks->lastLayer >= 0 ? hooks->lastLayer : c.numLayers - 1;
     const RopeTables rope = ropeTables(c, ids.size(1), h.device());

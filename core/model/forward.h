@@ -23,6 +23,12 @@ struct ForwardHooks {
 // ids [B, T] (int64, positions 0..T-1, right padding allowed: causal attention never looks ahead).
 // Returns the final normalised hidden states [B, T, D] in the compute dtype.
 at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* hooks = nullptr);
+
+// Throws FormatError naming config.json's vocab_size when a token id is negative or >= vocab_size
+// (a tokenizer that does not belong to the model). On the GPU such an id would trip a device-side
+// assert that kills the CUDA context, so it is checked on the host, where ids are made. forwardHidden
+// checks host ids itself; `source` says where the ids came from.
+void checkTokenIds(const Model& m, const at::Tensor& hostIds, const std::string& source);
 // lm_head (+ Gemma-2's final soft-capping): [.., D] -> [.., vocab], fp32.
 at::Tensor logitsFromHidden(const Model& m, const at::Tensor& hidden);
 // Both: logits [B, T, vocab] fp32.

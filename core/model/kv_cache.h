@@ -1,5 +1,5 @@
-// Generation with a KV cache. GQA layers cache post-RoPE K and V [B, T, g, d]; MLA layers cache
-// only the latent c [B, T, r] (after kv_a_layernorm) and the shared post-RoPE key [B, T, r_R], and
+// Generation with a KV cache. GQA layers cache post-RoPE K and V [B, g, T, d]; MLA layers cache
+// only the latent c (after kv_a_layernorm) and the shared post-RoPE key, as rows [B, T, r + r_R], and
 // attend in the absorbed form: W_UK folded into the query, W_UV applied after the weighted sum:
 //   score(h, s) = (W_UK^h^T q_nope^h) . c_s + q_rope^h . k_rope_s
 //   out^h = W_UV^h sum_s p(h, s) c_s
@@ -13,8 +13,12 @@
 namespace transmla::model {
 
 struct KvCache {
-    std::vector<at::Tensor> first, second; // per layer: GQA k, v; MLA latent, k_rope (preallocated)
+    // Per layer, preallocated: GQA k, v [B, g, capacity, d]; MLA [latent | k_rope] [B, capacity, r + r_R]
+    // in `first` (`second` undefined).
+    std::vector<at::Tensor> first, second;
     int64_t length = 0, capacity = 0;
+    at::Tensor ropeInvFreqHost, ropeInvFreq; // the model's RoPE frequencies, on the host and the device
+    double ropeScaling = 1.0;
     int64_t bytes() const;            // of the allocated cache tensors
     int64_t bytesPerToken() const;    // per token and sequence, all layers
 };

@@ -23,13 +23,17 @@ public:
     Loader(const io::Checkpoint& ckpt, at::Device device, at::ScalarType dtype)
         : ckpt_(ckpt), device_(device), dtype_(dtype) {}
 
-    at::Tensor get(const std::string& name, std::vector<int64_t> shape) const {
+    // The mapped tensor itself (host, source dtype), shape-checked.
+    at::Tensor hostView(const std::string& name, const std::vector<int64_t>& shape) const {
         const io::TensorInfo& info = ckpt_.info(name); // throws naming the tensor when missing
         if (info.shape != shape)
             throw FormatError(ckpt_.dir().string(), "tensor '" + name + "'",
                               "shape " + shapeStr(info.shape) + ", expected " + shapeStr(shape) +
                                   " from config.json");
-        at::Tensor v = ckpt_.view(name);
+        return ckpt_.view(name);
+    }
+    at::Tensor get(const std::string& name, std::vector<int64_t> shape) const {
+        at::Tensor v = hostView(name, shape);
         // One conversion straight from the mapping; for a matching CPU dtype, copy once so the
         // weights do not depend on the file staying unchanged. Then the mapped pages are dropped:
         // the checkpoint is never resident twice.
@@ -73,6 +77,54 @@ MlaAttention loadMla(const Loader& L, const io::ModelConfig& c, const std::strin
     m.kvB = L.linear(p + names::kKvB, H * (c.qkNopeHeadDim + c.vHeadDim), r, false);
     m.o = L.linear(p + names::kO, D, H * c.vHeadDim, false);
     return m;
+}
+
+Layer loadLayer(const Loader& L, const io::ModelConfig& c, int64_t i) {
+    const ArchTable& arch = archFor(c.family);
+    const int64_t D = c.hiddenSize, H = c.numHeads, g = c.numKvHeads, d = c.headDim, I = c.intermediateSize;
+    const std::string p = layerPrefix(i);
+    Layer layer;
+    layer.inputNorm = L.get(p + arch.inputNorm, {D});
+    layer.postAttnNorm = L.get(p + arch.postAttnNorm, {D});
+    if (arch.preFfnNorm) layer.preFfnNorm = L.get(p + arch.preFfnNorm, {D});
+    if (arch.postFfnNorm) layer.postFfnNorm = L.get(p + arch.postFfnNorm, {D});
+
+    if (c.isMla()) {
+        layer.mla = loadMla(L, c, p);
+    } else if (arch.fusedQkv) {
+        at::Tensor qkv = L.get(p + arch.fusedQkv, {(H + 2 * g) * d, D});
+        layer.gqa.q.weight = qkv.narrow(0, 0, H * d).contiguous();
+        layer.gqa.k.weight = qkv.narrow(0, H * d, g * d).contiguous();
+        layer.gqa.v.weight = qkv.narrow(0, (H + g) * d, g * d).contiguous();
+        layer.gqa.o = L.linear(p + names::kO, D, H * d, false);
+    } else {
+        layer.gqa.q = L.linear(p + names::kQ, H * d, D, c.qkvBias);
+        layer.gqa.k = L.linear(p + names::kK, g * d, D, c.qkvBias);
+        layer.gqa.v = L.linear(p + names::kV, g * d, D, c.qkvBias);
+        layer.gqa.o = L.linear(p + names::kO, D, H * d, c.oBias);
+    }
+
+    if (arch.moe) {
+        layer.router = L.linear(p + "block_sparse_moe.gate", c.numExperts, D, false);
+        for (int64_t e = 0; e < c.numExperts; ++e) {
+            const std::string ep = p + names::kExperts + std::to_string(e) + ".";
+            Mlp x;
+            x.gate = L.linear(ep + "w1", I, D, false);
+            x.down = L.linear(ep + "w2", D, I, false);
+            x.up = L.linear(ep + "w3", I, D, false);
+            layer.experts.push_back(std::move(x));
+        }
+    } else if (arch.fusedGateUp) {
+        at::Tensor gu = L.get(p + arch.fusedGateUp, {2 * I, D});
+        layer.mlp.gate.weight = gu.narrow(0, 0, I).contiguous();
+        layer.mlp.up.weight = gu.narrow(0, I, I).contiguous();
+        layer.mlp.down = L.linear(p + names::kDown, D, I, false);
+    } else {
+        layer.mlp.gate = L.linear(p + names::kGate, I, D, c.mlpBias);
+        layer.mlp.up = L.linear(p + names::kUp, I, D, c.mlpBias);
+        layer.mlp.down = L.linear(p + names::kDown, D, I, c.mlpBias);
+    }
+    return layer;
 }
 
 } // namespace
@@ -128,63 +180,56 @@ Model Model::load(const std::filesystem::path& dir, const LoadOptions& options, 
     m.config = io::loadModelConfig(dir);
     const io::ModelConfig& c = m.config;
     const ArchTable& arch = archFor(c.family);
-    io::Checkpoint ckpt(dir);
-    const Loader L(ckpt, m.device(), m.computeDtype());
-    const int64_t D = c.hiddenSize, H = c.numHeads, g = c.numKvHeads, d = c.headDim, I = c.intermediateSize;
+    auto ckpt = std::make_shared<const io::Checkpoint>(dir);
+    const Loader L(*ckpt, m.device(), m.computeDtype());
+    const int64_t D = c.hiddenSize;
 
-    m.embed = L.get(arch.embed, {c.vocabSize, D});
-    m.finalNorm = L.get(arch.finalNorm, {D});
-    if (c.tieWordEmbeddings && !ckpt.has(arch.lmHead)) m.lmHead = m.embed;
-    else m.lmHead = L.get(arch.lmHead, {c.vocabSize, D});
+    if (options.streamLayers) {
+        // Host views straight on the mapping (shape-checked); only the rows used are ever read.
+        m.embed = L.hostView(arch.embed, {c.vocabSize, D});
+        m.finalNorm = L.get(arch.finalNorm, {D});
+        if (c.tieWordEmbeddings && !ckpt->has(arch.lmHead)) m.lmHead = m.embed;
+        else m.lmHead = L.hostView(arch.lmHead, {c.vocabSize, D});
+    } else {
+        m.embed = L.get(arch.embed, {c.vocabSize, D});
+        m.finalNorm = L.get(arch.finalNorm, {D});
+        if (c.tieWordEmbeddings && !ckpt->has(arch.lmHead)) m.lmHead = m.embed;
+        else m.lmHead = L.get(arch.lmHead, {c.vocabSize, D});
+    }
 
+    if (options.streamLayers) {
+        m.layers.resize(size_t(c.numLayers));
+        m.resident_.assign(size_t(c.numLayers), false);
+        m.source_ = std::move(ckpt);
+        progress(c.numLayers, c.numLayers, "load");
+        return m;
+    }
     for (int64_t i = 0; i < c.numLayers; ++i) {
         progress(i, c.numLayers, "load");
-        const std::string p = layerPrefix(i);
-        Layer layer;
-        layer.inputNorm = L.get(p + arch.inputNorm, {D});
-        layer.postAttnNorm = L.get(p + arch.postAttnNorm, {D});
-        if (arch.preFfnNorm) layer.preFfnNorm = L.get(p + arch.preFfnNorm, {D});
-        if (arch.postFfnNorm) layer.postFfnNorm = L.get(p + arch.postFfnNorm, {D});
-
-        if (c.isMla()) {
-            layer.mla = loadMla(L, c, p);
-        } else if (arch.fusedQkv) {
-            at::Tensor qkv = L.get(p + arch.fusedQkv, {(H + 2 * g) * d, D});
-            layer.gqa.q.weight = qkv.narrow(0, 0, H * d).contiguous();
-            layer.gqa.k.weight = qkv.narrow(0, H * d, g * d).contiguous();
-            layer.gqa.v.weight = qkv.narrow(0, (H + g) * d, g * d).contiguous();
-            layer.gqa.o = L.linear(p + names::kO, D, H * d, false);
-        } else {
-            layer.gqa.q = L.linear(p + names::kQ, H * d, D, c.qkvBias);
-            layer.gqa.k = L.linear(p + names::kK, g * d, D, c.qkvBias);
-            layer.gqa.v = L.linear(p + names::kV, g * d, D, c.qkvBias);
-            layer.gqa.o = L.linear(p + names::kO, D, H * d, c.oBias);
-        }
-
-        if (arch.moe) {
-            layer.router = L.linear(p + "block_sparse_moe.gate", c.numExperts, D, false);
-            for (int64_t e = 0; e < c.numExperts; ++e) {
-                const std::string ep = p + names::kExperts + std::to_string(e) + ".";
-                Mlp x;
-                x.gate = L.linear(ep + "w1", I, D, false);
-                x.down = L.linear(ep + "w2", D, I, false);
-                x.up = L.linear(ep + "w3", I, D, false);
-                layer.experts.push_back(std::move(x));
-            }
-        } else if (arch.fusedGateUp) {
-            at::Tensor gu = L.get(p + arch.fusedGateUp, {2 * I, D});
-            layer.mlp.gate.weight = gu.narrow(0, 0, I).contiguous();
-            layer.mlp.up.weight = gu.narrow(0, I, I).contiguous();
-            layer.mlp.down = L.linear(p + names::kDown, D, I, false);
-        } else {
-            layer.mlp.gate = L.linear(p + names::kGate, I, D, c.mlpBias);
-            layer.mlp.up = L.linear(p + names::kUp, I, D, c.mlpBias);
-            layer.mlp.down = L.linear(p + names::kDown, D, I, c.mlpBias);
-        }
-        m.layers.push_back(std::move(layer));
+        m.layers.push_back(loadLayer(L, c, i));
     }
     progress(c.numLayers, c.numLayers, "load");
     return m;
+}
+
+void Model::materializeLayer(int64_t i) {
+    if (!source_ || resident_.at(size_t(i))) return;
+    const Loader L(*source_, device(), computeDtype());
+    layers[size_t(i)] = loadLayer(L, config, i);
+    resident_[size_t(i)] = true;
+}
+
+void Model::releaseHostPages() const {
+    if (!source_) return;
+    const ArchTable& arch = archFor(config.family);
+    for (const char* name : {arch.embed, arch.lmHead})
+        if (source_->has(name)) source_->release(name);
+}
+
+void Model::releaseLayer(int64_t i) {
+    if (!source_) return;
+    layers.at(size_t(i)) = Layer{};
+    resident_[size_t(i)] = false;
 }
 
 } // namespace transmla::model

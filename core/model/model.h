@@ -61,6 +61,10 @@ struct Layer {
 struct LoadOptions {
     std::string device = "cpu"; // cpu | cuda | cuda:N
     std::string dtype = "f32";  // f32 | bf16 | f16 : the compute dtype
+    // Streamed: only the config and the checkpoint's mapping are opened; embeddings, final norm and
+    // LM head stay memory-mapped on the host (source dtype), and each layer is uploaded on demand
+    // (materializeLayer) and dropped after use (releaseLayer). Device memory then holds one layer.
+    bool streamLayers = false;
 };
 
 class Model {
@@ -77,6 +81,19 @@ public:
     at::ScalarType computeDtype() const;
     at::Device device() const;
     int64_t parameterCount() const; // of the tensors held
+
+    // Streamed models (LoadOptions::streamLayers): upload layer i from the checkpoint to the device
+    // (no-op when resident or not streamed), and drop it again (its device memory is reused).
+    bool streamed() const { return source_ != nullptr; }
+    void materializeLayer(int64_t i);
+    void releaseLayer(int64_t i);
+    // Streamed models: drop the mapped pages of the host-side embedding / LM head from the resident
+    // set once they have been read (e.g. written out); they are re-read from the file if needed.
+    void releaseHostPages() const;
+
+private:
+    std::shared_ptr<const io::Checkpoint> source_; // streamed models only
+    std::vector<bool> resident_;
 };
 
 at::ScalarType parseComputeDtype(const std::string& name); // throws ArgumentError

@@ -2,7 +2,9 @@
 // r + r_R latent). Prefills a random context of CTX tokens in chunks, then decodes STEPS tokens and
 // reports the cache bytes (measured: the allocated cache tensors) against the budget formula,
 // decode tokens/s, and the HBM traffic per step (weights + cache) as achieved bandwidth.
-// Usage: bench_decode MODEL_DIR DEVICE DTYPE CTX BATCH STEPS
+// Usage: bench_decode MODEL_DIR DEVICE DTYPE CTX BATCH STEPS [RANK]
+// RANK: convert the GQA model in process first (rank RANK, r_R 64, calibrated on random ids: the
+// speed depends on shapes only) - for models whose MLA form cannot be exported (a query bias, Qwen2).
 #include <chrono>
 #include <cstdio>
 #include <string>
@@ -10,6 +12,7 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include "convert/pipeline.h"
 #include "model/kv_cache.h"
 
 using namespace transmla;
@@ -20,7 +23,15 @@ int main(int argc, char** argv) {
         return 1;
     }
     c10::InferenceMode guard;
-    const model::Model m = model::Model::load(argv[1], {argv[2], argv[3]});
+    model::Model m = model::Model::load(argv[1], {argv[2], argv[3]});
+    if (argc > 7) {
+        convert::ConvertSettings s;
+        s.kvLoraRank = std::stoll(argv[7]);
+        s.qkRopeHeadDim = 64;
+        s.calibration.samples = 16;
+        s.calibration.seqLen = 256;
+        convert::convertModel(m, s, at::randint(0, m.config.vocabSize, {16, 256}, at::kLong));
+    }
     const int64_t ctx = std::stoll(argv[4]), B = std::stoll(argv[5]), steps = std::stoll(argv[6]);
     model::KvCache cache = model::allocateCache(m, B, ctx + steps);
     const at::Tensor prompt = at::randint(0, m.config.vocabSize, {B, ctx}, at::kLong).to(m.device());

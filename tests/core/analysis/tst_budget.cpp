@@ -87,7 +87,8 @@ private slots:
         convert::convertModel(m, s, at::randint(0, m.config.vocabSize, {4, 32}, at::kLong));
         model::KvCache latent;
         model::generateGreedy(m, prompt, steps, &latent);
-        QCOMPARE(latent.first[0].sizes().vec(), (std::vector<int64_t>{B, T0 + steps, 40}));
+        QCOMPARE(latent.first[0].sizes().vec(), (std::vector<int64_t>{B, T0 + steps, 40 + 16})); // [latent | k_rope]
+        QVERIFY(!latent.second[0].defined());
         QCOMPARE(latent.bytes(), mlaBudget(m.config, 40, 16, t).cacheBytes(T0 + steps, B));
     }
 

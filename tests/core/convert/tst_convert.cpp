@@ -214,6 +214,88 @@ private slots:
         QVERIFY(!fs::exists(test::outputDir() / "export-gemma"));
     }
 
+    // The streamed conversion (one resident layer, one shard per layer written as it is converted)
+    // writes the same tensors as the whole-model conversion + export, bit for bit on the CPU.
+    void streamedExportEqualsInMemory() {
+        c10::InferenceMode guard;
+        const fs::path dir = test::resourcesDir() / "models" / "tiny-llama-gqa";
+        convert::ConvertSettings s;
+        s.kvLoraRank = 48;
+        s.latentNorm = "calibrated";
+        const at::Tensor calib = calibIds(dir, 16, 64);
+        convert::ExportOptions eo;
+        eo.dtype = "f32";
+        eo.overwrite = true;
+        const fs::path whole = test::outputDir() / "export-whole", streamed = test::outputDir() / "export-streamed";
+        fs::remove_all(whole);
+        fs::remove_all(streamed);
+        model::Model a = model::Model::load(dir);
+        const auto repA = convert::convertModel(a, s, calib);
+        eo.conversionReport = repA.toJson();
+        convert::exportDeepseekV3(a, whole, eo);
+
+        model::LoadOptions lo;
+        lo.streamLayers = true;
+        model::Model b = model::Model::load(dir, lo);
+        QVERIFY(b.streamed());
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, model::forwardLogits(b, calib.narrow(0, 0, 1)));
+        int64_t maxResident = 0;
+        {
+            convert::StreamedExport ex(b, streamed, eo, 48);
+            const auto repB = convert::convertModel(b, s, calib, {}, [&](int64_t layer, const model::Model& m, const convert::LayerReport&) {
+                int64_t resident = 0;
+                for (const auto& L : m.layers) resident += L.mlp.down.defined() ? 1 : 0;
+                maxResident = std::max(maxResident, resident);
+                ex.writeLayer(layer);
+            });
+            QCOMPARE(repB.maxRank, repA.maxRank);
+            ex.finish(repB.toJson());
+        }
+        QCOMPARE(maxResident, int64_t(1));
+        for (const auto& L : b.layers) QVERIFY(!L.mlp.down.defined()); // all released again
+        const io::Checkpoint ca(whole), cb(streamed);
+        QCOMPARE(ca.names(), cb.names());
+        for (const auto& name : ca.names()) {
+            const at::Tensor x = ca.view(name), y = cb.view(name);
+            QVERIFY2(x.sizes() == y.sizes() && at::equal(x, y), name.c_str());
+        }
+        QVERIFY(fs::exists(streamed / "model.safetensors.index.json"));
+        QVERIFY(fs::exists(streamed / "model-00006-of-00006.safetensors"));
+        const at::Tensor ids = calib.narrow(0, 0, 2);
+        const double err = maxDiff(model::forwardLogits(model::Model::load(streamed), ids), model::forwardLogits(a, ids));
+        qInfo("streamed vs whole export: %zu tensors identical; max |dlogits| = %.3g", ca.names().size(), err);
+        QCOMPARE(err, 0.0);
+    }
+
+    // Cancel or failure in the middle of a streamed conversion leaves no output and no temporary.
+    void streamedExportCancelLeavesNothing() {
+        c10::InferenceMode guard;
+        const fs::path dir = test::resourcesDir() / "models" / "tiny-llama-gqa";
+        const fs::path out = test::outputDir() / "export-cancelled";
+        fs::remove_all(out);
+        convert::ConvertSettings s;
+        s.kvLoraRank = 48;
+        s.latentNorm = "calibrated";
+        model::LoadOptions lo;
+        lo.streamLayers = true;
+        model::Model m = model::Model::load(dir, lo);
+        CancelToken cancel;
+        Progress progress{[&](int64_t done, int64_t, const std::string& stage) {
+                              if (stage == "convert" && done == 2) cancel.cancel(); // after two layers are written
+                          },
+                          &cancel};
+        {
+            convert::StreamedExport ex(m, out, {}, 48);
+            QVERIFY_THROWS_EXCEPTION(Cancelled, convert::convertModel(m, s, calibIds(dir, 16, 64), progress,
+                                                                      [&](int64_t layer, const model::Model&, const convert::LayerReport&) {
+                                                                          ex.writeLayer(layer);
+                                                                      }));
+        }
+        QVERIFY(!fs::exists(out));
+        for (const auto& e : fs::directory_iterator(test::outputDir()))
+            QVERIFY2(e.path().filename().string().find("export-cancelled") == std::string::npos, e.path().c_str());
+    }
+
     void rejectsBadSettings_data() {
         QTest::addColumn<qlonglong>("rank");
         QTest::addColumn<qlonglong>("ropeDim");

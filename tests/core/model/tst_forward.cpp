@@ -5,6 +5,8 @@
 
 #include "io/safetensors.h"
 #include "model/forward.h"
+#include "model/kv_cache.h"
+#include "util/error.h"
 #include "testutil.h"
 
 using namespace transmla;
@@ -37,6 +39,46 @@ private slots:
     }
 
     // The attention-probability hook: rows sum to 1, causal (nothing above the diagonal).
+    // Generation with the KV cache (prefill half, then one token at a time) gives the logits of the
+    // full forward pass: sliding windows, soft-capping, partial rotary and MoE included. Tolerance 1e-4.
+    void cachedDecodingMatchesForward_data() { logitsMatchTransformers_data(); }
+    void cachedDecodingMatchesForward() {
+        QFETCH(QString, model);
+        const auto dir = test::sharedDir() / "models" / model.toStdString();
+        const auto ref = dir / "reference" / "logits_fp32.safetensors";
+        TRANSMLA_REQUIRE_SHARED(ref);
+        c10::InferenceMode guard;
+        const model::Model m = model::Model::load(dir, {"cpu", "f32"});
+        const at::Tensor ids = io::SafetensorsFile(ref).view("input_ids").clone();
+        const int64_t T = ids.size(1), half = T / 2;
+        model::KvCache cache = model::allocateCache(m, ids.size(0), T);
+        std::vector<at::Tensor> parts{model::forwardCached(m, ids.narrow(1, 0, half), cache)};
+        for (int64_t t = half; t < T; ++t) parts.push_back(model::forwardCached(m, ids.narrow(1, t, 1), cache));
+        const double err = (at::cat(parts, 1) - model::forwardLogits(m, ids)).abs().max().item<double>();
+        qInfo("%s: cached decoding vs full forward, max |dlogits| = %.3g (T = %lld)", qPrintable(model), err, (long long)T);
+        QVERIFY(err <= 1e-4);
+        QCOMPARE(cache.bytes(), m.config.kvCacheBytesPerToken(4) * T * ids.size(0));
+    }
+
+    // A tokenizer that does not belong to the model yields ids >= vocab_size: a clear error on the
+    // host instead of an out-of-range gather (on CUDA, a device-side assert that kills the context).
+    void rejectsTokenIdsOutsideVocab() {
+        const model::Model m = model::Model::load(test::resourcesDir() / "models" / "tiny-llama-gqa");
+        for (int64_t bad : {m.config.vocabSize, int64_t(-1)}) {
+            const at::Tensor ids = at::tensor(std::vector<int64_t>{1, 2, bad}, at::kLong).view({1, 3});
+            try {
+                model::forwardLogits(m, ids);
+                QFAIL("no error");
+            } catch (const FormatError& e) {
+                const QString what = QString::fromUtf8(e.what());
+                QVERIFY2(what.contains(QStringLiteral("config.json")) && what.contains(QStringLiteral("vocab_size")) &&
+                             what.contains(QString::number(bad)),
+                         e.what());
+            }
+        }
+        QCOMPARE(model::forwardLogits(m, at::tensor(std::vector<int64_t>{1, 2, m.config.vocabSize - 1}, at::kLong).view({1, 3})).size(1), int64_t(3));
+    }
+
     void attentionProbabilitiesHook() {
         const auto dir = test::resourcesDir() / "models" / "tiny-llama-gqa";
         c10::InferenceMode guard;
