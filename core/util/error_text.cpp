@@ -22,8 +22,10 @@ bool isOutOfMemory(const std::exception& e) {
 
 std::string userMessage(const std::exception& e) {
     std::string what = e.what();
-    // LibTorch's messages carry a C++ backtrace: keep what comes before it.
-    if (const size_t bt = what.find("\nException raised from"); bt != std::string::npos) what.resize(bt);
+    // LibTorch's messages carry a C++ backtrace: keep what comes before it. TORCH_CHECK errors start
+    // it with "Exception raised from", CAFFE_ENFORCE ones (the CPU allocator's) with "frame #0:".
+    for (const char* marker : {"\nException raised from", "\nframe #0:"})
+        if (const size_t bt = what.find(marker); bt != std::string::npos) what.resize(bt);
     if (what.empty() || dynamic_cast<const std::bad_alloc*>(&e)) what = "memory allocation failed (" + what + ")";
     if (isOutOfMemory(e))
         what += "\n  (out of memory: try a smaller --batch-tokens, --samples or --seqlen, --dtype bf16, or --device cpu"
