@@ -14,6 +14,7 @@
 #include "convert/settings.h"
 #include "eval/loss.h"
 #include "io/datasets.h"
+#include "io/folder_snapshot.h"
 #include "model/model.h"
 #include "tokenizer/tokenizer.h"
 
@@ -73,6 +74,9 @@ int cmdConvert(int argc, char** argv) {
     using clock = std::chrono::steady_clock;
     auto since = [](clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); };
     const auto tLoad = clock::now();
+    // The weights are read from the mapped files throughout (streamed: layer by layer): a folder
+    // rewritten meanwhile would mix old and new weights, so it is checked before anything is committed.
+    const io::FolderSnapshot snapshot = io::FolderSnapshot::takeStat(dir);
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(dir);
     // Streaming needs a known, uniform rank and no whole-model evaluation.
     const bool stream = args.has("out") && !args.has("eval") && s.energy <= 0 && !args.has("no-stream");
@@ -113,6 +117,7 @@ int cmdConvert(int argc, char** argv) {
     if (args.has("out")) {
         eo.conversionReport = report.toJson();
         cancel.throwIfCancelled();
+        snapshot.verifyUnchanged();
         const auto tWrite = clock::now();
         auto notes = streamed ? streamed->finish(eo.conversionReport) : convert::exportDeepseekV3(m, *args.get("out"), eo);
         out["seconds"]["write"] = since(tWrite) + report.secondsWrite;

@@ -38,6 +38,20 @@ bool statFile(const fs::path& p, uint64_t& bytes, int64_t& mtimeNs) {
 
 } // namespace
 
+FolderSnapshot FolderSnapshot::takeStat(const fs::path& dir) {
+    FolderSnapshot s;
+    s.dir_ = dir;
+    s.hashed_ = false;
+    for (const auto& name : modelFiles(dir)) {
+        FileState f;
+        f.name = name;
+        if (!statFile(dir / name, f.bytes, f.mtimeNs))
+            throw FormatError((dir / name).string(), "", std::string("cannot stat: ") + std::strerror(errno));
+        s.files_.push_back(std::move(f));
+    }
+    return s;
+}
+
 FolderSnapshot FolderSnapshot::take(const fs::path& dir) {
     FolderSnapshot s;
     s.dir_ = dir;
@@ -65,6 +79,7 @@ void FolderSnapshot::verifyUnchanged() const {
         if (bytes != f.bytes)
             changed(f.name, "size changed from " + std::to_string(f.bytes) + " to " + std::to_string(bytes) + " bytes");
         if (mtimeNs == f.mtimeNs) continue;
+        if (!hashed_) changed(f.name, "modified");
         const uint64_t h = hashFileContent(dir_ / f.name);
         if (h != f.contentHash) changed(f.name, "content changed (hash " + hashHex(f.contentHash) + ", now " + hashHex(h) + ")");
     }

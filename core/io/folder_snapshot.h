@@ -22,6 +22,9 @@ public:
     FolderSnapshot() = default;
     // Reads every file once (the page cache usually holds them right after a load).
     static FolderSnapshot take(const std::filesystem::path& dir);
+    // Size and modification time only, no reading (for a one-shot command over a large checkpoint);
+    // verifyUnchanged() then reports any changed time as a change, since there is no hash to compare.
+    static FolderSnapshot takeStat(const std::filesystem::path& dir);
 
     // Throws FormatError naming the first file changed, added or removed since take(). Cheap when
     // nothing changed (one stat per file); a file whose size or time differ is re-hashed, and only a
@@ -35,6 +38,7 @@ public:
 private:
     std::filesystem::path dir_;
     std::vector<FileState> files_; // sorted by name
+    bool hashed_ = true;
 };
 
 } // namespace transmla::io

@@ -247,6 +247,24 @@ private slots:
         workbench::verifyModelUnchanged(converted_);
     }
 
+    // The CLI's convert keeps a stat-only snapshot (no hashing of a large checkpoint): any change of
+    // size or time during the run is reported before the export is committed.
+    void statSnapshotSeesModification() {
+        const fs::path weights = model_ / "model.safetensors";
+        const io::FolderSnapshot snap = io::FolderSnapshot::takeStat(model_);
+        snap.verifyUnchanged();
+        const auto before = fs::last_write_time(weights);
+        fs::last_write_time(weights, before + std::chrono::seconds(7));
+        try {
+            snap.verifyUnchanged();
+            QFAIL("a modified weight file went unnoticed");
+        } catch (const FormatError& e) {
+            QVERIFY2(contains(e.what(), weights.string()) && contains(e.what(), "modified"), e.what());
+        }
+        fs::last_write_time(weights, before);
+        snap.verifyUnchanged();
+    }
+
     // A real allocation failure of LibTorch's CPU allocator and of operator new: a one-line message
     // with the suggestion, not a backtrace or std::terminate.
     void outOfMemoryIsExplained() {
