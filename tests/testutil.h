@@ -6,7 +6,13 @@
 #include <sstream>
 #include <string>
 
+#include "util/threads.h"
+
 namespace transmla::test {
+
+// Every test binary runs with the allocator settings of the CLI and GUI (see tuneAllocator).
+inline const bool allocatorTuned = (transmla::tuneAllocator(), true);
+
 
 inline std::filesystem::path sharedDir() {
     if (const char* env = std::getenv("TRANSMLA_SHARED_DIR")) return env;
