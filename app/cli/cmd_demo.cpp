@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -7,22 +8,32 @@
 
 namespace transmla::cli {
 
+namespace {
+int run(int (*cmd)(int, char**), std::vector<std::string> args) {
+    std::vector<char*> argv;
+    for (auto& s : args) argv.push_back(s.data());
+    return cmd(int(argv.size()), argv.data());
+}
+} // namespace
+
 // The headless demo: the README's first command falls back to it when there is no display.
+// The main job end to end on the bundled model: inspect, convert GQA -> MLA (rank 48, calibrated on
+// GSM8K train), GSM8K loss before/after, export in DeepSeek-V3 format, and load the export back.
 int cmdDemo(int argc, char** argv) {
     (void)argc;
     (void)argv;
     const std::string model = demoModelDir(resources()).string();
+    const std::string out = (std::filesystem::temp_directory_path() / "transmla-demo-mla").string();
     std::cout << "== transmla demo on the bundled model " << model << "\n\n";
-    std::vector<std::string> inspect = {"inspect", model};
-    std::vector<char*> a1;
-    for (auto& s : inspect) a1.push_back(s.data());
-    int rc = cmdInspect(int(a1.size()), a1.data());
-    if (rc) return rc;
-    std::cout << "\n== GSM8K test loss (first 200 problems, CPU, fp32)\n";
-    std::vector<std::string> eval = {"eval", model, "--data", "gsm8k", "--limit", "200"};
-    std::vector<char*> a2;
-    for (auto& s : eval) a2.push_back(s.data());
-    return cmdEval(int(a2.size()), a2.data());
+    if (int rc = run(cmdInspect, {"inspect", model})) return rc;
+    std::cout << "\n== TransMLA: GQA -> MLA, kv_lora_rank 48 + RoPE key 32, calibrated on 32 x 128 GSM8K-train tokens;\n"
+                 "   GSM8K test loss (first 200 problems, CPU, fp32) before and after; DeepSeek-V3 export to "
+              << out << "\n";
+    if (int rc = run(cmdConvert, {"convert", model, "--kv-lora-rank", "48", "--samples", "32", "--seqlen", "128", "--eval",
+                                  "--limit", "200", "--out", out, "--force"}))
+        return rc;
+    std::cout << "\n== the exported model, as loaded back\n";
+    return run(cmdInspect, {"inspect", out});
 }
 
 } // namespace transmla::cli
