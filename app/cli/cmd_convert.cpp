@@ -107,7 +107,22 @@ int cmdConvert(int argc, char** argv) {
     const auto tConvert = clock::now();
     if (!s.exact) calib = convert::calibrationTokens(s.calibration, tokenizer, resources());
     convert::LayerSink sink;
-    if (streamed) sink = [&](int64_t layer, const model::Model&, const convert::LayerReport&) { streamed->writeLayer(layer); };
+    // A failed write names the temporary folder (removed by then): name the folder the user asked for.
+    auto exportStep = [&](const auto& step) {
+        try {
+            return step();
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const Error& e) {
+            const std::string target = *args.get("out");
+            if (std::string(e.what()).rfind(target + ":", 0) == 0) throw;
+            throw Error(target + ": export failed, nothing written (" + e.what() + ")");
+        }
+    };
+    if (streamed)
+        sink = [&](int64_t layer, const model::Model&, const convert::LayerReport&) {
+            exportStep([&] { streamed->writeLayer(layer); });
+        };
     convert::ConvertReport report = convert::convertModel(m, s, calib, progress, sink);
     out["seconds"]["calibrate_and_convert"] = since(tConvert) - report.secondsWrite;
     out["phases"] = {{"upload", report.secondsUpload}, {"calibrate", report.secondsCalibrate},
@@ -119,7 +134,9 @@ int cmdConvert(int argc, char** argv) {
         cancel.throwIfCancelled();
         snapshot.verifyUnchanged();
         const auto tWrite = clock::now();
-        auto notes = streamed ? streamed->finish(eo.conversionReport) : convert::exportDeepseekV3(m, *args.get("out"), eo);
+        auto notes = exportStep([&] {
+            return streamed ? streamed->finish(eo.conversionReport) : convert::exportDeepseekV3(m, *args.get("out"), eo);
+        });
         out["seconds"]["write"] = since(tWrite) + report.secondsWrite;
         out["exported"] = *args.get("out");
         out["export_notes"] = notes;

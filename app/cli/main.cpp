@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     transmla::useAllCores();
+    transmla::ignoreFileSizeSignal();
     for (const auto& c : kCommands) {
         if (std::string(argv[1]) == c.name) {
             try {

@@ -12,6 +12,7 @@
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
     transmla::useAllCores();
+    transmla::ignoreFileSizeSignal();
     QApplication::setApplicationName(QStringLiteral("transmla-workbench"));
     QApplication::setOrganizationName(QStringLiteral("transmla-workbench"));
     QApplication::setApplicationVersion(QStringLiteral("0.1.0"));

@@ -2,6 +2,8 @@
 
 #include <malloc.h>
 
+#include <csignal>
+
 #include <thread>
 
 #include <ATen/Parallel.h>
@@ -20,4 +22,6 @@ void tuneAllocator() {
     mallopt(M_TOP_PAD, 64 << 20);        // grow the heap in 64 MiB steps
 #endif
 }
+
+void ignoreFileSizeSignal() { std::signal(SIGXFSZ, SIG_IGN); }
 } // namespace transmla

@@ -10,4 +10,8 @@ void useAllCores();
 // for 50 GSM8K problems on the 2-core CI machine; 3.75 s instead of 16.4 s with the heap kept).
 // Freed memory above 1 GiB at the heap's top is still returned. Called by the CLI, GUI and tests.
 void tuneAllocator();
+
+// A write past the file-size limit (RLIMIT_FSIZE) then fails with EFBIG, which the atomic writers
+// report and clean up after, instead of SIGXFSZ killing the process with its temporaries left behind.
+void ignoreFileSizeSignal();
 } // namespace transmla
