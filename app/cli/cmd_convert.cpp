@@ -107,21 +107,10 @@ int cmdConvert(int argc, char** argv) {
     const auto tConvert = clock::now();
     if (!s.exact) calib = convert::calibrationTokens(s.calibration, tokenizer, resources());
     convert::LayerSink sink;
-    // A failed write names the temporary folder (removed by then): name the folder the user asked for.
-    auto exportStep = [&](const auto& step) {
-        try {
-            return step();
-        } catch (const Cancelled&) {
-            throw;
-        } catch (const Error& e) {
-            const std::string target = *args.get("out");
-            if (std::string(e.what()).rfind(target + ":", 0) == 0) throw;
-            throw Error(target + ": export failed, nothing written (" + e.what() + ")");
-        }
-    };
+    const std::filesystem::path target = args.get("out", "");
     if (streamed)
         sink = [&](int64_t layer, const model::Model&, const convert::LayerReport&) {
-            exportStep([&] { streamed->writeLayer(layer); });
+            convert::namingExportTarget(target, [&] { streamed->writeLayer(layer); });
         };
     convert::ConvertReport report = convert::convertModel(m, s, calib, progress, sink);
     out["seconds"]["calibrate_and_convert"] = since(tConvert) - report.secondsWrite;
@@ -134,7 +123,7 @@ int cmdConvert(int argc, char** argv) {
         cancel.throwIfCancelled();
         snapshot.verifyUnchanged();
         const auto tWrite = clock::now();
-        auto notes = exportStep([&] {
+        auto notes = convert::namingExportTarget(target, [&] {
             return streamed ? streamed->finish(eo.conversionReport) : convert::exportDeepseekV3(m, *args.get("out"), eo);
         });
         out["seconds"]["write"] = since(tWrite) + report.secondsWrite;

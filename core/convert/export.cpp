@@ -260,7 +260,7 @@ void StreamedExport::writeLayer(int64_t i) {
 }
 
 std::vector<std::string> StreamedExport::finish(const nlohmann::json& conversionReport) {
-    if (!m_.config.convertedToMla || !st_->shape || int64_t(st_->weightMap.size()) == 0)
+    if (!m_.config.convertedToMla || !st_->shape)
         throw ArgumentError("streamed export: not every layer was converted and written");
     // The embedding and the final norm + LM head go to the last two shards; the mapped pages of the
     // one written are dropped before the next is read, so host memory holds one of them at a time.

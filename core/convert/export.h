@@ -19,6 +19,8 @@
 #include <ATen/core/Tensor.h>
 #include <nlohmann/json.hpp>
 
+#include "util/error.h"
+
 namespace transmla::model {
 class Model;
 }
@@ -30,6 +32,21 @@ struct ExportOptions {
     bool overwrite = false;
     nlohmann::json conversionReport; // stored under "transmla" in config.json
 };
+
+// Runs an export step (exportDeepseekV3, StreamedExport's calls). A failure names the temporary
+// folder, removed by then: it is rethrown as "OUT: export failed, nothing written (...)", unless it
+// already names OUT itself. Cancelled passes through unchanged.
+template <class Step>
+auto namingExportTarget(const std::filesystem::path& out, const Step& step) -> decltype(step()) {
+    try {
+        return step();
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const Error& e) {
+        if (std::string(e.what()).rfind(out.string() + ":", 0) == 0) throw;
+        throw Error(out.string() + ": export failed, nothing written (" + e.what() + ")");
+    }
+}
 
 // Returns notes for the user (approximations the target format implies). Throws ArgumentError
 // naming what cannot be exported, before any file is written.

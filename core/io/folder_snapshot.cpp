@@ -53,16 +53,9 @@ FolderSnapshot FolderSnapshot::takeStat(const fs::path& dir) {
 }
 
 FolderSnapshot FolderSnapshot::take(const fs::path& dir) {
-    FolderSnapshot s;
-    s.dir_ = dir;
-    for (const auto& name : modelFiles(dir)) {
-        FileState f;
-        f.name = name;
-        if (!statFile(dir / name, f.bytes, f.mtimeNs))
-            throw FormatError((dir / name).string(), "", std::string("cannot stat: ") + std::strerror(errno));
-        f.contentHash = hashFileContent(dir / name);
-        s.files_.push_back(std::move(f));
-    }
+    FolderSnapshot s = takeStat(dir);
+    s.hashed_ = true;
+    for (auto& f : s.files_) f.contentHash = hashFileContent(dir / f.name);
     return s;
 }
 

@@ -119,16 +119,7 @@ std::vector<std::string> exportConverted(const ConversionResult& result, const s
     eo.overwrite = overwrite;
     eo.conversionReport = result.models->report.toJson();
     progress(0, 1, "export");
-    std::vector<std::string> notes;
-    try {
-        notes = convert::exportDeepseekV3(result.models->converted, outDir, eo);
-    } catch (const Cancelled&) {
-        throw;
-    } catch (const Error& e) {
-        // A failed write names the temporary folder (already removed): name what the user asked for.
-        if (std::string(e.what()).find(outDir.string() + ":") == 0) throw;
-        throw Error(outDir.string() + ": export failed, nothing written (" + e.what() + ")");
-    }
+    auto notes = convert::namingExportTarget(outDir, [&] { return convert::exportDeepseekV3(result.models->converted, outDir, eo); });
     // The folder is in place: a cancel now must not report failure for a finished export.
     if (progress.report) progress.report(1, 1, "export");
     return notes;
