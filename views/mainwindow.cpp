@@ -7,6 +7,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -316,16 +317,25 @@ void MainWindow::runConversion() {
 void MainWindow::cancelJob() { jobs_->cancel(); }
 
 void MainWindow::chooseExportFolder() {
+    const QStringList targets = {tr("transformers (DeepSeek-V3 in the source dtype)"),
+                                 tr("vLLM / SGLang serving (bf16, kv_lora_rank 512 + RoPE 64)")};
+    bool ok = false;
+    const QString target = QInputDialog::getItem(this, tr("Export target"), tr("Export for:"), targets, 0, false, &ok);
+    if (!ok) return;
     const QString dir = QFileDialog::getSaveFileName(this, tr("Export a DeepSeek-V3 model folder"), modelPath_ + QStringLiteral("-mla"));
-    if (!dir.isEmpty()) exportModel(dir);
+    if (!dir.isEmpty()) exportModel(dir, target == targets.at(1));
 }
 
-void MainWindow::exportModel(const QString& outDir) {
+void MainWindow::exportModel(const QString& outDir, bool serving) {
     if (!state_.result || !state_.result->models) return;
     const workbench::ConversionResult result = *state_.result; // shares the converted model (read only)
     const std::string out = outDir.toStdString();
     jobs_->start<std::vector<std::string>>(
-        tr("Export"), [result, out](const Progress& p) { return workbench::exportConverted(result, out, true, p); },
+        tr("Export"),
+        [result, out, serving](const Progress& p) {
+            return workbench::exportConverted(result, out, true, p,
+                                              serving ? convert::ExportTarget::Serving : convert::ExportTarget::Transformers);
+        },
         [this, outDir](std::vector<std::string> notes) {
             QStringList list;
             for (const auto& n : notes) list << QString::fromStdString(n);

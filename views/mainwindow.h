@@ -62,7 +62,7 @@ public slots:
     void openModel(const QString& dir); // loads in a worker thread; emits modelLoaded / modelLoadFailed
     void runConversion();
     void cancelJob();
-    void exportModel(const QString& outDir);
+    void exportModel(const QString& outDir, bool serving = false); // serving: for vLLM / SGLang
     void runRankSweep();
     bool saveSession(const QString& file);
     bool openSession(const QString& file);

@@ -25,11 +25,14 @@ const char* kUsage =
     "Usage: transmla convert MODEL_DIR [--out DIR] [--kv-lora-rank R | --energy E | --exact]\n"
     "         [--qk-rope-dim 64] [--freqfold F|auto] [--calib gsm8k|wikitext2|FILE] [--samples 128 --seqlen 256]\n"
     "         [--seed 0] [--device cpu|cuda] [--dtype f32|bf16] [--latent-norm none|calibrated]\n"
-    "         [--export-dtype source|f32|bf16] [--eval [--limit N]] [--no-stream] [--force] [--json] [--quiet]\n"
+    "         [--export-dtype source|f32|bf16] [--target transformers|serving] [--eval [--limit N]] [--no-stream]\n"
+    "         [--force] [--json] [--quiet]\n"
     "Converts a GQA checkpoint to MLA (TransMLA). --exact merges the KV heads into one latent with the\n"
     "same cache and logits; otherwise RoRoPE + FreqFold + balanced-KV joint PCA to rank R (default: full\n"
     "rank 2*g*d - r_R) or to the smallest per-layer rank keeping --energy of the latent energy.\n"
     "--out writes a DeepSeek-V3 folder (needs --latent-norm calibrated); Ctrl-C leaves nothing behind.\n"
+    "--target serving writes it for vLLM / SGLang: bf16, padded to kv_lora_rank 512 + qk_rope_head_dim 64\n"
+    "(rank default: min(512, full rank)); refused, with the reason, where the engines cannot run it exactly.\n"
     "Without --eval or --energy the conversion streams: one layer at a time is uploaded, calibrated,\n"
     "converted and written (device memory ~ one layer, host memory ~ one layer + calibration states);\n"
     "--no-stream loads the whole model first.\n";
@@ -46,7 +49,7 @@ int cmdConvert(int argc, char** argv) {
     }
     args.allowOnly({"help", "exact", "eval", "force", "json", "quiet", "no-rorope", "no-balance", "no-stream", "out", "kv-lora-rank",
                     "energy", "qk-rope-dim", "freqfold", "calib", "samples", "seqlen", "seed", "device", "dtype",
-                    "latent-norm", "export-dtype", "limit"});
+                    "latent-norm", "export-dtype", "limit", "target"});
     const std::filesystem::path dir = args.positionals()[0];
     convert::ConvertSettings s;
     s.exact = args.has("exact");
@@ -94,6 +97,11 @@ int cmdConvert(int argc, char** argv) {
         out["loss_before"] = eval::evaluateLoss(m, docs, {}, progress).toJson(false);
     }
     convert::ExportOptions eo;
+    eo.target = convert::parseExportTarget(args.get("target", "transformers"));
+    if (eo.target == convert::ExportTarget::Serving && !args.has("kv-lora-rank") && s.energy <= 0 && !s.exact) {
+        convert::ConvertSettings probe = s; // the serving shape's rank, or the full rank when smaller
+        s.kvLoraRank = std::min(convert::kServingKvLoraRank, convert::resolve(probe, m.config).maxRank);
+    }
     eo.dtype = args.get("export-dtype", "source");
     eo.overwrite = args.has("force");
     std::unique_ptr<convert::StreamedExport> streamed;

@@ -3,13 +3,16 @@
 // built in a temporary folder, renamed into place at the end; the source is never touched.
 //
 // What DeepSeek-V3 can express, and so what is checked before anything is written:
-// - RoPE on the standard r_R-dim frequencies (rope_interleave false): r_R divides d and FreqFold
-//   spread the rope planes evenly (the default); a custom plane/frequency layout cannot be exported;
+// - RoPE on the standard frequencies of the written qk_rope_head_dim: each rope plane of a layer must
+//   have one of them (r_R divides d and FreqFold spread the planes evenly: the default); a custom
+//   plane/frequency layout cannot be exported. Planes are written as GPT-J pairs (rope_interleave
+//   true): row j of the half-split form -> row 2j, row j + r_R/2 -> row 2j + 1;
 // - a kv_a_layernorm on the latent: the conversion must use --latent-norm calibrated;
 // - no query bias (DeepSeek's q_proj has none): Qwen2 models evaluate in the engine only;
 // - a Llama-style block: Llama, Qwen2, Mistral (without its sliding window) and Phi-3 export;
 //   Gemma-2 (sandwich norms, soft-capping) and Mixtral (its MoE) are not loadable as DeepSeek-V3.
-// Layers of different ranks are zero-padded to the largest rank (exact: the norm weight is rescaled).
+// Layers of different ranks are zero-padded to the largest rank (the serving target: to 512, and the rope
+// block to 64 dims); exact, see export.cpp (latent rows scaled, norm weight rescaled, q folded).
 #pragma once
 #include <filesystem>
 #include <memory>
@@ -19,6 +22,7 @@
 #include <ATen/core/Tensor.h>
 #include <nlohmann/json.hpp>
 
+#include "convert/export_target.h"
 #include "util/error.h"
 
 namespace transmla::model {
@@ -28,8 +32,12 @@ class Model;
 namespace transmla::convert {
 
 struct ExportOptions {
-    std::string dtype = "source"; // source (the checkpoint's dtype) | f32 | bf16 | f16
+    std::string dtype = "source"; // source (the checkpoint's dtype) | f32 | bf16 | f16; serving: bf16
     bool overwrite = false;
+    ExportTarget target = ExportTarget::Transformers;
+    // The layout exports had before rope_interleave (half-split pairs, rope_interleave false): kept
+    // so that tests can make such an export and check that it still loads.
+    bool legacyHalfSplitRope = false;
     nlohmann::json conversionReport; // stored under "transmla" in config.json
 };
 
@@ -61,7 +69,7 @@ std::vector<std::string> exportDeepseekV3(const model::Model& converted, const s
 class StreamedExport {
 public:
     StreamedExport(const model::Model& model, const std::filesystem::path& out, const ExportOptions& options,
-                   int64_t rank); // checks the family and the target before anything is computed
+                   int64_t rank); // checks the family, the target and the rank before anything is computed
     ~StreamedExport();
     StreamedExport(const StreamedExport&) = delete;
     StreamedExport& operator=(const StreamedExport&) = delete;

@@ -253,6 +253,7 @@ ModelConfig parseModelConfig(const json& j, const std::string& file) {
         c.qkNopeHeadDim = r.integer("qk_nope_head_dim", std::nullopt, 0, 65536);
         c.vHeadDim = r.integer("v_head_dim", std::nullopt, 1, 65536);
         if (c.qkRopeHeadDim % 2) throw FormatError(file, "qk_rope_head_dim", "must be even");
+        c.ropeInterleave = r.boolean("rope_interleave", true);
         c.headDim = c.qkNopeHeadDim + c.qkRopeHeadDim;
         if (r.integer("first_k_dense_replace", 0, 0, kMaxLayers) < c.numLayers)
             throw FormatError(file, "first_k_dense_replace",

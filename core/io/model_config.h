@@ -54,6 +54,9 @@ struct ModelConfig {
     int64_t numExperts = 0, numExpertsPerTok = 0;
     // MLA (deepseek_v3 exports)
     int64_t kvLoraRank = 0, qLoraRank = 0, qkRopeHeadDim = 0, qkNopeHeadDim = 0, vHeadDim = 0;
+    // rope_interleave (transformers' default true): the rope dims of q and kv_a are stored as GPT-J
+    // pairs (2j, 2j+1); false (our exports before it): half-split pairs (j, j + r_R/2).
+    bool ropeInterleave = false;
     std::string dtype = "float32";
     int64_t bosTokenId = -1, eosTokenId = -1;
     nlohmann::json raw; // the file as read, for exports that carry fields over

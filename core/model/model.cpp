@@ -57,6 +57,21 @@ private:
     at::ScalarType dtype_;
 };
 
+// rope_interleave: the rope dims come as GPT-J pairs (2j, 2j+1); the forward rotates half-split
+// pairs (j, j + r_R/2). Reorders the rows [offset, offset + rR) of each `block` rows of w once, at load.
+at::Tensor halfSplitRope(const at::Tensor& w, int64_t block, int64_t offset, int64_t rR) {
+    std::vector<int64_t> order;
+    for (int64_t k = 0; k < offset; ++k) order.push_back(k);
+    for (int64_t k = 0; k < rR; k += 2) order.push_back(offset + k);
+    for (int64_t k = 1; k < rR; k += 2) order.push_back(offset + k);
+    for (int64_t k = offset + rR; k < block; ++k) order.push_back(k);
+    const at::Tensor index = at::tensor(at::ArrayRef<int64_t>(order), at::kLong).to(w.device());
+    std::vector<int64_t> shape = w.sizes().vec();
+    std::vector<int64_t> blocks = {w.size(0) / block, block};
+    blocks.insert(blocks.end(), shape.begin() + 1, shape.end());
+    return w.reshape(blocks).index_select(1, index).reshape(shape).contiguous();
+}
+
 MlaAttention loadMla(const Loader& L, const io::ModelConfig& c, const std::string& p) {
     MlaAttention m;
     m.ropeDim = c.qkRopeHeadDim;
@@ -76,6 +91,12 @@ MlaAttention loadMla(const Loader& L, const io::ModelConfig& c, const std::strin
     m.kvANorm = L.optional(p + names::kKvANorm, {r});
     m.kvB = L.linear(p + names::kKvB, H * (c.qkNopeHeadDim + c.vHeadDim), r, false);
     m.o = L.linear(p + names::kO, D, H * c.vHeadDim, false);
+    if (c.ropeInterleave && rR > 0) {
+        Linear& q = m.q.defined() ? m.q : m.qB;
+        q.weight = halfSplitRope(q.weight, qHead, c.qkNopeHeadDim, rR);
+        m.kvA.weight = halfSplitRope(m.kvA.weight, r + rR, r, rR);
+        if (m.kvA.bias.defined()) m.kvA.bias = halfSplitRope(m.kvA.bias, r + rR, r, rR);
+    }
     return m;
 }
 

@@ -112,11 +112,12 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
 }
 
 std::vector<std::string> exportConverted(const ConversionResult& result, const std::filesystem::path& outDir,
-                                         bool overwrite, const Progress& progress) {
+                                         bool overwrite, const Progress& progress, convert::ExportTarget target) {
     if (!result.models) throw ArgumentError("no converted model in memory (run the conversion again to export)");
     verifyModelUnchanged(result);
     convert::ExportOptions eo;
     eo.overwrite = overwrite;
+    eo.target = target;
     eo.conversionReport = result.models->report.toJson();
     progress(0, 1, "export");
     auto notes = convert::namingExportTarget(outDir, [&] { return convert::exportDeepseekV3(result.models->converted, outDir, eo); });

@@ -13,6 +13,7 @@
 #include "analysis/attention_map.h"
 #include "analysis/budget.h"
 #include "analysis/spectrum.h"
+#include "convert/export_target.h"
 #include "convert/settings.h"
 #include "eval/loss.h"
 #include "io/model_config.h"
@@ -66,8 +67,10 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
 
 // Writes the converted model as a DeepSeek-V3 folder; throws ArgumentError (e.g. the conversion did
 // not use latentNorm calibrated) before writing anything. Returns the exporter's notes.
+// target: transformers (the checkpoint's dtype and shape) or serving (vLLM / SGLang: bf16, 512 + 64).
 std::vector<std::string> exportConverted(const ConversionResult& result, const std::filesystem::path& outDir,
-                                         bool overwrite, const Progress& progress = {});
+                                         bool overwrite, const Progress& progress = {},
+                                         convert::ExportTarget target = convert::ExportTarget::Transformers);
 
 // Throws FormatError naming the file when the model folder changed on disk (content, not just time)
 // since runConversion loaded it; exportConverted and attentionPair call it first. The weights are
