@@ -20,7 +20,7 @@ namespace transmla::convert {
 
 namespace {
 
-bool nonzero(const at::Tensor& t) { return t.defined() && t.abs().max().item<double>() > 0; }
+bool hasNonzero(const at::Tensor& t) { return t.defined() && t.abs().max().item<double>() > 0; }
 
 void checkFamily(const model::Model& m) {
     const auto& c = m.config;
@@ -140,12 +140,12 @@ void checkLayer(const model::Model& m, size_t i, const Plan& plan) {
     if (!a.kvANorm.defined())
         throw ArgumentError(where + "no latent norm; DeepSeek-V3 always applies kv_a_layernorm: convert with --latent-norm calibrated");
     if (!a.q.defined()) throw ArgumentError(where + "a low-rank query (q_a/q_b) is not exported");
-    if (nonzero(a.q.bias))
+    if (hasNonzero(a.q.bias))
         throw ArgumentError(where + "the query has a bias (" + io::familyName(c.family) +
                             "), which DeepSeek-V3's q_proj cannot hold; evaluate the converted model in transmla instead");
-    if (nonzero(L.mlp.gate.bias) || nonzero(L.mlp.up.bias) || nonzero(L.mlp.down.bias))
+    if (hasNonzero(L.mlp.gate.bias) || hasNonzero(L.mlp.up.bias) || hasNonzero(L.mlp.down.bias))
         throw ArgumentError(where + "the MLP has biases (mlp_bias), which DeepSeek-V3's MLP cannot hold");
-    if (plan.serving && (nonzero(a.kvA.bias) || nonzero(a.o.bias)))
+    if (plan.serving && (hasNonzero(a.kvA.bias) || hasNonzero(a.o.bias)))
         throw ArgumentError(where + "the key/value or output projection has a bias; vLLM and SGLang build DeepSeek's "
                                     "kv_a_proj_with_mqa and o_proj without one (export --target transformers instead)");
     if (plan.ropeDim && a.ropeDim > plan.ropeDim)

@@ -95,7 +95,9 @@ at::Tensor referenceLogits(const fs::path& dir, const at::Tensor& ids) {
         const at::Tensor gated = at::silu(x.matmul(W(p + "mlp.gate_proj.weight").t())) * x.matmul(W(p + "mlp.up_proj.weight").t());
         h = h + gated.matmul(W(p + "mlp.down_proj.weight").t());
     }
-    return rmsNormRef(h, W("model.norm.weight"), eps).matmul(W("lm_head.weight").t()); // {T, vocab}
+    // The engines read lm_head.weight (checked present in serving exports below); only transformers ties.
+    const bool tied = !ck.has("lm_head.weight") && c.value("tie_word_embeddings", false);
+    return rmsNormRef(h, W("model.norm.weight"), eps).matmul(W(tied ? "model.embed_tokens.weight" : "lm_head.weight").t()); // {T, vocab}
 }
 
 // Max |dlogits| of the reference on `dir` vs `ours` [B, T, vocab], over every sequence of ids [B, T].
