@@ -19,7 +19,9 @@ enum class ExportTarget { Transformers, Serving };
 constexpr int64_t kServingKvLoraRank = 512;
 constexpr int64_t kServingRopeDim = 64;
 
-inline std::string exportTargetName(ExportTarget t) { return t == ExportTarget::Serving ? "serving" : "transformers"; }
+inline std::string exportTargetName(ExportTarget t) {
+    return t == ExportTarget::Serving ? "serving" : "transformers";
+}
 
 inline ExportTarget parseExportTarget(const std::string& name) {
     if (name == "transformers") return ExportTarget::Transformers;

@@ -22,9 +22,9 @@
 #include "convert/pipeline.h"
 #include "io/safetensors.h"
 #include "model/forward.h"
+#include "testutil.h"
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
-#include "testutil.h"
 
 using namespace transmla;
 namespace fs = std::filesystem;
@@ -44,9 +44,13 @@ at::Tensor tokens(const fs::path& dir, int64_t samples, int64_t seqLen) {
     return convert::calibrationTokens(s, tok::Tokenizer::load(dir), test::resourcesDir());
 }
 
-double maxDiff(const at::Tensor& a, const at::Tensor& b) { return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>(); }
+double maxDiff(const at::Tensor& a, const at::Tensor& b) {
+    return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
+}
 
-json readJson(const fs::path& p) { return json::parse(test::readFile(p)); }
+json readJson(const fs::path& p) {
+    return json::parse(test::readFile(p));
+}
 
 // ---- the reference forward (fp64, one sequence), from the engines' conventions above ----
 
@@ -58,9 +62,9 @@ at::Tensor rmsNormRef(const at::Tensor& x, const at::Tensor& w, double eps) {
 at::Tensor ropeGptJ(const at::Tensor& x, double theta) {
     const int64_t T = x.size(0), d = x.size(-1);
     const at::Tensor inv = 1.0 / at::pow(theta, at::arange(0, d, 2, at::kDouble) / double(d)); // {d/2}
-    const at::Tensor angle = at::arange(T, at::kDouble).unsqueeze(1) * inv.unsqueeze(0);        // {T, d/2}
-    const at::Tensor cos = angle.cos().unsqueeze(1), sin = angle.sin().unsqueeze(1);            // {T, 1, d/2}
-    const at::Tensor even = x.slice(-1, 0, d, 2), odd = x.slice(-1, 1, d, 2);                   // {T, n, d/2}
+    const at::Tensor angle = at::arange(T, at::kDouble).unsqueeze(1) * inv.unsqueeze(0);       // {T, d/2}
+    const at::Tensor cos = angle.cos().unsqueeze(1), sin = angle.sin().unsqueeze(1);           // {T, 1, d/2}
+    const at::Tensor even = x.slice(-1, 0, d, 2), odd = x.slice(-1, 1, d, 2);                  // {T, n, d/2}
     return at::stack({even * cos - odd * sin, odd * cos + even * sin}, -1).flatten(-2);        // {T, n, d}
 }
 
@@ -68,47 +72,59 @@ at::Tensor referenceLogits(const fs::path& dir, const at::Tensor& ids) {
     const json c = readJson(dir / "config.json");
     const io::Checkpoint ck(dir);
     auto W = [&](const std::string& n) { return ck.view(n).to(at::kDouble); };
-    const int64_t T = ids.size(0), H = c["num_attention_heads"], dn = c["qk_nope_head_dim"], dr = c["qk_rope_head_dim"];
+    const int64_t T = ids.size(0), H = c["num_attention_heads"], dn = c["qk_nope_head_dim"],
+                  dr = c["qk_rope_head_dim"];
     const int64_t dv = c["v_head_dim"], r = c["kv_lora_rank"], layers = c["num_hidden_layers"];
     const double eps = c["rms_norm_eps"], theta = c["rope_parameters"]["rope_theta"];
     const int64_t firstDense = c.value("first_k_dense_replace", 0), moeFreq = c.value("moe_layer_freq", 1);
     const at::Tensor causal = at::ones({T, T}, at::kBool).tril();
     at::Tensor h = W("model.embed_tokens.weight").index_select(0, ids); // {T, D}
     for (int64_t i = 0; i < layers; ++i) {
-        const bool moe = c.contains("n_routed_experts") && !c["n_routed_experts"].is_null() && i >= firstDense && i % moeFreq == 0;
+        const bool moe = c.contains("n_routed_experts") && !c["n_routed_experts"].is_null() &&
+                         i >= firstDense && i % moeFreq == 0;
         if (moe) throw std::runtime_error("layer " + std::to_string(i) + " would be built as a MoE layer");
         const std::string p = "model.layers." + std::to_string(i) + ".";
         at::Tensor x = rmsNormRef(h, W(p + "input_layernorm.weight"), eps);
-        const at::Tensor q = x.matmul(W(p + "self_attn.q_proj.weight").t()).view({T, H, dn + dr});  // {T, H, dn + dr}
-        const at::Tensor latentCache = x.matmul(W(p + "self_attn.kv_a_proj_with_mqa.weight").t()); // {T, r + dr}
-        const at::Tensor latent = rmsNormRef(latentCache.narrow(-1, 0, r), W(p + "self_attn.kv_a_layernorm.weight"), eps);
-        const at::Tensor kv = latent.matmul(W(p + "self_attn.kv_b_proj.weight").t()).view({T, H, dn + dv}); // {T, H, dn + dv}
-        const at::Tensor kPe = ropeGptJ(latentCache.narrow(-1, r, dr).unsqueeze(1), theta);        // {T, 1, dr}
+        const at::Tensor q =
+            x.matmul(W(p + "self_attn.q_proj.weight").t()).view({T, H, dn + dr}); // {T, H, dn + dr}
+        const at::Tensor latentCache =
+            x.matmul(W(p + "self_attn.kv_a_proj_with_mqa.weight").t()); // {T, r + dr}
+        const at::Tensor latent =
+            rmsNormRef(latentCache.narrow(-1, 0, r), W(p + "self_attn.kv_a_layernorm.weight"), eps);
+        const at::Tensor kv =
+            latent.matmul(W(p + "self_attn.kv_b_proj.weight").t()).view({T, H, dn + dv});   // {T, H, dn + dv}
+        const at::Tensor kPe = ropeGptJ(latentCache.narrow(-1, r, dr).unsqueeze(1), theta); // {T, 1, dr}
         const at::Tensor qFull = at::cat({q.narrow(-1, 0, dn), ropeGptJ(q.narrow(-1, dn, dr), theta)}, -1);
-        const at::Tensor kFull = at::cat({kv.narrow(-1, 0, dn), kPe.expand({T, H, dr})}, -1);       // {T, H, dn + dr}
-        const at::Tensor v = kv.narrow(-1, dn, dv);                                                // {T, H, dv}
-        at::Tensor scores = qFull.transpose(0, 1).matmul(kFull.permute({1, 2, 0})) * std::pow(double(dn + dr), -0.5); // {H, T, T}
+        const at::Tensor kFull =
+            at::cat({kv.narrow(-1, 0, dn), kPe.expand({T, H, dr})}, -1); // {T, H, dn + dr}
+        const at::Tensor v = kv.narrow(-1, dn, dv);                      // {T, H, dv}
+        at::Tensor scores = qFull.transpose(0, 1).matmul(kFull.permute({1, 2, 0})) *
+                            std::pow(double(dn + dr), -0.5); // {H, T, T}
         scores = scores.masked_fill(causal.logical_not(), -std::numeric_limits<double>::infinity());
-        const at::Tensor out = at::softmax(scores, -1).matmul(v.transpose(0, 1)).transpose(0, 1).reshape({T, H * dv});
+        const at::Tensor out =
+            at::softmax(scores, -1).matmul(v.transpose(0, 1)).transpose(0, 1).reshape({T, H * dv});
         h = h + out.matmul(W(p + "self_attn.o_proj.weight").t());
         x = rmsNormRef(h, W(p + "post_attention_layernorm.weight"), eps);
-        const at::Tensor gated = at::silu(x.matmul(W(p + "mlp.gate_proj.weight").t())) * x.matmul(W(p + "mlp.up_proj.weight").t());
+        const at::Tensor gated =
+            at::silu(x.matmul(W(p + "mlp.gate_proj.weight").t())) * x.matmul(W(p + "mlp.up_proj.weight").t());
         h = h + gated.matmul(W(p + "mlp.down_proj.weight").t());
     }
     // The engines read lm_head.weight (checked present in serving exports below); only transformers ties.
     const bool tied = !ck.has("lm_head.weight") && c.value("tie_word_embeddings", false);
-    return rmsNormRef(h, W("model.norm.weight"), eps).matmul(W(tied ? "model.embed_tokens.weight" : "lm_head.weight").t()); // {T, vocab}
+    return rmsNormRef(h, W("model.norm.weight"), eps)
+        .matmul(W(tied ? "model.embed_tokens.weight" : "lm_head.weight").t()); // {T, vocab}
 }
 
 // Max |dlogits| of the reference on `dir` vs `ours` [B, T, vocab], over every sequence of ids [B, T].
 double referenceError(const fs::path& dir, const at::Tensor& ids, const at::Tensor& ours) {
     double err = 0;
-    for (int64_t b = 0; b < ids.size(0); ++b) err = std::max(err, maxDiff(referenceLogits(dir, ids[b]), ours[b]));
+    for (int64_t b = 0; b < ids.size(0); ++b)
+        err = std::max(err, maxDiff(referenceLogits(dir, ids[b]), ours[b]));
     return err;
 }
 
-fs::path exportTo(const model::Model& m, const std::string& name, convert::ExportTarget target, const std::string& dtype,
-                  bool legacy = false) {
+fs::path exportTo(const model::Model& m, const std::string& name, convert::ExportTarget target,
+                  const std::string& dtype, bool legacy = false) {
     convert::ExportOptions eo;
     eo.target = target;
     eo.dtype = dtype;
@@ -119,8 +135,7 @@ fs::path exportTo(const model::Model& m, const std::string& name, convert::Expor
     return out;
 }
 
-template <class F>
-QString refusal(F&& f) {
+template <class F> QString refusal(F&& f) {
     try {
         f();
     } catch (const ArgumentError& e) {
@@ -161,9 +176,12 @@ private slots:
         const at::Tensor ours = model::forwardLogits(m, ids);
         const std::string tag = model.toStdString();
         const fs::path serving = exportTo(m, "serving-f32-" + tag, convert::ExportTarget::Serving, "f32");
-        const fs::path servingBf16 = exportTo(m, "serving-bf16-" + tag, convert::ExportTarget::Serving, "source");
-        const fs::path hf = exportTo(m, "transformers-f32-" + tag, convert::ExportTarget::Transformers, "f32");
-        const fs::path legacy = exportTo(m, "legacy-f32-" + tag, convert::ExportTarget::Transformers, "f32", true);
+        const fs::path servingBf16 =
+            exportTo(m, "serving-bf16-" + tag, convert::ExportTarget::Serving, "source");
+        const fs::path hf =
+            exportTo(m, "transformers-f32-" + tag, convert::ExportTarget::Transformers, "f32");
+        const fs::path legacy =
+            exportTo(m, "legacy-f32-" + tag, convert::ExportTarget::Transformers, "f32", true);
 
         const double eServing = referenceError(serving, ids, ours), eHf = referenceError(hf, ids, ours);
         const double eLoadServing = maxDiff(model::forwardLogits(model::Model::load(serving), ids), ours);
@@ -171,11 +189,14 @@ private slots:
         const double eLoadLegacy = maxDiff(model::forwardLogits(model::Model::load(legacy), ids), ours);
         const at::Tensor oursBf16 = model::forwardLogits(model::Model::load(servingBf16), ids);
         const double eBf16 = referenceError(servingBf16, ids, oursBf16);
-        // A half-split file read as interleaved pairs must give wrong logits, or the check above sees nothing.
+        // A half-split file read as interleaved pairs must give wrong logits, or the check above sees
+        // nothing.
         const double eLegacyAsEngine = referenceError(legacy, ids, ours);
         qInfo("%s: reference(serving f32) %.3g, reference(transformers f32) %.3g; our loader: serving %.3g, "
-              "transformers %.3g, legacy half-split %.3g; reference vs our loader on the bf16 serving file %.3g; "
-              "bf16 serving vs f32 engine %.3g; conversion error vs the original %.3g; half-split read as GPT-J %.3g",
+              "transformers %.3g, legacy half-split %.3g; reference vs our loader on the bf16 serving file "
+              "%.3g; "
+              "bf16 serving vs f32 engine %.3g; conversion error vs the original %.3g; half-split read as "
+              "GPT-J %.3g",
               tag.c_str(), eServing, eHf, eLoadServing, eLoadHf, eLoadLegacy, eBf16, maxDiff(oursBf16, ours),
               maxDiff(ours, model::forwardLogits(original, ids)), eLegacyAsEngine);
         QVERIFY(eServing <= 1e-4);
@@ -224,7 +245,9 @@ private slots:
         fs::remove_all(out);
         auto tryExport = [&] { return refusal([&] { convert::exportDeepseekV3(m, out, eo); }); };
 
-        QVERIFY(refusal([&] { convert::StreamedExport(m, out, eo, 600); }).contains(QStringLiteral("exceeds 512")));
+        QVERIFY(refusal([&] {
+                    convert::StreamedExport(m, out, eo, 600);
+                }).contains(QStringLiteral("exceeds 512")));
         m.config.activation = io::Activation::GeluTanh;
         QVERIFY(tryExport().contains(QStringLiteral("SiLU")));
         m.config.activation = io::Activation::Silu;
@@ -236,7 +259,8 @@ private slots:
         eo.dtype = "source";
         at::Tensor& bias = m.layers[1].mla->kvA.bias;
         bias = at::full({m.layers[1].mla->kvA.weight.size(0)}, 0.5, m.layers[1].mla->kvA.weight.options());
-        QVERIFY(tryExport().contains(QStringLiteral("layer 1: the key/value or output projection has a bias")));
+        QVERIFY(
+            tryExport().contains(QStringLiteral("layer 1: the key/value or output projection has a bias")));
         bias = at::zeros_like(bias); // a zero bias is no bias: exported without it
         QVERIFY(tryExport().isEmpty());
         QVERIFY(!io::Checkpoint(out).has("model.layers.1.self_attn.kv_a_proj_with_mqa.bias"));
