@@ -69,6 +69,7 @@ int cmdConvert(int argc, char** argv) {
     s.calibration.samples = args.getInt("samples", 128);
     s.calibration.seqLen = args.getInt("seqlen", 256);
     s.calibration.seed = uint64_t(args.getInt("seed", 0));
+    const convert::ExportTarget exportTarget = convert::parseExportTarget(args.get("target", "transformers"));
 
     CancelToken cancel;
     cancelOnSigint(cancel);
@@ -97,7 +98,7 @@ int cmdConvert(int argc, char** argv) {
         out["loss_before"] = eval::evaluateLoss(m, docs, {}, progress).toJson(false);
     }
     convert::ExportOptions eo;
-    eo.target = convert::parseExportTarget(args.get("target", "transformers"));
+    eo.target = exportTarget;
     if (eo.target == convert::ExportTarget::Serving && !args.has("kv-lora-rank") && s.energy <= 0 && !s.exact) {
         convert::ConvertSettings probe = s; // the serving shape's rank, or the full rank when smaller
         s.kvLoraRank = std::min(convert::kServingKvLoraRank, convert::resolve(probe, m.config).maxRank);
