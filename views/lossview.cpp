@@ -37,9 +37,10 @@ LossView::LossView(QWidget* parent)
 }
 
 void LossView::setLosses(const std::optional<eval::LossResult>& before, const std::optional<eval::LossResult>& after,
-                         int64_t kvBytesBefore, int64_t kvBytesAfter) {
+                         int64_t kvBytesBefore, int64_t kvBytesAfter, std::optional<double> fullRankNll) {
     before_ = before;
     after_ = after;
+    fullRank_ = fullRankNll;
     kvBefore_ = kvBytesBefore;
     kvAfter_ = kvBytesAfter;
     rebuild();
@@ -143,14 +144,21 @@ void LossView::rebuild() {
     sx->setRange(0, xhi * 1.15);
     sy->setRange(ylo - ypad, yhi + ypad);
 
-    if (before_ && after_)
-        info_->setText(tr("GSM8K mean NLL over %1 problems: %2 (GQA) -> %3 (MLA), perplexity %4 -> %5")
+    if (before_ && after_) {
+        QString text = tr("GSM8K mean NLL over %1 problems: %2 (GQA) -> %3 (MLA), perplexity %4 -> %5")
                            .arg(before_->documents)
                            .arg(before_->meanNll(), 0, 'f', 4)
                            .arg(after_->meanNll(), 0, 'f', 4)
                            .arg(before_->perplexity(), 0, 'f', 2)
-                           .arg(after_->perplexity(), 0, 'f', 2));
-    else
+                           .arg(after_->perplexity(), 0, 'f', 2);
+        if (fullRank_) {
+            auto nats = [](double v) { return (v >= 0 ? QStringLiteral("+") : QString()) + QString::number(v, 'f', 4); };
+            text += QLatin1Char('\n') + tr("Where the loss comes from: RoPE removal %1, rank truncation %2 (full-rank model %3)")
+                                            .arg(nats(*fullRank_ - before_->meanNll()), nats(after_->meanNll() - *fullRank_))
+                                            .arg(*fullRank_, 0, 'f', 4);
+        }
+        info_->setText(text);
+    } else
         info_->setText(tr("Run a conversion with GSM8K evaluation to compare losses"));
     applyPalette(p);
     replotLater();

@@ -24,7 +24,8 @@ public:
     explicit LossView(QWidget* parent = nullptr);
 
     void setLosses(const std::optional<eval::LossResult>& before, const std::optional<eval::LossResult>& after,
-                   int64_t kvBytesBefore = 0, int64_t kvBytesAfter = 0);
+                   int64_t kvBytesBefore = 0, int64_t kvBytesAfter = 0,
+                   std::optional<double> fullRankNll = std::nullopt); // splits the increase (RoPE | rank)
     void setSweep(const std::vector<SweepPointValue>& points);
     void setBusy(bool busy);
     bool hasData() const override { return before_.has_value() || !sweep_.empty(); }
@@ -45,6 +46,7 @@ private:
     QPushButton* sweepButton_;
     QCPAxisRect* sweepRect_;
     std::optional<eval::LossResult> before_, after_;
+    std::optional<double> fullRank_;
     int64_t kvBefore_ = 0, kvAfter_ = 0;
     std::vector<SweepPointValue> sweep_;
 };

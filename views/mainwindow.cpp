@@ -437,7 +437,7 @@ void MainWindow::showResult() {
     panel_->layerModel()->setLayers(r ? r->layers : std::vector<workbench::LayerFigures>{});
     if (r && r->attentionBefore && r->attentionAfter) attention_->setMaps(*r->attentionBefore, *r->attentionAfter);
     else attention_->clear();
-    if (r) loss_->setLosses(r->lossBefore, r->lossAfter, r->kvBytesPerTokenBefore, r->kvBytesPerTokenAfter);
+    if (r) loss_->setLosses(r->lossBefore, r->lossAfter, r->kvBytesPerTokenBefore, r->kvBytesPerTokenAfter, r->lossFullRank);
     else loss_->setLosses(std::nullopt, std::nullopt);
     loss_->setSweep(state_.sweep);
     budget_->setBudgets(state_.budgets);

@@ -2,6 +2,7 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <ATen/ATen.h>
 
@@ -10,6 +11,7 @@
 #include "commands.h"
 #include "convert/calibration.h"
 #include "convert/export.h"
+#include "convert/heal.h"
 #include "convert/pipeline.h"
 #include "convert/settings.h"
 #include "eval/loss.h"
@@ -27,6 +29,7 @@ const char* kUsage =
     "         [--seed 0] [--device cpu|cuda] [--dtype f32|bf16] [--latent-norm none|calibrated]\n"
     "         [--export-dtype source|f32|bf16] [--target transformers|serving] [--eval [--limit N]] [--no-stream]\n"
     "         [--force] [--json] [--quiet]\n"
+    "         [--heal local|e2e|both [--heal-steps N] [--heal-lr LR] [--heal-data gsm8k|FILE] [--heal-samples 256]]\n"
     "Converts a GQA checkpoint to MLA (TransMLA). --exact merges the KV heads into one latent with the\n"
     "same cache and logits; otherwise RoRoPE + FreqFold + balanced-KV joint PCA to rank R (default: full\n"
     "rank 2*g*d - r_R) or to the smallest per-layer rank keeping --energy of the latent energy.\n"
@@ -35,21 +38,28 @@ const char* kUsage =
     "(rank default: min(512, full rank)); refused, with the reason, where the engines cannot run it exactly.\n"
     "Without --eval or --energy the conversion streams: one layer at a time is uploaded, calibrated,\n"
     "converted and written (device memory ~ one layer, host memory ~ one layer + calibration states);\n"
-    "--no-stream loads the whole model first.\n";
+    "--no-stream loads the whole model first.\n"
+    "--eval also measures the full-rank model at the same r_R/FreqFold, splitting the loss increase into\n"
+    "RoPE removal and rank truncation. --heal trains the new attention weights (q, kv_a, kv_b, latent norm)\n"
+    "towards the original model on GSM8K train (or FILE): local = per layer, on the attention outputs;\n"
+    "e2e = KL distillation of the next-token distributions; both = local then e2e. Steps are per layer\n"
+    "(local) or in all (e2e). Healing loads the model whole, in f32.\n"
+    "Ablations: --no-rorope, --no-balance, --post-rope-stats (FreqFold statistics from keys after RoPE).\n";
 
 
 } // namespace
 
 int cmdConvert(int argc, char** argv) {
-    const std::set<std::string> flags = {"help", "exact", "eval", "force", "json", "quiet", "no-rorope", "no-balance", "no-stream"};
+    const std::set<std::string> flags = {"help", "exact", "eval", "force", "json", "quiet", "no-rorope", "no-balance", "no-stream", "post-rope-stats"};
     Args args(argc, argv, 1, flags);
     if (args.has("help") || args.positionals().size() != 1) {
         std::cout << kUsage;
         return args.has("help") ? 0 : 1;
     }
-    args.allowOnly({"help", "exact", "eval", "force", "json", "quiet", "no-rorope", "no-balance", "no-stream", "out", "kv-lora-rank",
+    args.allowOnly({"help", "exact", "eval", "force", "json", "quiet", "no-rorope", "no-balance", "no-stream", "post-rope-stats", "out", "kv-lora-rank",
                     "energy", "qk-rope-dim", "freqfold", "calib", "samples", "seqlen", "seed", "device", "dtype",
-                    "latent-norm", "export-dtype", "limit", "target"});
+                    "latent-norm", "export-dtype", "limit", "target", "heal", "heal-steps", "heal-lr", "heal-data",
+                    "heal-samples"});
     const std::filesystem::path dir = args.positionals()[0];
     convert::ConvertSettings s;
     s.exact = args.has("exact");
@@ -64,12 +74,22 @@ int cmdConvert(int argc, char** argv) {
     s.freqFold = ff == "auto" ? 0 : std::stoll(ff);
     s.rorope = !args.has("no-rorope");
     s.balanceKv = !args.has("no-balance");
+    s.preRopeKeyStats = !args.has("post-rope-stats");
     s.latentNorm = args.get("latent-norm", args.has("out") ? "calibrated" : "none");
     s.calibration.source = args.get("calib", "gsm8k");
     s.calibration.samples = args.getInt("samples", 128);
     s.calibration.seqLen = args.getInt("seqlen", 256);
     s.calibration.seed = uint64_t(args.getInt("seed", 0));
     const convert::ExportTarget exportTarget = convert::parseExportTarget(args.get("target", "transformers"));
+    convert::HealSettings hs;
+    hs.mode = args.get("heal", "none");
+    hs.steps = args.getInt("heal-steps", 0);
+    hs.lr = args.has("heal-lr") ? std::stod(*args.get("heal-lr")) : 0.0;
+    hs.data = args.get("heal-data", "gsm8k");
+    hs.samples = args.getInt("heal-samples", hs.samples);
+    hs.seed = s.calibration.seed;
+    convert::checkHealSettings(hs, resources());
+    const bool healing = hs.local() || hs.e2e();
 
     CancelToken cancel;
     cancelOnSigint(cancel);
@@ -83,7 +103,7 @@ int cmdConvert(int argc, char** argv) {
     const io::FolderSnapshot snapshot = io::FolderSnapshot::takeStat(dir);
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(dir);
     // Streaming needs a known, uniform rank and no whole-model evaluation.
-    const bool stream = args.has("out") && !args.has("eval") && s.energy <= 0 && !args.has("no-stream");
+    const bool stream = args.has("out") && !args.has("eval") && s.energy <= 0 && !args.has("no-stream") && !healing;
     model::LoadOptions lo{args.get("device", "cpu"), args.get("dtype", "f32")};
     lo.streamLayers = stream;
     model::Model m = model::Model::load(dir, lo, progress);
@@ -121,14 +141,50 @@ int cmdConvert(int argc, char** argv) {
         sink = [&](int64_t layer, const model::Model&, const convert::LayerReport&) {
             convert::namingExportTarget(target, [&] { streamed->writeLayer(layer); });
         };
+    // Healing distils towards the original: a second, unconverted copy.
+    std::optional<model::Model> original;
+    if (healing) original = model::Model::load(dir, lo, progress);
     convert::ConvertReport report = convert::convertModel(m, s, calib, progress, sink);
     out["seconds"]["calibrate_and_convert"] = since(tConvert) - report.secondsWrite;
     out["phases"] = {{"upload", report.secondsUpload}, {"calibrate", report.secondsCalibrate},
                      {"pca", report.secondsPca}, {"write_layers", report.secondsWrite}};
+    if (args.has("eval")) {
+        convert::LossSplit split;
+        split.original = out["loss_before"]["mean_nll"].get<double>();
+        const auto afterConversion = eval::evaluateLoss(m, docs, {}, progress);
+        split.converted = afterConversion.meanNll();
+        out["loss_after_conversion"] = afterConversion.toJson(false);
+        split.fullRank = split.converted;
+        bool truncated = false;
+        for (const auto& l : report.layers) truncated = truncated || l.rank < int64_t(l.eigenvalues.size());
+        if (!s.exact && truncated) { // the full-rank model at the same r_R and FreqFold
+            model::Model full = model::Model::load(dir, lo, progress);
+            convert::convertModel(full, convert::fullRankSettings(s), calib, progress);
+            split.fullRank = eval::evaluateLoss(full, docs, {}, progress).meanNll();
+        }
+        report.lossSplit = split;
+    }
+    nlohmann::json healJson;
+    if (healing) {
+        const auto tHeal = clock::now();
+        const at::Tensor healIds = convert::healTokens(hs, tokenizer, resources());
+        healJson = convert::heal(m, *original, healIds, hs, progress).toJson();
+        original.reset();
+        out["seconds"]["heal"] = since(tHeal);
+        out["heal"] = healJson;
+        if (args.has("eval")) {
+            const auto healed = eval::evaluateLoss(m, docs, {}, progress);
+            report.lossSplit->healed = healed.meanNll();
+            out["loss_after"] = healed.toJson(false);
+        }
+    } else if (args.has("eval")) {
+        out["loss_after"] = out["loss_after_conversion"];
+    }
     out["conversion"] = report.toJson();
-    if (args.has("eval")) out["loss_after"] = eval::evaluateLoss(m, docs, {}, progress).toJson(false);
+    if (args.has("eval")) out["loss_split"] = report.lossSplit->toJson();
     if (args.has("out")) {
         eo.conversionReport = report.toJson();
+        if (healing) eo.conversionReport["heal"] = healJson;
         cancel.throwIfCancelled();
         snapshot.verifyUnchanged();
         const auto tWrite = clock::now();
@@ -153,9 +209,20 @@ int cmdConvert(int argc, char** argv) {
     for (const auto& l : report.layers)
         std::cout << std::setw(5) << l.layer << std::setw(6) << l.rank << std::setw(10) << l.retainedEnergy << std::setw(11)
                   << 1 - l.retainedEnergy << std::setw(13) << l.ropeEnergyFraction << std::setw(8) << l.alpha << "\n";
-    if (args.has("eval"))
+    for (const auto& ph : out.value("heal", nlohmann::json::object()).value("phases", nlohmann::json::array()))
+        std::cout << "heal " << ph["mode"].get<std::string>() << ": " << ph["steps"].get<int64_t>() << " steps, held-out "
+                  << ph["loss"].get<std::string>() << " " << ph["held_out_before"].get<double>() << " -> "
+                  << ph["held_out_after"].get<double>() << ", " << std::setprecision(1) << ph["seconds"].get<double>()
+                  << " s\n" << std::setprecision(4);
+    if (args.has("eval")) {
+        const convert::LossSplit& sp = *report.lossSplit;
         std::cout << "GSM8K mean NLL: " << out["loss_before"]["mean_nll"].get<double>() << " -> "
                   << out["loss_after"]["mean_nll"].get<double>() << " (" << out["loss_after"]["tokens"].get<int64_t>() << " tokens)\n";
+        std::cout << "  from RoPE removal (full rank " << sp.fullRank << "): " << std::showpos << sp.ropeRemoval()
+                  << ", from rank truncation: " << sp.rankTruncation();
+        if (healing) std::cout << ", from healing: " << sp.healing();
+        std::cout << std::noshowpos << "\n";
+    }
     if (args.has("out")) {
         std::cout << "exported DeepSeek-V3 folder: " << *args.get("out") << "\n";
         for (const auto& n : out["export_notes"]) std::cout << "note: " << n.get<std::string>() << "\n";

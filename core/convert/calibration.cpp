@@ -50,17 +50,17 @@ std::pair<at::Tensor, at::Tensor> keyPlanes(const at::Tensor& k) {
 
 void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t microBatch,
                       const std::function<void(int64_t, const LayerStats&)>& onLayer, const Progress& progress,
-                      const std::function<void(int64_t)>& beforeLayer, double* seconds) {
+                      const std::function<void(int64_t)>& beforeLayer, double* seconds, bool preRopeKeys) {
     c10::InferenceMode guard;
     const auto& c = m.config;
     const int64_t N = ids.size(0), T = ids.size(1), D = c.hiddenSize, g = c.numKvHeads, d = c.headDim;
     const at::Device dev = m.device();
     auto f64 = at::TensorOptions().dtype(at::kDouble).device(dev);
     model::checkTokenIds(m, ids, "the calibration text");
+    const model::RopeTables rope = model::ropeTables(c, T, dev);
     std::vector<at::Tensor> hidden;
     for (int64_t s = 0; s < N; s += microBatch)
         hidden.push_back(model::embedTokens(m, ids.narrow(0, s, std::min(microBatch, N - s)).to(dev)));
-    const model::RopeTables rope = model::ropeTables(c, T, dev);
     for (int64_t layer = 0; layer < c.numLayers; ++layer) {
         progress(layer, c.numLayers, "calibrate");
         if (beforeLayer) beforeLayer(layer);
@@ -73,7 +73,11 @@ void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t micr
             at::Tensor x = model::inputNorm(m, layer, h); // [b, T, D]
             at::Tensor xa = at::cat({x.reshape({-1, D}).to(at::kDouble), at::ones({x.size(0) * T, 1}, f64)}, 1);
             st.xGram.addmm_(xa.t(), xa);
-            at::Tensor k = model::applyRope(model::linear(x, attn.k).view({x.size(0), T, g, d}), rope);
+            // Keys before RoPE (the k_proj outputs): within one frequency the Gram is the same either
+            // way, but across the f frequencies FreqFold mixes, the position-dependent rotation
+            // would average the cross-covariances away (TransMLA uses the pre-RoPE keys too).
+            at::Tensor k = model::linear(x, attn.k).view({x.size(0), T, g, d});
+            if (!preRopeKeys) k = model::applyRope(k, rope);
             auto [X, Y] = keyPlanes(k.to(at::kDouble).reshape({-1, g, d}));
             st.keyGram.addmm_(X.t(), X).addmm_(Y.t(), Y);
             st.tokens += x.size(0) * T;

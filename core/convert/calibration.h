@@ -3,8 +3,9 @@
 // advance through that (original) layer. Never all layers' activations at once.
 //   xGram   [D+1, D+1] fp64  mean of [x; 1][x; 1]^T over tokens, x = the attention input
 //                            (the appended 1 carries biases through the same algebra)
-//   keyGram [g*d/2, g*d/2] fp64  mean over tokens of X^T X + Y^T Y, where X/Y hold the post-RoPE
-//                            keys' plane coordinates (dims i and i + d/2 of each head), slot m*d/2 + i
+//   keyGram [g*d/2, g*d/2] fp64  mean over tokens of X^T X + Y^T Y, where X/Y hold the pre-RoPE
+//                            keys' (k_proj outputs') plane coordinates (dims i and i + d/2 of each
+//                            head), slot m*d/2 + i (preRopeKeys = false: after RoPE, an ablation)
 #pragma once
 #include <functional>
 #include <vector>
@@ -38,7 +39,8 @@ at::Tensor calibrationTokens(const CalibrationSettings& s, const tok::Tokenizer&
 // seconds, when given, accumulates the time spent in the statistics and forward passes.
 void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t microBatch,
                       const std::function<void(int64_t, const LayerStats&)>& onLayer, const Progress& progress,
-                      const std::function<void(int64_t)>& beforeLayer = {}, double* seconds = nullptr);
+                      const std::function<void(int64_t)>& beforeLayer = {}, double* seconds = nullptr,
+                      bool preRopeKeys = true);
 
 // Plane coordinates of keys [.., g, d] -> [.., g*d/2] x-coords and y-coords.
 std::pair<at::Tensor, at::Tensor> keyPlanes(const at::Tensor& k);

@@ -68,12 +68,27 @@ LayerReport convertLayer(model::Model& m, int64_t layer, const LayerStats* stats
 
 } // namespace
 
+nlohmann::json LossSplit::toJson() const {
+    auto value = [](double v) { return std::isnan(v) ? nlohmann::json() : nlohmann::json(v); };
+    return {{"original", value(original)},          {"full_rank", value(fullRank)},
+            {"converted", value(converted)},        {"healed", value(healed)},
+            {"rope_removal", value(ropeRemoval())}, {"rank_truncation", value(rankTruncation())},
+            {"healing", value(healing())}};
+}
+
+ConvertSettings fullRankSettings(ConvertSettings s) {
+    s.kvLoraRank = -1;
+    s.energy = 0;
+    return s;
+}
+
 nlohmann::json ConvertReport::toJson() const {
     nlohmann::json j = {{"exact", settings.exact},
                         {"qk_rope_head_dim", ropeDim},
                         {"freqfold", freqFold},
                         {"max_rank", maxRank},
                         {"latent_norm", settings.latentNorm},
+                        {"freqfold_key_statistics", settings.preRopeKeyStats ? "pre-rope" : "post-rope"},
                         {"kv_bytes_per_token_before", kvBytesPerTokenBefore},
                         {"kv_bytes_per_token_after", kvBytesPerTokenAfter},
                         {"seconds_upload", secondsUpload},
@@ -83,6 +98,7 @@ nlohmann::json ConvertReport::toJson() const {
                         {"seconds_total", secondsTotal},
                         {"calibration", {{"source", settings.calibration.source}, {"samples", settings.calibration.samples},
                                          {"seqlen", settings.calibration.seqLen}, {"seed", settings.calibration.seed}}}};
+    if (lossSplit) j["loss_split"] = lossSplit->toJson();
     j["layers"] = nlohmann::json::array();
     for (const auto& l : layers)
         j["layers"].push_back({{"layer", l.layer}, {"kv_lora_rank", l.rank}, {"retained_energy", l.retainedEnergy},
@@ -124,7 +140,8 @@ ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::
     if (needStats) {
         streamLayerStats(
             m, calibrationIds, settings.calibration.microBatch,
-            [&](int64_t layer, const LayerStats& st) { finish(layer, &st); }, progress, upload, &report.secondsCalibrate);
+            [&](int64_t layer, const LayerStats& st) { finish(layer, &st); }, progress, upload, &report.secondsCalibrate,
+            settings.preRopeKeyStats);
     } else {
         for (int64_t layer = 0; layer < m.config.numLayers; ++layer) {
             progress.checkCancel();

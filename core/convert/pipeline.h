@@ -3,7 +3,9 @@
 // The model is converted in place (each layer's GQA weights are replaced by MLA ones as soon as
 // its statistics are in), so peak memory stays near one layer plus the calibration states.
 #pragma once
+#include <cmath>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,21 @@ struct LayerReport {
     std::vector<double> eigenvalues; // joint PCA spectrum (descending)
 };
 
+// Where the loss comes from (mean NLL on the evaluation text): the original model, the full-rank
+// model at the same r_R and FreqFold (RoPE removed from the NoPE dims, nothing truncated), the model
+// at the chosen rank, and after healing. NaN where not measured.
+struct LossSplit {
+    double original = NAN, fullRank = NAN, converted = NAN, healed = NAN;
+    double ropeRemoval() const { return fullRank - original; }
+    double rankTruncation() const { return converted - fullRank; }
+    double healing() const { return healed - converted; }
+    double final() const { return std::isnan(healed) ? converted : healed; }
+    nlohmann::json toJson() const;
+};
+
+// The same settings at full rank (what LossSplit::fullRank is measured on).
+ConvertSettings fullRankSettings(ConvertSettings s);
+
 struct ConvertReport {
     ConvertSettings settings;
     int64_t ropeDim = 0, maxRank = 0, freqFold = 1;
@@ -34,6 +51,7 @@ struct ConvertReport {
     // through the original layer), pca (RoRoPE, balance, joint PCA, assembly), write (the sink).
     double secondsUpload = 0, secondsCalibrate = 0, secondsPca = 0, secondsWrite = 0, secondsTotal = 0;
     std::vector<LayerReport> layers;
+    std::optional<LossSplit> lossSplit; // filled by callers that evaluate (convertModel does not)
     nlohmann::json toJson() const;
 };
 

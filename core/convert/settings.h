@@ -25,6 +25,8 @@ struct ConvertSettings {
     int64_t qkRopeHeadDim = 0;   // r_R; 0 = default: min(64, d)
     int64_t freqFold = 0;        // 0 = auto (the smallest f the rope dims allow)
     bool rorope = true;          // false: no PCA rotation of the keys (ablation)
+    bool preRopeKeyStats = true; // false: FreqFold statistics from keys after RoPE (ablation: the old,
+                                 // worse statistics; same result at FreqFold 1)
     bool balanceKv = true;       // scale K_nope by alpha before the joint PCA
     bool jointPca = true;        // false: keep the latent basis as is (the "partial-RoPE" model)
     std::string latentNorm = "none"; // none | calibrated (DeepSeek's kv_a_layernorm)

@@ -96,6 +96,22 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     else
         r.budgets = analysis::standardBudgets(m.config, r.rank(), r.ropeDim, analysis::CacheDtype::BF16, weightBytes(m));
     if (options.lossProblems > 0) r.lossAfter = gsm8kLoss(m, docs, progress, "loss after");
+    if (options.lossProblems > 0 && options.lossSplit && !r.settings.exact) {
+        bool truncated = false;
+        for (const auto& l : r.layers) truncated = truncated || l.rank < int64_t(l.eigenvalues.size());
+        if (truncated) {
+            model::Model full = model::Model::load(modelDir, {options.device, "f32"}, progress);
+            convert::convertModel(full, convert::fullRankSettings(settings), calib, progress);
+            r.lossFullRank = gsm8kLoss(full, docs, progress, "loss full rank").meanNll();
+        } else {
+            r.lossFullRank = r.lossAfter->meanNll();
+        }
+        convert::LossSplit split; // carried into the export's conversion report
+        split.original = r.lossBefore->meanNll();
+        split.fullRank = *r.lossFullRank;
+        split.converted = r.lossAfter->meanNll();
+        models->report.lossSplit = split;
+    }
     if (options.attention) {
         progress(0, 1, "attention");
         const std::string prompt =

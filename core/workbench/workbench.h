@@ -35,6 +35,7 @@ struct JobOptions {
     std::filesystem::path resourcesDir; // bundled GSM8K (calibration, loss, default prompt)
     std::string device = "cpu";         // cpu | cuda
     int64_t lossProblems = 0;           // GSM8K test problems evaluated before and after (0: none)
+    bool lossSplit = true;              // with lossProblems: also the full-rank model (where the loss comes from)
     bool spectra = true;                // weight + activation spectra of the original model
     int64_t spectraSamples = 16, spectraSeqLen = 64;
     bool attention = true;              // maps of attentionLayer/Head before and after
@@ -53,6 +54,9 @@ struct ConversionResult {
     std::vector<analysis::KvBudget> budgets; // GQA, MLA exact, MLA at the chosen rank
     std::optional<analysis::SpectraResult> spectra;
     std::optional<eval::LossResult> lossBefore, lossAfter;
+    // Mean NLL of the full-rank model at the same r_R / FreqFold: lossAfter - lossBefore splits into
+    // RoPE removal (lossFullRank - lossBefore) and rank truncation (lossAfter - lossFullRank).
+    std::optional<double> lossFullRank;
     std::optional<analysis::AttentionMap> attentionBefore, attentionAfter;
     std::shared_ptr<Models> models; // for export and further attention maps; null after a session load
 
