@@ -24,7 +24,8 @@ namespace transmla::convert {
 namespace {
 
 constexpr int64_t kLocalSteps = 150, kE2eSteps = 300;
-constexpr double kLocalLr = 1e-3, kE2eLr = 1e-3; // tiny-llama r = 32: e2e 3e-4 -> 3.02, 1e-3 -> 3.00 (BENCHMARKS.md)
+constexpr double kLocalLr = 1e-3,
+                 kE2eLr = 1e-3; // tiny-llama r = 32: e2e 3e-4 -> 3.02, 1e-3 -> 3.00 (BENCHMARKS.md)
 
 // Tensors made under InferenceMode (e.g. by convertModel) cannot be saved for backward: the
 // student gets ordinary copies of those (only those; a model loaded outside it shares its weights).
@@ -40,13 +41,17 @@ void ownTensors(model::Model& m) {
     own(m.finalNorm);
     own(m.lmHead);
     for (auto& L : m.layers) {
-        for (at::Tensor* t : {&L.inputNorm, &L.postAttnNorm, &L.preFfnNorm, &L.postFfnNorm}) own(*t);
-        for (model::Linear* l : {&L.mlp.gate, &L.mlp.up, &L.mlp.down, &L.router}) lin(*l);
+        for (at::Tensor* t : {&L.inputNorm, &L.postAttnNorm, &L.preFfnNorm, &L.postFfnNorm})
+            own(*t);
+        for (model::Linear* l : {&L.mlp.gate, &L.mlp.up, &L.mlp.down, &L.router})
+            lin(*l);
         for (auto& e : L.experts)
-            for (model::Linear* l : {&e.gate, &e.up, &e.down}) lin(*l);
+            for (model::Linear* l : {&e.gate, &e.up, &e.down})
+                lin(*l);
         if (!L.mla) continue;
         auto& a = *L.mla;
-        for (model::Linear* l : {&a.q, &a.qA, &a.qB, &a.kvA, &a.kvB, &a.o}) lin(*l);
+        for (model::Linear* l : {&a.q, &a.qA, &a.qB, &a.kvA, &a.kvB, &a.o})
+            lin(*l);
         own(a.qANorm);
         own(a.kvANorm);
     }
@@ -88,7 +93,8 @@ double scheduledLr(double lr, int64_t step, int64_t steps) {
 }
 
 void setLr(torch::optim::Adam& opt, double lr) {
-    for (auto& group : opt.param_groups()) static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+    for (auto& group : opt.param_groups())
+        static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
 }
 
 // `batch` distinct sequence indices of [0, n), drawn with the seeded generator.
@@ -96,7 +102,8 @@ at::Tensor drawBatch(std::mt19937_64& rng, int64_t n, int64_t batch) {
     std::vector<int64_t> idx(static_cast<size_t>(n));
     std::iota(idx.begin(), idx.end(), 0);
     const int64_t b = std::min(batch, n);
-    for (int64_t i = 0; i < b; ++i) std::swap(idx[size_t(i)], idx[size_t(i + int64_t(rng() % uint64_t(n - i)))]);
+    for (int64_t i = 0; i < b; ++i)
+        std::swap(idx[size_t(i)], idx[size_t(i + int64_t(rng() % uint64_t(n - i)))]);
     idx.resize(size_t(b));
     return at::tensor(idx, at::kLong);
 }
@@ -114,8 +121,8 @@ at::Tensor relativeError(const at::Tensor& out, const at::Tensor& target) {
     return (out - target).pow(2).sum() / target.pow(2).sum();
 }
 
-HealPhase healLocal(model::Model& student, const model::Model& original, const Split& split, const HealSettings& s,
-                    const Progress& progress, std::mt19937_64& rng) {
+HealPhase healLocal(model::Model& student, const model::Model& original, const Split& split,
+                    const HealSettings& s, const Progress& progress, std::mt19937_64& rng) {
     HealPhase ph;
     ph.mode = "local";
     ph.steps = s.steps > 0 ? s.steps : kLocalSteps;
@@ -174,8 +181,8 @@ at::Tensor klDivergence(const at::Tensor& teacherLogp, const at::Tensor& student
     return (teacherLogp.exp() * (teacherLogp - studentLogp)).sum(-1).mean();
 }
 
-HealPhase healEndToEnd(model::Model& student, const model::Model& original, const Split& split, const HealSettings& s,
-                       const Progress& progress, std::mt19937_64& rng) {
+HealPhase healEndToEnd(model::Model& student, const model::Model& original, const Split& split,
+                       const HealSettings& s, const Progress& progress, std::mt19937_64& rng) {
     HealPhase ph;
     ph.mode = "e2e";
     ph.steps = s.steps > 0 ? s.steps : kE2eSteps;
@@ -191,19 +198,22 @@ HealPhase healEndToEnd(model::Model& student, const model::Model& original, cons
         const int64_t n = split.heldOut.size(0);
         for (int64_t i = 0; i < n; i += s.batch) {
             const at::Tensor ids = split.heldOut.narrow(0, i, std::min(s.batch, n - i));
-            sum += klDivergence(teacher(ids), model::forwardLogits(student, ids)).item<double>() * double(ids.size(0));
+            sum += klDivergence(teacher(ids), model::forwardLogits(student, ids)).item<double>() *
+                   double(ids.size(0));
         }
         return sum / double(n);
     };
     std::vector<at::Tensor> params;
     for (int64_t layer = 0; layer < original.config.numLayers; ++layer)
-        for (auto& p : makeTrainable(student, layer)) params.push_back(p);
+        for (auto& p : makeTrainable(student, layer))
+            params.push_back(p);
     torch::optim::Adam opt(params, torch::optim::AdamOptions(ph.lr));
     ph.heldOutBefore = heldOutKl();
     for (int64_t step = 0; step < ph.steps; ++step) {
         progress(step, ph.steps, "heal e2e");
         setLr(opt, scheduledLr(ph.lr, step, ph.steps));
-        const at::Tensor ids = split.train.index_select(0, drawBatch(rng, split.train.size(0), s.batch).to(split.train.device()));
+        const at::Tensor ids = split.train.index_select(
+            0, drawBatch(rng, split.train.size(0), s.batch).to(split.train.device()));
         const at::Tensor target = teacher(ids);
         opt.zero_grad();
         at::Tensor loss = klDivergence(target, model::forwardLogits(student, ids));
@@ -233,7 +243,9 @@ void checkHealSettings(const HealSettings& s, const fs::path& resourcesDir) {
         const bool isTest = fs::equivalent(file, test, ec) ||
                             (file.filename() == "test.jsonl" && file.parent_path().filename() == "gsm8k");
         if (isTest)
-            throw ArgumentError("--heal-data " + s.data + ": the GSM8K test split is the evaluation set; heal on the train split or your own text");
+            throw ArgumentError(
+                "--heal-data " + s.data +
+                ": the GSM8K test split is the evaluation set; heal on the train split or your own text");
         if (!fs::is_regular_file(file)) throw ArgumentError("--heal-data " + s.data + ": not a file");
     }
 }
@@ -247,22 +259,24 @@ at::Tensor healTokens(const HealSettings& s, const tok::Tokenizer& tokenizer, co
     return calibrationTokens(c, tokenizer, resourcesDir);
 }
 
-HealReport heal(model::Model& converted, const model::Model& original, const at::Tensor& ids, const HealSettings& s,
-                const Progress& progress) {
+HealReport heal(model::Model& converted, const model::Model& original, const at::Tensor& ids,
+                const HealSettings& s, const Progress& progress) {
     c10::InferenceMode notInference(false);
     c10::AutoGradMode grad(true);
     const auto t0 = std::chrono::steady_clock::now();
     HealReport report;
     report.settings = s;
     if (!s.local() && !s.e2e()) return report;
-    if (converted.streamed() || original.streamed()) throw ArgumentError("healing needs both models loaded whole (not streamed)");
+    if (converted.streamed() || original.streamed())
+        throw ArgumentError("healing needs both models loaded whole (not streamed)");
     if (converted.computeDtype() != at::kFloat && converted.computeDtype() != at::kDouble)
         throw ArgumentError("healing trains in the compute dtype: use --dtype f32");
     for (const auto& L : converted.layers)
         if (!L.mla) throw ArgumentError("healing needs a converted (MLA) model");
     model::checkTokenIds(original, ids, "the healing text");
     const int64_t n = ids.size(0), held = std::max<int64_t>(1, n / 8);
-    Split split{ids.narrow(0, 0, n - held).to(original.device()), ids.narrow(0, n - held, held).to(original.device())};
+    Split split{ids.narrow(0, 0, n - held).to(original.device()),
+                ids.narrow(0, n - held, held).to(original.device())};
     report.trainSequences = n - held;
     report.heldOutSequences = held;
     model::Model student = converted; // shares the frozen weights; trained tensors are replaced by copies
@@ -275,22 +289,34 @@ HealReport heal(model::Model& converted, const model::Model& original, const at:
     c10::NoGradGuard noGrad;
     for (size_t l = 0; l < converted.layers.size(); ++l) {
         auto from = attentionParams(*student.layers[l].mla), to = attentionParams(*converted.layers[l].mla);
-        for (size_t i = 0; i < from.size(); ++i) *to[i] = from[i]->detach();
+        for (size_t i = 0; i < from.size(); ++i)
+            *to[i] = from[i]->detach();
     }
     report.seconds = seconds(t0);
     return report;
 }
 
 nlohmann::json HealReport::toJson() const {
-    nlohmann::json j = {{"mode", settings.mode},       {"data", settings.data},       {"samples", settings.samples},
-                        {"seqlen", settings.seqLen},    {"batch", settings.batch},     {"seed", settings.seed},
-                        {"train_sequences", trainSequences}, {"held_out_sequences", heldOutSequences},
+    nlohmann::json j = {{"mode", settings.mode},
+                        {"data", settings.data},
+                        {"samples", settings.samples},
+                        {"seqlen", settings.seqLen},
+                        {"batch", settings.batch},
+                        {"seed", settings.seed},
+                        {"train_sequences", trainSequences},
+                        {"held_out_sequences", heldOutSequences},
                         {"seconds", seconds}};
     j["phases"] = nlohmann::json::array();
     for (const auto& p : phases) {
-        nlohmann::json pj = {{"mode", p.mode}, {"steps", p.steps}, {"lr", p.lr}, {"seconds", p.seconds},
-                             {"held_out_before", p.heldOutBefore}, {"held_out_after", p.heldOutAfter}, {"curve", p.curve}};
-        pj["loss"] = p.mode == "local" ? "relative attention-output error" : "KL(original || converted) per token";
+        nlohmann::json pj = {{"mode", p.mode},
+                             {"steps", p.steps},
+                             {"lr", p.lr},
+                             {"seconds", p.seconds},
+                             {"held_out_before", p.heldOutBefore},
+                             {"held_out_after", p.heldOutAfter},
+                             {"curve", p.curve}};
+        pj["loss"] =
+            p.mode == "local" ? "relative attention-output error" : "KL(original || converted) per token";
         if (!p.layerBefore.empty()) {
             pj["layers_before"] = p.layerBefore;
             pj["layers_after"] = p.layerAfter;

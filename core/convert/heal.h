@@ -27,9 +27,9 @@ class Tokenizer;
 namespace transmla::convert {
 
 struct HealSettings {
-    std::string mode = "none"; // none | local | e2e | both (local, then e2e)
-    int64_t steps = 0;         // local: Adam steps per layer; e2e: steps in all; 0 = default per phase
-    double lr = 0;             // 0 = default per phase
+    std::string mode = "none";  // none | local | e2e | both (local, then e2e)
+    int64_t steps = 0;          // local: Adam steps per layer; e2e: steps in all; 0 = default per phase
+    double lr = 0;              // 0 = default per phase
     std::string data = "gsm8k"; // gsm8k (its train split) | a .txt/.jsonl file (not GSM8K's test split)
     int64_t samples = 256, seqLen = 256; // training sequences (1/8 of them held out for the figures)
     int64_t batch = 8;                   // sequences per step
@@ -42,11 +42,11 @@ struct HealSettings {
 void checkHealSettings(const HealSettings& s, const std::filesystem::path& resourcesDir);
 
 struct HealPhase {
-    std::string mode;             // local | e2e
-    int64_t steps = 0;            // per layer (local) or in all (e2e)
+    std::string mode;  // local | e2e
+    int64_t steps = 0; // per layer (local) or in all (e2e)
     double lr = 0;
-    std::vector<double> curve;    // training loss per step (local: mean over layers of step i)
-    double heldOutBefore = 0, heldOutAfter = 0; // the same loss on the held-out sequences
+    std::vector<double> curve;                   // training loss per step (local: mean over layers of step i)
+    double heldOutBefore = 0, heldOutAfter = 0;  // the same loss on the held-out sequences
     std::vector<double> layerBefore, layerAfter; // local: held-out loss per layer
     double seconds = 0;
 };
@@ -60,11 +60,12 @@ struct HealReport {
 };
 
 // Training ids [samples, seqLen] from settings.data (shuffled with the seed, tokenized, concatenated).
-at::Tensor healTokens(const HealSettings& s, const tok::Tokenizer& tokenizer, const std::filesystem::path& resourcesDir);
+at::Tensor healTokens(const HealSettings& s, const tok::Tokenizer& tokenizer,
+                      const std::filesystem::path& resourcesDir);
 
 // converted: the result of convertModel (all layers MLA, resident); original: the same checkpoint
 // unconverted (GQA). Progress stages "heal local" (steps over all layers) and "heal e2e" (steps).
-HealReport heal(model::Model& converted, const model::Model& original, const at::Tensor& ids, const HealSettings& s,
-                const Progress& progress = {});
+HealReport heal(model::Model& converted, const model::Model& original, const at::Tensor& ids,
+                const HealSettings& s, const Progress& progress = {});
 
 } // namespace transmla::convert

@@ -8,8 +8,8 @@
 #include "convert/calibration.h"
 #include "convert/rorope.h"
 #include "model/forward.h"
-#include "tokenizer/tokenizer.h"
 #include "testutil.h"
+#include "tokenizer/tokenizer.h"
 
 using namespace transmla;
 namespace fs = std::filesystem;
@@ -45,11 +45,15 @@ private slots:
         convert::CalibrationSettings cs;
         cs.samples = 4;
         cs.seqLen = 64;
-        const at::Tensor ids = convert::calibrationTokens(cs, tok::Tokenizer::load(dir), test::resourcesDir());
+        const at::Tensor ids =
+            convert::calibrationTokens(cs, tok::Tokenizer::load(dir), test::resourcesDir());
         const int64_t layer = 1; // not the first: the streamed hidden states must have advanced
         at::Tensor gram;
-        convert::streamLayerStats(
-            m, ids, 2, [&](int64_t l, const convert::LayerStats& st) { if (l == layer) gram = st.keyGram.clone(); }, {});
+        convert::streamLayerStats(m, ids, 2,
+                                  [&](int64_t l, const convert::LayerStats& st) {
+                                      if (l == layer) gram = st.keyGram.clone();
+                                  },
+                                  {});
         at::Tensor pre, post;
         model::ForwardHooks hooks;
         hooks.lastLayer = layer;
@@ -70,16 +74,19 @@ private slots:
             for (int64_t b = 0; b < dims.blocks; ++b) {
                 const at::Tensor c = convert::blockCovariance(gram, dims, b, 0);
                 worst = std::max(worst, relDiff(c, handBuiltBlock(pre, dims, b)));
-                postDiff = std::max(postDiff, relDiff(handBuiltBlock(post, dims, b), handBuiltBlock(pre, dims, b)));
+                postDiff =
+                    std::max(postDiff, relDiff(handBuiltBlock(post, dims, b), handBuiltBlock(pre, dims, b)));
             }
-            qInfo("FreqFold %lld: |C_b - pre-RoPE covariance| %.2g, post- vs pre-RoPE covariance %.2g", (long long)f, worst,
-                  postDiff);
+            qInfo("FreqFold %lld: |C_b - pre-RoPE covariance| %.2g, post- vs pre-RoPE covariance %.2g",
+                  (long long)f, worst, postDiff);
             QVERIFY2(worst <= 1e-10, qPrintable(QString::number(worst)));
             // Within one frequency RoPE cancels out of the covariance; across folded ones it does not,
             // so at f > 1 the check above tells pre- from post-RoPE statistics.
             // (1e-6 at f = 1: the RoPE tables are fp32, so the rotation is orthogonal to ~1e-7 only.)
-            if (f == 1) QVERIFY2(postDiff <= 1e-6, qPrintable(QString::number(postDiff)));
-            else QVERIFY2(postDiff > 1e-2, qPrintable(QString::number(postDiff)));
+            if (f == 1)
+                QVERIFY2(postDiff <= 1e-6, qPrintable(QString::number(postDiff)));
+            else
+                QVERIFY2(postDiff > 1e-2, qPrintable(QString::number(postDiff)));
         }
     }
 };

@@ -12,16 +12,18 @@
 #include "eval/loss.h"
 #include "io/datasets.h"
 #include "model/forward.h"
+#include "testutil.h"
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
 #include "util/resources.h"
-#include "testutil.h"
 
 using namespace transmla;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path demoDir() { return test::resourcesDir() / "models" / "tiny-llama-gqa"; }
+fs::path demoDir() {
+    return test::resourcesDir() / "models" / "tiny-llama-gqa";
+}
 
 at::Tensor gsm8kTrainIds(int64_t samples, int64_t seqLen, uint64_t seed) {
     convert::CalibrationSettings s;
@@ -78,13 +80,16 @@ double nextTokenKl(const model::Model& student, const model::Model& teacher, con
     return (t.exp() * (t - s)).sum(-1).mean().item<double>();
 }
 
-double maxDiff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
+double maxDiff(const at::Tensor& a, const at::Tensor& b) {
+    return (a - b).abs().max().item<double>();
+}
 
 // Means of the curve's four quarters: healing lowers the loss "on average" when they never rise.
 std::vector<double> quarterMeans(const std::vector<double>& c) {
     std::vector<double> q;
     const size_t n = c.size() / 4;
-    for (size_t i = 0; i < 4; ++i) q.push_back(std::accumulate(c.begin() + long(i * n), c.begin() + long((i + 1) * n), 0.0) / double(n));
+    for (size_t i = 0; i < 4; ++i)
+        q.push_back(std::accumulate(c.begin() + long(i * n), c.begin() + long((i + 1) * n), 0.0) / double(n));
     return q;
 }
 } // namespace
@@ -105,10 +110,12 @@ private slots:
         const auto rep = convert::heal(m, original, healIds(h), h);
         const double after = attentionError(m, original, unseen);
         const auto q = quarterMeans(rep.phases.at(0).curve);
-        qInfo("local heal (4 layers x 40 steps, %.1f s): unseen attention error %.4f -> %.4f; curve quarters %.4f %.4f %.4f %.4f",
+        qInfo("local heal (4 layers x 40 steps, %.1f s): unseen attention error %.4f -> %.4f; curve quarters "
+              "%.4f %.4f %.4f %.4f",
               rep.seconds, before, after, q[0], q[1], q[2], q[3]);
         QVERIFY2(after < 0.9 * before, "local healing did not lower the attention error by 10%");
-        for (size_t i = 1; i < q.size(); ++i) QVERIFY2(q[i] <= q[i - 1], "the training loss rose between quarters");
+        for (size_t i = 1; i < q.size(); ++i)
+            QVERIFY2(q[i] <= q[i - 1], "the training loss rose between quarters");
     }
 
     // End-to-end healing on a small budget lowers the next-token KL to the original on unseen text
@@ -116,18 +123,21 @@ private slots:
     void e2eHealKeepsGsm8kLoss() {
         const model::Model original = model::Model::load(demoDir());
         model::Model m = converted();
-        const auto docs = eval::tokenizeGsm8k(tok::Tokenizer::load(demoDir()),
-                                              io::loadGsm8k(gsm8kFile(test::resourcesDir(), "test"), 60), 512);
+        const auto docs = eval::tokenizeGsm8k(
+            tok::Tokenizer::load(demoDir()), io::loadGsm8k(gsm8kFile(test::resourcesDir(), "test"), 60), 512);
         const at::Tensor unseen = gsm8kTrainIds(8, 64, 77);
-        const double klBefore = nextTokenKl(m, original, unseen), nllBefore = eval::evaluateLoss(m, docs).meanNll();
+        const double klBefore = nextTokenKl(m, original, unseen),
+                     nllBefore = eval::evaluateLoss(m, docs).meanNll();
         const auto h = small("e2e", 40);
         const auto rep = convert::heal(m, original, healIds(h), h);
-        const double klAfter = nextTokenKl(m, original, unseen), nllAfter = eval::evaluateLoss(m, docs).meanNll();
+        const double klAfter = nextTokenKl(m, original, unseen),
+                     nllAfter = eval::evaluateLoss(m, docs).meanNll();
         const auto q = quarterMeans(rep.phases.at(0).curve);
-        qInfo("e2e heal (40 steps, %.1f s): unseen KL %.4f -> %.4f, GSM8K NLL (60 problems) %.4f -> %.4f (original %.4f); "
+        qInfo("e2e heal (40 steps, %.1f s): unseen KL %.4f -> %.4f, GSM8K NLL (60 problems) %.4f -> %.4f "
+              "(original %.4f); "
               "curve quarters %.4f %.4f %.4f %.4f",
-              rep.seconds, klBefore, klAfter, nllBefore, nllAfter, eval::evaluateLoss(original, docs).meanNll(), q[0], q[1],
-              q[2], q[3]);
+              rep.seconds, klBefore, klAfter, nllBefore, nllAfter,
+              eval::evaluateLoss(original, docs).meanNll(), q[0], q[1], q[2], q[3]);
         QVERIFY(klAfter < klBefore);
         QVERIFY2(nllAfter <= nllBefore, "healing raised the GSM8K loss");
         QVERIFY(q[3] < q[0]);
@@ -159,7 +169,7 @@ private slots:
         convert::heal(a, original, train, h);
         convert::heal(b, original, train, h);
         const at::Tensor la = model::forwardLogits(a, ids);
-        QVERIFY(maxDiff(la, before) > 1e-4); // healing changed the model ...
+        QVERIFY(maxDiff(la, before) > 1e-4);                      // healing changed the model ...
         QCOMPARE(maxDiff(la, model::forwardLogits(b, ids)), 0.0); // ... the same way both times
     }
 
@@ -189,9 +199,11 @@ private slots:
         QTest::addColumn<QString>("mode");
         QTest::addColumn<QString>("data");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("unknown mode") << QStringLiteral("global") << QStringLiteral("gsm8k") << QStringLiteral("--heal 'global'");
+        QTest::newRow("unknown mode")
+            << QStringLiteral("global") << QStringLiteral("gsm8k") << QStringLiteral("--heal 'global'");
         QTest::newRow("GSM8K test split")
-            << QStringLiteral("e2e") << QString::fromStdString(gsm8kFile(test::resourcesDir(), "test").string())
+            << QStringLiteral("e2e")
+            << QString::fromStdString(gsm8kFile(test::resourcesDir(), "test").string())
             << QStringLiteral("--heal-data");
         QTest::newRow("missing file") << QStringLiteral("local") << QStringLiteral("/nonexistent/heal.txt")
                                       << QStringLiteral("/nonexistent/heal.txt: not a file");
