@@ -45,7 +45,13 @@ eval::LossResult gsm8kLoss(const model::Model& m, const std::vector<eval::Docume
                               if (p.report) p.report(done, total, stage);
                           },
                           p.cancel};
-    return eval::evaluateLoss(m, docs, {}, staged);
+    // About ten batches, so that progress (and cancel) moves per batch instead of once per stage;
+    // the loss does not depend on the batching (right padding under a causal mask).
+    eval::LossOptions lo;
+    int64_t tokens = 0;
+    for (const auto& d : docs) tokens += std::min<int64_t>(int64_t(d.ids.size()), lo.maxTokens);
+    lo.batchTokens = std::clamp<int64_t>(tokens / 10, 1024, lo.batchTokens);
+    return eval::evaluateLoss(m, docs, lo, staged);
 }
 
 int64_t weightBytes(const model::Model& m) { return m.parameterCount() * 2; }
