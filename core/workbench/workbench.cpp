@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
@@ -35,8 +36,18 @@ int64_t ConversionResult::rank() const {
 
 namespace {
 
-std::vector<eval::Document> gsm8kDocs(const tok::Tokenizer& t, const JobOptions& o) {
-    return eval::tokenizeGsm8k(t, io::loadGsm8k(gsm8kFile(o.resourcesDir, "test"), o.lossProblems), 512);
+// Tokenized in slices with a cancel check between them (hundreds of problems take a while).
+std::vector<eval::Document> gsm8kDocs(const tok::Tokenizer& t, const JobOptions& o, const Progress& p) {
+    const auto problems = io::loadGsm8k(gsm8kFile(o.resourcesDir, "test"), o.lossProblems);
+    std::vector<eval::Document> docs;
+    constexpr size_t kSlice = 16;
+    for (size_t i = 0; i < problems.size(); i += kSlice) {
+        p.checkCancel();
+        const auto end = problems.begin() + std::ptrdiff_t(std::min(problems.size(), i + kSlice));
+        auto part = eval::tokenizeGsm8k(t, {problems.begin() + std::ptrdiff_t(i), end}, 512);
+        std::move(part.begin(), part.end(), std::back_inserter(docs));
+    }
+    return docs;
 }
 
 eval::LossResult gsm8kLoss(const model::Model& m, const std::vector<eval::Document>& docs, const Progress& p,
@@ -70,7 +81,7 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     progress.checkCancel();
     // Tokenized once, evaluated before and after the conversion.
     const std::vector<eval::Document> docs =
-        options.lossProblems > 0 ? gsm8kDocs(models->tokenizer, options) : std::vector<eval::Document>{};
+        options.lossProblems > 0 ? gsm8kDocs(models->tokenizer, options, progress) : std::vector<eval::Document>{};
     if (options.lossProblems > 0) r.lossBefore = gsm8kLoss(m, docs, progress, "loss before");
     if (options.spectra) {
         analysis::SpectraOptions so;
@@ -154,7 +165,7 @@ std::vector<SweepPoint> rankSweep(const std::filesystem::path& modelDir, const c
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(modelDir);
     JobOptions sweepOptions = options;
     sweepOptions.lossProblems = std::max<int64_t>(1, options.lossProblems);
-    const auto docs = gsm8kDocs(tokenizer, sweepOptions);
+    const auto docs = gsm8kDocs(tokenizer, sweepOptions, progress);
     const Progress quiet{{}, progress.cancel};
     std::vector<SweepPoint> out;
     at::Tensor calib;

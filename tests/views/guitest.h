@@ -5,6 +5,9 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QComboBox>
+#include <QCompleter>
+#include <QDialogButtonBox>
+#include <QAbstractItemView>
 #include <QFileDialog>
 #include <QLineEdit>
 #include <QMainWindow>
@@ -80,6 +83,21 @@ inline QAction* menuAction(QMainWindow* w, const QString& text) {
     return nullptr;
 }
 
+// Types `path` into a file dialog's name field and clicks its accept (Save/Open) button; the
+// completer's popup, which would take the Enter key, is closed first.
+inline void typeFileName(QFileDialog* dialog, QLineEdit* name, const QString& path) {
+    // The text is set, not typed: the dialog's completer would take keys (and Enter) while it lists folders.
+    name->setText(path);
+    if (qEnvironmentVariableIsSet("GUITEST_DEBUG")) qInfo("file name: %s", qPrintable(name->text()));
+    if (auto* buttons = dialog->findChild<QDialogButtonBox*>())
+        for (QAbstractButton* b : buttons->buttons())
+            if (buttons->buttonRole(b) == QDialogButtonBox::AcceptRole) {
+                QTest::mouseClick(b, Qt::LeftButton, Qt::NoModifier, b->rect().center());
+                return;
+            }
+    QMetaObject::invokeMethod(dialog, "accept");
+}
+
 // Answers the next modal box within `ms`: a QMessageBox by clicking the `button` (e.g.
 // QMessageBox::Discard), a QFileDialog by typing `path` into its file name field and pressing
 // Enter. `seen` (if given) counts the boxes answered.
@@ -99,6 +117,7 @@ inline std::shared_ptr<Answerer> answerModal(QMessageBox::StandardButton button,
     start->start();
     QObject::connect(timer, &QTimer::timeout, [a, timer, start, ms] {
         QWidget* modal = QApplication::activeModalWidget();
+        if (qEnvironmentVariableIsSet("GUITEST_DEBUG")) qInfo("modal: %s", modal ? modal->metaObject()->className() : "none");
         if (auto* box = qobject_cast<QMessageBox*>(modal)) {
             a->lastText = box->text();
             if (QAbstractButton* b = box->button(a->button)) {
@@ -113,10 +132,7 @@ inline std::shared_ptr<Answerer> answerModal(QMessageBox::StandardButton button,
                 ++a->seen;
                 timer->deleteLater();
                 timer->stop();
-                name->setFocus();
-                name->selectAll();
-                QTest::keyClicks(name, a->path);
-                QTest::keyClick(name, Qt::Key_Return);
+                typeFileName(dialog, name, a->path);
                 return;
             }
         }

@@ -136,11 +136,9 @@ private:
         } else if (auto* dialog = qobject_cast<QFileDialog*>(modal)) {
             auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
             if (path_.isEmpty() || !name) return dialog->reject();
-            name->setFocus();
-            name->selectAll();
-            QTest::keyClicks(name, path_);
+            const QString path = path_;
             path_.clear();
-            QTest::keyClick(name, Qt::Key_Return);
+            gui::typeFileName(dialog, name, path);
         }
     }
 
