@@ -84,6 +84,7 @@ public:
         std::uniform_int_distribution<int> pick(0, 99);
         const int a = pick(rng_);
         path_.clear();
+        if (qEnvironmentVariableIsSet("ROBOT_DEBUG")) qInfo("action %d: %d (busy %d)", i, a, int(w_.jobs()->isBusy()));
         if (a < 22) arrow();
         else if (a < 34) type();
         else if (a < 42) combo();
@@ -132,13 +133,15 @@ private:
             if (b && rng_() % 4 == 0) b = box->button(QMessageBox::Cancel);
             if (!b) b = box->button(QMessageBox::Ok);
             if (!b) b = box->button(QMessageBox::Yes); // e.g. a file chooser's "overwrite?"
-            if (b) gui::click(b);
+            // Clicked from a fresh event: a box opened by the click (e.g. "overwrite?") must find this
+            // timer free to answer it.
+            if (b) QTimer::singleShot(0, b, [b] { gui::click(b); });
         } else if (auto* dialog = qobject_cast<QFileDialog*>(modal)) {
             auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
             if (path_.isEmpty() || !name) return dialog->reject();
             const QString path = path_;
             path_.clear();
-            gui::typeFileName(dialog, name, path);
+            QTimer::singleShot(0, dialog, [dialog, name, path] { gui::typeFileName(dialog, name, path); });
         }
     }
 
@@ -245,8 +248,11 @@ private slots:
     void randomUserFlow_data() {
         QTest::addColumn<uint>("seed");
         QTest::addColumn<int>("actions");
-        QTest::newRow("seed 1") << 1u << 250;
-        QTest::newRow("seed 20261201") << 20261201u << 250;
+        // seed 1 hung at action 132/136 (Save session over an existing file: the "overwrite?" box was
+        // opened from inside the answering timer's slot and never answered): kept as a fixed case.
+        QTest::newRow("seed 1") << 1u << 300;
+        QTest::newRow("seed 20261201") << 20261201u << 300;
+        QTest::newRow("seed 7") << 7u << 300;
     }
     void randomUserFlow() {
         QFETCH(uint, seed);
