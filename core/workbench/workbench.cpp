@@ -74,8 +74,10 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     ConversionResult r;
     r.modelDir = modelDir.string();
     io::FolderSnapshot snapshot = io::FolderSnapshot::take(modelDir);
+    tok::Tokenizer tokenizer = tok::Tokenizer::load(modelDir); // first: the loads after it check for cancel per layer
+    progress.checkCancel();
     auto models = std::shared_ptr<Models>(new Models{std::nullopt, model::Model::load(modelDir, {options.device, "f32"}, progress),
-                                                     tok::Tokenizer::load(modelDir), {}, {}});
+                                                     std::move(tokenizer), {}, {}});
     model::Model& m = models->converted;
     if (options.attention) models->original = model::Model::load(modelDir, {options.device, "f32"}, progress);
     progress.checkCancel();
