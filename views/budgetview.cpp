@@ -4,6 +4,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
+#include <QSpinBox>
 #include <cmath>
 
 #include "io/csv.h"
@@ -21,13 +22,26 @@ QString contextText(int64_t tokens) {
 }
 } // namespace
 
-BudgetView::BudgetView(QWidget* parent) : PlotView(parent), gpu_(new QComboBox), info_(new QLabel) {
+BudgetView::BudgetView(QWidget* parent)
+    : PlotView(parent), gpu_(new QComboBox), batch_(new QSpinBox), dtype_(new QComboBox), info_(new QLabel) {
     setWindowTitle(tr("KV cache budget"));
     for (const auto& g : analysis::gpuPresets()) gpu_->addItem(QString::fromStdString(g.name));
     gpu_->setObjectName(QStringLiteral("budgetGpu"));
     gpu_->setCurrentIndex(std::max(0, gpu_->count() - 2));
     controls()->addWidget(new QLabel(tr("GPU:")));
     controls()->addWidget(gpu_);
+    batch_->setObjectName(QStringLiteral("budgetBatch"));
+    batch_->setRange(1, 1024);
+    batch_->setKeyboardTracking(false);
+    controls()->addWidget(new QLabel(tr("Batch:")));
+    controls()->addWidget(batch_);
+    dtype_->setObjectName(QStringLiteral("budgetDtype"));
+    for (auto t : {analysis::CacheDtype::BF16, analysis::CacheDtype::F16, analysis::CacheDtype::FP8, analysis::CacheDtype::F32})
+        dtype_->addItem(QString::fromStdString(analysis::cacheDtypeName(t)), int(t));
+    controls()->addWidget(new QLabel(tr("Cache:")));
+    controls()->addWidget(dtype_);
+    connect(batch_, &QSpinBox::valueChanged, this, &BudgetView::rebuild);
+    connect(dtype_, &QComboBox::currentIndexChanged, this, &BudgetView::rebuild);
     controls()->addWidget(info_, 1);
     info_->setWordWrap(true);
     connect(gpu_, &QComboBox::currentIndexChanged, this, &BudgetView::rebuild);
@@ -37,7 +51,6 @@ BudgetView::BudgetView(QWidget* parent) : PlotView(parent), gpu_(new QComboBox),
     p->plotLayout()->addElement(0, 1, curves_);
     p->plotLayout()->setColumnStretchFactors({1.0, 1.6});
     p->xAxis->setLabel(tr("cache form"));
-    p->yAxis->setLabel(tr("KV cache per token (KiB, bf16)"));
     curves_->axis(QCPAxis::atBottom)->setLabel(tr("context length (tokens, log)"));
     curves_->axis(QCPAxis::atLeft)->setLabel(tr("weights + KV cache (GiB, log)"));
     for (QCPAxis* a : {curves_->axis(QCPAxis::atBottom), curves_->axis(QCPAxis::atLeft)}) {
@@ -61,12 +74,21 @@ void BudgetView::setBudgets(const std::vector<analysis::KvBudget>& budgets) {
 }
 
 void BudgetView::selectGpu(int index) { gpu_->setCurrentIndex(index); }
+void BudgetView::setBatch(int batch) { batch_->setValue(batch); }
+void BudgetView::setCacheDtype(analysis::CacheDtype dtype) { dtype_->setCurrentIndex(dtype_->findData(int(dtype))); }
+
+std::vector<analysis::KvBudget> BudgetView::shownBudgets() const {
+    const auto dtype = analysis::CacheDtype(dtype_->currentData().toInt());
+    std::vector<analysis::KvBudget> out;
+    for (const auto& b : budgets_) out.push_back(b.withDtype(dtype));
+    return out;
+}
 
 std::vector<int64_t> BudgetView::maxContexts() const {
     std::vector<int64_t> out;
     const int g = gpu_->currentIndex();
     if (g < 0) return out;
-    for (const auto& b : budgets_) out.push_back(b.maxContext(analysis::gpuPresets()[size_t(g)].bytes));
+    for (const auto& b : shownBudgets()) out.push_back(b.usableContext(analysis::gpuPresets()[size_t(g)].bytes, batch_->value()));
     return out;
 }
 
@@ -77,11 +99,14 @@ void BudgetView::rebuild() {
     p->clearPlottables();
     p->clearItems();
     const QPalette pal = palette();
+    const std::vector<analysis::KvBudget> budgets = shownBudgets();
+    const int batch = batch_->value();
+    p->yAxis->setLabel(tr("KV cache per token (KiB, %1)").arg(dtype_->currentText()));
     // Left: one bar per cache form.
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     double top = 1;
-    for (size_t i = 0; i < budgets_.size(); ++i) {
-        const auto& b = budgets_[i];
+    for (size_t i = 0; i < budgets.size(); ++i) {
+        const auto& b = budgets[i];
         auto* bar = new QCPBars(p->xAxis, p->yAxis);
         bar->setName(QString::fromStdString(b.label));
         bar->removeFromLegend();
@@ -100,7 +125,7 @@ void BudgetView::rebuild() {
         text->setText(formatBytes(double(b.bytesPerToken())));
     }
     p->xAxis->setTicker(ticker);
-    p->xAxis->setRange(0.4, double(budgets_.size()) + 0.6);
+    p->xAxis->setRange(0.4, double(budgets.size()) + 0.6);
     p->yAxis->setRange(0, top * 1.2);
 
     // Right: total memory vs context, with the GPU presets as horizontal lines.
@@ -109,10 +134,10 @@ void BudgetView::rebuild() {
     QVector<double> ctx;
     for (double t = 256; t <= 4.0 * 1024 * 1024; t *= 2) ctx.push_back(t);
     double ymin = 1e300, ymax = 0;
-    for (size_t i = 0; i < budgets_.size(); ++i) {
-        const auto& b = budgets_[i];
+    for (size_t i = 0; i < budgets.size(); ++i) {
+        const auto& b = budgets[i];
         QVector<double> gib;
-        for (double t : ctx) gib.push_back(double(b.weightsBytes + b.cacheBytes(int64_t(t))) / kGiB);
+        for (double t : ctx) gib.push_back(double(b.weightsBytes + b.cacheBytes(int64_t(t), batch)) / kGiB);
         auto* g = new QCPGraph(cx, cy);
         g->setPen(QPen(seriesColor(int(i)), 2, i == 1 ? Qt::DashLine : Qt::SolidLine));
         g->setName(QString::fromStdString(b.label));
@@ -148,17 +173,24 @@ void BudgetView::rebuild() {
 
     QStringList parts;
     const auto maxCtx = maxContexts();
-    for (size_t i = 0; i < budgets_.size() && i < maxCtx.size(); ++i)
-        parts << tr("%1: %2 tokens").arg(QString::fromStdString(budgets_[i].label), contextText(maxCtx[i]));
-    info_->setText(budgets_.empty() ? tr("Open a model to see its KV cache budget")
-                                    : tr("Max context on this GPU (batch 1): %1").arg(parts.join(QStringLiteral(", "))));
+    bool capped = false;
+    for (size_t i = 0; i < budgets.size() && i < maxCtx.size(); ++i) {
+        parts << tr("%1: %2 tokens").arg(QString::fromStdString(budgets[i].label), contextText(maxCtx[i]));
+        capped = capped || maxCtx[i] < budgets[i].maxContext(analysis::gpuPresets()[size_t(std::max(0, sel))].bytes, batch);
+    }
+    QString text = tr("Max context on this GPU (batch %1, %2 cache): %3")
+                       .arg(batch)
+                       .arg(dtype_->currentText(), parts.join(QStringLiteral(", ")));
+    if (capped && !budgets.empty())
+        text += QLatin1Char(' ') + tr("(at most max_position_embeddings = %1)").arg(budgets.front().contextLimit);
+    info_->setText(budgets.empty() ? tr("Open a model to see its KV cache budget") : text);
     applyPalette(p);
     replotLater();
 }
 
 bool BudgetView::writeCsv(const QString& file) const {
     try {
-        io::writeBudgetsCsv(file.toStdString(), budgets_);
+        io::writeBudgetsCsv(file.toStdString(), shownBudgets(), {2048, 8192, 32768, 131072}, batch_->value());
         return true;
     } catch (const std::exception& e) {
         lastError_ = QString::fromUtf8(e.what());

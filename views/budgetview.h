@@ -1,5 +1,6 @@
 // KV budget view: bytes per token of GQA vs MLA as bars, cache memory vs context length as curves
-// with the GPU memory presets as horizontal lines, and the longest context on the selected GPU.
+// with the GPU memory presets as horizontal lines, and the longest context on the selected GPU for
+// the chosen batch and cache dtype (never beyond the model's max_position_embeddings).
 #pragma once
 #include <vector>
 
@@ -8,6 +9,7 @@
 
 class QComboBox;
 class QLabel;
+class QSpinBox;
 class QCPAxisRect;
 class QCPBars;
 
@@ -21,9 +23,14 @@ public:
     void setBudgets(const std::vector<analysis::KvBudget>& budgets);
     const std::vector<analysis::KvBudget>& budgets() const { return budgets_; }
     bool hasData() const override { return !budgets_.empty(); }
-    // Longest context of each budget on the selected GPU (batch 1).
+    // Longest usable context of each budget on the selected GPU at the selected batch and cache
+    // dtype: what fits beside the weights, at most the model's max_position_embeddings.
     std::vector<int64_t> maxContexts() const;
     void selectGpu(int index);
+    void setBatch(int batch);
+    void setCacheDtype(analysis::CacheDtype dtype);
+    // The budgets as shown: the given ones stored at the selected cache dtype.
+    std::vector<analysis::KvBudget> shownBudgets() const;
     QString summaryText() const;
 
 protected:
@@ -32,6 +39,8 @@ protected:
 
 private:
     QComboBox* gpu_;
+    QSpinBox* batch_;
+    QComboBox* dtype_;
     QLabel* info_;
     QCPAxisRect* curves_;
     std::vector<analysis::KvBudget> budgets_;

@@ -10,44 +10,64 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSlider>
-#include <QSpinBox>
 #include <QTableView>
 #include <QVBoxLayout>
+#include <climits>
 
 #include "analysis/budget.h"
+#include "stepspinbox.h"
 #include "summarymodel.h"
 #include "tablemodels.h"
 #include "workbench/workbench.h"
 
 namespace transmla::views {
 
+namespace {
+void name(QObject* o, const char* n) { o->setObjectName(QLatin1String(n)); }
+void setRange(QSpinBox* box, const convert::IntRange& r) {
+    const QSignalBlocker b(box); // bounds follow the model; a clamped value is announced by the caller
+    box->setRange(int(std::min<int64_t>(r.min, INT_MAX)), int(std::min<int64_t>(r.max, INT_MAX)));
+    box->setSingleStep(int(r.step));
+}
+} // namespace
+
 ConversionPanel::ConversionPanel(QWidget* parent)
-    : QWidget(parent), mode_(new QComboBox), rankSlider_(new QSlider(Qt::Horizontal)), rankSpin_(new QSpinBox),
-      ropeDim_(new QSpinBox), freqFold_(new QComboBox), calibSource_(new QComboBox), samples_(new QSpinBox),
-      seqLen_(new QSpinBox), device_(new QComboBox), latentNorm_(new QComboBox), evaluate_(new QCheckBox),
-      problems_(new QSpinBox), budget_(new QLabel), run_(new QPushButton(tr("&Run"))),
+    : QWidget(parent), mode_(new QComboBox), rankSlider_(new QSlider(Qt::Horizontal)), rankSpin_(new StepSpinBox),
+      ropeDim_(new StepSpinBox), freqFold_(new QComboBox), calibSource_(new QComboBox), samples_(new StepSpinBox),
+      seqLen_(new StepSpinBox), device_(new QComboBox), latentNorm_(new QComboBox), evaluate_(new QCheckBox),
+      problems_(new StepSpinBox), budget_(new QLabel), staleLabel_(new QLabel), run_(new QPushButton(tr("&Run"))),
       cancel_(new QPushButton(tr("Cancel"))), export_(new QPushButton(tr("E&xport..."))), progress_(new QProgressBar),
       status_(new QLabel), layerView_(new QTableView), layers_(new LayerReportModel(this)) {
     setObjectName(QStringLiteral("conversionPanel"));
-    rankSlider_->setObjectName(QStringLiteral("rankSlider"));
-    rankSpin_->setObjectName(QStringLiteral("rankSpin"));
-    run_->setObjectName(QStringLiteral("runButton"));
-    cancel_->setObjectName(QStringLiteral("cancelButton"));
-    export_->setObjectName(QStringLiteral("exportButton"));
+    name(mode_, "modeCombo");
+    name(rankSlider_, "rankSlider");
+    name(rankSpin_, "rankSpin");
+    name(ropeDim_, "ropeDimSpin");
+    name(freqFold_, "freqFoldCombo");
+    name(calibSource_, "calibSourceCombo");
+    name(samples_, "samplesSpin");
+    name(seqLen_, "seqLenSpin");
+    name(device_, "deviceCombo");
+    name(latentNorm_, "latentNormCombo");
+    name(evaluate_, "evaluateCheck");
+    name(problems_, "problemsSpin");
+    name(staleLabel_, "staleLabel");
+    name(run_, "runButton");
+    name(cancel_, "cancelButton");
+    name(export_, "exportButton");
+    name(progress_, "progressBar");
+    name(status_, "panelStatus");
 
     mode_->addItem(tr("Compressed MLA (RoRoPE + FreqFold + PCA)"));
     mode_->addItem(tr("Exact MLA (same cache, same logits)"));
-    ropeDim_->setSingleStep(2);
-    ropeDim_->setToolTip(tr("qk_rope_head_dim: key dimensions that keep RoPE (even)"));
+    ropeDim_->setToolTip(tr("qk_rope_head_dim: key dimensions that keep RoPE (even, at most head_dim)"));
     freqFold_->addItem(tr("auto"), 0);
-    for (int f : {1, 2, 4, 8}) freqFold_->addItem(QString::number(f), f);
     calibSource_->addItem(tr("GSM8K (train)"), QStringLiteral("gsm8k"));
     calibSource_->addItem(tr("WikiText-2"), QStringLiteral("wikitext2"));
     samples_->setRange(1, 4096);
     samples_->setValue(64);
     seqLen_->setRange(16, 8192);
     seqLen_->setValue(128);
-    seqLen_->setSingleStep(16);
     device_->addItem(tr("CPU"), QStringLiteral("cpu"));
     if (workbench::cudaAvailable()) device_->addItem(tr("CUDA"), QStringLiteral("cuda"));
     latentNorm_->addItem(tr("none (exact algebra)"), QStringLiteral("none"));
@@ -57,6 +77,10 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     problems_->setRange(1, 1319);
     problems_->setValue(50);
     problems_->setSuffix(tr(" problems"));
+    staleLabel_->setText(tr("Settings changed since the run: the results shown are stale. Run again to update them."));
+    staleLabel_->setWordWrap(true);
+    staleLabel_->setStyleSheet(QStringLiteral("QLabel { color: #b35900; font-weight: bold; }"));
+    staleLabel_->hide();
 
     auto* rankRow = new QHBoxLayout;
     rankRow->addWidget(rankSlider_, 1);
@@ -100,6 +124,7 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     layout->addLayout(buttons);
     layout->addWidget(progress_);
     layout->addWidget(status_);
+    layout->addWidget(staleLabel_);
     status_->setWordWrap(true);
     layout->addWidget(new QLabel(tr("<b>Per layer</b>")));
     layout->addWidget(layerView_, 1);
@@ -107,19 +132,16 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     connect(rankSlider_, &QSlider::valueChanged, rankSpin_, &QSpinBox::setValue);
     connect(rankSpin_, &QSpinBox::valueChanged, rankSlider_, &QSlider::setValue);
     connect(rankSpin_, &QSpinBox::valueChanged, this, [this](int r) {
+        if (updating_) return;
         updateBudget();
         emit rankChanged(r);
-        emit settingsChanged();
+        onChanged();
     });
-    connect(ropeDim_, &QSpinBox::valueChanged, this, [this] {
-        updateBounds();
-        emit settingsChanged();
-    });
-    connect(mode_, &QComboBox::currentIndexChanged, this, [this] {
-        updateBounds();
-        emit settingsChanged();
-    });
-    connect(evaluate_, &QCheckBox::toggled, problems_, &QSpinBox::setEnabled);
+    for (QSpinBox* box : {ropeDim_, samples_, seqLen_, problems_})
+        connect(box, &QSpinBox::valueChanged, this, [this] { updateBounds(), onChanged(); });
+    for (QComboBox* box : {mode_, freqFold_, calibSource_, latentNorm_})
+        connect(box, &QComboBox::currentIndexChanged, this, [this] { updateBounds(), onChanged(); });
+    connect(evaluate_, &QCheckBox::toggled, this, [this] { updateBounds(), onChanged(); });
     connect(run_, &QPushButton::clicked, this, &ConversionPanel::runRequested);
     connect(cancel_, &QPushButton::clicked, this, &ConversionPanel::cancelRequested);
     connect(export_, &QPushButton::clicked, this, &ConversionPanel::exportRequested);
@@ -127,54 +149,81 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     setRunning(false);
 }
 
+void ConversionPanel::onChanged() {
+    if (updating_) return;
+    updateStale();
+    emit settingsChanged();
+}
+
 void ConversionPanel::setModelConfig(const std::optional<io::ModelConfig>& config) {
     config_ = config;
-    if (config_) {
+    ranges_ = config_ ? convert::settingRanges(*config_) : convert::SettingRanges{};
+    if (config_ && ranges_.unsupported.empty()) {
         const QSignalBlocker b(ropeDim_);
-        const int gd = int(config_->numKvHeads * config_->headDim);
-        ropeDim_->setRange(2, std::max(2, std::min(gd, int(config_->headDim) * 2)));
-        ropeDim_->setValue(int(std::min<int64_t>(64, config_->headDim)));
+        setRange(ropeDim_, ranges_.qkRopeHeadDim);
+        ropeDim_->setValue(int(ranges_.defaultQkRopeHeadDim));
     }
     updateBounds();
     const int full = maxRank();
     if (full > 0) setRank(std::max(1, full / 4));
-    setEnabled(true);
+    setResultSettings(std::nullopt, 0);
 }
 
 int ConversionPanel::maxRank() const {
-    if (!config_) return 0;
-    try {
-        return int(workbench::maxKvLoraRank(*config_, ropeDim_->value()));
-    } catch (const std::exception&) {
-        return 0; // the model cannot be converted at this r_R: the rank controls stay disabled
-    }
+    return config_ && ranges_.unsupported.empty() ? int(ranges_.kvLoraRank.max) : 0;
 }
 
+// Bounds of every control from core's ranges at the current qk_rope_head_dim. Values never disable
+// a control: only the mode, a running job, or a model that cannot be converted do.
 void ConversionPanel::updateBounds() {
-    const int full = maxRank();
-    const bool exact = isExact();
+    if (updating_) return;
+    updating_ = true;
+    const bool convertible = config_ && ranges_.unsupported.empty();
+    if (convertible) {
+        ranges_ = convert::settingRanges(*config_, ropeDim_->value());
+        const int rank = rankSpin_->value();
+        setRange(rankSpin_, ranges_.kvLoraRank);
+        rankSlider_->setRange(int(ranges_.kvLoraRank.min), int(ranges_.kvLoraRank.max));
+        rankSlider_->setValue(rankSpin_->value());
+        if (rankSpin_->value() != rank) emit rankChanged(rankSpin_->value());
+        // FreqFold: auto plus the f that fit this r_R; a choice that no longer fits falls back to auto.
+        const int chosen = freqFold_->currentData().toInt();
+        const QSignalBlocker b(freqFold_);
+        while (freqFold_->count() > 1) freqFold_->removeItem(1);
+        for (int64_t f : ranges_.freqFolds) freqFold_->addItem(QString::number(f), int(f));
+        freqFold_->setCurrentIndex(std::max(0, freqFold_->findData(chosen)));
+        setRange(samples_, ranges_.samples);
+        setRange(seqLen_, convert::IntRange{ranges_.seqLen.min, std::min<int64_t>(ranges_.seqLen.max, 8192), 1});
+    }
+    rankSpin_->setToolTip(tr("1 .. %1 = 2*g*d - qk_rope_head_dim").arg(maxRank()));
+    const bool compressedEditable = convertible && !isExact() && !running_;
     for (QWidget* w : {static_cast<QWidget*>(rankSlider_), static_cast<QWidget*>(rankSpin_),
                        static_cast<QWidget*>(ropeDim_), static_cast<QWidget*>(freqFold_)})
-        w->setEnabled(full > 0 && !exact && !running_);
-    rankSlider_->setRange(1, std::max(1, full));
-    rankSpin_->setRange(1, std::max(1, full));
-    rankSpin_->setToolTip(tr("1 .. %1 = 2*g*d - qk_rope_head_dim").arg(full));
-    run_->setEnabled(config_.has_value() && !running_ && (full > 0 || exact));
+        w->setEnabled(compressedEditable);
+    for (QWidget* w : std::initializer_list<QWidget*>{calibSource_, samples_, seqLen_})
+        w->setEnabled(convertible && !isExact() && !running_);
+    problems_->setEnabled(evaluate_->isChecked() && !running_);
+    run_->setEnabled(convertible && !running_);
+    updating_ = false;
     updateBudget();
 }
 
 void ConversionPanel::updateBudget() {
-    if (!config_) {
-        budget_->setText(tr("Open a model first"));
+    if (!config_ || !ranges_.unsupported.empty()) {
+        budget_->setText(config_ ? QString::fromStdString(ranges_.unsupported) : tr("Open a model first"));
         return;
     }
-    const auto gqa = analysis::gqaBudget(*config_, analysis::CacheDtype::BF16);
-    int64_t after = gqa.bytesPerToken();
-    if (!isExact() && maxRank() > 0)
-        after = analysis::mlaBudget(*config_, rank(), ropeDim_->value(), analysis::CacheDtype::BF16).bytesPerToken();
-    budget_->setText(tr("%1 -> %2 per token (%3% of GQA, bf16)")
-                         .arg(formatBytes(double(gqa.bytesPerToken())), formatBytes(double(after)))
-                         .arg(100.0 * double(after) / double(std::max<int64_t>(1, gqa.bytesPerToken())), 0, 'f', 1));
+    try {
+        const auto gqa = analysis::gqaBudget(*config_, analysis::CacheDtype::BF16);
+        int64_t after = gqa.bytesPerToken();
+        if (!isExact())
+            after = analysis::mlaBudget(*config_, rank(), ropeDim_->value(), analysis::CacheDtype::BF16).bytesPerToken();
+        budget_->setText(tr("%1 -> %2 per token (%3% of GQA, bf16)")
+                             .arg(formatBytes(double(gqa.bytesPerToken())), formatBytes(double(after)))
+                             .arg(100.0 * double(after) / double(std::max<int64_t>(1, gqa.bytesPerToken())), 0, 'f', 1));
+    } catch (const std::exception& e) { // a slot must not let an exception reach the event loop
+        budget_->setText(QString::fromStdString(e.what()));
+    }
 }
 
 convert::ConvertSettings ConversionPanel::settings() const {
@@ -182,7 +231,7 @@ convert::ConvertSettings ConversionPanel::settings() const {
     s.exact = isExact();
     s.kvLoraRank = s.exact ? -1 : rank();
     s.qkRopeHeadDim = s.exact ? 0 : ropeDim_->value();
-    s.freqFold = freqFold_->currentData().toInt();
+    s.freqFold = s.exact ? 0 : freqFold_->currentData().toInt();
     s.latentNorm = latentNorm_->currentData().toString().toStdString();
     s.calibration.source = calibSource_->currentData().toString().toStdString();
     s.calibration.samples = samples_->value();
@@ -190,9 +239,28 @@ convert::ConvertSettings ConversionPanel::settings() const {
     return s;
 }
 
+QString ConversionPanel::settingLabel(const QString& key) {
+    if (key == QLatin1String(convert::setting::kFreqFold)) return tr("FreqFold");
+    if (key == QLatin1String(convert::setting::kLatentNorm)) return tr("Latent norm");
+    if (key == QLatin1String(convert::setting::kSamples)) return tr("Calibration samples");
+    if (key == QLatin1String(convert::setting::kSeqLen)) return tr("Calibration tokens per sample");
+    if (key == QLatin1String(convert::setting::kModel)) return tr("Model");
+    return key; // kv_lora_rank, qk_rope_head_dim: the panel's labels are the paper's names
+}
+
+QString ConversionPanel::settingsProblem() const {
+    if (!config_) return tr("Open a model first");
+    try {
+        convert::validate(settings(), *config_);
+        return {};
+    } catch (const convert::SettingError& e) {
+        return tr("%1: %2").arg(settingLabel(QString::fromStdString(e.setting())), QString::fromStdString(e.detail()));
+    }
+}
+
 void ConversionPanel::applySettings(const convert::ConvertSettings& s) {
     setExact(s.exact);
-    if (s.qkRopeHeadDim > 0) ropeDim_->setValue(int(s.qkRopeHeadDim));
+    if (s.qkRopeHeadDim > 0 && !s.exact) ropeDim_->setValue(int(s.qkRopeHeadDim));
     if (s.kvLoraRank > 0) setRank(int(s.kvLoraRank));
     const int ff = freqFold_->findData(int(s.freqFold));
     freqFold_->setCurrentIndex(ff >= 0 ? ff : 0);
@@ -219,21 +287,57 @@ void ConversionPanel::setCalibration(int samples, int seqLen) {
 }
 QString ConversionPanel::budgetText() const { return budget_->text(); }
 
+void ConversionPanel::setResultSettings(const std::optional<convert::ConvertSettings>& s, int lossProblems) {
+    resultSettings_ = s;
+    resultProblems_ = lossProblems;
+    updateStale();
+}
+
+void ConversionPanel::updateStale() {
+    bool stale = false;
+    if (resultSettings_ && config_)
+        stale = !convert::sameConversion(settings(), *resultSettings_, *config_) || lossProblems() != resultProblems_;
+    staleLabel_->setVisible(stale);
+    if (stale != stale_) {
+        stale_ = stale;
+        emit staleChanged(stale);
+    }
+}
+
 void ConversionPanel::setRunning(bool running) {
     running_ = running;
     cancel_->setEnabled(running);
     export_->setEnabled(exportable_ && !running);
-    for (QWidget* w : std::initializer_list<QWidget*>{mode_, calibSource_, samples_, seqLen_, device_, latentNorm_,
-                                                      evaluate_, problems_})
-        w->setEnabled(!running);
-    if (running) progress_->setValue(0);
+    for (QWidget* w : std::initializer_list<QWidget*>{mode_, device_, latentNorm_, evaluate_}) w->setEnabled(!running);
+    if (running) {
+        clock_.reset();
+        progress_->setRange(0, 1);
+        progress_->setValue(0);
+        progress_->setFormat(tr("starting..."));
+    }
     updateBounds();
 }
 
+void ConversionPanel::setCancelling() {
+    cancel_->setEnabled(false);
+    progress_->setFormat(tr("Cancelling..."));
+    status_->setText(tr("Cancelling..."));
+}
+
 void ConversionPanel::setProgress(qint64 done, qint64 total, const QString& stage) {
+    if (!running_ || !cancel_->isEnabled()) return; // finished, or "Cancelling..." stays until the end
     progress_->setRange(0, int(std::max<qint64>(1, total)));
     progress_->setValue(int(std::min(done, total)));
-    progress_->setFormat(tr("%1: %2 of %3").arg(stage).arg(done).arg(total));
+    QString text = tr("%1: %2 of %3").arg(ProgressText::stage(stage)).arg(done).arg(total);
+    const double left = clock_.update(done, total, stage);
+    if (left >= 0) text += QStringLiteral(" (") + ProgressText::remaining(left) + QStringLiteral(")");
+    progress_->setFormat(text);
+}
+
+void ConversionPanel::setFinished(bool ok, const QString& message) {
+    progress_->setRange(0, 1);
+    progress_->setValue(ok ? 1 : 0);
+    progress_->setFormat(ok ? tr("Finished") : message);
 }
 
 void ConversionPanel::setStatus(const QString& text) { status_->setText(text); }

@@ -1,13 +1,16 @@
-// Conversion panel: the TransMLA settings (kv_lora_rank slider + spin box bounded by 2*g*d - r_R,
-// qk_rope_head_dim, FreqFold, calibration, device, latent norm), the KV cache budget updated live as
-// the rank moves, Run / Cancel / Export, a progress bar, and the per-layer report. It holds no job:
-// it emits what the user asked for and shows what the window hands back.
+// Conversion panel: the TransMLA settings (kv_lora_rank slider + spin box, qk_rope_head_dim,
+// FreqFold, calibration, device, latent norm), the KV cache budget updated live as the rank moves,
+// Run / Cancel / Export, a progress bar with the time left, and the per-layer report. Every
+// control's bounds come from core (convert::settingRanges for the open model), so the panel cannot
+// produce settings core rejects. It holds no job: it emits what the user asked for and shows what
+// the window hands back.
 #pragma once
 #include <QWidget>
 #include <optional>
 
 #include "convert/settings.h"
 #include "io/model_config.h"
+#include "progresstext.h"
 
 class QCheckBox;
 class QComboBox;
@@ -30,6 +33,9 @@ public:
     void setModelConfig(const std::optional<io::ModelConfig>& config); // bounds follow the model
     convert::ConvertSettings settings() const; // a copy, for the worker
     void applySettings(const convert::ConvertSettings& s); // e.g. from a session
+    // Empty when core accepts settings(); else what is wrong, in the panel's words.
+    QString settingsProblem() const;
+    static QString settingLabel(const QString& key); // core's setting key -> the panel's label
     QString device() const;   // cpu | cuda
     int lossProblems() const; // 0: no GSM8K evaluation
     void setLossProblems(int n);
@@ -42,16 +48,23 @@ public:
     void setCalibration(int samples, int seqLen);
     QString budgetText() const;
     LayerReportModel* layerModel() const { return layers_; }
+    // The settings the shown results were computed with (none: no results); the panel marks them
+    // stale as soon as its settings differ.
+    void setResultSettings(const std::optional<convert::ConvertSettings>& s, int lossProblems);
+    bool resultsStale() const { return stale_; }
 
 public slots:
     void setRunning(bool running);
+    void setCancelling();
     void setProgress(qint64 done, qint64 total, const QString& stage);
+    void setFinished(bool ok, const QString& message); // ends the progress bar: done, failed or cancelled
     void setStatus(const QString& text);
     void setExportable(bool on);
 
 signals:
     void rankChanged(int rank);
     void settingsChanged();
+    void staleChanged(bool stale);
     void runRequested();
     void cancelRequested();
     void exportRequested();
@@ -59,8 +72,11 @@ signals:
 private:
     void updateBounds();
     void updateBudget();
+    void updateStale();
+    void onChanged();
 
     std::optional<io::ModelConfig> config_;
+    convert::SettingRanges ranges_;
     QComboBox* mode_;
     QSlider* rankSlider_;
     QSpinBox* rankSpin_;
@@ -73,12 +89,16 @@ private:
     QCheckBox* evaluate_;
     QSpinBox* problems_;
     QLabel* budget_;
+    QLabel* staleLabel_;
     QPushButton *run_, *cancel_, *export_;
     QProgressBar* progress_;
     QLabel* status_;
     QTableView* layerView_;
     LayerReportModel* layers_;
-    bool running_ = false, exportable_ = false;
+    ProgressClock clock_;
+    std::optional<convert::ConvertSettings> resultSettings_;
+    int resultProblems_ = 0;
+    bool running_ = false, exportable_ = false, stale_ = false, updating_ = false;
 };
 
 } // namespace transmla::views

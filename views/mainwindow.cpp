@@ -7,7 +7,6 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -19,7 +18,6 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "attentionview.h"
 #include "budgetview.h"
@@ -56,7 +54,7 @@ MainWindow::MainWindow(QWidget* parent)
       panel_(new ConversionPanel), spectrum_(new SpectrumView), budget_(new BudgetView), attention_(new AttentionView),
       loss_(new LossView), jobs_(new JobRunner(this)), guide_(new ClassroomGuide),
       panelDock_(new QDockWidget(tr("Conversion"), this)), guideDock_(new QDockWidget(tr("Classroom"), this)),
-      watcher_(new QFutureWatcher<SummaryJobResult>(this)) {
+      staleLabel_(new QLabel) {
     setWindowTitle(tr("TransMLA Workbench"));
     setAcceptDrops(true);
     normalFont_ = QApplication::font();
@@ -101,8 +99,13 @@ MainWindow::MainWindow(QWidget* parent)
 
     statusBar()->addWidget(statusLabel_, 1);
     statusLabel_->setText(tr("Open a model folder (File > Open model folder)"));
-
-    connect(watcher_, &QFutureWatcher<SummaryJobResult>::finished, this, &MainWindow::onSummaryReady);
+    statusLabel_->setObjectName(QStringLiteral("statusLabel"));
+    staleLabel_->setObjectName(QStringLiteral("staleStatus"));
+    staleLabel_->setText(tr("Results are stale (settings changed)"));
+    staleLabel_->setStyleSheet(QStringLiteral("QLabel { color: #b35900; font-weight: bold; }"));
+    staleLabel_->hide();
+    statusBar()->addPermanentWidget(staleLabel_);
+    connect(panel_, &ConversionPanel::staleChanged, staleLabel_, &QLabel::setVisible);
     connect(panel_, &ConversionPanel::rankChanged, this, &MainWindow::onRankChanged);
     connect(panel_, &ConversionPanel::settingsChanged, this, &MainWindow::updateBudgets);
     connect(panel_, &ConversionPanel::runRequested, this, &MainWindow::runConversion);
@@ -118,7 +121,16 @@ MainWindow::MainWindow(QWidget* parent)
         loss_->setBusy(true);
         guide_->setBusy(true);
         panel_->setStatus(tr("%1 ...").arg(name));
+        statusLabel_->setText(tr("%1 ...").arg(name)); // a new job clears the last one's message
     });
+    connect(jobs_, &JobRunner::cancelling, this, [this] {
+        panel_->setCancelling();
+        statusLabel_->setText(tr("Cancelling..."));
+    });
+    connect(jobs_, &JobRunner::refused, this, [this](const QString& name, const QString& running) {
+        statusLabel_->setText(tr("%1 is running: wait for it or cancel it before %2").arg(running, name));
+    });
+    connect(jobs_, &JobRunner::busyChanged, this, &MainWindow::onBusyChanged);
     connect(jobs_, &JobRunner::finished, this, &MainWindow::onJobFinished);
     createMenus();
     resize(1280, 800);
@@ -130,10 +142,13 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow() {
     jobs_->cancelAndWait(); // the only place the GUI thread waits: after cancelling, on close
-    watcher_->waitForFinished();
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (!confirmDiscard(tr("Closing the window"))) {
+        event->ignore();
+        return;
+    }
     jobs_->cancel();
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
@@ -150,12 +165,15 @@ void MainWindow::createMenus() {
     file->addSeparator();
     QAction* openSession = file->addAction(tr("Open &session..."), this, &MainWindow::chooseSessionToOpen);
     openSession->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    workActions_ << open << recentMenu_->menuAction() << openSession;
     QAction* saveSession = file->addAction(tr("&Save session..."), this, &MainWindow::chooseSessionToSave);
     saveSession->setShortcut(QKeySequence::Save);
     file->addSeparator();
     QAction* exportPlot = file->addAction(tr("Export current &plot..."), this, &MainWindow::exportCurrentPlot);
     exportPlot->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    file->addAction(tr("E&xport converted model (DeepSeek-V3)..."), this, &MainWindow::chooseExportFolder);
+    workActions_ << file->addAction(tr("E&xport converted model (DeepSeek-V3)..."), this, &MainWindow::chooseExportFolder);
+    workActions_ << file->addAction(tr("Export for vLLM / SGLang &serving..."), this,
+                                    &MainWindow::chooseServingExportFolder);
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
@@ -177,10 +195,15 @@ void MainWindow::createMenus() {
     auto* run = new QMenu(tr("&Run"), file);
     file->insertMenu(quit, run);
     QAction* convert = run->addAction(tr("&Convert"), this, &MainWindow::runConversion);
+    convert->setObjectName(QStringLiteral("convertAction"));
     convert->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    QAction* cancel = run->addAction(tr("C&ancel"), this, &MainWindow::cancelJob);
-    cancel->setShortcut(QKeySequence(Qt::Key_Escape));
-    run->addAction(tr("Rank &sweep"), this, &MainWindow::runRankSweep);
+    cancelAction_ = run->addAction(tr("C&ancel"), this, &MainWindow::cancelJob);
+    cancelAction_->setObjectName(QStringLiteral("cancelAction"));
+    cancelAction_->setShortcut(QKeySequence(Qt::Key_Escape));
+    QAction* sweep = run->addAction(tr("Rank &sweep"), this, &MainWindow::runRankSweep);
+    sweep->setObjectName(QStringLiteral("sweepAction"));
+    workActions_ << convert << sweep;
+    onBusyChanged(false);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About"), this, &MainWindow::showAbout);
@@ -190,8 +213,23 @@ void MainWindow::updateRecentMenu() {
     recentMenu_->clear();
     const QStringList recent = QSettings().value(QStringLiteral("recentModels")).toStringList();
     for (const QString& dir : recent) recentMenu_->addAction(dir, this, [this, dir] { openModel(dir); });
-    recentMenu_->setEnabled(!recent.isEmpty());
+    recentMenu_->setEnabled(!recent.isEmpty() && !jobs_->isBusy());
 }
+
+void MainWindow::onBusyChanged(bool busy) {
+    for (QAction* a : std::as_const(workActions_)) a->setEnabled(!busy);
+    if (recentMenu_ && recentMenu_->isEmpty()) recentMenu_->setEnabled(false);
+    if (cancelAction_) cancelAction_->setEnabled(busy);
+}
+
+bool MainWindow::confirmDiscard(const QString& action) {
+    return unsaved_.confirmDiscard(this, action, [this] {
+        chooseSessionToSave();
+        return !unsaved_.hasUnsaved();
+    });
+}
+
+void MainWindow::markSaved(bool saved) { unsaved_.setUnsaved(!saved); }
 
 void MainWindow::rememberRecent(const QString& dir) {
     QSettings settings;
@@ -220,24 +258,33 @@ void MainWindow::chooseModelFolder() {
 }
 
 void MainWindow::openModel(const QString& dir) {
-    if (watcher_->isRunning()) watcher_->waitForFinished(); // a header read: milliseconds
+    if (jobs_->isBusy()) { // one job at a time: the model being worked on stays
+        emit jobs_->refused(tr("Opening a model"), jobs_->currentJob());
+        pendingSession_.reset();
+        return;
+    }
+    if (!pendingSession_ && !confirmDiscard(tr("Opening a model"))) return;
+    const std::string path = dir.toStdString(); // copied by value into the job
+    const bool started = jobs_->start<SummaryJobResult>(
+        tr("Reading model"),
+        [path](const Progress& p) {
+            p(0, 1, "read model");
+            SummaryJobResult r;
+            try {
+                r.summary = model::summarizeModel(path);
+                r.config = io::loadModelConfig(path);
+            } catch (const std::exception& e) {
+                r.error = QString::fromUtf8(e.what());
+            }
+            return r;
+        },
+        [this](SummaryJobResult r) { onSummaryReady(r); });
+    if (!started) return;
     pendingPath_ = dir;
     statusLabel_->setText(tr("Reading %1 ...").arg(dir));
-    const std::string path = dir.toStdString(); // copied by value into the job
-    watcher_->setFuture(QtConcurrent::run([path] {
-        SummaryJobResult r;
-        try {
-            r.summary = model::summarizeModel(path);
-            r.config = io::loadModelConfig(path);
-        } catch (const std::exception& e) {
-            r.error = QString::fromUtf8(e.what());
-        }
-        return r;
-    }));
 }
 
-void MainWindow::onSummaryReady() {
-    const SummaryJobResult result = watcher_->result();
+void MainWindow::onSummaryReady(const SummaryJobResult& result) {
     if (result.error.isEmpty()) {
         const model::ModelSummary& s = result.summary;
         summaryModel_->setSummary(s);
@@ -248,6 +295,7 @@ void MainWindow::onSummaryReady() {
         if (!pendingSession_) {
             state_ = WorkbenchState{};
             state_.modelDir = modelPath_.toStdString();
+            markSaved(true); // nothing to save yet
         }
         panel_->setModelConfig(config_);
         attention_->setLimits(int(s.layers), int(s.queryHeads));
@@ -280,6 +328,8 @@ void MainWindow::onSummaryReady() {
         pendingSession_.reset();
         panel_->applySettings(state_.settings);
         panel_->setLossProblems(state_.lossProblems);
+        panel_->setResultSettings(state_.result ? std::optional(state_.settings) : std::nullopt, state_.lossProblems);
+        markSaved(true);
         showResult();
         emit sessionOpened(file);
     }
@@ -298,6 +348,17 @@ workbench::JobOptions MainWindow::jobOptions() const {
 
 void MainWindow::runConversion() {
     if (modelPath_.isEmpty() || !config_) return;
+    if (jobs_->isBusy()) {
+        emit jobs_->refused(tr("Conversion"), jobs_->currentJob());
+        return;
+    }
+    // Never start with settings core rejects (the panel's bounds make this a last guard).
+    if (const QString problem = panel_->settingsProblem(); !problem.isEmpty()) {
+        panel_->setStatus(problem);
+        statusLabel_->setText(problem);
+        return;
+    }
+    if (!confirmDiscard(tr("A new conversion"))) return;
     const std::string dir = modelPath_.toStdString();
     const convert::ConvertSettings settings = panel_->settings(); // copied by value
     const workbench::JobOptions options = jobOptions();
@@ -309,21 +370,25 @@ void MainWindow::runConversion() {
             state_.lossProblems = int(options.lossProblems);
             state_.result = std::move(r);
             state_.sweep.clear();
+            panel_->setResultSettings(state_.settings, state_.lossProblems);
+            markSaved(false);
             showResult();
             emit conversionFinished();
         });
 }
 
-void MainWindow::cancelJob() { jobs_->cancel(); }
+void MainWindow::cancelJob() { jobs_->cancel(); } // feedback comes with JobRunner::cancelling
 
-void MainWindow::chooseExportFolder() {
-    const QStringList targets = {tr("transformers (DeepSeek-V3 in the source dtype)"),
-                                 tr("vLLM / SGLang serving (bf16, kv_lora_rank 512 + RoPE 64)")};
-    bool ok = false;
-    const QString target = QInputDialog::getItem(this, tr("Export target"), tr("Export for:"), targets, 0, false, &ok);
-    if (!ok) return;
-    const QString dir = QFileDialog::getSaveFileName(this, tr("Export a DeepSeek-V3 model folder"), modelPath_ + QStringLiteral("-mla"));
-    if (!dir.isEmpty()) exportModel(dir, target == targets.at(1));
+void MainWindow::chooseExportFolder() { chooseExportFolderFor(false); }
+void MainWindow::chooseServingExportFolder() { chooseExportFolderFor(true); }
+
+// serving: for vLLM / SGLang (bf16, padded to kv_lora_rank 512 + qk_rope_head_dim 64), else for transformers.
+void MainWindow::chooseExportFolderFor(bool serving) {
+    if (jobs_->isBusy() || !state_.result || !state_.result->models) return;
+    const QString title = serving ? tr("Export for vLLM / SGLang serving (bf16, kv_lora_rank 512 + RoPE 64)")
+                                  : tr("Export a DeepSeek-V3 model folder");
+    const QString dir = QFileDialog::getSaveFileName(this, title, modelPath_ + QStringLiteral("-mla"));
+    if (!dir.isEmpty()) exportModel(dir, serving);
 }
 
 void MainWindow::exportModel(const QString& outDir, bool serving) {
@@ -364,8 +429,13 @@ void MainWindow::computeAttention(const QString& prompt, int layer, int head) {
 
 void MainWindow::runRankSweep() {
     if (modelPath_.isEmpty() || !config_) return;
+    if (jobs_->isBusy()) {
+        emit jobs_->refused(tr("Rank sweep"), jobs_->currentJob());
+        return;
+    }
     const int full = panel_->maxRank();
     if (full <= 0) return;
+    if (!state_.sweep.empty() && !confirmDiscard(tr("A new rank sweep"))) return;
     std::vector<int64_t> ranks;
     for (int div : {16, 8, 4, 2, 1}) ranks.push_back(std::max(1, full / div));
     ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
@@ -380,12 +450,14 @@ void MainWindow::runRankSweep() {
             state_.sweep.clear();
             for (const auto& pt : points) state_.sweep.push_back({pt.rank, pt.kvBytesPerToken, pt.loss.meanNll()});
             loss_->setSweep(state_.sweep);
+            markSaved(false);
             emit sweepFinished();
         });
 }
 
 void MainWindow::onJobFinished(const QString& name, bool ok, const QString& message) {
     panel_->setRunning(false);
+    panel_->setFinished(ok, message);
     attention_->setBusy(!(state_.result && state_.result->models));
     loss_->setBusy(!config_);
     guide_->setBusy(false);
@@ -457,6 +529,7 @@ bool MainWindow::saveSession(const QString& file) {
     try {
         io::saveSession(file.toStdString(), toSession(state_));
         statusLabel_->setText(tr("Saved session %1").arg(file));
+        markSaved(true);
         return true;
     } catch (const std::exception& e) {
         QMessageBox::warning(this, tr("Cannot save session"), QString::fromUtf8(e.what()));
@@ -465,6 +538,11 @@ bool MainWindow::saveSession(const QString& file) {
 }
 
 bool MainWindow::openSession(const QString& file) {
+    if (jobs_->isBusy()) {
+        emit jobs_->refused(tr("Opening a session"), jobs_->currentJob());
+        return false;
+    }
+    if (!confirmDiscard(tr("Opening a session"))) return false;
     try {
         WorkbenchState st = fromSession(io::loadSession(file.toStdString()));
         const QString dir = QString::fromStdString(st.modelDir);

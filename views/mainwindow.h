@@ -2,13 +2,13 @@
 // views (tabs). It shows core's results; it computes nothing itself: long work goes through the
 // JobRunner (one job at a time, cancellable), and every view is filled from plain value types.
 #pragma once
-#include <QFutureWatcher>
 #include <QMainWindow>
 #include <optional>
 
 #include "io/model_config.h"
 #include "model/summary.h"
 #include "sessionstate.h"
+#include "unsavedguard.h"
 
 class QAction;
 class QDockWidget;
@@ -57,9 +57,12 @@ public:
     QString modelPath() const { return modelPath_; }
     const WorkbenchState& state() const { return state_; }
     bool isClassroomMode() const { return classroom_; }
+    bool hasUnsavedResults() const { return unsaved_.hasUnsaved(); }
 
 public slots:
-    void openModel(const QString& dir); // loads in a worker thread; emits modelLoaded / modelLoadFailed
+    // Reads the model as a job (refused while another job runs; asks before dropping unsaved
+    // results); emits modelLoaded / modelLoadFailed.
+    void openModel(const QString& dir);
     void runConversion();
     void cancelJob();
     void exportModel(const QString& outDir, bool serving = false); // serving: for vLLM / SGLang
@@ -86,11 +89,12 @@ protected:
 private slots:
     void chooseModelFolder();
     void chooseExportFolder();
+    void chooseServingExportFolder();
     void chooseSessionToOpen();
     void chooseSessionToSave();
     void exportCurrentPlot();
     void showAbout();
-    void onSummaryReady();
+    void onSummaryReady(const SummaryJobResult& result);
     void onRankChanged(int rank);
     void onJobFinished(const QString& name, bool ok, const QString& message);
     void computeAttention(const QString& prompt, int layer, int head);
@@ -98,6 +102,10 @@ private slots:
 
 private:
     void createMenus();
+    void chooseExportFolderFor(bool serving);
+    void onBusyChanged(bool busy); // every action that starts work follows the busy state
+    bool confirmDiscard(const QString& action);
+    void markSaved(bool saved);
     void updateRecentMenu();
     void rememberRecent(const QString& dir);
     void showResult(); // fills every view from state_
@@ -120,7 +128,10 @@ private:
     ClassroomGuide* guide_;
     QDockWidget* panelDock_;
     QDockWidget* guideDock_;
-    QFutureWatcher<SummaryJobResult>* watcher_;
+    QLabel* staleLabel_;
+    QList<QAction*> workActions_; // start work: disabled while a job runs
+    QAction* cancelAction_ = nullptr;
+    UnsavedGuard unsaved_;
     QMenu* recentMenu_ = nullptr;
     QAction* classroomAction_ = nullptr;
     QString modelPath_, pendingPath_;

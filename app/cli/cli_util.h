@@ -24,6 +24,10 @@ inline ProgressFn stderrProgress(bool quiet) {
     };
 }
 
+// A conversion setting out of range, in the CLI's words: "--qk-rope-dim 34: at most head_dim = 32"
+// (core names the setting; this maps it to the flag that sets it).
+std::string flagMessage(const std::string& setting, const std::string& detail);
+
 // Installs a SIGINT handler that cancels `token` (Ctrl-C stops long work cleanly).
 void cancelOnSigint(CancelToken& token);
 

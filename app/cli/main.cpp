@@ -4,7 +4,9 @@
 #include <iostream>
 #include <string>
 
+#include "cli_util.h"
 #include "commands.h"
+#include "convert/settings.h"
 #include "util/error_text.h"
 #include "util/threads.h"
 
@@ -60,6 +62,9 @@ int main(int argc, char** argv) {
         if (std::string(argv[1]) == c.name) {
             try {
                 return c.run(argc - 1, argv + 1);
+            } catch (const transmla::convert::SettingError& e) {
+                std::cerr << "transmla " << c.name << ": error: " << transmla::cli::flagMessage(e.setting(), e.detail()) << "\n";
+                return 2;
             } catch (const std::exception& e) {
                 // std::bad_alloc and LibTorch's allocator errors included: a message with a suggestion.
                 std::cerr << "transmla " << c.name << ": error: " << transmla::userMessage(e) << "\n";

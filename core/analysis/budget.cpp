@@ -1,5 +1,6 @@
 #include "analysis/budget.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "io/model_config.h"
@@ -38,6 +39,7 @@ KvBudget base(const io::ModelConfig& c, CacheDtype dtype, int64_t weightsBytes) 
     b.headDim = c.headDim;
     b.bytesPerElement = bytesPerElement(dtype);
     b.weightsBytes = weightsBytes;
+    b.contextLimit = c.maxPositions;
     return b;
 }
 
@@ -83,6 +85,17 @@ int64_t KvBudget::maxContext(int64_t gpuBytes, int64_t batch) const {
     const int64_t perToken = mulChecked(bytesPerToken(), batch);
     if (gpuBytes <= weightsBytes || perToken <= 0) return 0;
     return (gpuBytes - weightsBytes) / perToken;
+}
+
+int64_t KvBudget::usableContext(int64_t gpuBytes, int64_t batch) const {
+    const int64_t fits = maxContext(gpuBytes, batch);
+    return contextLimit > 0 ? std::min(fits, contextLimit) : fits;
+}
+
+KvBudget KvBudget::withDtype(CacheDtype dtype) const {
+    KvBudget b = *this;
+    b.bytesPerElement = analysis::bytesPerElement(dtype); // the free function, not the field
+    return b;
 }
 
 double KvBudget::ratioTo(const KvBudget& other) const {

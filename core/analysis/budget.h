@@ -36,6 +36,7 @@ struct KvBudget {
     int64_t elementsPerTokenPerLayer = 0;
     int64_t bytesPerElement = 2;
     int64_t weightsBytes = 0; // the model's weights at the compute width (what sits beside the cache)
+    int64_t contextLimit = 0; // the model's max_position_embeddings (0: unknown)
 
     int64_t bytesPerTokenPerLayer() const { return elementsPerTokenPerLayer * bytesPerElement; }
     int64_t bytesPerToken() const { return numLayers * bytesPerTokenPerLayer(); }
@@ -44,6 +45,10 @@ struct KvBudget {
     // The longest context per sequence whose cache fits in gpuBytes beside the weights; 0 when the
     // weights alone do not fit. (Activations and the allocator's slack are not counted.)
     int64_t maxContext(int64_t gpuBytes, int64_t batch = 1) const;
+    // maxContext, but no longer than the model was trained for (contextLimit): what a user can run.
+    int64_t usableContext(int64_t gpuBytes, int64_t batch = 1) const;
+    // The same cache stored at another element width (e.g. fp8 instead of bf16).
+    KvBudget withDtype(CacheDtype dtype) const;
     // This cache's size relative to another's (0.25 = a quarter of it).
     double ratioTo(const KvBudget& other) const;
 };

@@ -70,6 +70,7 @@ void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t micr
         st.keyGram = at::zeros({g * d / 2, g * d / 2}, f64);
         const auto& attn = m.layers[size_t(layer)].gqa;
         for (auto& h : hidden) {
+            progress.checkCancel(); // per micro-batch: a cancel ends within one forward, not one layer
             at::Tensor x = model::inputNorm(m, layer, h); // [b, T, D]
             at::Tensor xa = at::cat({x.reshape({-1, D}).to(at::kDouble), at::ones({x.size(0) * T, 1}, f64)}, 1);
             st.xGram.addmm_(xa.t(), xa);

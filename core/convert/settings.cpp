@@ -3,18 +3,90 @@
 #include <algorithm>
 #include <numeric>
 
-#include "util/error.h"
-
 namespace transmla::convert {
 
-ResolvedDims resolve(ConvertSettings& s, const io::ModelConfig& c) {
-    if (c.isMla()) throw ArgumentError("the model is already MLA (" + c.architecture + ")");
+namespace {
+
+std::string unsupportedReason(const io::ModelConfig& c) {
+    if (c.isMla()) return "the model is already MLA (" + c.architecture + ")";
     if (c.rotaryDim() != c.headDim)
-        throw ArgumentError("partial_rotary_factor < 1 (rotary dims " + std::to_string(c.rotaryDim()) + " of " +
-                            std::to_string(c.headDim) + ") is not supported by the conversion");
+        return "partial_rotary_factor < 1 (rotary dims " + std::to_string(c.rotaryDim()) + " of " +
+               std::to_string(c.headDim) + ") is not supported by the conversion";
     const std::string& rope = c.ropeScaling.type;
     if (rope == "dynamic" || rope == "yarn")
-        throw ArgumentError("RoPE scaling '" + rope + "' depends on the sequence length; the conversion supports default, linear and llama3");
+        return "RoPE scaling '" + rope + "' depends on the sequence length; the conversion supports default, linear and llama3";
+    if (c.headDim < 2 || c.headDim % 2 || c.numKvHeads < 1) return "head_dim must be even and positive";
+    return {};
+}
+
+// f is valid when it divides d/2 and the P = r_R/2 rope planes spread evenly over the d/(2f) blocks.
+bool freqFoldFits(int64_t f, int64_t ropeDim, int64_t headDim) {
+    const int64_t half = headDim / 2, planes = ropeDim / 2;
+    return f >= 1 && half % f == 0 && planes % (half / f) == 0;
+}
+
+std::string str(int64_t v) { return std::to_string(v); }
+
+} // namespace
+
+int64_t IntRange::clamp(int64_t v) const {
+    v = std::clamp(v, min, max);
+    const int64_t off = (v - min) % step;
+    if (off == 0) return v;
+    return v - off + step <= max && off * 2 >= step ? v - off + step : v - off;
+}
+
+SettingRanges settingRanges(const io::ModelConfig& c, int64_t qkRopeHeadDim) {
+    SettingRanges r;
+    r.unsupported = unsupportedReason(c);
+    if (!r.unsupported.empty()) return r;
+    const int64_t g = c.numKvHeads, d = c.headDim;
+    // The rope key is shared by all heads and sits beside each head's d query dims: at most d of them
+    // (the budget, the assembly and the DeepSeek-V3 export all assume it).
+    r.qkRopeHeadDim = {2, d, 2};
+    r.defaultQkRopeHeadDim = std::min<int64_t>(64, d);
+    const int64_t rR = r.qkRopeHeadDim.contains(qkRopeHeadDim) ? qkRopeHeadDim : r.defaultQkRopeHeadDim;
+    r.kvLoraRank = {1, 2 * g * d - rR, 1};
+    for (int64_t f = 1; f <= d / 2; ++f)
+        if (freqFoldFits(f, rR, d)) r.freqFolds.push_back(f);
+    r.samples = {1, 65536, 1};
+    r.seqLen = {2, std::max<int64_t>(2, c.maxPositions), 1};
+    r.latentNorms = {"none", "calibrated"};
+    return r;
+}
+
+void validate(const ConvertSettings& s, const io::ModelConfig& c) {
+    const SettingRanges r = settingRanges(c, s.qkRopeHeadDim);
+    if (!r.unsupported.empty()) throw SettingError(setting::kModel, r.unsupported);
+    if (std::find(r.latentNorms.begin(), r.latentNorms.end(), s.latentNorm) == r.latentNorms.end())
+        throw SettingError(setting::kLatentNorm, "'" + s.latentNorm + "': use none or calibrated");
+    if (s.exact) return; // every dimension is fixed by the model (r_R = g*d, full rank, f = 1)
+    const int64_t rR = s.qkRopeHeadDim == 0 ? r.defaultQkRopeHeadDim : s.qkRopeHeadDim;
+    if (rR <= 0 || rR % 2) throw SettingError(setting::kQkRopeHeadDim, str(rR) + ": must be positive and even");
+    if (rR > r.qkRopeHeadDim.max)
+        throw SettingError(setting::kQkRopeHeadDim, str(rR) + ": at most head_dim = " + str(c.headDim));
+    const int64_t half = c.headDim / 2;
+    if (s.freqFold != 0 && !freqFoldFits(s.freqFold, rR, c.headDim)) {
+        if (s.freqFold < 1 || half % s.freqFold)
+            throw SettingError(setting::kFreqFold, str(s.freqFold) + ": must divide head_dim/2 = " + str(half));
+        throw SettingError(setting::kFreqFold, str(s.freqFold) + ": the " + str(rR / 2) +
+                                                   " rope planes do not spread evenly over " + str(half / s.freqFold) +
+                                                   " frequency blocks");
+    }
+    if (s.kvLoraRank == 0 || s.kvLoraRank < -1 || s.kvLoraRank > r.kvLoraRank.max)
+        throw SettingError(setting::kKvLoraRank,
+                           str(s.kvLoraRank) + ": must be in [1, 2*g*d - r_R = " + str(r.kvLoraRank.max) + "]");
+    if (s.energy < 0 || s.energy > 1) throw SettingError(setting::kEnergy, std::to_string(s.energy) + ": must be in (0, 1]");
+    if (!r.samples.contains(s.calibration.samples))
+        throw SettingError(setting::kSamples, str(s.calibration.samples) + ": must be in [" + str(r.samples.min) + ", " +
+                                                  str(r.samples.max) + "]");
+    if (!r.seqLen.contains(s.calibration.seqLen))
+        throw SettingError(setting::kSeqLen, str(s.calibration.seqLen) + ": must be in [" + str(r.seqLen.min) +
+                                                 ", max_position_embeddings = " + str(r.seqLen.max) + "]");
+}
+
+ResolvedDims resolve(ConvertSettings& s, const io::ModelConfig& c) {
+    validate(s, c);
     ResolvedDims r{};
     r.g = c.numKvHeads;
     r.d = c.headDim;
@@ -29,33 +101,35 @@ ResolvedDims resolve(ConvertSettings& s, const io::ModelConfig& c) {
         s.freqFold = 1;
     }
     if (s.qkRopeHeadDim == 0) s.qkRopeHeadDim = std::min<int64_t>(64, r.d);
-    const int64_t rR = s.qkRopeHeadDim;
-    if (rR <= 0 || rR % 2) throw ArgumentError("--qk-rope-dim " + std::to_string(rR) + ": must be positive and even");
-    if (rR > r.g * r.d)
-        throw ArgumentError("--qk-rope-dim " + std::to_string(rR) + ": at most g*d = " + std::to_string(r.g * r.d));
-    r.ropeDim = rR;
-    r.planes = rR / 2;
+    r.ropeDim = s.qkRopeHeadDim;
+    r.planes = r.ropeDim / 2;
     const int64_t half = r.d / 2;
     // FreqFold: blocks of f adjacent frequencies; the P rope planes are spread evenly over the blocks.
     if (s.freqFold == 0) s.freqFold = half / std::gcd(r.planes, half);
-    const int64_t f = s.freqFold;
-    if (f < 1 || half % f) throw ArgumentError("--freqfold " + std::to_string(f) + ": must divide head_dim/2 = " + std::to_string(half));
-    r.freqFold = f;
-    r.blocks = half / f;
-    if (r.planes % r.blocks)
-        throw ArgumentError("--freqfold " + std::to_string(f) + ": the " + std::to_string(r.planes) +
-                            " rope planes do not spread evenly over " + std::to_string(r.blocks) + " frequency blocks");
+    r.freqFold = s.freqFold;
+    r.blocks = half / r.freqFold;
     r.keptPerBlock = r.planes / r.blocks;
-    r.maxRank = 2 * r.g * r.d - rR;
-    if (s.kvLoraRank == 0 || s.kvLoraRank < -1 || s.kvLoraRank > r.maxRank)
-        throw ArgumentError("--kv-lora-rank " + std::to_string(s.kvLoraRank) + ": must be in [1, 2*g*d - r_R = " +
-                            std::to_string(r.maxRank) + "]");
-    if (s.energy < 0 || s.energy > 1) throw ArgumentError("--energy must be in (0, 1]");
-    if (s.latentNorm != "none" && s.latentNorm != "calibrated")
-        throw ArgumentError("--latent-norm '" + s.latentNorm + "': use none or calibrated");
-    if (s.calibration.samples < 1 || s.calibration.seqLen < 2)
-        throw ArgumentError("--samples/--seqlen must be at least 1 and 2");
+    r.maxRank = 2 * r.g * r.d - r.ropeDim;
     return r;
+}
+
+bool sameConversion(const ConvertSettings& a, const ConvertSettings& b, const io::ModelConfig& c) {
+    ConvertSettings x = a, y = b;
+    try {
+        resolve(x, c);
+        resolve(y, c);
+    } catch (const ArgumentError&) {
+        return false;
+    }
+    if (x.exact != y.exact || x.latentNorm != y.latentNorm) return false;
+    if (x.exact) return true; // nothing else shapes an exact conversion
+    const int64_t maxRank = 2 * c.numKvHeads * c.headDim - x.qkRopeHeadDim;
+    auto rank = [&](const ConvertSettings& s) { return s.kvLoraRank < 0 ? maxRank : s.kvLoraRank; };
+    return rank(x) == rank(y) && x.energy == y.energy && x.qkRopeHeadDim == y.qkRopeHeadDim &&
+           x.freqFold == y.freqFold && x.rorope == y.rorope && x.balanceKv == y.balanceKv && x.jointPca == y.jointPca &&
+           x.latentNorm == y.latentNorm && x.calibration.source == y.calibration.source &&
+           x.calibration.samples == y.calibration.samples && x.calibration.seqLen == y.calibration.seqLen &&
+           x.calibration.seed == y.calibration.seed;
 }
 
 } // namespace transmla::convert

@@ -1,10 +1,14 @@
-// What a TransMLA conversion is asked to do. Notation: g KV heads, d head_dim,
-// r_R = qk_rope_head_dim, f = FreqFold, r = kv_lora_rank.
+// What a TransMLA conversion is asked to do, and which values each setting may take for a model.
+// Notation: g KV heads, d head_dim, r_R = qk_rope_head_dim, f = FreqFold, r = kv_lora_rank.
+// settingRanges() is the one place the valid ranges are decided: resolve() checks against it, the
+// CLI maps its errors to flags, and the GUI derives every control's bounds from it.
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "io/model_config.h"
+#include "util/error.h"
 
 namespace transmla::convert {
 
@@ -34,11 +38,60 @@ struct ConvertSettings {
     CalibrationSettings calibration;
 };
 
-// Checks the settings against a model and fills the automatic values; throws ArgumentError with
-// the offending option named.
+// Setting keys, as errors and the GUI name them (the CLI maps them to its flags).
+namespace setting {
+inline constexpr const char* kModel = "model"; // the model itself cannot be converted
+inline constexpr const char* kKvLoraRank = "kv_lora_rank";
+inline constexpr const char* kQkRopeHeadDim = "qk_rope_head_dim";
+inline constexpr const char* kFreqFold = "freqfold";
+inline constexpr const char* kEnergy = "energy";
+inline constexpr const char* kLatentNorm = "latent_norm";
+inline constexpr const char* kSamples = "calibration_samples";
+inline constexpr const char* kSeqLen = "calibration_seqlen";
+} // namespace setting
+
+// A setting out of its range: what() = "<setting> <value>: <why>" (for kModel just the reason).
+class SettingError : public ArgumentError {
+public:
+    SettingError(const std::string& setting, const std::string& detail)
+        : ArgumentError(setting == setting::kModel ? detail : setting + " " + detail), setting_(setting),
+          detail_(detail) {}
+    const std::string& setting() const { return setting_; }
+    const std::string& detail() const { return detail_; } // without the setting's name
+private:
+    std::string setting_, detail_;
+};
+
+struct IntRange {
+    int64_t min = 0, max = 0, step = 1; // valid: min <= v <= max and (v - min) % step == 0
+    bool contains(int64_t v) const { return v >= min && v <= max && (v - min) % step == 0; }
+    int64_t clamp(int64_t v) const; // the nearest valid value
+};
+
+// The valid values of every setting of a compressed conversion of `c` at r_R = qkRopeHeadDim
+// (0: the default). Exact mode has no free settings besides calibration-free evaluation.
+struct SettingRanges {
+    std::string unsupported;         // non-empty: why the model cannot be converted (all else empty)
+    IntRange qkRopeHeadDim;          // even, 2 .. head_dim
+    int64_t defaultQkRopeHeadDim = 0;
+    IntRange kvLoraRank;             // 1 .. 2*g*d - r_R at the given r_R
+    std::vector<int64_t> freqFolds;  // explicit f allowed at r_R (0 = auto is always allowed)
+    IntRange samples, seqLen;        // calibration sequences and their length (<= max_position_embeddings)
+    std::vector<std::string> latentNorms;
+};
+SettingRanges settingRanges(const io::ModelConfig& c, int64_t qkRopeHeadDim = 0);
+
+// Throws SettingError for the first setting out of range (nothing else is done).
+void validate(const ConvertSettings& s, const io::ModelConfig& c);
+
+// Checks the settings against a model (validate) and fills the automatic values.
 struct ResolvedDims {
     int64_t g, d, H, ropeDim, planes, freqFold, blocks, keptPerBlock, maxRank;
 };
 ResolvedDims resolve(ConvertSettings& s, const io::ModelConfig& c);
+
+// Would a conversion with `a` give the same result as one with `b` (automatic values resolved)?
+// Used to mark results stale when the settings move after a run.
+bool sameConversion(const ConvertSettings& a, const ConvertSettings& b, const io::ModelConfig& c);
 
 } // namespace transmla::convert

@@ -90,7 +90,10 @@ LossResult evaluateLoss(const model::Model& m, const std::vector<Document>& docs
         at::Tensor idsT = at::tensor(ids, at::kLong).view({int64_t(batch.size()), T});
         model::checkTokenIds(m, idsT, "the tokenized documents");
         idsT = idsT.to(device);
-        at::Tensor hidden = model::forwardHidden(m, idsT).reshape({-1, m.config.hiddenSize});
+        // A cancel is honoured per layer, not only per batch (a batch can take seconds on a CPU).
+        model::ForwardHooks hooks;
+        hooks.onAttentionInput = [&](int64_t, const at::Tensor&) { progress.checkCancel(); };
+        at::Tensor hidden = model::forwardHidden(m, idsT, progress.cancel ? &hooks : nullptr).reshape({-1, m.config.hiddenSize});
         at::Tensor rowsT = at::tensor(rows, at::kLong).to(device);
         at::Tensor targetsT = at::tensor(targets, at::kLong).to(device);
         std::vector<float> nll(rows.size());

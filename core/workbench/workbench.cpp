@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
@@ -35,8 +36,18 @@ int64_t ConversionResult::rank() const {
 
 namespace {
 
-std::vector<eval::Document> gsm8kDocs(const tok::Tokenizer& t, const JobOptions& o) {
-    return eval::tokenizeGsm8k(t, io::loadGsm8k(gsm8kFile(o.resourcesDir, "test"), o.lossProblems), 512);
+// Tokenized in slices with a cancel check between them (hundreds of problems take a while).
+std::vector<eval::Document> gsm8kDocs(const tok::Tokenizer& t, const JobOptions& o, const Progress& p) {
+    const auto problems = io::loadGsm8k(gsm8kFile(o.resourcesDir, "test"), o.lossProblems);
+    std::vector<eval::Document> docs;
+    constexpr size_t kSlice = 16;
+    for (size_t i = 0; i < problems.size(); i += kSlice) {
+        p.checkCancel();
+        const auto end = problems.begin() + std::ptrdiff_t(std::min(problems.size(), i + kSlice));
+        auto part = eval::tokenizeGsm8k(t, {problems.begin() + std::ptrdiff_t(i), end}, 512);
+        std::move(part.begin(), part.end(), std::back_inserter(docs));
+    }
+    return docs;
 }
 
 eval::LossResult gsm8kLoss(const model::Model& m, const std::vector<eval::Document>& docs, const Progress& p,
@@ -45,7 +56,13 @@ eval::LossResult gsm8kLoss(const model::Model& m, const std::vector<eval::Docume
                               if (p.report) p.report(done, total, stage);
                           },
                           p.cancel};
-    return eval::evaluateLoss(m, docs, {}, staged);
+    // About ten batches, so that progress (and cancel) moves per batch instead of once per stage;
+    // the loss does not depend on the batching (right padding under a causal mask).
+    eval::LossOptions lo;
+    int64_t tokens = 0;
+    for (const auto& d : docs) tokens += std::min<int64_t>(int64_t(d.ids.size()), lo.maxTokens);
+    lo.batchTokens = std::clamp<int64_t>(tokens / 10, 1024, lo.batchTokens);
+    return eval::evaluateLoss(m, docs, lo, staged);
 }
 
 int64_t weightBytes(const model::Model& m) { return m.parameterCount() * 2; }
@@ -57,14 +74,16 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     ConversionResult r;
     r.modelDir = modelDir.string();
     io::FolderSnapshot snapshot = io::FolderSnapshot::take(modelDir);
+    tok::Tokenizer tokenizer = tok::Tokenizer::load(modelDir); // first: the loads after it check for cancel per layer
+    progress.checkCancel();
     auto models = std::shared_ptr<Models>(new Models{std::nullopt, model::Model::load(modelDir, {options.device, "f32"}, progress),
-                                                     tok::Tokenizer::load(modelDir), {}, {}});
+                                                     std::move(tokenizer), {}, {}});
     model::Model& m = models->converted;
     if (options.attention) models->original = model::Model::load(modelDir, {options.device, "f32"}, progress);
     progress.checkCancel();
     // Tokenized once, evaluated before and after the conversion.
     const std::vector<eval::Document> docs =
-        options.lossProblems > 0 ? gsm8kDocs(models->tokenizer, options) : std::vector<eval::Document>{};
+        options.lossProblems > 0 ? gsm8kDocs(models->tokenizer, options, progress) : std::vector<eval::Document>{};
     if (options.lossProblems > 0) r.lossBefore = gsm8kLoss(m, docs, progress, "loss before");
     if (options.spectra) {
         analysis::SpectraOptions so;
@@ -165,7 +184,7 @@ std::vector<SweepPoint> rankSweep(const std::filesystem::path& modelDir, const c
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(modelDir);
     JobOptions sweepOptions = options;
     sweepOptions.lossProblems = std::max<int64_t>(1, options.lossProblems);
-    const auto docs = gsm8kDocs(tokenizer, sweepOptions);
+    const auto docs = gsm8kDocs(tokenizer, sweepOptions, progress);
     const Progress quiet{{}, progress.cancel};
     std::vector<SweepPoint> out;
     at::Tensor calib;

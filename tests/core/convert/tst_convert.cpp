@@ -300,10 +300,10 @@ private slots:
         QTest::addColumn<qlonglong>("rank");
         QTest::addColumn<qlonglong>("ropeDim");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("r = 0") << 0LL << 32LL << QStringLiteral("--kv-lora-rank 0: must be in [1, 2*g*d - r_R = 96]");
-        QTest::newRow("r too large") << 97LL << 32LL << QStringLiteral("--kv-lora-rank 97");
-        QTest::newRow("odd r_R") << 16LL << 31LL << QStringLiteral("--qk-rope-dim 31: must be positive and even");
-        QTest::newRow("r_R > g*d") << 16LL << 66LL << QStringLiteral("--qk-rope-dim 66: at most g*d = 64");
+        QTest::newRow("r = 0") << 0LL << 32LL << QStringLiteral("kv_lora_rank 0: must be in [1, 2*g*d - r_R = 96]");
+        QTest::newRow("r too large") << 97LL << 32LL << QStringLiteral("kv_lora_rank 97");
+        QTest::newRow("odd r_R") << 16LL << 31LL << QStringLiteral("qk_rope_head_dim 31: must be positive and even");
+        QTest::newRow("r_R > d") << 16LL << 34LL << QStringLiteral("qk_rope_head_dim 34: at most head_dim = 32");
     }
     void rejectsBadSettings() {
         QFETCH(qlonglong, rank);

@@ -1,0 +1,192 @@
+// The one source of truth for valid conversion settings (convert::settingRanges / validate): the
+// ranges follow the TransMLA definitions (r_R even and <= head_dim, r in [1, 2*g*d - r_R], FreqFold
+// f dividing d/2 with the r_R/2 rope planes spread evenly over the d/(2f) blocks), every value
+// inside them is accepted by the conversion and the KV budget, values outside are rejected with the
+// setting's name, and the CLI says the same with its flag.
+#include <ATen/ATen.h> // before Qt: Qt's `slots` macro breaks LibTorch headers
+#include <nlohmann/json.hpp>
+
+#include <QProcess>
+
+#include "analysis/budget.h"
+#include "convert/calibration.h"
+#include "convert/pipeline.h"
+#include "convert/settings.h"
+#include "io/model_config.h"
+#include "model/model.h"
+#include "testutil.h"
+#include "tokenizer/tokenizer.h"
+
+using namespace transmla;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path demo() { return test::resourcesDir() / "models" / "tiny-llama-gqa"; }
+
+// g, d, max_position_embeddings read straight from config.json (independent of the config parser).
+struct Dims {
+    int64_t g, d, maxPos;
+};
+Dims dimsOf(const fs::path& dir) {
+    const auto j = nlohmann::json::parse(test::readFile(dir / "config.json"));
+    const int64_t d = j.contains("head_dim") && !j["head_dim"].is_null()
+                          ? j["head_dim"].get<int64_t>()
+                          : j["hidden_size"].get<int64_t>() / j["num_attention_heads"].get<int64_t>();
+    return {j["num_key_value_heads"].get<int64_t>(), d, j.value("max_position_embeddings", int64_t(2048))};
+}
+// FreqFold by its definition: f divides d/2 and the r_R/2 planes spread evenly over d/(2f) blocks.
+bool freqFoldByDefinition(int64_t f, int64_t rR, int64_t d) { return (d / 2) % f == 0 && (rR / 2) % ((d / 2) / f) == 0; }
+
+std::vector<fs::path> models() {
+    std::vector<fs::path> out{demo()};
+    for (const char* m : {"tiny-qwen2-gqa", "fixture-gemma2", "fixture-mistral-swa", "fixture-phi3", "stories260K"})
+        if (fs::exists(test::sharedDir() / "models" / m / "config.json")) out.push_back(test::sharedDir() / "models" / m);
+    return out;
+}
+} // namespace
+
+class TestSettings : public QObject {
+    Q_OBJECT
+private slots:
+    void rangesFollowTheDefinitions() {
+        for (const fs::path& dir : models()) {
+            const io::ModelConfig c = io::loadModelConfig(dir);
+            const Dims x = dimsOf(dir);
+            const convert::SettingRanges r0 = convert::settingRanges(c);
+            QVERIFY2(r0.unsupported.empty(), r0.unsupported.c_str());
+            QCOMPARE(r0.qkRopeHeadDim.min, int64_t(2));
+            QCOMPARE(r0.qkRopeHeadDim.max, x.d);
+            QCOMPARE(r0.qkRopeHeadDim.step, int64_t(2));
+            QCOMPARE(r0.defaultQkRopeHeadDim, std::min<int64_t>(64, x.d));
+            QCOMPARE(r0.seqLen.max, x.maxPos);
+            for (int64_t rR = 2; rR <= x.d; rR += 2) {
+                const convert::SettingRanges r = convert::settingRanges(c, rR);
+                QCOMPARE(r.kvLoraRank.min, int64_t(1));
+                QCOMPARE(r.kvLoraRank.max, 2 * x.g * x.d - rR);
+                for (int64_t f = 1; f <= x.d / 2; ++f) {
+                    const bool listed = std::find(r.freqFolds.begin(), r.freqFolds.end(), f) != r.freqFolds.end();
+                    QCOMPARE(listed, freqFoldByDefinition(f, rR, x.d));
+                }
+                // Every value inside the ranges is accepted (resolve) and budgeted (mlaBudget: the
+                // call that ended the program when the box allowed r_R > head_dim).
+                for (int64_t rank : {r.kvLoraRank.min, r.kvLoraRank.max}) {
+                    convert::ConvertSettings s;
+                    s.qkRopeHeadDim = rR;
+                    s.kvLoraRank = rank;
+                    for (int64_t f : r.freqFolds) {
+                        s.freqFold = f;
+                        convert::ConvertSettings resolved = s;
+                        convert::resolve(resolved, c);
+                        QCOMPARE(resolved.freqFold, f);
+                    }
+                    analysis::mlaBudget(c, rank, rR, analysis::CacheDtype::BF16);
+                }
+            }
+            qInfo("%s: r_R 2..%lld, %zu FreqFold choices at the default", dir.filename().c_str(),
+                  static_cast<long long>(x.d), r0.freqFolds.size());
+        }
+    }
+
+    void rejectsWithTheSettingsName_data() {
+        QTest::addColumn<qlonglong>("rank");
+        QTest::addColumn<qlonglong>("ropeDim");
+        QTest::addColumn<qlonglong>("freqFold");
+        QTest::addColumn<QString>("setting");
+        QTest::addColumn<QString>("message");
+        // demo: g = 2, d = 32 (config.json).
+        QTest::newRow("r_R > d") << 16LL << 34LL << 0LL << "qk_rope_head_dim" << "qk_rope_head_dim 34: at most head_dim = 32";
+        QTest::newRow("odd r_R") << 16LL << 31LL << 0LL << "qk_rope_head_dim" << "qk_rope_head_dim 31: must be positive and even";
+        QTest::newRow("r too large") << 97LL << 32LL << 0LL << "kv_lora_rank" << "kv_lora_rank 97: must be in [1, 2*g*d - r_R = 96]";
+        QTest::newRow("f not dividing d/2") << 16LL << 32LL << 3LL << "freqfold" << "freqfold 3: must divide head_dim/2 = 16";
+        QTest::newRow("planes uneven") << 16LL << 6LL << 2LL << "freqfold" << "freqfold 2: the 3 rope planes do not spread evenly over 8 frequency blocks";
+    }
+    void rejectsWithTheSettingsName() {
+        QFETCH(qlonglong, rank);
+        QFETCH(qlonglong, ropeDim);
+        QFETCH(qlonglong, freqFold);
+        QFETCH(QString, setting);
+        QFETCH(QString, message);
+        convert::ConvertSettings s;
+        s.kvLoraRank = rank;
+        s.qkRopeHeadDim = ropeDim;
+        s.freqFold = freqFold;
+        try {
+            convert::validate(s, io::loadModelConfig(demo()));
+            QFAIL("accepted");
+        } catch (const convert::SettingError& e) {
+            QCOMPARE(QString::fromStdString(e.setting()), setting);
+            QCOMPARE(QString::fromUtf8(e.what()), message);
+            QVERIFY2(!QString::fromUtf8(e.what()).contains(QStringLiteral("--")), e.what()); // no CLI flag in core
+        }
+    }
+
+    void seqLenBoundedByMaxPositions() {
+        const io::ModelConfig c = io::loadModelConfig(demo());
+        convert::ConvertSettings s;
+        s.calibration.seqLen = dimsOf(demo()).maxPos + 1;
+        QVERIFY_THROWS_EXCEPTION(convert::SettingError, convert::validate(s, c));
+        s.calibration.seqLen = dimsOf(demo()).maxPos;
+        convert::validate(s, c);
+    }
+
+    void intRangeClampsToTheNearestStep() {
+        const convert::IntRange even{2, 32, 2};
+        QCOMPARE(even.clamp(3), int64_t(4)); // halfway rounds up
+        QCOMPARE(even.clamp(33), int64_t(32));
+        QCOMPARE(even.clamp(-5), int64_t(2));
+        QVERIFY(even.contains(32) && !even.contains(31) && !even.contains(34));
+    }
+
+    void sameConversionResolvesAutomaticValues() {
+        const io::ModelConfig c = io::loadModelConfig(demo());
+        convert::ConvertSettings a;
+        a.kvLoraRank = 24;
+        convert::ConvertSettings b = a;
+        convert::resolve(b, c); // what a result carries: r_R and f filled in
+        QVERIFY(convert::sameConversion(a, b, c));
+        b.kvLoraRank = 25;
+        QVERIFY(!convert::sameConversion(a, b, c));
+        convert::ConvertSettings e1, e2;
+        e1.exact = e2.exact = true;
+        e2.kvLoraRank = 5; // ignored by the exact merge
+        QVERIFY(convert::sameConversion(e1, e2, c));
+    }
+
+    // Values inside the ranges really convert: the extremes of r_R with every FreqFold offered.
+    void extremesConvert() {
+        const tok::Tokenizer t = tok::Tokenizer::load(demo());
+        convert::CalibrationSettings cs;
+        cs.samples = 4;
+        cs.seqLen = 32;
+        const at::Tensor ids = convert::calibrationTokens(cs, t, test::resourcesDir());
+        const io::ModelConfig c = io::loadModelConfig(demo());
+        for (int64_t rR : {int64_t(2), c.headDim}) {
+            for (int64_t f : convert::settingRanges(c, rR).freqFolds) {
+                model::Model m = model::Model::load(demo());
+                convert::ConvertSettings s;
+                s.qkRopeHeadDim = rR;
+                s.freqFold = f;
+                s.kvLoraRank = convert::settingRanges(c, rR).kvLoraRank.max;
+                s.calibration = cs;
+                const auto rep = convert::convertModel(m, s, ids);
+                QCOMPARE(rep.ropeDim, rR);
+                QCOMPARE(rep.freqFold, f);
+            }
+        }
+    }
+
+    void cliNamesItsFlag() {
+        QProcess p;
+        p.start(QStringLiteral(TRANSMLA_CLI_PATH), {QStringLiteral("convert"), QString::fromStdString(demo().string()),
+                                                     QStringLiteral("--qk-rope-dim"), QStringLiteral("34"),
+                                                     QStringLiteral("--samples"), QStringLiteral("4"),
+                                                     QStringLiteral("--seqlen"), QStringLiteral("32"), QStringLiteral("--quiet")});
+        QVERIFY(p.waitForFinished(120000));
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY2(err.contains(QStringLiteral("error: --qk-rope-dim 34: at most head_dim = 32")), qPrintable(err));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSettings)
+#include "tst_settings.moc"
