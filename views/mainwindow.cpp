@@ -270,7 +270,7 @@ void MainWindow::onSummaryReady() {
         statusLabel_->setText(tr("Could not open %1").arg(pendingPath_));
         auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open model"),
                                     tr("The folder could not be read as a Hugging Face model:"), QMessageBox::Ok, this);
-        box->setInformativeText(msg);
+        box->setInformativeText(wrappablePath(msg));
         box->setDetailedText(tr("A model folder needs config.json, the *.safetensors weights (with "
                                 "model.safetensors.index.json when sharded) and tokenizer.json.\n\n%1")
                                  .arg(pendingPath_));

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include <QEvent>
 #include <QMainWindow>
+#include <QTimer>
 #include <QScreen>
 #include <QScrollArea>
 
@@ -20,14 +22,45 @@ QRect fitToScreen(const QRect& frame, const QRect& available, const QSize& minim
     return r;
 }
 
+namespace {
+void clampFrame(QMainWindow* window) {
+    QScreen* screen = window->screen();
+    if (!screen || window->isMaximized() || window->isFullScreen()) return;
+    // The frame (title bar, borders) must fit too; setGeometry takes the client area inside it.
+    const QRect frame = window->frameGeometry(), client = window->geometry();
+    const QMargins margins(client.left() - frame.left(), client.top() - frame.top(), frame.right() - client.right(),
+                           frame.bottom() - client.bottom());
+    const QSize minimum = window->minimumSizeHint().grownBy(margins);
+    const QRect fitted = fitToScreen(frame, screen->availableGeometry(), minimum);
+    if (fitted != frame) window->setGeometry(fitted.marginsRemoved(margins));
+}
+
+// The window manager's frame is known only once the window is shown: clamp again then, once.
+class ClampOnShow : public QObject {
+public:
+    using QObject::QObject;
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() == QEvent::Show) {
+            auto* window = static_cast<QMainWindow*>(watched);
+            QTimer::singleShot(0, window, [window] { clampFrame(window); });
+            deleteLater();
+            watched->removeEventFilter(this);
+        }
+        return false;
+    }
+};
+} // namespace
+
 void restoreFittedGeometry(QMainWindow* window, const QByteArray& geometry) {
     if (!geometry.isEmpty()) window->restoreGeometry(geometry);
-    QScreen* screen = window->screen();
-    if (!screen) return;
-    const QRect available = screen->availableGeometry();
-    if (window->isMaximized() || window->isFullScreen()) return;
-    const QRect fitted = fitToScreen(window->geometry(), available, window->minimumSizeHint());
-    if (fitted != window->geometry()) window->setGeometry(fitted);
+    clampFrame(window);
+    window->installEventFilter(new ClampOnShow(window));
+}
+
+QString wrappablePath(const QString& text) {
+    QString out = text;
+    out.replace(QLatin1Char('/'), QStringLiteral("/\u200b"));
+    return out;
 }
 
 QScrollArea* scrollable(QWidget* inner) {

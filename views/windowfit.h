@@ -4,6 +4,7 @@
 #pragma once
 #include <QByteArray>
 #include <QRect>
+#include <QString>
 
 class QMainWindow;
 class QWidget;
@@ -16,6 +17,10 @@ QRect fitToScreen(const QRect& frame, const QRect& available, const QSize& minim
 
 // restoreGeometry, then the result clamped to the available area of the window's screen.
 void restoreFittedGeometry(QMainWindow* window, const QByteArray& geometry);
+
+// A zero-width space after every '/', so that a label can wrap a long path instead of growing a
+// message box wider than the screen.
+QString wrappablePath(const QString& text);
 
 // `inner` in a frameless, resizable scroll area: the dock's minimum width is no longer the panel's.
 QScrollArea* scrollable(QWidget* inner);
