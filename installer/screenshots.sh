@@ -2,7 +2,7 @@
 # Screenshots of the real workbench on a real X display (Xvfb + openbox), driven with xdotool:
 #   English, German and Chinese at 1366 x 768, classroom mode (F11 layout, --classroom) at 1920 x 1080.
 # Each run starts with empty settings (a fresh HOME), opens the demo model, presses Ctrl+R (convert),
-# waits for the conversion (WAIT seconds, default 60), then shows each tab with Alt+1..5 and takes the
+# waits until the workbench is idle again (the conversion is over; at most WAIT seconds, default 600), then shows each tab with Alt+1..5 and takes the
 # whole screen with ImageMagick's `import`. PNGs are written to OUT (default docs/screenshots) as
 # <lang>_<tab>.png (en_*, de_*, zh_*, classroom_*); larger than 300 KB, they are reduced to 256 colours.
 #
@@ -14,7 +14,7 @@ set -euo pipefail
 
 build=${1:-build}
 out=${2:-docs/screenshots}
-wait_s=${WAIT:-60}
+wait_s=${WAIT:-600}
 app=$(realpath "$build/app/transmla-workbench")
 for tool in Xvfb openbox xdotool import; do
   command -v "$tool" >/dev/null || { echo "screenshots: $tool is missing (apt install xvfb openbox xdotool imagemagick)" >&2; exit 1; }
@@ -32,6 +32,21 @@ trap cleanup EXIT
 
 display_no=${DISPLAY_NO:-99}
 tabs=(model spectrum budget attention loss)
+
+# wait_idle PID MAX_SECONDS: returns once the process has used < 0.1 s of CPU in each of two
+# consecutive 3 s windows (the conversion is over), or after MAX_SECONDS.
+wait_idle() {
+  local pid=$1 max=$2 start=$SECONDS last=-1 quiet=0 now
+  sleep 5
+  while [ $((SECONDS - start)) -lt "$max" ] && [ -r "/proc/$pid/stat" ]; do
+    now=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    if [ "$last" -ge 0 ] && [ $((now - last)) -lt 10 ]; then quiet=$((quiet + 1)); else quiet=0; fi
+    [ "$quiet" -ge 2 ] && break
+    last=$now
+    sleep 3
+  done
+  echo "screenshots: idle after $((SECONDS - start)) s"
+}
 
 # shoot NAME LANG LANGUAGE WIDTH HEIGHT [APP ARGS...]
 shoot() {
@@ -60,8 +75,8 @@ shoot() {
   DISPLAY=$d xdotool windowsize "$win" 100% 100% 2>/dev/null || true
   sleep 3
   DISPLAY=$d xdotool key --clearmodifiers ctrl+r
-  echo "screenshots: $name: converting the demo model (${wait_s} s)"
-  sleep "$wait_s"
+  echo "screenshots: $name: converting the demo model (until the workbench is idle, at most ${wait_s} s)"
+  wait_idle "$(pgrep -n -P "$gui" -f transmla-workbench || echo "$gui")" "$wait_s"
   for i in "${!tabs[@]}"; do
     DISPLAY=$d xdotool key --clearmodifiers "alt+$((i + 1))"
     sleep 2

@@ -13,7 +13,9 @@ QVector<QString> LogTicker::createLabelVector(const QVector<double>& ticks, cons
         const double e = std::log10(std::abs(t));
         powers = powers && t > 0 && std::abs(e - std::round(e)) < 1e-9;
     }
-    if (powers) return QCPAxisTickerLog::createLabelVector(ticks, locale, formatChar, precision);
+    // Powers of ten: C-locale mantissa/exponent ("1e-03"), which the axis draws as 10⁻³; other locales'
+    // exponent sign ("E") would defeat that. The mantissa is 1, so no decimal separator is involved.
+    if (powers) return QCPAxisTickerLog::createLabelVector(ticks, QLocale::c(), formatChar, precision);
     for (int digits = 2; digits <= 8; ++digits) {
         QVector<QString> labels;
         QSet<QString> seen;

@@ -31,10 +31,10 @@ SpectrumView::SpectrumView(QWidget* parent)
     controls()->addWidget(new QLabel(tr("KV head:")));
     controls()->addWidget(head_);
     controls()->addStretch(1);
-    // The long source names must not set the window's minimum width: the combo shows ~16 characters
-    // and the full name in its list and tooltip; the energy line sits under the selectors.
-    source_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    source_->setMinimumContentsLength(16);
+    // The long source names must not set the window's minimum width: the combo shrinks to ~14
+    // characters when space is short (the full name in its list and tooltip); the energy line sits
+    // under the selectors.
+    source_->setMinimumWidth(source_->fontMetrics().averageCharWidth() * 14);
     connect(source_, &QComboBox::currentTextChanged, source_, &QComboBox::setToolTip);
     source_->setToolTip(source_->currentText());
     info_->setWordWrap(true);

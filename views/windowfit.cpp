@@ -7,6 +7,7 @@
 #include <QTimer>
 #include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 
 namespace transmla::views {
 
@@ -63,8 +64,21 @@ QString wrappablePath(const QString& text) {
     return out;
 }
 
+namespace {
+// Asks for the inner widget's full minimum width (plus a scroll bar) where the window has room, and
+// for little where it has not: the scroll bars then take over instead of a wider window.
+class FittingScrollArea : public QScrollArea {
+public:
+    QSize sizeHint() const override {
+        QSize s = QScrollArea::sizeHint();
+        if (widget()) s.setWidth(widget()->minimumSizeHint().width() + verticalScrollBar()->sizeHint().width() + 2);
+        return s;
+    }
+};
+} // namespace
+
 QScrollArea* scrollable(QWidget* inner) {
-    auto* area = new QScrollArea;
+    auto* area = new FittingScrollArea;
     area->setWidget(inner);
     area->setWidgetResizable(true);
     area->setFrameShape(QFrame::NoFrame);
