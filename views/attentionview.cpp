@@ -91,7 +91,10 @@ void AttentionView::setMaps(const analysis::AttentionMap& before, const analysis
     const QSignalBlocker b1(layer_), b2(head_);
     layer_->setValue(int(before.layer));
     head_->setValue(int(before.head));
-    if (prompt_->text().isEmpty()) prompt_->setText(QString::fromStdString(before.prompt));
+    if (prompt_->text().isEmpty()) {
+        prompt_->setText(QString::fromStdString(before.prompt));
+        prompt_->setCursorPosition(0); // show the prompt's start
+    }
     rebuild();
 }
 
@@ -130,8 +133,11 @@ void AttentionView::keepCellsSquare() {
         if (r->width() <= 0 || r->height() <= 0) continue;
         const double xScale = r->width() / x->range().size(), yScale = r->height() / y->range().size();
         if (std::abs(xScale - yScale) < 1e-6 * std::max(xScale, yScale)) continue;
-        if (xScale > yScale) x->setScaleRatio(y, 1.0);
-        else y->setScaleRatio(x, 1.0);
+        // Anchored at the lower end (left; top for the reversed query axis): the map stays in the corner.
+        QCPAxis* grow = xScale > yScale ? x : y;
+        const double lower = grow->range().lower;
+        grow->setScaleRatio(grow == x ? y : x, 1.0);
+        grow->setRange(lower, lower + grow->range().size());
         changed = true;
     }
     if (changed) replotLater();

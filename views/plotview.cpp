@@ -12,6 +12,7 @@
 #include <cmath>
 #include <limits>
 
+#include "plotticks.h"
 #include "qcp.h"
 
 namespace transmla::views {
@@ -90,7 +91,18 @@ void PlotView::applyPalette(QCustomPlot* plot) const {
     plot->setFont(f);
     for (QCPAxisRect* rect : plot->axisRects()) {
         rect->setBackground(pal.brush(QPalette::Base));
-        for (QCPAxis* axis : rect->axes()) styleAxis(axis);
+        for (QCPAxis* axis : rect->axes()) {
+            styleAxis(axis);
+            // Every log axis gets the ticker whose labels never repeat and draw powers as 10^n.
+            auto log = axis->ticker().dynamicCast<QCPAxisTickerLog>();
+            if (log && !log.dynamicCast<LogTicker>()) {
+                auto better = QSharedPointer<LogTicker>::create();
+                better->setLogBase(log->logBase());
+                better->setSubTickCount(log->subTickCount());
+                better->setTickCount(log->tickCount());
+                axis->setTicker(better);
+            }
+        }
     }
     if (plot->legend) {
         plot->legend->setBrush(pal.brush(QPalette::Base));
@@ -160,6 +172,15 @@ QString PlotView::hoverText(const QPointF& pos) const {
             map->data()->coordToCell(key, value, &k, &v);
             if (k < 0 || v < 0 || k >= map->data()->keySize() || v >= map->data()->valueSize()) continue;
             return tr("x %1, y %2: %3").arg(k).arg(v).arg(number(map->data()->cell(k, v)));
+        }
+        if (auto* bars = qobject_cast<QCPBars*>(p)) { // the bar under the cursor, by key
+            const double key = p->keyAxis()->pixelToCoord(pos.x());
+            for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it)
+                if (std::abs(it->key - key) <= bars->width() / 2) {
+                    const QString name = bars->name().isEmpty() ? QString() : bars->name() + QStringLiteral(": ");
+                    return tr("%1x = %2, y = %3").arg(name, number(it->key, 6), number(it->value, 6));
+                }
+            continue;
         }
         auto* graph = qobject_cast<QCPGraph*>(p);
         if (!graph) continue;

@@ -173,11 +173,12 @@ private slots:
         QVERIFY(!ticks.isEmpty());
         for (int i = 0; i + 1 < ticks.size(); ++i) QCOMPARE(ticks[i + 1] - ticks[i], 1.0);
         for (int i = 0; i < ticks.size(); ++i) QCOMPARE(labels[i], QStringLiteral("t%1").arg(int(ticks[i])));
-        // Hover the cell under the rect's centre: its query/key from the axes, p = 1/(q+1) for k <= q.
-        const QPoint c = r->rect().center();
-        const int k = int(std::lround(r->axis(QCPAxis::atBottom)->pixelToCoord(c.x())));
-        const int q = int(std::lround(r->axis(QCPAxis::atLeft)->pixelToCoord(c.y())));
-        QVERIFY(q >= 0 && q < 20 && k >= 0 && k < 20);
+        // Hover a visible cell: the first labelled query, the first visible key; p = 1/(q+1) for k <= q.
+        QCPAxis* keys = r->axis(QCPAxis::atBottom);
+        const int q = int(ticks[0]);
+        const int k = std::clamp(int(std::ceil(keys->range().lower)), 0, 19);
+        const QPoint c = pixel(keys, r->axis(QCPAxis::atLeft), k, q);
+        QVERIFY(r->rect().contains(c));
         hover(v.plot(), c);
         const double p = k <= q ? 1.0 / (q + 1) : 0.0;
         QVERIFY2(v.readout().contains(QStringLiteral("query %1 't%1', key %2 't%2': before %3").arg(q).arg(k).arg(QLocale().toString(p, 'g', 4))),
