@@ -164,8 +164,11 @@ void AttentionView::rebuild() {
     const QString titles[3] = {tr("GQA (before)"), tr("MLA (after)"), tr("after - before")};
     double pmax = 1e-9;
     maxAbsDiff_ = 0;
+    // One margin for all maps: the first map's token labels must not make its cells smaller.
+    auto* margins = new QCPMarginGroup(p);
     for (int i = 0; i < panels; ++i) {
         auto* rect = new QCPAxisRect(p);
+        rect->setMarginGroup(QCP::msLeft | QCP::msBottom, margins);
         const int row = 2 * (i / columns), col = i % columns;
         p->plotLayout()->addElement(row, col, new QCPTextElement(p, overview ? tr("head %1").arg(i) : titles[i]));
         p->plotLayout()->addElement(row + 1, col, rect);
