@@ -4,7 +4,7 @@
 # Each run starts with empty settings (a fresh HOME), opens the demo model, presses Ctrl+R (convert),
 # waits until the workbench is idle again (the conversion is over; at most WAIT seconds, default 600), then shows each tab with Alt+1..5 and takes the
 # whole screen with ImageMagick's `import`. PNGs are written to OUT (default docs/screenshots) as
-# <lang>_<tab>.png (en_*, de_*, zh_*, classroom_*); larger than 300 KB, they are reduced to 256 colours.
+# <lang>_<tab>.png (view_* for English, de_*, zh_*, classroom_*); larger than 300 KB, they are reduced to 256 colours.
 #
 #   installer/screenshots.sh [BUILD_DIR (default build)] [OUT (default docs/screenshots)]
 #
@@ -52,6 +52,8 @@ wait_idle() {
 shoot() {
   local name=$1 lang=$2 language=$3 w=$4 h=$5
   shift 5
+  local prefix=$name
+  [ "$name" = en ] && prefix=view # the README shows docs/screenshots/view_*.png
   local d=":$display_no"
   Xvfb "$d" -screen 0 "${w}x${h}x24" -nolisten tcp >/dev/null 2>&1 &
   local xvfb=$!
@@ -80,7 +82,7 @@ shoot() {
   for i in "${!tabs[@]}"; do
     DISPLAY=$d xdotool key --clearmodifiers "alt+$((i + 1))"
     sleep 2
-    local png="$out/${name}_${tabs[$i]}.png"
+    local png="$out/${prefix}_${tabs[$i]}.png"
     DISPLAY=$d import -window root "$png"
     if [ "$(stat -c %s "$png")" -gt 300000 ]; then convert "$png" -colors 256 "PNG8:$png"; fi
     echo "screenshots: $png ($(stat -c %s "$png") bytes)"

@@ -17,6 +17,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -508,6 +509,11 @@ void MainWindow::setClassroomMode(bool on) {
         guide_->restart();
         wasMaximized_ = isMaximized();
         showFullScreen();
+        // The docks keep their old width at the large font: give the panel what it needs, at most 40%.
+        QTimer::singleShot(0, this, [this] {
+            const int want = panelDock_->widget()->sizeHint().width() + 8;
+            resizeDocks({panelDock_}, {std::min(want, width() * 2 / 5)}, Qt::Horizontal);
+        });
     } else if (isFullScreen()) {
         if (wasMaximized_) showMaximized();
         else showNormal();
