@@ -140,6 +140,25 @@ void AttentionView::keepCellsSquare() {
         grow->setRange(lower, lower + grow->range().size());
         changed = true;
     }
+    // One head: the first map's token labels must not make its cells smaller. Its column gets the
+    // extra width of its margin (stretch factors in pixels: inner width + margin); the colour scales
+    // keep their minimum width.
+    QCPLayoutGrid* grid = plot()->plotLayout();
+    if (!allHeads() && rects_.size() == 3 && grid->columnCount() == 4) {
+        double outer = 0, margins = 0;
+        for (QCPAxisRect* r : rects_) outer += r->outerRect().width(), margins += r->outerRect().width() - r->width();
+        const double inner = std::max(10.0, (outer - margins) / 3);
+        QList<double> factors;
+        for (QCPAxisRect* r : rects_) factors << inner + (r->outerRect().width() - r->width());
+        factors << 1;
+        const QList<double> now = grid->columnStretchFactors();
+        bool differ = false;
+        for (int i = 0; i < 3; ++i) differ = differ || std::abs(now.value(i) - factors[i]) > 2;
+        if (differ) {
+            grid->setColumnStretchFactors(factors);
+            changed = true;
+        }
+    }
     if (changed) replotLater();
 }
 
@@ -164,11 +183,10 @@ void AttentionView::rebuild() {
     const QString titles[3] = {tr("GQA (before)"), tr("MLA (after)"), tr("after - before")};
     double pmax = 1e-9;
     maxAbsDiff_ = 0;
-    // One margin for all maps: the first map's token labels must not make its cells smaller.
-    auto* margins = new QCPMarginGroup(p);
+    auto* margins = new QCPMarginGroup(p); // the maps' bottoms in line
     for (int i = 0; i < panels; ++i) {
         auto* rect = new QCPAxisRect(p);
-        rect->setMarginGroup(QCP::msLeft | QCP::msBottom, margins);
+        rect->setMarginGroup(QCP::msBottom, margins);
         const int row = 2 * (i / columns), col = i % columns;
         p->plotLayout()->addElement(row, col, new QCPTextElement(p, overview ? tr("head %1").arg(i) : titles[i]));
         p->plotLayout()->addElement(row + 1, col, rect);
