@@ -11,6 +11,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSortFilterProxyModel>
@@ -512,7 +513,8 @@ void MainWindow::setClassroomMode(bool on) {
         // The docks keep their old width at the large font: give the panel what it needs, at most 40%.
         QTimer::singleShot(0, this, [this] {
             const int want = panelDock_->widget()->sizeHint().width() + 8;
-            resizeDocks({panelDock_}, {std::min(want, width() * 2 / 5)}, Qt::Horizontal);
+            const int full = screen() ? screen()->availableGeometry().width() : width(); // full screen's width
+            resizeDocks({panelDock_}, {std::min(want, full * 2 / 5)}, Qt::Horizontal);
         });
     } else if (isFullScreen()) {
         if (wasMaximized_) showMaximized();
