@@ -128,9 +128,17 @@ void AttentionView::keepCellsSquare() {
     // Square cells: the axis with more pixels per token widens its range to match the other. Runs once
     // the layout knows the rects' sizes; a change is drawn by the next (queued) replot.
     bool changed = false;
-    for (QCPAxisRect* r : rects_) {
+    squaredSizes_.resize(rects_.size());
+    const double n = before_ ? double(before_->tokens()) : 1;
+    for (size_t i = 0; i < rects_.size(); ++i) {
+        QCPAxisRect* r = rects_[i];
         QCPAxis *x = r->axis(QCPAxis::atBottom), *y = r->axis(QCPAxis::atLeft);
         if (r->width() <= 0 || r->height() <= 0) continue;
+        if (squaredSizes_[i] != r->size()) { // resized: start again from the whole map (a zoom keeps the size)
+            squaredSizes_[i] = r->size();
+            x->setRange(-0.5, std::max(0.5, n - 0.5));
+            y->setRange(-0.5, std::max(0.5, n - 0.5));
+        }
         const double xScale = r->width() / x->range().size(), yScale = r->height() / y->range().size();
         if (std::abs(xScale - yScale) < 1e-6 * std::max(xScale, yScale)) continue;
         // Anchored at the lower end (left; top for the reversed query axis): the map stays in the corner.
@@ -167,6 +175,7 @@ void AttentionView::rebuild() {
     p->clearPlottables();
     p->plotLayout()->clear();
     rects_.clear();
+    squaredSizes_.clear();
     const int n = before_ ? int(before_->tokens()) : 0;
     const bool comparable = before_ && after_ && after_->tokens() == n;
     QStringList tokens;

@@ -69,6 +69,7 @@ private:
     QPushButton* compute_;
     QLabel* info_;
     std::vector<QCPAxisRect*> rects_; // one head: before, after, difference; all heads: head h
+    std::vector<QSize> squaredSizes_; // each rect's size when its cells were last made square
     std::optional<analysis::AttentionMap> before_, after_;
     std::vector<analysis::AttentionMap> headsBefore_, headsAfter_;
     double maxAbsDiff_ = 0;
