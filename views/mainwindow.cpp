@@ -510,11 +510,11 @@ void MainWindow::setClassroomMode(bool on) {
         guide_->restart();
         wasMaximized_ = isMaximized();
         showFullScreen();
-        // The docks keep their old width at the large font: give the panel what it needs, at most 40%.
+        // The docks keep their old width at the large font (and the new font reaches the panel's layout
+        // only later): 40% of the full screen for the panel and the guide.
         QTimer::singleShot(0, this, [this] {
-            const int want = panelDock_->widget()->sizeHint().width() + 8;
             const int full = screen() ? screen()->availableGeometry().width() : width(); // full screen's width
-            resizeDocks({panelDock_}, {std::min(want, full * 2 / 5)}, Qt::Horizontal);
+            resizeDocks({panelDock_}, {full * 2 / 5}, Qt::Horizontal);
         });
     } else if (isFullScreen()) {
         if (wasMaximized_) showMaximized();
