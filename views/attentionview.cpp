@@ -34,12 +34,14 @@ QCPColorGradient diverging() {
     g.setColorStopAt(1, QColor(178, 24, 43));
     return g;
 }
-QString tokenAt(const analysis::AttentionMap& m, int i) { return QString::fromStdString(m.tokenTexts[size_t(i)]); }
+QString tokenAt(const analysis::AttentionMap& m, int i) {
+    return QString::fromStdString(m.tokenTexts[size_t(i)]);
+}
 } // namespace
 
 AttentionView::AttentionView(QWidget* parent)
-    : PlotView(parent), prompt_(new QLineEdit), layer_(new QSpinBox), head_(new QSpinBox), mode_(new QComboBox),
-      compute_(new QPushButton(tr("Compute"))), info_(new QLabel) {
+    : PlotView(parent), prompt_(new QLineEdit), layer_(new QSpinBox), head_(new QSpinBox),
+      mode_(new QComboBox), compute_(new QPushButton(tr("Compute"))), info_(new QLabel) {
     setWindowTitle(tr("Attention map"));
     prompt_->setObjectName(QStringLiteral("attentionPrompt"));
     prompt_->setPlaceholderText(tr("Prompt (default: the first GSM8K test problem)"));
@@ -74,14 +76,30 @@ void AttentionView::setLimits(int layers, int heads) {
     head_->setRange(0, std::max(0, heads - 1));
 }
 
-void AttentionView::setPrompt(const QString& prompt) { prompt_->setText(prompt); }
-void AttentionView::setBusy(bool busy) { compute_->setEnabled(!busy); }
-void AttentionView::setAllHeads(bool on) { mode_->setCurrentIndex(on ? 1 : 0); }
-bool AttentionView::allHeads() const { return mode_->currentIndex() == 1 && !headsBefore_.empty(); }
-int AttentionView::layer() const { return layer_->value(); }
-int AttentionView::head() const { return head_->value(); }
-QString AttentionView::prompt() const { return prompt_->text(); }
-QString AttentionView::infoText() const { return info_->text(); }
+void AttentionView::setPrompt(const QString& prompt) {
+    prompt_->setText(prompt);
+}
+void AttentionView::setBusy(bool busy) {
+    compute_->setEnabled(!busy);
+}
+void AttentionView::setAllHeads(bool on) {
+    mode_->setCurrentIndex(on ? 1 : 0);
+}
+bool AttentionView::allHeads() const {
+    return mode_->currentIndex() == 1 && !headsBefore_.empty();
+}
+int AttentionView::layer() const {
+    return layer_->value();
+}
+int AttentionView::head() const {
+    return head_->value();
+}
+QString AttentionView::prompt() const {
+    return prompt_->text();
+}
+QString AttentionView::infoText() const {
+    return info_->text();
+}
 
 void AttentionView::setMaps(const analysis::AttentionMap& before, const analysis::AttentionMap& after) {
     headsBefore_.clear();
@@ -134,7 +152,8 @@ void AttentionView::keepCellsSquare() {
         QCPAxisRect* r = rects_[i];
         QCPAxis *x = r->axis(QCPAxis::atBottom), *y = r->axis(QCPAxis::atLeft);
         if (r->width() <= 0 || r->height() <= 0) continue;
-        if (squaredSizes_[i] != r->size()) { // resized: start again from the whole map (a zoom keeps the size)
+        if (squaredSizes_[i] !=
+            r->size()) { // resized: start again from the whole map (a zoom keeps the size)
             squaredSizes_[i] = r->size();
             x->setRange(-0.5, std::max(0.5, n - 0.5));
             y->setRange(-0.5, std::max(0.5, n - 0.5));
@@ -154,14 +173,17 @@ void AttentionView::keepCellsSquare() {
     QCPLayoutGrid* grid = plot()->plotLayout();
     if (!allHeads() && rects_.size() == 3 && grid->columnCount() == 4) {
         double outer = 0, margins = 0;
-        for (QCPAxisRect* r : rects_) outer += r->outerRect().width(), margins += r->outerRect().width() - r->width();
+        for (QCPAxisRect* r : rects_)
+            outer += r->outerRect().width(), margins += r->outerRect().width() - r->width();
         const double inner = std::max(10.0, (outer - margins) / 3);
         QList<double> factors;
-        for (QCPAxisRect* r : rects_) factors << inner + (r->outerRect().width() - r->width());
+        for (QCPAxisRect* r : rects_)
+            factors << inner + (r->outerRect().width() - r->width());
         factors << 1;
         const QList<double> now = grid->columnStretchFactors();
         bool differ = false;
-        for (int i = 0; i < 3; ++i) differ = differ || std::abs(now.value(i) - factors[i]) > 2;
+        for (int i = 0; i < 3; ++i)
+            differ = differ || std::abs(now.value(i) - factors[i]) > 2;
         if (differ) {
             grid->setColumnStretchFactors(factors);
             changed = true;
@@ -179,7 +201,8 @@ void AttentionView::rebuild() {
     const int n = before_ ? int(before_->tokens()) : 0;
     const bool comparable = before_ && after_ && after_->tokens() == n;
     QStringList tokens;
-    for (int t = 0; t < n; ++t) tokens << tokenLabel(tokenAt(*before_, t));
+    for (int t = 0; t < n; ++t)
+        tokens << tokenLabel(tokenAt(*before_, t));
 
     const bool overview = allHeads();
     const int panels = overview ? int(headsBefore_.size()) : 3;
@@ -197,7 +220,8 @@ void AttentionView::rebuild() {
         auto* rect = new QCPAxisRect(p);
         rect->setMarginGroup(QCP::msBottom, margins);
         const int row = 2 * (i / columns), col = i % columns;
-        p->plotLayout()->addElement(row, col, new QCPTextElement(p, overview ? tr("head %1").arg(i) : titles[i]));
+        p->plotLayout()->addElement(row, col,
+                                    new QCPTextElement(p, overview ? tr("head %1").arg(i) : titles[i]));
         p->plotLayout()->addElement(row + 1, col, rect);
         rects_.push_back(rect);
         QCPAxis *x = rect->axis(QCPAxis::atBottom), *y = rect->axis(QCPAxis::atLeft);
@@ -217,30 +241,36 @@ void AttentionView::rebuild() {
         map->data()->setSize(std::max(1, n), std::max(1, n));
         map->data()->setRange(QCPRange(0, std::max(0, n - 1)), QCPRange(0, std::max(0, n - 1)));
         map->data()->fill(0);
-        const analysis::AttentionMap* a = overview ? &headsBefore_[size_t(i)] : (i == 1 ? &*after_ : &*before_);
+        const analysis::AttentionMap* a =
+            overview ? &headsBefore_[size_t(i)] : (i == 1 ? &*after_ : &*before_);
         const bool difference = !overview && i == 2;
         if ((i == 1 || difference) && !comparable) a = nullptr;
         for (int q = 0; a && q < n; ++q)
             for (int k = 0; k < n; ++k) {
                 const double v = difference ? after_->at(q, k) - before_->at(q, k) : a->at(q, k);
                 map->data()->setCell(k, q, v);
-                if (difference) maxAbsDiff_ = std::max(maxAbsDiff_, std::abs(v));
-                else pmax = std::max(pmax, v);
+                if (difference)
+                    maxAbsDiff_ = std::max(maxAbsDiff_, std::abs(v));
+                else
+                    pmax = std::max(pmax, v);
             }
         map->setColorScale(difference ? diffScale : scale);
     }
     auto* scales = new QCPLayoutGrid;
     p->plotLayout()->addElement(1, columns, scales);
     scales->addElement(0, 0, scale);
-    if (!overview) scales->addElement(0, 1, diffScale);
-    else delete diffScale;
+    if (!overview)
+        scales->addElement(0, 1, diffScale);
+    else
+        delete diffScale;
     scale->setDataRange(QCPRange(0, pmax));
     const double d = std::max(maxAbsDiff_, 1e-9);
     if (!overview) {
         diffScale->setDataRange(QCPRange(-d, d));
         diffScale->setLabel(maxAbsDiff_ < kRounding ? tr("difference (float rounding)") : tr("difference"));
     }
-    for (int r = 0; r < p->plotLayout()->rowCount(); r += 2) p->plotLayout()->setRowStretchFactor(r, 0.01);
+    for (int r = 0; r < p->plotLayout()->rowCount(); r += 2)
+        p->plotLayout()->setRowStretchFactor(r, 0.01);
     info_->setText(describe());
     applyPalette(p);
     replotLater();
@@ -256,9 +286,11 @@ QString AttentionView::describe() const {
     // Honest about exact conversions: fp32 rounding leaves differences around 1e-7, not zero.
     if (cmp.maxAbsDifference < kRounding)
         text += tr(": max |difference| %1, float rounding (the maps agree); mean KL %2")
-                    .arg(number(cmp.maxAbsDifference, 2), cmp.meanKl < 1e-9 ? tr("0 (rounding)") : number(cmp.meanKl, 3));
+                    .arg(number(cmp.maxAbsDifference, 2),
+                         cmp.meanKl < 1e-9 ? tr("0 (rounding)") : number(cmp.meanKl, 3));
     else
-        text += tr(": max |difference| %1, mean KL %2 nats").arg(number(cmp.maxAbsDifference, 3), number(cmp.meanKl, 3));
+        text += tr(": max |difference| %1, mean KL %2 nats")
+                    .arg(number(cmp.maxAbsDifference, 3), number(cmp.meanKl, 3));
     return text;
 }
 
@@ -276,7 +308,8 @@ QString AttentionView::hoverText(const QPointF& pos) const {
     QString text = tr("head %1, query %2 '%3', key %4 '%5': before %6")
                        .arg(b.head)
                        .arg(q)
-                       .arg(tokenAt(b, q).simplified(), QString::number(k), tokenAt(b, k).simplified(), number(b.at(q, k)));
+                       .arg(tokenAt(b, q).simplified(), QString::number(k), tokenAt(b, k).simplified(),
+                            number(b.at(q, k)));
     if (a && a->tokens() == n)
         text += tr(", after %1, difference %2").arg(number(a->at(q, k)), number(a->at(q, k) - b.at(q, k), 2));
     return text;
@@ -291,9 +324,11 @@ bool AttentionView::writeCsv(const QString& file) const {
     const int64_t n = before_->tokens();
     for (int64_t q = 0; q < n; ++q)
         for (int64_t k = 0; k <= q; ++k)
-            out << q << ',' << k << ',' << QString::fromStdString(io::csvField(before_->tokenTexts[size_t(q)])) << ','
+            out << q << ',' << k << ','
+                << QString::fromStdString(io::csvField(before_->tokenTexts[size_t(q)])) << ','
                 << QString::fromStdString(io::csvField(before_->tokenTexts[size_t(k)])) << ','
-                << QString::number(before_->at(q, k), 'g', 17) << ',' << QString::number(after_->at(q, k), 'g', 17) << ','
+                << QString::number(before_->at(q, k), 'g', 17) << ','
+                << QString::number(after_->at(q, k), 'g', 17) << ','
                 << QString::number(after_->at(q, k) - before_->at(q, k), 'g', 17) << '\n';
     return f.error() == QFile::NoError;
 }

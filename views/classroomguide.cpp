@@ -7,7 +7,8 @@
 
 namespace transmla::views {
 
-ClassroomGuide::ClassroomGuide(QWidget* parent) : QWidget(parent), text_(new QTextBrowser), next_(new QPushButton) {
+ClassroomGuide::ClassroomGuide(QWidget* parent)
+    : QWidget(parent), text_(new QTextBrowser), next_(new QPushButton) {
     setObjectName(QStringLiteral("classroomGuide"));
     auto* layout = new QVBoxLayout(this);
     text_->setObjectName(QStringLiteral("classroomText"));
@@ -23,7 +24,9 @@ ClassroomGuide::ClassroomGuide(QWidget* parent) : QWidget(parent), text_(new QTe
     showStep();
 }
 
-QString ClassroomGuide::text() const { return text_->toPlainText(); }
+QString ClassroomGuide::text() const {
+    return text_->toPlainText();
+}
 
 void ClassroomGuide::restart() {
     step_ = -1;
@@ -39,7 +42,9 @@ void ClassroomGuide::next() {
     emit stepRequested(step_);
 }
 
-void ClassroomGuide::setBusy(bool busy) { next_->setEnabled(!busy); }
+void ClassroomGuide::setBusy(bool busy) {
+    next_->setEnabled(!busy);
+}
 
 void ClassroomGuide::setChanges(const QStringList& changes) {
     changes_ = changes;
@@ -55,9 +60,12 @@ QStringList ClassroomGuide::describeChanges(const convert::ConvertSettings& a, i
     };
     const QLocale l;
     add(tr("exact merge"), yesNo(a.exact), yesNo(b.exact));
-    if (!b.exact) add(tr("kv_lora_rank"), l.toString(qlonglong(a.kvLoraRank)), l.toString(qlonglong(b.kvLoraRank)));
-    add(tr("calibration samples"), l.toString(qlonglong(a.calibration.samples)), l.toString(qlonglong(b.calibration.samples)));
-    add(tr("calibration length (tokens)"), l.toString(qlonglong(a.calibration.seqLen)), l.toString(qlonglong(b.calibration.seqLen)));
+    if (!b.exact)
+        add(tr("kv_lora_rank"), l.toString(qlonglong(a.kvLoraRank)), l.toString(qlonglong(b.kvLoraRank)));
+    add(tr("calibration samples"), l.toString(qlonglong(a.calibration.samples)),
+        l.toString(qlonglong(b.calibration.samples)));
+    add(tr("calibration length (tokens)"), l.toString(qlonglong(a.calibration.seqLen)),
+        l.toString(qlonglong(b.calibration.seqLen)));
     add(tr("GSM8K problems"), l.toString(problemsA), l.toString(problemsB));
     return out;
 }
@@ -77,7 +85,8 @@ void ClassroomGuide::showStep() {
         title = tr("1. The GQA model");
         body = tr("The <b>KV budget</b> tab shows what every token costs in the cache: K and V for each "
                   "KV head in every layer. The <b>Model</b> tab lists the tensors.");
-        sets = tr("Next sets <b>Exact merge</b> on and <b>GSM8K problems</b> to 20, then runs the conversion.");
+        sets =
+            tr("Next sets <b>Exact merge</b> on and <b>GSM8K problems</b> to 20, then runs the conversion.");
         next_->setText(tr("Next: exact MLA"));
         break;
     case 1:
@@ -102,7 +111,8 @@ void ClassroomGuide::showStep() {
     }
     QString html = QStringLiteral("<h2>%1</h2><p>%2</p>").arg(title, body);
     if (!changes_.isEmpty())
-        html += QStringLiteral("<p><b>%1</b><br>%2</p>").arg(tr("This step changed:"), changes_.join(QStringLiteral("<br>")));
+        html += QStringLiteral("<p><b>%1</b><br>%2</p>")
+                    .arg(tr("This step changed:"), changes_.join(QStringLiteral("<br>")));
     html += QStringLiteral("<p><i>%1</i></p>").arg(sets);
     text_->setHtml(html);
 }

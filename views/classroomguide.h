@@ -20,7 +20,7 @@ public:
     explicit ClassroomGuide(QWidget* parent = nullptr);
     int step() const { return step_; }
     static constexpr int kSteps = 3;
-    QString text() const;               // the step's text as plain text
+    QString text() const; // the step's text as plain text
     QTextBrowser* textView() const { return text_; }
     QPushButton* nextButton() const { return next_; }
 

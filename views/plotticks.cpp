@@ -6,8 +6,8 @@
 
 namespace transmla::views {
 
-QVector<QString> LogTicker::createLabelVector(const QVector<double>& ticks, const QLocale& locale, QChar formatChar,
-                                              int precision) {
+QVector<QString> LogTicker::createLabelVector(const QVector<double>& ticks, const QLocale& locale,
+                                              QChar formatChar, int precision) {
     bool powers = true;
     for (double t : ticks) {
         const double e = std::log10(std::abs(t));
@@ -31,7 +31,7 @@ QVector<QString> LogTicker::createLabelVector(const QVector<double>& ticks, cons
 double TokenTicker::getTickStep(const QCPRange& range) {
     // One label per ~1.3 lines of the axis font; the axis length is known after the first layout.
     const double pixels = std::max(40, axis_->orientation() == Qt::Horizontal ? axis_->axisRect()->width()
-                                                                                : axis_->axisRect()->height());
+                                                                              : axis_->axisRect()->height());
     const double perLabel = QFontMetrics(axis_->tickLabelFont()).height() * 1.3;
     const double fit = std::max(1.0, pixels / perLabel);
     return std::max(1.0, std::ceil(range.size() / fit));
@@ -41,7 +41,8 @@ QVector<double> TokenTicker::createTickVector(double tickStep, const QCPRange& r
     QVector<double> ticks;
     const int step = std::max(1, int(tickStep));
     const int first = std::max(0, int(std::ceil(range.lower / step)) * step);
-    for (int t = first; t <= range.upper && t < labels_.size(); t += step) ticks.append(t);
+    for (int t = first; t <= range.upper && t < labels_.size(); t += step)
+        ticks.append(t);
     return ticks;
 }
 

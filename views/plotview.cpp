@@ -49,12 +49,14 @@ PlotView::PlotView(QWidget* parent)
 
 QColor PlotView::seriesColor(int i) {
     // Okabe-Ito: distinguishable with the common colour-vision deficiencies, on light and dark.
-    static const QColor colors[] = {QColor(0, 114, 178), QColor(230, 159, 0), QColor(0, 158, 115),
-                                    QColor(204, 121, 167), QColor(213, 94, 0), QColor(86, 180, 233)};
+    static const QColor colors[] = {QColor(0, 114, 178),   QColor(230, 159, 0), QColor(0, 158, 115),
+                                    QColor(204, 121, 167), QColor(213, 94, 0),  QColor(86, 180, 233)};
     return colors[i % 6];
 }
 
-QString PlotView::number(double v, int significant) { return QLocale().toString(v, 'g', significant); }
+QString PlotView::number(double v, int significant) {
+    return QLocale().toString(v, 'g', significant);
+}
 
 QCPRange PlotView::paddedRange(double lo, double hi, double margin) {
     if (!std::isfinite(lo) || !std::isfinite(hi) || lo > hi) return QCPRange(0, 1);
@@ -143,14 +145,18 @@ void PlotView::changeEvent(QEvent* event) {
     }
 }
 
-void PlotView::replotLater() { plot_->replot(QCustomPlot::rpQueuedReplot); }
+void PlotView::replotLater() {
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
 
 void PlotView::resetView() {
     rebuild();
     plot_->replot();
 }
 
-QString PlotView::readout() const { return readout_->text(); }
+QString PlotView::readout() const {
+    return readout_->text();
+}
 
 void PlotView::onMouseMove(QMouseEvent* event) {
     const QString text = hoverText(event->position());
@@ -167,7 +173,8 @@ QString PlotView::hoverText(const QPointF& pos) const {
         QCPAbstractPlottable* p = plot_->plottable(i);
         if (!p->visible() || p->keyAxis()->axisRect() != rect) continue;
         if (auto* map = qobject_cast<QCPColorMap*>(p)) {
-            const double key = p->keyAxis()->pixelToCoord(pos.x()), value = p->valueAxis()->pixelToCoord(pos.y());
+            const double key = p->keyAxis()->pixelToCoord(pos.x()),
+                         value = p->valueAxis()->pixelToCoord(pos.y());
             int k = 0, v = 0;
             map->data()->coordToCell(key, value, &k, &v);
             if (k < 0 || v < 0 || k >= map->data()->keySize() || v >= map->data()->valueSize()) continue;
@@ -177,7 +184,8 @@ QString PlotView::hoverText(const QPointF& pos) const {
             const double key = p->keyAxis()->pixelToCoord(pos.x());
             for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it)
                 if (std::abs(it->key - key) <= bars->width() / 2) {
-                    const QString name = bars->name().isEmpty() ? QString() : bars->name() + QStringLiteral(": ");
+                    const QString name =
+                        bars->name().isEmpty() ? QString() : bars->name() + QStringLiteral(": ");
                     return tr("%1x = %2, y = %3").arg(name, number(it->key, 6), number(it->value, 6));
                 }
             continue;
@@ -189,7 +197,8 @@ QString PlotView::hoverText(const QPointF& pos) const {
             const double d = std::hypot(px.x() - pos.x(), px.y() - pos.y());
             if (d < bestDistance) {
                 bestDistance = d;
-                const QString name = graph->name().isEmpty() ? QString() : graph->name() + QStringLiteral(": ");
+                const QString name =
+                    graph->name().isEmpty() ? QString() : graph->name() + QStringLiteral(": ");
                 best = tr("%1x = %2, y = %3").arg(name, number(it->key, 6), number(it->value, 6));
             }
         }
@@ -230,8 +239,8 @@ bool PlotView::exportTo(const QString& file) {
 }
 
 void PlotView::chooseExportFile() {
-    const QString file = QFileDialog::getSaveFileName(this, tr("Export plot"), QString(),
-                                                      tr("PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)"));
+    const QString file = QFileDialog::getSaveFileName(
+        this, tr("Export plot"), QString(), tr("PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)"));
     if (file.isEmpty()) return;
     if (!exportTo(file)) QMessageBox::warning(this, tr("Export failed"), lastError_);
 }

@@ -37,15 +37,15 @@ public slots:
     void resetView(); // back to the ranges rebuild() chose
 
 protected:
-    virtual void rebuild() = 0;                          // redraw from the data held
+    virtual void rebuild() = 0;                           // redraw from the data held
     virtual bool writeCsv(const QString& file) const = 0; // the plotted data as CSV
     // The readout text for the point under the cursor (pixel position in the plot); the default names
     // the nearest graph point or the colour-map cell of the axis rect under the cursor.
     virtual QString hoverText(const QPointF& pos) const;
     void changeEvent(QEvent* event) override;
-    void applyPalette(QCustomPlot* plot) const;          // colours and fonts of every axis, legend, title
+    void applyPalette(QCustomPlot* plot) const; // colours and fonts of every axis, legend, title
     void replotLater();
-    QHBoxLayout* controls() const { return controls_; }   // selectors above the plot
+    QHBoxLayout* controls() const { return controls_; } // selectors above the plot
     QVBoxLayout* mainLayout() const { return layout_; }
     static QColor seriesColor(int i);                     // colour-blind-safe series colours
     static QString number(double v, int significant = 4); // locale-aware, for readouts and labels

@@ -14,9 +14,11 @@ bool installTranslations(const QLocale& locale) {
         delete *t;
         *t = new QTranslator;
     }
-    const bool found = own->load(locale, QStringLiteral("transmla"), QStringLiteral("_"), QStringLiteral(":/i18n"));
+    const bool found =
+        own->load(locale, QStringLiteral("transmla"), QStringLiteral("_"), QStringLiteral(":/i18n"));
     if (found) QCoreApplication::installTranslator(own);
-    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+    if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QCoreApplication::installTranslator(qt);
     return found;
 }

@@ -4,10 +4,10 @@
 
 #include <QEvent>
 #include <QMainWindow>
-#include <QTimer>
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QTimer>
 
 namespace transmla::views {
 
@@ -29,8 +29,8 @@ void clampFrame(QMainWindow* window) {
     if (!screen || window->isMaximized() || window->isFullScreen()) return;
     // The frame (title bar, borders) must fit too; setGeometry takes the client area inside it.
     const QRect frame = window->frameGeometry(), client = window->geometry();
-    const QMargins margins(client.left() - frame.left(), client.top() - frame.top(), frame.right() - client.right(),
-                           frame.bottom() - client.bottom());
+    const QMargins margins(client.left() - frame.left(), client.top() - frame.top(),
+                           frame.right() - client.right(), frame.bottom() - client.bottom());
     const QSize minimum = window->minimumSizeHint().grownBy(margins);
     const QRect fitted = fitToScreen(frame, screen->availableGeometry(), minimum);
     if (fitted != frame) window->setGeometry(fitted.marginsRemoved(margins));
@@ -71,7 +71,8 @@ class FittingScrollArea : public QScrollArea {
 public:
     QSize sizeHint() const override {
         QSize s = QScrollArea::sizeHint();
-        if (widget()) s.setWidth(widget()->minimumSizeHint().width() + verticalScrollBar()->sizeHint().width() + 2);
+        if (widget())
+            s.setWidth(widget()->minimumSizeHint().width() + verticalScrollBar()->sizeHint().width() + 2);
         return s;
     }
 };

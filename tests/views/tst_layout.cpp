@@ -36,7 +36,9 @@ namespace {
 constexpr int kScreenW = 1366, kScreenH = 768;
 constexpr int kTitleBar = 30; // the window manager's title bar comes on top of the window's own height
 
-QString demoModel() { return QString::fromStdString((test::resourcesDir() / "models" / "tiny-llama-gqa").string()); }
+QString demoModel() {
+    return QString::fromStdString((test::resourcesDir() / "models" / "tiny-llama-gqa").string());
+}
 
 void openDemo(views::MainWindow& w) {
     QSignalSpy loaded(&w, &views::MainWindow::modelLoaded);
@@ -45,7 +47,9 @@ void openDemo(views::MainWindow& w) {
 }
 
 // The size a user cannot shrink the window below.
-QSize minimumOf(QWidget* w) { return w->minimumSize().expandedTo(w->minimumSizeHint()); }
+QSize minimumOf(QWidget* w) {
+    return w->minimumSize().expandedTo(w->minimumSizeHint());
+}
 } // namespace
 
 class TestLayout : public QObject {
@@ -69,10 +73,12 @@ private slots:
     }
     void fitsA1366x768Screen() {
         QFETCH(QString, language);
-        if (language != QLatin1String("en")) QVERIFY2(views::installTranslations(QLocale(language)), "no translation");
+        if (language != QLatin1String("en"))
+            QVERIFY2(views::installTranslations(QLocale(language)), "no translation");
         views::MainWindow w;
         if (language != QLatin1String("en"))
-            QVERIFY(QCoreApplication::translate("transmla::views::MainWindow", "&File") != QLatin1String("&File"));
+            QVERIFY(QCoreApplication::translate("transmla::views::MainWindow", "&File") !=
+                    QLatin1String("&File"));
         openDemo(w);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
@@ -98,7 +104,8 @@ private slots:
 
         // The error box of a folder that is no model, with a long path.
         QString bad = QStringLiteral("/tmp");
-        while (bad.size() < 300) bad += QStringLiteral("/a-rather-long-folder-name");
+        while (bad.size() < 300)
+            bad += QStringLiteral("/a-rather-long-folder-name");
         QSignalSpy failed(&w, &views::MainWindow::modelLoadFailed);
         w.openModel(bad);
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
@@ -124,8 +131,12 @@ private slots:
         QTest::qWait(50); // the clamp after the first show, once the frame is known
         const QRect frame = w.frameGeometry();
         QVERIFY2(available.contains(frame), qPrintable(QStringLiteral("%1,%2 %3x%4 on %5x%6")
-                                                         .arg(frame.x()).arg(frame.y()).arg(frame.width())
-                                                         .arg(frame.height()).arg(available.width()).arg(available.height())));
+                                                           .arg(frame.x())
+                                                           .arg(frame.y())
+                                                           .arg(frame.width())
+                                                           .arg(frame.height())
+                                                           .arg(available.width())
+                                                           .arg(available.height())));
     }
 
     void f11IsFullScreenWithLargeText() {
@@ -139,7 +150,8 @@ private slots:
         QVERIFY(QApplication::font().pointSizeF() >= 18);
         QCoreApplication::processEvents();
         for (QCPAxis* a : w.spectrumView()->plot()->axisRect()->axes()) {
-            QVERIFY2(a->tickLabelFont().pointSizeF() >= 18, qPrintable(QString::number(a->tickLabelFont().pointSizeF())));
+            QVERIFY2(a->tickLabelFont().pointSizeF() >= 18,
+                     qPrintable(QString::number(a->tickLabelFont().pointSizeF())));
             QVERIFY(a->labelFont().pointSizeF() >= 18);
         }
         QVERIFY(w.classroomGuide()->isVisible());
@@ -159,13 +171,15 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QCoreApplication::processEvents();
         auto* guide = w.classroomGuide();
-        // Every label of the guide gets the height its wrapped text needs; a text view can scroll to all of it.
+        // Every label of the guide gets the height its wrapped text needs; a text view can scroll to all of
+        // it.
         for (QLabel* l : guide->findChildren<QLabel*>())
             if (l->isVisible() && l->wordWrap() && l->hasHeightForWidth())
                 QVERIFY2(l->height() >= l->heightForWidth(l->width()), qPrintable(l->text()));
         for (QTextBrowser* t : guide->findChildren<QTextBrowser*>()) {
             const int needed = int(std::ceil(t->document()->size().height()));
-            QVERIFY2(needed <= t->viewport()->height() || t->verticalScrollBar()->maximum() >= needed - t->viewport()->height() - 2,
+            QVERIFY2(needed <= t->viewport()->height() ||
+                         t->verticalScrollBar()->maximum() >= needed - t->viewport()->height() - 2,
                      "the guide's text cannot be reached");
             QVERIFY(t->viewport()->width() >= 100);
         }
@@ -182,32 +196,42 @@ private slots:
         QTest::mouseClick(next, Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
         QVERIFY(!w.conversionPanel()->isExact());
-        QVERIFY(w.classroomGuide()->text().contains(QStringLiteral("Exact merge")));  // announced before Next
+        QVERIFY(w.classroomGuide()->text().contains(QStringLiteral("Exact merge"))); // announced before Next
         QSignalSpy done(&w, &views::MainWindow::conversionFinished);
         QTest::mouseClick(next, Qt::LeftButton); // step 2: exact MLA
         QVERIFY(w.conversionPanel()->isExact());
-        QVERIFY2(w.classroomGuide()->text().contains(QStringLiteral("exact merge: off -> on")), qPrintable(w.classroomGuide()->text()));
-        QVERIFY2(w.classroomGuide()->text().contains(QStringLiteral("GSM8K problems:")), qPrintable(w.classroomGuide()->text()));
+        QVERIFY2(w.classroomGuide()->text().contains(QStringLiteral("exact merge: off -> on")),
+                 qPrintable(w.classroomGuide()->text()));
+        QVERIFY2(w.classroomGuide()->text().contains(QStringLiteral("GSM8K problems:")),
+                 qPrintable(w.classroomGuide()->text()));
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 120000);
         // Exact MLA: the maps agree up to fp32 rounding; the view says so and gives the size.
         const auto& r = w.state().result;
         QVERIFY(r && r->attentionBefore && r->attentionAfter);
         const auto cmp = analysis::compareAttention(*r->attentionBefore, *r->attentionAfter);
         QVERIFY(cmp.meanKl >= 0);
-        for (double kl : cmp.klPerRow) QVERIFY(kl >= 0);
-        QVERIFY2(cmp.maxAbsDifference < views::AttentionView::kRounding, qPrintable(QString::number(cmp.maxAbsDifference)));
+        for (double kl : cmp.klPerRow)
+            QVERIFY(kl >= 0);
+        QVERIFY2(cmp.maxAbsDifference < views::AttentionView::kRounding,
+                 qPrintable(QString::number(cmp.maxAbsDifference)));
         const QString info = w.attentionView()->infoText();
-        QVERIFY2(info.contains(QStringLiteral("float rounding")) && info.contains(QStringLiteral("max |difference|")), qPrintable(info));
-        QVERIFY2(!w.classroomGuide()->text().contains(QStringLiteral("a difference of zero")), "the guide claims zero");
+        QVERIFY2(info.contains(QStringLiteral("float rounding")) &&
+                     info.contains(QStringLiteral("max |difference|")),
+                 qPrintable(info));
+        QVERIFY2(!w.classroomGuide()->text().contains(QStringLiteral("a difference of zero")),
+                 "the guide claims zero");
         w.jobs()->cancelAndWait();
         w.setClassroomMode(false);
     }
 
     void cjkFontAndPackaging() {
         // Chinese needs a CJK font: installed by the dependency script, required by the .deb.
-        QVERIFY2(!QFontDatabase::families(QFontDatabase::SimplifiedChinese).isEmpty(), "no CJK font installed");
-        const std::string deps = test::readFile(test::resourcesDir().parent_path() / "installer" / "deps-debian.sh");
-        const std::string cpack = test::readFile(test::resourcesDir().parent_path() / "installer" / "CMakeLists.txt");
+        QVERIFY2(!QFontDatabase::families(QFontDatabase::SimplifiedChinese).isEmpty(),
+                 "no CJK font installed");
+        const std::string deps =
+            test::readFile(test::resourcesDir().parent_path() / "installer" / "deps-debian.sh");
+        const std::string cpack =
+            test::readFile(test::resourcesDir().parent_path() / "installer" / "CMakeLists.txt");
         QVERIFY(deps.find("fonts-noto-cjk") != std::string::npos);
         QVERIFY(cpack.find("CPACK_DEBIAN_PACKAGE_DEPENDS \"fonts-noto-cjk") != std::string::npos);
     }
@@ -219,7 +243,10 @@ int main(int argc, char** argv) {
     QFile f(config);
     if (f.open(QIODevice::WriteOnly | QIODevice::Truncate))
         f.write(QStringLiteral(R"({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": %1, "height": %2,
-            "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]})").arg(kScreenW).arg(kScreenH).toUtf8());
+            "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]})")
+                    .arg(kScreenW)
+                    .arg(kScreenH)
+                    .toUtf8());
     f.close();
     qputenv("QT_QPA_PLATFORM", QStringLiteral("offscreen:configfile=%1").arg(config).toUtf8());
     QApplication app(argc, argv);

@@ -5,8 +5,8 @@
 // wording for float-rounding differences; numbers in the user's locale. Data are hand-built here,
 // so every expected value is known independently of the views.
 #include <QComboBox>
-#include <QSet>
 #include <QLabel>
+#include <QSet>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStyleOptionSpinBox>
@@ -21,20 +21,20 @@ using namespace transmla;
 
 namespace {
 void wheel(QWidget* w, QPoint pos, int delta) {
-    QWheelEvent e(QPointF(pos), QPointF(w->mapToGlobal(pos)), QPoint(), QPoint(0, delta), Qt::NoButton, Qt::NoModifier,
-                  Qt::NoScrollPhase, false);
+    QWheelEvent e(QPointF(pos), QPointF(w->mapToGlobal(pos)), QPoint(), QPoint(0, delta), Qt::NoButton,
+                  Qt::NoModifier, Qt::NoScrollPhase, false);
     QApplication::sendEvent(w, &e);
 }
 void drag(QWidget* w, QPoint from, QPoint to) {
     QTest::mousePress(w, Qt::LeftButton, Qt::NoModifier, from);
-    QMouseEvent move(QEvent::MouseMove, QPointF(to), QPointF(w->mapToGlobal(to)), Qt::NoButton, Qt::LeftButton,
-                     Qt::NoModifier);
+    QMouseEvent move(QEvent::MouseMove, QPointF(to), QPointF(w->mapToGlobal(to)), Qt::NoButton,
+                     Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(w, &move);
     QTest::mouseRelease(w, Qt::LeftButton, Qt::NoModifier, to);
 }
 void hover(QWidget* w, QPoint pos) {
-    QMouseEvent move(QEvent::MouseMove, QPointF(pos), QPointF(w->mapToGlobal(pos)), Qt::NoButton, Qt::NoButton,
-                     Qt::NoModifier);
+    QMouseEvent move(QEvent::MouseMove, QPointF(pos), QPointF(w->mapToGlobal(pos)), Qt::NoButton,
+                     Qt::NoButton, Qt::NoModifier);
     QApplication::sendEvent(w, &move);
 }
 QPoint pixel(QCPAxis* x, QCPAxis* y, double key, double value) {
@@ -49,7 +49,9 @@ void settle(views::PlotView& v) {
         QCoreApplication::processEvents();
     }
 }
-bool unique(const QVector<QString>& labels) { return QSet<QString>(labels.begin(), labels.end()).size() == labels.size(); }
+bool unique(const QVector<QString>& labels) {
+    return QSet<QString>(labels.begin(), labels.end()).size() == labels.size();
+}
 
 // A causal map whose row q spreads evenly over keys 0..q (p = 1/(q+1)), tokens "t0".."t{n-1}".
 analysis::AttentionMap uniformMap(int n, int head, int64_t promptTokens = 0) {
@@ -63,7 +65,8 @@ analysis::AttentionMap uniformMap(int n, int head, int64_t promptTokens = 0) {
     m.promptTokens = promptTokens ? promptTokens : n;
     m.probs.assign(size_t(n * n), 0.0);
     for (int q = 0; q < n; ++q)
-        for (int k = 0; k <= q; ++k) m.probs[size_t(q * n + k)] = 1.0 / (q + 1);
+        for (int k = 0; k <= q; ++k)
+            m.probs[size_t(q * n + k)] = 1.0 / (q + 1);
     return m;
 }
 } // namespace
@@ -99,7 +102,8 @@ private slots:
         v.setData({{16, 9, 4, 1}}, std::nullopt); // singular values 4, 3, 2, 1
         settle(v);
         hover(v.plot(), pixel(v.plot()->xAxis, v.plot()->yAxis, 2, 3));
-        QVERIFY2(v.readout().contains(QStringLiteral("index 2")) && v.readout().contains(QStringLiteral("singular value 3")),
+        QVERIFY2(v.readout().contains(QStringLiteral("index 2")) &&
+                     v.readout().contains(QStringLiteral("singular value 3")),
                  qPrintable(v.readout()));
         // cumulative energy at index 2: (16 + 9) / 30 = 83.33 %
         QVERIFY2(v.readout().contains(QStringLiteral("83.33%")), qPrintable(v.readout()));
@@ -118,13 +122,15 @@ private slots:
 
     void logAxisLabelsNeverRepeat() {
         views::SpectrumView v;
-        // Singular values 1.5 .. 1.0 (axis 0.5 .. 3): under 1.6 decades QCustomPlot's log ticker falls back to
-        // linear ticks 0.5, 1, 1.5, 2, ..., which a power format with no decimals printed as "2·10⁰" twice.
+        // Singular values 1.5 .. 1.0 (axis 0.5 .. 3): under 1.6 decades QCustomPlot's log ticker falls back
+        // to linear ticks 0.5, 1, 1.5, 2, ..., which a power format with no decimals printed as "2·10⁰"
+        // twice.
         v.setData({{1.5 * 1.5, 1.3 * 1.3, 1.1 * 1.1, 1.0}}, std::nullopt);
         settle(v);
         const auto labels = v.plot()->yAxis->tickVectorLabels();
         QVERIFY(labels.size() >= 2);
-        QVERIFY2(unique(labels), qPrintable(QStringList(labels.begin(), labels.end()).join(QStringLiteral(" | "))));
+        QVERIFY2(unique(labels),
+                 qPrintable(QStringList(labels.begin(), labels.end()).join(QStringLiteral(" | "))));
         // Over decades the labels stay powers of ten, still distinct.
         v.setData({{1e6, 1e4, 1e2, 1, 1e-2}}, std::nullopt);
         settle(v);
@@ -147,7 +153,8 @@ private slots:
             for (QCPAxis* a : r->axes()) {
                 if (!a->visible()) continue;
                 const auto labels = a->tickVectorLabels();
-                QVERIFY2(labels.size() >= 2 && unique(labels), qPrintable(QStringList(labels.begin(), labels.end()).join(QStringLiteral(" | "))));
+                QVERIFY2(labels.size() >= 2 && unique(labels),
+                         qPrintable(QStringList(labels.begin(), labels.end()).join(QStringLiteral(" | "))));
             }
     }
 
@@ -160,19 +167,23 @@ private slots:
             QVERIFY(r);
             const double px = r->width() / r->axis(QCPAxis::atBottom)->range().size();
             const double py = r->height() / r->axis(QCPAxis::atLeft)->range().size();
-            QVERIFY2(std::abs(px - py) <= 0.01 * px, qPrintable(QStringLiteral("%1 vs %2 px per token").arg(px).arg(py)));
+            QVERIFY2(std::abs(px - py) <= 0.01 * px,
+                     qPrintable(QStringLiteral("%1 vs %2 px per token").arg(px).arg(py)));
             for (QCPAbstractPlottable* p : r->plottables())
                 if (auto* map = qobject_cast<QCPColorMap*>(p)) QVERIFY(!map->interpolate());
         }
         // Zooming in on 20 tokens shows each token's own label.
         QCPAxisRect* r = v.mapRect(0);
-        for (int i = 0; i < 6; ++i) wheel(v.plot(), r->rect().center(), 120);
+        for (int i = 0; i < 6; ++i)
+            wheel(v.plot(), r->rect().center(), 120);
         v.plot()->replot();
         const auto labels = r->axis(QCPAxis::atLeft)->tickVectorLabels();
         const auto ticks = r->axis(QCPAxis::atLeft)->tickVector();
         QVERIFY(!ticks.isEmpty());
-        for (int i = 0; i + 1 < ticks.size(); ++i) QCOMPARE(ticks[i + 1] - ticks[i], 1.0);
-        for (int i = 0; i < ticks.size(); ++i) QCOMPARE(labels[i], QStringLiteral("t%1").arg(int(ticks[i])));
+        for (int i = 0; i + 1 < ticks.size(); ++i)
+            QCOMPARE(ticks[i + 1] - ticks[i], 1.0);
+        for (int i = 0; i < ticks.size(); ++i)
+            QCOMPARE(labels[i], QStringLiteral("t%1").arg(int(ticks[i])));
         // Hover a visible cell: the first labelled query, the first visible key; p = 1/(q+1) for k <= q.
         QCPAxis* keys = r->axis(QCPAxis::atBottom);
         const int q = int(ticks[0]);
@@ -181,7 +192,10 @@ private slots:
         QVERIFY(r->rect().contains(c));
         hover(v.plot(), c);
         const double p = k <= q ? 1.0 / (q + 1) : 0.0;
-        QVERIFY2(v.readout().contains(QStringLiteral("query %1 't%1', key %2 't%2': before %3").arg(q).arg(k).arg(QLocale().toString(p, 'g', 4))),
+        QVERIFY2(v.readout().contains(QStringLiteral("query %1 't%1', key %2 't%2': before %3")
+                                          .arg(q)
+                                          .arg(k)
+                                          .arg(QLocale().toString(p, 'g', 4))),
                  qPrintable(v.readout()));
     }
 
@@ -214,10 +228,12 @@ private slots:
         QTest::keyClick(mode, Qt::Key_Down);
         QVERIFY(v.allHeads());
         settle(v);
-        for (int h = 0; h < 4; ++h) QVERIFY(v.mapRect(h));
+        for (int h = 0; h < 4; ++h)
+            QVERIFY(v.mapRect(h));
         QCPAxisRect* r = v.mapRect(3);
         hover(v.plot(), pixel(r->axis(QCPAxis::atBottom), r->axis(QCPAxis::atLeft), 3, 5));
-        QVERIFY2(v.readout().startsWith(QStringLiteral("head 3, query 5 't5', key 3 't3'")), qPrintable(v.readout()));
+        QVERIFY2(v.readout().startsWith(QStringLiteral("head 3, query 5 't5', key 3 't3'")),
+                 qPrintable(v.readout()));
         QVERIFY2(v.readout().contains(QStringLiteral("difference 0.04")), qPrintable(v.readout()));
     }
 
@@ -225,8 +241,10 @@ private slots:
         views::AttentionView v;
         // A prompt of 300 tokens cut to 256: the line above the maps says so.
         v.setMaps(uniformMap(8, 0, 300), uniformMap(8, 0, 300));
-        QVERIFY2(v.infoText().contains(QStringLiteral("first 8 of the prompt's 300 tokens")), qPrintable(v.infoText()));
-        // Exact conversion: differences of float rounding are called that, with their size; KL is not negative.
+        QVERIFY2(v.infoText().contains(QStringLiteral("first 8 of the prompt's 300 tokens")),
+                 qPrintable(v.infoText()));
+        // Exact conversion: differences of float rounding are called that, with their size; KL is not
+        // negative.
         analysis::AttentionMap a = uniformMap(8, 0), b = a;
         for (size_t i = 0; i < b.probs.size(); ++i)
             if (b.probs[i] > 0) b.probs[i] *= 1 + ((i % 3) - 1.0) * 3e-7;
@@ -246,7 +264,8 @@ private slots:
             for (QLabel* l : v.findChildren<QLabel*>())
                 if (l->text().contains(QStringLiteral("rank 2 keeps"))) {
                     sawRank = true;
-                    QVERIFY2(l->text().contains(QStringLiteral("83,33%")), qPrintable(l->text())); // (16+9)/30
+                    QVERIFY2(l->text().contains(QStringLiteral("83,33%")),
+                             qPrintable(l->text())); // (16+9)/30
                 }
             QVERIFY(sawRank);
             bool comma = false;
