@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, with apt, what building and testing transmla-workbench needs on Debian 12 (bookworm).
 # Skips what is already installed; safe to run again. clang + libclang-rt-14-dev (libFuzzer, ASan, UBSan
-# runtimes) build the fuzz targets that test.sh runs (tests/fuzz).
+# runtimes) build the fuzz targets that test.sh runs (tests/fuzz). fonts-noto-cjk: the Chinese translation
+# renders as boxes without a CJK font (the .deb depends on it too, installer/CMakeLists.txt).
 set -euo pipefail
 
 packages=(
@@ -12,6 +13,7 @@ packages=(
   libhdf5-dev nlohmann-json3-dev
   libpcre2-dev libutf8proc-dev
   xvfb xauth
+  fonts-noto-cjk
   clang libclang-rt-14-dev
 )
 

@@ -81,10 +81,9 @@ void LossView::rebuild() {
         c.setAlpha(120);
         diag->setPen(QPen(c, 1, Qt::DashLine));
     }
-    if (hi <= lo) lo = 0, hi = 1;
-    const double pad = 0.05 * (hi - lo);
-    p->xAxis->setRange(lo - pad, hi + pad);
-    p->yAxis->setRange(lo - pad, hi + pad);
+    if (hi < lo) lo = 0, hi = 1;
+    p->xAxis->setRange(paddedRange(lo, hi));
+    p->yAxis->setRange(paddedRange(lo, hi));
 
     // Right: the sweep, plus the original's loss as a horizontal line.
     QCPAxis* sx = sweepRect_->axis(QCPAxis::atBottom);
@@ -139,10 +138,9 @@ void LossView::rebuild() {
         label->setText(tr("  this conversion"));
         ylo = std::min(ylo, after_->meanNll()), yhi = std::max(yhi, after_->meanNll());
     }
-    if (yhi <= ylo) ylo = std::min(ylo, yhi) - 0.5, yhi = ylo + 1;
-    const double ypad = 0.1 * (yhi - ylo);
+    if (yhi < ylo) ylo = 0, yhi = 1;
     sx->setRange(0, xhi * 1.15);
-    sy->setRange(ylo - ypad, yhi + ypad);
+    sy->setRange(paddedRange(ylo, yhi, 0.1)); // exact MLA: before == after, a flat range
 
     if (before_ && after_) {
         QString text = tr("GSM8K mean NLL over %1 problems: %2 (GQA) -> %3 (MLA), perplexity %4 -> %5")

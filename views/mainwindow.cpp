@@ -11,11 +11,14 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -29,6 +32,7 @@
 #include "summarymodel.h"
 #include "tablemodels.h"
 #include "util/resources.h"
+#include "windowfit.h"
 
 namespace transmla::views {
 
@@ -90,7 +94,7 @@ MainWindow::MainWindow(QWidget* parent)
     setCentralWidget(tabs_);
 
     panelDock_->setObjectName(QStringLiteral("conversionDock"));
-    panelDock_->setWidget(panel_);
+    panelDock_->setWidget(scrollable(panel_)); // scrolls on short screens instead of growing the window
     addDockWidget(Qt::LeftDockWidgetArea, panelDock_);
     guideDock_->setObjectName(QStringLiteral("classroomDock"));
     guideDock_->setWidget(guide_);
@@ -98,6 +102,7 @@ MainWindow::MainWindow(QWidget* parent)
     guideDock_->hide();
 
     statusBar()->addWidget(statusLabel_, 1);
+    statusLabel_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // a long path never widens the window
     statusLabel_->setText(tr("Open a model folder (File > Open model folder)"));
     statusLabel_->setObjectName(QStringLiteral("statusLabel"));
     staleLabel_->setObjectName(QStringLiteral("staleStatus"));
@@ -133,11 +138,11 @@ MainWindow::MainWindow(QWidget* parent)
     connect(jobs_, &JobRunner::busyChanged, this, &MainWindow::onBusyChanged);
     connect(jobs_, &JobRunner::finished, this, &MainWindow::onJobFinished);
     createMenus();
-    resize(1280, 800);
+    resize(1280, 720);
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     guideDock_->hide();
+    restoreFittedGeometry(this, settings.value(QStringLiteral("window/geometry")).toByteArray());
 }
 
 MainWindow::~MainWindow() {
@@ -151,8 +156,10 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     }
     jobs_->cancel();
     QSettings settings;
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
+    if (!classroom_) { // classroom mode's full screen is not the user's window
+        settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+        settings.setValue(QStringLiteral("window/state"), saveState());
+    }
     event->accept();
 }
 
@@ -314,7 +321,7 @@ void MainWindow::onSummaryReady(const SummaryJobResult& result) {
         statusLabel_->setText(tr("Could not open %1").arg(pendingPath_));
         auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open model"),
                                     tr("The folder could not be read as a Hugging Face model:"), QMessageBox::Ok, this);
-        box->setInformativeText(msg);
+        box->setInformativeText(wrappablePath(msg));
         box->setDetailedText(tr("A model folder needs config.json, the *.safetensors weights (with "
                                 "model.safetensors.index.json when sharded) and tokenizer.json.\n\n%1")
                                  .arg(pendingPath_));
@@ -417,12 +424,14 @@ void MainWindow::computeAttention(const QString& prompt, int layer, int head) {
         tr("Attention"),
         [models, text, layer, head](const Progress& p) {
             p.checkCancel();
-            return workbench::attentionPair(*models, text, layer, head, 48);
+            return workbench::attentionPair(*models, text, layer, head, workbench::JobOptions{}.attentionMaxTokens);
         },
-        [this](workbench::AttentionPair pair) {
+        [this, head](workbench::AttentionPair pair) {
             state_.result->attentionBefore = pair.before;
             state_.result->attentionAfter = pair.after;
-            attention_->setMaps(pair.before, pair.after);
+            state_.result->attentionHeadsBefore = std::move(pair.headsBefore);
+            state_.result->attentionHeadsAfter = std::move(pair.headsAfter);
+            attention_->setLayerMaps(state_.result->attentionHeadsBefore, state_.result->attentionHeadsAfter, head);
             emit attentionUpdated();
         });
 }
@@ -507,7 +516,9 @@ void MainWindow::showResult() {
     spectrum_->setData(latent, r ? r->spectra : std::nullopt);
     spectrum_->setRank(r && !r->settings.exact ? int(r->rank()) : panel_->rank());
     panel_->layerModel()->setLayers(r ? r->layers : std::vector<workbench::LayerFigures>{});
-    if (r && r->attentionBefore && r->attentionAfter) attention_->setMaps(*r->attentionBefore, *r->attentionAfter);
+    if (r && r->attentionBefore && !r->attentionHeadsBefore.empty())
+        attention_->setLayerMaps(r->attentionHeadsBefore, r->attentionHeadsAfter, int(r->attentionBefore->head));
+    else if (r && r->attentionBefore && r->attentionAfter) attention_->setMaps(*r->attentionBefore, *r->attentionAfter);
     else attention_->clear();
     if (r) loss_->setLosses(r->lossBefore, r->lossAfter, r->kvBytesPerTokenBefore, r->kvBytesPerTokenAfter, r->lossFullRank);
     else loss_->setLosses(std::nullopt, std::nullopt);
@@ -578,16 +589,33 @@ void MainWindow::exportCurrentPlot() {
 void MainWindow::setClassroomMode(bool on) {
     if (classroom_ == on) return;
     classroom_ = on;
+    // Readable from the back of a room: full screen, text and plot ticks at least 18 pt.
     QFont f = normalFont_;
-    if (on) f.setPointSizeF(normalFont_.pointSizeF() * 1.5);
+    if (on) f.setPointSizeF(std::max(18.0, normalFont_.pointSizeF() * 1.5));
     QApplication::setFont(f);
     guideDock_->setVisible(on);
-    if (on) guide_->restart();
+    if (on) {
+        guide_->restart();
+        wasMaximized_ = isMaximized();
+        showFullScreen();
+        // The docks keep their old width at the large font (and the new font reaches the panel's layout
+        // only later): 40% of the full screen for the panel and the guide.
+        QTimer::singleShot(0, this, [this] {
+            const int full = screen() ? screen()->availableGeometry().width() : width(); // full screen's width
+            resizeDocks({panelDock_}, {full * 2 / 5}, Qt::Horizontal);
+        });
+    } else if (isFullScreen()) {
+        if (wasMaximized_) showMaximized();
+        else showNormal();
+    }
     const QSignalBlocker block(classroomAction_);
     classroomAction_->setChecked(on);
 }
 
 void MainWindow::onClassroomStep(int step) {
+    // The guide names what it changed, so that no setting changes behind the user's back.
+    const convert::ConvertSettings before = panel_->settings();
+    const int problemsBefore = panel_->lossProblems();
     switch (step) {
     case 0:
         openModel(QString::fromStdString(demoModelDir(resourcesDir()).string()));
@@ -607,6 +635,7 @@ void MainWindow::onClassroomStep(int step) {
         tabs_->setCurrentWidget(spectrum_);
         break;
     }
+    guide_->setChanges(ClassroomGuide::describeChanges(before, problemsBefore, panel_->settings(), panel_->lossProblems()));
 }
 
 void MainWindow::showAbout() {

@@ -138,7 +138,7 @@ private:
     std::optional<io::ModelConfig> config_;
     WorkbenchState state_;
     std::optional<WorkbenchState> pendingSession_; // applied once its model has been read
-    bool classroom_ = false;
+    bool classroom_ = false, wasMaximized_ = false;
     QFont normalFont_;
 };
 

@@ -5,9 +5,9 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QTextStream>
-#include <QToolTip>
 #include <cmath>
 
+#include "plotticks.h"
 #include "qcp.h"
 
 namespace transmla::views {
@@ -31,7 +31,14 @@ SpectrumView::SpectrumView(QWidget* parent)
     controls()->addWidget(new QLabel(tr("KV head:")));
     controls()->addWidget(head_);
     controls()->addStretch(1);
-    controls()->addWidget(info_);
+    // The long source names must not set the window's minimum width: the combo shrinks to ~14
+    // characters when space is short (the full name in its list and tooltip); the energy line sits
+    // under the selectors.
+    source_->setMinimumWidth(source_->fontMetrics().averageCharWidth() * 14);
+    connect(source_, &QComboBox::currentTextChanged, source_, &QComboBox::setToolTip);
+    source_->setToolTip(source_->currentText());
+    info_->setWordWrap(true);
+    mainLayout()->insertWidget(1, info_);
     source_->setObjectName(QStringLiteral("spectrumSource"));
     layer_->setObjectName(QStringLiteral("spectrumLayer"));
     head_->setObjectName(QStringLiteral("spectrumHead"));
@@ -45,7 +52,7 @@ SpectrumView::SpectrumView(QWidget* parent)
     p->graph(0)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
     p->graph(1)->setPen(QPen(seriesColor(1), 2));
     p->yAxis->setScaleType(QCPAxis::stLogarithmic);
-    p->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+    p->yAxis->setTicker(QSharedPointer<LogTicker>::create());
     p->yAxis->setNumberFormat(QStringLiteral("eb"));
     p->yAxis->setNumberPrecision(0);
     p->yAxis->setLabel(tr("singular value (log)"));
@@ -57,8 +64,6 @@ SpectrumView::SpectrumView(QWidget* parent)
     p->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignRight | Qt::AlignVCenter);
     rankLine_ = new QCPItemStraightLine(p);
     rankLine_->setPen(QPen(seriesColor(4), 2, Qt::DashLine));
-    p->setMouseTracking(true);
-    connect(p, &QCustomPlot::mouseMove, this, &SpectrumView::showTooltip);
 
     connect(source_, &QComboBox::currentIndexChanged, this, [this] {
         refillHeads();
@@ -143,7 +148,7 @@ void SpectrumView::rebuild() {
     rankLine_->point1->setCoords(rank_, 0);
     rankLine_->point2->setCoords(rank_, 1);
     rankLine_->setVisible(rank_ > 0 && hasData());
-    info_->setText(hasData() ? tr("rank %1 keeps %2% of the energy").arg(rank_).arg(100 * retainedAtRank(), 0, 'f', 2)
+    info_->setText(hasData() ? tr("rank %1 keeps %2% of the energy").arg(rank_).arg(QLocale().toString(100 * retainedAtRank(), 'f', 2))
                              : tr("Run a conversion to see spectra"));
     replotLater();
 }
@@ -158,16 +163,14 @@ void SpectrumView::setRank(int rank) {
     rebuild();
 }
 
-void SpectrumView::showTooltip(QMouseEvent* event) {
-    if (values_.isEmpty()) return;
-    const int i = int(std::lround(plot()->xAxis->pixelToCoord(event->position().x()))) - 1;
-    if (i < 0 || i >= values_.size()) return QToolTip::hideText();
-    QToolTip::showText(event->globalPosition().toPoint(),
-                       tr("index %1: singular value %2, cumulative energy %3%")
-                           .arg(i + 1)
-                           .arg(values_[i], 0, 'g', 4)
-                           .arg(100 * cumulative_[i], 0, 'f', 2),
-                       plot());
+QString SpectrumView::hoverText(const QPointF& pos) const {
+    if (values_.isEmpty() || plot()->axisRectAt(pos) != plot()->axisRect()) return PlotView::hoverText(pos);
+    const int i = int(std::lround(plot()->xAxis->pixelToCoord(pos.x()))) - 1;
+    if (i < 0 || i >= values_.size()) return PlotView::hoverText(pos);
+    return tr("index %1: singular value %2, cumulative energy %3%")
+        .arg(i + 1)
+        .arg(number(values_[i]))
+        .arg(QLocale().toString(100 * cumulative_[i], 'f', 2));
 }
 
 bool SpectrumView::writeCsv(const QString& file) const {

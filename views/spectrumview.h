@@ -12,7 +12,6 @@
 class QComboBox;
 class QLabel;
 class QCPItemStraightLine;
-class QMouseEvent;
 
 namespace transmla::views {
 
@@ -40,10 +39,10 @@ public slots:
 protected:
     void rebuild() override;
     bool writeCsv(const QString& file) const override;
+    QString hoverText(const QPointF& pos) const override;
 
 private:
     void refillHeads();
-    void showTooltip(QMouseEvent* event);
 
     QComboBox *source_, *layer_, *head_;
     QLabel* info_;

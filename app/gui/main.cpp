@@ -1,11 +1,10 @@
 // transmla-workbench: the GUI. Thin: set up the application, open the demo model, show the window.
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QLibraryInfo>
 #include <QLocale>
-#include <QTranslator>
 
 #include "mainwindow.h"
+#include "translations.h"
 #include "util/resources.h"
 #include "util/threads.h"
 
@@ -17,9 +16,8 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName(QStringLiteral("transmla-workbench"));
     QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
 
-    QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("transmla"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QApplication::installTranslator(&translator);
+    // The system locale (LANG / LC_ALL; LANGUAGE orders the UI languages) picks the translation.
+    transmla::views::installTranslations(QLocale());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Convert GQA models to MLA and inspect the result"));

@@ -35,41 +35,56 @@ std::string defaultAttentionPrompt(const std::filesystem::path& gsm8kTestFile) {
     return problems.front().text();
 }
 
+std::vector<AttentionMap> computeAttentionHeads(const model::Model& m, const tok::Tokenizer& t,
+                                                const std::string& prompt, int64_t layer,
+                                                const AttentionOptions& options) {
+    c10::InferenceMode guard;
+    const auto& c = m.config;
+    if (layer < 0 || layer >= c.numLayers)
+        throw ArgumentError("layer " + std::to_string(layer) + " out of range [0, " + std::to_string(c.numLayers) + ")");
+    AttentionMap base;
+    base.model = m.dir.string();
+    base.prompt = prompt;
+    base.layer = layer;
+    base.tokenIds = t.encode(prompt, /*addSpecialTokens=*/true);
+    base.promptTokens = int64_t(base.tokenIds.size());
+    if (base.promptTokens > options.maxTokens) base.tokenIds.resize(size_t(std::max<int64_t>(options.maxTokens, 0)));
+    if (base.tokenIds.empty()) throw ArgumentError("the prompt has no tokens");
+    const int64_t T = base.tokens();
+    for (int32_t id : base.tokenIds) base.tokenTexts.push_back(t.tokenText(id));
+
+    model::ForwardHooks hooks;
+    hooks.probsLayer = layer;
+    hooks.lastLayer = layer; // later layers do not change this layer's map
+    std::vector<int64_t> ids(base.tokenIds.begin(), base.tokenIds.end());
+    model::forwardHidden(m, at::tensor(ids, at::kLong).view({1, T}).to(m.device()), &hooks);
+    if (!hooks.probs.defined()) throw Error("layer " + std::to_string(layer) + " gave no attention probabilities");
+    at::Tensor probs = hooks.probs[0].to(at::kCPU, at::kDouble).contiguous(); // {H, T, T}
+    const double* p = probs.data_ptr<double>();
+    for (int64_t h = 0; h < c.numHeads; ++h) {
+        double sum = 0;
+        for (int64_t i = 0; i < T; ++i) sum += rowEntropyOf(p + (h * T + i) * T, T);
+        base.headEntropy.push_back(sum / double(T));
+    }
+    std::vector<AttentionMap> heads;
+    for (int64_t h = 0; h < c.numHeads; ++h) {
+        AttentionMap r = base;
+        r.head = h;
+        r.probs.assign(p + h * T * T, p + (h + 1) * T * T);
+        for (int64_t i = 0; i < T; ++i) r.rowEntropy.push_back(rowEntropyOf(r.probs.data() + i * T, T));
+        heads.push_back(std::move(r));
+    }
+    return heads;
+}
+
 AttentionMap computeAttentionMap(const model::Model& m, const tok::Tokenizer& t, const std::string& prompt,
                                  int64_t layer, int64_t head, const AttentionOptions& options) {
-    c10::InferenceMode guard;
     const auto& c = m.config;
     if (layer < 0 || layer >= c.numLayers)
         throw ArgumentError("layer " + std::to_string(layer) + " out of range [0, " + std::to_string(c.numLayers) + ")");
     if (head < 0 || head >= c.numHeads)
         throw ArgumentError("head " + std::to_string(head) + " out of range [0, " + std::to_string(c.numHeads) + ")");
-    AttentionMap r;
-    r.model = m.dir.string();
-    r.prompt = prompt;
-    r.layer = layer;
-    r.head = head;
-    r.tokenIds = t.encode(prompt, /*addSpecialTokens=*/true);
-    if (int64_t(r.tokenIds.size()) > options.maxTokens) r.tokenIds.resize(size_t(std::max<int64_t>(options.maxTokens, 0)));
-    if (r.tokenIds.empty()) throw ArgumentError("the prompt has no tokens");
-    const int64_t T = r.tokens();
-    for (int32_t id : r.tokenIds) r.tokenTexts.push_back(t.tokenText(id));
-
-    model::ForwardHooks hooks;
-    hooks.probsLayer = layer;
-    hooks.lastLayer = layer; // later layers do not change this layer's map
-    std::vector<int64_t> ids(r.tokenIds.begin(), r.tokenIds.end());
-    model::forwardHidden(m, at::tensor(ids, at::kLong).view({1, T}).to(m.device()), &hooks);
-    if (!hooks.probs.defined()) throw Error("layer " + std::to_string(layer) + " gave no attention probabilities");
-    at::Tensor probs = hooks.probs[0].to(at::kCPU, at::kDouble).contiguous(); // {H, T, T}
-    const double* p = probs.data_ptr<double>();
-    r.probs.assign(p + head * T * T, p + (head + 1) * T * T);
-    for (int64_t i = 0; i < T; ++i) r.rowEntropy.push_back(rowEntropyOf(r.probs.data() + i * T, T));
-    for (int64_t h = 0; h < c.numHeads; ++h) {
-        double sum = 0;
-        for (int64_t i = 0; i < T; ++i) sum += rowEntropyOf(p + (h * T + i) * T, T);
-        r.headEntropy.push_back(sum / double(T));
-    }
-    return r;
+    return std::move(computeAttentionHeads(m, t, prompt, layer, options)[size_t(head)]);
 }
 
 AttentionComparison compareAttention(const AttentionMap& a, const AttentionMap& b) {
@@ -92,7 +107,8 @@ AttentionComparison compareAttention(const AttentionMap& a, const AttentionMap& 
             const double pa = a.probs[k], pb = b.probs[k];
             c.difference[k] = pb - pa;
             c.maxAbsDifference = std::max(c.maxAbsDifference, std::abs(pb - pa));
-            if (pa > 0) kl += pa * (std::log(pa) - std::log(std::max(pb, kFloor)));
+            // Generalised KL term: >= 0 for any pa, pb > 0, so rounding cannot push the sum below 0.
+            if (pa > 0) kl += std::max(0.0, pa * (std::log(pa) - std::log(std::max(pb, kFloor))) - pa + pb);
         }
         c.klPerRow.push_back(kl);
         c.meanKl += kl;

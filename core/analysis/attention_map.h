@@ -1,7 +1,9 @@
 // Attention maps: one layer's softmax probabilities for a prompt, as plain values (torch-free: the GUI
 // draws them), with per-row and per-head entropy, and a comparison of two models' maps.
 //   entropy of row i   H_i = -sum_j p_ij ln p_ij          (nats; 0 for row 0, which sees one token)
-//   KL per row         KL_i(a || b) = sum_j a_ij ln(a_ij / b_ij), over a_ij > 0
+//   KL per row         KL_i(a || b) = sum_j [a_ij ln(a_ij / b_ij) - a_ij + b_ij], over a_ij > 0
+//     (equal to the usual form for rows summing to 1; every term is >= 0, so float rounding in the
+//     row sums can no longer make KL negative: identical maps give exactly 0)
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -21,7 +23,8 @@ struct AttentionMap {
     std::string model;  // the model folder
     std::string prompt;
     int64_t layer = 0, head = 0; // query head
-    std::vector<int32_t> tokenIds;
+    std::vector<int32_t> tokenIds;       // the prompt's tokens, cut to AttentionOptions::maxTokens
+    int64_t promptTokens = 0;            // tokens of the whole prompt (> tokens() when cut)
     std::vector<std::string> tokenTexts; // axis labels (Tokenizer::tokenText)
     std::vector<double> probs;           // {T, T} row-major: row = query, column = key
     std::vector<double> rowEntropy;      // {T} of this head
@@ -50,6 +53,11 @@ std::string defaultAttentionPrompt(const std::filesystem::path& gsm8kTestFile);
 // Throws ArgumentError for a layer or head out of range or an empty prompt.
 AttentionMap computeAttentionMap(const model::Model& m, const tok::Tokenizer& t, const std::string& prompt,
                                  int64_t layer, int64_t head, const AttentionOptions& options = {});
+
+// Every query head of `layer` from one forward (element h is head h); same checks as above.
+std::vector<AttentionMap> computeAttentionHeads(const model::Model& m, const tok::Tokenizer& t,
+                                                const std::string& prompt, int64_t layer,
+                                                const AttentionOptions& options = {});
 
 // Both maps must have the same layer, head and tokens (throws ArgumentError otherwise).
 AttentionComparison compareAttention(const AttentionMap& a, const AttentionMap& b);

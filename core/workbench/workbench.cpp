@@ -138,6 +138,8 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
         auto pair = attentionPair(*models, prompt, options.attentionLayer, options.attentionHead, options.attentionMaxTokens);
         r.attentionBefore = std::move(pair.before);
         r.attentionAfter = std::move(pair.after);
+        r.attentionHeadsBefore = std::move(pair.headsBefore);
+        r.attentionHeadsAfter = std::move(pair.headsAfter);
         progress(1, 1, "attention");
     }
     models->snapshot = std::move(snapshot);
@@ -171,9 +173,15 @@ AttentionPair attentionPair(const Models& models, const std::string& prompt, int
     if (!models.snapshot.empty()) models.snapshot.verifyUnchanged();
     analysis::AttentionOptions ao;
     ao.maxTokens = maxTokens;
-    AttentionPair p{analysis::computeAttentionMap(*models.original, models.tokenizer, prompt, layer, head, ao),
-                    analysis::computeAttentionMap(models.converted, models.tokenizer, prompt, layer, head, ao)};
-    p.after.model += " (MLA)"; // a session keeps both; the model string tells them apart
+    if (head < 0 || head >= models.converted.config.numHeads)
+        throw ArgumentError("head " + std::to_string(head) + " out of range [0, " +
+                            std::to_string(models.converted.config.numHeads) + ")");
+    AttentionPair p;
+    p.headsBefore = analysis::computeAttentionHeads(*models.original, models.tokenizer, prompt, layer, ao);
+    p.headsAfter = analysis::computeAttentionHeads(models.converted, models.tokenizer, prompt, layer, ao);
+    for (auto& m : p.headsAfter) m.model += " (MLA)"; // a session keeps both; the model string tells them apart
+    p.before = p.headsBefore[size_t(head)];
+    p.after = p.headsAfter[size_t(head)];
     return p;
 }
 

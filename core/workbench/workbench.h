@@ -41,7 +41,7 @@ struct JobOptions {
     bool attention = true;              // maps of attentionLayer/Head before and after
     std::string attentionPrompt;        // empty: the first GSM8K test problem
     int64_t attentionLayer = 0, attentionHead = 0;
-    int64_t attentionMaxTokens = 48;
+    int64_t attentionMaxTokens = 256;  // longer prompts are cut (AttentionMap::promptTokens says so)
 };
 
 struct ConversionResult {
@@ -58,6 +58,8 @@ struct ConversionResult {
     // RoPE removal (lossFullRank - lossBefore) and rank truncation (lossAfter - lossFullRank).
     std::optional<double> lossFullRank;
     std::optional<analysis::AttentionMap> attentionBefore, attentionAfter;
+    // Every query head of the attention layer, for the overview (not kept in sessions).
+    std::vector<analysis::AttentionMap> attentionHeadsBefore, attentionHeadsAfter;
     std::shared_ptr<Models> models; // for export and further attention maps; null after a session load
 
     // The largest per-layer rank (what the cache stores).
@@ -82,9 +84,10 @@ std::vector<std::string> exportConverted(const ConversionResult& result, const s
 void verifyModelUnchanged(const ConversionResult& result);
 
 struct AttentionPair {
-    analysis::AttentionMap before, after;
+    analysis::AttentionMap before, after;                     // the chosen head
+    std::vector<analysis::AttentionMap> headsBefore, headsAfter; // every query head of the layer
 };
-// Maps of one layer/head of the original and the converted model.
+// Maps of one layer of the original and the converted model (one forward each gives all heads).
 AttentionPair attentionPair(const Models& models, const std::string& prompt, int64_t layer, int64_t head,
                             int64_t maxTokens);
 

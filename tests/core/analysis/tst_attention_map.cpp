@@ -84,6 +84,39 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(ArgumentError, compareAttention(a, b));
     }
 
+    void klIsNeverNegativeFromRounding() {
+        // Rows that sum to 1 only up to rounding (fp32 softmax): b = a + (2e-7, -1e-7). The textbook
+        // sum a ln(a/b) is -1.0e-7 here; the generalised KL sum [a ln(a/b) - a + b] is
+        // ~ sum (a-b)^2 / (2a) = 4e-14/0.6 + 1e-14/1.4 = 7.38e-14 (hand-worked), never below 0.
+        AttentionMap a, b;
+        a.tokenIds = b.tokenIds = {1, 2};
+        a.probs = {1, 0, 0.3, 0.7};
+        b.probs = {1, 0, 0.3 + 2e-7, 0.7 - 1e-7};
+        const AttentionComparison c = compareAttention(a, b);
+        QVERIFY2(c.klPerRow[1] >= 0, qPrintable(QString::number(c.klPerRow[1])));
+        QVERIFY(std::abs(c.klPerRow[1] - (4e-14 / 0.6 + 1e-14 / 1.4)) <= 1e-15);
+        QVERIFY(c.meanKl >= 0);
+    }
+
+    void everyHeadFromOneForward() {
+        const model::Model m = model::Model::load(demoDir(), {"cpu", "f32"});
+        const auto tok = tok::Tokenizer::load(demoDir());
+        const std::string prompt = defaultAttentionPrompt(gsm8kTest());
+        const auto whole = tok.encode(prompt, true); // the tokenizer alone: how long the prompt is
+        QVERIFY(whole.size() > 48);
+        const auto heads = computeAttentionHeads(m, tok, prompt, 2, {48});
+        QCOMPARE(int64_t(heads.size()), m.config.numHeads);
+        for (int64_t h = 0; h < m.config.numHeads; ++h) {
+            const AttentionMap one = computeAttentionMap(m, tok, prompt, 2, h, {48});
+            QCOMPARE(heads[size_t(h)].head, h);
+            QVERIFY(heads[size_t(h)].probs == one.probs);
+            QCOMPARE(heads[size_t(h)].promptTokens, int64_t(whole.size())); // the cut is stated
+            QCOMPARE(heads[size_t(h)].tokens(), int64_t(48));
+        }
+        // The default limit takes the whole first GSM8K problem.
+        QCOMPARE(computeAttentionMap(m, tok, prompt, 0, 0).tokens(), int64_t(whole.size()));
+    }
+
     void rejectsOutOfRange() {
         const model::Model m = model::Model::load(demoDir(), {"cpu", "f32"});
         const auto tok = tok::Tokenizer::load(demoDir());
