@@ -26,6 +26,7 @@
 #include "conversionpanel.h"
 #include "jobrunner.h"
 #include "lossview.h"
+#include "reportwriter.h"
 #include "spectrumview.h"
 #include "summarymodel.h"
 #include "tablemodels.h"
@@ -155,6 +156,7 @@ void MainWindow::createMenus() {
     QAction* exportPlot = file->addAction(tr("Export current &plot..."), this, &MainWindow::exportCurrentPlot);
     exportPlot->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     file->addAction(tr("E&xport converted model (DeepSeek-V3)..."), this, &MainWindow::chooseExportFolder);
+    file->addAction(tr("Re&port..."), this, &MainWindow::chooseReportFolder)->setObjectName(QStringLiteral("reportAction"));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
@@ -292,11 +294,16 @@ workbench::JobOptions MainWindow::jobOptions() const {
     o.attentionLayer = attention_->layer();
     o.attentionHead = attention_->head();
     o.attentionPrompt = attention_->prompt().toStdString();
+    o.wikitextChunks = o.lossProblems > 0 ? 16 : 0; // WikiText-2 perplexity on 16 x 512 tokens, with the loss
     return o;
 }
 
 void MainWindow::runConversion() {
     if (modelPath_.isEmpty() || !config_) return;
+    if (const QString problem = panel_->calibrationProblem(); !problem.isEmpty()) { // before any work
+        onJobFinished(tr("Conversion"), false, problem);
+        return;
+    }
     const std::string dir = modelPath_.toStdString();
     const convert::ConvertSettings settings = panel_->settings(); // copied by value
     const workbench::JobOptions options = jobOptions();
@@ -321,11 +328,19 @@ void MainWindow::chooseExportFolder() {
 }
 
 void MainWindow::exportModel(const QString& outDir) {
-    if (!state_.result || !state_.result->models) return;
+    if (!canExport()) return;
     const workbench::ConversionResult result = *state_.result; // shares the converted model (read only)
     const std::string out = outDir.toStdString();
+    const workbench::JobOptions options = jobOptions();
     jobs_->start<std::vector<std::string>>(
-        tr("Export"), [result, out](const Progress& p) { return workbench::exportConverted(result, out, true, p); },
+        tr("Export"),
+        [result, out, options](const Progress& p) {
+            workbench::ConversionResult r = result;
+            // A reopened session has no model in memory: convert again from the stored settings after
+            // checking the model's content hash (reconvert), then export with the session's audit record.
+            if (!r.models) r.models = workbench::reconvert(result, options, p).models;
+            return workbench::exportConverted(r, out, true, p);
+        },
         [this, outDir](std::vector<std::string> notes) {
             QStringList list;
             for (const auto& n : notes) list << QString::fromStdString(n);
@@ -379,7 +394,7 @@ void MainWindow::onJobFinished(const QString& name, bool ok, const QString& mess
     attention_->setBusy(!(state_.result && state_.result->models));
     loss_->setBusy(!config_);
     guide_->setBusy(false);
-    panel_->setExportable(state_.result && state_.result->models);
+    panel_->setExportable(canExport());
     if (ok) {
         panel_->setStatus(tr("%1 finished").arg(name));
         return;
@@ -429,9 +444,10 @@ void MainWindow::showResult() {
     else attention_->clear();
     if (r) loss_->setLosses(r->lossBefore, r->lossAfter, r->kvBytesPerTokenBefore, r->kvBytesPerTokenAfter);
     else loss_->setLosses(std::nullopt, std::nullopt);
+    loss_->setPerplexity(r ? r->wikitextBefore : std::nullopt, r ? r->wikitextAfter : std::nullopt);
     loss_->setSweep(state_.sweep);
     budget_->setBudgets(state_.budgets);
-    panel_->setExportable(r && r->models);
+    panel_->setExportable(canExport());
     attention_->setBusy(!(r && r->models));
     loss_->setBusy(!config_);
     if (r)
@@ -485,6 +501,33 @@ PlotView* MainWindow::currentPlot() const { return qobject_cast<PlotView*>(tabs_
 void MainWindow::exportCurrentPlot() {
     if (PlotView* p = currentPlot()) p->chooseExportFile();
     else statusLabel_->setText(tr("Choose a plot tab first"));
+}
+
+bool MainWindow::canExport() const {
+    const auto& r = state_.result;
+    if (!r || !config_ || !r->exportProblem.empty()) return false;
+    if (workbench::exportBlock(*config_, r->settings) != workbench::ExportBlock::None) return false;
+    return r->models || !r->modelContentHash.empty();
+}
+
+void MainWindow::chooseReportFolder() {
+    const QString dir = QFileDialog::getSaveFileName(this, tr("Write a report folder (report.md + plots)"),
+                                                     modelPath_ + QStringLiteral("-report"));
+    if (dir.isEmpty()) return;
+    const QString error = writeReport(dir);
+    if (!error.isEmpty()) QMessageBox::warning(this, tr("Cannot write the report"), error);
+}
+
+QString MainWindow::writeReport(const QString& dir) {
+    if (!state_.result) return tr("Run a conversion (or open a session) first: there is nothing to report.");
+    const QString error = ReportWriter::write(dir, workbench::auditRecord(*state_.result),
+                                              {{tr("Singular value spectra"), spectrum_},
+                                               {tr("KV cache budget"), budget_},
+                                               {tr("Attention maps"), attention_},
+                                               {tr("GSM8K loss"), loss_}});
+    statusLabel_->setText(error.isEmpty() ? tr("Wrote the report %1").arg(dir) : error);
+    if (error.isEmpty()) emit reportWritten(dir);
+    return error;
 }
 
 void MainWindow::setClassroomMode(bool on) {

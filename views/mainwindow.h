@@ -67,6 +67,7 @@ public slots:
     bool saveSession(const QString& file);
     bool openSession(const QString& file);
     void setClassroomMode(bool on);
+    QString writeReport(const QString& dir); // File > Report...; returns the error (empty: written)
 
 signals:
     void modelLoaded(const QString& dir);
@@ -77,6 +78,7 @@ signals:
     void attentionUpdated();
     void sweepFinished();
     void sessionOpened(const QString& file);
+    void reportWritten(const QString& dir);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -89,6 +91,7 @@ private slots:
     void chooseSessionToOpen();
     void chooseSessionToSave();
     void exportCurrentPlot();
+    void chooseReportFolder();
     void showAbout();
     void onSummaryReady();
     void onRankChanged(int rank);
@@ -104,6 +107,7 @@ private:
     void updateBudgets();
     workbench::JobOptions jobOptions() const;
     PlotView* currentPlot() const;
+    bool canExport() const; // an exportable result (a reopened session's is converted again)
 
     SummaryModel* summaryModel_;
     TensorModel* tensorModel_;

@@ -31,9 +31,20 @@ io::Session toSession(const WorkbenchState& st) {
     n = {{"kv_lora_rank", double(c.kvLoraRank)}, {"qk_rope_head_dim", double(c.qkRopeHeadDim)},
          {"freqfold", double(c.freqFold)},       {"calibration_samples", double(c.calibration.samples)},
          {"calibration_seq_len", double(c.calibration.seqLen)}, {"loss_problems", double(st.lossProblems)}};
+    // Everything else a re-run needs to reproduce the conversion (absent in old files: the defaults).
+    n["energy"] = c.energy;
+    n["damping"] = c.damping;
+    n["rorope"] = c.rorope;
+    n["balance_kv"] = c.balanceKv;
+    n["joint_pca"] = c.jointPca;
+    n["calibration_seed"] = double(c.calibration.seed);
+    n["calibration_micro_batch"] = double(c.calibration.microBatch);
     s.budgets = st.budgets;
     if (const auto& r = st.result) {
         s.settings["converted"] = "yes";
+        s.settings["model_content_hash"] = r->modelContentHash;
+        s.settings["calibration_file"] = r->calibrationFile;
+        s.settings["export_problem"] = r->exportProblem;
         n["rope_dim"] = double(r->ropeDim);
         n["max_rank"] = double(r->maxRank);
         n["kv_bytes_before"] = double(r->kvBytesPerTokenBefore);
@@ -54,6 +65,8 @@ io::Session toSession(const WorkbenchState& st) {
         if (r->attentionAfter) s.attentionMaps.push_back(*r->attentionAfter);
         if (r->lossBefore) s.putLoss("original", *r->lossBefore);
         if (r->lossAfter) s.putLoss("converted", *r->lossAfter);
+        if (r->wikitextBefore) s.putLoss("wikitext2 original", *r->wikitextBefore);
+        if (r->wikitextAfter) s.putLoss("wikitext2 converted", *r->wikitextAfter);
     }
     n["sweep_points"] = double(st.sweep.size());
     for (size_t i = 0; i < st.sweep.size(); ++i) {
@@ -77,6 +90,14 @@ WorkbenchState fromSession(const io::Session& s) {
     c.freqFold = int64_t(get(n, "freqfold"));
     c.calibration.samples = int64_t(get(n, "calibration_samples", 128));
     c.calibration.seqLen = int64_t(get(n, "calibration_seq_len", 256));
+    const convert::ConvertSettings defaults;
+    c.energy = get(n, "energy", defaults.energy);
+    c.damping = get(n, "damping", defaults.damping);
+    c.rorope = get(n, "rorope", defaults.rorope) != 0;
+    c.balanceKv = get(n, "balance_kv", defaults.balanceKv) != 0;
+    c.jointPca = get(n, "joint_pca", defaults.jointPca) != 0;
+    c.calibration.seed = uint64_t(get(n, "calibration_seed", double(defaults.calibration.seed)));
+    c.calibration.microBatch = int64_t(get(n, "calibration_micro_batch", double(defaults.calibration.microBatch)));
     st.lossProblems = int(get(n, "loss_problems"));
     st.budgets = s.budgets;
     if (getText(s.settings, "converted", "") == "yes") {
@@ -89,6 +110,9 @@ WorkbenchState fromSession(const io::Session& s) {
         r.kvBytesPerTokenBefore = int64_t(get(n, "kv_bytes_before"));
         r.kvBytesPerTokenAfter = int64_t(get(n, "kv_bytes_after"));
         r.secondsTotal = get(n, "seconds_total");
+        r.modelContentHash = getText(s.settings, "model_content_hash", "");
+        r.calibrationFile = getText(s.settings, "calibration_file", "");
+        r.exportProblem = getText(s.settings, "export_problem", "");
         const int64_t layers = int64_t(get(n, "layers"));
         for (int64_t l = 0; l < layers; ++l) {
             workbench::LayerFigures f;
@@ -110,6 +134,8 @@ WorkbenchState fromSession(const io::Session& s) {
         for (const auto& l : s.losses) {
             if (l.label == "original") r.lossBefore = l.result;
             if (l.label == "converted") r.lossAfter = l.result;
+            if (l.label == "wikitext2 original") r.wikitextBefore = l.result;
+            if (l.label == "wikitext2 converted") r.wikitextAfter = l.result;
         }
         st.result = std::move(r);
     }

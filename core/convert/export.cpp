@@ -284,4 +284,6 @@ std::vector<std::string> StreamedExport::finish(const nlohmann::json& conversion
     return exportNotes(m_);
 }
 
+void checkDeepseekV3Exportable(const model::Model& converted) { checkExportable(converted); }
+
 } // namespace transmla::convert

@@ -16,6 +16,7 @@
 #include "convert/settings.h"
 #include "eval/loss.h"
 #include "io/model_config.h"
+#include "results/audit.h"
 #include "util/progress.h"
 
 namespace transmla::workbench {
@@ -40,6 +41,8 @@ struct JobOptions {
     std::string attentionPrompt;        // empty: the first GSM8K test problem
     int64_t attentionLayer = 0, attentionHead = 0;
     int64_t attentionMaxTokens = 48;
+    int64_t wikitextChunks = 0;       // WikiText-2 test chunks for perplexity before and after (0: none)
+    int64_t wikitextChunkTokens = 512;
 };
 
 struct ConversionResult {
@@ -52,6 +55,10 @@ struct ConversionResult {
     std::vector<analysis::KvBudget> budgets; // GQA, MLA exact, MLA at the chosen rank
     std::optional<analysis::SpectraResult> spectra;
     std::optional<eval::LossResult> lossBefore, lossAfter;
+    std::optional<eval::LossResult> wikitextBefore, wikitextAfter;
+    std::string modelContentHash; // results::contentHash of the folder the conversion read
+    std::string calibrationFile;  // empty in exact mode (no calibration)
+    std::string exportProblem;    // why the converted model cannot be exported (empty: it can)
     std::optional<analysis::AttentionMap> attentionBefore, attentionAfter;
     std::shared_ptr<Models> models; // for export and further attention maps; null after a session load
 
@@ -64,8 +71,23 @@ struct ConversionResult {
 ConversionResult runConversion(const std::filesystem::path& modelDir, convert::ConvertSettings settings,
                                const JobOptions& options, const Progress& progress = {});
 
+// Re-runs the conversion a saved session describes (its stored settings, no evaluation), after
+// checking that the model folder's content hash is the one the session recorded (FormatError naming
+// the folder otherwise), and that the per-layer ranks and retained energies come out the same
+// (Error otherwise). For exporting a reopened session: the result carries the new models.
+ConversionResult reconvert(const ConversionResult& stored, const JobOptions& options, const Progress& progress = {});
+
+// The audit record of a result (losses with bootstrap intervals, settings, per-layer figures).
+results::AuditRecord auditRecord(const ConversionResult& result);
+
+// Why settings cannot give an exportable model, known before the run (the layout of custom RoPE
+// dimensions is only known after it: see ConversionResult::exportProblem).
+enum class ExportBlock { None, Family, QueryBias, NoLatentNorm };
+ExportBlock exportBlock(const io::ModelConfig& config, const convert::ConvertSettings& settings);
+
 // Writes the converted model as a DeepSeek-V3 folder; throws ArgumentError (e.g. the conversion did
-// not use latentNorm calibrated) before writing anything. Returns the exporter's notes.
+// not use latentNorm calibrated) before writing anything. The audit record goes into config.json
+// ("transmla"."audit"). Returns the exporter's notes.
 std::vector<std::string> exportConverted(const ConversionResult& result, const std::filesystem::path& outDir,
                                          bool overwrite, const Progress& progress = {});
 
