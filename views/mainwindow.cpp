@@ -550,12 +550,14 @@ void MainWindow::onClassroomStep(int step) {
         break;
     case 1:
         panel_->setExact(true);
+        panel_->setLatentNormCalibrated(false); // the exact algebra (same logits); not exportable
         panel_->setLossProblems(20);
         runConversion();
         tabs_->setCurrentWidget(attention_);
         break;
     default:
         panel_->setExact(false);
+        panel_->setLatentNormCalibrated(true); // the exportable model
         panel_->setRank(std::max(1, panel_->maxRank() / 4));
         panel_->setCalibration(32, 128);
         runConversion();

@@ -56,6 +56,7 @@ io::Session toSession(const WorkbenchState& st) {
             n[key("layer.%03lld.retained", l.layer)] = l.retainedEnergy;
             n[key("layer.%03lld.rope_energy", l.layer)] = l.ropeEnergyFraction;
             n[key("layer.%03lld.alpha", l.layer)] = l.alpha;
+            n[key("layer.%03lld.attention_error", l.layer)] = l.attentionError;
             n[key("layer.%03lld.eigenvalues", l.layer)] = double(l.eigenvalues.size());
             for (size_t i = 0; i < l.eigenvalues.size(); ++i)
                 n[key("latent.%03lld.%05lld", l.layer, int64_t(i))] = l.eigenvalues[i];
@@ -121,6 +122,7 @@ WorkbenchState fromSession(const io::Session& s) {
             f.retainedEnergy = get(n, key("layer.%03lld.retained", l));
             f.ropeEnergyFraction = get(n, key("layer.%03lld.rope_energy", l));
             f.alpha = get(n, key("layer.%03lld.alpha", l));
+            f.attentionError = get(n, key("layer.%03lld.attention_error", l), -1);
             const int64_t count = int64_t(get(n, key("layer.%03lld.eigenvalues", l)));
             for (int64_t i = 0; i < count; ++i) f.eigenvalues.push_back(get(n, key("latent.%03lld.%05lld", l, i)));
             r.layers.push_back(std::move(f));

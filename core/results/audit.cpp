@@ -1,5 +1,6 @@
 #include "results/audit.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -103,6 +104,7 @@ nlohmann::json AuditRecord::toJson() const {
         j["layers"].push_back({{"layer", l.layer}, {"kv_lora_rank", l.rank}, {"retained_energy", l.retainedEnergy},
                                {"discarded_energy", 1 - l.retainedEnergy}, {"rope_energy_fraction", l.ropeEnergyFraction},
                                {"alpha", l.alpha}});
+        if (l.attentionError >= 0) j["layers"].back()["attention_output_error"] = l.attentionError;
     if (gsm8k) j["gsm8k"] = gsm8k->toJson();
     if (gsm8kAnswer) j["gsm8k_answer_only"] = gsm8kAnswer->toJson();
     if (wikitext) j["wikitext2"] = wikitext->toJson();
@@ -141,11 +143,14 @@ std::string AuditRecord::toMarkdown(const std::vector<std::pair<std::string, std
     }
     if (!any) md << "No loss was evaluated.\n";
     md << "\n## Per layer\n\nDiscarded energy: the relative squared error of the latent's PCA reconstruction on the "
-          "calibration text.\n\n| layer | kv_lora_rank | retained energy | discarded energy | RoPE energy fraction | alpha |\n"
-          "|---|---|---|---|---|---|\n";
+          "calibration text. Attention error: ||A_MLA(x) - A_GQA(x)|| / ||A_GQA(x)|| of the layer's attention output "
+          "for the original model's inputs x on calibration text (- : not measured).\n\n"
+          "| layer | kv_lora_rank | retained energy | discarded energy | attention error | RoPE energy fraction | alpha |\n"
+          "|---|---|---|---|---|---|---|\n";
     for (const auto& l : layers)
         md << "| " << l.layer << " | " << l.rank << " | " << fixed(l.retainedEnergy, 6) << " | "
-           << fixed(1 - l.retainedEnergy, 6) << " | " << fixed(l.ropeEnergyFraction, 4) << " | " << fixed(l.alpha, 4) << " |\n";
+           << fixed(1 - l.retainedEnergy, 6) << " | " << (l.attentionError >= 0 ? fixed(l.attentionError, 6) : std::string("-"))
+           << " | " << fixed(l.ropeEnergyFraction, 4) << " | " << fixed(l.alpha, 4) << " |\n";
     if (!images.empty()) md << "\n## Plots\n";
     for (const auto& [title, file] : images) md << "\n### " << title << "\n\n![" << title << "](" << file << ")\n";
     return md.str();

@@ -2,9 +2,9 @@
 // value type shared by the CLI (`convert --json`), the GUI, the exported folder (config.json
 // "transmla"."audit"), sessions and File > Report. Torch-free.
 //   - which model exactly (content hash of every file of the folder) and every setting;
-//   - per layer: kv_lora_rank and the latent energy the PCA kept (1 - retained = the relative
-//     squared reconstruction error of the latent on the calibration text, the per-layer error core
-//     measures);
+//   - per layer: kv_lora_rank, the latent energy the PCA kept (1 - retained = the relative squared
+//     reconstruction error of the latent on the calibration text) and the relative attention-output
+//     error on calibration text (eval/layer_error.h);
 //   - losses before/after with 95% bootstrap intervals over documents, and the paired difference.
 #pragma once
 #include <cstdint>
@@ -43,6 +43,7 @@ LossComparison compareLosses(const std::string& dataset, const eval::LossResult&
 struct LayerAudit {
     int64_t layer = 0, rank = 0;
     double retainedEnergy = 1, ropeEnergyFraction = 1, alpha = 1;
+    double attentionError = -1; // relative attention-output error on calibration text (-1: not measured)
 };
 
 struct AuditRecord {

@@ -11,6 +11,7 @@
 #include "convert/calibration.h"
 #include "convert/export.h"
 #include "convert/pipeline.h"
+#include "eval/layer_error.h"
 #include "io/datasets.h"
 #include "io/folder_snapshot.h"
 #include "model/model.h"
@@ -109,6 +110,21 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
                                               weightBytes(m))};
     else
         r.budgets = analysis::standardBudgets(m.config, r.rank(), r.ropeDim, analysis::CacheDtype::BF16, weightBytes(m));
+    if (models->original) {
+        // Per-layer attention-output error on (at most 4 x 128 tokens of) the calibration text; the
+        // exact merge has none, so it is measured on the bundled GSM8K train text.
+        progress.checkCancel();
+        at::Tensor probe = calib;
+        if (!probe.defined()) {
+            convert::CalibrationSettings c;
+            c.samples = 4;
+            c.seqLen = 128;
+            probe = convert::calibrationTokens(c, models->tokenizer, options.resourcesDir);
+        }
+        probe = probe.narrow(0, 0, std::min<int64_t>(4, probe.size(0))).narrow(1, 0, std::min<int64_t>(128, probe.size(1)));
+        const std::vector<double> errors = eval::attentionOutputErrors(*models->original, m, probe);
+        for (size_t i = 0; i < errors.size() && i < r.layers.size(); ++i) r.layers[i].attentionError = errors[i];
+    }
     if (options.lossProblems > 0) r.lossAfter = gsm8kLoss(m, docs, progress, "loss after");
     if (!wikiDocs.empty()) r.wikitextAfter = gsm8kLoss(m, wikiDocs, progress, "perplexity after");
     try {
@@ -182,7 +198,8 @@ results::AuditRecord auditRecord(const ConversionResult& r) {
     a.calibrationFile = r.settings.exact ? std::string("(none: the exact merge needs no calibration)") : r.calibrationFile;
     a.kvBytesPerTokenBefore = r.kvBytesPerTokenBefore;
     a.kvBytesPerTokenAfter = r.kvBytesPerTokenAfter;
-    for (const auto& l : r.layers) a.layers.push_back({l.layer, l.rank, l.retainedEnergy, l.ropeEnergyFraction, l.alpha});
+    for (const auto& l : r.layers)
+        a.layers.push_back({l.layer, l.rank, l.retainedEnergy, l.ropeEnergyFraction, l.alpha, l.attentionError});
     if (r.lossBefore && r.lossAfter && r.lossBefore->perDoc.size() == r.lossAfter->perDoc.size()) {
         a.gsm8k = results::compareLosses("GSM8K test", *r.lossBefore, *r.lossAfter, false);
         a.gsm8kAnswer = results::compareLosses("GSM8K test, answer tokens only", *r.lossBefore, *r.lossAfter, true);

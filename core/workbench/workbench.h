@@ -29,6 +29,7 @@ struct LayerFigures {
     int64_t layer = 0, rank = 0;
     double retainedEnergy = 1, ropeEnergyFraction = 1, alpha = 1;
     std::vector<double> eigenvalues; // joint PCA spectrum of the latent (descending)
+    double attentionError = -1;      // eval::attentionOutputErrors on calibration text (-1: not measured)
 };
 
 struct JobOptions {

@@ -4,13 +4,17 @@
 // missing or empty calibration file is reported at once, naming it; the Loss tab shows the bootstrap
 // intervals, the answer-only loss and WikiText-2 perplexity; File > Report... writes report.md and
 // the plots; a reopened session exports the same bytes as the live result, and refuses a changed model.
+#include <QAction>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
+#include <QImage>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QProcess>
 #include <QPushButton>

@@ -8,7 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "convert/calibration.h"
+#include "convert/pipeline.h"
 #include "eval/bootstrap.h"
+#include "eval/layer_error.h"
 #include "eval/loss.h"
 #include "io/datasets.h"
 #include "io/folder_snapshot.h"
@@ -139,6 +142,34 @@ private slots:
         double s = 0, t = 0;
         for (const auto& d : full.perDoc) s += d.answerNllSum, t += double(d.answerTokens);
         QVERIFY(std::abs(cmp.before - s / t) < 1e-12);
+    }
+
+    // The per-layer attention-output error: zero for the exact merge (same attention by construction,
+    // fp32: below 1e-5), and for every layer larger at kv_lora_rank 8 than at 64 (less of the latent kept).
+    void attentionErrorPerLayer() {
+        const auto dir = test::resourcesDir() / "models" / "tiny-llama-gqa";
+        const auto tokenizer = tok::Tokenizer::load(dir);
+        const model::Model original = model::Model::load(dir, {"cpu", "f32"});
+        convert::CalibrationSettings cs;
+        cs.samples = 8;
+        cs.seqLen = 64;
+        const at::Tensor ids = convert::calibrationTokens(cs, tokenizer, test::resourcesDir());
+        auto errorsAt = [&](bool exact, int64_t rank) {
+            model::Model m = model::Model::load(dir, {"cpu", "f32"});
+            convert::ConvertSettings s;
+            s.exact = exact;
+            s.kvLoraRank = rank;
+            s.calibration = cs;
+            convert::convertModel(m, s, exact ? at::Tensor() : ids);
+            return eval::attentionOutputErrors(original, m, ids.narrow(0, 0, 4));
+        };
+        const auto exact = errorsAt(true, -1), r8 = errorsAt(false, 8), r64 = errorsAt(false, 64);
+        QCOMPARE(int64_t(exact.size()), original.config.numLayers);
+        for (size_t l = 0; l < exact.size(); ++l) {
+            qInfo("layer %zu: exact %.2g, rank 64 %.4f, rank 8 %.4f", l, exact[l], r64[l], r8[l]);
+            QVERIFY(exact[l] < 1e-5);
+            QVERIFY(r8[l] > r64[l] && r64[l] > 0 && r8[l] < 2);
+        }
     }
 
     void calibrationFileIsCheckedAndNamed_data() {
