@@ -294,7 +294,7 @@ workbench::JobOptions MainWindow::jobOptions() const {
     o.attentionLayer = attention_->layer();
     o.attentionHead = attention_->head();
     o.attentionPrompt = attention_->prompt().toStdString();
-    o.wikitextChunks = o.lossProblems > 0 ? 16 : 0; // WikiText-2 perplexity on 16 x 512 tokens, with the loss
+    o.wikitextChunks = o.lossProblems > 0 ? 8 : 0; // WikiText-2 perplexity on 8 x 512 tokens, with the loss
     return o;
 }
 

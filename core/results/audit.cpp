@@ -100,11 +100,12 @@ nlohmann::json AuditRecord::toJson() const {
     j["calibration_file"] = calibrationFile;
     j["kv_bytes_per_token"] = {{"before", kvBytesPerTokenBefore}, {"after", kvBytesPerTokenAfter}};
     j["layers"] = nlohmann::json::array();
-    for (const auto& l : layers)
+    for (const auto& l : layers) {
         j["layers"].push_back({{"layer", l.layer}, {"kv_lora_rank", l.rank}, {"retained_energy", l.retainedEnergy},
                                {"discarded_energy", 1 - l.retainedEnergy}, {"rope_energy_fraction", l.ropeEnergyFraction},
                                {"alpha", l.alpha}});
         if (l.attentionError >= 0) j["layers"].back()["attention_output_error"] = l.attentionError;
+    }
     if (gsm8k) j["gsm8k"] = gsm8k->toJson();
     if (gsm8kAnswer) j["gsm8k_answer_only"] = gsm8kAnswer->toJson();
     if (wikitext) j["wikitext2"] = wikitext->toJson();
