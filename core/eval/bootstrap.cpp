@@ -27,7 +27,8 @@ Interval percentileInterval(size_t n, const BootstrapOptions& o, const Statistic
     std::vector<double> stats;
     stats.reserve(size_t(o.resamples));
     for (int64_t b = 0; b < o.resamples; ++b) {
-        for (auto& p : picks) p = size_t(rng() % n);
+        for (auto& p : picks)
+            p = size_t(rng() % n);
         const double s = statistic(picks);
         if (std::isfinite(s)) stats.push_back(s);
     }
@@ -36,7 +37,9 @@ Interval percentileInterval(size_t n, const BootstrapOptions& o, const Statistic
     return {sortedQuantile(stats, (1 - o.level) / 2), sortedQuantile(stats, (1 + o.level) / 2)};
 }
 
-double ratio(const Sums& s) { return s.tokens > 0 ? s.nll / s.tokens : std::nan(""); }
+double ratio(const Sums& s) {
+    return s.tokens > 0 ? s.nll / s.tokens : std::nan("");
+}
 
 } // namespace
 
@@ -48,7 +51,8 @@ double sortedQuantile(const std::vector<double>& sorted, double q) {
     return sorted[i] + (pos - double(i)) * (sorted[i + 1] - sorted[i]);
 }
 
-Interval bootstrapMeanNll(const std::vector<DocLoss>& docs, bool answerOnly, const BootstrapOptions& options) {
+Interval bootstrapMeanNll(const std::vector<DocLoss>& docs, bool answerOnly,
+                          const BootstrapOptions& options) {
     return percentileInterval(docs.size(), options, [&](const std::vector<size_t>& picks) {
         Sums s;
         for (size_t i : picks) {
@@ -62,8 +66,8 @@ Interval bootstrapMeanNll(const std::vector<DocLoss>& docs, bool answerOnly, con
 Interval bootstrapMeanNllDifference(const std::vector<DocLoss>& before, const std::vector<DocLoss>& after,
                                     bool answerOnly, const BootstrapOptions& options) {
     if (before.size() != after.size())
-        throw std::invalid_argument("paired bootstrap: " + std::to_string(before.size()) + " problems before, " +
-                                    std::to_string(after.size()) + " after");
+        throw std::invalid_argument("paired bootstrap: " + std::to_string(before.size()) +
+                                    " problems before, " + std::to_string(after.size()) + " after");
     return percentileInterval(before.size(), options, [&](const std::vector<size_t>& picks) {
         Sums b, a;
         for (size_t i : picks) {

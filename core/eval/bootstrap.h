@@ -24,7 +24,8 @@ struct BootstrapOptions {
 
 // answerOnly: the answer tokens' NLL (tokens after "Answer:") instead of every predicted token.
 // Resamples whose tokens sum to zero are skipped; an empty input gives {0, 0}.
-Interval bootstrapMeanNll(const std::vector<DocLoss>& docs, bool answerOnly, const BootstrapOptions& options = {});
+Interval bootstrapMeanNll(const std::vector<DocLoss>& docs, bool answerOnly,
+                          const BootstrapOptions& options = {});
 // after - before on the same resampled problems; throws std::invalid_argument if the sizes differ.
 Interval bootstrapMeanNllDifference(const std::vector<DocLoss>& before, const std::vector<DocLoss>& after,
                                     bool answerOnly, const BootstrapOptions& options = {});

@@ -17,7 +17,8 @@ std::vector<double> attentionOutputErrors(const model::Model& original, const mo
     for (int64_t layer = 0; layer < original.config.numLayers; ++layer) {
         const at::Tensor x = model::inputNorm(original, layer, h); // [N, T, D]
         const at::Tensor a0 = model::attentionBlock(original, layer, x).to(at::kDouble);
-        const at::Tensor a1 = model::attentionBlock(converted, layer, x.to(converted.device())).to(a0.device(), at::kDouble);
+        const at::Tensor a1 =
+            model::attentionBlock(converted, layer, x.to(converted.device())).to(a0.device(), at::kDouble);
         const double ref = a0.norm().item<double>();
         errors.push_back(ref > 0 ? (a1 - a0).norm().item<double>() / ref : 0.0);
         h = model::runLayer(original, layer, h);

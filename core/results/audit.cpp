@@ -20,7 +20,9 @@ std::string fixed(double v, int digits) {
 std::string interval(const eval::Interval& i, int digits) {
     return "[" + fixed(i.low, digits) + ", " + fixed(i.high, digits) + "]";
 }
-nlohmann::json intervalJson(const eval::Interval& i) { return {i.low, i.high}; }
+nlohmann::json intervalJson(const eval::Interval& i) {
+    return {i.low, i.high};
+}
 
 } // namespace
 
@@ -41,10 +43,11 @@ nlohmann::json LossComparison::toJson() const {
 }
 
 LossComparison compareLosses(const std::string& dataset, const eval::LossResult& before,
-                             const eval::LossResult& after, bool answerOnly, const eval::BootstrapOptions& options) {
+                             const eval::LossResult& after, bool answerOnly,
+                             const eval::BootstrapOptions& options) {
     if (before.perDoc.size() != after.perDoc.size())
-        throw std::invalid_argument(dataset + ": " + std::to_string(before.perDoc.size()) + " documents before, " +
-                                    std::to_string(after.perDoc.size()) + " after");
+        throw std::invalid_argument(dataset + ": " + std::to_string(before.perDoc.size()) +
+                                    " documents before, " + std::to_string(after.perDoc.size()) + " after");
     LossComparison c;
     c.dataset = dataset;
     c.answerOnly = answerOnly;
@@ -96,13 +99,17 @@ nlohmann::json AuditRecord::toJson() const {
     nlohmann::json j;
     j["model"] = {{"path", modelPath}, {"content_hash", modelContentHash}};
     j["settings"] = nlohmann::json::object();
-    for (const auto& [k, v] : settings) j["settings"][k] = v;
+    for (const auto& [k, v] : settings)
+        j["settings"][k] = v;
     j["calibration_file"] = calibrationFile;
     j["kv_bytes_per_token"] = {{"before", kvBytesPerTokenBefore}, {"after", kvBytesPerTokenAfter}};
     j["layers"] = nlohmann::json::array();
     for (const auto& l : layers) {
-        j["layers"].push_back({{"layer", l.layer}, {"kv_lora_rank", l.rank}, {"retained_energy", l.retainedEnergy},
-                               {"discarded_energy", 1 - l.retainedEnergy}, {"rope_energy_fraction", l.ropeEnergyFraction},
+        j["layers"].push_back({{"layer", l.layer},
+                               {"kv_lora_rank", l.rank},
+                               {"retained_energy", l.retainedEnergy},
+                               {"discarded_energy", 1 - l.retainedEnergy},
+                               {"rope_energy_fraction", l.ropeEnergyFraction},
                                {"alpha", l.alpha}});
         if (l.attentionError >= 0) j["layers"].back()["attention_output_error"] = l.attentionError;
     }
@@ -121,39 +128,49 @@ std::string AuditRecord::toMarkdown(const std::vector<std::pair<std::string, std
     md << "| model | `" << modelPath << "` |\n";
     md << "| content hash (FNV-1a 64 over every file) | `" << modelContentHash << "` |\n";
     md << "| calibration text | `" << calibrationFile << "` |\n";
-    md << "| KV cache per token (16-bit) | " << kvBytesPerTokenBefore << " -> " << kvBytesPerTokenAfter << " bytes ("
+    md << "| KV cache per token (16-bit) | " << kvBytesPerTokenBefore << " -> " << kvBytesPerTokenAfter
+       << " bytes ("
        << fixed(100.0 * double(kvBytesPerTokenAfter) / double(std::max<int64_t>(1, kvBytesPerTokenBefore)), 1)
        << "%) |\n";
-    md << "| DeepSeek-V3 export | " << (exportProblem.empty() ? std::string("possible") : "not possible: " + exportProblem)
-       << " |\n\n";
+    md << "| DeepSeek-V3 export | "
+       << (exportProblem.empty() ? std::string("possible") : "not possible: " + exportProblem) << " |\n\n";
     md << "## Settings\n\n| setting | value |\n|---|---|\n";
-    for (const auto& [k, v] : settings) md << "| " << k << " | " << v << " |\n";
-    md << "\n## Losses (mean NLL in nats/token; 95% bootstrap intervals over documents, 2000 resamples, fixed seed)\n\n";
+    for (const auto& [k, v] : settings)
+        md << "| " << k << " | " << v << " |\n";
+    md << "\n## Losses (mean NLL in nats/token; 95% bootstrap intervals over documents, 2000 resamples, "
+          "fixed seed)\n\n";
     const LossComparison* losses[] = {gsm8k ? &*gsm8k : nullptr, gsm8kAnswer ? &*gsm8kAnswer : nullptr,
                                       wikitext ? &*wikitext : nullptr};
     bool any = false;
     for (const LossComparison* c : losses) {
         if (!c) continue;
-        if (!any) md << "| dataset | documents | before | after | after - before (paired) | perplexity before -> after |\n"
-                        "|---|---|---|---|---|---|\n";
+        if (!any)
+            md << "| dataset | documents | before | after | after - before (paired) | perplexity before -> "
+                  "after |\n"
+                  "|---|---|---|---|---|---|\n";
         any = true;
-        md << "| " << c->dataset << " | " << c->documents << " | " << fixed(c->before, 4) << " " << interval(c->beforeCi, 4)
-           << " | " << fixed(c->after, 4) << " " << interval(c->afterCi, 4) << " | " << fixed(c->difference(), 4) << " "
-           << interval(c->differenceCi, 4) << " | " << fixed(std::exp(c->before), 3) << " -> "
-           << fixed(std::exp(c->after), 3) << " |\n";
+        md << "| " << c->dataset << " | " << c->documents << " | " << fixed(c->before, 4) << " "
+           << interval(c->beforeCi, 4) << " | " << fixed(c->after, 4) << " " << interval(c->afterCi, 4)
+           << " | " << fixed(c->difference(), 4) << " " << interval(c->differenceCi, 4) << " | "
+           << fixed(std::exp(c->before), 3) << " -> " << fixed(std::exp(c->after), 3) << " |\n";
     }
     if (!any) md << "No loss was evaluated.\n";
-    md << "\n## Per layer\n\nDiscarded energy: the relative squared error of the latent's PCA reconstruction on the "
-          "calibration text. Attention error: ||A_MLA(x) - A_GQA(x)|| / ||A_GQA(x)|| of the layer's attention output "
+    md << "\n## Per layer\n\nDiscarded energy: the relative squared error of the latent's PCA reconstruction "
+          "on the "
+          "calibration text. Attention error: ||A_MLA(x) - A_GQA(x)|| / ||A_GQA(x)|| of the layer's "
+          "attention output "
           "for the original model's inputs x on calibration text (- : not measured).\n\n"
-          "| layer | kv_lora_rank | retained energy | discarded energy | attention error | RoPE energy fraction | alpha |\n"
+          "| layer | kv_lora_rank | retained energy | discarded energy | attention error | RoPE energy "
+          "fraction | alpha |\n"
           "|---|---|---|---|---|---|---|\n";
     for (const auto& l : layers)
         md << "| " << l.layer << " | " << l.rank << " | " << fixed(l.retainedEnergy, 6) << " | "
-           << fixed(1 - l.retainedEnergy, 6) << " | " << (l.attentionError >= 0 ? fixed(l.attentionError, 6) : std::string("-"))
-           << " | " << fixed(l.ropeEnergyFraction, 4) << " | " << fixed(l.alpha, 4) << " |\n";
+           << fixed(1 - l.retainedEnergy, 6) << " | "
+           << (l.attentionError >= 0 ? fixed(l.attentionError, 6) : std::string("-")) << " | "
+           << fixed(l.ropeEnergyFraction, 4) << " | " << fixed(l.alpha, 4) << " |\n";
     if (!images.empty()) md << "\n## Plots\n";
-    for (const auto& [title, file] : images) md << "\n### " << title << "\n\n![" << title << "](" << file << ")\n";
+    for (const auto& [title, file] : images)
+        md << "\n### " << title << "\n\n![" << title << "](" << file << ")\n";
     return md.str();
 }
 

@@ -48,8 +48,8 @@ struct LayerAudit {
 
 struct AuditRecord {
     std::string modelPath, modelContentHash;
-    std::vector<std::pair<std::string, std::string>> settings; // every conversion setting, as text
-    std::string calibrationFile;                               // the text the statistics came from
+    std::vector<std::pair<std::string, std::string>> settings;   // every conversion setting, as text
+    std::string calibrationFile;                                 // the text the statistics came from
     int64_t kvBytesPerTokenBefore = 0, kvBytesPerTokenAfter = 0; // 16-bit cache
     std::vector<LayerAudit> layers;
     std::optional<LossComparison> gsm8k, gsm8kAnswer, wikitext;

@@ -31,8 +31,12 @@
 using namespace transmla;
 
 namespace {
-QString demoModel() { return QString::fromStdString((test::resourcesDir() / "models" / "tiny-llama-gqa").string()); }
-QString out(const QString& name) { return QString::fromStdString((test::outputDir() / name.toStdString()).string()); }
+QString demoModel() {
+    return QString::fromStdString((test::resourcesDir() / "models" / "tiny-llama-gqa").string());
+}
+QString out(const QString& name) {
+    return QString::fromStdString((test::outputDir() / name.toStdString()).string());
+}
 
 void openModel(views::MainWindow& w, const QString& dir) {
     QSignalSpy loaded(&w, &views::MainWindow::modelLoaded);
@@ -40,8 +44,7 @@ void openModel(views::MainWindow& w, const QString& dir) {
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
 }
 
-template <class T>
-T* child(QObject* parent, const char* name) {
+template <class T> T* child(QObject* parent, const char* name) {
     T* c = parent->findChild<T*>(QString::fromLatin1(name));
     if (!c) qWarning("no widget named %s", name);
     return c;
@@ -60,8 +63,10 @@ void chooseByKeyboard(QComboBox* combo, const QString& value) {
     combo->setFocus();
     const int target = combo->findData(value);
     QVERIFY(target >= 0);
-    while (combo->currentIndex() < target) QTest::keyClick(combo, Qt::Key_Down);
-    while (combo->currentIndex() > target) QTest::keyClick(combo, Qt::Key_Up);
+    while (combo->currentIndex() < target)
+        QTest::keyClick(combo, Qt::Key_Down);
+    while (combo->currentIndex() > target)
+        QTest::keyClick(combo, Qt::Key_Up);
     QCOMPARE(combo->currentIndex(), target);
 }
 
@@ -89,7 +94,8 @@ bool clickRunAndWait(views::MainWindow& w) {
     QSignalSpy done(&w, &views::MainWindow::conversionFinished);
     QSignalSpy failed(&w, &views::MainWindow::jobFailed);
     QTest::mouseClick(child<QPushButton>(w.conversionPanel(), "runButton"), Qt::LeftButton);
-    if (!QTest::qWaitFor([&] { return done.count() == 1 || failed.count() == 1; }, 240000)) qWarning("conversion timed out");
+    if (!QTest::qWaitFor([&] { return done.count() == 1 || failed.count() == 1; }, 240000))
+        qWarning("conversion timed out");
     if (failed.count()) qWarning("conversion failed: %s", qPrintable(failed.at(0).at(1).toString()));
     return done.count() == 1;
 }
@@ -100,7 +106,8 @@ bool clickExportAndWait(views::MainWindow& w, const QString& dir) {
     QDir(dir).removeRecursively();
     answerFileDialog(dir);
     QTest::mouseClick(child<QPushButton>(w.conversionPanel(), "exportButton"), Qt::LeftButton);
-    if (!QTest::qWaitFor([&] { return exported.count() == 1 || failed.count() == 1; }, 240000)) qWarning("export timed out");
+    if (!QTest::qWaitFor([&] { return exported.count() == 1 || failed.count() == 1; }, 240000))
+        qWarning("export timed out");
     if (failed.count()) qWarning("export failed: %s", qPrintable(failed.at(0).at(1).toString()));
     return exported.count() == 1;
 }
@@ -108,7 +115,12 @@ bool clickExportAndWait(views::MainWindow& w, const QString& dir) {
 QJsonObject auditOf(const QString& exportDir) {
     QFile f(exportDir + QStringLiteral("/config.json"));
     if (!f.open(QIODevice::ReadOnly)) return {};
-    return QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("transmla")).toObject().value(QStringLiteral("audit")).toObject();
+    return QJsonDocument::fromJson(f.readAll())
+        .object()
+        .value(QStringLiteral("transmla"))
+        .toObject()
+        .value(QStringLiteral("audit"))
+        .toObject();
 }
 
 QByteArray fileBytes(const QString& file) {
@@ -119,13 +131,17 @@ QByteArray fileBytes(const QString& file) {
 // The mean GSM8K NLL of a model folder over the first n problems, by the CLI (a separate process).
 double cliLoss(const QString& dir, int n) {
     QProcess p;
-    p.start(QStringLiteral(TRANSMLA_CLI_PATH), {QStringLiteral("eval"), dir, QStringLiteral("--data"), QStringLiteral("gsm8k"),
-                                                QStringLiteral("--limit"), QString::number(n), QStringLiteral("--json")});
+    p.start(QStringLiteral(TRANSMLA_CLI_PATH),
+            {QStringLiteral("eval"), dir, QStringLiteral("--data"), QStringLiteral("gsm8k"),
+             QStringLiteral("--limit"), QString::number(n), QStringLiteral("--json")});
     if (!p.waitForFinished(120000) || p.exitCode() != 0) {
         qWarning("cli eval failed: %s", p.readAllStandardError().constData());
         return -1;
     }
-    return QJsonDocument::fromJson(p.readAllStandardOutput()).object().value(QStringLiteral("mean_nll")).toDouble(-1);
+    return QJsonDocument::fromJson(p.readAllStandardOutput())
+        .object()
+        .value(QStringLiteral("mean_nll"))
+        .toDouble(-1);
 }
 } // namespace
 
@@ -152,9 +168,14 @@ private slots:
         QVERIFY(std::abs(exported - reviewed) < 0.02);
         // The exported folder carries the audit record.
         const QJsonObject audit = auditOf(dir);
-        QCOMPARE(audit.value(QStringLiteral("model")).toObject().value(QStringLiteral("content_hash")).toString(),
-                 QString::fromStdString(w.state().result->modelContentHash));
-        QCOMPARE(audit.value(QStringLiteral("settings")).toObject().value(QStringLiteral("kv_lora_rank")).toString(), QStringLiteral("32"));
+        QCOMPARE(
+            audit.value(QStringLiteral("model")).toObject().value(QStringLiteral("content_hash")).toString(),
+            QString::fromStdString(w.state().result->modelContentHash));
+        QCOMPARE(audit.value(QStringLiteral("settings"))
+                     .toObject()
+                     .value(QStringLiteral("kv_lora_rank"))
+                     .toString(),
+                 QStringLiteral("32"));
         QCOMPARE(audit.value(QStringLiteral("layers")).toArray().size(), 4);
         QVERIFY(audit.value(QStringLiteral("gsm8k")).toObject().contains(QStringLiteral("ci95_difference")));
         QVERIFY(audit.contains(QStringLiteral("wikitext2")));
@@ -171,7 +192,8 @@ private slots:
         auto* note = child<QLabel>(w.conversionPanel(), "latentNormNote");
         QVERIFY(note);
         chooseByKeyboard(child<QComboBox>(w.conversionPanel(), "latentNorm"), QStringLiteral("none"));
-        QVERIFY2(note->isVisible() && note->text().contains(QStringLiteral("Not exportable")), qPrintable(note->text()));
+        QVERIFY2(note->isVisible() && note->text().contains(QStringLiteral("Not exportable")),
+                 qPrintable(note->text()));
         QVERIFY(note->text().contains(QStringLiteral("kv_a_layernorm")));
         QVERIFY(clickRunAndWait(w));
         QVERIFY(!child<QPushButton>(w.conversionPanel(), "exportButton")->isEnabled());
@@ -186,9 +208,11 @@ private slots:
         openModel(w, demoModel());
         fastSettings(w.conversionPanel());
         w.conversionPanel()->setLossProblems(5);
-        chooseByKeyboard(child<QComboBox>(w.conversionPanel(), "calibrationSource"), QStringLiteral("wikitext2"));
+        chooseByKeyboard(child<QComboBox>(w.conversionPanel(), "calibrationSource"),
+                         QStringLiteral("wikitext2"));
         QVERIFY(clickRunAndWait(w));
-        QVERIFY(QString::fromStdString(w.state().result->calibrationFile).endsWith(QStringLiteral("wikitext2/valid.txt")));
+        QVERIFY(QString::fromStdString(w.state().result->calibrationFile)
+                    .endsWith(QStringLiteral("wikitext2/valid.txt")));
     }
 
     // Item 3: a missing or empty text file is an error naming the file, at once (no job starts).
@@ -196,8 +220,10 @@ private slots:
         QTest::addColumn<QString>("file");
         QTest::addColumn<bool>("create");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("missing") << out(QStringLiteral("no-such-calibration.txt")) << false << QStringLiteral("does not exist");
-        QTest::newRow("empty") << out(QStringLiteral("empty-calibration.txt")) << true << QStringLiteral("is empty");
+        QTest::newRow("missing") << out(QStringLiteral("no-such-calibration.txt")) << false
+                                 << QStringLiteral("does not exist");
+        QTest::newRow("empty") << out(QStringLiteral("empty-calibration.txt")) << true
+                               << QStringLiteral("is empty");
     }
     void badCalibrationFileIsReportedAtOnce() {
         QFETCH(QString, file);
@@ -234,14 +260,17 @@ private slots:
         QVERIFY(clickRunAndWait(w));
         const auto& r = *w.state().result;
         double s = 0, t = 0;
-        for (const auto& d : r.lossAfter->perDoc) s += d.answerNllSum, t += double(d.answerTokens);
+        for (const auto& d : r.lossAfter->perDoc)
+            s += d.answerNllSum, t += double(d.answerTokens);
         const QString text = w.lossView()->summaryText();
         qInfo("%s", qPrintable(text));
-        QVERIFY2(text.contains(QStringLiteral("95%")) && text.contains(QStringLiteral("paired")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("95%")) && text.contains(QStringLiteral("paired")),
+                 qPrintable(text));
         QVERIFY2(text.contains(QString::number(s / t, 'f', 4)), qPrintable(text));
         QVERIFY(r.wikitextBefore && r.wikitextAfter);
         double ws = 0, wt = 0;
-        for (const auto& d : r.wikitextAfter->perDoc) ws += d.nllSum, wt += double(d.tokens);
+        for (const auto& d : r.wikitextAfter->perDoc)
+            ws += d.nllSum, wt += double(d.tokens);
         QCOMPARE(int64_t(wt), int64_t(8 * 511));
         QVERIFY2(text.contains(QString::number(std::exp(ws / wt), 'f', 3)), qPrintable(text));
     }
@@ -270,7 +299,8 @@ private slots:
         const auto& r = *w.state().result;
         QVERIFY(md.contains(QString::fromStdString(r.modelContentHash)));
         QVERIFY(md.contains(QStringLiteral("| kv_lora_rank | 32 |")));
-        QVERIFY(md.contains(QStringLiteral("answer tokens only")) && md.contains(QStringLiteral("WikiText-2")));
+        QVERIFY(md.contains(QStringLiteral("answer tokens only")) &&
+                md.contains(QStringLiteral("WikiText-2")));
         QVERIFY(md.contains(QString::number(r.lossAfter->meanNll(), 'f', 4)));
         const QStringList pngs = QDir(dir).entryList({QStringLiteral("*.png")});
         QCOMPARE(pngs.size(), 4);
@@ -279,7 +309,8 @@ private slots:
             QVERIFY(!QImage(dir + QLatin1Char('/') + png).isNull());
         }
         // Nothing left beside it; a second report replaces the first.
-        QCOMPARE(QDir(out(QString())).entryList({QStringLiteral("audit-report.*")}, QDir::AllEntries).size(), 0);
+        QCOMPARE(QDir(out(QString())).entryList({QStringLiteral("audit-report.*")}, QDir::AllEntries).size(),
+                 0);
         QCOMPARE(w.writeReport(dir), QString());
         // A folder with other files is not a report: refused, untouched.
         const QString other = out(QStringLiteral("audit-not-a-report"));
@@ -325,7 +356,8 @@ private slots:
         }
         QCOMPARE(QDir(again).entryList(QDir::Files), QDir(live).entryList(QDir::Files));
         for (const QString& f : QDir(live).entryList({QStringLiteral("*.safetensors")}, QDir::Files))
-            QVERIFY2(fileBytes(again + QLatin1Char('/') + f) == fileBytes(live + QLatin1Char('/') + f), qPrintable(f));
+            QVERIFY2(fileBytes(again + QLatin1Char('/') + f) == fileBytes(live + QLatin1Char('/') + f),
+                     qPrintable(f));
         QCOMPARE(auditOf(again).value(QStringLiteral("gsm8k")), auditOf(live).value(QStringLiteral("gsm8k")));
         // The model changes on disk: the session's export refuses, naming the folder; nothing written.
         {
@@ -341,7 +373,8 @@ private slots:
         QSignalSpy failed(&w, &views::MainWindow::jobFailed);
         QVERIFY(!clickExportAndWait(w, refused));
         QCOMPARE(failed.count(), 1);
-        QVERIFY2(failed.at(0).at(1).toString().contains(model) && failed.at(0).at(1).toString().contains(QStringLiteral("changed")),
+        QVERIFY2(failed.at(0).at(1).toString().contains(model) &&
+                     failed.at(0).at(1).toString().contains(QStringLiteral("changed")),
                  qPrintable(failed.at(0).at(1).toString()));
         QVERIFY(!QFileInfo::exists(refused));
     }

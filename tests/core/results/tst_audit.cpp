@@ -34,17 +34,20 @@ std::vector<double> exactBootstrap(const std::vector<eval::DocLoss>& d) {
     std::vector<size_t> pick(n, 0);
     while (true) {
         double nll = 0, tok = 0;
-        for (size_t i : pick) nll += d[i].nllSum, tok += double(d[i].tokens);
+        for (size_t i : pick)
+            nll += d[i].nllSum, tok += double(d[i].tokens);
         stats.push_back(nll / tok);
         size_t k = 0;
-        while (k < n && ++pick[k] == n) pick[k++] = 0;
+        while (k < n && ++pick[k] == n)
+            pick[k++] = 0;
         if (k == n) break;
     }
     return stats;
 }
 double fractionBelow(const std::vector<double>& v, double x, bool orEqual) {
     double c = 0;
-    for (double s : v) c += orEqual ? (s <= x + 1e-12) : (s < x - 1e-12);
+    for (double s : v)
+        c += orEqual ? (s <= x + 1e-12) : (s < x - 1e-12);
     return c / double(v.size());
 }
 } // namespace
@@ -56,7 +59,8 @@ private slots:
     // distribution's 2.5% and 97.5% points: P(stat < low) <= 2.5% + 1% and P(stat <= low) >= 2.5% - 1%
     // (1%: 2000 resamples give a quantile's probability a standard error of 0.35%).
     void bootstrapMatchesExactDistribution() {
-        const std::vector<eval::DocLoss> d = {doc(10.0, 5), doc(31.0, 9), doc(4.5, 3), doc(60.0, 12), doc(7.0, 2), doc(22.0, 8)};
+        const std::vector<eval::DocLoss> d = {doc(10.0, 5),  doc(31.0, 9), doc(4.5, 3),
+                                              doc(60.0, 12), doc(7.0, 2),  doc(22.0, 8)};
         const std::vector<double> exact = exactBootstrap(d);
         const eval::Interval ci = eval::bootstrapMeanNll(d, false);
         qInfo("interval [%.5f, %.5f]", ci.low, ci.high);
@@ -125,14 +129,16 @@ private slots:
         std::vector<eval::Document> prompts;
         for (const auto& p : problems) {
             eval::Document d;
-            for (int32_t id : tokenizer.encode(p.prompt(), true)) d.ids.push_back(id);
+            for (int32_t id : tokenizer.encode(p.prompt(), true))
+                d.ids.push_back(id);
             prompts.push_back(d);
         }
         const eval::LossResult promptLoss = eval::evaluateLoss(m, prompts);
         double worst = 0;
         for (size_t i = 0; i < docs.size(); ++i) {
             const double expected = ref["per_doc"][i]["nll_sum"].get<double>() - promptLoss.perDoc[i].nllSum;
-            QCOMPARE(full.perDoc[i].answerTokens, ref["per_doc"][i]["tokens"].get<int64_t>() - promptLoss.perDoc[i].tokens);
+            QCOMPARE(full.perDoc[i].answerTokens,
+                     ref["per_doc"][i]["tokens"].get<int64_t>() - promptLoss.perDoc[i].tokens);
             worst = std::max(worst, std::abs(full.perDoc[i].answerNllSum - expected));
         }
         qInfo("answer-only NLL: worst per-problem |diff| %.2g over 20 problems", worst);
@@ -140,7 +146,8 @@ private slots:
         // The audit's answer-only figure is that sum over that count.
         const auto cmp = results::compareLosses("gsm8k", full, full, true);
         double s = 0, t = 0;
-        for (const auto& d : full.perDoc) s += d.answerNllSum, t += double(d.answerTokens);
+        for (const auto& d : full.perDoc)
+            s += d.answerNllSum, t += double(d.answerTokens);
         QVERIFY(std::abs(cmp.before - s / t) < 1e-12);
     }
 
@@ -176,11 +183,21 @@ private slots:
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("content"); // "<dir>": a folder; "<none>": not created
         QTest::addColumn<QString>("expected");
-        QTest::newRow("missing") << "missing.txt" << "<none>" << "not found";
-        QTest::newRow("folder") << "folder.txt" << "<dir>" << "not a regular file";
-        QTest::newRow("empty") << "empty.txt" << "" << "is empty";
-        QTest::newRow("whitespace") << "blank.txt" << " \n\t\n " << "is empty";
-        QTest::newRow("text") << "ok.txt" << "Some text.\n" << "";
+        QTest::newRow("missing") << "missing.txt"
+                                 << "<none>"
+                                 << "not found";
+        QTest::newRow("folder") << "folder.txt"
+                                << "<dir>"
+                                << "not a regular file";
+        QTest::newRow("empty") << "empty.txt"
+                               << ""
+                               << "is empty";
+        QTest::newRow("whitespace") << "blank.txt"
+                                    << " \n\t\n "
+                                    << "is empty";
+        QTest::newRow("text") << "ok.txt"
+                              << "Some text.\n"
+                              << "";
     }
     void calibrationFileIsCheckedAndNamed() {
         QFETCH(QString, name);
@@ -190,8 +207,10 @@ private slots:
         std::filesystem::remove_all(dir);
         std::filesystem::create_directories(dir);
         const auto file = dir / name.toStdString();
-        if (content == QLatin1String("<dir>")) std::filesystem::create_directories(file);
-        else if (content != QLatin1String("<none>")) std::ofstream(file) << content.toStdString();
+        if (content == QLatin1String("<dir>"))
+            std::filesystem::create_directories(file);
+        else if (content != QLatin1String("<none>"))
+            std::ofstream(file) << content.toStdString();
         if (expected.isEmpty()) {
             io::checkTextFile(file);
             return;
@@ -201,29 +220,34 @@ private slots:
             QFAIL("no error");
         } catch (const FormatError& e) {
             const QString what = QString::fromUtf8(e.what());
-            QVERIFY2(what.contains(QString::fromStdString(file.string())) && what.contains(expected), qPrintable(what));
+            QVERIFY2(what.contains(QString::fromStdString(file.string())) && what.contains(expected),
+                     qPrintable(what));
         }
     }
 
     void bundledCalibrationSourcesExist() {
-        for (const char* source : {"gsm8k", "wikitext2"}) io::checkTextFile(io::calibrationFile(source, test::resourcesDir()));
+        for (const char* source : {"gsm8k", "wikitext2"})
+            io::checkTextFile(io::calibrationFile(source, test::resourcesDir()));
         io::checkTextFile(io::wikitext2File(test::resourcesDir(), "test"));
-        QCOMPARE(io::calibrationFile("/some/file.txt", test::resourcesDir()), std::filesystem::path("/some/file.txt"));
+        QCOMPARE(io::calibrationFile("/some/file.txt", test::resourcesDir()),
+                 std::filesystem::path("/some/file.txt"));
     }
 
     // Chunks are consecutive slices of the texts' tokens in order.
     void perplexityChunksSliceTheText() {
         const auto dir = test::resourcesDir() / "models" / "tiny-llama-gqa";
         const auto tokenizer = tok::Tokenizer::load(dir);
-        const std::vector<std::string> texts = {"The first paragraph .\n", "A second one , longer than the first .\n",
-                                                "Third .\n"};
+        const std::vector<std::string> texts = {"The first paragraph .\n",
+                                                "A second one , longer than the first .\n", "Third .\n"};
         std::vector<int64_t> all;
         for (const auto& t : texts)
-            for (int32_t id : tokenizer.encode(t, true)) all.push_back(id);
+            for (int32_t id : tokenizer.encode(t, true))
+                all.push_back(id);
         const auto chunks = eval::tokenizeChunks(tokenizer, texts, 4, 100);
         QCOMPARE(int64_t(chunks.size()), int64_t(all.size()) / 4);
         for (size_t c = 0; c < chunks.size(); ++c) {
-            QCOMPARE(chunks[c].ids, std::vector<int64_t>(all.begin() + int64_t(4 * c), all.begin() + int64_t(4 * c + 4)));
+            QCOMPARE(chunks[c].ids,
+                     std::vector<int64_t>(all.begin() + int64_t(4 * c), all.begin() + int64_t(4 * c + 4)));
             QCOMPARE(chunks[c].answerStart, int64_t(4));
         }
         QCOMPARE(eval::tokenizeChunks(tokenizer, texts, 4, 2).size(), size_t(2));
