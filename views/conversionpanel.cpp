@@ -2,6 +2,10 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLineEdit>
+#include <QToolButton>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -16,8 +20,10 @@
 
 #include "analysis/budget.h"
 #include "stepspinbox.h"
+#include "util/resources.h"
 #include "summarymodel.h"
 #include "tablemodels.h"
+#include "io/datasets.h"
 #include "workbench/workbench.h"
 
 namespace transmla::views {
@@ -34,7 +40,8 @@ void setRange(QSpinBox* box, const convert::IntRange& r) {
 ConversionPanel::ConversionPanel(QWidget* parent)
     : QWidget(parent), mode_(new QComboBox), rankSlider_(new QSlider(Qt::Horizontal)), rankSpin_(new StepSpinBox),
       ropeDim_(new StepSpinBox), freqFold_(new QComboBox), calibSource_(new QComboBox), samples_(new StepSpinBox),
-      seqLen_(new StepSpinBox), device_(new QComboBox), latentNorm_(new QComboBox), evaluate_(new QCheckBox),
+      seqLen_(new StepSpinBox), device_(new QComboBox), latentNorm_(new QComboBox), latentNote_(new QLabel),
+      calibFile_(new QLineEdit), calibBrowse_(new QToolButton), calibFileRow_(new QWidget), evaluate_(new QCheckBox),
       problems_(new StepSpinBox), budget_(new QLabel), staleLabel_(new QLabel), run_(new QPushButton(tr("&Run"))),
       cancel_(new QPushButton(tr("Cancel"))), export_(new QPushButton(tr("E&xport..."))), progress_(new QProgressBar),
       status_(new QLabel), layerView_(new QTableView), layers_(new LayerReportModel(this)) {
@@ -63,7 +70,13 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     ropeDim_->setToolTip(tr("qk_rope_head_dim: key dimensions that keep RoPE (even, at most head_dim)"));
     freqFold_->addItem(tr("auto"), 0);
     calibSource_->addItem(tr("GSM8K (train)"), QStringLiteral("gsm8k"));
-    calibSource_->addItem(tr("WikiText-2"), QStringLiteral("wikitext2"));
+    calibSource_->addItem(tr("WikiText-2 (validation)"), QStringLiteral("wikitext2"));
+    calibSource_->addItem(tr("Text file..."), QStringLiteral("file"));
+    calibSource_->setObjectName(QStringLiteral("calibrationSource"));
+    calibFile_->setObjectName(QStringLiteral("calibrationFile"));
+    calibFile_->setPlaceholderText(tr("a .txt (paragraphs) or .jsonl file"));
+    calibBrowse_->setObjectName(QStringLiteral("calibrationBrowse"));
+    calibBrowse_->setText(tr("Browse..."));
     samples_->setRange(1, 4096);
     samples_->setValue(64);
     seqLen_->setRange(16, 8192);
@@ -72,6 +85,11 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     if (workbench::cudaAvailable()) device_->addItem(tr("CUDA"), QStringLiteral("cuda"));
     latentNorm_->addItem(tr("none (exact algebra)"), QStringLiteral("none"));
     latentNorm_->addItem(tr("calibrated (DeepSeek kv_a_layernorm, needed for export)"), QStringLiteral("calibrated"));
+    // The default is the exportable model: the loss the user reviews is the loss of what gets exported.
+    latentNorm_->setCurrentIndex(1);
+    latentNorm_->setObjectName(QStringLiteral("latentNorm"));
+    latentNote_->setObjectName(QStringLiteral("latentNormNote"));
+    latentNote_->setWordWrap(true);
     evaluate_->setText(tr("Evaluate GSM8K loss before and after"));
     evaluate_->setChecked(true);
     problems_->setRange(1, 1319);
@@ -93,6 +111,10 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     calibRow->addWidget(samples_);
     calibRow->addWidget(new QLabel(QStringLiteral("\u00d7")));
     calibRow->addWidget(seqLen_);
+    auto* fileRow = new QHBoxLayout(calibFileRow_);
+    fileRow->setContentsMargins(0, 0, 0, 0);
+    fileRow->addWidget(calibFile_, 1);
+    fileRow->addWidget(calibBrowse_);
 
     auto* form = new QFormLayout;
     form->addRow(tr("Mode:"), mode_);
@@ -100,8 +122,10 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     form->addRow(tr("qk_rope_head_dim:"), ropeDim_);
     form->addRow(tr("FreqFold:"), freqFold_);
     form->addRow(tr("Calibration (samples \u00d7 tokens):"), calibRow);
+    form->addRow(QString(), calibFileRow_);
     form->addRow(tr("Device:"), device_);
     form->addRow(tr("Latent norm:"), latentNorm_);
+    form->addRow(QString(), latentNote_);
     form->addRow(evalRow);
     budget_->setWordWrap(true);
     budget_->setObjectName(QStringLiteral("budgetLabel"));
@@ -142,6 +166,12 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     for (QComboBox* box : {mode_, freqFold_, calibSource_, latentNorm_})
         connect(box, &QComboBox::currentIndexChanged, this, [this] { updateBounds(), onChanged(); });
     connect(evaluate_, &QCheckBox::toggled, this, [this] { updateBounds(), onChanged(); });
+    connect(calibSource_, &QComboBox::currentIndexChanged, this, &ConversionPanel::updateCalibrationFile);
+    connect(calibBrowse_, &QToolButton::clicked, this, &ConversionPanel::chooseCalibrationFile);
+    connect(calibFile_, &QLineEdit::textChanged, this, &ConversionPanel::onChanged);
+    connect(latentNorm_, &QComboBox::currentIndexChanged, this, &ConversionPanel::updateExportNote);
+    connect(mode_, &QComboBox::currentIndexChanged, this, &ConversionPanel::updateExportNote);
+    updateCalibrationFile();
     connect(run_, &QPushButton::clicked, this, &ConversionPanel::runRequested);
     connect(cancel_, &QPushButton::clicked, this, &ConversionPanel::cancelRequested);
     connect(export_, &QPushButton::clicked, this, &ConversionPanel::exportRequested);
@@ -167,6 +197,63 @@ void ConversionPanel::setModelConfig(const std::optional<io::ModelConfig>& confi
     const int full = maxRank();
     if (full > 0) setRank(std::max(1, full / 4));
     setResultSettings(std::nullopt, 0);
+    updateExportNote();
+}
+
+void ConversionPanel::updateCalibrationFile() {
+    const bool file = calibSource_->currentData().toString() == QLatin1String("file");
+    calibFileRow_->setVisible(file);
+}
+
+void ConversionPanel::chooseCalibrationFile() {
+    const QString f = QFileDialog::getOpenFileName(this, tr("Calibration text"), calibFile_->text(),
+                                                   tr("Text (*.txt *.jsonl);;All files (*)"));
+    if (!f.isEmpty()) calibFile_->setText(f);
+}
+
+QString ConversionPanel::calibrationProblem() const {
+    if (isExact()) return {}; // the exact merge needs no calibration
+    const QString source = calibSource_->currentData().toString();
+    QString file = calibFile_->text().trimmed();
+    if (source != QLatin1String("file"))
+        file = QString::fromStdString(io::calibrationFile(source.toStdString(), findResources(executableDir(), TRANSMLA_SOURCE_RESOURCES)).string());
+    else if (file.isEmpty())
+        return tr("Choose a calibration text file (Calibration: Text file...).");
+    try {
+        io::checkTextFile(file.toStdString());
+        return {};
+    } catch (const std::exception&) {
+        const QFileInfo info(file);
+        if (!info.exists()) return tr("The calibration text %1 does not exist.").arg(file);
+        if (!info.isFile()) return tr("The calibration text %1 is not a file.").arg(file);
+        if (!info.isReadable()) return tr("The calibration text %1 cannot be read.").arg(file);
+        return tr("The calibration text %1 is empty.").arg(file);
+    }
+}
+
+QString ConversionPanel::exportBlockText() const {
+    if (!config_) return {};
+    switch (workbench::exportBlock(*config_, settings())) {
+    case workbench::ExportBlock::Family:
+        return tr("This model family has no DeepSeek-V3 equivalent (Gemma-2 sandwich norms and soft-capping, "
+                  "Mixtral experts): the converted model can be evaluated here but not exported.");
+    case workbench::ExportBlock::QueryBias:
+        return tr("The model's query projection has a bias, which DeepSeek-V3 cannot hold: the converted model "
+                  "can be evaluated here but not exported.");
+    case workbench::ExportBlock::NoLatentNorm:
+        return tr("Not exportable: DeepSeek-V3 always normalises the latent (kv_a_layernorm). With \"none\" the "
+                  "losses shown are those of a model that exists only in this workbench; choose \"calibrated\" "
+                  "to evaluate what gets exported.");
+    case workbench::ExportBlock::None:
+        break;
+    }
+    return {};
+}
+
+void ConversionPanel::updateExportNote() {
+    const QString block = exportBlockText();
+    latentNote_->setText(block.isEmpty() ? tr("Exportable as DeepSeek-V3: the losses shown are those of the exported model.")
+                                         : block);
 }
 
 int ConversionPanel::maxRank() const {
@@ -233,7 +320,8 @@ convert::ConvertSettings ConversionPanel::settings() const {
     s.qkRopeHeadDim = s.exact ? 0 : ropeDim_->value();
     s.freqFold = s.exact ? 0 : freqFold_->currentData().toInt();
     s.latentNorm = latentNorm_->currentData().toString().toStdString();
-    s.calibration.source = calibSource_->currentData().toString().toStdString();
+    const QString source = calibSource_->currentData().toString();
+    s.calibration.source = (source == QLatin1String("file") ? calibFile_->text().trimmed() : source).toStdString();
     s.calibration.samples = samples_->value();
     s.calibration.seqLen = seqLen_->value();
     return s;
@@ -265,8 +353,14 @@ void ConversionPanel::applySettings(const convert::ConvertSettings& s) {
     const int ff = freqFold_->findData(int(s.freqFold));
     freqFold_->setCurrentIndex(ff >= 0 ? ff : 0);
     setLatentNormCalibrated(s.latentNorm == "calibrated");
-    const int src = calibSource_->findData(QString::fromStdString(s.calibration.source));
-    if (src >= 0) calibSource_->setCurrentIndex(src);
+    const QString source = QString::fromStdString(s.calibration.source);
+    const int src = calibSource_->findData(source);
+    if (src >= 0 && source != QLatin1String("file")) {
+        calibSource_->setCurrentIndex(src);
+    } else {
+        calibFile_->setText(source);
+        calibSource_->setCurrentIndex(calibSource_->findData(QStringLiteral("file")));
+    }
     setCalibration(int(s.calibration.samples), int(s.calibration.seqLen));
 }
 
@@ -308,7 +402,7 @@ void ConversionPanel::setRunning(bool running) {
     running_ = running;
     cancel_->setEnabled(running);
     export_->setEnabled(exportable_ && !running);
-    for (QWidget* w : std::initializer_list<QWidget*>{mode_, device_, latentNorm_, evaluate_}) w->setEnabled(!running);
+    for (QWidget* w : std::initializer_list<QWidget*>{mode_, calibSource_, calibFileRow_, device_, latentNorm_, evaluate_}) w->setEnabled(!running);
     if (running) {
         clock_.reset();
         progress_->setRange(0, 1);

@@ -15,6 +15,8 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QLineEdit;
+class QToolButton;
 class QProgressBar;
 class QPushButton;
 class QSlider;
@@ -47,6 +49,11 @@ public:
     void setLatentNormCalibrated(bool on);
     void setCalibration(int samples, int seqLen);
     QString budgetText() const;
+    // What is wrong with the calibration text, in the GUI's words (empty: nothing). Quick: checks
+    // the file exists, is readable and not empty, before any work starts.
+    QString calibrationProblem() const;
+    // Why a result of these settings cannot be exported as DeepSeek-V3 (empty: it can).
+    QString exportBlockText() const;
     LayerReportModel* layerModel() const { return layers_; }
     // The settings the shown results were computed with (none: no results); the panel marks them
     // stale as soon as its settings differ.
@@ -74,6 +81,9 @@ private:
     void updateBudget();
     void updateStale();
     void onChanged();
+    void updateCalibrationFile();
+    void updateExportNote();
+    void chooseCalibrationFile();
 
     std::optional<io::ModelConfig> config_;
     convert::SettingRanges ranges_;
@@ -86,6 +96,10 @@ private:
     QSpinBox *samples_, *seqLen_;
     QComboBox* device_;
     QComboBox* latentNorm_;
+    QLabel* latentNote_;
+    QLineEdit* calibFile_;
+    QToolButton* calibBrowse_;
+    QWidget* calibFileRow_;
     QCheckBox* evaluate_;
     QSpinBox* problems_;
     QLabel* budget_;

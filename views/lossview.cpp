@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "qcp.h"
+#include "results/audit.h"
 
 namespace transmla::views {
 
@@ -49,6 +50,33 @@ void LossView::setLosses(const std::optional<eval::LossResult>& before, const st
 void LossView::setSweep(const std::vector<SweepPointValue>& points) {
     sweep_ = points;
     rebuild();
+}
+
+void LossView::setPerplexity(const std::optional<eval::LossResult>& before, const std::optional<eval::LossResult>& after) {
+    wikiBefore_ = before;
+    wikiAfter_ = after;
+    rebuild();
+}
+
+QString LossView::uncertaintyText() const {
+    QStringList lines;
+    auto fmt = [](double v) { return QString::number(v, 'f', 4); };
+    auto ci = [&](const eval::Interval& i) { return QStringLiteral("[%1, %2]").arg(fmt(i.low), fmt(i.high)); };
+    if (before_ && after_ && before_->perDoc.size() == after_->perDoc.size() && !before_->perDoc.empty()) {
+        const auto all = results::compareLosses("gsm8k", *before_, *after_, false);
+        const auto answer = results::compareLosses("gsm8k", *before_, *after_, true);
+        lines << tr("95% intervals (bootstrap over problems): GQA %1, MLA %2; MLA - GQA %3 %4 (paired)")
+                     .arg(ci(all.beforeCi), ci(all.afterCi), fmt(all.difference()), ci(all.differenceCi));
+        lines << tr("Answer tokens only (after \"Answer:\"): %1 %2 -> %3 %4; MLA - GQA %5 %6")
+                     .arg(fmt(answer.before), ci(answer.beforeCi), fmt(answer.after), ci(answer.afterCi),
+                          fmt(answer.difference()), ci(answer.differenceCi));
+    }
+    if (wikiBefore_ && wikiAfter_)
+        lines << tr("WikiText-2 test perplexity over %1 tokens: %2 -> %3")
+                     .arg(wikiBefore_->tokens)
+                     .arg(wikiBefore_->perplexity(), 0, 'f', 3)
+                     .arg(wikiAfter_->perplexity(), 0, 'f', 3);
+    return lines.join(QLatin1Char('\n'));
 }
 
 void LossView::setBusy(bool busy) { sweepButton_->setEnabled(!busy); }
@@ -155,7 +183,7 @@ void LossView::rebuild() {
                                             .arg(nats(*fullRank_ - before_->meanNll()), nats(after_->meanNll() - *fullRank_))
                                             .arg(*fullRank_, 0, 'f', 4);
         }
-        info_->setText(text);
+        info_->setText(text + QLatin1Char('\n') + uncertaintyText());
     } else
         info_->setText(tr("Run a conversion with GSM8K evaluation to compare losses"));
     applyPalette(p);

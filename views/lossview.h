@@ -27,12 +27,15 @@ public:
                    int64_t kvBytesBefore = 0, int64_t kvBytesAfter = 0,
                    std::optional<double> fullRankNll = std::nullopt); // splits the increase (RoPE | rank)
     void setSweep(const std::vector<SweepPointValue>& points);
+    // WikiText-2 perplexity of the original and the converted model (shown under the loss).
+    void setPerplexity(const std::optional<eval::LossResult>& before, const std::optional<eval::LossResult>& after);
     void setBusy(bool busy);
     bool hasData() const override { return before_.has_value() || !sweep_.empty(); }
     const std::optional<eval::LossResult>& before() const { return before_; }
     const std::optional<eval::LossResult>& after() const { return after_; }
     const std::vector<SweepPointValue>& sweep() const { return sweep_; }
     QString summaryText() const;
+    QString uncertaintyText() const; // the bootstrap intervals, answer-only loss and WikiText-2 perplexity
 
 signals:
     void sweepRequested();
@@ -45,7 +48,7 @@ private:
     QLabel* info_;
     QPushButton* sweepButton_;
     QCPAxisRect* sweepRect_;
-    std::optional<eval::LossResult> before_, after_;
+    std::optional<eval::LossResult> before_, after_, wikiBefore_, wikiAfter_;
     std::optional<double> fullRank_;
     int64_t kvBefore_ = 0, kvAfter_ = 0;
     std::vector<SweepPointValue> sweep_;

@@ -28,6 +28,7 @@
 #include "conversionpanel.h"
 #include "jobrunner.h"
 #include "lossview.h"
+#include "reportwriter.h"
 #include "spectrumview.h"
 #include "summarymodel.h"
 #include "tablemodels.h"
@@ -181,6 +182,7 @@ void MainWindow::createMenus() {
     workActions_ << file->addAction(tr("E&xport converted model (DeepSeek-V3)..."), this, &MainWindow::chooseExportFolder);
     workActions_ << file->addAction(tr("Export for vLLM / SGLang &serving..."), this,
                                     &MainWindow::chooseServingExportFolder);
+    file->addAction(tr("Re&port..."), this, &MainWindow::chooseReportFolder)->setObjectName(QStringLiteral("reportAction"));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
@@ -350,6 +352,7 @@ workbench::JobOptions MainWindow::jobOptions() const {
     o.attentionLayer = attention_->layer();
     o.attentionHead = attention_->head();
     o.attentionPrompt = attention_->prompt().toStdString();
+    o.wikitextChunks = o.lossProblems > 0 ? 8 : 0; // WikiText-2 perplexity on 8 x 512 tokens, with the loss
     return o;
 }
 
@@ -363,6 +366,10 @@ void MainWindow::runConversion() {
     if (const QString problem = panel_->settingsProblem(); !problem.isEmpty()) {
         panel_->setStatus(problem);
         statusLabel_->setText(problem);
+        return;
+    }
+    if (const QString problem = panel_->calibrationProblem(); !problem.isEmpty()) { // before any work
+        onJobFinished(tr("Conversion"), false, problem);
         return;
     }
     if (!confirmDiscard(tr("A new conversion"))) return;
@@ -391,7 +398,7 @@ void MainWindow::chooseServingExportFolder() { chooseExportFolderFor(true); }
 
 // serving: for vLLM / SGLang (bf16, padded to kv_lora_rank 512 + qk_rope_head_dim 64), else for transformers.
 void MainWindow::chooseExportFolderFor(bool serving) {
-    if (jobs_->isBusy() || !state_.result || !state_.result->models) return;
+    if (jobs_->isBusy() || !canExport()) return;
     const QString title = serving ? tr("Export for vLLM / SGLang serving (bf16, kv_lora_rank 512 + RoPE 64)")
                                   : tr("Export a DeepSeek-V3 model folder");
     const QString dir = QFileDialog::getSaveFileName(this, title, modelPath_ + QStringLiteral("-mla"));
@@ -399,13 +406,18 @@ void MainWindow::chooseExportFolderFor(bool serving) {
 }
 
 void MainWindow::exportModel(const QString& outDir, bool serving) {
-    if (!state_.result || !state_.result->models) return;
+    if (!canExport()) return;
     const workbench::ConversionResult result = *state_.result; // shares the converted model (read only)
     const std::string out = outDir.toStdString();
+    const workbench::JobOptions options = jobOptions();
     jobs_->start<std::vector<std::string>>(
         tr("Export"),
-        [result, out, serving](const Progress& p) {
-            return workbench::exportConverted(result, out, true, p,
+        [result, out, options, serving](const Progress& p) {
+            workbench::ConversionResult r = result;
+            // A reopened session has no model in memory: convert again from the stored settings after
+            // checking the model's content hash (reconvert), then export with the session's audit record.
+            if (!r.models) r.models = workbench::reconvert(result, options, p).models;
+            return workbench::exportConverted(r, out, true, p,
                                               serving ? convert::ExportTarget::Serving : convert::ExportTarget::Transformers);
         },
         [this, outDir](std::vector<std::string> notes) {
@@ -470,7 +482,7 @@ void MainWindow::onJobFinished(const QString& name, bool ok, const QString& mess
     attention_->setBusy(!(state_.result && state_.result->models));
     loss_->setBusy(!config_);
     guide_->setBusy(false);
-    panel_->setExportable(state_.result && state_.result->models);
+    panel_->setExportable(canExport());
     if (ok) {
         panel_->setStatus(tr("%1 finished").arg(name));
         return;
@@ -522,9 +534,10 @@ void MainWindow::showResult() {
     else attention_->clear();
     if (r) loss_->setLosses(r->lossBefore, r->lossAfter, r->kvBytesPerTokenBefore, r->kvBytesPerTokenAfter, r->lossFullRank);
     else loss_->setLosses(std::nullopt, std::nullopt);
+    loss_->setPerplexity(r ? r->wikitextBefore : std::nullopt, r ? r->wikitextAfter : std::nullopt);
     loss_->setSweep(state_.sweep);
     budget_->setBudgets(state_.budgets);
-    panel_->setExportable(r && r->models);
+    panel_->setExportable(canExport());
     attention_->setBusy(!(r && r->models));
     loss_->setBusy(!config_);
     if (r)
@@ -586,6 +599,33 @@ void MainWindow::exportCurrentPlot() {
     else statusLabel_->setText(tr("Choose a plot tab first"));
 }
 
+bool MainWindow::canExport() const {
+    const auto& r = state_.result;
+    if (!r || !config_ || !r->exportProblem.empty()) return false;
+    if (workbench::exportBlock(*config_, r->settings) != workbench::ExportBlock::None) return false;
+    return r->models || !r->modelContentHash.empty();
+}
+
+void MainWindow::chooseReportFolder() {
+    const QString dir = QFileDialog::getSaveFileName(this, tr("Write a report folder (report.md + plots)"),
+                                                     modelPath_ + QStringLiteral("-report"));
+    if (dir.isEmpty()) return;
+    const QString error = writeReport(dir);
+    if (!error.isEmpty()) QMessageBox::warning(this, tr("Cannot write the report"), error);
+}
+
+QString MainWindow::writeReport(const QString& dir) {
+    if (!state_.result) return tr("Run a conversion (or open a session) first: there is nothing to report.");
+    const QString error = ReportWriter::write(dir, workbench::auditRecord(*state_.result),
+                                              {{tr("Singular value spectra"), spectrum_},
+                                               {tr("KV cache budget"), budget_},
+                                               {tr("Attention maps"), attention_},
+                                               {tr("GSM8K loss"), loss_}});
+    statusLabel_->setText(error.isEmpty() ? tr("Wrote the report %1").arg(dir) : error);
+    if (error.isEmpty()) emit reportWritten(dir);
+    return error;
+}
+
 void MainWindow::setClassroomMode(bool on) {
     if (classroom_ == on) return;
     classroom_ = on;
@@ -623,12 +663,14 @@ void MainWindow::onClassroomStep(int step) {
         break;
     case 1:
         panel_->setExact(true);
+        panel_->setLatentNormCalibrated(false); // the exact algebra (same logits); not exportable
         panel_->setLossProblems(20);
         runConversion();
         tabs_->setCurrentWidget(attention_);
         break;
     default:
         panel_->setExact(false);
+        panel_->setLatentNormCalibrated(true); // the exportable model
         panel_->setRank(std::max(1, panel_->maxRank() / 4));
         panel_->setCalibration(32, 128);
         runConversion();

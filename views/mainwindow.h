@@ -70,6 +70,7 @@ public slots:
     bool saveSession(const QString& file);
     bool openSession(const QString& file);
     void setClassroomMode(bool on);
+    QString writeReport(const QString& dir); // File > Report...; returns the error (empty: written)
 
 signals:
     void modelLoaded(const QString& dir);
@@ -80,6 +81,7 @@ signals:
     void attentionUpdated();
     void sweepFinished();
     void sessionOpened(const QString& file);
+    void reportWritten(const QString& dir);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -93,6 +95,7 @@ private slots:
     void chooseSessionToOpen();
     void chooseSessionToSave();
     void exportCurrentPlot();
+    void chooseReportFolder();
     void showAbout();
     void onSummaryReady(const SummaryJobResult& result);
     void onRankChanged(int rank);
@@ -112,6 +115,7 @@ private:
     void updateBudgets();
     workbench::JobOptions jobOptions() const;
     PlotView* currentPlot() const;
+    bool canExport() const; // an exportable result (a reopened session's is converted again)
 
     SummaryModel* summaryModel_;
     TensorModel* tensorModel_;

@@ -31,9 +31,20 @@ io::Session toSession(const WorkbenchState& st) {
     n = {{"kv_lora_rank", double(c.kvLoraRank)}, {"qk_rope_head_dim", double(c.qkRopeHeadDim)},
          {"freqfold", double(c.freqFold)},       {"calibration_samples", double(c.calibration.samples)},
          {"calibration_seq_len", double(c.calibration.seqLen)}, {"loss_problems", double(st.lossProblems)}};
+    // Everything else a re-run needs to reproduce the conversion (absent in old files: the defaults).
+    n["energy"] = c.energy;
+    n["damping"] = c.damping;
+    n["rorope"] = c.rorope;
+    n["balance_kv"] = c.balanceKv;
+    n["joint_pca"] = c.jointPca;
+    n["calibration_seed"] = double(c.calibration.seed);
+    n["calibration_micro_batch"] = double(c.calibration.microBatch);
     s.budgets = st.budgets;
     if (const auto& r = st.result) {
         s.settings["converted"] = "yes";
+        s.settings["model_content_hash"] = r->modelContentHash;
+        s.settings["calibration_file"] = r->calibrationFile;
+        s.settings["export_problem"] = r->exportProblem;
         n["rope_dim"] = double(r->ropeDim);
         n["max_rank"] = double(r->maxRank);
         n["kv_bytes_before"] = double(r->kvBytesPerTokenBefore);
@@ -45,6 +56,7 @@ io::Session toSession(const WorkbenchState& st) {
             n[key("layer.%03lld.retained", l.layer)] = l.retainedEnergy;
             n[key("layer.%03lld.rope_energy", l.layer)] = l.ropeEnergyFraction;
             n[key("layer.%03lld.alpha", l.layer)] = l.alpha;
+            n[key("layer.%03lld.attention_error", l.layer)] = l.attentionError;
             n[key("layer.%03lld.eigenvalues", l.layer)] = double(l.eigenvalues.size());
             for (size_t i = 0; i < l.eigenvalues.size(); ++i)
                 n[key("latent.%03lld.%05lld", l.layer, int64_t(i))] = l.eigenvalues[i];
@@ -54,6 +66,8 @@ io::Session toSession(const WorkbenchState& st) {
         if (r->attentionAfter) s.attentionMaps.push_back(*r->attentionAfter);
         if (r->lossBefore) s.putLoss("original", *r->lossBefore);
         if (r->lossAfter) s.putLoss("converted", *r->lossAfter);
+        if (r->wikitextBefore) s.putLoss("wikitext2 original", *r->wikitextBefore);
+        if (r->wikitextAfter) s.putLoss("wikitext2 converted", *r->wikitextAfter);
     }
     n["sweep_points"] = double(st.sweep.size());
     for (size_t i = 0; i < st.sweep.size(); ++i) {
@@ -77,6 +91,14 @@ WorkbenchState fromSession(const io::Session& s) {
     c.freqFold = int64_t(get(n, "freqfold"));
     c.calibration.samples = int64_t(get(n, "calibration_samples", 128));
     c.calibration.seqLen = int64_t(get(n, "calibration_seq_len", 256));
+    const convert::ConvertSettings defaults;
+    c.energy = get(n, "energy", defaults.energy);
+    c.damping = get(n, "damping", defaults.damping);
+    c.rorope = get(n, "rorope", defaults.rorope) != 0;
+    c.balanceKv = get(n, "balance_kv", defaults.balanceKv) != 0;
+    c.jointPca = get(n, "joint_pca", defaults.jointPca) != 0;
+    c.calibration.seed = uint64_t(get(n, "calibration_seed", double(defaults.calibration.seed)));
+    c.calibration.microBatch = int64_t(get(n, "calibration_micro_batch", double(defaults.calibration.microBatch)));
     st.lossProblems = int(get(n, "loss_problems"));
     st.budgets = s.budgets;
     if (getText(s.settings, "converted", "") == "yes") {
@@ -89,6 +111,9 @@ WorkbenchState fromSession(const io::Session& s) {
         r.kvBytesPerTokenBefore = int64_t(get(n, "kv_bytes_before"));
         r.kvBytesPerTokenAfter = int64_t(get(n, "kv_bytes_after"));
         r.secondsTotal = get(n, "seconds_total");
+        r.modelContentHash = getText(s.settings, "model_content_hash", "");
+        r.calibrationFile = getText(s.settings, "calibration_file", "");
+        r.exportProblem = getText(s.settings, "export_problem", "");
         const int64_t layers = int64_t(get(n, "layers"));
         for (int64_t l = 0; l < layers; ++l) {
             workbench::LayerFigures f;
@@ -97,6 +122,7 @@ WorkbenchState fromSession(const io::Session& s) {
             f.retainedEnergy = get(n, key("layer.%03lld.retained", l));
             f.ropeEnergyFraction = get(n, key("layer.%03lld.rope_energy", l));
             f.alpha = get(n, key("layer.%03lld.alpha", l));
+            f.attentionError = get(n, key("layer.%03lld.attention_error", l), -1);
             const int64_t count = int64_t(get(n, key("layer.%03lld.eigenvalues", l)));
             for (int64_t i = 0; i < count; ++i) f.eigenvalues.push_back(get(n, key("latent.%03lld.%05lld", l, i)));
             r.layers.push_back(std::move(f));
@@ -110,6 +136,8 @@ WorkbenchState fromSession(const io::Session& s) {
         for (const auto& l : s.losses) {
             if (l.label == "original") r.lossBefore = l.result;
             if (l.label == "converted") r.lossAfter = l.result;
+            if (l.label == "wikitext2 original") r.wikitextBefore = l.result;
+            if (l.label == "wikitext2 converted") r.wikitextAfter = l.result;
         }
         st.result = std::move(r);
     }

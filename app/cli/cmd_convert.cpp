@@ -18,6 +18,7 @@
 #include "io/datasets.h"
 #include "io/folder_snapshot.h"
 #include "model/model.h"
+#include "results/audit.h"
 #include "tokenizer/tokenizer.h"
 
 namespace transmla::cli {
@@ -27,8 +28,8 @@ const char* kUsage =
     "Usage: transmla convert MODEL_DIR [--out DIR] [--kv-lora-rank R | --energy E | --exact]\n"
     "         [--qk-rope-dim 64] [--freqfold F|auto] [--calib gsm8k|wikitext2|FILE] [--samples 128 --seqlen 256]\n"
     "         [--seed 0] [--device cpu|cuda] [--dtype f32|bf16] [--latent-norm none|calibrated]\n"
-    "         [--export-dtype source|f32|bf16] [--target transformers|serving] [--eval [--limit N]] [--no-stream]\n"
-    "         [--force] [--json] [--quiet]\n"
+    "         [--export-dtype source|f32|bf16] [--target transformers|serving] [--eval [--limit N] [--wikitext CHUNKS]]\n"
+    "         [--no-stream] [--force] [--json] [--quiet]\n"
     "         [--heal local|e2e|both [--heal-steps N] [--heal-lr LR] [--heal-data gsm8k|FILE] [--heal-samples 256]]\n"
     "Converts a GQA checkpoint to MLA (TransMLA). --exact merges the KV heads into one latent with the\n"
     "same cache and logits; otherwise RoRoPE + FreqFold + balanced-KV joint PCA to rank R (default: full\n"
@@ -44,7 +45,10 @@ const char* kUsage =
     "towards the original model on GSM8K train (or FILE): local = per layer, on the attention outputs;\n"
     "e2e = KL distillation of the next-token distributions; both = local then e2e. Steps are per layer\n"
     "(local) or in all (e2e). Healing loads the model whole, in f32.\n"
-    "Ablations: --no-rorope, --no-balance, --post-rope-stats (FreqFold statistics from keys after RoPE).\n";
+    "Ablations: --no-rorope, --no-balance, --post-rope-stats (FreqFold statistics from keys after RoPE).\n"
+    "--eval: GSM8K loss before/after (all tokens and answer tokens only, 95% bootstrap intervals over\n"
+    "problems); --wikitext N adds the WikiText-2 test perplexity over N chunks of 512 tokens. --json\n"
+    "prints the audit record (model content hash, settings, per-layer ranks/energy, losses) under \"audit\".\n";
 
 
 } // namespace
@@ -59,7 +63,7 @@ int cmdConvert(int argc, char** argv) {
     args.allowOnly({"help", "exact", "eval", "force", "json", "quiet", "no-rorope", "no-balance", "no-stream", "post-rope-stats", "out", "kv-lora-rank",
                     "energy", "qk-rope-dim", "freqfold", "calib", "samples", "seqlen", "seed", "device", "dtype",
                     "latent-norm", "export-dtype", "limit", "target", "heal", "heal-steps", "heal-lr", "heal-data",
-                    "heal-samples"});
+                    "heal-samples", "wikitext"});
     const std::filesystem::path dir = args.positionals()[0];
     convert::ConvertSettings s;
     s.exact = args.has("exact");
@@ -112,10 +116,18 @@ int cmdConvert(int argc, char** argv) {
     out["streamed"] = stream;
     out["seconds"]["load"] = since(tLoad);
     // The GSM8K documents are tokenized once and evaluated before and after the conversion.
-    std::vector<eval::Document> docs;
+    std::vector<eval::Document> docs, wikiDocs;
+    std::optional<eval::LossResult> lossBefore, lossAfter, wikiBefore, wikiAfter;
+    if (!s.exact) io::checkTextFile(io::calibrationFile(s.calibration.source, resources())); // before any work
     if (args.has("eval")) {
         docs = eval::tokenizeGsm8k(tokenizer, io::loadGsm8k(gsm8kFile(resources(), "test"), limit), 512);
-        out["loss_before"] = eval::evaluateLoss(m, docs, {}, progress).toJson(false);
+        lossBefore = eval::evaluateLoss(m, docs, {}, progress);
+        out["loss_before"] = lossBefore->toJson(false);
+        if (args.getInt("wikitext", 0) > 0) {
+            wikiDocs = eval::tokenizeChunks(tokenizer, io::loadTexts(io::wikitext2File(resources(), "test")), 512,
+                                            args.getInt("wikitext", 0));
+            wikiBefore = eval::evaluateLoss(m, wikiDocs, {}, progress);
+        }
     }
     convert::ExportOptions eo;
     eo.target = exportTarget;
@@ -154,6 +166,7 @@ int cmdConvert(int argc, char** argv) {
         const auto afterConversion = eval::evaluateLoss(m, docs, {}, progress);
         split.converted = afterConversion.meanNll();
         out["loss_after_conversion"] = afterConversion.toJson(false);
+        lossAfter = afterConversion;
         split.fullRank = split.converted;
         bool truncated = false;
         for (const auto& l : report.layers) truncated = truncated || l.rank < int64_t(l.eigenvalues.size());
@@ -175,16 +188,45 @@ int cmdConvert(int argc, char** argv) {
         if (args.has("eval")) {
             const auto healed = eval::evaluateLoss(m, docs, {}, progress);
             report.lossSplit->healed = healed.meanNll();
+            lossAfter = healed;
             out["loss_after"] = healed.toJson(false);
         }
     } else if (args.has("eval")) {
         out["loss_after"] = out["loss_after_conversion"];
     }
     out["conversion"] = report.toJson();
-    if (args.has("eval")) out["loss_split"] = report.lossSplit->toJson();
+    if (args.has("eval")) {
+        out["loss_split"] = report.lossSplit->toJson();
+        if (wikiBefore) wikiAfter = eval::evaluateLoss(m, wikiDocs, {}, progress);
+    }
+    if (args.has("json") || args.has("eval")) {
+        // The same record the workbench writes (results::AuditRecord); the content hash reads every file once.
+        results::AuditRecord a;
+        a.modelPath = dir.string();
+        a.modelContentHash = results::contentHash(io::FolderSnapshot::take(dir));
+        a.settings = results::settingsTable(report.settings);
+        a.calibrationFile = s.exact ? std::string() : io::calibrationFile(s.calibration.source, resources()).string();
+        a.kvBytesPerTokenBefore = report.kvBytesPerTokenBefore;
+        a.kvBytesPerTokenAfter = report.kvBytesPerTokenAfter;
+        for (const auto& l : report.layers) a.layers.push_back({l.layer, l.rank, l.retainedEnergy, l.ropeEnergyFraction, l.alpha});
+        if (lossBefore && lossAfter) {
+            a.gsm8k = results::compareLosses("GSM8K test", *lossBefore, *lossAfter, false);
+            a.gsm8kAnswer = results::compareLosses("GSM8K test, answer tokens only", *lossBefore, *lossAfter, true);
+        }
+        if (wikiBefore && wikiAfter) a.wikitext = results::compareLosses("WikiText-2 test", *wikiBefore, *wikiAfter, false);
+        if (!stream) {
+            try {
+                convert::checkDeepseekV3Exportable(m);
+            } catch (const ArgumentError& e) {
+                a.exportProblem = e.what();
+            }
+        }
+        out["audit"] = a.toJson();
+    }
     if (args.has("out")) {
         eo.conversionReport = report.toJson();
         if (healing) eo.conversionReport["heal"] = healJson;
+        if (out.contains("audit")) eo.conversionReport["audit"] = out["audit"];
         cancel.throwIfCancelled();
         snapshot.verifyUnchanged();
         const auto tWrite = clock::now();
@@ -222,6 +264,17 @@ int cmdConvert(int argc, char** argv) {
                   << ", from rank truncation: " << sp.rankTruncation();
         if (healing) std::cout << ", from healing: " << sp.healing();
         std::cout << std::noshowpos << "\n";
+    if (out.contains("audit"))
+        for (const char* key : {"gsm8k", "gsm8k_answer_only", "wikitext2"}) {
+            if (!out["audit"].contains(key)) continue;
+            const auto& c = out["audit"][key];
+            std::cout << "  " << c["dataset"].get<std::string>() << ": " << c["mean_nll_before"].get<double>() << " ["
+                      << c["ci95_before"][0].get<double>() << ", " << c["ci95_before"][1].get<double>() << "] -> "
+                      << c["mean_nll_after"].get<double>() << " [" << c["ci95_after"][0].get<double>() << ", "
+                      << c["ci95_after"][1].get<double>() << "], paired difference " << c["difference"].get<double>() << " ["
+                      << c["ci95_difference"][0].get<double>() << ", " << c["ci95_difference"][1].get<double>()
+                      << "] (95% bootstrap)\n";
+        }
     }
     if (args.has("out")) {
         std::cout << "exported DeepSeek-V3 folder: " << *args.get("out") << "\n";

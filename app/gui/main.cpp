@@ -2,6 +2,9 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QLocale>
+#include <QTimer>
+#include <QTranslator>
+#include <cstdio>
 
 #include "mainwindow.h"
 #include "translations.h"
@@ -26,6 +29,10 @@ int main(int argc, char** argv) {
     parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("model folder to open (default: the demo model)"));
     const QCommandLineOption classroom(QStringLiteral("classroom"), QStringLiteral("start in classroom mode (big fonts, guided demo)"));
     parser.addOption(classroom);
+    // For installer/deb-check.sh: open the model (default: the bundled demo) in the window, print
+    // where the resources were found, quit: 0 when the model opened, 1 when not, 2 on a time-out.
+    const QCommandLineOption selfTest(QStringLiteral("self-test"), QStringLiteral("open the model, print the resources folder, quit"));
+    parser.addOption(selfTest);
     parser.process(app);
 
     transmla::views::MainWindow window;
@@ -37,6 +44,25 @@ int main(int argc, char** argv) {
         } catch (const std::exception&) {
             // No bundled resources: start empty; File > Open model folder still works.
         }
+    }
+    if (parser.isSet(selfTest)) {
+        try {
+            const auto res = transmla::findResources(transmla::executableDir(), TRANSMLA_SOURCE_RESOURCES);
+            std::printf("self-test: resources %s\n", res.string().c_str());
+        } catch (const std::exception& e) {
+            std::printf("self-test: %s\n", e.what());
+            return 1;
+        }
+        QObject::connect(&window, &transmla::views::MainWindow::modelLoaded, &app, [](const QString& dir) {
+            std::printf("self-test: opened %s\n", qPrintable(dir));
+            QApplication::exit(0);
+        });
+        QObject::connect(&window, &transmla::views::MainWindow::modelLoadFailed, &app, [](const QString& dir, const QString& why) {
+            std::printf("self-test: cannot open %s: %s\n", qPrintable(dir), qPrintable(why));
+            QApplication::exit(1);
+        });
+        QTimer::singleShot(60000, &app, [] { QApplication::exit(2); });
+        std::fflush(stdout);
     }
     if (!model.isEmpty()) window.openModel(model);
     window.setClassroomMode(parser.isSet(classroom));

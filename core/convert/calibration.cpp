@@ -18,12 +18,8 @@ namespace fs = std::filesystem;
 namespace transmla::convert {
 
 at::Tensor calibrationTokens(const CalibrationSettings& s, const tok::Tokenizer& tokenizer, const fs::path& resources) {
-    fs::path file;
-    if (s.source == "gsm8k") file = resources / "data" / "gsm8k" / "train.jsonl";
-    else if (s.source == "wikitext2") {
-        file = resources / "data" / "wikitext2" / "valid.txt";
-        if (!fs::exists(file)) throw ArgumentError("--calib wikitext2: " + file.string() + " not found (give the file path instead)");
-    } else file = s.source;
+    const fs::path file = io::calibrationFile(s.source, resources);
+    io::checkTextFile(file);
     std::vector<std::string> texts = io::loadTexts(file);
     std::mt19937_64 rng(s.seed);
     std::shuffle(texts.begin(), texts.end(), rng);

@@ -420,4 +420,6 @@ std::vector<std::string> StreamedExport::finish(const nlohmann::json& conversion
     return exportNotes(m_, st_->plan, st_->rank, st_->shape->ropeDim);
 }
 
+void checkDeepseekV3Exportable(const model::Model& converted) { checkExportable(converted); }
+
 } // namespace transmla::convert

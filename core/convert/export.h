@@ -61,6 +61,9 @@ auto namingExportTarget(const std::filesystem::path& out, const Step& step) -> d
 std::vector<std::string> exportDeepseekV3(const model::Model& converted, const std::filesystem::path& out,
                                           const ExportOptions& options);
 
+// What exportDeepseekV3 checks before writing: throws ArgumentError naming what cannot be exported.
+void checkDeepseekV3Exportable(const model::Model& converted);
+
 // The same export written layer by layer while a (streamed) conversion runs: one shard per layer
 // (model-000LL-of-NNNNN.safetensors, written as soon as the layer is converted), the embeddings, then
 // the final norm and LM head in the last two shards, then model.safetensors.index.json and config.json. Every layer

@@ -49,6 +49,25 @@ std::vector<Document> tokenizeGsm8k(const tok::Tokenizer& t, const std::vector<i
     return docs;
 }
 
+std::vector<Document> tokenizeChunks(const tok::Tokenizer& t, const std::vector<std::string>& texts,
+                                     int64_t chunkTokens, int64_t chunks) {
+    std::vector<Document> docs;
+    if (chunkTokens < 2 || chunks < 1) return docs;
+    std::vector<int64_t> ids;
+    for (const auto& text : texts) {
+        for (int32_t id : t.encode(text, /*addSpecialTokens=*/true)) ids.push_back(id);
+        while (int64_t(ids.size()) >= chunkTokens && int64_t(docs.size()) < chunks) {
+            Document d;
+            d.ids.assign(ids.begin(), ids.begin() + chunkTokens);
+            d.answerStart = chunkTokens; // no answer part
+            ids.erase(ids.begin(), ids.begin() + chunkTokens);
+            docs.push_back(std::move(d));
+        }
+        if (int64_t(docs.size()) >= chunks) break;
+    }
+    return docs;
+}
+
 LossResult evaluateLoss(const model::Model& m, const std::vector<Document>& docs, const LossOptions& options,
                         const Progress& progress) {
     c10::InferenceMode guard;

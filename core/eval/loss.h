@@ -61,4 +61,10 @@ LossResult evaluateLoss(const model::Model& m, const std::vector<Document>& docs
 std::vector<Document> tokenizeGsm8k(const tok::Tokenizer& t, const std::vector<io::Gsm8kProblem>& problems,
                                     int64_t maxTokens);
 
+// Perplexity text (WikiText-2): the texts in order, tokenized (with the model's default special tokens)
+// and concatenated, cut into at most `chunks` documents of `chunkTokens` tokens (a shorter last one
+// is dropped). Every token but a chunk's first is predicted; no answer part.
+std::vector<Document> tokenizeChunks(const tok::Tokenizer& t, const std::vector<std::string>& texts,
+                                     int64_t chunkTokens, int64_t chunks);
+
 } // namespace transmla::eval

@@ -71,4 +71,31 @@ std::vector<std::string> loadTexts(const std::filesystem::path& file) {
     return out;
 }
 
+void checkTextFile(const std::filesystem::path& file) {
+    std::error_code ec;
+    const auto status = std::filesystem::status(file, ec);
+    if (!std::filesystem::exists(status)) throw FormatError(file.string(), "", "not found");
+    if (!std::filesystem::is_regular_file(status)) throw FormatError(file.string(), "", "not a regular file");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw FormatError(file.string(), "", "cannot be read (permissions?)");
+    char buf[4096];
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        for (std::streamsize i = 0; i < in.gcount(); ++i)
+            if (buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\r' && buf[i] != '\t') return;
+        if (!in) break;
+    }
+    if (in.bad()) throw FormatError(file.string(), "", "cannot be read");
+    throw FormatError(file.string(), "", "is empty (no text to calibrate on)");
+}
+
+std::filesystem::path calibrationFile(const std::string& source, const std::filesystem::path& resourcesDir) {
+    if (source == "gsm8k") return resourcesDir / "data" / "gsm8k" / "train.jsonl";
+    if (source == "wikitext2") return wikitext2File(resourcesDir, "valid");
+    return source;
+}
+
+std::filesystem::path wikitext2File(const std::filesystem::path& resourcesDir, const char* split) {
+    return resourcesDir / "data" / "wikitext2" / (std::string(split) + ".txt");
+}
+
 } // namespace transmla::io

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iterator>
+#include <cmath>
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
@@ -11,6 +12,7 @@
 #include "convert/calibration.h"
 #include "convert/export.h"
 #include "convert/pipeline.h"
+#include "eval/layer_error.h"
 #include "io/datasets.h"
 #include "io/folder_snapshot.h"
 #include "model/model.h"
@@ -73,9 +75,13 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
                                const JobOptions& options, const Progress& progress) {
     ConversionResult r;
     r.modelDir = modelDir.string();
+    // The calibration text is checked before any work (a missing file is an error at once).
+    if (!settings.exact) {
+        r.calibrationFile = io::calibrationFile(settings.calibration.source, options.resourcesDir).string();
+        io::checkTextFile(r.calibrationFile);
+    }
     io::FolderSnapshot snapshot = io::FolderSnapshot::take(modelDir);
-    tok::Tokenizer tokenizer = tok::Tokenizer::load(modelDir); // first: the loads after it check for cancel per layer
-    progress.checkCancel();
+    r.modelContentHash = results::contentHash(snapshot);
     auto models = std::shared_ptr<Models>(new Models{std::nullopt, model::Model::load(modelDir, {options.device, "f32"}, progress),
                                                      std::move(tokenizer), {}, {}});
     model::Model& m = models->converted;
@@ -84,7 +90,17 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     // Tokenized once, evaluated before and after the conversion.
     const std::vector<eval::Document> docs =
         options.lossProblems > 0 ? gsm8kDocs(models->tokenizer, options, progress) : std::vector<eval::Document>{};
+        options.lossProblems > 0 ? gsm8kDocs(models->tokenizer, options) : std::vector<eval::Document>{};
+    const std::vector<eval::Document> wikiDocs =
+        options.wikitextChunks > 0
+            ? eval::tokenizeChunks(models->tokenizer, io::loadTexts(io::wikitext2File(options.resourcesDir, "test")),
+                                   options.wikitextChunkTokens, options.wikitextChunks)
+            : std::vector<eval::Document>{};
+    // Tokenized before the long evaluations: too little calibration text is reported at once.
+    at::Tensor calib;
+    if (!settings.exact) calib = convert::calibrationTokens(settings.calibration, models->tokenizer, options.resourcesDir);
     if (options.lossProblems > 0) r.lossBefore = gsm8kLoss(m, docs, progress, "loss before");
+    if (!wikiDocs.empty()) r.wikitextBefore = gsm8kLoss(m, wikiDocs, progress, "perplexity before");
     if (options.spectra) {
         analysis::SpectraOptions so;
         so.samples = options.spectraSamples;
@@ -96,8 +112,6 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
         convert::ConvertSettings checked = settings; // resolve fills automatic values in place
         r.maxRank = convert::resolve(checked, m.config).maxRank;
     }
-    at::Tensor calib;
-    if (!settings.exact) calib = convert::calibrationTokens(settings.calibration, models->tokenizer, options.resourcesDir);
     models->report = convert::convertModel(m, settings, calib, progress);
     const convert::ConvertReport& rep = models->report;
     r.settings = rep.settings;
@@ -114,6 +128,21 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
                                               weightBytes(m))};
     else
         r.budgets = analysis::standardBudgets(m.config, r.rank(), r.ropeDim, analysis::CacheDtype::BF16, weightBytes(m));
+    if (models->original) {
+        // Per-layer attention-output error on (at most 4 x 128 tokens of) the calibration text; the
+        // exact merge has none, so it is measured on the bundled GSM8K train text.
+        progress.checkCancel();
+        at::Tensor probe = calib;
+        if (!probe.defined()) {
+            convert::CalibrationSettings c;
+            c.samples = 4;
+            c.seqLen = 128;
+            probe = convert::calibrationTokens(c, models->tokenizer, options.resourcesDir);
+        }
+        probe = probe.narrow(0, 0, std::min<int64_t>(4, probe.size(0))).narrow(1, 0, std::min<int64_t>(128, probe.size(1)));
+        const std::vector<double> errors = eval::attentionOutputErrors(*models->original, m, probe);
+        for (size_t i = 0; i < errors.size() && i < r.layers.size(); ++i) r.layers[i].attentionError = errors[i];
+    }
     if (options.lossProblems > 0) r.lossAfter = gsm8kLoss(m, docs, progress, "loss after");
     if (options.lossProblems > 0 && options.lossSplit && !r.settings.exact) {
         bool truncated = false;
@@ -130,6 +159,12 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
         split.fullRank = *r.lossFullRank;
         split.converted = r.lossAfter->meanNll();
         models->report.lossSplit = split;
+    }
+    if (!wikiDocs.empty()) r.wikitextAfter = gsm8kLoss(m, wikiDocs, progress, "perplexity after");
+    try {
+        convert::checkDeepseekV3Exportable(m);
+    } catch (const ArgumentError& e) {
+        r.exportProblem = e.what();
     }
     if (options.attention) {
         progress(0, 1, "attention");
@@ -156,11 +191,67 @@ std::vector<std::string> exportConverted(const ConversionResult& result, const s
     eo.overwrite = overwrite;
     eo.target = target;
     eo.conversionReport = result.models->report.toJson();
+    eo.conversionReport["audit"] = auditRecord(result).toJson();
     progress(0, 1, "export");
     auto notes = convert::namingExportTarget(outDir, [&] { return convert::exportDeepseekV3(result.models->converted, outDir, eo); });
     // The folder is in place: a cancel now must not report failure for a finished export.
     if (progress.report) progress.report(1, 1, "export");
     return notes;
+}
+
+ConversionResult reconvert(const ConversionResult& stored, const JobOptions& options, const Progress& progress) {
+    if (stored.modelContentHash.empty())
+        throw ArgumentError("the session does not record the model's content hash (saved by an older version): "
+                            "run the conversion again to export");
+    const std::string now = results::contentHash(io::FolderSnapshot::take(stored.modelDir));
+    if (now != stored.modelContentHash)
+        throw FormatError(stored.modelDir, "", "the model folder changed since the session was saved (content hash " + now +
+                                                   ", session " + stored.modelContentHash + "): the conversion cannot be reproduced");
+    JobOptions o = options;
+    o.lossProblems = 0;
+    o.wikitextChunks = 0;
+    o.spectra = false;
+    o.attention = false;
+    ConversionResult fresh = runConversion(stored.modelDir, stored.settings, o, progress);
+    if (fresh.modelContentHash != stored.modelContentHash) // rewritten while it ran
+        throw FormatError(stored.modelDir, "", "the model folder changed during the conversion");
+    // Same machine, same settings, same seed: the same numbers. A different device or library may
+    // round differently; a rank change or a visible energy change means it is not the reviewed model.
+    bool same = fresh.layers.size() == stored.layers.size();
+    for (size_t i = 0; same && i < fresh.layers.size(); ++i)
+        same = fresh.layers[i].rank == stored.layers[i].rank &&
+               std::abs(fresh.layers[i].retainedEnergy - stored.layers[i].retainedEnergy) <= 1e-6;
+    if (!same)
+        throw Error(stored.modelDir + ": the conversion run again does not reproduce the session's per-layer ranks and "
+                                      "retained energies; run the conversion again to export");
+    return fresh;
+}
+
+results::AuditRecord auditRecord(const ConversionResult& r) {
+    results::AuditRecord a;
+    a.modelPath = r.modelDir;
+    a.modelContentHash = r.modelContentHash;
+    a.settings = results::settingsTable(r.settings);
+    a.calibrationFile = r.settings.exact ? std::string("(none: the exact merge needs no calibration)") : r.calibrationFile;
+    a.kvBytesPerTokenBefore = r.kvBytesPerTokenBefore;
+    a.kvBytesPerTokenAfter = r.kvBytesPerTokenAfter;
+    for (const auto& l : r.layers)
+        a.layers.push_back({l.layer, l.rank, l.retainedEnergy, l.ropeEnergyFraction, l.alpha, l.attentionError});
+    if (r.lossBefore && r.lossAfter && r.lossBefore->perDoc.size() == r.lossAfter->perDoc.size()) {
+        a.gsm8k = results::compareLosses("GSM8K test", *r.lossBefore, *r.lossAfter, false);
+        a.gsm8kAnswer = results::compareLosses("GSM8K test, answer tokens only", *r.lossBefore, *r.lossAfter, true);
+    }
+    if (r.wikitextBefore && r.wikitextAfter && r.wikitextBefore->perDoc.size() == r.wikitextAfter->perDoc.size())
+        a.wikitext = results::compareLosses("WikiText-2 test", *r.wikitextBefore, *r.wikitextAfter, false);
+    a.exportProblem = r.exportProblem;
+    return a;
+}
+
+ExportBlock exportBlock(const io::ModelConfig& config, const convert::ConvertSettings& settings) {
+    if (config.family == io::Family::Gemma2 || config.family == io::Family::Mixtral) return ExportBlock::Family;
+    if (config.qkvBias) return ExportBlock::QueryBias;
+    if (settings.latentNorm != "calibrated") return ExportBlock::NoLatentNorm;
+    return ExportBlock::None;
 }
 
 void verifyModelUnchanged(const ConversionResult& result) {

@@ -17,6 +17,7 @@
 #include "convert/settings.h"
 #include "eval/loss.h"
 #include "io/model_config.h"
+#include "results/audit.h"
 #include "util/progress.h"
 
 namespace transmla::workbench {
@@ -29,6 +30,7 @@ struct LayerFigures {
     int64_t layer = 0, rank = 0;
     double retainedEnergy = 1, ropeEnergyFraction = 1, alpha = 1;
     std::vector<double> eigenvalues; // joint PCA spectrum of the latent (descending)
+    double attentionError = -1;      // eval::attentionOutputErrors on calibration text (-1: not measured)
 };
 
 struct JobOptions {
@@ -42,6 +44,8 @@ struct JobOptions {
     std::string attentionPrompt;        // empty: the first GSM8K test problem
     int64_t attentionLayer = 0, attentionHead = 0;
     int64_t attentionMaxTokens = 256;  // longer prompts are cut (AttentionMap::promptTokens says so)
+    int64_t wikitextChunks = 0;       // WikiText-2 test chunks for perplexity before and after (0: none)
+    int64_t wikitextChunkTokens = 512;
 };
 
 struct ConversionResult {
@@ -57,6 +61,10 @@ struct ConversionResult {
     // Mean NLL of the full-rank model at the same r_R / FreqFold: lossAfter - lossBefore splits into
     // RoPE removal (lossFullRank - lossBefore) and rank truncation (lossAfter - lossFullRank).
     std::optional<double> lossFullRank;
+    std::optional<eval::LossResult> wikitextBefore, wikitextAfter;
+    std::string modelContentHash; // results::contentHash of the folder the conversion read
+    std::string calibrationFile;  // empty in exact mode (no calibration)
+    std::string exportProblem;    // why the converted model cannot be exported (empty: it can)
     std::optional<analysis::AttentionMap> attentionBefore, attentionAfter;
     // Every query head of the attention layer, for the overview (not kept in sessions).
     std::vector<analysis::AttentionMap> attentionHeadsBefore, attentionHeadsAfter;
@@ -71,8 +79,23 @@ struct ConversionResult {
 ConversionResult runConversion(const std::filesystem::path& modelDir, convert::ConvertSettings settings,
                                const JobOptions& options, const Progress& progress = {});
 
+// Re-runs the conversion a saved session describes (its stored settings, no evaluation), after
+// checking that the model folder's content hash is the one the session recorded (FormatError naming
+// the folder otherwise), and that the per-layer ranks and retained energies come out the same
+// (Error otherwise). For exporting a reopened session: the result carries the new models.
+ConversionResult reconvert(const ConversionResult& stored, const JobOptions& options, const Progress& progress = {});
+
+// The audit record of a result (losses with bootstrap intervals, settings, per-layer figures).
+results::AuditRecord auditRecord(const ConversionResult& result);
+
+// Why settings cannot give an exportable model, known before the run (the layout of custom RoPE
+// dimensions is only known after it: see ConversionResult::exportProblem).
+enum class ExportBlock { None, Family, QueryBias, NoLatentNorm };
+ExportBlock exportBlock(const io::ModelConfig& config, const convert::ConvertSettings& settings);
+
 // Writes the converted model as a DeepSeek-V3 folder; throws ArgumentError (e.g. the conversion did
-// not use latentNorm calibrated) before writing anything. Returns the exporter's notes.
+// not use latentNorm calibrated) before writing anything. The audit record goes into config.json
+// ("transmla"."audit"). Returns the exporter's notes.
 // target: transformers (the checkpoint's dtype and shape) or serving (vLLM / SGLang: bf16, 512 + 64).
 std::vector<std::string> exportConverted(const ConversionResult& result, const std::filesystem::path& outDir,
                                          bool overwrite, const Progress& progress = {},

@@ -3,6 +3,7 @@
 // survives save + reopen, plots export, and each view is grabbed to a PNG (look at them:
 // test-output/view_*.png; the final ones are copied to docs/screenshots).
 #include <QAbstractItemModelTester>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStandardPaths>
@@ -229,19 +230,21 @@ private slots:
         views::MainWindow w;
         openDemo(w);
         w.conversionPanel()->setExact(true);
+        w.conversionPanel()->setLatentNormCalibrated(false); // the exact algebra: no latent norm
         w.conversionPanel()->setLossProblems(10);
         QVERIFY(runAndWait(w));
         const auto& r = *w.state().result;
         QCOMPARE(r.kvBytesPerTokenAfter, r.kvBytesPerTokenBefore);
         QVERIFY2(w.attentionView()->maxAbsDifference() < 1e-4, qPrintable(QString::number(w.attentionView()->maxAbsDifference())));
         QVERIFY(qAbs(r.lossAfter->meanNll() - r.lossBefore->meanNll()) < 1e-3);
-        // Export needs the calibrated latent norm: a clear error, nothing written.
-        QSignalSpy failed(&w, &views::MainWindow::jobFailed);
+        // Without the latent norm there is nothing DeepSeek-V3 can load: Export stays disabled and
+        // nothing is written (tst_auditflow drives this through the widgets).
+        QVERIFY(!w.conversionPanel()->findChild<QPushButton*>(QStringLiteral("exportButton"))->isEnabled());
         const QString dir = out(QStringLiteral("export-none"));
         QDir(dir).removeRecursively();
         w.exportModel(dir);
-        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
-        QVERIFY2(failed.at(0).at(1).toString().contains(QStringLiteral("calibrated")), qPrintable(failed.at(0).at(1).toString()));
+        QTest::qWait(200);
+        QVERIFY(!w.jobs()->isBusy());
         QVERIFY(!QFileInfo::exists(dir));
     }
 
