@@ -420,6 +420,13 @@ std::vector<std::string> StreamedExport::finish(const nlohmann::json& conversion
     return exportNotes(m_, st_->plan, st_->rank, st_->shape->ropeDim);
 }
 
-void checkDeepseekV3Exportable(const model::Model& converted) { checkExportable(converted); }
+void checkDeepseekV3Exportable(const model::Model& converted) { // what exportDeepseekV3 checks for the transformers target
+    checkFamily(converted);
+    if (!converted.config.convertedToMla) throw ArgumentError("the model has not been converted to MLA");
+    int64_t rank = 0;
+    for (const auto& L : converted.layers) rank = std::max(rank, L.mla ? L.mla->rank : 0);
+    const Plan plan = makePlan(ExportOptions{}, rank);
+    for (size_t i = 0; i < converted.layers.size(); ++i) checkLayer(converted, i, plan);
+}
 
 } // namespace transmla::convert

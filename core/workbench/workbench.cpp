@@ -82,6 +82,8 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     }
     io::FolderSnapshot snapshot = io::FolderSnapshot::take(modelDir);
     r.modelContentHash = results::contentHash(snapshot);
+    tok::Tokenizer tokenizer = tok::Tokenizer::load(modelDir); // first: the loads after it check for cancel per layer
+    progress.checkCancel();
     auto models = std::shared_ptr<Models>(new Models{std::nullopt, model::Model::load(modelDir, {options.device, "f32"}, progress),
                                                      std::move(tokenizer), {}, {}});
     model::Model& m = models->converted;
@@ -90,7 +92,6 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     // Tokenized once, evaluated before and after the conversion.
     const std::vector<eval::Document> docs =
         options.lossProblems > 0 ? gsm8kDocs(models->tokenizer, options, progress) : std::vector<eval::Document>{};
-        options.lossProblems > 0 ? gsm8kDocs(models->tokenizer, options) : std::vector<eval::Document>{};
     const std::vector<eval::Document> wikiDocs =
         options.wikitextChunks > 0
             ? eval::tokenizeChunks(models->tokenizer, io::loadTexts(io::wikitext2File(options.resourcesDir, "test")),
