@@ -1,964 +1,1533 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
-<context>
-    <name>transmla::views::AttentionView</name>
-    <message>
-        <location filename="../views/attentionview.cpp" line="19"/>
-        <source>Compute</source>
-        <translation>Berechnen</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="20"/>
-        <source>Attention map</source>
-        <translation>Attention-Karte</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="22"/>
-        <source>Prompt (default: the first GSM8K test problem)</source>
-        <translation>Prompt (Standard: die erste GSM8K-Testaufgabe)</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="23"/>
-        <source>Prompt:</source>
-        <translation>Prompt:</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="25"/>
-        <source>Layer:</source>
-        <translation>Schicht:</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="27"/>
-        <source>Query head:</source>
-        <translation>Query-Kopf:</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="37"/>
-        <source>GQA (before)</source>
-        <translation>GQA (vorher)</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="37"/>
-        <source>MLA (after)</source>
-        <translation>MLA (nachher)</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="37"/>
-        <source>after - before</source>
-        <translation>nachher - vorher</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="46"/>
-        <source>key</source>
-        <translation>Key</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="47"/>
-        <source>query</source>
-        <translation>Query</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="56"/>
-        <source>probability</source>
-        <translation>Wahrscheinlichkeit</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="57"/>
-        <source>difference</source>
-        <translation>Differenz</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="152"/>
-        <source>Layer %1, head %2, %3 tokens: max |difference| %4, mean KL %5 nats</source>
-        <translation>Schicht %1, Kopf %2, %3 Token: max. |Differenz| %4, mittlere KL %5 nats</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="159"/>
-        <source>Run a conversion, then choose a layer and head and press Compute</source>
-        <translation>Starten Sie eine Konvertierung, wählen Sie dann Schicht und Kopf und drücken Sie Berechnen</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::BudgetView</name>
-    <message>
-        <location filename="../views/budgetview.cpp" line="25"/>
-        <source>KV cache budget</source>
-        <translation>KV-Cache-Budget</translation>
-    </message>
-    <message>
-        <location filename="../views/budgetview.cpp" line="29"/>
-        <source>GPU:</source>
-        <translation>GPU:</translation>
-    </message>
-    <message>
-        <location filename="../views/budgetview.cpp" line="39"/>
-        <source>cache form</source>
-        <translation>Cache-Form</translation>
-    </message>
-    <message>
-        <location filename="../views/budgetview.cpp" line="40"/>
-        <source>KV cache per token (KiB, bf16)</source>
-        <translation>KV-Cache pro Token (KiB, bf16)</translation>
-    </message>
-    <message>
-        <location filename="../views/budgetview.cpp" line="41"/>
-        <source>context length (tokens, log)</source>
-        <translation>Kontextlänge (Token, log)</translation>
-    </message>
-    <message>
-        <location filename="../views/budgetview.cpp" line="42"/>
-        <source>weights + KV cache (GiB, log)</source>
-        <translation>Gewichte + KV-Cache (GiB, log)</translation>
-    </message>
-    <message>
-        <location filename="../views/budgetview.cpp" line="152"/>
-        <source>%1: %2 tokens</source>
-        <translation>%1: %2 Token</translation>
-    </message>
-    <message>
-        <location filename="../views/budgetview.cpp" line="153"/>
-        <source>Open a model to see its KV cache budget</source>
-        <translation>Öffnen Sie ein Modell, um sein KV-Cache-Budget zu sehen</translation>
-    </message>
-    <message>
-        <location filename="../views/budgetview.cpp" line="154"/>
-        <source>Max context on this GPU (batch 1): %1</source>
-        <translation>Maximaler Kontext auf dieser GPU (Batch 1): %1</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::ClassroomGuide</name>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="39"/>
-        <source>&lt;h2&gt;From GQA to MLA in three steps&lt;/h2&gt;</source>
-        <translation>&lt;h2&gt;Von GQA zu MLA in drei Schritten&lt;/h2&gt;</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="40"/>
-        <source>The bundled demo model has 8 query heads sharing 2 key/value heads (GQA). We will turn its attention into Multi-head Latent Attention, first exactly, then compressed, and watch the KV cache and the loss. Everything runs on the CPU.</source>
-        <translation>Das mitgelieferte Demo-Modell hat 8 Query-Köpfe, die sich 2 Key/Value-Köpfe teilen (GQA). Wir wandeln seine Attention in Multi-head Latent Attention um, zuerst exakt, dann komprimiert, und beobachten KV-Cache und Loss. Alles läuft auf der CPU.</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="43"/>
-        <source>Start: open the demo model</source>
-        <translation>Start: Demo-Modell öffnen</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="46"/>
-        <source>&lt;h2&gt;1. The GQA model&lt;/h2&gt;</source>
-        <translation>&lt;h2&gt;1. Das GQA-Modell&lt;/h2&gt;</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="47"/>
-        <source>The &lt;b&gt;KV budget&lt;/b&gt; tab shows what every token costs in the cache: K and V for each KV head in every layer. The &lt;b&gt;Model&lt;/b&gt; tab lists the tensors.</source>
-        <translation>Der Reiter &lt;b&gt;KV-Budget&lt;/b&gt; zeigt, was jedes Token im Cache kostet: K und V für jeden KV-Kopf in jeder Schicht. Der Reiter &lt;b&gt;Modell&lt;/b&gt; listet die Tensoren.</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="49"/>
-        <source>Next: exact MLA</source>
-        <translation>Weiter: exaktes MLA</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="52"/>
-        <source>&lt;h2&gt;2. Exact MLA&lt;/h2&gt;</source>
-        <translation>&lt;h2&gt;2. Exaktes MLA&lt;/h2&gt;</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="53"/>
-        <source>All KV heads are merged into one latent with RoPE kept on every key dimension: the same cache and the same logits. The &lt;b&gt;Attention&lt;/b&gt; tab shows a difference of zero.</source>
-        <translation>Alle KV-Köpfe werden zu einem Latent zusammengeführt, RoPE bleibt auf jeder Key-Dimension: gleicher Cache, gleiche Logits. Der Reiter &lt;b&gt;Attention&lt;/b&gt; zeigt eine Differenz von null.</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="55"/>
-        <source>Next: compress</source>
-        <translation>Weiter: komprimieren</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="58"/>
-        <source>&lt;h2&gt;3. Compressed MLA&lt;/h2&gt;</source>
-        <translation>&lt;h2&gt;3. Komprimiertes MLA&lt;/h2&gt;</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="59"/>
-        <source>RoRoPE concentrates the position information in a few dimensions, PCA keeps the strongest latent directions. The &lt;b&gt;Spectrum&lt;/b&gt; tab shows what the rank keeps, &lt;b&gt;Loss&lt;/b&gt; what it costs. Move the kv_lora_rank slider and run again.</source>
-        <translation>RoRoPE bündelt die Positionsinformation in wenigen Dimensionen, die PCA behält die stärksten Latent-Richtungen. Der Reiter &lt;b&gt;Spektrum&lt;/b&gt; zeigt, was der Rang behält, &lt;b&gt;Loss&lt;/b&gt;, was er kostet. Verschieben Sie den kv_lora_rank-Regler und starten Sie erneut.</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="62"/>
-        <source>Start over</source>
-        <translation>Von vorn beginnen</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::ConversionPanel</name>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="28"/>
-        <source>&amp;Run</source>
-        <translation>&amp;Ausführen</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="29"/>
-        <source>Cancel</source>
-        <translation>Abbrechen</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="29"/>
-        <source>E&amp;xport...</source>
-        <translation>E&amp;xportieren...</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="38"/>
-        <source>Compressed MLA (RoRoPE + FreqFold + PCA)</source>
-        <translation>Komprimiertes MLA (RoRoPE + FreqFold + PCA)</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="39"/>
-        <source>Exact MLA (same cache, same logits)</source>
-        <translation>Exaktes MLA (gleicher Cache, gleiche Logits)</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="41"/>
-        <source>qk_rope_head_dim: key dimensions that keep RoPE (even)</source>
-        <translation>qk_rope_head_dim: Key-Dimensionen, die RoPE behalten (gerade)</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="42"/>
-        <source>auto</source>
-        <translation>auto</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="44"/>
-        <source>GSM8K (train)</source>
-        <translation>GSM8K (Training)</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="45"/>
-        <source>WikiText-2</source>
-        <translation>WikiText-2</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="51"/>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="52"/>
-        <source>CUDA</source>
-        <translation>CUDA</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="53"/>
-        <source>none (exact algebra)</source>
-        <translation>keine (exakte Algebra)</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="54"/>
-        <source>calibrated (DeepSeek kv_a_layernorm, needed for export)</source>
-        <translation>kalibriert (DeepSeek kv_a_layernorm, für den Export nötig)</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="55"/>
-        <source>Evaluate GSM8K loss before and after</source>
-        <translation>GSM8K-Loss vorher und nachher auswerten</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="59"/>
-        <source> problems</source>
-        <translation> Aufgaben</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="74"/>
-        <source>Mode:</source>
-        <translation>Modus:</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="75"/>
-        <source>kv_lora_rank:</source>
-        <translation>kv_lora_rank:</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="76"/>
-        <source>qk_rope_head_dim:</source>
-        <translation>qk_rope_head_dim:</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="77"/>
-        <source>FreqFold:</source>
-        <translation>FreqFold:</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="78"/>
-        <source>Calibration (samples × tokens):</source>
-        <translation>Kalibrierung (Sequenzen × Token):</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="79"/>
-        <source>Device:</source>
-        <translation>Gerät:</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="80"/>
-        <source>Latent norm:</source>
-        <translation>Latent-Norm:</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="84"/>
-        <source>KV cache:</source>
-        <translation>KV-Cache:</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="104"/>
-        <source>&lt;b&gt;Per layer&lt;/b&gt;</source>
-        <translation>&lt;b&gt;Pro Schicht&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="161"/>
-        <source>1 .. %1 = 2*g*d - qk_rope_head_dim</source>
-        <translation>1 .. %1 = 2*g*d - qk_rope_head_dim</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="168"/>
-        <source>Open a model first</source>
-        <translation>Öffnen Sie zuerst ein Modell</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="175"/>
-        <source>%1 -&gt; %2 per token (%3% of GQA, bf16)</source>
-        <translation>%1 -&gt; %2 pro Token (%3% von GQA, bf16)</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="236"/>
-        <source>%1: %2 of %3</source>
-        <translation>%1: %2 von %3</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::JobRunner</name>
-    <message>
-        <location filename="../views/jobrunner.h" line="25"/>
-        <source>Cancelled</source>
-        <translation>Abgebrochen</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::LayerReportModel</name>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="84"/>
-        <source>Layer</source>
-        <translation>Schicht</translation>
-    </message>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="85"/>
-        <source>kv_lora_rank</source>
-        <translation>kv_lora_rank</translation>
-    </message>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="86"/>
-        <source>Energy kept</source>
-        <translation>Erhaltene Energie</translation>
-    </message>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="87"/>
-        <source>RoPE energy</source>
-        <translation>RoPE-Energie</translation>
-    </message>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="88"/>
-        <source>alpha</source>
-        <translation>alpha</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::LossView</name>
-    <message>
-        <location filename="../views/lossview.cpp" line="19"/>
-        <source>Rank sweep</source>
-        <translation>Rang-Durchlauf</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="20"/>
-        <source>GSM8K loss</source>
-        <translation>GSM8K-Loss</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="21"/>
-        <source>Convert at several kv_lora_rank values and evaluate each (loss vs KV cache size)</source>
-        <translation>Bei mehreren kv_lora_rank-Werten konvertieren und jeweils auswerten (Loss gegen KV-Cache-Größe)</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="31"/>
-        <source>mean NLL per problem, GQA (nats/token)</source>
-        <translation>mittlere NLL pro Aufgabe, GQA (nats/Token)</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="32"/>
-        <source>mean NLL per problem, MLA</source>
-        <translation>mittlere NLL pro Aufgabe, MLA</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="33"/>
-        <source>KV cache per token (bytes, bf16)</source>
-        <translation>KV-Cache pro Token (Bytes, bf16)</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="34"/>
-        <source>GSM8K mean NLL (nats/token)</source>
-        <translation>GSM8K mittlere NLL (nats/Token)</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="125"/>
-        <source> GQA (original)</source>
-        <translation> GQA (Original)</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="138"/>
-        <source>  this conversion</source>
-        <translation>  diese Konvertierung</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="147"/>
-        <source>GSM8K mean NLL over %1 problems: %2 (GQA) -&gt; %3 (MLA), perplexity %4 -&gt; %5</source>
-        <translation>GSM8K mittlere NLL über %1 Aufgaben: %2 (GQA) -&gt; %3 (MLA), Perplexität %4 -&gt; %5</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="154"/>
-        <source>Run a conversion with GSM8K evaluation to compare losses</source>
-        <translation>Starten Sie eine Konvertierung mit GSM8K-Auswertung, um die Losses zu vergleichen</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::MainWindow</name>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="59"/>
-        <source>TransMLA Workbench</source>
-        <translation>TransMLA Workbench</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="76"/>
-        <source>&lt;b&gt;Architecture&lt;/b&gt;</source>
-        <translation>&lt;b&gt;Architektur&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="86"/>
-        <source>Model</source>
-        <translation>Modell</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="102"/>
-        <source>Open a model folder (File &gt; Open model folder)</source>
-        <translation>Öffnen Sie einen Modellordner (Datei &gt; Modellordner öffnen)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="144"/>
-        <source>&amp;File</source>
-        <translation>&amp;Datei</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="145"/>
-        <source>&amp;Open model folder...</source>
-        <translation>Modellordner ö&amp;ffnen...</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="150"/>
-        <source>Open &amp;session...</source>
-        <translation>&amp;Sitzung öffnen...</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="152"/>
-        <source>&amp;Save session...</source>
-        <translation>Sitzung &amp;speichern...</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="57"/>
-        <location filename="../views/mainwindow.cpp" line="304"/>
-        <source>Conversion</source>
-        <translation>Konvertierung</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="57"/>
-        <source>Classroom</source>
-        <translation>Unterricht</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="81"/>
-        <source>&lt;b&gt;Tensors&lt;/b&gt;</source>
-        <translation>&lt;b&gt;Tensoren&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="87"/>
-        <source>Spectrum</source>
-        <translation>Spektrum</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="88"/>
-        <source>KV budget</source>
-        <translation>KV-Budget</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="89"/>
-        <location filename="../views/mainwindow.cpp" line="342"/>
-        <source>Attention</source>
-        <translation>Attention</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="90"/>
-        <source>Loss</source>
-        <translation>Loss</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="119"/>
-        <source>%1 ...</source>
-        <translation>%1 ...</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="147"/>
-        <source>Open &amp;recent</source>
-        <translation>&amp;Zuletzt geöffnet</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="155"/>
-        <source>Export current &amp;plot...</source>
-        <translation>Aktuelles &amp;Diagramm exportieren...</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="157"/>
-        <source>E&amp;xport converted model (DeepSeek-V3)...</source>
-        <translation>Konvertiertes Modell e&amp;xportieren (DeepSeek-V3)...</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="159"/>
-        <source>&amp;Quit</source>
-        <translation>&amp;Beenden</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="162"/>
-        <source>&amp;View</source>
-        <translation>&amp;Ansicht</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="163"/>
-        <source>&amp;Model</source>
-        <translation>&amp;Modell</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="163"/>
-        <source>&amp;Spectrum</source>
-        <translation>&amp;Spektrum</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="163"/>
-        <source>KV &amp;budget</source>
-        <translation>KV-&amp;Budget</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="163"/>
-        <source>&amp;Attention</source>
-        <translation>&amp;Attention</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="163"/>
-        <source>&amp;Loss</source>
-        <translation>&amp;Loss</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="170"/>
-        <source>&amp;Classroom mode</source>
-        <translation>&amp;Unterrichtsmodus</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="176"/>
-        <source>&amp;Run</source>
-        <translation>&amp;Ausführen</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="178"/>
-        <source>&amp;Convert</source>
-        <translation>&amp;Konvertieren</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="180"/>
-        <source>C&amp;ancel</source>
-        <translation>A&amp;bbrechen</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="182"/>
-        <source>Rank &amp;sweep</source>
-        <translation>Rang-&amp;Durchlauf</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="184"/>
-        <source>&amp;Help</source>
-        <translation>&amp;Hilfe</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="185"/>
-        <source>&amp;About</source>
-        <translation>Ü&amp;ber</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="217"/>
-        <source>Open a Hugging Face model folder</source>
-        <translation>Hugging-Face-Modellordner öffnen</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="224"/>
-        <source>Reading %1 ...</source>
-        <translation>Lese %1 ...</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="253"/>
-        <source>TransMLA Workbench - %1</source>
-        <translation>TransMLA Workbench - %1</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="254"/>
-        <source>%1: %2 layers, %3 query / %4 KV heads</source>
-        <translation>%1: %2 Schichten, %3 Query- / %4 KV-Köpfe</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="265"/>
-        <source>Could not open %1</source>
-        <translation>%1 konnte nicht geöffnet werden</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="266"/>
-        <source>Cannot open model</source>
-        <translation>Modell kann nicht geöffnet werden</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="267"/>
-        <source>The folder could not be read as a Hugging Face model:</source>
-        <translation>Der Ordner konnte nicht als Hugging-Face-Modell gelesen werden:</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="269"/>
-        <source>A model folder needs config.json, the *.safetensors weights (with model.safetensors.index.json when sharded) and tokenizer.json.
+    <context>
+        <name>ProgressText</name>
+        <message>
+            <location filename="../views/progresstext.cpp" line="10" />
+            <source>reading the model</source>
+            <translation>Modell wird gelesen</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="11" />
+            <source>loading weights</source>
+            <translation>Gewichte werden geladen</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="12" />
+            <source>GSM8K loss before</source>
+            <translation>GSM8K-Verlust vorher</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="13" />
+            <source>GSM8K loss after</source>
+            <translation>GSM8K-Verlust nachher</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="14" />
+            <source>GSM8K loss of the full-rank model</source>
+            <translation>GSM8K-Verlust des Modells mit vollem Rang</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="15" />
+            <source>WikiText-2 perplexity before</source>
+            <translation>WikiText-2-Perplexität vorher</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="16" />
+            <source>WikiText-2 perplexity after</source>
+            <translation>WikiText-2-Perplexität nachher</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="17" />
+            <source>healing (per layer)</source>
+            <translation>Heilung (pro Schicht)</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="18" />
+            <source>healing (end to end)</source>
+            <translation>Heilung (Ende zu Ende)</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="19" />
+            <source>evaluating</source>
+            <translation>Auswertung</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="20" />
+            <source>activation spectra</source>
+            <translation>Aktivierungsspektren</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="21" />
+            <source>weight spectra</source>
+            <translation>Gewichtsspektren</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="22" />
+            <source>calibrating layers</source>
+            <translation>Schichten werden kalibriert</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="23" />
+            <source>converting layers</source>
+            <translation>Schichten werden konvertiert</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="24" />
+            <source>attention maps</source>
+            <translation>Attention-Karten</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="25" />
+            <source>rank sweep</source>
+            <translation>Rang-Durchlauf</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="26" />
+            <source>exporting</source>
+            <translation>Export</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="34" />
+            <source>about %1 s left</source>
+            <translation>noch etwa %1 s</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="35" />
+            <source>about %1 min left</source>
+            <translation>noch etwa %1 min</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportWriter</name>
+        <message>
+            <location filename="../views/reportwriter.cpp" line="24" />
+            <source>%1 exists and is not a folder: nothing written.</source>
+            <translation>%1 existiert und ist kein Ordner: nichts geschrieben.</translation>
+        </message>
+        <message>
+            <location filename="../views/reportwriter.cpp" line="27" />
+            <source>%1 is a folder that holds other files, not a report: nothing written. Choose a new or empty folder.</source>
+            <translation>%1 ist ein Ordner mit anderen Dateien, kein Bericht: nichts geschrieben. Wählen Sie einen neuen oder leeren Ordner.</translation>
+        </message>
+        <message>
+            <location filename="../views/reportwriter.cpp" line="33" />
+            <source>Cannot create %1: nothing written.</source>
+            <translation>%1 kann nicht angelegt werden: nichts geschrieben.</translation>
+        </message>
+        <message>
+            <location filename="../views/reportwriter.cpp" line="44" />
+            <source>Cannot write the plot "%1" into %2: nothing written.</source>
+            <translation>Das Diagramm "%1" kann nicht in %2 geschrieben werden: nichts geschrieben.</translation>
+        </message>
+        <message>
+            <location filename="../views/reportwriter.cpp" line="51" />
+            <location filename="../views/reportwriter.cpp" line="58" />
+            <source>Cannot write %1: nothing written.</source>
+            <translation>%1 kann nicht geschrieben werden: nichts geschrieben.</translation>
+        </message>
+        <message>
+            <location filename="../views/reportwriter.cpp" line="55" />
+            <source>Cannot replace %1: nothing written.</source>
+            <translation>%1 kann nicht ersetzt werden: nichts geschrieben.</translation>
+        </message>
+    </context>
+    <context>
+        <name>UnsavedGuard</name>
+        <message>
+            <location filename="../views/unsavedguard.cpp" line="10" />
+            <source>Unsaved results</source>
+            <translation>Nicht gespeicherte Ergebnisse</translation>
+        </message>
+        <message>
+            <location filename="../views/unsavedguard.cpp" line="11" />
+            <source>The results of this session have not been saved. %1 discards them.</source>
+            <translation>Die Ergebnisse dieser Sitzung wurden nicht gespeichert. %1 verwirft sie.</translation>
+        </message>
+        <message>
+            <location filename="../views/unsavedguard.cpp" line="14" />
+            <source>Save them as a session first?</source>
+            <translation>Zuerst als Sitzung speichern?</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::AttentionView</name>
+        <message>
+            <location filename="../views/attentionview.cpp" line="44" />
+            <source>Compute</source>
+            <translation>Berechnen</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="45" />
+            <source>Attention map</source>
+            <translation>Attention-Karte</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="47" />
+            <source>Prompt (default: the first GSM8K test problem)</source>
+            <translation>Prompt (Standard: die erste GSM8K-Testaufgabe)</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="52" />
+            <source>One head</source>
+            <translation>Ein Kopf</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="52" />
+            <source>All heads</source>
+            <translation>Alle Köpfe</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="53" />
+            <source>One head: before, after and difference. All heads: every query head of the layer</source>
+            <translation>Ein Kopf: vorher, nachher und Differenz. Alle Köpfe: jeder Query-Kopf der Schicht</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="54" />
+            <source>Prompt:</source>
+            <translation>Prompt:</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="56" />
+            <source>Layer:</source>
+            <translation>Schicht:</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="270" />
+            <source>difference (float rounding)</source>
+            <translation>Differenz (Gleitkomma-Rundung)</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="284" />
+            <source>Layer %1, head %2, %3 tokens</source>
+            <translation>Schicht %1, Kopf %2, %3 Tokens</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="285" />
+            <source> (the first %1 of the prompt's %2 tokens)</source>
+            <translation> (die ersten %1 der %2 Tokens des Prompts)</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="288" />
+            <source>: max |difference| %1, float rounding (the maps agree); mean KL %2</source>
+            <translation>: max. |Differenz| %1, Gleitkomma-Rundung (die Karten stimmen überein); mittlere KL %2</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="290" />
+            <source>0 (rounding)</source>
+            <translation>0 (Rundung)</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="292" />
+            <source>: max |difference| %1, mean KL %2 nats</source>
+            <translation>: max. |Differenz| %1, mittlere KL %2 nats</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="308" />
+            <source>head %1, query %2 '%3', key %4 '%5': before %6</source>
+            <translation>Kopf %1, Query %2 '%3', Key %4 '%5': vorher %6</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="314" />
+            <source>, after %1, difference %2</source>
+            <translation>, nachher %1, Differenz %2</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="215" />
+            <source>GQA (before)</source>
+            <translation>GQA (vorher)</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="215" />
+            <source>MLA (after)</source>
+            <translation>MLA (nachher)</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="215" />
+            <source>after - before</source>
+            <translation>nachher - vorher</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="224" />
+            <source>head %1</source>
+            <translation>Kopf %1</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="237" />
+            <source>key</source>
+            <translation>Key</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="238" />
+            <source>query</source>
+            <translation>Query</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="214" />
+            <source>probability</source>
+            <translation>Wahrscheinlichkeit</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="58" />
+            <source>Head:</source>
+            <translation>Kopf:</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="59" />
+            <source>Query head</source>
+            <translation>Query-Kopf</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="270" />
+            <source>difference</source>
+            <translation>Differenz</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="281" />
+            <source>Run a conversion, then choose a layer and head and press Compute</source>
+            <translation>Starten Sie eine Konvertierung, wählen Sie dann Schicht und Kopf und drücken Sie Berechnen</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::BudgetView</name>
+        <message>
+            <location filename="../views/budgetview.cpp" line="27" />
+            <source>KV cache budget</source>
+            <translation>KV-Cache-Budget</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="31" />
+            <source>GPU:</source>
+            <translation>GPU:</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="36" />
+            <source>Batch:</source>
+            <translation>Batch:</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="41" />
+            <source>Cache:</source>
+            <translation>Cache:</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="53" />
+            <source>cache form</source>
+            <translation>Cache-Form</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="54" />
+            <source>context length (tokens, log)</source>
+            <translation>Kontextlänge (Token, log)</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="55" />
+            <source>weights + KV cache (GiB, log)</source>
+            <translation>Gewichte + KV-Cache (GiB, log)</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="104" />
+            <source>KV cache per token (KiB, %1)</source>
+            <translation>KV-Cache pro Token (KiB, %1)</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="178" />
+            <source>%1: %2 tokens</source>
+            <translation>%1: %2 Token</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="181" />
+            <source>Max context on this GPU (batch %1, %2 cache): %3</source>
+            <translation>Maximaler Kontext auf dieser GPU (Batch %1, %2-Cache): %3</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="185" />
+            <source>(at most max_position_embeddings = %1)</source>
+            <translation>(höchstens max_position_embeddings = %1)</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="186" />
+            <source>Open a model to see its KV cache budget</source>
+            <translation>Öffnen Sie ein Modell, um sein KV-Cache-Budget zu sehen</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::ClassroomGuide</name>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="57" />
+            <source>on</source>
+            <translation>an</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="57" />
+            <source>off</source>
+            <translation>aus</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="59" />
+            <source>%1: %2 -&gt; %3</source>
+            <translation>%1: %2 -&gt; %3</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="62" />
+            <source>exact merge</source>
+            <translation>exakte Zusammenführung</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="64" />
+            <source>kv_lora_rank</source>
+            <translation>kv_lora_rank</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="65" />
+            <source>calibration samples</source>
+            <translation>Kalibrierungsbeispiele</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="67" />
+            <source>calibration length (tokens)</source>
+            <translation>Kalibrierungslänge (Tokens)</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="69" />
+            <source>GSM8K problems</source>
+            <translation>GSM8K-Aufgaben</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="77" />
+            <source>From GQA to MLA in three steps</source>
+            <translation>Von GQA zu MLA in drei Schritten</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="78" />
+            <source>The bundled demo model has 8 query heads sharing 2 key/value heads (GQA). We will turn its attention into Multi-head Latent Attention, first exactly, then compressed, and watch the KV cache and the loss. Everything runs on the CPU.</source>
+            <translation>Das mitgelieferte Demo-Modell hat 8 Query-Köpfe, die sich 2 Key/Value-Köpfe teilen (GQA). Wir wandeln seine Attention in Multi-head Latent Attention um, zuerst exakt, dann komprimiert, und beobachten KV-Cache und Loss. Alles läuft auf der CPU.</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="81" />
+            <source>Next opens the demo model; it changes no setting.</source>
+            <translation>Weiter öffnet das Demomodell; es ändert keine Einstellung.</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="82" />
+            <source>Start: open the demo model</source>
+            <translation>Start: Demo-Modell öffnen</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="85" />
+            <source>1. The GQA model</source>
+            <translation>1. Das GQA-Modell</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="93" />
+            <source>2. Exact MLA</source>
+            <translation>2. Exakte MLA</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="94" />
+            <source>All KV heads are merged into one latent with RoPE kept on every key dimension: the same cache and the same logits. The &lt;b&gt;Attention&lt;/b&gt; tab shows before, after and their difference: its largest value (in the line above the maps) is float rounding, around 10&lt;sup&gt;-7&lt;/sup&gt;, not a change of the model; the colours of the difference map only show that noise, on its own tiny scale.</source>
+            <translation>Alle KV-Köpfe werden zu einem Latent zusammengeführt, RoPE bleibt auf jeder Key-Dimension: derselbe Cache und dieselben Logits. Der Reiter &lt;b&gt;Attention&lt;/b&gt; zeigt vorher, nachher und die Differenz: ihr größter Wert (in der Zeile über den Karten) ist Gleitkomma-Rundung, etwa 10&lt;sup&gt;-7&lt;/sup&gt;, keine Änderung des Modells; die Farben der Differenzkarte zeigen nur dieses Rauschen, auf einer eigenen, winzigen Skala.</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="99" />
+            <source>Next sets &lt;b&gt;Exact merge&lt;/b&gt; off, &lt;b&gt;kv_lora_rank&lt;/b&gt; to a quarter of the maximum and the calibration to 32 samples of 128 tokens, then runs the conversion.</source>
+            <translation>Weiter schaltet &lt;b&gt;Exakte Zusammenführung&lt;/b&gt; aus, setzt &lt;b&gt;kv_lora_rank&lt;/b&gt; auf ein Viertel des Maximums und die Kalibrierung auf 32 Beispiele zu 128 Tokens und startet die Konvertierung.</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="104" />
+            <source>3. Compressed MLA</source>
+            <translation>3. Komprimierte MLA</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="115" />
+            <source>This step changed:</source>
+            <translation>Dieser Schritt hat geändert:</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="86" />
+            <source>The &lt;b&gt;KV budget&lt;/b&gt; tab shows what every token costs in the cache: K and V for each KV head in every layer. The &lt;b&gt;Model&lt;/b&gt; tab lists the tensors.</source>
+            <translation>Der Reiter &lt;b&gt;KV-Budget&lt;/b&gt; zeigt, was jedes Token im Cache kostet: K und V für jeden KV-Kopf in jeder Schicht. Der Reiter &lt;b&gt;Modell&lt;/b&gt; listet die Tensoren.</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="89" />
+            <source>Next sets &lt;b&gt;Exact merge&lt;/b&gt; on and &lt;b&gt;GSM8K problems&lt;/b&gt; to 20, then runs the conversion.</source>
+            <translation>Weiter schaltet &lt;b&gt;Exakte Zusammenführung&lt;/b&gt; ein, setzt &lt;b&gt;GSM8K-Aufgaben&lt;/b&gt; auf 20 und startet die Konvertierung.</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="90" />
+            <source>Next: exact MLA</source>
+            <translation>Weiter: exaktes MLA</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="101" />
+            <source>Next: compress</source>
+            <translation>Weiter: komprimieren</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="105" />
+            <source>RoRoPE concentrates the position information in a few dimensions, PCA keeps the strongest latent directions. The &lt;b&gt;Spectrum&lt;/b&gt; tab shows what the rank keeps, &lt;b&gt;Loss&lt;/b&gt; what it costs. Move the kv_lora_rank slider and run again.</source>
+            <translation>RoRoPE bündelt die Positionsinformation in wenigen Dimensionen, die PCA behält die stärksten Latent-Richtungen. Der Reiter &lt;b&gt;Spektrum&lt;/b&gt; zeigt, was der Rang behält, &lt;b&gt;Loss&lt;/b&gt;, was er kostet. Verschieben Sie den kv_lora_rank-Regler und starten Sie erneut.</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="108" />
+            <source>Start over changes no setting.</source>
+            <translation>Neu beginnen ändert keine Einstellung.</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="109" />
+            <source>Start over</source>
+            <translation>Von vorn beginnen</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::ConversionPanel</name>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="45" />
+            <source>&amp;Run</source>
+            <translation>&amp;Ausführen</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="46" />
+            <source>Cancel</source>
+            <translation>Abbrechen</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="46" />
+            <source>E&amp;xport...</source>
+            <translation>E&amp;xportieren...</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="68" />
+            <source>Compressed MLA (RoRoPE + FreqFold + PCA)</source>
+            <translation>Komprimiertes MLA (RoRoPE + FreqFold + PCA)</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="69" />
+            <source>Exact MLA (same cache, same logits)</source>
+            <translation>Exaktes MLA (gleicher Cache, gleiche Logits)</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="71" />
+            <source>auto</source>
+            <translation>auto</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="72" />
+            <source>GSM8K (train)</source>
+            <translation>GSM8K (Training)</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="70" />
+            <source>qk_rope_head_dim: key dimensions that keep RoPE (even, at most head_dim)</source>
+            <translation>qk_rope_head_dim: Schlüsseldimensionen, die RoPE behalten (gerade, höchstens head_dim)</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="73" />
+            <source>WikiText-2 (validation)</source>
+            <translation>WikiText-2 (Validierung)</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="74" />
+            <source>Text file...</source>
+            <translation>Textdatei...</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="77" />
+            <source>a .txt (paragraphs) or .jsonl file</source>
+            <translation>eine .txt- (Absätze) oder .jsonl-Datei</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="79" />
+            <source>Browse...</source>
+            <translation>Durchsuchen...</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="84" />
+            <source>CPU</source>
+            <translation>CPU</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="85" />
+            <source>CUDA</source>
+            <translation>CUDA</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="86" />
+            <source>none (exact algebra)</source>
+            <translation>keine (exakte Algebra)</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="87" />
+            <source>calibrated (DeepSeek kv_a_layernorm, needed for export)</source>
+            <translation>kalibriert (DeepSeek kv_a_layernorm, für den Export nötig)</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="93" />
+            <source>Evaluate GSM8K loss before and after</source>
+            <translation>GSM8K-Loss vorher und nachher auswerten</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="97" />
+            <source> problems</source>
+            <translation> Aufgaben</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="98" />
+            <source>Settings changed since the run: the results shown are stale. Run again to update them.</source>
+            <translation>Die Einstellungen wurden seit dem Lauf geändert: Die angezeigten Ergebnisse sind veraltet. Erneut ausführen, um sie zu aktualisieren.</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="120" />
+            <source>Mode:</source>
+            <translation>Modus:</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="121" />
+            <source>kv_lora_rank:</source>
+            <translation>kv_lora_rank:</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="122" />
+            <source>qk_rope_head_dim:</source>
+            <translation>qk_rope_head_dim:</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="123" />
+            <source>FreqFold:</source>
+            <translation>FreqFold:</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="124" />
+            <source>Calibration (samples × tokens):</source>
+            <translation>Kalibrierung (Sequenzen × Token):</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="126" />
+            <source>Device:</source>
+            <translation>Gerät:</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="127" />
+            <source>Latent norm:</source>
+            <translation>Latent-Norm:</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="132" />
+            <source>KV cache:</source>
+            <translation>KV-Cache:</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="153" />
+            <source>&lt;b&gt;Per layer&lt;/b&gt;</source>
+            <translation>&lt;b&gt;Pro Schicht&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="209" />
+            <source>Calibration text</source>
+            <translation>Kalibrierungstext</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="210" />
+            <source>Text (*.txt *.jsonl);;All files (*)</source>
+            <translation>Text (*.txt *.jsonl);;Alle Dateien (*)</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="221" />
+            <source>Choose a calibration text file (Calibration: Text file...).</source>
+            <translation>Wählen Sie eine Kalibrierungs-Textdatei (Kalibrierung: Textdatei...).</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="227" />
+            <source>The calibration text %1 does not exist.</source>
+            <translation>Der Kalibrierungstext %1 existiert nicht.</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="228" />
+            <source>The calibration text %1 is not a file.</source>
+            <translation>Der Kalibrierungstext %1 ist keine Datei.</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="229" />
+            <source>The calibration text %1 cannot be read.</source>
+            <translation>Der Kalibrierungstext %1 kann nicht gelesen werden.</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="230" />
+            <source>The calibration text %1 is empty.</source>
+            <translation>Der Kalibrierungstext %1 ist leer.</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="238" />
+            <source>This model family has no DeepSeek-V3 equivalent (Gemma-2 sandwich norms and soft-capping, Mixtral experts): the converted model can be evaluated here but not exported.</source>
+            <translation>Diese Modellfamilie hat keine DeepSeek-V3-Entsprechung (Gemma-2: Sandwich-Normen und Soft-Capping, Mixtral: Experten): Das konvertierte Modell kann hier ausgewertet, aber nicht exportiert werden.</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="241" />
+            <source>The model's query projection has a bias, which DeepSeek-V3 cannot hold: the converted model can be evaluated here but not exported.</source>
+            <translation>Die Query-Projektion des Modells hat einen Bias, den DeepSeek-V3 nicht abbilden kann: Das konvertierte Modell kann hier ausgewertet, aber nicht exportiert werden.</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="244" />
+            <source>Not exportable: DeepSeek-V3 always normalises the latent (kv_a_layernorm). With "none" the losses shown are those of a model that exists only in this workbench; choose "calibrated" to evaluate what gets exported.</source>
+            <translation>Nicht exportierbar: DeepSeek-V3 normalisiert den Latent immer (kv_a_layernorm). Mit "none" gehören die angezeigten Verluste zu einem Modell, das es nur in dieser Workbench gibt; wählen Sie "calibrated", um auszuwerten, was exportiert wird.</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="255" />
+            <source>Exportable as DeepSeek-V3: the losses shown are those of the exported model.</source>
+            <translation>Als DeepSeek-V3 exportierbar: Die angezeigten Verluste sind die des exportierten Modells.</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="285" />
+            <source>1 .. %1 = 2*g*d - qk_rope_head_dim</source>
+            <translation>1 .. %1 = 2*g*d - qk_rope_head_dim</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="300" />
+            <location filename="../views/conversionpanel.cpp" line="340" />
+            <source>Open a model first</source>
+            <translation>Öffnen Sie zuerst ein Modell</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="308" />
+            <source>%1 -&gt; %2 per token (%3% of GQA, bf16)</source>
+            <translation>%1 -&gt; %2 pro Token (%3% von GQA, bf16)</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="331" />
+            <source>FreqFold</source>
+            <translation>FreqFold</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="332" />
+            <source>Latent norm</source>
+            <translation>Latente Norm</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="333" />
+            <source>Calibration samples</source>
+            <translation>Kalibrierungsbeispiele</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="334" />
+            <source>Calibration tokens per sample</source>
+            <translation>Kalibrierungs-Tokens pro Beispiel</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="335" />
+            <source>Model</source>
+            <translation>Modell</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="345" />
+            <source>%1: %2</source>
+            <translation>%1: %2</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="410" />
+            <source>starting...</source>
+            <translation>wird gestartet...</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="417" />
+            <location filename="../views/conversionpanel.cpp" line="418" />
+            <source>Cancelling...</source>
+            <translation>Wird abgebrochen...</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="425" />
+            <source>%1: %2 of %3</source>
+            <translation>%1: %2 von %3</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="434" />
+            <source>Finished</source>
+            <translation>Fertig</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::JobRunner</name>
+        <message>
+            <location filename="../views/jobrunner.h" line="28" />
+            <source>Cancelled</source>
+            <translation>Abgebrochen</translation>
+        </message>
+        <message>
+            <location filename="../views/jobrunner.h" line="72" />
+            <source>unexpected error</source>
+            <translation>unerwarteter Fehler</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::LayerReportModel</name>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="84" />
+            <source>Layer</source>
+            <translation>Schicht</translation>
+        </message>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="85" />
+            <source>kv_lora_rank</source>
+            <translation>kv_lora_rank</translation>
+        </message>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="86" />
+            <source>Energy kept</source>
+            <translation>Erhaltene Energie</translation>
+        </message>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="87" />
+            <source>RoPE energy</source>
+            <translation>RoPE-Energie</translation>
+        </message>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="88" />
+            <source>alpha</source>
+            <translation>alpha</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::LossView</name>
+        <message>
+            <location filename="../views/lossview.cpp" line="20" />
+            <source>Rank sweep</source>
+            <translation>Rang-Durchlauf</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="21" />
+            <source>GSM8K loss</source>
+            <translation>GSM8K-Loss</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="22" />
+            <source>Convert at several kv_lora_rank values and evaluate each (loss vs KV cache size)</source>
+            <translation>Bei mehreren kv_lora_rank-Werten konvertieren und jeweils auswerten (Loss gegen KV-Cache-Größe)</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="32" />
+            <source>mean NLL per problem, GQA (nats/token)</source>
+            <translation>mittlere NLL pro Aufgabe, GQA (nats/Token)</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="33" />
+            <source>mean NLL per problem, MLA</source>
+            <translation>mittlere NLL pro Aufgabe, MLA</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="34" />
+            <source>KV cache per token (bytes, bf16)</source>
+            <translation>KV-Cache pro Token (Bytes, bf16)</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="35" />
+            <source>GSM8K mean NLL (nats/token)</source>
+            <translation>GSM8K mittlere NLL (nats/Token)</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="68" />
+            <source>95% intervals (bootstrap over problems): GQA %1, MLA %2; MLA - GQA %3 %4 (paired)</source>
+            <translation>95-%-Intervalle (Bootstrap über Aufgaben): GQA %1, MLA %2; MLA - GQA %3 %4 (gepaart)</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="70" />
+            <source>Answer tokens only (after "Answer:"): %1 %2 -&gt; %3 %4; MLA - GQA %5 %6</source>
+            <translation>Nur Antwort-Tokens (nach "Answer:"): %1 %2 -&gt; %3 %4; MLA - GQA %5 %6</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="75" />
+            <source>WikiText-2 test perplexity over %1 tokens: %2 -&gt; %3</source>
+            <translation>WikiText-2-Test-Perplexität über %1 Tokens: %2 -&gt; %3</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="153" />
+            <source> GQA (original)</source>
+            <translation> GQA (Original)</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="166" />
+            <source>  this conversion</source>
+            <translation>  diese Konvertierung</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="174" />
+            <source>GSM8K mean NLL over %1 problems: %2 (GQA) -&gt; %3 (MLA), perplexity %4 -&gt; %5</source>
+            <translation>GSM8K mittlere NLL über %1 Aufgaben: %2 (GQA) -&gt; %3 (MLA), Perplexität %4 -&gt; %5</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="182" />
+            <source>Where the loss comes from: RoPE removal %1, rank truncation %2 (full-rank model %3)</source>
+            <translation>Woher der Verlust kommt: RoPE-Entfernung %1, Rangkürzung %2 (Modell mit vollem Rang %3)</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="188" />
+            <source>Run a conversion with GSM8K evaluation to compare losses</source>
+            <translation>Starten Sie eine Konvertierung mit GSM8K-Auswertung, um die Losses zu vergleichen</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::MainWindow</name>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="63" />
+            <source>TransMLA Workbench</source>
+            <translation>TransMLA Workbench</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="80" />
+            <source>&lt;b&gt;Architecture&lt;/b&gt;</source>
+            <translation>&lt;b&gt;Architektur&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="90" />
+            <source>Model</source>
+            <translation>Modell</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="107" />
+            <source>Open a model folder (File &gt; Open model folder)</source>
+            <translation>Öffnen Sie einen Modellordner (Datei &gt; Modellordner öffnen)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="168" />
+            <source>&amp;File</source>
+            <translation>&amp;Datei</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="169" />
+            <source>&amp;Open model folder...</source>
+            <translation>Modellordner ö&amp;ffnen...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="174" />
+            <source>Open &amp;session...</source>
+            <translation>&amp;Sitzung öffnen...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="177" />
+            <source>&amp;Save session...</source>
+            <translation>Sitzung &amp;speichern...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="61" />
+            <location filename="../views/mainwindow.cpp" line="362" />
+            <location filename="../views/mainwindow.cpp" line="372" />
+            <location filename="../views/mainwindow.cpp" line="380" />
+            <source>Conversion</source>
+            <translation>Konvertierung</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="61" />
+            <source>Classroom</source>
+            <translation>Unterricht</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="85" />
+            <source>&lt;b&gt;Tensors&lt;/b&gt;</source>
+            <translation>&lt;b&gt;Tensoren&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="91" />
+            <source>Spectrum</source>
+            <translation>Spektrum</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="92" />
+            <source>KV budget</source>
+            <translation>KV-Budget</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="93" />
+            <location filename="../views/mainwindow.cpp" line="436" />
+            <source>Attention</source>
+            <translation>Attention</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="94" />
+            <source>Loss</source>
+            <translation>Loss</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="110" />
+            <source>Results are stale (settings changed)</source>
+            <translation>Ergebnisse veraltet (Einstellungen geändert)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="129" />
+            <location filename="../views/mainwindow.cpp" line="130" />
+            <source>%1 ...</source>
+            <translation>%1 ...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="134" />
+            <source>Cancelling...</source>
+            <translation>Wird abgebrochen...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="137" />
+            <source>%1 is running: wait for it or cancel it before %2</source>
+            <translation>%1 läuft: warten oder abbrechen vor %2</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="154" />
+            <source>Closing the window</source>
+            <translation>Das Schließen des Fensters</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="171" />
+            <source>Open &amp;recent</source>
+            <translation>&amp;Zuletzt geöffnet</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="180" />
+            <source>Export current &amp;plot...</source>
+            <translation>Aktuelles &amp;Diagramm exportieren...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="182" />
+            <source>E&amp;xport converted model (DeepSeek-V3)...</source>
+            <translation>Konvertiertes Modell e&amp;xportieren (DeepSeek-V3)...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="183" />
+            <source>Export for vLLM / SGLang &amp;serving...</source>
+            <translation>Für vLLM / SGLang-&amp;Serving exportieren...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="185" />
+            <source>Re&amp;port...</source>
+            <translation>&amp;Bericht...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="187" />
+            <source>&amp;Quit</source>
+            <translation>&amp;Beenden</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="190" />
+            <source>&amp;View</source>
+            <translation>&amp;Ansicht</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="191" />
+            <source>&amp;Model</source>
+            <translation>&amp;Modell</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="191" />
+            <source>&amp;Spectrum</source>
+            <translation>&amp;Spektrum</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="191" />
+            <source>KV &amp;budget</source>
+            <translation>KV-&amp;Budget</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="191" />
+            <source>&amp;Attention</source>
+            <translation>&amp;Attention</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="191" />
+            <source>&amp;Loss</source>
+            <translation>&amp;Loss</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="198" />
+            <source>&amp;Classroom mode</source>
+            <translation>&amp;Unterrichtsmodus</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="204" />
+            <source>&amp;Run</source>
+            <translation>&amp;Ausführen</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="206" />
+            <source>&amp;Convert</source>
+            <translation>&amp;Konvertieren</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="209" />
+            <source>C&amp;ancel</source>
+            <translation>A&amp;bbrechen</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="212" />
+            <source>Rank &amp;sweep</source>
+            <translation>Rang-&amp;Durchlauf</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="217" />
+            <source>&amp;Help</source>
+            <translation>&amp;Hilfe</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="218" />
+            <source>&amp;About</source>
+            <translation>Ü&amp;ber</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="265" />
+            <source>Open a Hugging Face model folder</source>
+            <translation>Hugging-Face-Modellordner öffnen</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="271" />
+            <location filename="../views/mainwindow.cpp" line="275" />
+            <source>Opening a model</source>
+            <translation>Das Öffnen eines Modells</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="278" />
+            <source>Reading model</source>
+            <translation>Modell wird gelesen</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="293" />
+            <source>Reading %1 ...</source>
+            <translation>Lese %1 ...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="311" />
+            <source>TransMLA Workbench - %1</source>
+            <translation>TransMLA Workbench - %1</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="312" />
+            <source>%1: %2 layers, %3 query / %4 KV heads</source>
+            <translation>%1: %2 Schichten, %3 Query- / %4 KV-Köpfe</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="323" />
+            <source>Could not open %1</source>
+            <translation>%1 konnte nicht geöffnet werden</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="324" />
+            <source>Cannot open model</source>
+            <translation>Modell kann nicht geöffnet werden</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="325" />
+            <source>The folder could not be read as a Hugging Face model:</source>
+            <translation>Der Ordner konnte nicht als Hugging-Face-Modell gelesen werden:</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="327" />
+            <source>A model folder needs config.json, the *.safetensors weights (with model.safetensors.index.json when sharded) and tokenizer.json.
 
 %1</source>
-        <translation>Ein Modellordner braucht config.json, die *.safetensors-Gewichte (bei Aufteilung mit model.safetensors.index.json) und tokenizer.json.
+            <translation>Ein Modellordner braucht config.json, die *.safetensors-Gewichte (bei Aufteilung mit model.safetensors.index.json) und tokenizer.json.
 
 %1</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="319"/>
-        <source>Export a DeepSeek-V3 model folder</source>
-        <translation>DeepSeek-V3-Modellordner exportieren</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="328"/>
-        <source>Export</source>
-        <translation>Export</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="332"/>
-        <source>Exported %1</source>
-        <translation>%1 exportiert</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="367"/>
-        <source>Rank sweep</source>
-        <translation>Rang-Durchlauf</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="384"/>
-        <source>%1 finished</source>
-        <translation>%1 abgeschlossen</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="387"/>
-        <location filename="../views/mainwindow.cpp" line="388"/>
-        <source>%1: %2</source>
-        <translation>%1: %2</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="390"/>
-        <source>%1 failed</source>
-        <translation>%1 fehlgeschlagen</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="438"/>
-        <source>KV cache %1 -&gt; %2 bytes/token, max rank %3, FreqFold %4, %5 s</source>
-        <translation>KV-Cache %1 -&gt; %2 Bytes/Token, maximaler Rang %3, FreqFold %4, %5 s</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="449"/>
-        <source>Saved session %1</source>
-        <translation>Sitzung %1 gespeichert</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="452"/>
-        <source>Cannot save session</source>
-        <translation>Sitzung kann nicht gespeichert werden</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="463"/>
-        <source>Opened session %1</source>
-        <translation>Sitzung %1 geöffnet</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="466"/>
-        <source>Cannot open session</source>
-        <translation>Sitzung kann nicht geöffnet werden</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="472"/>
-        <source>Open session</source>
-        <translation>Sitzung öffnen</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="472"/>
-        <location filename="../views/mainwindow.cpp" line="477"/>
-        <source>Sessions (*.h5)</source>
-        <translation>Sitzungen (*.h5)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="477"/>
-        <source>Save session</source>
-        <translation>Sitzung speichern</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="487"/>
-        <source>Choose a plot tab first</source>
-        <translation>Wählen Sie zuerst einen Diagramm-Reiter</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="525"/>
-        <source>About TransMLA Workbench</source>
-        <translation>Über TransMLA Workbench</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="526"/>
-        <source>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;Converts GQA language models to Multi-head Latent Attention (TransMLA) and shows what the conversion did.</source>
-        <translation>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;Konvertiert GQA-Sprachmodelle in Multi-head Latent Attention (TransMLA) und zeigt, was die Konvertierung bewirkt hat.</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::PlotView</name>
-    <message>
-        <location filename="../views/plotview.cpp" line="23"/>
-        <source>Export plot (PNG, SVG, CSV)...</source>
-        <translation>Diagramm exportieren (PNG, SVG, CSV)...</translation>
-    </message>
-    <message>
-        <location filename="../views/plotview.cpp" line="95"/>
-        <source>Unknown export format &apos;%1&apos; (use .png, .svg or .csv)</source>
-        <translation>Unbekanntes Exportformat &apos;%1&apos; (verwenden Sie .png, .svg oder .csv)</translation>
-    </message>
-    <message>
-        <location filename="../views/plotview.cpp" line="98"/>
-        <source>Could not write %1</source>
-        <translation>%1 konnte nicht geschrieben werden</translation>
-    </message>
-    <message>
-        <location filename="../views/plotview.cpp" line="103"/>
-        <source>Export plot</source>
-        <translation>Diagramm exportieren</translation>
-    </message>
-    <message>
-        <location filename="../views/plotview.cpp" line="104"/>
-        <source>PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)</source>
-        <translation>PNG-Bild (*.png);;SVG-Zeichnung (*.svg);;CSV-Daten (*.csv)</translation>
-    </message>
-    <message>
-        <location filename="../views/plotview.cpp" line="106"/>
-        <source>Export failed</source>
-        <translation>Export fehlgeschlagen</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::SpectrumView</name>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="24"/>
-        <source>Spectrum</source>
-        <translation>Spektrum</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="25"/>
-        <source>Latent (joint PCA of K_nope and V)</source>
-        <translation>Latent (gemeinsame PCA von K_nope und V)</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="25"/>
-        <source>K weights</source>
-        <translation>K-Gewichte</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="25"/>
-        <source>V weights</source>
-        <translation>V-Gewichte</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="26"/>
-        <source>Keys before RoPE</source>
-        <translation>Keys vor RoPE</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="26"/>
-        <source>Keys after RoPE</source>
-        <translation>Keys nach RoPE</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="26"/>
-        <source>Values</source>
-        <translation>Values</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="27"/>
-        <source>Spectrum:</source>
-        <translation>Spektrum:</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="29"/>
-        <source>Layer:</source>
-        <translation>Schicht:</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="31"/>
-        <source>KV head:</source>
-        <translation>KV-Kopf:</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="42"/>
-        <source>singular value</source>
-        <translation>Singulärwert</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="43"/>
-        <location filename="../views/spectrumview.cpp" line="54"/>
-        <source>cumulative energy</source>
-        <translation>kumulative Energie</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="51"/>
-        <source>singular value (log)</source>
-        <translation>Singulärwert (log)</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="55"/>
-        <source>index (rank)</source>
-        <translation>Index (Rang)</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="96"/>
-        <source>all</source>
-        <translation>alle</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="146"/>
-        <source>rank %1 keeps %2% of the energy</source>
-        <translation>Rang %1 behält %2% der Energie</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="147"/>
-        <source>Run a conversion to see spectra</source>
-        <translation>Starten Sie eine Konvertierung, um Spektren zu sehen</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="166"/>
-        <source>index %1: singular value %2, cumulative energy %3%</source>
-        <translation>Index %1: Singulärwert %2, kumulative Energie %3%</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::SummaryModel</name>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="17"/>
-        <source>Family</source>
-        <translation>Familie</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="19"/>
-        <source>Layers</source>
-        <translation>Schichten</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="20"/>
-        <source>Hidden size</source>
-        <translation>Versteckte Größe</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="21"/>
-        <source>Query heads</source>
-        <translation>Query-Köpfe</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="22"/>
-        <source>KV heads</source>
-        <translation>KV-Köpfe</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="23"/>
-        <source>Head dim</source>
-        <translation>Kopfdimension</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="24"/>
-        <source>Vocabulary</source>
-        <translation>Vokabular</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="25"/>
-        <source>Parameters</source>
-        <translation>Parameter</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="26"/>
-        <source>KV cache per token (16-bit)</source>
-        <translation>KV-Cache pro Token (16 Bit)</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="27"/>
-        <source>%1 bytes</source>
-        <translation>%1 Bytes</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="28"/>
-        <source>Weights</source>
-        <translation>Gewichte</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="32"/>
-        <source>kv_lora_rank / qk_rope_head_dim</source>
-        <translation>kv_lora_rank / qk_rope_head_dim</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="34"/>
-        <source>Notes</source>
-        <translation>Hinweise</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="56"/>
-        <source>Property</source>
-        <translation>Eigenschaft</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="56"/>
-        <source>Value</source>
-        <translation>Wert</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::TensorModel</name>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="40"/>
-        <source>Tensor</source>
-        <translation>Tensor</translation>
-    </message>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="41"/>
-        <source>Dtype</source>
-        <translation>Datentyp</translation>
-    </message>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="42"/>
-        <source>Shape</source>
-        <translation>Form</translation>
-    </message>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="43"/>
-        <source>Elements</source>
-        <translation>Elemente</translation>
-    </message>
-</context>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="375" />
+            <source>A new conversion</source>
+            <translation>Eine neue Konvertierung</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="402" />
+            <source>Export for vLLM / SGLang serving (bf16, kv_lora_rank 512 + RoPE 64)</source>
+            <translation>Für vLLM / SGLang-Serving exportieren (bf16, kv_lora_rank 512 + RoPE 64)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="403" />
+            <source>Export a DeepSeek-V3 model folder</source>
+            <translation>DeepSeek-V3-Modellordner exportieren</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="414" />
+            <source>Export</source>
+            <translation>Export</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="426" />
+            <source>Exported %1</source>
+            <translation>%1 exportiert</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="454" />
+            <location filename="../views/mainwindow.cpp" line="468" />
+            <source>Rank sweep</source>
+            <translation>Rang-Durchlauf</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="459" />
+            <source>A new rank sweep</source>
+            <translation>Ein neuer Rang-Durchlauf</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="487" />
+            <source>%1 finished</source>
+            <translation>%1 abgeschlossen</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="490" />
+            <location filename="../views/mainwindow.cpp" line="491" />
+            <source>%1: %2</source>
+            <translation>%1: %2</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="493" />
+            <source>%1 failed</source>
+            <translation>%1 fehlgeschlagen</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="544" />
+            <source>KV cache %1 -&gt; %2 bytes/token, max rank %3, FreqFold %4, %5 s</source>
+            <translation>KV-Cache %1 -&gt; %2 Bytes/Token, maximaler Rang %3, FreqFold %4, %5 s</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="555" />
+            <source>Saved session %1</source>
+            <translation>Sitzung %1 gespeichert</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="559" />
+            <source>Cannot save session</source>
+            <translation>Sitzung kann nicht gespeichert werden</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="566" />
+            <location filename="../views/mainwindow.cpp" line="569" />
+            <source>Opening a session</source>
+            <translation>Das Öffnen einer Sitzung</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="575" />
+            <source>Opened session %1</source>
+            <translation>Sitzung %1 geöffnet</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="578" />
+            <source>Cannot open session</source>
+            <translation>Sitzung kann nicht geöffnet werden</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="584" />
+            <source>Open session</source>
+            <translation>Sitzung öffnen</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="584" />
+            <location filename="../views/mainwindow.cpp" line="589" />
+            <source>Sessions (*.h5)</source>
+            <translation>Sitzungen (*.h5)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="589" />
+            <source>Save session</source>
+            <translation>Sitzung speichern</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="599" />
+            <source>Choose a plot tab first</source>
+            <translation>Wählen Sie zuerst einen Diagramm-Reiter</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="610" />
+            <source>Write a report folder (report.md + plots)</source>
+            <translation>Berichtsordner schreiben (report.md + Diagramme)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="614" />
+            <source>Cannot write the report</source>
+            <translation>Der Bericht kann nicht geschrieben werden</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="618" />
+            <source>Run a conversion (or open a session) first: there is nothing to report.</source>
+            <translation>Führen Sie zuerst eine Konvertierung aus (oder öffnen Sie eine Sitzung): Es gibt nichts zu berichten.</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="620" />
+            <source>Singular value spectra</source>
+            <translation>Singulärwertspektren</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="621" />
+            <source>KV cache budget</source>
+            <translation>KV-Cache-Budget</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="622" />
+            <source>Attention maps</source>
+            <translation>Attention-Karten</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="623" />
+            <source>GSM8K loss</source>
+            <translation>GSM8K-Verlust</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="624" />
+            <source>Wrote the report %1</source>
+            <translation>Bericht %1 geschrieben</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="684" />
+            <source>About TransMLA Workbench</source>
+            <translation>Über TransMLA Workbench</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="685" />
+            <source>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;Converts GQA language models to Multi-head Latent Attention (TransMLA) and shows what the conversion did.</source>
+            <translation>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;Konvertiert GQA-Sprachmodelle in Multi-head Latent Attention (TransMLA) und zeigt, was die Konvertierung bewirkt hat.</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::PlotView</name>
+        <message>
+            <location filename="../views/plotview.cpp" line="32" />
+            <source>Wheel: zoom, drag: pan, double-click: reset view</source>
+            <translation>Mausrad: zoomen, ziehen: verschieben, Doppelklick: Ansicht zurücksetzen</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="34" />
+            <source>Reset view</source>
+            <translation>Ansicht zurücksetzen</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="37" />
+            <source>Export plot (PNG, SVG, CSV)...</source>
+            <translation>Diagramm exportieren (PNG, SVG, CSV)...</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="181" />
+            <source>x %1, y %2: %3</source>
+            <translation>x %1, y %2: %3</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="189" />
+            <location filename="../views/plotview.cpp" line="202" />
+            <source>%1x = %2, y = %3</source>
+            <translation>%1x = %2, y = %3</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="209" />
+            <source>x = %1, y = %2</source>
+            <translation>x = %1, y = %2</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="234" />
+            <source>Unknown export format '%1' (use .png, .svg or .csv)</source>
+            <translation>Unbekanntes Exportformat '%1' (verwenden Sie .png, .svg oder .csv)</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="237" />
+            <source>Could not write %1</source>
+            <translation>%1 konnte nicht geschrieben werden</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="243" />
+            <source>Export plot</source>
+            <translation>Diagramm exportieren</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="243" />
+            <source>PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)</source>
+            <translation>PNG-Bild (*.png);;SVG-Zeichnung (*.svg);;CSV-Daten (*.csv)</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="245" />
+            <source>Export failed</source>
+            <translation>Export fehlgeschlagen</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::SpectrumView</name>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="24" />
+            <source>Spectrum</source>
+            <translation>Spektrum</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="25" />
+            <source>Latent (joint PCA of K_nope and V)</source>
+            <translation>Latent (gemeinsame PCA von K_nope und V)</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="25" />
+            <source>K weights</source>
+            <translation>K-Gewichte</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="25" />
+            <source>V weights</source>
+            <translation>V-Gewichte</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="26" />
+            <source>Keys before RoPE</source>
+            <translation>Keys vor RoPE</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="26" />
+            <source>Keys after RoPE</source>
+            <translation>Keys nach RoPE</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="26" />
+            <source>Values</source>
+            <translation>Values</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="27" />
+            <source>Spectrum:</source>
+            <translation>Spektrum:</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="29" />
+            <source>Layer:</source>
+            <translation>Schicht:</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="31" />
+            <source>KV head:</source>
+            <translation>KV-Kopf:</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="49" />
+            <source>singular value</source>
+            <translation>Singulärwert</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="50" />
+            <location filename="../views/spectrumview.cpp" line="61" />
+            <source>cumulative energy</source>
+            <translation>kumulative Energie</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="58" />
+            <source>singular value (log)</source>
+            <translation>Singulärwert (log)</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="62" />
+            <source>index (rank)</source>
+            <translation>Index (Rang)</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="101" />
+            <source>all</source>
+            <translation>alle</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="151" />
+            <source>rank %1 keeps %2% of the energy</source>
+            <translation>Rang %1 behält %2% der Energie</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="152" />
+            <source>Run a conversion to see spectra</source>
+            <translation>Starten Sie eine Konvertierung, um Spektren zu sehen</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="170" />
+            <source>index %1: singular value %2, cumulative energy %3%</source>
+            <translation>Index %1: Singulärwert %2, kumulative Energie %3%</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::SummaryModel</name>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="17" />
+            <source>Family</source>
+            <translation>Familie</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="19" />
+            <source>Layers</source>
+            <translation>Schichten</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="20" />
+            <source>Hidden size</source>
+            <translation>Versteckte Größe</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="21" />
+            <source>Query heads</source>
+            <translation>Query-Köpfe</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="22" />
+            <source>KV heads</source>
+            <translation>KV-Köpfe</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="23" />
+            <source>Head dim</source>
+            <translation>Kopfdimension</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="24" />
+            <source>Vocabulary</source>
+            <translation>Vokabular</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="25" />
+            <source>Parameters</source>
+            <translation>Parameter</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="26" />
+            <source>KV cache per token (16-bit)</source>
+            <translation>KV-Cache pro Token (16 Bit)</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="27" />
+            <source>%1 bytes</source>
+            <translation>%1 Bytes</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="28" />
+            <source>Weights</source>
+            <translation>Gewichte</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="32" />
+            <source>kv_lora_rank / qk_rope_head_dim</source>
+            <translation>kv_lora_rank / qk_rope_head_dim</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="34" />
+            <source>Notes</source>
+            <translation>Hinweise</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="56" />
+            <source>Property</source>
+            <translation>Eigenschaft</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="56" />
+            <source>Value</source>
+            <translation>Wert</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::TensorModel</name>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="40" />
+            <source>Tensor</source>
+            <translation>Tensor</translation>
+        </message>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="41" />
+            <source>Dtype</source>
+            <translation>Datentyp</translation>
+        </message>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="42" />
+            <source>Shape</source>
+            <translation>Form</translation>
+        </message>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="43" />
+            <source>Elements</source>
+            <translation>Elemente</translation>
+        </message>
+    </context>
 </TS>

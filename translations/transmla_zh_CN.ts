@@ -1,964 +1,1533 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
-<context>
-    <name>transmla::views::AttentionView</name>
-    <message>
-        <location filename="../views/attentionview.cpp" line="19"/>
-        <source>Compute</source>
-        <translation>计算</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="20"/>
-        <source>Attention map</source>
-        <translation>注意力图</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="22"/>
-        <source>Prompt (default: the first GSM8K test problem)</source>
-        <translation>提示词（默认：第一道 GSM8K 测试题）</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="23"/>
-        <source>Prompt:</source>
-        <translation>提示词：</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="25"/>
-        <source>Layer:</source>
-        <translation>层：</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="27"/>
-        <source>Query head:</source>
-        <translation>查询头：</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="37"/>
-        <source>GQA (before)</source>
-        <translation>GQA（转换前）</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="37"/>
-        <source>MLA (after)</source>
-        <translation>MLA（转换后）</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="37"/>
-        <source>after - before</source>
-        <translation>转换后 - 转换前</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="46"/>
-        <source>key</source>
-        <translation>键</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="47"/>
-        <source>query</source>
-        <translation>查询</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="56"/>
-        <source>probability</source>
-        <translation>概率</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="57"/>
-        <source>difference</source>
-        <translation>差异</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="152"/>
-        <source>Layer %1, head %2, %3 tokens: max |difference| %4, mean KL %5 nats</source>
-        <translation>第 %1 层，第 %2 头，%3 个 token：最大 |差异| %4，平均 KL %5 nats</translation>
-    </message>
-    <message>
-        <location filename="../views/attentionview.cpp" line="159"/>
-        <source>Run a conversion, then choose a layer and head and press Compute</source>
-        <translation>先运行转换，然后选择层和头并点击“计算”</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::BudgetView</name>
-    <message>
-        <location filename="../views/budgetview.cpp" line="25"/>
-        <source>KV cache budget</source>
-        <translation>KV 缓存预算</translation>
-    </message>
-    <message>
-        <location filename="../views/budgetview.cpp" line="29"/>
-        <source>GPU:</source>
-        <translation>GPU：</translation>
-    </message>
-    <message>
-        <location filename="../views/budgetview.cpp" line="39"/>
-        <source>cache form</source>
-        <translation>缓存形式</translation>
-    </message>
-    <message>
-        <location filename="../views/budgetview.cpp" line="40"/>
-        <source>KV cache per token (KiB, bf16)</source>
-        <translation>每个 token 的 KV 缓存（KiB，bf16）</translation>
-    </message>
-    <message>
-        <location filename="../views/budgetview.cpp" line="41"/>
-        <source>context length (tokens, log)</source>
-        <translation>上下文长度（token，对数）</translation>
-    </message>
-    <message>
-        <location filename="../views/budgetview.cpp" line="42"/>
-        <source>weights + KV cache (GiB, log)</source>
-        <translation>权重 + KV 缓存（GiB，对数）</translation>
-    </message>
-    <message>
-        <location filename="../views/budgetview.cpp" line="152"/>
-        <source>%1: %2 tokens</source>
-        <translation>%1：%2 个 token</translation>
-    </message>
-    <message>
-        <location filename="../views/budgetview.cpp" line="153"/>
-        <source>Open a model to see its KV cache budget</source>
-        <translation>打开模型以查看其 KV 缓存预算</translation>
-    </message>
-    <message>
-        <location filename="../views/budgetview.cpp" line="154"/>
-        <source>Max context on this GPU (batch 1): %1</source>
-        <translation>此 GPU 上的最大上下文（批大小 1）：%1</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::ClassroomGuide</name>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="39"/>
-        <source>&lt;h2&gt;From GQA to MLA in three steps&lt;/h2&gt;</source>
-        <translation>&lt;h2&gt;三步从 GQA 到 MLA&lt;/h2&gt;</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="40"/>
-        <source>The bundled demo model has 8 query heads sharing 2 key/value heads (GQA). We will turn its attention into Multi-head Latent Attention, first exactly, then compressed, and watch the KV cache and the loss. Everything runs on the CPU.</source>
-        <translation>内置演示模型有 8 个查询头，共享 2 个键/值头（GQA）。我们将把它的注意力转换为多头潜在注意力，先精确转换，再压缩，并观察 KV 缓存和损失。全部在 CPU 上运行。</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="43"/>
-        <source>Start: open the demo model</source>
-        <translation>开始：打开演示模型</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="46"/>
-        <source>&lt;h2&gt;1. The GQA model&lt;/h2&gt;</source>
-        <translation>&lt;h2&gt;1. GQA 模型&lt;/h2&gt;</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="47"/>
-        <source>The &lt;b&gt;KV budget&lt;/b&gt; tab shows what every token costs in the cache: K and V for each KV head in every layer. The &lt;b&gt;Model&lt;/b&gt; tab lists the tensors.</source>
-        <translation>&lt;b&gt;KV 预算&lt;/b&gt;标签页显示每个 token 在缓存中的开销：每层每个 KV 头的 K 和 V。&lt;b&gt;模型&lt;/b&gt;标签页列出所有张量。</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="49"/>
-        <source>Next: exact MLA</source>
-        <translation>下一步：精确 MLA</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="52"/>
-        <source>&lt;h2&gt;2. Exact MLA&lt;/h2&gt;</source>
-        <translation>&lt;h2&gt;2. 精确 MLA&lt;/h2&gt;</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="53"/>
-        <source>All KV heads are merged into one latent with RoPE kept on every key dimension: the same cache and the same logits. The &lt;b&gt;Attention&lt;/b&gt; tab shows a difference of zero.</source>
-        <translation>所有 KV 头合并为一个潜在向量，每个键维度都保留 RoPE：缓存相同，logits 相同。&lt;b&gt;注意力&lt;/b&gt;标签页显示差异为零。</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="55"/>
-        <source>Next: compress</source>
-        <translation>下一步：压缩</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="58"/>
-        <source>&lt;h2&gt;3. Compressed MLA&lt;/h2&gt;</source>
-        <translation>&lt;h2&gt;3. 压缩 MLA&lt;/h2&gt;</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="59"/>
-        <source>RoRoPE concentrates the position information in a few dimensions, PCA keeps the strongest latent directions. The &lt;b&gt;Spectrum&lt;/b&gt; tab shows what the rank keeps, &lt;b&gt;Loss&lt;/b&gt; what it costs. Move the kv_lora_rank slider and run again.</source>
-        <translation>RoRoPE 将位置信息集中到少数维度，PCA 保留最强的潜在方向。&lt;b&gt;频谱&lt;/b&gt;标签页显示该秩保留了什么，&lt;b&gt;损失&lt;/b&gt;显示其代价。移动 kv_lora_rank 滑块并再次运行。</translation>
-    </message>
-    <message>
-        <location filename="../views/classroomguide.cpp" line="62"/>
-        <source>Start over</source>
-        <translation>重新开始</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::ConversionPanel</name>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="28"/>
-        <source>&amp;Run</source>
-        <translation>运行(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="29"/>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="29"/>
-        <source>E&amp;xport...</source>
-        <translation>导出(&amp;X)...</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="38"/>
-        <source>Compressed MLA (RoRoPE + FreqFold + PCA)</source>
-        <translation>压缩 MLA（RoRoPE + FreqFold + PCA）</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="39"/>
-        <source>Exact MLA (same cache, same logits)</source>
-        <translation>精确 MLA（缓存相同，logits 相同）</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="41"/>
-        <source>qk_rope_head_dim: key dimensions that keep RoPE (even)</source>
-        <translation>qk_rope_head_dim：保留 RoPE 的键维度（偶数）</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="42"/>
-        <source>auto</source>
-        <translation>自动</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="44"/>
-        <source>GSM8K (train)</source>
-        <translation>GSM8K（训练集）</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="45"/>
-        <source>WikiText-2</source>
-        <translation>WikiText-2</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="51"/>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="52"/>
-        <source>CUDA</source>
-        <translation>CUDA</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="53"/>
-        <source>none (exact algebra)</source>
-        <translation>无（精确代数）</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="54"/>
-        <source>calibrated (DeepSeek kv_a_layernorm, needed for export)</source>
-        <translation>校准（DeepSeek kv_a_layernorm，导出时必需）</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="55"/>
-        <source>Evaluate GSM8K loss before and after</source>
-        <translation>评估转换前后的 GSM8K 损失</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="59"/>
-        <source> problems</source>
-        <translation> 道题</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="74"/>
-        <source>Mode:</source>
-        <translation>模式：</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="75"/>
-        <source>kv_lora_rank:</source>
-        <translation>kv_lora_rank：</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="76"/>
-        <source>qk_rope_head_dim:</source>
-        <translation>qk_rope_head_dim：</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="77"/>
-        <source>FreqFold:</source>
-        <translation>FreqFold：</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="78"/>
-        <source>Calibration (samples × tokens):</source>
-        <translation>校准（样本 × token）：</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="79"/>
-        <source>Device:</source>
-        <translation>设备：</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="80"/>
-        <source>Latent norm:</source>
-        <translation>潜在归一化：</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="84"/>
-        <source>KV cache:</source>
-        <translation>KV 缓存：</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="104"/>
-        <source>&lt;b&gt;Per layer&lt;/b&gt;</source>
-        <translation>&lt;b&gt;逐层&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="161"/>
-        <source>1 .. %1 = 2*g*d - qk_rope_head_dim</source>
-        <translation>1 .. %1 = 2*g*d - qk_rope_head_dim</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="168"/>
-        <source>Open a model first</source>
-        <translation>请先打开一个模型</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="175"/>
-        <source>%1 -&gt; %2 per token (%3% of GQA, bf16)</source>
-        <translation>每个 token %1 -&gt; %2（GQA 的 %3%，bf16）</translation>
-    </message>
-    <message>
-        <location filename="../views/conversionpanel.cpp" line="236"/>
-        <source>%1: %2 of %3</source>
-        <translation>%1：%2 / %3</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::JobRunner</name>
-    <message>
-        <location filename="../views/jobrunner.h" line="25"/>
-        <source>Cancelled</source>
-        <translation>已取消</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::LayerReportModel</name>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="84"/>
-        <source>Layer</source>
-        <translation>层</translation>
-    </message>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="85"/>
-        <source>kv_lora_rank</source>
-        <translation>kv_lora_rank</translation>
-    </message>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="86"/>
-        <source>Energy kept</source>
-        <translation>保留能量</translation>
-    </message>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="87"/>
-        <source>RoPE energy</source>
-        <translation>RoPE 能量</translation>
-    </message>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="88"/>
-        <source>alpha</source>
-        <translation>alpha</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::LossView</name>
-    <message>
-        <location filename="../views/lossview.cpp" line="19"/>
-        <source>Rank sweep</source>
-        <translation>秩扫描</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="20"/>
-        <source>GSM8K loss</source>
-        <translation>GSM8K 损失</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="21"/>
-        <source>Convert at several kv_lora_rank values and evaluate each (loss vs KV cache size)</source>
-        <translation>在多个 kv_lora_rank 值下转换并逐一评估（损失与 KV 缓存大小）</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="31"/>
-        <source>mean NLL per problem, GQA (nats/token)</source>
-        <translation>每题平均 NLL，GQA（nats/token）</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="32"/>
-        <source>mean NLL per problem, MLA</source>
-        <translation>每题平均 NLL，MLA</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="33"/>
-        <source>KV cache per token (bytes, bf16)</source>
-        <translation>每个 token 的 KV 缓存（字节，bf16）</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="34"/>
-        <source>GSM8K mean NLL (nats/token)</source>
-        <translation>GSM8K 平均 NLL（nats/token）</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="125"/>
-        <source> GQA (original)</source>
-        <translation> GQA（原始）</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="138"/>
-        <source>  this conversion</source>
-        <translation>  本次转换</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="147"/>
-        <source>GSM8K mean NLL over %1 problems: %2 (GQA) -&gt; %3 (MLA), perplexity %4 -&gt; %5</source>
-        <translation>%1 道题的 GSM8K 平均 NLL：%2（GQA）-&gt; %3（MLA），困惑度 %4 -&gt; %5</translation>
-    </message>
-    <message>
-        <location filename="../views/lossview.cpp" line="154"/>
-        <source>Run a conversion with GSM8K evaluation to compare losses</source>
-        <translation>运行带 GSM8K 评估的转换以比较损失</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::MainWindow</name>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="59"/>
-        <source>TransMLA Workbench</source>
-        <translation>TransMLA Workbench</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="76"/>
-        <source>&lt;b&gt;Architecture&lt;/b&gt;</source>
-        <translation>&lt;b&gt;架构&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="86"/>
-        <source>Model</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="102"/>
-        <source>Open a model folder (File &gt; Open model folder)</source>
-        <translation>打开一个模型文件夹（文件 &gt; 打开模型文件夹）</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="144"/>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="145"/>
-        <source>&amp;Open model folder...</source>
-        <translation>打开模型文件夹(&amp;O)...</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="150"/>
-        <source>Open &amp;session...</source>
-        <translation>打开会话(&amp;S)...</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="152"/>
-        <source>&amp;Save session...</source>
-        <translation>保存会话(&amp;S)...</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="57"/>
-        <location filename="../views/mainwindow.cpp" line="304"/>
-        <source>Conversion</source>
-        <translation>转换</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="57"/>
-        <source>Classroom</source>
-        <translation>课堂</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="81"/>
-        <source>&lt;b&gt;Tensors&lt;/b&gt;</source>
-        <translation>&lt;b&gt;张量&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="87"/>
-        <source>Spectrum</source>
-        <translation>频谱</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="88"/>
-        <source>KV budget</source>
-        <translation>KV 预算</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="89"/>
-        <location filename="../views/mainwindow.cpp" line="342"/>
-        <source>Attention</source>
-        <translation>注意力</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="90"/>
-        <source>Loss</source>
-        <translation>损失</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="119"/>
-        <source>%1 ...</source>
-        <translation>%1 ...</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="147"/>
-        <source>Open &amp;recent</source>
-        <translation>最近打开(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="155"/>
-        <source>Export current &amp;plot...</source>
-        <translation>导出当前图表(&amp;P)...</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="157"/>
-        <source>E&amp;xport converted model (DeepSeek-V3)...</source>
-        <translation>导出转换后的模型（DeepSeek-V3）(&amp;X)...</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="159"/>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="162"/>
-        <source>&amp;View</source>
-        <translation>视图(&amp;V)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="163"/>
-        <source>&amp;Model</source>
-        <translation>模型(&amp;M)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="163"/>
-        <source>&amp;Spectrum</source>
-        <translation>频谱(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="163"/>
-        <source>KV &amp;budget</source>
-        <translation>KV 预算(&amp;B)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="163"/>
-        <source>&amp;Attention</source>
-        <translation>注意力(&amp;A)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="163"/>
-        <source>&amp;Loss</source>
-        <translation>损失(&amp;L)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="170"/>
-        <source>&amp;Classroom mode</source>
-        <translation>课堂模式(&amp;C)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="176"/>
-        <source>&amp;Run</source>
-        <translation>运行(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="178"/>
-        <source>&amp;Convert</source>
-        <translation>转换(&amp;C)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="180"/>
-        <source>C&amp;ancel</source>
-        <translation>取消(&amp;A)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="182"/>
-        <source>Rank &amp;sweep</source>
-        <translation>秩扫描(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="184"/>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="185"/>
-        <source>&amp;About</source>
-        <translation>关于(&amp;A)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="217"/>
-        <source>Open a Hugging Face model folder</source>
-        <translation>打开 Hugging Face 模型文件夹</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="224"/>
-        <source>Reading %1 ...</source>
-        <translation>正在读取 %1 ...</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="253"/>
-        <source>TransMLA Workbench - %1</source>
-        <translation>TransMLA Workbench - %1</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="254"/>
-        <source>%1: %2 layers, %3 query / %4 KV heads</source>
-        <translation>%1：%2 层，%3 个查询头 / %4 个 KV 头</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="265"/>
-        <source>Could not open %1</source>
-        <translation>无法打开 %1</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="266"/>
-        <source>Cannot open model</source>
-        <translation>无法打开模型</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="267"/>
-        <source>The folder could not be read as a Hugging Face model:</source>
-        <translation>无法将该文件夹读取为 Hugging Face 模型：</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="269"/>
-        <source>A model folder needs config.json, the *.safetensors weights (with model.safetensors.index.json when sharded) and tokenizer.json.
+    <context>
+        <name>ProgressText</name>
+        <message>
+            <location filename="../views/progresstext.cpp" line="10" />
+            <source>reading the model</source>
+            <translation>正在读取模型</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="11" />
+            <source>loading weights</source>
+            <translation>正在加载权重</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="12" />
+            <source>GSM8K loss before</source>
+            <translation>转换前 GSM8K 损失</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="13" />
+            <source>GSM8K loss after</source>
+            <translation>转换后 GSM8K 损失</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="14" />
+            <source>GSM8K loss of the full-rank model</source>
+            <translation>满秩模型的 GSM8K 损失</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="15" />
+            <source>WikiText-2 perplexity before</source>
+            <translation>之前的 WikiText-2 困惑度</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="16" />
+            <source>WikiText-2 perplexity after</source>
+            <translation>之后的 WikiText-2 困惑度</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="17" />
+            <source>healing (per layer)</source>
+            <translation>修复（逐层）</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="18" />
+            <source>healing (end to end)</source>
+            <translation>修复（端到端）</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="19" />
+            <source>evaluating</source>
+            <translation>正在评估</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="20" />
+            <source>activation spectra</source>
+            <translation>激活谱</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="21" />
+            <source>weight spectra</source>
+            <translation>权重谱</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="22" />
+            <source>calibrating layers</source>
+            <translation>正在校准各层</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="23" />
+            <source>converting layers</source>
+            <translation>正在转换各层</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="24" />
+            <source>attention maps</source>
+            <translation>注意力图</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="25" />
+            <source>rank sweep</source>
+            <translation>秩扫描</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="26" />
+            <source>exporting</source>
+            <translation>正在导出</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="34" />
+            <source>about %1 s left</source>
+            <translation>约剩 %1 秒</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="35" />
+            <source>about %1 min left</source>
+            <translation>约剩 %1 分钟</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReportWriter</name>
+        <message>
+            <location filename="../views/reportwriter.cpp" line="24" />
+            <source>%1 exists and is not a folder: nothing written.</source>
+            <translation>%1 已存在且不是文件夹：未写入任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../views/reportwriter.cpp" line="27" />
+            <source>%1 is a folder that holds other files, not a report: nothing written. Choose a new or empty folder.</source>
+            <translation>%1 是包含其他文件的文件夹，不是报告：未写入任何内容。请选择新的或空的文件夹。</translation>
+        </message>
+        <message>
+            <location filename="../views/reportwriter.cpp" line="33" />
+            <source>Cannot create %1: nothing written.</source>
+            <translation>无法创建 %1：未写入任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../views/reportwriter.cpp" line="44" />
+            <source>Cannot write the plot "%1" into %2: nothing written.</source>
+            <translation>无法将图表 "%1" 写入 %2：未写入任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../views/reportwriter.cpp" line="51" />
+            <location filename="../views/reportwriter.cpp" line="58" />
+            <source>Cannot write %1: nothing written.</source>
+            <translation>无法写入 %1：未写入任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../views/reportwriter.cpp" line="55" />
+            <source>Cannot replace %1: nothing written.</source>
+            <translation>无法替换 %1：未写入任何内容。</translation>
+        </message>
+    </context>
+    <context>
+        <name>UnsavedGuard</name>
+        <message>
+            <location filename="../views/unsavedguard.cpp" line="10" />
+            <source>Unsaved results</source>
+            <translation>未保存的结果</translation>
+        </message>
+        <message>
+            <location filename="../views/unsavedguard.cpp" line="11" />
+            <source>The results of this session have not been saved. %1 discards them.</source>
+            <translation>本次会话的结果尚未保存。%1将丢弃这些结果。</translation>
+        </message>
+        <message>
+            <location filename="../views/unsavedguard.cpp" line="14" />
+            <source>Save them as a session first?</source>
+            <translation>先将其保存为会话吗？</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::AttentionView</name>
+        <message>
+            <location filename="../views/attentionview.cpp" line="44" />
+            <source>Compute</source>
+            <translation>计算</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="45" />
+            <source>Attention map</source>
+            <translation>注意力图</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="47" />
+            <source>Prompt (default: the first GSM8K test problem)</source>
+            <translation>提示词（默认：第一道 GSM8K 测试题）</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="52" />
+            <source>One head</source>
+            <translation>单个头</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="52" />
+            <source>All heads</source>
+            <translation>所有头</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="53" />
+            <source>One head: before, after and difference. All heads: every query head of the layer</source>
+            <translation>单个头：之前、之后及差异。所有头：该层的每个查询头</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="54" />
+            <source>Prompt:</source>
+            <translation>提示词：</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="56" />
+            <source>Layer:</source>
+            <translation>层：</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="270" />
+            <source>difference (float rounding)</source>
+            <translation>差异（浮点舍入）</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="284" />
+            <source>Layer %1, head %2, %3 tokens</source>
+            <translation>第 %1 层，头 %2，%3 个词元</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="285" />
+            <source> (the first %1 of the prompt's %2 tokens)</source>
+            <translation>（提示的 %2 个词元中的前 %1 个）</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="288" />
+            <source>: max |difference| %1, float rounding (the maps agree); mean KL %2</source>
+            <translation>：最大 |差异| %1，为浮点舍入（两图一致）；平均 KL %2</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="290" />
+            <source>0 (rounding)</source>
+            <translation>0（舍入）</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="292" />
+            <source>: max |difference| %1, mean KL %2 nats</source>
+            <translation>：最大 |差异| %1，平均 KL %2 奈特</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="308" />
+            <source>head %1, query %2 '%3', key %4 '%5': before %6</source>
+            <translation>头 %1，查询 %2 '%3'，键 %4 '%5'：之前 %6</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="314" />
+            <source>, after %1, difference %2</source>
+            <translation>，之后 %1，差异 %2</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="215" />
+            <source>GQA (before)</source>
+            <translation>GQA（转换前）</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="215" />
+            <source>MLA (after)</source>
+            <translation>MLA（转换后）</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="215" />
+            <source>after - before</source>
+            <translation>转换后 - 转换前</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="224" />
+            <source>head %1</source>
+            <translation>头 %1</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="237" />
+            <source>key</source>
+            <translation>键</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="238" />
+            <source>query</source>
+            <translation>查询</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="214" />
+            <source>probability</source>
+            <translation>概率</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="58" />
+            <source>Head:</source>
+            <translation>头：</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="59" />
+            <source>Query head</source>
+            <translation>查询头</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="270" />
+            <source>difference</source>
+            <translation>差异</translation>
+        </message>
+        <message>
+            <location filename="../views/attentionview.cpp" line="281" />
+            <source>Run a conversion, then choose a layer and head and press Compute</source>
+            <translation>先运行转换，然后选择层和头并点击“计算”</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::BudgetView</name>
+        <message>
+            <location filename="../views/budgetview.cpp" line="27" />
+            <source>KV cache budget</source>
+            <translation>KV 缓存预算</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="31" />
+            <source>GPU:</source>
+            <translation>GPU：</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="36" />
+            <source>Batch:</source>
+            <translation>批大小：</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="41" />
+            <source>Cache:</source>
+            <translation>缓存：</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="53" />
+            <source>cache form</source>
+            <translation>缓存形式</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="54" />
+            <source>context length (tokens, log)</source>
+            <translation>上下文长度（token，对数）</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="55" />
+            <source>weights + KV cache (GiB, log)</source>
+            <translation>权重 + KV 缓存（GiB，对数）</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="104" />
+            <source>KV cache per token (KiB, %1)</source>
+            <translation>每个词元的 KV 缓存（KiB，%1）</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="178" />
+            <source>%1: %2 tokens</source>
+            <translation>%1：%2 个 token</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="181" />
+            <source>Max context on this GPU (batch %1, %2 cache): %3</source>
+            <translation>此 GPU 上的最大上下文（批大小 %1，%2 缓存）：%3</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="185" />
+            <source>(at most max_position_embeddings = %1)</source>
+            <translation>（最多 max_position_embeddings = %1）</translation>
+        </message>
+        <message>
+            <location filename="../views/budgetview.cpp" line="186" />
+            <source>Open a model to see its KV cache budget</source>
+            <translation>打开模型以查看其 KV 缓存预算</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::ClassroomGuide</name>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="57" />
+            <source>on</source>
+            <translation>开</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="57" />
+            <source>off</source>
+            <translation>关</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="59" />
+            <source>%1: %2 -&gt; %3</source>
+            <translation>%1：%2 -&gt; %3</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="62" />
+            <source>exact merge</source>
+            <translation>精确合并</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="64" />
+            <source>kv_lora_rank</source>
+            <translation>kv_lora_rank</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="65" />
+            <source>calibration samples</source>
+            <translation>校准样本数</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="67" />
+            <source>calibration length (tokens)</source>
+            <translation>校准长度（词元）</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="69" />
+            <source>GSM8K problems</source>
+            <translation>GSM8K 题目数</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="77" />
+            <source>From GQA to MLA in three steps</source>
+            <translation>三步从 GQA 到 MLA</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="78" />
+            <source>The bundled demo model has 8 query heads sharing 2 key/value heads (GQA). We will turn its attention into Multi-head Latent Attention, first exactly, then compressed, and watch the KV cache and the loss. Everything runs on the CPU.</source>
+            <translation>内置演示模型有 8 个查询头，共享 2 个键/值头（GQA）。我们将把它的注意力转换为多头潜在注意力，先精确转换，再压缩，并观察 KV 缓存和损失。全部在 CPU 上运行。</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="81" />
+            <source>Next opens the demo model; it changes no setting.</source>
+            <translation>下一步打开演示模型；不更改任何设置。</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="82" />
+            <source>Start: open the demo model</source>
+            <translation>开始：打开演示模型</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="85" />
+            <source>1. The GQA model</source>
+            <translation>1. GQA 模型</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="93" />
+            <source>2. Exact MLA</source>
+            <translation>2. 精确 MLA</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="94" />
+            <source>All KV heads are merged into one latent with RoPE kept on every key dimension: the same cache and the same logits. The &lt;b&gt;Attention&lt;/b&gt; tab shows before, after and their difference: its largest value (in the line above the maps) is float rounding, around 10&lt;sup&gt;-7&lt;/sup&gt;, not a change of the model; the colours of the difference map only show that noise, on its own tiny scale.</source>
+            <translation>所有 KV 头合并为一个潜在向量，每个键维度都保留 RoPE：缓存和 logits 都相同。&lt;b&gt;注意力&lt;/b&gt;页显示之前、之后及其差异：差异的最大值（见图上方一行）是浮点舍入，约 10&lt;sup&gt;-7&lt;/sup&gt;，并非模型改变；差异图的颜色只显示这种噪声，使用其自身极小的刻度。</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="99" />
+            <source>Next sets &lt;b&gt;Exact merge&lt;/b&gt; off, &lt;b&gt;kv_lora_rank&lt;/b&gt; to a quarter of the maximum and the calibration to 32 samples of 128 tokens, then runs the conversion.</source>
+            <translation>下一步将关闭&lt;b&gt;精确合并&lt;/b&gt;，把 &lt;b&gt;kv_lora_rank&lt;/b&gt; 设为最大值的四分之一，校准设为 32 个 128 词元的样本，然后运行转换。</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="104" />
+            <source>3. Compressed MLA</source>
+            <translation>3. 压缩 MLA</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="115" />
+            <source>This step changed:</source>
+            <translation>此步骤更改了：</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="86" />
+            <source>The &lt;b&gt;KV budget&lt;/b&gt; tab shows what every token costs in the cache: K and V for each KV head in every layer. The &lt;b&gt;Model&lt;/b&gt; tab lists the tensors.</source>
+            <translation>&lt;b&gt;KV 预算&lt;/b&gt;标签页显示每个 token 在缓存中的开销：每层每个 KV 头的 K 和 V。&lt;b&gt;模型&lt;/b&gt;标签页列出所有张量。</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="89" />
+            <source>Next sets &lt;b&gt;Exact merge&lt;/b&gt; on and &lt;b&gt;GSM8K problems&lt;/b&gt; to 20, then runs the conversion.</source>
+            <translation>下一步将开启&lt;b&gt;精确合并&lt;/b&gt;，把 &lt;b&gt;GSM8K 题目数&lt;/b&gt;设为 20，然后运行转换。</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="90" />
+            <source>Next: exact MLA</source>
+            <translation>下一步：精确 MLA</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="101" />
+            <source>Next: compress</source>
+            <translation>下一步：压缩</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="105" />
+            <source>RoRoPE concentrates the position information in a few dimensions, PCA keeps the strongest latent directions. The &lt;b&gt;Spectrum&lt;/b&gt; tab shows what the rank keeps, &lt;b&gt;Loss&lt;/b&gt; what it costs. Move the kv_lora_rank slider and run again.</source>
+            <translation>RoRoPE 将位置信息集中到少数维度，PCA 保留最强的潜在方向。&lt;b&gt;频谱&lt;/b&gt;标签页显示该秩保留了什么，&lt;b&gt;损失&lt;/b&gt;显示其代价。移动 kv_lora_rank 滑块并再次运行。</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="108" />
+            <source>Start over changes no setting.</source>
+            <translation>重新开始不更改任何设置。</translation>
+        </message>
+        <message>
+            <location filename="../views/classroomguide.cpp" line="109" />
+            <source>Start over</source>
+            <translation>重新开始</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::ConversionPanel</name>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="45" />
+            <source>&amp;Run</source>
+            <translation>运行(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="46" />
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="46" />
+            <source>E&amp;xport...</source>
+            <translation>导出(&amp;X)...</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="68" />
+            <source>Compressed MLA (RoRoPE + FreqFold + PCA)</source>
+            <translation>压缩 MLA（RoRoPE + FreqFold + PCA）</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="69" />
+            <source>Exact MLA (same cache, same logits)</source>
+            <translation>精确 MLA（缓存相同，logits 相同）</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="71" />
+            <source>auto</source>
+            <translation>自动</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="72" />
+            <source>GSM8K (train)</source>
+            <translation>GSM8K（训练集）</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="70" />
+            <source>qk_rope_head_dim: key dimensions that keep RoPE (even, at most head_dim)</source>
+            <translation>qk_rope_head_dim：保留 RoPE 的键维度（偶数，不超过 head_dim）</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="73" />
+            <source>WikiText-2 (validation)</source>
+            <translation>WikiText-2（验证集）</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="74" />
+            <source>Text file...</source>
+            <translation>文本文件...</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="77" />
+            <source>a .txt (paragraphs) or .jsonl file</source>
+            <translation>一个 .txt（段落）或 .jsonl 文件</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="79" />
+            <source>Browse...</source>
+            <translation>浏览...</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="84" />
+            <source>CPU</source>
+            <translation>CPU</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="85" />
+            <source>CUDA</source>
+            <translation>CUDA</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="86" />
+            <source>none (exact algebra)</source>
+            <translation>无（精确代数）</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="87" />
+            <source>calibrated (DeepSeek kv_a_layernorm, needed for export)</source>
+            <translation>校准（DeepSeek kv_a_layernorm，导出时必需）</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="93" />
+            <source>Evaluate GSM8K loss before and after</source>
+            <translation>评估转换前后的 GSM8K 损失</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="97" />
+            <source> problems</source>
+            <translation> 道题</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="98" />
+            <source>Settings changed since the run: the results shown are stale. Run again to update them.</source>
+            <translation>运行后设置已更改：显示的结果已过时。请重新运行以更新。</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="120" />
+            <source>Mode:</source>
+            <translation>模式：</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="121" />
+            <source>kv_lora_rank:</source>
+            <translation>kv_lora_rank：</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="122" />
+            <source>qk_rope_head_dim:</source>
+            <translation>qk_rope_head_dim：</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="123" />
+            <source>FreqFold:</source>
+            <translation>FreqFold：</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="124" />
+            <source>Calibration (samples × tokens):</source>
+            <translation>校准（样本 × token）：</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="126" />
+            <source>Device:</source>
+            <translation>设备：</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="127" />
+            <source>Latent norm:</source>
+            <translation>潜在归一化：</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="132" />
+            <source>KV cache:</source>
+            <translation>KV 缓存：</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="153" />
+            <source>&lt;b&gt;Per layer&lt;/b&gt;</source>
+            <translation>&lt;b&gt;逐层&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="209" />
+            <source>Calibration text</source>
+            <translation>校准文本</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="210" />
+            <source>Text (*.txt *.jsonl);;All files (*)</source>
+            <translation>文本 (*.txt *.jsonl);;所有文件 (*)</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="221" />
+            <source>Choose a calibration text file (Calibration: Text file...).</source>
+            <translation>请选择校准文本文件（校准：文本文件...）。</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="227" />
+            <source>The calibration text %1 does not exist.</source>
+            <translation>校准文本 %1 不存在。</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="228" />
+            <source>The calibration text %1 is not a file.</source>
+            <translation>校准文本 %1 不是文件。</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="229" />
+            <source>The calibration text %1 cannot be read.</source>
+            <translation>无法读取校准文本 %1。</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="230" />
+            <source>The calibration text %1 is empty.</source>
+            <translation>校准文本 %1 为空。</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="238" />
+            <source>This model family has no DeepSeek-V3 equivalent (Gemma-2 sandwich norms and soft-capping, Mixtral experts): the converted model can be evaluated here but not exported.</source>
+            <translation>该模型系列没有 DeepSeek-V3 对应结构（Gemma-2 的夹层归一化与软截断、Mixtral 的专家）：转换后的模型可以在此评估，但不能导出。</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="241" />
+            <source>The model's query projection has a bias, which DeepSeek-V3 cannot hold: the converted model can be evaluated here but not exported.</source>
+            <translation>模型的查询投影带有偏置，DeepSeek-V3 无法容纳：转换后的模型可以在此评估，但不能导出。</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="244" />
+            <source>Not exportable: DeepSeek-V3 always normalises the latent (kv_a_layernorm). With "none" the losses shown are those of a model that exists only in this workbench; choose "calibrated" to evaluate what gets exported.</source>
+            <translation>不可导出：DeepSeek-V3 总是对潜变量做归一化（kv_a_layernorm）。选择 "none" 时显示的损失属于只存在于本工作台中的模型；请选择 "calibrated" 以评估将被导出的模型。</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="255" />
+            <source>Exportable as DeepSeek-V3: the losses shown are those of the exported model.</source>
+            <translation>可导出为 DeepSeek-V3：显示的损失即导出模型的损失。</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="285" />
+            <source>1 .. %1 = 2*g*d - qk_rope_head_dim</source>
+            <translation>1 .. %1 = 2*g*d - qk_rope_head_dim</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="300" />
+            <location filename="../views/conversionpanel.cpp" line="340" />
+            <source>Open a model first</source>
+            <translation>请先打开一个模型</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="308" />
+            <source>%1 -&gt; %2 per token (%3% of GQA, bf16)</source>
+            <translation>每个 token %1 -&gt; %2（GQA 的 %3%，bf16）</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="331" />
+            <source>FreqFold</source>
+            <translation>FreqFold</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="332" />
+            <source>Latent norm</source>
+            <translation>潜变量归一化</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="333" />
+            <source>Calibration samples</source>
+            <translation>校准样本数</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="334" />
+            <source>Calibration tokens per sample</source>
+            <translation>每个样本的校准词元数</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="335" />
+            <source>Model</source>
+            <translation>模型</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="345" />
+            <source>%1: %2</source>
+            <translation>%1：%2</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="410" />
+            <source>starting...</source>
+            <translation>正在启动...</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="417" />
+            <location filename="../views/conversionpanel.cpp" line="418" />
+            <source>Cancelling...</source>
+            <translation>正在取消...</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="425" />
+            <source>%1: %2 of %3</source>
+            <translation>%1：%2 / %3</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="434" />
+            <source>Finished</source>
+            <translation>已完成</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::JobRunner</name>
+        <message>
+            <location filename="../views/jobrunner.h" line="28" />
+            <source>Cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
+            <location filename="../views/jobrunner.h" line="72" />
+            <source>unexpected error</source>
+            <translation>意外错误</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::LayerReportModel</name>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="84" />
+            <source>Layer</source>
+            <translation>层</translation>
+        </message>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="85" />
+            <source>kv_lora_rank</source>
+            <translation>kv_lora_rank</translation>
+        </message>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="86" />
+            <source>Energy kept</source>
+            <translation>保留能量</translation>
+        </message>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="87" />
+            <source>RoPE energy</source>
+            <translation>RoPE 能量</translation>
+        </message>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="88" />
+            <source>alpha</source>
+            <translation>alpha</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::LossView</name>
+        <message>
+            <location filename="../views/lossview.cpp" line="20" />
+            <source>Rank sweep</source>
+            <translation>秩扫描</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="21" />
+            <source>GSM8K loss</source>
+            <translation>GSM8K 损失</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="22" />
+            <source>Convert at several kv_lora_rank values and evaluate each (loss vs KV cache size)</source>
+            <translation>在多个 kv_lora_rank 值下转换并逐一评估（损失与 KV 缓存大小）</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="32" />
+            <source>mean NLL per problem, GQA (nats/token)</source>
+            <translation>每题平均 NLL，GQA（nats/token）</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="33" />
+            <source>mean NLL per problem, MLA</source>
+            <translation>每题平均 NLL，MLA</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="34" />
+            <source>KV cache per token (bytes, bf16)</source>
+            <translation>每个 token 的 KV 缓存（字节，bf16）</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="35" />
+            <source>GSM8K mean NLL (nats/token)</source>
+            <translation>GSM8K 平均 NLL（nats/token）</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="68" />
+            <source>95% intervals (bootstrap over problems): GQA %1, MLA %2; MLA - GQA %3 %4 (paired)</source>
+            <translation>95% 区间（按题目自助法）：GQA %1，MLA %2；MLA - GQA %3 %4（配对）</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="70" />
+            <source>Answer tokens only (after "Answer:"): %1 %2 -&gt; %3 %4; MLA - GQA %5 %6</source>
+            <translation>仅答案词元（"Answer:" 之后）：%1 %2 -&gt; %3 %4；MLA - GQA %5 %6</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="75" />
+            <source>WikiText-2 test perplexity over %1 tokens: %2 -&gt; %3</source>
+            <translation>WikiText-2 测试集困惑度（%1 个词元）：%2 -&gt; %3</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="153" />
+            <source> GQA (original)</source>
+            <translation> GQA（原始）</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="166" />
+            <source>  this conversion</source>
+            <translation>  本次转换</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="174" />
+            <source>GSM8K mean NLL over %1 problems: %2 (GQA) -&gt; %3 (MLA), perplexity %4 -&gt; %5</source>
+            <translation>%1 道题的 GSM8K 平均 NLL：%2（GQA）-&gt; %3（MLA），困惑度 %4 -&gt; %5</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="182" />
+            <source>Where the loss comes from: RoPE removal %1, rank truncation %2 (full-rank model %3)</source>
+            <translation>损失来源：移除 RoPE %1，秩截断 %2（满秩模型 %3）</translation>
+        </message>
+        <message>
+            <location filename="../views/lossview.cpp" line="188" />
+            <source>Run a conversion with GSM8K evaluation to compare losses</source>
+            <translation>运行带 GSM8K 评估的转换以比较损失</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::MainWindow</name>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="63" />
+            <source>TransMLA Workbench</source>
+            <translation>TransMLA Workbench</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="80" />
+            <source>&lt;b&gt;Architecture&lt;/b&gt;</source>
+            <translation>&lt;b&gt;架构&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="90" />
+            <source>Model</source>
+            <translation>模型</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="107" />
+            <source>Open a model folder (File &gt; Open model folder)</source>
+            <translation>打开一个模型文件夹（文件 &gt; 打开模型文件夹）</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="168" />
+            <source>&amp;File</source>
+            <translation>文件(&amp;F)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="169" />
+            <source>&amp;Open model folder...</source>
+            <translation>打开模型文件夹(&amp;O)...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="174" />
+            <source>Open &amp;session...</source>
+            <translation>打开会话(&amp;S)...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="177" />
+            <source>&amp;Save session...</source>
+            <translation>保存会话(&amp;S)...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="61" />
+            <location filename="../views/mainwindow.cpp" line="362" />
+            <location filename="../views/mainwindow.cpp" line="372" />
+            <location filename="../views/mainwindow.cpp" line="380" />
+            <source>Conversion</source>
+            <translation>转换</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="61" />
+            <source>Classroom</source>
+            <translation>课堂</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="85" />
+            <source>&lt;b&gt;Tensors&lt;/b&gt;</source>
+            <translation>&lt;b&gt;张量&lt;/b&gt;</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="91" />
+            <source>Spectrum</source>
+            <translation>频谱</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="92" />
+            <source>KV budget</source>
+            <translation>KV 预算</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="93" />
+            <location filename="../views/mainwindow.cpp" line="436" />
+            <source>Attention</source>
+            <translation>注意力</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="94" />
+            <source>Loss</source>
+            <translation>损失</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="110" />
+            <source>Results are stale (settings changed)</source>
+            <translation>结果已过时（设置已更改）</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="129" />
+            <location filename="../views/mainwindow.cpp" line="130" />
+            <source>%1 ...</source>
+            <translation>%1 ...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="134" />
+            <source>Cancelling...</source>
+            <translation>正在取消...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="137" />
+            <source>%1 is running: wait for it or cancel it before %2</source>
+            <translation>%1 正在运行：请等待其完成或先取消，然后再%2</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="154" />
+            <source>Closing the window</source>
+            <translation>关闭窗口</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="171" />
+            <source>Open &amp;recent</source>
+            <translation>最近打开(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="180" />
+            <source>Export current &amp;plot...</source>
+            <translation>导出当前图表(&amp;P)...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="182" />
+            <source>E&amp;xport converted model (DeepSeek-V3)...</source>
+            <translation>导出转换后的模型（DeepSeek-V3）(&amp;X)...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="183" />
+            <source>Export for vLLM / SGLang &amp;serving...</source>
+            <translation>为 vLLM / SGLang 部署导出(&amp;S)...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="185" />
+            <source>Re&amp;port...</source>
+            <translation>报告(&amp;P)...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="187" />
+            <source>&amp;Quit</source>
+            <translation>退出(&amp;Q)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="190" />
+            <source>&amp;View</source>
+            <translation>视图(&amp;V)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="191" />
+            <source>&amp;Model</source>
+            <translation>模型(&amp;M)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="191" />
+            <source>&amp;Spectrum</source>
+            <translation>频谱(&amp;S)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="191" />
+            <source>KV &amp;budget</source>
+            <translation>KV 预算(&amp;B)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="191" />
+            <source>&amp;Attention</source>
+            <translation>注意力(&amp;A)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="191" />
+            <source>&amp;Loss</source>
+            <translation>损失(&amp;L)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="198" />
+            <source>&amp;Classroom mode</source>
+            <translation>课堂模式(&amp;C)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="204" />
+            <source>&amp;Run</source>
+            <translation>运行(&amp;R)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="206" />
+            <source>&amp;Convert</source>
+            <translation>转换(&amp;C)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="209" />
+            <source>C&amp;ancel</source>
+            <translation>取消(&amp;A)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="212" />
+            <source>Rank &amp;sweep</source>
+            <translation>秩扫描(&amp;S)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="217" />
+            <source>&amp;Help</source>
+            <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="218" />
+            <source>&amp;About</source>
+            <translation>关于(&amp;A)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="265" />
+            <source>Open a Hugging Face model folder</source>
+            <translation>打开 Hugging Face 模型文件夹</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="271" />
+            <location filename="../views/mainwindow.cpp" line="275" />
+            <source>Opening a model</source>
+            <translation>打开模型</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="278" />
+            <source>Reading model</source>
+            <translation>正在读取模型</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="293" />
+            <source>Reading %1 ...</source>
+            <translation>正在读取 %1 ...</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="311" />
+            <source>TransMLA Workbench - %1</source>
+            <translation>TransMLA Workbench - %1</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="312" />
+            <source>%1: %2 layers, %3 query / %4 KV heads</source>
+            <translation>%1：%2 层，%3 个查询头 / %4 个 KV 头</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="323" />
+            <source>Could not open %1</source>
+            <translation>无法打开 %1</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="324" />
+            <source>Cannot open model</source>
+            <translation>无法打开模型</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="325" />
+            <source>The folder could not be read as a Hugging Face model:</source>
+            <translation>无法将该文件夹读取为 Hugging Face 模型：</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="327" />
+            <source>A model folder needs config.json, the *.safetensors weights (with model.safetensors.index.json when sharded) and tokenizer.json.
 
 %1</source>
-        <translation>模型文件夹需要 config.json、*.safetensors 权重（分片时还需 model.safetensors.index.json）以及 tokenizer.json。
+            <translation>模型文件夹需要 config.json、*.safetensors 权重（分片时还需 model.safetensors.index.json）以及 tokenizer.json。
 
 %1</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="319"/>
-        <source>Export a DeepSeek-V3 model folder</source>
-        <translation>导出 DeepSeek-V3 模型文件夹</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="328"/>
-        <source>Export</source>
-        <translation>导出</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="332"/>
-        <source>Exported %1</source>
-        <translation>已导出 %1</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="367"/>
-        <source>Rank sweep</source>
-        <translation>秩扫描</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="384"/>
-        <source>%1 finished</source>
-        <translation>%1 已完成</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="387"/>
-        <location filename="../views/mainwindow.cpp" line="388"/>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="390"/>
-        <source>%1 failed</source>
-        <translation>%1 失败</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="438"/>
-        <source>KV cache %1 -&gt; %2 bytes/token, max rank %3, FreqFold %4, %5 s</source>
-        <translation>KV 缓存 %1 -&gt; %2 字节/token，最大秩 %3，FreqFold %4，%5 秒</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="449"/>
-        <source>Saved session %1</source>
-        <translation>已保存会话 %1</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="452"/>
-        <source>Cannot save session</source>
-        <translation>无法保存会话</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="463"/>
-        <source>Opened session %1</source>
-        <translation>已打开会话 %1</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="466"/>
-        <source>Cannot open session</source>
-        <translation>无法打开会话</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="472"/>
-        <source>Open session</source>
-        <translation>打开会话</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="472"/>
-        <location filename="../views/mainwindow.cpp" line="477"/>
-        <source>Sessions (*.h5)</source>
-        <translation>会话 (*.h5)</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="477"/>
-        <source>Save session</source>
-        <translation>保存会话</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="487"/>
-        <source>Choose a plot tab first</source>
-        <translation>请先选择一个图表标签页</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="525"/>
-        <source>About TransMLA Workbench</source>
-        <translation>关于 TransMLA Workbench</translation>
-    </message>
-    <message>
-        <location filename="../views/mainwindow.cpp" line="526"/>
-        <source>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;Converts GQA language models to Multi-head Latent Attention (TransMLA) and shows what the conversion did.</source>
-        <translation>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;将 GQA 语言模型转换为多头潜在注意力（TransMLA），并展示转换的效果。</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::PlotView</name>
-    <message>
-        <location filename="../views/plotview.cpp" line="23"/>
-        <source>Export plot (PNG, SVG, CSV)...</source>
-        <translation>导出图表（PNG、SVG、CSV）...</translation>
-    </message>
-    <message>
-        <location filename="../views/plotview.cpp" line="95"/>
-        <source>Unknown export format &apos;%1&apos; (use .png, .svg or .csv)</source>
-        <translation>未知的导出格式“%1”（请使用 .png、.svg 或 .csv）</translation>
-    </message>
-    <message>
-        <location filename="../views/plotview.cpp" line="98"/>
-        <source>Could not write %1</source>
-        <translation>无法写入 %1</translation>
-    </message>
-    <message>
-        <location filename="../views/plotview.cpp" line="103"/>
-        <source>Export plot</source>
-        <translation>导出图表</translation>
-    </message>
-    <message>
-        <location filename="../views/plotview.cpp" line="104"/>
-        <source>PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)</source>
-        <translation>PNG 图像 (*.png);;SVG 矢量图 (*.svg);;CSV 数据 (*.csv)</translation>
-    </message>
-    <message>
-        <location filename="../views/plotview.cpp" line="106"/>
-        <source>Export failed</source>
-        <translation>导出失败</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::SpectrumView</name>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="24"/>
-        <source>Spectrum</source>
-        <translation>频谱</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="25"/>
-        <source>Latent (joint PCA of K_nope and V)</source>
-        <translation>潜在向量（K_nope 与 V 的联合 PCA）</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="25"/>
-        <source>K weights</source>
-        <translation>K 权重</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="25"/>
-        <source>V weights</source>
-        <translation>V 权重</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="26"/>
-        <source>Keys before RoPE</source>
-        <translation>RoPE 之前的键</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="26"/>
-        <source>Keys after RoPE</source>
-        <translation>RoPE 之后的键</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="26"/>
-        <source>Values</source>
-        <translation>值向量</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="27"/>
-        <source>Spectrum:</source>
-        <translation>频谱：</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="29"/>
-        <source>Layer:</source>
-        <translation>层：</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="31"/>
-        <source>KV head:</source>
-        <translation>KV 头：</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="42"/>
-        <source>singular value</source>
-        <translation>奇异值</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="43"/>
-        <location filename="../views/spectrumview.cpp" line="54"/>
-        <source>cumulative energy</source>
-        <translation>累积能量</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="51"/>
-        <source>singular value (log)</source>
-        <translation>奇异值（对数）</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="55"/>
-        <source>index (rank)</source>
-        <translation>索引（秩）</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="96"/>
-        <source>all</source>
-        <translation>全部</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="146"/>
-        <source>rank %1 keeps %2% of the energy</source>
-        <translation>秩 %1 保留 %2% 的能量</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="147"/>
-        <source>Run a conversion to see spectra</source>
-        <translation>运行一次转换以查看频谱</translation>
-    </message>
-    <message>
-        <location filename="../views/spectrumview.cpp" line="166"/>
-        <source>index %1: singular value %2, cumulative energy %3%</source>
-        <translation>索引 %1：奇异值 %2，累积能量 %3%</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::SummaryModel</name>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="17"/>
-        <source>Family</source>
-        <translation>系列</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="19"/>
-        <source>Layers</source>
-        <translation>层数</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="20"/>
-        <source>Hidden size</source>
-        <translation>隐藏层大小</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="21"/>
-        <source>Query heads</source>
-        <translation>查询头数</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="22"/>
-        <source>KV heads</source>
-        <translation>KV 头数</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="23"/>
-        <source>Head dim</source>
-        <translation>头维度</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="24"/>
-        <source>Vocabulary</source>
-        <translation>词表大小</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="25"/>
-        <source>Parameters</source>
-        <translation>参数量</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="26"/>
-        <source>KV cache per token (16-bit)</source>
-        <translation>每个 token 的 KV 缓存（16 位）</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="27"/>
-        <source>%1 bytes</source>
-        <translation>%1 字节</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="28"/>
-        <source>Weights</source>
-        <translation>权重</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="32"/>
-        <source>kv_lora_rank / qk_rope_head_dim</source>
-        <translation>kv_lora_rank / qk_rope_head_dim</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="34"/>
-        <source>Notes</source>
-        <translation>备注</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="56"/>
-        <source>Property</source>
-        <translation>属性</translation>
-    </message>
-    <message>
-        <location filename="../views/summarymodel.cpp" line="56"/>
-        <source>Value</source>
-        <translation>值</translation>
-    </message>
-</context>
-<context>
-    <name>transmla::views::TensorModel</name>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="40"/>
-        <source>Tensor</source>
-        <translation>张量</translation>
-    </message>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="41"/>
-        <source>Dtype</source>
-        <translation>数据类型</translation>
-    </message>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="42"/>
-        <source>Shape</source>
-        <translation>形状</translation>
-    </message>
-    <message>
-        <location filename="../views/tablemodels.cpp" line="43"/>
-        <source>Elements</source>
-        <translation>元素数</translation>
-    </message>
-</context>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="375" />
+            <source>A new conversion</source>
+            <translation>新的转换</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="402" />
+            <source>Export for vLLM / SGLang serving (bf16, kv_lora_rank 512 + RoPE 64)</source>
+            <translation>为 vLLM / SGLang 部署导出（bf16，kv_lora_rank 512 + RoPE 64）</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="403" />
+            <source>Export a DeepSeek-V3 model folder</source>
+            <translation>导出 DeepSeek-V3 模型文件夹</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="414" />
+            <source>Export</source>
+            <translation>导出</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="426" />
+            <source>Exported %1</source>
+            <translation>已导出 %1</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="454" />
+            <location filename="../views/mainwindow.cpp" line="468" />
+            <source>Rank sweep</source>
+            <translation>秩扫描</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="459" />
+            <source>A new rank sweep</source>
+            <translation>新的秩扫描</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="487" />
+            <source>%1 finished</source>
+            <translation>%1 已完成</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="490" />
+            <location filename="../views/mainwindow.cpp" line="491" />
+            <source>%1: %2</source>
+            <translation>%1：%2</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="493" />
+            <source>%1 failed</source>
+            <translation>%1 失败</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="544" />
+            <source>KV cache %1 -&gt; %2 bytes/token, max rank %3, FreqFold %4, %5 s</source>
+            <translation>KV 缓存 %1 -&gt; %2 字节/token，最大秩 %3，FreqFold %4，%5 秒</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="555" />
+            <source>Saved session %1</source>
+            <translation>已保存会话 %1</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="559" />
+            <source>Cannot save session</source>
+            <translation>无法保存会话</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="566" />
+            <location filename="../views/mainwindow.cpp" line="569" />
+            <source>Opening a session</source>
+            <translation>打开会话</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="575" />
+            <source>Opened session %1</source>
+            <translation>已打开会话 %1</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="578" />
+            <source>Cannot open session</source>
+            <translation>无法打开会话</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="584" />
+            <source>Open session</source>
+            <translation>打开会话</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="584" />
+            <location filename="../views/mainwindow.cpp" line="589" />
+            <source>Sessions (*.h5)</source>
+            <translation>会话 (*.h5)</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="589" />
+            <source>Save session</source>
+            <translation>保存会话</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="599" />
+            <source>Choose a plot tab first</source>
+            <translation>请先选择一个图表标签页</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="610" />
+            <source>Write a report folder (report.md + plots)</source>
+            <translation>写入报告文件夹（report.md + 图表）</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="614" />
+            <source>Cannot write the report</source>
+            <translation>无法写入报告</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="618" />
+            <source>Run a conversion (or open a session) first: there is nothing to report.</source>
+            <translation>请先运行转换（或打开会话）：没有可报告的内容。</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="620" />
+            <source>Singular value spectra</source>
+            <translation>奇异值谱</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="621" />
+            <source>KV cache budget</source>
+            <translation>KV 缓存预算</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="622" />
+            <source>Attention maps</source>
+            <translation>注意力图</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="623" />
+            <source>GSM8K loss</source>
+            <translation>GSM8K 损失</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="624" />
+            <source>Wrote the report %1</source>
+            <translation>已写入报告 %1</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="684" />
+            <source>About TransMLA Workbench</source>
+            <translation>关于 TransMLA Workbench</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow.cpp" line="685" />
+            <source>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;Converts GQA language models to Multi-head Latent Attention (TransMLA) and shows what the conversion did.</source>
+            <translation>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;将 GQA 语言模型转换为多头潜在注意力（TransMLA），并展示转换的效果。</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::PlotView</name>
+        <message>
+            <location filename="../views/plotview.cpp" line="32" />
+            <source>Wheel: zoom, drag: pan, double-click: reset view</source>
+            <translation>滚轮：缩放，拖动：平移，双击：重置视图</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="34" />
+            <source>Reset view</source>
+            <translation>重置视图</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="37" />
+            <source>Export plot (PNG, SVG, CSV)...</source>
+            <translation>导出图表（PNG、SVG、CSV）...</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="181" />
+            <source>x %1, y %2: %3</source>
+            <translation>x %1, y %2：%3</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="189" />
+            <location filename="../views/plotview.cpp" line="202" />
+            <source>%1x = %2, y = %3</source>
+            <translation>%1x = %2，y = %3</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="209" />
+            <source>x = %1, y = %2</source>
+            <translation>x = %1，y = %2</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="234" />
+            <source>Unknown export format '%1' (use .png, .svg or .csv)</source>
+            <translation>未知的导出格式“%1”（请使用 .png、.svg 或 .csv）</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="237" />
+            <source>Could not write %1</source>
+            <translation>无法写入 %1</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="243" />
+            <source>Export plot</source>
+            <translation>导出图表</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="243" />
+            <source>PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)</source>
+            <translation>PNG 图像 (*.png);;SVG 矢量图 (*.svg);;CSV 数据 (*.csv)</translation>
+        </message>
+        <message>
+            <location filename="../views/plotview.cpp" line="245" />
+            <source>Export failed</source>
+            <translation>导出失败</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::SpectrumView</name>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="24" />
+            <source>Spectrum</source>
+            <translation>频谱</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="25" />
+            <source>Latent (joint PCA of K_nope and V)</source>
+            <translation>潜在向量（K_nope 与 V 的联合 PCA）</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="25" />
+            <source>K weights</source>
+            <translation>K 权重</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="25" />
+            <source>V weights</source>
+            <translation>V 权重</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="26" />
+            <source>Keys before RoPE</source>
+            <translation>RoPE 之前的键</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="26" />
+            <source>Keys after RoPE</source>
+            <translation>RoPE 之后的键</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="26" />
+            <source>Values</source>
+            <translation>值向量</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="27" />
+            <source>Spectrum:</source>
+            <translation>频谱：</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="29" />
+            <source>Layer:</source>
+            <translation>层：</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="31" />
+            <source>KV head:</source>
+            <translation>KV 头：</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="49" />
+            <source>singular value</source>
+            <translation>奇异值</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="50" />
+            <location filename="../views/spectrumview.cpp" line="61" />
+            <source>cumulative energy</source>
+            <translation>累积能量</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="58" />
+            <source>singular value (log)</source>
+            <translation>奇异值（对数）</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="62" />
+            <source>index (rank)</source>
+            <translation>索引（秩）</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="101" />
+            <source>all</source>
+            <translation>全部</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="151" />
+            <source>rank %1 keeps %2% of the energy</source>
+            <translation>秩 %1 保留 %2% 的能量</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="152" />
+            <source>Run a conversion to see spectra</source>
+            <translation>运行一次转换以查看频谱</translation>
+        </message>
+        <message>
+            <location filename="../views/spectrumview.cpp" line="170" />
+            <source>index %1: singular value %2, cumulative energy %3%</source>
+            <translation>索引 %1：奇异值 %2，累积能量 %3%</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::SummaryModel</name>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="17" />
+            <source>Family</source>
+            <translation>系列</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="19" />
+            <source>Layers</source>
+            <translation>层数</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="20" />
+            <source>Hidden size</source>
+            <translation>隐藏层大小</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="21" />
+            <source>Query heads</source>
+            <translation>查询头数</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="22" />
+            <source>KV heads</source>
+            <translation>KV 头数</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="23" />
+            <source>Head dim</source>
+            <translation>头维度</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="24" />
+            <source>Vocabulary</source>
+            <translation>词表大小</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="25" />
+            <source>Parameters</source>
+            <translation>参数量</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="26" />
+            <source>KV cache per token (16-bit)</source>
+            <translation>每个 token 的 KV 缓存（16 位）</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="27" />
+            <source>%1 bytes</source>
+            <translation>%1 字节</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="28" />
+            <source>Weights</source>
+            <translation>权重</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="32" />
+            <source>kv_lora_rank / qk_rope_head_dim</source>
+            <translation>kv_lora_rank / qk_rope_head_dim</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="34" />
+            <source>Notes</source>
+            <translation>备注</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="56" />
+            <source>Property</source>
+            <translation>属性</translation>
+        </message>
+        <message>
+            <location filename="../views/summarymodel.cpp" line="56" />
+            <source>Value</source>
+            <translation>值</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::TensorModel</name>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="40" />
+            <source>Tensor</source>
+            <translation>张量</translation>
+        </message>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="41" />
+            <source>Dtype</source>
+            <translation>数据类型</translation>
+        </message>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="42" />
+            <source>Shape</source>
+            <translation>形状</translation>
+        </message>
+        <message>
+            <location filename="../views/tablemodels.cpp" line="43" />
+            <source>Elements</source>
+            <translation>元素数</translation>
+        </message>
+    </context>
 </TS>
