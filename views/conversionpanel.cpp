@@ -1,5 +1,6 @@
 #include "conversionpanel.h"
 
+#include <QLocale>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
@@ -307,7 +308,7 @@ void ConversionPanel::updateBudget() {
             after = analysis::mlaBudget(*config_, rank(), ropeDim_->value(), analysis::CacheDtype::BF16).bytesPerToken();
         budget_->setText(tr("%1 -> %2 per token (%3% of GQA, bf16)")
                              .arg(formatBytes(double(gqa.bytesPerToken())), formatBytes(double(after)))
-                             .arg(100.0 * double(after) / double(std::max<int64_t>(1, gqa.bytesPerToken())), 0, 'f', 1));
+                             .arg(QLocale().toString(100.0 * double(after) / double(std::max<int64_t>(1, gqa.bytesPerToken())), 'f', 1)));
     } catch (const std::exception& e) { // a slot must not let an exception reach the event loop
         budget_->setText(QString::fromStdString(e.what()));
     }

@@ -1,5 +1,6 @@
 #include "lossview.h"
 
+#include <QLocale>
 #include <QFile>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -60,7 +61,7 @@ void LossView::setPerplexity(const std::optional<eval::LossResult>& before, cons
 
 QString LossView::uncertaintyText() const {
     QStringList lines;
-    auto fmt = [](double v) { return QString::number(v, 'f', 4); };
+    auto fmt = [](double v) { return QLocale().toString(v, 'f', 4); };
     auto ci = [&](const eval::Interval& i) { return QStringLiteral("[%1, %2]").arg(fmt(i.low), fmt(i.high)); };
     if (before_ && after_ && before_->perDoc.size() == after_->perDoc.size() && !before_->perDoc.empty()) {
         const auto all = results::compareLosses("gsm8k", *before_, *after_, false);
@@ -74,8 +75,8 @@ QString LossView::uncertaintyText() const {
     if (wikiBefore_ && wikiAfter_)
         lines << tr("WikiText-2 test perplexity over %1 tokens: %2 -> %3")
                      .arg(wikiBefore_->tokens)
-                     .arg(wikiBefore_->perplexity(), 0, 'f', 3)
-                     .arg(wikiAfter_->perplexity(), 0, 'f', 3);
+                     .arg(QLocale().toString(wikiBefore_->perplexity(), 'f', 3))
+                     .arg(QLocale().toString(wikiAfter_->perplexity(), 'f', 3));
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -173,15 +174,15 @@ void LossView::rebuild() {
     if (before_ && after_) {
         QString text = tr("GSM8K mean NLL over %1 problems: %2 (GQA) -> %3 (MLA), perplexity %4 -> %5")
                            .arg(before_->documents)
-                           .arg(before_->meanNll(), 0, 'f', 4)
-                           .arg(after_->meanNll(), 0, 'f', 4)
-                           .arg(before_->perplexity(), 0, 'f', 2)
-                           .arg(after_->perplexity(), 0, 'f', 2);
+                           .arg(QLocale().toString(before_->meanNll(), 'f', 4))
+                           .arg(QLocale().toString(after_->meanNll(), 'f', 4))
+                           .arg(QLocale().toString(before_->perplexity(), 'f', 2))
+                           .arg(QLocale().toString(after_->perplexity(), 'f', 2));
         if (fullRank_) {
-            auto nats = [](double v) { return (v >= 0 ? QStringLiteral("+") : QString()) + QString::number(v, 'f', 4); };
+            auto nats = [](double v) { return (v >= 0 ? QStringLiteral("+") : QString()) + QLocale().toString(v, 'f', 4); };
             text += QLatin1Char('\n') + tr("Where the loss comes from: RoPE removal %1, rank truncation %2 (full-rank model %3)")
                                             .arg(nats(*fullRank_ - before_->meanNll()), nats(after_->meanNll() - *fullRank_))
-                                            .arg(*fullRank_, 0, 'f', 4);
+                                            .arg(QLocale().toString(*fullRank_, 'f', 4));
         }
         info_->setText(text + QLatin1Char('\n') + uncertaintyText());
     } else

@@ -1,5 +1,8 @@
 #include "mainwindow.h"
 
+#include "results/audit.h"
+
+#include <QLocale>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -92,6 +95,10 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->addTab(budget_, tr("KV budget"));
     tabs_->addTab(attention_, tr("Attention"));
     tabs_->addTab(loss_, tr("Loss"));
+    for (PlotView* plot : std::initializer_list<PlotView*>{spectrum_, budget_, attention_, loss_})
+        plot->setProvenance([this] {
+            return state_.result ? QString::fromStdString(workbench::auditRecord(*state_.result).toJson().dump(1)) : QString();
+        });
     setCentralWidget(tabs_);
 
     panelDock_->setObjectName(QStringLiteral("conversionDock"));
@@ -546,7 +553,7 @@ void MainWindow::showResult() {
                               .arg(r->kvBytesPerTokenAfter)
                               .arg(r->rank())
                               .arg(r->freqFold)
-                              .arg(r->secondsTotal, 0, 'f', 2));
+                              .arg(QLocale().toString(r->secondsTotal, 'f', 2)));
 }
 
 bool MainWindow::saveSession(const QString& file) {

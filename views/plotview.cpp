@@ -2,6 +2,7 @@
 
 #include <QEvent>
 #include <QFileDialog>
+#include <QSaveFile>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -235,6 +236,14 @@ bool PlotView::exportTo(const QString& file) {
         return false;
     }
     if (!ok && lastError_.isEmpty()) lastError_ = tr("Could not write %1").arg(file);
+    if (ok && provenance_) {
+        const QString record = provenance_();
+        if (!record.isEmpty()) {
+            QSaveFile side(file + QStringLiteral(".audit.json")); // atomic: all or nothing
+            ok = side.open(QIODevice::WriteOnly) && side.write(record.toUtf8()) >= 0 && side.commit();
+            if (!ok) lastError_ = tr("Could not write %1").arg(side.fileName());
+        }
+    }
     return ok;
 }
 

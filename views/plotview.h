@@ -3,6 +3,7 @@
 // and a hover readout of the value under the cursor. Subclasses fill the plot from plain value types in
 // rebuild() (which also sets the "home" ranges) and write their data in writeCsv().
 #pragma once
+#include <functional>
 #include <QString>
 #include <QWidget>
 
@@ -25,6 +26,9 @@ public:
     // Export by file suffix: .png, .svg or .csv. Returns false (and sets lastError) on failure.
     bool exportTo(const QString& file);
     QString lastError() const { return lastError_; }
+    // The audit record (JSON) of the results a plot shows; a successful export writes it beside the file
+    // as FILE.audit.json (model hash, settings, losses), so a figure can be traced to what made it.
+    void setProvenance(std::function<QString()> provenance) { provenance_ = std::move(provenance); }
     virtual bool hasData() const = 0;
     QString readout() const; // what the hover readout shows now
 
@@ -56,6 +60,7 @@ private:
     void configureInteractions() const;
 
     QCustomPlot* plot_;
+    std::function<QString()> provenance_;
     QVBoxLayout* layout_;
     QHBoxLayout* controls_;
     QLabel* readout_;

@@ -63,7 +63,9 @@ void validate(const ConvertSettings& s, const io::ModelConfig& c) {
     if (s.exact) return; // every dimension is fixed by the model (r_R = g*d, full rank, f = 1)
     const int64_t rR = s.qkRopeHeadDim == 0 ? r.defaultQkRopeHeadDim : s.qkRopeHeadDim;
     if (rR <= 0 || rR % 2) throw SettingError(setting::kQkRopeHeadDim, str(rR) + ": must be positive and even");
-    if (rR > r.qkRopeHeadDim.max)
+    // r_R = g*d is the all-RoPE form (every key dimension keeps RoPE, as the exact merge does); between
+    // head_dim and g*d there is no MLA form.
+    if (rR > r.qkRopeHeadDim.max && rR != c.numKvHeads * c.headDim)
         throw SettingError(setting::kQkRopeHeadDim, str(rR) + ": at most head_dim = " + str(c.headDim));
     const int64_t half = c.headDim / 2;
     if (s.freqFold != 0 && !freqFoldFits(s.freqFold, rR, c.headDim)) {

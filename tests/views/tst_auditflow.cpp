@@ -299,6 +299,28 @@ private slots:
 
     // Item 6: File > Report... writes report.md with the record and the plots as PNG, atomically;
     // a folder holding other files is refused and left as it was.
+    // A plot exported from its tab (Ctrl+E, the file chooser typed) carries the audit record beside it.
+    void plotExportCarriesTheAuditRecord() {
+        views::MainWindow w;
+        w.show();
+        openModel(w, demoModel());
+        fastSettings(w.conversionPanel());
+        QVERIFY(clickRunAndWait(w));
+        w.tabs()->setCurrentWidget(w.lossView());
+        const QString file = out(QStringLiteral("audit-plot.csv"));
+        QFile::remove(file);
+        QFile::remove(file + QStringLiteral(".audit.json"));
+        const QStringList* boxes = closeMessageBoxes(&w);
+        answerFileDialog(file);
+        QTest::keySequence(&w, QKeySequence(Qt::CTRL | Qt::Key_E));
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(file + QStringLiteral(".audit.json")) || !boxes->isEmpty(), 20000);
+        QVERIFY2(boxes->isEmpty(), qPrintable(boxes->join(QLatin1Char('\n'))));
+        QVERIFY(QFile::exists(file));
+        const QString record = QString::fromUtf8(fileBytes(file + QStringLiteral(".audit.json")));
+        QVERIFY(record.contains(QString::fromStdString(w.state().result->modelContentHash)));
+        QVERIFY(record.contains(QStringLiteral("kv_lora_rank")));
+    }
+
     void reportFromFileMenu() {
         views::MainWindow w;
         w.show();
