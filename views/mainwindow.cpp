@@ -187,8 +187,10 @@ void MainWindow::createMenus() {
     QAction* exportPlot = file->addAction(tr("Export current &plot..."), this, &MainWindow::exportCurrentPlot);
     exportPlot->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     workActions_ << file->addAction(tr("E&xport converted model (DeepSeek-V3)..."), this, &MainWindow::chooseExportFolder);
-    workActions_ << file->addAction(tr("Export for vLLM / SGLang &serving..."), this,
-                                    &MainWindow::chooseServingExportFolder);
+    QAction* servingExport =
+        file->addAction(tr("Export for vLLM / SGLang &serving..."), this, &MainWindow::chooseServingExportFolder);
+    servingExport->setObjectName(QStringLiteral("servingExportAction"));
+    workActions_ << servingExport;
     file->addAction(tr("Re&port..."), this, &MainWindow::chooseReportFolder)->setObjectName(QStringLiteral("reportAction"));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);

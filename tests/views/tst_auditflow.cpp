@@ -321,6 +321,34 @@ private slots:
         QVERIFY(record.contains(QStringLiteral("kv_lora_rank")));
     }
 
+    // File > Export for vLLM / SGLang serving: the folder is padded to 512 + 64, interleaved RoPE, lm_head.
+    void servingExportFromFileMenu() {
+        views::MainWindow w;
+        w.show();
+        openModel(w, demoModel());
+        fastSettings(w.conversionPanel());
+        QVERIFY(clickRunAndWait(w));
+        QAction* serving = nullptr;
+        for (QAction* menu : w.menuBar()->actions())
+            if (menu->menu())
+                for (QAction* a : menu->menu()->actions())
+                    if (a->objectName() == QLatin1String("servingExportAction")) serving = a;
+        QVERIFY(serving && serving->isEnabled());
+        const QString dir = out(QStringLiteral("audit-serving"));
+        QDir(dir).removeRecursively();
+        QSignalSpy exported(&w, &views::MainWindow::exportFinished);
+        const QStringList* boxes = closeMessageBoxes(&w);
+        answerFileDialog(dir);
+        serving->trigger();
+        QTRY_VERIFY_WITH_TIMEOUT(exported.count() == 1 || !boxes->isEmpty(), 60000);
+        QVERIFY2(boxes->isEmpty(), qPrintable(boxes->join(QLatin1Char('\n'))));
+        const QString config = QString::fromUtf8(fileBytes(dir + QStringLiteral("/config.json")));
+        QVERIFY(config.contains(QStringLiteral("\"kv_lora_rank\": 512")));
+        QVERIFY(config.contains(QStringLiteral("\"qk_rope_head_dim\": 64")));
+        QVERIFY(config.contains(QStringLiteral("\"rope_interleave\": true")));
+        QVERIFY(config.contains(QStringLiteral("\"export_target\": \"serving\"")));
+    }
+
     void reportFromFileMenu() {
         views::MainWindow w;
         w.show();
