@@ -69,6 +69,11 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     mode_->addItem(tr("Compressed MLA (RoRoPE + FreqFold + PCA)"));
     mode_->addItem(tr("Exact MLA (same cache, same logits)"));
     ropeDim_->setToolTip(tr("qk_rope_head_dim: key dimensions that keep RoPE (even, at most head_dim)"));
+    // Long item texts (mode, latent norm) elide instead of widening the dock (classroom fonts are 18 pt).
+    for (QComboBox* box : {mode_, freqFold_, calibSource_, device_, latentNorm_}) {
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(8);
+    }
     freqFold_->addItem(tr("auto"), 0);
     calibSource_->addItem(tr("GSM8K (train)"), QStringLiteral("gsm8k"));
     calibSource_->addItem(tr("WikiText-2 (validation)"), QStringLiteral("wikitext2"));

@@ -179,7 +179,7 @@ void LossView::rebuild() {
                            .arg(QLocale().toString(before_->perplexity(), 'f', 2))
                            .arg(QLocale().toString(after_->perplexity(), 'f', 2));
         if (fullRank_) {
-            auto nats = [](double v) { return (v >= 0 ? QStringLiteral("+") : QString()) + QLocale().toString(v, 'f', 4); };
+            auto nats = [](double v) -> QString { return (v >= 0 ? QStringLiteral("+") : QString()) + QLocale().toString(v, 'f', 4); };
             text += QLatin1Char('\n') + tr("Where the loss comes from: RoPE removal %1, rank truncation %2 (full-rank model %3)")
                                             .arg(nats(*fullRank_ - before_->meanNll()), nats(after_->meanNll() - *fullRank_))
                                             .arg(QLocale().toString(*fullRank_, 'f', 4));

@@ -4,6 +4,7 @@
 // missing or empty calibration file is reported at once, naming it; the Loss tab shows the bootstrap
 // intervals, the answer-only loss and WikiText-2 perplexity; File > Report... writes report.md and
 // the plots; a reopened session exports the same bytes as the live result, and refuses a changed model.
+#include <QLocale>
 #include <QAction>
 #include <QAbstractItemView>
 #include <QComboBox>
@@ -288,13 +289,13 @@ private slots:
         qInfo("%s", qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("95%")) && text.contains(QStringLiteral("paired")),
                  qPrintable(text));
-        QVERIFY2(text.contains(QString::number(s / t, 'f', 4)), qPrintable(text));
+        QVERIFY2(text.contains(QLocale().toString(s / t, 'f', 4)), qPrintable(text));
         QVERIFY(r.wikitextBefore && r.wikitextAfter);
         double ws = 0, wt = 0;
         for (const auto& d : r.wikitextAfter->perDoc)
             ws += d.nllSum, wt += double(d.tokens);
         QCOMPARE(int64_t(wt), int64_t(8 * 511));
-        QVERIFY2(text.contains(QString::number(std::exp(ws / wt), 'f', 3)), qPrintable(text));
+        QVERIFY2(text.contains(QLocale().toString(std::exp(ws / wt), 'f', 3)), qPrintable(text)); // shown in the user's locale
     }
 
     // Item 6: File > Report... writes report.md with the record and the plots as PNG, atomically;
