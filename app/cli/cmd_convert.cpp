@@ -209,11 +209,7 @@ int cmdConvert(int argc, char** argv) {
         a.kvBytesPerTokenBefore = report.kvBytesPerTokenBefore;
         a.kvBytesPerTokenAfter = report.kvBytesPerTokenAfter;
         for (const auto& l : report.layers) a.layers.push_back({l.layer, l.rank, l.retainedEnergy, l.ropeEnergyFraction, l.alpha});
-        if (lossBefore && lossAfter) {
-            a.gsm8k = results::compareLosses("GSM8K test", *lossBefore, *lossAfter, false);
-            a.gsm8kAnswer = results::compareLosses("GSM8K test, answer tokens only", *lossBefore, *lossAfter, true);
-        }
-        if (wikiBefore && wikiAfter) a.wikitext = results::compareLosses("WikiText-2 test", *wikiBefore, *wikiAfter, false);
+        a.setLosses(lossBefore, lossAfter, wikiBefore, wikiAfter);
         if (!stream) {
             try {
                 convert::checkDeepseekV3Exportable(m);

@@ -95,6 +95,18 @@ std::string contentHash(const io::FolderSnapshot& snapshot) {
     return io::hashHex(h);
 }
 
+void AuditRecord::setLosses(const std::optional<eval::LossResult>& gsm8kBefore,
+                            const std::optional<eval::LossResult>& gsm8kAfter,
+                            const std::optional<eval::LossResult>& wikiBefore,
+                            const std::optional<eval::LossResult>& wikiAfter) {
+    auto paired = [](const auto& x, const auto& y) { return x && y && x->perDoc.size() == y->perDoc.size(); };
+    if (paired(gsm8kBefore, gsm8kAfter)) {
+        gsm8k = compareLosses("GSM8K test", *gsm8kBefore, *gsm8kAfter, false);
+        gsm8kAnswer = compareLosses("GSM8K test, answer tokens only", *gsm8kBefore, *gsm8kAfter, true);
+    }
+    if (paired(wikiBefore, wikiAfter)) wikitext = compareLosses("WikiText-2 test", *wikiBefore, *wikiAfter, false);
+}
+
 nlohmann::json AuditRecord::toJson() const {
     nlohmann::json j;
     j["model"] = {{"path", modelPath}, {"content_hash", modelContentHash}};

@@ -238,12 +238,7 @@ results::AuditRecord auditRecord(const ConversionResult& r) {
     a.kvBytesPerTokenAfter = r.kvBytesPerTokenAfter;
     for (const auto& l : r.layers)
         a.layers.push_back({l.layer, l.rank, l.retainedEnergy, l.ropeEnergyFraction, l.alpha, l.attentionError});
-    if (r.lossBefore && r.lossAfter && r.lossBefore->perDoc.size() == r.lossAfter->perDoc.size()) {
-        a.gsm8k = results::compareLosses("GSM8K test", *r.lossBefore, *r.lossAfter, false);
-        a.gsm8kAnswer = results::compareLosses("GSM8K test, answer tokens only", *r.lossBefore, *r.lossAfter, true);
-    }
-    if (r.wikitextBefore && r.wikitextAfter && r.wikitextBefore->perDoc.size() == r.wikitextAfter->perDoc.size())
-        a.wikitext = results::compareLosses("WikiText-2 test", *r.wikitextBefore, *r.wikitextAfter, false);
+    a.setLosses(r.lossBefore, r.lossAfter, r.wikitextBefore, r.wikitextAfter);
     a.exportProblem = r.exportProblem;
     return a;
 }
