@@ -2,7 +2,8 @@
 # Installs, with apt, what building and testing transmla-workbench needs on Debian 12 (bookworm).
 # Skips what is already installed; safe to run again. clang + libclang-rt-14-dev (libFuzzer, ASan, UBSan
 # runtimes) build the fuzz targets that test.sh runs (tests/fuzz). fonts-noto-cjk: the Chinese translation
-# renders as boxes without a CJK font (the .deb depends on it too, installer/CMakeLists.txt).
+# renders as boxes without a CJK font (the .deb depends on it too, installer/CMakeLists.txt). clang-format:
+# the test suite checks that every source file is in the project's .clang-format style.
 set -euo pipefail
 
 packages=(
@@ -14,7 +15,7 @@ packages=(
   libpcre2-dev libutf8proc-dev
   xvfb xauth
   fonts-noto-cjk
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
 )
 
 missing=()

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 installer/deps-debian.sh
-installer/build.sh
+installer/build.sh -DTRANSMLA_WERROR=ON   # CI compiles our code with warnings as errors
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$(nproc)}"
 (cd build && ctest --output-on-failure --timeout 1500 "$@")
 # Hostile inputs under ASan + UBSan + LSan: the checked-in corpus replayed, then each parser fuzzed for
