@@ -1,5 +1,7 @@
 #include "model/block.h"
 
+#include <tuple>
+
 #include <ATen/ATen.h>
 
 #include "model/arch.h"
