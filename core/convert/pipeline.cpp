@@ -15,10 +15,6 @@ namespace transmla::convert {
 
 namespace {
 
-double originalScale(const io::ModelConfig& c) {
-    return c.queryPreAttnScalar ? 1.0 / std::sqrt(*c.queryPreAttnScalar) : 1.0 / std::sqrt(double(c.headDim));
-}
-
 LayerReport convertLayer(model::Model& m, int64_t layer, const LayerStats* stats, const ConvertSettings& s,
                          const ResolvedDims& dims) {
     const auto& c = m.config;
@@ -37,7 +33,7 @@ LayerReport convertLayer(model::Model& m, int64_t layer, const LayerStats* stats
     p.alpha = s.balanceKv ? balanceAlpha(rotK.narrow(0, rR, n), p.v, xGram) : 1.0;
     const at::Tensor mz = at::cat({rotK.narrow(0, rR, n) / p.alpha, p.v}, 0);
     p.latent = jointPca(mz, xGram, s.kvLoraRank, s.energy, s.jointPca);
-    p.queryScale = std::sqrt(double(d + rR)) * originalScale(c);
+    p.queryScale = model::softmaxScale(c) / model::softmaxScale(c, d + rR); // the MLA softmax's scale undone
     double scaling = 1.0;
     p.originalInvFreq = model::ropeInverseFrequencies(c, c.maxPositions, &scaling).to(at::kDouble).to(dev);
     const bool bias = L.gqa.q.bias.defined() || L.gqa.k.bias.defined() || L.gqa.v.bias.defined();

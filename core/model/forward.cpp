@@ -6,102 +6,13 @@
 #include <ATen/ATen.h>
 
 #include "model/arch.h"
+#include "model/block.h"
 #include "model/modules.h"
 
 namespace transmla::model {
 
-namespace {
-
-double attentionScale(const io::ModelConfig& c, int64_t qkDim) {
-    if (c.queryPreAttnScalar) return 1.0 / std::sqrt(*c.queryPreAttnScalar);
-    return 1.0 / std::sqrt(static_cast<double>(qkDim));
-}
-
-AttentionSpec specFor(const io::ModelConfig& c, int64_t layer, int64_t qkDim, ForwardHooks* hooks) {
-    AttentionSpec spec;
-    spec.scale = attentionScale(c, qkDim);
-    if (c.slidingWindow && c.slidingLayers[static_cast<size_t>(layer)]) spec.window = c.slidingWindow;
-    spec.softcap = c.attnLogitSoftcap;
-    if (hooks && hooks->probsLayer == layer) spec.probsOut = &hooks->probs;
-    return spec;
-}
-
-// GQA: q [B,T,H,d], k/v [B,T,g,d]; RoPE on q and k; attention; o_proj.
-at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& rope,
-                        ForwardHooks* hooks) {
-    const io::ModelConfig& c = m.config;
-    const GqaAttention& a = m.layers[static_cast<size_t>(layer)].gqa;
-    const int64_t B = x.size(0), T = x.size(1), H = c.numHeads, g = c.numKvHeads, d = c.headDim;
-    at::Tensor q = linear(x, a.q).view({B, T, H, d});
-    at::Tensor kPre = linear(x, a.k).view({B, T, g, d});
-    at::Tensor v = linear(x, a.v).view({B, T, g, d});
-    q = applyRope(q, rope);
-    at::Tensor k = applyRope(kPre, rope);
-    if (hooks && hooks->onKv) hooks->onKv(layer, kPre, k, v);
-    at::Tensor out = attend(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2), specFor(c, layer, d, hooks));
-    return linear(out.transpose(1, 2).reshape({B, T, H * d}), a.o);
-}
-
-// MLA, expanded form (DeepSeek-V2/V3): per-head keys [k_nope | k_rope], with k_rope one shared head.
-// The softmax scale is DeepSeek's 1/sqrt(d_n + r_R) for every family (conversions fold any
-// difference into the query weights).
-at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& modelRope,
-                        ForwardHooks* hooks) {
-    const io::ModelConfig& c = m.config;
-    const MlaAttention& a = *m.layers[static_cast<size_t>(layer)].mla;
-    const int64_t B = x.size(0), T = x.size(1), H = c.numHeads;
-    const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim, r = a.rank;
-    at::Tensor q = a.q.defined()
-                       ? linear(x, a.q)
-                       : linear(rmsNorm(linear(x, a.qA), a.qANorm, c.rmsNormEps, false), a.qB);
-    q = q.view({B, T, H, dn + rR});                                     // {B, T, H, dn + rR}
-    at::Tensor kv = linear(x, a.kvA);                                   // {B, T, r + rR}
-    at::Tensor latent = kv.narrow(-1, 0, r);                            // {B, T, r}
-    if (a.kvANorm.defined()) latent = rmsNorm(latent, a.kvANorm, c.rmsNormEps, false);
-    at::Tensor kRope = kv.narrow(-1, r, rR).view({B, T, 1, rR});        // {B, T, 1, rR}
-    at::Tensor kvUp = linear(latent, a.kvB).view({B, T, H, dn + dv});   // {B, T, H, dn + dv}
-    at::Tensor kNope = kvUp.narrow(-1, 0, dn), v = kvUp.narrow(-1, dn, dv);
-    at::Tensor qNope = q.narrow(-1, 0, dn), qRope = q.narrow(-1, dn, rR);
-    if (rR > 0) {
-        const RopeTables rope = a.ropeInvFreq.defined() ? ropeTablesFor(a.ropeInvFreq, T, 1.0) : modelRope;
-        qRope = applyRope(qRope, rope);
-        kRope = applyRope(kRope, rope);
-    }
-    at::Tensor qFull = at::cat({qNope, qRope}, -1);                          // {B, T, H, dn + rR}
-    at::Tensor kFull = at::cat({kNope, kRope.expand({B, T, H, rR})}, -1);    // {B, T, H, dn + rR}
-    AttentionSpec spec = specFor(c, layer, dn + rR, hooks);
-    spec.scale = 1.0 / std::sqrt(static_cast<double>(dn + rR));
-    at::Tensor out = attend(qFull.transpose(1, 2), kFull.transpose(1, 2), v.transpose(1, 2), spec); // {B, H, T, dv}
-    return linear(out.transpose(1, 2).reshape({B, T, H * dv}), a.o);
-}
-
-at::Tensor attentionWithRope(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& rope,
-                             ForwardHooks* hooks) {
-    if (hooks && hooks->onAttentionInput) hooks->onAttentionInput(layer, x);
-    if (m.layers[static_cast<size_t>(layer)].mla) return mlaAttention(m, layer, x, rope, hooks);
-    return gqaAttention(m, layer, x, rope, hooks);
-}
-
-at::Tensor decoderLayer(const Model& m, int64_t i, at::Tensor h, const RopeTables& rope, ForwardHooks* hooks) {
-    const io::ModelConfig& c = m.config;
-    const ArchTable& arch = archFor(c.family);
-    const Layer& L = m.layers[static_cast<size_t>(i)];
-    at::Tensor x = rmsNorm(h, L.inputNorm, c.rmsNormEps, arch.gemmaNorm);
-    at::Tensor a = attentionWithRope(m, i, x, rope, hooks);
-    if (arch.sandwichNorm) {
-        h = h + rmsNorm(a, L.postAttnNorm, c.rmsNormEps, true);
-        at::Tensor y = mlp(rmsNorm(h, L.preFfnNorm, c.rmsNormEps, true), L.mlp, c.activation);
-        return h + rmsNorm(y, L.postFfnNorm, c.rmsNormEps, true);
-    }
-    h = h + a;
-    x = rmsNorm(h, L.postAttnNorm, c.rmsNormEps, arch.gemmaNorm);
-    return h + (L.experts.empty() ? mlp(x, L.mlp, c.activation) : moe(x, L, c));
-}
-
-} // namespace
-
 at::Tensor attentionBlock(const Model& m, int64_t layer, const at::Tensor& x, ForwardHooks* hooks) {
-    return attentionWithRope(m, layer, x, ropeTables(m.config, x.size(1), x.device()), hooks);
+    return attentionLayer(m, layer, x, ropeTables(m.config, x.size(1), x.device()), hooks, nullptr);
 }
 
 at::Tensor embedTokens(const Model& m, const at::Tensor& ids) {
@@ -116,7 +27,7 @@ at::Tensor embedTokens(const Model& m, const at::Tensor& ids) {
 }
 
 at::Tensor runLayer(const Model& m, int64_t layer, const at::Tensor& h, ForwardHooks* hooks) {
-    return decoderLayer(m, layer, h, ropeTables(m.config, h.size(1), h.device()), hooks);
+    return decoderBlock(m, layer, h, ropeTables(m.config, h.size(1), h.device()), hooks, nullptr);
 }
 
 at::Tensor inputNorm(const Model& m, int64_t layer, const at::Tensor& h) {
@@ -132,15 +43,21 @@ void checkTokenIds(const Model& m, const at::Tensor& hostIds, const std::string&
                               std::to_string(m.config.vocabSize) + "): the tokenizer does not belong to this model");
 }
 
-at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* hooks) {
+at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* hooks, KvCache* cache) {
     checkTokenIds(m, ids, "the input");
     const io::ModelConfig& c = m.config;
+    const int64_t T = ids.size(1);
     if (m.streamed())
         throw ArgumentError(m.dir.string() + ": loaded streamed (one layer at a time, for conversion); load it whole to run it");
-    at::Tensor h = embedTokens(m, ids);
+    if (cache && cache->length + T > cache->capacity)
+        throw ArgumentError("KV cache full: " + std::to_string(cache->length + T) + " > capacity " +
+                            std::to_string(cache->capacity));
     const int64_t last = hooks && hooks->lastLayer >= 0 ? hooks->lastLayer : c.numLayers - 1;
-    const RopeTables rope = ropeTables(c, ids.size(1), h.device());
-    for (int64_t i = 0; i <= last; ++i) h = decoderLayer(m, i, h, rope, hooks);
+    if (cache && last != c.numLayers - 1) throw ArgumentError("a KV cache needs every layer (ForwardHooks::lastLayer)");
+    at::Tensor h = embedTokens(m, ids);
+    const RopeTables rope = cache ? cache->ropeTables(c, T, h.device()) : ropeTables(c, T, h.device());
+    for (int64_t i = 0; i <= last; ++i) h = decoderBlock(m, i, h, rope, hooks, cache);
+    if (cache) cache->length += T;
     return rmsNorm(h, m.finalNorm, c.rmsNormEps, archFor(c.family).gemmaNorm);
 }
 

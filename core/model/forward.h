@@ -1,4 +1,5 @@
 // The one forward pass shared by every family, with the hooks the analyses and the conversion need.
+// Every layer runs the one decoder block (block.h); a KV cache, when given, is an input of it.
 #pragma once
 #include <functional>
 
@@ -7,6 +8,8 @@
 #include "model/model.h"
 
 namespace transmla::model {
+
+struct KvCache;
 
 struct ForwardHooks {
     // Attention probabilities [B, H, T, T] (fp32) of this layer are stored in `probs`.
@@ -22,7 +25,11 @@ struct ForwardHooks {
 
 // ids [B, T] (int64, positions 0..T-1, right padding allowed: causal attention never looks ahead).
 // Returns the final normalised hidden states [B, T, D] in the compute dtype.
-at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* hooks = nullptr);
+// With a cache (kv_cache.h): the ids sit at positions [cache->length, cache->length + T), their keys
+// are appended, attention reads every cached position, and cache->length advances by T (throws
+// ArgumentError when the capacity would be exceeded; hooks->lastLayer must then be -1).
+at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* hooks = nullptr,
+                         KvCache* cache = nullptr);
 
 // Throws FormatError naming config.json's vocab_size when a token id is negative or >= vocab_size
 // (a tokenizer that does not belong to the model). On the GPU such an id would trip a device-side

@@ -1,14 +1,17 @@
-// Generation with a KV cache. GQA layers cache post-RoPE K and V [B, g, T, d]; MLA layers cache
-// only the latent c (after kv_a_layernorm) and the shared post-RoPE key, as rows [B, T, r + r_R], and
-// attend in the absorbed form: W_UK folded into the query, W_UV applied after the weighted sum:
+// The KV cache: an input of the one forward (forward.h's forwardHidden), as llama.cpp's graphs take
+// theirs. GQA layers cache post-RoPE K and V [B, g, T, d]; MLA layers cache only the latent c (after
+// kv_a_layernorm) and the shared post-RoPE key, as rows [B, T, r + r_R], and attend in the absorbed
+// form: W_UK folded into the query, W_UV applied after the weighted sum:
 //   score(h, s) = (W_UK^h^T q_nope^h) . c_s + q_rope^h . k_rope_s
 //   out^h = W_UV^h sum_s p(h, s) c_s
 #pragma once
+#include <utility>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
 
 #include "model/model.h"
+#include "model/modules.h"
 
 namespace transmla::model {
 
@@ -16,17 +19,26 @@ struct KvCache {
     // Per layer, preallocated: GQA k, v [B, g, capacity, d]; MLA [latent | k_rope] [B, capacity, r + r_R]
     // in `first` (`second` undefined).
     std::vector<at::Tensor> first, second;
-    int64_t length = 0, capacity = 0;
+    int64_t length = 0, capacity = 0; // positions filled (the forward advances it), allocated
     at::Tensor ropeInvFreqHost, ropeInvFreq; // the model's RoPE frequencies, on the host and the device
     double ropeScaling = 1.0;
     int64_t bytes() const;            // of the allocated cache tensors
     int64_t bytesPerToken() const;    // per token and sequence, all layers
+
+    // GQA layer: writes k, v [B, g, Tn, d] at positions [length, length + Tn) and returns every cached
+    // position so far, [B, g, length + Tn, d] each: views that the attention reads in place.
+    std::pair<at::Tensor, at::Tensor> appendKv(int64_t layer, const at::Tensor& k, const at::Tensor& v);
+    // MLA layer: writes the rows [latent [B, Tn, r] | kRope [B, Tn, r_R]] and returns every row so far,
+    // [B, length + Tn, r + r_R] (a view).
+    at::Tensor appendLatent(int64_t layer, const at::Tensor& latent, const at::Tensor& kRope);
+    // RoPE tables of the positions [length, length + Tn) on `device`.
+    RopeTables ropeTables(const io::ModelConfig& c, int64_t Tn, at::Device device);
 };
 
 KvCache allocateCache(const Model& m, int64_t batch, int64_t capacity);
 
 // Runs ids [B, Tnew] at positions [cache.length, cache.length + Tnew), appends to the cache, and
-// returns the logits [B, Tnew, vocab] (fp32).
+// returns the logits [B, Tnew, vocab] (fp32): forwardLogits with the cache as input.
 at::Tensor forwardCached(const Model& m, const at::Tensor& ids, KvCache& cache);
 
 // Greedy decoding: prompt [B, T0] -> [B, T0 + steps].

@@ -31,14 +31,26 @@ at::Tensor applyRope(const at::Tensor& x, const RopeTables& rope);
 at::Tensor mlp(const at::Tensor& x, const Mlp& m, io::Activation act);
 at::Tensor moe(const at::Tensor& x, const Layer& layer, const io::ModelConfig& c);
 
-// Attention over q [B, H, T, dq], k [B, G, T, dq], v [B, G, T, dv] with H a multiple of G
-// (head h reads kv group h / (H/G)); causal, optionally windowed and soft-capped.
+// Attention over q [B, H, Tq, dq], k [B, G, Tk, dq], v [B, G, Tk, dv] with H a multiple of G (head h
+// reads kv group h / (H/G)); causal, optionally windowed and soft-capped. Keys sit at positions
+// 0..Tk-1 and queries at queryOffset..queryOffset+Tq-1: the full forward has Tq = Tk and offset 0,
+// decoding with a cache has the cached positions before the new ones.
 struct AttentionSpec {
-    double scale = 1.0;
-    std::optional<int64_t> window; // attend only to the last `window` positions (incl. self)
+    double scale = 1.0;             // see softmaxScale
+    int64_t queryOffset = 0;        // position of the first query
+    std::optional<int64_t> window;  // attend only to the last `window` positions (incl. self)
     std::optional<double> softcap;
-    at::Tensor* probsOut = nullptr; // when set: receives the probabilities [B, H, T, T] (fp32)
+    at::Tensor* probsOut = nullptr; // when set: receives the probabilities [B, H, Tq, Tk] (fp32)
+    // The GPU's fused kernel (needs Tq = Tk, offset 0, no probabilities, no soft-capping) repeats k and v
+    // per head: not for a cache, where it would copy the cache (a latent one H times) every step.
+    bool allowFused = true;
 };
 at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const AttentionSpec& spec);
+
+// The softmax scale of one layer's scores, in one place for the forward, the cache and the conversion:
+// GQA 1/sqrt(query_pre_attn_scalar) where set (Gemma-2), else 1/sqrt(head_dim); MLA (mlaQkDim =
+// d_n + r_R > 0) DeepSeek's 1/sqrt(d_n + r_R) for every family (a conversion folds the ratio of the
+// two into the query weights).
+double softmaxScale(const io::ModelConfig& c, int64_t mlaQkDim = 0);
 
 } // namespace transmla::model

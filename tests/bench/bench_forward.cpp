@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
     const at::Tensor k = model::linear(x, L.gqa.k).view({B, T, g, d}).transpose(1, 2);
     const at::Tensor v = model::linear(x, L.gqa.v).view({B, T, g, d}).transpose(1, 2);
     model::AttentionSpec spec;
-    spec.scale = 1.0 / std::sqrt(double(d));
+    spec.scale = model::softmaxScale(c);
     std::printf("model %s, %s %s, batch %lld x %lld tokens, %d iterations (ms per call)\n", argv[1], device.c_str(),
                 dtype.c_str(), (long long)B, (long long)T, iters);
     const double full = timeIt([&] { return model::forwardHidden(m, ids); }, iters);

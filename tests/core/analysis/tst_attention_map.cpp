@@ -1,11 +1,13 @@
-// Attention maps: probabilities equal the engine's hook for a full forward (exactly: same ops),
-// rows sum to 1 (fp32 softmax: 1e-5), causal zeros, entropies against a formula evaluated on the
-// hook's tensor, and KL divergence against hand-worked values (1e-12).
+// Attention maps against transformers 5.17 (eager attention, fp32, CPU: output_attentions of every layer
+// and head of tiny-llama-gqa on the first GSM8K test problem cut to 48 tokens, made by
+// tests/gpu/make_attention_reference.py into data/): the tokens equal the reference's, every probability
+// within 1e-5 (fp32 softmax), entropies within 1e-4 nats of the reference's; rows sum to 1, causal
+// zeros, entropies against the formula evaluated in ATen (1e-12), KL against hand-worked values (1e-12).
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
 #include "analysis/attention_map.h"
-#include "model/forward.h"
+#include "io/safetensors.h"
 #include "model/model.h"
 #include "testutil.h"
 #include "tokenizer/tokenizer.h"
@@ -17,40 +19,70 @@ using namespace transmla::analysis;
 namespace {
 std::filesystem::path demoDir() { return test::resourcesDir() / "models" / "tiny-llama-gqa"; }
 std::filesystem::path gsm8kTest() { return test::resourcesDir() / "data" / "gsm8k" / "test.jsonl"; }
+std::filesystem::path transformersReference() {
+    return test::resourcesDir().parent_path() / "tests/core/analysis/data/attention_tiny-llama-gqa.safetensors";
+}
 } // namespace
 
 class TestAttentionMap : public QObject {
     Q_OBJECT
 private slots:
-    void matchesTheEngineHook() {
+    void matchesTransformers() {
         c10::InferenceMode guard;
         const model::Model m = model::Model::load(demoDir(), {"cpu", "f32"});
         const auto tok = tok::Tokenizer::load(demoDir());
+        const io::SafetensorsFile ref(transformersReference());
         const std::string prompt = defaultAttentionPrompt(gsm8kTest());
         QVERIFY(prompt.rfind("Question: ", 0) == 0);
-        const AttentionMap map = computeAttentionMap(m, tok, prompt, 1, 5, {48});
+        QCOMPARE(QString::fromStdString(prompt), QString::fromStdString(ref.metadata().at("prompt")));
+        const at::Tensor refIds = ref.view("input_ids").view({-1});  // {T}
+        const at::Tensor refProbs = ref.view("attentions").to(at::kDouble); // {layers, heads, T, T}
+        const int64_t T = refIds.size(0);
+        QCOMPARE(T, int64_t(48));
+        QCOMPARE(refProbs.size(0), m.config.numLayers);
+        QCOMPARE(refProbs.size(1), m.config.numHeads);
+
+        double worst = 0, worstEntropy = 0;
+        for (int64_t l = 0; l < m.config.numLayers; ++l) {
+            const auto heads = computeAttentionHeads(m, tok, prompt, l, {48});
+            for (const AttentionMap& map : heads) {
+                QCOMPARE(map.tokens(), T);
+                for (int64_t i = 0; i < T; ++i) QCOMPARE(int64_t(map.tokenIds[size_t(i)]), refIds[i].item<int64_t>());
+                const at::Tensor expected = refProbs[l][map.head].contiguous(); // {T, T}
+                const at::Tensor ours = at::tensor(map.probs, at::kDouble).view({T, T});
+                worst = std::max(worst, (ours - expected).abs().max().item<double>());
+                // Entropy -sum p ln p of transformers' rows (0 ln 0 := 0).
+                const at::Tensor plogp = at::where(expected > 0, expected * at::log(expected), at::zeros_like(expected));
+                const at::Tensor rowH = -plogp.sum(1);
+                for (int64_t i = 0; i < T; ++i)
+                    worstEntropy = std::max(worstEntropy, std::abs(map.rowEntropy[size_t(i)] - rowH[i].item<double>()));
+            }
+        }
+        qInfo("attention vs transformers, %lld layers x %lld heads x %lld^2: max |p - p_ref| = %.3g, "
+              "max |row entropy - reference| = %.3g nats",
+              (long long)m.config.numLayers, (long long)m.config.numHeads, (long long)T, worst, worstEntropy);
+        QVERIFY2(worst <= 1e-5, qPrintable(QString::number(worst)));
+        QVERIFY2(worstEntropy <= 1e-4, qPrintable(QString::number(worstEntropy)));
+    }
+
+    // The map's own arithmetic on one head: rows sum to 1, causal zeros, entropies as the formula
+    // gives them (here through ATen on the map's probabilities), the head means.
+    void rowsEntropiesAndMeans() {
+        const model::Model m = model::Model::load(demoDir(), {"cpu", "f32"});
+        const auto tok = tok::Tokenizer::load(demoDir());
+        const AttentionMap map = computeAttentionMap(m, tok, defaultAttentionPrompt(gsm8kTest()), 1, 5, {48});
         const int64_t T = map.tokens();
         QCOMPARE(T, int64_t(48));
         QCOMPARE(int64_t(map.tokenTexts.size()), T);
         for (int64_t i = 0; i < T; ++i) QCOMPARE(map.tokenTexts[size_t(i)], tok.tokenText(map.tokenIds[size_t(i)]));
-
-        // Independent: the whole model's forward with the hook on layer 1.
-        model::ForwardHooks hooks;
-        hooks.probsLayer = 1;
-        std::vector<int64_t> ids(map.tokenIds.begin(), map.tokenIds.end());
-        model::forwardLogits(m, at::tensor(ids, at::kLong).view({1, T}), &hooks);
-        at::Tensor ref = hooks.probs[0][5].to(at::kDouble).contiguous(); // {T, T}
-        const double* p = ref.data_ptr<double>();
-        for (int64_t i = 0; i < T * T; ++i) QCOMPARE(map.probs[size_t(i)], p[i]);
         for (int64_t i = 0; i < T; ++i) {
             double sum = 0;
             for (int64_t j = 0; j < T; ++j) sum += map.at(i, j);
             QVERIFY(std::abs(sum - 1.0) <= 1e-5);
             for (int64_t j = i + 1; j < T; ++j) QCOMPARE(map.at(i, j), 0.0); // causal
         }
-        // Entropy -sum p ln p, here through ATen on the hook's tensor (0 ln 0 := 0).
-        at::Tensor plogp = at::where(ref > 0, ref * at::log(ref), at::zeros_like(ref));
-        at::Tensor rowH = -plogp.sum(1);
+        const at::Tensor p = at::tensor(map.probs, at::kDouble).view({T, T});
+        const at::Tensor rowH = -at::where(p > 0, p * at::log(p), at::zeros_like(p)).sum(1);
         for (int64_t i = 0; i < T; ++i) QVERIFY(std::abs(map.rowEntropy[size_t(i)] - rowH[i].item<double>()) <= 1e-12);
         QCOMPARE(map.rowEntropy[0], 0.0); // the first token sees only itself
         QCOMPARE(int64_t(map.headEntropy.size()), m.config.numHeads);

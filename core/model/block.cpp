@@ -1,0 +1,144 @@
+#include "model/block.h"
+
+#include <tuple>
+
+#include <ATen/ATen.h>
+
+#include "model/arch.h"
+
+namespace transmla::model {
+
+namespace {
+
+AttentionSpec specFor(const io::ModelConfig& c, int64_t layer, ForwardHooks* hooks, const KvCache* cache) {
+    AttentionSpec spec;
+    spec.scale = softmaxScale(c);
+    if (c.slidingWindow && c.slidingLayers[static_cast<size_t>(layer)]) spec.window = c.slidingWindow;
+    spec.softcap = c.attnLogitSoftcap;
+    if (hooks && hooks->probsLayer == layer) spec.probsOut = &hooks->probs;
+    if (cache) {
+        spec.queryOffset = cache->length;
+        spec.allowFused = false;
+    }
+    return spec;
+}
+
+// GQA: q [B,T,H,d], k/v [B,T,g,d]; RoPE on q and k; attention (over the cache, if any); o_proj.
+at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& rope,
+                        ForwardHooks* hooks, KvCache* cache) {
+    const io::ModelConfig& c = m.config;
+    const GqaAttention& a = m.layers[static_cast<size_t>(layer)].gqa;
+    const int64_t B = x.size(0), T = x.size(1), H = c.numHeads, g = c.numKvHeads, d = c.headDim;
+    at::Tensor q = linear(x, a.q).view({B, T, H, d});
+    at::Tensor kPre = linear(x, a.k).view({B, T, g, d});
+    at::Tensor v = linear(x, a.v).view({B, T, g, d});
+    q = applyRope(q, rope);
+    at::Tensor k = applyRope(kPre, rope);
+    if (hooks && hooks->onKv) hooks->onKv(layer, kPre, k, v);
+    at::Tensor keys = k.transpose(1, 2), values = v.transpose(1, 2); // {B, g, T, d}
+    if (cache) std::tie(keys, values) = cache->appendKv(layer, keys, values); // {B, g, Tc, d}
+    at::Tensor out = attend(q.transpose(1, 2), keys, values, specFor(c, layer, hooks, cache)); // {B, H, T, d}
+    return linear(out.transpose(1, 2).reshape({B, T, H * d}), a.o);
+}
+
+// What both MLA forms compute from x: the queries split [nope | rope], the latent c (normed) and the
+// shared rope key, RoPE applied at the block's positions.
+struct MlaInputs {
+    at::Tensor qNope, qRope; // {B, T, H, dn}, {B, T, H, rR}
+    at::Tensor latent;       // {B, T, r}
+    at::Tensor kRope;        // {B, T, 1, rR}
+};
+
+MlaInputs mlaInputs(const io::ModelConfig& c, const MlaAttention& a, const at::Tensor& x, const RopeTables& modelRope,
+                    int64_t offset) {
+    const int64_t B = x.size(0), T = x.size(1), H = c.numHeads;
+    const int64_t dn = a.nopeDim, rR = a.ropeDim, r = a.rank;
+    at::Tensor q = a.q.defined()
+                       ? linear(x, a.q)
+                       : linear(rmsNorm(linear(x, a.qA), a.qANorm, c.rmsNormEps, false), a.qB);
+    q = q.view({B, T, H, dn + rR});                                     // {B, T, H, dn + rR}
+    at::Tensor kv = linear(x, a.kvA);                                   // {B, T, r + rR}
+    MlaInputs in;
+    in.latent = kv.narrow(-1, 0, r);                                    // {B, T, r}
+    if (a.kvANorm.defined()) in.latent = rmsNorm(in.latent, a.kvANorm, c.rmsNormEps, false);
+    in.kRope = kv.narrow(-1, r, rR).view({B, T, 1, rR});                // {B, T, 1, rR}
+    in.qNope = q.narrow(-1, 0, dn);
+    in.qRope = q.narrow(-1, dn, rR);
+    if (rR > 0) {
+        const RopeTables rope = a.ropeInvFreq.defined() ? ropeTablesFor(a.ropeInvFreq, T, 1.0, offset) : modelRope;
+        in.qRope = applyRope(in.qRope, rope);
+        in.kRope = applyRope(in.kRope, rope);
+    }
+    return in;
+}
+
+// Expanded form (DeepSeek-V2/V3 as transformers runs it): per-head keys [k_nope | k_rope], with k_rope
+// one shared head, and per-head values from the up-projection. Returns {B, T, H, dv}.
+at::Tensor mlaExpanded(const MlaAttention& a, const MlaInputs& in, const AttentionSpec& spec) {
+    const int64_t B = in.latent.size(0), T = in.latent.size(1), H = in.qNope.size(2);
+    const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim;
+    at::Tensor kvUp = linear(in.latent, a.kvB).view({B, T, H, dn + dv});    // {B, T, H, dn + dv}
+    at::Tensor kNope = kvUp.narrow(-1, 0, dn), v = kvUp.narrow(-1, dn, dv);
+    at::Tensor qFull = at::cat({in.qNope, in.qRope}, -1);                       // {B, T, H, dn + rR}
+    at::Tensor kFull = at::cat({kNope, in.kRope.expand({B, T, H, rR})}, -1);    // {B, T, H, dn + rR}
+    at::Tensor out = attend(qFull.transpose(1, 2), kFull.transpose(1, 2), v.transpose(1, 2), spec); // {B, H, T, dv}
+    return out.transpose(1, 2);
+}
+
+// Absorbed form over the cached latent rows (kv_cache.h): the latent acts as one kv head of width
+// r + rR for the scores and r for the weighted sum. Returns {B, T, H, dv}.
+at::Tensor mlaAbsorbed(const MlaAttention& a, const MlaInputs& in, KvCache& cache, int64_t layer,
+                       const AttentionSpec& spec) {
+    const int64_t B = in.latent.size(0), T = in.latent.size(1), H = in.qNope.size(2);
+    const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim, r = a.rank;
+    const at::Tensor kCat = cache.appendLatent(layer, in.latent, in.kRope.view({B, T, rR})).unsqueeze(1); // {B, 1, Tc, r + rR}
+    const at::Tensor C = kCat.narrow(-1, 0, r);                                        // {B, 1, Tc, r}
+    const at::Tensor wkv = a.kvB.weight.view({H, dn + dv, r});
+    const at::Tensor wUK = wkv.narrow(1, 0, dn), wUV = wkv.narrow(1, dn, dv);          // {H, dn, r}, {H, dv, r}
+    at::Tensor qLat = at::einsum("bthd,hdr->bhtr", {in.qNope, wUK});                   // {B, H, T, r}
+    // Both score terms in one product: [q_lat | q_rope] . [c | k_rope].
+    at::Tensor qCat = at::cat({qLat, in.qRope.transpose(1, 2)}, -1);                   // {B, H, T, r + rR}
+    at::Tensor outLat = attend(qCat, kCat, C, spec);                                   // {B, H, T, r}
+    return at::einsum("bhtr,hvr->bthv", {outLat, wUV});                                // {B, T, H, dv}
+}
+
+at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& modelRope,
+                        ForwardHooks* hooks, KvCache* cache) {
+    const io::ModelConfig& c = m.config;
+    const MlaAttention& a = *m.layers[static_cast<size_t>(layer)].mla;
+    const int64_t B = x.size(0), T = x.size(1), H = c.numHeads;
+    const MlaInputs in = mlaInputs(c, a, x, modelRope, cache ? cache->length : 0);
+    AttentionSpec spec = specFor(c, layer, hooks, cache);
+    spec.scale = softmaxScale(c, a.nopeDim + a.ropeDim);
+    at::Tensor out = cache ? mlaAbsorbed(a, in, *cache, layer, spec) : mlaExpanded(a, in, spec); // {B, T, H, dv}
+    return linear(out.reshape({B, T, H * a.vDim}), a.o);
+}
+
+} // namespace
+
+at::Tensor attentionLayer(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& rope,
+                          ForwardHooks* hooks, KvCache* cache) {
+    if (hooks && hooks->onAttentionInput) hooks->onAttentionInput(layer, x);
+    if (m.layers[static_cast<size_t>(layer)].mla) return mlaAttention(m, layer, x, rope, hooks, cache);
+    return gqaAttention(m, layer, x, rope, hooks, cache);
+}
+
+at::Tensor decoderBlock(const Model& m, int64_t i, const at::Tensor& hIn, const RopeTables& rope, ForwardHooks* hooks,
+                        KvCache* cache) {
+    const io::ModelConfig& c = m.config;
+    const ArchTable& arch = archFor(c.family);
+    const Layer& L = m.layers[static_cast<size_t>(i)];
+    at::Tensor h = hIn;
+    at::Tensor x = rmsNorm(h, L.inputNorm, c.rmsNormEps, arch.gemmaNorm);
+    at::Tensor a = attentionLayer(m, i, x, rope, hooks, cache);
+    if (arch.sandwichNorm) {
+        h = h + rmsNorm(a, L.postAttnNorm, c.rmsNormEps, true);
+        at::Tensor y = mlp(rmsNorm(h, L.preFfnNorm, c.rmsNormEps, true), L.mlp, c.activation);
+        return h + rmsNorm(y, L.postFfnNorm, c.rmsNormEps, true);
+    }
+    h = h + a;
+    x = rmsNorm(h, L.postAttnNorm, c.rmsNormEps, arch.gemmaNorm);
+    return h + (L.experts.empty() ? mlp(x, L.mlp, c.activation) : moe(x, L, c));
+}
+
+} // namespace transmla::model

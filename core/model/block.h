@@ -1,0 +1,24 @@
+// One decoder block, shared by the full forward and decoding with a cache (forward.h): projections,
+// RoPE, attention with its mask and scale, residuals, norms, MLP or MoE. The cache is an input, as in
+// llama.cpp's graphs: without one the block sees positions [0, T) and MLA layers run the expanded form;
+// with one the new keys are appended at [cache->length, cache->length + T), attention reads every
+// cached position, and MLA layers run the absorbed form over the latent (kv_cache.h). That choice of
+// MLA form is the only thing that differs between the two.
+#pragma once
+#include <ATen/core/Tensor.h>
+
+#include "model/forward.h"
+#include "model/kv_cache.h"
+#include "model/modules.h"
+
+namespace transmla::model {
+
+// h [B, T, D] -> [B, T, D]; `rope` covers the block's positions. hooks and cache may be null.
+at::Tensor decoderBlock(const Model& m, int64_t layer, const at::Tensor& h, const RopeTables& rope,
+                        ForwardHooks* hooks, KvCache* cache);
+
+// The attention part alone (its input x is the normalised h), o_proj included.
+at::Tensor attentionLayer(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& rope,
+                          ForwardHooks* hooks, KvCache* cache);
+
+} // namespace transmla::model
