@@ -255,7 +255,8 @@ int cmdConvert(int argc, char** argv) {
         std::cout << "chosen by held-out loss (" << hc["held_out_tokens"].get<int64_t>() << " tokens, original "
                   << hc["original_held_out_loss"].get<double>() << "):";
         for (const auto& c : hc["candidates"]) {
-            std::cout << " r_R " << c["qk_rope_head_dim"].get<int64_t>() << " f " << c["freqfold"].get<int64_t>();
+            std::cout << " r " << c["kv_lora_rank"].get<int64_t>() << " r_R " << c["qk_rope_head_dim"].get<int64_t>()
+                      << " f " << c["freqfold"].get<int64_t>();
             if (c.contains("skipped")) std::cout << " skipped;";
             else std::cout << " " << c["held_out_loss"].get<double>() << ";";
         }

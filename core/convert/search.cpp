@@ -12,6 +12,8 @@
 #include "convert/pipeline.h"
 #include "eval/loss.h"
 #include "io/csv.h"
+#include "io/datasets.h"
+#include "util/resources.h"
 #include "model/model.h"
 #include "util/error.h"
 
@@ -20,6 +22,12 @@ namespace transmla::convert {
 CalibrationSplit splitCalibration(const CalibrationSettings& s, int64_t heldOutSamples,
                                   const tok::Tokenizer& tokenizer, const std::filesystem::path& resourcesDir) {
     if (heldOutSamples < 1) throw ArgumentError("held-out samples " + std::to_string(heldOutSamples) + ": must be at least 1");
+    // The choice is judged on this text: the GSM8K test split (what the loss reports use) is refused.
+    std::error_code ec;
+    const std::filesystem::path file = io::calibrationFile(s.source, resourcesDir);
+    if (std::filesystem::equivalent(file, gsm8kFile(resourcesDir, "test"), ec))
+        throw ArgumentError(file.string() + ": the GSM8K test split is the evaluation set; choose settings on "
+                                            "held-out text of another source (e.g. gsm8k = its train split)");
     CalibrationSettings both = s;
     both.samples = s.samples + heldOutSamples; // one draw: the calibration rows come first, as without a split
     const at::Tensor ids = calibrationTokens(both, tokenizer, resourcesDir);

@@ -80,6 +80,20 @@ private slots:
         }
     }
 
+    // Settings are never chosen on the evaluation set.
+    void gsm8kTestRefusedAsHeldOutSource() {
+        const fs::path dir = test::resourcesDir() / "models" / "tiny-llama-gqa";
+        convert::CalibrationSettings cs;
+        cs.source = (test::resourcesDir() / "data" / "gsm8k" / "test.jsonl").string();
+        QVERIFY(fs::exists(cs.source));
+        try {
+            convert::splitCalibration(cs, 4, tok::Tokenizer::load(dir), test::resourcesDir());
+            QFAIL("the GSM8K test file was accepted");
+        } catch (const ArgumentError& e) {
+            QVERIFY2(std::string(e.what()).find("test.jsonl") != std::string::npos, e.what());
+        }
+    }
+
     void mismatchedLengthsRejected() {
         QVERIFY_THROWS_EXCEPTION(ArgumentError, convert::paretoFront({1, 2}, {1}));
     }
