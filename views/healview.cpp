@@ -16,9 +16,9 @@
 namespace transmla::views {
 
 HealView::HealView(QWidget* parent)
-    : PlotView(parent), mode_(new QComboBox), data_(new QComboBox), steps_(new QSpinBox), samples_(new QSpinBox),
-      lr_(new QDoubleSpinBox), file_(new QLineEdit), heal_(new QPushButton(tr("Heal"))),
-      cancel_(new QPushButton(tr("Cancel"))), status_(new QLabel) {
+    : PlotView(parent), mode_(new QComboBox), data_(new QComboBox), steps_(new QSpinBox),
+      samples_(new QSpinBox), lr_(new QDoubleSpinBox), file_(new QLineEdit),
+      heal_(new QPushButton(tr("Heal"))), cancel_(new QPushButton(tr("Cancel"))), status_(new QLabel) {
     setWindowTitle(tr("Healing"));
     mode_->setObjectName(QStringLiteral("healMode"));
     mode_->addItem(tr("local (per layer)"), QStringLiteral("local"));
@@ -62,7 +62,8 @@ HealView::HealView(QWidget* parent)
     controls()->addWidget(heal_);
     controls()->addWidget(cancel_);
     mainLayout()->addWidget(status_);
-    connect(data_, &QComboBox::currentIndexChanged, this, [this] { file_->setEnabled(data_->currentData().toString().isEmpty()); });
+    connect(data_, &QComboBox::currentIndexChanged, this,
+            [this] { file_->setEnabled(data_->currentData().toString().isEmpty()); });
     connect(heal_, &QPushButton::clicked, this, &HealView::healRequested);
     connect(cancel_, &QPushButton::clicked, this, &HealView::cancelRequested);
 
@@ -91,7 +92,9 @@ workbench::HealRequest HealView::request() const {
 void HealView::setAvailable(bool on) {
     available_ = on;
     heal_->setEnabled(on && !running_);
-    if (!on && !running_ && points_.empty()) status_->setText(tr("Convert a model first; healing then trains its new attention weights towards the original."));
+    if (!on && !running_ && points_.empty())
+        status_->setText(
+            tr("Convert a model first; healing then trains its new attention weights towards the original."));
 }
 
 int HealView::beginRun() {
@@ -104,7 +107,8 @@ int HealView::beginRun() {
 void HealView::addPoint(int run, const QString& phase, qint64 step, qint64 steps, double loss) {
     if (run != run_) return; // a point of an earlier run, delivered late
     points_.push_back({phase, double(step), loss});
-    status_->setText(tr("Healing (%1): step %2 of %3, loss %4").arg(phase).arg(step + 1).arg(steps).arg(number(loss)));
+    status_->setText(
+        tr("Healing (%1): step %2 of %3, loss %4").arg(phase).arg(step + 1).arg(steps).arg(number(loss)));
     rebuild();
 }
 
@@ -112,7 +116,8 @@ void HealView::setRunning(bool running) {
     running_ = running;
     heal_->setEnabled(available_ && !running);
     cancel_->setEnabled(running);
-    for (QWidget* w : std::initializer_list<QWidget*>{mode_, steps_, lr_, data_, samples_}) w->setEnabled(!running);
+    for (QWidget* w : std::initializer_list<QWidget*>{mode_, steps_, lr_, data_, samples_})
+        w->setEnabled(!running);
     file_->setEnabled(!running && data_->currentData().toString().isEmpty());
 }
 
@@ -130,16 +135,25 @@ void HealView::setOutcome(const workbench::HealOutcome& outcome, std::optional<d
     QStringList lines;
     for (const auto& ph : outcome.phases)
         lines << tr("%1: %2 steps, held-out %3 -> %4 (%5 s)")
-                     .arg(QString::fromStdString(ph.mode)).arg(ph.steps).arg(number(ph.heldOutBefore))
-                     .arg(number(ph.heldOutAfter)).arg(number(ph.seconds, 3));
+                     .arg(QString::fromStdString(ph.mode))
+                     .arg(ph.steps)
+                     .arg(number(ph.heldOutBefore))
+                     .arg(number(ph.heldOutAfter))
+                     .arg(number(ph.seconds, 3));
     if (outcome.lossAfter && lossBefore)
-        lines << tr("GSM8K loss: converted %1 -> healed %2").arg(number(*lossBefore)).arg(number(outcome.lossAfter->meanNll()));
+        lines << tr("GSM8K loss: converted %1 -> healed %2")
+                     .arg(number(*lossBefore))
+                     .arg(number(outcome.lossAfter->meanNll()));
     lines << tr("The loss view, the attention maps and the export now use the healed model.");
     status_->setText(lines.join(QLatin1Char('\n')));
 }
 
-int HealView::curvePoints() const { return int(points_.size()); }
-QString HealView::statusText() const { return status_->text(); }
+int HealView::curvePoints() const {
+    return int(points_.size());
+}
+QString HealView::statusText() const {
+    return status_->text();
+}
 
 void HealView::rebuild() {
     QCustomPlot* p = plot();
@@ -151,7 +165,8 @@ void HealView::rebuild() {
         x.push_back(pt.step);
         y.push_back(pt.loss);
     }
-    auto add = [&](const QVector<double>& x, const QVector<double>& y, QCPAxis* axis, const QString& name, int color) {
+    auto add = [&](const QVector<double>& x, const QVector<double>& y, QCPAxis* axis, const QString& name,
+                   int color) {
         if (x.isEmpty()) return;
         auto* g = new QCPGraph(p->xAxis, axis);
         g->setName(name);
@@ -163,7 +178,8 @@ void HealView::rebuild() {
     add(lx, ly, p->yAxis, tr("local"), 0);
     add(ex, ey, p->yAxis2, tr("end-to-end"), 1);
     double xmax = 1;
-    for (const auto& pt : points_) xmax = std::max(xmax, pt.step);
+    for (const auto& pt : points_)
+        xmax = std::max(xmax, pt.step);
     p->xAxis->setRange(0, xmax);
     replotLater();
 }
@@ -173,7 +189,8 @@ bool HealView::writeCsv(const QString& file) const {
     if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) return false;
     QTextStream out(&f);
     out << "phase,step,loss\n";
-    for (const auto& pt : points_) out << pt.phase << ',' << qint64(pt.step) << ',' << QString::number(pt.loss, 'g', 17) << '\n';
+    for (const auto& pt : points_)
+        out << pt.phase << ',' << qint64(pt.step) << ',' << QString::number(pt.loss, 'g', 17) << '\n';
     return f.error() == QFile::NoError;
 }
 

@@ -23,7 +23,9 @@ void MainWindow::setupQualitySteps() {
     tabs_->addTab(pareto_, tr("Pareto"));
     for (PlotView* plot : std::initializer_list<PlotView*>{heal_, pareto_})
         plot->setProvenance([this] {
-            return state_.result ? QString::fromStdString(workbench::auditRecord(*state_.result).toJson().dump(1)) : QString();
+            return state_.result
+                       ? QString::fromStdString(workbench::auditRecord(*state_.result).toJson().dump(1))
+                       : QString();
         });
     connect(heal_, &HealView::healRequested, this, &MainWindow::runHeal);
     connect(heal_, &HealView::cancelRequested, this, &MainWindow::cancelJob);
@@ -35,7 +37,8 @@ void MainWindow::setupQualitySteps() {
         s.freqFold = freqFold;
         if (rank > 0 && s.energy <= 0) s.kvLoraRank = rank;
         panel_->applySettings(s);
-        statusLabel_->setText(tr("Applied r_R %1, FreqFold %2 to the conversion settings").arg(ropeDim).arg(freqFold));
+        statusLabel_->setText(
+            tr("Applied r_R %1, FreqFold %2 to the conversion settings").arg(ropeDim).arg(freqFold));
     });
     const QString healing = tr("Healing");
     connect(jobs_, &JobRunner::started, this, [this, healing](const QString& name) {
@@ -44,10 +47,11 @@ void MainWindow::setupQualitySteps() {
     connect(jobs_, &JobRunner::cancelling, this, [this, healing](const QString& name) {
         if (name == healing) heal_->setCancelling();
     });
-    connect(jobs_, &JobRunner::finished, this, [this, healing](const QString& name, bool ok, const QString& message) {
-        if (name == healing) heal_->setFinished(ok, message);
-        updateQualitySteps();
-    });
+    connect(jobs_, &JobRunner::finished, this,
+            [this, healing](const QString& name, bool ok, const QString& message) {
+                if (name == healing) heal_->setFinished(ok, message);
+                updateQualitySteps();
+            });
     connect(jobs_, &JobRunner::busyChanged, this, &MainWindow::updateQualitySteps);
     connect(this, &MainWindow::conversionFinished, this, &MainWindow::updateQualitySteps);
     connect(this, &MainWindow::modelLoaded, this, &MainWindow::updateQualitySteps);
@@ -125,7 +129,8 @@ void MainWindow::runParetoSearch() {
     std::vector<int64_t> ranks = pareto_->ranks();
     if (ranks.empty()) { // 1/16, 1/8, 1/4, 1/2 of the full rank, and full
         const int full = panel_->maxRank();
-        for (int div : {16, 8, 4, 2}) ranks.push_back(std::max(1, full / div));
+        for (int div : {16, 8, 4, 2})
+            ranks.push_back(std::max(1, full / div));
         ranks.push_back(-1);
     }
     const std::string dir = modelPath_.toStdString();
@@ -164,7 +169,9 @@ void MainWindow::runAutoChoice() {
     const workbench::JobOptions options = jobOptions();
     jobs_->start<convert::SearchResult>(
         tr("Choosing r_R and FreqFold"),
-        [=](const Progress& p) { return workbench::chooseByHeldOutLoss(dir, base, true, true, heldOut, options, p); },
+        [=](const Progress& p) {
+            return workbench::chooseByHeldOutLoss(dir, base, true, true, heldOut, options, p);
+        },
         [this](convert::SearchResult r) {
             pareto_->setResult(r, true);
             emit searchFinished();

@@ -26,8 +26,10 @@ std::vector<int64_t> parseList(const QString& text, bool* ok) {
         }
         bool itemOk = false;
         const qlonglong v = t.toLongLong(&itemOk);
-        if (!itemOk || v < 1) *ok = false;
-        else out.push_back(v);
+        if (!itemOk || v < 1)
+            *ok = false;
+        else
+            out.push_back(v);
     }
     return out;
 }
@@ -52,7 +54,8 @@ ParetoView::ParetoView(QWidget* parent)
                             "never the GSM8K test set)"));
     search_->setObjectName(QStringLiteral("paretoSearchButton"));
     auto_->setObjectName(QStringLiteral("paretoAutoButton"));
-    auto_->setToolTip(tr("Compare every r_R and FreqFold at the panel's rank (equal KV bytes) on held-out text"));
+    auto_->setToolTip(
+        tr("Compare every r_R and FreqFold at the panel's rank (equal KV bytes) on held-out text"));
     apply_->setObjectName(QStringLiteral("paretoApplyButton"));
     apply_->setEnabled(false);
     controls()->addWidget(new QLabel(tr("Ranks:")));
@@ -98,10 +101,13 @@ std::vector<int64_t> ParetoView::freqFolds() const {
     bool ok = false;
     return parseList(freqFolds_->text(), &ok);
 }
-int ParetoView::heldOutSamples() const { return heldOut_->value(); }
+int ParetoView::heldOutSamples() const {
+    return heldOut_->value();
+}
 
 QString ParetoView::problem() const {
-    const std::pair<QLineEdit*, QString> fields[] = {{ranks_, tr("Ranks")}, {ropeDims_, tr("r_R")}, {freqFolds_, tr("FreqFold")}};
+    const std::pair<QLineEdit*, QString> fields[] = {
+        {ranks_, tr("Ranks")}, {ropeDims_, tr("r_R")}, {freqFolds_, tr("FreqFold")}};
     for (const auto& [edit, name] : fields) {
         bool ok = false;
         parseList(edit->text(), &ok);
@@ -123,14 +129,17 @@ void ParetoView::setResult(const convert::SearchResult& result, bool autoChoice)
     rebuild();
 }
 
-QString ParetoView::summaryText() const { return info_->text(); }
+QString ParetoView::summaryText() const {
+    return info_->text();
+}
 
 void ParetoView::rebuild() {
     QCustomPlot* p = plot();
     p->clearPlottables();
     if (!result_) {
-        info_->setText(tr("Search a grid of ranks, r_R and FreqFold for the held-out loss against the KV cache "
-                          "size, or let the held-out loss choose r_R and FreqFold at the panel's rank."));
+        info_->setText(
+            tr("Search a grid of ranks, r_R and FreqFold for the held-out loss against the KV cache "
+               "size, or let the held-out loss choose r_R and FreqFold at the panel's rank."));
         p->replot();
         return;
     }
@@ -169,7 +178,11 @@ void ParetoView::rebuild() {
     QString bestText;
     if (!x.isEmpty()) {
         const convert::Candidate& b = r.candidates[r.best()];
-        bestText = tr("r %1, r_R %2, FreqFold %3: %4").arg(b.rank).arg(b.qkRopeHeadDim).arg(b.freqFold).arg(number(b.heldOutLoss));
+        bestText = tr("r %1, r_R %2, FreqFold %3: %4")
+                       .arg(b.rank)
+                       .arg(b.qkRopeHeadDim)
+                       .arg(b.freqFold)
+                       .arg(number(b.heldOutLoss));
         if (autoChoice_) {
             auto* chosen = new QCPGraph(p->xAxis, p->yAxis);
             chosen->setName(tr("chosen"));
@@ -178,16 +191,24 @@ void ParetoView::rebuild() {
             chosen->setData({double(b.kvBytesPerToken)}, {b.heldOutLoss});
         }
     }
-    lines << (autoChoice_ ? tr("Chosen by held-out loss: %1").arg(bestText) : tr("Lowest held-out loss: %1").arg(bestText));
+    lines << (autoChoice_ ? tr("Chosen by held-out loss: %1").arg(bestText)
+                          : tr("Lowest held-out loss: %1").arg(bestText));
     QStringList cands;
     for (const auto& c : r.candidates)
         cands << (c.skipped.empty() ? tr("r %1 / r_R %2 / FreqFold %3: %4 (%5 B)")
-                                          .arg(c.rank).arg(c.qkRopeHeadDim).arg(c.freqFold)
-                                          .arg(number(c.heldOutLoss)).arg(c.kvBytesPerToken)
+                                          .arg(c.rank)
+                                          .arg(c.qkRopeHeadDim)
+                                          .arg(c.freqFold)
+                                          .arg(number(c.heldOutLoss))
+                                          .arg(c.kvBytesPerToken)
                                     : tr("r_R %1 / FreqFold %2: skipped (%3)")
-                                          .arg(c.qkRopeHeadDim).arg(c.freqFold).arg(QString::fromStdString(c.skipped)));
+                                          .arg(c.qkRopeHeadDim)
+                                          .arg(c.freqFold)
+                                          .arg(QString::fromStdString(c.skipped)));
     lines << tr("Candidates: %1").arg(cands.join(QStringLiteral("; ")));
-    lines << tr("Original model %1 on %2 held-out tokens; %3 s.").arg(number(r.originalLoss)).arg(r.heldOutTokens)
+    lines << tr("Original model %1 on %2 held-out tokens; %3 s.")
+                 .arg(number(r.originalLoss))
+                 .arg(r.heldOutTokens)
                  .arg(number(r.seconds, 3));
     info_->setText(lines.join(QLatin1Char('\n')));
     p->xAxis->setRange(paddedRange(xlo, xhi));

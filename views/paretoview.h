@@ -29,7 +29,8 @@ public:
     QString problem() const;
     int heldOutSamples() const;
 
-    // A finished search; autoChoice: it was the choice of r_R / FreqFold (the best is marked and can be applied).
+    // A finished search; autoChoice: it was the choice of r_R / FreqFold (the best is marked and can be
+    // applied).
     void setResult(const convert::SearchResult& result, bool autoChoice);
     const std::optional<convert::SearchResult>& result() const { return result_; }
     bool isAutoChoice() const { return autoChoice_; }

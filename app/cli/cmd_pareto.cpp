@@ -21,7 +21,8 @@ namespace transmla::cli {
 namespace {
 
 const char* kUsage =
-    "Usage: transmla analyze pareto MODEL_DIR [--ranks R1,R2,..|full] [--rope-dims 16,32] [--freqfolds 1,2,4]\n"
+    "Usage: transmla analyze pareto MODEL_DIR [--ranks R1,R2,..|full] [--rope-dims 16,32] [--freqfolds "
+    "1,2,4]\n"
     "         [--calib gsm8k|wikitext2|FILE] [--samples 128 --seqlen 256] [--held-out 16] [--seed 0]\n"
     "         [--device cpu|cuda] [--json] [--csv FILE] [--quiet]\n"
     "Converts the model with every combination (an omitted list keeps the default: full rank, r_R =\n"
@@ -46,15 +47,17 @@ std::vector<int64_t> parseIntList(const std::string& flag, const std::string& te
             out.push_back(std::stoll(item, &pos));
             if (pos != item.size()) throw std::invalid_argument("");
         } catch (const std::exception&) {
-            throw ArgumentError("--" + flag + " '" + text + "': expects comma-separated integers, got '" + item + "'");
+            throw ArgumentError("--" + flag + " '" + text + "': expects comma-separated integers, got '" +
+                                item + "'");
         }
     }
     if (out.empty()) throw ArgumentError("--" + flag + ": empty list");
     return out;
 }
 
-nlohmann::json chooseByHeldOutLoss(convert::ConvertSettings& s, const fs::path& dir, const model::LoadOptions& load,
-                                   bool searchRopeDim, bool searchFreqFold, int64_t heldOut, const Progress& progress) {
+nlohmann::json chooseByHeldOutLoss(convert::ConvertSettings& s, const fs::path& dir,
+                                   const model::LoadOptions& load, bool searchRopeDim, bool searchFreqFold,
+                                   int64_t heldOut, const Progress& progress) {
     model::LoadOptions resident = load;
     resident.streamLayers = false;
     const model::Model original = model::Model::load(dir, resident, progress);
@@ -88,14 +91,18 @@ int cmdAnalyzePareto(int argc, char** argv) {
     base.calibration.samples = args.getInt("samples", 128);
     base.calibration.seqLen = args.getInt("seqlen", 256);
     base.calibration.seed = uint64_t(args.getInt("seed", 0));
-    auto list = [&](const char* flag) { return args.has(flag) ? parseIntList(flag, *args.get(flag)) : std::vector<int64_t>{}; };
-    const auto candidates = convert::gridCandidates(base, list("ranks"), list("rope-dims"), list("freqfolds"));
+    auto list = [&](const char* flag) {
+        return args.has(flag) ? parseIntList(flag, *args.get(flag)) : std::vector<int64_t>{};
+    };
+    const auto candidates =
+        convert::gridCandidates(base, list("ranks"), list("rope-dims"), list("freqfolds"));
     CancelToken cancel;
     cancelOnSigint(cancel);
     const Progress progress{stderrProgress(args.has("quiet") || args.has("json")), &cancel};
     const model::Model original = model::Model::load(dir, {args.get("device", "cpu"), "f32"}, progress);
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(dir);
-    const auto split = convert::splitCalibration(base.calibration, args.getInt("held-out", 16), tokenizer, resources());
+    const auto split =
+        convert::splitCalibration(base.calibration, args.getInt("held-out", 16), tokenizer, resources());
     const convert::SearchResult r = convert::searchConversions(original, candidates, split, progress);
     if (auto file = args.get("csv")) {
         AtomicFile f(*file);
@@ -111,7 +118,8 @@ int cmdAnalyzePareto(int argc, char** argv) {
     if (!args.has("quiet")) std::cerr << "\n";
     std::cout << "held-out: " << split.heldOut.size(0) << " x " << split.heldOut.size(1) << " tokens of "
               << base.calibration.source << " after the " << base.calibration.samples
-              << " calibration sequences; original model " << std::fixed << std::setprecision(4) << r.originalLoss << "\n";
+              << " calibration sequences; original model " << std::fixed << std::setprecision(4)
+              << r.originalLoss << "\n";
     std::cout << "     r  r_R  FreqFold  KV bytes/token  held-out NLL\n";
     for (const auto& c : r.candidates) {
         std::cout << std::setw(6) << (c.kvLoraRank < 0 ? std::string("full") : std::to_string(c.kvLoraRank))
@@ -120,7 +128,8 @@ int cmdAnalyzePareto(int argc, char** argv) {
             std::cout << "  skipped: " << c.skipped << "\n";
             continue;
         }
-        std::cout << std::setw(16) << c.kvBytesPerToken << std::setw(14) << c.heldOutLoss << (c.onFront ? " *" : "") << "\n";
+        std::cout << std::setw(16) << c.kvBytesPerToken << std::setw(14) << c.heldOutLoss
+                  << (c.onFront ? " *" : "") << "\n";
     }
     std::cout << "Pareto front (KV bytes/token -> held-out NLL):";
     for (size_t i : r.front)

@@ -13,23 +13,27 @@
 #include "eval/loss.h"
 #include "io/csv.h"
 #include "io/datasets.h"
-#include "util/resources.h"
 #include "model/model.h"
 #include "util/error.h"
+#include "util/resources.h"
 
 namespace transmla::convert {
 
 CalibrationSplit splitCalibration(const CalibrationSettings& s, int64_t heldOutSamples,
-                                  const tok::Tokenizer& tokenizer, const std::filesystem::path& resourcesDir) {
-    if (heldOutSamples < 1) throw ArgumentError("held-out samples " + std::to_string(heldOutSamples) + ": must be at least 1");
+                                  const tok::Tokenizer& tokenizer,
+                                  const std::filesystem::path& resourcesDir) {
+    if (heldOutSamples < 1)
+        throw ArgumentError("held-out samples " + std::to_string(heldOutSamples) + ": must be at least 1");
     // The choice is judged on this text: the GSM8K test split (what the loss reports use) is refused.
     std::error_code ec;
     const std::filesystem::path file = io::calibrationFile(s.source, resourcesDir);
     if (std::filesystem::equivalent(file, gsm8kFile(resourcesDir, "test"), ec))
-        throw ArgumentError(file.string() + ": the GSM8K test split is the evaluation set; choose settings on "
-                                            "held-out text of another source (e.g. gsm8k = its train split)");
+        throw ArgumentError(file.string() +
+                            ": the GSM8K test split is the evaluation set; choose settings on "
+                            "held-out text of another source (e.g. gsm8k = its train split)");
     CalibrationSettings both = s;
-    both.samples = s.samples + heldOutSamples; // one draw: the calibration rows come first, as without a split
+    both.samples =
+        s.samples + heldOutSamples; // one draw: the calibration rows come first, as without a split
     const at::Tensor ids = calibrationTokens(both, tokenizer, resourcesDir);
     return {ids.narrow(0, 0, s.samples).contiguous(), ids.narrow(0, s.samples, heldOutSamples).contiguous()};
 }
@@ -48,11 +52,14 @@ size_t SearchResult::best() const {
 }
 
 nlohmann::json SearchResult::toJson() const {
-    nlohmann::json j = {{"original_held_out_loss", originalLoss}, {"held_out_tokens", heldOutTokens},
-                        {"seconds", seconds}, {"front", front}, {"candidates", nlohmann::json::array()}};
+    nlohmann::json j = {{"original_held_out_loss", originalLoss},
+                        {"held_out_tokens", heldOutTokens},
+                        {"seconds", seconds},
+                        {"front", front},
+                        {"candidates", nlohmann::json::array()}};
     for (const auto& c : candidates) {
-        nlohmann::json e = {{"kv_lora_rank", c.kvLoraRank}, {"qk_rope_head_dim", c.qkRopeHeadDim},
-                            {"freqfold", c.freqFold}};
+        nlohmann::json e = {
+            {"kv_lora_rank", c.kvLoraRank}, {"qk_rope_head_dim", c.qkRopeHeadDim}, {"freqfold", c.freqFold}};
         if (c.skipped.empty()) {
             e["rank"] = c.rank;
             e["kv_bytes_per_token"] = c.kvBytesPerToken;
@@ -64,7 +71,8 @@ nlohmann::json SearchResult::toJson() const {
         j["candidates"].push_back(e);
     }
     bool any = false;
-    for (const auto& c : candidates) any = any || c.skipped.empty();
+    for (const auto& c : candidates)
+        any = any || c.skipped.empty();
     if (any) j["chosen"] = best();
     return j;
 }
@@ -76,7 +84,8 @@ std::string SearchResult::csv() const {
     for (const auto& c : candidates) {
         o << c.kvLoraRank << ',' << c.qkRopeHeadDim << ',' << c.freqFold << ',';
         if (c.skipped.empty())
-            o << c.rank << ',' << c.kvBytesPerToken << ',' << c.heldOutLoss << ',' << (c.onFront ? 1 : 0) << ",\n";
+            o << c.rank << ',' << c.kvBytesPerToken << ',' << c.heldOutLoss << ',' << (c.onFront ? 1 : 0)
+              << ",\n";
         else
             o << ",,,," << io::csvField(c.skipped) << "\n";
     }
@@ -88,8 +97,9 @@ std::vector<size_t> paretoFront(const std::vector<double>& cost, const std::vect
     std::vector<size_t> order(cost.size());
     std::iota(order.begin(), order.end(), size_t(0));
     // By cost, then loss, then index: a sweep keeps each point that beats every cheaper point's loss.
-    std::stable_sort(order.begin(), order.end(),
-                     [&](size_t a, size_t b) { return cost[a] != cost[b] ? cost[a] < cost[b] : loss[a] < loss[b]; });
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return cost[a] != cost[b] ? cost[a] < cost[b] : loss[a] < loss[b];
+    });
     std::vector<size_t> front;
     for (size_t i : order)
         if (front.empty() || loss[i] < loss[front.back()]) front.push_back(i);
@@ -99,7 +109,9 @@ std::vector<size_t> paretoFront(const std::vector<double>& cost, const std::vect
 std::vector<ConvertSettings> gridCandidates(const ConvertSettings& base, const std::vector<int64_t>& ranks,
                                             const std::vector<int64_t>& ropeDims,
                                             const std::vector<int64_t>& freqFolds) {
-    auto orBase = [](const std::vector<int64_t>& v, int64_t b) { return v.empty() ? std::vector<int64_t>{b} : v; };
+    auto orBase = [](const std::vector<int64_t>& v, int64_t b) {
+        return v.empty() ? std::vector<int64_t>{b} : v;
+    };
     std::vector<ConvertSettings> out;
     for (int64_t rR : orBase(ropeDims, base.qkRopeHeadDim))
         for (int64_t f : orBase(freqFolds, base.freqFold))
@@ -117,7 +129,8 @@ std::vector<ConvertSettings> gridCandidates(const ConvertSettings& base, const s
 
 std::vector<ConvertSettings> autoCandidates(const ConvertSettings& base, const io::ModelConfig& config,
                                             bool searchRopeDim, bool searchFreqFold) {
-    if (base.exact) throw ArgumentError("the exact merge has no r_R or FreqFold to choose (r_R = g*d, FreqFold 1)");
+    if (base.exact)
+        throw ArgumentError("the exact merge has no r_R or FreqFold to choose (r_R = g*d, FreqFold 1)");
     ConvertSettings resolved = base;
     resolve(resolved, config); // base itself must be valid (throws SettingError otherwise)
     std::vector<int64_t> ropeDims = {resolved.qkRopeHeadDim};
@@ -148,13 +161,15 @@ SearchResult searchConversions(const model::Model& original, const std::vector<C
                                const CalibrationSplit& split, const Progress& progress) {
     c10::InferenceMode guard;
     const auto t0 = std::chrono::steady_clock::now();
-    if (original.config.convertedToMla) throw ArgumentError(original.dir.string() + ": already converted to MLA");
+    if (original.config.convertedToMla)
+        throw ArgumentError(original.dir.string() + ": already converted to MLA");
     if (candidates.empty()) throw ArgumentError("no candidate conversions to compare");
     const ConvertSettings& first = candidates.front();
     std::vector<eval::Document> docs;
     for (int64_t i = 0; i < split.heldOut.size(0); ++i) {
         const at::Tensor row = split.heldOut[i].contiguous();
-        docs.push_back({std::vector<int64_t>(row.data_ptr<int64_t>(), row.data_ptr<int64_t>() + row.numel()), 0});
+        docs.push_back(
+            {std::vector<int64_t>(row.data_ptr<int64_t>(), row.data_ptr<int64_t>() + row.numel()), 0});
     }
     eval::LossOptions lo;
     lo.maxTokens = split.heldOut.size(1);
@@ -164,7 +179,8 @@ SearchResult searchConversions(const model::Model& original, const std::vector<C
     result.originalLoss = originalLoss.meanNll();
     result.heldOutTokens = originalLoss.tokens;
     // One calibration pass; the statistics depend only on the model, the text and preRopeKeyStats.
-    const std::vector<LayerStats> stats = collectLayerStats(original, split.calibration.to(original.device()), first, progress);
+    const std::vector<LayerStats> stats =
+        collectLayerStats(original, split.calibration.to(original.device()), first, progress);
     const auto n = int64_t(candidates.size());
     for (int64_t i = 0; i < n; ++i) {
         progress(i, n, "search");

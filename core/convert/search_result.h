@@ -12,10 +12,10 @@ namespace transmla::convert {
 
 struct Candidate {
     int64_t kvLoraRank = -1, qkRopeHeadDim = 0, freqFold = 0; // as asked (-1: full rank)
-    int64_t rank = 0;                                          // as converted (largest layer rank)
-    int64_t kvBytesPerToken = 0;                               // 16-bit, all layers
-    double heldOutLoss = 0;                                    // mean NLL on the held-out rows
-    std::string skipped;                                       // non-empty: not valid for the model (why)
+    int64_t rank = 0;                                         // as converted (largest layer rank)
+    int64_t kvBytesPerToken = 0;                              // 16-bit, all layers
+    double heldOutLoss = 0;                                   // mean NLL on the held-out rows
+    std::string skipped;                                      // non-empty: not valid for the model (why)
     bool onFront = false;
 };
 

@@ -32,16 +32,19 @@ void checkHealRequest(const HealRequest& request, const std::filesystem::path& r
     convert::checkHealSettings(healSettings(request), resourcesDir);
 }
 
-HealOutcome healConversion(const ConversionResult& result, const HealRequest& request, const JobOptions& options,
-                           const HealStepFn& onStep, const Progress& progress) {
-    if (!result.models) throw ArgumentError("no converted model in memory (run the conversion again to heal)");
+HealOutcome healConversion(const ConversionResult& result, const HealRequest& request,
+                           const JobOptions& options, const HealStepFn& onStep, const Progress& progress) {
+    if (!result.models)
+        throw ArgumentError("no converted model in memory (run the conversion again to heal)");
     checkHealRequest(request, options.resourcesDir);
     verifyModelUnchanged(result); // the original is read from the same mapped files
     Models& models = *result.models;
-    if (!models.original) models.original = model::Model::load(result.modelDir, {options.device, "f32"}, progress);
+    if (!models.original)
+        models.original = model::Model::load(result.modelDir, {options.device, "f32"}, progress);
     const convert::HealSettings hs = healSettings(request);
     const at::Tensor ids = convert::healTokens(hs, models.tokenizer, options.resourcesDir);
-    const convert::HealReport report = convert::heal(models.converted, *models.original, ids, hs, progress, onStep);
+    const convert::HealReport report =
+        convert::heal(models.converted, *models.original, ids, hs, progress, onStep);
     // From here on the converted model is the healed one.
     models.heal = report.toJson();
     HealOutcome out;
@@ -58,14 +61,15 @@ HealOutcome healConversion(const ConversionResult& result, const HealRequest& re
     };
     if (options.lossProblems > 0) {
         const auto problems = io::loadGsm8k(gsm8kFile(options.resourcesDir, "test"), options.lossProblems);
-        out.lossAfter = eval::evaluateLoss(models.converted, eval::tokenizeGsm8k(models.tokenizer, problems, 512), {},
-                                         staged("loss after"));
+        out.lossAfter = eval::evaluateLoss(
+            models.converted, eval::tokenizeGsm8k(models.tokenizer, problems, 512), {}, staged("loss after"));
         if (models.report.lossSplit) models.report.lossSplit->healed = out.lossAfter->meanNll();
     }
     if (options.wikitextChunks > 0) {
         out.wikitextAfter = eval::evaluateLoss(
             models.converted,
-            eval::tokenizeChunks(models.tokenizer, io::loadTexts(io::wikitext2File(options.resourcesDir, "test")),
+            eval::tokenizeChunks(models.tokenizer,
+                                 io::loadTexts(io::wikitext2File(options.resourcesDir, "test")),
                                  options.wikitextChunkTokens, options.wikitextChunks),
             {}, staged("perplexity after"));
     }

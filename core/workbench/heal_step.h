@@ -47,7 +47,8 @@ void checkHealRequest(const HealRequest& request, const std::filesystem::path& r
 // it) and evaluates what `options` asks for (lossProblems, wikitextChunks) on the healed model.
 // Progress stages "heal local" / "heal e2e" (steps), then "loss after". Throws Cancelled on cancel
 // (the converted model untouched), ArgumentError when there is no converted model in memory.
-HealOutcome healConversion(const ConversionResult& result, const HealRequest& request, const JobOptions& options,
-                           const HealStepFn& onStep = {}, const Progress& progress = {});
+HealOutcome healConversion(const ConversionResult& result, const HealRequest& request,
+                           const JobOptions& options, const HealStepFn& onStep = {},
+                           const Progress& progress = {});
 
 } // namespace transmla::workbench

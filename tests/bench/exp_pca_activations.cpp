@@ -3,9 +3,9 @@
 // calibrates its low-rank step: "rope-removed model's qkv outputs"). RoRoPE keeps the original
 // model's key statistics in both. Prints the GSM8K test mean NLL of each.
 //   exp_pca_activations MODEL_DIR RANK ROPE_DIM FREQFOLD [LIMIT]
-#include <cstdio>
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
+#include <cstdio>
 
 #include "convert/calibration.h"
 #include "convert/pipeline.h"
@@ -41,7 +41,8 @@ int main(int argc, char** argv) {
     std::vector<convert::LayerStats> mixed = statsA;
     const int64_t D = original.config.hiddenSize;
     auto f64 = at::TensorOptions().dtype(at::kDouble);
-    for (int64_t l = 0; l < original.config.numLayers; ++l) mixed[size_t(l)].xGram = at::zeros({D + 1, D + 1}, f64);
+    for (int64_t l = 0; l < original.config.numLayers; ++l)
+        mixed[size_t(l)].xGram = at::zeros({D + 1, D + 1}, f64);
     for (int64_t b = 0; b < ids.size(0); b += 16) {
         at::Tensor h = model::embedTokens(full, ids.narrow(0, b, std::min<int64_t>(16, ids.size(0) - b)));
         for (int64_t l = 0; l < original.config.numLayers; ++l) {
@@ -51,9 +52,11 @@ int main(int argc, char** argv) {
             h = model::runLayer(full, l, h);
         }
     }
-    for (auto& st : mixed) st.xGram /= double(ids.numel());
+    for (auto& st : mixed)
+        st.xGram /= double(ids.numel());
     model::Model ref = original;
     convert::convertFromStats(ref, s, mixed);
-    std::printf("PCA on the full-rank partial-RoPE model's activations: %.4f\n", eval::evaluateLoss(ref, docs).meanNll());
+    std::printf("PCA on the full-rank partial-RoPE model's activations: %.4f\n",
+                eval::evaluateLoss(ref, docs).meanNll());
     return 0;
 }

@@ -39,17 +39,21 @@ template <class T> T* child(QObject* parent, const char* name) {
 // The converted model's attention probabilities of layer 1, head 0 on a fixed prompt (what the
 // attention tab computes; q, kv_a and kv_b all enter it).
 std::vector<double> convertedMaps(const views::MainWindow& w) {
-    const auto pair = workbench::attentionPair(*w.state().result->models, "Question: Tom has 3 apples and buys 4 more.",
-                                               1, 0, 64);
+    const auto pair = workbench::attentionPair(*w.state().result->models,
+                                               "Question: Tom has 3 apples and buys 4 more.", 1, 0, 64);
     return pair.after.probs;
 }
 
 double cliLoss(const QString& dir, int n) {
     QProcess p;
-    p.start(QStringLiteral(TRANSMLA_CLI_PATH), {QStringLiteral("eval"), dir, QStringLiteral("--data"), QStringLiteral("gsm8k"),
-                                                 QStringLiteral("--limit"), QString::number(n), QStringLiteral("--json")});
+    p.start(QStringLiteral(TRANSMLA_CLI_PATH),
+            {QStringLiteral("eval"), dir, QStringLiteral("--data"), QStringLiteral("gsm8k"),
+             QStringLiteral("--limit"), QString::number(n), QStringLiteral("--json")});
     if (!p.waitForFinished(120000) || p.exitCode() != 0) return -1;
-    return QJsonDocument::fromJson(p.readAllStandardOutput()).object().value(QStringLiteral("mean_nll")).toDouble(-1);
+    return QJsonDocument::fromJson(p.readAllStandardOutput())
+        .object()
+        .value(QStringLiteral("mean_nll"))
+        .toDouble(-1);
 }
 } // namespace
 
@@ -94,7 +98,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(heal->curvePoints() >= 3, 60000);
         QVERIFY(cancelButton->isEnabled());
         gui::click(cancelButton);
-        QVERIFY2(heal->statusText().contains(QStringLiteral("Cancelling")), qPrintable(heal->statusText())); // at once
+        QVERIFY2(heal->statusText().contains(QStringLiteral("Cancelling")),
+                 qPrintable(heal->statusText())); // at once
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 5000);
         QCOMPARE(failed.at(0).at(1).toString(), views::JobRunner::cancelledMessage());
         QVERIFY(heal->curvePoints() >= 3);
@@ -125,8 +130,10 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 120000);
         QFile config(dir + QStringLiteral("/config.json"));
         QVERIFY(config.open(QIODevice::ReadOnly));
-        const QJsonObject report = QJsonDocument::fromJson(config.readAll()).object().value(QStringLiteral("transmla")).toObject();
-        QCOMPARE(report.value(QStringLiteral("heal")).toObject().value(QStringLiteral("mode")).toString(), QStringLiteral("local"));
+        const QJsonObject report =
+            QJsonDocument::fromJson(config.readAll()).object().value(QStringLiteral("transmla")).toObject();
+        QCOMPARE(report.value(QStringLiteral("heal")).toObject().value(QStringLiteral("mode")).toString(),
+                 QStringLiteral("local"));
         const double exportedLoss = cliLoss(dir, 5);
         qInfo("exported folder %.5f", exportedLoss);
         QVERIFY(std::abs(exportedLoss - lossHealed) < 0.02);

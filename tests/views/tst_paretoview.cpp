@@ -4,6 +4,7 @@
 // fixed, counted by hand from the config), and "Apply choice" puts r_R and FreqFold into the panel. A
 // typo in a list is reported, not searched; the plot exports its candidates as CSV.
 #include <QFile>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -11,7 +12,6 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QLabel>
 
 #include "conversionpanel.h"
 #include "guitest.h"

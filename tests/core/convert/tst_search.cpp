@@ -36,15 +36,17 @@ private slots:
         QTest::addColumn<std::vector<size_t>>("expected"); // by hand, by increasing cost
         QTest::newRow("staircase") << std::vector<double>{4, 1, 3, 2} << std::vector<double>{1, 4, 2, 3}
                                    << std::vector<size_t>{1, 3, 2, 0};
-        QTest::newRow("one dominates all") << std::vector<double>{2, 1, 3} << std::vector<double>{5, 1, 2}
-                                           << std::vector<size_t>{1};
-        QTest::newRow("interior dropped") << std::vector<double>{1, 2, 3, 2.5} << std::vector<double>{3, 2.5, 1, 2.8}
-                                          << std::vector<size_t>{0, 1, 2};
-        QTest::newRow("equal cost keeps the lower loss") << std::vector<double>{1, 1, 2} << std::vector<double>{3, 2, 1}
-                                                         << std::vector<size_t>{1, 2};
-        QTest::newRow("duplicates keep the first") << std::vector<double>{1, 1} << std::vector<double>{2, 2}
-                                                   << std::vector<size_t>{0};
-        QTest::newRow("single") << std::vector<double>{7} << std::vector<double>{0.5} << std::vector<size_t>{0};
+        QTest::newRow("one dominates all")
+            << std::vector<double>{2, 1, 3} << std::vector<double>{5, 1, 2} << std::vector<size_t>{1};
+        QTest::newRow("interior dropped")
+            << std::vector<double>{1, 2, 3, 2.5} << std::vector<double>{3, 2.5, 1, 2.8}
+            << std::vector<size_t>{0, 1, 2};
+        QTest::newRow("equal cost keeps the lower loss")
+            << std::vector<double>{1, 1, 2} << std::vector<double>{3, 2, 1} << std::vector<size_t>{1, 2};
+        QTest::newRow("duplicates keep the first")
+            << std::vector<double>{1, 1} << std::vector<double>{2, 2} << std::vector<size_t>{0};
+        QTest::newRow("single") << std::vector<double>{7} << std::vector<double>{0.5}
+                                << std::vector<size_t>{0};
     }
     void frontIsTheNonDominatedSet() {
         QFETCH(std::vector<double>, cost);
@@ -61,7 +63,8 @@ private slots:
         for (int trial = 0; trial < 200; ++trial) {
             const size_t n = 1 + size_t(rng() % 12);
             std::vector<double> c(n), l(n);
-            for (size_t i = 0; i < n; ++i) c[i] = coord(rng), l[i] = coord(rng);
+            for (size_t i = 0; i < n; ++i)
+                c[i] = coord(rng), l[i] = coord(rng);
             const auto front = convert::paretoFront(c, l);
             for (size_t k = 0; k < front.size(); ++k) {
                 QVERIFY(!dominated(front[k], c, l));
@@ -70,7 +73,8 @@ private slots:
             for (size_t i = 0; i < n; ++i) {
                 if (dominated(i, c, l)) continue;
                 bool covered = false; // a non-dominated point is on the front or duplicates one that is
-                for (size_t f : front) covered = covered || (c[f] == c[i] && l[f] == l[i]);
+                for (size_t f : front)
+                    covered = covered || (c[f] == c[i] && l[f] == l[i]);
                 QVERIFY(covered);
             }
             const double minLoss = *std::min_element(l.begin(), l.end());
@@ -126,10 +130,12 @@ private slots:
         base.calibration.seqLen = 64;
         const auto split = convert::splitCalibration(base.calibration, 3, tokenizer, test::resourcesDir());
         // The calibration rows are those an ordinary conversion uses; the held-out rows are other text.
-        QVERIFY(at::equal(split.calibration, convert::calibrationTokens(base.calibration, tokenizer, test::resourcesDir())));
+        QVERIFY(at::equal(split.calibration,
+                          convert::calibrationTokens(base.calibration, tokenizer, test::resourcesDir())));
         QCOMPARE(split.heldOut.sizes(), (at::IntArrayRef{3, 64}));
         for (int64_t i = 0; i < 3; ++i)
-            for (int64_t j = 0; j < 8; ++j) QVERIFY(!at::equal(split.heldOut[i], split.calibration[j]));
+            for (int64_t j = 0; j < 8; ++j)
+                QVERIFY(!at::equal(split.heldOut[i], split.calibration[j]));
 
         // r_R 16 allows FreqFold 2 but not 1 (8 planes over 16 blocks): one candidate is skipped.
         const auto cands = convert::gridCandidates(base, {8, 48}, {16}, {1, 2});
@@ -173,7 +179,8 @@ private slots:
             QVERIFY(r.candidates[i].onFront);
             for (const auto& o : r.candidates)
                 if (o.skipped.empty())
-                    QVERIFY(!(o.kvBytesPerToken <= r.candidates[i].kvBytesPerToken && o.heldOutLoss < r.candidates[i].heldOutLoss));
+                    QVERIFY(!(o.kvBytesPerToken <= r.candidates[i].kvBytesPerToken &&
+                              o.heldOutLoss < r.candidates[i].heldOutLoss));
         }
         QCOMPARE(r.candidates[r.best()].heldOutLoss, r.candidates[r.front.back()].heldOutLoss);
         const auto j = r.toJson();
