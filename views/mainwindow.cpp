@@ -145,6 +145,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(jobs_, &JobRunner::busyChanged, this, &MainWindow::onBusyChanged);
     connect(jobs_, &JobRunner::finished, this, &MainWindow::onJobFinished);
+    setupQualitySteps();
     createMenus();
     resize(1280, 720);
     QSettings settings;

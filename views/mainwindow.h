@@ -23,8 +23,10 @@ class AttentionView;
 class BudgetView;
 class ClassroomGuide;
 class ConversionPanel;
+class HealView;
 class JobRunner;
 class LossView;
+class ParetoView;
 class PlotView;
 class SpectrumView;
 class SummaryModel;
@@ -51,6 +53,8 @@ public:
     BudgetView* budgetView() const { return budget_; }
     AttentionView* attentionView() const { return attention_; }
     LossView* lossView() const { return loss_; }
+    HealView* healView() const { return heal_; }     // mainwindow_quality.cpp
+    ParetoView* paretoView() const { return pareto_; }
     JobRunner* jobs() const { return jobs_; }
     QTabWidget* tabs() const { return tabs_; }
     ClassroomGuide* classroomGuide() const { return guide_; }
@@ -67,6 +71,10 @@ public slots:
     void cancelJob();
     void exportModel(const QString& outDir, bool serving = false); // serving: for vLLM / SGLang
     void runRankSweep();
+    // mainwindow_quality.cpp: the Heal step and the held-out searches (Pareto, r_R / FreqFold choice).
+    void runHeal();
+    void runParetoSearch();
+    void runAutoChoice();
     bool saveSession(const QString& file);
     bool openSession(const QString& file);
     void setClassroomMode(bool on);
@@ -80,6 +88,8 @@ signals:
     void exportFinished(const QString& dir, const QStringList& notes);
     void attentionUpdated();
     void sweepFinished();
+    void healFinished();
+    void searchFinished();
     void sessionOpened(const QString& file);
     void reportWritten(const QString& dir);
 
@@ -105,6 +115,8 @@ private slots:
 
 private:
     void createMenus();
+    void setupQualitySteps(); // mainwindow_quality.cpp: the Heal and Pareto tabs
+    void updateQualitySteps(); // their buttons follow the model, the result and the busy state
     void chooseExportFolderFor(bool serving);
     void onBusyChanged(bool busy); // every action that starts work follows the busy state
     bool confirmDiscard(const QString& action);
@@ -128,6 +140,8 @@ private:
     BudgetView* budget_;
     AttentionView* attention_;
     LossView* loss_;
+    HealView* heal_ = nullptr;
+    ParetoView* pareto_ = nullptr;
     JobRunner* jobs_;
     ClassroomGuide* guide_;
     QDockWidget* panelDock_;

@@ -43,6 +43,7 @@ const char* kUsage =
     "  loss-sweep GSM8K test loss of the GQA model and of MLA conversions at --ranks R1,R2,.. (full, 50%,\n"
     "             25%, 12.5% of 2*g*d) with --rope-dim (head_dim); --limit N problems; --samples/--seqlen for\n"
     "             calibration. Resumable: ranks already in --session are skipped; saved after each rank\n"
+    "  pareto     held-out loss vs KV bytes over --ranks/--rope-dims/--freqfolds (see analyze pareto --help)\n"
     "Common: --device cpu|cuda --dtype f32|bf16 (compute, spectra/attention) --session FILE.h5 (results are\n"
     "        added to it, replacing those of the same kind) --csv DIR --json --quiet\n";
 
@@ -245,6 +246,7 @@ int runLossSweep(const Args& args, const fs::path& dir, io::Session& session, co
 } // namespace
 
 int cmdAnalyze(int argc, char** argv) {
+    if (argc >= 2 && std::string(argv[1]) == "pareto") return cmdAnalyzePareto(argc - 1, argv + 1);
     Args args(argc, argv, 1, {"json", "help", "quiet", "weights-only"});
     if (args.has("help") || args.positionals().size() != 2) {
         std::cout << kUsage;

@@ -9,7 +9,9 @@
 #include "args.h"
 #include "cli_util.h"
 #include "commands.h"
+#include "held_out_choice.h"
 #include "convert/calibration.h"
+#include "convert/search.h"
 #include "convert/export.h"
 #include "convert/heal.h"
 #include "convert/pipeline.h"
@@ -26,7 +28,7 @@ namespace transmla::cli {
 namespace {
 const char* kUsage =
     "Usage: transmla convert MODEL_DIR [--out DIR] [--kv-lora-rank R | --energy E | --exact]\n"
-    "         [--qk-rope-dim 64] [--freqfold F|auto] [--calib gsm8k|wikitext2|FILE] [--samples 128 --seqlen 256]\n"
+    "         [--qk-rope-dim 64|best] [--freqfold F|auto|best] [--held-out 16] [--calib gsm8k|wikitext2|FILE] [--samples 128 --seqlen 256]\n"
     "         [--seed 0] [--device cpu|cuda] [--dtype f32|bf16] [--latent-norm none|calibrated]\n"
     "         [--export-dtype source|f32|bf16] [--target transformers|serving] [--eval [--limit N] [--wikitext CHUNKS]]\n"
     "         [--no-stream] [--force] [--json] [--quiet]\n"
@@ -45,6 +47,9 @@ const char* kUsage =
     "towards the original model on GSM8K train (or FILE): local = per layer, on the attention outputs;\n"
     "e2e = KL distillation of the next-token distributions; both = local then e2e. Steps are per layer\n"
     "(local) or in all (e2e). Healing loads the model whole, in f32.\n"
+    "best: r_R (among head_dim/8, /4, /2, /1, at equal KV bytes: r + r_R fixed) and/or FreqFold (every\n"
+    "one r_R allows) chosen by the mean NLL on --held-out sequences of the calibration source that follow\n"
+    "the calibration's own (not GSM8K test); the candidates and losses are printed (JSON: held_out_choice).\n"
     "Ablations: --no-rorope, --no-balance, --post-rope-stats (FreqFold statistics from keys after RoPE).\n"
     "--eval: GSM8K loss before/after (all tokens and answer tokens only, 95% bootstrap intervals over\n"
     "problems); --wikitext N adds the WikiText-2 test perplexity over N chunks of 512 tokens. --json\n"
@@ -63,7 +68,7 @@ int cmdConvert(int argc, char** argv) {
     args.allowOnly({"help", "exact", "eval", "force", "json", "quiet", "no-rorope", "no-balance", "no-stream", "post-rope-stats", "out", "kv-lora-rank",
                     "energy", "qk-rope-dim", "freqfold", "calib", "samples", "seqlen", "seed", "device", "dtype",
                     "latent-norm", "export-dtype", "limit", "target", "heal", "heal-steps", "heal-lr", "heal-data",
-                    "heal-samples", "wikitext"});
+                    "heal-samples", "wikitext", "held-out"});
     const std::filesystem::path dir = args.positionals()[0];
     convert::ConvertSettings s;
     s.exact = args.has("exact");
@@ -71,11 +76,12 @@ int cmdConvert(int argc, char** argv) {
     if (args.has("kv-lora-rank") && s.kvLoraRank < 1)
         throw ArgumentError("--kv-lora-rank " + *args.get("kv-lora-rank") + ": must be at least 1");
     s.energy = args.has("energy") ? std::stod(*args.get("energy")) : 0.0;
-    s.qkRopeHeadDim = args.getInt("qk-rope-dim", 0);
-    if (args.has("qk-rope-dim") && s.qkRopeHeadDim < 1)
+    const bool bestRopeDim = args.get("qk-rope-dim", "") == "best", bestFreqFold = args.get("freqfold", "") == "best";
+    s.qkRopeHeadDim = bestRopeDim ? 0 : args.getInt("qk-rope-dim", 0);
+    if (args.has("qk-rope-dim") && !bestRopeDim && s.qkRopeHeadDim < 1)
         throw ArgumentError("--qk-rope-dim " + *args.get("qk-rope-dim") + ": must be positive and even");
     const std::string ff = args.get("freqfold", "auto");
-    s.freqFold = ff == "auto" ? 0 : std::stoll(ff);
+    s.freqFold = ff == "auto" || ff == "best" ? 0 : std::stoll(ff);
     s.rorope = !args.has("no-rorope");
     s.balanceKv = !args.has("no-balance");
     s.preRopeKeyStats = !args.has("post-rope-stats");
@@ -113,6 +119,9 @@ int cmdConvert(int argc, char** argv) {
     model::Model m = model::Model::load(dir, lo, progress);
     const int64_t limit = args.getInt("limit", -1);
     nlohmann::json out;
+    if ((bestRopeDim || bestFreqFold) && !s.exact) // before any other work: the choice fixes the settings
+        out["held_out_choice"] =
+            chooseByHeldOutLoss(s, dir, lo, bestRopeDim, bestFreqFold, args.getInt("held-out", 16), progress);
     out["streamed"] = stream;
     out["seconds"]["load"] = since(tLoad);
     // The GSM8K documents are tokenized once and evaluated before and after the conversion.
@@ -241,6 +250,18 @@ int cmdConvert(int argc, char** argv) {
     std::cout << "KV cache per token (16-bit): " << report.kvBytesPerTokenBefore << " -> " << report.kvBytesPerTokenAfter
               << " bytes (" << std::setprecision(1) << 100.0 * double(report.kvBytesPerTokenAfter) / double(report.kvBytesPerTokenBefore)
               << "%)\n" << std::setprecision(4);
+    if (out.contains("held_out_choice")) {
+        const auto& hc = out["held_out_choice"];
+        std::cout << "chosen by held-out loss (" << hc["held_out_tokens"].get<int64_t>() << " tokens, original "
+                  << hc["original_held_out_loss"].get<double>() << "):";
+        for (const auto& c : hc["candidates"]) {
+            std::cout << " r " << c["kv_lora_rank"].get<int64_t>() << " r_R " << c["qk_rope_head_dim"].get<int64_t>()
+                      << " f " << c["freqfold"].get<int64_t>();
+            if (c.contains("skipped")) std::cout << " skipped;";
+            else std::cout << " " << c["held_out_loss"].get<double>() << ";";
+        }
+        std::cout << "\n";
+    }
     std::cout << "qk_rope_head_dim " << report.ropeDim << ", FreqFold " << report.freqFold << ", max rank " << report.maxRank
               << ", " << report.secondsTotal << " s\n";
     std::cout << "layer  rank  retained  discarded  rope-energy  alpha\n";

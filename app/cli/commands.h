@@ -10,6 +10,7 @@ int cmdLogits(int argc, char** argv);
 int cmdTokenize(int argc, char** argv);
 int cmdDemo(int argc, char** argv);
 int cmdAnalyze(int argc, char** argv);
+int cmdAnalyzePareto(int argc, char** argv); // analyze pareto (cmd_pareto.cpp)
 int cmdConvert(int argc, char** argv);
 
 } // namespace transmla::cli

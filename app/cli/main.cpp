@@ -33,7 +33,7 @@ const Command kCommands[] = {
      "convert MODEL_DIR [--out DIR] [--kv-lora-rank R | --energy E | --exact] [--qk-rope-dim 64] [--eval] ...\n"
      "                                      GQA -> MLA (TransMLA), exported in DeepSeek-V3 format"},
     {"demo", transmla::cli::cmdDemo, "demo                           inspect + evaluate the bundled demo model"},
-    {"analyze", transmla::cli::cmdAnalyze, "analyze spectra|budget|attention MODEL_DIR [--session F.h5] [--csv DIR] [--json]\n                                      singular value spectra, KV cache budgets, attention maps"},
+    {"analyze", transmla::cli::cmdAnalyze, "analyze spectra|budget|attention|pareto MODEL_DIR [--session F.h5] [--csv DIR] [--json]\n                                      singular value spectra, KV cache budgets, attention maps"},
 };
 
 void printHelp() {

@@ -122,7 +122,7 @@ at::Tensor relativeError(const at::Tensor& out, const at::Tensor& target) {
 }
 
 HealPhase healLocal(model::Model& student, const model::Model& original, const Split& split,
-                    const HealSettings& s, const Progress& progress, std::mt19937_64& rng) {
+                    const HealSettings& s, const Progress& progress, std::mt19937_64& rng, const HealStepFn& onStep) {
     HealPhase ph;
     ph.mode = "local";
     ph.steps = s.steps > 0 ? s.steps : kLocalSteps;
@@ -161,7 +161,9 @@ HealPhase healLocal(model::Model& student, const model::Model& original, const S
             at::Tensor loss = relativeError(model::attentionBlock(student, layer, xb), yb);
             loss.backward();
             opt.step();
-            ph.curve[size_t(step)] += loss.item<double>() / double(layers);
+            const double value = loss.item<double>();
+            ph.curve[size_t(step)] += value / double(layers);
+            if (onStep) onStep(ph.mode, layer * ph.steps + step, layers * ph.steps, value);
         }
         ph.layerAfter.push_back(heldOutError(layer, xHeld, yHeld));
         c10::NoGradGuard noGrad;
@@ -182,7 +184,8 @@ at::Tensor klDivergence(const at::Tensor& teacherLogp, const at::Tensor& student
 }
 
 HealPhase healEndToEnd(model::Model& student, const model::Model& original, const Split& split,
-                       const HealSettings& s, const Progress& progress, std::mt19937_64& rng) {
+                       const HealSettings& s, const Progress& progress, std::mt19937_64& rng,
+                       const HealStepFn& onStep) {
     HealPhase ph;
     ph.mode = "e2e";
     ph.steps = s.steps > 0 ? s.steps : kE2eSteps;
@@ -220,6 +223,7 @@ HealPhase healEndToEnd(model::Model& student, const model::Model& original, cons
         loss.backward();
         opt.step();
         ph.curve.push_back(loss.item<double>());
+        if (onStep) onStep(ph.mode, step, ph.steps, ph.curve.back());
     }
     ph.heldOutAfter = heldOutKl();
     progress(ph.steps, ph.steps, "heal e2e");
@@ -260,7 +264,7 @@ at::Tensor healTokens(const HealSettings& s, const tok::Tokenizer& tokenizer, co
 }
 
 HealReport heal(model::Model& converted, const model::Model& original, const at::Tensor& ids,
-                const HealSettings& s, const Progress& progress) {
+                const HealSettings& s, const Progress& progress, const HealStepFn& onStep) {
     c10::InferenceMode notInference(false);
     c10::AutoGradMode grad(true);
     const auto t0 = std::chrono::steady_clock::now();
@@ -282,8 +286,8 @@ HealReport heal(model::Model& converted, const model::Model& original, const at:
     model::Model student = converted; // shares the frozen weights; trained tensors are replaced by copies
     ownTensors(student);
     std::mt19937_64 rng(s.seed);
-    if (s.local()) report.phases.push_back(healLocal(student, original, split, s, progress, rng));
-    if (s.e2e()) report.phases.push_back(healEndToEnd(student, original, split, s, progress, rng));
+    if (s.local()) report.phases.push_back(healLocal(student, original, split, s, progress, rng, onStep));
+    if (s.e2e()) report.phases.push_back(healEndToEnd(student, original, split, s, progress, rng, onStep));
     progress.checkCancel();
     // Every phase finished: hand the trained parameters to the converted model.
     c10::NoGradGuard noGrad;

@@ -9,6 +9,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -63,9 +64,13 @@ struct HealReport {
 at::Tensor healTokens(const HealSettings& s, const tok::Tokenizer& tokenizer,
                       const std::filesystem::path& resourcesDir);
 
+// Called after every training step (from the healing thread): phase (local | e2e), the step's index
+// in the phase (local: over all layers, layer * steps + step), the phase's steps, the step's loss.
+using HealStepFn = std::function<void(const std::string& phase, int64_t step, int64_t steps, double loss)>;
+
 // converted: the result of convertModel (all layers MLA, resident); original: the same checkpoint
 // unconverted (GQA). Progress stages "heal local" (steps over all layers) and "heal e2e" (steps).
 HealReport heal(model::Model& converted, const model::Model& original, const at::Tensor& ids,
-                const HealSettings& s, const Progress& progress = {});
+                const HealSettings& s, const Progress& progress = {}, const HealStepFn& onStep = {});
 
 } // namespace transmla::convert

@@ -62,6 +62,22 @@ LayerReport convertLayer(model::Model& m, int64_t layer, const LayerStats* stats
     return rep;
 }
 
+// The cache size and the model's new config, once every layer is converted.
+void finishReport(model::Model& m, ConvertReport& report, const ConvertSettings& settings, const ResolvedDims& dims) {
+    int64_t cacheElems = 0;
+    for (const auto& l : report.layers) {
+        report.maxRank = std::max(report.maxRank, l.rank);
+        cacheElems += l.rank + dims.ropeDim;
+    }
+    report.kvBytesPerTokenAfter = cacheElems * 2;
+    m.config.kvLoraRank = report.maxRank;
+    m.config.qkRopeHeadDim = dims.ropeDim;
+    m.config.qkNopeHeadDim = dims.d;
+    m.config.vHeadDim = dims.d;
+    m.config.convertedToMla = true;
+    report.settings = settings;
+}
+
 } // namespace
 
 nlohmann::json LossSplit::toJson() const {
@@ -145,19 +161,41 @@ ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::
             finish(layer, nullptr);
         }
     }
-    int64_t cacheElems = 0;
-    for (const auto& l : report.layers) {
-        report.maxRank = std::max(report.maxRank, l.rank);
-        cacheElems += l.rank + dims.ropeDim;
-    }
-    report.kvBytesPerTokenAfter = cacheElems * 2;
-    m.config.kvLoraRank = report.maxRank;
-    m.config.qkRopeHeadDim = dims.ropeDim;
-    m.config.qkNopeHeadDim = dims.d;
-    m.config.vHeadDim = dims.d;
-    m.config.convertedToMla = true;
-    report.settings = settings;
+    finishReport(m, report, settings, dims);
     report.secondsTotal = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return report;
+}
+
+std::vector<LayerStats> collectLayerStats(const model::Model& original, const at::Tensor& calibrationIds,
+                                          const ConvertSettings& settings, const Progress& progress) {
+    if (original.streamed()) throw ArgumentError("collecting every layer's statistics needs a resident model");
+    std::vector<LayerStats> stats;
+    streamLayerStats(
+        original, calibrationIds, settings.calibration.microBatch,
+        [&](int64_t, const LayerStats& st) { stats.push_back(st); }, progress, {}, nullptr, settings.preRopeKeyStats);
+    return stats;
+}
+
+ConvertReport convertFromStats(model::Model& m, ConvertSettings settings, const std::vector<LayerStats>& stats,
+                               const Progress& progress) {
+    c10::InferenceMode guard;
+    const auto t0 = std::chrono::steady_clock::now();
+    const ResolvedDims dims = resolve(settings, m.config);
+    if (!settings.exact && int64_t(stats.size()) != m.config.numLayers)
+        throw ArgumentError("statistics for " + std::to_string(stats.size()) + " layers, the model has " +
+                            std::to_string(m.config.numLayers));
+    ConvertReport report;
+    report.ropeDim = dims.ropeDim;
+    report.freqFold = dims.freqFold;
+    report.kvBytesPerTokenBefore = m.config.kvCacheBytesPerToken(2);
+    for (int64_t layer = 0; layer < m.config.numLayers; ++layer) {
+        progress.checkCancel();
+        report.layers.push_back(convertLayer(m, layer, settings.exact ? nullptr : &stats[size_t(layer)], settings, dims));
+        progress(layer + 1, m.config.numLayers, "convert");
+    }
+    finishReport(m, report, settings, dims);
+    report.secondsPca = report.secondsTotal =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return report;
 }
 

@@ -21,6 +21,8 @@ class Model;
 
 namespace transmla::convert {
 
+struct LayerStats;
+
 struct LayerReport {
     int64_t layer = 0, rank = 0;
     double retainedEnergy = 1, ropeEnergyFraction = 1, alpha = 1;
@@ -63,5 +65,15 @@ using LayerSink = std::function<void(int64_t layer, const model::Model& m, const
 // A streamed model (LoadOptions::streamLayers) is converted one resident layer at a time.
 ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::Tensor& calibrationIds,
                            const Progress& progress = {}, const LayerSink& sink = {});
+
+// Many conversions of one model from one calibration (a search over r, r_R and FreqFold): RoRoPE,
+// FreqFold and the joint PCA read only the per-layer statistics, which do not depend on those
+// settings, so the calibration pass runs once. Memory: numLayers x ((D+1)^2 + (g*d/2)^2) doubles.
+std::vector<LayerStats> collectLayerStats(const model::Model& original, const at::Tensor& calibrationIds,
+                                          const ConvertSettings& settings, const Progress& progress = {});
+// convertModel from collected statistics (no calibration pass). m: a copy of the original model
+// (model::Model copies share the weights; the conversion replaces, never writes into, them).
+ConvertReport convertFromStats(model::Model& m, ConvertSettings settings, const std::vector<LayerStats>& stats,
+                               const Progress& progress = {});
 
 } // namespace transmla::convert

@@ -19,16 +19,9 @@
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
 #include "util/resources.h"
+#include "workbench/models.h"
 
 namespace transmla::workbench {
-
-struct Models {
-    std::optional<model::Model> original; // kept for before/after attention maps
-    model::Model converted;
-    tok::Tokenizer tokenizer;
-    convert::ConvertReport report;
-    io::FolderSnapshot snapshot; // the folder as loaded: the weights are mapped from it
-};
 
 int64_t ConversionResult::rank() const {
     int64_t r = 0;
@@ -85,7 +78,7 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     tok::Tokenizer tokenizer = tok::Tokenizer::load(modelDir); // first: the loads after it check for cancel per layer
     progress.checkCancel();
     auto models = std::shared_ptr<Models>(new Models{std::nullopt, model::Model::load(modelDir, {options.device, "f32"}, progress),
-                                                     std::move(tokenizer), {}, {}});
+                                                     std::move(tokenizer), {}, {}, {}});
     model::Model& m = models->converted;
     if (options.attention) models->original = model::Model::load(modelDir, {options.device, "f32"}, progress);
     progress.checkCancel();
@@ -193,6 +186,7 @@ std::vector<std::string> exportConverted(const ConversionResult& result, const s
     eo.target = target;
     eo.conversionReport = result.models->report.toJson();
     eo.conversionReport["audit"] = auditRecord(result).toJson();
+    if (!result.models->heal.is_null()) eo.conversionReport["heal"] = result.models->heal; // healConversion
     progress(0, 1, "export");
     auto notes = convert::namingExportTarget(outDir, [&] { return convert::exportDeepseekV3(result.models->converted, outDir, eo); });
     // The folder is in place: a cancel now must not report failure for a finished export.
