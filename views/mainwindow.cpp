@@ -69,6 +69,7 @@ MainWindow::MainWindow(QWidget* parent)
     summaryView_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     auto* sorted = new QSortFilterProxyModel(this);
     sorted->setSourceModel(tensorModel_);
+    sorted->setSortRole(TensorModel::SortRole);
     tensorView_ = makeTable(sorted);
     tensorView_->setSortingEnabled(true);
     tensorView_->sortByColumn(-1, Qt::AscendingOrder);

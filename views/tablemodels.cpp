@@ -19,7 +19,15 @@ QVariant TensorModel::data(const QModelIndex& index, int role) const {
     int64_t n = 1;
     for (int64_t s : t.shape) n *= s;
     if (role == Qt::TextAlignmentRole && index.column() == Elements) return int(Qt::AlignRight | Qt::AlignVCenter);
-    if (role == Qt::UserRole && index.column() == Elements) return qlonglong(n); // sort key
+    if (role == SortRole) {
+        if (index.column() == Elements) return qlonglong(n);
+        if (index.column() == Shape) { // dim by dim, as numbers: zero-padded text compares like them
+            QStringList dims;
+            for (int64_t s : t.shape) dims << QStringLiteral("%1").arg(qlonglong(s), 20, 10, QLatin1Char('0'));
+            return dims.join(QLatin1Char(','));
+        }
+        role = Qt::DisplayRole;
+    }
     if (role != Qt::DisplayRole) return {};
     switch (index.column()) {
     case Name: return QString::fromStdString(t.name);

@@ -14,6 +14,8 @@ class TensorModel : public QAbstractTableModel {
 public:
     using QAbstractTableModel::QAbstractTableModel;
     enum Column { Name, DType, Shape, Elements, ColumnCount };
+    // What a sorting proxy compares (setSortRole): numbers for Elements, the dims for Shape.
+    static constexpr int SortRole = Qt::UserRole;
     void setTensors(const std::vector<model::TensorRow>& tensors);
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

@@ -46,6 +46,7 @@ const char* kUsage =
     "  pareto     held-out loss vs KV bytes over --ranks/--rope-dims/--freqfolds (see analyze pareto --help)\n"
     "Common: --device cpu|cuda --dtype f32|bf16 (compute, spectra/attention) --session FILE.h5 (results are\n"
     "        added to it, replacing those of the same kind) --csv DIR --json --quiet\n";
+static_assert(analysis::kAttentionMaxTokens == 256, "kUsage names the --max-tokens default");
 
 std::string headName(int64_t h) { return h == analysis::kAllHeads ? "all" : std::to_string(h); }
 
@@ -200,7 +201,7 @@ int runLossSweep(const Args& args, const fs::path& dir, io::Session& session, co
         ranks = {2 * gd - rR, gd, gd / 2, gd / 4};
     }
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(dir);
-    const auto docs = eval::tokenizeGsm8k(tokenizer, io::loadGsm8k(gsm8kFile(resources(), "test"), args.getInt("limit", -1)), 512);
+    const auto docs = eval::tokenizeGsm8k(tokenizer, io::loadGsm8k(gsm8kFile(resources(), "test"), args.getInt("limit", -1)), eval::kDocumentMaxTokens);
     const model::LoadOptions opts{args.get("device", "cpu"), args.get("dtype", "f32")};
     auto has = [&](const std::string& label) {
         for (const auto& l : session.losses)
@@ -213,7 +214,7 @@ int runLossSweep(const Args& args, const fs::path& dir, io::Session& session, co
     if (!has("gqa")) {
         const model::Model m = model::Model::load(dir, opts);
         session.putLoss("gqa", eval::evaluateLoss(m, docs, {}, progress));
-        session.numericSettings["kv_bytes_per_token/gqa"] = double(cfg.kvCacheBytesPerToken(2));
+        session.numericSettings["kv_bytes_per_token/gqa"] = double(cfg.kvCacheBytesPerToken(io::kBytes16Bit));
         save();
     }
     convert::ConvertSettings cs;

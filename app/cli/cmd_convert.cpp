@@ -54,6 +54,7 @@ const char* kUsage =
     "--eval: GSM8K loss before/after (all tokens and answer tokens only, 95% bootstrap intervals over\n"
     "problems); --wikitext N adds the WikiText-2 test perplexity over N chunks of 512 tokens. --json\n"
     "prints the audit record (model content hash, settings, per-layer ranks/energy, losses) under \"audit\".\n";
+static_assert(eval::kDocumentMaxTokens == 512, "kUsage names the WikiText-2 chunk length");
 
 
 } // namespace
@@ -129,11 +130,11 @@ int cmdConvert(int argc, char** argv) {
     std::optional<eval::LossResult> lossBefore, lossAfter, wikiBefore, wikiAfter;
     if (!s.exact) io::checkTextFile(io::calibrationFile(s.calibration.source, resources())); // before any work
     if (args.has("eval")) {
-        docs = eval::tokenizeGsm8k(tokenizer, io::loadGsm8k(gsm8kFile(resources(), "test"), limit), 512);
+        docs = eval::tokenizeGsm8k(tokenizer, io::loadGsm8k(gsm8kFile(resources(), "test"), limit), eval::kDocumentMaxTokens);
         lossBefore = eval::evaluateLoss(m, docs, {}, progress);
         out["loss_before"] = lossBefore->toJson(false);
         if (args.getInt("wikitext", 0) > 0) {
-            wikiDocs = eval::tokenizeChunks(tokenizer, io::loadTexts(io::wikitext2File(resources(), "test")), 512,
+            wikiDocs = eval::tokenizeChunks(tokenizer, io::loadTexts(io::wikitext2File(resources(), "test")), eval::kDocumentMaxTokens,
                                             args.getInt("wikitext", 0));
             wikiBefore = eval::evaluateLoss(m, wikiDocs, {}, progress);
         }

@@ -14,6 +14,7 @@ namespace transmla::cli {
 int cmdEval(int argc, char** argv) {
     const std::set<std::string> flags = {"json", "help", "quiet", "no-per-doc"};
     Args args(argc, argv, 1, flags);
+    static_assert(eval::kDocumentMaxTokens == 512, "the usage text names the truncation");
     if (args.has("help") || args.positionals().size() != 1) {
         std::cout << "Usage: transmla eval MODEL_DIR --data gsm8k|FILE.jsonl [--device cpu|cuda] [--dtype f32|bf16]\n"
                      "                     [--limit N] [--batch-tokens N] [--json] [--no-per-doc] [--quiet]\n"

@@ -9,6 +9,7 @@
 #include "convert/settings.h"
 #include "util/error_text.h"
 #include "util/threads.h"
+#include "util/version.h"
 
 namespace {
 
@@ -37,7 +38,7 @@ const Command kCommands[] = {
 };
 
 void printHelp() {
-    std::cout << "transmla " << TRANSMLA_VERSION
+    std::cout << "transmla " << transmla::kVersion
               << " - turn GQA language models into Multi-head Latent Attention (TransMLA)\n\n"
                  "Usage: transmla COMMAND [ARGS]\n\nCommands:\n";
     for (const auto& c : kCommands) std::cout << "  " << c.summary << "\n";
@@ -53,7 +54,7 @@ int main(int argc, char** argv) {
         return argc < 2 ? 1 : 0;
     }
     if (!std::strcmp(argv[1], "--version")) {
-        std::cout << "transmla " << TRANSMLA_VERSION << "\n";
+        std::cout << "transmla " << transmla::kVersion << "\n";
         return 0;
     }
     transmla::useAllCores();

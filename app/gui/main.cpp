@@ -10,6 +10,7 @@
 #include "translations.h"
 #include "util/resources.h"
 #include "util/threads.h"
+#include "util/version.h"
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
@@ -17,7 +18,7 @@ int main(int argc, char** argv) {
     transmla::ignoreFileSizeSignal();
     QApplication::setApplicationName(QStringLiteral("transmla-workbench"));
     QApplication::setOrganizationName(QStringLiteral("transmla-workbench"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setApplicationVersion(QString::fromLatin1(transmla::kVersion));
 
     // The system locale (LANG / LC_ALL; LANGUAGE orders the UI languages) picks the translation.
     transmla::views::installTranslations(QLocale());

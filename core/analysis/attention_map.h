@@ -42,8 +42,11 @@ struct AttentionComparison {
     double meanKl = 0, maxAbsDifference = 0;
 };
 
+// Attention prompts are cut to this many tokens: the map is T x T (GUI, CLI, sessions).
+inline constexpr int64_t kAttentionMaxTokens = 256;
+
 struct AttentionOptions {
-    int64_t maxTokens = 256; // the prompt is cut to this many tokens (the map is T x T)
+    int64_t maxTokens = kAttentionMaxTokens; // the prompt is cut to this many tokens
 };
 
 // The default prompt: the first GSM8K test problem in the evaluation format.

@@ -7,6 +7,7 @@
 
 #include <ATen/ATen.h>
 
+#include "io/family.h"
 #include "io/safetensors.h"
 #include "model/model.h"
 #include "model/modules.h"
@@ -20,14 +21,17 @@ namespace transmla::convert {
 
 namespace {
 
+using K = io::TensorKind;
+
+// What we write: the deepseek_v3 row of the family table names every tensor.
+const io::FamilySpec& exportFamily() { return io::familySpec(io::Family::DeepseekV3); }
+
 bool hasNonzero(const at::Tensor& t) { return t.defined() && t.abs().max().item<double>() > 0; }
 
 void checkFamily(const model::Model& m) {
     const auto& c = m.config;
-    if (c.family == io::Family::Gemma2 || c.family == io::Family::Mixtral)
-        throw ArgumentError(io::familyName(c.family) + ": its " +
-                            (c.family == io::Family::Gemma2 ? std::string("sandwich norms and soft-capping")
-                                                             : std::string("mixture-of-experts MLP")) +
+    if (const char* block = io::familySpec(c.family).exportBlock)
+        throw ArgumentError(io::familyName(c.family) + ": its " + block +
                             " have no DeepSeek-V3 equivalent; evaluate the converted model in transmla instead");
 }
 
@@ -183,10 +187,12 @@ using Named = std::vector<std::pair<std::string, at::Tensor>>;
 // - rope r_R -> r_R': DeepSeek scales scores by 1/sqrt(d_n + r_R') of the written dims, so q_proj
 //   carries sqrt((d_n + r_R') / (d_n + r_R)); the padded planes are zero in q and k.
 void layerTensors(const model::Model& m, size_t i, const Plan& plan, at::ScalarType dt, Named& t) {
-    auto put = [&](const std::string& name, const at::Tensor& x) { t.emplace_back(name, x.to(dt)); };
+    const io::FamilySpec& ds = exportFamily();
+    const auto li = int64_t(i);
+    auto put = [&](K k, const at::Tensor& x) { t.emplace_back(ds.tensorName(k, li), x.to(dt)); };
+    auto putBias = [&](K k, const at::Tensor& x) { t.emplace_back(ds.biasName(k, li), x.to(dt)); };
     const auto& L = m.layers[i];
     const auto& a = *L.mla;
-    const std::string p = "model.layers." + std::to_string(i) + ".";
     const int64_t r = a.rank, pad = plan.rank - r, rR = a.ropeDim, rOut = writtenRopeDim(plan, a), dn = a.nopeDim;
     const int64_t H = m.config.numHeads;
     const std::vector<int64_t> slots = ropeSlots(m, i, rOut);
@@ -201,29 +207,30 @@ void layerTensors(const model::Model& m, size_t i, const Plan& plan, at::ScalarT
     at::Tensor q = at::cat({qw.narrow(1, 0, dn), ropeRows(qw.narrow(1, dn, rR), 1, slots, rOut, plan.interleave)}, 1)
                        .reshape({H * (dn + rOut), qw.size(2)});                // {H * (dn + rOut), D}
     if (rOut != rR) q = q * std::sqrt(double(dn + rOut) / double(dn + rR));
-    put(p + "input_layernorm.weight", L.inputNorm);
-    put(p + "post_attention_layernorm.weight", L.postAttnNorm);
-    put(p + "self_attn.q_proj.weight", q);
-    put(p + "self_attn.kv_a_proj_with_mqa.weight", kvARows(a.kvA.weight));
+    put(K::InputNorm, L.inputNorm);
+    put(K::PostAttnNorm, L.postAttnNorm);
+    put(K::Q, q);
+    put(K::KvA, kvARows(a.kvA.weight));
     if (a.kvA.bias.defined() && !plan.serving) {
-        put(p + "self_attn.kv_a_proj_with_mqa.bias", kvARows(a.kvA.bias));
-        put(p + "self_attn.o_proj.bias", a.o.bias.defined() ? a.o.bias : at::zeros({m.config.hiddenSize}, a.kvA.bias.options()));
+        putBias(K::KvA, kvARows(a.kvA.bias));
+        putBias(K::O, a.o.bias.defined() ? a.o.bias : at::zeros({m.config.hiddenSize}, a.kvA.bias.options()));
     }
     const at::Tensor norm = pad ? a.kvANorm / latentScale : a.kvANorm;
-    put(p + "self_attn.kv_a_layernorm.weight", pad ? at::cat({norm, at::ones({pad}, norm.options())}) : norm);
-    put(p + "self_attn.kv_b_proj.weight", pad ? at::cat({a.kvB.weight, at::zeros({a.kvB.weight.size(0), pad}, a.kvB.weight.options())}, 1) : a.kvB.weight);
-    put(p + "self_attn.o_proj.weight", a.o.weight);
-    put(p + "mlp.gate_proj.weight", L.mlp.gate.weight);
-    put(p + "mlp.up_proj.weight", L.mlp.up.weight);
-    put(p + "mlp.down_proj.weight", L.mlp.down.weight);
+    put(K::KvANorm, pad ? at::cat({norm, at::ones({pad}, norm.options())}) : norm);
+    put(K::KvB, pad ? at::cat({a.kvB.weight, at::zeros({a.kvB.weight.size(0), pad}, a.kvB.weight.options())}, 1) : a.kvB.weight);
+    put(K::O, a.o.weight);
+    put(K::Gate, L.mlp.gate.weight);
+    put(K::Up, L.mlp.up.weight);
+    put(K::Down, L.mlp.down.weight);
 }
 
 // The engines never tie lm_head to the embedding (vLLM's ParallelLMHead reads lm_head.weight): a
 // serving export always has its own copy.
 void globalTensors(const model::Model& m, const Plan& plan, at::ScalarType dt, Named& t) {
-    t.emplace_back("model.embed_tokens.weight", m.embed.to(dt));
-    t.emplace_back("model.norm.weight", m.finalNorm.to(dt));
-    if (!m.config.tieWordEmbeddings || plan.serving) t.emplace_back("lm_head.weight", m.lmHead.to(dt));
+    const io::FamilySpec& ds = exportFamily();
+    t.emplace_back(ds.tensorName(K::Embed), m.embed.to(dt));
+    t.emplace_back(ds.tensorName(K::FinalNorm), m.finalNorm.to(dt));
+    if (!m.config.tieWordEmbeddings || plan.serving) t.emplace_back(ds.tensorName(K::LmHead), m.lmHead.to(dt));
 }
 
 std::vector<std::string> exportNotes(const model::Model& m, const Plan& plan, int64_t rank, int64_t ropeDim) {
@@ -258,8 +265,8 @@ json deepseekConfig(const model::Model& m, const Plan& plan, const AttentionShap
                     const nlohmann::json& report) {
     const auto& c = m.config;
     const int64_t ropeDim = plan.ropeDim ? plan.ropeDim : mla.ropeDim;
-    json j = {{"architectures", {"DeepseekV3ForCausalLM"}},
-              {"model_type", "deepseek_v3"},
+    json j = {{"architectures", {exportFamily().architecture}},
+              {"model_type", exportFamily().modelType},
               {"vocab_size", c.vocabSize},
               {"hidden_size", c.hiddenSize},
               {"intermediate_size", c.intermediateSize},
@@ -407,7 +414,7 @@ std::vector<std::string> StreamedExport::finish(const nlohmann::json& conversion
     writeShard(st_->shards, {t.begin() + 1, t.end()});
     m_.releaseHostPages();
     for (int64_t i = 0; i < m_.config.numLayers; ++i)
-        if (!st_->weightMap.contains("model.layers." + std::to_string(i) + ".self_attn.kv_b_proj.weight"))
+        if (!st_->weightMap.contains(exportFamily().tensorName(K::KvB, i)))
             throw ArgumentError("streamed export: layer " + std::to_string(i) + " was not written");
     {
         AtomicFile idx(st_->dir.path() / "model.safetensors.index.json");

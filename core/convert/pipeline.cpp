@@ -69,7 +69,7 @@ void finishReport(model::Model& m, ConvertReport& report, const ConvertSettings&
         report.maxRank = std::max(report.maxRank, l.rank);
         cacheElems += l.rank + dims.ropeDim;
     }
-    report.kvBytesPerTokenAfter = cacheElems * 2;
+    report.kvBytesPerTokenAfter = cacheElems * io::kBytes16Bit;
     m.config.kvLoraRank = report.maxRank;
     m.config.qkRopeHeadDim = dims.ropeDim;
     m.config.qkNopeHeadDim = dims.d;
@@ -129,7 +129,7 @@ ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::
     ConvertReport report;
     report.ropeDim = dims.ropeDim;
     report.freqFold = dims.freqFold;
-    report.kvBytesPerTokenBefore = m.config.kvCacheBytesPerToken(2);
+    report.kvBytesPerTokenBefore = m.config.kvCacheBytesPerToken(io::kBytes16Bit);
     const bool needStats = !settings.exact;
     if (needStats && !calibrationIds.defined()) throw ArgumentError("calibration tokens are required for a compressed conversion");
     auto upload = [&](int64_t layer) {

@@ -66,12 +66,4 @@ KeyRotation roRope(const at::Tensor& keyGram, const ResolvedDims& dims, bool use
     return out;
 }
 
-bool isStandardRope(const std::vector<int64_t>& freqIndex, int64_t headDim, int64_t ropeDim) {
-    if (ropeDim > headDim || headDim % ropeDim) return false;
-    const int64_t s = headDim / ropeDim;
-    for (size_t k = 0; k < freqIndex.size(); ++k)
-        if (freqIndex[k] != int64_t(k) * s) return false;
-    return true;
-}
-
 } // namespace transmla::convert

@@ -33,7 +33,4 @@ at::Tensor blockCovariance(const at::Tensor& keyGram, const ResolvedDims& dims, 
 // keyGram [g*d/2, g*d/2] fp64 (see calibration.h). usePca=false: identity mixing (slots in order).
 KeyRotation roRope(const at::Tensor& keyGram, const ResolvedDims& dims, bool usePca, double damping);
 
-// Is plane k's frequency the one a standard r_R-dim RoPE gives it (k * d / r_R)? Needed for export.
-bool isStandardRope(const std::vector<int64_t>& freqIndex, int64_t headDim, int64_t ropeDim);
-
 } // namespace transmla::convert

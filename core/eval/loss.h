@@ -47,8 +47,12 @@ struct LossResult {
     nlohmann::json toJson(bool withPerDoc) const;
 };
 
+// Every document is cut to this many tokens: GSM8K problems (as the reference losses in
+// ../shared were computed by transformers) and WikiText-2 chunks.
+inline constexpr int64_t kDocumentMaxTokens = 512;
+
 struct LossOptions {
-    int64_t maxTokens = 512;     // truncation per document
+    int64_t maxTokens = kDocumentMaxTokens; // truncation per document
     int64_t batchTokens = 16384; // padded tokens per forward batch
     int64_t logitRows = 4096;    // rows of logits materialised at once
 };

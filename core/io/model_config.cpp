@@ -11,19 +11,6 @@ namespace transmla::io {
 
 namespace {
 
-struct FamilyRow {
-    const char* modelType;
-    Family family;
-    const char* architecture;
-};
-// The model_type values we read, and the class transformers instantiates for each.
-const FamilyRow kFamilies[] = {
-    {"llama", Family::Llama, "LlamaForCausalLM"},         {"qwen2", Family::Qwen2, "Qwen2ForCausalLM"},
-    {"mistral", Family::Mistral, "MistralForCausalLM"},   {"mixtral", Family::Mixtral, "MixtralForCausalLM"},
-    {"gemma2", Family::Gemma2, "Gemma2ForCausalLM"},      {"phi3", Family::Phi3, "Phi3ForCausalLM"},
-    {"deepseek_v3", Family::DeepseekV3, "DeepseekV3ForCausalLM"},
-};
-
 // Upper bounds that no real model reaches: reject before any allocation is sized from them.
 constexpr int64_t kMaxLayers = 4096, kMaxHeads = 4096, kMaxHidden = 1 << 20, kMaxVocab = 1 << 24;
 
@@ -122,12 +109,6 @@ Activation parseActivation(const Reader& r, const char* key, const std::string& 
 
 } // namespace
 
-std::string familyName(Family f) {
-    for (const auto& row : kFamilies)
-        if (row.family == f) return row.modelType;
-    return "unknown";
-}
-
 int64_t ModelConfig::rotaryDim() const {
     int64_t d = isMla() ? qkRopeHeadDim : static_cast<int64_t>(headDim * partialRotaryFactor);
     return d - d % 2;
@@ -145,19 +126,17 @@ ModelConfig parseModelConfig(const json& j, const std::string& file) {
     c.sourceFile = file;
     c.raw = j;
     c.modelType = r.string("model_type", "");
-    const FamilyRow* row = nullptr;
-    for (const auto& f : kFamilies)
-        if (c.modelType == f.modelType) row = &f;
+    const FamilySpec* row = findFamily(c.modelType);
     if (!row) {
         std::string supported;
-        for (const auto& f : kFamilies) supported += std::string(supported.empty() ? "" : ", ") + f.modelType;
+        for (const auto& f : families()) supported += std::string(supported.empty() ? "" : ", ") + f.modelType;
         throw FormatError(file, "model_type",
                           (c.modelType.empty() ? std::string("missing") : "unsupported '" + c.modelType + "'") +
                               " (supported: " + supported + ")");
     }
     c.family = row->family;
     c.architecture = row->architecture;
-    const bool gemma = c.family == Family::Gemma2;
+    const ConfigDefaults& d = row->config;
 
     c.hiddenSize = r.integer("hidden_size", std::nullopt, 1, kMaxHidden);
     c.intermediateSize = r.integer("intermediate_size", std::nullopt, 1, 64 * kMaxHidden);
@@ -165,15 +144,15 @@ ModelConfig parseModelConfig(const json& j, const std::string& file) {
     c.numHeads = r.integer("num_attention_heads", std::nullopt, 1, kMaxHeads);
     c.numKvHeads = r.integer("num_key_value_heads", c.numHeads, 1, kMaxHeads);
     c.vocabSize = r.integer("vocab_size", std::nullopt, 1, kMaxVocab);
-    c.maxPositions = r.integer("max_position_embeddings", gemma ? 8192 : 2048, 1, int64_t(1) << 31);
+    c.maxPositions = r.integer("max_position_embeddings", d.maxPositions, 1, int64_t(1) << 31);
     if (c.numHeads % c.numKvHeads != 0)
         throw FormatError(file, "num_key_value_heads",
                           std::to_string(c.numKvHeads) + " does not divide num_attention_heads " +
                               std::to_string(c.numHeads));
     if (r.has("head_dim")) {
         c.headDim = r.integer("head_dim", std::nullopt, 1, 65536);
-    } else if (gemma) {
-        c.headDim = 256; // Gemma2Config's default
+    } else if (d.headDim) {
+        c.headDim = d.headDim;
     } else {
         if (c.hiddenSize % c.numHeads != 0)
             throw FormatError(file, "hidden_size",
@@ -183,22 +162,17 @@ ModelConfig parseModelConfig(const json& j, const std::string& file) {
     }
     c.rmsNormEps = r.number("rms_norm_eps", 1e-6);
     if (c.rmsNormEps <= 0) throw FormatError(file, "rms_norm_eps", "must be positive");
-    c.ropeTheta = c.family == Family::Mixtral ? 1e6 : 10000.0;
+    c.ropeTheta = d.ropeTheta;
     parseRope(r, c);
     if (c.ropeTheta <= 0) throw FormatError(file, "rope_theta", "must be positive");
     c.partialRotaryFactor = r.number("partial_rotary_factor", 1.0);
     if (c.partialRotaryFactor <= 0 || c.partialRotaryFactor > 1)
         throw FormatError(file, "partial_rotary_factor", "must be in (0, 1]");
-    c.tieWordEmbeddings = r.boolean("tie_word_embeddings", gemma);
-    c.activation = gemma ? parseActivation(r, r.has("hidden_activation") ? "hidden_activation" : "hidden_act",
-                                           "gelu_pytorch_tanh")
-                         : parseActivation(r, "hidden_act", "silu");
+    c.tieWordEmbeddings = r.boolean("tie_word_embeddings", d.tieWordEmbeddings);
+    c.activation = parseActivation(r, r.has(d.activationKey) ? d.activationKey : "hidden_act", d.activation);
     c.mlpBias = r.boolean("mlp_bias", false);
-    if (c.family == Family::Qwen2) {
-        c.qkvBias = true;
-    } else if (c.family == Family::Llama || c.family == Family::Gemma2) {
-        c.qkvBias = c.oBias = r.boolean("attention_bias", false);
-    }
+    if (d.bias == BiasRule::Qkv) c.qkvBias = true;
+    else if (d.bias == BiasRule::AttentionBias) c.qkvBias = c.oBias = r.boolean("attention_bias", false);
     c.dtype = r.string("dtype", r.string("torch_dtype", "float32"));
     c.bosTokenId = r.has("bos_token_id") && j["bos_token_id"].is_number_integer() ? j["bos_token_id"].get<int64_t>() : -1;
     c.eosTokenId = r.has("eos_token_id") && j["eos_token_id"].is_number_integer() ? j["eos_token_id"].get<int64_t>() : -1;
@@ -206,8 +180,7 @@ ModelConfig parseModelConfig(const json& j, const std::string& file) {
     // Sliding windows: which layers use one follows each family's transformers config class.
     std::optional<int64_t> window;
     if (r.has("sliding_window")) window = r.integer("sliding_window", std::nullopt, 1, int64_t(1) << 31);
-    else if (c.family == Family::Mistral && !j.contains("sliding_window")) window = 4096;
-    else if (gemma && !j.contains("sliding_window")) window = 4096;
+    else if (d.slidingWindow && !j.contains("sliding_window")) window = d.slidingWindow;
     c.slidingLayers.assign(static_cast<size_t>(c.numLayers), false);
     if (r.has("layer_types")) {
         const json& lt = j["layer_types"];
@@ -219,9 +192,9 @@ ModelConfig parseModelConfig(const json& j, const std::string& file) {
             else if (t != "full_attention")
                 throw FormatError(file, "layer_types[" + std::to_string(i) + "]", "unsupported '" + lt[i].dump() + "'");
         }
-    } else if (gemma) {
+    } else if (d.slidingLayers == SlidingLayers::Alternating) {
         for (int64_t i = 0; i < c.numLayers; ++i) c.slidingLayers[i] = (i + 1) % 2 != 0;
-    } else if (c.family == Family::Qwen2) {
+    } else if (d.slidingLayers == SlidingLayers::MaxWindowLayers) {
         if (r.boolean("use_sliding_window", false)) {
             int64_t from = r.integer("max_window_layers", 28, 0, kMaxLayers);
             for (int64_t i = from; i < c.numLayers; ++i) c.slidingLayers[i] = true;
@@ -236,13 +209,13 @@ ModelConfig parseModelConfig(const json& j, const std::string& file) {
         c.slidingWindow = window;
     }
 
-    if (gemma) {
+    if (row->softcapping) {
         c.queryPreAttnScalar = r.number("query_pre_attn_scalar", 256.0);
         if (*c.queryPreAttnScalar <= 0) throw FormatError(file, "query_pre_attn_scalar", "must be positive");
         if (r.has("attn_logit_softcapping")) c.attnLogitSoftcap = r.number("attn_logit_softcapping", 50.0);
         if (r.has("final_logit_softcapping")) c.finalLogitSoftcap = r.number("final_logit_softcapping", 30.0);
     }
-    if (c.family == Family::Mixtral) {
+    if (row->moe()) {
         c.numExperts = r.integer("num_local_experts", 8, 1, 4096);
         c.numExpertsPerTok = r.integer("num_experts_per_tok", 2, 1, c.numExperts);
     }
@@ -259,7 +232,6 @@ ModelConfig parseModelConfig(const json& j, const std::string& file) {
             throw FormatError(file, "first_k_dense_replace",
                               "DeepSeek mixture-of-experts layers are not supported (only all-dense MLA exports)");
         c.numKvHeads = c.numHeads;
-        c.qkvBias = r.boolean("attention_bias", false);
     }
     if (c.rotaryDim() <= 0 && !c.isMla())
         throw FormatError(file, "partial_rotary_factor", "leaves no rotary dimensions");

@@ -10,10 +10,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/family.h"
+
 namespace transmla::io {
 
-enum class Family { Llama, Qwen2, Mistral, Mixtral, Gemma2, Phi3, DeepseekV3 };
-std::string familyName(Family f);
+// Bytes of one bf16 / f16 value: the width KV cache sizes and weight sizes are quoted at when no
+// dtype is chosen (the summary, the conversion report, the workbench's budgets).
+inline constexpr int64_t kBytes16Bit = 2;
 
 enum class Activation { Silu, GeluTanh, Gelu };
 
@@ -41,8 +44,8 @@ struct ModelConfig {
     double partialRotaryFactor = 1.0;
     RopeScaling ropeScaling;
     bool tieWordEmbeddings = false;
-    bool qkvBias = false; // q/k/v projections carry biases (Qwen2; Llama attention_bias)
-    bool oBias = false;   // o_proj bias (Llama attention_bias)
+    bool qkvBias = false; // q/k/v (MLA: q_a, kv_a) projections carry biases (Qwen2; attention_bias)
+    bool oBias = false;   // o_proj bias (attention_bias)
     bool mlpBias = false;
     Activation activation = Activation::Silu;
     std::optional<int64_t> slidingWindow;
@@ -62,11 +65,10 @@ struct ModelConfig {
     nlohmann::json raw; // the file as read, for exports that carry fields over
 
     bool convertedToMla = false; // a GQA family whose layers were converted in the engine
-    bool isMla() const { return family == Family::DeepseekV3; }
+    bool isMla() const { return familySpec(family).mla(); }
     bool hasMlaCache() const { return isMla() || convertedToMla; }
-    bool isGemma2() const { return family == Family::Gemma2; }
     int64_t rotaryDim() const; // head_dim * partial_rotary_factor
-    // KV cache bytes per token for the whole model at `bytesPerElement` (2 for bf16).
+    // KV cache bytes per token for the whole model at `bytesPerElement` (kBytes16Bit for bf16).
     int64_t kvCacheBytesPerToken(int64_t bytesPerElement) const;
 };
 

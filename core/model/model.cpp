@@ -3,8 +3,10 @@
 #include <ATen/ATen.h>
 #include <torch/version.h>
 
+#include <unordered_set>
+
+#include "io/family.h"
 #include "io/safetensors.h"
-#include "model/arch.h"
 #include "util/error.h"
 
 namespace transmla::model {
@@ -17,7 +19,10 @@ std::string shapeStr(at::IntArrayRef s) {
     return out + "]";
 }
 
+using K = io::TensorKind;
+
 // Reads tensors by name, checks each against its expected shape, and moves it to device/dtype.
+// Remembers what it read, so that a load can tell which tensors of the checkpoint it left alone.
 class Loader {
 public:
     Loader(const io::Checkpoint& ckpt, at::Device device, at::ScalarType dtype)
@@ -26,6 +31,7 @@ public:
     // The mapped tensor itself (host, source dtype), shape-checked.
     at::Tensor hostView(const std::string& name, const std::vector<int64_t>& shape) const {
         const io::TensorInfo& info = ckpt_.info(name); // throws naming the tensor when missing
+        read_.insert(name);
         if (info.shape != shape)
             throw FormatError(ckpt_.dir().string(), "tensor '" + name + "'",
                               "shape " + shapeStr(info.shape) + ", expected " + shapeStr(shape) +
@@ -44,17 +50,25 @@ public:
     at::Tensor optional(const std::string& name, std::vector<int64_t> shape) const {
         return ckpt_.has(name) ? get(name, std::move(shape)) : at::Tensor();
     }
-    Linear linear(const std::string& base, int64_t out, int64_t in, bool bias) const {
+    // The projection of kind k in layer i (expert e) of family f, with its bias when `bias`.
+    Linear linear(const io::FamilySpec& f, K k, int64_t i, int64_t out, int64_t in, bool bias, int64_t e = -1) const {
         Linear l;
-        l.weight = get(base + ".weight", {out, in});
-        if (bias) l.bias = get(base + ".bias", {out});
+        l.weight = get(f.tensorName(k, i, e), {out, in});
+        if (bias) l.bias = get(f.biasName(k, i), {out});
         return l;
+    }
+    std::vector<std::string> unread() const {
+        std::vector<std::string> left;
+        for (const std::string& name : ckpt_.names())
+            if (!read_.count(name)) left.push_back(name);
+        return left;
     }
 
 private:
     const io::Checkpoint& ckpt_;
     at::Device device_;
     at::ScalarType dtype_;
+    mutable std::unordered_set<std::string> read_;
 };
 
 // rope_interleave: the rope dims come as GPT-J pairs (2j, 2j+1); the forward rotates half-split
@@ -72,7 +86,7 @@ at::Tensor halfSplitRope(const at::Tensor& w, int64_t block, int64_t offset, int
     return w.reshape(blocks).index_select(1, index).reshape(shape).contiguous();
 }
 
-MlaAttention loadMla(const Loader& L, const io::ModelConfig& c, const std::string& p) {
+MlaAttention loadMla(const Loader& L, const io::ModelConfig& c, const io::FamilySpec& f, int64_t i) {
     MlaAttention m;
     m.ropeDim = c.qkRopeHeadDim;
     m.nopeDim = c.qkNopeHeadDim;
@@ -81,16 +95,16 @@ MlaAttention loadMla(const Loader& L, const io::ModelConfig& c, const std::strin
     const int64_t H = c.numHeads, D = c.hiddenSize, r = c.kvLoraRank, rR = c.qkRopeHeadDim;
     const int64_t qHead = c.qkNopeHeadDim + rR;
     if (c.qLoraRank > 0) {
-        m.qA = L.linear(p + names::kQa, c.qLoraRank, D, c.qkvBias);
-        m.qANorm = L.get(p + names::kQaNorm, {c.qLoraRank});
-        m.qB = L.linear(p + names::kQb, H * qHead, c.qLoraRank, false);
+        m.qA = L.linear(f, K::Qa, i, c.qLoraRank, D, c.qkvBias);
+        m.qANorm = L.get(f.tensorName(K::QaNorm, i), {c.qLoraRank});
+        m.qB = L.linear(f, K::Qb, i, H * qHead, c.qLoraRank, false);
     } else {
-        m.q = L.linear(p + names::kQ, H * qHead, D, false);
+        m.q = L.linear(f, K::Q, i, H * qHead, D, false);
     }
-    m.kvA = L.linear(p + names::kKvA, r + rR, D, c.qkvBias);
-    m.kvANorm = L.optional(p + names::kKvANorm, {r});
-    m.kvB = L.linear(p + names::kKvB, H * (c.qkNopeHeadDim + c.vHeadDim), r, false);
-    m.o = L.linear(p + names::kO, D, H * c.vHeadDim, false);
+    m.kvA = L.linear(f, K::KvA, i, r + rR, D, c.qkvBias);
+    m.kvANorm = L.optional(f.tensorName(K::KvANorm, i), {r});
+    m.kvB = L.linear(f, K::KvB, i, H * (c.qkNopeHeadDim + c.vHeadDim), r, false);
+    m.o = L.linear(f, K::O, i, D, H * c.vHeadDim, c.oBias);
     if (c.ropeInterleave && rR > 0) {
         Linear& q = m.q.defined() ? m.q : m.qB;
         q.weight = halfSplitRope(q.weight, qHead, c.qkNopeHeadDim, rR);
@@ -101,49 +115,47 @@ MlaAttention loadMla(const Loader& L, const io::ModelConfig& c, const std::strin
 }
 
 Layer loadLayer(const Loader& L, const io::ModelConfig& c, int64_t i) {
-    const ArchTable& arch = archFor(c.family);
+    const io::FamilySpec& f = io::familySpec(c.family);
     const int64_t D = c.hiddenSize, H = c.numHeads, g = c.numKvHeads, d = c.headDim, I = c.intermediateSize;
-    const std::string p = layerPrefix(i);
     Layer layer;
-    layer.inputNorm = L.get(p + arch.inputNorm, {D});
-    layer.postAttnNorm = L.get(p + arch.postAttnNorm, {D});
-    if (arch.preFfnNorm) layer.preFfnNorm = L.get(p + arch.preFfnNorm, {D});
-    if (arch.postFfnNorm) layer.postFfnNorm = L.get(p + arch.postFfnNorm, {D});
+    layer.inputNorm = L.get(f.tensorName(K::InputNorm, i), {D});
+    layer.postAttnNorm = L.get(f.tensorName(K::PostAttnNorm, i), {D});
+    if (f.has(K::PreFfnNorm)) layer.preFfnNorm = L.get(f.tensorName(K::PreFfnNorm, i), {D});
+    if (f.has(K::PostFfnNorm)) layer.postFfnNorm = L.get(f.tensorName(K::PostFfnNorm, i), {D});
 
-    if (c.isMla()) {
-        layer.mla = loadMla(L, c, p);
-    } else if (arch.fusedQkv) {
-        at::Tensor qkv = L.get(p + arch.fusedQkv, {(H + 2 * g) * d, D});
+    if (f.mla()) {
+        layer.mla = loadMla(L, c, f, i);
+    } else if (f.has(K::Qkv)) {
+        at::Tensor qkv = L.get(f.tensorName(K::Qkv, i), {(H + 2 * g) * d, D});
         layer.gqa.q.weight = qkv.narrow(0, 0, H * d).contiguous();
         layer.gqa.k.weight = qkv.narrow(0, H * d, g * d).contiguous();
         layer.gqa.v.weight = qkv.narrow(0, (H + g) * d, g * d).contiguous();
-        layer.gqa.o = L.linear(p + names::kO, D, H * d, false);
+        layer.gqa.o = L.linear(f, K::O, i, D, H * d, false);
     } else {
-        layer.gqa.q = L.linear(p + names::kQ, H * d, D, c.qkvBias);
-        layer.gqa.k = L.linear(p + names::kK, g * d, D, c.qkvBias);
-        layer.gqa.v = L.linear(p + names::kV, g * d, D, c.qkvBias);
-        layer.gqa.o = L.linear(p + names::kO, D, H * d, c.oBias);
+        layer.gqa.q = L.linear(f, K::Q, i, H * d, D, c.qkvBias);
+        layer.gqa.k = L.linear(f, K::K, i, g * d, D, c.qkvBias);
+        layer.gqa.v = L.linear(f, K::V, i, g * d, D, c.qkvBias);
+        layer.gqa.o = L.linear(f, K::O, i, D, H * d, c.oBias);
     }
 
-    if (arch.moe) {
-        layer.router = L.linear(p + "block_sparse_moe.gate", c.numExperts, D, false);
+    if (f.moe()) {
+        layer.router = L.linear(f, K::Router, i, c.numExperts, D, false);
         for (int64_t e = 0; e < c.numExperts; ++e) {
-            const std::string ep = p + names::kExperts + std::to_string(e) + ".";
             Mlp x;
-            x.gate = L.linear(ep + "w1", I, D, false);
-            x.down = L.linear(ep + "w2", D, I, false);
-            x.up = L.linear(ep + "w3", I, D, false);
+            x.gate = L.linear(f, K::ExpertGate, i, I, D, false, e);
+            x.down = L.linear(f, K::ExpertDown, i, D, I, false, e);
+            x.up = L.linear(f, K::ExpertUp, i, I, D, false, e);
             layer.experts.push_back(std::move(x));
         }
-    } else if (arch.fusedGateUp) {
-        at::Tensor gu = L.get(p + arch.fusedGateUp, {2 * I, D});
+    } else if (f.has(K::GateUp)) {
+        at::Tensor gu = L.get(f.tensorName(K::GateUp, i), {2 * I, D});
         layer.mlp.gate.weight = gu.narrow(0, 0, I).contiguous();
         layer.mlp.up.weight = gu.narrow(0, I, I).contiguous();
-        layer.mlp.down = L.linear(p + names::kDown, D, I, false);
+        layer.mlp.down = L.linear(f, K::Down, i, D, I, false);
     } else {
-        layer.mlp.gate = L.linear(p + names::kGate, I, D, c.mlpBias);
-        layer.mlp.up = L.linear(p + names::kUp, I, D, c.mlpBias);
-        layer.mlp.down = L.linear(p + names::kDown, D, I, c.mlpBias);
+        layer.mlp.gate = L.linear(f, K::Gate, i, I, D, c.mlpBias);
+        layer.mlp.up = L.linear(f, K::Up, i, I, D, c.mlpBias);
+        layer.mlp.down = L.linear(f, K::Down, i, D, I, c.mlpBias);
     }
     return layer;
 }
@@ -200,22 +212,24 @@ Model Model::load(const std::filesystem::path& dir, const LoadOptions& options, 
     m.options = options;
     m.config = io::loadModelConfig(dir);
     const io::ModelConfig& c = m.config;
-    const ArchTable& arch = archFor(c.family);
+    const io::FamilySpec& f = io::familySpec(c.family);
     auto ckpt = std::make_shared<const io::Checkpoint>(dir);
     const Loader L(*ckpt, m.device(), m.computeDtype());
     const int64_t D = c.hiddenSize;
+    const std::string embed = f.tensorName(K::Embed), finalNorm = f.tensorName(K::FinalNorm),
+                      lmHead = f.tensorName(K::LmHead);
 
     if (options.streamLayers) {
         // Host views straight on the mapping (shape-checked); only the rows used are ever read.
-        m.embed = L.hostView(arch.embed, {c.vocabSize, D});
-        m.finalNorm = L.get(arch.finalNorm, {D});
-        if (c.tieWordEmbeddings && !ckpt->has(arch.lmHead)) m.lmHead = m.embed;
-        else m.lmHead = L.hostView(arch.lmHead, {c.vocabSize, D});
+        m.embed = L.hostView(embed, {c.vocabSize, D});
+        m.finalNorm = L.get(finalNorm, {D});
+        if (c.tieWordEmbeddings && !ckpt->has(lmHead)) m.lmHead = m.embed;
+        else m.lmHead = L.hostView(lmHead, {c.vocabSize, D});
     } else {
-        m.embed = L.get(arch.embed, {c.vocabSize, D});
-        m.finalNorm = L.get(arch.finalNorm, {D});
-        if (c.tieWordEmbeddings && !ckpt->has(arch.lmHead)) m.lmHead = m.embed;
-        else m.lmHead = L.get(arch.lmHead, {c.vocabSize, D});
+        m.embed = L.get(embed, {c.vocabSize, D});
+        m.finalNorm = L.get(finalNorm, {D});
+        if (c.tieWordEmbeddings && !ckpt->has(lmHead)) m.lmHead = m.embed;
+        else m.lmHead = L.get(lmHead, {c.vocabSize, D});
     }
 
     if (options.streamLayers) {
@@ -229,6 +243,7 @@ Model Model::load(const std::filesystem::path& dir, const LoadOptions& options, 
         progress(i, c.numLayers, "load");
         m.layers.push_back(loadLayer(L, c, i));
     }
+    m.unreadTensors = L.unread();
     progress(c.numLayers, c.numLayers, "load");
     return m;
 }
@@ -242,9 +257,9 @@ void Model::materializeLayer(int64_t i) {
 
 void Model::releaseHostPages() const {
     if (!source_) return;
-    const ArchTable& arch = archFor(config.family);
-    for (const char* name : {arch.embed, arch.lmHead})
-        if (source_->has(name)) source_->release(name);
+    const io::FamilySpec& f = io::familySpec(config.family);
+    for (K k : {K::Embed, K::LmHead})
+        if (source_->has(f.tensorName(k))) source_->release(f.tensorName(k));
 }
 
 void Model::releaseLayer(int64_t i) {

@@ -77,6 +77,9 @@ public:
     at::Tensor embed, finalNorm, lmHead; // lmHead aliases embed when tied
     std::vector<Layer> layers;
     LoadOptions options;
+    // Checkpoint tensors the family table did not name, so the load left them alone (old checkpoints'
+    // rotary_emb.inv_freq buffers, or weights of a block this family does not have). Whole loads only.
+    std::vector<std::string> unreadTensors;
 
     at::ScalarType computeDtype() const;
     at::Device device() const;

@@ -40,7 +40,7 @@ ModelSummary summarizeModel(const std::filesystem::path& dir) {
     s.kvLoraRank = c.kvLoraRank;
     s.qkRopeHeadDim = c.qkRopeHeadDim;
     s.tiedEmbeddings = c.tieWordEmbeddings;
-    s.kvCacheBytesPerToken = c.kvCacheBytesPerToken(2);
+    s.kvCacheBytesPerToken = c.kvCacheBytesPerToken(io::kBytes16Bit);
     for (const auto& name : ckpt.names()) {
         const io::TensorInfo& t = ckpt.info(name);
         s.parameterCount += t.numel();

@@ -39,7 +39,7 @@ std::vector<eval::Document> gsm8kDocs(const tok::Tokenizer& t, const JobOptions&
     for (size_t i = 0; i < problems.size(); i += kSlice) {
         p.checkCancel();
         const auto end = problems.begin() + std::ptrdiff_t(std::min(problems.size(), i + kSlice));
-        auto part = eval::tokenizeGsm8k(t, {problems.begin() + std::ptrdiff_t(i), end}, 512);
+        auto part = eval::tokenizeGsm8k(t, {problems.begin() + std::ptrdiff_t(i), end}, eval::kDocumentMaxTokens);
         std::move(part.begin(), part.end(), std::back_inserter(docs));
     }
     return docs;
@@ -60,7 +60,7 @@ eval::LossResult gsm8kLoss(const model::Model& m, const std::vector<eval::Docume
     return eval::evaluateLoss(m, docs, lo, staged);
 }
 
-int64_t weightBytes(const model::Model& m) { return m.parameterCount() * 2; }
+int64_t weightBytes(const model::Model& m) { return m.parameterCount() * io::kBytes16Bit; }
 
 } // namespace
 
@@ -238,7 +238,7 @@ results::AuditRecord auditRecord(const ConversionResult& r) {
 }
 
 ExportBlock exportBlock(const io::ModelConfig& config, const convert::ConvertSettings& settings) {
-    if (config.family == io::Family::Gemma2 || config.family == io::Family::Mixtral) return ExportBlock::Family;
+    if (io::familySpec(config.family).exportBlock) return ExportBlock::Family;
     if (config.qkvBias) return ExportBlock::QueryBias;
     if (settings.latentNorm != "calibrated") return ExportBlock::NoLatentNorm;
     return ExportBlock::None;

@@ -43,9 +43,9 @@ struct JobOptions {
     bool attention = true;              // maps of attentionLayer/Head before and after
     std::string attentionPrompt;        // empty: the first GSM8K test problem
     int64_t attentionLayer = 0, attentionHead = 0;
-    int64_t attentionMaxTokens = 256;  // longer prompts are cut (AttentionMap::promptTokens says so)
+    int64_t attentionMaxTokens = analysis::kAttentionMaxTokens; // longer prompts are cut (promptTokens says so)
     int64_t wikitextChunks = 0;       // WikiText-2 test chunks for perplexity before and after (0: none)
-    int64_t wikitextChunkTokens = 512;
+    int64_t wikitextChunkTokens = eval::kDocumentMaxTokens;
 };
 
 struct ConversionResult {
