@@ -3,6 +3,7 @@
 # Skips what is already installed; safe to run again. clang + libclang-rt-14-dev (libFuzzer, ASan, UBSan
 # runtimes) build the fuzz targets that test.sh runs (tests/fuzz). fonts-noto-cjk: the Chinese translation
 # renders as boxes without a CJK font (the .deb depends on it too, installer/CMakeLists.txt).
+# With TRANSMLA_TORCH_DIR set (a CUDA LibTorch, see build.sh) Debian's CPU LibTorch is not needed.
 set -euo pipefail
 
 packages=(
@@ -17,8 +18,14 @@ packages=(
   clang libclang-rt-14-dev
 )
 
+if [ -n "${TRANSMLA_TORCH_DIR:-}" ]; then
+  packages=("${packages[@]/libtorch-dev/}")
+  packages=("${packages[@]/libopenblas0-openmp/}")
+fi
+
 missing=()
 for p in "${packages[@]}"; do
+  [ -n "$p" ] || continue
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi

@@ -39,6 +39,7 @@ public:
     QString settingsProblem() const;
     static QString settingLabel(const QString& key); // core's setting key -> the panel's label
     QString device() const;   // cpu | cuda
+    QString dtype() const;    // f32 | bf16: the compute dtype chosen with the device
     int lossProblems() const; // 0: no GSM8K evaluation
     void setLossProblems(int n);
     int rank() const;
