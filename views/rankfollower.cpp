@@ -31,8 +31,15 @@ void RankFollower::request() {
     idle_.stop();
     const workbench::ConversionResult* r = current_();
     if (!r || !workbench::canChangeRank(*r, panel_->settings())) return;
-    pending_ = panel_->rank();
-    if (r->settings.kvLoraRank == pending_ && !(jobs_->isBusy() && jobs_->currentJob() == jobName())) return;
+    const int rank = panel_->rank();
+    const bool changing = jobs_->isBusy() && jobs_->currentJob() == jobName();
+    // Already shown, or already being computed (the panel re-announces its rank when a job starts
+    // or a result is shown): nothing to cancel or start.
+    if (changing ? rank == running_ : r->settings.kvLoraRank == rank) {
+        pending_ = 0;
+        return;
+    }
+    pending_ = rank;
     startPending();
 }
 
@@ -48,6 +55,7 @@ void RankFollower::startPending() {
     pending_ = 0;
     if (!r || !workbench::canChangeRank(*r, panel_->settings()) || r->settings.kvLoraRank == rank) return;
     const workbench::ConversionResult previous = *r; // shares the models; changeRank updates them
+    running_ = rank;
     jobs_->start<workbench::ConversionResult>(
         jobName(), [previous, rank](const Progress& p) { return workbench::changeRank(previous, rank, p); },
         [this, rank](workbench::ConversionResult next) {
@@ -58,7 +66,9 @@ void RankFollower::startPending() {
 }
 
 void RankFollower::onFinished(const QString& name, bool, const QString&) {
-    if (name == jobName() && pending_ > 0) startPending();
+    if (name != jobName()) return;
+    running_ = 0;
+    if (pending_ > 0) startPending();
 }
 
 } // namespace transmla::views

@@ -38,7 +38,8 @@ private:
     Current current_;
     Apply apply_;
     QTimer idle_; // keyboard and typed changes: re-score once the rank rests
-    int pending_ = 0;
+    int pending_ = 0; // the rank asked for and not yet started
+    int running_ = 0; // the rank the running change job computes
 };
 
 } // namespace transmla::views

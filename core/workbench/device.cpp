@@ -66,10 +66,13 @@ DeviceMemory deviceMemory(const std::string& device) {
     m.totalBytes = int64_t(totalBytes);
     m.freeBytes = int64_t(freeBytes);
 #ifdef TRANSMLA_CUDA_CACHE_STATS
-    const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(0);
-    m.heldBytes = stats.reserved_bytes[0].current;
-    // Memory the caching allocator holds but does not use is free for this process's next tensors.
-    m.freeBytes += stats.reserved_bytes[0].current - stats.allocated_bytes[0].current;
+    try { // throws "Invalid device argument" before the allocator's first use
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(0);
+        m.heldBytes = stats.reserved_bytes[0].current;
+        // Memory the caching allocator holds but does not use is free for this process's next tensors.
+        m.freeBytes += stats.reserved_bytes[0].current - stats.allocated_bytes[0].current;
+    } catch (const std::exception&) {
+    }
 #endif
 #endif
     return m;

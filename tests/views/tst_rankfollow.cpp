@@ -14,6 +14,7 @@
 
 #include "conversionpanel.h"
 #include "guitest.h"
+#include "jobrunner.h"
 #include "mainwindow.h"
 #include "rankfollower.h"
 #include "testutil.h"
@@ -43,8 +44,6 @@ void convertDemo(views::MainWindow& w, int rank) {
 class TestRankFollow : public QObject {
     Q_OBJECT
 private slots:
-    void initTestCase() { qputenv("TRANSMLA_DEVICE", "cpu"); } // the reference conversion below runs on the CPU
-
     void lettingGoOfTheRankRescores() {
         views::MainWindow w;
         w.show();
@@ -62,6 +61,8 @@ private slots:
         QVERIFY(!w.conversionPanel()->resultsStale());
         workbench::JobOptions o;
         o.resourcesDir = test::resourcesDir();
+        o.device = w.conversionPanel()->device().toStdString(); // CUDA where the panel chose it
+        o.dtype = w.conversionPanel()->dtype().toStdString();
         o.lossProblems = 8;
         o.spectra = false;
         o.attention = false;
