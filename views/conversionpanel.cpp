@@ -290,9 +290,10 @@ void ConversionPanel::updateBounds() {
     }
     rankSpin_->setToolTip(tr("1 .. %1 = 2*g*d - qk_rope_head_dim").arg(maxRank()));
     const bool compressedEditable = convertible && !isExact() && !running_;
-    for (QWidget* w : {static_cast<QWidget*>(rankSlider_), static_cast<QWidget*>(rankSpin_),
-                       static_cast<QWidget*>(ropeDim_), static_cast<QWidget*>(freqFold_)})
-        w->setEnabled(compressedEditable);
+    for (QWidget* w : {static_cast<QWidget*>(ropeDim_), static_cast<QWidget*>(freqFold_)}) w->setEnabled(compressedEditable);
+    // During a rank change the rank stays movable: a newer rank cancels the running one.
+    for (QWidget* w : {static_cast<QWidget*>(rankSlider_), static_cast<QWidget*>(rankSpin_)})
+        w->setEnabled(convertible && !isExact() && (!running_ || rankLive_));
     for (QWidget* w : std::initializer_list<QWidget*>{calibSource_, samples_, seqLen_})
         w->setEnabled(convertible && !isExact() && !running_);
     problems_->setEnabled(evaluate_->isChecked() && !running_);
@@ -403,6 +404,11 @@ void ConversionPanel::updateStale() {
         stale_ = stale;
         emit staleChanged(stale);
     }
+}
+
+void ConversionPanel::setRankLive(bool on) {
+    rankLive_ = on;
+    updateBounds();
 }
 
 void ConversionPanel::setRunning(bool running) {

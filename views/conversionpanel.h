@@ -60,6 +60,8 @@ public:
     // stale as soon as its settings differ.
     void setResultSettings(const std::optional<convert::ConvertSettings>& s, int lossProblems);
     bool resultsStale() const { return stale_; }
+    // While a rank change job runs (RankFollower), the rank controls stay enabled.
+    void setRankLive(bool on);
 
 public slots:
     void setRunning(bool running);
@@ -87,6 +89,7 @@ private:
     void chooseCalibrationFile();
 
     std::optional<io::ModelConfig> config_;
+    bool rankLive_ = false;
     convert::SettingRanges ranges_;
     QComboBox* mode_;
     QSlider* rankSlider_;

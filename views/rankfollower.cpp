@@ -56,6 +56,7 @@ void RankFollower::startPending() {
     if (!r || !workbench::canChangeRank(*r, panel_->settings()) || r->settings.kvLoraRank == rank) return;
     const workbench::ConversionResult previous = *r; // shares the models; changeRank updates them
     running_ = rank;
+    panel_->setRankLive(true); // before the job's start disables the panel
     jobs_->start<workbench::ConversionResult>(
         jobName(), [previous, rank](const Progress& p) { return workbench::changeRank(previous, rank, p); },
         [this, rank](workbench::ConversionResult next) {
@@ -68,6 +69,7 @@ void RankFollower::startPending() {
 void RankFollower::onFinished(const QString& name, bool, const QString&) {
     if (name != jobName()) return;
     running_ = 0;
+    panel_->setRankLive(false);
     if (pending_ > 0) startPending();
 }
 
