@@ -4,6 +4,7 @@
 # runtimes) build the fuzz targets that test.sh runs (tests/fuzz). fonts-noto-cjk: the Chinese translation
 # renders as boxes without a CJK font (the .deb depends on it too, installer/CMakeLists.txt). clang-format:
 # the test suite checks that every source file is in the project's .clang-format style.
+# With TRANSMLA_TORCH_DIR set (a CUDA LibTorch, see build.sh) Debian's CPU LibTorch is not needed.
 set -euo pipefail
 
 packages=(
@@ -18,8 +19,14 @@ packages=(
   clang libclang-rt-14-dev clang-format
 )
 
+if [ -n "${TRANSMLA_TORCH_DIR:-}" ]; then
+  packages=("${packages[@]/libtorch-dev/}")
+  packages=("${packages[@]/libopenblas0-openmp/}")
+fi
+
 missing=()
 for p in "${packages[@]}"; do
+  [ -n "$p" ] || continue
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi

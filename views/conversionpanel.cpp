@@ -20,6 +20,7 @@
 #include <climits>
 
 #include "analysis/budget.h"
+#include "devicechoice.h"
 #include "stepspinbox.h"
 #include "util/resources.h"
 #include "summarymodel.h"
@@ -87,8 +88,7 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     samples_->setValue(64);
     seqLen_->setRange(16, 8192);
     seqLen_->setValue(128);
-    device_->addItem(tr("CPU"), QStringLiteral("cpu"));
-    if (workbench::cudaAvailable()) device_->addItem(tr("CUDA"), QStringLiteral("cuda"));
+    DeviceChoice::fill(device_); // devicechoice.h: CPU, CUDA f32 / bf16, or why CUDA is absent
     latentNorm_->addItem(tr("none (exact algebra)"), QStringLiteral("none"));
     latentNorm_->addItem(tr("calibrated (DeepSeek kv_a_layernorm, needed for export)"), QStringLiteral("calibrated"));
     // The default is the exportable model: the loss the user reviews is the loss of what gets exported.
@@ -290,9 +290,10 @@ void ConversionPanel::updateBounds() {
     }
     rankSpin_->setToolTip(tr("1 .. %1 = 2*g*d - qk_rope_head_dim").arg(maxRank()));
     const bool compressedEditable = convertible && !isExact() && !running_;
-    for (QWidget* w : {static_cast<QWidget*>(rankSlider_), static_cast<QWidget*>(rankSpin_),
-                       static_cast<QWidget*>(ropeDim_), static_cast<QWidget*>(freqFold_)})
-        w->setEnabled(compressedEditable);
+    for (QWidget* w : {static_cast<QWidget*>(ropeDim_), static_cast<QWidget*>(freqFold_)}) w->setEnabled(compressedEditable);
+    // During a rank change the rank stays movable: a newer rank cancels the running one.
+    for (QWidget* w : {static_cast<QWidget*>(rankSlider_), static_cast<QWidget*>(rankSpin_)})
+        w->setEnabled(convertible && !isExact() && (!running_ || rankLive_));
     for (QWidget* w : std::initializer_list<QWidget*>{calibSource_, samples_, seqLen_})
         w->setEnabled(convertible && !isExact() && !running_);
     problems_->setEnabled(evaluate_->isChecked() && !running_);
@@ -370,7 +371,8 @@ void ConversionPanel::applySettings(const convert::ConvertSettings& s) {
     setCalibration(int(s.calibration.samples), int(s.calibration.seqLen));
 }
 
-QString ConversionPanel::device() const { return device_->currentData().toString(); }
+QString ConversionPanel::device() const { return DeviceChoice::deviceOf(device_->currentData().toString()); }
+QString ConversionPanel::dtype() const { return DeviceChoice::dtypeOf(device_->currentData().toString()); }
 int ConversionPanel::lossProblems() const { return evaluate_->isChecked() ? problems_->value() : 0; }
 void ConversionPanel::setLossProblems(int n) {
     evaluate_->setChecked(n > 0);
@@ -402,6 +404,11 @@ void ConversionPanel::updateStale() {
         stale_ = stale;
         emit staleChanged(stale);
     }
+}
+
+void ConversionPanel::setRankLive(bool on) {
+    rankLive_ = on;
+    updateBounds();
 }
 
 void ConversionPanel::setRunning(bool running) {

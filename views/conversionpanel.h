@@ -39,6 +39,7 @@ public:
     QString settingsProblem() const;
     static QString settingLabel(const QString& key); // core's setting key -> the panel's label
     QString device() const;   // cpu | cuda
+    QString dtype() const;    // f32 | bf16: the compute dtype chosen with the device
     int lossProblems() const; // 0: no GSM8K evaluation
     void setLossProblems(int n);
     int rank() const;
@@ -59,6 +60,8 @@ public:
     // stale as soon as its settings differ.
     void setResultSettings(const std::optional<convert::ConvertSettings>& s, int lossProblems);
     bool resultsStale() const { return stale_; }
+    // While a rank change job runs (RankFollower), the rank controls stay enabled.
+    void setRankLive(bool on);
 
 public slots:
     void setRunning(bool running);
@@ -86,6 +89,7 @@ private:
     void chooseCalibrationFile();
 
     std::optional<io::ModelConfig> config_;
+    bool rankLive_ = false;
     convert::SettingRanges ranges_;
     QComboBox* mode_;
     QSlider* rankSlider_;

@@ -5,6 +5,7 @@
 #include <QLocale>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -31,6 +32,8 @@
 #include "conversionpanel.h"
 #include "jobrunner.h"
 #include "lossview.h"
+#include "memorystatus.h"
+#include "rankfollower.h"
 #include "reportwriter.h"
 #include "spectrumview.h"
 #include "summarymodel.h"
@@ -119,6 +122,8 @@ MainWindow::MainWindow(QWidget* parent)
     staleLabel_->setStyleSheet(QStringLiteral("QLabel { color: #b35900; font-weight: bold; }"));
     staleLabel_->hide();
     statusBar()->addPermanentWidget(staleLabel_);
+    memory_ = new MemoryStatus;
+    statusBar()->addPermanentWidget(memory_);
     connect(panel_, &ConversionPanel::staleChanged, staleLabel_, &QLabel::setVisible);
     connect(panel_, &ConversionPanel::rankChanged, this, &MainWindow::onRankChanged);
     connect(panel_, &ConversionPanel::settingsChanged, this, &MainWindow::updateBudgets);
@@ -148,6 +153,29 @@ MainWindow::MainWindow(QWidget* parent)
     connect(jobs_, &JobRunner::finished, this, &MainWindow::onJobFinished);
     setupQualitySteps();
     createMenus();
+    auto showMemory = [this] {
+        memory_->showFor(panel_->device(), panel_->dtype(), config_, summaryModel_->summary().parameterCount,
+                         panel_->settings());
+    };
+    connect(panel_, &ConversionPanel::settingsChanged, this, showMemory);
+    connect(jobs_, &JobRunner::busyChanged, this, showMemory);
+    connect(this, &MainWindow::modelLoaded, this, showMemory);
+    if (auto* device = panel_->findChild<QComboBox*>(QStringLiteral("deviceCombo")))
+        connect(device, &QComboBox::currentIndexChanged, this, showMemory);
+    showMemory();
+    rankFollower_ = new RankFollower(
+        panel_, jobs_,
+        [this]() -> const workbench::ConversionResult* {
+            return state_.result && panel_->lossProblems() == state_.lossProblems ? &*state_.result : nullptr;
+        },
+        [this](workbench::ConversionResult r) {
+            state_.settings = r.settings;
+            state_.result = std::move(r);
+            panel_->setResultSettings(state_.settings, state_.lossProblems);
+            markSaved(false);
+            showResult();
+        },
+        this);
     resize(1280, 720);
     QSettings settings;
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
@@ -359,6 +387,7 @@ workbench::JobOptions MainWindow::jobOptions() const {
     workbench::JobOptions o;
     o.resourcesDir = resourcesDir();
     o.device = panel_->device().toStdString();
+    o.dtype = panel_->dtype().toStdString();
     o.lossProblems = panel_->lossProblems();
     o.attentionLayer = attention_->layer();
     o.attentionHead = attention_->head();
@@ -380,6 +409,12 @@ void MainWindow::runConversion() {
         return;
     }
     if (const QString problem = panel_->calibrationProblem(); !problem.isEmpty()) { // before any work
+        onJobFinished(tr("Conversion"), false, problem);
+        return;
+    }
+    if (const QString problem = MemoryStatus::fitProblem(panel_->device(), panel_->dtype(), *config_,
+                                                         summaryModel_->summary().parameterCount, panel_->settings());
+        !problem.isEmpty()) { // before anything is loaded
         onJobFinished(tr("Conversion"), false, problem);
         return;
     }

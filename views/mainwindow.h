@@ -27,7 +27,9 @@ class HealView;
 class JobRunner;
 class LossView;
 class ParetoView;
+class MemoryStatus;
 class PlotView;
+class RankFollower;
 class SpectrumView;
 class SummaryModel;
 class TensorModel;
@@ -158,6 +160,8 @@ private:
     std::optional<WorkbenchState> pendingSession_; // applied once its model has been read
     bool classroom_ = false, wasMaximized_ = false;
     QFont normalFont_;
+    MemoryStatus* memory_ = nullptr;       // device memory free / needed (status bar)
+    RankFollower* rankFollower_ = nullptr; // re-scores the shown conversion when the rank is let go
 };
 
 } // namespace transmla::views

@@ -18,4 +18,8 @@ struct LatentBasis {
 // usePca=false keeps the identity basis (full rank only): the "partial-RoPE" model.
 LatentBasis jointPca(const at::Tensor& mz, const at::Tensor& xGram, int64_t rank, double energy, bool usePca);
 
+// The top `rank` (or the energy-chosen) eigenvectors of a full-rank basis: what jointPca at that
+// rank gives, without the eigendecomposition (a rank change of the workbench).
+LatentBasis truncateLatent(const LatentBasis& full, int64_t rank, double energy);
+
 } // namespace transmla::convert

@@ -15,29 +15,49 @@ namespace transmla::convert {
 
 namespace {
 
-LayerReport convertLayer(model::Model& m, int64_t layer, const LayerStats* stats, const ConvertSettings& s,
-                         const ResolvedDims& dims) {
+// Everything of one layer's conversion that does not depend on the rank: the RoRoPE rotation,
+// the KV balance and the joint PCA's full eigenbasis (truncating it later is what a fresh
+// conversion at that rank computes, so a rank change needs no recalibration).
+LayerBasis layerBasis(const model::Model& m, int64_t layer, const LayerStats* stats, const ConvertSettings& s,
+                      const ResolvedDims& dims) {
     const auto& c = m.config;
     const int64_t D = c.hiddenSize, g = dims.g, d = dims.d, rR = dims.ropeDim, n = g * d - rR;
     const at::Device dev = m.device();
-    model::Layer& L = m.layers[size_t(layer)];
-    MlaParts p;
-    p.q = augmented(L.gqa.q, dims.H * d, D, dev);
-    p.k = augmented(L.gqa.k, g * d, D, dev);
-    p.v = augmented(L.gqa.v, g * d, D, dev);
+    const model::Layer& L = m.layers[size_t(layer)];
+    const at::Tensor k = augmented(L.gqa.k, g * d, D, dev), v = augmented(L.gqa.v, g * d, D, dev);
+    LayerBasis b;
     // Without statistics (exact mode) the Gram is the identity: the rotations are then fixed anyway.
-    const at::Tensor xGram = stats ? stats->xGram : at::eye(D + 1, p.k.options());
-    const at::Tensor keyGram = stats ? stats->keyGram : at::eye(g * d / 2, p.k.options());
-    p.rotation = roRope(keyGram, dims, s.rorope, s.damping);
-    const at::Tensor rotK = at::matmul(p.rotation.rotation, p.k);
-    p.alpha = s.balanceKv ? balanceAlpha(rotK.narrow(0, rR, n), p.v, xGram) : 1.0;
-    const at::Tensor mz = at::cat({rotK.narrow(0, rR, n) / p.alpha, p.v}, 0);
-    p.latent = jointPca(mz, xGram, s.kvLoraRank, s.energy, s.jointPca);
-    p.queryScale = model::softmaxScale(c) / model::softmaxScale(c, d + rR); // the MLA softmax's scale undone
+    const at::Tensor xGram = stats ? stats->xGram : at::eye(D + 1, k.options());
+    const at::Tensor keyGram = stats ? stats->keyGram : at::eye(g * d / 2, k.options());
+    b.rotation = roRope(keyGram, dims, s.rorope, s.damping);
+    const at::Tensor rotK = at::matmul(b.rotation.rotation, k);
+    b.alpha = s.balanceKv ? balanceAlpha(rotK.narrow(0, rR, n), v, xGram) : 1.0;
+    const at::Tensor mz = at::cat({rotK.narrow(0, rR, n) / b.alpha, v}, 0);
+    b.latent = jointPca(mz, xGram, /*rank=*/-1, /*energy=*/0, s.jointPca);
+    b.queryScale = model::softmaxScale(c) / model::softmaxScale(c, d + rR); // the MLA softmax's scale undone
     double scaling = 1.0;
-    p.originalInvFreq = model::ropeInverseFrequencies(c, c.maxPositions, &scaling).to(at::kDouble).to(dev);
+    b.originalInvFreq = model::ropeInverseFrequencies(c, c.maxPositions, &scaling).to(at::kDouble).to(dev);
+    return b;
+}
+
+// The MLA attention of `layer` at the rank (or energy) of `s`, from the GQA weights of `source`.
+std::pair<model::MlaAttention, LayerReport> assembleLayer(const model::Model& source, int64_t layer, const LayerBasis& b,
+                                                          const ConvertSettings& s, const ResolvedDims& dims) {
+    const auto& c = source.config;
+    const int64_t D = c.hiddenSize;
+    const at::Device dev = source.device();
+    const model::Layer& L = source.layers[size_t(layer)];
+    MlaParts p;
+    p.q = augmented(L.gqa.q, dims.H * dims.d, D, dev);
+    p.k = augmented(L.gqa.k, dims.g * dims.d, D, dev);
+    p.v = augmented(L.gqa.v, dims.g * dims.d, D, dev);
+    p.rotation = b.rotation;
+    p.alpha = b.alpha;
+    p.latent = s.jointPca ? truncateLatent(b.latent, s.kvLoraRank, s.energy) : b.latent;
+    p.queryScale = b.queryScale;
+    p.originalInvFreq = b.originalInvFreq;
     const bool bias = L.gqa.q.bias.defined() || L.gqa.k.bias.defined() || L.gqa.v.bias.defined();
-    model::MlaAttention mla = assembleMla(p, dims, L.gqa.o, bias, m.computeDtype());
+    model::MlaAttention mla = assembleMla(p, dims, L.gqa.o, bias, source.computeDtype());
 
     LayerReport rep;
     rep.layer = layer;
@@ -55,20 +75,33 @@ LayerReport convertLayer(model::Model& m, int64_t layer, const LayerStats* stats
         const double kappa = 1.0 / rep.latentRms;
         mla.kvA.weight.narrow(0, 0, rep.rank).mul_(kappa);
         if (mla.kvA.bias.defined()) mla.kvA.bias.narrow(0, 0, rep.rank).mul_(kappa);
-        mla.kvANorm = at::full({rep.rank}, rep.latentRms, at::TensorOptions().dtype(m.computeDtype()).device(dev));
+        mla.kvANorm = at::full({rep.rank}, rep.latentRms, at::TensorOptions().dtype(source.computeDtype()).device(dev));
     }
-    L.mla = std::move(mla);
-    L.gqa = {}; // the GQA weights are no longer needed
-    return rep;
+    return {std::move(mla), std::move(rep)};
 }
 
-// The cache size and the model's new config, once every layer is converted.
-void finishReport(model::Model& m, ConvertReport& report, const ConvertSettings& settings, const ResolvedDims& dims) {
+// One layer converted in place: its basis, then its MLA attention at the settings' rank; the GQA
+// weights are dropped. Returns the basis (for a ConversionCache) and the layer's report.
+std::pair<LayerBasis, LayerReport> convertLayer(model::Model& m, int64_t layer, const LayerStats* stats,
+                                                const ConvertSettings& s, const ResolvedDims& dims) {
+    LayerBasis basis = layerBasis(m, layer, stats, s, dims);
+    auto [mla, rep] = assembleLayer(m, layer, basis, s, dims); // reads eigenvalues back: in sync
+    model::Layer& L = m.layers[size_t(layer)];
+    L.mla = std::move(mla);
+    L.gqa = {}; // the GQA weights are no longer needed
+    return {std::move(basis), std::move(rep)};
+}
+
+// The model's MLA shape after its layers were converted (what the cache and the exporter read).
+void finishReport(model::Model& m, ConvertReport& report, const ResolvedDims& dims, const ConvertSettings& settings) {
     int64_t cacheElems = 0;
+    report.maxRank = 0;
     for (const auto& l : report.layers) {
         report.maxRank = std::max(report.maxRank, l.rank);
         cacheElems += l.rank + dims.ropeDim;
     }
+    report.ropeDim = dims.ropeDim;
+    report.freqFold = dims.freqFold;
     report.kvBytesPerTokenAfter = cacheElems * io::kBytes16Bit;
     m.config.kvLoraRank = report.maxRank;
     m.config.qkRopeHeadDim = dims.ropeDim;
@@ -120,15 +153,14 @@ nlohmann::json ConvertReport::toJson() const {
 }
 
 ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::Tensor& calibrationIds,
-                           const Progress& progress, const LayerSink& sink) {
+                           const Progress& progress, const LayerSink& sink, ConversionCache* cache) {
     c10::InferenceMode guard;
     using clock = std::chrono::steady_clock;
     auto since = [](clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); };
     const auto t0 = clock::now();
     const ResolvedDims dims = resolve(settings, m.config);
+    if (cache) *cache = {};
     ConvertReport report;
-    report.ropeDim = dims.ropeDim;
-    report.freqFold = dims.freqFold;
     report.kvBytesPerTokenBefore = m.config.kvCacheBytesPerToken(io::kBytes16Bit);
     const bool needStats = !settings.exact;
     if (needStats && !calibrationIds.defined()) throw ArgumentError("calibration tokens are required for a compressed conversion");
@@ -139,7 +171,9 @@ ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::
     };
     auto finish = [&](int64_t layer, const LayerStats* st) {
         auto t = clock::now();
-        report.layers.push_back(convertLayer(m, layer, st, settings, dims)); // reads eigenvalues back: in sync
+        auto [basis, rep] = convertLayer(m, layer, st, settings, dims);
+        report.layers.push_back(std::move(rep));
+        if (cache) cache->layers.push_back(std::move(basis));
         report.secondsPca += since(t);
         if (sink) {
             t = clock::now();
@@ -161,8 +195,41 @@ ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::
             finish(layer, nullptr);
         }
     }
-    finishReport(m, report, settings, dims);
+    finishReport(m, report, dims, settings);
+    if (cache) {
+        cache->settings = settings;
+        cache->dims = dims;
+    }
     report.secondsTotal = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return report;
+}
+
+ConvertReport reassembleAtRank(model::Model& converted, const model::Model& original, const ConversionCache& cache,
+                               int64_t rank, const Progress& progress) {
+    c10::InferenceMode guard;
+    const auto t0 = std::chrono::steady_clock::now();
+    if (cache.layers.empty() || int64_t(cache.layers.size()) != original.config.numLayers)
+        throw ArgumentError("no cached conversion to re-truncate (convert the model first)");
+    if (cache.settings.exact) throw ArgumentError("the exact merge has no rank to change");
+    ConvertSettings s = cache.settings;
+    s.kvLoraRank = rank;
+    s.energy = 0;
+    const ResolvedDims dims = resolve(s, original.config); // throws SettingError for a rank out of range
+    ConvertReport report;
+    report.kvBytesPerTokenBefore = original.config.kvCacheBytesPerToken(io::kBytes16Bit);
+    // Assembled aside and swapped in at the end: a cancelled change leaves the model as it was.
+    std::vector<model::MlaAttention> layers;
+    for (int64_t layer = 0; layer < original.config.numLayers; ++layer) {
+        progress.checkCancel();
+        auto [mla, rep] = assembleLayer(original, layer, cache.layers[size_t(layer)], s, dims);
+        layers.push_back(std::move(mla));
+        report.layers.push_back(std::move(rep));
+        progress(layer + 1, original.config.numLayers, "re-truncate");
+    }
+    for (size_t i = 0; i < layers.size(); ++i) converted.layers[i].mla = std::move(layers[i]);
+    finishReport(converted, report, dims, s);
+    report.secondsTotal = report.secondsPca =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return report;
 }
 
@@ -185,15 +252,14 @@ ConvertReport convertFromStats(model::Model& m, ConvertSettings settings, const 
         throw ArgumentError("statistics for " + std::to_string(stats.size()) + " layers, the model has " +
                             std::to_string(m.config.numLayers));
     ConvertReport report;
-    report.ropeDim = dims.ropeDim;
-    report.freqFold = dims.freqFold;
-    report.kvBytesPerTokenBefore = m.config.kvCacheBytesPerToken(2);
+    report.kvBytesPerTokenBefore = m.config.kvCacheBytesPerToken(io::kBytes16Bit);
     for (int64_t layer = 0; layer < m.config.numLayers; ++layer) {
         progress.checkCancel();
-        report.layers.push_back(convertLayer(m, layer, settings.exact ? nullptr : &stats[size_t(layer)], settings, dims));
+        auto [basis, rep] = convertLayer(m, layer, settings.exact ? nullptr : &stats[size_t(layer)], settings, dims);
+        report.layers.push_back(std::move(rep));
         progress(layer + 1, m.config.numLayers, "convert");
     }
-    finishReport(m, report, settings, dims);
+    finishReport(m, report, dims, settings);
     report.secondsPca = report.secondsTotal =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return report;

@@ -12,6 +12,8 @@
 #include <ATen/core/Tensor.h>
 #include <nlohmann/json.hpp>
 
+#include "convert/joint_pca.h"
+#include "convert/rorope.h"
 #include "convert/settings.h"
 #include "util/progress.h"
 
@@ -61,10 +63,38 @@ struct ConvertReport {
 // the layer is released from the device right after.
 using LayerSink = std::function<void(int64_t layer, const model::Model& m, const LayerReport& report)>;
 
+// What one layer's conversion computed before the rank is chosen: the RoRoPE rotation, the KV
+// balance and the full joint-PCA eigenbasis (fp64, on the model's device; ~(2gd)^2 + (gd)^2
+// doubles per layer, e.g. 40 MB for a Llama-3-8B layer).
+struct LayerBasis {
+    KeyRotation rotation;
+    double alpha = 1.0;
+    LatentBasis latent; // full rank
+    double queryScale = 1.0;
+    at::Tensor originalInvFreq;
+};
+// The rank-independent part of a conversion, kept per (model, calibration, r_R, FreqFold): the
+// calibration statistics are consumed into these bases, so a rank change re-truncates and
+// re-assembles without calibrating again.
+struct ConversionCache {
+    ConvertSettings settings; // as resolved by the conversion that filled it
+    ResolvedDims dims{};
+    std::vector<LayerBasis> layers;
+};
+
 // calibrationIds [N, L] (see calibrationTokens); unused (may be undefined) in exact mode.
 // A streamed model (LoadOptions::streamLayers) is converted one resident layer at a time.
+// cache, when given, is filled with every layer's basis (for reassembleAtRank).
 ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::Tensor& calibrationIds,
-                           const Progress& progress = {}, const LayerSink& sink = {});
+                           const Progress& progress = {}, const LayerSink& sink = {}, ConversionCache* cache = nullptr);
+
+// Re-truncates `converted` (converted from `original` with `cache` filled) to a uniform kv_lora_rank
+// `rank`: each layer's MLA weights are assembled again from the original's GQA weights and the
+// cached basis, the same as convertModel at that rank gives (no calibration, no eigendecomposition).
+// The new layers replace the old ones only when all are built (cancel leaves the model as it was).
+// Throws SettingError for a rank out of range, ArgumentError for an exact or empty cache.
+ConvertReport reassembleAtRank(model::Model& converted, const model::Model& original, const ConversionCache& cache,
+                               int64_t rank, const Progress& progress = {});
 
 // Many conversions of one model from one calibration (a search over r, r_R and FreqFold): RoRoPE,
 // FreqFold and the joint PCA read only the per-layer statistics, which do not depend on those

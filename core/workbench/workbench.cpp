@@ -62,6 +62,39 @@ eval::LossResult gsm8kLoss(const model::Model& m, const std::vector<eval::Docume
 
 int64_t weightBytes(const model::Model& m) { return m.parameterCount() * io::kBytes16Bit; }
 
+// The figures of a conversion report: settings, dimensions, per-layer ranks and spectra, budgets.
+void fillConversion(ConversionResult& r, const convert::ConvertReport& rep, const model::Model& m) {
+    r.settings = rep.settings;
+    r.ropeDim = rep.ropeDim;
+    r.freqFold = rep.freqFold;
+    r.kvBytesPerTokenBefore = rep.kvBytesPerTokenBefore;
+    r.kvBytesPerTokenAfter = rep.kvBytesPerTokenAfter;
+    r.secondsTotal = rep.secondsTotal;
+    r.layers.clear();
+    for (const auto& l : rep.layers)
+        r.layers.push_back({l.layer, l.rank, l.retainedEnergy, l.ropeEnergyFraction, l.alpha, l.eigenvalues});
+    if (r.settings.exact) // r_R = g*d there: only the GQA and exact forms exist
+        r.budgets = {analysis::gqaBudget(m.config, analysis::CacheDtype::BF16, weightBytes(m)),
+                     analysis::mlaExactBudget(m.config, std::min(r.ropeDim, m.config.headDim), analysis::CacheDtype::BF16,
+                                              weightBytes(m))};
+    else
+        r.budgets = analysis::standardBudgets(m.config, r.rank(), r.ropeDim, analysis::CacheDtype::BF16, weightBytes(m));
+}
+
+// Per-layer attention-output error on (at most 4 x 128 tokens of) the calibration text; the exact
+// merge has none, so it is measured on the bundled GSM8K train text.
+void fillAttentionErrors(ConversionResult& r, const Models& models, at::Tensor probe) {
+    if (!probe.defined()) {
+        convert::CalibrationSettings c;
+        c.samples = 4;
+        c.seqLen = 128;
+        probe = convert::calibrationTokens(c, models.tokenizer, models.options.resourcesDir);
+    }
+    probe = probe.narrow(0, 0, std::min<int64_t>(4, probe.size(0))).narrow(1, 0, std::min<int64_t>(128, probe.size(1)));
+    const std::vector<double> errors = eval::attentionOutputErrors(*models.original, models.converted, probe);
+    for (size_t i = 0; i < errors.size() && i < r.layers.size(); ++i) r.layers[i].attentionError = errors[i];
+}
+
 } // namespace
 
 ConversionResult runConversion(const std::filesystem::path& modelDir, convert::ConvertSettings settings,
@@ -77,10 +110,14 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     r.modelContentHash = results::contentHash(snapshot);
     tok::Tokenizer tokenizer = tok::Tokenizer::load(modelDir); // first: the loads after it check for cancel per layer
     progress.checkCancel();
-    auto models = std::shared_ptr<Models>(new Models{std::nullopt, model::Model::load(modelDir, {options.device, "f32"}, progress),
-                                                     std::move(tokenizer), {}, {}, {}});
+    auto models = std::shared_ptr<Models>(
+        new Models{std::nullopt, model::Model::load(modelDir, {options.device, options.dtype}, progress), std::move(tokenizer)});
+    models->options = options;
     model::Model& m = models->converted;
-    if (options.attention) models->original = model::Model::load(modelDir, {options.device, "f32"}, progress);
+    // The original shares the loaded tensors (one load, one copy in memory); converting replaces
+    // only the converted copy's attention.
+    const bool interactive = options.keepCalibration && !settings.exact;
+    if (options.attention || interactive) models->original = m;
     progress.checkCancel();
     // Tokenized once, evaluated before and after the conversion.
     const std::vector<eval::Document> docs =
@@ -106,43 +143,22 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
         convert::ConvertSettings checked = settings; // resolve fills automatic values in place
         r.maxRank = convert::resolve(checked, m.config).maxRank;
     }
-    models->report = convert::convertModel(m, settings, calib, progress);
-    const convert::ConvertReport& rep = models->report;
-    r.settings = rep.settings;
-    r.ropeDim = rep.ropeDim;
-    r.freqFold = rep.freqFold;
-    r.kvBytesPerTokenBefore = rep.kvBytesPerTokenBefore;
-    r.kvBytesPerTokenAfter = rep.kvBytesPerTokenAfter;
-    r.secondsTotal = rep.secondsTotal;
-    for (const auto& l : rep.layers)
-        r.layers.push_back({l.layer, l.rank, l.retainedEnergy, l.ropeEnergyFraction, l.alpha, l.eigenvalues});
-    if (r.settings.exact) // r_R = g*d there: only the GQA and exact forms exist
-        r.budgets = {analysis::gqaBudget(m.config, analysis::CacheDtype::BF16, weightBytes(m)),
-                     analysis::mlaExactBudget(m.config, std::min(r.ropeDim, m.config.headDim), analysis::CacheDtype::BF16,
-                                              weightBytes(m))};
-    else
-        r.budgets = analysis::standardBudgets(m.config, r.rank(), r.ropeDim, analysis::CacheDtype::BF16, weightBytes(m));
+    models->report = convert::convertModel(m, settings, calib, progress, {}, interactive ? &models->cache : nullptr);
+    fillConversion(r, models->report, m);
     if (models->original) {
-        // Per-layer attention-output error on (at most 4 x 128 tokens of) the calibration text; the
-        // exact merge has none, so it is measured on the bundled GSM8K train text.
         progress.checkCancel();
-        at::Tensor probe = calib;
-        if (!probe.defined()) {
-            convert::CalibrationSettings c;
-            c.samples = 4;
-            c.seqLen = 128;
-            probe = convert::calibrationTokens(c, models->tokenizer, options.resourcesDir);
-        }
-        probe = probe.narrow(0, 0, std::min<int64_t>(4, probe.size(0))).narrow(1, 0, std::min<int64_t>(128, probe.size(1)));
-        const std::vector<double> errors = eval::attentionOutputErrors(*models->original, m, probe);
-        for (size_t i = 0; i < errors.size() && i < r.layers.size(); ++i) r.layers[i].attentionError = errors[i];
+        fillAttentionErrors(r, *models, calib);
     }
     if (options.lossProblems > 0) r.lossAfter = gsm8kLoss(m, docs, progress, "loss after");
     if (options.lossProblems > 0 && options.lossSplit && !r.settings.exact) {
         bool truncated = false;
         for (const auto& l : r.layers) truncated = truncated || l.rank < int64_t(l.eigenvalues.size());
-        if (truncated) {
-            model::Model full = model::Model::load(modelDir, {options.device, "f32"}, progress);
+        if (truncated && interactive) { // the cached bases at full rank: no second load or calibration
+            model::Model full = *models->original;
+            convert::reassembleAtRank(full, *models->original, models->cache, r.maxRank, progress);
+            r.lossFullRank = gsm8kLoss(full, docs, progress, "loss full rank").meanNll();
+        } else if (truncated) {
+            model::Model full = model::Model::load(modelDir, {options.device, options.dtype}, progress);
             convert::convertModel(full, convert::fullRankSettings(settings), calib, progress);
             r.lossFullRank = gsm8kLoss(full, docs, progress, "loss full rank").meanNll();
         } else {
@@ -171,10 +187,79 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
         r.attentionHeadsAfter = std::move(pair.headsAfter);
         progress(1, 1, "attention");
     }
+    if (interactive) {
+        models->calibration = calib;
+        models->docs = docs;
+        models->wikiDocs = wikiDocs;
+    }
     models->snapshot = std::move(snapshot);
     models->snapshot.verifyUnchanged(); // results from a folder rewritten during the run are not kept
     r.models = std::move(models);
     return r;
+}
+
+ConversionResult changeRank(const ConversionResult& previous, int64_t rank, const Progress& progress) {
+    if (!previous.models || !previous.models->original || previous.models->cache.layers.empty())
+        throw ArgumentError("no cached conversion in memory to change the rank of (run the conversion first)");
+    verifyModelUnchanged(previous);
+    const auto t0 = std::chrono::steady_clock::now();
+    Models& models = *previous.models;
+    model::Model& m = models.converted;
+    // Restored when anything below fails or is cancelled: the model in memory stays the one shown.
+    std::vector<std::optional<model::MlaAttention>> oldLayers;
+    for (const auto& l : m.layers) oldLayers.push_back(l.mla);
+    const io::ModelConfig oldConfig = m.config;
+    const convert::ConvertReport oldReport = models.report;
+    try {
+        ConversionResult r = previous; // what the rank does not change: losses before, spectra, maps before
+        convert::ConvertReport rep = convert::reassembleAtRank(m, *models.original, models.cache, rank, progress);
+        rep.lossSplit = oldReport.lossSplit;
+        fillConversion(r, rep, m);
+        fillAttentionErrors(r, models, models.calibration);
+        r.lossAfter.reset();
+        r.wikitextAfter.reset();
+        if (!models.docs.empty()) {
+            r.lossAfter = gsm8kLoss(m, models.docs, progress, "loss after");
+            if (rep.lossSplit) rep.lossSplit->converted = r.lossAfter->meanNll();
+        }
+        if (!models.wikiDocs.empty()) r.wikitextAfter = gsm8kLoss(m, models.wikiDocs, progress, "perplexity after");
+        r.exportProblem.clear();
+        try {
+            convert::checkDeepseekV3Exportable(m);
+        } catch (const ArgumentError& e) {
+            r.exportProblem = e.what();
+        }
+        if (previous.attentionBefore) { // the maps after, at the new rank (same prompt, layer, head)
+            const JobOptions& o = models.options;
+            const std::string prompt = o.attentionPrompt.empty() ? defaultPrompt(o.resourcesDir) : o.attentionPrompt;
+            auto pair = attentionPair(models, prompt, previous.attentionBefore->layer, previous.attentionBefore->head,
+                                      o.attentionMaxTokens);
+            r.attentionAfter = std::move(pair.after);
+            r.attentionHeadsAfter = std::move(pair.headsAfter);
+        }
+        models.report = std::move(rep);
+        models.heal = nullptr; // the re-truncated layers start from the GQA weights: any healing is gone
+        r.secondsTotal = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        return r;
+    } catch (...) {
+        for (size_t i = 0; i < oldLayers.size(); ++i) m.layers[i].mla = std::move(oldLayers[i]);
+        m.config = oldConfig;
+        models.report = oldReport;
+        throw;
+    }
+}
+
+bool canChangeRank(const ConversionResult& result, const convert::ConvertSettings& settings) {
+    const auto& models = result.models;
+    if (!models || !models->original || models->cache.layers.empty() || settings.exact || settings.energy > 0) return false;
+    convert::ConvertSettings same = result.settings;
+    same.kvLoraRank = settings.kvLoraRank;
+    same.energy = 0;
+    try {
+        return convert::sameConversion(same, settings, models->original->config);
+    } catch (const std::exception&) { // settings out of range for the model: Run says why
+        return false;
+    }
 }
 
 std::vector<std::string> exportConverted(const ConversionResult& result, const std::filesystem::path& outDir,
@@ -207,6 +292,7 @@ ConversionResult reconvert(const ConversionResult& stored, const JobOptions& opt
     o.wikitextChunks = 0;
     o.spectra = false;
     o.attention = false;
+    o.keepCalibration = false; // for export only: no rank changes
     ConversionResult fresh = runConversion(stored.modelDir, stored.settings, o, progress);
     if (fresh.modelContentHash != stored.modelContentHash) // rewritten while it ran
         throw FormatError(stored.modelDir, "", "the model folder changed during the conversion");
@@ -280,7 +366,7 @@ std::vector<SweepPoint> rankSweep(const std::filesystem::path& modelDir, const c
     for (size_t i = 0; i < ranks.size(); ++i) {
         progress(int64_t(i), int64_t(ranks.size()), "rank sweep");
         snapshot.verifyUnchanged();
-        model::Model m = model::Model::load(modelDir, {options.device, "f32"}, quiet);
+        model::Model m = model::Model::load(modelDir, {options.device, options.dtype}, quiet);
         convert::ConvertSettings s = settings;
         s.exact = false;
         s.energy = 0;

@@ -36,6 +36,10 @@ struct LayerFigures {
 struct JobOptions {
     std::filesystem::path resourcesDir; // bundled GSM8K (calibration, loss, default prompt)
     std::string device = "cpu";         // cpu | cuda
+    std::string dtype = "f32";          // f32 | bf16: the compute dtype the models are loaded in
+    // Keep the per-layer bases of a compressed conversion (and the original model) in memory, so that
+    // changeRank re-truncates without calibrating again.
+    bool keepCalibration = true;
     int64_t lossProblems = 0;           // GSM8K test problems evaluated before and after (0: none)
     bool lossSplit = true;              // with lossProblems: also the full-rank model (where the loss comes from)
     bool spectra = true;                // weight + activation spectra of the original model
@@ -78,6 +82,18 @@ struct ConversionResult {
 // "load", "loss before", "spectra", "calibrate"/"convert" (in layers), "loss after", "attention".
 ConversionResult runConversion(const std::filesystem::path& modelDir, convert::ConvertSettings settings,
                                const JobOptions& options, const Progress& progress = {});
+
+// The same conversion at another uniform kv_lora_rank, from the bases runConversion cached
+// (JobOptions::keepCalibration): re-truncated and re-assembled without calibrating, then the same
+// GSM8K problems (and WikiText-2 chunks), attention-output errors and attention maps after are
+// measured again; what the rank does not change (losses before, spectra, full-rank loss) is
+// carried over. The models in `previous` are changed in place (the result shares them); on cancel
+// or error they are restored. Throws ArgumentError without a cache (exact mode, a reopened
+// session), SettingError for a rank out of range. Progress: "re-truncate" (layers), "loss after".
+ConversionResult changeRank(const ConversionResult& previous, int64_t rank, const Progress& progress = {});
+// Can changeRank turn `result` into the conversion `settings` describe (a cache in memory, and only
+// the uniform kv_lora_rank differs)?
+bool canChangeRank(const ConversionResult& result, const convert::ConvertSettings& settings);
 
 // Re-runs the conversion a saved session describes (its stored settings, no evaluation), after
 // checking that the model folder's content hash is the one the session recorded (FormatError naming

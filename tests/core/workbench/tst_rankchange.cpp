@@ -1,0 +1,111 @@
+// Interactive rank (issue 16): a rank change re-truncates the cached conversion (no recalibration)
+// and must give the model a fresh conversion at that rank gives. The reference is that fresh
+// conversion (its own calibration, eigendecomposition and assembly). Tolerances: per-layer energies
+// 1e-12 (the same fp64 algebra on the same statistics), per-document GSM8K NLL 1e-6 relative and
+// attention probabilities 1e-6 (f32 weights may round one ulp apart, nothing more). A cancelled
+// change leaves the model in memory as it was; an out-of-range rank is refused.
+#include <cmath>
+
+#include "testutil.h"
+#include "util/error.h"
+#include "workbench/workbench.h"
+
+using namespace transmla;
+
+namespace {
+
+std::filesystem::path demoDir() { return test::resourcesDir() / "models" / "tiny-llama-gqa"; }
+
+workbench::JobOptions options() {
+    workbench::JobOptions o;
+    o.resourcesDir = test::resourcesDir();
+    o.lossProblems = 12;
+    o.spectra = false;
+    o.attentionMaxTokens = 48;
+    return o;
+}
+
+convert::ConvertSettings settingsAt(int64_t rank) {
+    convert::ConvertSettings s;
+    s.kvLoraRank = rank;
+    s.latentNorm = "calibrated";
+    s.calibration.samples = 16;
+    s.calibration.seqLen = 64;
+    return s;
+}
+
+void compareDocs(const eval::LossResult& a, const eval::LossResult& b, double tol) {
+    QCOMPARE(a.perDoc.size(), b.perDoc.size());
+    for (size_t i = 0; i < a.perDoc.size(); ++i) {
+        QCOMPARE(a.perDoc[i].tokens, b.perDoc[i].tokens);
+        const double x = a.perDoc[i].nllSum, y = b.perDoc[i].nllSum;
+        if (std::abs(x - y) > tol * std::max(1.0, std::abs(y)))
+            QFAIL(qPrintable(QStringLiteral("document %1: NLL %2 vs fresh %3").arg(i).arg(x, 0, 'g', 12).arg(y, 0, 'g', 12)));
+    }
+}
+
+} // namespace
+
+class TestRankChange : public QObject {
+    Q_OBJECT
+    std::optional<workbench::ConversionResult> first_; // rank 32, shared by the tests (one calibration)
+
+private slots:
+    void initTestCase() { first_ = workbench::runConversion(demoDir(), settingsAt(32), options()); }
+
+    void cachedRankEqualsFreshConversion() {
+        const int64_t rank = 20;
+        const auto changed = workbench::changeRank(*first_, rank, {});
+        const auto fresh = workbench::runConversion(demoDir(), settingsAt(rank), options());
+        QCOMPARE(changed.rank(), rank);
+        QCOMPARE(changed.layers.size(), fresh.layers.size());
+        for (size_t i = 0; i < fresh.layers.size(); ++i) {
+            QCOMPARE(changed.layers[i].rank, fresh.layers[i].rank);
+            QVERIFY(std::abs(changed.layers[i].retainedEnergy - fresh.layers[i].retainedEnergy) < 1e-12);
+            QVERIFY(std::abs(changed.layers[i].attentionError - fresh.layers[i].attentionError) < 1e-6);
+        }
+        QCOMPARE(changed.kvBytesPerTokenAfter, fresh.kvBytesPerTokenAfter);
+        compareDocs(*changed.lossAfter, *fresh.lossAfter, 1e-6);
+        compareDocs(*changed.lossBefore, *first_->lossBefore, 0); // carried over, not re-measured
+        QVERIFY(changed.attentionAfter && fresh.attentionAfter);
+        const auto &x = changed.attentionAfter->probs, &y = fresh.attentionAfter->probs;
+        QCOMPARE(x.size(), y.size());
+        for (size_t i = 0; i < x.size(); ++i) QVERIFY(std::abs(x[i] - y[i]) < 1e-6);
+        // And back: the first conversion's own numbers.
+        const auto back = workbench::changeRank(*first_, 32, {});
+        compareDocs(*back.lossAfter, *first_->lossAfter, 1e-6);
+    }
+
+    void cancelledChangeLeavesTheModel() {
+        CancelToken token;
+        const Progress cancelDuringLoss{[&](int64_t, int64_t, const std::string& stage) {
+                                            if (stage == "loss after") token.cancel();
+                                        },
+                                        &token};
+        QVERIFY_THROWS_EXCEPTION(Cancelled, workbench::changeRank(*first_, 16, cancelDuringLoss));
+        // The model in memory is still the rank-32 one: its attention maps after are the first's.
+        const auto& m = *first_->models;
+        const auto pair = workbench::attentionPair(m, workbench::defaultPrompt(test::resourcesDir()), 0, 0, 48);
+        const auto& y = first_->attentionAfter->probs;
+        QCOMPARE(pair.after.probs.size(), y.size());
+        for (size_t i = 0; i < y.size(); ++i) QVERIFY(std::abs(pair.after.probs[i] - y[i]) < 1e-12);
+    }
+
+    void refusedWithoutACacheOrOutOfRange() {
+        QVERIFY_THROWS_EXCEPTION(convert::SettingError, workbench::changeRank(*first_, 100000, {}));
+        auto other = settingsAt(16);
+        other.calibration.samples = 8; // another calibration: a new Run, not a rank change
+        QVERIFY(!workbench::canChangeRank(*first_, other));
+        QVERIFY(workbench::canChangeRank(*first_, settingsAt(16)));
+        auto o = options();
+        o.lossProblems = 0;
+        o.attention = false;
+        convert::ConvertSettings exact;
+        exact.exact = true;
+        const auto merged = workbench::runConversion(demoDir(), exact, o);
+        QVERIFY_THROWS_EXCEPTION(ArgumentError, workbench::changeRank(merged, 16, {}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRankChange)
+#include "tst_rankchange.moc"
