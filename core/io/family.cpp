@@ -91,7 +91,8 @@ const std::vector<FamilySpec>& table() {
          .gemmaNorm = true, .embedScale = true, .sandwichNorm = true, .softcapping = true,
          .exportBlock = "sandwich norms and soft-capping"},
         {.family = Family::Phi3, .modelType = "phi3", .architecture = "Phi3ForCausalLM",
-         .tensors = join({kShared, kGqaFused, kMlpFused})},
+         .tensors = join({kShared, kGqaFused, kMlpFused}),
+         .config = {}},
         // Our export target (all-dense MLA layers), and what we load back.
         {.family = Family::DeepseekV3, .modelType = "deepseek_v3", .architecture = "DeepseekV3ForCausalLM",
          .tensors = join({kShared, kMla, kMlp}),
