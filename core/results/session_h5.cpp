@@ -1,5 +1,7 @@
 #include "results/session_h5.h"
 
+#include <algorithm>
+
 namespace transmla::results::detail {
 
 using io::h5::Reader;
@@ -194,7 +196,7 @@ void writeAttention(H5::Group& parent, const std::string& name, const analysis::
     writeAttr(g, "model", m.model);
     writeAttr(g, "form", analysis::modelFormName(m.form));
     writeAttr(g, "prompt", m.prompt);
-    writeAttr(g, "prompt_tokens", m.promptTokens);
+    writeAttr(g, "prompt_tokens", std::max(m.promptTokens, m.tokens())); // a hand-made map may leave it 0
     writeAttr(g, "layer", m.layer);
     writeAttr(g, "head", m.head);
     writeArray(g, "token_ids", m.tokenIds);

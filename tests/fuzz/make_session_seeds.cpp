@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
     m.layer = 1;
     m.tokenIds = {0, 7};
     m.tokenTexts = {"a", "\xc3\xa9"};
+    m.promptTokens = 3; // cut to its first 2 tokens
     m.probs = {1, 0, 0.5, 0.5};
     m.rowEntropy = {0, std::log(2.0)};
     m.headEntropy = {0.3};
