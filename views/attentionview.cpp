@@ -1,13 +1,11 @@
 #include "attentionview.h"
 
 #include <QComboBox>
-#include <QFile>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
-#include <QTextStream>
 #include <algorithm>
 #include <cmath>
 
@@ -317,20 +315,14 @@ QString AttentionView::hoverText(const QPointF& pos) const {
 
 bool AttentionView::writeCsv(const QString& file) const {
     if (!before_ || !after_) return false;
-    QFile f(file);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) return false;
-    QTextStream out(&f);
-    out << "query,key,query_token,key_token,before,after,difference\n";
+    io::CsvWriter csv({"query", "key", "query_token", "key_token", "before", "after", "difference"});
     const int64_t n = before_->tokens();
     for (int64_t q = 0; q < n; ++q)
         for (int64_t k = 0; k <= q; ++k)
-            out << q << ',' << k << ','
-                << QString::fromStdString(io::csvField(before_->tokenTexts[size_t(q)])) << ','
-                << QString::fromStdString(io::csvField(before_->tokenTexts[size_t(k)])) << ','
-                << QString::number(before_->at(q, k), 'g', 17) << ','
-                << QString::number(after_->at(q, k), 'g', 17) << ','
-                << QString::number(after_->at(q, k) - before_->at(q, k), 'g', 17) << '\n';
-    return f.error() == QFile::NoError;
+            csv.row({std::to_string(q), std::to_string(k), before_->tokenTexts[size_t(q)], before_->tokenTexts[size_t(k)],
+                     io::csvNumber(before_->at(q, k)), io::csvNumber(after_->at(q, k)),
+                     io::csvNumber(after_->at(q, k) - before_->at(q, k))});
+    return saveCsv(csv, file);
 }
 
 } // namespace transmla::views

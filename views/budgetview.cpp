@@ -7,7 +7,7 @@
 #include <QSpinBox>
 #include <cmath>
 
-#include "io/csv.h"
+#include "results/csv.h"
 #include "qcp.h"
 #include "summarymodel.h"
 
@@ -190,7 +190,7 @@ void BudgetView::rebuild() {
 
 bool BudgetView::writeCsv(const QString& file) const {
     try {
-        io::writeBudgetsCsv(file.toStdString(), shownBudgets(), {2048, 8192, 32768, 131072}, batch_->value());
+        results::writeBudgetsCsv(file.toStdString(), shownBudgets(), {2048, 8192, 32768, 131072}, batch_->value());
         return true;
     } catch (const std::exception& e) {
         lastError_ = QString::fromUtf8(e.what());

@@ -1,13 +1,12 @@
 #include "lossview.h"
 
 #include <QLocale>
-#include <QFile>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
-#include <QTextStream>
 #include <cmath>
 
+#include "io/csv.h"
 #include "qcp.h"
 #include "results/audit.h"
 
@@ -192,17 +191,14 @@ void LossView::rebuild() {
 }
 
 bool LossView::writeCsv(const QString& file) const {
-    QFile f(file);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) return false;
-    QTextStream out(&f);
-    out << "kind,key,before_nll,after_nll,kv_bytes_per_token\n";
+    io::CsvWriter csv({"kind", "key", "before_nll", "after_nll", "kv_bytes_per_token"});
     if (before_ && after_)
         for (size_t i = 0; i < before_->perDoc.size() && i < after_->perDoc.size(); ++i)
-            out << "problem," << i << ',' << QString::number(docNll(before_->perDoc[i]), 'g', 17) << ','
-                << QString::number(docNll(after_->perDoc[i]), 'g', 17) << ",\n";
+            csv.row({"problem", std::to_string(i), io::csvNumber(docNll(before_->perDoc[i])),
+                     io::csvNumber(docNll(after_->perDoc[i])), ""});
     for (const auto& s : sweep_)
-        out << "sweep,r=" << s.rank << ",," << QString::number(s.meanNll, 'g', 17) << ',' << s.kvBytesPerToken << '\n';
-    return f.error() == QFile::NoError;
+        csv.row({"sweep", "r=" + std::to_string(s.rank), "", io::csvNumber(s.meanNll), std::to_string(s.kvBytesPerToken)});
+    return saveCsv(csv, file);
 }
 
 } // namespace transmla::views

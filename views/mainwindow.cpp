@@ -40,12 +40,19 @@
 #include "tablemodels.h"
 #include "util/resources.h"
 #include "windowfit.h"
+#include "workbench/rank_sweep.h"
 
 namespace transmla::views {
 
 namespace {
 std::filesystem::path resourcesDir() {
     return findResources(executableDir(), TRANSMLA_SOURCE_RESOURCES);
+}
+std::vector<SweepPointValue> sweepValues(const std::optional<results::RankSweep>& sweep) {
+    std::vector<SweepPointValue> out;
+    if (sweep)
+        for (const auto& p : sweep->points) out.push_back({p.rank, p.kvBytesPerToken, p.meanNll});
+    return out;
 }
 QTableView* makeTable(QAbstractItemModel* model) {
     auto* v = new QTableView;
@@ -341,7 +348,7 @@ void MainWindow::onSummaryReady(const SummaryJobResult& result) {
         config_ = result.config;
         if (config_ && config_->isMla()) config_.reset(); // already MLA: nothing to convert
         if (!pendingSession_) {
-            state_ = WorkbenchState{};
+            state_ = workbench::WorkbenchState{};
             state_.modelDir = modelPath_.toStdString();
             markSaved(true); // nothing to save yet
         }
@@ -429,7 +436,7 @@ void MainWindow::runConversion() {
             state_.settings = r.settings;
             state_.lossProblems = int(options.lossProblems);
             state_.result = std::move(r);
-            state_.sweep.clear();
+            state_.sweep.reset();
             panel_->setResultSettings(state_.settings, state_.lossProblems);
             markSaved(false);
             showResult();
@@ -502,24 +509,37 @@ void MainWindow::runRankSweep() {
     }
     const int full = panel_->maxRank();
     if (full <= 0) return;
-    if (!state_.sweep.empty() && !confirmDiscard(tr("A new rank sweep"))) return;
-    std::vector<int64_t> ranks;
-    for (int div : {16, 8, 4, 2, 1}) ranks.push_back(std::max(1, full / div));
-    ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
-    const std::string dir = modelPath_.toStdString();
-    const convert::ConvertSettings settings = panel_->settings();
-    workbench::JobOptions options = jobOptions();
-    options.lossProblems = std::max(1, panel_->lossProblems() ? panel_->lossProblems() : 20);
-    jobs_->start<std::vector<workbench::SweepPoint>>(
+    workbench::SweepRequest request; // copied by value into the job
+    for (int div : {16, 8, 4, 2, 1}) request.ranks.push_back(std::max(1, full / div));
+    request.ranks.erase(std::unique(request.ranks.begin(), request.ranks.end()), request.ranks.end());
+    request.modelDir = modelPath_.toStdString();
+    request.resourcesDir = resourcesDir();
+    request.device = panel_->device().toStdString();
+    request.settings = panel_->settings();
+    request.problems = std::max(1, panel_->lossProblems() ? panel_->lossProblems() : 20);
+    // The sweep shown (a cancelled one, or one from a session, CLI-written or not) continues when it was
+    // made with these settings; another is replaced only after asking.
+    std::optional<results::RankSweep> resume;
+    if (state_.sweep && state_.sweep->sameSetup(request.settings, request.problems)) resume = state_.sweep;
+    else if (state_.sweep && !confirmDiscard(tr("A new rank sweep"))) return;
+    // Each finished point comes back to the GUI thread at once (queued before the job's end), so the
+    // plot grows as the sweep runs and a cancelled sweep keeps its points.
+    auto sink = [this](const results::RankSweep& soFar) {
+        QMetaObject::invokeMethod(this, [this, soFar] { showSweep(soFar); }, Qt::QueuedConnection);
+    };
+    jobs_->start<results::RankSweep>(
         tr("Rank sweep"),
-        [dir, settings, ranks, options](const Progress& p) { return workbench::rankSweep(dir, settings, ranks, options, p); },
-        [this](std::vector<workbench::SweepPoint> points) {
-            state_.sweep.clear();
-            for (const auto& pt : points) state_.sweep.push_back({pt.rank, pt.kvBytesPerToken, pt.loss.meanNll()});
-            loss_->setSweep(state_.sweep);
-            markSaved(false);
+        [request, resume, sink](const Progress& p) { return workbench::rankSweep(request, resume, sink, p); },
+        [this](results::RankSweep sweep) {
+            showSweep(sweep);
             emit sweepFinished();
         });
+}
+
+void MainWindow::showSweep(const results::RankSweep& sweep) {
+    state_.sweep = sweep;
+    loss_->setSweep(sweepValues(state_.sweep));
+    markSaved(false);
 }
 
 void MainWindow::onJobFinished(const QString& name, bool ok, const QString& message) {
@@ -556,7 +576,7 @@ void MainWindow::updateBudgets() {
     const convert::ConvertSettings s = panel_->settings();
     const int64_t rR = s.exact ? config_->numKvHeads * config_->headDim : s.qkRopeHeadDim;
     const int64_t rank = s.exact ? std::max<int64_t>(1, panel_->maxRank()) : s.kvLoraRank;
-    const int64_t weights = summaryModel_->summary().parameterCount * 2;
+    const int64_t weights = summaryModel_->summary().parameterCount * io::kBytes16Bit;
     try {
         state_.budgets = analysis::standardBudgets(*config_, std::max<int64_t>(1, rank), std::min(rR, config_->headDim),
                                                    analysis::CacheDtype::BF16, weights);
@@ -581,7 +601,7 @@ void MainWindow::showResult() {
     if (r) loss_->setLosses(r->lossBefore, r->lossAfter, r->kvBytesPerTokenBefore, r->kvBytesPerTokenAfter, r->lossFullRank);
     else loss_->setLosses(std::nullopt, std::nullopt);
     loss_->setPerplexity(r ? r->wikitextBefore : std::nullopt, r ? r->wikitextAfter : std::nullopt);
-    loss_->setSweep(state_.sweep);
+    loss_->setSweep(sweepValues(state_.sweep));
     budget_->setBudgets(state_.budgets);
     panel_->setExportable(canExport());
     attention_->setBusy(!(r && r->models));
@@ -597,7 +617,7 @@ void MainWindow::showResult() {
 
 bool MainWindow::saveSession(const QString& file) {
     try {
-        io::saveSession(file.toStdString(), toSession(state_));
+        results::saveSession(file.toStdString(), workbench::toSession(state_));
         statusLabel_->setText(tr("Saved session %1").arg(file));
         markSaved(true);
         return true;
@@ -614,7 +634,7 @@ bool MainWindow::openSession(const QString& file) {
     }
     if (!confirmDiscard(tr("Opening a session"))) return false;
     try {
-        WorkbenchState st = fromSession(io::loadSession(file.toStdString()));
+        workbench::WorkbenchState st = workbench::fromSession(results::loadSession(file.toStdString()));
         const QString dir = QString::fromStdString(st.modelDir);
         pendingSession_ = std::move(st);
         openModel(dir); // the summary comes back first; the session's results are applied after it

@@ -7,7 +7,7 @@
 
 #include "io/model_config.h"
 #include "model/summary.h"
-#include "sessionstate.h"
+#include "workbench/session_state.h"
 #include "unsavedguard.h"
 
 class QAction;
@@ -61,7 +61,7 @@ public:
     QTabWidget* tabs() const { return tabs_; }
     ClassroomGuide* classroomGuide() const { return guide_; }
     QString modelPath() const { return modelPath_; }
-    const WorkbenchState& state() const { return state_; }
+    const workbench::WorkbenchState& state() const { return state_; }
     bool isClassroomMode() const { return classroom_; }
     bool hasUnsavedResults() const { return unsaved_.hasUnsaved(); }
 
@@ -126,6 +126,7 @@ private:
     void updateRecentMenu();
     void rememberRecent(const QString& dir);
     void showResult(); // fills every view from state_
+    void showSweep(const results::RankSweep& sweep); // a sweep (or a finished part of it) into state_ and the loss view
     void updateBudgets();
     workbench::JobOptions jobOptions() const;
     PlotView* currentPlot() const;
@@ -156,8 +157,8 @@ private:
     QAction* classroomAction_ = nullptr;
     QString modelPath_, pendingPath_;
     std::optional<io::ModelConfig> config_;
-    WorkbenchState state_;
-    std::optional<WorkbenchState> pendingSession_; // applied once its model has been read
+    workbench::WorkbenchState state_;
+    std::optional<workbench::WorkbenchState> pendingSession_; // applied once its model has been read
     bool classroom_ = false, wasMaximized_ = false;
     QFont normalFont_;
     MemoryStatus* memory_ = nullptr;       // device memory free / needed (status bar)

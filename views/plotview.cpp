@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 
+#include "io/csv.h"
 #include "plotticks.h"
 #include "qcp.h"
 
@@ -245,6 +246,16 @@ bool PlotView::exportTo(const QString& file) {
         }
     }
     return ok;
+}
+
+bool PlotView::saveCsv(const io::CsvWriter& csv, const QString& file) const {
+    try {
+        csv.save(file.toStdString());
+        return true;
+    } catch (const std::exception& e) {
+        lastError_ = QString::fromUtf8(e.what());
+        return false;
+    }
 }
 
 void PlotView::chooseExportFile() {

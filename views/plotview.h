@@ -15,6 +15,10 @@ class QMouseEvent;
 class QVBoxLayout;
 class QHBoxLayout;
 
+namespace transmla::io {
+class CsvWriter;
+}
+
 namespace transmla::views {
 
 class PlotView : public QWidget {
@@ -43,6 +47,9 @@ public slots:
 protected:
     virtual void rebuild() = 0;                           // redraw from the data held
     virtual bool writeCsv(const QString& file) const = 0; // the plotted data as CSV
+    // Saves through core's CSV writer (atomic: a failed write leaves an old file as it was); false with
+    // lastError set on failure.
+    bool saveCsv(const io::CsvWriter& csv, const QString& file) const;
     // The readout text for the point under the cursor (pixel position in the plot); the default names
     // the nearest graph point or the colour-map cell of the axis rect under the cursor.
     virtual QString hoverText(const QPointF& pos) const;

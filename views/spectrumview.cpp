@@ -1,12 +1,11 @@
 #include "spectrumview.h"
 
 #include <QComboBox>
-#include <QFile>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QTextStream>
 #include <cmath>
 
+#include "io/csv.h"
 #include "plotticks.h"
 #include "qcp.h"
 
@@ -174,14 +173,10 @@ QString SpectrumView::hoverText(const QPointF& pos) const {
 }
 
 bool SpectrumView::writeCsv(const QString& file) const {
-    QFile f(file);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) return false;
-    QTextStream out(&f);
-    out << "index,singular_value,cumulative_energy\n";
+    io::CsvWriter csv({"index", "singular_value", "cumulative_energy"});
     for (int i = 0; i < values_.size(); ++i)
-        out << (i + 1) << ',' << QString::number(values_[i], 'g', 17) << ',' << QString::number(cumulative_[i], 'g', 17)
-            << '\n';
-    return f.error() == QFile::NoError;
+        csv.row({std::to_string(i + 1), io::csvNumber(values_[i]), io::csvNumber(cumulative_[i])});
+    return saveCsv(csv, file);
 }
 
 } // namespace transmla::views

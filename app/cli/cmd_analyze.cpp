@@ -1,5 +1,6 @@
 // transmla analyze spectra|budget|attention: the analyses of core/analysis, printed as a table or
 // JSON, added to (or replacing their kind in) an HDF5 session, and exported as CSV.
+#include <cmath>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
@@ -9,20 +10,18 @@
 #include "analysis/attention_map.h"
 #include "analysis/budget.h"
 #include "analysis/spectra.h"
-#include "convert/calibration.h"
-#include "convert/pipeline.h"
 #include "eval/loss.h"
 #include "args.h"
 #include "cli_util.h"
 #include "commands.h"
-#include "io/csv.h"
 #include "io/datasets.h"
-#include "io/folder_snapshot.h"
 #include "io/model_config.h"
-#include "io/session.h"
 #include "model/model.h"
 #include "model/summary.h"
+#include "results/csv.h"
+#include "results/session.h"
 #include "tokenizer/tokenizer.h"
+#include "workbench/rank_sweep.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -42,7 +41,8 @@ const char* kUsage =
     "             problem), cut to --max-tokens N (256)\n"
     "  loss-sweep GSM8K test loss of the GQA model and of MLA conversions at --ranks R1,R2,.. (full, 50%,\n"
     "             25%, 12.5% of 2*g*d) with --rope-dim (head_dim); --limit N problems; --samples/--seqlen for\n"
-    "             calibration. Resumable: ranks already in --session are skipped; saved after each rank\n"
+    "             calibration. Resumable: continues the sweep in --session (its settings unless given; ranks\n"
+    "             already in it are skipped); saved after each rank. The workbench shows the same sweep.\n"
     "  pareto     held-out loss vs KV bytes over --ranks/--rope-dims/--freqfolds (see analyze pareto --help)\n"
     "Common: --device cpu|cuda --dtype f32|bf16 (compute, spectra/attention) --session FILE.h5 (results are\n"
     "        added to it, replacing those of the same kind) --csv DIR --json --quiet\n";
@@ -51,14 +51,14 @@ static_assert(analysis::kAttentionMaxTokens == 256, "kUsage names the --max-toke
 std::string headName(int64_t h) { return h == analysis::kAllHeads ? "all" : std::to_string(h); }
 
 // Opens the session for this model, or starts one; refuses to mix results of two different models.
-io::Session openSession(const std::optional<std::string>& file, const fs::path& modelDir) {
-    const io::ModelReference ref = io::referenceModel(modelDir);
+results::Session openSession(const std::optional<std::string>& file, const fs::path& modelDir) {
+    const results::ModelReference ref = results::referenceModel(modelDir);
     if (!file || !fs::exists(*file)) {
-        io::Session fresh;
+        results::Session fresh;
         fresh.model = ref;
         return fresh;
     }
-    io::Session s = io::loadSession(*file);
+    results::Session s = results::loadSession(*file);
     if (!s.model.configHash.empty() && !s.model.sameContent(ref))
         throw Error(*file + ": this session belongs to another model (" + s.model.path +
                     "); use a new session file");
@@ -66,17 +66,17 @@ io::Session openSession(const std::optional<std::string>& file, const fs::path& 
     return s;
 }
 
-void finish(const Args& args, const io::Session& s) {
+void finish(const Args& args, const results::Session& s) {
     if (auto file = args.get("session")) {
-        io::saveSession(*file, s);
+        results::saveSession(*file, s);
         if (!args.has("quiet")) std::cerr << "session saved: " << *file << "\n";
     }
     if (auto dir = args.get("csv"))
-        for (const auto& f : io::writeSessionCsv(*dir, s))
+        for (const auto& f : results::writeSessionCsv(*dir, s))
             if (!args.has("quiet")) std::cerr << "csv: " << f.string() << "\n";
 }
 
-int runSpectra(const Args& args, const fs::path& dir, io::Session& session, const Progress& progress) {
+int runSpectra(const Args& args, const fs::path& dir, results::Session& session, const Progress& progress) {
     const fs::path data = args.get("data", gsm8kFile(resources(), "train").string());
     analysis::SpectraOptions opts;
     opts.samples = args.getInt("samples", opts.samples);
@@ -114,7 +114,7 @@ int runSpectra(const Args& args, const fs::path& dir, io::Session& session, cons
     return 0;
 }
 
-int runBudget(const Args& args, const fs::path& dir, io::Session& session) {
+int runBudget(const Args& args, const fs::path& dir, results::Session& session) {
     const io::ModelConfig c = io::loadModelConfig(dir);
     const model::ModelSummary summary = model::summarizeModel(dir);
     const auto cacheDtype = analysis::parseCacheDtype(args.get("dtype", "bf16"));
@@ -156,7 +156,7 @@ int runBudget(const Args& args, const fs::path& dir, io::Session& session) {
     return 0;
 }
 
-int runAttention(const Args& args, const fs::path& dir, io::Session& session, const Progress& progress) {
+int runAttention(const Args& args, const fs::path& dir, results::Session& session, const Progress& progress) {
     const std::string prompt = args.get("prompt").value_or(analysis::defaultAttentionPrompt(gsm8kFile(resources(), "test")));
     analysis::AttentionOptions opts;
     opts.maxTokens = args.getInt("max-tokens", opts.maxTokens);
@@ -185,62 +185,44 @@ int runAttention(const Args& args, const fs::path& dir, io::Session& session, co
     return 0;
 }
 
-// Loss vs KV cache size: one conversion + evaluation per rank, each saved as soon as it is done, so an
-// interrupted sweep resumes where it stopped.
-int runLossSweep(const Args& args, const fs::path& dir, io::Session& session, const Progress& progress) {
-    // The sweep reloads the model for every rank, possibly for hours: a folder rewritten meanwhile
-    // would mix two models in one table, so each load first checks it against this snapshot.
-    const io::FolderSnapshot snapshot = io::FolderSnapshot::take(dir);
+// Loss vs KV cache size (workbench/rank_sweep.h, the same sweep as the workbench's): the session's
+// sweep is resumed (its settings unless flags are given; ranks already in it are skipped) and the
+// session saved after every finished rank, so an interrupted sweep resumes where it stopped.
+int runLossSweep(const Args& args, const fs::path& dir, results::Session& session, const Progress& progress) {
     const io::ModelConfig cfg = io::loadModelConfig(dir);
-    const int64_t gd = cfg.numKvHeads * cfg.headDim, rR = args.getInt("rope-dim", cfg.headDim);
-    std::vector<int64_t> ranks;
+    workbench::SweepRequest request;
+    request.modelDir = dir;
+    request.resourcesDir = resources();
+    request.device = args.get("device", "cpu");
+    request.dtype = args.get("dtype", "f32");
+    if (session.sweep) request.settings = session.sweep->settings;
+    else request.settings.qkRopeHeadDim = cfg.headDim;
+    request.settings.qkRopeHeadDim = args.getInt("rope-dim", request.settings.qkRopeHeadDim);
+    request.settings.calibration.samples = args.getInt("samples", request.settings.calibration.samples);
+    request.settings.calibration.seqLen = args.getInt("seqlen", request.settings.calibration.seqLen);
+    request.problems = args.getInt("limit", session.sweep ? session.sweep->problems : -1);
+    const int64_t gd = cfg.numKvHeads * cfg.headDim, rR = request.settings.qkRopeHeadDim;
     if (auto list = args.get("ranks")) {
         std::stringstream ss(*list);
-        for (std::string item; std::getline(ss, item, ',');) ranks.push_back(std::stoll(item));
+        for (std::string item; std::getline(ss, item, ',');) request.ranks.push_back(std::stoll(item));
     } else {
-        ranks = {2 * gd - rR, gd, gd / 2, gd / 4};
+        request.ranks = {2 * gd - rR, gd, gd / 2, gd / 4};
     }
-    const tok::Tokenizer tokenizer = tok::Tokenizer::load(dir);
-    const auto docs = eval::tokenizeGsm8k(tokenizer, io::loadGsm8k(gsm8kFile(resources(), "test"), args.getInt("limit", -1)), eval::kDocumentMaxTokens);
-    const model::LoadOptions opts{args.get("device", "cpu"), args.get("dtype", "f32")};
-    auto has = [&](const std::string& label) {
-        for (const auto& l : session.losses)
-            if (l.label == label) return true;
-        return false;
-    };
-    auto save = [&] {
-        if (auto file = args.get("session")) io::saveSession(*file, session);
-    };
-    if (!has("gqa")) {
-        const model::Model m = model::Model::load(dir, opts);
-        session.putLoss("gqa", eval::evaluateLoss(m, docs, {}, progress));
-        session.numericSettings["kv_bytes_per_token/gqa"] = double(cfg.kvCacheBytesPerToken(io::kBytes16Bit));
-        save();
-    }
-    convert::ConvertSettings cs;
-    cs.qkRopeHeadDim = rR;
-    cs.calibration.samples = args.getInt("samples", 128);
-    cs.calibration.seqLen = args.getInt("seqlen", 256);
-    for (int64_t r : ranks) {
-        const std::string label = "mla r=" + std::to_string(r) + " rope=" + std::to_string(rR);
-        if (has(label)) continue;
-        snapshot.verifyUnchanged();
-        model::Model m = model::Model::load(dir, opts);
-        cs.kvLoraRank = r;
-        const auto report = convert::convertModel(m, cs, convert::calibrationTokens(cs.calibration, tokenizer, resources()), progress);
-        session.putLoss(label, eval::evaluateLoss(m, docs, {}, progress));
-        session.numericSettings["kv_bytes_per_token/" + label] = double(report.kvBytesPerTokenAfter);
-        save();
-    }
+    const auto file = args.get("session");
+    session.sweep = workbench::rankSweep(request, session.sweep, [&](const results::RankSweep& soFar) {
+        session.sweep = soFar;
+        if (file) results::saveSession(*file, session);
+    }, progress);
     if (!args.has("quiet")) std::cerr << "\n";
+    const std::string rope = " rope=" + std::to_string(session.sweep->settings.qkRopeHeadDim);
     std::cout << std::left << std::setw(24) << "model" << std::right << std::setw(16) << "KV bytes/token" << std::setw(12)
               << "mean NLL" << std::setw(12) << "ppl" << "\n";
-    for (const auto& l : session.losses) {
-        auto kv = session.numericSettings.find("kv_bytes_per_token/" + l.label);
-        std::cout << std::left << std::setw(24) << l.label << std::right << std::setw(16)
-                  << (kv == session.numericSettings.end() ? 0.0 : kv->second) << std::setw(12) << std::setprecision(5)
-                  << l.result.meanNll() << std::setw(12) << l.result.perplexity() << "\n";
-    }
+    auto row = [](const std::string& label, int64_t kvBytes, double meanNll) {
+        std::cout << std::left << std::setw(24) << label << std::right << std::setw(16) << kvBytes << std::setw(12)
+                  << std::setprecision(5) << meanNll << std::setw(12) << std::exp(meanNll) << "\n";
+    };
+    if (const auto& b = session.sweep->baseline) row("gqa", session.sweep->baselineKvBytesPerToken, b->meanNll());
+    for (const auto& p : session.sweep->points) row("mla r=" + std::to_string(p.rank) + rope, p.kvBytesPerToken, p.meanNll);
     return 0;
 }
 
@@ -259,7 +241,7 @@ int cmdAnalyze(int argc, char** argv) {
     const fs::path dir = args.positionals()[1];
     if (what != "spectra" && what != "budget" && what != "attention" && what != "loss-sweep")
         throw std::invalid_argument("unknown analysis '" + what + "' (spectra, budget, attention, loss-sweep)");
-    io::Session session = openSession(args.get("session"), dir);
+    results::Session session = openSession(args.get("session"), dir);
     CancelToken cancel;
     cancelOnSigint(cancel);
     const Progress progress{stderrProgress(args.has("quiet") || args.has("json")), &cancel};

@@ -44,6 +44,7 @@ std::vector<AttentionMap> computeAttentionHeads(const model::Model& m, const tok
         throw ArgumentError("layer " + std::to_string(layer) + " out of range [0, " + std::to_string(c.numLayers) + ")");
     AttentionMap base;
     base.model = m.dir.string();
+    base.form = c.hasMlaCache() ? ModelForm::Mla : ModelForm::Gqa;
     base.prompt = prompt;
     base.layer = layer;
     base.tokenIds = t.encode(prompt, /*addSpecialTokens=*/true);

@@ -346,37 +346,9 @@ AttentionPair attentionPair(const Models& models, const std::string& prompt, int
     AttentionPair p;
     p.headsBefore = analysis::computeAttentionHeads(*models.original, models.tokenizer, prompt, layer, ao);
     p.headsAfter = analysis::computeAttentionHeads(models.converted, models.tokenizer, prompt, layer, ao);
-    for (auto& m : p.headsAfter) m.model += " (MLA)"; // a session keeps both; the model string tells them apart
     p.before = p.headsBefore[size_t(head)];
     p.after = p.headsAfter[size_t(head)];
     return p;
-}
-
-std::vector<SweepPoint> rankSweep(const std::filesystem::path& modelDir, const convert::ConvertSettings& settings,
-                                  const std::vector<int64_t>& ranks, const JobOptions& options,
-                                  const Progress& progress) {
-    const io::FolderSnapshot snapshot = io::FolderSnapshot::take(modelDir); // reloaded for every rank
-    const tok::Tokenizer tokenizer = tok::Tokenizer::load(modelDir);
-    JobOptions sweepOptions = options;
-    sweepOptions.lossProblems = std::max<int64_t>(1, options.lossProblems);
-    const auto docs = gsm8kDocs(tokenizer, sweepOptions, progress);
-    const Progress quiet{{}, progress.cancel};
-    std::vector<SweepPoint> out;
-    at::Tensor calib;
-    for (size_t i = 0; i < ranks.size(); ++i) {
-        progress(int64_t(i), int64_t(ranks.size()), "rank sweep");
-        snapshot.verifyUnchanged();
-        model::Model m = model::Model::load(modelDir, {options.device, options.dtype}, quiet);
-        convert::ConvertSettings s = settings;
-        s.exact = false;
-        s.energy = 0;
-        s.kvLoraRank = ranks[i];
-        if (!calib.defined()) calib = convert::calibrationTokens(s.calibration, tokenizer, options.resourcesDir);
-        const auto rep = convert::convertModel(m, s, calib, quiet);
-        out.push_back({ranks[i], rep.kvBytesPerTokenAfter, eval::evaluateLoss(m, docs, {}, quiet)});
-    }
-    progress(int64_t(ranks.size()), int64_t(ranks.size()), "rank sweep");
-    return out;
 }
 
 int64_t maxKvLoraRank(const io::ModelConfig& config, int64_t qkRopeHeadDim) {

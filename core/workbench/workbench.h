@@ -18,6 +18,7 @@
 #include "eval/loss.h"
 #include "io/model_config.h"
 #include "results/audit.h"
+#include "results/session.h"
 #include "util/progress.h"
 
 namespace transmla::workbench {
@@ -25,13 +26,8 @@ namespace transmla::workbench {
 // The loaded original and converted models plus the tokenizer (opaque: holds torch tensors).
 struct Models;
 
-// One layer of the conversion report (convert::LayerReport without torch).
-struct LayerFigures {
-    int64_t layer = 0, rank = 0;
-    double retainedEnergy = 1, ropeEnergyFraction = 1, alpha = 1;
-    std::vector<double> eigenvalues; // joint PCA spectrum of the latent (descending)
-    double attentionError = -1;      // eval::attentionOutputErrors on calibration text (-1: not measured)
-};
+// One layer of the conversion report (convert::LayerReport without torch); the session keeps it.
+using LayerFigures = results::LayerFigures;
 
 struct JobOptions {
     std::filesystem::path resourcesDir; // bundled GSM8K (calibration, loss, default prompt)
@@ -130,17 +126,7 @@ struct AttentionPair {
 AttentionPair attentionPair(const Models& models, const std::string& prompt, int64_t layer, int64_t head,
                             int64_t maxTokens);
 
-// One point of a rank sweep: the loss of the model converted at `rank`.
-struct SweepPoint {
-    int64_t rank = 0;
-    int64_t kvBytesPerToken = 0; // 16-bit
-    eval::LossResult loss;
-};
-// Converts the model at each rank (settings otherwise as given) and evaluates `lossProblems` GSM8K
-// problems each. Progress in ranks done.
-std::vector<SweepPoint> rankSweep(const std::filesystem::path& modelDir, const convert::ConvertSettings& settings,
-                                  const std::vector<int64_t>& ranks, const JobOptions& options,
-                                  const Progress& progress = {});
+// The rank sweep (loss vs KV cache size) is workbench/rank_sweep.h, shared with the CLI.
 
 // Largest kv_lora_rank for the model at qk_rope_head_dim (0: default), i.e. 2*g*d - r_R; throws
 // ArgumentError for a model the conversion does not support.

@@ -20,6 +20,8 @@ cp resources/models/tiny-llama-gqa/tokenizer.json "$seeds/tokenizer_json/"
 head -n 20 resources/data/gsm8k/test.jsonl > "$seeds/tokenizer_encode/gsm8k"
 for m in ../shared/models/*/; do [ -f "$m/config.json" ] && cp "$m/config.json" "$seeds/config/$(basename "$m").json"; done
 build-fuzz/tests/fuzz/make_session_seeds "$seeds/session"
+# Schema-1 sessions of the CLI and the workbench (checksummed format), for the version-1 reader.
+cp tests/core/results/data/cli-v1.h5 tests/core/results/data/workbench-v1.h5 "$seeds/session/"
 
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

@@ -1,8 +1,10 @@
 // GUI tests of the workbench panels, offscreen: the rank slider drives the budget and the spectrum
 // line, a conversion of the demo model fills every view, Cancel stops a running conversion, a session
 // survives save + reopen, plots export, and each view is grabbed to a PNG (look at them:
-// test-output/view_*.png; the final ones are copied to docs/screenshots).
+// test-output/view_*.png; the final ones are copied to docs/screenshots). A session written by the CLI
+// shows its rank sweep in the plot; sweep points appear as they finish and survive Cancel.
 #include <QAbstractItemModelTester>
+#include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
@@ -12,6 +14,7 @@
 #include "attentionview.h"
 #include "budgetview.h"
 #include "conversionpanel.h"
+#include "guitest.h"
 #include "jobrunner.h"
 #include "lossview.h"
 #include "mainwindow.h"
@@ -281,6 +284,83 @@ private slots:
         for (const auto& p : pts) QCOMPARE(p.kvBytesPerToken, (p.rank + 32) * 2 * 4);
         // Keeping more of the latent does not make the loss worse by much: full rank is the best point (tolerance 1e-3).
         for (const auto& p : pts) QVERIFY(pts.back().meanNll <= p.meanNll + 1e-3);
+    }
+
+    // Issue 15: `transmla analyze loss-sweep` writes the sweep the workbench shows: opened here, its points
+    // are in the loss view's plot (KV bytes by the formula (r + r_R) * 2 bytes * 4 layers, the mean NLL
+    // as the CLI printed it, 5 significant digits).
+    void cliSessionShowsSweepInPlot() {
+        const QString file = out(QStringLiteral("cli-sweep.h5"));
+        QFile::remove(file);
+        QProcess cli;
+        cli.start(QStringLiteral(TRANSMLA_CLI_PATH),
+                  {QStringLiteral("analyze"), QStringLiteral("loss-sweep"), demoModel(), QStringLiteral("--ranks"),
+                   QStringLiteral("16,48"), QStringLiteral("--limit"), QStringLiteral("3"), QStringLiteral("--samples"),
+                   QStringLiteral("8"), QStringLiteral("--seqlen"), QStringLiteral("32"), QStringLiteral("--session"), file,
+                   QStringLiteral("--quiet")});
+        QVERIFY(cli.waitForFinished(300000) && cli.exitCode() == 0);
+        std::map<int64_t, double> printed; // rank -> mean NLL from the CLI's table
+        for (const QString& line : QString::fromUtf8(cli.readAllStandardOutput()).split(QLatin1Char('\n')))
+            if (line.startsWith(QLatin1String("mla r="))) {
+                const QStringList f = line.split(QLatin1Char(' '), Qt::SkipEmptyParts); // mla r=R rope=32 KV NLL ppl
+                printed[f[1].mid(2).toLongLong()] = f[4].toDouble();
+            }
+        QCOMPARE(printed.size(), size_t(2));
+        views::MainWindow w;
+        QSignalSpy opened(&w, &views::MainWindow::sessionOpened);
+        QVERIFY(w.openSession(file));
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
+        const auto& pts = w.lossView()->sweep();
+        QCOMPARE(pts.size(), size_t(2));
+        QCustomPlot* plot = w.lossView()->plot();
+        QCPGraph* sweepGraph = nullptr; // the graph in the right-hand axis rect
+        for (int i = 0; i < plot->plottableCount(); ++i)
+            if (auto* g = qobject_cast<QCPGraph*>(plot->plottable(i)); g && g->keyAxis()->axisRect() != plot->axisRect())
+                sweepGraph = g;
+        QVERIFY(sweepGraph);
+        QCOMPARE(sweepGraph->dataCount(), 2);
+        for (int i = 0; i < 2; ++i) {
+            const int64_t rank = pts[size_t(i)].rank;
+            QVERIFY(printed.count(rank));
+            QCOMPARE(sweepGraph->data()->at(i)->key, double((rank + 32) * 2 * 4));
+            const double nll = sweepGraph->data()->at(i)->value;
+            QVERIFY2(std::abs(nll - printed[rank]) <= 5e-5 * printed[rank], qPrintable(QString::number(nll)));
+        }
+    }
+
+    // Issue 15: the sweep's points reach the plot as each rank finishes, Cancel keeps them, and the next
+    // Rank sweep continues it (the kept points are not computed again: their timings stay).
+    void sweepPointsShowAsTheyFinishAndSurviveCancel() {
+        views::MainWindow w;
+        openDemo(w);
+        fastSettings(w.conversionPanel(), 24);
+        w.conversionPanel()->setLossProblems(3);
+        QPushButton* sweep = nullptr;
+        for (auto* b : w.lossView()->findChildren<QPushButton*>())
+            if (b->text() == views::LossView::tr("Rank sweep")) sweep = b;
+        auto* cancel = w.conversionPanel()->findChild<QPushButton*>(QStringLiteral("cancelButton"));
+        QVERIFY(sweep && cancel && sweep->isEnabled());
+        QSignalSpy failed(&w, &views::MainWindow::jobFailed);
+        test::gui::click(sweep);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.lossView()->sweep().empty(), 60000);
+        QVERIFY(w.jobs()->isBusy()); // shown while the sweep still runs
+        test::gui::click(cancel);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+        QCOMPARE(failed.at(0).at(1).toString(), views::JobRunner::cancelledMessage());
+        const size_t kept = w.lossView()->sweep().size();
+        QVERIFY2(kept >= 1 && kept < 5, qPrintable(QString::number(kept)));
+        QVERIFY(w.state().sweep && w.state().sweep->points.size() == kept);
+        QVERIFY(w.hasUnsavedResults());
+        const results::RankSweep before = *w.state().sweep;
+        QSignalSpy swept(&w, &views::MainWindow::sweepFinished);
+        test::gui::click(sweep);
+        QTRY_COMPARE_WITH_TIMEOUT(swept.count(), 1, 60000);
+        QCOMPARE(w.lossView()->sweep().size(), size_t(5));
+        for (const auto& p : before.points) {
+            const results::SweepPoint* now = w.state().sweep->find(p.rank);
+            QVERIFY(now && now->loss && p.loss);
+            QCOMPARE(now->loss->seconds, p.loss->seconds);
+        }
     }
 
     void classroomModeEnlargesFonts() {

@@ -15,7 +15,7 @@
 #include <map>
 
 #include "io/folder_snapshot.h"
-#include "io/session.h"
+#include "results/session.h"
 #include "testutil.h"
 #include "util/error.h"
 #include "util/error_text.h"
@@ -128,23 +128,23 @@ private slots:
     void sessionSaveOnFullDisk() {
         const fs::path dir = freshDir("session-full");
         const fs::path file = dir / "s.h5";
-        io::Session old;
+        results::Session old;
         old.settings = {{"kept", "yes"}};
-        io::saveSession(file, old);
+        results::saveSession(file, old);
         const std::string before = test::readFile(file);
-        io::Session big;
+        results::Session big;
         analysis::AttentionMap m;
         m.tokenIds.assign(200, 1);
         m.tokenTexts.assign(200, "t");
         m.probs.assign(200 * 200, 0.25); // 320 KB of doubles: past the limit
         m.rowEntropy.assign(200, 1.0);
         big.attentionMaps = {m};
-        const ChildOutcome o = runWithFileLimit(64 << 10, [&] { io::saveSession(file, big); });
+        const ChildOutcome o = runWithFileLimit(64 << 10, [&] { results::saveSession(file, big); });
         QVERIFY2(o.code == 0, qPrintable(QStringLiteral("child exit %1: %2").arg(o.code).arg(QString::fromStdString(o.message))));
         QVERIFY2(contains(o.message, file.string()) && contains(o.message, "cannot write session"), o.message.c_str());
         QCOMPARE(test::readFile(file), before);                         // the old file, byte for byte
         QCOMPARE(entries(dir), std::vector<std::string>{"s.h5"});      // no temporary left
-        QCOMPARE(io::loadSession(file).settings.at("kept"), std::string("yes"));
+        QCOMPARE(results::loadSession(file).settings.at("kept"), std::string("yes"));
     }
 
     void exportOnFullDisk() {
