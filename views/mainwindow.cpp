@@ -356,7 +356,7 @@ void MainWindow::onSummaryReady(const SummaryJobResult& result) {
 workbench::JobOptions MainWindow::jobOptions() const {
     workbench::JobOptions o;
     o.resourcesDir = resourcesDir();
-    o.device = panel_->device().toStdString();
+    o.device = parseDevice(panel_->device().toStdString());
     o.lossProblems = panel_->lossProblems();
     o.attentionLayer = attention_->layer();
     o.attentionHead = attention_->head();

@@ -25,7 +25,7 @@ io::Session toSession(const WorkbenchState& st) {
     s.model = io::referenceModel(st.modelDir);
     const convert::ConvertSettings& c = st.result ? st.result->settings : st.settings;
     s.settings = {{"mode", c.exact ? "exact" : "compressed"},
-                  {"latent_norm", c.latentNorm},
+                  {"latent_norm", convert::latentNormName(c.latentNorm)},
                   {"calibration_source", c.calibration.source}};
     auto& n = s.numericSettings;
     n = {{"kv_lora_rank", double(c.kvLoraRank)}, {"qk_rope_head_dim", double(c.qkRopeHeadDim)},
@@ -84,7 +84,7 @@ WorkbenchState fromSession(const io::Session& s) {
     const auto& n = s.numericSettings;
     convert::ConvertSettings& c = st.settings;
     c.exact = getText(s.settings, "mode", "compressed") == "exact";
-    c.latentNorm = getText(s.settings, "latent_norm", "none");
+    c.latentNorm = convert::parseLatentNorm(getText(s.settings, "latent_norm", "none"));
     c.calibration.source = getText(s.settings, "calibration_source", "gsm8k");
     c.kvLoraRank = int64_t(get(n, "kv_lora_rank", -1));
     c.qkRopeHeadDim = int64_t(get(n, "qk_rope_head_dim"));

@@ -22,7 +22,7 @@ int run(int (*cmd)(int, char**), std::vector<std::string> args) {
 int cmdDemo(int argc, char** argv) {
     (void)argc;
     (void)argv;
-    const std::string model = demoModelDir(resources()).string();
+    const std::string model = demoModelDir(resources("the demo model")).string();
     const std::string out = (std::filesystem::temp_directory_path() / "transmla-demo-mla").string();
     std::cout << "== transmla demo on the bundled model " << model << "\n\n";
     if (int rc = run(cmdInspect, {"inspect", model})) return rc;

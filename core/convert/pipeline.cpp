@@ -53,7 +53,7 @@ LayerReport convertLayer(model::Model& m, int64_t layer, const LayerStats* stats
     rep.eigenvalues.assign(ev.data_ptr<double>(), ev.data_ptr<double>() + ev.numel());
     const double kept = ev.narrow(0, 0, std::min<int64_t>(rep.rank, ev.numel())).sum().item<double>();
     rep.latentRms = std::sqrt(kept / double(rep.rank));
-    if (s.latentNorm == "calibrated" && rep.latentRms > 0) {
+    if (s.latentNorm == LatentNorm::Calibrated && rep.latentRms > 0) {
         // RMSNorm is scale-invariant but for its eps: scale the latent to RMS ~1 so eps is negligible,
         // and let the weight restore the calibrated RMS (exact up to the per-token RMS variation).
         const double kappa = 1.0 / rep.latentRms;
@@ -87,7 +87,7 @@ nlohmann::json ConvertReport::toJson() const {
                         {"qk_rope_head_dim", ropeDim},
                         {"freqfold", freqFold},
                         {"max_rank", maxRank},
-                        {"latent_norm", settings.latentNorm},
+                        {"latent_norm", latentNormName(settings.latentNorm)},
                         {"freqfold_key_statistics", settings.preRopeKeyStats ? "pre-rope" : "post-rope"},
                         {"kv_bytes_per_token_before", kvBytesPerTokenBefore},
                         {"kv_bytes_per_token_after", kvBytesPerTokenAfter},
@@ -107,13 +107,15 @@ nlohmann::json ConvertReport::toJson() const {
     return j;
 }
 
-ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::Tensor& calibrationIds,
+ConvertReport convertModel(model::Model& m, const ConvertSettings& requested, const at::Tensor& calibrationIds,
                            const Progress& progress, const LayerSink& sink) {
     c10::InferenceMode guard;
     using clock = std::chrono::steady_clock;
     auto since = [](clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); };
     const auto t0 = clock::now();
-    const ResolvedDims dims = resolve(settings, m.config);
+    const ResolvedSettings resolved = resolve(requested, m.config);
+    const ConvertSettings& settings = resolved.settings;
+    const ResolvedDims& dims = resolved.dims;
     ConvertReport report;
     report.ropeDim = dims.ropeDim;
     report.freqFold = dims.freqFold;

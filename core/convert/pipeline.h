@@ -61,7 +61,7 @@ using LayerSink = std::function<void(int64_t layer, const model::Model& m, const
 
 // calibrationIds [N, L] (see calibrationTokens); unused (may be undefined) in exact mode.
 // A streamed model (LoadOptions::streamLayers) is converted one resident layer at a time.
-ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::Tensor& calibrationIds,
+ConvertReport convertModel(model::Model& m, const ConvertSettings& settings, const at::Tensor& calibrationIds,
                            const Progress& progress = {}, const LayerSink& sink = {});
 
 } // namespace transmla::convert

@@ -84,10 +84,10 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     r.modelContentHash = results::contentHash(snapshot);
     tok::Tokenizer tokenizer = tok::Tokenizer::load(modelDir); // first: the loads after it check for cancel per layer
     progress.checkCancel();
-    auto models = std::shared_ptr<Models>(new Models{std::nullopt, model::Model::load(modelDir, {options.device, "f32"}, progress),
+    auto models = std::shared_ptr<Models>(new Models{std::nullopt, model::Model::load(modelDir, {options.device, ComputeDtype::F32}, progress),
                                                      std::move(tokenizer), {}, {}});
     model::Model& m = models->converted;
-    if (options.attention) models->original = model::Model::load(modelDir, {options.device, "f32"}, progress);
+    if (options.attention) models->original = model::Model::load(modelDir, {options.device, ComputeDtype::F32}, progress);
     progress.checkCancel();
     // Tokenized once, evaluated before and after the conversion.
     const std::vector<eval::Document> docs =
@@ -109,10 +109,7 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
         const auto train = gsm8kFile(options.resourcesDir, "train");
         r.spectra = analysis::computeSpectra(m, models->tokenizer, io::loadTexts(train), train.string(), so, progress);
     }
-    {
-        convert::ConvertSettings checked = settings; // resolve fills automatic values in place
-        r.maxRank = convert::resolve(checked, m.config).maxRank;
-    }
+    r.maxRank = convert::resolve(settings, m.config).dims.maxRank;
     models->report = convert::convertModel(m, settings, calib, progress);
     const convert::ConvertReport& rep = models->report;
     r.settings = rep.settings;
@@ -149,7 +146,7 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
         bool truncated = false;
         for (const auto& l : r.layers) truncated = truncated || l.rank < int64_t(l.eigenvalues.size());
         if (truncated) {
-            model::Model full = model::Model::load(modelDir, {options.device, "f32"}, progress);
+            model::Model full = model::Model::load(modelDir, {options.device, ComputeDtype::F32}, progress);
             convert::convertModel(full, convert::fullRankSettings(settings), calib, progress);
             r.lossFullRank = gsm8kLoss(full, docs, progress, "loss full rank").meanNll();
         } else {
@@ -246,7 +243,7 @@ results::AuditRecord auditRecord(const ConversionResult& r) {
 ExportBlock exportBlock(const io::ModelConfig& config, const convert::ConvertSettings& settings) {
     if (config.family == io::Family::Gemma2 || config.family == io::Family::Mixtral) return ExportBlock::Family;
     if (config.qkvBias) return ExportBlock::QueryBias;
-    if (settings.latentNorm != "calibrated") return ExportBlock::NoLatentNorm;
+    if (settings.latentNorm != convert::LatentNorm::Calibrated) return ExportBlock::NoLatentNorm;
     return ExportBlock::None;
 }
 
@@ -286,7 +283,7 @@ std::vector<SweepPoint> rankSweep(const std::filesystem::path& modelDir, const c
     for (size_t i = 0; i < ranks.size(); ++i) {
         progress(int64_t(i), int64_t(ranks.size()), "rank sweep");
         snapshot.verifyUnchanged();
-        model::Model m = model::Model::load(modelDir, {options.device, "f32"}, quiet);
+        model::Model m = model::Model::load(modelDir, {options.device, ComputeDtype::F32}, quiet);
         convert::ConvertSettings s = settings;
         s.exact = false;
         s.energy = 0;
@@ -302,7 +299,7 @@ std::vector<SweepPoint> rankSweep(const std::filesystem::path& modelDir, const c
 int64_t maxKvLoraRank(const io::ModelConfig& config, int64_t qkRopeHeadDim) {
     convert::ConvertSettings s;
     s.qkRopeHeadDim = qkRopeHeadDim;
-    return convert::resolve(s, config).maxRank;
+    return convert::resolve(s, config).dims.maxRank;
 }
 
 bool cudaAvailable() { return at::hasCUDA(); }

@@ -35,7 +35,7 @@ struct LayerFigures {
 
 struct JobOptions {
     std::filesystem::path resourcesDir; // bundled GSM8K (calibration, loss, default prompt)
-    std::string device = "cpu";         // cpu | cuda
+    Device device;                      // cpu | cuda
     int64_t lossProblems = 0;           // GSM8K test problems evaluated before and after (0: none)
     bool lossSplit = true;              // with lossProblems: also the full-rank model (where the loss comes from)
     bool spectra = true;                // weight + activation spectra of the original model
