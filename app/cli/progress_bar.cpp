@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <iterator>
+#include <list>
 #include <memory>
 #include <string>
 
@@ -26,73 +28,82 @@ std::string secondsText(double seconds) {
     return buf;
 }
 
-// One stage at a time. A stage ends when it reaches its total, when another stage (or the same name
-// counting from lower again) is reported, or when the printer is dropped (end of the command, or an
-// error unwinding it).
+// A stage ends when it reaches its total, when the same name counts from lower again (a second
+// evaluation), or when the printer is dropped (end of the command, or an error unwinding it). Stages may
+// interleave (calibrate / convert alternate per layer): switching between them ends neither.
 class Printer {
 public:
     Printer(std::ostream& out, bool terminal, std::function<double()> now)
         : out_(out), terminal_(terminal), now_(std::move(now)) {}
-    ~Printer() { endStage(); }
+    ~Printer() {
+        while (!active_.empty()) finish(active_.front());
+    }
 
     void report(int64_t done, int64_t total, const std::string& stage) {
         const double t = now_();
-        if (stage != stage_ || done < done_) {
-            endStage();
-            stage_ = stage;
-            started_ = t;
-            ended_ = false;
-            lastDraw_ = -1;
+        auto it = std::find_if(active_.begin(), active_.end(), [&](const Stage& s) { return s.name == stage; });
+        if (it != active_.end() && done < it->done) {
+            finish(*it);
+            it = active_.end();
         }
-        done_ = done;
-        total_ = total;
-        if (ended_) return; // a finished stage reported again
+        if (it == active_.end()) {
+            if (stage == lastEnded_ && done >= total) return; // a finished stage reported again
+            active_.push_back({stage, done, total, t});
+            it = std::prev(active_.end());
+        }
+        it->done = done;
+        it->total = total;
         if (total > 0 && done >= total) {
-            endStage();
+            finish(*it);
             return;
         }
-        // Redrawn at most ten times a second: a terminal over ssh is slow.
-        if (terminal_ && (lastDraw_ < 0 || t - lastDraw_ >= 0.1)) {
+        // Redrawn at most ten times a second (a terminal over ssh is slow), and when the stage changes.
+        if (terminal_ && (lastDraw_ < 0 || t - lastDraw_ >= 0.1 || stage != drawn_)) {
             lastDraw_ = t;
-            draw(t, false);
+            drawn_ = stage;
+            out_ << "\r\033[K" << barLine(*it, t, false) << std::flush;
         }
     }
 
 private:
-    void endStage() {
-        if (stage_.empty() || ended_) return;
-        ended_ = true;
-        draw(now_(), true);
+    struct Stage {
+        std::string name;
+        int64_t done = 0, total = 0;
+        double started = 0;
+    };
+
+    void finish(const Stage& s) {
+        const double t = now_();
+        if (terminal_) out_ << "\r\033[K" << barLine(s, t, true) << "\n" << std::flush;
+        else out_ << s.name << " " << s.done << "/" << s.total << " " << secondsText(t - s.started) << "\n" << std::flush;
+        lastEnded_ = s.name;
+        drawn_.clear();
+        active_.erase(std::find_if(active_.begin(), active_.end(), [&](const Stage& x) { return x.name == s.name; }));
     }
 
-    void draw(double t, bool final) {
-        const double elapsed = t - started_;
-        std::string line = stage_;
-        if (terminal_) {
-            constexpr int kWidth = 24;
-            const double frac = total_ > 0 ? std::min(1.0, double(done_) / double(total_)) : 0.0;
-            const int filled = int(frac * kWidth);
-            line += " [" + std::string(size_t(filled), '#') + std::string(size_t(kWidth - filled), '.') + "] ";
-            line += std::to_string(done_) + "/" + std::to_string(total_);
-            char pct[16];
-            std::snprintf(pct, sizeof pct, " %3d%%", int(frac * 100));
-            line += pct;
-            if (final) line += "  " + secondsText(elapsed);
-            else if (done_ > 0) line += "  ETA " + clockText(elapsed / double(done_) * double(total_ - done_));
-            else line += "  ETA --:--";
-            out_ << "\r\033[K" << line << (final ? "\n" : "") << std::flush;
-            return;
-        }
-        out_ << line << " " << done_ << "/" << total_ << " " << secondsText(elapsed) << "\n" << std::flush;
+    // "convert [##########..............] 10/24  41%  ETA 0:12", finished: the stage's time instead.
+    static std::string barLine(const Stage& s, double t, bool final) {
+        constexpr int kWidth = 24;
+        const double frac = s.total > 0 ? std::min(1.0, double(s.done) / double(s.total)) : 0.0;
+        const int filled = int(frac * kWidth);
+        std::string line = s.name + " [" + std::string(size_t(filled), '#') + std::string(size_t(kWidth - filled), '.') +
+                           "] " + std::to_string(s.done) + "/" + std::to_string(s.total);
+        char pct[16];
+        std::snprintf(pct, sizeof pct, " %3d%%", int(frac * 100));
+        line += pct;
+        const double elapsed = t - s.started;
+        if (final) line += "  " + secondsText(elapsed);
+        else if (s.done > 0) line += "  ETA " + clockText(elapsed / double(s.done) * double(s.total - s.done));
+        else line += "  ETA --:--";
+        return line;
     }
 
     std::ostream& out_;
     const bool terminal_;
     std::function<double()> now_;
-    std::string stage_;
-    int64_t done_ = 0, total_ = 0;
-    double started_ = 0, lastDraw_ = -1;
-    bool ended_ = true;
+    std::list<Stage> active_; // in the order they started
+    std::string lastEnded_, drawn_;
+    double lastDraw_ = -1;
 };
 
 } // namespace
