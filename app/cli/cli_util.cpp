@@ -45,7 +45,8 @@ std::string flagMessage(const std::string& setting, const std::string& detail) {
     };
     for (const auto& [key, flag] : kFlags)
         if (setting == key) return std::string(flag) + " " + detail;
-    return setting == "model" ? detail : setting + " " + detail; // "model": the model itself cannot be converted
+    return setting == "model" ? detail
+                              : setting + " " + detail; // "model": the model itself cannot be converted
 }
 
 void cancelOnSigint(CancelToken& token) {

@@ -13,7 +13,9 @@ namespace transmla::cli {
 // that everything else runs without them; when they are missing, the error starts with `purpose`, what
 // needed them ("GSM8K train (the default --calib)").
 std::filesystem::path resources(const std::string& purpose);
-inline std::filesystem::path resources() { return resources("the bundled GSM8K data"); }
+inline std::filesystem::path resources() {
+    return resources("the bundled GSM8K data");
+}
 
 // A conversion setting out of range, in the CLI's words: "--qk-rope-dim 34: at most head_dim = 32"
 // (core names the setting; this maps it to the flag that sets it).

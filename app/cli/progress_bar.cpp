@@ -17,8 +17,10 @@ namespace {
 std::string clockText(double seconds) { // m:ss, h:mm:ss from an hour on
     const long s = long(seconds + 0.5);
     char buf[32];
-    if (s >= 3600) std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
-    else std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+    if (s >= 3600)
+        std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+    else
+        std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
     return buf;
 }
 
@@ -36,12 +38,14 @@ public:
     Printer(std::ostream& out, bool terminal, std::function<double()> now)
         : out_(out), terminal_(terminal), now_(std::move(now)) {}
     ~Printer() {
-        while (!active_.empty()) finish(active_.front());
+        while (!active_.empty())
+            finish(active_.front());
     }
 
     void report(int64_t done, int64_t total, const std::string& stage) {
         const double t = now_();
-        auto it = std::find_if(active_.begin(), active_.end(), [&](const Stage& s) { return s.name == stage; });
+        auto it =
+            std::find_if(active_.begin(), active_.end(), [&](const Stage& s) { return s.name == stage; });
         if (it != active_.end() && done < it->done) {
             finish(*it);
             it = active_.end();
@@ -74,11 +78,15 @@ private:
 
     void finish(const Stage& s) {
         const double t = now_();
-        if (terminal_) out_ << "\r\033[K" << barLine(s, t, true) << "\n" << std::flush;
-        else out_ << s.name << " " << s.done << "/" << s.total << " " << secondsText(t - s.started) << "\n" << std::flush;
+        if (terminal_)
+            out_ << "\r\033[K" << barLine(s, t, true) << "\n" << std::flush;
+        else
+            out_ << s.name << " " << s.done << "/" << s.total << " " << secondsText(t - s.started) << "\n"
+                 << std::flush;
         lastEnded_ = s.name;
         drawn_.clear();
-        active_.erase(std::find_if(active_.begin(), active_.end(), [&](const Stage& x) { return x.name == s.name; }));
+        active_.erase(
+            std::find_if(active_.begin(), active_.end(), [&](const Stage& x) { return x.name == s.name; }));
     }
 
     // "convert [##########..............] 10/24  41%  ETA 0:12", finished: the stage's time instead.
@@ -86,15 +94,19 @@ private:
         constexpr int kWidth = 24;
         const double frac = s.total > 0 ? std::min(1.0, double(s.done) / double(s.total)) : 0.0;
         const int filled = int(frac * kWidth);
-        std::string line = s.name + " [" + std::string(size_t(filled), '#') + std::string(size_t(kWidth - filled), '.') +
-                           "] " + std::to_string(s.done) + "/" + std::to_string(s.total);
+        std::string line = s.name + " [" + std::string(size_t(filled), '#') +
+                           std::string(size_t(kWidth - filled), '.') + "] " + std::to_string(s.done) + "/" +
+                           std::to_string(s.total);
         char pct[16];
         std::snprintf(pct, sizeof pct, " %3d%%", int(frac * 100));
         line += pct;
         const double elapsed = t - s.started;
-        if (final) line += "  " + secondsText(elapsed);
-        else if (s.done > 0) line += "  ETA " + clockText(elapsed / double(s.done) * double(s.total - s.done));
-        else line += "  ETA --:--";
+        if (final)
+            line += "  " + secondsText(elapsed);
+        else if (s.done > 0)
+            line += "  ETA " + clockText(elapsed / double(s.done) * double(s.total - s.done));
+        else
+            line += "  ETA --:--";
         return line;
     }
 
@@ -114,7 +126,9 @@ ProgressFn progressPrinter(std::ostream& out, bool terminal, std::function<doubl
         now = [t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
     }
     auto printer = std::make_shared<Printer>(out, terminal, std::move(now));
-    return [printer](int64_t done, int64_t total, const std::string& stage) { printer->report(done, total, stage); };
+    return [printer](int64_t done, int64_t total, const std::string& stage) {
+        printer->report(done, total, stage);
+    };
 }
 
 ProgressFn stderrProgress(bool quiet) {

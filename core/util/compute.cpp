@@ -35,10 +35,14 @@ ComputeDtype parseComputeDtype(const std::string& name) {
 
 std::string computeDtypeName(ComputeDtype t) {
     switch (t) {
-    case ComputeDtype::F32: return "f32";
-    case ComputeDtype::BF16: return "bf16";
-    case ComputeDtype::F16: return "f16";
-    case ComputeDtype::F64: return "f64";
+    case ComputeDtype::F32:
+        return "f32";
+    case ComputeDtype::BF16:
+        return "bf16";
+    case ComputeDtype::F16:
+        return "f16";
+    case ComputeDtype::F64:
+        return "f64";
     }
     return "f32";
 }

@@ -24,7 +24,8 @@ Device parseDevice(const std::string& name); // cpu | cuda | cuda:N
 std::string deviceName(const Device& d);
 
 enum class ComputeDtype { F32, BF16, F16, F64 }; // F64: for exactness checks
-ComputeDtype parseComputeDtype(const std::string& name); // f32|fp32|float32, bf16|bfloat16, f16|fp16|float16, f64|...
-std::string computeDtypeName(ComputeDtype t);            // the short form: f32, bf16, f16, f64
+ComputeDtype
+parseComputeDtype(const std::string& name);   // f32|fp32|float32, bf16|bfloat16, f16|fp16|float16, f64|...
+std::string computeDtypeName(ComputeDtype t); // the short form: f32, bf16, f16, f64
 
 } // namespace transmla
