@@ -326,7 +326,7 @@ convert::ConvertSettings ConversionPanel::settings() const {
     s.kvLoraRank = s.exact ? -1 : rank();
     s.qkRopeHeadDim = s.exact ? 0 : ropeDim_->value();
     s.freqFold = s.exact ? 0 : freqFold_->currentData().toInt();
-    s.latentNorm = latentNorm_->currentData().toString().toStdString();
+    s.latentNorm = convert::parseLatentNorm(latentNorm_->currentData().toString().toStdString());
     const QString source = calibSource_->currentData().toString();
     s.calibration.source = (source == QLatin1String("file") ? calibFile_->text().trimmed() : source).toStdString();
     s.calibration.samples = samples_->value();
@@ -359,7 +359,7 @@ void ConversionPanel::applySettings(const convert::ConvertSettings& s) {
     if (s.kvLoraRank > 0) setRank(int(s.kvLoraRank));
     const int ff = freqFold_->findData(int(s.freqFold));
     freqFold_->setCurrentIndex(ff >= 0 ? ff : 0);
-    setLatentNormCalibrated(s.latentNorm == "calibrated");
+    setLatentNormCalibrated(s.latentNorm == convert::LatentNorm::Calibrated);
     const QString source = QString::fromStdString(s.calibration.source);
     const int src = calibSource_->findData(source);
     if (src >= 0 && source != QLatin1String("file")) {

@@ -393,8 +393,8 @@ void MainWindow::onSummaryReady(const SummaryJobResult& result) {
 workbench::JobOptions MainWindow::jobOptions() const {
     workbench::JobOptions o;
     o.resourcesDir = resourcesDir();
-    o.device = panel_->device().toStdString();
-    o.dtype = panel_->dtype().toStdString();
+    o.device = parseDevice(panel_->device().toStdString());
+    o.dtype = parseComputeDtype(panel_->dtype().toStdString());
     o.lossProblems = panel_->lossProblems();
     o.attentionLayer = attention_->layer();
     o.attentionHead = attention_->head();

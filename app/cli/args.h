@@ -53,6 +53,18 @@ public:
             throw std::invalid_argument("option --" + key + " expects an integer, got '" + *v + "'");
         }
     }
+    double getDouble(const std::string& key, double fallback) const {
+        auto v = get(key);
+        if (!v) return fallback;
+        try {
+            size_t pos = 0;
+            const double x = std::stod(*v, &pos);
+            if (pos != v->size()) throw std::invalid_argument("");
+            return x;
+        } catch (const std::exception&) {
+            throw std::invalid_argument("option --" + key + " expects a number, got '" + *v + "'");
+        }
+    }
     // Rejects options the command does not know, so that typos are not silently ignored.
     void allowOnly(const std::set<std::string>& known) const {
         for (const auto& [k, v] : options_)

@@ -3,6 +3,8 @@
 #include <csignal>
 #include <utility>
 
+#include "util/error.h"
+
 namespace transmla::cli {
 
 namespace {
@@ -12,14 +14,39 @@ extern "C" void onSigint(int) {
 }
 } // namespace
 
+std::filesystem::path resources(const std::string& purpose) {
+    try {
+        return findResources(executableDir(), TRANSMLA_SOURCE_RESOURCES);
+    } catch (const Error& e) {
+        throw Error(purpose + ": " + e.what());
+    }
+}
+
 std::string flagMessage(const std::string& setting, const std::string& detail) {
+    // Core's setting keys (convert/settings.h, util/compute.h) and the flags that set them.
     static const std::pair<const char*, const char*> kFlags[] = {
-        {"kv_lora_rank", "--kv-lora-rank"}, {"qk_rope_head_dim", "--qk-rope-dim"},  {"freqfold", "--freqfold"},
-        {"energy", "--energy"},             {"latent_norm", "--latent-norm"},       {"calibration_samples", "--samples"},
-        {"calibration_seqlen", "--seqlen"}};
+        {"kv_lora_rank", "--kv-lora-rank"},
+        {"qk_rope_head_dim", "--qk-rope-dim"},
+        {"freqfold", "--freqfold"},
+        {"energy", "--energy"},
+        {"latent_norm", "--latent-norm"},
+        {"calibration_samples", "--samples"},
+        {"calibration_seqlen", "--seqlen"},
+        {"calibration_source", "--calib"},
+        {"export_target", "--target"},
+        {"export_dtype", "--export-dtype"},
+        {"heal", "--heal"},
+        {"heal_steps", "--heal-steps"},
+        {"heal_lr", "--heal-lr"},
+        {"heal_data", "--heal-data"},
+        {"heal_samples", "--heal-samples"},
+        {"device", "--device"},
+        {"dtype", "--dtype"},
+    };
     for (const auto& [key, flag] : kFlags)
         if (setting == key) return std::string(flag) + " " + detail;
-    return detail; // "model": the model itself cannot be converted
+    return setting == "model" ? detail
+                              : setting + " " + detail; // "model": the model itself cannot be converted
 }
 
 void cancelOnSigint(CancelToken& token) {

@@ -1,6 +1,7 @@
 // transmla analyze spectra|budget|attention: the analyses of core/analysis, printed as a table or
 // JSON, added to (or replacing their kind in) an HDF5 session, and exported as CSV.
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 #include <iomanip>
 #include <iostream>
@@ -77,11 +78,13 @@ void finish(const Args& args, const results::Session& s) {
 }
 
 int runSpectra(const Args& args, const fs::path& dir, results::Session& session, const Progress& progress) {
-    const fs::path data = args.get("data", gsm8kFile(resources(), "train").string());
     analysis::SpectraOptions opts;
     opts.samples = args.getInt("samples", opts.samples);
     opts.seqLen = args.getInt("seqlen", opts.seqLen);
     opts.activations = !args.has("weights-only");
+    const fs::path data = args.has("data") || !opts.activations
+                              ? fs::path(args.get("data", ""))
+                              : gsm8kFile(resources("GSM8K train (the default --data)"), "train");
     const model::Model m = model::Model::load(dir, {args.get("device", "cpu"), args.get("dtype", "f32")}, progress);
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(dir);
     const auto texts = opts.activations ? io::loadTexts(data) : std::vector<std::string>{};
@@ -157,7 +160,8 @@ int runBudget(const Args& args, const fs::path& dir, results::Session& session) 
 }
 
 int runAttention(const Args& args, const fs::path& dir, results::Session& session, const Progress& progress) {
-    const std::string prompt = args.get("prompt").value_or(analysis::defaultAttentionPrompt(gsm8kFile(resources(), "test")));
+    const std::string prompt = args.has("prompt") ? *args.get("prompt")
+                                                  : analysis::defaultAttentionPrompt(gsm8kFile(resources("the default --prompt"), "test"));
     analysis::AttentionOptions opts;
     opts.maxTokens = args.getInt("max-tokens", opts.maxTokens);
     const model::Model m = model::Model::load(dir, {args.get("device", "cpu"), args.get("dtype", "f32")}, progress);
@@ -239,8 +243,12 @@ int cmdAnalyze(int argc, char** argv) {
                     "data", "device", "dtype", "weights-dtype", "batch", "prompt", "max-tokens", "session", "csv", "ranks", "limit"});
     const std::string what = args.positionals()[0];
     const fs::path dir = args.positionals()[1];
-    if (what != "spectra" && what != "budget" && what != "attention" && what != "loss-sweep")
-        throw std::invalid_argument("unknown analysis '" + what + "' (spectra, budget, attention, loss-sweep)");
+    const std::vector<std::string> known = subcommands("analyze"); // commands.cpp: one row each
+    if (std::find(known.begin(), known.end(), what) == known.end()) {
+        std::string list;
+        for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+        throw std::invalid_argument("unknown analysis '" + what + "' (" + list + ")");
+    }
     results::Session session = openSession(args.get("session"), dir);
     CancelToken cancel;
     cancelOnSigint(cancel);

@@ -19,6 +19,7 @@
 #include "eval/loss.h"
 #include "io/datasets.h"
 #include "io/folder_snapshot.h"
+#include "io/model_config.h"
 #include "model/model.h"
 #include "results/audit.h"
 #include "tokenizer/tokenizer.h"
@@ -76,17 +77,17 @@ int cmdConvert(int argc, char** argv) {
     s.kvLoraRank = args.getInt("kv-lora-rank", -1);
     if (args.has("kv-lora-rank") && s.kvLoraRank < 1)
         throw ArgumentError("--kv-lora-rank " + *args.get("kv-lora-rank") + ": must be at least 1");
-    s.energy = args.has("energy") ? std::stod(*args.get("energy")) : 0.0;
+    s.energy = args.getDouble("energy", 0.0);
     const bool bestRopeDim = args.get("qk-rope-dim", "") == "best", bestFreqFold = args.get("freqfold", "") == "best";
     s.qkRopeHeadDim = bestRopeDim ? 0 : args.getInt("qk-rope-dim", 0);
     if (args.has("qk-rope-dim") && !bestRopeDim && s.qkRopeHeadDim < 1)
         throw ArgumentError("--qk-rope-dim " + *args.get("qk-rope-dim") + ": must be positive and even");
     const std::string ff = args.get("freqfold", "auto");
-    s.freqFold = ff == "auto" || ff == "best" ? 0 : std::stoll(ff);
+    s.freqFold = ff == "auto" || ff == "best" ? 0 : args.getInt("freqfold", 0);
     s.rorope = !args.has("no-rorope");
     s.balanceKv = !args.has("no-balance");
     s.preRopeKeyStats = !args.has("post-rope-stats");
-    s.latentNorm = args.get("latent-norm", args.has("out") ? "calibrated" : "none");
+    s.latentNorm = convert::parseLatentNorm(args.get("latent-norm", args.has("out") ? "calibrated" : "none"));
     s.calibration.source = args.get("calib", "gsm8k");
     s.calibration.samples = args.getInt("samples", 128);
     s.calibration.seqLen = args.getInt("seqlen", 256);
@@ -95,12 +96,29 @@ int cmdConvert(int argc, char** argv) {
     convert::HealSettings hs;
     hs.mode = args.get("heal", "none");
     hs.steps = args.getInt("heal-steps", 0);
-    hs.lr = args.has("heal-lr") ? std::stod(*args.get("heal-lr")) : 0.0;
+    hs.lr = args.getDouble("heal-lr", 0.0);
     hs.data = args.get("heal-data", "gsm8k");
     hs.samples = args.getInt("heal-samples", hs.samples);
     hs.seed = s.calibration.seed;
-    convert::checkHealSettings(hs, resources());
     const bool healing = hs.local() || hs.e2e();
+    model::LoadOptions lo{args.get("device", "cpu"), args.get("dtype", "f32")};
+
+    // Every setting is checked against config.json before anything heavy is read (tokenizer, weights).
+    const io::ModelConfig config = io::loadModelConfig(dir);
+    convert::ExportOptions eo;
+    eo.target = exportTarget;
+    if (eo.target == convert::ExportTarget::Serving && !args.has("kv-lora-rank") && s.energy <= 0 && !s.exact)
+        s.kvLoraRank = std::min(convert::kServingKvLoraRank, convert::resolve(s, config).dims.maxRank);
+    const convert::ResolvedSettings resolved = convert::resolve(s, config);
+    model::toTorch(lo.device); // no CUDA: said now, not after the tokenizer
+    // The bundled data only where a default reads it: a user's own files need none.
+    auto bundled = [](const std::string& name) { return name == "gsm8k" || name == "wikitext2"; };
+    const bool needResources = (!s.exact && bundled(s.calibration.source)) || args.has("eval") || (healing && bundled(hs.data));
+    const std::filesystem::path res =
+        needResources ? resources("the bundled GSM8K / WikiText-2 data (default --calib, --eval, --heal-data)")
+                      : std::filesystem::path();
+    convert::checkHealSettings(hs, res);
+    if (!s.exact) io::checkTextFile(io::calibrationFile(s.calibration.source, res)); // before any work
 
     CancelToken cancel;
     cancelOnSigint(cancel);
@@ -115,7 +133,6 @@ int cmdConvert(int argc, char** argv) {
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(dir);
     // Streaming needs a known, uniform rank and no whole-model evaluation.
     const bool stream = args.has("out") && !args.has("eval") && s.energy <= 0 && !args.has("no-stream") && !healing;
-    model::LoadOptions lo{args.get("device", "cpu"), args.get("dtype", "f32")};
     lo.streamLayers = stream;
     model::Model m = model::Model::load(dir, lo, progress);
     const int64_t limit = args.getInt("limit", -1);
@@ -128,35 +145,26 @@ int cmdConvert(int argc, char** argv) {
     // The GSM8K documents are tokenized once and evaluated before and after the conversion.
     std::vector<eval::Document> docs, wikiDocs;
     std::optional<eval::LossResult> lossBefore, lossAfter, wikiBefore, wikiAfter;
-    if (!s.exact) io::checkTextFile(io::calibrationFile(s.calibration.source, resources())); // before any work
     if (args.has("eval")) {
-        docs = eval::tokenizeGsm8k(tokenizer, io::loadGsm8k(gsm8kFile(resources(), "test"), limit), eval::kDocumentMaxTokens);
+        docs = eval::tokenizeGsm8k(tokenizer, io::loadGsm8k(gsm8kFile(res, "test"), limit), eval::kDocumentMaxTokens);
         lossBefore = eval::evaluateLoss(m, docs, {}, progress);
         out["loss_before"] = lossBefore->toJson(false);
         if (args.getInt("wikitext", 0) > 0) {
-            wikiDocs = eval::tokenizeChunks(tokenizer, io::loadTexts(io::wikitext2File(resources(), "test")), eval::kDocumentMaxTokens,
+            wikiDocs = eval::tokenizeChunks(tokenizer, io::loadTexts(io::wikitext2File(res, "test")), eval::kDocumentMaxTokens,
                                             args.getInt("wikitext", 0));
             wikiBefore = eval::evaluateLoss(m, wikiDocs, {}, progress);
         }
-    }
-    convert::ExportOptions eo;
-    eo.target = exportTarget;
-    if (eo.target == convert::ExportTarget::Serving && !args.has("kv-lora-rank") && s.energy <= 0 && !s.exact) {
-        convert::ConvertSettings probe = s; // the serving shape's rank, or the full rank when smaller
-        s.kvLoraRank = std::min(convert::kServingKvLoraRank, convert::resolve(probe, m.config).maxRank);
     }
     eo.dtype = args.get("export-dtype", "source");
     eo.overwrite = args.has("force");
     std::unique_ptr<convert::StreamedExport> streamed;
     if (stream) {
-        convert::ConvertSettings resolved = s;
-        const convert::ResolvedDims dims = convert::resolve(resolved, m.config);
-        const int64_t rank = resolved.kvLoraRank > 0 ? resolved.kvLoraRank : dims.maxRank;
+        const int64_t rank = resolved.settings.kvLoraRank > 0 ? resolved.settings.kvLoraRank : resolved.dims.maxRank;
         streamed = std::make_unique<convert::StreamedExport>(m, *args.get("out"), eo, rank);
     }
     at::Tensor calib;
     const auto tConvert = clock::now();
-    if (!s.exact) calib = convert::calibrationTokens(s.calibration, tokenizer, resources());
+    if (!s.exact) calib = convert::calibrationTokens(s.calibration, tokenizer, res);
     convert::LayerSink sink;
     const std::filesystem::path target = args.get("out", "");
     if (streamed)
@@ -190,7 +198,7 @@ int cmdConvert(int argc, char** argv) {
     nlohmann::json healJson;
     if (healing) {
         const auto tHeal = clock::now();
-        const at::Tensor healIds = convert::healTokens(hs, tokenizer, resources());
+        const at::Tensor healIds = convert::healTokens(hs, tokenizer, res);
         healJson = convert::heal(m, *original, healIds, hs, progress).toJson();
         original.reset();
         out["seconds"]["heal"] = since(tHeal);
@@ -215,7 +223,7 @@ int cmdConvert(int argc, char** argv) {
         a.modelPath = dir.string();
         a.modelContentHash = results::contentHash(io::FolderSnapshot::take(dir));
         a.settings = results::settingsTable(report.settings);
-        a.calibrationFile = s.exact ? std::string() : io::calibrationFile(s.calibration.source, resources()).string();
+        a.calibrationFile = s.exact ? std::string() : io::calibrationFile(s.calibration.source, res).string();
         a.kvBytesPerTokenBefore = report.kvBytesPerTokenBefore;
         a.kvBytesPerTokenAfter = report.kvBytesPerTokenAfter;
         for (const auto& l : report.layers) a.layers.push_back({l.layer, l.rank, l.retainedEnergy, l.ropeEnergyFraction, l.alpha});

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "args.h"
 #include "cli_util.h"
 #include "commands.h"
 
@@ -20,9 +21,15 @@ int run(int (*cmd)(int, char**), std::vector<std::string> args) {
 // The main job end to end on the bundled model: inspect, convert GQA -> MLA (rank 48, calibrated on
 // GSM8K train), GSM8K loss before/after, export in DeepSeek-V3 format, and load the export back.
 int cmdDemo(int argc, char** argv) {
-    (void)argc;
-    (void)argv;
-    const std::string model = demoModelDir(resources()).string();
+    Args args(argc, argv, 1, {"help"});
+    if (args.has("help") || !args.positionals().empty()) {
+        std::cout << "Usage: transmla demo\n"
+                     "Inspects the bundled demo model, converts it to MLA (rank 48), evaluates GSM8K before and\n"
+                     "after, exports it in DeepSeek-V3 format to the temporary folder and loads it back.\n";
+        return args.has("help") ? 0 : 1;
+    }
+    args.allowOnly({"help"});
+    const std::string model = demoModelDir(resources("the demo model")).string();
     const std::string out = (std::filesystem::temp_directory_path() / "transmla-demo-mla").string();
     std::cout << "== transmla demo on the bundled model " << model << "\n\n";
     if (int rc = run(cmdInspect, {"inspect", model})) return rc;

@@ -23,15 +23,17 @@ int cmdEval(int argc, char** argv) {
         return args.has("help") ? 0 : 1;
     }
     args.allowOnly({"json", "help", "quiet", "no-per-doc", "data", "device", "dtype", "limit", "batch-tokens"});
+    const model::LoadOptions lo{args.get("device", "cpu"), args.get("dtype", "f32")}; // checked before any work
     const std::string data = args.get("data", "gsm8k");
-    const std::filesystem::path file = data == "gsm8k" ? gsm8kFile(resources(), "test") : std::filesystem::path(data);
+    const std::filesystem::path file =
+        data == "gsm8k" ? gsm8kFile(resources("GSM8K test (--data gsm8k)"), "test") : std::filesystem::path(data);
     const auto problems = io::loadGsm8k(file, args.getInt("limit", -1));
     const std::filesystem::path dir = args.positionals()[0];
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(dir);
     CancelToken cancel;
     cancelOnSigint(cancel);
     Progress progress{stderrProgress(args.has("quiet")), &cancel};
-    const model::Model m = model::Model::load(dir, {args.get("device", "cpu"), args.get("dtype", "f32")}, progress);
+    const model::Model m = model::Model::load(dir, lo, progress);
     eval::LossOptions opts;
     opts.batchTokens = args.getInt("batch-tokens", opts.batchTokens);
     const auto docs = eval::tokenizeGsm8k(tokenizer, problems, opts.maxTokens);
@@ -40,8 +42,8 @@ int cmdEval(int argc, char** argv) {
         nlohmann::json j = r.toJson(!args.has("no-per-doc"));
         j["model"] = dir.string();
         j["data"] = file.string();
-        j["device"] = m.options.device;
-        j["dtype"] = m.options.dtype;
+        j["device"] = deviceName(m.options.device);
+        j["dtype"] = computeDtypeName(m.options.dtype);
         std::cout << j.dump(1) << "\n";
     } else {
         std::cout << std::setprecision(6) << std::fixed << "problems        " << r.documents << "\n"
@@ -50,7 +52,7 @@ int cmdEval(int argc, char** argv) {
                   << "perplexity      " << r.perplexity() << "\n"
                   << "answer mean NLL " << r.answerMeanNll() << " (" << r.answerTokens << " tokens)\n"
                   << std::setprecision(1) << "time            " << r.seconds << " s (" << r.tokensPerSecond()
-                  << " tokens/s, " << m.options.device << ", " << m.options.dtype << ")\n";
+                  << " tokens/s, " << deviceName(m.options.device) << ", " << computeDtypeName(m.options.dtype) << ")\n";
     }
     return 0;
 }

@@ -31,7 +31,7 @@ at::Tensor calibrationTokens(const CalibrationSettings& s, const tok::Tokenizer&
     }
     if (ids.size() < need)
         throw ArgumentError(file.string() + ": only " + std::to_string(ids.size()) + " tokens, calibration needs " +
-                            std::to_string(need) + " (--samples x --seqlen)");
+                            std::to_string(need) + " (calibration_samples x calibration_seqlen)");
     ids.resize(need);
     return at::tensor(ids, at::kLong).view({s.samples, s.seqLen});
 }

@@ -42,13 +42,13 @@ void checkServingModel(const model::Model& m, const ExportOptions& o) {
     const auto& c = m.config;
     if (c.activation != io::Activation::Silu)
         throw ArgumentError("serving export: " + io::familyName(c.family) +
-                            " uses a GELU MLP; vLLM's and SGLang's DeepSeek MLP runs SiLU only (export --target transformers instead)");
+                            " uses a GELU MLP; vLLM's and SGLang's DeepSeek MLP runs SiLU only (export for transformers instead)");
     if (c.ropeScaling.type != "default")
         throw ArgumentError("serving export: rope_scaling type '" + c.ropeScaling.type +
                             "': vLLM and SGLang turn any non-default RoPE scaling of a DeepSeek model into DeepSeek-YaRN, "
-                            "which rotates by other frequencies (export --target transformers instead)");
+                            "which rotates by other frequencies (export for transformers instead)");
     if (o.dtype != "source" && o.dtype != "bf16" && o.dtype != "f32")
-        throw ArgumentError("serving export: --export-dtype " + o.dtype + ": serving exports are written in bf16 (f32 for checks)");
+        throw SettingError(setting::kExportDtype, o.dtype + ": serving exports are written in bf16 (f32 for checks)");
 }
 
 // How every layer is written: the latent zero-padded to `rank`, the rope block to `ropeDim` dims
@@ -70,7 +70,7 @@ Plan makePlan(const ExportOptions& o, int64_t rank) {
             throw ArgumentError("serving export: kv_lora_rank " + std::to_string(rank) + " exceeds " +
                                 std::to_string(kServingKvLoraRank) +
                                 ", the latent size vLLM's and SGLang's MLA kernels take (FlashMLA: 512 + 64 rope dims); "
-                                "convert with --kv-lora-rank 512 or less");
+                                "convert with kv_lora_rank 512 or less");
         p.rank = kServingKvLoraRank;
         p.ropeDim = kServingRopeDim;
     }
@@ -108,7 +108,7 @@ std::vector<int64_t> ropeSlots(const model::Model& m, size_t i, int64_t ropeDim)
         if (k == target.numel())
             throw ArgumentError("layer " + std::to_string(i) + ": RoPE plane " + std::to_string(j) + " turns at frequency " +
                                 std::to_string(f[j]) + ", not one of the standard " + std::to_string(ropeDim) +
-                                "-dim frequencies (choose --qk-rope-dim dividing head_dim and the automatic --freqfold)");
+                                "-dim frequencies (choose a qk_rope_head_dim dividing head_dim and the automatic freqfold)");
         used[size_t(k)] = true;
         slots.push_back(k);
     }
@@ -142,7 +142,7 @@ void checkLayer(const model::Model& m, size_t i, const Plan& plan) {
     if (!L.mla) throw ArgumentError(where + "not converted");
     const auto& a = *L.mla;
     if (!a.kvANorm.defined())
-        throw ArgumentError(where + "no latent norm; DeepSeek-V3 always applies kv_a_layernorm: convert with --latent-norm calibrated");
+        throw ArgumentError(where + "no latent norm; DeepSeek-V3 always applies kv_a_layernorm: convert with latent_norm calibrated");
     if (!a.q.defined()) throw ArgumentError(where + "a low-rank query (q_a/q_b) is not exported");
     if (hasNonzero(a.q.bias))
         throw ArgumentError(where + "the query has a bias (" + io::familyName(c.family) +
@@ -151,10 +151,10 @@ void checkLayer(const model::Model& m, size_t i, const Plan& plan) {
         throw ArgumentError(where + "the MLP has biases (mlp_bias), which DeepSeek-V3's MLP cannot hold");
     if (plan.serving && (hasNonzero(a.kvA.bias) || hasNonzero(a.o.bias)))
         throw ArgumentError(where + "the key/value or output projection has a bias; vLLM and SGLang build DeepSeek's "
-                                    "kv_a_proj_with_mqa and o_proj without one (export --target transformers instead)");
+                                    "kv_a_proj_with_mqa and o_proj without one (export for transformers instead)");
     if (plan.ropeDim && a.ropeDim > plan.ropeDim)
         throw ArgumentError(where + "qk_rope_head_dim " + std::to_string(a.ropeDim) + " exceeds the " +
-                            std::to_string(plan.ropeDim) + " of vLLM's and SGLang's MLA kernels; convert with --qk-rope-dim " +
+                            std::to_string(plan.ropeDim) + " of vLLM's and SGLang's MLA kernels; convert with qk_rope_head_dim " +
                             std::to_string(plan.ropeDim) + " or less");
     ropeSlots(m, i, writtenRopeDim(plan, a)); // throws naming the plane
 }
@@ -242,7 +242,7 @@ std::vector<std::string> exportNotes(const model::Model& m, const Plan& plan, in
         notes.push_back("serving shape: kv_lora_rank " + std::to_string(rank) + " and qk_rope_head_dim " + std::to_string(ropeDim) +
                         " zero-padded to " + std::to_string(plan.rank) + " + " + std::to_string(plan.ropeDim) +
                         " (same logits; the engines cache " + std::to_string(plan.rank + plan.ropeDim) + " values per token and layer)");
-    if (plan.serving && plan.f32) notes.push_back("f32 serving export: for checks; the engines' MLA kernels serve bf16 (--export-dtype bf16)");
+    if (plan.serving && plan.f32) notes.push_back("f32 serving export: for checks; the engines' MLA kernels serve bf16 (export_dtype bf16)");
     return notes;
 }
 
@@ -395,7 +395,7 @@ void StreamedExport::writeLayer(int64_t i) {
     if (L.mla->rank != st_->rank)
         throw ArgumentError("layer " + std::to_string(i) + ": rank " + std::to_string(L.mla->rank) + " differs from " +
                             std::to_string(st_->rank) +
-                            "; a streamed export needs one rank in every layer (give --kv-lora-rank, or convert in memory)");
+                            "; a streamed export needs one rank in every layer (give kv_lora_rank, or convert in memory)");
     if (!st_->shape) st_->shape = attentionShape(L);
     Named t;
     layerTensors(m_, size_t(i), st_->plan, st_->dt, t);

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "util/error.h"
+#include "convert/settings.h"
 
 namespace transmla::convert {
 
@@ -26,7 +26,7 @@ inline std::string exportTargetName(ExportTarget t) {
 inline ExportTarget parseExportTarget(const std::string& name) {
     if (name == "transformers") return ExportTarget::Transformers;
     if (name == "serving") return ExportTarget::Serving;
-    throw ArgumentError("--target " + name + ": expected transformers or serving");
+    throw SettingError(setting::kExportTarget, "'" + name + "': expected transformers or serving");
 }
 
 } // namespace transmla::convert

@@ -16,6 +16,7 @@
 #include <ATen/core/Tensor.h>
 #include <nlohmann/json.hpp>
 
+#include "convert/settings.h"
 #include "util/progress.h"
 
 namespace transmla::model {
@@ -39,7 +40,8 @@ struct HealSettings {
     bool e2e() const { return mode == "e2e" || mode == "both"; }
 };
 
-// Throws ArgumentError naming the option (mode, steps, lr, a GSM8K test file as data).
+// Throws SettingError naming the setting (heal, heal_steps, heal_lr, heal_samples, heal_data: a
+// GSM8K test file as data).
 void checkHealSettings(const HealSettings& s, const std::filesystem::path& resourcesDir);
 
 struct HealPhase {

@@ -69,7 +69,7 @@ std::pair<model::MlaAttention, LayerReport> assembleLayer(const model::Model& so
     rep.eigenvalues.assign(ev.data_ptr<double>(), ev.data_ptr<double>() + ev.numel());
     const double kept = ev.narrow(0, 0, std::min<int64_t>(rep.rank, ev.numel())).sum().item<double>();
     rep.latentRms = std::sqrt(kept / double(rep.rank));
-    if (s.latentNorm == "calibrated" && rep.latentRms > 0) {
+    if (s.latentNorm == LatentNorm::Calibrated && rep.latentRms > 0) {
         // RMSNorm is scale-invariant but for its eps: scale the latent to RMS ~1 so eps is negligible,
         // and let the weight restore the calibrated RMS (exact up to the per-token RMS variation).
         const double kappa = 1.0 / rep.latentRms;
@@ -132,7 +132,7 @@ nlohmann::json ConvertReport::toJson() const {
                         {"qk_rope_head_dim", ropeDim},
                         {"freqfold", freqFold},
                         {"max_rank", maxRank},
-                        {"latent_norm", settings.latentNorm},
+                        {"latent_norm", latentNormName(settings.latentNorm)},
                         {"freqfold_key_statistics", settings.preRopeKeyStats ? "pre-rope" : "post-rope"},
                         {"kv_bytes_per_token_before", kvBytesPerTokenBefore},
                         {"kv_bytes_per_token_after", kvBytesPerTokenAfter},
@@ -152,13 +152,15 @@ nlohmann::json ConvertReport::toJson() const {
     return j;
 }
 
-ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::Tensor& calibrationIds,
+ConvertReport convertModel(model::Model& m, const ConvertSettings& requested, const at::Tensor& calibrationIds,
                            const Progress& progress, const LayerSink& sink, ConversionCache* cache) {
     c10::InferenceMode guard;
     using clock = std::chrono::steady_clock;
     auto since = [](clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); };
     const auto t0 = clock::now();
-    const ResolvedDims dims = resolve(settings, m.config);
+    const ResolvedSettings resolved = resolve(requested, m.config);
+    const ConvertSettings& settings = resolved.settings;
+    const ResolvedDims& dims = resolved.dims;
     if (cache) *cache = {};
     ConvertReport report;
     report.kvBytesPerTokenBefore = m.config.kvCacheBytesPerToken(io::kBytes16Bit);
@@ -211,10 +213,12 @@ ConvertReport reassembleAtRank(model::Model& converted, const model::Model& orig
     if (cache.layers.empty() || int64_t(cache.layers.size()) != original.config.numLayers)
         throw ArgumentError("no cached conversion to re-truncate (convert the model first)");
     if (cache.settings.exact) throw ArgumentError("the exact merge has no rank to change");
-    ConvertSettings s = cache.settings;
-    s.kvLoraRank = rank;
-    s.energy = 0;
-    const ResolvedDims dims = resolve(s, original.config); // throws SettingError for a rank out of range
+    ConvertSettings requested = cache.settings;
+    requested.kvLoraRank = rank;
+    requested.energy = 0;
+    const ResolvedSettings resolved = resolve(requested, original.config); // SettingError for a rank out of range
+    const ConvertSettings& s = resolved.settings;
+    const ResolvedDims& dims = resolved.dims;
     ConvertReport report;
     report.kvBytesPerTokenBefore = original.config.kvCacheBytesPerToken(io::kBytes16Bit);
     // Assembled aside and swapped in at the end: a cancelled change leaves the model as it was.
@@ -243,11 +247,13 @@ std::vector<LayerStats> collectLayerStats(const model::Model& original, const at
     return stats;
 }
 
-ConvertReport convertFromStats(model::Model& m, ConvertSettings settings, const std::vector<LayerStats>& stats,
+ConvertReport convertFromStats(model::Model& m, const ConvertSettings& requested, const std::vector<LayerStats>& stats,
                                const Progress& progress) {
     c10::InferenceMode guard;
     const auto t0 = std::chrono::steady_clock::now();
-    const ResolvedDims dims = resolve(settings, m.config);
+    const ResolvedSettings resolved = resolve(requested, m.config);
+    const ConvertSettings& settings = resolved.settings;
+    const ResolvedDims& dims = resolved.dims;
     if (!settings.exact && int64_t(stats.size()) != m.config.numLayers)
         throw ArgumentError("statistics for " + std::to_string(stats.size()) + " layers, the model has " +
                             std::to_string(m.config.numLayers));

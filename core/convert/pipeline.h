@@ -85,7 +85,7 @@ struct ConversionCache {
 // calibrationIds [N, L] (see calibrationTokens); unused (may be undefined) in exact mode.
 // A streamed model (LoadOptions::streamLayers) is converted one resident layer at a time.
 // cache, when given, is filled with every layer's basis (for reassembleAtRank).
-ConvertReport convertModel(model::Model& m, ConvertSettings settings, const at::Tensor& calibrationIds,
+ConvertReport convertModel(model::Model& m, const ConvertSettings& settings, const at::Tensor& calibrationIds,
                            const Progress& progress = {}, const LayerSink& sink = {}, ConversionCache* cache = nullptr);
 
 // Re-truncates `converted` (converted from `original` with `cache` filled) to a uniform kv_lora_rank
@@ -103,7 +103,7 @@ std::vector<LayerStats> collectLayerStats(const model::Model& original, const at
                                           const ConvertSettings& settings, const Progress& progress = {});
 // convertModel from collected statistics (no calibration pass). m: a copy of the original model
 // (model::Model copies share the weights; the conversion replaces, never writes into, them).
-ConvertReport convertFromStats(model::Model& m, ConvertSettings settings, const std::vector<LayerStats>& stats,
+ConvertReport convertFromStats(model::Model& m, const ConvertSettings& settings, const std::vector<LayerStats>& stats,
                                const Progress& progress = {});
 
 } // namespace transmla::convert

@@ -29,6 +29,14 @@ std::string str(int64_t v) { return std::to_string(v); }
 
 } // namespace
 
+std::string latentNormName(LatentNorm n) { return n == LatentNorm::Calibrated ? "calibrated" : "none"; }
+
+LatentNorm parseLatentNorm(const std::string& name) {
+    if (name == "none") return LatentNorm::None;
+    if (name == "calibrated") return LatentNorm::Calibrated;
+    throw SettingError(setting::kLatentNorm, "'" + name + "': use none or calibrated");
+}
+
 int64_t IntRange::clamp(int64_t v) const {
     v = std::clamp(v, min, max);
     const int64_t off = (v - min) % step;
@@ -51,7 +59,7 @@ SettingRanges settingRanges(const io::ModelConfig& c, int64_t qkRopeHeadDim) {
         if (freqFoldFits(f, rR, d)) r.freqFolds.push_back(f);
     r.samples = {1, 65536, 1};
     r.seqLen = {2, std::max<int64_t>(2, c.maxPositions), 1};
-    r.latentNorms = {"none", "calibrated"};
+    r.latentNorms = {LatentNorm::None, LatentNorm::Calibrated};
     return r;
 }
 
@@ -59,7 +67,7 @@ void validate(const ConvertSettings& s, const io::ModelConfig& c) {
     const SettingRanges r = settingRanges(c, s.qkRopeHeadDim);
     if (!r.unsupported.empty()) throw SettingError(setting::kModel, r.unsupported);
     if (std::find(r.latentNorms.begin(), r.latentNorms.end(), s.latentNorm) == r.latentNorms.end())
-        throw SettingError(setting::kLatentNorm, "'" + s.latentNorm + "': use none or calibrated");
+        throw SettingError(setting::kLatentNorm, "must be none or calibrated");
     if (s.exact) return; // every dimension is fixed by the model (r_R = g*d, full rank, f = 1)
     const int64_t rR = s.qkRopeHeadDim == 0 ? r.defaultQkRopeHeadDim : s.qkRopeHeadDim;
     if (rR <= 0 || rR % 2) throw SettingError(setting::kQkRopeHeadDim, str(rR) + ": must be positive and even");
@@ -87,9 +95,11 @@ void validate(const ConvertSettings& s, const io::ModelConfig& c) {
                                                  ", max_position_embeddings = " + str(r.seqLen.max) + "]");
 }
 
-ResolvedDims resolve(ConvertSettings& s, const io::ModelConfig& c) {
-    validate(s, c);
-    ResolvedDims r{};
+ResolvedSettings resolve(const ConvertSettings& in, const io::ModelConfig& c) {
+    validate(in, c);
+    ResolvedSettings out{in, {}};
+    ConvertSettings& s = out.settings;
+    ResolvedDims& r = out.dims;
     r.g = c.numKvHeads;
     r.d = c.headDim;
     r.H = c.numHeads;
@@ -112,21 +122,21 @@ ResolvedDims resolve(ConvertSettings& s, const io::ModelConfig& c) {
     r.blocks = half / r.freqFold;
     r.keptPerBlock = r.planes / r.blocks;
     r.maxRank = 2 * r.g * r.d - r.ropeDim;
-    return r;
+    return out;
 }
 
 bool sameConversion(const ConvertSettings& a, const ConvertSettings& b, const io::ModelConfig& c) {
-    ConvertSettings x = a, y = b;
+    ResolvedSettings rx{}, ry{};
     try {
-        resolve(x, c);
-        resolve(y, c);
+        rx = resolve(a, c);
+        ry = resolve(b, c);
     } catch (const ArgumentError&) {
         return false;
     }
+    const ConvertSettings &x = rx.settings, &y = ry.settings;
     if (x.exact != y.exact || x.latentNorm != y.latentNorm) return false;
     if (x.exact) return true; // nothing else shapes an exact conversion
-    const int64_t maxRank = 2 * c.numKvHeads * c.headDim - x.qkRopeHeadDim;
-    auto rank = [&](const ConvertSettings& s) { return s.kvLoraRank < 0 ? maxRank : s.kvLoraRank; };
+    auto rank = [&](const ConvertSettings& s) { return s.kvLoraRank < 0 ? rx.dims.maxRank : s.kvLoraRank; };
     return rank(x) == rank(y) && x.energy == y.energy && x.qkRopeHeadDim == y.qkRopeHeadDim &&
            x.freqFold == y.freqFold && x.rorope == y.rorope && x.balanceKv == y.balanceKv && x.jointPca == y.jointPca &&
            x.latentNorm == y.latentNorm && x.calibration.source == y.calibration.source &&

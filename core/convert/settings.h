@@ -1,13 +1,15 @@
 // What a TransMLA conversion is asked to do, and which values each setting may take for a model.
 // Notation: g KV heads, d head_dim, r_R = qk_rope_head_dim, f = FreqFold, r = kv_lora_rank.
 // settingRanges() is the one place the valid ranges are decided: resolve() checks against it, the
-// CLI maps its errors to flags, and the GUI derives every control's bounds from it.
+// CLI maps its errors (SettingError, by setting key) to flags, and the GUI derives every control's
+// bounds from it. Nothing here speaks a front end's words.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "io/model_config.h"
+#include "util/compute.h"
 #include "util/error.h"
 
 namespace transmla::convert {
@@ -19,6 +21,12 @@ struct CalibrationSettings {
     uint64_t seed = 0;
     int64_t microBatch = 16;      // sequences per forward during calibration
 };
+
+// DeepSeek's kv_a_layernorm on the latent: none keeps the exact algebra; calibrated adds an RMSNorm
+// whose weight undoes the calibration RMS (needed for a DeepSeek-V3 export).
+enum class LatentNorm { None, Calibrated };
+std::string latentNormName(LatentNorm n);              // "none" | "calibrated" (CLI, JSON, sessions)
+LatentNorm parseLatentNorm(const std::string& name);   // throws SettingError(latent_norm)
 
 struct ConvertSettings {
     // exact: every KV head merged into one latent, all key dims keep RoPE (r_R = g*d), no
@@ -33,7 +41,7 @@ struct ConvertSettings {
                                  // worse statistics; same result at FreqFold 1)
     bool balanceKv = true;       // scale K_nope by alpha before the joint PCA
     bool jointPca = true;        // false: keep the latent basis as is (the "partial-RoPE" model)
-    std::string latentNorm = "none"; // none | calibrated (DeepSeek's kv_a_layernorm)
+    LatentNorm latentNorm = LatentNorm::None;
     double damping = 1e-8;       // relative diagonal damping of the RoRoPE covariances
     CalibrationSettings calibration;
 };
@@ -48,19 +56,20 @@ inline constexpr const char* kEnergy = "energy";
 inline constexpr const char* kLatentNorm = "latent_norm";
 inline constexpr const char* kSamples = "calibration_samples";
 inline constexpr const char* kSeqLen = "calibration_seqlen";
+inline constexpr const char* kCalibrationSource = "calibration_source";
+inline constexpr const char* kExportTarget = "export_target";
+inline constexpr const char* kExportDtype = "export_dtype";
+inline constexpr const char* kHeal = "heal"; // HealSettings (heal.h)
+inline constexpr const char* kHealSteps = "heal_steps";
+inline constexpr const char* kHealLr = "heal_lr";
+inline constexpr const char* kHealData = "heal_data";
+inline constexpr const char* kHealSamples = "heal_samples";
+using transmla::setting::kDevice; // util/compute.h
+using transmla::setting::kDtype;
 } // namespace setting
 
 // A setting out of its range: what() = "<setting> <value>: <why>" (for kModel just the reason).
-class SettingError : public ArgumentError {
-public:
-    SettingError(const std::string& setting, const std::string& detail)
-        : ArgumentError(setting == setting::kModel ? detail : setting + " " + detail), setting_(setting),
-          detail_(detail) {}
-    const std::string& setting() const { return setting_; }
-    const std::string& detail() const { return detail_; } // without the setting's name
-private:
-    std::string setting_, detail_;
-};
+using transmla::SettingError;
 
 struct IntRange {
     int64_t min = 0, max = 0, step = 1; // valid: min <= v <= max and (v - min) % step == 0
@@ -77,18 +86,24 @@ struct SettingRanges {
     IntRange kvLoraRank;             // 1 .. 2*g*d - r_R at the given r_R
     std::vector<int64_t> freqFolds;  // explicit f allowed at r_R (0 = auto is always allowed)
     IntRange samples, seqLen;        // calibration sequences and their length (<= max_position_embeddings)
-    std::vector<std::string> latentNorms;
+    std::vector<LatentNorm> latentNorms;
 };
 SettingRanges settingRanges(const io::ModelConfig& c, int64_t qkRopeHeadDim = 0);
 
 // Throws SettingError for the first setting out of range (nothing else is done).
 void validate(const ConvertSettings& s, const io::ModelConfig& c);
 
-// Checks the settings against a model (validate) and fills the automatic values.
+// The dimensions a conversion works with, derived from settings and model.
 struct ResolvedDims {
     int64_t g, d, H, ropeDim, planes, freqFold, blocks, keptPerBlock, maxRank;
 };
-ResolvedDims resolve(ConvertSettings& s, const io::ModelConfig& c);
+// Settings checked against a model (validate), with the automatic values filled in: r_R and f never
+// 0; exact mode's fixed values (r_R = g*d, f = 1, full rank, no RoRoPE/balance/PCA) written out.
+struct ResolvedSettings {
+    ConvertSettings settings;
+    ResolvedDims dims;
+};
+ResolvedSettings resolve(const ConvertSettings& s, const io::ModelConfig& c);
 
 // Would a conversion with `a` give the same result as one with `b` (automatic values resolved)?
 // Used to mark results stale when the settings move after a run.

@@ -162,30 +162,29 @@ Layer loadLayer(const Loader& L, const io::ModelConfig& c, int64_t i) {
 
 } // namespace
 
-at::ScalarType parseComputeDtype(const std::string& name) {
-    if (name == "f32" || name == "fp32" || name == "float32") return at::kFloat;
-    if (name == "bf16" || name == "bfloat16") return at::kBFloat16;
-    if (name == "f16" || name == "fp16" || name == "float16") return at::kHalf;
-    if (name == "f64" || name == "fp64" || name == "float64") return at::kDouble; // for exactness checks
-    throw ArgumentError("unknown dtype '" + name + "' (use f32, bf16, f16 or f64)");
-}
-
-at::Device parseDevice(const std::string& name) {
-    if (name == "cpu") return at::Device(at::kCPU);
-    if (name.rfind("cuda", 0) == 0) {
-        if (!at::hasCUDA()) throw ArgumentError("device '" + name + "': this build or machine has no CUDA; use --device cpu");
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-        // cuDNN attention builds a plan per new shape (~20 ms): evaluation batches of many lengths
-        // ran 8x slower in bf16 with it. Flash / memory-efficient kernels need no plan.
-        at::globalContext().setSDPUseCuDNN(false);
-#endif
-        return at::Device(name);
+at::ScalarType toTorch(ComputeDtype t) {
+    switch (t) {
+    case ComputeDtype::F32: return at::kFloat;
+    case ComputeDtype::BF16: return at::kBFloat16;
+    case ComputeDtype::F16: return at::kHalf;
+    case ComputeDtype::F64: return at::kDouble; // for exactness checks
     }
-    throw ArgumentError("unknown device '" + name + "' (use cpu or cuda)");
+    return at::kFloat;
 }
 
-at::ScalarType Model::computeDtype() const { return parseComputeDtype(options.dtype); }
-at::Device Model::device() const { return parseDevice(options.device); }
+at::Device toTorch(const Device& d) {
+    if (!d.isCuda()) return at::Device(at::kCPU);
+    if (!at::hasCUDA()) throw SettingError(setting::kDevice, deviceName(d) + ": this build or machine has no CUDA; use cpu");
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    // cuDNN attention builds a plan per new shape (~20 ms): evaluation batches of many lengths
+    // ran 8x slower in bf16 with it. Flash / memory-efficient kernels need no plan.
+    at::globalContext().setSDPUseCuDNN(false);
+#endif
+    return at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(d.index));
+}
+
+at::ScalarType Model::computeDtype() const { return toTorch(options.dtype); }
+at::Device Model::device() const { return toTorch(options.device); }
 
 int64_t Model::parameterCount() const {
     int64_t n = embed.numel() + finalNorm.numel();

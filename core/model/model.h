@@ -11,6 +11,7 @@
 #include <ATen/core/Tensor.h>
 
 #include "io/model_config.h"
+#include "util/compute.h"
 #include "util/progress.h"
 
 namespace transmla::io {
@@ -59,8 +60,13 @@ struct Layer {
 };
 
 struct LoadOptions {
-    std::string device = "cpu"; // cpu | cuda | cuda:N
-    std::string dtype = "f32";  // f32 | bf16 | f16 : the compute dtype
+    LoadOptions() = default;
+    LoadOptions(Device d, ComputeDtype t) : device(d), dtype(t) {}
+    // In the CLI's / sessions' spellings (parseDevice, parseComputeDtype: SettingError otherwise).
+    LoadOptions(const std::string& d, const std::string& t) : device(parseDevice(d)), dtype(parseComputeDtype(t)) {}
+
+    Device device;                          // cpu | cuda | cuda:N
+    ComputeDtype dtype = ComputeDtype::F32; // the compute dtype
     // Streamed: only the config and the checkpoint's mapping are opened; embeddings, final norm and
     // LM head stay memory-mapped on the host (source dtype), and each layer is uploaded on demand
     // (materializeLayer) and dropped after use (releaseLayer). Device memory then holds one layer.
@@ -99,7 +105,7 @@ private:
     std::vector<bool> resident_;
 };
 
-at::ScalarType parseComputeDtype(const std::string& name); // throws ArgumentError
-at::Device parseDevice(const std::string& name);           // throws ArgumentError (e.g. no CUDA)
+at::ScalarType toTorch(ComputeDtype t);
+at::Device toTorch(const Device& d); // throws SettingError(device) when there is no CUDA
 
 } // namespace transmla::model

@@ -77,7 +77,7 @@ std::vector<std::pair<std::string, std::string>> settingsTable(const convert::Co
             {"rorope", flag(s.rorope)},
             {"balance_kv", flag(s.balanceKv)},
             {"joint_pca", flag(s.jointPca)},
-            {"latent_norm", s.latentNorm},
+            {"latent_norm", convert::latentNormName(s.latentNorm)},
             {"damping", num(s.damping)},
             {"calibration_source", s.calibration.source},
             {"calibration_samples", std::to_string(s.calibration.samples)},

@@ -65,7 +65,7 @@ public:
         convert::ConvertSettings c;
         const convert::ConvertSettings d;
         c.exact = text("mode", "compressed") == "exact";
-        c.latentNorm = text("latent_norm", "none");
+        c.latentNorm = convert::parseLatentNorm(text("latent_norm", "none"));
         c.calibration.source = text("calibration_source", "gsm8k");
         c.kvLoraRank = integer("kv_lora_rank", -1, -1, kBig, false);
         c.qkRopeHeadDim = integer("qk_rope_head_dim", 0, 0, kBig, false);

@@ -62,7 +62,7 @@ void AtomicFile::commit() {
 AtomicDir::AtomicDir(fs::path target, bool overwrite)
     : target_(std::move(target)), temp_(tempBeside(target_)), overwrite_(overwrite) {
     if (fs::exists(target_) && !overwrite_)
-        throw Error(target_.string() + ": already exists (refusing to overwrite; pass --force)");
+        throw AlreadyExists(target_.string() + ": already exists (refusing to overwrite)");
     std::error_code ec;
     fs::remove_all(temp_, ec);
     fs::create_directories(temp_, ec);

@@ -31,6 +31,27 @@ public:
     using Error::Error;
 };
 
+// A setting out of its range: what() = "<setting> <detail>" ("model": the model itself cannot be
+// converted, what() = the detail).
+// Core names settings by their keys (kv_lora_rank, device, ...), never by a front end's words: the CLI
+// maps the key to its flag, the GUI shows what() beside the control.
+class SettingError : public ArgumentError {
+public:
+    SettingError(const std::string& setting, const std::string& detail)
+        : ArgumentError(setting == "model" ? detail : setting + " " + detail), setting_(setting), detail_(detail) {}
+    const std::string& setting() const { return setting_; }
+    const std::string& detail() const { return detail_; } // without the setting's name
+
+private:
+    std::string setting_, detail_;
+};
+
+// A file or folder that would be replaced, and the caller did not allow overwriting.
+class AlreadyExists : public Error {
+public:
+    using Error::Error;
+};
+
 // Long work stopped because its CancelToken was set.
 class Cancelled : public Error {
 public:

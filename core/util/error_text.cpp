@@ -20,7 +20,7 @@ bool isOutOfMemory(const std::exception& e) {
     return false;
 }
 
-std::string userMessage(const std::exception& e) {
+std::string userMessage(const std::exception& e, const std::string& memoryHint) {
     std::string what = e.what();
     // LibTorch's messages carry a C++ backtrace: keep what comes before it. TORCH_CHECK errors start
     // it with "Exception raised from", CAFFE_ENFORCE ones (the CPU allocator's) with "frame #0:".
@@ -28,8 +28,7 @@ std::string userMessage(const std::exception& e) {
         if (const size_t bt = what.find(marker); bt != std::string::npos) what.resize(bt);
     if (what.empty() || dynamic_cast<const std::bad_alloc*>(&e)) what = "memory allocation failed (" + what + ")";
     if (isOutOfMemory(e))
-        what += "\n  (out of memory: try a smaller --batch-tokens, --samples or --seqlen, --dtype bf16, or --device cpu"
-                " if the GPU ran out)";
+        what += "\n  (out of memory: " + memoryHint + ")";
     return what;
 }
 

@@ -17,9 +17,13 @@ fs::path executableDir() {
 
 fs::path findResources(const fs::path& exeDir, const fs::path& sourceResources) {
     std::vector<fs::path> candidates;
-    if (const char* env = std::getenv("TRANSMLA_RESOURCES")) candidates.emplace_back(env);
-    candidates.push_back(exeDir / ".." / "share" / "transmla-workbench" / "resources");
-    candidates.push_back(sourceResources);
+    // Set, it is the only place looked at: a wrong setting is reported, not silently bypassed.
+    if (const char* env = std::getenv("TRANSMLA_RESOURCES"); env && *env) {
+        candidates.emplace_back(env);
+    } else {
+        candidates.push_back(exeDir / ".." / "share" / "transmla-workbench" / "resources");
+        candidates.push_back(sourceResources);
+    }
     for (const auto& c : candidates)
         if (fs::exists(demoModelDir(c) / "config.json")) return fs::weakly_canonical(c);
     std::string tried;

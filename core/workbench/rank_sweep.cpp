@@ -19,7 +19,7 @@ namespace transmla::workbench {
 namespace {
 
 std::string describe(const convert::ConvertSettings& s, int64_t problems) {
-    return "qk_rope_head_dim " + std::to_string(s.qkRopeHeadDim) + ", latent_norm " + s.latentNorm + ", calibration " +
+    return "qk_rope_head_dim " + std::to_string(s.qkRopeHeadDim) + ", latent_norm " + convert::latentNormName(s.latentNorm) + ", calibration " +
            s.calibration.source + " " + std::to_string(s.calibration.samples) + " x " +
            std::to_string(s.calibration.seqLen) + ", " + std::to_string(problems) + " problems";
 }

@@ -139,10 +139,7 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
         const auto train = gsm8kFile(options.resourcesDir, "train");
         r.spectra = analysis::computeSpectra(m, models->tokenizer, io::loadTexts(train), train.string(), so, progress);
     }
-    {
-        convert::ConvertSettings checked = settings; // resolve fills automatic values in place
-        r.maxRank = convert::resolve(checked, m.config).maxRank;
-    }
+    r.maxRank = convert::resolve(settings, m.config).dims.maxRank;
     models->report = convert::convertModel(m, settings, calib, progress, {}, interactive ? &models->cache : nullptr);
     fillConversion(r, models->report, m);
     if (models->original) {
@@ -326,7 +323,7 @@ results::AuditRecord auditRecord(const ConversionResult& r) {
 ExportBlock exportBlock(const io::ModelConfig& config, const convert::ConvertSettings& settings) {
     if (io::familySpec(config.family).exportBlock) return ExportBlock::Family;
     if (config.qkvBias) return ExportBlock::QueryBias;
-    if (settings.latentNorm != "calibrated") return ExportBlock::NoLatentNorm;
+    if (settings.latentNorm != convert::LatentNorm::Calibrated) return ExportBlock::NoLatentNorm;
     return ExportBlock::None;
 }
 
@@ -354,7 +351,7 @@ AttentionPair attentionPair(const Models& models, const std::string& prompt, int
 int64_t maxKvLoraRank(const io::ModelConfig& config, int64_t qkRopeHeadDim) {
     convert::ConvertSettings s;
     s.qkRopeHeadDim = qkRopeHeadDim;
-    return convert::resolve(s, config).maxRank;
+    return convert::resolve(s, config).dims.maxRank;
 }
 
 bool cudaAvailable() { return at::hasCUDA(); }

@@ -31,8 +31,8 @@ using LayerFigures = results::LayerFigures;
 
 struct JobOptions {
     std::filesystem::path resourcesDir; // bundled GSM8K (calibration, loss, default prompt)
-    std::string device = "cpu";         // cpu | cuda
-    std::string dtype = "f32";          // f32 | bf16: the compute dtype the models are loaded in
+    Device device;                      // cpu | cuda
+    ComputeDtype dtype = ComputeDtype::F32; // f32 | bf16: the compute dtype the models are loaded in
     // Keep the per-layer bases of a compressed conversion (and the original model) in memory, so that
     // changeRank re-truncates without calibrating again.
     bool keepCalibration = true;

@@ -181,7 +181,7 @@ private slots:
         openModel(w, demoModel());
         fastSettings(w.conversionPanel());
         QVERIFY(clickRunAndWait(w));
-        QCOMPARE(QString::fromStdString(w.state().result->settings.latentNorm), QStringLiteral("calibrated"));
+        QVERIFY(w.state().result->settings.latentNorm == convert::LatentNorm::Calibrated);
         QVERIFY(child<QPushButton>(w.conversionPanel(), "exportButton")->isEnabled());
         const QString dir = out(QStringLiteral("audit-export-default"));
         QVERIFY(clickExportAndWait(w, dir));

@@ -183,7 +183,7 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(ArgumentError, convert::exportDeepseekV3(m, out, eo)); // no latent norm
         QVERIFY(!fs::exists(out));
         model::Model n = model::Model::load(dir);
-        s.latentNorm = "calibrated";
+        s.latentNorm = convert::LatentNorm::Calibrated;
         const auto rep = convert::convertModel(n, s, calibIds(dir));
         QVERIFY(rep.layers[0].rank != rep.layers[3].rank || rep.layers[1].rank != rep.layers[2].rank);
         convert::exportDeepseekV3(n, out, eo);
@@ -221,7 +221,7 @@ private slots:
         const fs::path dir = test::resourcesDir() / "models" / "tiny-llama-gqa";
         convert::ConvertSettings s;
         s.kvLoraRank = 48;
-        s.latentNorm = "calibrated";
+        s.latentNorm = convert::LatentNorm::Calibrated;
         const at::Tensor calib = calibIds(dir, 16, 64);
         convert::ExportOptions eo;
         eo.dtype = "f32";
@@ -275,7 +275,7 @@ private slots:
         fs::remove_all(out);
         convert::ConvertSettings s;
         s.kvLoraRank = 48;
-        s.latentNorm = "calibrated";
+        s.latentNorm = convert::LatentNorm::Calibrated;
         model::LoadOptions lo;
         lo.streamLayers = true;
         model::Model m = model::Model::load(dir, lo);

@@ -171,7 +171,7 @@ private slots:
         model::Model m = model::Model::load(dir);
         convert::ConvertSettings s;
         s.kvLoraRank = rank;
-        s.latentNorm = "calibrated";
+        s.latentNorm = convert::LatentNorm::Calibrated;
         convert::convertModel(m, s, tokens(dir, 16, 64));
         const at::Tensor ours = model::forwardLogits(m, ids);
         const std::string tag = model.toStdString();
@@ -236,7 +236,7 @@ private slots:
         model::Model m = model::Model::load(dir);
         convert::ConvertSettings s;
         s.kvLoraRank = 32;
-        s.latentNorm = "calibrated";
+        s.latentNorm = convert::LatentNorm::Calibrated;
         convert::convertModel(m, s, tokens(dir, 8, 32));
         convert::ExportOptions eo;
         eo.target = convert::ExportTarget::Serving;
@@ -270,7 +270,7 @@ private slots:
         model::Model e = model::Model::load(dir);
         convert::ConvertSettings exact;
         exact.exact = true;
-        exact.latentNorm = "calibrated";
+        exact.latentNorm = convert::LatentNorm::Calibrated;
         convert::convertModel(e, exact, tokens(dir, 8, 32));
         const QString why = refusal([&] { convert::exportDeepseekV3(e, out, eo); });
         qInfo("exact merge refused: %s", qPrintable(why));

@@ -69,7 +69,7 @@ private slots:
             convert::ConvertSettings s;
             s.qkRopeHeadDim = 32;
             s.freqFold = f;
-            const convert::ResolvedDims dims = convert::resolve(s, m.config);
+            const convert::ResolvedDims dims = convert::resolve(s, m.config).dims;
             double worst = 0, postDiff = 0;
             for (int64_t b = 0; b < dims.blocks; ++b) {
                 const at::Tensor c = convert::blockCovariance(gram, dims, b, 0);

@@ -8,8 +8,11 @@
 
 #include <QProcess>
 
+#include <numeric>
+
 #include "analysis/budget.h"
 #include "convert/calibration.h"
+#include "convert/export_target.h"
 #include "convert/pipeline.h"
 #include "convert/settings.h"
 #include "io/model_config.h"
@@ -75,9 +78,7 @@ private slots:
                     s.kvLoraRank = rank;
                     for (int64_t f : r.freqFolds) {
                         s.freqFold = f;
-                        convert::ConvertSettings resolved = s;
-                        convert::resolve(resolved, c);
-                        QCOMPARE(resolved.freqFold, f);
+                        QCOMPARE(convert::resolve(s, c).settings.freqFold, f);
                     }
                     analysis::mlaBudget(c, rank, rR, analysis::CacheDtype::BF16);
                 }
@@ -120,6 +121,84 @@ private slots:
         }
     }
 
+    // resolve returns the automatic values and leaves the request as the user made it (a GUI keeps
+    // showing "auto"); the values by their definitions from config.json: r_R = min(64, d),
+    // f = (d/2) / gcd(r_R/2, d/2), r_max = 2*g*d - r_R; exact: r_R = g*d, f = 1.
+    void resolveFillsAutomaticValuesAndLeavesItsInput() {
+        for (const fs::path& dir : models()) {
+            const io::ModelConfig c = io::loadModelConfig(dir);
+            const Dims x = dimsOf(dir);
+            convert::ConvertSettings s; // r_R 0, f 0: automatic
+            s.kvLoraRank = 8;
+            const convert::ConvertSettings before = s;
+            const convert::ResolvedSettings r = convert::resolve(s, c);
+            const int64_t rR = std::min<int64_t>(64, x.d), half = x.d / 2;
+            QCOMPARE(r.settings.qkRopeHeadDim, rR);
+            QCOMPARE(r.settings.freqFold, half / std::gcd(rR / 2, half));
+            QCOMPARE(r.dims.maxRank, 2 * x.g * x.d - rR);
+            QCOMPARE(r.settings.kvLoraRank, int64_t(8));
+            QCOMPARE(s.qkRopeHeadDim, before.qkRopeHeadDim); // still 0 (automatic)
+            QCOMPARE(s.freqFold, before.freqFold);
+            s.exact = true;
+            const convert::ResolvedSettings e = convert::resolve(s, c);
+            QCOMPARE(e.settings.qkRopeHeadDim, x.g * x.d);
+            QCOMPARE(e.settings.freqFold, int64_t(1));
+            QCOMPARE(e.settings.kvLoraRank, int64_t(-1));
+            QVERIFY(!e.settings.rorope && !e.settings.balanceKv && !e.settings.jointPca);
+            QVERIFY(s.rorope && s.balanceKv && s.jointPca && s.kvLoraRank == 8 && s.qkRopeHeadDim == 0);
+        }
+    }
+
+    // The spellings sessions, reports and the CLI use, as listed in the README and in sessions written
+    // before the enums: each parses to its value and is written back the same.
+    void enumSpellingsRoundTrip() {
+        const std::pair<const char*, convert::LatentNorm> norms[] = {{"none", convert::LatentNorm::None},
+                                                                     {"calibrated", convert::LatentNorm::Calibrated}};
+        for (const auto& [name, value] : norms) {
+            QVERIFY(convert::parseLatentNorm(name) == value);
+            QCOMPARE(convert::latentNormName(value), std::string(name));
+        }
+        const std::pair<const char*, ComputeDtype> dtypes[] = {
+            {"f32", ComputeDtype::F32}, {"bf16", ComputeDtype::BF16}, {"f16", ComputeDtype::F16}, {"f64", ComputeDtype::F64}};
+        for (const auto& [name, value] : dtypes) {
+            QVERIFY(parseComputeDtype(name) == value);
+            QCOMPARE(computeDtypeName(value), std::string(name));
+        }
+        QVERIFY(parseComputeDtype("bfloat16") == ComputeDtype::BF16 && parseComputeDtype("float32") == ComputeDtype::F32);
+        for (const char* name : {"cpu", "cuda", "cuda:0", "cuda:3"}) QCOMPARE(deviceName(parseDevice(name)), std::string(name));
+        QVERIFY(!parseDevice("cpu").isCuda());
+        QCOMPARE(parseDevice("cuda:3").index, 3);
+        QCOMPARE(parseDevice("cuda").index, -1);
+    }
+
+    void badSpellingNamesTheSetting_data() {
+        QTest::addColumn<QString>("setting");
+        QTest::addColumn<QString>("value");
+        const std::pair<const char*, const char*> rows[] = {
+            {"latent_norm", "Calibrated"}, {"latent_norm", ""},    {"latent_norm", "layernorm"}, {"device", "gpu"},
+            {"device", "cuda:"},           {"device", "cuda:x"},   {"device", "cuda:-1"},        {"device", "CPU"},
+            {"dtype", "f8"},               {"dtype", "float"},     {"dtype", "F32"},             {"export_target", "vllm"}};
+        for (const auto& [setting, value] : rows)
+            QTest::addRow("%s '%s'", setting, value) << QString::fromLatin1(setting) << QString::fromLatin1(value);
+    }
+    void badSpellingNamesTheSetting() {
+        QFETCH(QString, setting);
+        QFETCH(QString, value);
+        const std::string v = value.toStdString();
+        try {
+            if (setting == QLatin1String("latent_norm")) convert::parseLatentNorm(v);
+            else if (setting == QLatin1String("device")) parseDevice(v);
+            else if (setting == QLatin1String("dtype")) parseComputeDtype(v);
+            else convert::parseExportTarget(v);
+            QFAIL("accepted");
+        } catch (const SettingError& e) {
+            QCOMPARE(QString::fromStdString(e.setting()), setting);
+            const QString what = QString::fromUtf8(e.what());
+            QVERIFY2(what.startsWith(setting + QLatin1String(" '") + value + QLatin1Char('\'')), e.what());
+            QVERIFY2(!what.contains(QStringLiteral("--")), e.what());
+        }
+    }
+
     void seqLenBoundedByMaxPositions() {
         const io::ModelConfig c = io::loadModelConfig(demo());
         convert::ConvertSettings s;
@@ -142,7 +221,7 @@ private slots:
         convert::ConvertSettings a;
         a.kvLoraRank = 24;
         convert::ConvertSettings b = a;
-        convert::resolve(b, c); // what a result carries: r_R and f filled in
+        b = convert::resolve(b, c).settings; // what a result carries: r_R and f filled in
         QVERIFY(convert::sameConversion(a, b, c));
         b.kvLoraRank = 25;
         QVERIFY(!convert::sameConversion(a, b, c));

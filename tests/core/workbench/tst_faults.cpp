@@ -96,7 +96,7 @@ bool contains(const std::string& s, const std::string& part) { return s.find(par
 convert::ConvertSettings fastSettings() {
     convert::ConvertSettings s;
     s.kvLoraRank = 32;
-    s.latentNorm = "calibrated"; // what a DeepSeek-V3 export needs
+    s.latentNorm = convert::LatentNorm::Calibrated; // what a DeepSeek-V3 export needs
     s.calibration.samples = 4;
     s.calibration.seqLen = 32;
     return s;
@@ -274,7 +274,7 @@ private slots:
         } catch (const std::exception& e) {
             QVERIFY2(isOutOfMemory(e), e.what());
             const std::string msg = userMessage(e);
-            QVERIFY2(contains(msg, "out of memory: try a smaller --batch-tokens") && contains(msg, "--device cpu"), msg.c_str());
+            QVERIFY2(contains(msg, "out of memory: try a smaller batch_tokens") && contains(msg, "device cpu"), msg.c_str());
             QCOMPARE(std::count(msg.begin(), msg.end(), '\n'), 1L); // the message and the suggestion
         }
         try {
@@ -282,7 +282,7 @@ private slots:
             QFAIL("4 EiB were allocated");
         } catch (const std::exception& e) {
             QVERIFY(isOutOfMemory(e));
-            QVERIFY2(contains(userMessage(e), "memory allocation failed") && contains(userMessage(e), "--dtype bf16"),
+            QVERIFY2(contains(userMessage(e), "memory allocation failed") && contains(userMessage(e), "dtype bf16"),
                      userMessage(e).c_str());
         }
         const ArgumentError other("rank 0 out of range [1, 64]");
