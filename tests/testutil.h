@@ -13,12 +13,13 @@ namespace transmla::test {
 // Every test binary runs with the allocator settings of the CLI and GUI (see tuneAllocator).
 inline const bool allocatorTuned = (transmla::tuneAllocator(), true);
 
-
 inline std::filesystem::path sharedDir() {
     if (const char* env = std::getenv("TRANSMLA_SHARED_DIR")) return env;
     return TRANSMLA_SHARED_DIR;
 }
-inline std::filesystem::path resourcesDir() { return TRANSMLA_RESOURCES_DIR; }
+inline std::filesystem::path resourcesDir() {
+    return TRANSMLA_RESOURCES_DIR;
+}
 inline std::filesystem::path outputDir() {
     const char* env = std::getenv("TRANSMLA_TEST_OUTPUT");
     std::filesystem::path p = env ? env : std::filesystem::temp_directory_path() / "transmla-test-output";
@@ -35,9 +36,10 @@ inline std::string readFile(const std::filesystem::path& p) {
 } // namespace transmla::test
 
 // Skips the test (never passes it silently) when ../shared or a file in it is missing.
-#define TRANSMLA_REQUIRE_SHARED(requiredPath)                                                                       \
-    do {                                                                                                    \
-        if (!std::filesystem::exists(requiredPath))                                                                 \
-            QSKIP(qPrintable(QStringLiteral("reference data not found: %1 (set TRANSMLA_SHARED_DIR)")         \
-                                 .arg(QString::fromStdString(std::filesystem::path(requiredPath).string()))));      \
+#define TRANSMLA_REQUIRE_SHARED(requiredPath)                                                                \
+    do {                                                                                                     \
+        if (!std::filesystem::exists(requiredPath))                                                          \
+            QSKIP(                                                                                           \
+                qPrintable(QStringLiteral("reference data not found: %1 (set TRANSMLA_SHARED_DIR)")          \
+                               .arg(QString::fromStdString(std::filesystem::path(requiredPath).string())))); \
     } while (0)

@@ -319,9 +319,9 @@ bool AttentionView::writeCsv(const QString& file) const {
     const int64_t n = before_->tokens();
     for (int64_t q = 0; q < n; ++q)
         for (int64_t k = 0; k <= q; ++k)
-            csv.row({std::to_string(q), std::to_string(k), before_->tokenTexts[size_t(q)], before_->tokenTexts[size_t(k)],
-                     io::csvNumber(before_->at(q, k)), io::csvNumber(after_->at(q, k)),
-                     io::csvNumber(after_->at(q, k) - before_->at(q, k))});
+            csv.row({std::to_string(q), std::to_string(k), before_->tokenTexts[size_t(q)],
+                     before_->tokenTexts[size_t(k)], io::csvNumber(before_->at(q, k)),
+                     io::csvNumber(after_->at(q, k)), io::csvNumber(after_->at(q, k) - before_->at(q, k))});
     return saveCsv(csv, file);
 }
 

@@ -7,8 +7,8 @@
 #include <QSpinBox>
 #include <cmath>
 
-#include "results/csv.h"
 #include "qcp.h"
+#include "results/csv.h"
 #include "summarymodel.h"
 
 namespace transmla::views {
@@ -16,7 +16,8 @@ namespace transmla::views {
 namespace {
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 QString contextText(int64_t tokens) {
-    if (tokens >= 1024 * 1024) return QLocale().toString(double(tokens) / (1024 * 1024), 'f', 1) + QStringLiteral("M");
+    if (tokens >= 1024 * 1024)
+        return QLocale().toString(double(tokens) / (1024 * 1024), 'f', 1) + QStringLiteral("M");
     if (tokens >= 1024) return QLocale().toString(double(tokens) / 1024, 'f', 0) + QStringLiteral("K");
     return QString::number(tokens);
 }
@@ -25,7 +26,8 @@ QString contextText(int64_t tokens) {
 BudgetView::BudgetView(QWidget* parent)
     : PlotView(parent), gpu_(new QComboBox), batch_(new QSpinBox), dtype_(new QComboBox), info_(new QLabel) {
     setWindowTitle(tr("KV cache budget"));
-    for (const auto& g : analysis::gpuPresets()) gpu_->addItem(QString::fromStdString(g.name));
+    for (const auto& g : analysis::gpuPresets())
+        gpu_->addItem(QString::fromStdString(g.name));
     gpu_->setObjectName(QStringLiteral("budgetGpu"));
     gpu_->setCurrentIndex(std::max(0, gpu_->count() - 2));
     controls()->addWidget(new QLabel(tr("GPU:")));
@@ -36,7 +38,8 @@ BudgetView::BudgetView(QWidget* parent)
     controls()->addWidget(new QLabel(tr("Batch:")));
     controls()->addWidget(batch_);
     dtype_->setObjectName(QStringLiteral("budgetDtype"));
-    for (auto t : {analysis::CacheDtype::BF16, analysis::CacheDtype::F16, analysis::CacheDtype::FP8, analysis::CacheDtype::F32})
+    for (auto t : {analysis::CacheDtype::BF16, analysis::CacheDtype::F16, analysis::CacheDtype::FP8,
+                   analysis::CacheDtype::F32})
         dtype_->addItem(QString::fromStdString(analysis::cacheDtypeName(t)), int(t));
     controls()->addWidget(new QLabel(tr("Cache:")));
     controls()->addWidget(dtype_);
@@ -73,14 +76,21 @@ void BudgetView::setBudgets(const std::vector<analysis::KvBudget>& budgets) {
     rebuild();
 }
 
-void BudgetView::selectGpu(int index) { gpu_->setCurrentIndex(index); }
-void BudgetView::setBatch(int batch) { batch_->setValue(batch); }
-void BudgetView::setCacheDtype(analysis::CacheDtype dtype) { dtype_->setCurrentIndex(dtype_->findData(int(dtype))); }
+void BudgetView::selectGpu(int index) {
+    gpu_->setCurrentIndex(index);
+}
+void BudgetView::setBatch(int batch) {
+    batch_->setValue(batch);
+}
+void BudgetView::setCacheDtype(analysis::CacheDtype dtype) {
+    dtype_->setCurrentIndex(dtype_->findData(int(dtype)));
+}
 
 std::vector<analysis::KvBudget> BudgetView::shownBudgets() const {
     const auto dtype = analysis::CacheDtype(dtype_->currentData().toInt());
     std::vector<analysis::KvBudget> out;
-    for (const auto& b : budgets_) out.push_back(b.withDtype(dtype));
+    for (const auto& b : budgets_)
+        out.push_back(b.withDtype(dtype));
     return out;
 }
 
@@ -88,11 +98,14 @@ std::vector<int64_t> BudgetView::maxContexts() const {
     std::vector<int64_t> out;
     const int g = gpu_->currentIndex();
     if (g < 0) return out;
-    for (const auto& b : shownBudgets()) out.push_back(b.usableContext(analysis::gpuPresets()[size_t(g)].bytes, batch_->value()));
+    for (const auto& b : shownBudgets())
+        out.push_back(b.usableContext(analysis::gpuPresets()[size_t(g)].bytes, batch_->value()));
     return out;
 }
 
-QString BudgetView::summaryText() const { return info_->text(); }
+QString BudgetView::summaryText() const {
+    return info_->text();
+}
 
 void BudgetView::rebuild() {
     QCustomPlot* p = plot();
@@ -115,7 +128,8 @@ void BudgetView::rebuild() {
         const double kib = double(b.bytesPerToken()) / 1024.0;
         bar->addData(double(i + 1), kib);
         top = std::max(top, kib);
-        ticker->addTick(double(i + 1), QString::fromStdString(b.label).replace(QLatin1Char(' '), QLatin1Char('\n')));
+        ticker->addTick(double(i + 1),
+                        QString::fromStdString(b.label).replace(QLatin1Char(' '), QLatin1Char('\n')));
         auto* text = new QCPItemText(p);
         text->setClipToAxisRect(false);
         text->position->setAxes(p->xAxis, p->yAxis);
@@ -132,12 +146,14 @@ void BudgetView::rebuild() {
     QCPAxis* cx = curves_->axis(QCPAxis::atBottom);
     QCPAxis* cy = curves_->axis(QCPAxis::atLeft);
     QVector<double> ctx;
-    for (double t = 256; t <= 4.0 * 1024 * 1024; t *= 2) ctx.push_back(t);
+    for (double t = 256; t <= 4.0 * 1024 * 1024; t *= 2)
+        ctx.push_back(t);
     double ymin = 1e300, ymax = 0;
     for (size_t i = 0; i < budgets.size(); ++i) {
         const auto& b = budgets[i];
         QVector<double> gib;
-        for (double t : ctx) gib.push_back(double(b.weightsBytes + b.cacheBytes(int64_t(t), batch)) / kGiB);
+        for (double t : ctx)
+            gib.push_back(double(b.weightsBytes + b.cacheBytes(int64_t(t), batch)) / kGiB);
         auto* g = new QCPGraph(cx, cy);
         g->setPen(QPen(seriesColor(int(i)), 2, i == 1 ? Qt::DashLine : Qt::SolidLine));
         g->setName(QString::fromStdString(b.label));
@@ -176,13 +192,15 @@ void BudgetView::rebuild() {
     bool capped = false;
     for (size_t i = 0; i < budgets.size() && i < maxCtx.size(); ++i) {
         parts << tr("%1: %2 tokens").arg(QString::fromStdString(budgets[i].label), contextText(maxCtx[i]));
-        capped = capped || maxCtx[i] < budgets[i].maxContext(analysis::gpuPresets()[size_t(std::max(0, sel))].bytes, batch);
+        capped = capped || maxCtx[i] < budgets[i].maxContext(
+                                           analysis::gpuPresets()[size_t(std::max(0, sel))].bytes, batch);
     }
     QString text = tr("Max context on this GPU (batch %1, %2 cache): %3")
                        .arg(batch)
                        .arg(dtype_->currentText(), parts.join(QStringLiteral(", ")));
     if (capped && !budgets.empty())
-        text += QLatin1Char(' ') + tr("(at most max_position_embeddings = %1)").arg(budgets.front().contextLimit);
+        text +=
+            QLatin1Char(' ') + tr("(at most max_position_embeddings = %1)").arg(budgets.front().contextLimit);
     info_->setText(budgets.empty() ? tr("Open a model to see its KV cache budget") : text);
     applyPalette(p);
     replotLater();
@@ -190,7 +208,8 @@ void BudgetView::rebuild() {
 
 bool BudgetView::writeCsv(const QString& file) const {
     try {
-        results::writeBudgetsCsv(file.toStdString(), shownBudgets(), {2048, 8192, 32768, 131072}, batch_->value());
+        results::writeBudgetsCsv(file.toStdString(), shownBudgets(), {2048, 8192, 32768, 131072},
+                                 batch_->value());
         return true;
     } catch (const std::exception& e) {
         lastError_ = QString::fromUtf8(e.what());

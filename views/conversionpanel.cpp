@@ -1,37 +1,39 @@
 #include "conversionpanel.h"
 
-#include <QLocale>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QLineEdit>
-#include <QToolButton>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSlider>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <climits>
 
 #include "analysis/budget.h"
 #include "devicechoice.h"
+#include "io/datasets.h"
 #include "stepspinbox.h"
-#include "util/resources.h"
 #include "summarymodel.h"
 #include "tablemodels.h"
-#include "io/datasets.h"
+#include "util/resources.h"
 #include "workbench/workbench.h"
 
 namespace transmla::views {
 
 namespace {
-void name(QObject* o, const char* n) { o->setObjectName(QLatin1String(n)); }
+void name(QObject* o, const char* n) {
+    o->setObjectName(QLatin1String(n));
+}
 void setRange(QSpinBox* box, const convert::IntRange& r) {
     const QSignalBlocker b(box); // bounds follow the model; a clamped value is announced by the caller
     box->setRange(int(std::min<int64_t>(r.min, INT_MAX)), int(std::min<int64_t>(r.max, INT_MAX)));
@@ -40,13 +42,15 @@ void setRange(QSpinBox* box, const convert::IntRange& r) {
 } // namespace
 
 ConversionPanel::ConversionPanel(QWidget* parent)
-    : QWidget(parent), mode_(new QComboBox), rankSlider_(new QSlider(Qt::Horizontal)), rankSpin_(new StepSpinBox),
-      ropeDim_(new StepSpinBox), freqFold_(new QComboBox), calibSource_(new QComboBox), samples_(new StepSpinBox),
-      seqLen_(new StepSpinBox), device_(new QComboBox), latentNorm_(new QComboBox), latentNote_(new QLabel),
-      calibFile_(new QLineEdit), calibBrowse_(new QToolButton), calibFileRow_(new QWidget), evaluate_(new QCheckBox),
-      problems_(new StepSpinBox), budget_(new QLabel), staleLabel_(new QLabel), run_(new QPushButton(tr("&Run"))),
-      cancel_(new QPushButton(tr("Cancel"))), export_(new QPushButton(tr("E&xport..."))), progress_(new QProgressBar),
-      status_(new QLabel), layerView_(new QTableView), layers_(new LayerReportModel(this)) {
+    : QWidget(parent), mode_(new QComboBox), rankSlider_(new QSlider(Qt::Horizontal)),
+      rankSpin_(new StepSpinBox), ropeDim_(new StepSpinBox), freqFold_(new QComboBox),
+      calibSource_(new QComboBox), samples_(new StepSpinBox), seqLen_(new StepSpinBox),
+      device_(new QComboBox), latentNorm_(new QComboBox), latentNote_(new QLabel), calibFile_(new QLineEdit),
+      calibBrowse_(new QToolButton), calibFileRow_(new QWidget), evaluate_(new QCheckBox),
+      problems_(new StepSpinBox), budget_(new QLabel), staleLabel_(new QLabel),
+      run_(new QPushButton(tr("&Run"))), cancel_(new QPushButton(tr("Cancel"))),
+      export_(new QPushButton(tr("E&xport..."))), progress_(new QProgressBar), status_(new QLabel),
+      layerView_(new QTableView), layers_(new LayerReportModel(this)) {
     setObjectName(QStringLiteral("conversionPanel"));
     name(mode_, "modeCombo");
     name(rankSlider_, "rankSlider");
@@ -90,7 +94,8 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     seqLen_->setValue(128);
     DeviceChoice::fill(device_); // devicechoice.h: CPU, CUDA f32 / bf16, or why CUDA is absent
     latentNorm_->addItem(tr("none (exact algebra)"), QStringLiteral("none"));
-    latentNorm_->addItem(tr("calibrated (DeepSeek kv_a_layernorm, needed for export)"), QStringLiteral("calibrated"));
+    latentNorm_->addItem(tr("calibrated (DeepSeek kv_a_layernorm, needed for export)"),
+                         QStringLiteral("calibrated"));
     // The default is the exportable model: the loss the user reviews is the loss of what gets exported.
     latentNorm_->setCurrentIndex(1);
     latentNorm_->setObjectName(QStringLiteral("latentNorm"));
@@ -101,7 +106,8 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     problems_->setRange(1, 1319);
     problems_->setValue(50);
     problems_->setSuffix(tr(" problems"));
-    staleLabel_->setText(tr("Settings changed since the run: the results shown are stale. Run again to update them."));
+    staleLabel_->setText(
+        tr("Settings changed since the run: the results shown are stale. Run again to update them."));
     staleLabel_->setWordWrap(true);
     staleLabel_->setStyleSheet(QStringLiteral("QLabel { color: #b35900; font-weight: bold; }"));
     staleLabel_->hide();
@@ -222,7 +228,10 @@ QString ConversionPanel::calibrationProblem() const {
     const QString source = calibSource_->currentData().toString();
     QString file = calibFile_->text().trimmed();
     if (source != QLatin1String("file"))
-        file = QString::fromStdString(io::calibrationFile(source.toStdString(), findResources(executableDir(), TRANSMLA_SOURCE_RESOURCES)).string());
+        file = QString::fromStdString(
+            io::calibrationFile(source.toStdString(),
+                                findResources(executableDir(), TRANSMLA_SOURCE_RESOURCES))
+                .string());
     else if (file.isEmpty())
         return tr("Choose a calibration text file (Calibration: Text file...).");
     try {
@@ -244,12 +253,14 @@ QString ConversionPanel::exportBlockText() const {
         return tr("This model family has no DeepSeek-V3 equivalent (Gemma-2 sandwich norms and soft-capping, "
                   "Mixtral experts): the converted model can be evaluated here but not exported.");
     case workbench::ExportBlock::QueryBias:
-        return tr("The model's query projection has a bias, which DeepSeek-V3 cannot hold: the converted model "
-                  "can be evaluated here but not exported.");
+        return tr(
+            "The model's query projection has a bias, which DeepSeek-V3 cannot hold: the converted model "
+            "can be evaluated here but not exported.");
     case workbench::ExportBlock::NoLatentNorm:
-        return tr("Not exportable: DeepSeek-V3 always normalises the latent (kv_a_layernorm). With \"none\" the "
-                  "losses shown are those of a model that exists only in this workbench; choose \"calibrated\" "
-                  "to evaluate what gets exported.");
+        return tr(
+            "Not exportable: DeepSeek-V3 always normalises the latent (kv_a_layernorm). With \"none\" the "
+            "losses shown are those of a model that exists only in this workbench; choose \"calibrated\" "
+            "to evaluate what gets exported.");
     case workbench::ExportBlock::None:
         break;
     }
@@ -258,8 +269,9 @@ QString ConversionPanel::exportBlockText() const {
 
 void ConversionPanel::updateExportNote() {
     const QString block = exportBlockText();
-    latentNote_->setText(block.isEmpty() ? tr("Exportable as DeepSeek-V3: the losses shown are those of the exported model.")
-                                         : block);
+    latentNote_->setText(
+        block.isEmpty() ? tr("Exportable as DeepSeek-V3: the losses shown are those of the exported model.")
+                        : block);
 }
 
 int ConversionPanel::maxRank() const {
@@ -282,15 +294,19 @@ void ConversionPanel::updateBounds() {
         // FreqFold: auto plus the f that fit this r_R; a choice that no longer fits falls back to auto.
         const int chosen = freqFold_->currentData().toInt();
         const QSignalBlocker b(freqFold_);
-        while (freqFold_->count() > 1) freqFold_->removeItem(1);
-        for (int64_t f : ranges_.freqFolds) freqFold_->addItem(QString::number(f), int(f));
+        while (freqFold_->count() > 1)
+            freqFold_->removeItem(1);
+        for (int64_t f : ranges_.freqFolds)
+            freqFold_->addItem(QString::number(f), int(f));
         freqFold_->setCurrentIndex(std::max(0, freqFold_->findData(chosen)));
         setRange(samples_, ranges_.samples);
-        setRange(seqLen_, convert::IntRange{ranges_.seqLen.min, std::min<int64_t>(ranges_.seqLen.max, 8192), 1});
+        setRange(seqLen_,
+                 convert::IntRange{ranges_.seqLen.min, std::min<int64_t>(ranges_.seqLen.max, 8192), 1});
     }
     rankSpin_->setToolTip(tr("1 .. %1 = 2*g*d - qk_rope_head_dim").arg(maxRank()));
     const bool compressedEditable = convertible && !isExact() && !running_;
-    for (QWidget* w : {static_cast<QWidget*>(ropeDim_), static_cast<QWidget*>(freqFold_)}) w->setEnabled(compressedEditable);
+    for (QWidget* w : {static_cast<QWidget*>(ropeDim_), static_cast<QWidget*>(freqFold_)})
+        w->setEnabled(compressedEditable);
     // During a rank change the rank stays movable: a newer rank cancels the running one.
     for (QWidget* w : {static_cast<QWidget*>(rankSlider_), static_cast<QWidget*>(rankSpin_)})
         w->setEnabled(convertible && !isExact() && (!running_ || rankLive_));
@@ -311,10 +327,13 @@ void ConversionPanel::updateBudget() {
         const auto gqa = analysis::gqaBudget(*config_, analysis::CacheDtype::BF16);
         int64_t after = gqa.bytesPerToken();
         if (!isExact())
-            after = analysis::mlaBudget(*config_, rank(), ropeDim_->value(), analysis::CacheDtype::BF16).bytesPerToken();
-        budget_->setText(tr("%1 -> %2 per token (%3% of GQA, bf16)")
-                             .arg(formatBytes(double(gqa.bytesPerToken())), formatBytes(double(after)))
-                             .arg(QLocale().toString(100.0 * double(after) / double(std::max<int64_t>(1, gqa.bytesPerToken())), 'f', 1)));
+            after = analysis::mlaBudget(*config_, rank(), ropeDim_->value(), analysis::CacheDtype::BF16)
+                        .bytesPerToken();
+        budget_->setText(
+            tr("%1 -> %2 per token (%3% of GQA, bf16)")
+                .arg(formatBytes(double(gqa.bytesPerToken())), formatBytes(double(after)))
+                .arg(QLocale().toString(
+                    100.0 * double(after) / double(std::max<int64_t>(1, gqa.bytesPerToken())), 'f', 1)));
     } catch (const std::exception& e) { // a slot must not let an exception reach the event loop
         budget_->setText(QString::fromStdString(e.what()));
     }
@@ -328,7 +347,8 @@ convert::ConvertSettings ConversionPanel::settings() const {
     s.freqFold = s.exact ? 0 : freqFold_->currentData().toInt();
     s.latentNorm = convert::parseLatentNorm(latentNorm_->currentData().toString().toStdString());
     const QString source = calibSource_->currentData().toString();
-    s.calibration.source = (source == QLatin1String("file") ? calibFile_->text().trimmed() : source).toStdString();
+    s.calibration.source =
+        (source == QLatin1String("file") ? calibFile_->text().trimmed() : source).toStdString();
     s.calibration.samples = samples_->value();
     s.calibration.seqLen = seqLen_->value();
     return s;
@@ -349,7 +369,8 @@ QString ConversionPanel::settingsProblem() const {
         convert::validate(settings(), *config_);
         return {};
     } catch (const convert::SettingError& e) {
-        return tr("%1: %2").arg(settingLabel(QString::fromStdString(e.setting())), QString::fromStdString(e.detail()));
+        return tr("%1: %2").arg(settingLabel(QString::fromStdString(e.setting())),
+                                QString::fromStdString(e.detail()));
     }
 }
 
@@ -371,23 +392,41 @@ void ConversionPanel::applySettings(const convert::ConvertSettings& s) {
     setCalibration(int(s.calibration.samples), int(s.calibration.seqLen));
 }
 
-QString ConversionPanel::device() const { return DeviceChoice::deviceOf(device_->currentData().toString()); }
-QString ConversionPanel::dtype() const { return DeviceChoice::dtypeOf(device_->currentData().toString()); }
-int ConversionPanel::lossProblems() const { return evaluate_->isChecked() ? problems_->value() : 0; }
+QString ConversionPanel::device() const {
+    return DeviceChoice::deviceOf(device_->currentData().toString());
+}
+QString ConversionPanel::dtype() const {
+    return DeviceChoice::dtypeOf(device_->currentData().toString());
+}
+int ConversionPanel::lossProblems() const {
+    return evaluate_->isChecked() ? problems_->value() : 0;
+}
 void ConversionPanel::setLossProblems(int n) {
     evaluate_->setChecked(n > 0);
     if (n > 0) problems_->setValue(n);
 }
-int ConversionPanel::rank() const { return rankSpin_->value(); }
-void ConversionPanel::setRank(int rank) { rankSpin_->setValue(rank); }
-bool ConversionPanel::isExact() const { return mode_->currentIndex() == 1; }
-void ConversionPanel::setExact(bool exact) { mode_->setCurrentIndex(exact ? 1 : 0); }
-void ConversionPanel::setLatentNormCalibrated(bool on) { latentNorm_->setCurrentIndex(on ? 1 : 0); }
+int ConversionPanel::rank() const {
+    return rankSpin_->value();
+}
+void ConversionPanel::setRank(int rank) {
+    rankSpin_->setValue(rank);
+}
+bool ConversionPanel::isExact() const {
+    return mode_->currentIndex() == 1;
+}
+void ConversionPanel::setExact(bool exact) {
+    mode_->setCurrentIndex(exact ? 1 : 0);
+}
+void ConversionPanel::setLatentNormCalibrated(bool on) {
+    latentNorm_->setCurrentIndex(on ? 1 : 0);
+}
 void ConversionPanel::setCalibration(int samples, int seqLen) {
     samples_->setValue(samples);
     seqLen_->setValue(seqLen);
 }
-QString ConversionPanel::budgetText() const { return budget_->text(); }
+QString ConversionPanel::budgetText() const {
+    return budget_->text();
+}
 
 void ConversionPanel::setResultSettings(const std::optional<convert::ConvertSettings>& s, int lossProblems) {
     resultSettings_ = s;
@@ -398,7 +437,8 @@ void ConversionPanel::setResultSettings(const std::optional<convert::ConvertSett
 void ConversionPanel::updateStale() {
     bool stale = false;
     if (resultSettings_ && config_)
-        stale = !convert::sameConversion(settings(), *resultSettings_, *config_) || lossProblems() != resultProblems_;
+        stale = !convert::sameConversion(settings(), *resultSettings_, *config_) ||
+                lossProblems() != resultProblems_;
     staleLabel_->setVisible(stale);
     if (stale != stale_) {
         stale_ = stale;
@@ -415,7 +455,9 @@ void ConversionPanel::setRunning(bool running) {
     running_ = running;
     cancel_->setEnabled(running);
     export_->setEnabled(exportable_ && !running);
-    for (QWidget* w : std::initializer_list<QWidget*>{mode_, calibSource_, calibFileRow_, device_, latentNorm_, evaluate_}) w->setEnabled(!running);
+    for (QWidget* w :
+         std::initializer_list<QWidget*>{mode_, calibSource_, calibFileRow_, device_, latentNorm_, evaluate_})
+        w->setEnabled(!running);
     if (running) {
         clock_.reset();
         progress_->setRange(0, 1);
@@ -447,7 +489,9 @@ void ConversionPanel::setFinished(bool ok, const QString& message) {
     progress_->setFormat(ok ? tr("Finished") : message);
 }
 
-void ConversionPanel::setStatus(const QString& text) { status_->setText(text); }
+void ConversionPanel::setStatus(const QString& text) {
+    status_->setText(text);
+}
 
 void ConversionPanel::setExportable(bool on) {
     exportable_ = on;

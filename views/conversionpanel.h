@@ -33,14 +33,14 @@ public:
     explicit ConversionPanel(QWidget* parent = nullptr);
 
     void setModelConfig(const std::optional<io::ModelConfig>& config); // bounds follow the model
-    convert::ConvertSettings settings() const; // a copy, for the worker
-    void applySettings(const convert::ConvertSettings& s); // e.g. from a session
+    convert::ConvertSettings settings() const;                         // a copy, for the worker
+    void applySettings(const convert::ConvertSettings& s);             // e.g. from a session
     // Empty when core accepts settings(); else what is wrong, in the panel's words.
     QString settingsProblem() const;
     static QString settingLabel(const QString& key); // core's setting key -> the panel's label
-    QString device() const;   // cpu | cuda
-    QString dtype() const;    // f32 | bf16: the compute dtype chosen with the device
-    int lossProblems() const; // 0: no GSM8K evaluation
+    QString device() const;                          // cpu | cuda
+    QString dtype() const;                           // f32 | bf16: the compute dtype chosen with the device
+    int lossProblems() const;                        // 0: no GSM8K evaluation
     void setLossProblems(int n);
     int rank() const;
     int maxRank() const;

@@ -49,8 +49,10 @@ public:
         QPointer<JobRunner> self(this); // alive while the worker runs: the destructor waits for it
         const Progress progress{[self, id](int64_t d, int64_t t, const std::string& stage) {
                                     QMetaObject::invokeMethod(
-                                        self, [self, id, d, t, s = QString::fromStdString(stage)] {
-                                            if (self && self->busy_ && self->jobId_ == id) emit self->progressed(d, t, s);
+                                        self,
+                                        [self, id, d, t, s = QString::fromStdString(stage)] {
+                                            if (self && self->busy_ && self->jobId_ == id)
+                                                emit self->progressed(d, t, s);
                                         },
                                         Qt::QueuedConnection);
                                 },

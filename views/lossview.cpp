@@ -1,8 +1,8 @@
 #include "lossview.h"
 
-#include <QLocale>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QPushButton>
 #include <cmath>
 
@@ -13,13 +13,16 @@
 namespace transmla::views {
 
 namespace {
-double docNll(const eval::DocLoss& d) { return d.tokens ? d.nllSum / double(d.tokens) : 0; }
+double docNll(const eval::DocLoss& d) {
+    return d.tokens ? d.nllSum / double(d.tokens) : 0;
+}
 } // namespace
 
 LossView::LossView(QWidget* parent)
     : PlotView(parent), info_(new QLabel), sweepButton_(new QPushButton(tr("Rank sweep"))) {
     setWindowTitle(tr("GSM8K loss"));
-    sweepButton_->setToolTip(tr("Convert at several kv_lora_rank values and evaluate each (loss vs KV cache size)"));
+    sweepButton_->setToolTip(
+        tr("Convert at several kv_lora_rank values and evaluate each (loss vs KV cache size)"));
     sweepButton_->setEnabled(false);
     controls()->addWidget(info_, 1);
     controls()->addWidget(sweepButton_);
@@ -37,8 +40,9 @@ LossView::LossView(QWidget* parent)
     rebuild();
 }
 
-void LossView::setLosses(const std::optional<eval::LossResult>& before, const std::optional<eval::LossResult>& after,
-                         int64_t kvBytesBefore, int64_t kvBytesAfter, std::optional<double> fullRankNll) {
+void LossView::setLosses(const std::optional<eval::LossResult>& before,
+                         const std::optional<eval::LossResult>& after, int64_t kvBytesBefore,
+                         int64_t kvBytesAfter, std::optional<double> fullRankNll) {
     before_ = before;
     after_ = after;
     fullRank_ = fullRankNll;
@@ -52,7 +56,8 @@ void LossView::setSweep(const std::vector<SweepPointValue>& points) {
     rebuild();
 }
 
-void LossView::setPerplexity(const std::optional<eval::LossResult>& before, const std::optional<eval::LossResult>& after) {
+void LossView::setPerplexity(const std::optional<eval::LossResult>& before,
+                             const std::optional<eval::LossResult>& after) {
     wikiBefore_ = before;
     wikiAfter_ = after;
     rebuild();
@@ -61,7 +66,9 @@ void LossView::setPerplexity(const std::optional<eval::LossResult>& before, cons
 QString LossView::uncertaintyText() const {
     QStringList lines;
     auto fmt = [](double v) { return QLocale().toString(v, 'f', 4); };
-    auto ci = [&](const eval::Interval& i) { return QStringLiteral("[%1, %2]").arg(fmt(i.low), fmt(i.high)); };
+    auto ci = [&](const eval::Interval& i) {
+        return QStringLiteral("[%1, %2]").arg(fmt(i.low), fmt(i.high));
+    };
     if (before_ && after_ && before_->perDoc.size() == after_->perDoc.size() && !before_->perDoc.empty()) {
         const auto all = results::compareLosses("gsm8k", *before_, *after_, false);
         const auto answer = results::compareLosses("gsm8k", *before_, *after_, true);
@@ -79,9 +86,13 @@ QString LossView::uncertaintyText() const {
     return lines.join(QLatin1Char('\n'));
 }
 
-void LossView::setBusy(bool busy) { sweepButton_->setEnabled(!busy); }
+void LossView::setBusy(bool busy) {
+    sweepButton_->setEnabled(!busy);
+}
 
-QString LossView::summaryText() const { return info_->text(); }
+QString LossView::summaryText() const {
+    return info_->text();
+}
 
 void LossView::rebuild() {
     QCustomPlot* p = plot();
@@ -117,7 +128,8 @@ void LossView::rebuild() {
     QCPAxis* sx = sweepRect_->axis(QCPAxis::atBottom);
     QCPAxis* sy = sweepRect_->axis(QCPAxis::atLeft);
     QVector<double> bx, by;
-    for (const auto& s : sweep_) bx.push_back(double(s.kvBytesPerToken)), by.push_back(s.meanNll);
+    for (const auto& s : sweep_)
+        bx.push_back(double(s.kvBytesPerToken)), by.push_back(s.meanNll);
     double ylo = 1e300, yhi = 0, xhi = double(std::max(kvBefore_, int64_t(1)));
     for (size_t i = 0; i < sweep_.size(); ++i) {
         ylo = std::min(ylo, by[int(i)]), yhi = std::max(yhi, by[int(i)]), xhi = std::max(xhi, bx[int(i)]);
@@ -178,10 +190,13 @@ void LossView::rebuild() {
                            .arg(QLocale().toString(before_->perplexity(), 'f', 2))
                            .arg(QLocale().toString(after_->perplexity(), 'f', 2));
         if (fullRank_) {
-            auto nats = [](double v) -> QString { return (v >= 0 ? QStringLiteral("+") : QString()) + QLocale().toString(v, 'f', 4); };
-            text += QLatin1Char('\n') + tr("Where the loss comes from: RoPE removal %1, rank truncation %2 (full-rank model %3)")
-                                            .arg(nats(*fullRank_ - before_->meanNll()), nats(after_->meanNll() - *fullRank_))
-                                            .arg(QLocale().toString(*fullRank_, 'f', 4));
+            auto nats = [](double v) -> QString {
+                return (v >= 0 ? QStringLiteral("+") : QString()) + QLocale().toString(v, 'f', 4);
+            };
+            text += QLatin1Char('\n') +
+                    tr("Where the loss comes from: RoPE removal %1, rank truncation %2 (full-rank model %3)")
+                        .arg(nats(*fullRank_ - before_->meanNll()), nats(after_->meanNll() - *fullRank_))
+                        .arg(QLocale().toString(*fullRank_, 'f', 4));
         }
         info_->setText(text + QLatin1Char('\n') + uncertaintyText());
     } else
@@ -197,7 +212,8 @@ bool LossView::writeCsv(const QString& file) const {
             csv.row({"problem", std::to_string(i), io::csvNumber(docNll(before_->perDoc[i])),
                      io::csvNumber(docNll(after_->perDoc[i])), ""});
     for (const auto& s : sweep_)
-        csv.row({"sweep", "r=" + std::to_string(s.rank), "", io::csvNumber(s.meanNll), std::to_string(s.kvBytesPerToken)});
+        csv.row({"sweep", "r=" + std::to_string(s.rank), "", io::csvNumber(s.meanNll),
+                 std::to_string(s.kvBytesPerToken)});
     return saveCsv(csv, file);
 }
 

@@ -23,12 +23,14 @@ class LossView : public PlotView {
 public:
     explicit LossView(QWidget* parent = nullptr);
 
-    void setLosses(const std::optional<eval::LossResult>& before, const std::optional<eval::LossResult>& after,
-                   int64_t kvBytesBefore = 0, int64_t kvBytesAfter = 0,
+    void setLosses(const std::optional<eval::LossResult>& before,
+                   const std::optional<eval::LossResult>& after, int64_t kvBytesBefore = 0,
+                   int64_t kvBytesAfter = 0,
                    std::optional<double> fullRankNll = std::nullopt); // splits the increase (RoPE | rank)
     void setSweep(const std::vector<SweepPointValue>& points);
     // WikiText-2 perplexity of the original and the converted model (shown under the loss).
-    void setPerplexity(const std::optional<eval::LossResult>& before, const std::optional<eval::LossResult>& after);
+    void setPerplexity(const std::optional<eval::LossResult>& before,
+                       const std::optional<eval::LossResult>& after);
     void setBusy(bool busy);
     bool hasData() const override { return before_.has_value() || !sweep_.empty(); }
     const std::optional<eval::LossResult>& before() const { return before_; }

@@ -2,7 +2,6 @@
 
 #include "results/audit.h"
 
-#include <QLocale>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
@@ -12,6 +11,7 @@
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -22,8 +22,8 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QTimer>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include "attentionview.h"
@@ -51,7 +51,8 @@ std::filesystem::path resourcesDir() {
 std::vector<SweepPointValue> sweepValues(const std::optional<results::RankSweep>& sweep) {
     std::vector<SweepPointValue> out;
     if (sweep)
-        for (const auto& p : sweep->points) out.push_back({p.rank, p.kvBytesPerToken, p.meanNll});
+        for (const auto& p : sweep->points)
+            out.push_back({p.rank, p.kvBytesPerToken, p.meanNll});
     return out;
 }
 QTableView* makeTable(QAbstractItemModel* model) {
@@ -68,11 +69,11 @@ QTableView* makeTable(QAbstractItemModel* model) {
 
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), summaryModel_(new SummaryModel(this)), tensorModel_(new TensorModel(this)),
-      summaryView_(makeTable(summaryModel_)), tensorView_(nullptr), tabs_(new QTabWidget), statusLabel_(new QLabel),
-      panel_(new ConversionPanel), spectrum_(new SpectrumView), budget_(new BudgetView), attention_(new AttentionView),
-      loss_(new LossView), jobs_(new JobRunner(this)), guide_(new ClassroomGuide),
-      panelDock_(new QDockWidget(tr("Conversion"), this)), guideDock_(new QDockWidget(tr("Classroom"), this)),
-      staleLabel_(new QLabel) {
+      summaryView_(makeTable(summaryModel_)), tensorView_(nullptr), tabs_(new QTabWidget),
+      statusLabel_(new QLabel), panel_(new ConversionPanel), spectrum_(new SpectrumView),
+      budget_(new BudgetView), attention_(new AttentionView), loss_(new LossView), jobs_(new JobRunner(this)),
+      guide_(new ClassroomGuide), panelDock_(new QDockWidget(tr("Conversion"), this)),
+      guideDock_(new QDockWidget(tr("Classroom"), this)), staleLabel_(new QLabel) {
     setWindowTitle(tr("TransMLA Workbench"));
     setAcceptDrops(true);
     normalFont_ = QApplication::font();
@@ -108,7 +109,9 @@ MainWindow::MainWindow(QWidget* parent)
     tabs_->addTab(loss_, tr("Loss"));
     for (PlotView* plot : std::initializer_list<PlotView*>{spectrum_, budget_, attention_, loss_})
         plot->setProvenance([this] {
-            return state_.result ? QString::fromStdString(workbench::auditRecord(*state_.result).toJson().dump(1)) : QString();
+            return state_.result
+                       ? QString::fromStdString(workbench::auditRecord(*state_.result).toJson().dump(1))
+                       : QString();
         });
     setCentralWidget(tabs_);
 
@@ -121,7 +124,8 @@ MainWindow::MainWindow(QWidget* parent)
     guideDock_->hide();
 
     statusBar()->addWidget(statusLabel_, 1);
-    statusLabel_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // a long path never widens the window
+    statusLabel_->setSizePolicy(QSizePolicy::Ignored,
+                                QSizePolicy::Preferred); // a long path never widens the window
     statusLabel_->setText(tr("Open a model folder (File > Open model folder)"));
     statusLabel_->setObjectName(QStringLiteral("statusLabel"));
     staleLabel_->setObjectName(QStringLiteral("staleStatus"));
@@ -221,14 +225,17 @@ void MainWindow::createMenus() {
     QAction* saveSession = file->addAction(tr("&Save session..."), this, &MainWindow::chooseSessionToSave);
     saveSession->setShortcut(QKeySequence::Save);
     file->addSeparator();
-    QAction* exportPlot = file->addAction(tr("Export current &plot..."), this, &MainWindow::exportCurrentPlot);
+    QAction* exportPlot =
+        file->addAction(tr("Export current &plot..."), this, &MainWindow::exportCurrentPlot);
     exportPlot->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    workActions_ << file->addAction(tr("E&xport converted model (DeepSeek-V3)..."), this, &MainWindow::chooseExportFolder);
-    QAction* servingExport =
-        file->addAction(tr("Export for vLLM / SGLang &serving..."), this, &MainWindow::chooseServingExportFolder);
+    workActions_ << file->addAction(tr("E&xport converted model (DeepSeek-V3)..."), this,
+                                    &MainWindow::chooseExportFolder);
+    QAction* servingExport = file->addAction(tr("Export for vLLM / SGLang &serving..."), this,
+                                             &MainWindow::chooseServingExportFolder);
     servingExport->setObjectName(QStringLiteral("servingExportAction"));
     workActions_ << servingExport;
-    file->addAction(tr("Re&port..."), this, &MainWindow::chooseReportFolder)->setObjectName(QStringLiteral("reportAction"));
+    file->addAction(tr("Re&port..."), this, &MainWindow::chooseReportFolder)
+        ->setObjectName(QStringLiteral("reportAction"));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
@@ -267,12 +274,14 @@ void MainWindow::createMenus() {
 void MainWindow::updateRecentMenu() {
     recentMenu_->clear();
     const QStringList recent = QSettings().value(QStringLiteral("recentModels")).toStringList();
-    for (const QString& dir : recent) recentMenu_->addAction(dir, this, [this, dir] { openModel(dir); });
+    for (const QString& dir : recent)
+        recentMenu_->addAction(dir, this, [this, dir] { openModel(dir); });
     recentMenu_->setEnabled(!recent.isEmpty() && !jobs_->isBusy());
 }
 
 void MainWindow::onBusyChanged(bool busy) {
-    for (QAction* a : std::as_const(workActions_)) a->setEnabled(!busy);
+    for (QAction* a : std::as_const(workActions_))
+        a->setEnabled(!busy);
     if (recentMenu_ && recentMenu_->isEmpty()) recentMenu_->setEnabled(false);
     if (cancelAction_) cancelAction_->setEnabled(busy);
 }
@@ -284,14 +293,17 @@ bool MainWindow::confirmDiscard(const QString& action) {
     });
 }
 
-void MainWindow::markSaved(bool saved) { unsaved_.setUnsaved(!saved); }
+void MainWindow::markSaved(bool saved) {
+    unsaved_.setUnsaved(!saved);
+}
 
 void MainWindow::rememberRecent(const QString& dir) {
     QSettings settings;
     QStringList recent = settings.value(QStringLiteral("recentModels")).toStringList();
     recent.removeAll(dir);
     recent.prepend(dir);
-    while (recent.size() > 8) recent.removeLast();
+    while (recent.size() > 8)
+        recent.removeLast();
     settings.setValue(QStringLiteral("recentModels"), recent);
     updateRecentMenu();
 }
@@ -303,12 +315,15 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 
 void MainWindow::dropEvent(QDropEvent* event) {
     const QString path = event->mimeData()->urls().value(0).toLocalFile();
-    if (path.endsWith(QLatin1String(".h5"))) openSession(path);
-    else if (!path.isEmpty()) openModel(QFileInfo(path).isDir() ? path : QFileInfo(path).absolutePath());
+    if (path.endsWith(QLatin1String(".h5")))
+        openSession(path);
+    else if (!path.isEmpty())
+        openModel(QFileInfo(path).isDir() ? path : QFileInfo(path).absolutePath());
 }
 
 void MainWindow::chooseModelFolder() {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a Hugging Face model folder"), modelPath_);
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Open a Hugging Face model folder"), modelPath_);
     if (!dir.isEmpty()) openModel(dir);
 }
 
@@ -368,7 +383,8 @@ void MainWindow::onSummaryReady(const SummaryJobResult& result) {
         const QString& msg = result.error;
         statusLabel_->setText(tr("Could not open %1").arg(pendingPath_));
         auto* box = new QMessageBox(QMessageBox::Warning, tr("Cannot open model"),
-                                    tr("The folder could not be read as a Hugging Face model:"), QMessageBox::Ok, this);
+                                    tr("The folder could not be read as a Hugging Face model:"),
+                                    QMessageBox::Ok, this);
         box->setInformativeText(wrappablePath(msg));
         box->setDetailedText(tr("A model folder needs config.json, the *.safetensors weights (with "
                                 "model.safetensors.index.json when sharded) and tokenizer.json.\n\n%1")
@@ -383,7 +399,8 @@ void MainWindow::onSummaryReady(const SummaryJobResult& result) {
         pendingSession_.reset();
         panel_->applySettings(state_.settings);
         panel_->setLossProblems(state_.lossProblems);
-        panel_->setResultSettings(state_.result ? std::optional(state_.settings) : std::nullopt, state_.lossProblems);
+        panel_->setResultSettings(state_.result ? std::optional(state_.settings) : std::nullopt,
+                                  state_.lossProblems);
         markSaved(true);
         showResult();
         emit sessionOpened(file);
@@ -419,8 +436,9 @@ void MainWindow::runConversion() {
         onJobFinished(tr("Conversion"), false, problem);
         return;
     }
-    if (const QString problem = MemoryStatus::fitProblem(panel_->device(), panel_->dtype(), *config_,
-                                                         summaryModel_->summary().parameterCount, panel_->settings());
+    if (const QString problem =
+            MemoryStatus::fitProblem(panel_->device(), panel_->dtype(), *config_,
+                                     summaryModel_->summary().parameterCount, panel_->settings());
         !problem.isEmpty()) { // before anything is loaded
         onJobFinished(tr("Conversion"), false, problem);
         return;
@@ -430,7 +448,10 @@ void MainWindow::runConversion() {
     const convert::ConvertSettings settings = panel_->settings(); // copied by value
     const workbench::JobOptions options = jobOptions();
     jobs_->start<workbench::ConversionResult>(
-        tr("Conversion"), [dir, settings, options](const Progress& p) { return workbench::runConversion(dir, settings, options, p); },
+        tr("Conversion"),
+        [dir, settings, options](const Progress& p) {
+            return workbench::runConversion(dir, settings, options, p);
+        },
         [this, options](workbench::ConversionResult r) {
             state_.modelDir = r.modelDir;
             state_.settings = r.settings;
@@ -444,10 +465,16 @@ void MainWindow::runConversion() {
         });
 }
 
-void MainWindow::cancelJob() { jobs_->cancel(); } // feedback comes with JobRunner::cancelling
+void MainWindow::cancelJob() {
+    jobs_->cancel();
+} // feedback comes with JobRunner::cancelling
 
-void MainWindow::chooseExportFolder() { chooseExportFolderFor(false); }
-void MainWindow::chooseServingExportFolder() { chooseExportFolderFor(true); }
+void MainWindow::chooseExportFolder() {
+    chooseExportFolderFor(false);
+}
+void MainWindow::chooseServingExportFolder() {
+    chooseExportFolderFor(true);
+}
 
 // serving: for vLLM / SGLang (bf16, padded to kv_lora_rank 512 + qk_rope_head_dim 64), else for transformers.
 void MainWindow::chooseExportFolderFor(bool serving) {
@@ -471,11 +498,13 @@ void MainWindow::exportModel(const QString& outDir, bool serving) {
             // checking the model's content hash (reconvert), then export with the session's audit record.
             if (!r.models) r.models = workbench::reconvert(result, options, p).models;
             return workbench::exportConverted(r, out, true, p,
-                                              serving ? convert::ExportTarget::Serving : convert::ExportTarget::Transformers);
+                                              serving ? convert::ExportTarget::Serving
+                                                      : convert::ExportTarget::Transformers);
         },
         [this, outDir](std::vector<std::string> notes) {
             QStringList list;
-            for (const auto& n : notes) list << QString::fromStdString(n);
+            for (const auto& n : notes)
+                list << QString::fromStdString(n);
             panel_->setStatus(tr("Exported %1").arg(outDir));
             emit exportFinished(outDir, list);
         });
@@ -484,19 +513,22 @@ void MainWindow::exportModel(const QString& outDir, bool serving) {
 void MainWindow::computeAttention(const QString& prompt, int layer, int head) {
     if (!state_.result || !state_.result->models) return;
     auto models = state_.result->models;
-    const std::string text = prompt.isEmpty() ? workbench::defaultPrompt(resourcesDir()) : prompt.toStdString();
+    const std::string text =
+        prompt.isEmpty() ? workbench::defaultPrompt(resourcesDir()) : prompt.toStdString();
     jobs_->start<workbench::AttentionPair>(
         tr("Attention"),
         [models, text, layer, head](const Progress& p) {
             p.checkCancel();
-            return workbench::attentionPair(*models, text, layer, head, workbench::JobOptions{}.attentionMaxTokens);
+            return workbench::attentionPair(*models, text, layer, head,
+                                            workbench::JobOptions{}.attentionMaxTokens);
         },
         [this, head](workbench::AttentionPair pair) {
             state_.result->attentionBefore = pair.before;
             state_.result->attentionAfter = pair.after;
             state_.result->attentionHeadsBefore = std::move(pair.headsBefore);
             state_.result->attentionHeadsAfter = std::move(pair.headsAfter);
-            attention_->setLayerMaps(state_.result->attentionHeadsBefore, state_.result->attentionHeadsAfter, head);
+            attention_->setLayerMaps(state_.result->attentionHeadsBefore, state_.result->attentionHeadsAfter,
+                                     head);
             emit attentionUpdated();
         });
 }
@@ -510,7 +542,8 @@ void MainWindow::runRankSweep() {
     const int full = panel_->maxRank();
     if (full <= 0) return;
     workbench::SweepRequest request; // copied by value into the job
-    for (int div : {16, 8, 4, 2, 1}) request.ranks.push_back(std::max(1, full / div));
+    for (int div : {16, 8, 4, 2, 1})
+        request.ranks.push_back(std::max(1, full / div));
     request.ranks.erase(std::unique(request.ranks.begin(), request.ranks.end()), request.ranks.end());
     request.modelDir = modelPath_.toStdString();
     request.resourcesDir = resourcesDir();
@@ -520,12 +553,15 @@ void MainWindow::runRankSweep() {
     // The sweep shown (a cancelled one, or one from a session, CLI-written or not) continues when it was
     // made with these settings; another is replaced only after asking.
     std::optional<results::RankSweep> resume;
-    if (state_.sweep && state_.sweep->sameSetup(request.settings, request.problems)) resume = state_.sweep;
-    else if (state_.sweep && !confirmDiscard(tr("A new rank sweep"))) return;
+    if (state_.sweep && state_.sweep->sameSetup(request.settings, request.problems))
+        resume = state_.sweep;
+    else if (state_.sweep && !confirmDiscard(tr("A new rank sweep")))
+        return;
     // Each finished point comes back to the GUI thread at once (queued before the job's end), so the
     // plot grows as the sweep runs and a cancelled sweep keeps its points.
     auto sink = [this](const results::RankSweep& soFar) {
-        QMetaObject::invokeMethod(this, [this, soFar] { showSweep(soFar); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, soFar] { showSweep(soFar); }, Qt::QueuedConnection);
     };
     jobs_->start<results::RankSweep>(
         tr("Rank sweep"),
@@ -556,7 +592,8 @@ void MainWindow::onJobFinished(const QString& name, bool ok, const QString& mess
     panel_->setStatus(tr("%1: %2").arg(name, message));
     statusLabel_->setText(tr("%1: %2").arg(name, message));
     if (message != JobRunner::cancelledMessage()) {
-        auto* box = new QMessageBox(QMessageBox::Warning, tr("%1 failed").arg(name), message, QMessageBox::Ok, this);
+        auto* box =
+            new QMessageBox(QMessageBox::Warning, tr("%1 failed").arg(name), message, QMessageBox::Ok, this);
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();
     }
@@ -578,8 +615,9 @@ void MainWindow::updateBudgets() {
     const int64_t rank = s.exact ? std::max<int64_t>(1, panel_->maxRank()) : s.kvLoraRank;
     const int64_t weights = summaryModel_->summary().parameterCount * io::kBytes16Bit;
     try {
-        state_.budgets = analysis::standardBudgets(*config_, std::max<int64_t>(1, rank), std::min(rR, config_->headDim),
-                                                   analysis::CacheDtype::BF16, weights);
+        state_.budgets =
+            analysis::standardBudgets(*config_, std::max<int64_t>(1, rank), std::min(rR, config_->headDim),
+                                      analysis::CacheDtype::BF16, weights);
     } catch (const std::exception&) {
         state_.budgets = {analysis::gqaBudget(*config_, analysis::CacheDtype::BF16, weights)};
     }
@@ -590,16 +628,23 @@ void MainWindow::showResult() {
     const auto& r = state_.result;
     std::vector<std::vector<double>> latent;
     if (r)
-        for (const auto& l : r->layers) latent.push_back(l.eigenvalues);
+        for (const auto& l : r->layers)
+            latent.push_back(l.eigenvalues);
     spectrum_->setData(latent, r ? r->spectra : std::nullopt);
     spectrum_->setRank(r && !r->settings.exact ? int(r->rank()) : panel_->rank());
     panel_->layerModel()->setLayers(r ? r->layers : std::vector<workbench::LayerFigures>{});
     if (r && r->attentionBefore && !r->attentionHeadsBefore.empty())
-        attention_->setLayerMaps(r->attentionHeadsBefore, r->attentionHeadsAfter, int(r->attentionBefore->head));
-    else if (r && r->attentionBefore && r->attentionAfter) attention_->setMaps(*r->attentionBefore, *r->attentionAfter);
-    else attention_->clear();
-    if (r) loss_->setLosses(r->lossBefore, r->lossAfter, r->kvBytesPerTokenBefore, r->kvBytesPerTokenAfter, r->lossFullRank);
-    else loss_->setLosses(std::nullopt, std::nullopt);
+        attention_->setLayerMaps(r->attentionHeadsBefore, r->attentionHeadsAfter,
+                                 int(r->attentionBefore->head));
+    else if (r && r->attentionBefore && r->attentionAfter)
+        attention_->setMaps(*r->attentionBefore, *r->attentionAfter);
+    else
+        attention_->clear();
+    if (r)
+        loss_->setLosses(r->lossBefore, r->lossAfter, r->kvBytesPerTokenBefore, r->kvBytesPerTokenAfter,
+                         r->lossFullRank);
+    else
+        loss_->setLosses(std::nullopt, std::nullopt);
     loss_->setPerplexity(r ? r->wikitextBefore : std::nullopt, r ? r->wikitextAfter : std::nullopt);
     loss_->setSweep(sweepValues(state_.sweep));
     budget_->setBudgets(state_.budgets);
@@ -647,7 +692,8 @@ bool MainWindow::openSession(const QString& file) {
 }
 
 void MainWindow::chooseSessionToOpen() {
-    const QString file = QFileDialog::getOpenFileName(this, tr("Open session"), QString(), tr("Sessions (*.h5)"));
+    const QString file =
+        QFileDialog::getOpenFileName(this, tr("Open session"), QString(), tr("Sessions (*.h5)"));
     if (!file.isEmpty()) openSession(file);
 }
 
@@ -658,11 +704,15 @@ void MainWindow::chooseSessionToSave() {
     saveSession(file);
 }
 
-PlotView* MainWindow::currentPlot() const { return qobject_cast<PlotView*>(tabs_->currentWidget()); }
+PlotView* MainWindow::currentPlot() const {
+    return qobject_cast<PlotView*>(tabs_->currentWidget());
+}
 
 void MainWindow::exportCurrentPlot() {
-    if (PlotView* p = currentPlot()) p->chooseExportFile();
-    else statusLabel_->setText(tr("Choose a plot tab first"));
+    if (PlotView* p = currentPlot())
+        p->chooseExportFile();
+    else
+        statusLabel_->setText(tr("Choose a plot tab first"));
 }
 
 bool MainWindow::canExport() const {
@@ -707,12 +757,15 @@ void MainWindow::setClassroomMode(bool on) {
         // The docks keep their old width at the large font (and the new font reaches the panel's layout
         // only later): 40% of the full screen for the panel and the guide.
         QTimer::singleShot(0, this, [this] {
-            const int full = screen() ? screen()->availableGeometry().width() : width(); // full screen's width
+            const int full =
+                screen() ? screen()->availableGeometry().width() : width(); // full screen's width
             resizeDocks({panelDock_}, {full * 2 / 5}, Qt::Horizontal);
         });
     } else if (isFullScreen()) {
-        if (wasMaximized_) showMaximized();
-        else showNormal();
+        if (wasMaximized_)
+            showMaximized();
+        else
+            showNormal();
     }
     const QSignalBlocker block(classroomAction_);
     classroomAction_->setChecked(on);
@@ -743,7 +796,8 @@ void MainWindow::onClassroomStep(int step) {
         tabs_->setCurrentWidget(spectrum_);
         break;
     }
-    guide_->setChanges(ClassroomGuide::describeChanges(before, problemsBefore, panel_->settings(), panel_->lossProblems()));
+    guide_->setChanges(
+        ClassroomGuide::describeChanges(before, problemsBefore, panel_->settings(), panel_->lossProblems()));
 }
 
 void MainWindow::showAbout() {

@@ -7,8 +7,8 @@
 
 #include "io/model_config.h"
 #include "model/summary.h"
-#include "workbench/session_state.h"
 #include "unsavedguard.h"
+#include "workbench/session_state.h"
 
 class QAction;
 class QDockWidget;
@@ -55,7 +55,7 @@ public:
     BudgetView* budgetView() const { return budget_; }
     AttentionView* attentionView() const { return attention_; }
     LossView* lossView() const { return loss_; }
-    HealView* healView() const { return heal_; }     // mainwindow_quality.cpp
+    HealView* healView() const { return heal_; } // mainwindow_quality.cpp
     ParetoView* paretoView() const { return pareto_; }
     JobRunner* jobs() const { return jobs_; }
     QTabWidget* tabs() const { return tabs_; }
@@ -117,7 +117,7 @@ private slots:
 
 private:
     void createMenus();
-    void setupQualitySteps(); // mainwindow_quality.cpp: the Heal and Pareto tabs
+    void setupQualitySteps();  // mainwindow_quality.cpp: the Heal and Pareto tabs
     void updateQualitySteps(); // their buttons follow the model, the result and the busy state
     void chooseExportFolderFor(bool serving);
     void onBusyChanged(bool busy); // every action that starts work follows the busy state
@@ -126,7 +126,8 @@ private:
     void updateRecentMenu();
     void rememberRecent(const QString& dir);
     void showResult(); // fills every view from state_
-    void showSweep(const results::RankSweep& sweep); // a sweep (or a finished part of it) into state_ and the loss view
+    void showSweep(
+        const results::RankSweep& sweep); // a sweep (or a finished part of it) into state_ and the loss view
     void updateBudgets();
     workbench::JobOptions jobOptions() const;
     PlotView* currentPlot() const;

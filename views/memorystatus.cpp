@@ -7,7 +7,9 @@
 namespace transmla::views {
 
 namespace {
-QString gib(int64_t bytes) { return QLocale().toString(double(bytes) / double(int64_t(1) << 30), 'f', 1); }
+QString gib(int64_t bytes) {
+    return QLocale().toString(double(bytes) / double(int64_t(1) << 30), 'f', 1);
+}
 QString deviceName(const QString& device) {
     return device == QLatin1String("cpu") ? MemoryStatus::tr("host memory") : MemoryStatus::tr("GPU memory");
 }
@@ -19,14 +21,16 @@ MemoryStatus::MemoryStatus(QWidget* parent) : QLabel(parent) {
     setMinimumWidth(fontMetrics().averageCharWidth() * 24);
 }
 
-void MemoryStatus::showFor(const QString& device, const QString& dtype, const std::optional<io::ModelConfig>& config,
-                           int64_t parameters, const convert::ConvertSettings& settings) {
+void MemoryStatus::showFor(const QString& device, const QString& dtype,
+                           const std::optional<io::ModelConfig>& config, int64_t parameters,
+                           const convert::ConvertSettings& settings) {
     const auto mem = workbench::deviceMemory(device.toStdString());
     if (!mem.known) {
         clear();
         return;
     }
-    QString text = tr("%1: %2 / %3 GiB free").arg(deviceName(device), gib(mem.freeBytes), gib(mem.totalBytes));
+    QString text =
+        tr("%1: %2 / %3 GiB free").arg(deviceName(device), gib(mem.freeBytes), gib(mem.totalBytes));
     if (config && parameters > 0) {
         const auto need = workbench::memoryNeed(*config, parameters, dtype.toStdString(), settings);
         text += tr(", needs %1 + %2 GiB").arg(gib(need.modelBytes), gib(need.conversionBytes));
@@ -36,8 +40,9 @@ void MemoryStatus::showFor(const QString& device, const QString& dtype, const st
         setStyleSheet(QString());
     }
     setText(text);
-    setToolTip(tr("Free memory of the chosen device, and what the open model (weights in the chosen precision) "
-                  "and its conversion (calibration, cached bases, evaluation) will need there"));
+    setToolTip(
+        tr("Free memory of the chosen device, and what the open model (weights in the chosen precision) "
+           "and its conversion (calibration, cached bases, evaluation) will need there"));
 }
 
 QString MemoryStatus::fitProblem(const QString& device, const QString& dtype, const io::ModelConfig& config,
@@ -48,19 +53,22 @@ QString MemoryStatus::fitProblem(const QString& device, const QString& dtype, co
     const auto bf16 = workbench::memoryNeed(config, parameters, "bf16", settings);
     const auto host = workbench::deviceMemory("cpu");
     const int64_t layer = config.numLayers > 0 ? parameters / config.numLayers * 2 : 0;
-    QString text = tr("This model will not fit: it needs about %1 GiB of %2 (weights %3 GiB + conversion %4 GiB), "
-                      "and %5 GiB are free. Nothing was loaded.")
-                       .arg(gib(need.total()), deviceName(device), gib(need.modelBytes), gib(need.conversionBytes),
-                            gib(mem.freeBytes));
+    QString text =
+        tr("This model will not fit: it needs about %1 GiB of %2 (weights %3 GiB + conversion %4 GiB), "
+           "and %5 GiB are free. Nothing was loaded.")
+            .arg(gib(need.total()), deviceName(device), gib(need.modelBytes), gib(need.conversionBytes),
+                 gib(mem.freeBytes));
     text += QStringLiteral("\n\n") + tr("Alternatives:");
     if (dtype != QLatin1String("bf16") && device != QLatin1String("cpu"))
-        text += QStringLiteral("\n- ") + tr("bf16 instead of f32 (device list): about %1 GiB").arg(gib(bf16.total()));
+        text += QStringLiteral("\n- ") +
+                tr("bf16 instead of f32 (device list): about %1 GiB").arg(gib(bf16.total()));
     if (device != QLatin1String("cpu") && host.known)
         text += QStringLiteral("\n- ") + tr("the CPU: %1 GiB of host memory free").arg(gib(host.freeBytes));
-    text += QStringLiteral("\n- ") +
-            tr("the streamed conversion without evaluation, which holds about one layer (%1 GiB) on the device: "
-               "transmla convert MODEL --kv-lora-rank R --device cuda --out DIR")
-                .arg(gib(layer));
+    text +=
+        QStringLiteral("\n- ") +
+        tr("the streamed conversion without evaluation, which holds about one layer (%1 GiB) on the device: "
+           "transmla convert MODEL --kv-lora-rank R --device cuda --out DIR")
+            .arg(gib(layer));
     return text;
 }
 

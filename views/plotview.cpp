@@ -2,12 +2,12 @@
 
 #include <QEvent>
 #include <QFileDialog>
-#include <QSaveFile>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPainter>
+#include <QSaveFile>
 #include <QSvgGenerator>
 #include <QVBoxLayout>
 #include <cmath>

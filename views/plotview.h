@@ -3,9 +3,9 @@
 // and a hover readout of the value under the cursor. Subclasses fill the plot from plain value types in
 // rebuild() (which also sets the "home" ranges) and write their data in writeCsv().
 #pragma once
-#include <functional>
 #include <QString>
 #include <QWidget>
+#include <functional>
 
 class QCustomPlot;
 class QCPAxis;

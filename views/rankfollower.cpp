@@ -8,7 +8,8 @@
 
 namespace transmla::views {
 
-RankFollower::RankFollower(ConversionPanel* panel, JobRunner* jobs, Current current, Apply apply, QObject* parent)
+RankFollower::RankFollower(ConversionPanel* panel, JobRunner* jobs, Current current, Apply apply,
+                           QObject* parent)
     : QObject(parent), panel_(panel), jobs_(jobs), current_(std::move(current)), apply_(std::move(apply)) {
     setObjectName(QStringLiteral("rankFollower"));
     idle_.setSingleShot(true);

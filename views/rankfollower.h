@@ -21,7 +21,8 @@ public:
     // current: the result shown (null: none, or not comparable); apply: show a new one.
     using Current = std::function<const workbench::ConversionResult*()>;
     using Apply = std::function<void(workbench::ConversionResult)>;
-    RankFollower(ConversionPanel* panel, JobRunner* jobs, Current current, Apply apply, QObject* parent = nullptr);
+    RankFollower(ConversionPanel* panel, JobRunner* jobs, Current current, Apply apply,
+                 QObject* parent = nullptr);
 
     static QString jobName() { return tr("Rank change"); }
 
@@ -37,7 +38,7 @@ private:
     JobRunner* jobs_;
     Current current_;
     Apply apply_;
-    QTimer idle_; // keyboard and typed changes: re-score once the rank rests
+    QTimer idle_;     // keyboard and typed changes: re-score once the rank rests
     int pending_ = 0; // the rank asked for and not yet started
     int running_ = 0; // the rank the running change job computes
 };

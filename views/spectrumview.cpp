@@ -13,13 +13,14 @@ namespace transmla::views {
 
 namespace {
 // Combo index -> source; index 0 is the latent.
-const analysis::SpectrumSource kSources[] = {analysis::SpectrumSource::WeightK, analysis::SpectrumSource::WeightV,
-                                             analysis::SpectrumSource::KPreRope, analysis::SpectrumSource::KPostRope,
-                                             analysis::SpectrumSource::V};
+const analysis::SpectrumSource kSources[] = {
+    analysis::SpectrumSource::WeightK, analysis::SpectrumSource::WeightV, analysis::SpectrumSource::KPreRope,
+    analysis::SpectrumSource::KPostRope, analysis::SpectrumSource::V};
 } // namespace
 
 SpectrumView::SpectrumView(QWidget* parent)
-    : PlotView(parent), source_(new QComboBox), layer_(new QComboBox), head_(new QComboBox), info_(new QLabel) {
+    : PlotView(parent), source_(new QComboBox), layer_(new QComboBox), head_(new QComboBox),
+      info_(new QLabel) {
     setWindowTitle(tr("Spectrum"));
     source_->addItems({tr("Latent (joint PCA of K_nope and V)"), tr("K weights"), tr("V weights"),
                        tr("Keys before RoPE"), tr("Keys after RoPE"), tr("Values")});
@@ -80,19 +81,25 @@ void SpectrumView::setData(const std::vector<std::vector<double>>& latentEigenva
     spectra_ = spectra;
     int layers = int(latent_.size());
     if (spectra_)
-        for (const auto& s : spectra_->spectra) layers = std::max(layers, int(s.layer) + 1);
+        for (const auto& s : spectra_->spectra)
+            layers = std::max(layers, int(s.layer) + 1);
     const QSignalBlocker block(layer_);
     const int keep = layer_->currentIndex();
     layer_->clear();
-    for (int l = 0; l < layers; ++l) layer_->addItem(QString::number(l));
+    for (int l = 0; l < layers; ++l)
+        layer_->addItem(QString::number(l));
     layer_->setCurrentIndex(keep >= 0 && keep < layers ? keep : 0);
     refillHeads();
     rebuild();
 }
 
-void SpectrumView::clear() { setData({}, std::nullopt); }
+void SpectrumView::clear() {
+    setData({}, std::nullopt);
+}
 
-bool SpectrumView::hasData() const { return !values_.isEmpty(); }
+bool SpectrumView::hasData() const {
+    return !values_.isEmpty();
+}
 
 void SpectrumView::refillHeads() {
     const QSignalBlocker block(head_);
@@ -100,8 +107,10 @@ void SpectrumView::refillHeads() {
     head_->addItem(tr("all"));
     if (source_->currentIndex() > 0 && spectra_) {
         int heads = 0;
-        for (const auto& s : spectra_->spectra) heads = std::max(heads, int(s.head) + 1);
-        for (int h = 0; h < heads; ++h) head_->addItem(QString::number(h));
+        for (const auto& s : spectra_->spectra)
+            heads = std::max(heads, int(s.head) + 1);
+        for (int h = 0; h < heads; ++h)
+            head_->addItem(QString::number(h));
     }
     head_->setEnabled(head_->count() > 1);
 }
@@ -119,10 +128,13 @@ void SpectrumView::rebuild() {
     if (layer >= 0) {
         if (source_->currentIndex() == 0) {
             if (layer < int(latent_.size()))
-                for (double e : latent_[size_t(layer)]) values_.push_back(std::sqrt(std::max(0.0, e)));
+                for (double e : latent_[size_t(layer)])
+                    values_.push_back(std::sqrt(std::max(0.0, e)));
         } else if (spectra_) {
-            const int head = head_->currentIndex() <= 0 ? int(analysis::kAllHeads) : head_->currentIndex() - 1;
-            if (const analysis::Spectrum* s = spectra_->find(kSources[source_->currentIndex() - 1], layer, head))
+            const int head =
+                head_->currentIndex() <= 0 ? int(analysis::kAllHeads) : head_->currentIndex() - 1;
+            if (const analysis::Spectrum* s =
+                    spectra_->find(kSources[source_->currentIndex() - 1], layer, head))
                 values_ = QVector<double>(s->singularValues.begin(), s->singularValues.end());
         }
     }
@@ -142,12 +154,16 @@ void SpectrumView::rebuild() {
     p->graph(0)->setData(x, positive, true);
     p->graph(1)->setData(x, cumulative_, true);
     p->xAxis->setRange(0, std::max<double>(2, values_.size() + 1));
-    if (hi > 0) p->yAxis->setRange(lo / 2, hi * 2);
-    else p->yAxis->setRange(1e-3, 1);
+    if (hi > 0)
+        p->yAxis->setRange(lo / 2, hi * 2);
+    else
+        p->yAxis->setRange(1e-3, 1);
     rankLine_->point1->setCoords(rank_, 0);
     rankLine_->point2->setCoords(rank_, 1);
     rankLine_->setVisible(rank_ > 0 && hasData());
-    info_->setText(hasData() ? tr("rank %1 keeps %2% of the energy").arg(rank_).arg(QLocale().toString(100 * retainedAtRank(), 'f', 2))
+    info_->setText(hasData() ? tr("rank %1 keeps %2% of the energy")
+                                   .arg(rank_)
+                                   .arg(QLocale().toString(100 * retainedAtRank(), 'f', 2))
                              : tr("Run a conversion to see spectra"));
     replotLater();
 }

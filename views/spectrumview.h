@@ -30,7 +30,7 @@ public:
     QVector<double> singularValues() const { return values_; }
     QVector<double> cumulativeEnergy() const { return cumulative_; }
     int rank() const { return rank_; }
-    double retainedAtRank() const; // cumulative energy at the rank line
+    double retainedAtRank() const;                     // cumulative energy at the rank line
     void select(int sourceIndex, int layer, int head); // combo indices; head 0 = all heads
 
 public slots:

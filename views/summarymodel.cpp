@@ -15,7 +15,8 @@ void SummaryModel::setSummary(const model::ModelSummary& s) {
     auto num = [&](int64_t v) { return loc.toString(static_cast<qlonglong>(v)); };
     rows_ = {
         {QStringLiteral("family"), tr("Family"),
-         QString::fromStdString(s.family) + QStringLiteral(" (") + QString::fromStdString(s.architecture) + QLatin1Char(')')},
+         QString::fromStdString(s.family) + QStringLiteral(" (") + QString::fromStdString(s.architecture) +
+             QLatin1Char(')')},
         {QStringLiteral("layers"), tr("Layers"), num(s.layers)},
         {QStringLiteral("hidden_size"), tr("Hidden size"), num(s.hiddenSize)},
         {QStringLiteral("query_heads"), tr("Query heads"), num(s.queryHeads)},
@@ -25,13 +26,14 @@ void SummaryModel::setSummary(const model::ModelSummary& s) {
         {QStringLiteral("parameter_count"), tr("Parameters"), num(s.parameterCount)},
         {QStringLiteral("kv_cache_bytes_per_token"), tr("KV cache per token (16-bit)"),
          tr("%1 bytes").arg(num(s.kvCacheBytesPerToken))},
-        {QStringLiteral("dtype"), tr("Weights"), QString::fromStdString(s.dtype) + QStringLiteral(", ") +
-                                                     formatBytes(double(s.checkpointBytes))},
+        {QStringLiteral("dtype"), tr("Weights"),
+         QString::fromStdString(s.dtype) + QStringLiteral(", ") + formatBytes(double(s.checkpointBytes))},
     };
     if (s.kvLoraRank)
         rows_.push_back({QStringLiteral("kv_lora_rank"), tr("kv_lora_rank / qk_rope_head_dim"),
                          num(s.kvLoraRank) + QStringLiteral(" / ") + num(s.qkRopeHeadDim)});
-    if (!s.notes.empty()) rows_.push_back({QStringLiteral("notes"), tr("Notes"), QString::fromStdString(s.notes)});
+    if (!s.notes.empty())
+        rows_.push_back({QStringLiteral("notes"), tr("Notes"), QString::fromStdString(s.notes)});
     endResetModel();
 }
 
@@ -42,8 +44,12 @@ void SummaryModel::clear() {
     endResetModel();
 }
 
-int SummaryModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(rows_.size()); }
-int SummaryModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : 2; }
+int SummaryModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(rows_.size());
+}
+int SummaryModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : 2;
+}
 
 QVariant SummaryModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rows_.size() || role != Qt::DisplayRole) return {};

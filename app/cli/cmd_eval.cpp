@@ -16,17 +16,22 @@ int cmdEval(int argc, char** argv) {
     Args args(argc, argv, 1, flags);
     static_assert(eval::kDocumentMaxTokens == 512, "the usage text names the truncation");
     if (args.has("help") || args.positionals().size() != 1) {
-        std::cout << "Usage: transmla eval MODEL_DIR --data gsm8k|FILE.jsonl [--device cpu|cuda] [--dtype f32|bf16]\n"
-                     "                     [--limit N] [--batch-tokens N] [--json] [--no-per-doc] [--quiet]\n"
-                     "GSM8K test loss: every problem as \"Question: q\\nAnswer: a\", truncated to 512 tokens;\n"
-                     "NLL summed over every predicted token; answer-only loss over the tokens after \"Answer:\".\n";
+        std::cout
+            << "Usage: transmla eval MODEL_DIR --data gsm8k|FILE.jsonl [--device cpu|cuda] [--dtype "
+               "f32|bf16]\n"
+               "                     [--limit N] [--batch-tokens N] [--json] [--no-per-doc] [--quiet]\n"
+               "GSM8K test loss: every problem as \"Question: q\\nAnswer: a\", truncated to 512 tokens;\n"
+               "NLL summed over every predicted token; answer-only loss over the tokens after \"Answer:\".\n";
         return args.has("help") ? 0 : 1;
     }
-    args.allowOnly({"json", "help", "quiet", "no-per-doc", "data", "device", "dtype", "limit", "batch-tokens"});
-    const model::LoadOptions lo{args.get("device", "cpu"), args.get("dtype", "f32")}; // checked before any work
+    args.allowOnly(
+        {"json", "help", "quiet", "no-per-doc", "data", "device", "dtype", "limit", "batch-tokens"});
+    const model::LoadOptions lo{args.get("device", "cpu"),
+                                args.get("dtype", "f32")}; // checked before any work
     const std::string data = args.get("data", "gsm8k");
-    const std::filesystem::path file =
-        data == "gsm8k" ? gsm8kFile(resources("GSM8K test (--data gsm8k)"), "test") : std::filesystem::path(data);
+    const std::filesystem::path file = data == "gsm8k"
+                                           ? gsm8kFile(resources("GSM8K test (--data gsm8k)"), "test")
+                                           : std::filesystem::path(data);
     const auto problems = io::loadGsm8k(file, args.getInt("limit", -1));
     const std::filesystem::path dir = args.positionals()[0];
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(dir);
@@ -52,7 +57,8 @@ int cmdEval(int argc, char** argv) {
                   << "perplexity      " << r.perplexity() << "\n"
                   << "answer mean NLL " << r.answerMeanNll() << " (" << r.answerTokens << " tokens)\n"
                   << std::setprecision(1) << "time            " << r.seconds << " s (" << r.tokensPerSecond()
-                  << " tokens/s, " << deviceName(m.options.device) << ", " << computeDtypeName(m.options.dtype) << ")\n";
+                  << " tokens/s, " << deviceName(m.options.device) << ", "
+                  << computeDtypeName(m.options.dtype) << ")\n";
     }
     return 0;
 }

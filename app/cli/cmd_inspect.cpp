@@ -19,7 +19,8 @@ int cmdInspect(int argc, char** argv) {
         nlohmann::json j = s.toJson();
         if (args.has("tensors")) {
             j["tensors"] = nlohmann::json::array();
-            for (const auto& t : s.tensors) j["tensors"].push_back({{"name", t.name}, {"dtype", t.dtype}, {"shape", t.shape}});
+            for (const auto& t : s.tensors)
+                j["tensors"].push_back({{"name", t.name}, {"dtype", t.dtype}, {"shape", t.shape}});
         }
         std::cout << j.dump(2) << "\n";
     } else {
@@ -27,7 +28,8 @@ int cmdInspect(int argc, char** argv) {
         if (args.has("tensors"))
             for (const auto& t : s.tensors) {
                 std::cout << "  " << t.name << " " << t.dtype << " [";
-                for (size_t i = 0; i < t.shape.size(); ++i) std::cout << (i ? ", " : "") << t.shape[i];
+                for (size_t i = 0; i < t.shape.size(); ++i)
+                    std::cout << (i ? ", " : "") << t.shape[i];
                 std::cout << "]\n";
             }
     }

@@ -33,7 +33,8 @@ int cmdTokenize(int argc, char** argv) {
         return 0;
     }
     args.allowOnly({"json", "add-special-tokens", "help", "cases"});
-    if (args.positionals().size() != 1) throw ArgumentError(std::string("expected one tokenizer path\n") + kUsage);
+    if (args.positionals().size() != 1)
+        throw ArgumentError(std::string("expected one tokenizer path\n") + kUsage);
     const auto casesPath = args.get("cases");
     if (!casesPath) throw ArgumentError(std::string("--cases IN.json is required\n") + kUsage);
     if (!args.has("json")) throw ArgumentError("only --json output is supported; pass --json");

@@ -26,7 +26,8 @@ const std::vector<Command>& commands() {
         {"analyze", "loss-sweep",
          "MODEL_DIR [--ranks R1,R2,..] [--rope-dim R_R] [--limit N] [--session F.h5]",
          "GSM8K test loss of MLA conversions at several ranks (resumable)", cmdAnalyze},
-        {"analyze", "pareto", "MODEL_DIR [--ranks ..] [--rope-dims ..] [--freqfolds ..] [--held-out N] [--json]",
+        {"analyze", "pareto",
+         "MODEL_DIR [--ranks ..] [--rope-dims ..] [--freqfolds ..] [--held-out N] [--json]",
          "held-out loss vs KV bytes over (r, r_R, FreqFold) and its Pareto front", cmdAnalyze},
     };
     return kCommands;

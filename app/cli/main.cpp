@@ -39,12 +39,14 @@ int main(int argc, char** argv) {
             return c.run(argc - 1, argv + 1);
         } catch (const transmla::SettingError& e) {
             // Core names the setting; the user typed a flag.
-            std::cerr << "transmla " << c.name << ": error: " << transmla::cli::flagMessage(e.setting(), e.detail()) << "\n";
+            std::cerr << "transmla " << c.name
+                      << ": error: " << transmla::cli::flagMessage(e.setting(), e.detail()) << "\n";
         } catch (const transmla::AlreadyExists& e) {
             std::cerr << "transmla " << c.name << ": error: " << e.what() << "; pass --force to replace it\n";
         } catch (const std::exception& e) {
             // std::bad_alloc and LibTorch's allocator errors included: a message with a suggestion.
-            std::cerr << "transmla " << c.name << ": error: " << transmla::userMessage(e, transmla::cli::kMemoryHint) << "\n";
+            std::cerr << "transmla " << c.name
+                      << ": error: " << transmla::userMessage(e, transmla::cli::kMemoryHint) << "\n";
         }
         return 2;
     }

@@ -27,12 +27,15 @@ int main(int argc, char** argv) {
     parser.setApplicationDescription(QStringLiteral("Convert GQA models to MLA and inspect the result"));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("model"), QStringLiteral("model folder to open (default: the demo model)"));
-    const QCommandLineOption classroom(QStringLiteral("classroom"), QStringLiteral("start in classroom mode (big fonts, guided demo)"));
+    parser.addPositionalArgument(QStringLiteral("model"),
+                                 QStringLiteral("model folder to open (default: the demo model)"));
+    const QCommandLineOption classroom(QStringLiteral("classroom"),
+                                       QStringLiteral("start in classroom mode (big fonts, guided demo)"));
     parser.addOption(classroom);
     // For installer/deb-check.sh: open the model (default: the bundled demo) in the window, print
     // where the resources were found, quit: 0 when the model opened, 1 when not, 2 on a time-out.
-    const QCommandLineOption selfTest(QStringLiteral("self-test"), QStringLiteral("open the model, print the resources folder, quit"));
+    const QCommandLineOption selfTest(QStringLiteral("self-test"),
+                                      QStringLiteral("open the model, print the resources folder, quit"));
     parser.addOption(selfTest);
     parser.process(app);
 
@@ -58,10 +61,11 @@ int main(int argc, char** argv) {
             std::printf("self-test: opened %s\n", qPrintable(dir));
             QApplication::exit(0);
         });
-        QObject::connect(&window, &transmla::views::MainWindow::modelLoadFailed, &app, [](const QString& dir, const QString& why) {
-            std::printf("self-test: cannot open %s: %s\n", qPrintable(dir), qPrintable(why));
-            QApplication::exit(1);
-        });
+        QObject::connect(&window, &transmla::views::MainWindow::modelLoadFailed, &app,
+                         [](const QString& dir, const QString& why) {
+                             std::printf("self-test: cannot open %s: %s\n", qPrintable(dir), qPrintable(why));
+                             QApplication::exit(1);
+                         });
         QTimer::singleShot(60000, &app, [] { QApplication::exit(2); });
         std::fflush(stdout);
     }

@@ -18,7 +18,8 @@ namespace transmla::analysis {
 double AttentionMap::meanEntropy() const {
     if (rowEntropy.empty()) return 0;
     double s = 0;
-    for (double e : rowEntropy) s += e;
+    for (double e : rowEntropy)
+        s += e;
     return s / double(rowEntropy.size());
 }
 
@@ -41,7 +42,8 @@ std::vector<AttentionMap> computeAttentionHeads(const model::Model& m, const tok
     c10::InferenceMode guard;
     const auto& c = m.config;
     if (layer < 0 || layer >= c.numLayers)
-        throw ArgumentError("layer " + std::to_string(layer) + " out of range [0, " + std::to_string(c.numLayers) + ")");
+        throw ArgumentError("layer " + std::to_string(layer) + " out of range [0, " +
+                            std::to_string(c.numLayers) + ")");
     AttentionMap base;
     base.model = m.dir.string();
     base.form = c.hasMlaCache() ? ModelForm::Mla : ModelForm::Gqa;
@@ -49,22 +51,26 @@ std::vector<AttentionMap> computeAttentionHeads(const model::Model& m, const tok
     base.layer = layer;
     base.tokenIds = t.encode(prompt, /*addSpecialTokens=*/true);
     base.promptTokens = int64_t(base.tokenIds.size());
-    if (base.promptTokens > options.maxTokens) base.tokenIds.resize(size_t(std::max<int64_t>(options.maxTokens, 0)));
+    if (base.promptTokens > options.maxTokens)
+        base.tokenIds.resize(size_t(std::max<int64_t>(options.maxTokens, 0)));
     if (base.tokenIds.empty()) throw ArgumentError("the prompt has no tokens");
     const int64_t T = base.tokens();
-    for (int32_t id : base.tokenIds) base.tokenTexts.push_back(t.tokenText(id));
+    for (int32_t id : base.tokenIds)
+        base.tokenTexts.push_back(t.tokenText(id));
 
     model::ForwardHooks hooks;
     hooks.probsLayer = layer;
     hooks.lastLayer = layer; // later layers do not change this layer's map
     std::vector<int64_t> ids(base.tokenIds.begin(), base.tokenIds.end());
     model::forwardHidden(m, at::tensor(ids, at::kLong).view({1, T}).to(m.device()), &hooks);
-    if (!hooks.probs.defined()) throw Error("layer " + std::to_string(layer) + " gave no attention probabilities");
+    if (!hooks.probs.defined())
+        throw Error("layer " + std::to_string(layer) + " gave no attention probabilities");
     at::Tensor probs = hooks.probs[0].to(at::kCPU, at::kDouble).contiguous(); // {H, T, T}
     const double* p = probs.data_ptr<double>();
     for (int64_t h = 0; h < c.numHeads; ++h) {
         double sum = 0;
-        for (int64_t i = 0; i < T; ++i) sum += rowEntropyOf(p + (h * T + i) * T, T);
+        for (int64_t i = 0; i < T; ++i)
+            sum += rowEntropyOf(p + (h * T + i) * T, T);
         base.headEntropy.push_back(sum / double(T));
     }
     std::vector<AttentionMap> heads;
@@ -72,7 +78,8 @@ std::vector<AttentionMap> computeAttentionHeads(const model::Model& m, const tok
         AttentionMap r = base;
         r.head = h;
         r.probs.assign(p + h * T * T, p + (h + 1) * T * T);
-        for (int64_t i = 0; i < T; ++i) r.rowEntropy.push_back(rowEntropyOf(r.probs.data() + i * T, T));
+        for (int64_t i = 0; i < T; ++i)
+            r.rowEntropy.push_back(rowEntropyOf(r.probs.data() + i * T, T));
         heads.push_back(std::move(r));
     }
     return heads;
@@ -82,9 +89,11 @@ AttentionMap computeAttentionMap(const model::Model& m, const tok::Tokenizer& t,
                                  int64_t layer, int64_t head, const AttentionOptions& options) {
     const auto& c = m.config;
     if (layer < 0 || layer >= c.numLayers)
-        throw ArgumentError("layer " + std::to_string(layer) + " out of range [0, " + std::to_string(c.numLayers) + ")");
+        throw ArgumentError("layer " + std::to_string(layer) + " out of range [0, " +
+                            std::to_string(c.numLayers) + ")");
     if (head < 0 || head >= c.numHeads)
-        throw ArgumentError("head " + std::to_string(head) + " out of range [0, " + std::to_string(c.numHeads) + ")");
+        throw ArgumentError("head " + std::to_string(head) + " out of range [0, " +
+                            std::to_string(c.numHeads) + ")");
     return std::move(computeAttentionHeads(m, t, prompt, layer, options)[size_t(head)]);
 }
 
@@ -93,7 +102,8 @@ AttentionComparison compareAttention(const AttentionMap& a, const AttentionMap& 
         throw ArgumentError("attention maps differ in layer, head or tokens: nothing to compare");
     const int64_t T = a.tokens();
     if (int64_t(a.probs.size()) != T * T || int64_t(b.probs.size()) != T * T)
-        throw ArgumentError("attention map holds " + std::to_string(a.probs.size()) + " probabilities, not T*T");
+        throw ArgumentError("attention map holds " + std::to_string(a.probs.size()) +
+                            " probabilities, not T*T");
     AttentionComparison c;
     c.layer = a.layer;
     c.head = a.head;

@@ -24,17 +24,19 @@ namespace transmla::analysis {
 // Which attention a map shows: grouped-query (the original model) or multi-head latent (a converted or
 // DeepSeek model); a session keeps both maps of one prompt, told apart by this.
 enum class ModelForm { Gqa, Mla };
-inline const char* modelFormName(ModelForm f) { return f == ModelForm::Mla ? "mla" : "gqa"; }
+inline const char* modelFormName(ModelForm f) {
+    return f == ModelForm::Mla ? "mla" : "gqa";
+}
 inline ModelForm parseModelForm(const std::string& name) {
     if (name == "gqa" || name == "mla") return name == "mla" ? ModelForm::Mla : ModelForm::Gqa;
     throw ArgumentError("unknown attention form '" + name + "' (gqa, mla)");
 }
 
 struct AttentionMap {
-    std::string model;  // the model folder
+    std::string model; // the model folder
     ModelForm form = ModelForm::Gqa;
     std::string prompt;
-    int64_t layer = 0, head = 0; // query head
+    int64_t layer = 0, head = 0;         // query head
     std::vector<int32_t> tokenIds;       // the prompt's tokens, cut to AttentionOptions::maxTokens
     int64_t promptTokens = 0;            // tokens of the whole prompt (> tokens() when cut)
     std::vector<std::string> tokenTexts; // axis labels (Tokenizer::tokenText)

@@ -15,19 +15,23 @@ struct DtypeRow {
     const char* name;
     int64_t bytes;
 };
-const DtypeRow kDtypes[] = {
-    {CacheDtype::F32, "f32", 4}, {CacheDtype::BF16, "bf16", 2}, {CacheDtype::F16, "f16", 2}, {CacheDtype::FP8, "fp8", 1}};
+const DtypeRow kDtypes[] = {{CacheDtype::F32, "f32", 4},
+                            {CacheDtype::BF16, "bf16", 2},
+                            {CacheDtype::F16, "f16", 2},
+                            {CacheDtype::FP8, "fp8", 1}};
 
 struct KindRow {
     CacheKind kind;
     const char* name;
 };
-const KindRow kKinds[] = {{CacheKind::Gqa, "gqa"}, {CacheKind::MlaExact, "mla_exact"}, {CacheKind::MlaCompressed, "mla"}};
+const KindRow kKinds[] = {
+    {CacheKind::Gqa, "gqa"}, {CacheKind::MlaExact, "mla_exact"}, {CacheKind::MlaCompressed, "mla"}};
 
 // Products of config fields: checked, since a hostile config could overflow them.
 int64_t mulChecked(int64_t a, int64_t b) {
     if (a < 0 || b < 0) throw ArgumentError("negative size in a KV budget");
-    if (a != 0 && b > std::numeric_limits<int64_t>::max() / a) throw ArgumentError("KV budget overflows 64 bits");
+    if (a != 0 && b > std::numeric_limits<int64_t>::max() / a)
+        throw ArgumentError("KV budget overflows 64 bits");
     return a * b;
 }
 
@@ -117,7 +121,8 @@ KvBudget gqaBudget(const io::ModelConfig& c, CacheDtype dtype, int64_t weightsBy
     return b;
 }
 
-KvBudget mlaExactBudget(const io::ModelConfig& c, int64_t qkRopeHeadDim, CacheDtype dtype, int64_t weightsBytes) {
+KvBudget mlaExactBudget(const io::ModelConfig& c, int64_t qkRopeHeadDim, CacheDtype dtype,
+                        int64_t weightsBytes) {
     if (qkRopeHeadDim < 0 || qkRopeHeadDim > c.headDim)
         throw ArgumentError("qk_rope_head_dim " + std::to_string(qkRopeHeadDim) + " outside [0, head_dim " +
                             std::to_string(c.headDim) + "]");
@@ -132,7 +137,8 @@ KvBudget mlaExactBudget(const io::ModelConfig& c, int64_t qkRopeHeadDim, CacheDt
 
 KvBudget mlaBudget(const io::ModelConfig& c, int64_t kvLoraRank, int64_t qkRopeHeadDim, CacheDtype dtype,
                    int64_t weightsBytes) {
-    if (kvLoraRank <= 0) throw ArgumentError("kv_lora_rank must be positive, got " + std::to_string(kvLoraRank));
+    if (kvLoraRank <= 0)
+        throw ArgumentError("kv_lora_rank must be positive, got " + std::to_string(kvLoraRank));
     if (qkRopeHeadDim < 0 || qkRopeHeadDim > c.headDim)
         throw ArgumentError("qk_rope_head_dim " + std::to_string(qkRopeHeadDim) + " outside [0, head_dim " +
                             std::to_string(c.headDim) + "]");

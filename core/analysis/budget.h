@@ -20,19 +20,19 @@ namespace transmla::analysis {
 
 enum class CacheDtype { F32, BF16, F16, FP8 };
 int64_t bytesPerElement(CacheDtype t);
-std::string cacheDtypeName(CacheDtype t);              // f32 | bf16 | f16 | fp8
-CacheDtype parseCacheDtype(const std::string& name);   // throws ArgumentError naming the choices
+std::string cacheDtypeName(CacheDtype t);            // f32 | bf16 | f16 | fp8
+CacheDtype parseCacheDtype(const std::string& name); // throws ArgumentError naming the choices
 
 enum class CacheKind { Gqa, MlaExact, MlaCompressed };
-std::string cacheKindName(CacheKind k); // gqa | mla_exact | mla
+std::string cacheKindName(CacheKind k);            // gqa | mla_exact | mla
 CacheKind parseCacheKind(const std::string& name); // throws ArgumentError
 
 struct KvBudget {
     std::string label; // "GQA", "MLA exact", "MLA r=64 r_R=16"
     CacheKind kind = CacheKind::Gqa;
     int64_t numLayers = 0;
-    int64_t numKvHeads = 0, headDim = 0;          // of the source model
-    int64_t kvLoraRank = 0, qkRopeHeadDim = 0;    // MLA forms; 0 for GQA
+    int64_t numKvHeads = 0, headDim = 0;       // of the source model
+    int64_t kvLoraRank = 0, qkRopeHeadDim = 0; // MLA forms; 0 for GQA
     int64_t elementsPerTokenPerLayer = 0;
     int64_t bytesPerElement = 2;
     int64_t weightsBytes = 0; // the model's weights at the compute width (what sits beside the cache)
@@ -62,7 +62,8 @@ const std::vector<GpuPreset>& gpuPresets();
 
 // weightsBytes: pass parameterCount * bytes per weight (0 to leave weights out).
 KvBudget gqaBudget(const io::ModelConfig& c, CacheDtype dtype, int64_t weightsBytes = 0);
-KvBudget mlaExactBudget(const io::ModelConfig& c, int64_t qkRopeHeadDim, CacheDtype dtype, int64_t weightsBytes = 0);
+KvBudget mlaExactBudget(const io::ModelConfig& c, int64_t qkRopeHeadDim, CacheDtype dtype,
+                        int64_t weightsBytes = 0);
 // Throws ArgumentError unless 0 < r and 0 <= r_R <= head_dim.
 KvBudget mlaBudget(const io::ModelConfig& c, int64_t kvLoraRank, int64_t qkRopeHeadDim, CacheDtype dtype,
                    int64_t weightsBytes = 0);

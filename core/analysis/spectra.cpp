@@ -23,12 +23,14 @@ std::vector<double> toDescending(const at::Tensor& values) {
     return out;
 }
 
-bool isGqaLayer(const model::Model& m, size_t l) { return !m.layers[l].mla && m.layers[l].gqa.k.defined(); }
+bool isGqaLayer(const model::Model& m, size_t l) {
+    return !m.layers[l].mla && m.layers[l].gqa.k.defined();
+}
 
 // Per head blocks of a {g*d, ...} matrix plus the whole of it, as spectra.
-template <typename Fn>
-void perHead(int64_t g, int64_t d, Fn&& emit) {
-    for (int64_t h = 0; h < g; ++h) emit(h, h * d, d);
+template <typename Fn> void perHead(int64_t g, int64_t d, Fn&& emit) {
+    for (int64_t h = 0; h < g; ++h)
+        emit(h, h * d, d);
     emit(kAllHeads, int64_t(0), g * d);
 }
 
@@ -56,7 +58,7 @@ std::vector<Spectrum> weightSpectra(const model::Model& m) {
         if (!isGqaLayer(m, l)) continue;
         const auto& a = m.layers[l].gqa;
         const std::pair<SpectrumSource, at::Tensor> weights[2] = {{SpectrumSource::WeightK, a.k.weight},
-                                                                   {SpectrumSource::WeightV, a.v.weight}};
+                                                                  {SpectrumSource::WeightV, a.v.weight}};
         for (const auto& [src, w] : weights) {
             const SpectrumSource source = src;
             at::Tensor w64 = w.to(at::kCPU, at::kDouble); // {g*d, D}
@@ -68,8 +70,9 @@ std::vector<Spectrum> weightSpectra(const model::Model& m) {
     return out;
 }
 
-std::vector<std::vector<int64_t>> calibrationSequences(const tok::Tokenizer& t, const std::vector<std::string>& texts,
-                                                       int64_t samples, int64_t seqLen) {
+std::vector<std::vector<int64_t>> calibrationSequences(const tok::Tokenizer& t,
+                                                       const std::vector<std::string>& texts, int64_t samples,
+                                                       int64_t seqLen) {
     if (samples <= 0 || seqLen <= 0) throw ArgumentError("calibration needs samples > 0 and seqlen > 0");
     std::vector<std::vector<int64_t>> seqs;
     std::vector<int64_t> cur;
@@ -87,20 +90,23 @@ std::vector<std::vector<int64_t>> calibrationSequences(const tok::Tokenizer& t, 
                         std::to_string(seqLen) + " tokens, " + std::to_string(samples) + " requested");
 }
 
-std::vector<Spectrum> activationSpectra(const model::Model& m, const std::vector<std::vector<int64_t>>& sequences,
+std::vector<Spectrum> activationSpectra(const model::Model& m,
+                                        const std::vector<std::vector<int64_t>>& sequences,
                                         int64_t batchTokens, const Progress& progress) {
     c10::InferenceMode guard;
     if (sequences.empty()) throw ArgumentError("activation spectra need at least one calibration sequence");
     const int64_t T = int64_t(sequences.front().size());
     for (const auto& s : sequences)
-        if (int64_t(s.size()) != T || T == 0) throw ArgumentError("calibration sequences must share one length > 0");
+        if (int64_t(s.size()) != T || T == 0)
+            throw ArgumentError("calibration sequences must share one length > 0");
     const int64_t L = m.config.numLayers, g = m.config.numKvHeads, d = m.config.headDim, gd = g * d;
     const auto f64 = at::TensorOptions().dtype(at::kDouble).device(m.device());
     // grams[layer][source]: {g*d, g*d} uncentered Gram of K pre-RoPE, K post-RoPE, V.
     std::vector<std::array<at::Tensor, 3>> grams(static_cast<size_t>(L));
     for (size_t l = 0; l < size_t(L); ++l)
         if (isGqaLayer(m, l))
-            for (auto& gr : grams[l]) gr = at::zeros({gd, gd}, f64);
+            for (auto& gr : grams[l])
+                gr = at::zeros({gd, gd}, f64);
     model::ForwardHooks hooks;
     hooks.onKv = [&](int64_t layer, const at::Tensor& kPre, const at::Tensor& kPost, const at::Tensor& v) {
         const at::Tensor* xs[3] = {&kPre, &kPost, &v};
@@ -115,11 +121,13 @@ std::vector<Spectrum> activationSpectra(const model::Model& m, const std::vector
         const int64_t b = std::min(B, n - s);
         std::vector<int64_t> ids;
         ids.reserve(size_t(b * T));
-        for (int64_t i = s; i < s + b; ++i) ids.insert(ids.end(), sequences[size_t(i)].begin(), sequences[size_t(i)].end());
+        for (int64_t i = s; i < s + b; ++i)
+            ids.insert(ids.end(), sequences[size_t(i)].begin(), sequences[size_t(i)].end());
         model::forwardHidden(m, at::tensor(ids, at::kLong).view({b, T}).to(m.device()), &hooks);
     }
     progress(n, n, "activation spectra");
-    const SpectrumSource sources[3] = {SpectrumSource::KPreRope, SpectrumSource::KPostRope, SpectrumSource::V};
+    const SpectrumSource sources[3] = {SpectrumSource::KPreRope, SpectrumSource::KPostRope,
+                                       SpectrumSource::V};
     std::vector<Spectrum> out;
     for (size_t l = 0; l < size_t(L); ++l) {
         if (!grams[l][0].defined()) continue;
@@ -134,10 +142,12 @@ std::vector<Spectrum> activationSpectra(const model::Model& m, const std::vector
     return out;
 }
 
-SpectraResult computeSpectra(const model::Model& m, const tok::Tokenizer& t, const std::vector<std::string>& texts,
-                             const std::string& dataName, const SpectraOptions& options, const Progress& progress) {
+SpectraResult computeSpectra(const model::Model& m, const tok::Tokenizer& t,
+                             const std::vector<std::string>& texts, const std::string& dataName,
+                             const SpectraOptions& options, const Progress& progress) {
     bool anyGqa = false;
-    for (size_t l = 0; l < m.layers.size(); ++l) anyGqa = anyGqa || isGqaLayer(m, l);
+    for (size_t l = 0; l < m.layers.size(); ++l)
+        anyGqa = anyGqa || isGqaLayer(m, l);
     if (!anyGqa) throw ArgumentError(m.dir.string() + ": no GQA attention layer to analyse (already MLA?)");
     SpectraResult r;
     r.model = m.dir.string();

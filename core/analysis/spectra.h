@@ -33,24 +33,26 @@ std::vector<Spectrum> weightSpectra(const model::Model& m);
 
 // Packs the texts' tokens (each encoded as the evaluation does, back to back) into `samples`
 // sequences of exactly `seqLen` tokens. Throws ArgumentError when the texts are too short.
-std::vector<std::vector<int64_t>> calibrationSequences(const tok::Tokenizer& t, const std::vector<std::string>& texts,
-                                                       int64_t samples, int64_t seqLen);
+std::vector<std::vector<int64_t>> calibrationSequences(const tok::Tokenizer& t,
+                                                       const std::vector<std::string>& texts, int64_t samples,
+                                                       int64_t seqLen);
 
 // k_pre_rope / k_post_rope / v for every GQA layer from the sequences (all of equal length).
 // batchTokens bounds the tokens of one forward. Progress in sequences; cancellable.
-std::vector<Spectrum> activationSpectra(const model::Model& m, const std::vector<std::vector<int64_t>>& sequences,
+std::vector<Spectrum> activationSpectra(const model::Model& m,
+                                        const std::vector<std::vector<int64_t>>& sequences,
                                         int64_t batchTokens = 8192, const Progress& progress = {});
 
 struct SpectraOptions {
-    int64_t samples = 64;  // calibration sequences
-    int64_t seqLen = 256;  // tokens each
+    int64_t samples = 64; // calibration sequences
+    int64_t seqLen = 256; // tokens each
     bool activations = true;
     int64_t batchTokens = 8192;
 };
 
 // Both kinds; texts are the calibration texts (GSM8K train in the CLI), named by dataName.
-SpectraResult computeSpectra(const model::Model& m, const tok::Tokenizer& t, const std::vector<std::string>& texts,
-                             const std::string& dataName, const SpectraOptions& options = {},
-                             const Progress& progress = {});
+SpectraResult computeSpectra(const model::Model& m, const tok::Tokenizer& t,
+                             const std::vector<std::string>& texts, const std::string& dataName,
+                             const SpectraOptions& options = {}, const Progress& progress = {});
 
 } // namespace transmla::analysis

@@ -27,7 +27,8 @@ std::string sourceName(SpectrumSource s) {
 SpectrumSource parseSource(const std::string& name) {
     for (const auto& r : kSources)
         if (name == r.name) return r.source;
-    throw ArgumentError("unknown spectrum source '" + name + "' (weight_k, weight_v, k_pre_rope, k_post_rope, v)");
+    throw ArgumentError("unknown spectrum source '" + name +
+                        "' (weight_k, weight_v, k_pre_rope, k_post_rope, v)");
 }
 
 const std::vector<SpectrumSource>& allSources() {
@@ -39,7 +40,8 @@ const std::vector<SpectrumSource>& allSources() {
 
 double Spectrum::totalEnergy() const {
     double e = 0;
-    for (double s : singularValues) e += s * s;
+    for (double s : singularValues)
+        e += s * s;
     return e;
 }
 

@@ -15,8 +15,8 @@ enum class SpectrumSource {
     KPostRope, // keys after RoPE
     V,         // values
 };
-std::string sourceName(SpectrumSource s);              // weight_k | weight_v | k_pre_rope | k_post_rope | v
-SpectrumSource parseSource(const std::string& name);   // throws ArgumentError
+std::string sourceName(SpectrumSource s);            // weight_k | weight_v | k_pre_rope | k_post_rope | v
+SpectrumSource parseSource(const std::string& name); // throws ArgumentError
 const std::vector<SpectrumSource>& allSources();
 
 constexpr int64_t kAllHeads = -1; // head index of the spectrum of all kv heads of a layer together
@@ -36,9 +36,9 @@ struct Spectrum {
 };
 
 struct SpectraResult {
-    std::string model;             // the model folder it was computed from
+    std::string model;               // the model folder it was computed from
     int64_t samples = 0, seqLen = 0; // calibration: sequences x tokens (0 when weights only)
-    std::string calibrationData;   // e.g. the GSM8K train file
+    std::string calibrationData;     // e.g. the GSM8K train file
     std::vector<Spectrum> spectra;
 
     // nullptr when absent.

@@ -19,16 +19,16 @@ model::Linear fromAugmented(const at::Tensor& w, bool keepBias, at::ScalarType d
     return l;
 }
 
-model::MlaAttention assembleMla(const MlaParts& p, const ResolvedDims& dims, const model::Linear& o, bool bias,
-                                at::ScalarType dtype) {
+model::MlaAttention assembleMla(const MlaParts& p, const ResolvedDims& dims, const model::Linear& o,
+                                bool bias, at::ScalarType dtype) {
     const int64_t H = dims.H, g = dims.g, d = dims.d, rR = dims.ropeDim, n = g * d - rR, rep = H / g;
     const at::Tensor& Rk = p.rotation.rotation;
-    const at::Tensor rotK = at::matmul(Rk, p.k);                      // {g*d, D+1}
+    const at::Tensor rotK = at::matmul(Rk, p.k); // {g*d, D+1}
     const at::Tensor kRope = rotK.narrow(0, 0, rR), kNope = rotK.narrow(0, rR, n);
-    const at::Tensor mz = at::cat({kNope / p.alpha, p.v}, 0);           // {n + g*d, D+1}
-    const at::Tensor& E = p.latent.basis;                              // {n + g*d, r}
+    const at::Tensor mz = at::cat({kNope / p.alpha, p.v}, 0); // {n + g*d, D+1}
+    const at::Tensor& E = p.latent.basis;                     // {n + g*d, r}
     const int64_t r = E.size(1);
-    const at::Tensor RkT = Rk.t();                                     // {g*d, g*d}: k = RkT k'
+    const at::Tensor RkT = Rk.t(); // {g*d, g*d}: k = RkT k'
     const at::Tensor Ekn = E.narrow(0, 0, n), Ev = E.narrow(0, n, g * d);
 
     std::vector<at::Tensor> kvB, q;
@@ -36,11 +36,11 @@ model::MlaAttention assembleMla(const MlaParts& p, const ResolvedDims& dims, con
         const int64_t j = h / rep;
         const at::Tensor Pj = RkT.narrow(0, j * d, d).narrow(1, 0, rR); // {d, r_R}
         const at::Tensor Qj = RkT.narrow(0, j * d, d).narrow(1, rR, n); // {d, n}
-        kvB.push_back(at::matmul(Qj, Ekn) * p.alpha);                    // {d, r}  W_UK^h
+        kvB.push_back(at::matmul(Qj, Ekn) * p.alpha);                   // {d, r}  W_UK^h
         kvB.push_back(Ev.narrow(0, j * d, d));                          // {d, r}  W_UV^h
         const at::Tensor wq = p.q.narrow(0, h * d, d);                  // {d, D+1}
         q.push_back(wq * p.queryScale);
-        q.push_back(at::matmul(Pj.t(), wq) * p.queryScale);             // {r_R, D+1}
+        q.push_back(at::matmul(Pj.t(), wq) * p.queryScale); // {r_R, D+1}
     }
     model::MlaAttention m;
     m.ropeDim = rR;
@@ -49,7 +49,8 @@ model::MlaAttention assembleMla(const MlaParts& p, const ResolvedDims& dims, con
     m.rank = r;
     m.q = fromAugmented(at::cat(q, 0), bias, dtype);
     m.kvA = fromAugmented(at::cat({at::matmul(E.t(), mz), kRope}, 0), bias, dtype);
-    m.kvB = fromAugmented(at::cat({at::cat(kvB, 0), at::zeros({H * 2 * d, 1}, E.options())}, 1), false, dtype);
+    m.kvB =
+        fromAugmented(at::cat({at::cat(kvB, 0), at::zeros({H * 2 * d, 1}, E.options())}, 1), false, dtype);
     m.o = o;
     at::Tensor idx = at::tensor(p.rotation.freqIndex, at::kLong).to(p.originalInvFreq.device());
     m.ropeInvFreq = p.originalInvFreq.index_select(0, idx).to(at::kFloat);

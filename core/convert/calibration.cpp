@@ -17,7 +17,8 @@ namespace fs = std::filesystem;
 
 namespace transmla::convert {
 
-at::Tensor calibrationTokens(const CalibrationSettings& s, const tok::Tokenizer& tokenizer, const fs::path& resources) {
+at::Tensor calibrationTokens(const CalibrationSettings& s, const tok::Tokenizer& tokenizer,
+                             const fs::path& resources) {
     const fs::path file = io::calibrationFile(s.source, resources);
     io::checkTextFile(file);
     std::vector<std::string> texts = io::loadTexts(file);
@@ -26,12 +27,14 @@ at::Tensor calibrationTokens(const CalibrationSettings& s, const tok::Tokenizer&
     const size_t need = size_t(s.samples * s.seqLen);
     std::vector<int64_t> ids;
     for (const auto& t : texts) {
-        for (int32_t id : tokenizer.encode(t, true)) ids.push_back(id);
+        for (int32_t id : tokenizer.encode(t, true))
+            ids.push_back(id);
         if (ids.size() >= need) break;
     }
     if (ids.size() < need)
-        throw ArgumentError(file.string() + ": only " + std::to_string(ids.size()) + " tokens, calibration needs " +
-                            std::to_string(need) + " (calibration_samples x calibration_seqlen)");
+        throw ArgumentError(file.string() + ": only " + std::to_string(ids.size()) +
+                            " tokens, calibration needs " + std::to_string(need) +
+                            " (calibration_samples x calibration_seqlen)");
     ids.resize(need);
     return at::tensor(ids, at::kLong).view({s.samples, s.seqLen});
 }
@@ -45,8 +48,9 @@ std::pair<at::Tensor, at::Tensor> keyPlanes(const at::Tensor& k) {
 }
 
 void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t microBatch,
-                      const std::function<void(int64_t, const LayerStats&)>& onLayer, const Progress& progress,
-                      const std::function<void(int64_t)>& beforeLayer, double* seconds, bool preRopeKeys) {
+                      const std::function<void(int64_t, const LayerStats&)>& onLayer,
+                      const Progress& progress, const std::function<void(int64_t)>& beforeLayer,
+                      double* seconds, bool preRopeKeys) {
     c10::InferenceMode guard;
     const auto& c = m.config;
     const int64_t N = ids.size(0), T = ids.size(1), D = c.hiddenSize, g = c.numKvHeads, d = c.headDim;
@@ -68,7 +72,8 @@ void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t micr
         for (auto& h : hidden) {
             progress.checkCancel(); // per micro-batch: a cancel ends within one forward, not one layer
             at::Tensor x = model::inputNorm(m, layer, h); // [b, T, D]
-            at::Tensor xa = at::cat({x.reshape({-1, D}).to(at::kDouble), at::ones({x.size(0) * T, 1}, f64)}, 1);
+            at::Tensor xa =
+                at::cat({x.reshape({-1, D}).to(at::kDouble), at::ones({x.size(0) * T, 1}, f64)}, 1);
             st.xGram.addmm_(xa.t(), xa);
             // Keys before RoPE (the k_proj outputs): within one frequency the Gram is the same either
             // way, but across the f frequencies FreqFold mixes, the position-dependent rotation

@@ -38,9 +38,9 @@ at::Tensor calibrationTokens(const CalibrationSettings& s, const tok::Tokenizer&
 // beforeLayer(layer), when given, runs first (a streamed model uploads the layer there).
 // seconds, when given, accumulates the time spent in the statistics and forward passes.
 void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t microBatch,
-                      const std::function<void(int64_t, const LayerStats&)>& onLayer, const Progress& progress,
-                      const std::function<void(int64_t)>& beforeLayer = {}, double* seconds = nullptr,
-                      bool preRopeKeys = true);
+                      const std::function<void(int64_t, const LayerStats&)>& onLayer,
+                      const Progress& progress, const std::function<void(int64_t)>& beforeLayer = {},
+                      double* seconds = nullptr, bool preRopeKeys = true);
 
 // Plane coordinates of keys [.., g, d] -> [.., g*d/2] x-coords and y-coords.
 std::pair<at::Tensor, at::Tensor> keyPlanes(const at::Tensor& k);

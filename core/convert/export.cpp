@@ -24,15 +24,20 @@ namespace {
 using K = io::TensorKind;
 
 // What we write: the deepseek_v3 row of the family table names every tensor.
-const io::FamilySpec& exportFamily() { return io::familySpec(io::Family::DeepseekV3); }
+const io::FamilySpec& exportFamily() {
+    return io::familySpec(io::Family::DeepseekV3);
+}
 
-bool hasNonzero(const at::Tensor& t) { return t.defined() && t.abs().max().item<double>() > 0; }
+bool hasNonzero(const at::Tensor& t) {
+    return t.defined() && t.abs().max().item<double>() > 0;
+}
 
 void checkFamily(const model::Model& m) {
     const auto& c = m.config;
     if (const char* block = io::familySpec(c.family).exportBlock)
-        throw ArgumentError(io::familyName(c.family) + ": its " + block +
-                            " have no DeepSeek-V3 equivalent; evaluate the converted model in transmla instead");
+        throw ArgumentError(
+            io::familyName(c.family) + ": its " + block +
+            " have no DeepSeek-V3 equivalent; evaluate the converted model in transmla instead");
 }
 
 // What vLLM's and SGLang's DeepSeek-V2/V3 code cannot reproduce, model-wide (vLLM deepseek_v2.py:
@@ -42,13 +47,16 @@ void checkServingModel(const model::Model& m, const ExportOptions& o) {
     const auto& c = m.config;
     if (c.activation != io::Activation::Silu)
         throw ArgumentError("serving export: " + io::familyName(c.family) +
-                            " uses a GELU MLP; vLLM's and SGLang's DeepSeek MLP runs SiLU only (export for transformers instead)");
+                            " uses a GELU MLP; vLLM's and SGLang's DeepSeek MLP runs SiLU only (export for "
+                            "transformers instead)");
     if (c.ropeScaling.type != "default")
-        throw ArgumentError("serving export: rope_scaling type '" + c.ropeScaling.type +
-                            "': vLLM and SGLang turn any non-default RoPE scaling of a DeepSeek model into DeepSeek-YaRN, "
-                            "which rotates by other frequencies (export for transformers instead)");
+        throw ArgumentError(
+            "serving export: rope_scaling type '" + c.ropeScaling.type +
+            "': vLLM and SGLang turn any non-default RoPE scaling of a DeepSeek model into DeepSeek-YaRN, "
+            "which rotates by other frequencies (export for transformers instead)");
     if (o.dtype != "source" && o.dtype != "bf16" && o.dtype != "f32")
-        throw SettingError(setting::kExportDtype, o.dtype + ": serving exports are written in bf16 (f32 for checks)");
+        throw SettingError(setting::kExportDtype,
+                           o.dtype + ": serving exports are written in bf16 (f32 for checks)");
 }
 
 // How every layer is written: the latent zero-padded to `rank`, the rope block to `ropeDim` dims
@@ -67,17 +75,20 @@ Plan makePlan(const ExportOptions& o, int64_t rank) {
     p.rank = rank;
     if (p.serving) {
         if (rank > kServingKvLoraRank)
-            throw ArgumentError("serving export: kv_lora_rank " + std::to_string(rank) + " exceeds " +
-                                std::to_string(kServingKvLoraRank) +
-                                ", the latent size vLLM's and SGLang's MLA kernels take (FlashMLA: 512 + 64 rope dims); "
-                                "convert with kv_lora_rank 512 or less");
+            throw ArgumentError(
+                "serving export: kv_lora_rank " + std::to_string(rank) + " exceeds " +
+                std::to_string(kServingKvLoraRank) +
+                ", the latent size vLLM's and SGLang's MLA kernels take (FlashMLA: 512 + 64 rope dims); "
+                "convert with kv_lora_rank 512 or less");
         p.rank = kServingKvLoraRank;
         p.ropeDim = kServingRopeDim;
     }
     return p;
 }
 
-int64_t writtenRopeDim(const Plan& p, const model::MlaAttention& a) { return p.ropeDim ? p.ropeDim : a.ropeDim; }
+int64_t writtenRopeDim(const Plan& p, const model::MlaAttention& a) {
+    return p.ropeDim ? p.ropeDim : a.ropeDim;
+}
 
 // The standard frequencies of an r_R-dim DeepSeek-V3 RoPE (what the loaders derive from the config).
 at::Tensor standardFrequencies(const io::ModelConfig& c, const model::MlaAttention& a, int64_t ropeDim) {
@@ -104,11 +115,13 @@ std::vector<int64_t> ropeSlots(const model::Model& m, size_t i, int64_t ropeDim)
     std::vector<bool> used(size_t(target.numel()), false);
     for (int64_t j = 0; j < own.numel(); ++j) {
         int64_t k = 0;
-        while (k < target.numel() && (used[size_t(k)] || std::abs(t[k] - f[j]) > 1e-5 * t[k])) ++k;
+        while (k < target.numel() && (used[size_t(k)] || std::abs(t[k] - f[j]) > 1e-5 * t[k]))
+            ++k;
         if (k == target.numel())
-            throw ArgumentError("layer " + std::to_string(i) + ": RoPE plane " + std::to_string(j) + " turns at frequency " +
-                                std::to_string(f[j]) + ", not one of the standard " + std::to_string(ropeDim) +
-                                "-dim frequencies (choose a qk_rope_head_dim dividing head_dim and the automatic freqfold)");
+            throw ArgumentError(
+                "layer " + std::to_string(i) + ": RoPE plane " + std::to_string(j) + " turns at frequency " +
+                std::to_string(f[j]) + ", not one of the standard " + std::to_string(ropeDim) +
+                "-dim frequencies (choose a qk_rope_head_dim dividing head_dim and the automatic freqfold)");
         used[size_t(k)] = true;
         slots.push_back(k);
     }
@@ -118,7 +131,8 @@ std::vector<int64_t> ropeSlots(const model::Model& m, size_t i, int64_t ropeDim)
 // The rope block of x along `dim` (r_R rows, half-split: plane j = rows j and j + r_R/2) written as
 // ropeDim rows: plane j at rows (2 s_j, 2 s_j + 1) (GPT-J interleaved, rope_interleave true) or at
 // (s_j, s_j + ropeDim/2) (legacy); rows of unused planes are zero and add nothing to q.k.
-at::Tensor ropeRows(const at::Tensor& x, int64_t dim, const std::vector<int64_t>& slots, int64_t ropeDim, bool interleave) {
+at::Tensor ropeRows(const at::Tensor& x, int64_t dim, const std::vector<int64_t>& slots, int64_t ropeDim,
+                    bool interleave) {
     const int64_t n = x.size(dim) / 2;
     std::vector<int64_t> shape = x.sizes().vec();
     shape[size_t(dim)] = ropeDim;
@@ -129,7 +143,9 @@ at::Tensor ropeRows(const at::Tensor& x, int64_t dim, const std::vector<int64_t>
         first.push_back(interleave ? 2 * slots[size_t(j)] : slots[size_t(j)]);
         second.push_back(interleave ? 2 * slots[size_t(j)] + 1 : slots[size_t(j)] + ropeDim / 2);
     }
-    auto index = [&](const std::vector<int64_t>& v) { return at::tensor(at::ArrayRef<int64_t>(v), at::kLong).to(x.device()); };
+    auto index = [&](const std::vector<int64_t>& v) {
+        return at::tensor(at::ArrayRef<int64_t>(v), at::kLong).to(x.device());
+    };
     y.index_copy_(dim, index(first), x.narrow(dim, 0, n));
     y.index_copy_(dim, index(second), x.narrow(dim, n, n));
     return y;
@@ -142,19 +158,24 @@ void checkLayer(const model::Model& m, size_t i, const Plan& plan) {
     if (!L.mla) throw ArgumentError(where + "not converted");
     const auto& a = *L.mla;
     if (!a.kvANorm.defined())
-        throw ArgumentError(where + "no latent norm; DeepSeek-V3 always applies kv_a_layernorm: convert with latent_norm calibrated");
+        throw ArgumentError(
+            where +
+            "no latent norm; DeepSeek-V3 always applies kv_a_layernorm: convert with latent_norm calibrated");
     if (!a.q.defined()) throw ArgumentError(where + "a low-rank query (q_a/q_b) is not exported");
     if (hasNonzero(a.q.bias))
-        throw ArgumentError(where + "the query has a bias (" + io::familyName(c.family) +
-                            "), which DeepSeek-V3's q_proj cannot hold; evaluate the converted model in transmla instead");
+        throw ArgumentError(
+            where + "the query has a bias (" + io::familyName(c.family) +
+            "), which DeepSeek-V3's q_proj cannot hold; evaluate the converted model in transmla instead");
     if (hasNonzero(L.mlp.gate.bias) || hasNonzero(L.mlp.up.bias) || hasNonzero(L.mlp.down.bias))
         throw ArgumentError(where + "the MLP has biases (mlp_bias), which DeepSeek-V3's MLP cannot hold");
     if (plan.serving && (hasNonzero(a.kvA.bias) || hasNonzero(a.o.bias)))
-        throw ArgumentError(where + "the key/value or output projection has a bias; vLLM and SGLang build DeepSeek's "
-                                    "kv_a_proj_with_mqa and o_proj without one (export for transformers instead)");
+        throw ArgumentError(where +
+                            "the key/value or output projection has a bias; vLLM and SGLang build DeepSeek's "
+                            "kv_a_proj_with_mqa and o_proj without one (export for transformers instead)");
     if (plan.ropeDim && a.ropeDim > plan.ropeDim)
         throw ArgumentError(where + "qk_rope_head_dim " + std::to_string(a.ropeDim) + " exceeds the " +
-                            std::to_string(plan.ropeDim) + " of vLLM's and SGLang's MLA kernels; convert with qk_rope_head_dim " +
+                            std::to_string(plan.ropeDim) +
+                            " of vLLM's and SGLang's MLA kernels; convert with qk_rope_head_dim " +
                             std::to_string(plan.ropeDim) + " or less");
     ropeSlots(m, i, writtenRopeDim(plan, a)); // throws naming the plane
 }
@@ -171,7 +192,10 @@ AttentionShape attentionShape(const model::Layer& L) {
 
 std::string exportDtypeName(const model::Model& m, const ExportOptions& o) {
     if (o.target == ExportTarget::Serving) return o.dtype == "f32" ? "float32" : "bfloat16";
-    return o.dtype == "source" ? m.config.dtype : (o.dtype == "f32" ? "float32" : o.dtype == "bf16" ? "bfloat16" : "float16");
+    return o.dtype == "source" ? m.config.dtype
+                               : (o.dtype == "f32"    ? "float32"
+                                  : o.dtype == "bf16" ? "bfloat16"
+                                                      : "float16");
 }
 at::ScalarType exportDtype(const std::string& name) {
     return name == "float32" ? at::kFloat : name == "float16" ? at::kHalf : at::kBFloat16;
@@ -193,7 +217,8 @@ void layerTensors(const model::Model& m, size_t i, const Plan& plan, at::ScalarT
     auto putBias = [&](K k, const at::Tensor& x) { t.emplace_back(ds.biasName(k, li), x.to(dt)); };
     const auto& L = m.layers[i];
     const auto& a = *L.mla;
-    const int64_t r = a.rank, pad = plan.rank - r, rR = a.ropeDim, rOut = writtenRopeDim(plan, a), dn = a.nopeDim;
+    const int64_t r = a.rank, pad = plan.rank - r, rR = a.ropeDim, rOut = writtenRopeDim(plan, a),
+                  dn = a.nopeDim;
     const int64_t H = m.config.numHeads;
     const std::vector<int64_t> slots = ropeSlots(m, i, rOut);
     const double latentScale = std::sqrt(double(plan.rank) / double(r));
@@ -201,11 +226,14 @@ void layerTensors(const model::Model& m, size_t i, const Plan& plan, at::ScalarT
         std::vector<int64_t> shape = w.sizes().vec();
         shape[0] = pad;
         const at::Tensor latent = pad ? w.narrow(0, 0, r) * latentScale : w.narrow(0, 0, r);
-        return at::cat({latent, at::zeros(shape, w.options()), ropeRows(w.narrow(0, r, rR), 0, slots, rOut, plan.interleave)}, 0);
+        return at::cat({latent, at::zeros(shape, w.options()),
+                        ropeRows(w.narrow(0, r, rR), 0, slots, rOut, plan.interleave)},
+                       0);
     };
     const at::Tensor qw = a.q.weight.reshape({H, dn + rR, a.q.weight.size(1)}); // {H, dn + rR, D}
-    at::Tensor q = at::cat({qw.narrow(1, 0, dn), ropeRows(qw.narrow(1, dn, rR), 1, slots, rOut, plan.interleave)}, 1)
-                       .reshape({H * (dn + rOut), qw.size(2)});                // {H * (dn + rOut), D}
+    at::Tensor q =
+        at::cat({qw.narrow(1, 0, dn), ropeRows(qw.narrow(1, dn, rR), 1, slots, rOut, plan.interleave)}, 1)
+            .reshape({H * (dn + rOut), qw.size(2)}); // {H * (dn + rOut), D}
     if (rOut != rR) q = q * std::sqrt(double(dn + rOut) / double(dn + rR));
     put(K::InputNorm, L.inputNorm);
     put(K::PostAttnNorm, L.postAttnNorm);
@@ -217,7 +245,9 @@ void layerTensors(const model::Model& m, size_t i, const Plan& plan, at::ScalarT
     }
     const at::Tensor norm = pad ? a.kvANorm / latentScale : a.kvANorm;
     put(K::KvANorm, pad ? at::cat({norm, at::ones({pad}, norm.options())}) : norm);
-    put(K::KvB, pad ? at::cat({a.kvB.weight, at::zeros({a.kvB.weight.size(0), pad}, a.kvB.weight.options())}, 1) : a.kvB.weight);
+    put(K::KvB,
+        pad ? at::cat({a.kvB.weight, at::zeros({a.kvB.weight.size(0), pad}, a.kvB.weight.options())}, 1)
+            : a.kvB.weight);
     put(K::O, a.o.weight);
     put(K::Gate, L.mlp.gate.weight);
     put(K::Up, L.mlp.up.weight);
@@ -230,19 +260,24 @@ void globalTensors(const model::Model& m, const Plan& plan, at::ScalarType dt, N
     const io::FamilySpec& ds = exportFamily();
     t.emplace_back(ds.tensorName(K::Embed), m.embed.to(dt));
     t.emplace_back(ds.tensorName(K::FinalNorm), m.finalNorm.to(dt));
-    if (!m.config.tieWordEmbeddings || plan.serving) t.emplace_back(ds.tensorName(K::LmHead), m.lmHead.to(dt));
+    if (!m.config.tieWordEmbeddings || plan.serving)
+        t.emplace_back(ds.tensorName(K::LmHead), m.lmHead.to(dt));
 }
 
 std::vector<std::string> exportNotes(const model::Model& m, const Plan& plan, int64_t rank, int64_t ropeDim) {
     std::vector<std::string> notes;
     if (m.config.slidingWindow)
-        notes.push_back("DeepSeek-V3 has no sliding window: transformers attends over the full context, identical to the source only up to " +
+        notes.push_back("DeepSeek-V3 has no sliding window: transformers attends over the full context, "
+                        "identical to the source only up to " +
                         std::to_string(*m.config.slidingWindow) + " tokens");
     if (plan.serving && (rank != plan.rank || ropeDim != plan.ropeDim))
-        notes.push_back("serving shape: kv_lora_rank " + std::to_string(rank) + " and qk_rope_head_dim " + std::to_string(ropeDim) +
-                        " zero-padded to " + std::to_string(plan.rank) + " + " + std::to_string(plan.ropeDim) +
-                        " (same logits; the engines cache " + std::to_string(plan.rank + plan.ropeDim) + " values per token and layer)");
-    if (plan.serving && plan.f32) notes.push_back("f32 serving export: for checks; the engines' MLA kernels serve bf16 (export_dtype bf16)");
+        notes.push_back("serving shape: kv_lora_rank " + std::to_string(rank) + " and qk_rope_head_dim " +
+                        std::to_string(ropeDim) + " zero-padded to " + std::to_string(plan.rank) + " + " +
+                        std::to_string(plan.ropeDim) + " (same logits; the engines cache " +
+                        std::to_string(plan.rank + plan.ropeDim) + " values per token and layer)");
+    if (plan.serving && plan.f32)
+        notes.push_back(
+            "f32 serving export: for checks; the engines' MLA kernels serve bf16 (export_dtype bf16)");
     return notes;
 }
 
@@ -253,16 +288,17 @@ void writeSideFiles(const model::Model& m, const fs::path& dir, const json& conf
         cfg.write(text.data(), text.size());
         cfg.commit();
     }
-    for (const char* f : {"tokenizer.json", "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json",
-                          "added_tokens.json", "chat_template.jinja", "generation_config.json"}) {
+    for (const char* f :
+         {"tokenizer.json", "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json",
+          "added_tokens.json", "chat_template.jinja", "generation_config.json"}) {
         std::error_code ec;
         if (fs::exists(m.dir / f)) fs::copy_file(m.dir / f, dir / f, ec);
         if (ec) throw Error((dir / f).string() + ": copy failed: " + ec.message());
     }
 }
 
-json deepseekConfig(const model::Model& m, const Plan& plan, const AttentionShape& mla, const std::string& dtype,
-                    const nlohmann::json& report) {
+json deepseekConfig(const model::Model& m, const Plan& plan, const AttentionShape& mla,
+                    const std::string& dtype, const nlohmann::json& report) {
     const auto& c = m.config;
     const int64_t ropeDim = plan.ropeDim ? plan.ropeDim : mla.ropeDim;
     json j = {{"architectures", {exportFamily().architecture}},
@@ -325,14 +361,17 @@ json deepseekConfig(const model::Model& m, const Plan& plan, const AttentionShap
 
 } // namespace
 
-std::vector<std::string> exportDeepseekV3(const model::Model& m, const fs::path& out, const ExportOptions& o) {
+std::vector<std::string> exportDeepseekV3(const model::Model& m, const fs::path& out,
+                                          const ExportOptions& o) {
     checkFamily(m);
     if (o.target == ExportTarget::Serving) checkServingModel(m, o);
     if (!m.config.convertedToMla) throw ArgumentError("the model has not been converted to MLA");
     int64_t rank = 0;
-    for (const auto& L : m.layers) rank = std::max(rank, L.mla ? L.mla->rank : 0);
+    for (const auto& L : m.layers)
+        rank = std::max(rank, L.mla ? L.mla->rank : 0);
     const Plan plan = makePlan(o, rank);
-    for (size_t i = 0; i < m.layers.size(); ++i) checkLayer(m, i, plan);
+    for (size_t i = 0; i < m.layers.size(); ++i)
+        checkLayer(m, i, plan);
     const std::string dtypeName = exportDtypeName(m, o);
     const at::ScalarType dt = exportDtype(dtypeName);
 
@@ -340,8 +379,10 @@ std::vector<std::string> exportDeepseekV3(const model::Model& m, const fs::path&
     // Tensors stay on the model's device; the writer moves them to the host one at a time.
     Named t;
     globalTensors(m, plan, dt, t);
-    for (size_t i = 0; i < m.layers.size(); ++i) layerTensors(m, i, plan, dt, t);
-    io::writeSafetensors(dir.path() / "model.safetensors", t, {{"format", "pt"}, {"converted_by", "transmla-workbench"}});
+    for (size_t i = 0; i < m.layers.size(); ++i)
+        layerTensors(m, i, plan, dt, t);
+    io::writeSafetensors(dir.path() / "model.safetensors", t,
+                         {{"format", "pt"}, {"converted_by", "transmla-workbench"}});
     const AttentionShape shape = attentionShape(m.layers[0]);
     writeSideFiles(m, dir.path(), deepseekConfig(m, plan, shape, dtypeName, o.conversionReport));
     dir.commit();
@@ -360,7 +401,9 @@ struct StreamedExport::State {
     State(const fs::path& out, bool overwrite) : dir(out, overwrite) {}
 };
 
-StreamedExport::StreamedExport(const model::Model& m, const fs::path& out, const ExportOptions& o, int64_t rank) : m_(m) {
+StreamedExport::StreamedExport(const model::Model& m, const fs::path& out, const ExportOptions& o,
+                               int64_t rank)
+    : m_(m) {
     checkFamily(m);
     if (o.target == ExportTarget::Serving) checkServingModel(m, o);
     if (rank < 1) throw ArgumentError("streamed export: kv_lora_rank must be known before the first layer");
@@ -376,13 +419,15 @@ StreamedExport::~StreamedExport() = default; // an unfinished export's temporary
 
 std::string StreamedExport::shardName(int64_t k) const {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "model-%05lld-of-%05lld.safetensors", (long long)k, (long long)st_->shards);
+    std::snprintf(buf, sizeof buf, "model-%05lld-of-%05lld.safetensors", (long long)k,
+                  (long long)st_->shards);
     return buf;
 }
 
 void StreamedExport::writeShard(int64_t k, const std::vector<std::pair<std::string, at::Tensor>>& t) {
     const std::string name = shardName(k);
-    io::writeSafetensors(st_->dir.path() / name, t, {{"format", "pt"}, {"converted_by", "transmla-workbench"}});
+    io::writeSafetensors(st_->dir.path() / name, t,
+                         {{"format", "pt"}, {"converted_by", "transmla-workbench"}});
     for (const auto& [n, x] : t) {
         st_->weightMap[n] = name;
         st_->totalBytes += uint64_t(x.numel()) * x.element_size();
@@ -393,9 +438,10 @@ void StreamedExport::writeLayer(int64_t i) {
     const auto& L = m_.layers.at(size_t(i));
     checkLayer(m_, size_t(i), st_->plan);
     if (L.mla->rank != st_->rank)
-        throw ArgumentError("layer " + std::to_string(i) + ": rank " + std::to_string(L.mla->rank) + " differs from " +
-                            std::to_string(st_->rank) +
-                            "; a streamed export needs one rank in every layer (give kv_lora_rank, or convert in memory)");
+        throw ArgumentError(
+            "layer " + std::to_string(i) + ": rank " + std::to_string(L.mla->rank) + " differs from " +
+            std::to_string(st_->rank) +
+            "; a streamed export needs one rank in every layer (give kv_lora_rank, or convert in memory)");
     if (!st_->shape) st_->shape = attentionShape(L);
     Named t;
     layerTensors(m_, size_t(i), st_->plan, st_->dt, t);
@@ -418,22 +464,28 @@ std::vector<std::string> StreamedExport::finish(const nlohmann::json& conversion
             throw ArgumentError("streamed export: layer " + std::to_string(i) + " was not written");
     {
         AtomicFile idx(st_->dir.path() / "model.safetensors.index.json");
-        const std::string text = json{{"metadata", {{"total_size", st_->totalBytes}}}, {"weight_map", st_->weightMap}}.dump(2) + "\n";
+        const std::string text =
+            json{{"metadata", {{"total_size", st_->totalBytes}}}, {"weight_map", st_->weightMap}}.dump(2) +
+            "\n";
         idx.write(text.data(), text.size());
         idx.commit();
     }
-    writeSideFiles(m_, st_->dir.path(), deepseekConfig(m_, st_->plan, *st_->shape, st_->dtypeName, conversionReport));
+    writeSideFiles(m_, st_->dir.path(),
+                   deepseekConfig(m_, st_->plan, *st_->shape, st_->dtypeName, conversionReport));
     st_->dir.commit();
     return exportNotes(m_, st_->plan, st_->rank, st_->shape->ropeDim);
 }
 
-void checkDeepseekV3Exportable(const model::Model& converted) { // what exportDeepseekV3 checks for the transformers target
+void checkDeepseekV3Exportable(
+    const model::Model& converted) { // what exportDeepseekV3 checks for the transformers target
     checkFamily(converted);
     if (!converted.config.convertedToMla) throw ArgumentError("the model has not been converted to MLA");
     int64_t rank = 0;
-    for (const auto& L : converted.layers) rank = std::max(rank, L.mla ? L.mla->rank : 0);
+    for (const auto& L : converted.layers)
+        rank = std::max(rank, L.mla ? L.mla->rank : 0);
     const Plan plan = makePlan(ExportOptions{}, rank);
-    for (size_t i = 0; i < converted.layers.size(); ++i) checkLayer(converted, i, plan);
+    for (size_t i = 0; i < converted.layers.size(); ++i)
+        checkLayer(converted, i, plan);
 }
 
 } // namespace transmla::convert

@@ -66,8 +66,8 @@ void checkDeepseekV3Exportable(const model::Model& converted);
 
 // The same export written layer by layer while a (streamed) conversion runs: one shard per layer
 // (model-000LL-of-NNNNN.safetensors, written as soon as the layer is converted), the embeddings, then
-// the final norm and LM head in the last two shards, then model.safetensors.index.json and config.json. Every layer
-// must have the same rank (given up front). Until finish() succeeds everything lives in a temporary
+// the final norm and LM head in the last two shards, then model.safetensors.index.json and config.json. Every
+// layer must have the same rank (given up front). Until finish() succeeds everything lives in a temporary
 // folder beside `out`, removed on destruction (error, cancel); the target is replaced only at the end.
 class StreamedExport {
 public:

@@ -122,7 +122,8 @@ at::Tensor relativeError(const at::Tensor& out, const at::Tensor& target) {
 }
 
 HealPhase healLocal(model::Model& student, const model::Model& original, const Split& split,
-                    const HealSettings& s, const Progress& progress, std::mt19937_64& rng, const HealStepFn& onStep) {
+                    const HealSettings& s, const Progress& progress, std::mt19937_64& rng,
+                    const HealStepFn& onStep) {
     HealPhase ph;
     ph.mode = "local";
     ph.steps = s.steps > 0 ? s.steps : kLocalSteps;
@@ -237,9 +238,12 @@ void checkHealSettings(const HealSettings& s, const fs::path& resourcesDir) {
     if (s.mode != "none" && s.mode != "local" && s.mode != "e2e" && s.mode != "both")
         throw SettingError(setting::kHeal, "'" + s.mode + "': use none, local, e2e or both");
     if (s.steps < 0) throw SettingError(setting::kHealSteps, std::to_string(s.steps) + ": must be positive");
-    if (!(s.lr >= 0) || !std::isfinite(s.lr)) throw SettingError(setting::kHealLr, "must be a positive number");
-    if (s.samples < 2) throw SettingError(setting::kHealSamples, std::to_string(s.samples) + ": must be at least 2");
-    if (s.seqLen < 2 || s.batch < 1) throw ArgumentError("healing sequences must be at least 2 tokens long, the batch at least 1");
+    if (!(s.lr >= 0) || !std::isfinite(s.lr))
+        throw SettingError(setting::kHealLr, "must be a positive number");
+    if (s.samples < 2)
+        throw SettingError(setting::kHealSamples, std::to_string(s.samples) + ": must be at least 2");
+    if (s.seqLen < 2 || s.batch < 1)
+        throw ArgumentError("healing sequences must be at least 2 tokens long, the batch at least 1");
     if (s.data != "gsm8k" && s.data != "wikitext2") {
         std::error_code ec;
         const fs::path test = gsm8kFile(resourcesDir, "test");
@@ -248,8 +252,9 @@ void checkHealSettings(const HealSettings& s, const fs::path& resourcesDir) {
                             (file.filename() == "test.jsonl" && file.parent_path().filename() == "gsm8k");
         if (isTest)
             throw SettingError(
-                setting::kHealData, s.data +
-                ": the GSM8K test split is the evaluation set; heal on the train split or your own text");
+                setting::kHealData,
+                s.data +
+                    ": the GSM8K test split is the evaluation set; heal on the train split or your own text");
         if (!fs::is_regular_file(file)) throw SettingError(setting::kHealData, s.data + ": not a file");
     }
 }
@@ -275,7 +280,7 @@ HealReport heal(model::Model& converted, const model::Model& original, const at:
         throw ArgumentError("healing needs both models loaded whole (not streamed)");
     if (converted.computeDtype() != at::kFloat && converted.computeDtype() != at::kDouble)
         throw SettingError(setting::kDtype, computeDtypeName(converted.options.dtype) +
-                                                 ": healing trains in the compute dtype; use f32");
+                                                ": healing trains in the compute dtype; use f32");
     for (const auto& L : converted.layers)
         if (!L.mla) throw ArgumentError("healing needs a converted (MLA) model");
     model::checkTokenIds(original, ids, "the healing text");

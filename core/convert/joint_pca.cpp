@@ -4,7 +4,8 @@
 
 namespace transmla::convert {
 
-LatentBasis jointPca(const at::Tensor& mz, const at::Tensor& xGram, int64_t rank, double energy, bool usePca) {
+LatentBasis jointPca(const at::Tensor& mz, const at::Tensor& xGram, int64_t rank, double energy,
+                     bool usePca) {
     const int64_t n = mz.size(0);
     at::Tensor cz = at::matmul(at::matmul(mz, xGram), mz.t());
     cz = (cz + cz.t()) / 2; // symmetric to rounding, for eigh
@@ -32,7 +33,8 @@ LatentBasis truncateLatent(const LatentBasis& full, int64_t rank, double energy)
     if (energy > 0 && total > 0) {
         at::Tensor cum = (evals.cumsum(0) / total).to(at::kCPU);
         r = 1;
-        while (r < n && cum[r - 1].item<double>() < energy - 1e-12) ++r;
+        while (r < n && cum[r - 1].item<double>() < energy - 1e-12)
+            ++r;
     }
     LatentBasis out;
     out.rank = r;

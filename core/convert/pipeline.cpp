@@ -41,8 +41,9 @@ LayerBasis layerBasis(const model::Model& m, int64_t layer, const LayerStats* st
 }
 
 // The MLA attention of `layer` at the rank (or energy) of `s`, from the GQA weights of `source`.
-std::pair<model::MlaAttention, LayerReport> assembleLayer(const model::Model& source, int64_t layer, const LayerBasis& b,
-                                                          const ConvertSettings& s, const ResolvedDims& dims) {
+std::pair<model::MlaAttention, LayerReport> assembleLayer(const model::Model& source, int64_t layer,
+                                                          const LayerBasis& b, const ConvertSettings& s,
+                                                          const ResolvedDims& dims) {
     const auto& c = source.config;
     const int64_t D = c.hiddenSize;
     const at::Device dev = source.device();
@@ -75,7 +76,8 @@ std::pair<model::MlaAttention, LayerReport> assembleLayer(const model::Model& so
         const double kappa = 1.0 / rep.latentRms;
         mla.kvA.weight.narrow(0, 0, rep.rank).mul_(kappa);
         if (mla.kvA.bias.defined()) mla.kvA.bias.narrow(0, 0, rep.rank).mul_(kappa);
-        mla.kvANorm = at::full({rep.rank}, rep.latentRms, at::TensorOptions().dtype(source.computeDtype()).device(dev));
+        mla.kvANorm =
+            at::full({rep.rank}, rep.latentRms, at::TensorOptions().dtype(source.computeDtype()).device(dev));
     }
     return {std::move(mla), std::move(rep)};
 }
@@ -93,7 +95,8 @@ std::pair<LayerBasis, LayerReport> convertLayer(model::Model& m, int64_t layer, 
 }
 
 // The model's MLA shape after its layers were converted (what the cache and the exporter read).
-void finishReport(model::Model& m, ConvertReport& report, const ResolvedDims& dims, const ConvertSettings& settings) {
+void finishReport(model::Model& m, ConvertReport& report, const ResolvedDims& dims,
+                  const ConvertSettings& settings) {
     int64_t cacheElems = 0;
     report.maxRank = 0;
     for (const auto& l : report.layers) {
@@ -141,19 +144,27 @@ nlohmann::json ConvertReport::toJson() const {
                         {"seconds_pca", secondsPca},
                         {"seconds_write", secondsWrite},
                         {"seconds_total", secondsTotal},
-                        {"calibration", {{"source", settings.calibration.source}, {"samples", settings.calibration.samples},
-                                         {"seqlen", settings.calibration.seqLen}, {"seed", settings.calibration.seed}}}};
+                        {"calibration",
+                         {{"source", settings.calibration.source},
+                          {"samples", settings.calibration.samples},
+                          {"seqlen", settings.calibration.seqLen},
+                          {"seed", settings.calibration.seed}}}};
     if (lossSplit) j["loss_split"] = lossSplit->toJson();
     j["layers"] = nlohmann::json::array();
     for (const auto& l : layers)
-        j["layers"].push_back({{"layer", l.layer}, {"kv_lora_rank", l.rank}, {"retained_energy", l.retainedEnergy},
-                               {"discarded_energy", 1 - l.retainedEnergy}, {"rope_energy_fraction", l.ropeEnergyFraction},
-                               {"alpha", l.alpha}, {"latent_rms", l.latentRms}});
+        j["layers"].push_back({{"layer", l.layer},
+                               {"kv_lora_rank", l.rank},
+                               {"retained_energy", l.retainedEnergy},
+                               {"discarded_energy", 1 - l.retainedEnergy},
+                               {"rope_energy_fraction", l.ropeEnergyFraction},
+                               {"alpha", l.alpha},
+                               {"latent_rms", l.latentRms}});
     return j;
 }
 
-ConvertReport convertModel(model::Model& m, const ConvertSettings& requested, const at::Tensor& calibrationIds,
-                           const Progress& progress, const LayerSink& sink, ConversionCache* cache) {
+ConvertReport convertModel(model::Model& m, const ConvertSettings& requested,
+                           const at::Tensor& calibrationIds, const Progress& progress, const LayerSink& sink,
+                           ConversionCache* cache) {
     c10::InferenceMode guard;
     using clock = std::chrono::steady_clock;
     auto since = [](clock::time_point t) { return std::chrono::duration<double>(clock::now() - t).count(); };
@@ -165,7 +176,8 @@ ConvertReport convertModel(model::Model& m, const ConvertSettings& requested, co
     ConvertReport report;
     report.kvBytesPerTokenBefore = m.config.kvCacheBytesPerToken(io::kBytes16Bit);
     const bool needStats = !settings.exact;
-    if (needStats && !calibrationIds.defined()) throw ArgumentError("calibration tokens are required for a compressed conversion");
+    if (needStats && !calibrationIds.defined())
+        throw ArgumentError("calibration tokens are required for a compressed conversion");
     auto upload = [&](int64_t layer) {
         const auto t = clock::now();
         m.materializeLayer(layer);
@@ -188,8 +200,8 @@ ConvertReport convertModel(model::Model& m, const ConvertSettings& requested, co
     if (needStats) {
         streamLayerStats(
             m, calibrationIds, settings.calibration.microBatch,
-            [&](int64_t layer, const LayerStats& st) { finish(layer, &st); }, progress, upload, &report.secondsCalibrate,
-            settings.preRopeKeyStats);
+            [&](int64_t layer, const LayerStats& st) { finish(layer, &st); }, progress, upload,
+            &report.secondsCalibrate, settings.preRopeKeyStats);
     } else {
         for (int64_t layer = 0; layer < m.config.numLayers; ++layer) {
             progress.checkCancel();
@@ -206,8 +218,8 @@ ConvertReport convertModel(model::Model& m, const ConvertSettings& requested, co
     return report;
 }
 
-ConvertReport reassembleAtRank(model::Model& converted, const model::Model& original, const ConversionCache& cache,
-                               int64_t rank, const Progress& progress) {
+ConvertReport reassembleAtRank(model::Model& converted, const model::Model& original,
+                               const ConversionCache& cache, int64_t rank, const Progress& progress) {
     c10::InferenceMode guard;
     const auto t0 = std::chrono::steady_clock::now();
     if (cache.layers.empty() || int64_t(cache.layers.size()) != original.config.numLayers)
@@ -216,7 +228,8 @@ ConvertReport reassembleAtRank(model::Model& converted, const model::Model& orig
     ConvertSettings requested = cache.settings;
     requested.kvLoraRank = rank;
     requested.energy = 0;
-    const ResolvedSettings resolved = resolve(requested, original.config); // SettingError for a rank out of range
+    const ResolvedSettings resolved =
+        resolve(requested, original.config); // SettingError for a rank out of range
     const ConvertSettings& s = resolved.settings;
     const ResolvedDims& dims = resolved.dims;
     ConvertReport report;
@@ -230,7 +243,8 @@ ConvertReport reassembleAtRank(model::Model& converted, const model::Model& orig
         report.layers.push_back(std::move(rep));
         progress(layer + 1, original.config.numLayers, "re-truncate");
     }
-    for (size_t i = 0; i < layers.size(); ++i) converted.layers[i].mla = std::move(layers[i]);
+    for (size_t i = 0; i < layers.size(); ++i)
+        converted.layers[i].mla = std::move(layers[i]);
     finishReport(converted, report, dims, s);
     report.secondsTotal = report.secondsPca =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -239,16 +253,18 @@ ConvertReport reassembleAtRank(model::Model& converted, const model::Model& orig
 
 std::vector<LayerStats> collectLayerStats(const model::Model& original, const at::Tensor& calibrationIds,
                                           const ConvertSettings& settings, const Progress& progress) {
-    if (original.streamed()) throw ArgumentError("collecting every layer's statistics needs a resident model");
+    if (original.streamed())
+        throw ArgumentError("collecting every layer's statistics needs a resident model");
     std::vector<LayerStats> stats;
     streamLayerStats(
         original, calibrationIds, settings.calibration.microBatch,
-        [&](int64_t, const LayerStats& st) { stats.push_back(st); }, progress, {}, nullptr, settings.preRopeKeyStats);
+        [&](int64_t, const LayerStats& st) { stats.push_back(st); }, progress, {}, nullptr,
+        settings.preRopeKeyStats);
     return stats;
 }
 
-ConvertReport convertFromStats(model::Model& m, const ConvertSettings& requested, const std::vector<LayerStats>& stats,
-                               const Progress& progress) {
+ConvertReport convertFromStats(model::Model& m, const ConvertSettings& requested,
+                               const std::vector<LayerStats>& stats, const Progress& progress) {
     c10::InferenceMode guard;
     const auto t0 = std::chrono::steady_clock::now();
     const ResolvedSettings resolved = resolve(requested, m.config);
@@ -261,7 +277,8 @@ ConvertReport convertFromStats(model::Model& m, const ConvertSettings& requested
     report.kvBytesPerTokenBefore = m.config.kvCacheBytesPerToken(io::kBytes16Bit);
     for (int64_t layer = 0; layer < m.config.numLayers; ++layer) {
         progress.checkCancel();
-        auto [basis, rep] = convertLayer(m, layer, settings.exact ? nullptr : &stats[size_t(layer)], settings, dims);
+        auto [basis, rep] =
+            convertLayer(m, layer, settings.exact ? nullptr : &stats[size_t(layer)], settings, dims);
         report.layers.push_back(std::move(rep));
         progress(layer + 1, m.config.numLayers, "convert");
     }

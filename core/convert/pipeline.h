@@ -28,7 +28,7 @@ struct LayerStats;
 struct LayerReport {
     int64_t layer = 0, rank = 0;
     double retainedEnergy = 1, ropeEnergyFraction = 1, alpha = 1;
-    double latentRms = 0; // sqrt(E|c|^2 / r): the calibrated kv_a_layernorm weight
+    double latentRms = 0;            // sqrt(E|c|^2 / r): the calibrated kv_a_layernorm weight
     std::vector<double> eigenvalues; // joint PCA spectrum (descending)
 };
 
@@ -86,15 +86,16 @@ struct ConversionCache {
 // A streamed model (LoadOptions::streamLayers) is converted one resident layer at a time.
 // cache, when given, is filled with every layer's basis (for reassembleAtRank).
 ConvertReport convertModel(model::Model& m, const ConvertSettings& settings, const at::Tensor& calibrationIds,
-                           const Progress& progress = {}, const LayerSink& sink = {}, ConversionCache* cache = nullptr);
+                           const Progress& progress = {}, const LayerSink& sink = {},
+                           ConversionCache* cache = nullptr);
 
 // Re-truncates `converted` (converted from `original` with `cache` filled) to a uniform kv_lora_rank
 // `rank`: each layer's MLA weights are assembled again from the original's GQA weights and the
 // cached basis, the same as convertModel at that rank gives (no calibration, no eigendecomposition).
 // The new layers replace the old ones only when all are built (cancel leaves the model as it was).
 // Throws SettingError for a rank out of range, ArgumentError for an exact or empty cache.
-ConvertReport reassembleAtRank(model::Model& converted, const model::Model& original, const ConversionCache& cache,
-                               int64_t rank, const Progress& progress = {});
+ConvertReport reassembleAtRank(model::Model& converted, const model::Model& original,
+                               const ConversionCache& cache, int64_t rank, const Progress& progress = {});
 
 // Many conversions of one model from one calibration (a search over r, r_R and FreqFold): RoRoPE,
 // FreqFold and the joint PCA read only the per-layer statistics, which do not depend on those
@@ -103,7 +104,7 @@ std::vector<LayerStats> collectLayerStats(const model::Model& original, const at
                                           const ConvertSettings& settings, const Progress& progress = {});
 // convertModel from collected statistics (no calibration pass). m: a copy of the original model
 // (model::Model copies share the weights; the conversion replaces, never writes into, them).
-ConvertReport convertFromStats(model::Model& m, const ConvertSettings& settings, const std::vector<LayerStats>& stats,
-                               const Progress& progress = {});
+ConvertReport convertFromStats(model::Model& m, const ConvertSettings& settings,
+                               const std::vector<LayerStats>& stats, const Progress& progress = {});
 
 } // namespace transmla::convert

@@ -8,11 +8,13 @@ std::vector<int64_t> blockSlots(const ResolvedDims& dims, int64_t block) {
     const int64_t half = dims.d / 2, f = dims.freqFold;
     std::vector<int64_t> slots; // slot m*half + i, ordered by frequency then head
     for (int64_t i = block * f; i < (block + 1) * f; ++i)
-        for (int64_t m = 0; m < dims.g; ++m) slots.push_back(m * half + i);
+        for (int64_t m = 0; m < dims.g; ++m)
+            slots.push_back(m * half + i);
     return slots;
 }
 
-at::Tensor blockCovariance(const at::Tensor& keyGram, const ResolvedDims& dims, int64_t block, double damping) {
+at::Tensor blockCovariance(const at::Tensor& keyGram, const ResolvedDims& dims, int64_t block,
+                           double damping) {
     const at::Tensor idx = at::tensor(blockSlots(dims, block), at::kLong).to(keyGram.device());
     at::Tensor cb = keyGram.to(at::kDouble).index_select(0, idx).index_select(1, idx);
     const int64_t S = cb.size(0);

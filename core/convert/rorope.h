@@ -20,15 +20,16 @@
 namespace transmla::convert {
 
 struct KeyRotation {
-    at::Tensor rotation;              // Rk [g*d, g*d] fp64
-    std::vector<int64_t> freqIndex;   // [P]: original frequency index of each rope plane
-    double ropeEnergyFraction = 1.0;  // share of the key energy in the rope components
+    at::Tensor rotation;             // Rk [g*d, g*d] fp64
+    std::vector<int64_t> freqIndex;  // [P]: original frequency index of each rope plane
+    double ropeEnergyFraction = 1.0; // share of the key energy in the rope components
 };
 
 // The slots (m*d/2 + i) of frequency block b, ordered by frequency then head, and the block's
 // damped covariance C_b [S, S] fp64 in that order (what the PCA of block b diagonalises).
 std::vector<int64_t> blockSlots(const ResolvedDims& dims, int64_t block);
-at::Tensor blockCovariance(const at::Tensor& keyGram, const ResolvedDims& dims, int64_t block, double damping);
+at::Tensor blockCovariance(const at::Tensor& keyGram, const ResolvedDims& dims, int64_t block,
+                           double damping);
 
 // keyGram [g*d/2, g*d/2] fp64 (see calibration.h). usePca=false: identity mixing (slots in order).
 KeyRotation roRope(const at::Tensor& keyGram, const ResolvedDims& dims, bool usePca, double damping);

@@ -14,7 +14,8 @@ std::string unsupportedReason(const io::ModelConfig& c) {
                std::to_string(c.headDim) + ") is not supported by the conversion";
     const std::string& rope = c.ropeScaling.type;
     if (rope == "dynamic" || rope == "yarn")
-        return "RoPE scaling '" + rope + "' depends on the sequence length; the conversion supports default, linear and llama3";
+        return "RoPE scaling '" + rope +
+               "' depends on the sequence length; the conversion supports default, linear and llama3";
     if (c.headDim < 2 || c.headDim % 2 || c.numKvHeads < 1) return "head_dim must be even and positive";
     return {};
 }
@@ -25,11 +26,15 @@ bool freqFoldFits(int64_t f, int64_t ropeDim, int64_t headDim) {
     return f >= 1 && half % f == 0 && planes % (half / f) == 0;
 }
 
-std::string str(int64_t v) { return std::to_string(v); }
+std::string str(int64_t v) {
+    return std::to_string(v);
+}
 
 } // namespace
 
-std::string latentNormName(LatentNorm n) { return n == LatentNorm::Calibrated ? "calibrated" : "none"; }
+std::string latentNormName(LatentNorm n) {
+    return n == LatentNorm::Calibrated ? "calibrated" : "none";
+}
 
 LatentNorm parseLatentNorm(const std::string& name) {
     if (name == "none") return LatentNorm::None;
@@ -70,7 +75,8 @@ void validate(const ConvertSettings& s, const io::ModelConfig& c) {
         throw SettingError(setting::kLatentNorm, "must be none or calibrated");
     if (s.exact) return; // every dimension is fixed by the model (r_R = g*d, full rank, f = 1)
     const int64_t rR = s.qkRopeHeadDim == 0 ? r.defaultQkRopeHeadDim : s.qkRopeHeadDim;
-    if (rR <= 0 || rR % 2) throw SettingError(setting::kQkRopeHeadDim, str(rR) + ": must be positive and even");
+    if (rR <= 0 || rR % 2)
+        throw SettingError(setting::kQkRopeHeadDim, str(rR) + ": must be positive and even");
     // r_R = g*d is the all-RoPE form (every key dimension keeps RoPE, as the exact merge does); between
     // head_dim and g*d there is no MLA form.
     if (rR > r.qkRopeHeadDim.max && rR != c.numKvHeads * c.headDim)
@@ -78,20 +84,23 @@ void validate(const ConvertSettings& s, const io::ModelConfig& c) {
     const int64_t half = c.headDim / 2;
     if (s.freqFold != 0 && !freqFoldFits(s.freqFold, rR, c.headDim)) {
         if (s.freqFold < 1 || half % s.freqFold)
-            throw SettingError(setting::kFreqFold, str(s.freqFold) + ": must divide head_dim/2 = " + str(half));
+            throw SettingError(setting::kFreqFold,
+                               str(s.freqFold) + ": must divide head_dim/2 = " + str(half));
         throw SettingError(setting::kFreqFold, str(s.freqFold) + ": the " + str(rR / 2) +
-                                                   " rope planes do not spread evenly over " + str(half / s.freqFold) +
-                                                   " frequency blocks");
+                                                   " rope planes do not spread evenly over " +
+                                                   str(half / s.freqFold) + " frequency blocks");
     }
     if (s.kvLoraRank == 0 || s.kvLoraRank < -1 || s.kvLoraRank > r.kvLoraRank.max)
-        throw SettingError(setting::kKvLoraRank,
-                           str(s.kvLoraRank) + ": must be in [1, 2*g*d - r_R = " + str(r.kvLoraRank.max) + "]");
-    if (s.energy < 0 || s.energy > 1) throw SettingError(setting::kEnergy, std::to_string(s.energy) + ": must be in (0, 1]");
+        throw SettingError(setting::kKvLoraRank, str(s.kvLoraRank) + ": must be in [1, 2*g*d - r_R = " +
+                                                     str(r.kvLoraRank.max) + "]");
+    if (s.energy < 0 || s.energy > 1)
+        throw SettingError(setting::kEnergy, std::to_string(s.energy) + ": must be in (0, 1]");
     if (!r.samples.contains(s.calibration.samples))
-        throw SettingError(setting::kSamples, str(s.calibration.samples) + ": must be in [" + str(r.samples.min) + ", " +
-                                                  str(r.samples.max) + "]");
+        throw SettingError(setting::kSamples, str(s.calibration.samples) + ": must be in [" +
+                                                  str(r.samples.min) + ", " + str(r.samples.max) + "]");
     if (!r.seqLen.contains(s.calibration.seqLen))
-        throw SettingError(setting::kSeqLen, str(s.calibration.seqLen) + ": must be in [" + str(r.seqLen.min) +
+        throw SettingError(setting::kSeqLen, str(s.calibration.seqLen) + ": must be in [" +
+                                                 str(r.seqLen.min) +
                                                  ", max_position_embeddings = " + str(r.seqLen.max) + "]");
 }
 
@@ -138,10 +147,10 @@ bool sameConversion(const ConvertSettings& a, const ConvertSettings& b, const io
     if (x.exact) return true; // nothing else shapes an exact conversion
     auto rank = [&](const ConvertSettings& s) { return s.kvLoraRank < 0 ? rx.dims.maxRank : s.kvLoraRank; };
     return rank(x) == rank(y) && x.energy == y.energy && x.qkRopeHeadDim == y.qkRopeHeadDim &&
-           x.freqFold == y.freqFold && x.rorope == y.rorope && x.balanceKv == y.balanceKv && x.jointPca == y.jointPca &&
-           x.latentNorm == y.latentNorm && x.calibration.source == y.calibration.source &&
-           x.calibration.samples == y.calibration.samples && x.calibration.seqLen == y.calibration.seqLen &&
-           x.calibration.seed == y.calibration.seed;
+           x.freqFold == y.freqFold && x.rorope == y.rorope && x.balanceKv == y.balanceKv &&
+           x.jointPca == y.jointPca && x.latentNorm == y.latentNorm &&
+           x.calibration.source == y.calibration.source && x.calibration.samples == y.calibration.samples &&
+           x.calibration.seqLen == y.calibration.seqLen && x.calibration.seed == y.calibration.seed;
 }
 
 } // namespace transmla::convert

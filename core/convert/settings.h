@@ -19,14 +19,14 @@ struct CalibrationSettings {
     int64_t samples = 128;        // N sequences ...
     int64_t seqLen = 256;         // ... of L tokens
     uint64_t seed = 0;
-    int64_t microBatch = 16;      // sequences per forward during calibration
+    int64_t microBatch = 16; // sequences per forward during calibration
 };
 
 // DeepSeek's kv_a_layernorm on the latent: none keeps the exact algebra; calibrated adds an RMSNorm
 // whose weight undoes the calibration RMS (needed for a DeepSeek-V3 export).
 enum class LatentNorm { None, Calibrated };
-std::string latentNormName(LatentNorm n);              // "none" | "calibrated" (CLI, JSON, sessions)
-LatentNorm parseLatentNorm(const std::string& name);   // throws SettingError(latent_norm)
+std::string latentNormName(LatentNorm n);            // "none" | "calibrated" (CLI, JSON, sessions)
+LatentNorm parseLatentNorm(const std::string& name); // throws SettingError(latent_norm)
 
 struct ConvertSettings {
     // exact: every KV head merged into one latent, all key dims keep RoPE (r_R = g*d), no
@@ -42,7 +42,7 @@ struct ConvertSettings {
     bool balanceKv = true;       // scale K_nope by alpha before the joint PCA
     bool jointPca = true;        // false: keep the latent basis as is (the "partial-RoPE" model)
     LatentNorm latentNorm = LatentNorm::None;
-    double damping = 1e-8;       // relative diagonal damping of the RoRoPE covariances
+    double damping = 1e-8; // relative diagonal damping of the RoRoPE covariances
     CalibrationSettings calibration;
 };
 
@@ -80,12 +80,12 @@ struct IntRange {
 // The valid values of every setting of a compressed conversion of `c` at r_R = qkRopeHeadDim
 // (0: the default). Exact mode has no free settings besides calibration-free evaluation.
 struct SettingRanges {
-    std::string unsupported;         // non-empty: why the model cannot be converted (all else empty)
-    IntRange qkRopeHeadDim;          // even, 2 .. head_dim
+    std::string unsupported; // non-empty: why the model cannot be converted (all else empty)
+    IntRange qkRopeHeadDim;  // even, 2 .. head_dim
     int64_t defaultQkRopeHeadDim = 0;
-    IntRange kvLoraRank;             // 1 .. 2*g*d - r_R at the given r_R
-    std::vector<int64_t> freqFolds;  // explicit f allowed at r_R (0 = auto is always allowed)
-    IntRange samples, seqLen;        // calibration sequences and their length (<= max_position_embeddings)
+    IntRange kvLoraRank;            // 1 .. 2*g*d - r_R at the given r_R
+    std::vector<int64_t> freqFolds; // explicit f allowed at r_R (0 = auto is always allowed)
+    IntRange samples, seqLen;       // calibration sequences and their length (<= max_position_embeddings)
     std::vector<LatentNorm> latentNorms;
 };
 SettingRanges settingRanges(const io::ModelConfig& c, int64_t qkRopeHeadDim = 0);

@@ -14,7 +14,9 @@
 
 namespace transmla::eval {
 
-double LossResult::perplexity() const { return std::exp(meanNll()); }
+double LossResult::perplexity() const {
+    return std::exp(meanNll());
+}
 
 nlohmann::json LossResult::toJson(bool withPerDoc) const {
     nlohmann::json j = {{"documents", documents},
@@ -29,7 +31,9 @@ nlohmann::json LossResult::toJson(bool withPerDoc) const {
     if (withPerDoc) {
         j["per_doc"] = nlohmann::json::array();
         for (const auto& d : perDoc)
-            j["per_doc"].push_back({{"nll_sum", d.nllSum}, {"tokens", d.tokens}, {"answer_nll_sum", d.answerNllSum},
+            j["per_doc"].push_back({{"nll_sum", d.nllSum},
+                                    {"tokens", d.tokens},
+                                    {"answer_nll_sum", d.answerNllSum},
                                     {"answer_tokens", d.answerTokens}});
     }
     return j;
@@ -41,7 +45,8 @@ std::vector<Document> tokenizeGsm8k(const tok::Tokenizer& t, const std::vector<i
     docs.reserve(problems.size());
     for (const auto& p : problems) {
         Document d;
-        for (int32_t id : t.encode(p.text(), /*addSpecialTokens=*/true)) d.ids.push_back(id);
+        for (int32_t id : t.encode(p.text(), /*addSpecialTokens=*/true))
+            d.ids.push_back(id);
         if (int64_t(d.ids.size()) > maxTokens) d.ids.resize(size_t(maxTokens));
         d.answerStart = std::min<int64_t>(int64_t(t.encode(p.prompt(), true).size()), int64_t(d.ids.size()));
         docs.push_back(std::move(d));
@@ -55,7 +60,8 @@ std::vector<Document> tokenizeChunks(const tok::Tokenizer& t, const std::vector<
     if (chunkTokens < 2 || chunks < 1) return docs;
     std::vector<int64_t> ids;
     for (const auto& text : texts) {
-        for (int32_t id : t.encode(text, /*addSpecialTokens=*/true)) ids.push_back(id);
+        for (int32_t id : t.encode(text, /*addSpecialTokens=*/true))
+            ids.push_back(id);
         while (int64_t(ids.size()) >= chunkTokens && int64_t(docs.size()) < chunks) {
             Document d;
             d.ids.assign(ids.begin(), ids.begin() + chunkTokens);
@@ -88,10 +94,12 @@ LossResult evaluateLoss(const model::Model& m, const std::vector<Document>& docs
         // Batch length rounded up to a multiple of 32: fewer distinct shapes for the GPU kernels'
         // per-shape plans, at the cost of a little padding (ignored: causal, right-padded).
         const int64_t longest = std::min<int64_t>(int64_t(docs[order[next]].ids.size()), options.maxTokens);
-        const int64_t T = std::max<int64_t>(1, std::min<int64_t>((longest + 31) / 32 * 32, options.maxTokens));
+        const int64_t T =
+            std::max<int64_t>(1, std::min<int64_t>((longest + 31) / 32 * 32, options.maxTokens));
         const int64_t B = std::max<int64_t>(1, options.batchTokens / std::max<int64_t>(T, 1));
         std::vector<size_t> batch;
-        while (next < order.size() && int64_t(batch.size()) < B) batch.push_back(order[next++]);
+        while (next < order.size() && int64_t(batch.size()) < B)
+            batch.push_back(order[next++]);
         // Right-padded ids, and for every predicted position: its target and owning document.
         std::vector<int64_t> ids(batch.size() * size_t(T), 0);
         std::vector<int64_t> rows, targets, owner, isAnswer;
@@ -112,7 +120,8 @@ LossResult evaluateLoss(const model::Model& m, const std::vector<Document>& docs
         // A cancel is honoured per layer, not only per batch (a batch can take seconds on a CPU).
         model::ForwardHooks hooks;
         hooks.onAttentionInput = [&](int64_t, const at::Tensor&) { progress.checkCancel(); };
-        at::Tensor hidden = model::forwardHidden(m, idsT, progress.cancel ? &hooks : nullptr).reshape({-1, m.config.hiddenSize});
+        at::Tensor hidden = model::forwardHidden(m, idsT, progress.cancel ? &hooks : nullptr)
+                                .reshape({-1, m.config.hiddenSize});
         at::Tensor rowsT = at::tensor(rows, at::kLong).to(device);
         at::Tensor targetsT = at::tensor(targets, at::kLong).to(device);
         std::vector<float> nll(rows.size());

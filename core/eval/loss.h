@@ -53,12 +53,12 @@ inline constexpr int64_t kDocumentMaxTokens = 512;
 
 struct LossOptions {
     int64_t maxTokens = kDocumentMaxTokens; // truncation per document
-    int64_t batchTokens = 16384; // padded tokens per forward batch
-    int64_t logitRows = 4096;    // rows of logits materialised at once
+    int64_t batchTokens = 16384;            // padded tokens per forward batch
+    int64_t logitRows = 4096;               // rows of logits materialised at once
 };
 
-LossResult evaluateLoss(const model::Model& m, const std::vector<Document>& docs, const LossOptions& options = {},
-                        const Progress& progress = {});
+LossResult evaluateLoss(const model::Model& m, const std::vector<Document>& docs,
+                        const LossOptions& options = {}, const Progress& progress = {});
 
 // GSM8K: "Question: q\nAnswer: a", tokenized with the model's tokenizer (its default special tokens),
 // truncated to options.maxTokens; the answer starts after the tokens of "Question: q\nAnswer:".

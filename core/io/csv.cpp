@@ -9,7 +9,8 @@ namespace transmla::io {
 std::string csvField(const std::string& s) {
     if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
     std::string out = "\"";
-    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    for (char c : s)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
     return out + "\"";
 }
 
@@ -19,7 +20,9 @@ std::string csvNumber(double v) {
     return buf;
 }
 
-CsvWriter::CsvWriter(const std::vector<std::string>& header) { row(header); }
+CsvWriter::CsvWriter(const std::vector<std::string>& header) {
+    row(header);
+}
 
 void CsvWriter::row(const std::vector<std::string>& fields) {
     for (size_t i = 0; i < fields.size(); ++i) {

@@ -24,8 +24,8 @@ std::vector<Gsm8kProblem> loadGsm8k(const std::filesystem::path& file, int64_t l
         } catch (const nlohmann::json::exception& e) {
             throw FormatError(file.string(), where, std::string("invalid JSON: ") + e.what());
         }
-        if (!j.is_object() || !j.contains("question") || !j["question"].is_string() || !j.contains("answer") ||
-            !j["answer"].is_string())
+        if (!j.is_object() || !j.contains("question") || !j["question"].is_string() ||
+            !j.contains("answer") || !j["answer"].is_string())
             throw FormatError(file.string(), where, "expected {\"question\": string, \"answer\": string}");
         out.push_back({j["question"].get<std::string>(), j["answer"].get<std::string>()});
     }
@@ -50,11 +50,13 @@ std::vector<std::string> loadTexts(const std::filesystem::path& file) {
                 throw FormatError(file.string(), "line " + std::to_string(lineNo), e.what());
             }
             if (j.contains("question") && j.contains("answer"))
-                out.push_back(Gsm8kProblem{j["question"].get<std::string>(), j["answer"].get<std::string>()}.text());
+                out.push_back(
+                    Gsm8kProblem{j["question"].get<std::string>(), j["answer"].get<std::string>()}.text());
             else if (j.contains("text") && j["text"].is_string())
                 out.push_back(j["text"].get<std::string>());
             else
-                throw FormatError(file.string(), "line " + std::to_string(lineNo), "expected {\"text\"} or {\"question\",\"answer\"}");
+                throw FormatError(file.string(), "line " + std::to_string(lineNo),
+                                  "expected {\"text\"} or {\"question\",\"answer\"}");
         }
     } else {
         while (std::getline(in, line)) {

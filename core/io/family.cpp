@@ -52,7 +52,8 @@ const Group kMlpFused = {
     {K::GateUp, "model.layers.{i}.mlp.gate_up_proj"},
     {K::Down, "model.layers.{i}.mlp.down_proj"},
 };
-const Group kMoe = { // Mixtral: w1 = gate, w2 = down, w3 = up
+const Group kMoe = {
+    // Mixtral: w1 = gate, w2 = down, w3 = up
     {K::Router, "model.layers.{i}.block_sparse_moe.gate"},
     {K::ExpertGate, "model.layers.{i}.block_sparse_moe.experts.{e}.w1"},
     {K::ExpertDown, "model.layers.{i}.block_sparse_moe.experts.{e}.w2"},
@@ -61,7 +62,8 @@ const Group kMoe = { // Mixtral: w1 = gate, w2 = down, w3 = up
 
 std::vector<TensorPath> join(std::initializer_list<Group> groups) {
     std::vector<TensorPath> all;
-    for (const Group& g : groups) all.insert(all.end(), g.begin(), g.end());
+    for (const Group& g : groups)
+        all.insert(all.end(), g.begin(), g.end());
     return all;
 }
 
@@ -70,31 +72,53 @@ std::vector<TensorPath> join(std::initializer_list<Group> groups) {
 // MistralConfig: window 4096).
 const std::vector<FamilySpec>& table() {
     static const std::vector<FamilySpec> rows = {
-        {.family = Family::Llama, .modelType = "llama", .architecture = "LlamaForCausalLM",
+        {.family = Family::Llama,
+         .modelType = "llama",
+         .architecture = "LlamaForCausalLM",
          .tensors = join({kShared, kGqa, kMlp}),
          .config = {.bias = BiasRule::AttentionBias}},
-        {.family = Family::Qwen2, .modelType = "qwen2", .architecture = "Qwen2ForCausalLM",
+        {.family = Family::Qwen2,
+         .modelType = "qwen2",
+         .architecture = "Qwen2ForCausalLM",
          .tensors = join({kShared, kGqa, kMlp}),
          .config = {.bias = BiasRule::Qkv, .slidingLayers = SlidingLayers::MaxWindowLayers}},
-        {.family = Family::Mistral, .modelType = "mistral", .architecture = "MistralForCausalLM",
+        {.family = Family::Mistral,
+         .modelType = "mistral",
+         .architecture = "MistralForCausalLM",
          .tensors = join({kShared, kGqa, kMlp}),
          .config = {.slidingWindow = 4096}},
-        {.family = Family::Mixtral, .modelType = "mixtral", .architecture = "MixtralForCausalLM",
+        {.family = Family::Mixtral,
+         .modelType = "mixtral",
+         .architecture = "MixtralForCausalLM",
          .tensors = join({kShared, kGqa, kMoe}),
          .config = {.ropeTheta = 1e6},
          .exportBlock = "mixture-of-experts MLP"},
-        {.family = Family::Gemma2, .modelType = "gemma2", .architecture = "Gemma2ForCausalLM",
+        {.family = Family::Gemma2,
+         .modelType = "gemma2",
+         .architecture = "Gemma2ForCausalLM",
          .tensors = join({kShared, kSandwichNorms, kGqa, kMlp}),
-         .config = {.maxPositions = 8192, .headDim = 256, .tieWordEmbeddings = true,
-                    .activationKey = "hidden_activation", .activation = "gelu_pytorch_tanh", .slidingWindow = 4096,
-                    .bias = BiasRule::AttentionBias, .slidingLayers = SlidingLayers::Alternating},
-         .gemmaNorm = true, .embedScale = true, .sandwichNorm = true, .softcapping = true,
+         .config = {.maxPositions = 8192,
+                    .headDim = 256,
+                    .tieWordEmbeddings = true,
+                    .activationKey = "hidden_activation",
+                    .activation = "gelu_pytorch_tanh",
+                    .slidingWindow = 4096,
+                    .bias = BiasRule::AttentionBias,
+                    .slidingLayers = SlidingLayers::Alternating},
+         .gemmaNorm = true,
+         .embedScale = true,
+         .sandwichNorm = true,
+         .softcapping = true,
          .exportBlock = "sandwich norms and soft-capping"},
-        {.family = Family::Phi3, .modelType = "phi3", .architecture = "Phi3ForCausalLM",
+        {.family = Family::Phi3,
+         .modelType = "phi3",
+         .architecture = "Phi3ForCausalLM",
          .tensors = join({kShared, kGqaFused, kMlpFused}),
          .config = {}},
         // Our export target (all-dense MLA layers), and what we load back.
-        {.family = Family::DeepseekV3, .modelType = "deepseek_v3", .architecture = "DeepseekV3ForCausalLM",
+        {.family = Family::DeepseekV3,
+         .modelType = "deepseek_v3",
+         .architecture = "DeepseekV3ForCausalLM",
          .tensors = join({kShared, kMla, kMlp}),
          .config = {.bias = BiasRule::AttentionBias}},
     };
@@ -110,13 +134,15 @@ const char* findPath(const FamilySpec& f, TensorKind k) {
 // Replaces {i} / {e}; a placeholder without a value is a caller's bug.
 std::string fill(const FamilySpec& f, TensorKind k, int64_t layer, int64_t expert) {
     const char* path = findPath(f, k);
-    if (!path) throw Error("internal: " + std::string(f.modelType) + " has no " + tensorKindName(k) + " tensor");
+    if (!path)
+        throw Error("internal: " + std::string(f.modelType) + " has no " + tensorKindName(k) + " tensor");
     std::string s = path;
     for (const auto& [key, value] : {std::pair<const char*, int64_t>{"{i}", layer}, {"{e}", expert}}) {
         const size_t at = s.find(key);
         if (at == std::string::npos) continue;
         if (value < 0)
-            throw Error("internal: " + std::string(f.modelType) + " " + tensorKindName(k) + ": " + key + " not given");
+            throw Error("internal: " + std::string(f.modelType) + " " + tensorKindName(k) + ": " + key +
+                        " not given");
         s.replace(at, 3, std::to_string(value));
     }
     return s;
@@ -125,22 +151,50 @@ std::string fill(const FamilySpec& f, TensorKind k, int64_t layer, int64_t exper
 } // namespace
 
 std::string tensorKindName(TensorKind k) {
-    static const char* const names[kTensorKinds] = {
-        "embed", "final_norm", "lm_head", "input_norm", "post_attention_norm", "pre_ffn_norm", "post_ffn_norm",
-        "q", "k", "v", "o", "qkv", "q_a", "q_a_norm", "q_b", "kv_a", "kv_a_norm", "kv_b",
-        "gate", "up", "down", "gate_up", "router", "expert_gate", "expert_up", "expert_down"};
+    static const char* const names[kTensorKinds] = {"embed",
+                                                    "final_norm",
+                                                    "lm_head",
+                                                    "input_norm",
+                                                    "post_attention_norm",
+                                                    "pre_ffn_norm",
+                                                    "post_ffn_norm",
+                                                    "q",
+                                                    "k",
+                                                    "v",
+                                                    "o",
+                                                    "qkv",
+                                                    "q_a",
+                                                    "q_a_norm",
+                                                    "q_b",
+                                                    "kv_a",
+                                                    "kv_a_norm",
+                                                    "kv_b",
+                                                    "gate",
+                                                    "up",
+                                                    "down",
+                                                    "gate_up",
+                                                    "router",
+                                                    "expert_gate",
+                                                    "expert_up",
+                                                    "expert_down"};
     return names[int(k)];
 }
 
-bool FamilySpec::has(TensorKind k) const { return findPath(*this, k) != nullptr; }
+bool FamilySpec::has(TensorKind k) const {
+    return findPath(*this, k) != nullptr;
+}
 
 std::string FamilySpec::tensorName(TensorKind k, int64_t layer, int64_t expert) const {
     return fill(*this, k, layer, expert) + ".weight";
 }
 
-std::string FamilySpec::biasName(TensorKind k, int64_t layer) const { return fill(*this, k, layer, -1) + ".bias"; }
+std::string FamilySpec::biasName(TensorKind k, int64_t layer) const {
+    return fill(*this, k, layer, -1) + ".bias";
+}
 
-const std::vector<FamilySpec>& families() { return table(); }
+const std::vector<FamilySpec>& families() {
+    return table();
+}
 
 const FamilySpec& familySpec(Family f) {
     for (const FamilySpec& s : table())
@@ -154,6 +208,8 @@ const FamilySpec* findFamily(const std::string& modelType) {
     return nullptr;
 }
 
-std::string familyName(Family f) { return familySpec(f).modelType; }
+std::string familyName(Family f) {
+    return familySpec(f).modelType;
+}
 
 } // namespace transmla::io

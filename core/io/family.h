@@ -15,12 +15,32 @@ enum class Family { Llama, Qwen2, Mistral, Mixtral, Gemma2, Phi3, DeepseekV3 };
 
 // Every tensor a supported checkpoint holds, by its role in the forward.
 enum class TensorKind {
-    Embed, FinalNorm, LmHead,                         // model-wide
-    InputNorm, PostAttnNorm, PreFfnNorm, PostFfnNorm, // per layer; Pre/PostFfn: Gemma-2's sandwich norms
-    Q, K, V, O, Qkv,                                  // GQA attention; Qkv: q, k, v stacked (Phi-3)
-    Qa, QaNorm, Qb, KvA, KvANorm, KvB,                // MLA attention (with Q or Qa/Qb, and O)
-    Gate, Up, Down, GateUp,                           // MLP; GateUp: gate, up stacked (Phi-3)
-    Router, ExpertGate, ExpertUp, ExpertDown,         // mixture of experts; Expert*: per expert
+    Embed,
+    FinalNorm,
+    LmHead, // model-wide
+    InputNorm,
+    PostAttnNorm,
+    PreFfnNorm,
+    PostFfnNorm, // per layer; Pre/PostFfn: Gemma-2's sandwich norms
+    Q,
+    K,
+    V,
+    O,
+    Qkv, // GQA attention; Qkv: q, k, v stacked (Phi-3)
+    Qa,
+    QaNorm,
+    Qb,
+    KvA,
+    KvANorm,
+    KvB, // MLA attention (with Q or Qa/Qb, and O)
+    Gate,
+    Up,
+    Down,
+    GateUp, // MLP; GateUp: gate, up stacked (Phi-3)
+    Router,
+    ExpertGate,
+    ExpertUp,
+    ExpertDown, // mixture of experts; Expert*: per expert
 };
 inline constexpr int kTensorKinds = int(TensorKind::ExpertDown) + 1;
 std::string tensorKindName(TensorKind k); // "q", "kv_a", "expert_gate": for messages
@@ -86,6 +106,6 @@ struct FamilySpec {
 const std::vector<FamilySpec>& families();
 const FamilySpec& familySpec(Family f);
 const FamilySpec* findFamily(const std::string& modelType); // nullptr: not supported
-std::string familyName(Family f);                            // its model_type
+std::string familyName(Family f);                           // its model_type
 
 } // namespace transmla::io

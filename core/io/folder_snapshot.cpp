@@ -15,7 +15,9 @@ namespace transmla::io {
 
 namespace {
 
-bool definesModel(const fs::path& p) { return p.extension() == ".json" || p.extension() == ".safetensors"; }
+bool definesModel(const fs::path& p) {
+    return p.extension() == ".json" || p.extension() == ".safetensors";
+}
 
 std::vector<std::string> modelFiles(const fs::path& dir) {
     std::vector<std::string> names;
@@ -55,13 +57,15 @@ FolderSnapshot FolderSnapshot::takeStat(const fs::path& dir) {
 FolderSnapshot FolderSnapshot::take(const fs::path& dir) {
     FolderSnapshot s = takeStat(dir);
     s.hashed_ = true;
-    for (auto& f : s.files_) f.contentHash = hashFileContent(dir / f.name);
+    for (auto& f : s.files_)
+        f.contentHash = hashFileContent(dir / f.name);
     return s;
 }
 
 void FolderSnapshot::verifyUnchanged() const {
     const auto changed = [&](const std::string& name, const std::string& what) {
-        throw FormatError((dir_ / name).string(), "", what + " since the model was opened (reopen it to use the new files)");
+        throw FormatError((dir_ / name).string(), "",
+                          what + " since the model was opened (reopen it to use the new files)");
     };
     const std::vector<std::string> now = modelFiles(dir_);
     for (const auto& f : files_) {
@@ -70,11 +74,13 @@ void FolderSnapshot::verifyUnchanged() const {
         int64_t mtimeNs = 0;
         if (!statFile(dir_ / f.name, bytes, mtimeNs)) changed(f.name, "no longer readable");
         if (bytes != f.bytes)
-            changed(f.name, "size changed from " + std::to_string(f.bytes) + " to " + std::to_string(bytes) + " bytes");
+            changed(f.name, "size changed from " + std::to_string(f.bytes) + " to " + std::to_string(bytes) +
+                                " bytes");
         if (mtimeNs == f.mtimeNs) continue;
         if (!hashed_) changed(f.name, "modified");
         const uint64_t h = hashFileContent(dir_ / f.name);
-        if (h != f.contentHash) changed(f.name, "content changed (hash " + hashHex(f.contentHash) + ", now " + hashHex(h) + ")");
+        if (h != f.contentHash)
+            changed(f.name, "content changed (hash " + hashHex(f.contentHash) + ", now " + hashHex(h) + ")");
     }
     for (const auto& name : now)
         if (std::none_of(files_.begin(), files_.end(), [&](const FileState& f) { return f.name == name; }))

@@ -49,7 +49,8 @@ uint64_t hashFileContent(const std::filesystem::path& file) {
             state *= 0x100000001b3ULL;
             state ^= state >> 29; // spreads the high bytes of each word into the low ones
         }
-        state = fnv1a64(reinterpret_cast<const char*>(buf.data()) + words * sizeof(uint64_t), got % sizeof(uint64_t), state);
+        state = fnv1a64(reinterpret_cast<const char*>(buf.data()) + words * sizeof(uint64_t),
+                        got % sizeof(uint64_t), state);
         total += got;
     }
     if (in.bad()) throw FormatError(file.string(), "", "read error while hashing");
@@ -60,9 +61,11 @@ uint64_t hashSafetensorsHeader(const std::filesystem::path& file, uint64_t state
     std::ifstream in(file, std::ios::binary);
     if (!in) throw FormatError(file.string(), "", "cannot open for hashing");
     unsigned char len[8];
-    if (!in.read(reinterpret_cast<char*>(len), 8)) throw FormatError(file.string(), "header", "shorter than 8 bytes");
+    if (!in.read(reinterpret_cast<char*>(len), 8))
+        throw FormatError(file.string(), "header", "shorter than 8 bytes");
     uint64_t n = 0;
-    for (int i = 7; i >= 0; --i) n = (n << 8) | len[i]; // little-endian
+    for (int i = 7; i >= 0; --i)
+        n = (n << 8) | len[i]; // little-endian
     std::error_code ec;
     const auto size = std::filesystem::file_size(file, ec);
     // The header length is untrusted: it must fit in the file (and in a sane bound) before we allocate.

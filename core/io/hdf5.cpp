@@ -10,7 +10,9 @@ std::mutex& libraryMutex() {
     return m;
 }
 
-bool exists(const H5::Group& g, const std::string& name) { return H5Lexists(g.getId(), name.c_str(), H5P_DEFAULT) > 0; }
+bool exists(const H5::Group& g, const std::string& name) {
+    return H5Lexists(g.getId(), name.c_str(), H5P_DEFAULT) > 0;
+}
 
 H5::StrType fixedString(size_t bytes) {
     H5::StrType t(H5::PredType::C_S1, bytes);
@@ -29,8 +31,10 @@ std::string precheck(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
     char head[9] = {};
     if (!in.read(head, sizeof head)) return "too short for an HDF5 file";
-    if (std::memcmp(head, signature, sizeof signature) != 0) return "not an HDF5 file (no signature at offset 0)";
-    if (static_cast<unsigned char>(head[8]) > 3) return "unknown HDF5 superblock version " + std::to_string(int(head[8]));
+    if (std::memcmp(head, signature, sizeof signature) != 0)
+        return "not an HDF5 file (no signature at offset 0)";
+    if (static_cast<unsigned char>(head[8]) > 3)
+        return "unknown HDF5 superblock version " + std::to_string(int(head[8]));
     return {};
 }
 
@@ -97,8 +101,8 @@ uint64_t Reader::checkedExtent(const H5::DataSet& ds, const std::string& path, s
     return n;
 }
 
-std::vector<std::string> Reader::strings(const H5::Group& parent, const std::string& name, const std::string& where,
-                                         int64_t count) const {
+std::vector<std::string> Reader::strings(const H5::Group& parent, const std::string& name,
+                                         const std::string& where, int64_t count) const {
     const std::string path = where + "/" + name;
     H5::Group g = group(parent, name, where);
     const auto bytes = array<uint8_t>(g, "bytes", path);

@@ -20,11 +20,13 @@ namespace transmla::io::h5 {
 // The serial HDF5 library is not thread-safe: a GUI worker and the CLI code must not overlap in it.
 std::mutex& libraryMutex();
 
-template <typename T>
-const H5::PredType& type() {
-    if constexpr (std::is_same_v<T, double>) return H5::PredType::NATIVE_DOUBLE;
-    else if constexpr (std::is_same_v<T, int64_t>) return H5::PredType::NATIVE_INT64;
-    else if constexpr (std::is_same_v<T, int32_t>) return H5::PredType::NATIVE_INT32;
+template <typename T> const H5::PredType& type() {
+    if constexpr (std::is_same_v<T, double>)
+        return H5::PredType::NATIVE_DOUBLE;
+    else if constexpr (std::is_same_v<T, int64_t>)
+        return H5::PredType::NATIVE_INT64;
+    else if constexpr (std::is_same_v<T, int32_t>)
+        return H5::PredType::NATIVE_INT32;
     else {
         static_assert(std::is_same_v<T, uint8_t>);
         return H5::PredType::NATIVE_UINT8;
@@ -44,8 +46,7 @@ H5::FileAccPropList checksummedFormat();
 std::string precheck(const std::filesystem::path& file);
 
 // ---- writing ----
-template <typename T>
-void writeAttr(H5::H5Object& o, const std::string& name, T value) {
+template <typename T> void writeAttr(H5::H5Object& o, const std::string& name, T value) {
     H5::Attribute a = o.createAttribute(name, type<T>(), H5::DataSpace(H5S_SCALAR));
     a.write(type<T>(), &value);
 }
@@ -55,7 +56,8 @@ inline void writeAttr(H5::H5Object& o, const std::string& name, const char* valu
 }
 
 template <typename T>
-void writeArray(H5::Group& g, const std::string& name, const std::vector<T>& v, std::vector<hsize_t> dims = {}) {
+void writeArray(H5::Group& g, const std::string& name, const std::vector<T>& v,
+                std::vector<hsize_t> dims = {}) {
     if (dims.empty()) dims = {hsize_t(v.size())};
     H5::DataSet ds = g.createDataSet(name, type<T>(), H5::DataSpace(int(dims.size()), dims.data()));
     if (!v.empty()) ds.write(v.data(), type<T>());
@@ -67,7 +69,9 @@ class Reader {
 public:
     Reader(std::string file, uint64_t fileBytes) : file_(std::move(file)), fileBytes_(fileBytes) {}
 
-    [[noreturn]] void fail(const std::string& where, const std::string& what) const { throw FormatError(file_, where, what); }
+    [[noreturn]] void fail(const std::string& where, const std::string& what) const {
+        throw FormatError(file_, where, what);
+    }
     const std::string& file() const { return file_; }
     // The object read last: names the field when libhdf5 itself throws (caught once by the caller).
     const std::string& lastObject() const { return at_; }
@@ -84,7 +88,8 @@ public:
         if constexpr (std::is_same_v<T, std::string>) {
             return stringAttr(a, where + "@" + name);
         } else {
-            if (a.getDataType().getClass() == H5T_STRING) fail(where + "@" + name, "a string, expected a number");
+            if (a.getDataType().getClass() == H5T_STRING)
+                fail(where + "@" + name, "a string, expected a number");
             T v{};
             a.read(type<T>(), &v);
             return v;
@@ -104,8 +109,8 @@ public:
         if (n) ds.read(v.data(), type<T>());
         return v;
     }
-    std::vector<std::string> strings(const H5::Group& parent, const std::string& name, const std::string& where,
-                                     int64_t count = -1) const;
+    std::vector<std::string> strings(const H5::Group& parent, const std::string& name,
+                                     const std::string& where, int64_t count = -1) const;
     // offsets {n+1} must run from 0 to `total` without decreasing; checked whole before any is used
     // (a bad middle entry would otherwise index outside the values).
     void checkOffsets(const std::vector<int64_t>& offsets, size_t total, const std::string& path) const;

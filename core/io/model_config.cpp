@@ -29,8 +29,9 @@ public:
         if (!v.is_number_integer()) throw FormatError(file_, key, "expected an integer, got " + v.dump());
         // Above INT64_MAX get<int64_t> would wrap to a negative value; name the value as written.
         if (v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(hi))
-            throw FormatError(file_, key, "value " + v.dump() + " out of range [" + std::to_string(lo) + ", " +
-                                              std::to_string(hi) + "]");
+            throw FormatError(file_, key,
+                              "value " + v.dump() + " out of range [" + std::to_string(lo) + ", " +
+                                  std::to_string(hi) + "]");
         int64_t n = v.get<int64_t>();
         if (n < lo || n > hi)
             throw FormatError(file_, key,
@@ -67,27 +68,32 @@ void parseRope(const Reader& r, ModelConfig& c) {
     c.ropeTheta = r.number("rope_theta", c.ropeTheta);
     // transformers 5 folds rope_theta and the scaling into rope_parameters; older files use rope_scaling.
     const char* key = nullptr;
-    if (r.has("rope_parameters")) key = "rope_parameters";
-    else if (r.has("rope_scaling")) key = "rope_scaling";
+    if (r.has("rope_parameters"))
+        key = "rope_parameters";
+    else if (r.has("rope_scaling"))
+        key = "rope_scaling";
     if (!key) return;
     const json& p = j[key];
     if (!p.is_object()) throw FormatError(r.file(), key, "expected an object");
     const std::string where = std::string(key) + ".";
     c.ropeTheta = r.number(p, "rope_theta", c.ropeTheta, where);
     std::string type = "default";
-    if (p.contains("rope_type") && p["rope_type"].is_string()) type = p["rope_type"].get<std::string>();
-    else if (p.contains("type") && p["type"].is_string()) type = p["type"].get<std::string>();
+    if (p.contains("rope_type") && p["rope_type"].is_string())
+        type = p["rope_type"].get<std::string>();
+    else if (p.contains("type") && p["type"].is_string())
+        type = p["type"].get<std::string>();
     if (type != "default" && type != "linear" && type != "dynamic" && type != "llama3" && type != "yarn")
         throw FormatError(r.file(), where + "rope_type",
-                          "unsupported RoPE scaling '" + type + "' (supported: default, linear, dynamic, llama3, yarn)");
+                          "unsupported RoPE scaling '" + type +
+                              "' (supported: default, linear, dynamic, llama3, yarn)");
     RopeScaling& s = c.ropeScaling;
     s.type = type;
     s.factor = r.number(p, "factor", 1.0, where);
     if (s.factor <= 0) throw FormatError(r.file(), where + "factor", "must be positive");
     s.lowFreqFactor = r.number(p, "low_freq_factor", 1.0, where);
     s.highFreqFactor = r.number(p, "high_freq_factor", 4.0, where);
-    s.originalMaxPositions =
-        static_cast<int64_t>(r.number(p, "original_max_position_embeddings", static_cast<double>(c.maxPositions), where));
+    s.originalMaxPositions = static_cast<int64_t>(
+        r.number(p, "original_max_position_embeddings", static_cast<double>(c.maxPositions), where));
     s.betaFast = r.number(p, "beta_fast", 32.0, where);
     s.betaSlow = r.number(p, "beta_slow", 1.0, where);
     if (p.contains("attention_factor") && p["attention_factor"].is_number())
@@ -129,10 +135,12 @@ ModelConfig parseModelConfig(const json& j, const std::string& file) {
     const FamilySpec* row = findFamily(c.modelType);
     if (!row) {
         std::string supported;
-        for (const auto& f : families()) supported += std::string(supported.empty() ? "" : ", ") + f.modelType;
-        throw FormatError(file, "model_type",
-                          (c.modelType.empty() ? std::string("missing") : "unsupported '" + c.modelType + "'") +
-                              " (supported: " + supported + ")");
+        for (const auto& f : families())
+            supported += std::string(supported.empty() ? "" : ", ") + f.modelType;
+        throw FormatError(
+            file, "model_type",
+            (c.modelType.empty() ? std::string("missing") : "unsupported '" + c.modelType + "'") +
+                " (supported: " + supported + ")");
     }
     c.family = row->family;
     c.architecture = row->architecture;
@@ -171,41 +179,56 @@ ModelConfig parseModelConfig(const json& j, const std::string& file) {
     c.tieWordEmbeddings = r.boolean("tie_word_embeddings", d.tieWordEmbeddings);
     c.activation = parseActivation(r, r.has(d.activationKey) ? d.activationKey : "hidden_act", d.activation);
     c.mlpBias = r.boolean("mlp_bias", false);
-    if (d.bias == BiasRule::Qkv) c.qkvBias = true;
-    else if (d.bias == BiasRule::AttentionBias) c.qkvBias = c.oBias = r.boolean("attention_bias", false);
+    if (d.bias == BiasRule::Qkv)
+        c.qkvBias = true;
+    else if (d.bias == BiasRule::AttentionBias)
+        c.qkvBias = c.oBias = r.boolean("attention_bias", false);
     c.dtype = r.string("dtype", r.string("torch_dtype", "float32"));
-    c.bosTokenId = r.has("bos_token_id") && j["bos_token_id"].is_number_integer() ? j["bos_token_id"].get<int64_t>() : -1;
-    c.eosTokenId = r.has("eos_token_id") && j["eos_token_id"].is_number_integer() ? j["eos_token_id"].get<int64_t>() : -1;
+    c.bosTokenId = r.has("bos_token_id") && j["bos_token_id"].is_number_integer()
+                       ? j["bos_token_id"].get<int64_t>()
+                       : -1;
+    c.eosTokenId = r.has("eos_token_id") && j["eos_token_id"].is_number_integer()
+                       ? j["eos_token_id"].get<int64_t>()
+                       : -1;
 
     // Sliding windows: which layers use one follows each family's transformers config class.
     std::optional<int64_t> window;
-    if (r.has("sliding_window")) window = r.integer("sliding_window", std::nullopt, 1, int64_t(1) << 31);
-    else if (d.slidingWindow && !j.contains("sliding_window")) window = d.slidingWindow;
+    if (r.has("sliding_window"))
+        window = r.integer("sliding_window", std::nullopt, 1, int64_t(1) << 31);
+    else if (d.slidingWindow && !j.contains("sliding_window"))
+        window = d.slidingWindow;
     c.slidingLayers.assign(static_cast<size_t>(c.numLayers), false);
     if (r.has("layer_types")) {
         const json& lt = j["layer_types"];
         if (!lt.is_array() || static_cast<int64_t>(lt.size()) != c.numLayers)
-            throw FormatError(file, "layer_types", "must list one type per layer (" + std::to_string(c.numLayers) + ")");
+            throw FormatError(file, "layer_types",
+                              "must list one type per layer (" + std::to_string(c.numLayers) + ")");
         for (size_t i = 0; i < lt.size(); ++i) {
             const std::string t = lt[i].is_string() ? lt[i].get<std::string>() : "";
-            if (t == "sliding_attention") c.slidingLayers[i] = true;
+            if (t == "sliding_attention")
+                c.slidingLayers[i] = true;
             else if (t != "full_attention")
-                throw FormatError(file, "layer_types[" + std::to_string(i) + "]", "unsupported '" + lt[i].dump() + "'");
+                throw FormatError(file, "layer_types[" + std::to_string(i) + "]",
+                                  "unsupported '" + lt[i].dump() + "'");
         }
     } else if (d.slidingLayers == SlidingLayers::Alternating) {
-        for (int64_t i = 0; i < c.numLayers; ++i) c.slidingLayers[i] = (i + 1) % 2 != 0;
+        for (int64_t i = 0; i < c.numLayers; ++i)
+            c.slidingLayers[i] = (i + 1) % 2 != 0;
     } else if (d.slidingLayers == SlidingLayers::MaxWindowLayers) {
         if (r.boolean("use_sliding_window", false)) {
             int64_t from = r.integer("max_window_layers", 28, 0, kMaxLayers);
-            for (int64_t i = from; i < c.numLayers; ++i) c.slidingLayers[i] = true;
+            for (int64_t i = from; i < c.numLayers; ++i)
+                c.slidingLayers[i] = true;
         }
     } else if (window) {
         c.slidingLayers.assign(static_cast<size_t>(c.numLayers), true);
     }
     bool anySliding = false;
-    for (bool s : c.slidingLayers) anySliding |= s;
+    for (bool s : c.slidingLayers)
+        anySliding |= s;
     if (anySliding) {
-        if (!window) throw FormatError(file, "sliding_window", "layers use sliding attention but no window is set");
+        if (!window)
+            throw FormatError(file, "sliding_window", "layers use sliding attention but no window is set");
         c.slidingWindow = window;
     }
 
@@ -229,8 +252,9 @@ ModelConfig parseModelConfig(const json& j, const std::string& file) {
         c.ropeInterleave = r.boolean("rope_interleave", true);
         c.headDim = c.qkNopeHeadDim + c.qkRopeHeadDim;
         if (r.integer("first_k_dense_replace", 0, 0, kMaxLayers) < c.numLayers)
-            throw FormatError(file, "first_k_dense_replace",
-                              "DeepSeek mixture-of-experts layers are not supported (only all-dense MLA exports)");
+            throw FormatError(
+                file, "first_k_dense_replace",
+                "DeepSeek mixture-of-experts layers are not supported (only all-dense MLA exports)");
         c.numKvHeads = c.numHeads;
     }
     if (c.rotaryDim() <= 0 && !c.isMla())

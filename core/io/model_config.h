@@ -23,12 +23,12 @@ enum class Activation { Silu, GeluTanh, Gelu };
 struct RopeScaling {
     std::string type = "default"; // default | linear | dynamic | llama3 | yarn | longrope
     double factor = 1.0;
-    double lowFreqFactor = 1.0, highFreqFactor = 4.0;  // llama3
-    int64_t originalMaxPositions = 0;                  // llama3, yarn, dynamic
-    double betaFast = 32.0, betaSlow = 1.0;            // yarn
-    std::optional<double> attentionFactor;             // yarn
-    double mscale = 0.0, mscaleAllDim = 0.0;           // yarn (DeepSeek)
-    bool truncate = true;                              // yarn
+    double lowFreqFactor = 1.0, highFreqFactor = 4.0; // llama3
+    int64_t originalMaxPositions = 0;                 // llama3, yarn, dynamic
+    double betaFast = 32.0, betaSlow = 1.0;           // yarn
+    std::optional<double> attentionFactor;            // yarn
+    double mscale = 0.0, mscaleAllDim = 0.0;          // yarn (DeepSeek)
+    bool truncate = true;                             // yarn
 };
 
 struct ModelConfig {

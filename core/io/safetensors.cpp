@@ -21,7 +21,8 @@ constexpr uint64_t kMaxHeaderBytes = 100ull << 20;
 
 int64_t TensorInfo::numel() const {
     int64_t n = 1;
-    for (int64_t d : shape) n *= d;
+    for (int64_t d : shape)
+        n *= d;
     return n;
 }
 
@@ -29,7 +30,8 @@ namespace {
 
 uint64_t readU64LE(const uint8_t* p) {
     uint64_t v = 0;
-    for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+    for (int i = 7; i >= 0; --i)
+        v = (v << 8) | p[i];
     return v;
 }
 
@@ -61,7 +63,8 @@ TensorInfo parseEntry(const std::string& file, const std::string& name, const js
         t.shape.push_back(static_cast<int64_t>(dim));
     }
     const uint64_t elem = static_cast<uint64_t>(dtypeSize(t.dtype));
-    if (numel > std::numeric_limits<uint64_t>::max() / elem) throw FormatError(file, field, "byte size overflows");
+    if (numel > std::numeric_limits<uint64_t>::max() / elem)
+        throw FormatError(file, field, "byte size overflows");
     if (!e.contains("data_offsets") || !e["data_offsets"].is_array() || e["data_offsets"].size() != 2)
         throw FormatError(file, field, "data_offsets must be [begin, end]");
     uint64_t begin = jsonU64(e["data_offsets"][0], file, field + " data_offsets");
@@ -82,13 +85,17 @@ TensorInfo parseEntry(const std::string& file, const std::string& name, const js
 
 } // namespace
 
-SafetensorsFile::SafetensorsFile(const fs::path& path) : path_(path), file_(std::make_shared<MappedFile>(path)) {
+SafetensorsFile::SafetensorsFile(const fs::path& path)
+    : path_(path), file_(std::make_shared<MappedFile>(path)) {
     const std::string f = path.string();
     const uint64_t size = file_->size();
-    if (size < 8) throw FormatError(f, "header", "file too small to be safetensors (" + std::to_string(size) + " bytes)");
+    if (size < 8)
+        throw FormatError(f, "header",
+                          "file too small to be safetensors (" + std::to_string(size) + " bytes)");
     const uint64_t n = readU64LE(file_->data());
     if (n > kMaxHeaderBytes) throw FormatError(f, "header", "absurd header size " + std::to_string(n));
-    if (n > size - 8) throw FormatError(f, "header", "header size " + std::to_string(n) + " exceeds the file");
+    if (n > size - 8)
+        throw FormatError(f, "header", "header size " + std::to_string(n) + " exceeds the file");
     json h;
     try {
         h = json::parse(file_->data() + 8, file_->data() + 8 + n);
@@ -113,7 +120,8 @@ SafetensorsFile::SafetensorsFile(const fs::path& path) : path_(path), file_(std:
     }
     // Overlapping byte ranges would alias tensors: reject them.
     std::vector<const TensorInfo*> byOffset;
-    for (const auto& t : tensors_) byOffset.push_back(&t);
+    for (const auto& t : tensors_)
+        byOffset.push_back(&t);
     std::sort(byOffset.begin(), byOffset.end(),
               [](const TensorInfo* a, const TensorInfo* b) { return a->offset < b->offset; });
     for (size_t i = 1; i < byOffset.size(); ++i) {
@@ -122,7 +130,8 @@ SafetensorsFile::SafetensorsFile(const fs::path& path) : path_(path), file_(std:
             throw FormatError(f, "tensor '" + byOffset[i]->name + "'",
                               "data overlaps tensor '" + prev->name + "'");
     }
-    for (size_t i = 0; i < tensors_.size(); ++i) index_[tensors_[i].name] = i;
+    for (size_t i = 0; i < tensors_.size(); ++i)
+        index_[tensors_[i].name] = i;
 }
 
 const TensorInfo* SafetensorsFile::find(const std::string& name) const {
@@ -148,10 +157,12 @@ Checkpoint::Checkpoint(const fs::path& dir) : dir_(dir) {
             throw FormatError(index.string(), "weight_map", "missing or not an object");
         std::map<std::string, size_t> shardIndex;
         for (auto it = j["weight_map"].begin(); it != j["weight_map"].end(); ++it) {
-            if (!it->is_string()) throw FormatError(index.string(), "weight_map." + it.key(), "not a file name");
+            if (!it->is_string())
+                throw FormatError(index.string(), "weight_map." + it.key(), "not a file name");
             const std::string shard = it->get<std::string>();
             if (shard.find('/') != std::string::npos || shard.find("..") != std::string::npos)
-                throw FormatError(index.string(), "weight_map." + it.key(), "shard name must be a plain file name");
+                throw FormatError(index.string(), "weight_map." + it.key(),
+                                  "shard name must be a plain file name");
             if (!shardIndex.count(shard)) {
                 shardIndex[shard] = shards_.size();
                 shards_.push_back(std::make_shared<SafetensorsFile>(dir / shard));
@@ -164,7 +175,8 @@ Checkpoint::Checkpoint(const fs::path& dir) : dir_(dir) {
         }
     } else if (fs::exists(single)) {
         shards_.push_back(std::make_shared<SafetensorsFile>(single));
-        for (const auto& t : shards_[0]->tensors()) where_[t.name] = 0;
+        for (const auto& t : shards_[0]->tensors())
+            where_[t.name] = 0;
     } else {
         throw FormatError(dir.string(), "", "no model.safetensors or model.safetensors.index.json");
     }
@@ -172,7 +184,8 @@ Checkpoint::Checkpoint(const fs::path& dir) : dir_(dir) {
 
 const TensorInfo& Checkpoint::info(const std::string& name) const {
     auto it = where_.find(name);
-    if (it == where_.end()) throw FormatError(dir_.string(), "tensor '" + name + "'", "missing from the checkpoint");
+    if (it == where_.end())
+        throw FormatError(dir_.string(), "tensor '" + name + "'", "missing from the checkpoint");
     return *shards_[it->second]->find(name);
 }
 
@@ -183,14 +196,16 @@ void Checkpoint::release(const std::string& name) const {
 
 std::vector<std::string> Checkpoint::names() const {
     std::vector<std::string> out;
-    for (const auto& [k, v] : where_) out.push_back(k);
+    for (const auto& [k, v] : where_)
+        out.push_back(k);
     std::sort(out.begin(), out.end());
     return out;
 }
 
 uint64_t Checkpoint::totalBytes() const {
     uint64_t total = 0;
-    for (const auto& [k, s] : where_) total += shards_[s]->find(k)->nbytes;
+    for (const auto& [k, s] : where_)
+        total += shards_[s]->find(k)->nbytes;
     return total;
 }
 

@@ -22,12 +22,14 @@ at::Tensor SafetensorsFile::view(const std::string& name) const {
     auto keep = file_;
     void* ptr = const_cast<uint8_t*>(file_->data() + t->offset);
     // The mapping is read-only (MAP_PRIVATE, PROT_READ): callers convert or copy before writing.
-    return at::from_blob(ptr, t->shape, [keep](void*) {}, opts);
+    return at::from_blob(
+        ptr, t->shape, [keep](void*) {}, opts);
 }
 
 at::Tensor Checkpoint::view(const std::string& name) const {
     auto it = where_.find(name);
-    if (it == where_.end()) throw FormatError(dir_.string(), "tensor '" + name + "'", "missing from the checkpoint");
+    if (it == where_.end())
+        throw FormatError(dir_.string(), "tensor '" + name + "'", "missing from the checkpoint");
     return shards_[it->second]->view(name);
 }
 
@@ -49,7 +51,8 @@ void writeSafetensors(const fs::path& path, const std::vector<std::pair<std::str
     header.append((8 - header.size() % 8) % 8, ' '); // data starts 8-byte aligned
     uint8_t len[8];
     uint64_t n = header.size();
-    for (int i = 0; i < 8; ++i) len[i] = static_cast<uint8_t>(n >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+        len[i] = static_cast<uint8_t>(n >> (8 * i));
 
     AtomicFile out(path);
     out.write(len, 8);

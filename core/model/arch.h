@@ -6,6 +6,8 @@
 namespace transmla::model {
 
 using ArchTable = io::FamilySpec;
-inline const ArchTable& archFor(io::Family family) { return io::familySpec(family); }
+inline const ArchTable& archFor(io::Family family) {
+    return io::familySpec(family);
+}
 
 } // namespace transmla::model

@@ -35,7 +35,7 @@ at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
     q = applyRope(q, rope);
     at::Tensor k = applyRope(kPre, rope);
     if (hooks && hooks->onKv) hooks->onKv(layer, kPre, k, v);
-    at::Tensor keys = k.transpose(1, 2), values = v.transpose(1, 2); // {B, g, T, d}
+    at::Tensor keys = k.transpose(1, 2), values = v.transpose(1, 2);          // {B, g, T, d}
     if (cache) std::tie(keys, values) = cache->appendKv(layer, keys, values); // {B, g, Tc, d}
     at::Tensor out = attend(q.transpose(1, 2), keys, values, specFor(c, layer, hooks, cache)); // {B, H, T, d}
     return linear(out.transpose(1, 2).reshape({B, T, H * d}), a.o);
@@ -49,23 +49,23 @@ struct MlaInputs {
     at::Tensor kRope;        // {B, T, 1, rR}
 };
 
-MlaInputs mlaInputs(const io::ModelConfig& c, const MlaAttention& a, const at::Tensor& x, const RopeTables& modelRope,
-                    int64_t offset) {
+MlaInputs mlaInputs(const io::ModelConfig& c, const MlaAttention& a, const at::Tensor& x,
+                    const RopeTables& modelRope, int64_t offset) {
     const int64_t B = x.size(0), T = x.size(1), H = c.numHeads;
     const int64_t dn = a.nopeDim, rR = a.ropeDim, r = a.rank;
-    at::Tensor q = a.q.defined()
-                       ? linear(x, a.q)
-                       : linear(rmsNorm(linear(x, a.qA), a.qANorm, c.rmsNormEps, false), a.qB);
-    q = q.view({B, T, H, dn + rR});                                     // {B, T, H, dn + rR}
-    at::Tensor kv = linear(x, a.kvA);                                   // {B, T, r + rR}
+    at::Tensor q = a.q.defined() ? linear(x, a.q)
+                                 : linear(rmsNorm(linear(x, a.qA), a.qANorm, c.rmsNormEps, false), a.qB);
+    q = q.view({B, T, H, dn + rR});   // {B, T, H, dn + rR}
+    at::Tensor kv = linear(x, a.kvA); // {B, T, r + rR}
     MlaInputs in;
-    in.latent = kv.narrow(-1, 0, r);                                    // {B, T, r}
+    in.latent = kv.narrow(-1, 0, r); // {B, T, r}
     if (a.kvANorm.defined()) in.latent = rmsNorm(in.latent, a.kvANorm, c.rmsNormEps, false);
-    in.kRope = kv.narrow(-1, r, rR).view({B, T, 1, rR});                // {B, T, 1, rR}
+    in.kRope = kv.narrow(-1, r, rR).view({B, T, 1, rR}); // {B, T, 1, rR}
     in.qNope = q.narrow(-1, 0, dn);
     in.qRope = q.narrow(-1, dn, rR);
     if (rR > 0) {
-        const RopeTables rope = a.ropeInvFreq.defined() ? ropeTablesFor(a.ropeInvFreq, T, 1.0, offset) : modelRope;
+        const RopeTables rope =
+            a.ropeInvFreq.defined() ? ropeTablesFor(a.ropeInvFreq, T, 1.0, offset) : modelRope;
         in.qRope = applyRope(in.qRope, rope);
         in.kRope = applyRope(in.kRope, rope);
     }
@@ -77,11 +77,12 @@ MlaInputs mlaInputs(const io::ModelConfig& c, const MlaAttention& a, const at::T
 at::Tensor mlaExpanded(const MlaAttention& a, const MlaInputs& in, const AttentionSpec& spec) {
     const int64_t B = in.latent.size(0), T = in.latent.size(1), H = in.qNope.size(2);
     const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim;
-    at::Tensor kvUp = linear(in.latent, a.kvB).view({B, T, H, dn + dv});    // {B, T, H, dn + dv}
+    at::Tensor kvUp = linear(in.latent, a.kvB).view({B, T, H, dn + dv}); // {B, T, H, dn + dv}
     at::Tensor kNope = kvUp.narrow(-1, 0, dn), v = kvUp.narrow(-1, dn, dv);
-    at::Tensor qFull = at::cat({in.qNope, in.qRope}, -1);                       // {B, T, H, dn + rR}
-    at::Tensor kFull = at::cat({kNope, in.kRope.expand({B, T, H, rR})}, -1);    // {B, T, H, dn + rR}
-    at::Tensor out = attend(qFull.transpose(1, 2), kFull.transpose(1, 2), v.transpose(1, 2), spec); // {B, H, T, dv}
+    at::Tensor qFull = at::cat({in.qNope, in.qRope}, -1);                    // {B, T, H, dn + rR}
+    at::Tensor kFull = at::cat({kNope, in.kRope.expand({B, T, H, rR})}, -1); // {B, T, H, dn + rR}
+    at::Tensor out =
+        attend(qFull.transpose(1, 2), kFull.transpose(1, 2), v.transpose(1, 2), spec); // {B, H, T, dv}
     return out.transpose(1, 2);
 }
 
@@ -91,15 +92,16 @@ at::Tensor mlaAbsorbed(const MlaAttention& a, const MlaInputs& in, KvCache& cach
                        const AttentionSpec& spec) {
     const int64_t B = in.latent.size(0), T = in.latent.size(1), H = in.qNope.size(2);
     const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim, r = a.rank;
-    const at::Tensor kCat = cache.appendLatent(layer, in.latent, in.kRope.view({B, T, rR})).unsqueeze(1); // {B, 1, Tc, r + rR}
-    const at::Tensor C = kCat.narrow(-1, 0, r);                                        // {B, 1, Tc, r}
+    const at::Tensor kCat =
+        cache.appendLatent(layer, in.latent, in.kRope.view({B, T, rR})).unsqueeze(1); // {B, 1, Tc, r + rR}
+    const at::Tensor C = kCat.narrow(-1, 0, r);                                       // {B, 1, Tc, r}
     const at::Tensor wkv = a.kvB.weight.view({H, dn + dv, r});
-    const at::Tensor wUK = wkv.narrow(1, 0, dn), wUV = wkv.narrow(1, dn, dv);          // {H, dn, r}, {H, dv, r}
-    at::Tensor qLat = at::einsum("bthd,hdr->bhtr", {in.qNope, wUK});                   // {B, H, T, r}
+    const at::Tensor wUK = wkv.narrow(1, 0, dn), wUV = wkv.narrow(1, dn, dv); // {H, dn, r}, {H, dv, r}
+    at::Tensor qLat = at::einsum("bthd,hdr->bhtr", {in.qNope, wUK});          // {B, H, T, r}
     // Both score terms in one product: [q_lat | q_rope] . [c | k_rope].
-    at::Tensor qCat = at::cat({qLat, in.qRope.transpose(1, 2)}, -1);                   // {B, H, T, r + rR}
-    at::Tensor outLat = attend(qCat, kCat, C, spec);                                   // {B, H, T, r}
-    return at::einsum("bhtr,hvr->bthv", {outLat, wUV});                                // {B, T, H, dv}
+    at::Tensor qCat = at::cat({qLat, in.qRope.transpose(1, 2)}, -1); // {B, H, T, r + rR}
+    at::Tensor outLat = attend(qCat, kCat, C, spec);                 // {B, H, T, r}
+    return at::einsum("bhtr,hvr->bthv", {outLat, wUV});              // {B, T, H, dv}
 }
 
 at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& modelRope,
@@ -110,7 +112,8 @@ at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
     const MlaInputs in = mlaInputs(c, a, x, modelRope, cache ? cache->length : 0);
     AttentionSpec spec = specFor(c, layer, hooks, cache);
     spec.scale = softmaxScale(c, a.nopeDim + a.ropeDim);
-    at::Tensor out = cache ? mlaAbsorbed(a, in, *cache, layer, spec) : mlaExpanded(a, in, spec); // {B, T, H, dv}
+    at::Tensor out =
+        cache ? mlaAbsorbed(a, in, *cache, layer, spec) : mlaExpanded(a, in, spec); // {B, T, H, dv}
     return linear(out.reshape({B, T, H * a.vDim}), a.o);
 }
 
@@ -123,8 +126,8 @@ at::Tensor attentionLayer(const Model& m, int64_t layer, const at::Tensor& x, co
     return gqaAttention(m, layer, x, rope, hooks, cache);
 }
 
-at::Tensor decoderBlock(const Model& m, int64_t i, const at::Tensor& hIn, const RopeTables& rope, ForwardHooks* hooks,
-                        KvCache* cache) {
+at::Tensor decoderBlock(const Model& m, int64_t i, const at::Tensor& hIn, const RopeTables& rope,
+                        ForwardHooks* hooks, KvCache* cache) {
     const io::ModelConfig& c = m.config;
     const ArchTable& arch = archFor(c.family);
     const Layer& L = m.layers[static_cast<size_t>(i)];

@@ -18,7 +18,8 @@ at::Tensor attentionBlock(const Model& m, int64_t layer, const at::Tensor& x, Fo
 at::Tensor embedTokens(const Model& m, const at::Tensor& ids) {
     at::Tensor h = at::embedding(m.embed, ids.to(m.embed.device()));
     // Streamed models keep the table mapped on the host in the checkpoint's dtype.
-    if (h.device() != m.device() || h.scalar_type() != m.computeDtype()) h = h.to(m.device(), m.computeDtype());
+    if (h.device() != m.device() || h.scalar_type() != m.computeDtype())
+        h = h.to(m.device(), m.computeDtype());
     if (archFor(m.config.family).embedScale) {
         // Gemma casts the normaliser to the hidden dtype before multiplying.
         h = h * at::scalar_tensor(std::sqrt(static_cast<double>(m.config.hiddenSize)), h.options());
@@ -31,7 +32,8 @@ at::Tensor runLayer(const Model& m, int64_t layer, const at::Tensor& h, ForwardH
 }
 
 at::Tensor inputNorm(const Model& m, int64_t layer, const at::Tensor& h) {
-    return rmsNorm(h, m.layers[static_cast<size_t>(layer)].inputNorm, m.config.rmsNormEps, archFor(m.config.family).gemmaNorm);
+    return rmsNorm(h, m.layers[static_cast<size_t>(layer)].inputNorm, m.config.rmsNormEps,
+                   archFor(m.config.family).gemmaNorm);
 }
 
 void checkTokenIds(const Model& m, const at::Tensor& hostIds, const std::string& source) {
@@ -39,8 +41,9 @@ void checkTokenIds(const Model& m, const at::Tensor& hostIds, const std::string&
     const int64_t lo = hostIds.min().item<int64_t>(), hi = hostIds.max().item<int64_t>();
     if (lo < 0 || hi >= m.config.vocabSize)
         throw FormatError((m.dir / "config.json").string(), "vocab_size",
-                          "token id " + std::to_string(lo < 0 ? lo : hi) + " from " + source + " is outside [0, " +
-                              std::to_string(m.config.vocabSize) + "): the tokenizer does not belong to this model");
+                          "token id " + std::to_string(lo < 0 ? lo : hi) + " from " + source +
+                              " is outside [0, " + std::to_string(m.config.vocabSize) +
+                              "): the tokenizer does not belong to this model");
 }
 
 at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* hooks, KvCache* cache) {
@@ -48,15 +51,19 @@ at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* ho
     const io::ModelConfig& c = m.config;
     const int64_t T = ids.size(1);
     if (m.streamed())
-        throw ArgumentError(m.dir.string() + ": loaded streamed (one layer at a time, for conversion); load it whole to run it");
+        throw ArgumentError(
+            m.dir.string() +
+            ": loaded streamed (one layer at a time, for conversion); load it whole to run it");
     if (cache && cache->length + T > cache->capacity)
         throw ArgumentError("KV cache full: " + std::to_string(cache->length + T) + " > capacity " +
                             std::to_string(cache->capacity));
     const int64_t last = hooks && hooks->lastLayer >= 0 ? hooks->lastLayer : c.numLayers - 1;
-    if (cache && last != c.numLayers - 1) throw ArgumentError("a KV cache needs every layer (ForwardHooks::lastLayer)");
+    if (cache && last != c.numLayers - 1)
+        throw ArgumentError("a KV cache needs every layer (ForwardHooks::lastLayer)");
     at::Tensor h = embedTokens(m, ids);
     const RopeTables rope = cache ? cache->ropeTables(c, T, h.device()) : ropeTables(c, T, h.device());
-    for (int64_t i = 0; i <= last; ++i) h = decoderBlock(m, i, h, rope, hooks, cache);
+    for (int64_t i = 0; i <= last; ++i)
+        h = decoderBlock(m, i, h, rope, hooks, cache);
     if (cache) cache->length += T;
     return rmsNorm(h, m.finalNorm, c.rmsNormEps, archFor(c.family).gemmaNorm);
 }

@@ -18,7 +18,8 @@ struct ForwardHooks {
     // Calibration: the normalised input x [B, T, D] of each layer's attention ...
     std::function<void(int64_t layer, const at::Tensor& x)> onAttentionInput;
     // ... and its keys before/after RoPE and values, each [B, T, kvHeads, d] (GQA layers).
-    std::function<void(int64_t layer, const at::Tensor& kPre, const at::Tensor& kPost, const at::Tensor& v)> onKv;
+    std::function<void(int64_t layer, const at::Tensor& kPre, const at::Tensor& kPost, const at::Tensor& v)>
+        onKv;
     // Stop after this layer (calibration of layer l needs no later layers). -1: run all.
     int64_t lastLayer = -1;
 };
@@ -42,9 +43,9 @@ at::Tensor logitsFromHidden(const Model& m, const at::Tensor& hidden);
 at::Tensor forwardLogits(const Model& m, const at::Tensor& ids, ForwardHooks* hooks = nullptr);
 
 // The pieces of forwardHidden, for work that walks the layers itself (streamed calibration):
-at::Tensor embedTokens(const Model& m, const at::Tensor& ids);                 // [B, T] -> [B, T, D]
+at::Tensor embedTokens(const Model& m, const at::Tensor& ids); // [B, T] -> [B, T, D]
 at::Tensor runLayer(const Model& m, int64_t layer, const at::Tensor& h, ForwardHooks* hooks = nullptr);
-at::Tensor inputNorm(const Model& m, int64_t layer, const at::Tensor& h);      // the attention's input
+at::Tensor inputNorm(const Model& m, int64_t layer, const at::Tensor& h); // the attention's input
 
 // One layer's attention block (exposed for tests of the conversion steps): x [B, T, D] normalised.
 at::Tensor attentionBlock(const Model& m, int64_t layer, const at::Tensor& x, ForwardHooks* hooks = nullptr);

@@ -19,11 +19,11 @@ struct KvCache {
     // Per layer, preallocated: GQA k, v [B, g, capacity, d]; MLA [latent | k_rope] [B, capacity, r + r_R]
     // in `first` (`second` undefined).
     std::vector<at::Tensor> first, second;
-    int64_t length = 0, capacity = 0; // positions filled (the forward advances it), allocated
+    int64_t length = 0, capacity = 0;        // positions filled (the forward advances it), allocated
     at::Tensor ropeInvFreqHost, ropeInvFreq; // the model's RoPE frequencies, on the host and the device
     double ropeScaling = 1.0;
-    int64_t bytes() const;            // of the allocated cache tensors
-    int64_t bytesPerToken() const;    // per token and sequence, all layers
+    int64_t bytes() const;         // of the allocated cache tensors
+    int64_t bytesPerToken() const; // per token and sequence, all layers
 
     // GQA layer: writes k, v [B, g, Tn, d] at positions [length, length + Tn) and returns every cached
     // position so far, [B, g, length + Tn, d] each: views that the attention reads in place.
@@ -42,6 +42,7 @@ KvCache allocateCache(const Model& m, int64_t batch, int64_t capacity);
 at::Tensor forwardCached(const Model& m, const at::Tensor& ids, KvCache& cache);
 
 // Greedy decoding: prompt [B, T0] -> [B, T0 + steps].
-at::Tensor generateGreedy(const Model& m, const at::Tensor& prompt, int64_t steps, KvCache* cacheOut = nullptr);
+at::Tensor generateGreedy(const Model& m, const at::Tensor& prompt, int64_t steps,
+                          KvCache* cacheOut = nullptr);
 
 } // namespace transmla::model

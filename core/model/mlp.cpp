@@ -7,9 +7,12 @@ namespace transmla::model {
 namespace {
 at::Tensor activate(const at::Tensor& x, io::Activation act) {
     switch (act) {
-    case io::Activation::Silu: return at::silu(x);
-    case io::Activation::GeluTanh: return at::gelu(x, "tanh");
-    case io::Activation::Gelu: return at::gelu(x);
+    case io::Activation::Silu:
+        return at::silu(x);
+    case io::Activation::GeluTanh:
+        return at::gelu(x, "tanh");
+    case io::Activation::Gelu:
+        return at::gelu(x);
     }
     return x;
 }
@@ -29,7 +32,7 @@ at::Tensor moe(const at::Tensor& x, const Layer& layer, const io::ModelConfig& c
     weights = (weights / weights.sum(-1, true)).to(x.scalar_type());
     at::Tensor out = at::zeros_like(flat);
     for (int64_t e = 0; e < c.numExperts; ++e) {
-        at::Tensor hit = (experts == e);                  // [N, k]
+        at::Tensor hit = (experts == e);                     // [N, k]
         at::Tensor rows = hit.any(-1).nonzero().squeeze(-1); // tokens routed to e
         if (rows.numel() == 0) continue;
         at::Tensor w = (weights * hit.to(weights.scalar_type())).sum(-1).index_select(0, rows).unsqueeze(-1);

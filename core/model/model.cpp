@@ -15,7 +15,8 @@ namespace {
 
 std::string shapeStr(at::IntArrayRef s) {
     std::string out = "[";
-    for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+    for (size_t i = 0; i < s.size(); ++i)
+        out += (i ? ", " : "") + std::to_string(s[i]);
     return out + "]";
 }
 
@@ -51,7 +52,8 @@ public:
         return ckpt_.has(name) ? get(name, std::move(shape)) : at::Tensor();
     }
     // The projection of kind k in layer i (expert e) of family f, with its bias when `bias`.
-    Linear linear(const io::FamilySpec& f, K k, int64_t i, int64_t out, int64_t in, bool bias, int64_t e = -1) const {
+    Linear linear(const io::FamilySpec& f, K k, int64_t i, int64_t out, int64_t in, bool bias,
+                  int64_t e = -1) const {
         Linear l;
         l.weight = get(f.tensorName(k, i, e), {out, in});
         if (bias) l.bias = get(f.biasName(k, i), {out});
@@ -75,10 +77,14 @@ private:
 // pairs (j, j + r_R/2). Reorders the rows [offset, offset + rR) of each `block` rows of w once, at load.
 at::Tensor halfSplitRope(const at::Tensor& w, int64_t block, int64_t offset, int64_t rR) {
     std::vector<int64_t> order;
-    for (int64_t k = 0; k < offset; ++k) order.push_back(k);
-    for (int64_t k = 0; k < rR; k += 2) order.push_back(offset + k);
-    for (int64_t k = 1; k < rR; k += 2) order.push_back(offset + k);
-    for (int64_t k = offset + rR; k < block; ++k) order.push_back(k);
+    for (int64_t k = 0; k < offset; ++k)
+        order.push_back(k);
+    for (int64_t k = 0; k < rR; k += 2)
+        order.push_back(offset + k);
+    for (int64_t k = 1; k < rR; k += 2)
+        order.push_back(offset + k);
+    for (int64_t k = offset + rR; k < block; ++k)
+        order.push_back(k);
     const at::Tensor index = at::tensor(at::ArrayRef<int64_t>(order), at::kLong).to(w.device());
     std::vector<int64_t> shape = w.sizes().vec();
     std::vector<int64_t> blocks = {w.size(0) / block, block};
@@ -164,17 +170,22 @@ Layer loadLayer(const Loader& L, const io::ModelConfig& c, int64_t i) {
 
 at::ScalarType toTorch(ComputeDtype t) {
     switch (t) {
-    case ComputeDtype::F32: return at::kFloat;
-    case ComputeDtype::BF16: return at::kBFloat16;
-    case ComputeDtype::F16: return at::kHalf;
-    case ComputeDtype::F64: return at::kDouble; // for exactness checks
+    case ComputeDtype::F32:
+        return at::kFloat;
+    case ComputeDtype::BF16:
+        return at::kBFloat16;
+    case ComputeDtype::F16:
+        return at::kHalf;
+    case ComputeDtype::F64:
+        return at::kDouble; // for exactness checks
     }
     return at::kFloat;
 }
 
 at::Device toTorch(const Device& d) {
     if (!d.isCuda()) return at::Device(at::kCPU);
-    if (!at::hasCUDA()) throw SettingError(setting::kDevice, deviceName(d) + ": this build or machine has no CUDA; use cpu");
+    if (!at::hasCUDA())
+        throw SettingError(setting::kDevice, deviceName(d) + ": this build or machine has no CUDA; use cpu");
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
     // cuDNN attention builds a plan per new shape (~20 ms): evaluation batches of many lengths
     // ran 8x slower in bf16 with it. Flash / memory-efficient kernels need no plan.
@@ -183,24 +194,32 @@ at::Device toTorch(const Device& d) {
     return at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(d.index));
 }
 
-at::ScalarType Model::computeDtype() const { return toTorch(options.dtype); }
-at::Device Model::device() const { return toTorch(options.device); }
+at::ScalarType Model::computeDtype() const {
+    return toTorch(options.dtype);
+}
+at::Device Model::device() const {
+    return toTorch(options.device);
+}
 
 int64_t Model::parameterCount() const {
     int64_t n = embed.numel() + finalNorm.numel();
     if (lmHead.defined() && !config.tieWordEmbeddings) n += lmHead.numel();
-    auto lin = [](const Linear& l) { return (l.weight.defined() ? l.weight.numel() : 0) + (l.bias.defined() ? l.bias.numel() : 0); };
+    auto lin = [](const Linear& l) {
+        return (l.weight.defined() ? l.weight.numel() : 0) + (l.bias.defined() ? l.bias.numel() : 0);
+    };
     auto t = [](const at::Tensor& x) { return x.defined() ? x.numel() : 0; };
     for (const auto& L : layers) {
         n += t(L.inputNorm) + t(L.postAttnNorm) + t(L.preFfnNorm) + t(L.postFfnNorm);
         if (L.mla) {
             const auto& m = *L.mla;
-            n += lin(m.q) + lin(m.qA) + lin(m.qB) + t(m.qANorm) + lin(m.kvA) + t(m.kvANorm) + lin(m.kvB) + lin(m.o);
+            n += lin(m.q) + lin(m.qA) + lin(m.qB) + t(m.qANorm) + lin(m.kvA) + t(m.kvANorm) + lin(m.kvB) +
+                 lin(m.o);
         } else {
             n += lin(L.gqa.q) + lin(L.gqa.k) + lin(L.gqa.v) + lin(L.gqa.o);
         }
         n += lin(L.mlp.gate) + lin(L.mlp.up) + lin(L.mlp.down) + lin(L.router);
-        for (const auto& e : L.experts) n += lin(e.gate) + lin(e.up) + lin(e.down);
+        for (const auto& e : L.experts)
+            n += lin(e.gate) + lin(e.up) + lin(e.down);
     }
     return n;
 }
@@ -222,13 +241,17 @@ Model Model::load(const std::filesystem::path& dir, const LoadOptions& options, 
         // Host views straight on the mapping (shape-checked); only the rows used are ever read.
         m.embed = L.hostView(embed, {c.vocabSize, D});
         m.finalNorm = L.get(finalNorm, {D});
-        if (c.tieWordEmbeddings && !ckpt->has(lmHead)) m.lmHead = m.embed;
-        else m.lmHead = L.hostView(lmHead, {c.vocabSize, D});
+        if (c.tieWordEmbeddings && !ckpt->has(lmHead))
+            m.lmHead = m.embed;
+        else
+            m.lmHead = L.hostView(lmHead, {c.vocabSize, D});
     } else {
         m.embed = L.get(embed, {c.vocabSize, D});
         m.finalNorm = L.get(finalNorm, {D});
-        if (c.tieWordEmbeddings && !ckpt->has(lmHead)) m.lmHead = m.embed;
-        else m.lmHead = L.get(lmHead, {c.vocabSize, D});
+        if (c.tieWordEmbeddings && !ckpt->has(lmHead))
+            m.lmHead = m.embed;
+        else
+            m.lmHead = L.get(lmHead, {c.vocabSize, D});
     }
 
     if (options.streamLayers) {

@@ -63,7 +63,8 @@ struct LoadOptions {
     LoadOptions() = default;
     LoadOptions(Device d, ComputeDtype t) : device(d), dtype(t) {}
     // In the CLI's / sessions' spellings (parseDevice, parseComputeDtype: SettingError otherwise).
-    LoadOptions(const std::string& d, const std::string& t) : device(parseDevice(d)), dtype(parseComputeDtype(t)) {}
+    LoadOptions(const std::string& d, const std::string& t)
+        : device(parseDevice(d)), dtype(parseComputeDtype(t)) {}
 
     Device device;                          // cpu | cuda | cuda:N
     ComputeDtype dtype = ComputeDtype::F32; // the compute dtype

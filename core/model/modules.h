@@ -23,7 +23,8 @@ struct RopeTables {
 at::Tensor ropeInverseFrequencies(const io::ModelConfig& c, int64_t seqLen, double* attentionScaling);
 RopeTables ropeTables(const io::ModelConfig& c, int64_t seqLen, at::Device device);
 // Tables for explicit plane frequencies invFreq [n] (fp32): cos/sin [T, 2n], times `scaling`.
-RopeTables ropeTablesFor(const at::Tensor& invFreq, int64_t seqLen, double scaling, int64_t positionOffset = 0);
+RopeTables ropeTablesFor(const at::Tensor& invFreq, int64_t seqLen, double scaling,
+                         int64_t positionOffset = 0);
 // Applies RoPE to the first cos.size(-1) dims of x [B, T, heads, d]; the rest passes through.
 at::Tensor applyRope(const at::Tensor& x, const RopeTables& rope);
 
@@ -36,9 +37,9 @@ at::Tensor moe(const at::Tensor& x, const Layer& layer, const io::ModelConfig& c
 // 0..Tk-1 and queries at queryOffset..queryOffset+Tq-1: the full forward has Tq = Tk and offset 0,
 // decoding with a cache has the cached positions before the new ones.
 struct AttentionSpec {
-    double scale = 1.0;             // see softmaxScale
-    int64_t queryOffset = 0;        // position of the first query
-    std::optional<int64_t> window;  // attend only to the last `window` positions (incl. self)
+    double scale = 1.0;            // see softmaxScale
+    int64_t queryOffset = 0;       // position of the first query
+    std::optional<int64_t> window; // attend only to the last `window` positions (incl. self)
     std::optional<double> softcap;
     at::Tensor* probsOut = nullptr; // when set: receives the probabilities [B, H, Tq, Tk] (fp32)
     // The GPU's fused kernel (needs Tq = Tk, offset 0, no probabilities, no soft-capping) repeats k and v

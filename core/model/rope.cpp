@@ -13,7 +13,9 @@
 namespace transmla::model {
 
 namespace {
-double yarnMscale(double scale, double mscale) { return scale <= 1 ? 1.0 : 0.1 * mscale * std::log(scale) + 1.0; }
+double yarnMscale(double scale, double mscale) {
+    return scale <= 1 ? 1.0 : 0.1 * mscale * std::log(scale) + 1.0;
+}
 } // namespace
 
 at::Tensor ropeInverseFrequencies(const io::ModelConfig& c, int64_t seqLen, double* attentionScaling) {
@@ -23,7 +25,8 @@ at::Tensor ropeInverseFrequencies(const io::ModelConfig& c, int64_t seqLen, doub
     *attentionScaling = 1.0;
     auto exponents = at::arange(0, dim, 2, at::kDouble) / static_cast<double>(dim);
     if (s.type == "dynamic") {
-        const double orig = static_cast<double>(s.originalMaxPositions ? s.originalMaxPositions : c.maxPositions);
+        const double orig =
+            static_cast<double>(s.originalMaxPositions ? s.originalMaxPositions : c.maxPositions);
         if (seqLen > orig)
             base *= std::pow(s.factor * seqLen / orig - (s.factor - 1), static_cast<double>(dim) / (dim - 2));
     }
@@ -40,11 +43,14 @@ at::Tensor ropeInverseFrequencies(const io::ModelConfig& c, int64_t seqLen, doub
         at::Tensor medium = (wavelen >= highWavelen).logical_and(wavelen <= lowWavelen);
         inv = at::where(medium, smoothed, scaled);
     } else if (s.type == "yarn") {
-        const double orig = static_cast<double>(s.originalMaxPositions ? s.originalMaxPositions : c.maxPositions);
-        if (s.attentionFactor) *attentionScaling = *s.attentionFactor;
+        const double orig =
+            static_cast<double>(s.originalMaxPositions ? s.originalMaxPositions : c.maxPositions);
+        if (s.attentionFactor)
+            *attentionScaling = *s.attentionFactor;
         else if (s.mscale != 0 && s.mscaleAllDim != 0)
             *attentionScaling = yarnMscale(s.factor, s.mscale) / yarnMscale(s.factor, s.mscaleAllDim);
-        else *attentionScaling = yarnMscale(s.factor, 1.0);
+        else
+            *attentionScaling = yarnMscale(s.factor, 1.0);
         auto correctionDim = [&](double rotations) {
             return dim * std::log(orig / (rotations * 2 * M_PI)) / (2 * std::log(base));
         };
@@ -59,7 +65,8 @@ at::Tensor ropeInverseFrequencies(const io::ModelConfig& c, int64_t seqLen, doub
         at::Tensor ramp = ((at::arange(dim / 2, at::kDouble) - low) / (high - low)).clamp(0, 1);
         at::Tensor extrapolationFactor = 1 - ramp;
         at::Tensor posFreqs = at::pow(base, exponents);
-        inv = (1.0 / (s.factor * posFreqs)) * (1 - extrapolationFactor) + (1.0 / posFreqs) * extrapolationFactor;
+        inv = (1.0 / (s.factor * posFreqs)) * (1 - extrapolationFactor) +
+              (1.0 / posFreqs) * extrapolationFactor;
     }
     return inv.to(at::kFloat);
 }
@@ -68,7 +75,7 @@ RopeTables ropeTablesFor(const at::Tensor& invFreq, int64_t seqLen, double scali
     at::Tensor pos = at::arange(positionOffset, positionOffset + seqLen,
                                 at::TensorOptions().dtype(at::kFloat).device(invFreq.device()));
     at::Tensor freqs = at::outer(pos, invFreq.to(at::kFloat)); // [T, n]
-    at::Tensor emb = at::cat({freqs, freqs}, -1);               // [T, 2n]
+    at::Tensor emb = at::cat({freqs, freqs}, -1);              // [T, 2n]
     return {emb.cos() * scaling, emb.sin() * scaling};
 }
 

@@ -85,7 +85,9 @@ nlohmann::json ModelSummary::toJson() const {
 
 std::string ModelSummary::toText() const {
     std::ostringstream o;
-    auto row = [&](const char* k, const std::string& v) { o << "  " << k << std::string(24 - std::string(k).size(), ' ') << v << "\n"; };
+    auto row = [&](const char* k, const std::string& v) {
+        o << "  " << k << std::string(24 - std::string(k).size(), ' ') << v << "\n";
+    };
     o << path << "\n";
     row("family", family + " (" + architecture + ")");
     row("layers", std::to_string(layers));
@@ -93,10 +95,12 @@ std::string ModelSummary::toText() const {
     row("query heads", std::to_string(queryHeads));
     row("KV heads", std::to_string(kvHeads) + (kvLoraRank ? " (MLA latent)" : ""));
     row("head_dim", std::to_string(headDim));
-    if (kvLoraRank) row("kv_lora_rank / rope", std::to_string(kvLoraRank) + " / " + std::to_string(qkRopeHeadDim));
+    if (kvLoraRank)
+        row("kv_lora_rank / rope", std::to_string(kvLoraRank) + " / " + std::to_string(qkRopeHeadDim));
     row("intermediate size", std::to_string(intermediateSize));
     row("vocab", std::to_string(vocabSize));
-    row("parameters", std::to_string(parameterCount) + " (" + humanBytes(double(checkpointBytes)) + " as " + dtype + ")");
+    row("parameters",
+        std::to_string(parameterCount) + " (" + humanBytes(double(checkpointBytes)) + " as " + dtype + ")");
     row("KV cache per token", std::to_string(kvCacheBytesPerToken) + " bytes (16-bit, all layers)");
     row("tied embeddings", tiedEmbeddings ? "yes" : "no");
     if (!notes.empty()) row("notes", notes);

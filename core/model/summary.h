@@ -19,7 +19,7 @@ struct ModelSummary {
     std::string path, family, architecture, dtype;
     int64_t layers = 0, hiddenSize = 0, queryHeads = 0, kvHeads = 0, headDim = 0, vocabSize = 0;
     int64_t intermediateSize = 0, parameterCount = 0, checkpointBytes = 0;
-    int64_t kvCacheBytesPerToken = 0; // all layers, K and V, at the checkpoint's 16-bit width
+    int64_t kvCacheBytesPerToken = 0;          // all layers, K and V, at the checkpoint's 16-bit width
     int64_t kvLoraRank = 0, qkRopeHeadDim = 0; // MLA checkpoints
     bool tiedEmbeddings = false;
     std::string notes; // sliding windows, MoE, soft-capping ...

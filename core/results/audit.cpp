@@ -104,7 +104,8 @@ void AuditRecord::setLosses(const std::optional<eval::LossResult>& gsm8kBefore,
         gsm8k = compareLosses("GSM8K test", *gsm8kBefore, *gsm8kAfter, false);
         gsm8kAnswer = compareLosses("GSM8K test, answer tokens only", *gsm8kBefore, *gsm8kAfter, true);
     }
-    if (paired(wikiBefore, wikiAfter)) wikitext = compareLosses("WikiText-2 test", *wikiBefore, *wikiAfter, false);
+    if (paired(wikiBefore, wikiAfter))
+        wikitext = compareLosses("WikiText-2 test", *wikiBefore, *wikiAfter, false);
 }
 
 nlohmann::json AuditRecord::toJson() const {

@@ -57,8 +57,10 @@ struct AuditRecord {
 
     // gsm8k, gsm8kAnswer and wikitext from the losses of the original and the converted model; a pair
     // that is missing or covers different documents leaves its comparison empty.
-    void setLosses(const std::optional<eval::LossResult>& gsm8kBefore, const std::optional<eval::LossResult>& gsm8kAfter,
-                   const std::optional<eval::LossResult>& wikiBefore, const std::optional<eval::LossResult>& wikiAfter);
+    void setLosses(const std::optional<eval::LossResult>& gsm8kBefore,
+                   const std::optional<eval::LossResult>& gsm8kAfter,
+                   const std::optional<eval::LossResult>& wikiBefore,
+                   const std::optional<eval::LossResult>& wikiAfter);
     nlohmann::json toJson() const;
     // A Markdown report; images: (title, file name relative to the report) shown after the tables.
     std::string toMarkdown(const std::vector<std::pair<std::string, std::string>>& images = {}) const;

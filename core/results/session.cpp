@@ -37,17 +37,19 @@ const SweepPoint* RankSweep::find(int64_t rank) const {
 void RankSweep::put(SweepPoint point) {
     auto it = std::lower_bound(points.begin(), points.end(), point.rank,
                                [](const SweepPoint& p, int64_t r) { return p.rank < r; });
-    if (it != points.end() && it->rank == point.rank) *it = std::move(point);
-    else points.insert(it, std::move(point));
+    if (it != points.end() && it->rank == point.rank)
+        *it = std::move(point);
+    else
+        points.insert(it, std::move(point));
 }
 
 bool RankSweep::sameSetup(const convert::ConvertSettings& s, int64_t n) const {
     const convert::ConvertSettings a = sweepPointSettings(settings, 0), b = sweepPointSettings(s, 0);
-    return n == problems && a.qkRopeHeadDim == b.qkRopeHeadDim && a.freqFold == b.freqFold && a.rorope == b.rorope &&
-           a.preRopeKeyStats == b.preRopeKeyStats && a.balanceKv == b.balanceKv && a.jointPca == b.jointPca &&
-           a.latentNorm == b.latentNorm && a.damping == b.damping && a.calibration.source == b.calibration.source &&
-           a.calibration.samples == b.calibration.samples && a.calibration.seqLen == b.calibration.seqLen &&
-           a.calibration.seed == b.calibration.seed;
+    return n == problems && a.qkRopeHeadDim == b.qkRopeHeadDim && a.freqFold == b.freqFold &&
+           a.rorope == b.rorope && a.preRopeKeyStats == b.preRopeKeyStats && a.balanceKv == b.balanceKv &&
+           a.jointPca == b.jointPca && a.latentNorm == b.latentNorm && a.damping == b.damping &&
+           a.calibration.source == b.calibration.source && a.calibration.samples == b.calibration.samples &&
+           a.calibration.seqLen == b.calibration.seqLen && a.calibration.seed == b.calibration.seed;
 }
 
 convert::ConvertSettings sweepPointSettings(convert::ConvertSettings s, int64_t rank) {
@@ -95,7 +97,8 @@ ModelReference referenceModel(const fs::path& dir) {
     if (files.empty()) throw FormatError(dir.string(), "", "no .safetensors file to fingerprint");
     std::sort(files.begin(), files.end());
     uint64_t h = io::kFnv1aOffset;
-    if (fs::exists(dir / "model.safetensors.index.json")) h = io::hashFile(dir / "model.safetensors.index.json", h);
+    if (fs::exists(dir / "model.safetensors.index.json"))
+        h = io::hashFile(dir / "model.safetensors.index.json", h);
     for (const auto& f : files) {
         const std::string name = f.filename().string();
         h = io::fnv1a64(name.data(), name.size(), h);
@@ -156,7 +159,8 @@ Session loadSession(const fs::path& file) {
         const int32_t version = r.attr<int32_t>(f, "schema_version", "");
         if (version > kSessionSchemaVersion)
             r.fail("schema_version", "written by a newer transmla (schema " + std::to_string(version) +
-                                         ", this build reads up to " + std::to_string(kSessionSchemaVersion) + ")");
+                                         ", this build reads up to " + std::to_string(kSessionSchemaVersion) +
+                                         ")");
         if (version < 1) r.fail("schema_version", "invalid value " + std::to_string(version));
         Session s;
         detail::readModel(r, f, s);
@@ -165,15 +169,18 @@ Session loadSession(const fs::path& file) {
             s.convertSettings = detail::readSettings(r, g, "/convert_settings");
             s.lossProblems = r.attr<int64_t>(g, "loss_problems", "/convert_settings");
         }
-        if (version >= 2 && io::h5::exists(f, "conversion")) s.conversion = detail::readConversion(r, r.group(f, "conversion", ""));
+        if (version >= 2 && io::h5::exists(f, "conversion"))
+            s.conversion = detail::readConversion(r, r.group(f, "conversion", ""));
         if (io::h5::exists(f, "spectra")) s.spectra = detail::readSpectra(r, r.group(f, "spectra", ""));
         s.budgets = detail::readBudgets(r, r.group(f, "budgets", ""));
         readNumbered(r, f, "attention", [&](const H5::Group& g, const std::string& w) {
             s.attentionMaps.push_back(detail::readAttention(r, g, w, version));
         });
-        readNumbered(r, f, "losses",
-                     [&](const H5::Group& g, const std::string& w) { s.losses.push_back(detail::readLoss(r, g, w)); });
-        if (version >= 2 && io::h5::exists(f, "sweep")) s.sweep = detail::readSweep(r, r.group(f, "sweep", ""));
+        readNumbered(r, f, "losses", [&](const H5::Group& g, const std::string& w) {
+            s.losses.push_back(detail::readLoss(r, g, w));
+        });
+        if (version >= 2 && io::h5::exists(f, "sweep"))
+            s.sweep = detail::readSweep(r, r.group(f, "sweep", ""));
         if (version == 1) detail::upgradeSchema1(r, s);
         return s;
     } catch (const H5::Exception& e) {

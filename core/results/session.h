@@ -111,8 +111,8 @@ struct RankSweep {
 
 struct Session {
     ModelReference model;
-    std::map<std::string, std::string> settings;   // free-form notes
-    std::map<std::string, double> numericSettings; // ... and numbers
+    std::map<std::string, std::string> settings;             // free-form notes
+    std::map<std::string, double> numericSettings;           // ... and numbers
     std::optional<convert::ConvertSettings> convertSettings; // the settings a front end shows
     int64_t lossProblems = 0;                                // GSM8K problems evaluated with a conversion
     std::optional<ConversionRecord> conversion;

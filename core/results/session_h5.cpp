@@ -62,13 +62,15 @@ void writeModel(H5::H5File& f, const Session& s) {
     writeAttr(g, "weights_hash", s.model.weightsHash);
     H5::Group st = f.createGroup("settings");
     std::vector<std::string> keys, values;
-    for (const auto& [k, v] : s.settings) keys.push_back(k), values.push_back(v);
+    for (const auto& [k, v] : s.settings)
+        keys.push_back(k), values.push_back(v);
     writeStrings(st, "keys", keys);
     writeStrings(st, "values", values);
     H5::Group sn = f.createGroup("settings_numeric");
     std::vector<std::string> nkeys;
     std::vector<double> nvalues;
-    for (const auto& [k, v] : s.numericSettings) nkeys.push_back(k), nvalues.push_back(v);
+    for (const auto& [k, v] : s.numericSettings)
+        nkeys.push_back(k), nvalues.push_back(v);
     writeStrings(sn, "keys", nkeys);
     writeArray(sn, "values", nvalues);
 }
@@ -81,11 +83,13 @@ void readModel(const Reader& r, const H5::H5File& f, Session& s) {
     H5::Group st = r.group(f, "settings", "");
     const auto keys = r.strings(st, "keys", "/settings");
     const auto values = r.strings(st, "values", "/settings", int64_t(keys.size()));
-    for (size_t i = 0; i < keys.size(); ++i) s.settings[keys[i]] = values[i];
+    for (size_t i = 0; i < keys.size(); ++i)
+        s.settings[keys[i]] = values[i];
     H5::Group sn = r.group(f, "settings_numeric", "");
     const auto nkeys = r.strings(sn, "keys", "/settings_numeric");
     const auto nvalues = r.array<double>(sn, "values", "/settings_numeric", {int64_t(nkeys.size())});
-    for (size_t i = 0; i < nkeys.size(); ++i) s.numericSettings[nkeys[i]] = nvalues[i];
+    for (size_t i = 0; i < nkeys.size(); ++i)
+        s.numericSettings[nkeys[i]] = nvalues[i];
 }
 
 void writeSpectra(H5::H5File& f, const analysis::SpectraResult& sp) {
@@ -140,24 +144,32 @@ analysis::SpectraResult readSpectra(const Reader& r, const H5::Group& g) {
     return sp;
 }
 
-#define TRANSMLA_BUDGET_INT_FIELDS(X)                                                                               \
-    X(num_layers, numLayers)                                                                                        \
-    X(num_kv_heads, numKvHeads)                                                                                     \
-    X(head_dim, headDim) X(kv_lora_rank, kvLoraRank) X(qk_rope_head_dim, qkRopeHeadDim)                            \
-        X(elements_per_token_per_layer, elementsPerTokenPerLayer) X(bytes_per_element, bytesPerElement)             \
-            X(weights_bytes, weightsBytes)
+// One field per line; clang-format 14 does not settle on X-macro lists.
+// clang-format off
+#define TRANSMLA_BUDGET_INT_FIELDS(X)                                                                \
+    X(num_layers, numLayers)                                                                         \
+    X(num_kv_heads, numKvHeads)                                                                      \
+    X(head_dim, headDim)                                                                             \
+    X(kv_lora_rank, kvLoraRank)                                                                      \
+    X(qk_rope_head_dim, qkRopeHeadDim)                                                               \
+    X(elements_per_token_per_layer, elementsPerTokenPerLayer)                                        \
+    X(bytes_per_element, bytesPerElement)                                                            \
+    X(weights_bytes, weightsBytes)
+// clang-format on
 
 void writeBudgets(H5::H5File& f, const std::vector<analysis::KvBudget>& budgets) {
     H5::Group g = f.createGroup("budgets");
     std::vector<std::string> labels, kinds;
-    for (const auto& b : budgets) labels.push_back(b.label), kinds.push_back(analysis::cacheKindName(b.kind));
+    for (const auto& b : budgets)
+        labels.push_back(b.label), kinds.push_back(analysis::cacheKindName(b.kind));
     writeStrings(g, "label", labels);
     writeStrings(g, "kind", kinds);
-#define X(name, field)                                                                                              \
-    {                                                                                                               \
-        std::vector<int64_t> v;                                                                                     \
-        for (const auto& b : budgets) v.push_back(b.field);                                                         \
-        writeArray(g, #name, v);                                                                                    \
+#define X(name, field)                                                                                       \
+    {                                                                                                        \
+        std::vector<int64_t> v;                                                                              \
+        for (const auto& b : budgets)                                                                        \
+            v.push_back(b.field);                                                                            \
+        writeArray(g, #name, v);                                                                             \
     }
     TRANSMLA_BUDGET_INT_FIELDS(X)
 #undef X
@@ -177,10 +189,11 @@ std::vector<analysis::KvBudget> readBudgets(const Reader& r, const H5::Group& g)
             r.fail(w + "/kind", e.what());
         }
     }
-#define X(name, field)                                                                                              \
-    {                                                                                                               \
-        const auto v = r.array<int64_t>(g, #name, w, {n});                                                          \
-        for (size_t i = 0; i < out.size(); ++i) out[i].field = v[i];                                                \
+#define X(name, field)                                                                                       \
+    {                                                                                                        \
+        const auto v = r.array<int64_t>(g, #name, w, {n});                                                   \
+        for (size_t i = 0; i < out.size(); ++i)                                                              \
+            out[i].field = v[i];                                                                             \
     }
     TRANSMLA_BUDGET_INT_FIELDS(X)
 #undef X
@@ -190,8 +203,9 @@ std::vector<analysis::KvBudget> readBudgets(const Reader& r, const H5::Group& g)
 void writeAttention(H5::Group& parent, const std::string& name, const analysis::AttentionMap& m) {
     const hsize_t T = hsize_t(m.tokens());
     if (m.probs.size() != T * T || m.rowEntropy.size() != T || m.tokenTexts.size() != T)
-        throw ArgumentError("attention map layer " + std::to_string(m.layer) + " head " + std::to_string(m.head) +
-                            ": probabilities, entropies or token texts do not match its " + std::to_string(T) + " tokens");
+        throw ArgumentError(
+            "attention map layer " + std::to_string(m.layer) + " head " + std::to_string(m.head) +
+            ": probabilities, entropies or token texts do not match its " + std::to_string(T) + " tokens");
     H5::Group g = parent.createGroup(name);
     writeAttr(g, "model", m.model);
     writeAttr(g, "form", analysis::modelFormName(m.form));
@@ -227,12 +241,14 @@ analysis::AttentionMap readAttention(const Reader& r, const H5::Group& g, const 
             r.fail(w + "@form", e.what());
         }
         m.promptTokens = r.attr<int64_t>(g, "prompt_tokens", w);
-        if (m.promptTokens < T) r.fail(w + "@prompt_tokens", "fewer than the " + std::to_string(T) + " tokens stored");
+        if (m.promptTokens < T)
+            r.fail(w + "@prompt_tokens", "fewer than the " + std::to_string(T) + " tokens stored");
     }
     return m;
 }
 
-void writeLoss(H5::Group& parent, const std::string& name, const std::string& label, const eval::LossResult& r) {
+void writeLoss(H5::Group& parent, const std::string& name, const std::string& label,
+               const eval::LossResult& r) {
     H5::Group g = parent.createGroup(name);
     writeAttr(g, "label", label);
     writeAttr(g, "documents", r.documents);
@@ -267,7 +283,8 @@ NamedLoss readLoss(const Reader& rd, const H5::Group& g, const std::string& w) {
     const auto tokens = rd.array<int64_t>(g, "per_doc_tokens", w, {n});
     const auto ansNll = rd.array<double>(g, "per_doc_answer_nll_sum", w, {n});
     const auto ansTokens = rd.array<int64_t>(g, "per_doc_answer_tokens", w, {n});
-    for (size_t i = 0; i < size_t(n); ++i) r.perDoc.push_back({nll[i], tokens[i], ansNll[i], ansTokens[i]});
+    for (size_t i = 0; i < size_t(n); ++i)
+        r.perDoc.push_back({nll[i], tokens[i], ansNll[i], ansTokens[i]});
     return l;
 }
 
@@ -317,7 +334,8 @@ ConversionRecord readConversion(const Reader& r, const H5::Group& g) {
     c.modelContentHash = r.attr<std::string>(g, "model_content_hash", w);
     c.calibrationFile = r.attr<std::string>(g, "calibration_file", w);
     c.exportProblem = r.attr<std::string>(g, "export_problem", w);
-    if (r.attr<int32_t>(g, "has_loss_full_rank", w) != 0) c.lossFullRank = r.attr<double>(g, "loss_full_rank", w);
+    if (r.attr<int32_t>(g, "has_loss_full_rank", w) != 0)
+        c.lossFullRank = r.attr<double>(g, "loss_full_rank", w);
     const auto layer = r.array<int64_t>(g, "layer", w);
     const int64_t n = int64_t(layer.size());
     const auto rank = r.array<int64_t>(g, "rank", w, {n});
@@ -362,17 +380,20 @@ RankSweep readSweep(const Reader& r, const H5::Group& g) {
     s.settings = readSettings(r, r.group(g, "settings", w), w + "/settings");
     s.problems = r.attr<int64_t>(g, "problems", w);
     s.baselineKvBytesPerToken = r.attr<int64_t>(g, "baseline_kv_bytes", w);
-    if (io::h5::exists(g, "baseline")) s.baseline = readLoss(r, r.group(g, "baseline", w), w + "/baseline").result;
+    if (io::h5::exists(g, "baseline"))
+        s.baseline = readLoss(r, r.group(g, "baseline", w), w + "/baseline").result;
     const auto rank = r.array<int64_t>(g, "rank", w);
     const int64_t n = int64_t(rank.size());
     const auto kv = r.array<int64_t>(g, "kv_bytes_per_token", w, {n});
     const auto nll = r.array<double>(g, "mean_nll", w, {n});
     const H5::Group losses = r.group(g, "loss", w);
     for (size_t i = 0; i < size_t(n); ++i) {
-        if (i > 0 && rank[i] <= rank[i - 1]) r.fail(w + "/rank", "not ascending at entry " + std::to_string(i));
+        if (i > 0 && rank[i] <= rank[i - 1])
+            r.fail(w + "/rank", "not ascending at entry " + std::to_string(i));
         SweepPoint p{rank[i], kv[i], nll[i], std::nullopt};
         const std::string name = std::to_string(i);
-        if (io::h5::exists(losses, name)) p.loss = readLoss(r, r.group(losses, name, w + "/loss"), w + "/loss/" + name).result;
+        if (io::h5::exists(losses, name))
+            p.loss = readLoss(r, r.group(losses, name, w + "/loss"), w + "/loss/" + name).result;
         s.points.push_back(std::move(p));
     }
     return s;

@@ -19,9 +19,11 @@ void writeBudgets(H5::H5File& f, const std::vector<analysis::KvBudget>& budgets)
 std::vector<analysis::KvBudget> readBudgets(const io::h5::Reader& r, const H5::Group& g);
 
 void writeAttention(H5::Group& parent, const std::string& name, const analysis::AttentionMap& m);
-analysis::AttentionMap readAttention(const io::h5::Reader& r, const H5::Group& g, const std::string& where, int version);
+analysis::AttentionMap readAttention(const io::h5::Reader& r, const H5::Group& g, const std::string& where,
+                                     int version);
 
-void writeLoss(H5::Group& parent, const std::string& name, const std::string& label, const eval::LossResult& l);
+void writeLoss(H5::Group& parent, const std::string& name, const std::string& label,
+               const eval::LossResult& l);
 NamedLoss readLoss(const io::h5::Reader& r, const H5::Group& g, const std::string& where);
 
 void writeConversion(H5::H5File& f, const ConversionRecord& c);

@@ -77,8 +77,10 @@ public:
         c.rorope = number("rorope", d.rorope) != 0;
         c.balanceKv = number("balance_kv", d.balanceKv) != 0;
         c.jointPca = number("joint_pca", d.jointPca) != 0;
-        c.calibration.seed = uint64_t(integer("calibration_seed", double(d.calibration.seed), 0, kBig, false));
-        c.calibration.microBatch = integer("calibration_micro_batch", double(d.calibration.microBatch), 0, kBig, false);
+        c.calibration.seed =
+            uint64_t(integer("calibration_seed", double(d.calibration.seed), 0, kBig, false));
+        c.calibration.microBatch =
+            integer("calibration_micro_batch", double(d.calibration.microBatch), 0, kBig, false);
         s_.convertSettings = c;
         s_.lossProblems = integer("loss_problems", 0, 0, kBig, false);
         if (text("converted", "") == "yes") conversion(c);
@@ -122,7 +124,8 @@ public:
             f.alpha = required(key("layer.%03lld.alpha", l));
             f.attentionError = number(key("layer.%03lld.attention_error", l), -1);
             const int64_t count = integer(key("layer.%03lld.eigenvalues", l), 0, 0, 1 << 24, true);
-            for (int64_t i = 0; i < count; ++i) f.eigenvalues.push_back(required(key("latent.%03lld.%05lld", l, i)));
+            for (int64_t i = 0; i < count; ++i)
+                f.eigenvalues.push_back(required(key("latent.%03lld.%05lld", l, i)));
             r.layers.push_back(std::move(f));
         }
         s_.conversion = std::move(r);
@@ -133,7 +136,8 @@ public:
         auto pointOf = [](const std::string& label, int64_t& rank, int64_t& rope) {
             long long r = 0, rr = 0;
             char tail = 0;
-            if (std::sscanf(label.c_str(), "mla r=%lld rope=%lld%c", &r, &rr, &tail) != 2 || r <= 0) return false;
+            if (std::sscanf(label.c_str(), "mla r=%lld rope=%lld%c", &r, &rr, &tail) != 2 || r <= 0)
+                return false;
             rank = r, rope = rr;
             return true;
         };
@@ -167,7 +171,8 @@ public:
     void attention() {
         static const std::string suffix = " (MLA)";
         for (auto& m : s_.attentionMaps)
-            if (m.model.size() >= suffix.size() && m.model.compare(m.model.size() - suffix.size(), suffix.size(), suffix) == 0) {
+            if (m.model.size() >= suffix.size() &&
+                m.model.compare(m.model.size() - suffix.size(), suffix.size(), suffix) == 0) {
                 m.model.resize(m.model.size() - suffix.size());
                 m.form = analysis::ModelForm::Mla;
             }

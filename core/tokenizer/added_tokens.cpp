@@ -12,8 +12,9 @@ void AddedTokenMatcher::add(std::string pattern, const AddedToken* token) {
     auto& bucket = byFirstByte_[static_cast<unsigned char>(pattern[0])];
     patterns_.push_back(Entry{std::move(pattern), token});
     bucket.push_back(index);
-    std::stable_sort(bucket.begin(), bucket.end(),
-                     [this](size_t a, size_t b) { return patterns_[a].pattern.size() > patterns_[b].pattern.size(); });
+    std::stable_sort(bucket.begin(), bucket.end(), [this](size_t a, size_t b) {
+        return patterns_[a].pattern.size() > patterns_[b].pattern.size();
+    });
 }
 
 namespace {
@@ -21,7 +22,8 @@ namespace {
 // The code point that ends at byte `end` (exclusive) of s.
 char32_t lastChar(std::string_view s, size_t end) {
     size_t start = end - 1;
-    while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
+    while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80)
+        --start;
     return unicode::next(s, start);
 }
 
@@ -59,7 +61,8 @@ std::vector<Segment> AddedTokenMatcher::split(std::string_view s) const {
             size_t newStart = start;
             while (newStart > 0 && unicode::isWhitespace(lastChar(s, newStart))) {
                 size_t b = newStart - 1;
-                while (b > 0 && (static_cast<unsigned char>(s[b]) & 0xC0) == 0x80) --b;
+                while (b > 0 && (static_cast<unsigned char>(s[b]) & 0xC0) == 0x80)
+                    --b;
                 newStart = b;
             }
             start = std::max(newStart, startOffset); // spaces already taken by the previous match stay there

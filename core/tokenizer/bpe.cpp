@@ -9,7 +9,7 @@ namespace transmla::tok {
 namespace {
 constexpr size_t kCacheCapacity = 200000; // words; the cache is dropped when full
 constexpr int64_t kMaxVocabHoles = 1 << 16;
-constexpr size_t kMaxCachedWord = 256;    // bytes; longer words are rare and not worth keeping
+constexpr size_t kMaxCachedWord = 256; // bytes; longer words are rare and not worth keeping
 } // namespace
 
 Bpe::Bpe(const LoadContext& ctx, const Json& j, std::vector<std::pair<std::string, int64_t>> vocab,
@@ -20,7 +20,8 @@ Bpe::Bpe(const LoadContext& ctx, const Json& j, std::vector<std::pair<std::strin
     vocab_.reserve(vocab.size());
     int64_t maxId = -1;
     for (const auto& [tok, id] : vocab) {
-        if (id < 0 || id > INT32_MAX) throw FormatError(ctx.file, "model.vocab", "id out of range for '" + tok + "'");
+        if (id < 0 || id > INT32_MAX)
+            throw FormatError(ctx.file, "model.vocab", "id out of range for '" + tok + "'");
         maxId = std::max(maxId, id);
     }
     // The id table is dense (index = id): ids far beyond the vocabulary's size would make a tiny file
@@ -28,8 +29,8 @@ Bpe::Bpe(const LoadContext& ctx, const Json& j, std::vector<std::pair<std::strin
     // are dense; a few holes are allowed.
     if (maxId >= int64_t(vocab.size()) + kMaxVocabHoles)
         throw FormatError(ctx.file, "model.vocab",
-                          "id " + std::to_string(maxId) + " is far beyond the " + std::to_string(vocab.size()) +
-                              " entries (ids must be nearly dense)");
+                          "id " + std::to_string(maxId) + " is far beyond the " +
+                              std::to_string(vocab.size()) + " entries (ids must be nearly dense)");
     idToToken_.resize(static_cast<size_t>(maxId + 1));
     for (auto& [tok, id] : vocab) {
         idToToken_[static_cast<size_t>(id)] = tok;
@@ -44,7 +45,8 @@ Bpe::Bpe(const LoadContext& ctx, const Json& j, std::vector<std::pair<std::strin
     const std::string unk = getString(ctx, j, "unk_token", field);
     if (!unk.empty()) {
         auto it = vocab_.find(unk);
-        if (it == vocab_.end()) throw FormatError(ctx.file, "model.unk_token", "'" + unk + "' is not in the vocabulary");
+        if (it == vocab_.end())
+            throw FormatError(ctx.file, "model.unk_token", "'" + unk + "' is not in the vocabulary");
         unkId_ = it->second;
     }
     for (int b = 0; b < 256; ++b) {
@@ -55,7 +57,8 @@ Bpe::Bpe(const LoadContext& ctx, const Json& j, std::vector<std::pair<std::strin
     }
 
     size_t capacity = 16;
-    while (capacity < merges.size() * 2) capacity *= 2;
+    while (capacity < merges.size() * 2)
+        capacity *= 2;
     mergeSlots_.assign(capacity, MergeSlot{kEmpty, MergeInfo{0, 0}});
     mergeMask_ = capacity - 1;
     std::string merged;
@@ -66,7 +69,8 @@ Bpe::Bpe(const LoadContext& ctx, const Json& j, std::vector<std::pair<std::strin
             throw FormatError(ctx.file, "model.merges[" + std::to_string(rank) + "]",
                               "token '" + (ia == vocab_.end() ? a : b) + "' is not in the vocabulary");
         if (b.size() < prefix_.size())
-            throw FormatError(ctx.file, "model.merges[" + std::to_string(rank) + "]", "token shorter than the prefix");
+            throw FormatError(ctx.file, "model.merges[" + std::to_string(rank) + "]",
+                              "token shorter than the prefix");
         merged.assign(a);
         merged.append(b, prefix_.size(), std::string::npos);
         auto im = vocab_.find(merged);
@@ -186,9 +190,11 @@ void Bpe::mergeWord(std::string_view w, std::vector<int32_t>& out) const {
         }
         if (byteFallback_) {
             bool all = true;
-            for (char c : key) all = all && byteIds_[static_cast<unsigned char>(c)] >= 0;
+            for (char c : key)
+                all = all && byteIds_[static_cast<unsigned char>(c)] >= 0;
             if (all) { // note: tokenizers does not flush a pending unk first
-                for (char c : key) add(byteIds_[static_cast<unsigned char>(c)]);
+                for (char c : key)
+                    add(byteIds_[static_cast<unsigned char>(c)]);
                 continue;
             }
         }

@@ -54,7 +54,9 @@ private:
     std::vector<MergeSlot> mergeSlots_; // size is a power of two; key kEmpty marks a free slot
     uint64_t mergeMask_ = 0;
     static constexpr uint64_t kEmpty = ~uint64_t(0);
-    static size_t slotOf(uint64_t key, uint64_t mask) { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 20 & mask); }
+    static size_t slotOf(uint64_t key, uint64_t mask) {
+        return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 20 & mask);
+    }
     const MergeInfo* findMerge(int32_t a, int32_t b) const {
         if (mergeSlots_.empty()) return nullptr;
         const uint64_t key = pairKey(a, b);

@@ -29,15 +29,20 @@ const Tables& tables() {
 
 } // namespace
 
-const std::array<std::string, 256>& byteToText() { return tables().text; }
+const std::array<std::string, 256>& byteToText() {
+    return tables().text;
+}
 
-int codePointToByte(char32_t cp) { return cp < 512 ? tables().byteOf[cp] : -1; }
+int codePointToByte(char32_t cp) {
+    return cp < 512 ? tables().byteOf[cp] : -1;
+}
 
 std::string encode(std::string_view s) {
     const auto& t = tables().text;
     std::string out;
     out.reserve(s.size() * 2);
-    for (char c : s) out += t[static_cast<unsigned char>(c)];
+    for (char c : s)
+        out += t[static_cast<unsigned char>(c)];
     return out;
 }
 

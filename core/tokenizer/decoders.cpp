@@ -14,7 +14,8 @@ class SequenceDecoder final : public Decoder {
 public:
     std::vector<std::unique_ptr<Decoder>> items;
     void decodeChain(std::vector<std::string>& tokens) const override {
-        for (const auto& d : items) d->decodeChain(tokens);
+        for (const auto& d : items)
+            d->decodeChain(tokens);
     }
 };
 
@@ -29,8 +30,10 @@ public:
             size_t i = 0;
             while (i < t.size() && ok) {
                 const int b = byte_level::codePointToByte(unicode::next(t, i));
-                if (b < 0) ok = false;
-                else mapped.push_back(static_cast<char>(b));
+                if (b < 0)
+                    ok = false;
+                else
+                    mapped.push_back(static_cast<char>(b));
             }
             bytes += ok ? mapped : t;
         }
@@ -40,7 +43,8 @@ public:
 
 class MetaspaceDecoder final : public Decoder {
 public:
-    MetaspaceDecoder(std::string rep, bool prependNotNever) : rep_(std::move(rep)), dropFirst_(prependNotNever) {}
+    MetaspaceDecoder(std::string rep, bool prependNotNever)
+        : rep_(std::move(rep)), dropFirst_(prependNotNever) {}
     void decodeChain(std::vector<std::string>& tokens) const override {
         for (size_t k = 0; k < tokens.size(); ++k) {
             std::string out;
@@ -70,9 +74,11 @@ public:
         std::string pending;
         auto flush = [&] {
             if (pending.empty()) return;
-            if (unicode::firstInvalid(pending) == std::string::npos) out.push_back(pending);
+            if (unicode::firstInvalid(pending) == std::string::npos)
+                out.push_back(pending);
             else
-                for (size_t i = 0; i < pending.size(); ++i) out.push_back(kReplacementChar);
+                for (size_t i = 0; i < pending.size(); ++i)
+                    out.push_back(kReplacementChar);
             pending.clear();
         };
         for (std::string& t : tokens) {
@@ -106,7 +112,8 @@ class FuseDecoder final : public Decoder {
 public:
     void decodeChain(std::vector<std::string>& tokens) const override {
         std::string all;
-        for (const auto& t : tokens) all += t;
+        for (const auto& t : tokens)
+            all += t;
         tokens.assign(1, std::move(all));
     }
 };
@@ -123,7 +130,8 @@ public:
                 chars.emplace_back(at, unicode::next(t, i));
             }
             size_t startCut = 0;
-            for (size_t i = 0; i < start_ && i < chars.size() && chars[i].second == c_; ++i) startCut = i + 1;
+            for (size_t i = 0; i < start_ && i < chars.size() && chars[i].second == c_; ++i)
+                startCut = i + 1;
             size_t stopCut = chars.size();
             for (size_t i = 0; i < stop_ && i < chars.size(); ++i) {
                 const size_t index = chars.size() - i - 1;
@@ -147,13 +155,16 @@ private:
 
 class ReplaceDecoder final : public Decoder {
 public:
-    ReplaceDecoder(const std::string& regex, std::string content) : regex_(regex), content_(std::move(content)) {}
+    ReplaceDecoder(const std::string& regex, std::string content)
+        : regex_(regex), content_(std::move(content)) {}
     void decodeChain(std::vector<std::string>& tokens) const override {
         for (std::string& t : tokens) {
             std::string out;
             for (const Span& s : regex_.spans(t)) {
-                if (s.isMatch) out += content_;
-                else out.append(t, s.start, s.end - s.start);
+                if (s.isMatch)
+                    out += content_;
+                else
+                    out.append(t, s.start, s.end - s.start);
             }
             t = std::move(out);
         }

@@ -14,7 +14,8 @@ struct LoadContext {
     std::string file; // shown in every FormatError
 };
 
-[[noreturn]] inline void unsupported(const LoadContext& ctx, const std::string& field, const std::string& what) {
+[[noreturn]] inline void unsupported(const LoadContext& ctx, const std::string& field,
+                                     const std::string& what) {
     throw FormatError(ctx.file, field, "unsupported '" + what + "'");
 }
 
@@ -26,8 +27,9 @@ inline std::string typeOf(const LoadContext& ctx, const Json& j, const std::stri
     return it->get<std::string>();
 }
 
-inline std::string getString(const LoadContext& ctx, const Json& j, const std::string& key, const std::string& field,
-                             const std::string& fallback = std::string(), bool required = false) {
+inline std::string getString(const LoadContext& ctx, const Json& j, const std::string& key,
+                             const std::string& field, const std::string& fallback = std::string(),
+                             bool required = false) {
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) {
         if (required) throw FormatError(ctx.file, field + "." + key, "missing");
@@ -45,8 +47,8 @@ inline bool getBool(const LoadContext& ctx, const Json& j, const std::string& ke
     return it->get<bool>();
 }
 
-inline long long getInt(const LoadContext& ctx, const Json& j, const std::string& key, const std::string& field,
-                        long long fallback) {
+inline long long getInt(const LoadContext& ctx, const Json& j, const std::string& key,
+                        const std::string& field, long long fallback) {
     auto it = j.find(key);
     if (it == j.end() || it->is_null()) return fallback;
     if (!it->is_number_integer()) throw FormatError(ctx.file, field + "." + key, "expected an integer");
@@ -54,8 +56,8 @@ inline long long getInt(const LoadContext& ctx, const Json& j, const std::string
 }
 
 // The {"String": s} / {"Regex": r} pattern object of Replace and Split; returns a regex source.
-inline std::string patternRegex(const LoadContext& ctx, const Json& j, const std::string& field, bool& isLiteral,
-                                std::string& literal) {
+inline std::string patternRegex(const LoadContext& ctx, const Json& j, const std::string& field,
+                                bool& isLiteral, std::string& literal) {
     auto it = j.find("pattern");
     if (it == j.end() || !it->is_object()) throw FormatError(ctx.file, field + ".pattern", "missing");
     if (auto s = it->find("String"); s != it->end() && s->is_string()) {

@@ -13,7 +13,8 @@ class SequenceNormalizer final : public Normalizer {
 public:
     std::vector<std::unique_ptr<Normalizer>> items;
     void apply(std::string& s) const override {
-        for (const auto& n : items) n->apply(s);
+        for (const auto& n : items)
+            n->apply(s);
     }
 };
 
@@ -59,8 +60,10 @@ public:
         }
         std::string out;
         for (const Span& sp : regex_->spans(s)) {
-            if (sp.isMatch) out += content_;
-            else out.append(s, sp.start, sp.end - sp.start);
+            if (sp.isMatch)
+                out += content_;
+            else
+                out.append(s, sp.start, sp.end - sp.start);
         }
         s = std::move(out);
     }
@@ -92,7 +95,8 @@ public:
         if (right_) {
             while (end > begin) {
                 size_t start = end - 1;
-                while (start > begin && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
+                while (start > begin && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80)
+                    --start;
                 size_t i = start;
                 if (!unicode::isWhitespace(unicode::next(s, i))) break;
                 end = start;
@@ -123,7 +127,8 @@ std::unique_ptr<Normalizer> makeNormalizer(const LoadContext& ctx, const Json& j
     if (type == "NFD") return std::make_unique<UnicodeNormalizer>(unicode::Form::NFD);
     if (type == "NFKC") return std::make_unique<UnicodeNormalizer>(unicode::Form::NFKC);
     if (type == "NFKD") return std::make_unique<UnicodeNormalizer>(unicode::Form::NFKD);
-    if (type == "Prepend") return std::make_unique<PrependNormalizer>(getString(ctx, j, "prepend", field, "", true));
+    if (type == "Prepend")
+        return std::make_unique<PrependNormalizer>(getString(ctx, j, "prepend", field, "", true));
     if (type == "Lowercase") return std::make_unique<LowercaseNormalizer>();
     if (type == "Strip")
         return std::make_unique<StripNormalizer>(getBool(ctx, j, "strip_left", field, true),

@@ -10,14 +10,16 @@ class SequencePost final : public PostProcessor {
 public:
     std::vector<std::unique_ptr<PostProcessor>> items;
     void apply(std::vector<int32_t>& ids) const override {
-        for (const auto& p : items) p->apply(ids);
+        for (const auto& p : items)
+            p->apply(ids);
     }
 };
 
 // Template for the single-sequence case: `prefix` + sequence + `suffix`.
 class WrapPost final : public PostProcessor {
 public:
-    WrapPost(std::vector<int32_t> prefix, std::vector<int32_t> suffix) : prefix_(std::move(prefix)), suffix_(std::move(suffix)) {}
+    WrapPost(std::vector<int32_t> prefix, std::vector<int32_t> suffix)
+        : prefix_(std::move(prefix)), suffix_(std::move(suffix)) {}
     void apply(std::vector<int32_t>& ids) const override {
         ids.insert(ids.begin(), prefix_.begin(), prefix_.end());
         ids.insert(ids.end(), suffix_.begin(), suffix_.end());
@@ -56,7 +58,8 @@ std::unique_ptr<PostProcessor> makeTemplate(const LoadContext& ctx, const Json& 
             target.insert(target.end(), it->second.begin(), it->second.end());
         } else if (auto sq = item.find("Sequence"); sq != item.end()) {
             const std::string id = getString(ctx, *sq, "id", field + ".single.Sequence", "A");
-            if (id != "A" || seenSequence) throw FormatError(ctx.file, field + ".single", "expected one sequence 'A'");
+            if (id != "A" || seenSequence)
+                throw FormatError(ctx.file, field + ".single", "expected one sequence 'A'");
             seenSequence = true;
         } else {
             throw FormatError(ctx.file, field + ".single", "expected SpecialToken or Sequence items");
@@ -76,7 +79,8 @@ int32_t pairId(const LoadContext& ctx, const Json& j, const std::string& key, co
 
 } // namespace
 
-std::unique_ptr<PostProcessor> makePostProcessor(const LoadContext& ctx, const Json& j, const std::string& field) {
+std::unique_ptr<PostProcessor> makePostProcessor(const LoadContext& ctx, const Json& j,
+                                                 const std::string& field) {
     if (j.is_null()) return nullptr;
     const std::string type = typeOf(ctx, j, field);
     if (type == "Sequence") {

@@ -15,6 +15,7 @@ public:
     virtual void apply(std::vector<int32_t>& ids) const = 0; // called only with addSpecialTokens
 };
 
-std::unique_ptr<PostProcessor> makePostProcessor(const LoadContext& ctx, const Json& j, const std::string& field);
+std::unique_ptr<PostProcessor> makePostProcessor(const LoadContext& ctx, const Json& j,
+                                                 const std::string& field);
 
 } // namespace transmla::tok

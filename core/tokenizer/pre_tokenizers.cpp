@@ -8,7 +8,8 @@
 
 namespace transmla::tok {
 
-void splitPiece(const Piece& p, const std::vector<Span>& spans, SplitBehavior behavior, std::vector<Piece>& out) {
+void splitPiece(const Piece& p, const std::vector<Span>& spans, SplitBehavior behavior,
+                std::vector<Piece>& out) {
     // (start, end, remove) after applying the behaviour, as in NormalizedString::split.
     struct Cut {
         size_t start, end;
@@ -18,16 +19,20 @@ void splitPiece(const Piece& p, const std::vector<Span>& spans, SplitBehavior be
     cuts.reserve(spans.size());
     switch (behavior) {
     case SplitBehavior::Isolated:
-        for (const Span& s : spans) cuts.push_back({s.start, s.end, false});
+        for (const Span& s : spans)
+            cuts.push_back({s.start, s.end, false});
         break;
     case SplitBehavior::Removed:
-        for (const Span& s : spans) cuts.push_back({s.start, s.end, s.isMatch});
+        for (const Span& s : spans)
+            cuts.push_back({s.start, s.end, s.isMatch});
         break;
     case SplitBehavior::Contiguous: {
         bool prev = false;
         for (const Span& s : spans) {
-            if (s.isMatch == prev && !cuts.empty()) cuts.back().end = s.end;
-            else cuts.push_back({s.start, s.end, false});
+            if (s.isMatch == prev && !cuts.empty())
+                cuts.back().end = s.end;
+            else
+                cuts.push_back({s.start, s.end, false});
             prev = s.isMatch;
         }
         break;
@@ -35,8 +40,10 @@ void splitPiece(const Piece& p, const std::vector<Span>& spans, SplitBehavior be
     case SplitBehavior::MergedWithPrevious: {
         bool prev = false;
         for (const Span& s : spans) {
-            if (s.isMatch && !prev && !cuts.empty()) cuts.back().end = s.end;
-            else cuts.push_back({s.start, s.end, false});
+            if (s.isMatch && !prev && !cuts.empty())
+                cuts.back().end = s.end;
+            else
+                cuts.push_back({s.start, s.end, false});
             prev = s.isMatch;
         }
         break;
@@ -44,8 +51,10 @@ void splitPiece(const Piece& p, const std::vector<Span>& spans, SplitBehavior be
     case SplitBehavior::MergedWithNext: {
         bool prev = false;
         for (auto it = spans.rbegin(); it != spans.rend(); ++it) {
-            if (it->isMatch && !prev && !cuts.empty()) cuts.back().start = it->start;
-            else cuts.push_back({it->start, it->end, false});
+            if (it->isMatch && !prev && !cuts.empty())
+                cuts.back().start = it->start;
+            else
+                cuts.push_back({it->start, it->end, false});
             prev = it->isMatch;
         }
         std::reverse(cuts.begin(), cuts.end());
@@ -82,7 +91,8 @@ void splitAll(std::vector<Piece>& pieces, const std::function<std::vector<Span>(
               SplitBehavior behavior) {
     std::vector<Piece> out;
     out.reserve(pieces.size() * 2);
-    for (const Piece& p : pieces) splitPiece(p, find(p.text), behavior, out);
+    for (const Piece& p : pieces)
+        splitPiece(p, find(p.text), behavior, out);
     pieces = std::move(out);
 }
 
@@ -90,20 +100,26 @@ class SequencePre final : public PreTokenizer {
 public:
     std::vector<std::unique_ptr<PreTokenizer>> items;
     void apply(std::vector<Piece>& pieces) const override {
-        for (const auto& p : items) p->apply(pieces);
+        for (const auto& p : items)
+            p->apply(pieces);
     }
 };
 
 class SplitPre final : public PreTokenizer {
 public:
-    SplitPre(const std::string& regex, SplitBehavior b, bool invert) : regex_(regex), behavior_(b), invert_(invert) {}
+    SplitPre(const std::string& regex, SplitBehavior b, bool invert)
+        : regex_(regex), behavior_(b), invert_(invert) {}
     void apply(std::vector<Piece>& pieces) const override {
-        splitAll(pieces, [this](const std::string& s) {
-            auto spans = regex_.spans(s);
-            if (invert_)
-                for (Span& sp : spans) sp.isMatch = !sp.isMatch;
-            return spans;
-        }, behavior_);
+        splitAll(
+            pieces,
+            [this](const std::string& s) {
+                auto spans = regex_.spans(s);
+                if (invert_)
+                    for (Span& sp : spans)
+                        sp.isMatch = !sp.isMatch;
+                return spans;
+            },
+            behavior_);
     }
 
 private:
@@ -116,7 +132,8 @@ class CharPredPre final : public PreTokenizer {
 public:
     CharPredPre(std::function<bool(char32_t)> pred, SplitBehavior b) : pred_(std::move(pred)), behavior_(b) {}
     void apply(std::vector<Piece>& pieces) const override {
-        splitAll(pieces, [this](const std::string& s) { return charSpans(s, pred_); }, behavior_);
+        splitAll(
+            pieces, [this](const std::string& s) { return charSpans(s, pred_); }, behavior_);
     }
 
 private:
@@ -137,10 +154,13 @@ public:
         out.reserve(pieces.size() * 2);
         for (Piece& p : pieces) {
             if (addPrefixSpace_ && (p.text.empty() || p.text[0] != ' ')) p.text.insert(0, 1, ' ');
-            if (regex_) splitPiece(p, regex_->spans(p.text), SplitBehavior::Isolated, out);
-            else if (!p.text.empty()) out.push_back(std::move(p));
+            if (regex_)
+                splitPiece(p, regex_->spans(p.text), SplitBehavior::Isolated, out);
+            else if (!p.text.empty())
+                out.push_back(std::move(p));
         }
-        for (Piece& p : out) p.text = byte_level::encode(p.text);
+        for (Piece& p : out)
+            p.text = byte_level::encode(p.text);
         pieces = std::move(out);
     }
 
@@ -164,16 +184,20 @@ public:
             std::string s;
             s.reserve(p.text.size() + rep_.size());
             for (char c : p.text) {
-                if (c == ' ') s += rep_;
-                else s += c;
+                if (c == ' ')
+                    s += rep_;
+                else
+                    s += c;
             }
             const bool startsWithRep = s.compare(0, rep_.size(), rep_) == 0;
-            if (!startsWithRep && (scheme_ == PrependScheme::Always || (scheme_ == PrependScheme::First && p.atStart)))
+            if (!startsWithRep &&
+                (scheme_ == PrependScheme::Always || (scheme_ == PrependScheme::First && p.atStart)))
                 s.insert(0, rep_);
             Piece q{std::move(s), p.atStart};
             if (split_) {
                 const char32_t r = replacement_;
-                splitPiece(q, charSpans(q.text, [r](char32_t c) { return c == r; }), SplitBehavior::MergedWithNext, out);
+                splitPiece(q, charSpans(q.text, [r](char32_t c) { return c == r; }),
+                           SplitBehavior::MergedWithNext, out);
             } else if (!q.text.empty()) {
                 out.push_back(std::move(q));
             }
@@ -188,7 +212,8 @@ private:
     bool split_;
 };
 
-SplitBehavior parseBehavior(const LoadContext& ctx, const Json& j, const std::string& field, SplitBehavior fallback) {
+SplitBehavior parseBehavior(const LoadContext& ctx, const Json& j, const std::string& field,
+                            SplitBehavior fallback) {
     const std::string b = getString(ctx, j, "behavior", field);
     if (b.empty()) return fallback;
     if (b == "Removed") return SplitBehavior::Removed;
@@ -201,7 +226,8 @@ SplitBehavior parseBehavior(const LoadContext& ctx, const Json& j, const std::st
 
 char32_t singleChar(const LoadContext& ctx, const std::string& s, const std::string& field) {
     size_t i = 0;
-    if (s.empty() || unicode::firstInvalid(s) != std::string::npos) throw FormatError(ctx.file, field, "expected one character");
+    if (s.empty() || unicode::firstInvalid(s) != std::string::npos)
+        throw FormatError(ctx.file, field, "expected one character");
     const char32_t c = unicode::next(s, i);
     if (i != s.size()) throw FormatError(ctx.file, field, "expected one character, got '" + s + "'");
     return c;
@@ -209,13 +235,15 @@ char32_t singleChar(const LoadContext& ctx, const std::string& s, const std::str
 
 } // namespace
 
-std::unique_ptr<PreTokenizer> makePreTokenizer(const LoadContext& ctx, const Json& j, const std::string& field) {
+std::unique_ptr<PreTokenizer> makePreTokenizer(const LoadContext& ctx, const Json& j,
+                                               const std::string& field) {
     if (j.is_null()) return nullptr;
     const std::string type = typeOf(ctx, j, field);
     if (type == "Sequence") {
         auto seq = std::make_unique<SequencePre>();
         auto it = j.find("pretokenizers");
-        if (it == j.end() || !it->is_array()) throw FormatError(ctx.file, field + ".pretokenizers", "missing");
+        if (it == j.end() || !it->is_array())
+            throw FormatError(ctx.file, field + ".pretokenizers", "missing");
         for (size_t i = 0; i < it->size(); ++i)
             if (auto p = makePreTokenizer(ctx, (*it)[i], field + ".pretokenizers[" + std::to_string(i) + "]"))
                 seq->items.push_back(std::move(p));
@@ -237,28 +265,38 @@ std::unique_ptr<PreTokenizer> makePreTokenizer(const LoadContext& ctx, const Jso
         return std::make_unique<ByteLevelPre>(getBool(ctx, j, "add_prefix_space", field, true),
                                               getBool(ctx, j, "use_regex", field, true));
     if (type == "Metaspace") {
-        const char32_t rep = singleChar(ctx, getString(ctx, j, "replacement", field, "\xE2\x96\x81"), field + ".replacement");
-        PrependScheme scheme = getBool(ctx, j, "add_prefix_space", field, true) ? PrependScheme::Always : PrependScheme::Never;
+        const char32_t rep =
+            singleChar(ctx, getString(ctx, j, "replacement", field, "\xE2\x96\x81"), field + ".replacement");
+        PrependScheme scheme =
+            getBool(ctx, j, "add_prefix_space", field, true) ? PrependScheme::Always : PrependScheme::Never;
         if (j.contains("prepend_scheme") && !j["prepend_scheme"].is_null()) {
             const std::string s = getString(ctx, j, "prepend_scheme", field);
-            if (s == "always") scheme = PrependScheme::Always;
-            else if (s == "first") scheme = PrependScheme::First;
-            else if (s == "never") scheme = PrependScheme::Never;
-            else unsupported(ctx, field + ".prepend_scheme", s);
+            if (s == "always")
+                scheme = PrependScheme::Always;
+            else if (s == "first")
+                scheme = PrependScheme::First;
+            else if (s == "never")
+                scheme = PrependScheme::Never;
+            else
+                unsupported(ctx, field + ".prepend_scheme", s);
         }
         return std::make_unique<MetaspacePre>(rep, scheme, getBool(ctx, j, "split", field, true));
     }
     if (type == "Digits") {
         const bool individual = getBool(ctx, j, "individual_digits", field, false);
-        return std::make_unique<CharPredPre>(unicode::isNumeric,
-                                             individual ? SplitBehavior::Isolated : SplitBehavior::Contiguous);
+        return std::make_unique<CharPredPre>(unicode::isNumeric, individual ? SplitBehavior::Isolated
+                                                                            : SplitBehavior::Contiguous);
     }
     if (type == "Punctuation")
-        return std::make_unique<CharPredPre>(unicode::isPunctuation, parseBehavior(ctx, j, field, SplitBehavior::Isolated));
-    if (type == "WhitespaceSplit") return std::make_unique<CharPredPre>(unicode::isWhitespace, SplitBehavior::Removed);
-    if (type == "Whitespace") return std::make_unique<SplitPre>(R"(\w+|[^\w\s]+)", SplitBehavior::Removed, true);
+        return std::make_unique<CharPredPre>(unicode::isPunctuation,
+                                             parseBehavior(ctx, j, field, SplitBehavior::Isolated));
+    if (type == "WhitespaceSplit")
+        return std::make_unique<CharPredPre>(unicode::isWhitespace, SplitBehavior::Removed);
+    if (type == "Whitespace")
+        return std::make_unique<SplitPre>(R"(\w+|[^\w\s]+)", SplitBehavior::Removed, true);
     if (type == "CharDelimiterSplit") {
-        const char32_t d = singleChar(ctx, getString(ctx, j, "delimiter", field, "", true), field + ".delimiter");
+        const char32_t d =
+            singleChar(ctx, getString(ctx, j, "delimiter", field, "", true), field + ".delimiter");
         return std::make_unique<CharPredPre>([d](char32_t c) { return c == d; }, SplitBehavior::Removed);
     }
     if (type == "BertPreTokenizer") {

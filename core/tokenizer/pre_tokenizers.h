@@ -19,7 +19,8 @@ struct Piece {
 enum class SplitBehavior { Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous };
 
 // Cuts `p` along `spans` (a cover of p.text) the way NormalizedString::split does; appends to out.
-void splitPiece(const Piece& p, const std::vector<Span>& spans, SplitBehavior behavior, std::vector<Piece>& out);
+void splitPiece(const Piece& p, const std::vector<Span>& spans, SplitBehavior behavior,
+                std::vector<Piece>& out);
 
 class PreTokenizer {
 public:
@@ -27,6 +28,7 @@ public:
     virtual void apply(std::vector<Piece>& pieces) const = 0;
 };
 
-std::unique_ptr<PreTokenizer> makePreTokenizer(const LoadContext& ctx, const Json& j, const std::string& field);
+std::unique_ptr<PreTokenizer> makePreTokenizer(const LoadContext& ctx, const Json& j,
+                                               const std::string& field);
 
 } // namespace transmla::tok

@@ -49,11 +49,16 @@ std::string onigToPcre2(const std::string& p) {
             // Oniguruma's \w is Letter | Mark | Decimal_Number | Connector_Punctuation; PCRE2's
             // (10.42) lacks marks and accepts every number.
             static const char* kWord = "\\p{L}\\p{M}\\p{Nd}\\p{Pc}";
-            if (n == 's') out += classDepth ? "\\s\\x{85}" : "[\\s\\x{85}]";
-            else if (n == 'S' && !classDepth) out += "[^\\s\\x{85}]";
-            else if (n == 'w') out += classDepth ? std::string(kWord) : "[" + std::string(kWord) + "]";
-            else if (n == 'W' && !classDepth) out += "[^" + std::string(kWord) + "]";
-            else out.append(p, i, 2);
+            if (n == 's')
+                out += classDepth ? "\\s\\x{85}" : "[\\s\\x{85}]";
+            else if (n == 'S' && !classDepth)
+                out += "[^\\s\\x{85}]";
+            else if (n == 'w')
+                out += classDepth ? std::string(kWord) : "[" + std::string(kWord) + "]";
+            else if (n == 'W' && !classDepth)
+                out += "[^" + std::string(kWord) + "]";
+            else
+                out.append(p, i, 2);
             ++i;
             continue;
         }
@@ -107,7 +112,8 @@ std::vector<std::pair<size_t, size_t>> Regex::findAll(std::string_view s) const 
     bool havePrev = false;
     size_t prevEnd = 0;
     while (pos <= s.size()) {
-        const int rc = pcre2_match(code_->code, subject, s.size(), pos, PCRE2_NO_UTF_CHECK, st.data, st.context);
+        const int rc =
+            pcre2_match(code_->code, subject, s.size(), pos, PCRE2_NO_UTF_CHECK, st.data, st.context);
         if (rc == PCRE2_ERROR_NOMATCH) break;
         if (rc < 0) {
             PCRE2_UCHAR msg[256];

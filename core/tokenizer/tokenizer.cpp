@@ -65,7 +65,8 @@ void loadAddedTokens(Tokenizer::Impl& impl, const Json& root) {
         // tokenizers keeps the model's id when the content is in the vocabulary.
         const int32_t modelId = impl.model->tokenToId(a.content);
         const long long id = modelId >= 0 ? modelId : getInt(ctx, t, "id", field, -1);
-        if (id > INT32_MAX) throw FormatError(ctx.file, field + ".id", "value " + std::to_string(id) + " out of range");
+        if (id > INT32_MAX)
+            throw FormatError(ctx.file, field + ".id", "value " + std::to_string(id) + " out of range");
         if (id < 0) throw FormatError(ctx.file, field + ".id", "missing");
         a.id = static_cast<int32_t>(id);
         impl.added.push_back(std::move(a));
@@ -151,7 +152,8 @@ void Tokenizer::Impl::encodePlain(std::string_view text, bool atStart, std::vect
         pieces.clear();
         pieces.push_back(Piece{normalized.substr(seg.start, seg.end - seg.start), atStart && seg.start == 0});
         if (preTokenizer) preTokenizer->apply(pieces);
-        for (const Piece& p : pieces) model->tokenize(p.text, ids);
+        for (const Piece& p : pieces)
+            model->tokenize(p.text, ids);
     }
 }
 
@@ -163,8 +165,10 @@ std::vector<int32_t> Tokenizer::encode(std::string_view text, bool addSpecialTok
         if (!text.empty()) impl_->encodePlain(text, true, ids);
     } else {
         for (const Segment& seg : impl_->rawMatcher.split(text)) {
-            if (seg.tokenId >= 0) ids.push_back(seg.tokenId);
-            else impl_->encodePlain(text.substr(seg.start, seg.end - seg.start), seg.start == 0, ids);
+            if (seg.tokenId >= 0)
+                ids.push_back(seg.tokenId);
+            else
+                impl_->encodePlain(text.substr(seg.start, seg.end - seg.start), seg.start == 0, ids);
         }
     }
     if (addSpecialTokens && impl_->postProcessor) impl_->postProcessor->apply(ids);
@@ -191,7 +195,8 @@ std::string Tokenizer::decode(const std::vector<int32_t>& ids, bool skipSpecialT
     std::string out;
     if (impl_->decoder) {
         impl_->decoder->decodeChain(tokens);
-        for (const auto& t : tokens) out += t;
+        for (const auto& t : tokens)
+            out += t;
     } else {
         for (size_t i = 0; i < tokens.size(); ++i) {
             if (i) out += ' ';
@@ -212,12 +217,14 @@ std::string Tokenizer::tokenText(int32_t id) const {
 
 int64_t Tokenizer::vocabSize() const {
     int64_t n = static_cast<int64_t>(impl_->model->maxId()) + 1;
-    for (const auto& a : impl_->added) n = std::max<int64_t>(n, static_cast<int64_t>(a.id) + 1);
+    for (const auto& a : impl_->added)
+        n = std::max<int64_t>(n, static_cast<int64_t>(a.id) + 1);
     return n;
 }
 
 int32_t Tokenizer::tokenToId(std::string_view token) const {
-    if (auto it = impl_->addedByContent.find(std::string(token)); it != impl_->addedByContent.end()) return it->second;
+    if (auto it = impl_->addedByContent.find(std::string(token)); it != impl_->addedByContent.end())
+        return it->second;
     return impl_->model->tokenToId(token);
 }
 

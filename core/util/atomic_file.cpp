@@ -20,7 +20,9 @@ fs::path hiddenBeside(const fs::path& target, const char* tag) {
     name += std::to_string(::getpid());
     return target.parent_path() / name;
 }
-fs::path tempBeside(const fs::path& target) { return hiddenBeside(target, ".tmp-"); }
+fs::path tempBeside(const fs::path& target) {
+    return hiddenBeside(target, ".tmp-");
+}
 } // namespace
 
 AtomicFile::AtomicFile(fs::path target) : target_(std::move(target)), temp_(tempBeside(target_)) {}

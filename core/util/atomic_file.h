@@ -14,9 +14,9 @@ public:
     AtomicFile& operator=(const AtomicFile&) = delete;
 
     const std::filesystem::path& tempPath() const { return temp_; }
-    std::ofstream& stream(); // binary stream on the temporary (opened on first use)
+    std::ofstream& stream();                    // binary stream on the temporary (opened on first use)
     void write(const void* data, size_t bytes); // throws on a failed write (disk full)
-    void commit(); // flush, check, rename over the target
+    void commit();                              // flush, check, rename over the target
 
 private:
     std::filesystem::path target_, temp_;

@@ -38,7 +38,8 @@ public:
 class SettingError : public ArgumentError {
 public:
     SettingError(const std::string& setting, const std::string& detail)
-        : ArgumentError(setting == "model" ? detail : setting + " " + detail), setting_(setting), detail_(detail) {}
+        : ArgumentError(setting == "model" ? detail : setting + " " + detail), setting_(setting),
+          detail_(detail) {}
     const std::string& setting() const { return setting_; }
     const std::string& detail() const { return detail_; } // without the setting's name
 

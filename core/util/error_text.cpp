@@ -15,7 +15,8 @@ bool isOutOfMemory(const std::exception& e) {
     if (dynamic_cast<const c10::OutOfMemoryError*>(&e)) return true;
 #endif
     const std::string what = e.what();
-    for (const char* text : {"out of memory", "not enough memory", "can't allocate memory", "Cannot allocate memory"})
+    for (const char* text :
+         {"out of memory", "not enough memory", "can't allocate memory", "Cannot allocate memory"})
         if (what.find(text) != std::string::npos) return true;
     return false;
 }
@@ -26,9 +27,9 @@ std::string userMessage(const std::exception& e, const std::string& memoryHint) 
     // it with "Exception raised from", CAFFE_ENFORCE ones (the CPU allocator's) with "frame #0:".
     for (const char* marker : {"\nException raised from", "\nframe #0:"})
         if (const size_t bt = what.find(marker); bt != std::string::npos) what.resize(bt);
-    if (what.empty() || dynamic_cast<const std::bad_alloc*>(&e)) what = "memory allocation failed (" + what + ")";
-    if (isOutOfMemory(e))
-        what += "\n  (out of memory: " + memoryHint + ")";
+    if (what.empty() || dynamic_cast<const std::bad_alloc*>(&e))
+        what = "memory allocation failed (" + what + ")";
+    if (isOutOfMemory(e)) what += "\n  (out of memory: " + memoryHint + ")";
     return what;
 }
 

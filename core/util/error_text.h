@@ -12,8 +12,8 @@ namespace transmla {
 bool isOutOfMemory(const std::exception& e);
 
 // What lowers memory use, in setting names; a front end passes its own words (the CLI its flags).
-inline constexpr const char* kMemoryHint =
-    "try a smaller batch_tokens, calibration_samples or calibration_seqlen, dtype bf16, or device cpu if the GPU ran out";
+inline constexpr const char* kMemoryHint = "try a smaller batch_tokens, calibration_samples or "
+                                           "calibration_seqlen, dtype bf16, or device cpu if the GPU ran out";
 
 // e.what() without the LibTorch backtrace it may carry; for out-of-memory errors,
 // followed by "(out of memory: <memoryHint>)".

@@ -27,7 +27,8 @@ fs::path findResources(const fs::path& exeDir, const fs::path& sourceResources) 
     for (const auto& c : candidates)
         if (fs::exists(demoModelDir(c) / "config.json")) return fs::weakly_canonical(c);
     std::string tried;
-    for (const auto& c : candidates) tried += "\n  " + c.string();
+    for (const auto& c : candidates)
+        tried += "\n  " + c.string();
     throw Error("bundled resources not found; looked in:" + tried + "\n(set TRANSMLA_RESOURCES)");
 }
 

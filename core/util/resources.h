@@ -5,7 +5,8 @@
 namespace transmla {
 
 // exeDir: the folder of the running binary; sourceResources: the source tree's resources/.
-std::filesystem::path findResources(const std::filesystem::path& exeDir, const std::filesystem::path& sourceResources);
+std::filesystem::path findResources(const std::filesystem::path& exeDir,
+                                    const std::filesystem::path& sourceResources);
 std::filesystem::path executableDir(); // from /proc/self/exe
 inline std::filesystem::path demoModelDir(const std::filesystem::path& resources) {
     return resources / "models" / "tiny-llama-gqa";

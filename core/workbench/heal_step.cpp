@@ -62,7 +62,8 @@ HealOutcome healConversion(const ConversionResult& result, const HealRequest& re
     if (options.lossProblems > 0) {
         const auto problems = io::loadGsm8k(gsm8kFile(options.resourcesDir, "test"), options.lossProblems);
         out.lossAfter = eval::evaluateLoss(
-            models.converted, eval::tokenizeGsm8k(models.tokenizer, problems, eval::kDocumentMaxTokens), {}, staged("loss after"));
+            models.converted, eval::tokenizeGsm8k(models.tokenizer, problems, eval::kDocumentMaxTokens), {},
+            staged("loss after"));
         if (models.report.lossSplit) models.report.lossSplit->healed = out.lossAfter->meanNll();
     }
     if (options.wikitextChunks > 0) {

@@ -19,9 +19,10 @@ namespace transmla::workbench {
 namespace {
 
 std::string describe(const convert::ConvertSettings& s, int64_t problems) {
-    return "qk_rope_head_dim " + std::to_string(s.qkRopeHeadDim) + ", latent_norm " + convert::latentNormName(s.latentNorm) + ", calibration " +
-           s.calibration.source + " " + std::to_string(s.calibration.samples) + " x " +
-           std::to_string(s.calibration.seqLen) + ", " + std::to_string(problems) + " problems";
+    return "qk_rope_head_dim " + std::to_string(s.qkRopeHeadDim) + ", latent_norm " +
+           convert::latentNormName(s.latentNorm) + ", calibration " + s.calibration.source + " " +
+           std::to_string(s.calibration.samples) + " x " + std::to_string(s.calibration.seqLen) + ", " +
+           std::to_string(problems) + " problems";
 }
 
 } // namespace
@@ -35,7 +36,8 @@ ConvertStep reloadAndConvert(const SweepRequest& request) {
                const convert::ConvertSettings& settings, const Progress& progress) {
         snapshot->verifyUnchanged();
         auto m = std::make_shared<model::Model>(model::Model::load(dir, load, progress));
-        if (!calibration->defined()) *calibration = convert::calibrationTokens(settings.calibration, *tokenizer, resources);
+        if (!calibration->defined())
+            *calibration = convert::calibrationTokens(settings.calibration, *tokenizer, resources);
         const convert::ConvertReport report = convert::convertModel(*m, settings, *calibration, progress);
         return ConvertedModel{std::move(m), report.kvBytesPerTokenAfter};
     };
@@ -45,7 +47,8 @@ results::RankSweep rankSweep(const SweepRequest& request, const std::optional<re
                              const SweepSink& sink, const Progress& progress, ConvertStep convert) {
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(request.modelDir);
     const auto docs = eval::tokenizeGsm8k(
-        tokenizer, io::loadGsm8k(gsm8kFile(request.resourcesDir, "test"), request.problems), eval::kDocumentMaxTokens);
+        tokenizer, io::loadGsm8k(gsm8kFile(request.resourcesDir, "test"), request.problems),
+        eval::kDocumentMaxTokens);
     if (docs.empty()) throw ArgumentError("the rank sweep needs at least one GSM8K problem");
     const int64_t problems = int64_t(docs.size());
     results::RankSweep sweep;
@@ -53,8 +56,9 @@ results::RankSweep rankSweep(const SweepRequest& request, const std::optional<re
     sweep.problems = problems;
     if (resume) {
         if (!resume->sameSetup(request.settings, problems))
-            throw ArgumentError("the sweep to resume was made with " + describe(resume->settings, resume->problems) +
-                                ", not " + describe(request.settings, problems) + ": start a new sweep");
+            throw ArgumentError("the sweep to resume was made with " +
+                                describe(resume->settings, resume->problems) + ", not " +
+                                describe(request.settings, problems) + ": start a new sweep");
         sweep = *resume;
     }
     if (!convert) convert = reloadAndConvert(request);

@@ -29,10 +29,10 @@ struct SweepRequest {
     std::filesystem::path modelDir;
     std::filesystem::path resourcesDir; // bundled GSM8K test problems and calibration text
     std::string device = "cpu", dtype = "f32";
-    convert::ConvertSettings settings;  // kv_lora_rank is set per point (results::sweepPointSettings)
+    convert::ConvertSettings settings; // kv_lora_rank is set per point (results::sweepPointSettings)
     std::vector<int64_t> ranks;
-    int64_t problems = 20;              // GSM8K test problems (-1: all of them)
-    bool baseline = true;               // also the loss of the original model
+    int64_t problems = 20; // GSM8K test problems (-1: all of them)
+    bool baseline = true;  // also the loss of the original model
 };
 
 // The conversion step: the model converted with `settings` (kv_lora_rank = the point's rank) and the
@@ -41,7 +41,8 @@ struct ConvertedModel {
     std::shared_ptr<const model::Model> model;
     int64_t kvBytesPerToken = 0;
 };
-using ConvertStep = std::function<ConvertedModel(const convert::ConvertSettings& settings, const Progress& progress)>;
+using ConvertStep =
+    std::function<ConvertedModel(const convert::ConvertSettings& settings, const Progress& progress)>;
 
 // The default step: loads the model folder again for each point (after checking that it did not change
 // since the step was made: a sweep may run for hours) and converts it with calibration tokens that are
@@ -55,6 +56,7 @@ using SweepSink = std::function<void(const results::RankSweep& sweepSoFar)>;
 // Throws ArgumentError when `resume` was made with other settings or problems (naming both), before
 // any work. Progress in ranks ("rank sweep"); Cancelled on cancel (the sink has had every finished point).
 results::RankSweep rankSweep(const SweepRequest& request, const std::optional<results::RankSweep>& resume,
-                             const SweepSink& sink = {}, const Progress& progress = {}, ConvertStep convert = {});
+                             const SweepSink& sink = {}, const Progress& progress = {},
+                             ConvertStep convert = {});
 
 } // namespace transmla::workbench

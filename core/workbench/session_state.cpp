@@ -46,8 +46,10 @@ results::Session toSession(const WorkbenchState& st) {
 WorkbenchState fromSession(const results::Session& s) {
     WorkbenchState st;
     st.modelDir = s.model.path;
-    if (s.convertSettings) st.settings = *s.convertSettings;
-    else if (s.conversion) st.settings = s.conversion->settings;
+    if (s.convertSettings)
+        st.settings = *s.convertSettings;
+    else if (s.conversion)
+        st.settings = s.conversion->settings;
     st.lossProblems = int(s.lossProblems);
     st.budgets = s.budgets;
     if (const auto& c = s.conversion) {

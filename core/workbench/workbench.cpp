@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <iterator>
 #include <cmath>
+#include <iterator>
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
@@ -25,7 +25,8 @@ namespace transmla::workbench {
 
 int64_t ConversionResult::rank() const {
     int64_t r = 0;
-    for (const auto& l : layers) r = std::max(r, l.rank);
+    for (const auto& l : layers)
+        r = std::max(r, l.rank);
     return r;
 }
 
@@ -39,7 +40,8 @@ std::vector<eval::Document> gsm8kDocs(const tok::Tokenizer& t, const JobOptions&
     for (size_t i = 0; i < problems.size(); i += kSlice) {
         p.checkCancel();
         const auto end = problems.begin() + std::ptrdiff_t(std::min(problems.size(), i + kSlice));
-        auto part = eval::tokenizeGsm8k(t, {problems.begin() + std::ptrdiff_t(i), end}, eval::kDocumentMaxTokens);
+        auto part =
+            eval::tokenizeGsm8k(t, {problems.begin() + std::ptrdiff_t(i), end}, eval::kDocumentMaxTokens);
         std::move(part.begin(), part.end(), std::back_inserter(docs));
     }
     return docs;
@@ -55,12 +57,15 @@ eval::LossResult gsm8kLoss(const model::Model& m, const std::vector<eval::Docume
     // the loss does not depend on the batching (right padding under a causal mask).
     eval::LossOptions lo;
     int64_t tokens = 0;
-    for (const auto& d : docs) tokens += std::min<int64_t>(int64_t(d.ids.size()), lo.maxTokens);
+    for (const auto& d : docs)
+        tokens += std::min<int64_t>(int64_t(d.ids.size()), lo.maxTokens);
     lo.batchTokens = std::clamp<int64_t>(tokens / 10, 1024, lo.batchTokens);
     return eval::evaluateLoss(m, docs, lo, staged);
 }
 
-int64_t weightBytes(const model::Model& m) { return m.parameterCount() * io::kBytes16Bit; }
+int64_t weightBytes(const model::Model& m) {
+    return m.parameterCount() * io::kBytes16Bit;
+}
 
 // The figures of a conversion report: settings, dimensions, per-layer ranks and spectra, budgets.
 void fillConversion(ConversionResult& r, const convert::ConvertReport& rep, const model::Model& m) {
@@ -75,10 +80,11 @@ void fillConversion(ConversionResult& r, const convert::ConvertReport& rep, cons
         r.layers.push_back({l.layer, l.rank, l.retainedEnergy, l.ropeEnergyFraction, l.alpha, l.eigenvalues});
     if (r.settings.exact) // r_R = g*d there: only the GQA and exact forms exist
         r.budgets = {analysis::gqaBudget(m.config, analysis::CacheDtype::BF16, weightBytes(m)),
-                     analysis::mlaExactBudget(m.config, std::min(r.ropeDim, m.config.headDim), analysis::CacheDtype::BF16,
-                                              weightBytes(m))};
+                     analysis::mlaExactBudget(m.config, std::min(r.ropeDim, m.config.headDim),
+                                              analysis::CacheDtype::BF16, weightBytes(m))};
     else
-        r.budgets = analysis::standardBudgets(m.config, r.rank(), r.ropeDim, analysis::CacheDtype::BF16, weightBytes(m));
+        r.budgets = analysis::standardBudgets(m.config, r.rank(), r.ropeDim, analysis::CacheDtype::BF16,
+                                              weightBytes(m));
 }
 
 // Per-layer attention-output error on (at most 4 x 128 tokens of) the calibration text; the exact
@@ -90,9 +96,11 @@ void fillAttentionErrors(ConversionResult& r, const Models& models, at::Tensor p
         c.seqLen = 128;
         probe = convert::calibrationTokens(c, models.tokenizer, models.options.resourcesDir);
     }
-    probe = probe.narrow(0, 0, std::min<int64_t>(4, probe.size(0))).narrow(1, 0, std::min<int64_t>(128, probe.size(1)));
+    probe = probe.narrow(0, 0, std::min<int64_t>(4, probe.size(0)))
+                .narrow(1, 0, std::min<int64_t>(128, probe.size(1)));
     const std::vector<double> errors = eval::attentionOutputErrors(*models.original, models.converted, probe);
-    for (size_t i = 0; i < errors.size() && i < r.layers.size(); ++i) r.layers[i].attentionError = errors[i];
+    for (size_t i = 0; i < errors.size() && i < r.layers.size(); ++i)
+        r.layers[i].attentionError = errors[i];
 }
 
 } // namespace
@@ -108,10 +116,12 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     }
     io::FolderSnapshot snapshot = io::FolderSnapshot::take(modelDir);
     r.modelContentHash = results::contentHash(snapshot);
-    tok::Tokenizer tokenizer = tok::Tokenizer::load(modelDir); // first: the loads after it check for cancel per layer
+    tok::Tokenizer tokenizer =
+        tok::Tokenizer::load(modelDir); // first: the loads after it check for cancel per layer
     progress.checkCancel();
     auto models = std::shared_ptr<Models>(
-        new Models{std::nullopt, model::Model::load(modelDir, {options.device, options.dtype}, progress), std::move(tokenizer)});
+        new Models{std::nullopt, model::Model::load(modelDir, {options.device, options.dtype}, progress),
+                   std::move(tokenizer)});
     models->options = options;
     model::Model& m = models->converted;
     // The original shares the loaded tensors (one load, one copy in memory); converting replaces
@@ -120,16 +130,19 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     if (options.attention || interactive) models->original = m;
     progress.checkCancel();
     // Tokenized once, evaluated before and after the conversion.
-    const std::vector<eval::Document> docs =
-        options.lossProblems > 0 ? gsm8kDocs(models->tokenizer, options, progress) : std::vector<eval::Document>{};
+    const std::vector<eval::Document> docs = options.lossProblems > 0
+                                                 ? gsm8kDocs(models->tokenizer, options, progress)
+                                                 : std::vector<eval::Document>{};
     const std::vector<eval::Document> wikiDocs =
         options.wikitextChunks > 0
-            ? eval::tokenizeChunks(models->tokenizer, io::loadTexts(io::wikitext2File(options.resourcesDir, "test")),
+            ? eval::tokenizeChunks(models->tokenizer,
+                                   io::loadTexts(io::wikitext2File(options.resourcesDir, "test")),
                                    options.wikitextChunkTokens, options.wikitextChunks)
             : std::vector<eval::Document>{};
     // Tokenized before the long evaluations: too little calibration text is reported at once.
     at::Tensor calib;
-    if (!settings.exact) calib = convert::calibrationTokens(settings.calibration, models->tokenizer, options.resourcesDir);
+    if (!settings.exact)
+        calib = convert::calibrationTokens(settings.calibration, models->tokenizer, options.resourcesDir);
     if (options.lossProblems > 0) r.lossBefore = gsm8kLoss(m, docs, progress, "loss before");
     if (!wikiDocs.empty()) r.wikitextBefore = gsm8kLoss(m, wikiDocs, progress, "perplexity before");
     if (options.spectra) {
@@ -137,10 +150,12 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
         so.samples = options.spectraSamples;
         so.seqLen = options.spectraSeqLen;
         const auto train = gsm8kFile(options.resourcesDir, "train");
-        r.spectra = analysis::computeSpectra(m, models->tokenizer, io::loadTexts(train), train.string(), so, progress);
+        r.spectra = analysis::computeSpectra(m, models->tokenizer, io::loadTexts(train), train.string(), so,
+                                             progress);
     }
     r.maxRank = convert::resolve(settings, m.config).dims.maxRank;
-    models->report = convert::convertModel(m, settings, calib, progress, {}, interactive ? &models->cache : nullptr);
+    models->report =
+        convert::convertModel(m, settings, calib, progress, {}, interactive ? &models->cache : nullptr);
     fillConversion(r, models->report, m);
     if (models->original) {
         progress.checkCancel();
@@ -149,7 +164,8 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     if (options.lossProblems > 0) r.lossAfter = gsm8kLoss(m, docs, progress, "loss after");
     if (options.lossProblems > 0 && options.lossSplit && !r.settings.exact) {
         bool truncated = false;
-        for (const auto& l : r.layers) truncated = truncated || l.rank < int64_t(l.eigenvalues.size());
+        for (const auto& l : r.layers)
+            truncated = truncated || l.rank < int64_t(l.eigenvalues.size());
         if (truncated && interactive) { // the cached bases at full rank: no second load or calibration
             model::Model full = *models->original;
             convert::reassembleAtRank(full, *models->original, models->cache, r.maxRank, progress);
@@ -177,7 +193,8 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
         progress(0, 1, "attention");
         const std::string prompt =
             options.attentionPrompt.empty() ? defaultPrompt(options.resourcesDir) : options.attentionPrompt;
-        auto pair = attentionPair(*models, prompt, options.attentionLayer, options.attentionHead, options.attentionMaxTokens);
+        auto pair = attentionPair(*models, prompt, options.attentionLayer, options.attentionHead,
+                                  options.attentionMaxTokens);
         r.attentionBefore = std::move(pair.before);
         r.attentionAfter = std::move(pair.after);
         r.attentionHeadsBefore = std::move(pair.headsBefore);
@@ -197,19 +214,22 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
 
 ConversionResult changeRank(const ConversionResult& previous, int64_t rank, const Progress& progress) {
     if (!previous.models || !previous.models->original || previous.models->cache.layers.empty())
-        throw ArgumentError("no cached conversion in memory to change the rank of (run the conversion first)");
+        throw ArgumentError(
+            "no cached conversion in memory to change the rank of (run the conversion first)");
     verifyModelUnchanged(previous);
     const auto t0 = std::chrono::steady_clock::now();
     Models& models = *previous.models;
     model::Model& m = models.converted;
     // Restored when anything below fails or is cancelled: the model in memory stays the one shown.
     std::vector<std::optional<model::MlaAttention>> oldLayers;
-    for (const auto& l : m.layers) oldLayers.push_back(l.mla);
+    for (const auto& l : m.layers)
+        oldLayers.push_back(l.mla);
     const io::ModelConfig oldConfig = m.config;
     const convert::ConvertReport oldReport = models.report;
     try {
         ConversionResult r = previous; // what the rank does not change: losses before, spectra, maps before
-        convert::ConvertReport rep = convert::reassembleAtRank(m, *models.original, models.cache, rank, progress);
+        convert::ConvertReport rep =
+            convert::reassembleAtRank(m, *models.original, models.cache, rank, progress);
         rep.lossSplit = oldReport.lossSplit;
         fillConversion(r, rep, m);
         fillAttentionErrors(r, models, models.calibration);
@@ -219,7 +239,8 @@ ConversionResult changeRank(const ConversionResult& previous, int64_t rank, cons
             r.lossAfter = gsm8kLoss(m, models.docs, progress, "loss after");
             if (rep.lossSplit) rep.lossSplit->converted = r.lossAfter->meanNll();
         }
-        if (!models.wikiDocs.empty()) r.wikitextAfter = gsm8kLoss(m, models.wikiDocs, progress, "perplexity after");
+        if (!models.wikiDocs.empty())
+            r.wikitextAfter = gsm8kLoss(m, models.wikiDocs, progress, "perplexity after");
         r.exportProblem.clear();
         try {
             convert::checkDeepseekV3Exportable(m);
@@ -228,9 +249,10 @@ ConversionResult changeRank(const ConversionResult& previous, int64_t rank, cons
         }
         if (previous.attentionBefore) { // the maps after, at the new rank (same prompt, layer, head)
             const JobOptions& o = models.options;
-            const std::string prompt = o.attentionPrompt.empty() ? defaultPrompt(o.resourcesDir) : o.attentionPrompt;
-            auto pair = attentionPair(models, prompt, previous.attentionBefore->layer, previous.attentionBefore->head,
-                                      o.attentionMaxTokens);
+            const std::string prompt =
+                o.attentionPrompt.empty() ? defaultPrompt(o.resourcesDir) : o.attentionPrompt;
+            auto pair = attentionPair(models, prompt, previous.attentionBefore->layer,
+                                      previous.attentionBefore->head, o.attentionMaxTokens);
             r.attentionAfter = std::move(pair.after);
             r.attentionHeadsAfter = std::move(pair.headsAfter);
         }
@@ -239,7 +261,8 @@ ConversionResult changeRank(const ConversionResult& previous, int64_t rank, cons
         r.secondsTotal = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         return r;
     } catch (...) {
-        for (size_t i = 0; i < oldLayers.size(); ++i) m.layers[i].mla = std::move(oldLayers[i]);
+        for (size_t i = 0; i < oldLayers.size(); ++i)
+            m.layers[i].mla = std::move(oldLayers[i]);
         m.config = oldConfig;
         models.report = oldReport;
         throw;
@@ -248,7 +271,8 @@ ConversionResult changeRank(const ConversionResult& previous, int64_t rank, cons
 
 bool canChangeRank(const ConversionResult& result, const convert::ConvertSettings& settings) {
     const auto& models = result.models;
-    if (!models || !models->original || models->cache.layers.empty() || settings.exact || settings.energy > 0) return false;
+    if (!models || !models->original || models->cache.layers.empty() || settings.exact || settings.energy > 0)
+        return false;
     convert::ConvertSettings same = result.settings;
     same.kvLoraRank = settings.kvLoraRank;
     same.energy = 0;
@@ -260,8 +284,10 @@ bool canChangeRank(const ConversionResult& result, const convert::ConvertSetting
 }
 
 std::vector<std::string> exportConverted(const ConversionResult& result, const std::filesystem::path& outDir,
-                                         bool overwrite, const Progress& progress, convert::ExportTarget target) {
-    if (!result.models) throw ArgumentError("no converted model in memory (run the conversion again to export)");
+                                         bool overwrite, const Progress& progress,
+                                         convert::ExportTarget target) {
+    if (!result.models)
+        throw ArgumentError("no converted model in memory (run the conversion again to export)");
     verifyModelUnchanged(result);
     convert::ExportOptions eo;
     eo.overwrite = overwrite;
@@ -270,20 +296,25 @@ std::vector<std::string> exportConverted(const ConversionResult& result, const s
     eo.conversionReport["audit"] = auditRecord(result).toJson();
     if (!result.models->heal.is_null()) eo.conversionReport["heal"] = result.models->heal; // healConversion
     progress(0, 1, "export");
-    auto notes = convert::namingExportTarget(outDir, [&] { return convert::exportDeepseekV3(result.models->converted, outDir, eo); });
+    auto notes = convert::namingExportTarget(
+        outDir, [&] { return convert::exportDeepseekV3(result.models->converted, outDir, eo); });
     // The folder is in place: a cancel now must not report failure for a finished export.
     if (progress.report) progress.report(1, 1, "export");
     return notes;
 }
 
-ConversionResult reconvert(const ConversionResult& stored, const JobOptions& options, const Progress& progress) {
+ConversionResult reconvert(const ConversionResult& stored, const JobOptions& options,
+                           const Progress& progress) {
     if (stored.modelContentHash.empty())
-        throw ArgumentError("the session does not record the model's content hash (saved by an older version): "
-                            "run the conversion again to export");
+        throw ArgumentError(
+            "the session does not record the model's content hash (saved by an older version): "
+            "run the conversion again to export");
     const std::string now = results::contentHash(io::FolderSnapshot::take(stored.modelDir));
     if (now != stored.modelContentHash)
-        throw FormatError(stored.modelDir, "", "the model folder changed since the session was saved (content hash " + now +
-                                                   ", session " + stored.modelContentHash + "): the conversion cannot be reproduced");
+        throw FormatError(stored.modelDir, "",
+                          "the model folder changed since the session was saved (content hash " + now +
+                              ", session " + stored.modelContentHash +
+                              "): the conversion cannot be reproduced");
     JobOptions o = options;
     o.lossProblems = 0;
     o.wikitextChunks = 0;
@@ -300,8 +331,9 @@ ConversionResult reconvert(const ConversionResult& stored, const JobOptions& opt
         same = fresh.layers[i].rank == stored.layers[i].rank &&
                std::abs(fresh.layers[i].retainedEnergy - stored.layers[i].retainedEnergy) <= 1e-6;
     if (!same)
-        throw Error(stored.modelDir + ": the conversion run again does not reproduce the session's per-layer ranks and "
-                                      "retained energies; run the conversion again to export");
+        throw Error(stored.modelDir +
+                    ": the conversion run again does not reproduce the session's per-layer ranks and "
+                    "retained energies; run the conversion again to export");
     return fresh;
 }
 
@@ -310,11 +342,13 @@ results::AuditRecord auditRecord(const ConversionResult& r) {
     a.modelPath = r.modelDir;
     a.modelContentHash = r.modelContentHash;
     a.settings = results::settingsTable(r.settings);
-    a.calibrationFile = r.settings.exact ? std::string("(none: the exact merge needs no calibration)") : r.calibrationFile;
+    a.calibrationFile =
+        r.settings.exact ? std::string("(none: the exact merge needs no calibration)") : r.calibrationFile;
     a.kvBytesPerTokenBefore = r.kvBytesPerTokenBefore;
     a.kvBytesPerTokenAfter = r.kvBytesPerTokenAfter;
     for (const auto& l : r.layers)
-        a.layers.push_back({l.layer, l.rank, l.retainedEnergy, l.ropeEnergyFraction, l.alpha, l.attentionError});
+        a.layers.push_back(
+            {l.layer, l.rank, l.retainedEnergy, l.ropeEnergyFraction, l.alpha, l.attentionError});
     a.setLosses(r.lossBefore, r.lossAfter, r.wikitextBefore, r.wikitextAfter);
     a.exportProblem = r.exportProblem;
     return a;
@@ -354,7 +388,9 @@ int64_t maxKvLoraRank(const io::ModelConfig& config, int64_t qkRopeHeadDim) {
     return convert::resolve(s, config).dims.maxRank;
 }
 
-bool cudaAvailable() { return at::hasCUDA(); }
+bool cudaAvailable() {
+    return at::hasCUDA();
+}
 
 std::string defaultPrompt(const std::filesystem::path& resourcesDir) {
     return analysis::defaultAttentionPrompt(gsm8kFile(resourcesDir, "test"));

@@ -30,21 +30,22 @@ struct Models;
 using LayerFigures = results::LayerFigures;
 
 struct JobOptions {
-    std::filesystem::path resourcesDir; // bundled GSM8K (calibration, loss, default prompt)
-    Device device;                      // cpu | cuda
+    std::filesystem::path resourcesDir;     // bundled GSM8K (calibration, loss, default prompt)
+    Device device;                          // cpu | cuda
     ComputeDtype dtype = ComputeDtype::F32; // f32 | bf16: the compute dtype the models are loaded in
     // Keep the per-layer bases of a compressed conversion (and the original model) in memory, so that
     // changeRank re-truncates without calibrating again.
     bool keepCalibration = true;
-    int64_t lossProblems = 0;           // GSM8K test problems evaluated before and after (0: none)
-    bool lossSplit = true;              // with lossProblems: also the full-rank model (where the loss comes from)
-    bool spectra = true;                // weight + activation spectra of the original model
+    int64_t lossProblems = 0; // GSM8K test problems evaluated before and after (0: none)
+    bool lossSplit = true;    // with lossProblems: also the full-rank model (where the loss comes from)
+    bool spectra = true;      // weight + activation spectra of the original model
     int64_t spectraSamples = 16, spectraSeqLen = 64;
-    bool attention = true;              // maps of attentionLayer/Head before and after
-    std::string attentionPrompt;        // empty: the first GSM8K test problem
+    bool attention = true;       // maps of attentionLayer/Head before and after
+    std::string attentionPrompt; // empty: the first GSM8K test problem
     int64_t attentionLayer = 0, attentionHead = 0;
-    int64_t attentionMaxTokens = analysis::kAttentionMaxTokens; // longer prompts are cut (promptTokens says so)
-    int64_t wikitextChunks = 0;       // WikiText-2 test chunks for perplexity before and after (0: none)
+    int64_t attentionMaxTokens =
+        analysis::kAttentionMaxTokens; // longer prompts are cut (promptTokens says so)
+    int64_t wikitextChunks = 0;        // WikiText-2 test chunks for perplexity before and after (0: none)
     int64_t wikitextChunkTokens = eval::kDocumentMaxTokens;
 };
 
@@ -95,7 +96,8 @@ bool canChangeRank(const ConversionResult& result, const convert::ConvertSetting
 // checking that the model folder's content hash is the one the session recorded (FormatError naming
 // the folder otherwise), and that the per-layer ranks and retained energies come out the same
 // (Error otherwise). For exporting a reopened session: the result carries the new models.
-ConversionResult reconvert(const ConversionResult& stored, const JobOptions& options, const Progress& progress = {});
+ConversionResult reconvert(const ConversionResult& stored, const JobOptions& options,
+                           const Progress& progress = {});
 
 // The audit record of a result (losses with bootstrap intervals, settings, per-layer figures).
 results::AuditRecord auditRecord(const ConversionResult& result);
@@ -119,7 +121,7 @@ std::vector<std::string> exportConverted(const ConversionResult& result, const s
 void verifyModelUnchanged(const ConversionResult& result);
 
 struct AttentionPair {
-    analysis::AttentionMap before, after;                     // the chosen head
+    analysis::AttentionMap before, after;                        // the chosen head
     std::vector<analysis::AttentionMap> headsBefore, headsAfter; // every query head of the layer
 };
 // Maps of one layer of the original and the converted model (one forward each gives all heads).

@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
     const int64_t chunk = std::max<int64_t>(16, 2048 / B);
     const auto tp = std::chrono::steady_clock::now();
     at::Tensor logits;
-    for (int64_t s = 0; s < ctx; s += chunk) logits = model::forwardCached(m, prompt.narrow(1, s, std::min(chunk, ctx - s)), cache);
+    for (int64_t s = 0; s < ctx; s += chunk)
+        logits = model::forwardCached(m, prompt.narrow(1, s, std::min(chunk, ctx - s)), cache);
     logits.sum().item<double>();
     const double prefill = std::chrono::duration<double>(std::chrono::steady_clock::now() - tp).count();
     at::Tensor next = logits.select(1, logits.size(1) - 1).argmax(-1, true);
@@ -50,14 +51,17 @@ int main(int argc, char** argv) {
     next.sum().item<double>();
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     int64_t weightBytes = m.parameterCount() * at::elementSize(m.computeDtype());
-    const double perToken = double(cache.bytes()) / double(cache.capacity * B); // bytes per token per sequence
+    const double perToken =
+        double(cache.bytes()) / double(cache.capacity * B); // bytes per token per sequence
     const double meanCtx = double(ctx) + double(steps) / 2;
     const double trafficPerStep = double(weightBytes) + perToken * meanCtx * double(B);
-    std::printf("%s %s ctx %lld batch %lld: cache %.3f GiB (%.0f B/token, formula %lld) | prefill %.2f s | decode %.1f tok/s "
+    std::printf("%s %s ctx %lld batch %lld: cache %.3f GiB (%.0f B/token, formula %lld) | prefill %.2f s | "
+                "decode %.1f tok/s "
                 "(%.2f ms/step) | traffic %.2f GB/step -> %.0f GB/s\n",
                 m.config.hasMlaCache() ? "MLA" : "GQA", argv[3], (long long)ctx, (long long)B,
-                double(cache.bytes()) / (1ull << 30), perToken, (long long)m.config.kvCacheBytesPerToken(at::elementSize(m.computeDtype())),
-                prefill, double(steps * B) / seconds, 1e3 * seconds / double(steps), trafficPerStep / 1e9,
+                double(cache.bytes()) / (1ull << 30), perToken,
+                (long long)m.config.kvCacheBytesPerToken(at::elementSize(m.computeDtype())), prefill,
+                double(steps * B) / seconds, 1e3 * seconds / double(steps), trafficPerStep / 1e9,
                 trafficPerStep * double(steps) / seconds / 1e9);
     return 0;
 }

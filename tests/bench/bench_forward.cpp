@@ -19,7 +19,8 @@ double timeIt(const std::function<at::Tensor()>& f, int iters) {
     f().sum().item<double>(); // warm-up (and CUDA sync)
     const auto t0 = std::chrono::steady_clock::now();
     at::Tensor last;
-    for (int i = 0; i < iters; ++i) last = f();
+    for (int i = 0; i < iters; ++i)
+        last = f();
     last.sum().item<double>(); // wait for the device
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / iters * 1e3;
 }
@@ -27,7 +28,8 @@ double timeIt(const std::function<at::Tensor()>& f, int iters) {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: bench_forward MODEL_DIR [cpu|cuda] [f32|bf16] [batch] [seqlen] [iterations]\n");
+        std::fprintf(stderr,
+                     "usage: bench_forward MODEL_DIR [cpu|cuda] [f32|bf16] [batch] [seqlen] [iterations]\n");
         return 1;
     }
     const std::string device = argc > 2 ? argv[2] : "cpu", dtype = argc > 3 ? argv[3] : "f32";
@@ -47,15 +49,21 @@ int main(int argc, char** argv) {
     const at::Tensor v = model::linear(x, L.gqa.v).view({B, T, g, d}).transpose(1, 2);
     model::AttentionSpec spec;
     spec.scale = model::softmaxScale(c);
-    std::printf("model %s, %s %s, batch %lld x %lld tokens, %d iterations (ms per call)\n", argv[1], device.c_str(),
-                dtype.c_str(), (long long)B, (long long)T, iters);
+    std::printf("model %s, %s %s, batch %lld x %lld tokens, %d iterations (ms per call)\n", argv[1],
+                device.c_str(), dtype.c_str(), (long long)B, (long long)T, iters);
     const double full = timeIt([&] { return model::forwardHidden(m, ids); }, iters);
     const double logits = timeIt([&] { return model::logitsFromHidden(m, h); }, iters);
     const double norm = timeIt([&] { return model::inputNorm(m, 0, h); }, iters);
-    const double qkv = timeIt([&] { return model::linear(x, L.gqa.q) + 0 * model::linear(x, L.gqa.k).sum() + 0 * model::linear(x, L.gqa.v).sum(); }, iters);
+    const double qkv = timeIt(
+        [&] {
+            return model::linear(x, L.gqa.q) + 0 * model::linear(x, L.gqa.k).sum() +
+                   0 * model::linear(x, L.gqa.v).sum();
+        },
+        iters);
     const double ropeMs = timeIt([&] { return model::applyRope(q.transpose(1, 2), rope); }, iters);
     const double attn = timeIt([&] { return model::attend(q, k, v, spec); }, iters);
-    const double mlpMs = L.experts.empty() ? timeIt([&] { return model::mlp(h, L.mlp, c.activation); }, iters) : 0;
+    const double mlpMs =
+        L.experts.empty() ? timeIt([&] { return model::mlp(h, L.mlp, c.activation); }, iters) : 0;
     std::printf("%-28s %9.3f\n", "forwardHidden (all layers)", full);
     std::printf("%-28s %9.3f\n", "lm_head (fp32 logits)", logits);
     std::printf("%-28s %9.3f  (per layer)\n", "rmsnorm", norm);

@@ -26,7 +26,9 @@ std::string readAll(const fs::path& p) {
     return ss.str();
 }
 
-double seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+double seconds(Clock::time_point a, Clock::time_point b) {
+    return std::chrono::duration<double>(b - a).count();
+}
 
 struct Result {
     const char* name;
@@ -68,13 +70,14 @@ int main(int argc, char** argv) {
         for (std::string line; std::getline(lines, line);) {
             if (line.empty()) continue;
             const auto j = nlohmann::json::parse(line);
-            gsm8k.push_back("Question: " + j.at("question").get<std::string>() + "\nAnswer: " +
-                            j.at("answer").get<std::string>());
+            gsm8k.push_back("Question: " + j.at("question").get<std::string>() +
+                            "\nAnswer: " + j.at("answer").get<std::string>());
         }
         // WikiText-2 as one document per line, the way perplexity scripts usually feed it.
         std::vector<std::string> wiki;
         std::istringstream wl(readAll(shared / "data/wikitext2/valid.txt"));
-        for (std::string line; std::getline(wl, line);) wiki.push_back(line + "\n");
+        for (std::string line; std::getline(wl, line);)
+            wiki.push_back(line + "\n");
 
         std::printf("tokenizer: %s (vocab %lld)\nload: %.1f ms\n\n", tokPath.string().c_str(),
                     static_cast<long long>(tok.vocabSize()), loadS * 1e3);

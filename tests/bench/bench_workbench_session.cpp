@@ -42,9 +42,7 @@ public:
     StallWatch() {
         timer_.setInterval(5);
         timer_.setTimerType(Qt::PreciseTimer);
-        connect(&timer_, &QTimer::timeout, this, [this] {
-            worst_ = std::max(worst_, clock_.restart() - 5);
-        });
+        connect(&timer_, &QTimer::timeout, this, [this] { worst_ = std::max(worst_, clock_.restart() - 5); });
         reset();
         timer_.start();
     }
@@ -74,7 +72,8 @@ void typeValue(QSpinBox* box, int value) {
 bool waitFor(QSignalSpy& spy, QSignalSpy& failed, int seconds) {
     QElapsedTimer t;
     t.start();
-    while (spy.isEmpty() && failed.isEmpty() && t.elapsed() < seconds * 1000) QTest::qWait(20);
+    while (spy.isEmpty() && failed.isEmpty() && t.elapsed() < seconds * 1000)
+        QTest::qWait(20);
     return !spy.isEmpty();
 }
 
@@ -99,9 +98,11 @@ void shootTabs(views::MainWindow& w, const QString& file) {
     QImage grid(s.width() * 3, s.height() * ((int(shots.size()) + 2) / 3), QImage::Format_RGB32);
     grid.fill(Qt::white);
     QPainter p(&grid);
-    for (int i = 0; i < shots.size(); ++i) p.drawImage((i % 3) * s.width(), (i / 3) * s.height(), shots[i]);
+    for (int i = 0; i < shots.size(); ++i)
+        p.drawImage((i % 3) * s.width(), (i / 3) * s.height(), shots[i]);
     p.end();
-    grid.scaled(grid.width() * 2 / 3, grid.height() * 2 / 3, Qt::KeepAspectRatio, Qt::SmoothTransformation).save(file);
+    grid.scaled(grid.width() * 2 / 3, grid.height() * 2 / 3, Qt::KeepAspectRatio, Qt::SmoothTransformation)
+        .save(file);
     std::printf("screenshot: %s\n", qPrintable(file));
 }
 
@@ -123,7 +124,8 @@ int main(int argc, char** argv) {
     const QString shots = arg(args, QStringLiteral("--shots"), QStringLiteral("."));
     const QString name = arg(args, QStringLiteral("--name"), QStringLiteral("session"));
     QList<int> ranks;
-    for (const QString& r : arg(args, QStringLiteral("--ranks"), QStringLiteral("384 256")).split(QLatin1Char(' '), Qt::SkipEmptyParts))
+    for (const QString& r : arg(args, QStringLiteral("--ranks"), QStringLiteral("384 256"))
+                                .split(QLatin1Char(' '), Qt::SkipEmptyParts))
         ranks << r.toInt();
 
     views::MainWindow w;
@@ -131,7 +133,8 @@ int main(int argc, char** argv) {
     w.show();
     StallWatch watch;
     QElapsedTimer clock;
-    std::printf("session %s: %s on %s (%s)\n", qPrintable(name), qPrintable(model), qPrintable(device), qPrintable(dtype));
+    std::printf("session %s: %s on %s (%s)\n", qPrintable(name), qPrintable(model), qPrintable(device),
+                qPrintable(dtype));
 
     QSignalSpy loaded(&w, &views::MainWindow::modelLoaded), failed(&w, &views::MainWindow::jobFailed);
     QSignalSpy loadFailed(&w, &views::MainWindow::modelLoadFailed);
@@ -148,7 +151,8 @@ int main(int argc, char** argv) {
     auto* deviceBox = panel->findChild<QComboBox*>(QStringLiteral("deviceCombo"));
     const int choice = deviceBox->findData(QString(device + QLatin1Char(':') + dtype));
     if (choice < 0) {
-        std::printf("device %s:%s is not offered: %s\n", qPrintable(device), qPrintable(dtype), qPrintable(deviceBox->toolTip()));
+        std::printf("device %s:%s is not offered: %s\n", qPrintable(device), qPrintable(dtype),
+                    qPrintable(deviceBox->toolTip()));
         return 1;
     }
     gui::chooseItem(deviceBox, choice);
@@ -169,17 +173,19 @@ int main(int argc, char** argv) {
     watch.reset();
     gui::click(panel->findChild<QPushButton*>(QStringLiteral("runButton")));
     if (!waitFor(converted, failed, 900)) {
-        std::printf("conversion failed: %s\n", failed.isEmpty() ? "timeout" : qPrintable(failed.first().at(1).toString()));
+        std::printf("conversion failed: %s\n",
+                    failed.isEmpty() ? "timeout" : qPrintable(failed.first().at(1).toString()));
         return 1;
     }
     const auto& r = *w.state().result;
-    std::printf("first conversion + loss before/after on %d problems (+ full-rank loss, spectra, attention): %.2f s "
-                "(longest stall %lld ms)\n",
-                problems, clock.elapsed() / 1e3, watch.worstMs());
+    std::printf(
+        "first conversion + loss before/after on %d problems (+ full-rank loss, spectra, attention): %.2f s "
+        "(longest stall %lld ms)\n",
+        problems, clock.elapsed() / 1e3, watch.worstMs());
     std::printf("  loss before %.4f, after %.4f (full rank %.4f), KV bytes/token %lld -> %lld, %s\n",
                 r.lossBefore ? r.lossBefore->meanNll() : -1.0, r.lossAfter ? r.lossAfter->meanNll() : -1.0,
-                r.lossFullRank.value_or(-1.0), (long long)r.kvBytesPerTokenBefore, (long long)r.kvBytesPerTokenAfter,
-                qPrintable(memoryLine(device)));
+                r.lossFullRank.value_or(-1.0), (long long)r.kvBytesPerTokenBefore,
+                (long long)r.kvBytesPerTokenAfter, qPrintable(memoryLine(device)));
     shootTabs(w, shots + QLatin1Char('/') + name + QStringLiteral("_convert.png"));
 
     auto* follower = w.findChild<views::RankFollower*>(QStringLiteral("rankFollower"));
@@ -192,15 +198,17 @@ int main(int argc, char** argv) {
         watch.reset();
         typeValue(rankBox, next);
         if (!waitFor(applied, failed, 300)) {
-            std::printf("rank change to %d failed: %s\n", next, failed.isEmpty() ? "timeout" : qPrintable(failed.first().at(1).toString()));
+            std::printf("rank change to %d failed: %s\n", next,
+                        failed.isEmpty() ? "timeout" : qPrintable(failed.first().at(1).toString()));
             return 1;
         }
         const auto& now = *w.state().result;
         worstChange = std::max(worstChange, clock.elapsed());
-        std::printf("rank change -> %d: loss after %.4f, KV bytes/token %lld, %.2f s from Enter to the shown result "
-                    "(job %.2f s; longest stall %lld ms)\n",
-                    next, now.lossAfter ? now.lossAfter->meanNll() : -1.0, (long long)now.kvBytesPerTokenAfter,
-                    clock.elapsed() / 1e3, applied.first().at(1).toDouble(), watch.worstMs());
+        std::printf(
+            "rank change -> %d: loss after %.4f, KV bytes/token %lld, %.2f s from Enter to the shown result "
+            "(job %.2f s; longest stall %lld ms)\n",
+            next, now.lossAfter ? now.lossAfter->meanNll() : -1.0, (long long)now.kvBytesPerTokenAfter,
+            clock.elapsed() / 1e3, applied.first().at(1).toDouble(), watch.worstMs());
     }
     // A change that arrives while the previous one still evaluates: the stale one is cancelled.
     if (ranks.size() >= 2) {
@@ -211,10 +219,12 @@ int main(int argc, char** argv) {
         typeValue(rankBox, ranks[1]);
         QElapsedTimer t;
         t.start();
-        while ((applied.isEmpty() || applied.last().at(0).toInt() != ranks[1]) && t.elapsed() < 300000) QTest::qWait(20);
+        while ((applied.isEmpty() || applied.last().at(0).toInt() != ranks[1]) && t.elapsed() < 300000)
+            QTest::qWait(20);
         QTest::qWait(300);
-        std::printf("two quick changes (%d then %d): %d result(s) shown, last at rank %lld, %.2f s\n", ranks[0], ranks[1],
-                    int(applied.size()), (long long)w.state().result->settings.kvLoraRank, clock.elapsed() / 1e3);
+        std::printf("two quick changes (%d then %d): %d result(s) shown, last at rank %lld, %.2f s\n",
+                    ranks[0], ranks[1], int(applied.size()), (long long)w.state().result->settings.kvLoraRank,
+                    clock.elapsed() / 1e3);
     }
     std::printf("slowest rank change: %.2f s; %s\n", worstChange / 1e3, qPrintable(memoryLine(device)));
     w.tabs()->setCurrentIndex(4);

@@ -7,7 +7,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string path = fuzzFile(data, size, ".safetensors");
     try {
         transmla::io::SafetensorsFile f(path);
-        for (const auto& t : f.tensors()) (void)t.numel();
+        for (const auto& t : f.tensors())
+            (void)t.numel();
     } catch (const transmla::Error&) {
     }
     return 0;

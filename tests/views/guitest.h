@@ -3,11 +3,11 @@
 // modal boxes (found with QApplication::activeModalWidget from a timer) by clicking their buttons.
 #pragma once
 #include <QAbstractButton>
+#include <QAbstractItemView>
 #include <QApplication>
 #include <QComboBox>
 #include <QCompleter>
 #include <QDialogButtonBox>
-#include <QAbstractItemView>
 #include <QFileDialog>
 #include <QLineEdit>
 #include <QMainWindow>
@@ -24,13 +24,16 @@
 
 namespace transmla::test::gui {
 
-inline QLineEdit* editOf(QAbstractSpinBox* box) { return box->findChild<QLineEdit*>(); }
+inline QLineEdit* editOf(QAbstractSpinBox* box) {
+    return box->findChild<QLineEdit*>();
+}
 
 // One click on the spin box's up (or down) arrow, at the centre of the style's sub-control rect.
 inline void clickArrow(QAbstractSpinBox* box, bool up) {
     QStyleOptionSpinBox opt;
     opt.initFrom(box);
-    opt.subControls = QStyle::SC_SpinBoxUp | QStyle::SC_SpinBoxDown | QStyle::SC_SpinBoxFrame | QStyle::SC_SpinBoxEditField;
+    opt.subControls =
+        QStyle::SC_SpinBoxUp | QStyle::SC_SpinBoxDown | QStyle::SC_SpinBoxFrame | QStyle::SC_SpinBoxEditField;
     opt.buttonSymbols = box->buttonSymbols();
     opt.stepEnabled = QAbstractSpinBox::StepUpEnabled | QAbstractSpinBox::StepDownEnabled;
     opt.frame = box->hasFrame();
@@ -46,9 +49,12 @@ inline void typeInto(QAbstractSpinBox* box, const QString& text) {
     box->setFocus();
     QTest::keyClick(box, Qt::Key_A, Qt::ControlModifier);
     QTest::keyClick(box, Qt::Key_Backspace);
-    for (const QChar c : text) QTest::keyClicks(box, QString(c));
+    for (const QChar c : text)
+        QTest::keyClicks(box, QString(c));
 }
-inline void commit(QAbstractSpinBox* box) { QTest::keyClick(box, Qt::Key_Return); }
+inline void commit(QAbstractSpinBox* box) {
+    QTest::keyClick(box, Qt::Key_Return);
+}
 
 // Moves a combo box to `index` with the keyboard (Up/Down, as a user without the mouse does).
 inline void chooseItem(QComboBox* box, int index) {
@@ -65,7 +71,9 @@ inline void chooseItem(QComboBox* box, int index) {
     }
 }
 
-inline void click(QAbstractButton* b) { QTest::mouseClick(b, Qt::LeftButton, Qt::NoModifier, b->rect().center()); }
+inline void click(QAbstractButton* b) {
+    QTest::mouseClick(b, Qt::LeftButton, Qt::NoModifier, b->rect().center());
+}
 
 // The menu action whose text (without '&') is `text`, searched through every menu of the window.
 inline QAction* menuAction(QMainWindow* w, const QString& text) {
@@ -117,7 +125,8 @@ inline std::shared_ptr<Answerer> answerModal(QMessageBox::StandardButton button,
     start->start();
     QObject::connect(timer, &QTimer::timeout, [a, timer, start, ms] {
         QWidget* modal = QApplication::activeModalWidget();
-        if (qEnvironmentVariableIsSet("GUITEST_DEBUG")) qInfo("modal: %s", modal ? modal->metaObject()->className() : "none");
+        if (qEnvironmentVariableIsSet("GUITEST_DEBUG"))
+            qInfo("modal: %s", modal ? modal->metaObject()->className() : "none");
         if (auto* box = qobject_cast<QMessageBox*>(modal)) {
             a->lastText = box->text();
             if (QAbstractButton* b = box->button(a->button)) {
@@ -150,8 +159,10 @@ inline int closeMessageBoxes() {
     int n = 0;
     for (QWidget* w : QApplication::topLevelWidgets())
         if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible()) {
-            if (QAbstractButton* b = box->button(QMessageBox::Ok)) click(b);
-            else box->close();
+            if (QAbstractButton* b = box->button(QMessageBox::Ok))
+                click(b);
+            else
+                box->close();
             ++n;
         }
     return n;

@@ -4,9 +4,8 @@
 // missing or empty calibration file is reported at once, naming it; the Loss tab shows the bootstrap
 // intervals, the answer-only loss and WikiText-2 perplexity; File > Report... writes report.md and
 // the plots; a reopened session exports the same bytes as the live result, and refuses a changed model.
-#include <QLocale>
-#include <QAction>
 #include <QAbstractItemView>
+#include <QAction>
 #include <QComboBox>
 #include <QCompleter>
 #include <QDir>
@@ -17,6 +16,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -295,7 +295,8 @@ private slots:
         for (const auto& d : r.wikitextAfter->perDoc)
             ws += d.nllSum, wt += double(d.tokens);
         QCOMPARE(int64_t(wt), int64_t(8 * 511));
-        QVERIFY2(text.contains(QLocale().toString(std::exp(ws / wt), 'f', 3)), qPrintable(text)); // shown in the user's locale
+        QVERIFY2(text.contains(QLocale().toString(std::exp(ws / wt), 'f', 3)),
+                 qPrintable(text)); // shown in the user's locale
     }
 
     // Item 6: File > Report... writes report.md with the record and the plots as PNG, atomically;
@@ -314,7 +315,8 @@ private slots:
         const QStringList* boxes = closeMessageBoxes(&w);
         answerFileDialog(file);
         QTest::keySequence(&w, QKeySequence(Qt::CTRL | Qt::Key_E));
-        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(file + QStringLiteral(".audit.json")) || !boxes->isEmpty(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(file + QStringLiteral(".audit.json")) || !boxes->isEmpty(),
+                                 20000);
         QVERIFY2(boxes->isEmpty(), qPrintable(boxes->join(QLatin1Char('\n'))));
         QVERIFY(QFile::exists(file));
         const QString record = QString::fromUtf8(fileBytes(file + QStringLiteral(".audit.json")));

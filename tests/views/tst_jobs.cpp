@@ -21,8 +21,12 @@ using namespace transmla;
 namespace gui = transmla::test::gui;
 
 namespace {
-QString demoModel() { return QString::fromStdString((test::resourcesDir() / "models" / "tiny-llama-gqa").string()); }
-QString out(const QString& name) { return QString::fromStdString((test::outputDir() / name.toStdString()).string()); }
+QString demoModel() {
+    return QString::fromStdString((test::resourcesDir() / "models" / "tiny-llama-gqa").string());
+}
+QString out(const QString& name) {
+    return QString::fromStdString((test::outputDir() / name.toStdString()).string());
+}
 
 struct Window {
     views::MainWindow w;
@@ -61,7 +65,9 @@ struct Window {
         if (!QTest::qWaitFor([&] { return done.count() + failed.count() > 0; }, timeoutMs)) return false;
         return done.count() == 1;
     }
-    QString status() const { return w.statusBar()->findChild<QLabel*>(QStringLiteral("statusLabel"))->text(); }
+    QString status() const {
+        return w.statusBar()->findChild<QLabel*>(QStringLiteral("statusLabel"))->text();
+    }
 };
 } // namespace
 
@@ -83,7 +89,8 @@ private slots:
         f.close();
         for (int attempt = 0; attempt < 6; ++attempt) {
             QSignalSpy failed(&x.w, &views::MainWindow::jobFailed);
-            auto answer = gui::answerModal(QMessageBox::Ok, blocker + QStringLiteral("/export-%1").arg(attempt));
+            auto answer =
+                gui::answerModal(QMessageBox::Ok, blocker + QStringLiteral("/export-%1").arg(attempt));
             gui::click(x.exportButton);
             QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 20000);
             QCOMPARE(answer->seen, 1);
@@ -114,7 +121,7 @@ private slots:
         QAction* open = gui::menuAction(&x.w, QStringLiteral("Open model folder..."));
         QVERIFY(sweep && open);
         QVERIFY(!sweep->isEnabled() && !open->isEnabled());
-        sweep->trigger(); // even if triggered: refused, not a replacement
+        sweep->trigger();           // even if triggered: refused, not a replacement
         x.w.openModel(demoModel()); // opening a model is a job too: refused while one runs
         QCOMPARE(x.w.jobs()->jobId(), id);
         QCOMPARE(started.count(), 1);
@@ -140,12 +147,14 @@ private slots:
         Window x;
         x.settings(128, 256, 200);
         qint64 worst = 0;
-        for (const char* stage : {"load", "loss before", "activation spectra", "calibrate", "convert", "loss after"}) {
+        for (const char* stage :
+             {"load", "loss before", "activation spectra", "calibrate", "convert", "loss after"}) {
             QSignalSpy failed(&x.w, &views::MainWindow::jobFailed);
             QSignalSpy done(&x.w, &views::MainWindow::conversionFinished);
             bool seen = false;
-            auto c = connect(x.w.jobs(), &views::JobRunner::progressed, this,
-                             [&](qint64, qint64, const QString& s) { seen = seen || s == QLatin1String(stage); });
+            auto c =
+                connect(x.w.jobs(), &views::JobRunner::progressed, this,
+                        [&](qint64, qint64, const QString& s) { seen = seen || s == QLatin1String(stage); });
             x.discardNextQuestion();
             gui::click(x.run);
             if (!QTest::qWaitFor([&] { return seen || done.count() > 0; }, 120000)) QFAIL(stage);
@@ -212,10 +221,13 @@ private slots:
     void progressPerBatchAndCleanEnd() {
         Window x;
         x.settings(16, 64, 100);
-        x.w.statusBar()->findChild<QLabel*>(QStringLiteral("statusLabel"))->setText(QStringLiteral("Export: old error"));
+        x.w.statusBar()
+            ->findChild<QLabel*>(QStringLiteral("statusLabel"))
+            ->setText(QStringLiteral("Export: old error"));
         QSignalSpy progressed(x.w.jobs(), &views::JobRunner::progressed);
         QStringList formats;
-        auto c = connect(x.w.jobs(), &views::JobRunner::progressed, this, [&] { formats << x.bar->format(); });
+        auto c =
+            connect(x.w.jobs(), &views::JobRunner::progressed, this, [&] { formats << x.bar->format(); });
         gui::click(x.run);
         QVERIFY(!x.status().contains(QStringLiteral("old error")));
         QVERIFY(QTest::qWaitFor([&] { return !x.w.jobs()->isBusy(); }, 120000));
@@ -229,7 +241,8 @@ private slots:
         bool eta = false, rawKey = false;
         for (const QString& f : formats) {
             eta = eta || f.contains(QStringLiteral("left"));
-            rawKey = rawKey || f.startsWith(QStringLiteral("calibrate:")) || f.startsWith(QStringLiteral("loss before:"));
+            rawKey = rawKey || f.startsWith(QStringLiteral("calibrate:")) ||
+                     f.startsWith(QStringLiteral("loss before:"));
         }
         QVERIFY2(eta, qPrintable(formats.join(QLatin1Char('|'))));
         QVERIFY(!rawKey);

@@ -28,8 +28,10 @@ private slots:
         QCOMPARE(m->summary().kvCacheBytesPerToken, int64_t(4 * 2 * 2 * 32 * 2));
 
         QStringList menus;
-        for (QAction* a : w.menuBar()->actions()) menus << a->text().remove(QLatin1Char('&'));
-        QCOMPARE(menus, (QStringList{QStringLiteral("File"), QStringLiteral("View"), QStringLiteral("Help")}));
+        for (QAction* a : w.menuBar()->actions())
+            menus << a->text().remove(QLatin1Char('&'));
+        QCOMPARE(menus,
+                 (QStringList{QStringLiteral("File"), QStringLiteral("View"), QStringLiteral("Help")}));
 
         const QString png = QString::fromStdString((test::outputDir() / "mainwindow.png").string());
         QVERIFY(w.grab().save(png));
@@ -41,7 +43,8 @@ private slots:
         QSignalSpy failed(&w, &views::MainWindow::modelLoadFailed);
         w.openModel(QString::fromStdString(test::outputDir().string() + "/no-such-model"));
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
-        QVERIFY(failed.at(0).at(1).toString().contains(QStringLiteral("no-such-model: no such file or folder")));
+        QVERIFY(
+            failed.at(0).at(1).toString().contains(QStringLiteral("no-such-model: no such file or folder")));
     }
 };
 

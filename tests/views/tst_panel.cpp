@@ -21,8 +21,12 @@ using namespace transmla;
 namespace gui = transmla::test::gui;
 
 namespace {
-std::filesystem::path demo() { return test::resourcesDir() / "models" / "tiny-llama-gqa"; }
-nlohmann::json configJson(const std::filesystem::path& dir) { return nlohmann::json::parse(test::readFile(dir / "config.json")); }
+std::filesystem::path demo() {
+    return test::resourcesDir() / "models" / "tiny-llama-gqa";
+}
+nlohmann::json configJson(const std::filesystem::path& dir) {
+    return nlohmann::json::parse(test::readFile(dir / "config.json"));
+}
 
 struct Panel {
     views::ConversionPanel p;
@@ -39,7 +43,9 @@ struct Panel {
         freqFold = p.findChild<QComboBox*>(QStringLiteral("freqFoldCombo"));
         run = p.findChild<QPushButton*>(QStringLiteral("runButton"));
     }
-    bool allEnabled() const { return rope->isEnabled() && rank->isEnabled() && freqFold->isEnabled() && run->isEnabled(); }
+    bool allEnabled() const {
+        return rope->isEnabled() && rank->isEnabled() && freqFold->isEnabled() && run->isEnabled();
+    }
 };
 } // namespace
 
@@ -52,10 +58,12 @@ private slots:
         QVERIFY(w.rope && w.rank && w.freqFold && w.run);
         const int d = configJson(demo())["head_dim"].get<int>();
         QCOMPARE(w.rope->value(), d);
-        for (int i = 0; i < 3; ++i) gui::clickArrow(w.rope, true); // was 32 -> 34: uncaught ArgumentError
+        for (int i = 0; i < 3; ++i)
+            gui::clickArrow(w.rope, true); // was 32 -> 34: uncaught ArgumentError
         QCOMPARE(w.rope->value(), d);
         QVERIFY2(w.p.settingsProblem().isEmpty(), qPrintable(w.p.settingsProblem()));
-        for (int i = 0; i < 3; ++i) gui::clickArrow(w.rope, false);
+        for (int i = 0; i < 3; ++i)
+            gui::clickArrow(w.rope, false);
         QCOMPARE(w.rope->value(), d - 6); // steps of 2: even values only
         QVERIFY(w.p.settingsProblem().isEmpty());
         // Typing 64 (twice head_dim): never a value the conversion rejects.
@@ -93,15 +101,18 @@ private slots:
     void boundsFollowEveryModel() {
         std::vector<std::filesystem::path> dirs{demo()};
         for (const char* m : {"tiny-qwen2-gqa", "fixture-gemma2", "fixture-mistral-swa", "stories260K"})
-            if (std::filesystem::exists(test::sharedDir() / "models" / m)) dirs.push_back(test::sharedDir() / "models" / m);
+            if (std::filesystem::exists(test::sharedDir() / "models" / m))
+                dirs.push_back(test::sharedDir() / "models" / m);
         for (const auto& dir : dirs) {
             Panel w(dir);
             const auto j = configJson(dir);
-            const int d = j.contains("head_dim") ? j["head_dim"].get<int>()
-                                                 : j["hidden_size"].get<int>() / j["num_attention_heads"].get<int>();
+            const int d = j.contains("head_dim")
+                              ? j["head_dim"].get<int>()
+                              : j["hidden_size"].get<int>() / j["num_attention_heads"].get<int>();
             const int g = j["num_key_value_heads"].get<int>();
             QCOMPARE(w.rope->maximum(), d);
-            for (int i = 0; i < 40; ++i) gui::clickArrow(w.rope, i % 3 != 0); // wander, mostly up
+            for (int i = 0; i < 40; ++i)
+                gui::clickArrow(w.rope, i % 3 != 0); // wander, mostly up
             QCOMPARE(w.rank->maximum(), 2 * g * d - w.rope->value());
             QCOMPARE(w.p.findChild<QSpinBox*>(QStringLiteral("seqLenSpin"))->maximum(),
                      std::min(8192, j.value("max_position_embeddings", 2048)));
@@ -123,7 +134,8 @@ private slots:
         QVERIFY(w.p.resultsStale() && !stale->isHidden());
         gui::clickArrow(w.rank, false);
         QVERIFY(!w.p.resultsStale());
-        gui::clickArrow(w.p.findChild<QSpinBox*>(QStringLiteral("problemsSpin")), true); // other GSM8K problems
+        gui::clickArrow(w.p.findChild<QSpinBox*>(QStringLiteral("problemsSpin")),
+                        true); // other GSM8K problems
         QVERIFY(w.p.resultsStale());
     }
 
@@ -135,7 +147,8 @@ private slots:
         v.show();
         v.setBudgets(analysis::standardBudgets(c, 24, 32, analysis::CacheDtype::BF16, 0));
         const int64_t maxPos = configJson(demo())["max_position_embeddings"].get<int64_t>();
-        for (int64_t t : v.maxContexts()) QCOMPARE(t, maxPos);
+        for (int64_t t : v.maxContexts())
+            QCOMPARE(t, maxPos);
         QVERIFY2(v.summaryText().contains(QString::number(maxPos)), qPrintable(v.summaryText()));
 
         // A Llama-3-8B-like shape (32 layers, 8 KV heads of 128, 128K positions, 16 GB of weights):
@@ -151,14 +164,17 @@ private slots:
         auto* batch = v.findChild<QSpinBox*>(QStringLiteral("budgetBatch"));
         auto* dtype = v.findChild<QComboBox*>(QStringLiteral("budgetDtype"));
         QVERIFY(batch && dtype);
-        QCOMPARE(v.maxContexts().front(), std::min<int64_t>(131072, (gpu - weights) / (32 * 2 * 8 * 128 * 2)));
+        QCOMPARE(v.maxContexts().front(),
+                 std::min<int64_t>(131072, (gpu - weights) / (32 * 2 * 8 * 128 * 2)));
         gui::typeInto(batch, QStringLiteral("8"));
         gui::commit(batch);
         QCOMPARE(v.maxContexts().front(), (gpu - weights) / (int64_t(32 * 2 * 8 * 128 * 2) * 8));
         gui::chooseItem(dtype, dtype->findText(QStringLiteral("fp8")));
         // fp8 at batch 8 would fit 133,322 tokens: more than the model's 131,072 positions.
-        QCOMPARE(v.maxContexts().front(), std::min<int64_t>(131072, (gpu - weights) / (int64_t(32 * 2 * 8 * 128 * 1) * 8)));
-        QVERIFY2(v.summaryText().contains(QStringLiteral("max_position_embeddings")), qPrintable(v.summaryText()));
+        QCOMPARE(v.maxContexts().front(),
+                 std::min<int64_t>(131072, (gpu - weights) / (int64_t(32 * 2 * 8 * 128 * 1) * 8)));
+        QVERIFY2(v.summaryText().contains(QStringLiteral("max_position_embeddings")),
+                 qPrintable(v.summaryText()));
         QCOMPARE(v.shownBudgets().front().bytesPerToken(), int64_t(32 * 2 * 8 * 128));
         QVERIFY2(v.summaryText().contains(QStringLiteral("batch 8")), qPrintable(v.summaryText()));
     }

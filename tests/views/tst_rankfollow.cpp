@@ -24,7 +24,9 @@ using namespace transmla;
 namespace gui = transmla::test::gui;
 
 namespace {
-QString demoModel() { return QString::fromStdString((test::resourcesDir() / "models" / "tiny-llama-gqa").string()); }
+QString demoModel() {
+    return QString::fromStdString((test::resourcesDir() / "models" / "tiny-llama-gqa").string());
+}
 
 void convertDemo(views::MainWindow& w, int rank) {
     QSignalSpy loaded(&w, &views::MainWindow::modelLoaded);
@@ -52,7 +54,8 @@ private slots:
         QVERIFY(follower);
         QSignalSpy applied(follower, &views::RankFollower::rankApplied);
         auto* rankBox = w.conversionPanel()->findChild<QSpinBox*>(QStringLiteral("rankSpin"));
-        for (int i = 0; i < 8; ++i) gui::clickArrow(rankBox, false); // 40 -> 32
+        for (int i = 0; i < 8; ++i)
+            gui::clickArrow(rankBox, false); // 40 -> 32
         QCOMPARE(rankBox->value(), 32);
         gui::commit(rankBox);
         QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, 60000);
@@ -67,8 +70,10 @@ private slots:
         o.spectra = false;
         o.attention = false;
         o.wikitextChunks = 8;
-        const auto fresh = workbench::runConversion(demoModel().toStdString(), w.conversionPanel()->settings(), o);
-        for (size_t i = 0; i < fresh.layers.size(); ++i) QCOMPARE(shown.layers[i].rank, fresh.layers[i].rank);
+        const auto fresh =
+            workbench::runConversion(demoModel().toStdString(), w.conversionPanel()->settings(), o);
+        for (size_t i = 0; i < fresh.layers.size(); ++i)
+            QCOMPARE(shown.layers[i].rank, fresh.layers[i].rank);
         const double a = shown.lossAfter->meanNll(), b = fresh.lossAfter->meanNll();
         QVERIFY2(std::abs(a - b) <= 1e-6 * b, qPrintable(QStringLiteral("%1 vs fresh %2").arg(a).arg(b)));
 
@@ -102,8 +107,10 @@ private slots:
         QVERIFY(box->itemText(1).startsWith(QStringLiteral("CUDA:")));
         auto* model = qobject_cast<QStandardItemModel*>(box->model());
         QVERIFY(!model->item(1)->isEnabled()); // cannot be chosen
-        QVERIFY(box->itemData(1, Qt::ToolTipRole).toString().contains(status.cudaBuiltIn ? QStringLiteral("no CUDA device")
-                                                                                         : QStringLiteral("without CUDA")));
+        QVERIFY(box->itemData(1, Qt::ToolTipRole)
+                    .toString()
+                    .contains(status.cudaBuiltIn ? QStringLiteral("no CUDA device")
+                                                 : QStringLiteral("without CUDA")));
         gui::chooseItem(box, 1); // the keyboard skips it
         QCOMPARE(panel.device(), QStringLiteral("cpu"));
     }

@@ -43,7 +43,9 @@ public:
         return false;
     }
 };
-GuardedApp* guardedApp() { return static_cast<GuardedApp*>(qApp); }
+GuardedApp* guardedApp() {
+    return static_cast<GuardedApp*>(qApp);
+}
 
 QStringList modelDirs() {
     QStringList dirs{QString::fromStdString((test::resourcesDir() / "models" / "tiny-llama-gqa").string())};
@@ -84,31 +86,50 @@ public:
         std::uniform_int_distribution<int> pick(0, 99);
         const int a = pick(rng_);
         path_.clear();
-        if (qEnvironmentVariableIsSet("ROBOT_DEBUG")) qInfo("action %d: %d (busy %d)", i, a, int(w_.jobs()->isBusy()));
-        if (a < 22) arrow();
-        else if (a < 34) type();
-        else if (a < 42) combo();
-        else if (a < 45) gui::click(panel_->findChild<QCheckBox*>(QStringLiteral("evaluateCheck")));
-        else if (a < 48) slider();
-        else if (a < 58) clickIfEnabled(run_);
-        else if (a < 64) clickIfEnabled(cancel_);
-        else if (a < 67) QTest::keySequence(&w_, QKeySequence(Qt::CTRL | Qt::Key_R));
-        else if (a < 69) trigger(QStringLiteral("Rank sweep"));
-        else if (a < 72) exportModel(i);
-        else if (a < 75) saveSession(i);
-        else if (a < 77) openSession();
-        else if (a < 85) tab();
-        else if (a < 89) w_.resize(900 + int(rng_() % 700), 600 + int(rng_() % 400));
-        else if (a < 92) switchModel();
-        else QTest::qWait(int(rng_() % 200));
+        if (qEnvironmentVariableIsSet("ROBOT_DEBUG"))
+            qInfo("action %d: %d (busy %d)", i, a, int(w_.jobs()->isBusy()));
+        if (a < 22)
+            arrow();
+        else if (a < 34)
+            type();
+        else if (a < 42)
+            combo();
+        else if (a < 45)
+            gui::click(panel_->findChild<QCheckBox*>(QStringLiteral("evaluateCheck")));
+        else if (a < 48)
+            slider();
+        else if (a < 58)
+            clickIfEnabled(run_);
+        else if (a < 64)
+            clickIfEnabled(cancel_);
+        else if (a < 67)
+            QTest::keySequence(&w_, QKeySequence(Qt::CTRL | Qt::Key_R));
+        else if (a < 69)
+            trigger(QStringLiteral("Rank sweep"));
+        else if (a < 72)
+            exportModel(i);
+        else if (a < 75)
+            saveSession(i);
+        else if (a < 77)
+            openSession();
+        else if (a < 85)
+            tab();
+        else if (a < 89)
+            w_.resize(900 + int(rng_() % 700), 600 + int(rng_() % 400));
+        else if (a < 92)
+            switchModel();
+        else
+            QTest::qWait(int(rng_() % 200));
         QTest::qWait(int(rng_() % 25));
         check(i);
     }
 
     // Waits for the running job (cancelling it after a while) and checks the idle state.
     void settle() {
-        if (w_.jobs()->isBusy() && !QTest::qWaitFor([&] { return !w_.jobs()->isBusy(); }, 20000)) gui::click(cancel_);
-        if (!QTest::qWaitFor([&] { return !w_.jobs()->isBusy(); }, 20000)) problems_ << QStringLiteral("a job never ended");
+        if (w_.jobs()->isBusy() && !QTest::qWaitFor([&] { return !w_.jobs()->isBusy(); }, 20000))
+            gui::click(cancel_);
+        if (!QTest::qWaitFor([&] { return !w_.jobs()->isBusy(); }, 20000))
+            problems_ << QStringLiteral("a job never ended");
         QTest::qWait(50);
         check(-1);
     }
@@ -116,14 +137,18 @@ public:
 private:
     void check(int i) {
         const QString at = QStringLiteral(" (action %1)").arg(i);
-        for (const QString& e : guardedApp()->escaped) problems_ << QStringLiteral("exception escaped: ") + e + at;
+        for (const QString& e : guardedApp()->escaped)
+            problems_ << QStringLiteral("exception escaped: ") + e + at;
         guardedApp()->escaped.clear();
         if (running_ < 0 || running_ > 1) problems_ << QStringLiteral("%1 jobs running").arg(running_) + at;
-        if (running_ != int(w_.jobs()->isBusy())) problems_ << QStringLiteral("busy state disagrees with the jobs") + at;
-        if (running_ == 1 && jobClock_.elapsed() > 60000) problems_ << QStringLiteral("a job runs for over 60 s") + at;
+        if (running_ != int(w_.jobs()->isBusy()))
+            problems_ << QStringLiteral("busy state disagrees with the jobs") + at;
+        if (running_ == 1 && jobClock_.elapsed() > 60000)
+            problems_ << QStringLiteral("a job runs for over 60 s") + at;
         if (!w_.jobs()->isBusy() && panel_->maxRank() > 0 && !run_->isEnabled())
             problems_ << QStringLiteral("Run disabled while idle") + at;
-        if (w_.jobs()->isBusy() && run_->isEnabled()) problems_ << QStringLiteral("Run enabled while busy") + at;
+        if (w_.jobs()->isBusy() && run_->isEnabled())
+            problems_ << QStringLiteral("Run enabled while busy") + at;
     }
 
     void answer() {
@@ -156,17 +181,23 @@ private:
         if (!box->isEnabled() || !box->isVisible()) return;
         const QString n = box->objectName();
         int v = int(rng_() % 100);
-        if (n == QLatin1String("samplesSpin")) v = 1 + int(rng_() % 12);
-        else if (n == QLatin1String("seqLenSpin")) v = 8 + int(rng_() % 60);
-        else if (n == QLatin1String("problemsSpin")) v = 1 + int(rng_() % 8);
+        if (n == QLatin1String("samplesSpin"))
+            v = 1 + int(rng_() % 12);
+        else if (n == QLatin1String("seqLenSpin"))
+            v = 8 + int(rng_() % 60);
+        else if (n == QLatin1String("problemsSpin"))
+            v = 1 + int(rng_() % 8);
         gui::typeInto(box, QString::number(v));
-        if (rng_() % 2) gui::commit(box);
-        else QTest::keyClick(box, Qt::Key_Tab);
+        if (rng_() % 2)
+            gui::commit(box);
+        else
+            QTest::keyClick(box, Qt::Key_Tab);
     }
 
     void combo() {
         QComboBox* box = combos_[rng_() % combos_.size()];
-        if (box->isEnabled() && box->isVisible() && box->count() > 0) gui::chooseItem(box, int(rng_() % box->count()));
+        if (box->isEnabled() && box->isVisible() && box->count() > 0)
+            gui::chooseItem(box, int(rng_() % box->count()));
     }
 
     void slider() {
@@ -186,12 +217,14 @@ private:
 
     void exportModel(int i) {
         if (!export_->isEnabled()) return;
-        path_ = QString::fromStdString((test::outputDir() / "robot" / ("export-" + std::to_string(i))).string());
+        path_ =
+            QString::fromStdString((test::outputDir() / "robot" / ("export-" + std::to_string(i))).string());
         gui::click(export_);
     }
 
     void saveSession(int i) {
-        path_ = QString::fromStdString((test::outputDir() / "robot" / ("session-" + std::to_string(i % 3) + ".h5")).string());
+        path_ = QString::fromStdString(
+            (test::outputDir() / "robot" / ("session-" + std::to_string(i % 3) + ".h5")).string());
         trigger(QStringLiteral("Save session..."));
         if (QFileInfo::exists(path_)) sessions_ << path_;
     }
@@ -199,7 +232,8 @@ private:
     void openSession() {
         if (saved_.isEmpty()) {
             for (int k = 0; k < 3; ++k) {
-                const QString f = QString::fromStdString((test::outputDir() / "robot" / ("session-" + std::to_string(k) + ".h5")).string());
+                const QString f = QString::fromStdString(
+                    (test::outputDir() / "robot" / ("session-" + std::to_string(k) + ".h5")).string());
                 if (QFileInfo::exists(f)) saved_ << f;
             }
             if (saved_.isEmpty()) return;
@@ -216,8 +250,10 @@ private:
 
     void switchModel() {
         const QString dir = models_[int(rng_() % models_.size())];
-        if (QAction* a = gui::menuAction(&w_, dir); a && a->isEnabled()) a->trigger(); // File > Open recent
-        else if (!w_.jobs()->isBusy()) w_.openModel(dir);
+        if (QAction* a = gui::menuAction(&w_, dir); a && a->isEnabled())
+            a->trigger(); // File > Open recent
+        else if (!w_.jobs()->isBusy())
+            w_.openModel(dir);
     }
 
     views::MainWindow& w_;
@@ -275,7 +311,8 @@ private slots:
                 if (!robot.problems().isEmpty()) break;
             }
             robot.settle();
-            qInfo("seed %u: %d actions, %d jobs, %.1f s", seed, actions, robot.jobs(), double(t.elapsed()) / 1000.0);
+            qInfo("seed %u: %d actions, %d jobs, %.1f s", seed, actions, robot.jobs(),
+                  double(t.elapsed()) / 1000.0);
             QVERIFY2(robot.problems().isEmpty(), qPrintable(robot.problems().join(QLatin1Char('\n'))));
         }
     }

@@ -29,7 +29,8 @@ std::vector<qlonglong> elementsFromShapes(const QTableView* v) {
         QString shape = v->model()->index(r, views::TensorModel::Shape).data().toString();
         shape.remove(QLatin1Char('[')).remove(QLatin1Char(']'));
         qlonglong product = 1;
-        for (const QString& dim : shape.split(QStringLiteral(", "))) product *= dim.toLongLong();
+        for (const QString& dim : shape.split(QStringLiteral(", ")))
+            product *= dim.toLongLong();
         n.push_back(product);
     }
     return n;
@@ -76,8 +77,10 @@ private slots:
         QVERIFY(v->horizontalHeader()->sortIndicatorOrder() != first);
         std::vector<qlonglong> reversed = elementsFromShapes(v);
         for (size_t i = 1; i < reversed.size(); ++i)
-            QVERIFY2(first == Qt::AscendingOrder ? reversed[i - 1] >= reversed[i] : reversed[i - 1] <= reversed[i],
-                     qPrintable(QStringLiteral("row %1: %2 then %3").arg(i).arg(reversed[i - 1]).arg(reversed[i])));
+            QVERIFY2(first == Qt::AscendingOrder ? reversed[i - 1] >= reversed[i]
+                                                 : reversed[i - 1] <= reversed[i],
+                     qPrintable(
+                         QStringLiteral("row %1: %2 then %3").arg(i).arg(reversed[i - 1]).arg(reversed[i])));
         QCOMPARE(reversed.front(), n.back());
     }
 };

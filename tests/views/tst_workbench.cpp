@@ -27,8 +27,12 @@
 using namespace transmla;
 
 namespace {
-QString demoModel() { return QString::fromStdString((test::resourcesDir() / "models" / "tiny-llama-gqa").string()); }
-QString out(const QString& name) { return QString::fromStdString((test::outputDir() / name.toStdString()).string()); }
+QString demoModel() {
+    return QString::fromStdString((test::resourcesDir() / "models" / "tiny-llama-gqa").string());
+}
+QString out(const QString& name) {
+    return QString::fromStdString((test::outputDir() / name.toStdString()).string());
+}
 
 void openDemo(views::MainWindow& w) {
     QSignalSpy loaded(&w, &views::MainWindow::modelLoaded);
@@ -48,7 +52,8 @@ bool runAndWait(views::MainWindow& w) {
     QSignalSpy done(&w, &views::MainWindow::conversionFinished);
     QSignalSpy failed(&w, &views::MainWindow::jobFailed);
     w.runConversion();
-    if (!QTest::qWaitFor([&] { return done.count() == 1 || failed.count() == 1; }, 60000)) qWarning("conversion timed out");
+    if (!QTest::qWaitFor([&] { return done.count() == 1 || failed.count() == 1; }, 60000))
+        qWarning("conversion timed out");
     if (failed.count()) qWarning("conversion failed: %s", qPrintable(failed.at(0).at(1).toString()));
     return done.count() == 1 && w.state().result.has_value();
 }
@@ -67,14 +72,18 @@ private slots:
     void tensorTableListsCheckpoint() {
         views::MainWindow w;
         openDemo(w);
-        QAbstractItemModelTester tester(w.tensorModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        // 4 layers x (4 attention + 3 MLP + 2 norms) + embed + final norm + lm_head (untied): see config.json.
+        QAbstractItemModelTester tester(w.tensorModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        // 4 layers x (4 attention + 3 MLP + 2 norms) + embed + final norm + lm_head (untied): see
+        // config.json.
         QCOMPARE(w.tensorModel()->rowCount(), 4 * 9 + 3);
         bool sawK = false;
         for (int r = 0; r < w.tensorModel()->rowCount(); ++r)
-            if (w.tensorModel()->index(r, 0).data().toString() == QStringLiteral("model.layers.0.self_attn.k_proj.weight")) {
+            if (w.tensorModel()->index(r, 0).data().toString() ==
+                QStringLiteral("model.layers.0.self_attn.k_proj.weight")) {
                 sawK = true;
-                QCOMPARE(w.tensorModel()->index(r, 2).data().toString(), QStringLiteral("[64, 256]")); // g*d x D
+                QCOMPARE(w.tensorModel()->index(r, 2).data().toString(),
+                         QStringLiteral("[64, 256]")); // g*d x D
             }
         QVERIFY(sawK);
     }
@@ -110,11 +119,17 @@ private slots:
         QVERIFY(runAndWait(w));
         const auto& r = *w.state().result;
         QCOMPARE(int(r.layers.size()), 4);
-        for (const auto& l : r.layers) QCOMPARE(l.rank, int64_t(24));
+        for (const auto& l : r.layers)
+            QCOMPARE(l.rank, int64_t(24));
         QCOMPARE(r.kvBytesPerTokenAfter, int64_t((24 + 32) * 2 * 4));
-        QAbstractItemModelTester tester(w.conversionPanel()->layerModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(w.conversionPanel()->layerModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(w.conversionPanel()->layerModel()->rowCount(), 4);
-        const double kept = w.conversionPanel()->layerModel()->index(0, views::LayerReportModel::Retained).data(Qt::EditRole).toDouble();
+        const double kept = w.conversionPanel()
+                                ->layerModel()
+                                ->index(0, views::LayerReportModel::Retained)
+                                .data(Qt::EditRole)
+                                .toDouble();
         QVERIFY(kept > 0 && kept < 1);
 
         // Spectrum: the latent spectrum has 2*g*d - r_R = 96 values; the line sits at the rank.
@@ -125,8 +140,9 @@ private slots:
         QVERIFY(std::is_sorted(values.rbegin(), values.rend())); // descending
         QVERIFY(qAbs(s->cumulativeEnergy().back() - 1.0) < 1e-9);
         // The energy at the rank line is the layer's reported retained energy (same eigenvalues).
-        QVERIFY2(qAbs(s->retainedAtRank() - r.layers[0].retainedEnergy) < 1e-6,
-                 qPrintable(QStringLiteral("%1 vs %2").arg(s->retainedAtRank()).arg(r.layers[0].retainedEnergy)));
+        QVERIFY2(
+            qAbs(s->retainedAtRank() - r.layers[0].retainedEnergy) < 1e-6,
+            qPrintable(QStringLiteral("%1 vs %2").arg(s->retainedAtRank()).arg(r.layers[0].retainedEnergy)));
         s->select(1, 2, 1); // K weights, layer 2, kv head 0: d = 32 values
         QCOMPARE(s->singularValues().size(), 32);
         s->select(0, 0, 0);
@@ -152,9 +168,12 @@ private slots:
         QCOMPARE(a->before()->head, int64_t(5));
 
         // Every plot exports PNG, SVG and CSV.
-        for (views::PlotView* v : std::initializer_list<views::PlotView*>{s, w.budgetView(), a, w.lossView()}) {
+        for (views::PlotView* v :
+             std::initializer_list<views::PlotView*>{s, w.budgetView(), a, w.lossView()}) {
             for (const char* ext : {"png", "svg", "csv"}) {
-                const QString file = out(QStringLiteral("export_%1.%2").arg(QLatin1String(v->metaObject()->className() + 17)).arg(QLatin1String(ext)));
+                const QString file = out(QStringLiteral("export_%1.%2")
+                                             .arg(QLatin1String(v->metaObject()->className() + 17))
+                                             .arg(QLatin1String(ext)));
                 QFile::remove(file);
                 QVERIFY2(v->exportTo(file), qPrintable(v->lastError()));
                 QVERIFY(QFileInfo(file).size() > 100);
@@ -165,7 +184,8 @@ private slots:
         QCOMPARE(csv.readAll().count('\n'), 96 + 1);
 
         // Screenshots of every view.
-        const char* names[] = {"view_model.png", "view_spectrum.png", "view_budget.png", "view_attention.png", "view_loss.png"};
+        const char* names[] = {"view_model.png", "view_spectrum.png", "view_budget.png", "view_attention.png",
+                               "view_loss.png"};
         for (int i = 0; i < 5; ++i) {
             w.tabs()->setCurrentIndex(i);
             QTest::qWait(50);
@@ -238,7 +258,8 @@ private slots:
         QVERIFY(runAndWait(w));
         const auto& r = *w.state().result;
         QCOMPARE(r.kvBytesPerTokenAfter, r.kvBytesPerTokenBefore);
-        QVERIFY2(w.attentionView()->maxAbsDifference() < 1e-4, qPrintable(QString::number(w.attentionView()->maxAbsDifference())));
+        QVERIFY2(w.attentionView()->maxAbsDifference() < 1e-4,
+                 qPrintable(QString::number(w.attentionView()->maxAbsDifference())));
         QVERIFY(qAbs(r.lossAfter->meanNll() - r.lossBefore->meanNll()) < 1e-3);
         // Without the latent norm there is nothing DeepSeek-V3 can load: Export stays disabled and
         // nothing is written (tst_auditflow drives this through the widgets).
@@ -281,9 +302,12 @@ private slots:
         QCOMPARE(int(pts.size()), 5); // 96/16, /8, /4, /2, /1
         QCOMPARE(pts.front().rank, int64_t(6));
         QCOMPARE(pts.back().rank, int64_t(96));
-        for (const auto& p : pts) QCOMPARE(p.kvBytesPerToken, (p.rank + 32) * 2 * 4);
-        // Keeping more of the latent does not make the loss worse by much: full rank is the best point (tolerance 1e-3).
-        for (const auto& p : pts) QVERIFY(pts.back().meanNll <= p.meanNll + 1e-3);
+        for (const auto& p : pts)
+            QCOMPARE(p.kvBytesPerToken, (p.rank + 32) * 2 * 4);
+        // Keeping more of the latent does not make the loss worse by much: full rank is the best point
+        // (tolerance 1e-3).
+        for (const auto& p : pts)
+            QVERIFY(pts.back().meanNll <= p.meanNll + 1e-3);
     }
 
     // Issue 15: `transmla analyze loss-sweep` writes the sweep the workbench shows: opened here, its points
@@ -294,15 +318,17 @@ private slots:
         QFile::remove(file);
         QProcess cli;
         cli.start(QStringLiteral(TRANSMLA_CLI_PATH),
-                  {QStringLiteral("analyze"), QStringLiteral("loss-sweep"), demoModel(), QStringLiteral("--ranks"),
-                   QStringLiteral("16,48"), QStringLiteral("--limit"), QStringLiteral("3"), QStringLiteral("--samples"),
-                   QStringLiteral("8"), QStringLiteral("--seqlen"), QStringLiteral("32"), QStringLiteral("--session"), file,
+                  {QStringLiteral("analyze"), QStringLiteral("loss-sweep"), demoModel(),
+                   QStringLiteral("--ranks"), QStringLiteral("16,48"), QStringLiteral("--limit"),
+                   QStringLiteral("3"), QStringLiteral("--samples"), QStringLiteral("8"),
+                   QStringLiteral("--seqlen"), QStringLiteral("32"), QStringLiteral("--session"), file,
                    QStringLiteral("--quiet")});
         QVERIFY(cli.waitForFinished(300000) && cli.exitCode() == 0);
         std::map<int64_t, double> printed; // rank -> mean NLL from the CLI's table
         for (const QString& line : QString::fromUtf8(cli.readAllStandardOutput()).split(QLatin1Char('\n')))
             if (line.startsWith(QLatin1String("mla r="))) {
-                const QStringList f = line.split(QLatin1Char(' '), Qt::SkipEmptyParts); // mla r=R rope=32 KV NLL ppl
+                const QStringList f =
+                    line.split(QLatin1Char(' '), Qt::SkipEmptyParts); // mla r=R rope=32 KV NLL ppl
                 printed[f[1].mid(2).toLongLong()] = f[4].toDouble();
             }
         QCOMPARE(printed.size(), size_t(2));
@@ -315,7 +341,8 @@ private slots:
         QCustomPlot* plot = w.lossView()->plot();
         QCPGraph* sweepGraph = nullptr; // the graph in the right-hand axis rect
         for (int i = 0; i < plot->plottableCount(); ++i)
-            if (auto* g = qobject_cast<QCPGraph*>(plot->plottable(i)); g && g->keyAxis()->axisRect() != plot->axisRect())
+            if (auto* g = qobject_cast<QCPGraph*>(plot->plottable(i));
+                g && g->keyAxis()->axisRect() != plot->axisRect())
                 sweepGraph = g;
         QVERIFY(sweepGraph);
         QCOMPARE(sweepGraph->dataCount(), 2);

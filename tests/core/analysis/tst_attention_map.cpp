@@ -17,10 +17,15 @@ using namespace transmla;
 using namespace transmla::analysis;
 
 namespace {
-std::filesystem::path demoDir() { return test::resourcesDir() / "models" / "tiny-llama-gqa"; }
-std::filesystem::path gsm8kTest() { return test::resourcesDir() / "data" / "gsm8k" / "test.jsonl"; }
+std::filesystem::path demoDir() {
+    return test::resourcesDir() / "models" / "tiny-llama-gqa";
+}
+std::filesystem::path gsm8kTest() {
+    return test::resourcesDir() / "data" / "gsm8k" / "test.jsonl";
+}
 std::filesystem::path transformersReference() {
-    return test::resourcesDir().parent_path() / "tests/core/analysis/data/attention_tiny-llama-gqa.safetensors";
+    return test::resourcesDir().parent_path() /
+           "tests/core/analysis/data/attention_tiny-llama-gqa.safetensors";
 }
 } // namespace
 
@@ -35,7 +40,7 @@ private slots:
         const std::string prompt = defaultAttentionPrompt(gsm8kTest());
         QVERIFY(prompt.rfind("Question: ", 0) == 0);
         QCOMPARE(QString::fromStdString(prompt), QString::fromStdString(ref.metadata().at("prompt")));
-        const at::Tensor refIds = ref.view("input_ids").view({-1});  // {T}
+        const at::Tensor refIds = ref.view("input_ids").view({-1});         // {T}
         const at::Tensor refProbs = ref.view("attentions").to(at::kDouble); // {layers, heads, T, T}
         const int64_t T = refIds.size(0);
         QCOMPARE(T, int64_t(48));
@@ -47,15 +52,18 @@ private slots:
             const auto heads = computeAttentionHeads(m, tok, prompt, l, {48});
             for (const AttentionMap& map : heads) {
                 QCOMPARE(map.tokens(), T);
-                for (int64_t i = 0; i < T; ++i) QCOMPARE(int64_t(map.tokenIds[size_t(i)]), refIds[i].item<int64_t>());
+                for (int64_t i = 0; i < T; ++i)
+                    QCOMPARE(int64_t(map.tokenIds[size_t(i)]), refIds[i].item<int64_t>());
                 const at::Tensor expected = refProbs[l][map.head].contiguous(); // {T, T}
                 const at::Tensor ours = at::tensor(map.probs, at::kDouble).view({T, T});
                 worst = std::max(worst, (ours - expected).abs().max().item<double>());
                 // Entropy -sum p ln p of transformers' rows (0 ln 0 := 0).
-                const at::Tensor plogp = at::where(expected > 0, expected * at::log(expected), at::zeros_like(expected));
+                const at::Tensor plogp =
+                    at::where(expected > 0, expected * at::log(expected), at::zeros_like(expected));
                 const at::Tensor rowH = -plogp.sum(1);
                 for (int64_t i = 0; i < T; ++i)
-                    worstEntropy = std::max(worstEntropy, std::abs(map.rowEntropy[size_t(i)] - rowH[i].item<double>()));
+                    worstEntropy =
+                        std::max(worstEntropy, std::abs(map.rowEntropy[size_t(i)] - rowH[i].item<double>()));
             }
         }
         qInfo("attention vs transformers, %lld layers x %lld heads x %lld^2: max |p - p_ref| = %.3g, "
@@ -74,16 +82,20 @@ private slots:
         const int64_t T = map.tokens();
         QCOMPARE(T, int64_t(48));
         QCOMPARE(int64_t(map.tokenTexts.size()), T);
-        for (int64_t i = 0; i < T; ++i) QCOMPARE(map.tokenTexts[size_t(i)], tok.tokenText(map.tokenIds[size_t(i)]));
+        for (int64_t i = 0; i < T; ++i)
+            QCOMPARE(map.tokenTexts[size_t(i)], tok.tokenText(map.tokenIds[size_t(i)]));
         for (int64_t i = 0; i < T; ++i) {
             double sum = 0;
-            for (int64_t j = 0; j < T; ++j) sum += map.at(i, j);
+            for (int64_t j = 0; j < T; ++j)
+                sum += map.at(i, j);
             QVERIFY(std::abs(sum - 1.0) <= 1e-5);
-            for (int64_t j = i + 1; j < T; ++j) QCOMPARE(map.at(i, j), 0.0); // causal
+            for (int64_t j = i + 1; j < T; ++j)
+                QCOMPARE(map.at(i, j), 0.0); // causal
         }
         const at::Tensor p = at::tensor(map.probs, at::kDouble).view({T, T});
         const at::Tensor rowH = -at::where(p > 0, p * at::log(p), at::zeros_like(p)).sum(1);
-        for (int64_t i = 0; i < T; ++i) QVERIFY(std::abs(map.rowEntropy[size_t(i)] - rowH[i].item<double>()) <= 1e-12);
+        for (int64_t i = 0; i < T; ++i)
+            QVERIFY(std::abs(map.rowEntropy[size_t(i)] - rowH[i].item<double>()) <= 1e-12);
         QCOMPARE(map.rowEntropy[0], 0.0); // the first token sees only itself
         QCOMPARE(int64_t(map.headEntropy.size()), m.config.numHeads);
         QVERIFY(std::abs(map.headEntropy[5] - rowH.mean().item<double>()) <= 1e-12);
@@ -97,7 +109,8 @@ private slots:
         const AttentionComparison c = compareAttention(a, a);
         QCOMPARE(c.meanKl, 0.0);
         QCOMPARE(c.maxAbsDifference, 0.0);
-        for (double kl : c.klPerRow) QCOMPARE(kl, 0.0);
+        for (double kl : c.klPerRow)
+            QCOMPARE(kl, 0.0);
     }
 
     void klByHand() {

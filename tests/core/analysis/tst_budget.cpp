@@ -6,9 +6,9 @@
 
 #include "analysis/budget.h"
 #include "convert/pipeline.h"
-#include "model/kv_cache.h"
 #include "io/model_config.h"
 #include "model/forward.h"
+#include "model/kv_cache.h"
 #include "model/model.h"
 #include "testutil.h"
 #include "util/error.h"
@@ -17,7 +17,9 @@ using namespace transmla;
 using namespace transmla::analysis;
 
 namespace {
-std::filesystem::path demoDir() { return test::resourcesDir() / "models" / "tiny-llama-gqa"; }
+std::filesystem::path demoDir() {
+    return test::resourcesDir() / "models" / "tiny-llama-gqa";
+}
 } // namespace
 
 class TestBudget : public QObject {
@@ -66,7 +68,8 @@ private slots:
     // converted to MLA at rank 40 with r_R = 16) has exactly the formula's size.
     void generationCacheMatchesFormulas_data() {
         QTest::addColumn<QString>("dtype");
-        for (const char* d : {"f32", "bf16"}) QTest::newRow(d) << QString::fromLatin1(d);
+        for (const char* d : {"f32", "bf16"})
+            QTest::newRow(d) << QString::fromLatin1(d);
     }
     void generationCacheMatchesFormulas() {
         QFETCH(QString, dtype);
@@ -87,7 +90,8 @@ private slots:
         convert::convertModel(m, s, at::randint(0, m.config.vocabSize, {4, 32}, at::kLong));
         model::KvCache latent;
         model::generateGreedy(m, prompt, steps, &latent);
-        QCOMPARE(latent.first[0].sizes().vec(), (std::vector<int64_t>{B, T0 + steps, 40 + 16})); // [latent | k_rope]
+        QCOMPARE(latent.first[0].sizes().vec(),
+                 (std::vector<int64_t>{B, T0 + steps, 40 + 16})); // [latent | k_rope]
         QVERIFY(!latent.second[0].defined());
         QCOMPARE(latent.bytes(), mlaBudget(m.config, 40, 16, t).cacheBytes(T0 + steps, B));
     }

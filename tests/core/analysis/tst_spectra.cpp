@@ -20,11 +20,14 @@ using namespace transmla;
 using namespace transmla::analysis;
 
 namespace {
-std::filesystem::path demoDir() { return test::resourcesDir() / "models" / "tiny-llama-gqa"; }
+std::filesystem::path demoDir() {
+    return test::resourcesDir() / "models" / "tiny-llama-gqa";
+}
 
 std::vector<std::string> trainTexts(int64_t n) {
     std::vector<std::string> texts;
-    for (const auto& p : io::loadGsm8k(test::resourcesDir() / "data" / "gsm8k" / "train.jsonl", n)) texts.push_back(p.text());
+    for (const auto& p : io::loadGsm8k(test::resourcesDir() / "data" / "gsm8k" / "train.jsonl", n))
+        texts.push_back(p.text());
     return texts;
 }
 } // namespace
@@ -41,8 +44,10 @@ private slots:
         at::Tensor A = U.matmul(at::diag(at::tensor(chosen, at::kDouble))).matmul(V.t()); // {20, 50}, rank 6
         const auto s = singularValues(A);
         QCOMPARE(int64_t(s.size()), int64_t(20));
-        for (int64_t i = 0; i < k; ++i) QVERIFY(std::abs(s[size_t(i)] - chosen[size_t(i)]) <= 1e-10 * chosen[0]);
-        for (size_t i = size_t(k); i < s.size(); ++i) QVERIFY(s[i] <= 1e-10 * chosen[0]);
+        for (int64_t i = 0; i < k; ++i)
+            QVERIFY(std::abs(s[size_t(i)] - chosen[size_t(i)]) <= 1e-10 * chosen[0]);
+        for (size_t i = size_t(k); i < s.size(); ++i)
+            QVERIFY(s[i] <= 1e-10 * chosen[0]);
     }
 
     void weightSpectraReconstructTheWeights() {
@@ -70,7 +75,8 @@ private slots:
         const Spectrum* all = r.find(SpectrumSource::WeightV, 0, kAllHeads);
         QVERIFY(all);
         QCOMPARE(int64_t(all->singularValues.size()), int64_t(64));
-        const double heads = r.find(SpectrumSource::WeightV, 0, 0)->totalEnergy() + r.find(SpectrumSource::WeightV, 0, 1)->totalEnergy();
+        const double heads = r.find(SpectrumSource::WeightV, 0, 0)->totalEnergy() +
+                             r.find(SpectrumSource::WeightV, 0, 1)->totalEnergy();
         QVERIFY(std::abs(all->totalEnergy() - heads) <= 1e-10 * heads);
     }
 
@@ -94,7 +100,8 @@ private slots:
         for (const auto& s : weightSpectra(m)) {
             const auto cum = s.cumulativeEnergy();
             QCOMPARE(cum.back(), 1.0);
-            for (size_t i = 1; i < cum.size(); ++i) QVERIFY(cum[i] >= cum[i - 1]);
+            for (size_t i = 1; i < cum.size(); ++i)
+                QVERIFY(cum[i] >= cum[i - 1]);
             for (double f : {0.9, 0.99, 0.999}) {
                 const int64_t k = s.rankForEnergy(f);
                 QVERIFY(k >= 1 && k <= int64_t(cum.size()));
@@ -111,7 +118,8 @@ private slots:
         QCOMPARE(int64_t(seqs.size()), int64_t(3));
         std::vector<int64_t> stream;
         for (const auto& t : texts)
-            for (int32_t id : tok.encode(t, true)) stream.push_back(id);
+            for (int32_t id : tok.encode(t, true))
+                stream.push_back(id);
         for (size_t i = 0; i < seqs.size(); ++i) {
             QCOMPARE(int64_t(seqs[i].size()), int64_t(40));
             QVERIFY(std::equal(seqs[i].begin(), seqs[i].end(), stream.begin() + int64_t(i) * 40));
@@ -125,21 +133,25 @@ private slots:
         const model::Model m = model::Model::load(demoDir(), {"cpu", "f32"});
         const auto tok = tok::Tokenizer::load(demoDir());
         const auto seqs = calibrationSequences(tok, trainTexts(8), 2, 48); // N = 96 tokens > g*d = 64
-        const auto spectra = activationSpectra(m, seqs, /*batchTokens=*/48); // one sequence per batch: streaming
+        const auto spectra =
+            activationSpectra(m, seqs, /*batchTokens=*/48); // one sequence per batch: streaming
         QCOMPARE(int64_t(spectra.size()), int64_t(4 * 3 * 3));
         SpectraResult r;
         r.spectra = spectra;
         // Independent path: one forward of both sequences, K/V stacked in full, LAPACK SVD.
         std::vector<int64_t> ids;
-        for (const auto& s : seqs) ids.insert(ids.end(), s.begin(), s.end());
+        for (const auto& s : seqs)
+            ids.insert(ids.end(), s.begin(), s.end());
         std::vector<std::array<at::Tensor, 3>> stacked(4);
         model::ForwardHooks hooks;
         hooks.onKv = [&](int64_t l, const at::Tensor& kPre, const at::Tensor& kPost, const at::Tensor& v) {
-            stacked[size_t(l)] = {kPre.reshape({-1, 64}).to(at::kDouble), kPost.reshape({-1, 64}).to(at::kDouble),
+            stacked[size_t(l)] = {kPre.reshape({-1, 64}).to(at::kDouble),
+                                  kPost.reshape({-1, 64}).to(at::kDouble),
                                   v.reshape({-1, 64}).to(at::kDouble)};
         };
         model::forwardHidden(m, at::tensor(ids, at::kLong).view({2, 48}), &hooks);
-        const SpectrumSource sources[3] = {SpectrumSource::KPreRope, SpectrumSource::KPostRope, SpectrumSource::V};
+        const SpectrumSource sources[3] = {SpectrumSource::KPreRope, SpectrumSource::KPostRope,
+                                           SpectrumSource::V};
         double worst = 0;
         for (int64_t l = 0; l < 4; ++l)
             for (int i = 0; i < 3; ++i)
@@ -152,7 +164,8 @@ private slots:
                     QCOMPARE(int64_t(s->singularValues.size()), ref.size(0));
                     const double top = ref[0].item<double>();
                     for (int64_t j = 0; j < ref.size(0); ++j)
-                        worst = std::max(worst, std::abs(s->singularValues[size_t(j)] - ref[j].item<double>()) / top);
+                        worst = std::max(
+                            worst, std::abs(s->singularValues[size_t(j)] - ref[j].item<double>()) / top);
                 }
         qInfo("worst |s_gram - s_svd| / s_max = %.2g", worst);
         QVERIFY(worst <= 1e-7);

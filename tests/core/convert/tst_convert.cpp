@@ -11,15 +11,17 @@
 #include "io/safetensors.h"
 #include "model/forward.h"
 #include "model/kv_cache.h"
+#include "testutil.h"
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
-#include "testutil.h"
 
 using namespace transmla;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path modelDir(const QString& name) { return test::sharedDir() / "models" / name.toStdString(); }
+fs::path modelDir(const QString& name) {
+    return test::sharedDir() / "models" / name.toStdString();
+}
 
 at::Tensor referenceIds(const fs::path& dir) {
     return io::SafetensorsFile(dir / "reference" / "logits_fp32.safetensors").view("input_ids").clone();
@@ -32,7 +34,9 @@ at::Tensor calibIds(const fs::path& dir, int64_t samples = 16, int64_t seqLen = 
     return convert::calibrationTokens(s, tok::Tokenizer::load(dir), test::resourcesDir());
 }
 
-double maxDiff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
+double maxDiff(const at::Tensor& a, const at::Tensor& b) {
+    return (a - b).abs().max().item<double>();
+}
 
 // Converts a fresh copy of the model and returns max |logits - original logits| on the reference ids.
 double convertedError(const fs::path& dir, convert::ConvertSettings s, const at::Tensor& calib,
@@ -47,8 +51,8 @@ double convertedError(const fs::path& dir, convert::ConvertSettings s, const at:
 
 void addModelRows() {
     QTest::addColumn<QString>("model");
-    for (const char* m : {"tiny-llama-gqa", "tiny-qwen2-gqa", "fixture-mistral-swa", "fixture-gemma2", "fixture-phi3",
-                          "fixture-mixtral", "stories260K"})
+    for (const char* m : {"tiny-llama-gqa", "tiny-qwen2-gqa", "fixture-mistral-swa", "fixture-gemma2",
+                          "fixture-phi3", "fixture-mixtral", "stories260K"})
         QTest::newRow(m) << QString::fromLatin1(m);
 }
 } // namespace
@@ -87,7 +91,8 @@ private slots:
         s.freqFold = 1;
         s.jointPca = false;
         s.balanceKv = false;
-        const double err = convertedError(modelDir(model), s, calibIds(modelDir(model), 8, 32), nullptr, "f64");
+        const double err =
+            convertedError(modelDir(model), s, calibIds(modelDir(model), 8, 32), nullptr, "f64");
         qInfo("%s RoRoPE f=1, all rope (fp64): max |dlogits| = %.3g", qPrintable(model), err);
         QVERIFY2(err <= 1e-4, qPrintable(QString::number(err)));
     }
@@ -133,9 +138,11 @@ private slots:
         // Prefill half, then the rest token by token, in the absorbed form over the latent cache.
         const int64_t half = ids.size(1) / 2;
         std::vector<at::Tensor> parts{model::forwardCached(full, ids.narrow(1, 0, half), cache)};
-        for (int64_t t = half; t < ids.size(1); ++t) parts.push_back(model::forwardCached(full, ids.narrow(1, t, 1), cache));
+        for (int64_t t = half; t < ids.size(1); ++t)
+            parts.push_back(model::forwardCached(full, ids.narrow(1, t, 1), cache));
         const double errAbsorbed = maxDiff(at::cat(parts, 1), expanded);
-        qInfo("%s: full rank vs partial RoPE %.3g; absorbed vs expanded %.3g", qPrintable(model), errFull, errAbsorbed);
+        qInfo("%s: full rank vs partial RoPE %.3g; absorbed vs expanded %.3g", qPrintable(model), errFull,
+              errAbsorbed);
         QVERIFY2(errFull <= 1e-4, qPrintable(QString::number(errFull)));
         QVERIFY2(errAbsorbed <= 1e-4, qPrintable(QString::number(errAbsorbed)));
         // The latent cache holds r + r_R values per token and layer, nothing else.
@@ -191,8 +198,8 @@ private slots:
         QCOMPARE(back.config.modelType, std::string("deepseek_v3"));
         QCOMPARE(back.config.kvLoraRank, rep.maxRank);
         const double err = maxDiff(model::forwardLogits(back, ids), model::forwardLogits(n, ids));
-        qInfo("export round trip (ranks %lld..%lld padded to %lld): max |dlogits| = %.3g", (long long)rep.layers[3].rank,
-              (long long)rep.layers[0].rank, (long long)rep.maxRank, err);
+        qInfo("export round trip (ranks %lld..%lld padded to %lld): max |dlogits| = %.3g",
+              (long long)rep.layers[3].rank, (long long)rep.layers[0].rank, (long long)rep.maxRank, err);
         QVERIFY(err <= 1e-4);
         QVERIFY(fs::exists(out / "tokenizer.json"));
         // Without --force an existing folder is kept as it was.
@@ -226,7 +233,8 @@ private slots:
         convert::ExportOptions eo;
         eo.dtype = "f32";
         eo.overwrite = true;
-        const fs::path whole = test::outputDir() / "export-whole", streamed = test::outputDir() / "export-streamed";
+        const fs::path whole = test::outputDir() / "export-whole",
+                       streamed = test::outputDir() / "export-streamed";
         fs::remove_all(whole);
         fs::remove_all(streamed);
         model::Model a = model::Model::load(dir);
@@ -242,17 +250,20 @@ private slots:
         int64_t maxResident = 0;
         {
             convert::StreamedExport ex(b, streamed, eo, 48);
-            const auto repB = convert::convertModel(b, s, calib, {}, [&](int64_t layer, const model::Model& m, const convert::LayerReport&) {
-                int64_t resident = 0;
-                for (const auto& L : m.layers) resident += L.mlp.down.defined() ? 1 : 0;
-                maxResident = std::max(maxResident, resident);
-                ex.writeLayer(layer);
-            });
+            const auto repB = convert::convertModel(
+                b, s, calib, {}, [&](int64_t layer, const model::Model& m, const convert::LayerReport&) {
+                    int64_t resident = 0;
+                    for (const auto& L : m.layers)
+                        resident += L.mlp.down.defined() ? 1 : 0;
+                    maxResident = std::max(maxResident, resident);
+                    ex.writeLayer(layer);
+                });
             QCOMPARE(repB.maxRank, repA.maxRank);
             ex.finish(repB.toJson());
         }
         QCOMPARE(maxResident, int64_t(1));
-        for (const auto& L : b.layers) QVERIFY(!L.mlp.down.defined()); // all released again
+        for (const auto& L : b.layers)
+            QVERIFY(!L.mlp.down.defined()); // all released again
         const io::Checkpoint ca(whole), cb(streamed);
         QCOMPARE(ca.names(), cb.names());
         for (const auto& name : ca.names()) {
@@ -262,8 +273,10 @@ private slots:
         QVERIFY(fs::exists(streamed / "model.safetensors.index.json"));
         QVERIFY(fs::exists(streamed / "model-00006-of-00006.safetensors"));
         const at::Tensor ids = calib.narrow(0, 0, 2);
-        const double err = maxDiff(model::forwardLogits(model::Model::load(streamed), ids), model::forwardLogits(a, ids));
-        qInfo("streamed vs whole export: %zu tensors identical; max |dlogits| = %.3g", ca.names().size(), err);
+        const double err =
+            maxDiff(model::forwardLogits(model::Model::load(streamed), ids), model::forwardLogits(a, ids));
+        qInfo("streamed vs whole export: %zu tensors identical; max |dlogits| = %.3g", ca.names().size(),
+              err);
         QCOMPARE(err, 0.0);
     }
 
@@ -281,29 +294,34 @@ private slots:
         model::Model m = model::Model::load(dir, lo);
         CancelToken cancel;
         Progress progress{[&](int64_t done, int64_t, const std::string& stage) {
-                              if (stage == "convert" && done == 2) cancel.cancel(); // after two layers are written
+                              if (stage == "convert" && done == 2)
+                                  cancel.cancel(); // after two layers are written
                           },
                           &cancel};
         {
             convert::StreamedExport ex(m, out, {}, 48);
-            QVERIFY_THROWS_EXCEPTION(Cancelled, convert::convertModel(m, s, calibIds(dir, 16, 64), progress,
-                                                                      [&](int64_t layer, const model::Model&, const convert::LayerReport&) {
-                                                                          ex.writeLayer(layer);
-                                                                      }));
+            QVERIFY_THROWS_EXCEPTION(
+                Cancelled, convert::convertModel(m, s, calibIds(dir, 16, 64), progress,
+                                                 [&](int64_t layer, const model::Model&,
+                                                     const convert::LayerReport&) { ex.writeLayer(layer); }));
         }
         QVERIFY(!fs::exists(out));
         for (const auto& e : fs::directory_iterator(test::outputDir()))
-            QVERIFY2(e.path().filename().string().find("export-cancelled") == std::string::npos, e.path().c_str());
+            QVERIFY2(e.path().filename().string().find("export-cancelled") == std::string::npos,
+                     e.path().c_str());
     }
 
     void rejectsBadSettings_data() {
         QTest::addColumn<qlonglong>("rank");
         QTest::addColumn<qlonglong>("ropeDim");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("r = 0") << 0LL << 32LL << QStringLiteral("kv_lora_rank 0: must be in [1, 2*g*d - r_R = 96]");
+        QTest::newRow("r = 0") << 0LL << 32LL
+                               << QStringLiteral("kv_lora_rank 0: must be in [1, 2*g*d - r_R = 96]");
         QTest::newRow("r too large") << 97LL << 32LL << QStringLiteral("kv_lora_rank 97");
-        QTest::newRow("odd r_R") << 16LL << 31LL << QStringLiteral("qk_rope_head_dim 31: must be positive and even");
-        QTest::newRow("r_R > d") << 16LL << 34LL << QStringLiteral("qk_rope_head_dim 34: at most head_dim = 32");
+        QTest::newRow("odd r_R") << 16LL << 31LL
+                                 << QStringLiteral("qk_rope_head_dim 31: must be positive and even");
+        QTest::newRow("r_R > d") << 16LL << 34LL
+                                 << QStringLiteral("qk_rope_head_dim 34: at most head_dim = 32");
     }
     void rejectsBadSettings() {
         QFETCH(qlonglong, rank);

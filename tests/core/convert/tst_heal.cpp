@@ -220,7 +220,8 @@ private slots:
             QFAIL("accepted bad heal settings");
         } catch (const ArgumentError& e) {
             QVERIFY2(QString::fromUtf8(e.what()).contains(expected), e.what());
-            QVERIFY2(!QString::fromUtf8(e.what()).contains(QStringLiteral("--")), e.what()); // core speaks no CLI flags
+            QVERIFY2(!QString::fromUtf8(e.what()).contains(QStringLiteral("--")),
+                     e.what()); // core speaks no CLI flags
         }
     }
 };

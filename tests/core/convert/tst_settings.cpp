@@ -24,7 +24,9 @@ using namespace transmla;
 namespace fs = std::filesystem;
 
 namespace {
-fs::path demo() { return test::resourcesDir() / "models" / "tiny-llama-gqa"; }
+fs::path demo() {
+    return test::resourcesDir() / "models" / "tiny-llama-gqa";
+}
 
 // g, d, max_position_embeddings read straight from config.json (independent of the config parser).
 struct Dims {
@@ -38,12 +40,16 @@ Dims dimsOf(const fs::path& dir) {
     return {j["num_key_value_heads"].get<int64_t>(), d, j.value("max_position_embeddings", int64_t(2048))};
 }
 // FreqFold by its definition: f divides d/2 and the r_R/2 planes spread evenly over d/(2f) blocks.
-bool freqFoldByDefinition(int64_t f, int64_t rR, int64_t d) { return (d / 2) % f == 0 && (rR / 2) % ((d / 2) / f) == 0; }
+bool freqFoldByDefinition(int64_t f, int64_t rR, int64_t d) {
+    return (d / 2) % f == 0 && (rR / 2) % ((d / 2) / f) == 0;
+}
 
 std::vector<fs::path> models() {
     std::vector<fs::path> out{demo()};
-    for (const char* m : {"tiny-qwen2-gqa", "fixture-gemma2", "fixture-mistral-swa", "fixture-phi3", "stories260K"})
-        if (fs::exists(test::sharedDir() / "models" / m / "config.json")) out.push_back(test::sharedDir() / "models" / m);
+    for (const char* m :
+         {"tiny-qwen2-gqa", "fixture-gemma2", "fixture-mistral-swa", "fixture-phi3", "stories260K"})
+        if (fs::exists(test::sharedDir() / "models" / m / "config.json"))
+            out.push_back(test::sharedDir() / "models" / m);
     return out;
 }
 } // namespace
@@ -67,7 +73,8 @@ private slots:
                 QCOMPARE(r.kvLoraRank.min, int64_t(1));
                 QCOMPARE(r.kvLoraRank.max, 2 * x.g * x.d - rR);
                 for (int64_t f = 1; f <= x.d / 2; ++f) {
-                    const bool listed = std::find(r.freqFolds.begin(), r.freqFolds.end(), f) != r.freqFolds.end();
+                    const bool listed =
+                        std::find(r.freqFolds.begin(), r.freqFolds.end(), f) != r.freqFolds.end();
                     QCOMPARE(listed, freqFoldByDefinition(f, rR, x.d));
                 }
                 // Every value inside the ranges is accepted (resolve) and budgeted (mlaBudget: the
@@ -95,11 +102,17 @@ private slots:
         QTest::addColumn<QString>("setting");
         QTest::addColumn<QString>("message");
         // demo: g = 2, d = 32 (config.json).
-        QTest::newRow("r_R > d") << 16LL << 34LL << 0LL << "qk_rope_head_dim" << "qk_rope_head_dim 34: at most head_dim = 32";
-        QTest::newRow("odd r_R") << 16LL << 31LL << 0LL << "qk_rope_head_dim" << "qk_rope_head_dim 31: must be positive and even";
-        QTest::newRow("r too large") << 97LL << 32LL << 0LL << "kv_lora_rank" << "kv_lora_rank 97: must be in [1, 2*g*d - r_R = 96]";
-        QTest::newRow("f not dividing d/2") << 16LL << 32LL << 3LL << "freqfold" << "freqfold 3: must divide head_dim/2 = 16";
-        QTest::newRow("planes uneven") << 16LL << 6LL << 2LL << "freqfold" << "freqfold 2: the 3 rope planes do not spread evenly over 8 frequency blocks";
+        QTest::newRow("r_R > d") << 16LL << 34LL << 0LL << "qk_rope_head_dim"
+                                 << "qk_rope_head_dim 34: at most head_dim = 32";
+        QTest::newRow("odd r_R") << 16LL << 31LL << 0LL << "qk_rope_head_dim"
+                                 << "qk_rope_head_dim 31: must be positive and even";
+        QTest::newRow("r too large") << 97LL << 32LL << 0LL << "kv_lora_rank"
+                                     << "kv_lora_rank 97: must be in [1, 2*g*d - r_R = 96]";
+        QTest::newRow("f not dividing d/2") << 16LL << 32LL << 3LL << "freqfold"
+                                            << "freqfold 3: must divide head_dim/2 = 16";
+        QTest::newRow("planes uneven")
+            << 16LL << 6LL << 2LL << "freqfold"
+            << "freqfold 2: the 3 rope planes do not spread evenly over 8 frequency blocks";
     }
     void rejectsWithTheSettingsName() {
         QFETCH(qlonglong, rank);
@@ -117,7 +130,8 @@ private slots:
         } catch (const convert::SettingError& e) {
             QCOMPARE(QString::fromStdString(e.setting()), setting);
             QCOMPARE(QString::fromUtf8(e.what()), message);
-            QVERIFY2(!QString::fromUtf8(e.what()).contains(QStringLiteral("--")), e.what()); // no CLI flag in core
+            QVERIFY2(!QString::fromUtf8(e.what()).contains(QStringLiteral("--")),
+                     e.what()); // no CLI flag in core
         }
     }
 
@@ -152,20 +166,24 @@ private slots:
     // The spellings sessions, reports and the CLI use, as listed in the README and in sessions written
     // before the enums: each parses to its value and is written back the same.
     void enumSpellingsRoundTrip() {
-        const std::pair<const char*, convert::LatentNorm> norms[] = {{"none", convert::LatentNorm::None},
-                                                                     {"calibrated", convert::LatentNorm::Calibrated}};
+        const std::pair<const char*, convert::LatentNorm> norms[] = {
+            {"none", convert::LatentNorm::None}, {"calibrated", convert::LatentNorm::Calibrated}};
         for (const auto& [name, value] : norms) {
             QVERIFY(convert::parseLatentNorm(name) == value);
             QCOMPARE(convert::latentNormName(value), std::string(name));
         }
-        const std::pair<const char*, ComputeDtype> dtypes[] = {
-            {"f32", ComputeDtype::F32}, {"bf16", ComputeDtype::BF16}, {"f16", ComputeDtype::F16}, {"f64", ComputeDtype::F64}};
+        const std::pair<const char*, ComputeDtype> dtypes[] = {{"f32", ComputeDtype::F32},
+                                                               {"bf16", ComputeDtype::BF16},
+                                                               {"f16", ComputeDtype::F16},
+                                                               {"f64", ComputeDtype::F64}};
         for (const auto& [name, value] : dtypes) {
             QVERIFY(parseComputeDtype(name) == value);
             QCOMPARE(computeDtypeName(value), std::string(name));
         }
-        QVERIFY(parseComputeDtype("bfloat16") == ComputeDtype::BF16 && parseComputeDtype("float32") == ComputeDtype::F32);
-        for (const char* name : {"cpu", "cuda", "cuda:0", "cuda:3"}) QCOMPARE(deviceName(parseDevice(name)), std::string(name));
+        QVERIFY(parseComputeDtype("bfloat16") == ComputeDtype::BF16 &&
+                parseComputeDtype("float32") == ComputeDtype::F32);
+        for (const char* name : {"cpu", "cuda", "cuda:0", "cuda:3"})
+            QCOMPARE(deviceName(parseDevice(name)), std::string(name));
         QVERIFY(!parseDevice("cpu").isCuda());
         QCOMPARE(parseDevice("cuda:3").index, 3);
         QCOMPARE(parseDevice("cuda").index, -1);
@@ -174,22 +192,35 @@ private slots:
     void badSpellingNamesTheSetting_data() {
         QTest::addColumn<QString>("setting");
         QTest::addColumn<QString>("value");
-        const std::pair<const char*, const char*> rows[] = {
-            {"latent_norm", "Calibrated"}, {"latent_norm", ""},    {"latent_norm", "layernorm"}, {"device", "gpu"},
-            {"device", "cuda:"},           {"device", "cuda:x"},   {"device", "cuda:-1"},        {"device", "CPU"},
-            {"dtype", "f8"},               {"dtype", "float"},     {"dtype", "F32"},             {"export_target", "vllm"}};
+        const std::pair<const char*, const char*> rows[] = {{"latent_norm", "Calibrated"},
+                                                            {"latent_norm", ""},
+                                                            {"latent_norm", "layernorm"},
+                                                            {"device", "gpu"},
+                                                            {"device", "cuda:"},
+                                                            {"device", "cuda:x"},
+                                                            {"device", "cuda:-1"},
+                                                            {"device", "CPU"},
+                                                            {"dtype", "f8"},
+                                                            {"dtype", "float"},
+                                                            {"dtype", "F32"},
+                                                            {"export_target", "vllm"}};
         for (const auto& [setting, value] : rows)
-            QTest::addRow("%s '%s'", setting, value) << QString::fromLatin1(setting) << QString::fromLatin1(value);
+            QTest::addRow("%s '%s'", setting, value)
+                << QString::fromLatin1(setting) << QString::fromLatin1(value);
     }
     void badSpellingNamesTheSetting() {
         QFETCH(QString, setting);
         QFETCH(QString, value);
         const std::string v = value.toStdString();
         try {
-            if (setting == QLatin1String("latent_norm")) convert::parseLatentNorm(v);
-            else if (setting == QLatin1String("device")) parseDevice(v);
-            else if (setting == QLatin1String("dtype")) parseComputeDtype(v);
-            else convert::parseExportTarget(v);
+            if (setting == QLatin1String("latent_norm"))
+                convert::parseLatentNorm(v);
+            else if (setting == QLatin1String("device"))
+                parseDevice(v);
+            else if (setting == QLatin1String("dtype"))
+                parseComputeDtype(v);
+            else
+                convert::parseExportTarget(v);
             QFAIL("accepted");
         } catch (const SettingError& e) {
             QCOMPARE(QString::fromStdString(e.setting()), setting);
@@ -256,14 +287,16 @@ private slots:
 
     void cliNamesItsFlag() {
         QProcess p;
-        p.start(QStringLiteral(TRANSMLA_CLI_PATH), {QStringLiteral("convert"), QString::fromStdString(demo().string()),
-                                                     QStringLiteral("--qk-rope-dim"), QStringLiteral("34"),
-                                                     QStringLiteral("--samples"), QStringLiteral("4"),
-                                                     QStringLiteral("--seqlen"), QStringLiteral("32"), QStringLiteral("--quiet")});
+        p.start(QStringLiteral(TRANSMLA_CLI_PATH),
+                {QStringLiteral("convert"), QString::fromStdString(demo().string()),
+                 QStringLiteral("--qk-rope-dim"), QStringLiteral("34"), QStringLiteral("--samples"),
+                 QStringLiteral("4"), QStringLiteral("--seqlen"), QStringLiteral("32"),
+                 QStringLiteral("--quiet")});
         QVERIFY(p.waitForFinished(120000));
         const QString err = QString::fromUtf8(p.readAllStandardError());
         QCOMPARE(p.exitCode(), 2);
-        QVERIFY2(err.contains(QStringLiteral("error: --qk-rope-dim 34: at most head_dim = 32")), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("error: --qk-rope-dim 34: at most head_dim = 32")),
+                 qPrintable(err));
     }
 };
 

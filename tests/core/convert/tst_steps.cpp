@@ -48,9 +48,13 @@ at::Tensor randomSpd(int64_t n) {
     return at::matmul(a, a.t()) / double(n + 3);
 }
 
-at::Tensor randomOrthogonal(int64_t n) { return std::get<0>(at::linalg_qr(at::randn({n, n}, f64))); }
+at::Tensor randomOrthogonal(int64_t n) {
+    return std::get<0>(at::linalg_qr(at::randn({n, n}, f64)));
+}
 
-double maxAbs(const at::Tensor& t) { return t.numel() ? t.abs().max().item<double>() : 0.0; }
+double maxAbs(const at::Tensor& t) {
+    return t.numel() ? t.abs().max().item<double>() : 0.0;
+}
 
 // RoPE by hand, HF "halves" layout: plane i = (x_i, x_{i+n}) turned by the angle pos * freq[i].
 at::Tensor ropeByHand(const at::Tensor& x, const std::vector<double>& freq, double pos) {
@@ -71,7 +75,8 @@ struct Scores {
 
 // GQA: s_h(t, u) = scale * RoPE_t(W_q^h x_t) . RoPE_u(W_k^j x_u), j = h / (H/g); values W_v^j x_u.
 Scores gqaByHand(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const ResolvedDims& dims,
-                 const at::Tensor& x, const std::vector<double>& pos, const std::vector<double>& freq, double scale) {
+                 const at::Tensor& x, const std::vector<double>& pos, const std::vector<double>& freq,
+                 double scale) {
     const int64_t T = x.size(0), d = dims.d, rep = dims.H / dims.g;
     at::Tensor s = at::zeros({dims.H, T, T}, f64), vals = at::zeros({dims.H, T, d}, f64);
     for (int64_t h = 0; h < dims.H; ++h) {
@@ -88,23 +93,27 @@ Scores gqaByHand(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, 
     return {s, vals};
 }
 
-// MLA (DeepSeek): s_h(t, u) = (q_nope^h . W_UK^h c_u + RoPE_t(q_rope^h) . RoPE_u(k_rope_u)) / sqrt(d_n + r_R),
-// q = W_q x, [c | k_rope] = W_kvA x, values W_UV^h c_u; RoPE at the layer's plane frequencies.
-Scores mlaByHand(const model::MlaAttention& a, int64_t H, const at::Tensor& x, const std::vector<double>& pos) {
+// MLA (DeepSeek): s_h(t, u) = (q_nope^h . W_UK^h c_u + RoPE_t(q_rope^h) . RoPE_u(k_rope_u)) / sqrt(d_n +
+// r_R), q = W_q x, [c | k_rope] = W_kvA x, values W_UV^h c_u; RoPE at the layer's plane frequencies.
+Scores mlaByHand(const model::MlaAttention& a, int64_t H, const at::Tensor& x,
+                 const std::vector<double>& pos) {
     const int64_t T = x.size(0), dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim, r = a.rank;
-    const at::Tensor wq = at::cat({a.q.weight, a.q.bias.unsqueeze(1)}, 1), wkv = at::cat({a.kvA.weight, a.kvA.bias.unsqueeze(1)}, 1);
+    const at::Tensor wq = at::cat({a.q.weight, a.q.bias.unsqueeze(1)}, 1),
+                     wkv = at::cat({a.kvA.weight, a.kvA.bias.unsqueeze(1)}, 1);
     const at::Tensor invFreq = a.ropeInvFreq.to(at::kDouble);
     std::vector<double> freq(invFreq.data_ptr<double>(), invFreq.data_ptr<double>() + invFreq.numel());
     at::Tensor s = at::zeros({H, T, T}, f64), vals = at::zeros({H, T, dv}, f64);
     for (int64_t h = 0; h < H; ++h) {
-        const at::Tensor wUK = a.kvB.weight.narrow(0, h * (dn + dv), dn), wUV = a.kvB.weight.narrow(0, h * (dn + dv) + dn, dv);
+        const at::Tensor wUK = a.kvB.weight.narrow(0, h * (dn + dv), dn),
+                         wUV = a.kvB.weight.narrow(0, h * (dn + dv) + dn, dv);
         const at::Tensor wqh = wq.narrow(0, h * (dn + rR), dn + rR);
         for (int64_t t = 0; t < T; ++t) {
             const at::Tensor qt = at::mv(wqh, x[t]);
             const at::Tensor qRope = ropeByHand(qt.narrow(0, dn, rR), freq, pos[size_t(t)]);
             for (int64_t u = 0; u < T; ++u) {
                 const at::Tensor kv = at::mv(wkv, x[u]);
-                const at::Tensor c = kv.narrow(0, 0, r), kRope = ropeByHand(kv.narrow(0, r, rR), freq, pos[size_t(u)]);
+                const at::Tensor c = kv.narrow(0, 0, r),
+                                 kRope = ropeByHand(kv.narrow(0, r, rR), freq, pos[size_t(u)]);
                 const double nope = at::dot(qt.narrow(0, 0, dn), at::mv(wUK, c)).item<double>();
                 s[h][t][u] = (nope + at::dot(qRope, kRope).item<double>()) / std::sqrt(double(dn + rR));
             }
@@ -116,7 +125,8 @@ Scores mlaByHand(const model::MlaAttention& a, int64_t H, const at::Tensor& x, c
 
 // A random layer (with biases), converted at full rank by the steps themselves; returns both forms'
 // scores and values on random tokens x (last column 1) at positions `pos`.
-std::pair<Scores, Scores> convertRandomLayer(const ResolvedDims& dims, const std::vector<double>& pos, bool balance) {
+std::pair<Scores, Scores> convertRandomLayer(const ResolvedDims& dims, const std::vector<double>& pos,
+                                             bool balance) {
     const int64_t D = 12, T = int64_t(pos.size()), g = dims.g, d = dims.d, rR = dims.ropeDim, n = g * d - rR;
     convert::MlaParts p;
     p.q = at::randn({dims.H * d, D + 1}, f64);
@@ -131,7 +141,8 @@ std::pair<Scores, Scores> convertRandomLayer(const ResolvedDims& dims, const std
     p.queryScale = gqaScale * std::sqrt(double(d + rR));
     std::vector<double> freq;
     // fp32 values, as a model's RoPE frequencies are (the MLA layer keeps them in fp32).
-    for (int64_t i = 0; i < d / 2; ++i) freq.push_back(double(float(std::pow(10000.0, -2.0 * double(i) / double(d)))));
+    for (int64_t i = 0; i < d / 2; ++i)
+        freq.push_back(double(float(std::pow(10000.0, -2.0 * double(i) / double(d)))));
     p.originalInvFreq = at::tensor(freq, f64);
     model::Linear o;
     o.weight = at::randn({D, dims.H * d}, f64);
@@ -140,7 +151,9 @@ std::pair<Scores, Scores> convertRandomLayer(const ResolvedDims& dims, const std
     return {gqaByHand(p.q, p.k, p.v, dims, x, pos, freq, gqaScale), mlaByHand(mla, dims.H, x, pos)};
 }
 
-double relErr(const at::Tensor& a, const at::Tensor& b) { return maxAbs(a - b) / maxAbs(b); }
+double relErr(const at::Tensor& a, const at::Tensor& b) {
+    return maxAbs(a - b) / maxAbs(b);
+}
 
 } // namespace
 
@@ -178,8 +191,10 @@ private slots:
                 QCOMPARE(maxAbs(x.narrow(0, 0, half) - y.narrow(0, half, half)), 0.0);
             }
         };
-        for (int64_t k = 0; k < P; ++k) checkPair(k, P + k);
-        for (int64_t row = ropeDim; row < gd; row += 2) checkPair(row, row + 1);
+        for (int64_t k = 0; k < P; ++k)
+            checkPair(k, P + k);
+        for (int64_t row = ropeDim; row < gd; row += 2)
+            checkPair(row, row + 1);
     }
 
     // Identity mixing, g = 1, d = 8, r_R = 4, f = 2 by hand: blocks {freq 0, 1}, {2, 3}, one rope plane
@@ -189,7 +204,8 @@ private slots:
         const convert::KeyRotation rot = convert::roRope(randomSpd(4), dims, false, 0);
         const std::vector<int64_t> source{0, 2, 4, 6, 1, 5, 3, 7}; // row -> the key dim it reads
         at::Tensor expected = at::zeros({8, 8}, f64);
-        for (int64_t row = 0; row < 8; ++row) expected[row][source[size_t(row)]] = 1.0;
+        for (int64_t row = 0; row < 8; ++row)
+            expected[row][source[size_t(row)]] = 1.0;
         QCOMPARE(maxAbs(rot.rotation - expected), 0.0);
         QCOMPARE(rot.freqIndex, (std::vector<int64_t>{0, 2}));
     }
@@ -207,8 +223,8 @@ private slots:
         QTest::newRow("f=1") << 8 << 8 << 1 << std::vector<int64_t>{0, 4} << std::vector<int64_t>{1, 5}
                              << std::vector<int64_t>{0, 1, 2, 3};
         // d = 16 (8 frequencies), r_R = 8: P = 4, 4 blocks of 2 frequencies, p = 1: frequencies 0, 2, 4, 6.
-        QTest::newRow("f=2") << 16 << 8 << 2 << std::vector<int64_t>{0, 8, 1, 9} << std::vector<int64_t>{2, 10, 3, 11}
-                             << std::vector<int64_t>{0, 2, 4, 6};
+        QTest::newRow("f=2") << 16 << 8 << 2 << std::vector<int64_t>{0, 8, 1, 9}
+                             << std::vector<int64_t>{2, 10, 3, 11} << std::vector<int64_t>{0, 2, 4, 6};
         // d = 32 (16 frequencies), r_R = 16: P = 8, 4 blocks of 4 frequencies, p = 2:
         // plane b*2 + c -> 4b + floor(4c/2) = 4b + 2c.
         QTest::newRow("f=4") << 32 << 16 << 4 << std::vector<int64_t>{0, 16, 1, 17, 2, 18, 3, 19}
@@ -225,7 +241,8 @@ private slots:
         const ResolvedDims dims = dimsFor(2, d, 2, ropeDim, f);
         QCOMPARE(convert::blockSlots(dims, 0), block0);
         QCOMPARE(convert::blockSlots(dims, 1), block1);
-        for (bool pca : {false, true}) QCOMPARE(convert::roRope(randomSpd(d), dims, pca, 1e-8).freqIndex, freqIndex);
+        for (bool pca : {false, true})
+            QCOMPARE(convert::roRope(randomSpd(d), dims, pca, 1e-8).freqIndex, freqIndex);
     }
 
     // Diagonal key Gram (g = 1, d = 8, r_R = 4, f = 2): slot energies [1, 4 | 9, 2]; each block keeps its
@@ -266,7 +283,8 @@ private slots:
         const convert::LatentBasis b = convert::jointPca(mz, at::eye(6, f64), -1, energy, true);
         QCOMPARE(b.rank, int64_t(rank));
         double kept = 0;
-        for (int i = 0; i < rank; ++i) kept += lambda[size_t(i)];
+        for (int i = 0; i < rank; ++i)
+            kept += lambda[size_t(i)];
         QVERIFY(std::abs(b.retainedEnergy - kept / 10.0) <= 1e-12);
         QVERIFY(maxAbs(b.eigenvalues - at::tensor(lambda, f64)) <= 1e-12);
         // The kept subspace is the span of Q's first `rank` columns (rank <= 4: distinct eigenvalues).
@@ -291,7 +309,8 @@ private slots:
             QVERIFY(std::abs(convert::balanceAlpha(K, V * c, G) * c / alpha - 1) <= 1e-12);
             QVERIFY(std::abs(convert::balanceAlpha(K * c, V, G) / (c * alpha) - 1) <= 1e-12);
         }
-        QCOMPARE(convert::balanceAlpha(at::zeros({0, 9}, f64), V, G), 1.0); // no NoPE dims: nothing to balance
+        QCOMPARE(convert::balanceAlpha(at::zeros({0, 9}, f64), V, G),
+                 1.0); // no NoPE dims: nothing to balance
     }
 
     // All-RoPE (r_R = g*d, f = 1): heads mixed within each frequency commute with RoPE, so the MLA

@@ -17,7 +17,8 @@ class TestLoss : public QObject {
 private slots:
     void gsm8kMatchesReference_data() {
         QTest::addColumn<QString>("model");
-        for (const char* m : {"stories260K", "tiny-llama-gqa", "tiny-qwen2-gqa"}) QTest::newRow(m) << QString::fromLatin1(m);
+        for (const char* m : {"stories260K", "tiny-llama-gqa", "tiny-qwen2-gqa"})
+            QTest::newRow(m) << QString::fromLatin1(m);
     }
     void gsm8kMatchesReference() {
         QFETCH(QString, model);
@@ -39,10 +40,12 @@ private slots:
         double worst = 0;
         for (size_t i = 0; i < r.perDoc.size(); ++i) {
             QCOMPARE(r.perDoc[i].tokens, ref["per_doc"][i]["tokens"].get<int64_t>());
-            worst = std::max(worst, std::abs(r.perDoc[i].nllSum - ref["per_doc"][i]["nll_sum"].get<double>()));
+            worst =
+                std::max(worst, std::abs(r.perDoc[i].nllSum - ref["per_doc"][i]["nll_sum"].get<double>()));
         }
         const double meanErr = std::abs(r.meanNll() - ref["gsm8k_test_mean_nll"].get<double>());
-        qInfo("%s: mean NLL %.7f (ref %.7f, |diff| %.2g), worst per-problem |diff| %.2g, answer-only NLL %.4f, %.0f tok/s",
+        qInfo("%s: mean NLL %.7f (ref %.7f, |diff| %.2g), worst per-problem |diff| %.2g, answer-only NLL "
+              "%.4f, %.0f tok/s",
               qPrintable(model), r.meanNll(), ref["gsm8k_test_mean_nll"].get<double>(), meanErr, worst,
               r.answerMeanNll(), r.tokensPerSecond());
         QVERIFY2(meanErr <= 1e-4, "mean NLL differs from transformers by more than 1e-4");
@@ -64,7 +67,8 @@ private slots:
                           &cancel};
         eval::LossOptions opts;
         opts.batchTokens = 1024;
-        QVERIFY_THROWS_EXCEPTION(Cancelled, eval::evaluateLoss(m, eval::tokenizeGsm8k(tokenizer, problems, 512), opts, progress));
+        QVERIFY_THROWS_EXCEPTION(
+            Cancelled, eval::evaluateLoss(m, eval::tokenizeGsm8k(tokenizer, problems, 512), opts, progress));
     }
 };
 

@@ -11,8 +11,8 @@
 #include "io/model_config.h"
 #include "io/safetensors.h"
 #include "model/model.h"
-#include "util/error.h"
 #include "testutil.h"
+#include "util/error.h"
 
 using namespace transmla;
 using io::Family;
@@ -39,11 +39,13 @@ const Names kLlama = {
 };
 
 Names without(Names n, std::initializer_list<K> kinds) {
-    for (K k : kinds) n.erase(k);
+    for (K k : kinds)
+        n.erase(k);
     return n;
 }
 Names with(Names n, const Names& more) {
-    for (const auto& [k, v] : more) n[k] = v;
+    for (const auto& [k, v] : more)
+        n[k] = v;
     return n;
 }
 
@@ -61,16 +63,20 @@ const Names kPhi3 = with(without(kLlama, {K::Q, K::K, K::V, K::Gate, K::Up}),
                           {K::GateUp, "model.layers.7.mlp.gate_up_proj.weight"}});
 
 // What we write for the deepseek_v3 export (and read back): transformers' DeepseekV3 names.
-const Names kDeepseekV3 = with(without(kLlama, {K::K, K::V}),
-                               {{K::Qa, "model.layers.7.self_attn.q_a_proj.weight"},
-                                {K::QaNorm, "model.layers.7.self_attn.q_a_layernorm.weight"},
-                                {K::Qb, "model.layers.7.self_attn.q_b_proj.weight"},
-                                {K::KvA, "model.layers.7.self_attn.kv_a_proj_with_mqa.weight"},
-                                {K::KvANorm, "model.layers.7.self_attn.kv_a_layernorm.weight"},
-                                {K::KvB, "model.layers.7.self_attn.kv_b_proj.weight"}});
+const Names kDeepseekV3 =
+    with(without(kLlama, {K::K, K::V}), {{K::Qa, "model.layers.7.self_attn.q_a_proj.weight"},
+                                         {K::QaNorm, "model.layers.7.self_attn.q_a_layernorm.weight"},
+                                         {K::Qb, "model.layers.7.self_attn.q_b_proj.weight"},
+                                         {K::KvA, "model.layers.7.self_attn.kv_a_proj_with_mqa.weight"},
+                                         {K::KvANorm, "model.layers.7.self_attn.kv_a_layernorm.weight"},
+                                         {K::KvB, "model.layers.7.self_attn.kv_b_proj.weight"}});
 
-bool isExpert(K k) { return k == K::ExpertGate || k == K::ExpertUp || k == K::ExpertDown; }
-bool modelWide(K k) { return k == K::Embed || k == K::FinalNorm || k == K::LmHead; }
+bool isExpert(K k) {
+    return k == K::ExpertGate || k == K::ExpertUp || k == K::ExpertDown;
+}
+bool modelWide(K k) {
+    return k == K::Embed || k == K::FinalNorm || k == K::LmHead;
+}
 
 // Every name the table can give for a checkpoint of config c (weights, and biases of projections).
 std::set<std::string> tableNames(const io::ModelConfig& c) {
@@ -85,7 +91,8 @@ std::set<std::string> tableNames(const io::ModelConfig& c) {
         }
         for (int64_t i = 0; i < c.numLayers; ++i) {
             if (isExpert(kind)) {
-                for (int64_t e = 0; e < c.numExperts; ++e) names.insert(f.tensorName(kind, i, e));
+                for (int64_t e = 0; e < c.numExperts; ++e)
+                    names.insert(f.tensorName(kind, i, e));
                 continue;
             }
             names.insert(f.tensorName(kind, i));
@@ -104,13 +111,20 @@ private slots:
         QTest::addColumn<int>("family");
         QTest::addColumn<QString>("modelType");
         QTest::addColumn<QString>("architecture");
-        QTest::newRow("llama") << int(Family::Llama) << QStringLiteral("llama") << QStringLiteral("LlamaForCausalLM");
-        QTest::newRow("qwen2") << int(Family::Qwen2) << QStringLiteral("qwen2") << QStringLiteral("Qwen2ForCausalLM");
-        QTest::newRow("mistral") << int(Family::Mistral) << QStringLiteral("mistral") << QStringLiteral("MistralForCausalLM");
-        QTest::newRow("mixtral") << int(Family::Mixtral) << QStringLiteral("mixtral") << QStringLiteral("MixtralForCausalLM");
-        QTest::newRow("gemma2") << int(Family::Gemma2) << QStringLiteral("gemma2") << QStringLiteral("Gemma2ForCausalLM");
-        QTest::newRow("phi3") << int(Family::Phi3) << QStringLiteral("phi3") << QStringLiteral("Phi3ForCausalLM");
-        QTest::newRow("deepseek_v3 (export)") << int(Family::DeepseekV3) << QStringLiteral("deepseek_v3") << QStringLiteral("DeepseekV3ForCausalLM");
+        QTest::newRow("llama") << int(Family::Llama) << QStringLiteral("llama")
+                               << QStringLiteral("LlamaForCausalLM");
+        QTest::newRow("qwen2") << int(Family::Qwen2) << QStringLiteral("qwen2")
+                               << QStringLiteral("Qwen2ForCausalLM");
+        QTest::newRow("mistral") << int(Family::Mistral) << QStringLiteral("mistral")
+                                 << QStringLiteral("MistralForCausalLM");
+        QTest::newRow("mixtral") << int(Family::Mixtral) << QStringLiteral("mixtral")
+                                 << QStringLiteral("MixtralForCausalLM");
+        QTest::newRow("gemma2") << int(Family::Gemma2) << QStringLiteral("gemma2")
+                                << QStringLiteral("Gemma2ForCausalLM");
+        QTest::newRow("phi3") << int(Family::Phi3) << QStringLiteral("phi3")
+                              << QStringLiteral("Phi3ForCausalLM");
+        QTest::newRow("deepseek_v3 (export)") << int(Family::DeepseekV3) << QStringLiteral("deepseek_v3")
+                                              << QStringLiteral("DeepseekV3ForCausalLM");
     }
     void tensorNamesAsTransformersSpellsThem() {
         QFETCH(int, family);
@@ -118,8 +132,8 @@ private slots:
         QFETCH(QString, architecture);
         const Family fam = Family(family);
         const std::map<Family, const Names*> expected = {
-            {Family::Llama, &kLlama},   {Family::Qwen2, &kLlama},   {Family::Mistral, &kLlama},
-            {Family::Mixtral, &kMixtral}, {Family::Gemma2, &kGemma2}, {Family::Phi3, &kPhi3},
+            {Family::Llama, &kLlama},          {Family::Qwen2, &kLlama},   {Family::Mistral, &kLlama},
+            {Family::Mixtral, &kMixtral},      {Family::Gemma2, &kGemma2}, {Family::Phi3, &kPhi3},
             {Family::DeepseekV3, &kDeepseekV3}};
         const io::FamilySpec& f = io::familySpec(fam);
         QCOMPARE(QString::fromLatin1(f.modelType), modelType);
@@ -129,7 +143,8 @@ private slots:
         for (int k = 0; k < io::kTensorKinds; ++k) {
             const K kind = K(k);
             const auto it = names.find(kind);
-            const QByteArray what = QByteArray(f.modelType) + " " + QByteArray::fromStdString(io::tensorKindName(kind));
+            const QByteArray what =
+                QByteArray(f.modelType) + " " + QByteArray::fromStdString(io::tensorKindName(kind));
             QVERIFY2(f.has(kind) == (it != names.end()), what.constData());
             if (it == names.end()) {
                 QVERIFY_THROWS_EXCEPTION(Error, f.tensorName(kind, 7, 5)); // a kind the family lacks is a bug
@@ -170,7 +185,8 @@ private slots:
         const io::ModelConfig c = io::loadModelConfig(dir);
         const std::set<std::string> known = tableNames(c);
         const io::Checkpoint ckpt(dir);
-        for (const std::string& name : ckpt.names()) QVERIFY2(known.count(name), name.c_str());
+        for (const std::string& name : ckpt.names())
+            QVERIFY2(known.count(name), name.c_str());
         const model::Model m = model::Model::load(dir);
         QVERIFY2(m.unreadTensors.empty(), m.unreadTensors.empty() ? "" : m.unreadTensors.front().c_str());
     }
@@ -185,8 +201,10 @@ private slots:
         std::filesystem::copy_file(src / "config.json", dir / "config.json");
         const io::Checkpoint ckpt(src);
         std::vector<std::pair<std::string, at::Tensor>> tensors;
-        for (const std::string& name : ckpt.names()) tensors.emplace_back(name, ckpt.view(name));
-        const std::string extra = "model.layers.0.self_attn.rotary_emb.inv_freq"; // as old Llama checkpoints hold
+        for (const std::string& name : ckpt.names())
+            tensors.emplace_back(name, ckpt.view(name));
+        const std::string extra =
+            "model.layers.0.self_attn.rotary_emb.inv_freq"; // as old Llama checkpoints hold
         tensors.emplace_back(extra, at::zeros({16}));
         io::writeSafetensors(dir / "model.safetensors", tensors);
         const model::Model m = model::Model::load(dir);

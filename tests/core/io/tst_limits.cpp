@@ -20,8 +20,8 @@ namespace fs = std::filesystem;
 namespace {
 constexpr uint64_t kBigElements = (uint64_t(1) << 31) + 64; // F16: 4 GiB + 128 bytes
 constexpr uint64_t kBigBytes = kBigElements * 2;
-const float kSmall[4] = {1.5f, -2.25f, 3.0e38f, 1.0e-40f};  // max-ish and denormal, bit-exact
-constexpr uint16_t kLastHalf = 0x4248;                       // 3.140625 in IEEE half
+const float kSmall[4] = {1.5f, -2.25f, 3.0e38f, 1.0e-40f}; // max-ish and denormal, bit-exact
+constexpr uint16_t kLastHalf = 0x4248;                     // 3.140625 in IEEE half
 } // namespace
 
 class TestLimits : public QObject {
@@ -43,8 +43,10 @@ private slots:
         const int fd = ::open(file_.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
         QVERIFY2(fd >= 0, std::strerror(errno));
         uint8_t len[8];
-        for (int i = 0; i < 8; ++i) len[i] = uint8_t(uint64_t(header.size()) >> (8 * i));
-        bool ok = ::pwrite(fd, len, 8, 0) == 8 && ::pwrite(fd, header.data(), header.size(), 8) == ssize_t(header.size());
+        for (int i = 0; i < 8; ++i)
+            len[i] = uint8_t(uint64_t(header.size()) >> (8 * i));
+        bool ok = ::pwrite(fd, len, 8, 0) == 8 &&
+                  ::pwrite(fd, header.data(), header.size(), 8) == ssize_t(header.size());
         const bool sparse = ok && ::ftruncate(fd, off_t(total)) == 0;
         if (sparse) {
             ok = ::pwrite(fd, &kLastHalf, 2, off_t(dataStart_ + kBigBytes - 2)) == 2 &&
@@ -60,7 +62,8 @@ private slots:
         QVERIFY(ok);
         // Sparse: the holes take no blocks. Should a filesystem allocate them anyway, say so and go on.
         if (uint64_t(st.st_blocks) * 512 > (uint64_t(64) << 20))
-            qWarning("%s: not sparse here (%llu bytes allocated)", file_.c_str(), (unsigned long long)(st.st_blocks * 512));
+            qWarning("%s: not sparse here (%llu bytes allocated)", file_.c_str(),
+                     (unsigned long long)(st.st_blocks * 512));
     }
 
     void cleanupTestCase() {
@@ -91,7 +94,7 @@ private slots:
         const at::Tensor big = f.view("big");
         QCOMPARE(big.numel(), int64_t(kBigElements));
         const uint16_t* p = static_cast<const uint16_t*>(big.data_ptr());
-        QCOMPARE(p[kBigElements - 1], kLastHalf); // the last element, 4 GiB into the data
+        QCOMPARE(p[kBigElements - 1], kLastHalf);   // the last element, 4 GiB into the data
         QCOMPARE(p[kBigElements - 2], uint16_t(0)); // a hole reads as zero
         QCOMPARE(big[int64_t(kBigElements) - 1].item<float>(), 3.140625f);
     }

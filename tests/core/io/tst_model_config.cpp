@@ -2,16 +2,17 @@
 // errors naming the field for unsupported or inconsistent configs.
 #include "io/model_config.h"
 #include "model/model.h"
-#include "util/error.h"
 #include "testutil.h"
+#include "util/error.h"
 
 using namespace transmla;
 using nlohmann::json;
 
 namespace {
 json base() {
-    return json{{"model_type", "llama"}, {"hidden_size", 256}, {"intermediate_size", 768}, {"num_hidden_layers", 4},
-                {"num_attention_heads", 8}, {"num_key_value_heads", 2}, {"vocab_size", 2048}};
+    return json{{"model_type", "llama"},  {"hidden_size", 256},       {"intermediate_size", 768},
+                {"num_hidden_layers", 4}, {"num_attention_heads", 8}, {"num_key_value_heads", 2},
+                {"vocab_size", 2048}};
 }
 } // namespace
 
@@ -36,12 +37,15 @@ private slots:
     void ropeFieldsOldAndNew() {
         json old = base();
         old["rope_theta"] = 500000.0;
-        old["rope_scaling"] = {{"rope_type", "llama3"}, {"factor", 8.0}, {"low_freq_factor", 1.0},
-                               {"high_freq_factor", 4.0}, {"original_max_position_embeddings", 8192}};
+        old["rope_scaling"] = {{"rope_type", "llama3"},
+                               {"factor", 8.0},
+                               {"low_freq_factor", 1.0},
+                               {"high_freq_factor", 4.0},
+                               {"original_max_position_embeddings", 8192}};
         json neu = base();
-        neu["rope_parameters"] = {{"rope_type", "llama3"}, {"rope_theta", 500000.0}, {"factor", 8.0},
-                                  {"low_freq_factor", 1.0}, {"high_freq_factor", 4.0},
-                                  {"original_max_position_embeddings", 8192}};
+        neu["rope_parameters"] = {{"rope_type", "llama3"},   {"rope_theta", 500000.0},
+                                  {"factor", 8.0},           {"low_freq_factor", 1.0},
+                                  {"high_freq_factor", 4.0}, {"original_max_position_embeddings", 8192}};
         for (const json& j : {old, neu}) {
             const io::ModelConfig c = io::parseModelConfig(j, "config.json");
             QCOMPARE(c.ropeTheta, 500000.0);
@@ -62,11 +66,14 @@ private slots:
         };
         row("unsupported model_type", R"({"model_type":"bert"})", "model_type: unsupported 'bert'");
         row("missing model_type", R"({"model_type":null})", "model_type: missing");
-        row("kv heads not dividing", R"({"num_key_value_heads":3})", "num_key_value_heads: 3 does not divide");
+        row("kv heads not dividing", R"({"num_key_value_heads":3})",
+            "num_key_value_heads: 3 does not divide");
         row("zero heads", R"({"num_attention_heads":0})", "num_attention_heads: value 0 out of range");
-        row("absurd layers", R"({"num_hidden_layers":1000000000})", "num_hidden_layers: value 1000000000 out of range");
+        row("absurd layers", R"({"num_hidden_layers":1000000000})",
+            "num_hidden_layers: value 1000000000 out of range");
         // Absurd sizes are refused by the parser, before anything is allocated from them.
-        row("huge hidden", R"({"hidden_size":1000000000000})", "hidden_size: value 1000000000000 out of range");
+        row("huge hidden", R"({"hidden_size":1000000000000})",
+            "hidden_size: value 1000000000000 out of range");
         row("zero vocab", R"({"vocab_size":0})", "vocab_size: value 0 out of range");
         row("negative vocab", R"({"vocab_size":-5})", "vocab_size: value -5 out of range");
         row("zero kv heads", R"({"num_key_value_heads":0})", "num_key_value_heads: value 0 out of range");
@@ -74,13 +81,16 @@ private slots:
         row("uint64 heads", R"({"num_attention_heads":18446744073709551615})",
             "num_attention_heads: value 18446744073709551615 out of range");
         row("float layers", R"({"num_hidden_layers":1e9})", "num_hidden_layers: expected an integer");
-        row("huge mlp", R"({"intermediate_size":1099511627776})", "intermediate_size: value 1099511627776 out of range");
+        row("huge mlp", R"({"intermediate_size":1099511627776})",
+            "intermediate_size: value 1099511627776 out of range");
         row("huge head_dim", R"({"head_dim":1048576})", "head_dim: value 1048576 out of range");
         row("hidden not divisible", R"({"hidden_size":250})", "hidden_size: 250 is not divisible");
         row("string where int", R"({"hidden_size":"256"})", "hidden_size: expected an integer");
         row("missing vocab", R"({"vocab_size":null})", "vocab_size: missing");
-        row("unsupported rope", R"({"rope_scaling":{"rope_type":"longrope","factor":2.0}})", "rope_scaling.rope_type: unsupported RoPE scaling 'longrope'");
-        row("bad layer_types", R"({"layer_types":["full_attention"]})", "layer_types: must list one type per layer");
+        row("unsupported rope", R"({"rope_scaling":{"rope_type":"longrope","factor":2.0}})",
+            "rope_scaling.rope_type: unsupported RoPE scaling 'longrope'");
+        row("bad layer_types", R"({"layer_types":["full_attention"]})",
+            "layer_types: must list one type per layer");
         row("bad activation", R"({"hidden_act":"relu6"})", "hidden_act: unsupported activation 'relu6'");
     }
     void rejectsBadConfigs() {
@@ -115,9 +125,10 @@ private slots:
             model::Model::load(dir);
             QFAIL("loaded a checkpoint that disagrees with its config");
         } catch (const FormatError& e) {
-            QVERIFY2(QString::fromUtf8(e.what()).contains(
-                         QStringLiteral("tensor 'model.layers.0.self_attn.k_proj.weight': shape [64, 256], expected [128, 256]")),
-                     e.what());
+            QVERIFY2(
+                QString::fromUtf8(e.what()).contains(QStringLiteral(
+                    "tensor 'model.layers.0.self_attn.k_proj.weight': shape [64, 256], expected [128, 256]")),
+                e.what());
         }
     }
 };

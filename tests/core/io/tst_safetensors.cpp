@@ -3,19 +3,21 @@
 #include <ATen/ATen.h>
 
 #include "io/safetensors.h"
-#include "util/error.h"
 #include "testutil.h"
+#include "util/error.h"
 
 using namespace transmla;
 namespace fs = std::filesystem;
 
 namespace {
 // A file with the given header text and `dataBytes` zero bytes of data.
-fs::path makeFile(const std::string& name, const std::string& header, size_t dataBytes, int64_t claimedLen = -1) {
+fs::path makeFile(const std::string& name, const std::string& header, size_t dataBytes,
+                  int64_t claimedLen = -1) {
     const fs::path p = test::outputDir() / ("st_" + name + ".safetensors");
     std::ofstream out(p, std::ios::binary);
     uint64_t n = claimedLen < 0 ? header.size() : uint64_t(claimedLen);
-    for (int i = 0; i < 8; ++i) out.put(char((n >> (8 * i)) & 0xff));
+    for (int i = 0; i < 8; ++i)
+        out.put(char((n >> (8 * i)) & 0xff));
     out << header << std::string(dataBytes, '\0');
     return p;
 }
@@ -49,7 +51,8 @@ private slots:
         row("overflowing shape",
             R"({"w":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,4]}})", 16, -1,
             "tensor 'w': shape overflows");
-        row("overlap", R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
+        row("overlap",
+            R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
             16, -1, "data overlaps");
         row("missing offsets", R"({"w":{"dtype":"F32","shape":[2]}})", 8, -1, "tensor 'w': data_offsets");
         row("bad metadata", R"({"__metadata__":{"k":1}})", 0, -1, "__metadata__.k: not a string");
@@ -59,7 +62,8 @@ private slots:
         QFETCH(int, dataBytes);
         QFETCH(qlonglong, claimedLen);
         QFETCH(QString, expected);
-        const fs::path p = makeFile(QTest::currentDataTag(), header.toStdString(), size_t(dataBytes), claimedLen);
+        const fs::path p =
+            makeFile(QTest::currentDataTag(), header.toStdString(), size_t(dataBytes), claimedLen);
         try {
             io::SafetensorsFile f(p);
             QFAIL("accepted a malformed file");
@@ -78,7 +82,8 @@ private slots:
 
     void writeReadRoundTrip() {
         const fs::path p = test::outputDir() / "roundtrip.safetensors";
-        const at::Tensor a = at::randn({3, 5}), b = at::randn({7}).to(at::kBFloat16), c = at::arange(6, at::kLong).view({2, 3});
+        const at::Tensor a = at::randn({3, 5}), b = at::randn({7}).to(at::kBFloat16),
+                         c = at::arange(6, at::kLong).view({2, 3});
         const at::Tensor h = at::randn({4, 2}).to(at::kHalf), strided = at::randn({6, 4}).t();
         io::writeSafetensors(p, {{"a", a}, {"b", b}, {"c", c}, {"h", h}, {"strided", strided}});
         io::SafetensorsFile f(p);
@@ -93,7 +98,8 @@ private slots:
         // The failed write left the earlier file intact and no temporary behind.
         QVERIFY(at::equal(io::SafetensorsFile(p).view("a"), a));
         for (const auto& e : fs::directory_iterator(test::outputDir()))
-            QVERIFY2(e.path().filename().string().find(".tmp-") == std::string::npos, "temporary left behind");
+            QVERIFY2(e.path().filename().string().find(".tmp-") == std::string::npos,
+                     "temporary left behind");
     }
 
     void shardedCheckpoint() {
@@ -114,7 +120,8 @@ private slots:
             ck.view("missing");
             QFAIL("no error for a missing tensor");
         } catch (const FormatError& e) {
-            QVERIFY(QString::fromUtf8(e.what()).contains(QStringLiteral("tensor 'missing': missing from the checkpoint")));
+            QVERIFY(QString::fromUtf8(e.what()).contains(
+                QStringLiteral("tensor 'missing': missing from the checkpoint")));
         }
         // An index naming a tensor its shard lacks, or a path outside the folder, is rejected.
         std::ofstream(dir / "model.safetensors.index.json")

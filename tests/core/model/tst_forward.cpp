@@ -6,8 +6,8 @@
 #include "io/safetensors.h"
 #include "model/forward.h"
 #include "model/kv_cache.h"
-#include "util/error.h"
 #include "testutil.h"
+#include "util/error.h"
 
 using namespace transmla;
 
@@ -53,9 +53,11 @@ private slots:
         const int64_t T = ids.size(1), half = T / 2;
         model::KvCache cache = model::allocateCache(m, ids.size(0), T);
         std::vector<at::Tensor> parts{model::forwardCached(m, ids.narrow(1, 0, half), cache)};
-        for (int64_t t = half; t < T; ++t) parts.push_back(model::forwardCached(m, ids.narrow(1, t, 1), cache));
+        for (int64_t t = half; t < T; ++t)
+            parts.push_back(model::forwardCached(m, ids.narrow(1, t, 1), cache));
         const double err = (at::cat(parts, 1) - model::forwardLogits(m, ids)).abs().max().item<double>();
-        qInfo("%s: cached decoding vs full forward, max |dlogits| = %.3g (T = %lld)", qPrintable(model), err, (long long)T);
+        qInfo("%s: cached decoding vs full forward, max |dlogits| = %.3g (T = %lld)", qPrintable(model), err,
+              (long long)T);
         QVERIFY(err <= 1e-4);
         QCOMPARE(cache.bytes(), m.config.kvCacheBytesPerToken(4) * T * ids.size(0));
     }
@@ -71,12 +73,17 @@ private slots:
                 QFAIL("no error");
             } catch (const FormatError& e) {
                 const QString what = QString::fromUtf8(e.what());
-                QVERIFY2(what.contains(QStringLiteral("config.json")) && what.contains(QStringLiteral("vocab_size")) &&
+                QVERIFY2(what.contains(QStringLiteral("config.json")) &&
+                             what.contains(QStringLiteral("vocab_size")) &&
                              what.contains(QString::number(bad)),
                          e.what());
             }
         }
-        QCOMPARE(model::forwardLogits(m, at::tensor(std::vector<int64_t>{1, 2, m.config.vocabSize - 1}, at::kLong).view({1, 3})).size(1), int64_t(3));
+        QCOMPARE(
+            model::forwardLogits(
+                m, at::tensor(std::vector<int64_t>{1, 2, m.config.vocabSize - 1}, at::kLong).view({1, 3}))
+                .size(1),
+            int64_t(3));
     }
 
     void attentionProbabilitiesHook() {

@@ -11,11 +11,11 @@
 #include "analysis/budget.h"
 #include "analysis/spectra.h"
 #include "io/csv.h"
-#include "results/csv.h"
 #include "io/hash.h"
 #include "io/model_config.h"
-#include "results/session.h"
 #include "model/model.h"
+#include "results/csv.h"
+#include "results/session.h"
 #include "testutil.h"
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
@@ -25,12 +25,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path demoDir() { return test::resourcesDir() / "models" / "tiny-llama-gqa"; }
+fs::path demoDir() {
+    return test::resourcesDir() / "models" / "tiny-llama-gqa";
+}
 
 bool sameBits(const std::vector<double>& a, const std::vector<double>& b) {
-    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+    return a.size() == b.size() &&
+           (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
 }
-bool sameBits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool sameBits(double a, double b) {
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 // A session holding every result type, real and hand-made (awkward strings and doubles included).
 results::Session fullSession() {
@@ -46,11 +51,15 @@ results::Session fullSession() {
     sp.calibrationData = "train.jsonl";
     sp.spectra = analysis::weightSpectra(m);
     sp.spectra.push_back({analysis::SpectrumSource::V, 3, analysis::kAllHeads, {}});
-    sp.spectra.push_back({analysis::SpectrumSource::KPostRope, 0, 1, {1.0 / 3.0, -0.0, std::numeric_limits<double>::infinity()}});
+    sp.spectra.push_back({analysis::SpectrumSource::KPostRope,
+                          0,
+                          1,
+                          {1.0 / 3.0, -0.0, std::numeric_limits<double>::infinity()}});
     s.spectra = sp;
     s.budgets = analysis::standardBudgets(m.config, 32, 16, analysis::CacheDtype::BF16, 8226816);
     const auto tok = tok::Tokenizer::load(demoDir());
-    s.attentionMaps.push_back(analysis::computeAttentionMap(m, tok, "Question: 1, 2 or \"3\"?\nAnswer:", 2, 7));
+    s.attentionMaps.push_back(
+        analysis::computeAttentionMap(m, tok, "Question: 1, 2 or \"3\"?\nAnswer:", 2, 7));
     analysis::AttentionMap odd;
     odd.prompt = std::string("nul\0byte", 8);
     odd.tokenIds = {0, 2047};
@@ -69,7 +78,8 @@ results::Session fullSession() {
     loss.perDoc = {{100.1, 99, 40.3, 40}, {200.2, 101, 0, 0}, {255.2, 100, 1e-300, 80}};
     s.putLoss("original", loss);
     s.putLoss("mla r=32 / fp8", eval::LossResult{});
-    analysis::AttentionMap mla = s.attentionMaps[0]; // same model, prompt, layer and head: only the form differs
+    analysis::AttentionMap mla =
+        s.attentionMaps[0]; // same model, prompt, layer and head: only the form differs
     mla.form = analysis::ModelForm::Mla;
     mla.probs[1] = 0.25;
     s.putAttentionMap(mla);
@@ -99,17 +109,20 @@ results::Session fullSession() {
     sweep.baseline = loss;
     sweep.baselineKvBytesPerToken = 1024;
     sweep.put({48, 640, loss.meanNll(), loss});
-    sweep.put({16, 384, std::numeric_limits<double>::infinity(), std::nullopt}); // mean only (schema-1 workbench)
+    sweep.put(
+        {16, 384, std::numeric_limits<double>::infinity(), std::nullopt}); // mean only (schema-1 workbench)
     s.sweep = sweep;
     return s;
 }
 
 void requireEqualLoss(const eval::LossResult& x, const eval::LossResult& y) {
     QVERIFY(x.documents == y.documents && x.tokens == y.tokens && x.answerTokens == y.answerTokens);
-    QVERIFY(sameBits(x.nllSum, y.nllSum) && sameBits(x.answerNllSum, y.answerNllSum) && sameBits(x.seconds, y.seconds));
+    QVERIFY(sameBits(x.nllSum, y.nllSum) && sameBits(x.answerNllSum, y.answerNllSum) &&
+            sameBits(x.seconds, y.seconds));
     QCOMPARE(y.perDoc.size(), x.perDoc.size());
     for (size_t d = 0; d < x.perDoc.size(); ++d)
-        QVERIFY(sameBits(x.perDoc[d].nllSum, y.perDoc[d].nllSum) && x.perDoc[d].tokens == y.perDoc[d].tokens &&
+        QVERIFY(sameBits(x.perDoc[d].nllSum, y.perDoc[d].nllSum) &&
+                x.perDoc[d].tokens == y.perDoc[d].tokens &&
                 sameBits(x.perDoc[d].answerNllSum, y.perDoc[d].answerNllSum) &&
                 x.perDoc[d].answerTokens == y.perDoc[d].answerTokens);
 }
@@ -134,7 +147,8 @@ void requireEqualTyped(const results::Session& a, const results::Session& b) {
         const auto &x = *a.conversion, &y = *b.conversion;
         requireEqualSettings(x.settings, y.settings);
         QVERIFY(x.ropeDim == y.ropeDim && x.maxRank == y.maxRank && x.freqFold == y.freqFold &&
-                x.kvBytesPerTokenBefore == y.kvBytesPerTokenBefore && x.kvBytesPerTokenAfter == y.kvBytesPerTokenAfter);
+                x.kvBytesPerTokenBefore == y.kvBytesPerTokenBefore &&
+                x.kvBytesPerTokenAfter == y.kvBytesPerTokenAfter);
         QVERIFY(sameBits(x.secondsTotal, y.secondsTotal));
         QVERIFY(x.modelContentHash == y.modelContentHash && x.calibrationFile == y.calibrationFile &&
                 x.exportProblem == y.exportProblem);
@@ -144,8 +158,9 @@ void requireEqualTyped(const results::Session& a, const results::Session& b) {
         for (size_t i = 0; i < x.layers.size(); ++i) {
             const auto &l = x.layers[i], &m = y.layers[i];
             QVERIFY(l.layer == m.layer && l.rank == m.rank);
-            QVERIFY(sameBits(l.retainedEnergy, m.retainedEnergy) && sameBits(l.ropeEnergyFraction, m.ropeEnergyFraction) &&
-                    sameBits(l.alpha, m.alpha) && sameBits(l.attentionError, m.attentionError));
+            QVERIFY(sameBits(l.retainedEnergy, m.retainedEnergy) &&
+                    sameBits(l.ropeEnergyFraction, m.ropeEnergyFraction) && sameBits(l.alpha, m.alpha) &&
+                    sameBits(l.attentionError, m.attentionError));
             QVERIFY(sameBits(l.eigenvalues, m.eigenvalues));
         }
     }
@@ -158,7 +173,8 @@ void requireEqualTyped(const results::Session& a, const results::Session& b) {
         if (x.baseline) requireEqualLoss(*x.baseline, *y.baseline);
         QCOMPARE(y.points.size(), x.points.size());
         for (size_t i = 0; i < x.points.size(); ++i) {
-            QVERIFY(x.points[i].rank == y.points[i].rank && x.points[i].kvBytesPerToken == y.points[i].kvBytesPerToken);
+            QVERIFY(x.points[i].rank == y.points[i].rank &&
+                    x.points[i].kvBytesPerToken == y.points[i].kvBytesPerToken);
             QVERIFY(sameBits(x.points[i].meanNll, y.points[i].meanNll));
             QCOMPARE(y.points[i].loss.has_value(), x.points[i].loss.has_value());
             if (x.points[i].loss) requireEqualLoss(*x.points[i].loss, *y.points[i].loss);
@@ -173,7 +189,8 @@ void requireEqual(const results::Session& a, const results::Session& b) {
     QCOMPARE(b.model.weightsHash, a.model.weightsHash);
     QVERIFY(b.settings == a.settings);
     QCOMPARE(b.numericSettings.size(), a.numericSettings.size());
-    for (const auto& [k, v] : a.numericSettings) QVERIFY(sameBits(b.numericSettings.at(k), v));
+    for (const auto& [k, v] : a.numericSettings)
+        QVERIFY(sameBits(b.numericSettings.at(k), v));
     QVERIFY(b.spectra.has_value());
     QCOMPARE(b.spectra->model, a.spectra->model);
     QCOMPARE(b.spectra->calibrationData, a.spectra->calibrationData);
@@ -192,8 +209,8 @@ void requireEqual(const results::Session& a, const results::Session& b) {
         QVERIFY(x.kind == y.kind);
         QVERIFY(x.numLayers == y.numLayers && x.numKvHeads == y.numKvHeads && x.headDim == y.headDim &&
                 x.kvLoraRank == y.kvLoraRank && x.qkRopeHeadDim == y.qkRopeHeadDim &&
-                x.elementsPerTokenPerLayer == y.elementsPerTokenPerLayer && x.bytesPerElement == y.bytesPerElement &&
-                x.weightsBytes == y.weightsBytes);
+                x.elementsPerTokenPerLayer == y.elementsPerTokenPerLayer &&
+                x.bytesPerElement == y.bytesPerElement && x.weightsBytes == y.weightsBytes);
     }
     QCOMPARE(b.attentionMaps.size(), a.attentionMaps.size());
     for (size_t i = 0; i < a.attentionMaps.size(); ++i) {
@@ -202,8 +219,10 @@ void requireEqual(const results::Session& a, const results::Session& b) {
         QVERIFY(y.form == x.form);
         QCOMPARE(y.promptTokens, x.promptTokens);
         QCOMPARE(y.prompt, x.prompt);
-        QVERIFY(x.layer == y.layer && x.head == y.head && x.tokenIds == y.tokenIds && x.tokenTexts == y.tokenTexts);
-        QVERIFY(sameBits(x.probs, y.probs) && sameBits(x.rowEntropy, y.rowEntropy) && sameBits(x.headEntropy, y.headEntropy));
+        QVERIFY(x.layer == y.layer && x.head == y.head && x.tokenIds == y.tokenIds &&
+                x.tokenTexts == y.tokenTexts);
+        QVERIFY(sameBits(x.probs, y.probs) && sameBits(x.rowEntropy, y.rowEntropy) &&
+                sameBits(x.headEntropy, y.headEntropy));
     }
     QCOMPARE(b.losses.size(), a.losses.size());
     for (size_t i = 0; i < a.losses.size(); ++i) {
@@ -274,7 +293,8 @@ private slots:
             QFAIL("a newer schema was accepted");
         } catch (const FormatError& e) {
             const std::string what = e.what();
-            QVERIFY2(what.find(file.string()) != std::string::npos && what.find("newer") != std::string::npos, e.what());
+            QVERIFY2(what.find(file.string()) != std::string::npos && what.find("newer") != std::string::npos,
+                     e.what());
         }
     }
 
@@ -296,7 +316,8 @@ private slots:
         } catch (const FormatError& e) {
             const std::string what = e.what();
             QVERIFY2(what.find(file.string()) != std::string::npos &&
-                         what.find("/settings/values/offsets") != std::string::npos, e.what());
+                         what.find("/settings/values/offsets") != std::string::npos,
+                     e.what());
         }
     }
 
@@ -324,10 +345,13 @@ private slots:
     // Sessions saved before the switch to the checksummed format (superblock 0, written by
     // `transmla analyze budget tiny-llama-gqa --rank 32 --session`) still open: nothing is lost.
     void oldFormatStillLoads() {
-        const fs::path file = test::resourcesDir().parent_path() / "tests/core/results/data/session-schema1-superblock0.h5";
+        const fs::path file =
+            test::resourcesDir().parent_path() / "tests/core/results/data/session-schema1-superblock0.h5";
         QCOMPARE(int(static_cast<unsigned char>(test::readFile(file).at(8))), 0); // superblock version
         const results::Session s = results::loadSession(file);
-        QVERIFY2(s.model.path.size() > 14 && s.model.path.substr(s.model.path.size() - 14) == "tiny-llama-gqa", s.model.path.c_str());
+        QVERIFY2(s.model.path.size() > 14 &&
+                     s.model.path.substr(s.model.path.size() - 14) == "tiny-llama-gqa",
+                 s.model.path.c_str());
         QCOMPARE(s.budgets.size(), size_t(3));
         QCOMPARE(s.budgets[2].label, std::string("MLA r=32 r_R=16"));
         QCOMPARE(s.budgets[2].kvLoraRank, int64_t(32));
@@ -343,9 +367,11 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(ArgumentError, results::saveSession(file, broken));
         QCOMPARE(test::readFile(file), before);
         int entries = 0;
-        for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++entries;
+        for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir))
+            ++entries;
         QCOMPARE(entries, 1); // no temporary left behind
-        QVERIFY_THROWS_EXCEPTION(Error, results::saveSession(dir / "no" / "such" / "folder" / "s.h5", results::Session{}));
+        QVERIFY_THROWS_EXCEPTION(
+            Error, results::saveSession(dir / "no" / "such" / "folder" / "s.h5", results::Session{}));
     }
 
     void putReplacesSameKey() {
@@ -368,7 +394,8 @@ private slots:
         QCOMPARE(io::fnv1a64("", 0), 0xcbf29ce484222325ULL);
         QCOMPARE(io::fnv1a64("a", 1), 0xaf63dc4c8601ec8cULL);
         QCOMPARE(io::hashHex(0xaf63dc4c8601ec8cULL), std::string("af63dc4c8601ec8c"));
-        const results::ModelReference a = results::referenceModel(demoDir()), b = results::referenceModel(demoDir());
+        const results::ModelReference a = results::referenceModel(demoDir()),
+                                      b = results::referenceModel(demoDir());
         QVERIFY(a.sameContent(b));
         QCOMPARE(a.configHash, io::hashHex(io::fnv1a64(test::readFile(demoDir() / "config.json").data(),
                                                        test::readFile(demoDir() / "config.json").size())));
@@ -383,10 +410,12 @@ private slots:
         const auto files = results::writeSessionCsv(dir / "out", s);
         // spectra, budgets, 3 attention maps, 2 losses, the sweep (means, baseline and one point per problem)
         QCOMPARE(int64_t(files.size()), int64_t(1 + 1 + 3 + 2 + 3));
-        for (const auto& f : files) QVERIFY(fs::is_regular_file(f));
+        for (const auto& f : files)
+            QVERIFY(fs::is_regular_file(f));
         // Spectra: one row per singular value plus the header.
         size_t values = 0;
-        for (const auto& sp : s.spectra->spectra) values += sp.singularValues.size();
+        for (const auto& sp : s.spectra->spectra)
+            values += sp.singularValues.size();
         const std::string spectra = test::readFile(dir / "out" / "spectra.csv");
         QCOMPARE(size_t(std::count(spectra.begin(), spectra.end(), '\n')), values + 1);
         // The first value parses back to the same double.
@@ -404,10 +433,13 @@ private slots:
         QVERIFY(budgets.find("MLA r=32 r_R=16,mla,2,4,32,16,48,96,384,") != std::string::npos);
         QVERIFY(fs::is_regular_file(dir / "out" / "loss_mla_r_32___fp8.csv"));
         // The sweep: the baseline first, then the points by rank; "inf" for the mean-only point.
-        QCOMPARE(test::readFile(dir / "out" / "sweep.csv"),
-                 std::string("model,kv_lora_rank,kv_bytes_per_token,mean_nll,problems\ngqa,,1024,1.8516666666666666,3\n"
-                             "mla,16,384,inf,3\nmla,48,640,1.8516666666666666,3\n"));
-        QVERIFY(fs::is_regular_file(dir / "out" / "sweep_loss_r48.csv") && !fs::exists(dir / "out" / "sweep_loss_r16.csv"));
+        QCOMPARE(
+            test::readFile(dir / "out" / "sweep.csv"),
+            std::string(
+                "model,kv_lora_rank,kv_bytes_per_token,mean_nll,problems\ngqa,,1024,1.8516666666666666,3\n"
+                "mla,16,384,inf,3\nmla,48,640,1.8516666666666666,3\n"));
+        QVERIFY(fs::is_regular_file(dir / "out" / "sweep_loss_r48.csv") &&
+                !fs::exists(dir / "out" / "sweep_loss_r16.csv"));
     }
 };
 

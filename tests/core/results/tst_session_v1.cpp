@@ -18,7 +18,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path dataDir() { return test::resourcesDir().parent_path() / "tests/core/results/data"; }
+fs::path dataDir() {
+    return test::resourcesDir().parent_path() / "tests/core/results/data";
+}
 
 // RFC 4180 rows (quoted fields may hold commas, quotes and newlines).
 std::vector<std::vector<std::string>> readCsv(const fs::path& file) {
@@ -29,9 +31,12 @@ std::vector<std::vector<std::string>> readCsv(const fs::path& file) {
     for (size_t i = 0; i < text.size(); ++i) {
         const char ch = text[i];
         if (quoted) {
-            if (ch == '"' && i + 1 < text.size() && text[i + 1] == '"') field += '"', ++i;
-            else if (ch == '"') quoted = false;
-            else field += ch;
+            if (ch == '"' && i + 1 < text.size() && text[i + 1] == '"')
+                field += '"', ++i;
+            else if (ch == '"')
+                quoted = false;
+            else
+                field += ch;
         } else if (ch == '"') {
             quoted = true;
         } else if (ch == ',') {
@@ -43,17 +48,22 @@ std::vector<std::vector<std::string>> readCsv(const fs::path& file) {
             field += ch;
         }
     }
-    rows.pop_back(); // after the last '\n'
+    rows.pop_back();          // after the last '\n'
     rows.erase(rows.begin()); // the header
     return rows;
 }
-double num(const std::string& s) { return std::strtod(s.c_str(), nullptr); } // %.17g text: exact
-int64_t integer(const std::string& s) { return std::stoll(s); }
+double num(const std::string& s) {
+    return std::strtod(s.c_str(), nullptr);
+} // %.17g text: exact
+int64_t integer(const std::string& s) {
+    return std::stoll(s);
+}
 
 // workbench-v1.reference.csv: kind,a,b,value -> "kind/a/b" -> value
 std::map<std::string, std::string> reference() {
     std::map<std::string, std::string> out;
-    for (const auto& r : readCsv(dataDir() / "workbench-v1.reference.csv")) out[r[0] + "/" + r[1] + "/" + r[2]] = r[3];
+    for (const auto& r : readCsv(dataDir() / "workbench-v1.reference.csv"))
+        out[r[0] + "/" + r[1] + "/" + r[2]] = r[3];
     return out;
 }
 
@@ -85,7 +95,9 @@ fs::path copyToOutput(const fs::path& from, const std::string& name) {
 
 // The demo model (config.json): 4 layers, 2 KV heads of head_dim 32; caches in 16-bit.
 constexpr int64_t kLayers = 4, kGd = 2 * 32;
-int64_t mlaBytes(int64_t rank, int64_t ropeDim) { return (rank + ropeDim) * 2 * kLayers; }
+int64_t mlaBytes(int64_t rank, int64_t ropeDim) {
+    return (rank + ropeDim) * 2 * kLayers;
+}
 
 } // namespace
 
@@ -118,7 +130,8 @@ private slots:
             QCOMPARE(l.attentionError, num(ref[p + "attention_error"]));
             QCOMPARE(int64_t(l.eigenvalues.size()), kGd * 2 - 32); // 2*g*d - r_R latent dims
             for (size_t i = 0; i < l.eigenvalues.size(); ++i)
-                QCOMPARE(l.eigenvalues[i], num(ref["eigenvalue/" + std::to_string(l.layer) + "/" + std::to_string(i)]));
+                QCOMPARE(l.eigenvalues[i],
+                         num(ref["eigenvalue/" + std::to_string(l.layer) + "/" + std::to_string(i)]));
         }
         // The sweep: the means the workbench kept (no per-problem losses in schema 1).
         std::vector<std::vector<std::string>> rows;
@@ -176,12 +189,13 @@ private slots:
         QCOMPARE(w.points[0].rank, int64_t(16));
         QCOMPARE(w.points[1].rank, int64_t(48));
         QCOMPARE(w.settings.qkRopeHeadDim, int64_t(32)); // loss-sweep's default --rope-dim: head_dim
-        QCOMPARE(w.problems, int64_t(4));                  // --limit 4
+        QCOMPARE(w.problems, int64_t(4));                // --limit 4
         QCOMPARE(w.baselineKvBytesPerToken, 2 * kGd * 2 * kLayers);
         for (const auto& p : w.points) {
             QCOMPARE(p.kvBytesPerToken, mlaBytes(p.rank, 32));
             QVERIFY(p.loss);
-            requirePerDocAsCsv(*p.loss, dataDir() / ("cli-v1-csv/loss_mla_r_" + std::to_string(p.rank) + "_rope_32.csv"));
+            requirePerDocAsCsv(
+                *p.loss, dataDir() / ("cli-v1-csv/loss_mla_r_" + std::to_string(p.rank) + "_rope_32.csv"));
         }
         QVERIFY(w.baseline);
         requirePerDocAsCsv(*w.baseline, dataDir() / "cli-v1-csv/loss_gqa.csv");
@@ -237,7 +251,8 @@ private slots:
             offsetsSet.read(offsets.data(), H5::PredType::NATIVE_INT64);
             valuesSet.read(values.data(), H5::PredType::NATIVE_DOUBLE);
             for (size_t i = 0; i + 1 < offsets.size(); ++i)
-                if (std::string(bytes.begin() + offsets[i], bytes.begin() + offsets[i + 1]) == key) values[i] = value;
+                if (std::string(bytes.begin() + offsets[i], bytes.begin() + offsets[i + 1]) == key)
+                    values[i] = value;
             valuesSet.write(values.data(), H5::PredType::NATIVE_DOUBLE);
         };
         auto renameKey = [](H5::H5File& f, const std::string& from, char last) {
@@ -261,32 +276,47 @@ private slots:
         };
         const std::vector<Case> cases = {
             {"eigenvalue offsets decrease", false,
-             [&](H5::H5File& f) { writeInts(f, "/conversion/eigenvalue_offsets", {0, 9, 3, 4}); }, "/conversion/eigenvalue_offsets"},
-            {"a setting missing", false, [](H5::H5File& f) { f.openGroup("/conversion/settings").removeAttr("latent_norm"); },
+             [&](H5::H5File& f) {
+                 writeInts(f, "/conversion/eigenvalue_offsets", {0, 9, 3, 4});
+             },
+             "/conversion/eigenvalue_offsets"},
+            {"a setting missing", false,
+             [](H5::H5File& f) { f.openGroup("/conversion/settings").removeAttr("latent_norm"); },
              "/conversion/settings@latent_norm"},
             {"a flag neither 0 nor 1", false,
              [](H5::H5File& f) {
                  const int32_t two = 2;
-                 f.openGroup("/sweep/settings").openAttribute("exact").write(H5::PredType::NATIVE_INT32, &two);
+                 f.openGroup("/sweep/settings")
+                     .openAttribute("exact")
+                     .write(H5::PredType::NATIVE_INT32, &two);
              },
              "/sweep/settings@exact"},
-            {"sweep ranks out of order", false, [&](H5::H5File& f) { writeInts(f, "/sweep/rank", {48, 16}); }, "/sweep/rank"},
-            {"a dataset missing", false, [](H5::H5File& f) { f.openGroup("/conversion").unlink("rank"); }, "/conversion/rank"},
-            {"a number stored as text", false, [&](H5::H5File& f) { replaceAttr(f, "/conversion", "rope_dim", "32"); },
-             "/conversion@rope_dim"},
-            {"an unknown attention form", false, [&](H5::H5File& f) { replaceAttr(f, "/attention/0", "form", "mqa"); },
-             "/attention/0@form"},
+            {"sweep ranks out of order", false,
+             [&](H5::H5File& f) {
+                 writeInts(f, "/sweep/rank", {48, 16});
+             },
+             "/sweep/rank"},
+            {"a dataset missing", false, [](H5::H5File& f) { f.openGroup("/conversion").unlink("rank"); },
+             "/conversion/rank"},
+            {"a number stored as text", false,
+             [&](H5::H5File& f) { replaceAttr(f, "/conversion", "rope_dim", "32"); }, "/conversion@rope_dim"},
+            {"an unknown attention form", false,
+             [&](H5::H5File& f) { replaceAttr(f, "/attention/0", "form", "mqa"); }, "/attention/0@form"},
             {"schema 1: a layer count past any integer", true,
-             [&](H5::H5File& f) { setNumber(f, "/settings_numeric", "layers", 1e300); }, "/settings_numeric/layers"},
-            {"schema 1: an eigenvalue missing", true, [&](H5::H5File& f) { renameKey(f, "latent.002.00005", 'x'); },
+             [&](H5::H5File& f) { setNumber(f, "/settings_numeric", "layers", 1e300); },
+             "/settings_numeric/layers"},
+            {"schema 1: an eigenvalue missing", true,
+             [&](H5::H5File& f) { renameKey(f, "latent.002.00005", 'x'); },
              "/settings_numeric/latent.002.00005"},
-            {"schema 1: a sweep point's loss missing", true, [&](H5::H5File& f) { renameKey(f, "sweep.003.mean_nll", 'X'); },
+            {"schema 1: a sweep point's loss missing", true,
+             [&](H5::H5File& f) { renameKey(f, "sweep.003.mean_nll", 'X'); },
              "/settings_numeric/sweep.003.mean_nll"},
         };
         // A schema-2 file with a conversion report, a sweep and an attention map.
         results::Session v2;
         results::ConversionRecord c;
-        c.layers = {{0, 2, 0.9, 0.5, 1, {3, 2, 1}, 0.1}, {1, 1, 0.8, 0.5, 1, {}, -1}, {2, 1, 0.8, 0.5, 1, {4}, -1}};
+        c.layers = {
+            {0, 2, 0.9, 0.5, 1, {3, 2, 1}, 0.1}, {1, 1, 0.8, 0.5, 1, {}, -1}, {2, 1, 0.8, 0.5, 1, {4}, -1}};
         v2.conversion = c;
         results::RankSweep w;
         w.put({16, 384, 3.5, std::nullopt});
@@ -304,7 +334,8 @@ private slots:
         results::saveSession(v2file, v2);
         QVERIFY(results::loadSession(v2file).conversion); // undamaged, it loads
         for (const auto& k : cases) {
-            const fs::path file = copyToOutput(k.schema1 ? dataDir() / "workbench-v1.h5" : v2file, "damaged.h5");
+            const fs::path file =
+                copyToOutput(k.schema1 ? dataDir() / "workbench-v1.h5" : v2file, "damaged.h5");
             {
                 H5::H5File f(file.string(), H5F_ACC_RDWR);
                 k.damage(f);
@@ -314,8 +345,10 @@ private slots:
                 QFAIL(qPrintable(QStringLiteral("accepted: %1").arg(QLatin1String(k.name))));
             } catch (const FormatError& e) {
                 const std::string what = e.what();
-                QVERIFY2(what.find(file.string()) != std::string::npos && what.find(k.field) != std::string::npos,
-                         qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(k.name), QString::fromStdString(what))));
+                QVERIFY2(what.find(file.string()) != std::string::npos &&
+                             what.find(k.field) != std::string::npos,
+                         qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(k.name),
+                                                                 QString::fromStdString(what))));
             }
         }
     }

@@ -26,7 +26,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path demoDir() { return test::resourcesDir() / "models" / "tiny-llama-gqa"; }
+fs::path demoDir() {
+    return test::resourcesDir() / "models" / "tiny-llama-gqa";
+}
 
 fs::path freshDir(const std::string& name) {
     const fs::path d = test::outputDir() / "faults" / name;
@@ -45,7 +47,8 @@ std::map<std::string, std::string> contents(const fs::path& dir) {
 
 std::vector<std::string> entries(const fs::path& dir) {
     std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(dir))
+        out.push_back(e.path().filename().string());
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -83,7 +86,8 @@ ChildOutcome runWithFileLimit(rlim_t maxFileBytes, const std::function<void()>& 
     ::close(fds[1]);
     ChildOutcome o;
     char buf[4096];
-    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) o.message.append(buf, size_t(n));
+    for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+        o.message.append(buf, size_t(n));
     ::close(fds[0]);
     int status = 0;
     ::waitpid(pid, &status, 0);
@@ -91,7 +95,9 @@ ChildOutcome runWithFileLimit(rlim_t maxFileBytes, const std::function<void()>& 
     return o;
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+    return s.find(part) != std::string::npos;
+}
 
 convert::ConvertSettings fastSettings() {
     convert::ConvertSettings s;
@@ -140,10 +146,13 @@ private slots:
         m.rowEntropy.assign(200, 1.0);
         big.attentionMaps = {m};
         const ChildOutcome o = runWithFileLimit(64 << 10, [&] { results::saveSession(file, big); });
-        QVERIFY2(o.code == 0, qPrintable(QStringLiteral("child exit %1: %2").arg(o.code).arg(QString::fromStdString(o.message))));
-        QVERIFY2(contains(o.message, file.string()) && contains(o.message, "cannot write session"), o.message.c_str());
-        QCOMPARE(test::readFile(file), before);                         // the old file, byte for byte
-        QCOMPARE(entries(dir), std::vector<std::string>{"s.h5"});      // no temporary left
+        QVERIFY2(o.code == 0,
+                 qPrintable(
+                     QStringLiteral("child exit %1: %2").arg(o.code).arg(QString::fromStdString(o.message))));
+        QVERIFY2(contains(o.message, file.string()) && contains(o.message, "cannot write session"),
+                 o.message.c_str());
+        QCOMPARE(test::readFile(file), before);                   // the old file, byte for byte
+        QCOMPARE(entries(dir), std::vector<std::string>{"s.h5"}); // no temporary left
         QCOMPARE(results::loadSession(file).settings.at("kept"), std::string("yes"));
     }
 
@@ -153,11 +162,15 @@ private slots:
         workbench::exportConverted(converted_, out, false);
         const auto before = contents(out);
         QVERIFY(before.count("model.safetensors") && before.count("config.json"));
-        const ChildOutcome o = runWithFileLimit(64 << 10, [&] { workbench::exportConverted(converted_, out, true); });
-        QVERIFY2(o.code == 0, qPrintable(QStringLiteral("child exit %1: %2").arg(o.code).arg(QString::fromStdString(o.message))));
-        QVERIFY2(contains(o.message, out.string() + ": export failed") && contains(o.message, "disk full"), o.message.c_str());
-        QVERIFY(contents(out) == before);                              // the old export, byte for byte
-        QCOMPARE(entries(dir), std::vector<std::string>{"mla"});       // no .tmp- or .old- folder left
+        const ChildOutcome o =
+            runWithFileLimit(64 << 10, [&] { workbench::exportConverted(converted_, out, true); });
+        QVERIFY2(o.code == 0,
+                 qPrintable(
+                     QStringLiteral("child exit %1: %2").arg(o.code).arg(QString::fromStdString(o.message))));
+        QVERIFY2(contains(o.message, out.string() + ": export failed") && contains(o.message, "disk full"),
+                 o.message.c_str());
+        QVERIFY(contents(out) == before);                        // the old export, byte for byte
+        QCOMPARE(entries(dir), std::vector<std::string>{"mla"}); // no .tmp- or .old- folder left
     }
 
     void exportToUnwritablePlace() {
@@ -178,7 +191,8 @@ private slots:
     void cancelAtEveryPhase() {
         std::vector<std::string> phases;
         const Progress record{[&](int64_t, int64_t, const std::string& stage) {
-                                  if (std::find(phases.begin(), phases.end(), stage) == phases.end()) phases.push_back(stage);
+                                  if (std::find(phases.begin(), phases.end(), stage) == phases.end())
+                                      phases.push_back(stage);
                               },
                               nullptr};
         const fs::path dir = freshDir("cancel");
@@ -187,7 +201,8 @@ private slots:
         QVERIFY2(phases.size() >= 3 && phases.front() == "load" && phases.back() == "export",
                  qPrintable(QString::fromStdString(phases.front() + " .. " + phases.back())));
         std::string list;
-        for (const auto& p : phases) list += " " + p;
+        for (const auto& p : phases)
+            list += " " + p;
         qInfo("phases cancelled in turn:%s", list.c_str());
         fs::remove_all(dir / "complete");
         for (const std::string& phase : phases) {
@@ -218,7 +233,9 @@ private slots:
         const size_t at = bytes.size() - 3;
         const char original = bytes[at];
         bytes[at] = char(original ^ 0x01);
-        std::ofstream(weights, std::ios::binary | std::ios::in | std::ios::out).seekp(std::streamoff(at)).put(bytes[at]);
+        std::ofstream(weights, std::ios::binary | std::ios::in | std::ios::out)
+            .seekp(std::streamoff(at))
+            .put(bytes[at]);
         const fs::path out = freshDir("changed") / "mla";
         try {
             workbench::exportConverted(converted_, out, false);
@@ -227,7 +244,9 @@ private slots:
             QVERIFY2(contains(e.what(), weights.string()) && contains(e.what(), "content changed"), e.what());
         }
         QVERIFY(!fs::exists(out));
-        std::ofstream(weights, std::ios::binary | std::ios::in | std::ios::out).seekp(std::streamoff(at)).put(original);
+        std::ofstream(weights, std::ios::binary | std::ios::in | std::ios::out)
+            .seekp(std::streamoff(at))
+            .put(original);
         workbench::verifyModelUnchanged(converted_); // restored: same content again
 
         const std::string config = test::readFile(model_ / "config.json");
@@ -241,7 +260,8 @@ private slots:
             workbench::verifyModelUnchanged(converted_);
             QFAIL("a new shard went unnoticed");
         } catch (const FormatError& e) {
-            QVERIFY2(contains(e.what(), "model-extra.safetensors") && contains(e.what(), "appeared"), e.what());
+            QVERIFY2(contains(e.what(), "model-extra.safetensors") && contains(e.what(), "appeared"),
+                     e.what());
         }
         fs::remove(model_ / "model-extra.safetensors");
         workbench::verifyModelUnchanged(converted_);
@@ -274,7 +294,9 @@ private slots:
         } catch (const std::exception& e) {
             QVERIFY2(isOutOfMemory(e), e.what());
             const std::string msg = userMessage(e);
-            QVERIFY2(contains(msg, "out of memory: try a smaller batch_tokens") && contains(msg, "device cpu"), msg.c_str());
+            QVERIFY2(contains(msg, "out of memory: try a smaller batch_tokens") &&
+                         contains(msg, "device cpu"),
+                     msg.c_str());
             QCOMPARE(std::count(msg.begin(), msg.end(), '\n'), 1L); // the message and the suggestion
         }
         try {
@@ -282,7 +304,8 @@ private slots:
             QFAIL("4 EiB were allocated");
         } catch (const std::exception& e) {
             QVERIFY(isOutOfMemory(e));
-            QVERIFY2(contains(userMessage(e), "memory allocation failed") && contains(userMessage(e), "dtype bf16"),
+            QVERIFY2(contains(userMessage(e), "memory allocation failed") &&
+                         contains(userMessage(e), "dtype bf16"),
                      userMessage(e).c_str());
         }
         const ArgumentError other("rank 0 out of range [1, 64]");

@@ -24,11 +24,17 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path demoDir() { return test::resourcesDir() / "models" / "tiny-llama-gqa"; }
-bool sameBits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+fs::path demoDir() {
+    return test::resourcesDir() / "models" / "tiny-llama-gqa";
+}
+bool sameBits(double a, double b) {
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 // The demo model: 4 layers, 2 KV heads of head_dim 32, 16-bit caches; r_R = 32.
-int64_t mlaBytes(int64_t rank) { return (rank + 32) * 2 * 4; }
+int64_t mlaBytes(int64_t rank) {
+    return (rank + 32) * 2 * 4;
+}
 constexpr int64_t kGqaBytes = 2 * 2 * 32 * 2 * 4;
 
 workbench::SweepRequest tinyRequest() {
@@ -47,13 +53,16 @@ workbench::SweepRequest tinyRequest() {
 std::map<std::string, std::pair<double, double>> runCli(const QStringList& args) {
     QProcess p;
     p.start(QStringLiteral(TRANSMLA_CLI_PATH),
-            QStringList{QStringLiteral("analyze"), QStringLiteral("loss-sweep"), QString::fromStdString(demoDir().string())} + args);
+            QStringList{QStringLiteral("analyze"), QStringLiteral("loss-sweep"),
+                        QString::fromStdString(demoDir().string())} +
+                args);
     std::map<std::string, std::pair<double, double>> rows;
     if (!p.waitForFinished(300000) || p.exitCode() != 0) {
         qWarning("CLI failed: %s", p.readAllStandardError().constData());
         return rows;
     }
-    const QStringList lines = QString::fromUtf8(p.readAllStandardOutput()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QStringList lines =
+        QString::fromUtf8(p.readAllStandardOutput()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     for (int i = 1; i < lines.size(); ++i) { // after the header
         const QString label = lines[i].left(24).trimmed();
         const QStringList rest = lines[i].mid(24).split(QLatin1Char(' '), Qt::SkipEmptyParts);
@@ -62,7 +71,9 @@ std::map<std::string, std::pair<double, double>> runCli(const QStringList& args)
     return rows;
 }
 
-bool closeTo5Digits(double a, double printed) { return std::abs(a - printed) <= 5e-5 * std::abs(printed); }
+bool closeTo5Digits(double a, double printed) {
+    return std::abs(a - printed) <= 5e-5 * std::abs(printed);
+}
 
 } // namespace
 
@@ -86,13 +97,15 @@ private slots:
             kept = s;
             if (!s.points.empty()) cancel.cancel(); // as the user's Cancel while the next rank starts
         };
-        QVERIFY_THROWS_EXCEPTION(Cancelled, workbench::rankSweep(request, std::nullopt, sink, Progress{{}, &cancel}, counting));
+        QVERIFY_THROWS_EXCEPTION(
+            Cancelled, workbench::rankSweep(request, std::nullopt, sink, Progress{{}, &cancel}, counting));
         QVERIFY(kept && kept->baseline);
         QCOMPARE(kept->points.size(), size_t(1));
         QCOMPARE(conversions, 1);
         conversions = 0;
         int sunk = 0;
-        swept_ = workbench::rankSweep(request, kept, [&](const results::RankSweep&) { ++sunk; }, {}, counting);
+        swept_ = workbench::rankSweep(
+            request, kept, [&](const results::RankSweep&) { ++sunk; }, {}, counting);
         QCOMPARE(conversions, 1);
         QCOMPARE(sunk, 1);
         QCOMPARE(swept_->points.size(), size_t(2));
@@ -108,7 +121,8 @@ private slots:
     void pointsAreTheStepsByHand() {
         QVERIFY(swept_);
         const tok::Tokenizer tokenizer = tok::Tokenizer::load(demoDir());
-        const auto docs = eval::tokenizeGsm8k(tokenizer, io::loadGsm8k(gsm8kFile(test::resourcesDir(), "test"), 3), 512);
+        const auto docs =
+            eval::tokenizeGsm8k(tokenizer, io::loadGsm8k(gsm8kFile(test::resourcesDir(), "test"), 3), 512);
         QCOMPARE(swept_->problems, int64_t(3));
         const model::Model original = model::Model::load(demoDir());
         QVERIFY(sameBits(swept_->baseline->nllSum, eval::evaluateLoss(original, docs).nllSum));
@@ -120,7 +134,8 @@ private slots:
             s.calibration.samples = 8;
             s.calibration.seqLen = 32;
             s.kvLoraRank = p.rank;
-            convert::convertModel(m, s, convert::calibrationTokens(s.calibration, tokenizer, test::resourcesDir()));
+            convert::convertModel(m, s,
+                                  convert::calibrationTokens(s.calibration, tokenizer, test::resourcesDir()));
             const eval::LossResult loss = eval::evaluateLoss(m, docs);
             QVERIFY2(sameBits(p.meanNll, loss.meanNll()), qPrintable(QString::number(p.rank)));
             QVERIFY(p.loss && sameBits(p.loss->nllSum, loss.nllSum) && p.loss->tokens == loss.tokens);
@@ -134,10 +149,11 @@ private slots:
         const fs::path file = test::outputDir() / "rank_sweep" / "cli.h5";
         fs::create_directories(file.parent_path());
         fs::remove(file);
-        const auto table = runCli({QStringLiteral("--ranks"), QStringLiteral("16,48"), QStringLiteral("--limit"),
-                                   QStringLiteral("3"), QStringLiteral("--samples"), QStringLiteral("8"),
-                                   QStringLiteral("--seqlen"), QStringLiteral("32"), QStringLiteral("--session"),
-                                   QString::fromStdString(file.string()), QStringLiteral("--quiet")});
+        const auto table =
+            runCli({QStringLiteral("--ranks"), QStringLiteral("16,48"), QStringLiteral("--limit"),
+                    QStringLiteral("3"), QStringLiteral("--samples"), QStringLiteral("8"),
+                    QStringLiteral("--seqlen"), QStringLiteral("32"), QStringLiteral("--session"),
+                    QString::fromStdString(file.string()), QStringLiteral("--quiet")});
         QCOMPARE(table.size(), size_t(3));
         const workbench::WorkbenchState st = workbench::fromSession(results::loadSession(file));
         QVERIFY(st.sweep);
@@ -148,7 +164,8 @@ private slots:
             QCOMPARE(p.kvBytesPerToken, mlaBytes(p.rank));
             // The same computation in another process, whose thread count may differ: fp32 sums in another
             // order (1e-5 relative).
-            qInfo("rank %lld: CLI %.17g, in process %.17g", static_cast<long long>(p.rank), p.meanNll, q.meanNll);
+            qInfo("rank %lld: CLI %.17g, in process %.17g", static_cast<long long>(p.rank), p.meanNll,
+                  q.meanNll);
             QVERIFY(std::abs(p.meanNll - q.meanNll) <= 1e-5 * std::abs(q.meanNll));
             const auto row = table.at("mla r=" + std::to_string(p.rank) + " rope=32");
             QCOMPARE(row.first, double(mlaBytes(p.rank)));
@@ -168,11 +185,13 @@ private slots:
         const fs::path file = test::outputDir() / "rank_sweep" / "workbench.h5";
         fs::create_directories(file.parent_path());
         results::saveSession(file, workbench::toSession(st));
-        const auto table = runCli({QStringLiteral("--ranks"), QStringLiteral("16,48"), QStringLiteral("--session"),
-                                   QString::fromStdString(file.string()), QStringLiteral("--quiet")});
+        const auto table =
+            runCli({QStringLiteral("--ranks"), QStringLiteral("16,48"), QStringLiteral("--session"),
+                    QString::fromStdString(file.string()), QStringLiteral("--quiet")});
         QCOMPARE(table.size(), size_t(3));
         for (const auto& p : swept_->points)
-            QVERIFY(closeTo5Digits(p.meanNll, table.at("mla r=" + std::to_string(p.rank) + " rope=32").second));
+            QVERIFY(
+                closeTo5Digits(p.meanNll, table.at("mla r=" + std::to_string(p.rank) + " rope=32").second));
         // Not computed again: the losses' timings are the workbench's own.
         const results::Session after = results::loadSession(file);
         QVERIFY(after.sweep);

@@ -14,7 +14,9 @@ using namespace transmla;
 
 namespace {
 
-std::filesystem::path demoDir() { return test::resourcesDir() / "models" / "tiny-llama-gqa"; }
+std::filesystem::path demoDir() {
+    return test::resourcesDir() / "models" / "tiny-llama-gqa";
+}
 
 workbench::JobOptions options() {
     workbench::JobOptions o;
@@ -40,7 +42,10 @@ void compareDocs(const eval::LossResult& a, const eval::LossResult& b, double to
         QCOMPARE(a.perDoc[i].tokens, b.perDoc[i].tokens);
         const double x = a.perDoc[i].nllSum, y = b.perDoc[i].nllSum;
         if (std::abs(x - y) > tol * std::max(1.0, std::abs(y)))
-            QFAIL(qPrintable(QStringLiteral("document %1: NLL %2 vs fresh %3").arg(i).arg(x, 0, 'g', 12).arg(y, 0, 'g', 12)));
+            QFAIL(qPrintable(QStringLiteral("document %1: NLL %2 vs fresh %3")
+                                 .arg(i)
+                                 .arg(x, 0, 'g', 12)
+                                 .arg(y, 0, 'g', 12)));
     }
 }
 
@@ -70,7 +75,8 @@ private slots:
         QVERIFY(changed.attentionAfter && fresh.attentionAfter);
         const auto &x = changed.attentionAfter->probs, &y = fresh.attentionAfter->probs;
         QCOMPARE(x.size(), y.size());
-        for (size_t i = 0; i < x.size(); ++i) QVERIFY(std::abs(x[i] - y[i]) < 1e-6);
+        for (size_t i = 0; i < x.size(); ++i)
+            QVERIFY(std::abs(x[i] - y[i]) < 1e-6);
         // And back: the first conversion's own numbers.
         const auto back = workbench::changeRank(*first_, 32, {});
         compareDocs(*back.lossAfter, *first_->lossAfter, 1e-6);
@@ -85,10 +91,12 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(Cancelled, workbench::changeRank(*first_, 16, cancelDuringLoss));
         // The model in memory is still the rank-32 one: its attention maps after are the first's.
         const auto& m = *first_->models;
-        const auto pair = workbench::attentionPair(m, workbench::defaultPrompt(test::resourcesDir()), 0, 0, 48);
+        const auto pair =
+            workbench::attentionPair(m, workbench::defaultPrompt(test::resourcesDir()), 0, 0, 48);
         const auto& y = first_->attentionAfter->probs;
         QCOMPARE(pair.after.probs.size(), y.size());
-        for (size_t i = 0; i < y.size(); ++i) QVERIFY(std::abs(pair.after.probs[i] - y[i]) < 1e-12);
+        for (size_t i = 0; i < y.size(); ++i)
+            QVERIFY(std::abs(pair.after.probs[i] - y[i]) < 1e-12);
     }
 
     void refusedWithoutACacheOrOutOfRange() {
