@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
     <context>
+        <name>DeviceChoice</name>
+        <message>
+            <location filename="../views/devicechoice.cpp" line="11" />
+            <source>CPU</source>
+            <translation>CPU</translation>
+        </message>
+        <message>
+            <location filename="../views/devicechoice.cpp" line="15" />
+            <source>CUDA %1 (f32)</source>
+            <translation>CUDA %1 (f32)</translation>
+        </message>
+        <message>
+            <location filename="../views/devicechoice.cpp" line="16" />
+            <source>CUDA %1 (bf16: half the memory, faster)</source>
+            <translation>CUDA %1 (bf16: halber Speicher, schneller)</translation>
+        </message>
+        <message>
+            <location filename="../views/devicechoice.cpp" line="18" />
+            <source>CUDA: no device found</source>
+            <translation>CUDA: kein Gerät gefunden</translation>
+        </message>
+        <message>
+            <location filename="../views/devicechoice.cpp" line="18" />
+            <source>CUDA: not in this build</source>
+            <translation>CUDA: in diesem Build nicht enthalten</translation>
+        </message>
+        <message>
+            <location filename="../views/devicechoice.cpp" line="24" />
+            <source>This build has CUDA, but no CUDA device was found (no GPU, or its driver is not loaded).</source>
+            <translation>Dieser Build unterstützt CUDA, aber es wurde kein CUDA-Gerät gefunden (keine GPU, oder ihr Treiber ist nicht geladen).</translation>
+        </message>
+        <message>
+            <location filename="../views/devicechoice.cpp" line="26" />
+            <source>This build uses a LibTorch without CUDA. Build against a CUDA LibTorch: see README, "Building with CUDA".</source>
+            <translation>Dieser Build verwendet eine LibTorch ohne CUDA. Gegen eine CUDA-LibTorch bauen: siehe README, „Building with CUDA“.</translation>
+        </message>
+    </context>
+    <context>
         <name>ProgressText</name>
         <message>
             <location filename="../views/progresstext.cpp" line="10" />
@@ -154,137 +192,137 @@
     <context>
         <name>transmla::views::AttentionView</name>
         <message>
-            <location filename="../views/attentionview.cpp" line="44" />
+            <location filename="../views/attentionview.cpp" line="42" />
             <source>Compute</source>
             <translation>Berechnen</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="45" />
+            <location filename="../views/attentionview.cpp" line="43" />
             <source>Attention map</source>
             <translation>Attention-Karte</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="47" />
+            <location filename="../views/attentionview.cpp" line="45" />
             <source>Prompt (default: the first GSM8K test problem)</source>
             <translation>Prompt (Standard: die erste GSM8K-Testaufgabe)</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="52" />
+            <location filename="../views/attentionview.cpp" line="50" />
             <source>One head</source>
             <translation>Ein Kopf</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="52" />
+            <location filename="../views/attentionview.cpp" line="50" />
             <source>All heads</source>
             <translation>Alle Köpfe</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="53" />
+            <location filename="../views/attentionview.cpp" line="51" />
             <source>One head: before, after and difference. All heads: every query head of the layer</source>
             <translation>Ein Kopf: vorher, nachher und Differenz. Alle Köpfe: jeder Query-Kopf der Schicht</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="54" />
+            <location filename="../views/attentionview.cpp" line="52" />
             <source>Prompt:</source>
             <translation>Prompt:</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="56" />
+            <location filename="../views/attentionview.cpp" line="54" />
             <source>Layer:</source>
             <translation>Schicht:</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="270" />
+            <location filename="../views/attentionview.cpp" line="268" />
             <source>difference (float rounding)</source>
             <translation>Differenz (Gleitkomma-Rundung)</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="284" />
+            <location filename="../views/attentionview.cpp" line="282" />
             <source>Layer %1, head %2, %3 tokens</source>
             <translation>Schicht %1, Kopf %2, %3 Tokens</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="285" />
+            <location filename="../views/attentionview.cpp" line="283" />
             <source> (the first %1 of the prompt's %2 tokens)</source>
             <translation> (die ersten %1 der %2 Tokens des Prompts)</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="288" />
+            <location filename="../views/attentionview.cpp" line="286" />
             <source>: max |difference| %1, float rounding (the maps agree); mean KL %2</source>
             <translation>: max. |Differenz| %1, Gleitkomma-Rundung (die Karten stimmen überein); mittlere KL %2</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="290" />
+            <location filename="../views/attentionview.cpp" line="288" />
             <source>0 (rounding)</source>
             <translation>0 (Rundung)</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="292" />
+            <location filename="../views/attentionview.cpp" line="290" />
             <source>: max |difference| %1, mean KL %2 nats</source>
             <translation>: max. |Differenz| %1, mittlere KL %2 nats</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="308" />
+            <location filename="../views/attentionview.cpp" line="306" />
             <source>head %1, query %2 '%3', key %4 '%5': before %6</source>
             <translation>Kopf %1, Query %2 '%3', Key %4 '%5': vorher %6</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="314" />
+            <location filename="../views/attentionview.cpp" line="312" />
             <source>, after %1, difference %2</source>
             <translation>, nachher %1, Differenz %2</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="215" />
+            <location filename="../views/attentionview.cpp" line="213" />
             <source>GQA (before)</source>
             <translation>GQA (vorher)</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="215" />
+            <location filename="../views/attentionview.cpp" line="213" />
             <source>MLA (after)</source>
             <translation>MLA (nachher)</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="215" />
+            <location filename="../views/attentionview.cpp" line="213" />
             <source>after - before</source>
             <translation>nachher - vorher</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="224" />
+            <location filename="../views/attentionview.cpp" line="222" />
             <source>head %1</source>
             <translation>Kopf %1</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="237" />
+            <location filename="../views/attentionview.cpp" line="235" />
             <source>key</source>
             <translation>Key</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="238" />
+            <location filename="../views/attentionview.cpp" line="236" />
             <source>query</source>
             <translation>Query</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="214" />
+            <location filename="../views/attentionview.cpp" line="212" />
             <source>probability</source>
             <translation>Wahrscheinlichkeit</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="58" />
+            <location filename="../views/attentionview.cpp" line="56" />
             <source>Head:</source>
             <translation>Kopf:</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="59" />
+            <location filename="../views/attentionview.cpp" line="57" />
             <source>Query head</source>
             <translation>Query-Kopf</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="270" />
+            <location filename="../views/attentionview.cpp" line="268" />
             <source>difference</source>
             <translation>Differenz</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="281" />
+            <location filename="../views/attentionview.cpp" line="279" />
             <source>Run a conversion, then choose a layer and head and press Compute</source>
             <translation>Starten Sie eine Konvertierung, wählen Sie dann Schicht und Kopf und drücken Sie Berechnen</translation>
         </message>
@@ -292,62 +330,62 @@
     <context>
         <name>transmla::views::BudgetView</name>
         <message>
-            <location filename="../views/budgetview.cpp" line="27" />
+            <location filename="../views/budgetview.cpp" line="28" />
             <source>KV cache budget</source>
             <translation>KV-Cache-Budget</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="31" />
+            <location filename="../views/budgetview.cpp" line="33" />
             <source>GPU:</source>
             <translation>GPU:</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="36" />
+            <location filename="../views/budgetview.cpp" line="38" />
             <source>Batch:</source>
             <translation>Batch:</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="41" />
+            <location filename="../views/budgetview.cpp" line="44" />
             <source>Cache:</source>
             <translation>Cache:</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="53" />
+            <location filename="../views/budgetview.cpp" line="56" />
             <source>cache form</source>
             <translation>Cache-Form</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="54" />
+            <location filename="../views/budgetview.cpp" line="57" />
             <source>context length (tokens, log)</source>
             <translation>Kontextlänge (Token, log)</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="55" />
+            <location filename="../views/budgetview.cpp" line="58" />
             <source>weights + KV cache (GiB, log)</source>
             <translation>Gewichte + KV-Cache (GiB, log)</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="104" />
+            <location filename="../views/budgetview.cpp" line="117" />
             <source>KV cache per token (KiB, %1)</source>
             <translation>KV-Cache pro Token (KiB, %1)</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="178" />
+            <location filename="../views/budgetview.cpp" line="194" />
             <source>%1: %2 tokens</source>
             <translation>%1: %2 Token</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="181" />
+            <location filename="../views/budgetview.cpp" line="198" />
             <source>Max context on this GPU (batch %1, %2 cache): %3</source>
             <translation>Maximaler Kontext auf dieser GPU (Batch %1, %2-Cache): %3</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="185" />
+            <location filename="../views/budgetview.cpp" line="203" />
             <source>(at most max_position_embeddings = %1)</source>
             <translation>(höchstens max_position_embeddings = %1)</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="186" />
+            <location filename="../views/budgetview.cpp" line="204" />
             <source>Open a model to see its KV cache budget</source>
             <translation>Öffnen Sie ein Modell, um sein KV-Cache-Budget zu sehen</translation>
         </message>
@@ -483,266 +521,410 @@
     <context>
         <name>transmla::views::ConversionPanel</name>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="45" />
+            <location filename="../views/conversionpanel.cpp" line="51" />
             <source>&amp;Run</source>
             <translation>&amp;Ausführen</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="46" />
+            <location filename="../views/conversionpanel.cpp" line="51" />
             <source>Cancel</source>
             <translation>Abbrechen</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="46" />
+            <location filename="../views/conversionpanel.cpp" line="52" />
             <source>E&amp;xport...</source>
             <translation>E&amp;xportieren...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="68" />
+            <location filename="../views/conversionpanel.cpp" line="74" />
             <source>Compressed MLA (RoRoPE + FreqFold + PCA)</source>
             <translation>Komprimiertes MLA (RoRoPE + FreqFold + PCA)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="69" />
+            <location filename="../views/conversionpanel.cpp" line="75" />
             <source>Exact MLA (same cache, same logits)</source>
             <translation>Exaktes MLA (gleicher Cache, gleiche Logits)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="71" />
+            <location filename="../views/conversionpanel.cpp" line="82" />
             <source>auto</source>
             <translation>auto</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="72" />
+            <location filename="../views/conversionpanel.cpp" line="83" />
             <source>GSM8K (train)</source>
             <translation>GSM8K (Training)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="70" />
+            <location filename="../views/conversionpanel.cpp" line="76" />
             <source>qk_rope_head_dim: key dimensions that keep RoPE (even, at most head_dim)</source>
             <translation>qk_rope_head_dim: Schlüsseldimensionen, die RoPE behalten (gerade, höchstens head_dim)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="73" />
+            <location filename="../views/conversionpanel.cpp" line="84" />
             <source>WikiText-2 (validation)</source>
             <translation>WikiText-2 (Validierung)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="74" />
+            <location filename="../views/conversionpanel.cpp" line="85" />
             <source>Text file...</source>
             <translation>Textdatei...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="77" />
+            <location filename="../views/conversionpanel.cpp" line="88" />
             <source>a .txt (paragraphs) or .jsonl file</source>
             <translation>eine .txt- (Absätze) oder .jsonl-Datei</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="79" />
+            <location filename="../views/conversionpanel.cpp" line="90" />
             <source>Browse...</source>
             <translation>Durchsuchen...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="84" />
-            <source>CPU</source>
-            <translation>CPU</translation>
-        </message>
-        <message>
-            <location filename="../views/conversionpanel.cpp" line="85" />
-            <source>CUDA</source>
-            <translation>CUDA</translation>
-        </message>
-        <message>
-            <location filename="../views/conversionpanel.cpp" line="86" />
+            <location filename="../views/conversionpanel.cpp" line="96" />
             <source>none (exact algebra)</source>
             <translation>keine (exakte Algebra)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="87" />
+            <location filename="../views/conversionpanel.cpp" line="97" />
             <source>calibrated (DeepSeek kv_a_layernorm, needed for export)</source>
             <translation>kalibriert (DeepSeek kv_a_layernorm, für den Export nötig)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="93" />
+            <location filename="../views/conversionpanel.cpp" line="104" />
             <source>Evaluate GSM8K loss before and after</source>
             <translation>GSM8K-Loss vorher und nachher auswerten</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="97" />
+            <location filename="../views/conversionpanel.cpp" line="108" />
             <source> problems</source>
             <translation> Aufgaben</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="98" />
+            <location filename="../views/conversionpanel.cpp" line="110" />
             <source>Settings changed since the run: the results shown are stale. Run again to update them.</source>
             <translation>Die Einstellungen wurden seit dem Lauf geändert: Die angezeigten Ergebnisse sind veraltet. Erneut ausführen, um sie zu aktualisieren.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="120" />
+            <location filename="../views/conversionpanel.cpp" line="132" />
             <source>Mode:</source>
             <translation>Modus:</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="121" />
+            <location filename="../views/conversionpanel.cpp" line="133" />
             <source>kv_lora_rank:</source>
             <translation>kv_lora_rank:</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="122" />
+            <location filename="../views/conversionpanel.cpp" line="134" />
             <source>qk_rope_head_dim:</source>
             <translation>qk_rope_head_dim:</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="123" />
+            <location filename="../views/conversionpanel.cpp" line="135" />
             <source>FreqFold:</source>
             <translation>FreqFold:</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="124" />
+            <location filename="../views/conversionpanel.cpp" line="136" />
             <source>Calibration (samples × tokens):</source>
             <translation>Kalibrierung (Sequenzen × Token):</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="126" />
+            <location filename="../views/conversionpanel.cpp" line="138" />
             <source>Device:</source>
             <translation>Gerät:</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="127" />
+            <location filename="../views/conversionpanel.cpp" line="139" />
             <source>Latent norm:</source>
             <translation>Latent-Norm:</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="132" />
+            <location filename="../views/conversionpanel.cpp" line="144" />
             <source>KV cache:</source>
             <translation>KV-Cache:</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="153" />
+            <location filename="../views/conversionpanel.cpp" line="165" />
             <source>&lt;b&gt;Per layer&lt;/b&gt;</source>
             <translation>&lt;b&gt;Pro Schicht&lt;/b&gt;</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="209" />
+            <location filename="../views/conversionpanel.cpp" line="221" />
             <source>Calibration text</source>
             <translation>Kalibrierungstext</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="210" />
+            <location filename="../views/conversionpanel.cpp" line="222" />
             <source>Text (*.txt *.jsonl);;All files (*)</source>
             <translation>Text (*.txt *.jsonl);;Alle Dateien (*)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="221" />
+            <location filename="../views/conversionpanel.cpp" line="236" />
             <source>Choose a calibration text file (Calibration: Text file...).</source>
             <translation>Wählen Sie eine Kalibrierungs-Textdatei (Kalibrierung: Textdatei...).</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="227" />
+            <location filename="../views/conversionpanel.cpp" line="242" />
             <source>The calibration text %1 does not exist.</source>
             <translation>Der Kalibrierungstext %1 existiert nicht.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="228" />
+            <location filename="../views/conversionpanel.cpp" line="243" />
             <source>The calibration text %1 is not a file.</source>
             <translation>Der Kalibrierungstext %1 ist keine Datei.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="229" />
+            <location filename="../views/conversionpanel.cpp" line="244" />
             <source>The calibration text %1 cannot be read.</source>
             <translation>Der Kalibrierungstext %1 kann nicht gelesen werden.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="230" />
+            <location filename="../views/conversionpanel.cpp" line="245" />
             <source>The calibration text %1 is empty.</source>
             <translation>Der Kalibrierungstext %1 ist leer.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="238" />
+            <location filename="../views/conversionpanel.cpp" line="253" />
             <source>This model family has no DeepSeek-V3 equivalent (Gemma-2 sandwich norms and soft-capping, Mixtral experts): the converted model can be evaluated here but not exported.</source>
             <translation>Diese Modellfamilie hat keine DeepSeek-V3-Entsprechung (Gemma-2: Sandwich-Normen und Soft-Capping, Mixtral: Experten): Das konvertierte Modell kann hier ausgewertet, aber nicht exportiert werden.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="241" />
+            <location filename="../views/conversionpanel.cpp" line="256" />
             <source>The model's query projection has a bias, which DeepSeek-V3 cannot hold: the converted model can be evaluated here but not exported.</source>
             <translation>Die Query-Projektion des Modells hat einen Bias, den DeepSeek-V3 nicht abbilden kann: Das konvertierte Modell kann hier ausgewertet, aber nicht exportiert werden.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="244" />
+            <location filename="../views/conversionpanel.cpp" line="260" />
             <source>Not exportable: DeepSeek-V3 always normalises the latent (kv_a_layernorm). With "none" the losses shown are those of a model that exists only in this workbench; choose "calibrated" to evaluate what gets exported.</source>
             <translation>Nicht exportierbar: DeepSeek-V3 normalisiert den Latent immer (kv_a_layernorm). Mit "none" gehören die angezeigten Verluste zu einem Modell, das es nur in dieser Workbench gibt; wählen Sie "calibrated", um auszuwerten, was exportiert wird.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="255" />
+            <location filename="../views/conversionpanel.cpp" line="273" />
             <source>Exportable as DeepSeek-V3: the losses shown are those of the exported model.</source>
             <translation>Als DeepSeek-V3 exportierbar: Die angezeigten Verluste sind die des exportierten Modells.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="285" />
+            <location filename="../views/conversionpanel.cpp" line="306" />
             <source>1 .. %1 = 2*g*d - qk_rope_head_dim</source>
             <translation>1 .. %1 = 2*g*d - qk_rope_head_dim</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="300" />
-            <location filename="../views/conversionpanel.cpp" line="340" />
+            <location filename="../views/conversionpanel.cpp" line="323" />
+            <location filename="../views/conversionpanel.cpp" line="367" />
             <source>Open a model first</source>
             <translation>Öffnen Sie zuerst ein Modell</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="308" />
+            <location filename="../views/conversionpanel.cpp" line="333" />
             <source>%1 -&gt; %2 per token (%3% of GQA, bf16)</source>
             <translation>%1 -&gt; %2 pro Token (%3% von GQA, bf16)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="331" />
+            <location filename="../views/conversionpanel.cpp" line="358" />
             <source>FreqFold</source>
             <translation>FreqFold</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="332" />
+            <location filename="../views/conversionpanel.cpp" line="359" />
             <source>Latent norm</source>
             <translation>Latente Norm</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="333" />
+            <location filename="../views/conversionpanel.cpp" line="360" />
             <source>Calibration samples</source>
             <translation>Kalibrierungsbeispiele</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="334" />
+            <location filename="../views/conversionpanel.cpp" line="361" />
             <source>Calibration tokens per sample</source>
             <translation>Kalibrierungs-Tokens pro Beispiel</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="335" />
+            <location filename="../views/conversionpanel.cpp" line="362" />
             <source>Model</source>
             <translation>Modell</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="345" />
+            <location filename="../views/conversionpanel.cpp" line="372" />
             <source>%1: %2</source>
             <translation>%1: %2</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="410" />
+            <location filename="../views/conversionpanel.cpp" line="465" />
             <source>starting...</source>
             <translation>wird gestartet...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="417" />
-            <location filename="../views/conversionpanel.cpp" line="418" />
+            <location filename="../views/conversionpanel.cpp" line="472" />
+            <location filename="../views/conversionpanel.cpp" line="473" />
             <source>Cancelling...</source>
             <translation>Wird abgebrochen...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="425" />
+            <location filename="../views/conversionpanel.cpp" line="480" />
             <source>%1: %2 of %3</source>
             <translation>%1: %2 von %3</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="434" />
+            <location filename="../views/conversionpanel.cpp" line="489" />
             <source>Finished</source>
             <translation>Fertig</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::HealView</name>
+        <message>
+            <location filename="../views/healview.cpp" line="21" />
+            <source>Heal</source>
+            <translation>Heilen</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="21" />
+            <source>Cancel</source>
+            <translation>Abbrechen</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="22" />
+            <source>Healing</source>
+            <translation>Heilung</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="24" />
+            <source>local (per layer)</source>
+            <translation>lokal (pro Schicht)</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="25" />
+            <source>end-to-end (KL)</source>
+            <translation>Ende-zu-Ende (KL)</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="26" />
+            <source>both</source>
+            <translation>beides</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="29" />
+            <location filename="../views/healview.cpp" line="35" />
+            <source>default</source>
+            <translation>Standard</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="30" />
+            <source>Adam steps per layer (local) or in all (end-to-end)</source>
+            <translation>Adam-Schritte pro Schicht (lokal) oder insgesamt (Ende-zu-Ende)</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="37" />
+            <source>GSM8K train</source>
+            <translation>GSM8K-Training</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="38" />
+            <source>WikiText-2</source>
+            <translation>WikiText-2</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="39" />
+            <source>File</source>
+            <translation>Datei</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="41" />
+            <source>training text (.txt or .jsonl)</source>
+            <translation>Trainingstext (.txt oder .jsonl)</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="46" />
+            <source>Training sequences of 128 tokens (1/8 held out for the figures)</source>
+            <translation>Trainingssequenzen zu 128 Token (1/8 für die Kennzahlen zurückgehalten)</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="51" />
+            <source>Mode:</source>
+            <translation>Modus:</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="53" />
+            <source>Steps:</source>
+            <translation>Schritte:</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="55" />
+            <source>LR:</source>
+            <translation>LR:</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="57" />
+            <source>Text:</source>
+            <translation>Text:</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="60" />
+            <source>Sequences:</source>
+            <translation>Sequenzen:</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="71" />
+            <source>training step</source>
+            <translation>Trainingsschritt</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="72" />
+            <source>local: relative attention-output error</source>
+            <translation>lokal: relativer Fehler der Attention-Ausgabe</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="73" />
+            <source>end-to-end: KL per token</source>
+            <translation>Ende-zu-Ende: KL pro Token</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="97" />
+            <source>Convert a model first; healing then trains its new attention weights towards the original.</source>
+            <translation>Zuerst ein Modell konvertieren; die Heilung trainiert dann seine neuen Attention-Gewichte zum Original hin.</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="111" />
+            <source>Healing (%1): step %2 of %3, loss %4</source>
+            <translation>Heilung (%1): Schritt %2 von %3, Verlust %4</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="126" />
+            <source>Cancelling... the unhealed conversion stays as it was</source>
+            <translation>Wird abgebrochen ... die ungeheilte Konvertierung bleibt unverändert</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="131" />
+            <source>Healing stopped: %1 (the unhealed conversion is kept)</source>
+            <translation>Heilung beendet: %1 (die ungeheilte Konvertierung bleibt erhalten)</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="137" />
+            <source>%1: %2 steps, held-out %3 -&gt; %4 (%5 s)</source>
+            <translation>%1: %2 Schritte, zurückgehalten %3 -&gt; %4 (%5 s)</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="144" />
+            <source>GSM8K loss: converted %1 -&gt; healed %2</source>
+            <translation>GSM8K-Verlust: konvertiert %1 -&gt; geheilt %2</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="147" />
+            <source>The loss view, the attention maps and the export now use the healed model.</source>
+            <translation>Verlustansicht, Attention-Karten und Export verwenden jetzt das geheilte Modell.</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="178" />
+            <source>local</source>
+            <translation>lokal</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="179" />
+            <source>end-to-end</source>
+            <translation>Ende-zu-Ende</translation>
         </message>
     </context>
     <context>
@@ -753,7 +935,7 @@
             <translation>Abgebrochen</translation>
         </message>
         <message>
-            <location filename="../views/jobrunner.h" line="72" />
+            <location filename="../views/jobrunner.h" line="74" />
             <source>unexpected error</source>
             <translation>unerwarteter Fehler</translation>
         </message>
@@ -761,27 +943,27 @@
     <context>
         <name>transmla::views::LayerReportModel</name>
         <message>
-            <location filename="../views/tablemodels.cpp" line="84" />
+            <location filename="../views/tablemodels.cpp" line="122" />
             <source>Layer</source>
             <translation>Schicht</translation>
         </message>
         <message>
-            <location filename="../views/tablemodels.cpp" line="85" />
+            <location filename="../views/tablemodels.cpp" line="124" />
             <source>kv_lora_rank</source>
             <translation>kv_lora_rank</translation>
         </message>
         <message>
-            <location filename="../views/tablemodels.cpp" line="86" />
+            <location filename="../views/tablemodels.cpp" line="126" />
             <source>Energy kept</source>
             <translation>Erhaltene Energie</translation>
         </message>
         <message>
-            <location filename="../views/tablemodels.cpp" line="87" />
+            <location filename="../views/tablemodels.cpp" line="128" />
             <source>RoPE energy</source>
             <translation>RoPE-Energie</translation>
         </message>
         <message>
-            <location filename="../views/tablemodels.cpp" line="88" />
+            <location filename="../views/tablemodels.cpp" line="130" />
             <source>alpha</source>
             <translation>alpha</translation>
         </message>
@@ -789,77 +971,77 @@
     <context>
         <name>transmla::views::LossView</name>
         <message>
-            <location filename="../views/lossview.cpp" line="20" />
+            <location filename="../views/lossview.cpp" line="22" />
             <source>Rank sweep</source>
             <translation>Rang-Durchlauf</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="21" />
+            <location filename="../views/lossview.cpp" line="23" />
             <source>GSM8K loss</source>
             <translation>GSM8K-Loss</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="22" />
+            <location filename="../views/lossview.cpp" line="25" />
             <source>Convert at several kv_lora_rank values and evaluate each (loss vs KV cache size)</source>
             <translation>Bei mehreren kv_lora_rank-Werten konvertieren und jeweils auswerten (Loss gegen KV-Cache-Größe)</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="32" />
+            <location filename="../views/lossview.cpp" line="35" />
             <source>mean NLL per problem, GQA (nats/token)</source>
             <translation>mittlere NLL pro Aufgabe, GQA (nats/Token)</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="33" />
+            <location filename="../views/lossview.cpp" line="36" />
             <source>mean NLL per problem, MLA</source>
             <translation>mittlere NLL pro Aufgabe, MLA</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="34" />
+            <location filename="../views/lossview.cpp" line="37" />
             <source>KV cache per token (bytes, bf16)</source>
             <translation>KV-Cache pro Token (Bytes, bf16)</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="35" />
+            <location filename="../views/lossview.cpp" line="38" />
             <source>GSM8K mean NLL (nats/token)</source>
             <translation>GSM8K mittlere NLL (nats/Token)</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="68" />
+            <location filename="../views/lossview.cpp" line="75" />
             <source>95% intervals (bootstrap over problems): GQA %1, MLA %2; MLA - GQA %3 %4 (paired)</source>
             <translation>95-%-Intervalle (Bootstrap über Aufgaben): GQA %1, MLA %2; MLA - GQA %3 %4 (gepaart)</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="70" />
+            <location filename="../views/lossview.cpp" line="77" />
             <source>Answer tokens only (after "Answer:"): %1 %2 -&gt; %3 %4; MLA - GQA %5 %6</source>
             <translation>Nur Antwort-Tokens (nach "Answer:"): %1 %2 -&gt; %3 %4; MLA - GQA %5 %6</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="75" />
+            <location filename="../views/lossview.cpp" line="82" />
             <source>WikiText-2 test perplexity over %1 tokens: %2 -&gt; %3</source>
             <translation>WikiText-2-Test-Perplexität über %1 Tokens: %2 -&gt; %3</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="153" />
+            <location filename="../views/lossview.cpp" line="165" />
             <source> GQA (original)</source>
             <translation> GQA (Original)</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="166" />
+            <location filename="../views/lossview.cpp" line="178" />
             <source>  this conversion</source>
             <translation>  diese Konvertierung</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="174" />
+            <location filename="../views/lossview.cpp" line="186" />
             <source>GSM8K mean NLL over %1 problems: %2 (GQA) -&gt; %3 (MLA), perplexity %4 -&gt; %5</source>
             <translation>GSM8K mittlere NLL über %1 Aufgaben: %2 (GQA) -&gt; %3 (MLA), Perplexität %4 -&gt; %5</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="182" />
+            <location filename="../views/lossview.cpp" line="197" />
             <source>Where the loss comes from: RoPE removal %1, rank truncation %2 (full-rank model %3)</source>
             <translation>Woher der Verlust kommt: RoPE-Entfernung %1, Rangkürzung %2 (Modell mit vollem Rang %3)</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="188" />
+            <location filename="../views/lossview.cpp" line="203" />
             <source>Run a conversion with GSM8K evaluation to compare losses</source>
             <translation>Starten Sie eine Konvertierung mit GSM8K-Auswertung, um die Losses zu vergleichen</translation>
         </message>
@@ -867,253 +1049,254 @@
     <context>
         <name>transmla::views::MainWindow</name>
         <message>
-            <location filename="../views/mainwindow.cpp" line="63" />
+            <location filename="../views/mainwindow.cpp" line="77" />
             <source>TransMLA Workbench</source>
             <translation>TransMLA Workbench</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="80" />
+            <location filename="../views/mainwindow.cpp" line="95" />
             <source>&lt;b&gt;Architecture&lt;/b&gt;</source>
             <translation>&lt;b&gt;Architektur&lt;/b&gt;</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="90" />
+            <location filename="../views/mainwindow.cpp" line="105" />
             <source>Model</source>
             <translation>Modell</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="107" />
+            <location filename="../views/mainwindow.cpp" line="129" />
             <source>Open a model folder (File &gt; Open model folder)</source>
             <translation>Öffnen Sie einen Modellordner (Datei &gt; Modellordner öffnen)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="168" />
+            <location filename="../views/mainwindow.cpp" line="216" />
             <source>&amp;File</source>
             <translation>&amp;Datei</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="169" />
+            <location filename="../views/mainwindow.cpp" line="217" />
             <source>&amp;Open model folder...</source>
             <translation>Modellordner ö&amp;ffnen...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="174" />
+            <location filename="../views/mainwindow.cpp" line="222" />
             <source>Open &amp;session...</source>
             <translation>&amp;Sitzung öffnen...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="177" />
+            <location filename="../views/mainwindow.cpp" line="225" />
             <source>&amp;Save session...</source>
             <translation>Sitzung &amp;speichern...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="61" />
-            <location filename="../views/mainwindow.cpp" line="362" />
-            <location filename="../views/mainwindow.cpp" line="372" />
-            <location filename="../views/mainwindow.cpp" line="380" />
+            <location filename="../views/mainwindow.cpp" line="75" />
+            <location filename="../views/mainwindow.cpp" line="426" />
+            <location filename="../views/mainwindow.cpp" line="436" />
+            <location filename="../views/mainwindow.cpp" line="443" />
+            <location filename="../views/mainwindow.cpp" line="451" />
             <source>Conversion</source>
             <translation>Konvertierung</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="61" />
+            <location filename="../views/mainwindow.cpp" line="76" />
             <source>Classroom</source>
             <translation>Unterricht</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="85" />
+            <location filename="../views/mainwindow.cpp" line="100" />
             <source>&lt;b&gt;Tensors&lt;/b&gt;</source>
             <translation>&lt;b&gt;Tensoren&lt;/b&gt;</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="91" />
+            <location filename="../views/mainwindow.cpp" line="106" />
             <source>Spectrum</source>
             <translation>Spektrum</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="92" />
+            <location filename="../views/mainwindow.cpp" line="107" />
             <source>KV budget</source>
             <translation>KV-Budget</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="93" />
-            <location filename="../views/mainwindow.cpp" line="436" />
+            <location filename="../views/mainwindow.cpp" line="108" />
+            <location filename="../views/mainwindow.cpp" line="519" />
             <source>Attention</source>
             <translation>Attention</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="94" />
+            <location filename="../views/mainwindow.cpp" line="109" />
             <source>Loss</source>
             <translation>Loss</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="110" />
+            <location filename="../views/mainwindow.cpp" line="132" />
             <source>Results are stale (settings changed)</source>
             <translation>Ergebnisse veraltet (Einstellungen geändert)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="129" />
-            <location filename="../views/mainwindow.cpp" line="130" />
+            <location filename="../views/mainwindow.cpp" line="153" />
+            <location filename="../views/mainwindow.cpp" line="154" />
             <source>%1 ...</source>
             <translation>%1 ...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="134" />
+            <location filename="../views/mainwindow.cpp" line="158" />
             <source>Cancelling...</source>
             <translation>Wird abgebrochen...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="137" />
+            <location filename="../views/mainwindow.cpp" line="161" />
             <source>%1 is running: wait for it or cancel it before %2</source>
             <translation>%1 läuft: warten oder abbrechen vor %2</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="154" />
+            <location filename="../views/mainwindow.cpp" line="202" />
             <source>Closing the window</source>
             <translation>Das Schließen des Fensters</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="171" />
+            <location filename="../views/mainwindow.cpp" line="219" />
             <source>Open &amp;recent</source>
             <translation>&amp;Zuletzt geöffnet</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="180" />
+            <location filename="../views/mainwindow.cpp" line="229" />
             <source>Export current &amp;plot...</source>
             <translation>Aktuelles &amp;Diagramm exportieren...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="182" />
+            <location filename="../views/mainwindow.cpp" line="231" />
             <source>E&amp;xport converted model (DeepSeek-V3)...</source>
             <translation>Konvertiertes Modell e&amp;xportieren (DeepSeek-V3)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="183" />
+            <location filename="../views/mainwindow.cpp" line="233" />
             <source>Export for vLLM / SGLang &amp;serving...</source>
             <translation>Für vLLM / SGLang-&amp;Serving exportieren...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="185" />
+            <location filename="../views/mainwindow.cpp" line="237" />
             <source>Re&amp;port...</source>
             <translation>&amp;Bericht...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="187" />
+            <location filename="../views/mainwindow.cpp" line="240" />
             <source>&amp;Quit</source>
             <translation>&amp;Beenden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="190" />
+            <location filename="../views/mainwindow.cpp" line="243" />
             <source>&amp;View</source>
             <translation>&amp;Ansicht</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="191" />
+            <location filename="../views/mainwindow.cpp" line="244" />
             <source>&amp;Model</source>
             <translation>&amp;Modell</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="191" />
+            <location filename="../views/mainwindow.cpp" line="244" />
             <source>&amp;Spectrum</source>
             <translation>&amp;Spektrum</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="191" />
+            <location filename="../views/mainwindow.cpp" line="244" />
             <source>KV &amp;budget</source>
             <translation>KV-&amp;Budget</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="191" />
+            <location filename="../views/mainwindow.cpp" line="244" />
             <source>&amp;Attention</source>
             <translation>&amp;Attention</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="191" />
+            <location filename="../views/mainwindow.cpp" line="244" />
             <source>&amp;Loss</source>
             <translation>&amp;Loss</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="198" />
+            <location filename="../views/mainwindow.cpp" line="251" />
             <source>&amp;Classroom mode</source>
             <translation>&amp;Unterrichtsmodus</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="204" />
+            <location filename="../views/mainwindow.cpp" line="257" />
             <source>&amp;Run</source>
             <translation>&amp;Ausführen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="206" />
+            <location filename="../views/mainwindow.cpp" line="259" />
             <source>&amp;Convert</source>
             <translation>&amp;Konvertieren</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="209" />
+            <location filename="../views/mainwindow.cpp" line="262" />
             <source>C&amp;ancel</source>
             <translation>A&amp;bbrechen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="212" />
+            <location filename="../views/mainwindow.cpp" line="265" />
             <source>Rank &amp;sweep</source>
             <translation>Rang-&amp;Durchlauf</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="217" />
+            <location filename="../views/mainwindow.cpp" line="270" />
             <source>&amp;Help</source>
             <translation>&amp;Hilfe</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="218" />
+            <location filename="../views/mainwindow.cpp" line="271" />
             <source>&amp;About</source>
             <translation>Ü&amp;ber</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="265" />
+            <location filename="../views/mainwindow.cpp" line="326" />
             <source>Open a Hugging Face model folder</source>
             <translation>Hugging-Face-Modellordner öffnen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="271" />
-            <location filename="../views/mainwindow.cpp" line="275" />
+            <location filename="../views/mainwindow.cpp" line="332" />
+            <location filename="../views/mainwindow.cpp" line="336" />
             <source>Opening a model</source>
             <translation>Das Öffnen eines Modells</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="278" />
+            <location filename="../views/mainwindow.cpp" line="339" />
             <source>Reading model</source>
             <translation>Modell wird gelesen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="293" />
+            <location filename="../views/mainwindow.cpp" line="354" />
             <source>Reading %1 ...</source>
             <translation>Lese %1 ...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="311" />
+            <location filename="../views/mainwindow.cpp" line="372" />
             <source>TransMLA Workbench - %1</source>
             <translation>TransMLA Workbench - %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="312" />
+            <location filename="../views/mainwindow.cpp" line="373" />
             <source>%1: %2 layers, %3 query / %4 KV heads</source>
             <translation>%1: %2 Schichten, %3 Query- / %4 KV-Köpfe</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="323" />
+            <location filename="../views/mainwindow.cpp" line="384" />
             <source>Could not open %1</source>
             <translation>%1 konnte nicht geöffnet werden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="324" />
+            <location filename="../views/mainwindow.cpp" line="385" />
             <source>Cannot open model</source>
             <translation>Modell kann nicht geöffnet werden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="325" />
+            <location filename="../views/mainwindow.cpp" line="386" />
             <source>The folder could not be read as a Hugging Face model:</source>
             <translation>Der Ordner konnte nicht als Hugging-Face-Modell gelesen werden:</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="327" />
+            <location filename="../views/mainwindow.cpp" line="389" />
             <source>A model folder needs config.json, the *.safetensors weights (with model.safetensors.index.json when sharded) and tokenizer.json.
 
 %1</source>
@@ -1122,217 +1305,473 @@
 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="375" />
+            <location filename="../views/mainwindow.cpp" line="446" />
             <source>A new conversion</source>
             <translation>Eine neue Konvertierung</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="402" />
+            <location filename="../views/mainwindow.cpp" line="482" />
             <source>Export for vLLM / SGLang serving (bf16, kv_lora_rank 512 + RoPE 64)</source>
             <translation>Für vLLM / SGLang-Serving exportieren (bf16, kv_lora_rank 512 + RoPE 64)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="403" />
+            <location filename="../views/mainwindow.cpp" line="483" />
             <source>Export a DeepSeek-V3 model folder</source>
             <translation>DeepSeek-V3-Modellordner exportieren</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="414" />
+            <location filename="../views/mainwindow.cpp" line="494" />
             <source>Export</source>
             <translation>Export</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="426" />
+            <location filename="../views/mainwindow.cpp" line="508" />
             <source>Exported %1</source>
             <translation>%1 exportiert</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="454" />
-            <location filename="../views/mainwindow.cpp" line="468" />
+            <location filename="../views/mainwindow.cpp" line="539" />
+            <location filename="../views/mainwindow.cpp" line="567" />
             <source>Rank sweep</source>
             <translation>Rang-Durchlauf</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="459" />
+            <location filename="../views/mainwindow.cpp" line="558" />
             <source>A new rank sweep</source>
             <translation>Ein neuer Rang-Durchlauf</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="487" />
+            <location filename="../views/mainwindow.cpp" line="589" />
             <source>%1 finished</source>
             <translation>%1 abgeschlossen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="490" />
-            <location filename="../views/mainwindow.cpp" line="491" />
+            <location filename="../views/mainwindow.cpp" line="592" />
+            <location filename="../views/mainwindow.cpp" line="593" />
             <source>%1: %2</source>
             <translation>%1: %2</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="493" />
+            <location filename="../views/mainwindow.cpp" line="596" />
             <source>%1 failed</source>
             <translation>%1 fehlgeschlagen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="544" />
+            <location filename="../views/mainwindow.cpp" line="655" />
             <source>KV cache %1 -&gt; %2 bytes/token, max rank %3, FreqFold %4, %5 s</source>
             <translation>KV-Cache %1 -&gt; %2 Bytes/Token, maximaler Rang %3, FreqFold %4, %5 s</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="555" />
+            <location filename="../views/mainwindow.cpp" line="666" />
             <source>Saved session %1</source>
             <translation>Sitzung %1 gespeichert</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="559" />
+            <location filename="../views/mainwindow.cpp" line="670" />
             <source>Cannot save session</source>
             <translation>Sitzung kann nicht gespeichert werden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="566" />
-            <location filename="../views/mainwindow.cpp" line="569" />
+            <location filename="../views/mainwindow.cpp" line="677" />
+            <location filename="../views/mainwindow.cpp" line="680" />
             <source>Opening a session</source>
             <translation>Das Öffnen einer Sitzung</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="575" />
+            <location filename="../views/mainwindow.cpp" line="686" />
             <source>Opened session %1</source>
             <translation>Sitzung %1 geöffnet</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="578" />
+            <location filename="../views/mainwindow.cpp" line="689" />
             <source>Cannot open session</source>
             <translation>Sitzung kann nicht geöffnet werden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="584" />
+            <location filename="../views/mainwindow.cpp" line="696" />
             <source>Open session</source>
             <translation>Sitzung öffnen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="584" />
-            <location filename="../views/mainwindow.cpp" line="589" />
+            <location filename="../views/mainwindow.cpp" line="696" />
+            <location filename="../views/mainwindow.cpp" line="701" />
             <source>Sessions (*.h5)</source>
             <translation>Sitzungen (*.h5)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="589" />
+            <location filename="../views/mainwindow.cpp" line="701" />
             <source>Save session</source>
             <translation>Sitzung speichern</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="599" />
+            <location filename="../views/mainwindow.cpp" line="715" />
             <source>Choose a plot tab first</source>
             <translation>Wählen Sie zuerst einen Diagramm-Reiter</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="610" />
+            <location filename="../views/mainwindow.cpp" line="726" />
             <source>Write a report folder (report.md + plots)</source>
             <translation>Berichtsordner schreiben (report.md + Diagramme)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="614" />
+            <location filename="../views/mainwindow.cpp" line="730" />
             <source>Cannot write the report</source>
             <translation>Der Bericht kann nicht geschrieben werden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="618" />
+            <location filename="../views/mainwindow.cpp" line="734" />
             <source>Run a conversion (or open a session) first: there is nothing to report.</source>
             <translation>Führen Sie zuerst eine Konvertierung aus (oder öffnen Sie eine Sitzung): Es gibt nichts zu berichten.</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="620" />
+            <location filename="../views/mainwindow.cpp" line="736" />
             <source>Singular value spectra</source>
             <translation>Singulärwertspektren</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="621" />
+            <location filename="../views/mainwindow.cpp" line="737" />
             <source>KV cache budget</source>
             <translation>KV-Cache-Budget</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="622" />
+            <location filename="../views/mainwindow.cpp" line="738" />
             <source>Attention maps</source>
             <translation>Attention-Karten</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="623" />
+            <location filename="../views/mainwindow.cpp" line="739" />
             <source>GSM8K loss</source>
             <translation>GSM8K-Verlust</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="624" />
+            <location filename="../views/mainwindow.cpp" line="740" />
             <source>Wrote the report %1</source>
             <translation>Bericht %1 geschrieben</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="684" />
+            <location filename="../views/mainwindow.cpp" line="804" />
             <source>About TransMLA Workbench</source>
             <translation>Über TransMLA Workbench</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="685" />
+            <location filename="../views/mainwindow.cpp" line="805" />
             <source>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;Converts GQA language models to Multi-head Latent Attention (TransMLA) and shows what the conversion did.</source>
             <translation>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;Konvertiert GQA-Sprachmodelle in Multi-head Latent Attention (TransMLA) und zeigt, was die Konvertierung bewirkt hat.</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="22" />
+            <source>Heal</source>
+            <translation>Heilen</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="23" />
+            <source>Pareto</source>
+            <translation>Pareto</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="41" />
+            <source>Applied r_R %1, FreqFold %2 to the conversion settings</source>
+            <translation>r_R %1, FreqFold %2 in die Konvertierungseinstellungen übernommen</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="43" />
+            <location filename="../views/mainwindow_quality.cpp" line="71" />
+            <location filename="../views/mainwindow_quality.cpp" line="91" />
+            <source>Healing</source>
+            <translation>Heilung</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="118" />
+            <location filename="../views/mainwindow_quality.cpp" line="126" />
+            <location filename="../views/mainwindow_quality.cpp" line="142" />
+            <source>Pareto search</source>
+            <translation>Pareto-Suche</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="155" />
+            <location filename="../views/mainwindow_quality.cpp" line="171" />
+            <source>Choosing r_R and FreqFold</source>
+            <translation>r_R und FreqFold werden gewählt</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="160" />
+            <source>The exact merge has no r_R or FreqFold to choose</source>
+            <translation>Die exakte Zusammenführung hat kein r_R oder FreqFold zur Wahl</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::MemoryStatus</name>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="14" />
+            <source>host memory</source>
+            <translation>Hauptspeicher</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="14" />
+            <source>GPU memory</source>
+            <translation>GPU-Speicher</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="33" />
+            <source>%1: %2 / %3 GiB free</source>
+            <translation>%1: %2 / %3 GiB frei</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="36" />
+            <source>, needs %1 + %2 GiB</source>
+            <translation>, Bedarf %1 + %2 GiB</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="44" />
+            <source>Free memory of the chosen device, and what the open model (weights in the chosen precision) and its conversion (calibration, cached bases, evaluation) will need there</source>
+            <translation>Freier Speicher des gewählten Geräts und was das geöffnete Modell (Gewichte in der gewählten Genauigkeit) und seine Konvertierung (Kalibrierung, zwischengespeicherte Basen, Auswertung) dort brauchen werden</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="57" />
+            <source>This model will not fit: it needs about %1 GiB of %2 (weights %3 GiB + conversion %4 GiB), and %5 GiB are free. Nothing was loaded.</source>
+            <translation>Dieses Modell passt nicht: Es braucht etwa %1 GiB %2 (Gewichte %3 GiB + Konvertierung %4 GiB), frei sind %5 GiB. Es wurde nichts geladen.</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="61" />
+            <source>Alternatives:</source>
+            <translation>Alternativen:</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="64" />
+            <source>bf16 instead of f32 (device list): about %1 GiB</source>
+            <translation>bf16 statt f32 (Geräteliste): etwa %1 GiB</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="66" />
+            <source>the CPU: %1 GiB of host memory free</source>
+            <translation>die CPU: %1 GiB Hauptspeicher frei</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="69" />
+            <source>the streamed conversion without evaluation, which holds about one layer (%1 GiB) on the device: transmla convert MODEL --kv-lora-rank R --device cuda --out DIR</source>
+            <translation>die gestreamte Konvertierung ohne Auswertung, die etwa eine Schicht (%1 GiB) auf dem Gerät hält: transmla convert MODEL --kv-lora-rank R --device cuda --out DIR</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::ParetoView</name>
+        <message>
+            <location filename="../views/paretoview.cpp" line="40" />
+            <source>Search</source>
+            <translation>Suchen</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="41" />
+            <source>Choose r_R and FreqFold</source>
+            <translation>r_R und FreqFold wählen</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="41" />
+            <source>Apply choice</source>
+            <translation>Wahl übernehmen</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="43" />
+            <location filename="../views/paretoview.cpp" line="168" />
+            <source>Pareto front</source>
+            <translation>Pareto-Front</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="47" />
+            <source>e.g. 16,32,full</source>
+            <translation>z. B. 16,32,full</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="48" />
+            <source>default</source>
+            <translation>Standard</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="49" />
+            <source>e.g. 1,2,4</source>
+            <translation>z. B. 1,2,4</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="53" />
+            <source>Held-out sequences of the calibration source (after the calibration's own; never the GSM8K test set)</source>
+            <translation>Zurückgehaltene Sequenzen der Kalibrierquelle (nach denen der Kalibrierung; nie der GSM8K-Testsatz)</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="58" />
+            <source>Compare every r_R and FreqFold at the panel's rank (equal KV bytes) on held-out text</source>
+            <translation>Jedes r_R und FreqFold beim Rang des Panels (gleiche KV-Bytes) auf zurückgehaltenem Text vergleichen</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="61" />
+            <source>Ranks:</source>
+            <translation>Ränge:</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="63" />
+            <source>r_R:</source>
+            <translation>r_R:</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="65" />
+            <source>FreqFold:</source>
+            <translation>FreqFold:</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="67" />
+            <source>Held-out:</source>
+            <translation>Zurückgehalten:</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="84" />
+            <source>KV cache per token (bytes, 16-bit)</source>
+            <translation>KV-Cache pro Token (Bytes, 16 Bit)</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="85" />
+            <source>held-out loss (mean NLL)</source>
+            <translation>Verlust auf zurückgehaltenem Text (mittlere NLL)</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="110" />
+            <source>Ranks</source>
+            <translation>Ränge</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="110" />
+            <source>r_R</source>
+            <translation>r_R</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="110" />
+            <source>FreqFold</source>
+            <translation>FreqFold</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="114" />
+            <source>%1: comma-separated positive whole numbers (ranks also "full")</source>
+            <translation>%1: kommagetrennte positive ganze Zahlen (Ränge auch „full“)</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="141" />
+            <source>Search a grid of ranks, r_R and FreqFold for the held-out loss against the KV cache size, or let the held-out loss choose r_R and FreqFold at the panel's rank.</source>
+            <translation>Ein Raster aus Rängen, r_R und FreqFold nach dem zurückgehaltenen Verlust gegen die KV-Cache-Größe durchsuchen oder r_R und FreqFold beim Rang des Panels vom zurückgehaltenen Verlust wählen lassen.</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="163" />
+            <source>candidates</source>
+            <translation>Kandidaten</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="173" />
+            <source>original model</source>
+            <translation>Originalmodell</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="181" />
+            <source>r %1, r_R %2, FreqFold %3: %4</source>
+            <translation>r %1, r_R %2, FreqFold %3: %4</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="188" />
+            <source>chosen</source>
+            <translation>gewählt</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="194" />
+            <source>Chosen by held-out loss: %1</source>
+            <translation>Nach zurückgehaltenem Verlust gewählt: %1</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="195" />
+            <source>Lowest held-out loss: %1</source>
+            <translation>Niedrigster zurückgehaltener Verlust: %1</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="198" />
+            <source>r %1 / r_R %2 / FreqFold %3: %4 (%5 B)</source>
+            <translation>r %1 / r_R %2 / FreqFold %3: %4 (%5 B)</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="204" />
+            <source>r_R %1 / FreqFold %2: skipped (%3)</source>
+            <translation>r_R %1 / FreqFold %2: übersprungen (%3)</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="208" />
+            <source>Candidates: %1</source>
+            <translation>Kandidaten: %1</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="209" />
+            <source>Original model %1 on %2 held-out tokens; %3 s.</source>
+            <translation>Originalmodell %1 auf %2 zurückgehaltenen Token; %3 s.</translation>
         </message>
     </context>
     <context>
         <name>transmla::views::PlotView</name>
         <message>
-            <location filename="../views/plotview.cpp" line="32" />
+            <location filename="../views/plotview.cpp" line="34" />
             <source>Wheel: zoom, drag: pan, double-click: reset view</source>
             <translation>Mausrad: zoomen, ziehen: verschieben, Doppelklick: Ansicht zurücksetzen</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="34" />
+            <location filename="../views/plotview.cpp" line="36" />
             <source>Reset view</source>
             <translation>Ansicht zurücksetzen</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="37" />
+            <location filename="../views/plotview.cpp" line="39" />
             <source>Export plot (PNG, SVG, CSV)...</source>
             <translation>Diagramm exportieren (PNG, SVG, CSV)...</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="181" />
+            <location filename="../views/plotview.cpp" line="183" />
             <source>x %1, y %2: %3</source>
             <translation>x %1, y %2: %3</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="189" />
-            <location filename="../views/plotview.cpp" line="202" />
+            <location filename="../views/plotview.cpp" line="191" />
+            <location filename="../views/plotview.cpp" line="204" />
             <source>%1x = %2, y = %3</source>
             <translation>%1x = %2, y = %3</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="209" />
+            <location filename="../views/plotview.cpp" line="211" />
             <source>x = %1, y = %2</source>
             <translation>x = %1, y = %2</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="234" />
+            <location filename="../views/plotview.cpp" line="236" />
             <source>Unknown export format '%1' (use .png, .svg or .csv)</source>
             <translation>Unbekanntes Exportformat '%1' (verwenden Sie .png, .svg oder .csv)</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="237" />
+            <location filename="../views/plotview.cpp" line="239" />
+            <location filename="../views/plotview.cpp" line="245" />
             <source>Could not write %1</source>
             <translation>%1 konnte nicht geschrieben werden</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="243" />
+            <location filename="../views/plotview.cpp" line="263" />
             <source>Export plot</source>
             <translation>Diagramm exportieren</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="243" />
+            <location filename="../views/plotview.cpp" line="263" />
             <source>PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)</source>
             <translation>PNG-Bild (*.png);;SVG-Zeichnung (*.svg);;CSV-Daten (*.csv)</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="245" />
+            <location filename="../views/plotview.cpp" line="265" />
             <source>Export failed</source>
             <translation>Export fehlgeschlagen</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::RankFollower</name>
+        <message>
+            <location filename="../views/rankfollower.h" line="27" />
+            <source>Rank change</source>
+            <translation>Rangänderung</translation>
         </message>
     </context>
     <context>
@@ -1409,22 +1848,22 @@
             <translation>Index (Rang)</translation>
         </message>
         <message>
-            <location filename="../views/spectrumview.cpp" line="101" />
+            <location filename="../views/spectrumview.cpp" line="107" />
             <source>all</source>
             <translation>alle</translation>
         </message>
         <message>
-            <location filename="../views/spectrumview.cpp" line="151" />
+            <location filename="../views/spectrumview.cpp" line="164" />
             <source>rank %1 keeps %2% of the energy</source>
             <translation>Rang %1 behält %2% der Energie</translation>
         </message>
         <message>
-            <location filename="../views/spectrumview.cpp" line="152" />
+            <location filename="../views/spectrumview.cpp" line="167" />
             <source>Run a conversion to see spectra</source>
             <translation>Starten Sie eine Konvertierung, um Spektren zu sehen</translation>
         </message>
         <message>
-            <location filename="../views/spectrumview.cpp" line="170" />
+            <location filename="../views/spectrumview.cpp" line="185" />
             <source>index %1: singular value %2, cumulative energy %3%</source>
             <translation>Index %1: Singulärwert %2, kumulative Energie %3%</translation>
         </message>
@@ -1437,72 +1876,72 @@
             <translation>Familie</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="19" />
+            <location filename="../views/summarymodel.cpp" line="20" />
             <source>Layers</source>
             <translation>Schichten</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="20" />
+            <location filename="../views/summarymodel.cpp" line="21" />
             <source>Hidden size</source>
             <translation>Versteckte Größe</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="21" />
+            <location filename="../views/summarymodel.cpp" line="22" />
             <source>Query heads</source>
             <translation>Query-Köpfe</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="22" />
+            <location filename="../views/summarymodel.cpp" line="23" />
             <source>KV heads</source>
             <translation>KV-Köpfe</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="23" />
+            <location filename="../views/summarymodel.cpp" line="24" />
             <source>Head dim</source>
             <translation>Kopfdimension</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="24" />
+            <location filename="../views/summarymodel.cpp" line="25" />
             <source>Vocabulary</source>
             <translation>Vokabular</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="25" />
+            <location filename="../views/summarymodel.cpp" line="26" />
             <source>Parameters</source>
             <translation>Parameter</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="26" />
+            <location filename="../views/summarymodel.cpp" line="27" />
             <source>KV cache per token (16-bit)</source>
             <translation>KV-Cache pro Token (16 Bit)</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="27" />
+            <location filename="../views/summarymodel.cpp" line="28" />
             <source>%1 bytes</source>
             <translation>%1 Bytes</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="28" />
+            <location filename="../views/summarymodel.cpp" line="29" />
             <source>Weights</source>
             <translation>Gewichte</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="32" />
+            <location filename="../views/summarymodel.cpp" line="33" />
             <source>kv_lora_rank / qk_rope_head_dim</source>
             <translation>kv_lora_rank / qk_rope_head_dim</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="34" />
+            <location filename="../views/summarymodel.cpp" line="36" />
             <source>Notes</source>
             <translation>Hinweise</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="56" />
+            <location filename="../views/summarymodel.cpp" line="62" />
             <source>Property</source>
             <translation>Eigenschaft</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="56" />
+            <location filename="../views/summarymodel.cpp" line="62" />
             <source>Value</source>
             <translation>Wert</translation>
         </message>
@@ -1510,22 +1949,22 @@
     <context>
         <name>transmla::views::TensorModel</name>
         <message>
-            <location filename="../views/tablemodels.cpp" line="40" />
+            <location filename="../views/tablemodels.cpp" line="60" />
             <source>Tensor</source>
             <translation>Tensor</translation>
         </message>
         <message>
-            <location filename="../views/tablemodels.cpp" line="41" />
+            <location filename="../views/tablemodels.cpp" line="62" />
             <source>Dtype</source>
             <translation>Datentyp</translation>
         </message>
         <message>
-            <location filename="../views/tablemodels.cpp" line="42" />
+            <location filename="../views/tablemodels.cpp" line="64" />
             <source>Shape</source>
             <translation>Form</translation>
         </message>
         <message>
-            <location filename="../views/tablemodels.cpp" line="43" />
+            <location filename="../views/tablemodels.cpp" line="66" />
             <source>Elements</source>
             <translation>Elemente</translation>
         </message>

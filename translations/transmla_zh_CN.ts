@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
     <context>
+        <name>DeviceChoice</name>
+        <message>
+            <location filename="../views/devicechoice.cpp" line="11" />
+            <source>CPU</source>
+            <translation>CPU</translation>
+        </message>
+        <message>
+            <location filename="../views/devicechoice.cpp" line="15" />
+            <source>CUDA %1 (f32)</source>
+            <translation>CUDA %1（f32）</translation>
+        </message>
+        <message>
+            <location filename="../views/devicechoice.cpp" line="16" />
+            <source>CUDA %1 (bf16: half the memory, faster)</source>
+            <translation>CUDA %1（bf16：内存减半，更快）</translation>
+        </message>
+        <message>
+            <location filename="../views/devicechoice.cpp" line="18" />
+            <source>CUDA: no device found</source>
+            <translation>CUDA：未找到设备</translation>
+        </message>
+        <message>
+            <location filename="../views/devicechoice.cpp" line="18" />
+            <source>CUDA: not in this build</source>
+            <translation>CUDA：此构建不包含</translation>
+        </message>
+        <message>
+            <location filename="../views/devicechoice.cpp" line="24" />
+            <source>This build has CUDA, but no CUDA device was found (no GPU, or its driver is not loaded).</source>
+            <translation>此构建支持 CUDA，但未找到 CUDA 设备（没有 GPU，或其驱动未加载）。</translation>
+        </message>
+        <message>
+            <location filename="../views/devicechoice.cpp" line="26" />
+            <source>This build uses a LibTorch without CUDA. Build against a CUDA LibTorch: see README, "Building with CUDA".</source>
+            <translation>此构建使用不含 CUDA 的 LibTorch。请基于 CUDA 版 LibTorch 构建：见 README 的“Building with CUDA”。</translation>
+        </message>
+    </context>
+    <context>
         <name>ProgressText</name>
         <message>
             <location filename="../views/progresstext.cpp" line="10" />
@@ -154,137 +192,137 @@
     <context>
         <name>transmla::views::AttentionView</name>
         <message>
-            <location filename="../views/attentionview.cpp" line="44" />
+            <location filename="../views/attentionview.cpp" line="42" />
             <source>Compute</source>
             <translation>计算</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="45" />
+            <location filename="../views/attentionview.cpp" line="43" />
             <source>Attention map</source>
             <translation>注意力图</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="47" />
+            <location filename="../views/attentionview.cpp" line="45" />
             <source>Prompt (default: the first GSM8K test problem)</source>
             <translation>提示词（默认：第一道 GSM8K 测试题）</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="52" />
+            <location filename="../views/attentionview.cpp" line="50" />
             <source>One head</source>
             <translation>单个头</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="52" />
+            <location filename="../views/attentionview.cpp" line="50" />
             <source>All heads</source>
             <translation>所有头</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="53" />
+            <location filename="../views/attentionview.cpp" line="51" />
             <source>One head: before, after and difference. All heads: every query head of the layer</source>
             <translation>单个头：之前、之后及差异。所有头：该层的每个查询头</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="54" />
+            <location filename="../views/attentionview.cpp" line="52" />
             <source>Prompt:</source>
             <translation>提示词：</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="56" />
+            <location filename="../views/attentionview.cpp" line="54" />
             <source>Layer:</source>
             <translation>层：</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="270" />
+            <location filename="../views/attentionview.cpp" line="268" />
             <source>difference (float rounding)</source>
             <translation>差异（浮点舍入）</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="284" />
+            <location filename="../views/attentionview.cpp" line="282" />
             <source>Layer %1, head %2, %3 tokens</source>
             <translation>第 %1 层，头 %2，%3 个词元</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="285" />
+            <location filename="../views/attentionview.cpp" line="283" />
             <source> (the first %1 of the prompt's %2 tokens)</source>
             <translation>（提示的 %2 个词元中的前 %1 个）</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="288" />
+            <location filename="../views/attentionview.cpp" line="286" />
             <source>: max |difference| %1, float rounding (the maps agree); mean KL %2</source>
             <translation>：最大 |差异| %1，为浮点舍入（两图一致）；平均 KL %2</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="290" />
+            <location filename="../views/attentionview.cpp" line="288" />
             <source>0 (rounding)</source>
             <translation>0（舍入）</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="292" />
+            <location filename="../views/attentionview.cpp" line="290" />
             <source>: max |difference| %1, mean KL %2 nats</source>
             <translation>：最大 |差异| %1，平均 KL %2 奈特</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="308" />
+            <location filename="../views/attentionview.cpp" line="306" />
             <source>head %1, query %2 '%3', key %4 '%5': before %6</source>
             <translation>头 %1，查询 %2 '%3'，键 %4 '%5'：之前 %6</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="314" />
+            <location filename="../views/attentionview.cpp" line="312" />
             <source>, after %1, difference %2</source>
             <translation>，之后 %1，差异 %2</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="215" />
+            <location filename="../views/attentionview.cpp" line="213" />
             <source>GQA (before)</source>
             <translation>GQA（转换前）</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="215" />
+            <location filename="../views/attentionview.cpp" line="213" />
             <source>MLA (after)</source>
             <translation>MLA（转换后）</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="215" />
+            <location filename="../views/attentionview.cpp" line="213" />
             <source>after - before</source>
             <translation>转换后 - 转换前</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="224" />
+            <location filename="../views/attentionview.cpp" line="222" />
             <source>head %1</source>
             <translation>头 %1</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="237" />
+            <location filename="../views/attentionview.cpp" line="235" />
             <source>key</source>
             <translation>键</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="238" />
+            <location filename="../views/attentionview.cpp" line="236" />
             <source>query</source>
             <translation>查询</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="214" />
+            <location filename="../views/attentionview.cpp" line="212" />
             <source>probability</source>
             <translation>概率</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="58" />
+            <location filename="../views/attentionview.cpp" line="56" />
             <source>Head:</source>
             <translation>头：</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="59" />
+            <location filename="../views/attentionview.cpp" line="57" />
             <source>Query head</source>
             <translation>查询头</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="270" />
+            <location filename="../views/attentionview.cpp" line="268" />
             <source>difference</source>
             <translation>差异</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="281" />
+            <location filename="../views/attentionview.cpp" line="279" />
             <source>Run a conversion, then choose a layer and head and press Compute</source>
             <translation>先运行转换，然后选择层和头并点击“计算”</translation>
         </message>
@@ -292,62 +330,62 @@
     <context>
         <name>transmla::views::BudgetView</name>
         <message>
-            <location filename="../views/budgetview.cpp" line="27" />
+            <location filename="../views/budgetview.cpp" line="28" />
             <source>KV cache budget</source>
             <translation>KV 缓存预算</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="31" />
+            <location filename="../views/budgetview.cpp" line="33" />
             <source>GPU:</source>
             <translation>GPU：</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="36" />
+            <location filename="../views/budgetview.cpp" line="38" />
             <source>Batch:</source>
             <translation>批大小：</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="41" />
+            <location filename="../views/budgetview.cpp" line="44" />
             <source>Cache:</source>
             <translation>缓存：</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="53" />
+            <location filename="../views/budgetview.cpp" line="56" />
             <source>cache form</source>
             <translation>缓存形式</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="54" />
+            <location filename="../views/budgetview.cpp" line="57" />
             <source>context length (tokens, log)</source>
             <translation>上下文长度（token，对数）</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="55" />
+            <location filename="../views/budgetview.cpp" line="58" />
             <source>weights + KV cache (GiB, log)</source>
             <translation>权重 + KV 缓存（GiB，对数）</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="104" />
+            <location filename="../views/budgetview.cpp" line="117" />
             <source>KV cache per token (KiB, %1)</source>
             <translation>每个词元的 KV 缓存（KiB，%1）</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="178" />
+            <location filename="../views/budgetview.cpp" line="194" />
             <source>%1: %2 tokens</source>
             <translation>%1：%2 个 token</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="181" />
+            <location filename="../views/budgetview.cpp" line="198" />
             <source>Max context on this GPU (batch %1, %2 cache): %3</source>
             <translation>此 GPU 上的最大上下文（批大小 %1，%2 缓存）：%3</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="185" />
+            <location filename="../views/budgetview.cpp" line="203" />
             <source>(at most max_position_embeddings = %1)</source>
             <translation>（最多 max_position_embeddings = %1）</translation>
         </message>
         <message>
-            <location filename="../views/budgetview.cpp" line="186" />
+            <location filename="../views/budgetview.cpp" line="204" />
             <source>Open a model to see its KV cache budget</source>
             <translation>打开模型以查看其 KV 缓存预算</translation>
         </message>
@@ -483,266 +521,410 @@
     <context>
         <name>transmla::views::ConversionPanel</name>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="45" />
+            <location filename="../views/conversionpanel.cpp" line="51" />
             <source>&amp;Run</source>
             <translation>运行(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="46" />
+            <location filename="../views/conversionpanel.cpp" line="51" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="46" />
+            <location filename="../views/conversionpanel.cpp" line="52" />
             <source>E&amp;xport...</source>
             <translation>导出(&amp;X)...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="68" />
+            <location filename="../views/conversionpanel.cpp" line="74" />
             <source>Compressed MLA (RoRoPE + FreqFold + PCA)</source>
             <translation>压缩 MLA（RoRoPE + FreqFold + PCA）</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="69" />
+            <location filename="../views/conversionpanel.cpp" line="75" />
             <source>Exact MLA (same cache, same logits)</source>
             <translation>精确 MLA（缓存相同，logits 相同）</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="71" />
+            <location filename="../views/conversionpanel.cpp" line="82" />
             <source>auto</source>
             <translation>自动</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="72" />
+            <location filename="../views/conversionpanel.cpp" line="83" />
             <source>GSM8K (train)</source>
             <translation>GSM8K（训练集）</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="70" />
+            <location filename="../views/conversionpanel.cpp" line="76" />
             <source>qk_rope_head_dim: key dimensions that keep RoPE (even, at most head_dim)</source>
             <translation>qk_rope_head_dim：保留 RoPE 的键维度（偶数，不超过 head_dim）</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="73" />
+            <location filename="../views/conversionpanel.cpp" line="84" />
             <source>WikiText-2 (validation)</source>
             <translation>WikiText-2（验证集）</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="74" />
+            <location filename="../views/conversionpanel.cpp" line="85" />
             <source>Text file...</source>
             <translation>文本文件...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="77" />
+            <location filename="../views/conversionpanel.cpp" line="88" />
             <source>a .txt (paragraphs) or .jsonl file</source>
             <translation>一个 .txt（段落）或 .jsonl 文件</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="79" />
+            <location filename="../views/conversionpanel.cpp" line="90" />
             <source>Browse...</source>
             <translation>浏览...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="84" />
-            <source>CPU</source>
-            <translation>CPU</translation>
-        </message>
-        <message>
-            <location filename="../views/conversionpanel.cpp" line="85" />
-            <source>CUDA</source>
-            <translation>CUDA</translation>
-        </message>
-        <message>
-            <location filename="../views/conversionpanel.cpp" line="86" />
+            <location filename="../views/conversionpanel.cpp" line="96" />
             <source>none (exact algebra)</source>
             <translation>无（精确代数）</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="87" />
+            <location filename="../views/conversionpanel.cpp" line="97" />
             <source>calibrated (DeepSeek kv_a_layernorm, needed for export)</source>
             <translation>校准（DeepSeek kv_a_layernorm，导出时必需）</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="93" />
+            <location filename="../views/conversionpanel.cpp" line="104" />
             <source>Evaluate GSM8K loss before and after</source>
             <translation>评估转换前后的 GSM8K 损失</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="97" />
+            <location filename="../views/conversionpanel.cpp" line="108" />
             <source> problems</source>
             <translation> 道题</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="98" />
+            <location filename="../views/conversionpanel.cpp" line="110" />
             <source>Settings changed since the run: the results shown are stale. Run again to update them.</source>
             <translation>运行后设置已更改：显示的结果已过时。请重新运行以更新。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="120" />
+            <location filename="../views/conversionpanel.cpp" line="132" />
             <source>Mode:</source>
             <translation>模式：</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="121" />
+            <location filename="../views/conversionpanel.cpp" line="133" />
             <source>kv_lora_rank:</source>
             <translation>kv_lora_rank：</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="122" />
+            <location filename="../views/conversionpanel.cpp" line="134" />
             <source>qk_rope_head_dim:</source>
             <translation>qk_rope_head_dim：</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="123" />
+            <location filename="../views/conversionpanel.cpp" line="135" />
             <source>FreqFold:</source>
             <translation>FreqFold：</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="124" />
+            <location filename="../views/conversionpanel.cpp" line="136" />
             <source>Calibration (samples × tokens):</source>
             <translation>校准（样本 × token）：</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="126" />
+            <location filename="../views/conversionpanel.cpp" line="138" />
             <source>Device:</source>
             <translation>设备：</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="127" />
+            <location filename="../views/conversionpanel.cpp" line="139" />
             <source>Latent norm:</source>
             <translation>潜在归一化：</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="132" />
+            <location filename="../views/conversionpanel.cpp" line="144" />
             <source>KV cache:</source>
             <translation>KV 缓存：</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="153" />
+            <location filename="../views/conversionpanel.cpp" line="165" />
             <source>&lt;b&gt;Per layer&lt;/b&gt;</source>
             <translation>&lt;b&gt;逐层&lt;/b&gt;</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="209" />
+            <location filename="../views/conversionpanel.cpp" line="221" />
             <source>Calibration text</source>
             <translation>校准文本</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="210" />
+            <location filename="../views/conversionpanel.cpp" line="222" />
             <source>Text (*.txt *.jsonl);;All files (*)</source>
             <translation>文本 (*.txt *.jsonl);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="221" />
+            <location filename="../views/conversionpanel.cpp" line="236" />
             <source>Choose a calibration text file (Calibration: Text file...).</source>
             <translation>请选择校准文本文件（校准：文本文件...）。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="227" />
+            <location filename="../views/conversionpanel.cpp" line="242" />
             <source>The calibration text %1 does not exist.</source>
             <translation>校准文本 %1 不存在。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="228" />
+            <location filename="../views/conversionpanel.cpp" line="243" />
             <source>The calibration text %1 is not a file.</source>
             <translation>校准文本 %1 不是文件。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="229" />
+            <location filename="../views/conversionpanel.cpp" line="244" />
             <source>The calibration text %1 cannot be read.</source>
             <translation>无法读取校准文本 %1。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="230" />
+            <location filename="../views/conversionpanel.cpp" line="245" />
             <source>The calibration text %1 is empty.</source>
             <translation>校准文本 %1 为空。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="238" />
+            <location filename="../views/conversionpanel.cpp" line="253" />
             <source>This model family has no DeepSeek-V3 equivalent (Gemma-2 sandwich norms and soft-capping, Mixtral experts): the converted model can be evaluated here but not exported.</source>
             <translation>该模型系列没有 DeepSeek-V3 对应结构（Gemma-2 的夹层归一化与软截断、Mixtral 的专家）：转换后的模型可以在此评估，但不能导出。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="241" />
+            <location filename="../views/conversionpanel.cpp" line="256" />
             <source>The model's query projection has a bias, which DeepSeek-V3 cannot hold: the converted model can be evaluated here but not exported.</source>
             <translation>模型的查询投影带有偏置，DeepSeek-V3 无法容纳：转换后的模型可以在此评估，但不能导出。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="244" />
+            <location filename="../views/conversionpanel.cpp" line="260" />
             <source>Not exportable: DeepSeek-V3 always normalises the latent (kv_a_layernorm). With "none" the losses shown are those of a model that exists only in this workbench; choose "calibrated" to evaluate what gets exported.</source>
             <translation>不可导出：DeepSeek-V3 总是对潜变量做归一化（kv_a_layernorm）。选择 "none" 时显示的损失属于只存在于本工作台中的模型；请选择 "calibrated" 以评估将被导出的模型。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="255" />
+            <location filename="../views/conversionpanel.cpp" line="273" />
             <source>Exportable as DeepSeek-V3: the losses shown are those of the exported model.</source>
             <translation>可导出为 DeepSeek-V3：显示的损失即导出模型的损失。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="285" />
+            <location filename="../views/conversionpanel.cpp" line="306" />
             <source>1 .. %1 = 2*g*d - qk_rope_head_dim</source>
             <translation>1 .. %1 = 2*g*d - qk_rope_head_dim</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="300" />
-            <location filename="../views/conversionpanel.cpp" line="340" />
+            <location filename="../views/conversionpanel.cpp" line="323" />
+            <location filename="../views/conversionpanel.cpp" line="367" />
             <source>Open a model first</source>
             <translation>请先打开一个模型</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="308" />
+            <location filename="../views/conversionpanel.cpp" line="333" />
             <source>%1 -&gt; %2 per token (%3% of GQA, bf16)</source>
             <translation>每个 token %1 -&gt; %2（GQA 的 %3%，bf16）</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="331" />
+            <location filename="../views/conversionpanel.cpp" line="358" />
             <source>FreqFold</source>
             <translation>FreqFold</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="332" />
+            <location filename="../views/conversionpanel.cpp" line="359" />
             <source>Latent norm</source>
             <translation>潜变量归一化</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="333" />
+            <location filename="../views/conversionpanel.cpp" line="360" />
             <source>Calibration samples</source>
             <translation>校准样本数</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="334" />
+            <location filename="../views/conversionpanel.cpp" line="361" />
             <source>Calibration tokens per sample</source>
             <translation>每个样本的校准词元数</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="335" />
+            <location filename="../views/conversionpanel.cpp" line="362" />
             <source>Model</source>
             <translation>模型</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="345" />
+            <location filename="../views/conversionpanel.cpp" line="372" />
             <source>%1: %2</source>
             <translation>%1：%2</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="410" />
+            <location filename="../views/conversionpanel.cpp" line="465" />
             <source>starting...</source>
             <translation>正在启动...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="417" />
-            <location filename="../views/conversionpanel.cpp" line="418" />
+            <location filename="../views/conversionpanel.cpp" line="472" />
+            <location filename="../views/conversionpanel.cpp" line="473" />
             <source>Cancelling...</source>
             <translation>正在取消...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="425" />
+            <location filename="../views/conversionpanel.cpp" line="480" />
             <source>%1: %2 of %3</source>
             <translation>%1：%2 / %3</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="434" />
+            <location filename="../views/conversionpanel.cpp" line="489" />
             <source>Finished</source>
             <translation>已完成</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::HealView</name>
+        <message>
+            <location filename="../views/healview.cpp" line="21" />
+            <source>Heal</source>
+            <translation>修复</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="21" />
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="22" />
+            <source>Healing</source>
+            <translation>修复</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="24" />
+            <source>local (per layer)</source>
+            <translation>局部（逐层）</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="25" />
+            <source>end-to-end (KL)</source>
+            <translation>端到端（KL）</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="26" />
+            <source>both</source>
+            <translation>两者</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="29" />
+            <location filename="../views/healview.cpp" line="35" />
+            <source>default</source>
+            <translation>默认</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="30" />
+            <source>Adam steps per layer (local) or in all (end-to-end)</source>
+            <translation>每层的 Adam 步数（局部）或总步数（端到端）</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="37" />
+            <source>GSM8K train</source>
+            <translation>GSM8K 训练集</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="38" />
+            <source>WikiText-2</source>
+            <translation>WikiText-2</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="39" />
+            <source>File</source>
+            <translation>文件</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="41" />
+            <source>training text (.txt or .jsonl)</source>
+            <translation>训练文本（.txt 或 .jsonl）</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="46" />
+            <source>Training sequences of 128 tokens (1/8 held out for the figures)</source>
+            <translation>每条 128 个词元的训练序列（1/8 留出用于统计）</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="51" />
+            <source>Mode:</source>
+            <translation>模式：</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="53" />
+            <source>Steps:</source>
+            <translation>步数：</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="55" />
+            <source>LR:</source>
+            <translation>学习率：</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="57" />
+            <source>Text:</source>
+            <translation>文本：</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="60" />
+            <source>Sequences:</source>
+            <translation>序列数：</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="71" />
+            <source>training step</source>
+            <translation>训练步</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="72" />
+            <source>local: relative attention-output error</source>
+            <translation>局部：注意力输出相对误差</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="73" />
+            <source>end-to-end: KL per token</source>
+            <translation>端到端：每词元 KL</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="97" />
+            <source>Convert a model first; healing then trains its new attention weights towards the original.</source>
+            <translation>请先转换模型；修复会将其新的注意力权重向原模型训练。</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="111" />
+            <source>Healing (%1): step %2 of %3, loss %4</source>
+            <translation>修复（%1）：第 %2 步，共 %3 步，损失 %4</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="126" />
+            <source>Cancelling... the unhealed conversion stays as it was</source>
+            <translation>正在取消……未修复的转换结果保持不变</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="131" />
+            <source>Healing stopped: %1 (the unhealed conversion is kept)</source>
+            <translation>修复已停止：%1（保留未修复的转换结果）</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="137" />
+            <source>%1: %2 steps, held-out %3 -&gt; %4 (%5 s)</source>
+            <translation>%1：%2 步，留出集 %3 -&gt; %4（%5 秒）</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="144" />
+            <source>GSM8K loss: converted %1 -&gt; healed %2</source>
+            <translation>GSM8K 损失：转换后 %1 -&gt; 修复后 %2</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="147" />
+            <source>The loss view, the attention maps and the export now use the healed model.</source>
+            <translation>损失视图、注意力图和导出现在使用修复后的模型。</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="178" />
+            <source>local</source>
+            <translation>局部</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="179" />
+            <source>end-to-end</source>
+            <translation>端到端</translation>
         </message>
     </context>
     <context>
@@ -753,7 +935,7 @@
             <translation>已取消</translation>
         </message>
         <message>
-            <location filename="../views/jobrunner.h" line="72" />
+            <location filename="../views/jobrunner.h" line="74" />
             <source>unexpected error</source>
             <translation>意外错误</translation>
         </message>
@@ -761,27 +943,27 @@
     <context>
         <name>transmla::views::LayerReportModel</name>
         <message>
-            <location filename="../views/tablemodels.cpp" line="84" />
+            <location filename="../views/tablemodels.cpp" line="122" />
             <source>Layer</source>
             <translation>层</translation>
         </message>
         <message>
-            <location filename="../views/tablemodels.cpp" line="85" />
+            <location filename="../views/tablemodels.cpp" line="124" />
             <source>kv_lora_rank</source>
             <translation>kv_lora_rank</translation>
         </message>
         <message>
-            <location filename="../views/tablemodels.cpp" line="86" />
+            <location filename="../views/tablemodels.cpp" line="126" />
             <source>Energy kept</source>
             <translation>保留能量</translation>
         </message>
         <message>
-            <location filename="../views/tablemodels.cpp" line="87" />
+            <location filename="../views/tablemodels.cpp" line="128" />
             <source>RoPE energy</source>
             <translation>RoPE 能量</translation>
         </message>
         <message>
-            <location filename="../views/tablemodels.cpp" line="88" />
+            <location filename="../views/tablemodels.cpp" line="130" />
             <source>alpha</source>
             <translation>alpha</translation>
         </message>
@@ -789,77 +971,77 @@
     <context>
         <name>transmla::views::LossView</name>
         <message>
-            <location filename="../views/lossview.cpp" line="20" />
+            <location filename="../views/lossview.cpp" line="22" />
             <source>Rank sweep</source>
             <translation>秩扫描</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="21" />
+            <location filename="../views/lossview.cpp" line="23" />
             <source>GSM8K loss</source>
             <translation>GSM8K 损失</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="22" />
+            <location filename="../views/lossview.cpp" line="25" />
             <source>Convert at several kv_lora_rank values and evaluate each (loss vs KV cache size)</source>
             <translation>在多个 kv_lora_rank 值下转换并逐一评估（损失与 KV 缓存大小）</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="32" />
+            <location filename="../views/lossview.cpp" line="35" />
             <source>mean NLL per problem, GQA (nats/token)</source>
             <translation>每题平均 NLL，GQA（nats/token）</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="33" />
+            <location filename="../views/lossview.cpp" line="36" />
             <source>mean NLL per problem, MLA</source>
             <translation>每题平均 NLL，MLA</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="34" />
+            <location filename="../views/lossview.cpp" line="37" />
             <source>KV cache per token (bytes, bf16)</source>
             <translation>每个 token 的 KV 缓存（字节，bf16）</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="35" />
+            <location filename="../views/lossview.cpp" line="38" />
             <source>GSM8K mean NLL (nats/token)</source>
             <translation>GSM8K 平均 NLL（nats/token）</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="68" />
+            <location filename="../views/lossview.cpp" line="75" />
             <source>95% intervals (bootstrap over problems): GQA %1, MLA %2; MLA - GQA %3 %4 (paired)</source>
             <translation>95% 区间（按题目自助法）：GQA %1，MLA %2；MLA - GQA %3 %4（配对）</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="70" />
+            <location filename="../views/lossview.cpp" line="77" />
             <source>Answer tokens only (after "Answer:"): %1 %2 -&gt; %3 %4; MLA - GQA %5 %6</source>
             <translation>仅答案词元（"Answer:" 之后）：%1 %2 -&gt; %3 %4；MLA - GQA %5 %6</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="75" />
+            <location filename="../views/lossview.cpp" line="82" />
             <source>WikiText-2 test perplexity over %1 tokens: %2 -&gt; %3</source>
             <translation>WikiText-2 测试集困惑度（%1 个词元）：%2 -&gt; %3</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="153" />
+            <location filename="../views/lossview.cpp" line="165" />
             <source> GQA (original)</source>
             <translation> GQA（原始）</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="166" />
+            <location filename="../views/lossview.cpp" line="178" />
             <source>  this conversion</source>
             <translation>  本次转换</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="174" />
+            <location filename="../views/lossview.cpp" line="186" />
             <source>GSM8K mean NLL over %1 problems: %2 (GQA) -&gt; %3 (MLA), perplexity %4 -&gt; %5</source>
             <translation>%1 道题的 GSM8K 平均 NLL：%2（GQA）-&gt; %3（MLA），困惑度 %4 -&gt; %5</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="182" />
+            <location filename="../views/lossview.cpp" line="197" />
             <source>Where the loss comes from: RoPE removal %1, rank truncation %2 (full-rank model %3)</source>
             <translation>损失来源：移除 RoPE %1，秩截断 %2（满秩模型 %3）</translation>
         </message>
         <message>
-            <location filename="../views/lossview.cpp" line="188" />
+            <location filename="../views/lossview.cpp" line="203" />
             <source>Run a conversion with GSM8K evaluation to compare losses</source>
             <translation>运行带 GSM8K 评估的转换以比较损失</translation>
         </message>
@@ -867,253 +1049,254 @@
     <context>
         <name>transmla::views::MainWindow</name>
         <message>
-            <location filename="../views/mainwindow.cpp" line="63" />
+            <location filename="../views/mainwindow.cpp" line="77" />
             <source>TransMLA Workbench</source>
             <translation>TransMLA Workbench</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="80" />
+            <location filename="../views/mainwindow.cpp" line="95" />
             <source>&lt;b&gt;Architecture&lt;/b&gt;</source>
             <translation>&lt;b&gt;架构&lt;/b&gt;</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="90" />
+            <location filename="../views/mainwindow.cpp" line="105" />
             <source>Model</source>
             <translation>模型</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="107" />
+            <location filename="../views/mainwindow.cpp" line="129" />
             <source>Open a model folder (File &gt; Open model folder)</source>
             <translation>打开一个模型文件夹（文件 &gt; 打开模型文件夹）</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="168" />
+            <location filename="../views/mainwindow.cpp" line="216" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="169" />
+            <location filename="../views/mainwindow.cpp" line="217" />
             <source>&amp;Open model folder...</source>
             <translation>打开模型文件夹(&amp;O)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="174" />
+            <location filename="../views/mainwindow.cpp" line="222" />
             <source>Open &amp;session...</source>
             <translation>打开会话(&amp;S)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="177" />
+            <location filename="../views/mainwindow.cpp" line="225" />
             <source>&amp;Save session...</source>
             <translation>保存会话(&amp;S)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="61" />
-            <location filename="../views/mainwindow.cpp" line="362" />
-            <location filename="../views/mainwindow.cpp" line="372" />
-            <location filename="../views/mainwindow.cpp" line="380" />
+            <location filename="../views/mainwindow.cpp" line="75" />
+            <location filename="../views/mainwindow.cpp" line="426" />
+            <location filename="../views/mainwindow.cpp" line="436" />
+            <location filename="../views/mainwindow.cpp" line="443" />
+            <location filename="../views/mainwindow.cpp" line="451" />
             <source>Conversion</source>
             <translation>转换</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="61" />
+            <location filename="../views/mainwindow.cpp" line="76" />
             <source>Classroom</source>
             <translation>课堂</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="85" />
+            <location filename="../views/mainwindow.cpp" line="100" />
             <source>&lt;b&gt;Tensors&lt;/b&gt;</source>
             <translation>&lt;b&gt;张量&lt;/b&gt;</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="91" />
+            <location filename="../views/mainwindow.cpp" line="106" />
             <source>Spectrum</source>
             <translation>频谱</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="92" />
+            <location filename="../views/mainwindow.cpp" line="107" />
             <source>KV budget</source>
             <translation>KV 预算</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="93" />
-            <location filename="../views/mainwindow.cpp" line="436" />
+            <location filename="../views/mainwindow.cpp" line="108" />
+            <location filename="../views/mainwindow.cpp" line="519" />
             <source>Attention</source>
             <translation>注意力</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="94" />
+            <location filename="../views/mainwindow.cpp" line="109" />
             <source>Loss</source>
             <translation>损失</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="110" />
+            <location filename="../views/mainwindow.cpp" line="132" />
             <source>Results are stale (settings changed)</source>
             <translation>结果已过时（设置已更改）</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="129" />
-            <location filename="../views/mainwindow.cpp" line="130" />
+            <location filename="../views/mainwindow.cpp" line="153" />
+            <location filename="../views/mainwindow.cpp" line="154" />
             <source>%1 ...</source>
             <translation>%1 ...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="134" />
+            <location filename="../views/mainwindow.cpp" line="158" />
             <source>Cancelling...</source>
             <translation>正在取消...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="137" />
+            <location filename="../views/mainwindow.cpp" line="161" />
             <source>%1 is running: wait for it or cancel it before %2</source>
             <translation>%1 正在运行：请等待其完成或先取消，然后再%2</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="154" />
+            <location filename="../views/mainwindow.cpp" line="202" />
             <source>Closing the window</source>
             <translation>关闭窗口</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="171" />
+            <location filename="../views/mainwindow.cpp" line="219" />
             <source>Open &amp;recent</source>
             <translation>最近打开(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="180" />
+            <location filename="../views/mainwindow.cpp" line="229" />
             <source>Export current &amp;plot...</source>
             <translation>导出当前图表(&amp;P)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="182" />
+            <location filename="../views/mainwindow.cpp" line="231" />
             <source>E&amp;xport converted model (DeepSeek-V3)...</source>
             <translation>导出转换后的模型（DeepSeek-V3）(&amp;X)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="183" />
+            <location filename="../views/mainwindow.cpp" line="233" />
             <source>Export for vLLM / SGLang &amp;serving...</source>
             <translation>为 vLLM / SGLang 部署导出(&amp;S)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="185" />
+            <location filename="../views/mainwindow.cpp" line="237" />
             <source>Re&amp;port...</source>
             <translation>报告(&amp;P)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="187" />
+            <location filename="../views/mainwindow.cpp" line="240" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="190" />
+            <location filename="../views/mainwindow.cpp" line="243" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="191" />
+            <location filename="../views/mainwindow.cpp" line="244" />
             <source>&amp;Model</source>
             <translation>模型(&amp;M)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="191" />
+            <location filename="../views/mainwindow.cpp" line="244" />
             <source>&amp;Spectrum</source>
             <translation>频谱(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="191" />
+            <location filename="../views/mainwindow.cpp" line="244" />
             <source>KV &amp;budget</source>
             <translation>KV 预算(&amp;B)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="191" />
+            <location filename="../views/mainwindow.cpp" line="244" />
             <source>&amp;Attention</source>
             <translation>注意力(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="191" />
+            <location filename="../views/mainwindow.cpp" line="244" />
             <source>&amp;Loss</source>
             <translation>损失(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="198" />
+            <location filename="../views/mainwindow.cpp" line="251" />
             <source>&amp;Classroom mode</source>
             <translation>课堂模式(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="204" />
+            <location filename="../views/mainwindow.cpp" line="257" />
             <source>&amp;Run</source>
             <translation>运行(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="206" />
+            <location filename="../views/mainwindow.cpp" line="259" />
             <source>&amp;Convert</source>
             <translation>转换(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="209" />
+            <location filename="../views/mainwindow.cpp" line="262" />
             <source>C&amp;ancel</source>
             <translation>取消(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="212" />
+            <location filename="../views/mainwindow.cpp" line="265" />
             <source>Rank &amp;sweep</source>
             <translation>秩扫描(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="217" />
+            <location filename="../views/mainwindow.cpp" line="270" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="218" />
+            <location filename="../views/mainwindow.cpp" line="271" />
             <source>&amp;About</source>
             <translation>关于(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="265" />
+            <location filename="../views/mainwindow.cpp" line="326" />
             <source>Open a Hugging Face model folder</source>
             <translation>打开 Hugging Face 模型文件夹</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="271" />
-            <location filename="../views/mainwindow.cpp" line="275" />
+            <location filename="../views/mainwindow.cpp" line="332" />
+            <location filename="../views/mainwindow.cpp" line="336" />
             <source>Opening a model</source>
             <translation>打开模型</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="278" />
+            <location filename="../views/mainwindow.cpp" line="339" />
             <source>Reading model</source>
             <translation>正在读取模型</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="293" />
+            <location filename="../views/mainwindow.cpp" line="354" />
             <source>Reading %1 ...</source>
             <translation>正在读取 %1 ...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="311" />
+            <location filename="../views/mainwindow.cpp" line="372" />
             <source>TransMLA Workbench - %1</source>
             <translation>TransMLA Workbench - %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="312" />
+            <location filename="../views/mainwindow.cpp" line="373" />
             <source>%1: %2 layers, %3 query / %4 KV heads</source>
             <translation>%1：%2 层，%3 个查询头 / %4 个 KV 头</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="323" />
+            <location filename="../views/mainwindow.cpp" line="384" />
             <source>Could not open %1</source>
             <translation>无法打开 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="324" />
+            <location filename="../views/mainwindow.cpp" line="385" />
             <source>Cannot open model</source>
             <translation>无法打开模型</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="325" />
+            <location filename="../views/mainwindow.cpp" line="386" />
             <source>The folder could not be read as a Hugging Face model:</source>
             <translation>无法将该文件夹读取为 Hugging Face 模型：</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="327" />
+            <location filename="../views/mainwindow.cpp" line="389" />
             <source>A model folder needs config.json, the *.safetensors weights (with model.safetensors.index.json when sharded) and tokenizer.json.
 
 %1</source>
@@ -1122,217 +1305,473 @@
 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="375" />
+            <location filename="../views/mainwindow.cpp" line="446" />
             <source>A new conversion</source>
             <translation>新的转换</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="402" />
+            <location filename="../views/mainwindow.cpp" line="482" />
             <source>Export for vLLM / SGLang serving (bf16, kv_lora_rank 512 + RoPE 64)</source>
             <translation>为 vLLM / SGLang 部署导出（bf16，kv_lora_rank 512 + RoPE 64）</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="403" />
+            <location filename="../views/mainwindow.cpp" line="483" />
             <source>Export a DeepSeek-V3 model folder</source>
             <translation>导出 DeepSeek-V3 模型文件夹</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="414" />
+            <location filename="../views/mainwindow.cpp" line="494" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="426" />
+            <location filename="../views/mainwindow.cpp" line="508" />
             <source>Exported %1</source>
             <translation>已导出 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="454" />
-            <location filename="../views/mainwindow.cpp" line="468" />
+            <location filename="../views/mainwindow.cpp" line="539" />
+            <location filename="../views/mainwindow.cpp" line="567" />
             <source>Rank sweep</source>
             <translation>秩扫描</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="459" />
+            <location filename="../views/mainwindow.cpp" line="558" />
             <source>A new rank sweep</source>
             <translation>新的秩扫描</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="487" />
+            <location filename="../views/mainwindow.cpp" line="589" />
             <source>%1 finished</source>
             <translation>%1 已完成</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="490" />
-            <location filename="../views/mainwindow.cpp" line="491" />
+            <location filename="../views/mainwindow.cpp" line="592" />
+            <location filename="../views/mainwindow.cpp" line="593" />
             <source>%1: %2</source>
             <translation>%1：%2</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="493" />
+            <location filename="../views/mainwindow.cpp" line="596" />
             <source>%1 failed</source>
             <translation>%1 失败</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="544" />
+            <location filename="../views/mainwindow.cpp" line="655" />
             <source>KV cache %1 -&gt; %2 bytes/token, max rank %3, FreqFold %4, %5 s</source>
             <translation>KV 缓存 %1 -&gt; %2 字节/token，最大秩 %3，FreqFold %4，%5 秒</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="555" />
+            <location filename="../views/mainwindow.cpp" line="666" />
             <source>Saved session %1</source>
             <translation>已保存会话 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="559" />
+            <location filename="../views/mainwindow.cpp" line="670" />
             <source>Cannot save session</source>
             <translation>无法保存会话</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="566" />
-            <location filename="../views/mainwindow.cpp" line="569" />
+            <location filename="../views/mainwindow.cpp" line="677" />
+            <location filename="../views/mainwindow.cpp" line="680" />
             <source>Opening a session</source>
             <translation>打开会话</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="575" />
+            <location filename="../views/mainwindow.cpp" line="686" />
             <source>Opened session %1</source>
             <translation>已打开会话 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="578" />
+            <location filename="../views/mainwindow.cpp" line="689" />
             <source>Cannot open session</source>
             <translation>无法打开会话</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="584" />
+            <location filename="../views/mainwindow.cpp" line="696" />
             <source>Open session</source>
             <translation>打开会话</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="584" />
-            <location filename="../views/mainwindow.cpp" line="589" />
+            <location filename="../views/mainwindow.cpp" line="696" />
+            <location filename="../views/mainwindow.cpp" line="701" />
             <source>Sessions (*.h5)</source>
             <translation>会话 (*.h5)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="589" />
+            <location filename="../views/mainwindow.cpp" line="701" />
             <source>Save session</source>
             <translation>保存会话</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="599" />
+            <location filename="../views/mainwindow.cpp" line="715" />
             <source>Choose a plot tab first</source>
             <translation>请先选择一个图表标签页</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="610" />
+            <location filename="../views/mainwindow.cpp" line="726" />
             <source>Write a report folder (report.md + plots)</source>
             <translation>写入报告文件夹（report.md + 图表）</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="614" />
+            <location filename="../views/mainwindow.cpp" line="730" />
             <source>Cannot write the report</source>
             <translation>无法写入报告</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="618" />
+            <location filename="../views/mainwindow.cpp" line="734" />
             <source>Run a conversion (or open a session) first: there is nothing to report.</source>
             <translation>请先运行转换（或打开会话）：没有可报告的内容。</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="620" />
+            <location filename="../views/mainwindow.cpp" line="736" />
             <source>Singular value spectra</source>
             <translation>奇异值谱</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="621" />
+            <location filename="../views/mainwindow.cpp" line="737" />
             <source>KV cache budget</source>
             <translation>KV 缓存预算</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="622" />
+            <location filename="../views/mainwindow.cpp" line="738" />
             <source>Attention maps</source>
             <translation>注意力图</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="623" />
+            <location filename="../views/mainwindow.cpp" line="739" />
             <source>GSM8K loss</source>
             <translation>GSM8K 损失</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="624" />
+            <location filename="../views/mainwindow.cpp" line="740" />
             <source>Wrote the report %1</source>
             <translation>已写入报告 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="684" />
+            <location filename="../views/mainwindow.cpp" line="804" />
             <source>About TransMLA Workbench</source>
             <translation>关于 TransMLA Workbench</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="685" />
+            <location filename="../views/mainwindow.cpp" line="805" />
             <source>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;Converts GQA language models to Multi-head Latent Attention (TransMLA) and shows what the conversion did.</source>
             <translation>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;将 GQA 语言模型转换为多头潜在注意力（TransMLA），并展示转换的效果。</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="22" />
+            <source>Heal</source>
+            <translation>修复</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="23" />
+            <source>Pareto</source>
+            <translation>帕累托</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="41" />
+            <source>Applied r_R %1, FreqFold %2 to the conversion settings</source>
+            <translation>已将 r_R %1、FreqFold %2 应用到转换设置</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="43" />
+            <location filename="../views/mainwindow_quality.cpp" line="71" />
+            <location filename="../views/mainwindow_quality.cpp" line="91" />
+            <source>Healing</source>
+            <translation>修复</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="118" />
+            <location filename="../views/mainwindow_quality.cpp" line="126" />
+            <location filename="../views/mainwindow_quality.cpp" line="142" />
+            <source>Pareto search</source>
+            <translation>帕累托搜索</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="155" />
+            <location filename="../views/mainwindow_quality.cpp" line="171" />
+            <source>Choosing r_R and FreqFold</source>
+            <translation>正在选择 r_R 和 FreqFold</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="160" />
+            <source>The exact merge has no r_R or FreqFold to choose</source>
+            <translation>精确合并没有可选择的 r_R 或 FreqFold</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::MemoryStatus</name>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="14" />
+            <source>host memory</source>
+            <translation>主机内存</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="14" />
+            <source>GPU memory</source>
+            <translation>GPU 显存</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="33" />
+            <source>%1: %2 / %3 GiB free</source>
+            <translation>%1：%2 / %3 GiB 可用</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="36" />
+            <source>, needs %1 + %2 GiB</source>
+            <translation>，需要 %1 + %2 GiB</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="44" />
+            <source>Free memory of the chosen device, and what the open model (weights in the chosen precision) and its conversion (calibration, cached bases, evaluation) will need there</source>
+            <translation>所选设备的可用内存，以及打开的模型（所选精度的权重）及其转换（校准、缓存的基、评估）在该设备上所需的内存</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="57" />
+            <source>This model will not fit: it needs about %1 GiB of %2 (weights %3 GiB + conversion %4 GiB), and %5 GiB are free. Nothing was loaded.</source>
+            <translation>此模型放不下：约需 %1 GiB 的%2（权重 %3 GiB + 转换 %4 GiB），可用仅 %5 GiB。未加载任何内容。</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="61" />
+            <source>Alternatives:</source>
+            <translation>替代方案：</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="64" />
+            <source>bf16 instead of f32 (device list): about %1 GiB</source>
+            <translation>用 bf16 代替 f32（设备列表）：约 %1 GiB</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="66" />
+            <source>the CPU: %1 GiB of host memory free</source>
+            <translation>CPU：主机内存可用 %1 GiB</translation>
+        </message>
+        <message>
+            <location filename="../views/memorystatus.cpp" line="69" />
+            <source>the streamed conversion without evaluation, which holds about one layer (%1 GiB) on the device: transmla convert MODEL --kv-lora-rank R --device cuda --out DIR</source>
+            <translation>不做评估的流式转换，设备上只保留约一层（%1 GiB）：transmla convert MODEL --kv-lora-rank R --device cuda --out DIR</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::ParetoView</name>
+        <message>
+            <location filename="../views/paretoview.cpp" line="40" />
+            <source>Search</source>
+            <translation>搜索</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="41" />
+            <source>Choose r_R and FreqFold</source>
+            <translation>选择 r_R 和 FreqFold</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="41" />
+            <source>Apply choice</source>
+            <translation>应用所选</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="43" />
+            <location filename="../views/paretoview.cpp" line="168" />
+            <source>Pareto front</source>
+            <translation>帕累托前沿</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="47" />
+            <source>e.g. 16,32,full</source>
+            <translation>例如 16,32,full</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="48" />
+            <source>default</source>
+            <translation>默认</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="49" />
+            <source>e.g. 1,2,4</source>
+            <translation>例如 1,2,4</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="53" />
+            <source>Held-out sequences of the calibration source (after the calibration's own; never the GSM8K test set)</source>
+            <translation>校准数据源中的留出序列（位于校准序列之后；绝不使用 GSM8K 测试集）</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="58" />
+            <source>Compare every r_R and FreqFold at the panel's rank (equal KV bytes) on held-out text</source>
+            <translation>在面板的秩下（相同 KV 字节数）于留出文本上比较每个 r_R 与 FreqFold</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="61" />
+            <source>Ranks:</source>
+            <translation>秩：</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="63" />
+            <source>r_R:</source>
+            <translation>r_R：</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="65" />
+            <source>FreqFold:</source>
+            <translation>FreqFold：</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="67" />
+            <source>Held-out:</source>
+            <translation>留出：</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="84" />
+            <source>KV cache per token (bytes, 16-bit)</source>
+            <translation>每词元 KV 缓存（字节，16 位）</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="85" />
+            <source>held-out loss (mean NLL)</source>
+            <translation>留出损失（平均 NLL）</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="110" />
+            <source>Ranks</source>
+            <translation>秩</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="110" />
+            <source>r_R</source>
+            <translation>r_R</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="110" />
+            <source>FreqFold</source>
+            <translation>FreqFold</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="114" />
+            <source>%1: comma-separated positive whole numbers (ranks also "full")</source>
+            <translation>%1：以逗号分隔的正整数（秩也可为 "full"）</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="141" />
+            <source>Search a grid of ranks, r_R and FreqFold for the held-out loss against the KV cache size, or let the held-out loss choose r_R and FreqFold at the panel's rank.</source>
+            <translation>在秩、r_R 与 FreqFold 的网格上搜索留出损失与 KV 缓存大小的关系，或让留出损失在面板的秩下选择 r_R 与 FreqFold。</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="163" />
+            <source>candidates</source>
+            <translation>候选</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="173" />
+            <source>original model</source>
+            <translation>原模型</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="181" />
+            <source>r %1, r_R %2, FreqFold %3: %4</source>
+            <translation>r %1，r_R %2，FreqFold %3：%4</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="188" />
+            <source>chosen</source>
+            <translation>已选</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="194" />
+            <source>Chosen by held-out loss: %1</source>
+            <translation>按留出损失选择：%1</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="195" />
+            <source>Lowest held-out loss: %1</source>
+            <translation>最低留出损失：%1</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="198" />
+            <source>r %1 / r_R %2 / FreqFold %3: %4 (%5 B)</source>
+            <translation>r %1 / r_R %2 / FreqFold %3：%4（%5 B）</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="204" />
+            <source>r_R %1 / FreqFold %2: skipped (%3)</source>
+            <translation>r_R %1 / FreqFold %2：已跳过（%3）</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="208" />
+            <source>Candidates: %1</source>
+            <translation>候选：%1</translation>
+        </message>
+        <message>
+            <location filename="../views/paretoview.cpp" line="209" />
+            <source>Original model %1 on %2 held-out tokens; %3 s.</source>
+            <translation>原模型 %1，留出词元 %2 个；%3 秒。</translation>
         </message>
     </context>
     <context>
         <name>transmla::views::PlotView</name>
         <message>
-            <location filename="../views/plotview.cpp" line="32" />
+            <location filename="../views/plotview.cpp" line="34" />
             <source>Wheel: zoom, drag: pan, double-click: reset view</source>
             <translation>滚轮：缩放，拖动：平移，双击：重置视图</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="34" />
+            <location filename="../views/plotview.cpp" line="36" />
             <source>Reset view</source>
             <translation>重置视图</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="37" />
+            <location filename="../views/plotview.cpp" line="39" />
             <source>Export plot (PNG, SVG, CSV)...</source>
             <translation>导出图表（PNG、SVG、CSV）...</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="181" />
+            <location filename="../views/plotview.cpp" line="183" />
             <source>x %1, y %2: %3</source>
             <translation>x %1, y %2：%3</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="189" />
-            <location filename="../views/plotview.cpp" line="202" />
+            <location filename="../views/plotview.cpp" line="191" />
+            <location filename="../views/plotview.cpp" line="204" />
             <source>%1x = %2, y = %3</source>
             <translation>%1x = %2，y = %3</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="209" />
+            <location filename="../views/plotview.cpp" line="211" />
             <source>x = %1, y = %2</source>
             <translation>x = %1，y = %2</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="234" />
+            <location filename="../views/plotview.cpp" line="236" />
             <source>Unknown export format '%1' (use .png, .svg or .csv)</source>
             <translation>未知的导出格式“%1”（请使用 .png、.svg 或 .csv）</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="237" />
+            <location filename="../views/plotview.cpp" line="239" />
+            <location filename="../views/plotview.cpp" line="245" />
             <source>Could not write %1</source>
             <translation>无法写入 %1</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="243" />
+            <location filename="../views/plotview.cpp" line="263" />
             <source>Export plot</source>
             <translation>导出图表</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="243" />
+            <location filename="../views/plotview.cpp" line="263" />
             <source>PNG image (*.png);;SVG drawing (*.svg);;CSV data (*.csv)</source>
             <translation>PNG 图像 (*.png);;SVG 矢量图 (*.svg);;CSV 数据 (*.csv)</translation>
         </message>
         <message>
-            <location filename="../views/plotview.cpp" line="245" />
+            <location filename="../views/plotview.cpp" line="265" />
             <source>Export failed</source>
             <translation>导出失败</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::RankFollower</name>
+        <message>
+            <location filename="../views/rankfollower.h" line="27" />
+            <source>Rank change</source>
+            <translation>秩变更</translation>
         </message>
     </context>
     <context>
@@ -1409,22 +1848,22 @@
             <translation>索引（秩）</translation>
         </message>
         <message>
-            <location filename="../views/spectrumview.cpp" line="101" />
+            <location filename="../views/spectrumview.cpp" line="107" />
             <source>all</source>
             <translation>全部</translation>
         </message>
         <message>
-            <location filename="../views/spectrumview.cpp" line="151" />
+            <location filename="../views/spectrumview.cpp" line="164" />
             <source>rank %1 keeps %2% of the energy</source>
             <translation>秩 %1 保留 %2% 的能量</translation>
         </message>
         <message>
-            <location filename="../views/spectrumview.cpp" line="152" />
+            <location filename="../views/spectrumview.cpp" line="167" />
             <source>Run a conversion to see spectra</source>
             <translation>运行一次转换以查看频谱</translation>
         </message>
         <message>
-            <location filename="../views/spectrumview.cpp" line="170" />
+            <location filename="../views/spectrumview.cpp" line="185" />
             <source>index %1: singular value %2, cumulative energy %3%</source>
             <translation>索引 %1：奇异值 %2，累积能量 %3%</translation>
         </message>
@@ -1437,72 +1876,72 @@
             <translation>系列</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="19" />
+            <location filename="../views/summarymodel.cpp" line="20" />
             <source>Layers</source>
             <translation>层数</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="20" />
+            <location filename="../views/summarymodel.cpp" line="21" />
             <source>Hidden size</source>
             <translation>隐藏层大小</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="21" />
+            <location filename="../views/summarymodel.cpp" line="22" />
             <source>Query heads</source>
             <translation>查询头数</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="22" />
+            <location filename="../views/summarymodel.cpp" line="23" />
             <source>KV heads</source>
             <translation>KV 头数</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="23" />
+            <location filename="../views/summarymodel.cpp" line="24" />
             <source>Head dim</source>
             <translation>头维度</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="24" />
+            <location filename="../views/summarymodel.cpp" line="25" />
             <source>Vocabulary</source>
             <translation>词表大小</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="25" />
+            <location filename="../views/summarymodel.cpp" line="26" />
             <source>Parameters</source>
             <translation>参数量</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="26" />
+            <location filename="../views/summarymodel.cpp" line="27" />
             <source>KV cache per token (16-bit)</source>
             <translation>每个 token 的 KV 缓存（16 位）</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="27" />
+            <location filename="../views/summarymodel.cpp" line="28" />
             <source>%1 bytes</source>
             <translation>%1 字节</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="28" />
+            <location filename="../views/summarymodel.cpp" line="29" />
             <source>Weights</source>
             <translation>权重</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="32" />
+            <location filename="../views/summarymodel.cpp" line="33" />
             <source>kv_lora_rank / qk_rope_head_dim</source>
             <translation>kv_lora_rank / qk_rope_head_dim</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="34" />
+            <location filename="../views/summarymodel.cpp" line="36" />
             <source>Notes</source>
             <translation>备注</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="56" />
+            <location filename="../views/summarymodel.cpp" line="62" />
             <source>Property</source>
             <translation>属性</translation>
         </message>
         <message>
-            <location filename="../views/summarymodel.cpp" line="56" />
+            <location filename="../views/summarymodel.cpp" line="62" />
             <source>Value</source>
             <translation>值</translation>
         </message>
@@ -1510,22 +1949,22 @@
     <context>
         <name>transmla::views::TensorModel</name>
         <message>
-            <location filename="../views/tablemodels.cpp" line="40" />
+            <location filename="../views/tablemodels.cpp" line="60" />
             <source>Tensor</source>
             <translation>张量</translation>
         </message>
         <message>
-            <location filename="../views/tablemodels.cpp" line="41" />
+            <location filename="../views/tablemodels.cpp" line="62" />
             <source>Dtype</source>
             <translation>数据类型</translation>
         </message>
         <message>
-            <location filename="../views/tablemodels.cpp" line="42" />
+            <location filename="../views/tablemodels.cpp" line="64" />
             <source>Shape</source>
             <translation>形状</translation>
         </message>
         <message>
-            <location filename="../views/tablemodels.cpp" line="43" />
+            <location filename="../views/tablemodels.cpp" line="66" />
             <source>Elements</source>
             <translation>元素数</translation>
         </message>
