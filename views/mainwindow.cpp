@@ -548,6 +548,7 @@ void MainWindow::runRankSweep() {
     request.modelDir = modelPath_.toStdString();
     request.resourcesDir = resourcesDir();
     request.device = panel_->device().toStdString();
+    request.dtype = panel_->dtype().toStdString();
     request.settings = panel_->settings();
     request.problems = std::max(1, panel_->lossProblems() ? panel_->lossProblems() : 20);
     // The sweep shown (a cancelled one, or one from a session, CLI-written or not) continues when it was
@@ -559,13 +560,20 @@ void MainWindow::runRankSweep() {
         return;
     // Each finished point comes back to the GUI thread at once (queued before the job's end), so the
     // plot grows as the sweep runs and a cancelled sweep keeps its points.
+    // With the conversion in memory made at these settings, the points re-truncate its cached bases
+    // (no reload, no calibration); otherwise each point loads and converts the model again.
+    workbench::ConvertStep step;
+    if (state_.result && state_.result->models)
+        step = workbench::cachedConvertStep(*state_.result, request.settings);
     auto sink = [this](const results::RankSweep& soFar) {
         QMetaObject::invokeMethod(
             this, [this, soFar] { showSweep(soFar); }, Qt::QueuedConnection);
     };
     jobs_->start<results::RankSweep>(
         tr("Rank sweep"),
-        [request, resume, sink](const Progress& p) { return workbench::rankSweep(request, resume, sink, p); },
+        [request, resume, sink, step](const Progress& p) {
+            return workbench::rankSweep(request, resume, sink, p, step);
+        },
         [this](results::RankSweep sweep) {
             showSweep(sweep);
             emit sweepFinished();

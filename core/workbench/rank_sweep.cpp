@@ -13,6 +13,8 @@
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
 #include "util/resources.h"
+#include "workbench/models.h"
+#include "workbench/workbench.h"
 
 namespace transmla::workbench {
 
@@ -26,6 +28,18 @@ std::string describe(const convert::ConvertSettings& s, int64_t problems) {
 }
 
 } // namespace
+
+ConvertStep cachedConvertStep(const ConversionResult& result, const convert::ConvertSettings& settings) {
+    if (!canChangeRank(result, settings)) return {};
+    std::shared_ptr<const Models> models = result.models;
+    return [models](const convert::ConvertSettings& s, const Progress& progress) {
+        // A copy shares every weight of the original; only its attention layers are replaced.
+        auto m = std::make_shared<model::Model>(*models->original);
+        const convert::ConvertReport rep =
+            convert::reassembleAtRank(*m, *models->original, models->cache, s.kvLoraRank, progress);
+        return ConvertedModel{std::move(m), rep.kvBytesPerTokenAfter};
+    };
+}
 
 ConvertStep reloadAndConvert(const SweepRequest& request) {
     auto snapshot = std::make_shared<const io::FolderSnapshot>(io::FolderSnapshot::take(request.modelDir));

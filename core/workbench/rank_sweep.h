@@ -49,6 +49,13 @@ using ConvertStep =
 // tokenized once.
 ConvertStep reloadAndConvert(const SweepRequest& request);
 
+struct ConversionResult;
+// A step that re-truncates the conversion held by `result` (its cached per-layer bases, changeRank's
+// cache) instead of loading and calibrating the model again: the same model a fresh conversion at that
+// rank gives (tst_rankchange). Empty when `result` cannot serve `settings` (canChangeRank is false):
+// rankSweep then uses reloadAndConvert. The step keeps the result's models alive while it runs.
+ConvertStep cachedConvertStep(const ConversionResult& result, const convert::ConvertSettings& settings);
+
 // Called in the caller's (worker) thread with the whole sweep so far, after the baseline and after
 // each point.
 using SweepSink = std::function<void(const results::RankSweep& sweepSoFar)>;

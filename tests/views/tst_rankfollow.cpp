@@ -64,7 +64,7 @@ private slots:
         QVERIFY(!w.conversionPanel()->resultsStale());
         workbench::JobOptions o;
         o.resourcesDir = test::resourcesDir();
-        o.device = w.conversionPanel()->device().toStdString(); // CUDA where the panel chose it
+        o.device = parseDevice(w.conversionPanel()->device().toStdString()); // CUDA where the panel chose it
         o.dtype = w.conversionPanel()->dtype().toStdString();
         o.lossProblems = 8;
         o.spectra = false;

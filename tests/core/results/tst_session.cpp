@@ -85,7 +85,7 @@ results::Session fullSession() {
     s.putAttentionMap(mla);
     convert::ConvertSettings c;
     c.kvLoraRank = 40;
-    c.latentNorm = "calibrated";
+    c.latentNorm = convert::LatentNorm::Calibrated;
     c.calibration.seed = 7;
     c.damping = 1e-9;
     s.convertSettings = c;

@@ -8,6 +8,7 @@
 
 #include "testutil.h"
 #include "util/error.h"
+#include "workbench/rank_sweep.h"
 #include "workbench/workbench.h"
 
 using namespace transmla;
@@ -30,7 +31,7 @@ workbench::JobOptions options() {
 convert::ConvertSettings settingsAt(int64_t rank) {
     convert::ConvertSettings s;
     s.kvLoraRank = rank;
-    s.latentNorm = "calibrated";
+    s.latentNorm = convert::LatentNorm::Calibrated;
     s.calibration.samples = 16;
     s.calibration.seqLen = 64;
     return s;
@@ -112,6 +113,30 @@ private slots:
         exact.exact = true;
         const auto merged = workbench::runConversion(demoDir(), exact, o);
         QVERIFY_THROWS_EXCEPTION(ArgumentError, workbench::changeRank(merged, 16, {}));
+    }
+
+    // The Rank sweep reuses the cache: a sweep point made by re-truncating the conversion in memory
+    // equals the point the reloading step makes (load, calibrate, convert) at the same rank.
+    void sweepStepReusesTheCache() {
+        workbench::SweepRequest request;
+        request.modelDir = demoDir();
+        request.resourcesDir = test::resourcesDir();
+        request.settings = settingsAt(32);
+        request.ranks = {16};
+        request.problems = 12;
+        request.baseline = false;
+        const workbench::ConvertStep cached = workbench::cachedConvertStep(*first_, request.settings);
+        QVERIFY(cached);
+        auto other = request.settings;
+        other.calibration.samples = 8; // another calibration: not served by the cache
+        QVERIFY(!workbench::cachedConvertStep(*first_, other));
+        const results::RankSweep viaCache = workbench::rankSweep(request, std::nullopt, {}, {}, cached);
+        const results::RankSweep viaReload = workbench::rankSweep(request, std::nullopt, {}, {});
+        QCOMPARE(viaCache.points.size(), size_t(1));
+        QCOMPARE(viaReload.points.size(), size_t(1));
+        QCOMPARE(viaCache.points[0].kvBytesPerToken, viaReload.points[0].kvBytesPerToken);
+        QVERIFY(viaCache.points[0].loss && viaReload.points[0].loss);
+        compareDocs(*viaCache.points[0].loss, *viaReload.points[0].loss, 1e-6);
     }
 };
 
