@@ -18,7 +18,13 @@ std::string fixed(double v, int digits) {
     return buf;
 }
 std::string interval(const eval::Interval& i, int digits) {
-    return "[" + fixed(i.low, digits) + ", " + fixed(i.high, digits) + "]";
+    // Appended piece by piece: GCC 12 reports a false -Warray-bounds on "[" + std::string&& (PR 105651).
+    std::string s = "[";
+    s += fixed(i.low, digits);
+    s += ", ";
+    s += fixed(i.high, digits);
+    s += ']';
+    return s;
 }
 nlohmann::json intervalJson(const eval::Interval& i) {
     return {i.low, i.high};

@@ -40,7 +40,7 @@ HealOutcome healConversion(const ConversionResult& result, const HealRequest& re
     verifyModelUnchanged(result); // the original is read from the same mapped files
     Models& models = *result.models;
     if (!models.original)
-        models.original = model::Model::load(result.modelDir, {options.device, "f32"}, progress);
+        models.original = model::Model::load(result.modelDir, {options.device, ComputeDtype::F32}, progress);
     const convert::HealSettings hs = healSettings(request);
     const at::Tensor ids = convert::healTokens(hs, models.tokenizer, options.resourcesDir);
     const convert::HealReport report =

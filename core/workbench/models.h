@@ -19,15 +19,15 @@ struct Models {
     std::optional<model::Model> original;
     model::Model converted;
     tok::Tokenizer tokenizer;
-    convert::ConvertReport report;
-    io::FolderSnapshot snapshot; // the folder as loaded: the weights are mapped from it
-    nlohmann::json heal;         // the HealReport of the last finished healing (null: not healed)
+    convert::ConvertReport report{};
+    io::FolderSnapshot snapshot{}; // the folder as loaded: the weights are mapped from it
+    nlohmann::json heal{};         // the HealReport of the last finished healing (null: not healed)
     // What a rank change reuses (changeRank): the per-layer bases, the calibration tokens (for the
     // attention-output error), the tokenized evaluation texts and the options of the run.
-    convert::ConversionCache cache;
-    at::Tensor calibration;
-    std::vector<eval::Document> docs, wikiDocs;
-    JobOptions options;
+    convert::ConversionCache cache{};
+    at::Tensor calibration{};
+    std::vector<eval::Document> docs{}, wikiDocs{};
+    JobOptions options{};
 };
 
 } // namespace transmla::workbench

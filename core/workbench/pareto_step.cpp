@@ -15,7 +15,7 @@ convert::SearchResult search(const std::filesystem::path& modelDir, const conver
                              const Progress& progress) {
     const io::FolderSnapshot snapshot = io::FolderSnapshot::takeStat(modelDir);
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(modelDir);
-    const model::Model original = model::Model::load(modelDir, {options.device, "f32"}, progress);
+    const model::Model original = model::Model::load(modelDir, {options.device, ComputeDtype::F32}, progress);
     const auto split =
         convert::splitCalibration(base.calibration, heldOutSamples, tokenizer, options.resourcesDir);
     const auto candidates =
