@@ -165,8 +165,9 @@ int main(int argc, char** argv) {
         typeValue(panel->findChild<QSpinBox*>(QStringLiteral("samplesSpin")), s.toInt());
     if (const QString s = arg(args, QStringLiteral("--seqlen"), QString()); !s.isEmpty())
         typeValue(panel->findChild<QSpinBox*>(QStringLiteral("seqLenSpin")), s.toInt());
-    std::printf("settings: rank %d, qk_rope_head_dim %d, %d problems, device %s\n", panel->rank(),
-                panel->settings().qkRopeHeadDim, panel->lossProblems(), qPrintable(deviceBox->currentText()));
+    std::printf("settings: rank %d, qk_rope_head_dim %lld, %d problems, device %s\n", panel->rank(),
+                static_cast<long long>(panel->settings().qkRopeHeadDim), panel->lossProblems(),
+                qPrintable(deviceBox->currentText()));
 
     QSignalSpy converted(&w, &views::MainWindow::conversionFinished);
     clock.restart();

@@ -65,7 +65,7 @@ private slots:
         workbench::JobOptions o;
         o.resourcesDir = test::resourcesDir();
         o.device = parseDevice(w.conversionPanel()->device().toStdString()); // CUDA where the panel chose it
-        o.dtype = w.conversionPanel()->dtype().toStdString();
+        o.dtype = parseComputeDtype(w.conversionPanel()->dtype().toStdString());
         o.lossProblems = 8;
         o.spectra = false;
         o.attention = false;
