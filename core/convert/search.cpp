@@ -131,8 +131,8 @@ std::vector<ConvertSettings> autoCandidates(const ConvertSettings& base, const i
                                             bool searchRopeDim, bool searchFreqFold) {
     if (base.exact)
         throw ArgumentError("the exact merge has no r_R or FreqFold to choose (r_R = g*d, FreqFold 1)");
-    ConvertSettings resolved = base;
-    resolve(resolved, config); // base itself must be valid (throws SettingError otherwise)
+    // base itself must be valid (throws SettingError otherwise); automatic values filled in
+    const ConvertSettings resolved = resolve(base, config).settings;
     std::vector<int64_t> ropeDims = {resolved.qkRopeHeadDim};
     if (searchRopeDim) {
         ropeDims.clear();
@@ -190,8 +190,7 @@ SearchResult searchConversions(const model::Model& original, const std::vector<C
         c.qkRopeHeadDim = s.qkRopeHeadDim;
         c.freqFold = s.freqFold;
         try {
-            ConvertSettings resolved = s;
-            resolve(resolved, original.config);
+            const ConvertSettings resolved = resolve(s, original.config).settings;
             c.qkRopeHeadDim = resolved.qkRopeHeadDim;
             c.freqFold = resolved.freqFold;
         } catch (const SettingError& e) {
