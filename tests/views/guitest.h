@@ -24,6 +24,13 @@
 
 namespace transmla::test::gui {
 
+// The widget `name` under `parent` (nullptr, with a warning naming it, when absent).
+template <class T> T* child(QObject* parent, const char* name) {
+    T* c = parent->findChild<T*>(QString::fromLatin1(name));
+    if (!c) qWarning("no widget named %s", name);
+    return c;
+}
+
 inline QLineEdit* editOf(QAbstractSpinBox* box) {
     return box->findChild<QLineEdit*>();
 }

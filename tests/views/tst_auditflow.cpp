@@ -27,12 +27,15 @@
 #include <QTimer>
 
 #include "conversionpanel.h"
+#include "guitest.h"
 #include "jobrunner.h"
 #include "lossview.h"
 #include "mainwindow.h"
 #include "testutil.h"
 
 using namespace transmla;
+
+using transmla::test::gui::child;
 
 namespace {
 QString demoModel() {
@@ -46,12 +49,6 @@ void openModel(views::MainWindow& w, const QString& dir) {
     QSignalSpy loaded(&w, &views::MainWindow::modelLoaded);
     w.openModel(dir);
     QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 10000);
-}
-
-template <class T> T* child(QObject* parent, const char* name) {
-    T* c = parent->findChild<T*>(QString::fromLatin1(name));
-    if (!c) qWarning("no widget named %s", name);
-    return c;
 }
 
 // Small, fast settings, typed into the widgets is h1's business; these are the panel's setters.

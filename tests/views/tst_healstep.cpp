@@ -29,13 +29,9 @@
 using namespace transmla;
 namespace gui = transmla::test::gui;
 
-namespace {
-template <class T> T* child(QObject* parent, const char* name) {
-    T* c = parent->findChild<T*>(QString::fromLatin1(name));
-    if (!c) qWarning("no widget named %s", name);
-    return c;
-}
+using transmla::test::gui::child;
 
+namespace {
 // The converted model's attention probabilities of layer 1, head 0 on a fixed prompt (what the
 // attention tab computes; q, kv_a and kv_b all enter it).
 std::vector<double> convertedMaps(const views::MainWindow& w) {

@@ -22,13 +22,9 @@
 using namespace transmla;
 namespace gui = transmla::test::gui;
 
-namespace {
-template <class T> T* child(QObject* parent, const char* name) {
-    T* c = parent->findChild<T*>(QString::fromLatin1(name));
-    if (!c) qWarning("no widget named %s", name);
-    return c;
-}
-} // namespace
+using transmla::test::gui::child;
+
+namespace {} // namespace
 
 class TestParetoView : public QObject {
     Q_OBJECT
