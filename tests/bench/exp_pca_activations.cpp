@@ -30,14 +30,14 @@ void gramsFrom(const model::Model& m, const at::Tensor& ids, std::vector<convert
                int64_t firstLayer, int64_t lastLayer) {
     const int64_t D = m.config.hiddenSize;
     for (int64_t l = firstLayer; l <= lastLayer; ++l)
-        stats[size_t(l)].xGram = at::zeros({D + 1, D + 1}, at::TensorOptions().dtype(at::kDouble));
+        stats[size_t(l)].xGram = at::zeros({D + 1, D + 1}, m.embed.options().dtype(at::kDouble));
     for (int64_t b = 0; b < ids.size(0); b += 16) {
         at::Tensor h = model::embedTokens(m, ids.narrow(0, b, std::min<int64_t>(16, ids.size(0) - b)));
         for (int64_t l = 0; l <= lastLayer; ++l) {
             if (l >= firstLayer) {
                 at::Tensor x = model::inputNorm(m, l, h).reshape({-1, D}).to(at::kDouble);
                 at::Tensor xa = at::cat({x, at::ones({x.size(0), 1}, x.options())}, 1);
-                stats[size_t(l)].xGram.add_((xa.t().mm(xa)).cpu());
+                stats[size_t(l)].xGram.addmm_(xa.t(), xa);
             }
             if (l < lastLayer) h = model::runLayer(m, l, h);
         }
@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
     const std::string device = argc > 6 ? argv[6] : "cpu";
     const model::Model original = model::Model::load(dir, {device, "f32"});
     const tok::Tokenizer t = tok::Tokenizer::load(dir);
-    const at::Tensor ids = convert::calibrationTokens(s.calibration, t, res);
+    const at::Tensor ids = convert::calibrationTokens(s.calibration, t, res).to(original.embed.device());
     const auto docs = eval::tokenizeGsm8k(t, io::loadGsm8k(gsm8kFile(res, "test"), limit), 512);
     const int64_t L = original.config.numLayers;
     s.kvLoraRank = ranks.front();
