@@ -185,6 +185,8 @@ MainWindow::MainWindow(QWidget* parent)
             panel_->setResultSettings(state_.settings, state_.lossProblems);
             markSaved(false);
             showResult();
+            if (state_.result->detailsPending) // cancelled by this change: after it, at the new rank
+                QMetaObject::invokeMethod(this, &MainWindow::completeDetails, Qt::QueuedConnection);
         },
         this);
     resize(1280, 720);
@@ -417,6 +419,7 @@ workbench::JobOptions MainWindow::jobOptions() const {
     o.attentionHead = attention_->head();
     o.attentionPrompt = attention_->prompt().toStdString();
     o.wikitextChunks = o.lossProblems > 0 ? 8 : 0; // WikiText-2 perplexity on 8 x 512 tokens, with the loss
+    o.deferDetails = workbench::defersDetails(summaryModel_->summary().parameterCount);
     return o;
 }
 
@@ -459,6 +462,30 @@ void MainWindow::runConversion() {
             state_.result = std::move(r);
             state_.sweep.reset();
             panel_->setResultSettings(state_.settings, state_.lossProblems);
+            markSaved(false);
+            showResult();
+            if (!state_.result->detailsPending) {
+                emit conversionFinished();
+                return;
+            }
+            emit firstResultShown();
+            // Queued: the conversion job's own finish (busy state, status) comes first.
+            QMetaObject::invokeMethod(this, &MainWindow::completeDetails, Qt::QueuedConnection);
+        });
+}
+
+void MainWindow::completeDetails() {
+    if (!state_.result || !state_.result->detailsPending || jobs_->isBusy()) return;
+    const workbench::ConversionResult first = *state_.result; // shares the models
+    jobs_->start<workbench::ConversionResult>(
+        RankFollower::detailsJobName(),
+        [first](const Progress& p) { return workbench::completeDetails(first, p); },
+        [this](workbench::ConversionResult full) {
+            // A result replaced meanwhile (another run, a rank change) waits for its own details.
+            const auto& now = state_.result;
+            if (!now || now->models != full.models || now->settings.kvLoraRank != full.settings.kvLoraRank)
+                return;
+            state_.result = std::move(full);
             markSaved(false);
             showResult();
             emit conversionFinished();

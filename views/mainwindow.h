@@ -85,7 +85,8 @@ public slots:
 signals:
     void modelLoaded(const QString& dir);
     void modelLoadFailed(const QString& dir, const QString& message);
-    void conversionFinished();
+    void conversionFinished(); // everything shown (for a large model: after the deferred details)
+    void firstResultShown();   // a large model's first result (loss before/after); the details follow
     void jobFailed(const QString& job, const QString& message); // "Cancelled" when cancelled
     void exportFinished(const QString& dir, const QStringList& notes);
     void attentionUpdated();
@@ -126,6 +127,9 @@ private:
     void updateRecentMenu();
     void rememberRecent(const QString& dir);
     void showResult(); // fills every view from state_
+    // The deferred details of the result shown (spectra, full-rank loss, perplexity, maps) as a job
+    // of their own, so that the first result is on screen without them; a rank change cancels it.
+    void completeDetails();
     void showSweep(
         const results::RankSweep& sweep); // a sweep (or a finished part of it) into state_ and the loss view
     void updateBudgets();

@@ -48,7 +48,7 @@ void RankFollower::startPending() {
     if (pending_ <= 0) return;
     if (jobs_->isBusy()) {
         // A stale evaluation: cancel it; onFinished starts the pending rank once it has stopped.
-        if (jobs_->currentJob() == jobName()) jobs_->cancel();
+        if (jobs_->currentJob() == jobName() || jobs_->currentJob() == detailsJobName()) jobs_->cancel();
         return;
     }
     const workbench::ConversionResult* r = current_();
@@ -68,6 +68,10 @@ void RankFollower::startPending() {
 }
 
 void RankFollower::onFinished(const QString& name, bool, const QString&) {
+    if (name == detailsJobName()) {
+        startPending();
+        return;
+    }
     if (name != jobName()) return;
     running_ = 0;
     panel_->setRankLive(false);

@@ -25,6 +25,9 @@ public:
                  QObject* parent = nullptr);
 
     static QString jobName() { return tr("Rank change"); }
+    // The deferred details of a first result (MainWindow::completeDetails): a rank change cancels
+    // them and goes first (they are computed again for the new rank afterwards).
+    static QString detailsJobName() { return tr("Details"); }
 
 signals:
     void rankApplied(int rank, double seconds); // the result at `rank` is shown (seconds: the job's)

@@ -13,6 +13,7 @@
 
 #include "analysis/spectrum.h"
 #include "util/progress.h"
+#include "util/stage_clock.h"
 
 namespace transmla::model {
 class Model;
@@ -53,6 +54,7 @@ struct SpectraOptions {
 // Both kinds; texts are the calibration texts (GSM8K train in the CLI), named by dataName.
 SpectraResult computeSpectra(const model::Model& m, const tok::Tokenizer& t,
                              const std::vector<std::string>& texts, const std::string& dataName,
-                             const SpectraOptions& options = {}, const Progress& progress = {});
+                             const SpectraOptions& options = {}, const Progress& progress = {},
+                             std::vector<StageSeconds>* stages = nullptr); // + "spectra: weights|activations"
 
 } // namespace transmla::analysis

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <future>
+#include <vector>
 
 #include "io/hash.h"
 #include "util/error.h"
@@ -57,8 +59,14 @@ FolderSnapshot FolderSnapshot::takeStat(const fs::path& dir) {
 FolderSnapshot FolderSnapshot::take(const fs::path& dir) {
     FolderSnapshot s = takeStat(dir);
     s.hashed_ = true;
-    for (auto& f : s.files_)
-        f.contentHash = hashFileContent(dir / f.name);
+    // One thread per file: the hash is a serial chain (~2.5 GB/s on one core), so a sharded 16 GB
+    // checkpoint hashes in the time of its largest shard. Errors surface in file order, as before.
+    std::vector<std::future<uint64_t>> hashes;
+    for (const auto& f : s.files_)
+        hashes.push_back(
+            std::async(std::launch::async, [file = dir / f.name] { return hashFileContent(file); }));
+    for (size_t i = 0; i < s.files_.size(); ++i)
+        s.files_[i].contentHash = hashes[i].get();
     return s;
 }
 

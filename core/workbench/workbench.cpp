@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <future>
 #include <iterator>
 
 #include <ATen/ATen.h>
@@ -103,7 +106,58 @@ void fillAttentionErrors(ConversionResult& r, const Models& models, at::Tensor p
         r.layers[i].attentionError = errors[i];
 }
 
+// Spectra of the original (GQA) model: weights, and activations on the bundled GSM8K train text.
+analysis::SpectraResult originalSpectra(const model::Model& original, const Models& models, const Progress& p,
+                                        std::vector<StageSeconds>& stages) {
+    const JobOptions& o = models.options;
+    analysis::SpectraOptions so;
+    so.samples = o.spectraSamples;
+    so.seqLen = o.spectraSeqLen;
+    const auto train = gsm8kFile(o.resourcesDir, "train");
+    return analysis::computeSpectra(original, models.tokenizer, io::loadTexts(train), train.string(), so, p,
+                                    &stages);
+}
+
+void fillAttentionMaps(ConversionResult& r, const Models& models, const Progress& progress) {
+    const JobOptions& o = models.options;
+    progress(0, 1, "attention");
+    const std::string prompt = o.attentionPrompt.empty() ? defaultPrompt(o.resourcesDir) : o.attentionPrompt;
+    auto pair = attentionPair(models, prompt, o.attentionLayer, o.attentionHead, o.attentionMaxTokens);
+    r.attentionBefore = std::move(pair.before);
+    r.attentionAfter = std::move(pair.after);
+    r.attentionHeadsBefore = std::move(pair.headsBefore);
+    r.attentionHeadsAfter = std::move(pair.headsAfter);
+    progress(1, 1, "attention");
+}
+
+bool anyTruncated(const ConversionResult& r) {
+    for (const auto& l : r.layers)
+        if (l.rank < int64_t(l.eigenvalues.size())) return true;
+    return false;
+}
+
+// The full-rank model from the cached bases (no second load or calibration), scored on `docs`.
+double cachedFullRankLoss(const Models& models, int64_t maxRank, const Progress& progress) {
+    model::Model full = *models.original;
+    convert::reassembleAtRank(full, *models.original, models.cache, maxRank, progress);
+    return gsm8kLoss(full, models.docs, progress, "loss full rank").meanNll();
+}
+
+// The loss split, carried into the export's conversion report.
+void setLossSplit(const ConversionResult& r, Models& models) {
+    convert::LossSplit split;
+    split.original = r.lossBefore->meanNll();
+    split.fullRank = *r.lossFullRank;
+    split.converted = r.lossAfter->meanNll();
+    models.report.lossSplit = split;
+}
+
 } // namespace
+
+bool defersDetails(int64_t parameterCount) {
+    if (const char* env = std::getenv("TRANSMLA_DEFER_DETAILS"); env && *env) return std::string(env) != "0";
+    return parameterCount >= 1'000'000'000;
+}
 
 ConversionResult runConversion(const std::filesystem::path& modelDir, convert::ConvertSettings settings,
                                const JobOptions& options, const Progress& progress) {
@@ -114,19 +168,27 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
         r.calibrationFile = io::calibrationFile(settings.calibration.source, options.resourcesDir).string();
         io::checkTextFile(r.calibrationFile);
     }
-    io::FolderSnapshot snapshot = io::FolderSnapshot::take(modelDir);
-    r.modelContentHash = results::contentHash(snapshot);
+    StageClock clock;
+    auto lap = [&](const std::string& stage) { clock.lap(stage, r.stageSeconds); };
+    // Hashing every byte of a 16 GB checkpoint takes seconds: it runs beside the load (both read the
+    // same files; verifyUnchanged at the end catches a file changed after its stat was taken).
+    auto hashing = std::async(std::launch::async, [&modelDir] { return io::FolderSnapshot::take(modelDir); });
     tok::Tokenizer tokenizer =
         tok::Tokenizer::load(modelDir); // first: the loads after it check for cancel per layer
     progress.checkCancel();
     auto models = std::shared_ptr<Models>(
         new Models{std::nullopt, model::Model::load(modelDir, {options.device, options.dtype}, progress),
                    std::move(tokenizer)});
+    lap("load");
+    io::FolderSnapshot snapshot = hashing.get();
+    r.modelContentHash = results::contentHash(snapshot);
+    lap("hash model files (beyond the load)");
     models->options = options;
     model::Model& m = models->converted;
     // The original shares the loaded tensors (one load, one copy in memory); converting replaces
     // only the converted copy's attention.
     const bool interactive = options.keepCalibration && !settings.exact;
+    const bool defer = options.deferDetails && interactive; // the details read the kept original
     if (options.attention || interactive) models->original = m;
     progress.checkCancel();
     // Tokenized once, evaluated before and after the conversion.
@@ -143,33 +205,48 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     at::Tensor calib;
     if (!settings.exact)
         calib = convert::calibrationTokens(settings.calibration, models->tokenizer, options.resourcesDir);
-    if (options.lossProblems > 0) r.lossBefore = gsm8kLoss(m, docs, progress, "loss before");
-    if (!wikiDocs.empty()) r.wikitextBefore = gsm8kLoss(m, wikiDocs, progress, "perplexity before");
-    if (options.spectra) {
-        analysis::SpectraOptions so;
-        so.samples = options.spectraSamples;
-        so.seqLen = options.spectraSeqLen;
-        const auto train = gsm8kFile(options.resourcesDir, "train");
-        r.spectra = analysis::computeSpectra(m, models->tokenizer, io::loadTexts(train), train.string(), so,
-                                             progress);
+    lap("tokenize");
+    if (options.lossProblems > 0) {
+        r.lossBefore = gsm8kLoss(m, docs, progress, "loss before");
+        lap("loss before");
+    }
+    if (!wikiDocs.empty() && !defer) {
+        r.wikitextBefore = gsm8kLoss(m, wikiDocs, progress, "perplexity before");
+        lap("perplexity before");
+    }
+    if (options.spectra && !defer) {
+        r.spectra = originalSpectra(m, *models, progress, r.stageSeconds);
+        clock.restart();
     }
     r.maxRank = convert::resolve(settings, m.config).dims.maxRank;
     models->report =
         convert::convertModel(m, settings, calib, progress, {}, interactive ? &models->cache : nullptr);
+    { // the conversion's own split: calibration forwards + statistics, bases + assembly, the rest
+        const auto& rep = models->report;
+        lap("convert: other");
+        r.stageSeconds.back().seconds -= rep.secondsCalibrate + rep.secondsPca;
+        r.stageSeconds.insert(r.stageSeconds.end() - 1, {{"convert: calibrate", rep.secondsCalibrate},
+                                                         {"convert: bases + assembly", rep.secondsPca}});
+    }
     fillConversion(r, models->report, m);
     if (models->original) {
         progress.checkCancel();
         fillAttentionErrors(r, *models, calib);
+        lap("attention errors");
     }
-    if (options.lossProblems > 0) r.lossAfter = gsm8kLoss(m, docs, progress, "loss after");
-    if (options.lossProblems > 0 && options.lossSplit && !r.settings.exact) {
-        bool truncated = false;
-        for (const auto& l : r.layers)
-            truncated = truncated || l.rank < int64_t(l.eigenvalues.size());
+    if (options.lossProblems > 0) {
+        r.lossAfter = gsm8kLoss(m, docs, progress, "loss after");
+        lap("loss after");
+    }
+    if (interactive) { // what rank changes and the deferred details reuse
+        models->calibration = calib;
+        models->docs = docs;
+        models->wikiDocs = wikiDocs;
+    }
+    if (options.lossProblems > 0 && options.lossSplit && !r.settings.exact && !defer) {
+        const bool truncated = anyTruncated(r);
         if (truncated && interactive) { // the cached bases at full rank: no second load or calibration
-            model::Model full = *models->original;
-            convert::reassembleAtRank(full, *models->original, models->cache, r.maxRank, progress);
-            r.lossFullRank = gsm8kLoss(full, docs, progress, "loss full rank").meanNll();
+            r.lossFullRank = cachedFullRankLoss(*models, r.maxRank, progress);
         } else if (truncated) {
             model::Model full = model::Model::load(modelDir, {options.device, options.dtype}, progress);
             convert::convertModel(full, convert::fullRankSettings(settings), calib, progress);
@@ -177,38 +254,71 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
         } else {
             r.lossFullRank = r.lossAfter->meanNll();
         }
-        convert::LossSplit split; // carried into the export's conversion report
-        split.original = r.lossBefore->meanNll();
-        split.fullRank = *r.lossFullRank;
-        split.converted = r.lossAfter->meanNll();
-        models->report.lossSplit = split;
+        setLossSplit(r, *models);
+        lap("loss full rank");
     }
-    if (!wikiDocs.empty()) r.wikitextAfter = gsm8kLoss(m, wikiDocs, progress, "perplexity after");
+    if (!wikiDocs.empty() && !defer) {
+        r.wikitextAfter = gsm8kLoss(m, wikiDocs, progress, "perplexity after");
+        lap("perplexity after");
+    }
     try {
         convert::checkDeepseekV3Exportable(m);
     } catch (const ArgumentError& e) {
         r.exportProblem = e.what();
     }
-    if (options.attention) {
-        progress(0, 1, "attention");
-        const std::string prompt =
-            options.attentionPrompt.empty() ? defaultPrompt(options.resourcesDir) : options.attentionPrompt;
-        auto pair = attentionPair(*models, prompt, options.attentionLayer, options.attentionHead,
-                                  options.attentionMaxTokens);
-        r.attentionBefore = std::move(pair.before);
-        r.attentionAfter = std::move(pair.after);
-        r.attentionHeadsBefore = std::move(pair.headsBefore);
-        r.attentionHeadsAfter = std::move(pair.headsAfter);
-        progress(1, 1, "attention");
+    if (options.attention && !defer) {
+        fillAttentionMaps(r, *models, progress);
+        lap("attention maps");
     }
-    if (interactive) {
-        models->calibration = calib;
-        models->docs = docs;
-        models->wikiDocs = wikiDocs;
-    }
+    r.detailsPending = defer && (options.spectra || options.attention || !wikiDocs.empty() ||
+                                 (options.lossProblems > 0 && options.lossSplit));
     models->snapshot = std::move(snapshot);
     models->snapshot.verifyUnchanged(); // results from a folder rewritten during the run are not kept
+    lap("verify model files");
+    if (std::getenv("TRANSMLA_TIMINGS"))
+        std::fprintf(stderr, "conversion stages: %s\n", formatStages(r.stageSeconds).c_str());
     r.models = std::move(models);
+    return r;
+}
+
+ConversionResult completeDetails(const ConversionResult& first, const Progress& progress) {
+    ConversionResult r = first; // shares the models
+    if (!r.detailsPending) return r;
+    if (!r.models || !r.models->original)
+        throw ArgumentError("the conversion's models are no longer in memory (run the conversion again)");
+    verifyModelUnchanged(r);
+    Models& models = *r.models;
+    const JobOptions& o = models.options;
+    r.stageSeconds.clear();
+    StageClock clock;
+    auto lap = [&](const std::string& stage) { clock.lap(stage, r.stageSeconds); };
+    if (!models.wikiDocs.empty() && !r.wikitextBefore) {
+        r.wikitextBefore = gsm8kLoss(*models.original, models.wikiDocs, progress, "perplexity before");
+        lap("perplexity before");
+    }
+    if (o.spectra && !r.spectra) {
+        r.spectra = originalSpectra(*models.original, models, progress, r.stageSeconds);
+        clock.restart();
+    }
+    if (r.lossBefore && r.lossAfter && o.lossSplit && !r.lossFullRank) {
+        // At full rank whatever the rank shown: the cache holds every basis.
+        r.lossFullRank =
+            anyTruncated(r) ? cachedFullRankLoss(models, r.maxRank, progress) : r.lossAfter->meanNll();
+        lap("loss full rank");
+    }
+    if (!models.wikiDocs.empty() && !r.wikitextAfter) {
+        r.wikitextAfter = gsm8kLoss(models.converted, models.wikiDocs, progress, "perplexity after");
+        lap("perplexity after");
+    }
+    if (o.attention && !r.attentionBefore) {
+        fillAttentionMaps(r, models, progress);
+        lap("attention maps");
+    }
+    progress.checkCancel(); // the shared models change only when everything is in
+    if (r.lossFullRank && r.lossBefore && r.lossAfter) setLossSplit(r, models);
+    r.detailsPending = false;
+    if (std::getenv("TRANSMLA_TIMINGS"))
+        std::fprintf(stderr, "details stages: %s\n", formatStages(r.stageSeconds).c_str());
     return r;
 }
 

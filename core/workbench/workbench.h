@@ -20,6 +20,7 @@
 #include "results/audit.h"
 #include "results/session.h"
 #include "util/progress.h"
+#include "util/stage_clock.h"
 
 namespace transmla::workbench {
 
@@ -47,7 +48,17 @@ struct JobOptions {
         analysis::kAttentionMaxTokens; // longer prompts are cut (promptTokens says so)
     int64_t wikitextChunks = 0;        // WikiText-2 test chunks for perplexity before and after (0: none)
     int64_t wikitextChunkTokens = eval::kDocumentMaxTokens;
+    // The first result first: runConversion returns after the GSM8K loss before/after (what the user
+    // waits for), leaving the spectra, the full-rank loss of the loss split, the WikiText-2
+    // perplexity and the attention maps to completeDetails (ConversionResult::detailsPending). Only
+    // with keepCalibration in a compressed conversion (the details read the kept original model).
+    bool deferDetails = false;
 };
+
+// Whether the workbench defers the details for a model of this size: on a 7B model they take tens
+// of seconds (spectra above all), on the demo model a fraction of one, where a second job would
+// only flicker. TRANSMLA_DEFER_DETAILS=0|1 overrides (benchmarks measure both ways).
+bool defersDetails(int64_t parameterCount);
 
 struct ConversionResult {
     std::string modelDir;
@@ -59,6 +70,7 @@ struct ConversionResult {
     std::vector<analysis::KvBudget> budgets; // GQA, MLA exact, MLA at the chosen rank
     std::optional<analysis::SpectraResult> spectra;
     std::optional<eval::LossResult> lossBefore, lossAfter;
+    bool detailsPending = false; // JobOptions::deferDetails: completeDetails fills the rest
     // Mean NLL of the full-rank model at the same r_R / FreqFold: lossAfter - lossBefore splits into
     // RoPE removal (lossFullRank - lossBefore) and rank truncation (lossAfter - lossFullRank).
     std::optional<double> lossFullRank;
@@ -70,6 +82,8 @@ struct ConversionResult {
     // Every query head of the attention layer, for the overview (not kept in sessions).
     std::vector<analysis::AttentionMap> attentionHeadsBefore, attentionHeadsAfter;
     std::shared_ptr<Models> models; // for export and further attention maps; null after a session load
+    // Where the time went, stage by stage (not kept in sessions); TRANSMLA_TIMINGS prints it to stderr.
+    std::vector<StageSeconds> stageSeconds;
 
     // The largest per-layer rank (what the cache stores).
     int64_t rank() const;
@@ -79,6 +93,13 @@ struct ConversionResult {
 // "load", "loss before", "spectra", "calibrate"/"convert" (in layers), "loss after", "attention".
 ConversionResult runConversion(const std::filesystem::path& modelDir, convert::ConvertSettings settings,
                                const JobOptions& options, const Progress& progress = {});
+
+// What runConversion deferred (JobOptions::deferDetails), from the models it kept: spectra of the
+// original, WikiText-2 perplexity before/after, the full-rank loss (and the report's loss split),
+// the attention maps; the same numbers an undeferred run gives. Returns `first` with them filled
+// (detailsPending false); `first` as it is when nothing is pending. Cancel leaves `first` intact.
+// Progress stages as runConversion's. Also after changeRank (the result keeps detailsPending).
+ConversionResult completeDetails(const ConversionResult& first, const Progress& progress = {});
 
 // The same conversion at another uniform kv_lora_rank, from the bases runConversion cached
 // (JobOptions::keepCalibration): re-truncated and re-assembled without calibrating, then the same

@@ -115,6 +115,57 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(ArgumentError, workbench::changeRank(merged, 16, {}));
     }
 
+    // Deferred details (issue 16: the first result first): runConversion with deferDetails returns the
+    // losses before/after alone; completeDetails then gives the spectra, the full-rank loss, the
+    // WikiText-2 perplexity and the attention maps an undeferred run gives (the reference: that run,
+    // which computes them in the old order). Tolerances as above; spectra 1e-12 relative (same
+    // CPU LAPACK calls on the same weights). A cancelled completion leaves the first result as it was.
+    void deferredDetailsEqualAnUndeferredRun() {
+        auto o = options();
+        o.spectra = true;
+        o.spectraSamples = 4;
+        o.spectraSeqLen = 32;
+        o.wikitextChunks = 2;
+        const auto eager = workbench::runConversion(demoDir(), settingsAt(32), o);
+        QVERIFY(!eager.detailsPending);
+        o.deferDetails = true;
+        const auto first = workbench::runConversion(demoDir(), settingsAt(32), o);
+        QVERIFY(first.detailsPending);
+        QVERIFY(first.lossBefore && first.lossAfter);
+        QVERIFY(!first.spectra && !first.lossFullRank && !first.wikitextBefore && !first.attentionBefore);
+        compareDocs(*first.lossBefore, *eager.lossBefore, 1e-6);
+        compareDocs(*first.lossAfter, *eager.lossAfter, 1e-6);
+
+        CancelToken token;
+        const Progress cancelInSpectra{[&](int64_t, int64_t, const std::string& stage) {
+                                           if (stage == "activation spectra") token.cancel();
+                                       },
+                                       &token};
+        QVERIFY_THROWS_EXCEPTION(Cancelled, workbench::completeDetails(first, cancelInSpectra));
+        QVERIFY(first.detailsPending && !first.spectra);
+
+        const auto full = workbench::completeDetails(first, {});
+        QVERIFY(!full.detailsPending);
+        QVERIFY(full.lossFullRank && eager.lossFullRank);
+        QVERIFY(std::abs(*full.lossFullRank - *eager.lossFullRank) < 1e-6 * std::abs(*eager.lossFullRank));
+        compareDocs(*full.wikitextBefore, *eager.wikitextBefore, 1e-6);
+        compareDocs(*full.wikitextAfter, *eager.wikitextAfter, 1e-6);
+        QVERIFY(full.spectra && eager.spectra);
+        QCOMPARE(full.spectra->spectra.size(), eager.spectra->spectra.size());
+        for (size_t i = 0; i < eager.spectra->spectra.size(); ++i) {
+            const auto &x = full.spectra->spectra[i].singularValues,
+                       &y = eager.spectra->spectra[i].singularValues;
+            QCOMPARE(x.size(), y.size());
+            for (size_t j = 0; j < y.size(); ++j)
+                QVERIFY(std::abs(x[j] - y[j]) <= 1e-12 * std::max(1.0, std::abs(y[j])));
+        }
+        QVERIFY(full.attentionAfter && eager.attentionAfter);
+        const auto &x = full.attentionAfter->probs, &y = eager.attentionAfter->probs;
+        QCOMPARE(x.size(), y.size());
+        for (size_t i = 0; i < x.size(); ++i)
+            QVERIFY(std::abs(x[i] - y[i]) < 1e-6);
+    }
+
     // The Rank sweep reuses the cache: a sweep point made by re-truncating the conversion in memory
     // equals the point the reloading step makes (load, calibrate, convert) at the same rank.
     void sweepStepReusesTheCache() {
