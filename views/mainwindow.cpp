@@ -30,6 +30,7 @@
 #include "budgetview.h"
 #include "classroomguide.h"
 #include "conversionpanel.h"
+#include "healview.h"
 #include "jobrunner.h"
 #include "lossview.h"
 #include "memorystatus.h"
@@ -187,6 +188,7 @@ MainWindow::MainWindow(QWidget* parent)
             showResult();
         },
         this);
+    connect(rankFollower_, &RankFollower::rankApplied, heal_, &HealView::startOver); // healing is dropped
     resize(1280, 720);
     QSettings settings;
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
@@ -244,6 +246,10 @@ void MainWindow::createMenus() {
     const QString names[] = {tr("&Model"), tr("&Spectrum"), tr("KV &budget"), tr("&Attention"), tr("&Loss")};
     for (int i = 0; i < 5; ++i) {
         QAction* a = view->addAction(names[i], this, [this, i] { tabs_->setCurrentIndex(i); });
+        a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+    }
+    for (int i = 5; i < std::min(tabs_->count(), 9); ++i) { // Heal, Pareto, ...: Alt+6 on
+        QAction* a = view->addAction(tabs_->tabText(i), this, [this, i] { tabs_->setCurrentIndex(i); });
         a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
     }
     view->addSeparator();
