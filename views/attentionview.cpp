@@ -202,6 +202,8 @@ void AttentionView::keepCellsSquare() {
         scales_->setMaximumSize(QWIDGETSIZE_MAX,
                                 side + rects_[0]->outerRect().height() - rects_[0]->height());
     relayout();
+    relayout(); // the token ticks are chosen in the preparation step, from the rects' sizes of the last
+                // layout
 
     squaredSizes_.resize(rects_.size());
     const double n = before_ ? double(before_->tokens()) : 1;
@@ -249,10 +251,10 @@ void AttentionView::rebuild() {
     const QString titles[3] = {tr("GQA (before)"), tr("MLA (after)"), tr("after - before")};
     double pmax = 1e-9;
     maxAbsDiff_ = 0;
-    auto* margins = new QCPMarginGroup(p); // the maps' bottoms in line
+    auto* margins = new QCPMarginGroup(p); // the maps' and the colour bars' tops and bottoms in line
     for (int i = 0; i < panels; ++i) {
         auto* rect = new QCPAxisRect(p);
-        rect->setMarginGroup(QCP::msBottom, margins);
+        rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
         const int row = 2 * (i / columns), col = i % columns;
         p->plotLayout()->addElement(row, col,
                                     new QCPTextElement(p, overview ? tr("head %1").arg(i) : titles[i]));
@@ -298,11 +300,14 @@ void AttentionView::rebuild() {
         scales->addElement(0, 1, diffScale);
     else
         delete diffScale;
+    scale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    if (!overview) diffScale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
     scale->setDataRange(QCPRange(0, pmax));
     const double d = std::max(maxAbsDiff_, 1e-9);
     if (!overview) {
         diffScale->setDataRange(QCPRange(-d, d));
-        diffScale->setLabel(maxAbsDiff_ < kRounding ? tr("difference (float rounding)") : tr("difference"));
+        diffScale->setLabel(comparable && maxAbsDiff_ < kRounding ? tr("difference (float rounding)")
+                                                                  : tr("difference"));
     }
     for (int r = 0; r < p->plotLayout()->rowCount(); r += 2)
         p->plotLayout()->setRowStretchFactor(r, 0.01);

@@ -601,6 +601,9 @@ void MainWindow::onJobFinished(const QString& name, bool ok, const QString& mess
     panel_->setExportable(canExport());
     if (ok) {
         panel_->setStatus(tr("%1 finished").arg(name));
+        // The status bar must not go on saying "... " (running) unless the result put its own message.
+        if (statusLabel_->text() == tr("%1 ...").arg(name))
+            statusLabel_->setText(tr("%1 finished").arg(name));
         return;
     }
     panel_->setStatus(tr("%1: %2").arg(name, message));
