@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QDockWidget>
 #include <QFontDatabase>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
@@ -17,6 +18,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTextBrowser>
 #include <QTimer>
@@ -101,6 +103,16 @@ private slots:
                  qPrintable(QStringLiteral("panel %1 px wide in a %2 px dock")
                                 .arg(area->widget()->minimumSizeHint().width())
                                 .arg(dock->width())));
+        // The memory status (issue 16) is shown whole inside the window, beside the status message.
+        auto* memory = w.findChild<QLabel*>(QStringLiteral("memoryStatus"));
+        QVERIFY(memory && memory->isVisible());
+        QVERIFY2(memory->geometry().right() < w.statusBar()->width() &&
+                     memory->width() >= memory->sizeHint().width(),
+                 qPrintable(QStringLiteral("memory status %1..%2 (needs %3 px) in a %4 px status bar")
+                                .arg(memory->x())
+                                .arg(memory->geometry().right())
+                                .arg(memory->sizeHint().width())
+                                .arg(w.statusBar()->width())));
 
         // Help > About (a modal box): measured while it is open, then closed.
         QSize about;
