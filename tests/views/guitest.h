@@ -133,6 +133,8 @@ inline void answerFileDialog(QObject* owner, const QString& path) {
                 return;
             }
             if (since->elapsed() < 500) return;
+            // A box the dialog itself opened (e.g. "replace it?") is answered by its own test, not here.
+            if (QApplication::activeModalWidget() != answered->data()) return;
         } else if (since->isValid()) { // answered, and the dialog is deleted: done
             timer->stop();
             timer->deleteLater();
