@@ -145,6 +145,7 @@ void ParetoView::rebuild() {
         info_->setText(
             tr("Search a grid of ranks, r_R and FreqFold for the held-out loss against the KV cache "
                "size, or let the held-out loss choose r_R and FreqFold at the panel's rank."));
+        p->legend->setVisible(false); // no empty legend box before the first search
         p->replot();
         return;
     }
