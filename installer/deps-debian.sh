@@ -4,6 +4,7 @@
 # runtimes) build the fuzz targets that test.sh runs (tests/fuzz). fonts-noto-cjk: the Chinese translation
 # renders as boxes without a CJK font (the .deb depends on it too, installer/CMakeLists.txt). clang-format:
 # the test suite checks that every source file is in the project's .clang-format style.
+# qt6-translations-l10n: Qt's own buttons and dialogs in German / Chinese (the .deb recommends it).
 # With TRANSMLA_TORCH_DIR set (a CUDA LibTorch, see build.sh) Debian's CPU LibTorch is not needed.
 set -euo pipefail
 
@@ -15,7 +16,7 @@ packages=(
   libhdf5-dev nlohmann-json3-dev
   libpcre2-dev libutf8proc-dev
   xvfb xauth
-  fonts-noto-cjk
+  fonts-noto-cjk qt6-translations-l10n
   clang libclang-rt-14-dev clang-format
 )
 

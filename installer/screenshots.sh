@@ -2,7 +2,7 @@
 # Screenshots of the real workbench on a real X display (Xvfb + openbox), driven with xdotool:
 #   English, German and Chinese at 1366 x 768, classroom mode (F11 layout, --classroom) at 1920 x 1080.
 # Each run starts with empty settings (a fresh HOME), opens the demo model, presses Ctrl+R (convert),
-# waits until the workbench is idle again (the conversion is over; at most WAIT seconds, default 600), then shows each tab with Alt+1..5 and takes the
+# waits until the workbench is idle again (the conversion is over; at most WAIT seconds, default 600), then shows each tab with Alt+1..7 and takes the
 # whole screen with ImageMagick's `import`. PNGs are written to OUT (default docs/screenshots) as
 # <lang>_<tab>.png (view_* for English, de_*, zh_*, classroom_*); larger than 300 KB, they are reduced to 256 colours.
 #
@@ -31,7 +31,7 @@ cleanup() {
 trap cleanup EXIT
 
 display_no=${DISPLAY_NO:-99}
-tabs=(model spectrum budget attention loss)
+tabs=(model spectrum budget attention loss heal pareto) # Alt+1..7 (View menu)
 
 # wait_idle PID MAX_SECONDS: returns once the process has used < 0.1 s of CPU in each of two
 # consecutive 3 s windows (the conversion is over), or after MAX_SECONDS.

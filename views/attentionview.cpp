@@ -5,6 +5,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScopedValueRollback>
 #include <QSpinBox>
 #include <algorithm>
 #include <cmath>
@@ -141,34 +142,23 @@ void AttentionView::clear() {
 }
 
 void AttentionView::keepCellsSquare() {
-    // Square cells: the axis with more pixels per token widens its range to match the other. Runs once
-    // the layout knows the rects' sizes; a change is drawn by the next (queued) replot.
+    // Square cells that fill their axes: each map's axis rect is made square (the smaller of its
+    // free width and height, the same for all maps), so the whole token range [-0.5, n - 0.5] fills
+    // it on both axes; the space left over stays below or to the right of the maps. (Widening one
+    // axis's range instead left the map in the top part of a tall, mostly empty rect.) Runs inside
+    // the replot, after the layout: the layout is redone here and drawn by this same replot.
+    if (squaring_ || rects_.empty()) return;
+    const QScopedValueRollback<bool> guard(squaring_, true);
+    QCPLayoutGrid* grid = plot()->plotLayout();
+    auto relayout = [grid] {
+        grid->update(QCPLayoutElement::upPreparation);
+        grid->update(QCPLayoutElement::upMargins);
+        grid->update(QCPLayoutElement::upLayout);
+    };
     bool changed = false;
-    squaredSizes_.resize(rects_.size());
-    const double n = before_ ? double(before_->tokens()) : 1;
-    for (size_t i = 0; i < rects_.size(); ++i) {
-        QCPAxisRect* r = rects_[i];
-        QCPAxis *x = r->axis(QCPAxis::atBottom), *y = r->axis(QCPAxis::atLeft);
-        if (r->width() <= 0 || r->height() <= 0) continue;
-        if (squaredSizes_[i] !=
-            r->size()) { // resized: start again from the whole map (a zoom keeps the size)
-            squaredSizes_[i] = r->size();
-            x->setRange(-0.5, std::max(0.5, n - 0.5));
-            y->setRange(-0.5, std::max(0.5, n - 0.5));
-        }
-        const double xScale = r->width() / x->range().size(), yScale = r->height() / y->range().size();
-        if (std::abs(xScale - yScale) < 1e-6 * std::max(xScale, yScale)) continue;
-        // Anchored at the lower end (left; top for the reversed query axis): the map stays in the corner.
-        QCPAxis* grow = xScale > yScale ? x : y;
-        const double lower = grow->range().lower;
-        grow->setScaleRatio(grow == x ? y : x, 1.0);
-        grow->setRange(lower, lower + grow->range().size());
-        changed = true;
-    }
     // One head: the first map's token labels must not make its cells smaller. Its column gets the
     // extra width of its margin (stretch factors in pixels: inner width + margin); the colour scales
     // keep their minimum width.
-    QCPLayoutGrid* grid = plot()->plotLayout();
     if (!allHeads() && rects_.size() == 3 && grid->columnCount() == 4) {
         double outer = 0, margins = 0;
         for (QCPAxisRect* r : rects_)
@@ -187,6 +177,53 @@ void AttentionView::keepCellsSquare() {
             changed = true;
         }
     }
+    // The free size of each rect: without limits.
+    const QSize unlimited(QWIDGETSIZE_MAX, QWIDGETSIZE_MAX);
+    std::vector<QCPLayoutElement*> titles;
+    for (int i = 0; i < grid->elementCount(); ++i)
+        if (auto* t = qobject_cast<QCPTextElement*>(grid->elementAt(i))) titles.push_back(t);
+    for (QCPAxisRect* r : rects_)
+        r->setMaximumSize(unlimited);
+    for (QCPLayoutElement* t : titles)
+        t->setMaximumSize(unlimited);
+    if (scales_) scales_->setMaximumSize(unlimited);
+    relayout();
+    int side = QWIDGETSIZE_MAX;
+    for (QCPAxisRect* r : rects_)
+        side = std::min({side, r->width(), r->height()});
+    side = std::max(side, 1);
+    for (QCPAxisRect* r : rects_)
+        r->setMaximumSize(side, side); // the inner rect (QCPAxisRect's size constraint)
+    // The titles' columns would otherwise keep the free width (their height is their text's).
+    const int outerWidth = side + rects_[0]->outerRect().width() - rects_[0]->width();
+    for (QCPLayoutElement* t : titles)
+        t->setMaximumSize(outerWidth, QWIDGETSIZE_MAX);
+    if (scales_) // the colour scales end where the maps end (their row would otherwise stay tall)
+        scales_->setMaximumSize(QWIDGETSIZE_MAX,
+                                side + rects_[0]->outerRect().height() - rects_[0]->height());
+    relayout();
+    relayout(); // the token ticks are chosen in the preparation step, from the rects' sizes of the last
+                // layout
+
+    squaredSizes_.resize(rects_.size());
+    const double n = before_ ? double(before_->tokens()) : 1;
+    for (size_t i = 0; i < rects_.size(); ++i) {
+        QCPAxisRect* r = rects_[i];
+        QCPAxis *x = r->axis(QCPAxis::atBottom), *y = r->axis(QCPAxis::atLeft);
+        if (r->width() <= 0 || r->height() <= 0) continue;
+        if (squaredSizes_[i] != r->size()) { // resized: the whole map again (a zoom keeps the size)
+            squaredSizes_[i] = r->size();
+            x->setRange(-0.5, std::max(0.5, n - 0.5));
+            y->setRange(-0.5, std::max(0.5, n - 0.5));
+        }
+        // A rect held above its maximum by a minimum size: square cells by the axis with more room.
+        const double xScale = r->width() / x->range().size(), yScale = r->height() / y->range().size();
+        if (std::abs(xScale - yScale) < 1e-6 * std::max(xScale, yScale)) continue;
+        QCPAxis* grow = xScale > yScale ? x : y;
+        const double lower = grow->range().lower;
+        grow->setScaleRatio(grow == x ? y : x, 1.0);
+        grow->setRange(lower, lower + grow->range().size());
+    }
     if (changed) replotLater();
 }
 
@@ -194,6 +231,7 @@ void AttentionView::rebuild() {
     QCustomPlot* p = plot();
     p->clearPlottables();
     p->plotLayout()->clear();
+    scales_ = nullptr;
     rects_.clear();
     squaredSizes_.clear();
     const int n = before_ ? int(before_->tokens()) : 0;
@@ -213,10 +251,10 @@ void AttentionView::rebuild() {
     const QString titles[3] = {tr("GQA (before)"), tr("MLA (after)"), tr("after - before")};
     double pmax = 1e-9;
     maxAbsDiff_ = 0;
-    auto* margins = new QCPMarginGroup(p); // the maps' bottoms in line
+    auto* margins = new QCPMarginGroup(p); // the maps' and the colour bars' tops and bottoms in line
     for (int i = 0; i < panels; ++i) {
         auto* rect = new QCPAxisRect(p);
-        rect->setMarginGroup(QCP::msBottom, margins);
+        rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
         const int row = 2 * (i / columns), col = i % columns;
         p->plotLayout()->addElement(row, col,
                                     new QCPTextElement(p, overview ? tr("head %1").arg(i) : titles[i]));
@@ -255,17 +293,21 @@ void AttentionView::rebuild() {
         map->setColorScale(difference ? diffScale : scale);
     }
     auto* scales = new QCPLayoutGrid;
+    scales_ = scales;
     p->plotLayout()->addElement(1, columns, scales);
     scales->addElement(0, 0, scale);
     if (!overview)
         scales->addElement(0, 1, diffScale);
     else
         delete diffScale;
+    scale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    if (!overview) diffScale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
     scale->setDataRange(QCPRange(0, pmax));
     const double d = std::max(maxAbsDiff_, 1e-9);
     if (!overview) {
         diffScale->setDataRange(QCPRange(-d, d));
-        diffScale->setLabel(maxAbsDiff_ < kRounding ? tr("difference (float rounding)") : tr("difference"));
+        diffScale->setLabel(comparable && maxAbsDiff_ < kRounding ? tr("difference (float rounding)")
+                                                                  : tr("difference"));
     }
     for (int r = 0; r < p->plotLayout()->rowCount(); r += 2)
         p->plotLayout()->setRowStretchFactor(r, 0.01);

@@ -18,6 +18,7 @@ class QSpinBox;
 class QPushButton;
 class QLabel;
 class QCPAxisRect;
+class QCPLayoutGrid;
 
 namespace transmla::views {
 
@@ -70,6 +71,8 @@ private:
     QLabel* info_;
     std::vector<QCPAxisRect*> rects_; // one head: before, after, difference; all heads: head h
     std::vector<QSize> squaredSizes_; // each rect's size when its cells were last made square
+    QCPLayoutGrid* scales_ = nullptr; // the colour scales, as tall as the maps
+    bool squaring_ = false;           // keepCellsSquare is laying the plot out again
     std::optional<analysis::AttentionMap> before_, after_;
     std::vector<analysis::AttentionMap> headsBefore_, headsAfter_;
     double maxAbsDiff_ = 0;

@@ -54,13 +54,18 @@ HealView::HealView(QWidget* parent)
     controls()->addWidget(steps_);
     controls()->addWidget(new QLabel(tr("LR:")));
     controls()->addWidget(lr_);
-    controls()->addWidget(new QLabel(tr("Text:")));
-    controls()->addWidget(data_);
-    controls()->addWidget(file_, 1);
     controls()->addWidget(new QLabel(tr("Sequences:")));
     controls()->addWidget(samples_);
     controls()->addWidget(heal_);
     controls()->addWidget(cancel_);
+    controls()->addStretch(1);
+    // The training text on a second row: one row of everything is wider than a 1366-pixel screen
+    // leaves the tabs (beside the conversion panel), and the window then clips at the right.
+    auto* text = new QHBoxLayout;
+    text->addWidget(new QLabel(tr("Text:")));
+    text->addWidget(data_);
+    text->addWidget(file_, 1);
+    mainLayout()->insertLayout(mainLayout()->indexOf(controls()) + 1, text);
     mainLayout()->addWidget(status_);
     connect(data_, &QComboBox::currentIndexChanged, this,
             [this] { file_->setEnabled(data_->currentData().toString().isEmpty()); });
@@ -89,12 +94,29 @@ workbench::HealRequest HealView::request() const {
     return r;
 }
 
-void HealView::setAvailable(bool on) {
+void HealView::setAvailable(bool on, const QString& why) {
     available_ = on;
+    why_ = why;
     heal_->setEnabled(on && !running_);
-    if (!on && !running_ && points_.empty())
-        status_->setText(
-            tr("Convert a model first; healing then trains its new attention weights towards the original."));
+    showReadiness();
+}
+
+void HealView::startOver() {
+    points_.clear();
+    ++run_;
+    rebuild();
+    showReadiness();
+}
+
+void HealView::showReadiness() {
+    if (running_ || !points_.empty()) return; // the run's own progress or outcome
+    if (available_)
+        status_->setText(tr("Ready: Heal trains the converted model's new attention weights towards the "
+                            "original (choose the mode and steps, then press Heal)."));
+    else
+        status_->setText(!why_.isEmpty() ? why_
+                                         : tr("Convert a model first; healing then trains its new attention "
+                                              "weights towards the original."));
 }
 
 int HealView::beginRun() {
@@ -181,6 +203,7 @@ void HealView::rebuild() {
     for (const auto& pt : points_)
         xmax = std::max(xmax, pt.step);
     p->xAxis->setRange(0, xmax);
+    p->legend->setVisible(p->plottableCount() > 0); // no empty legend box before the first run
     replotLater();
 }
 

@@ -25,7 +25,12 @@ public:
     explicit HealView(QWidget* parent = nullptr);
 
     workbench::HealRequest request() const; // a copy, for the worker
-    void setAvailable(bool on);             // a converted model is in memory and no job runs
+    // on: a compressed conversion is in memory and no job runs; otherwise `why` (if given) says
+    // what is missing. Without a curve, the status line says which.
+    void setAvailable(bool on, const QString& why = QString());
+    // The conversion in memory was replaced (a new run, a rank change, a session): the curve and the
+    // outcome belong to a model that is gone; points of a heal still running are ignored.
+    void startOver();
     // A new run: clears the curve; points of other runs are ignored from now on. Returns its id.
     int beginRun();
     void setOutcome(const workbench::HealOutcome& outcome, std::optional<double> lossBefore);
@@ -58,7 +63,9 @@ private:
     QLineEdit* file_;
     QPushButton *heal_, *cancel_;
     QLabel* status_;
+    void showReadiness();
     std::vector<Point> points_;
+    QString why_;
     int run_ = 0;
     bool running_ = false, available_ = false;
 };

@@ -30,6 +30,7 @@
 #include "budgetview.h"
 #include "classroomguide.h"
 #include "conversionpanel.h"
+#include "healview.h"
 #include "jobrunner.h"
 #include "lossview.h"
 #include "memorystatus.h"
@@ -189,6 +190,7 @@ MainWindow::MainWindow(QWidget* parent)
                 QMetaObject::invokeMethod(this, &MainWindow::completeDetails, Qt::QueuedConnection);
         },
         this);
+    connect(rankFollower_, &RankFollower::rankApplied, heal_, &HealView::startOver); // healing is dropped
     resize(1280, 720);
     QSettings settings;
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
@@ -246,6 +248,10 @@ void MainWindow::createMenus() {
     const QString names[] = {tr("&Model"), tr("&Spectrum"), tr("KV &budget"), tr("&Attention"), tr("&Loss")};
     for (int i = 0; i < 5; ++i) {
         QAction* a = view->addAction(names[i], this, [this, i] { tabs_->setCurrentIndex(i); });
+        a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+    }
+    for (int i = 5; i < std::min(tabs_->count(), 9); ++i) { // Heal, Pareto, ...: Alt+6 on
+        QAction* a = view->addAction(tabs_->tabText(i), this, [this, i] { tabs_->setCurrentIndex(i); });
         a->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
     }
     view->addSeparator();
@@ -622,6 +628,9 @@ void MainWindow::onJobFinished(const QString& name, bool ok, const QString& mess
     panel_->setExportable(canExport());
     if (ok) {
         panel_->setStatus(tr("%1 finished").arg(name));
+        // The status bar must not go on saying "... " (running) unless the result put its own message.
+        if (statusLabel_->text() == tr("%1 ...").arg(name))
+            statusLabel_->setText(tr("%1 finished").arg(name));
         return;
     }
     panel_->setStatus(tr("%1: %2").arg(name, message));

@@ -53,15 +53,28 @@ void MainWindow::setupQualitySteps() {
                 updateQualitySteps();
             });
     connect(jobs_, &JobRunner::busyChanged, this, &MainWindow::updateQualitySteps);
-    connect(this, &MainWindow::conversionFinished, this, &MainWindow::updateQualitySteps);
-    connect(this, &MainWindow::modelLoaded, this, &MainWindow::updateQualitySteps);
-    connect(this, &MainWindow::sessionOpened, this, &MainWindow::updateQualitySteps);
+    auto replaced = [this] { // the curve and outcome belonged to the model that was replaced
+        heal_->startOver();
+        updateQualitySteps();
+    };
+    connect(this, &MainWindow::conversionFinished, this, replaced);
+    connect(this, &MainWindow::modelLoaded, this, replaced);
+    connect(this, &MainWindow::sessionOpened, this, replaced);
     updateQualitySteps();
 }
 
 void MainWindow::updateQualitySteps() {
     const bool idle = !jobs_->isBusy();
-    heal_->setAvailable(idle && state_.result && state_.result->models && !state_.result->settings.exact);
+    // What the Heal tab offers follows the model in memory (a rank change keeps it, re-truncated).
+    const bool converted = state_.result && state_.result->models;
+    QString why;
+    if (!idle)
+        why = tr("Healing is possible once the running job (%1) has finished.").arg(jobs_->currentJob());
+    else if (state_.result && !state_.result->models)
+        why = tr("A reopened session holds no model in memory: run the conversion again to heal it.");
+    else if (converted && state_.result->settings.exact)
+        why = tr("The exact conversion loses nothing: there is nothing to heal.");
+    heal_->setAvailable(idle && converted && !state_.result->settings.exact, why);
     pareto_->setAvailable(idle && config_.has_value());
 }
 

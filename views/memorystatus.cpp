@@ -17,7 +17,10 @@ QString deviceName(const QString& device) {
 
 MemoryStatus::MemoryStatus(QWidget* parent) : QLabel(parent) {
     setObjectName(QStringLiteral("memoryStatus"));
-    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // never widens the window (status bar)
+    // Its text where there is room; never more than 24 characters of minimum width (the explicit
+    // minimum, not the text's). Not Ignored: QStatusBar then gave the stretching message label all
+    // the width and laid this label out past the window's right edge (only "host" showed at 1366 px).
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
     setMinimumWidth(fontMetrics().averageCharWidth() * 24);
 }
 

@@ -67,8 +67,13 @@ ParetoView::ParetoView(QWidget* parent)
     controls()->addWidget(new QLabel(tr("Held-out:")));
     controls()->addWidget(heldOut_);
     controls()->addWidget(search_);
-    controls()->addWidget(auto_);
-    controls()->addWidget(apply_);
+    // The held-out choice on a second row: one row of everything is wider than a 1366-pixel screen
+    // leaves the tabs (beside the conversion panel), and the window then clips at the right.
+    auto* choice = new QHBoxLayout;
+    choice->addWidget(auto_);
+    choice->addWidget(apply_);
+    choice->addStretch(1);
+    mainLayout()->insertLayout(mainLayout()->indexOf(controls()) + 1, choice);
     info_->setObjectName(QStringLiteral("paretoInfo"));
     info_->setWordWrap(true);
     info_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -140,6 +145,7 @@ void ParetoView::rebuild() {
         info_->setText(
             tr("Search a grid of ranks, r_R and FreqFold for the held-out loss against the KV cache "
                "size, or let the held-out loss choose r_R and FreqFold at the panel's rank."));
+        p->legend->setVisible(false); // no empty legend box before the first search
         p->replot();
         return;
     }
@@ -213,6 +219,7 @@ void ParetoView::rebuild() {
     info_->setText(lines.join(QLatin1Char('\n')));
     p->xAxis->setRange(paddedRange(xlo, xhi));
     p->yAxis->setRange(paddedRange(lo, hi));
+    p->legend->setVisible(p->plottableCount() > 0); // no empty legend box before the first run
     replotLater();
 }
 

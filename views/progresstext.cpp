@@ -23,6 +23,8 @@ QString ProgressText::stage(const QString& key) {
         {"convert", QT_TR_NOOP("converting layers")},
         {"attention", QT_TR_NOOP("attention maps")},
         {"rank sweep", QT_TR_NOOP("rank sweep")},
+        {"re-truncate", QT_TR_NOOP("re-truncating layers")},   // a rank change (pipeline.cpp)
+        {"search", QT_TR_NOOP("held-out search: candidates")}, // Pareto / r_R choice (search.cpp)
         {"export", QT_TR_NOOP("exporting")},
     };
     for (const auto& s : kStages)

@@ -14,6 +14,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStyleOptionSpinBox>
@@ -113,9 +114,49 @@ inline void typeFileName(QFileDialog* dialog, QLineEdit* name, const QString& pa
     QMetaObject::invokeMethod(dialog, "accept");
 }
 
-// Answers the next modal box within `ms`: a QMessageBox by clicking the `button` (e.g.
-// QMessageBox::Discard), a QFileDialog by typing `path` into its file name field and pressing
-// Enter. `seen` (if given) counts the boxes answered.
+// Answers the next file dialog with `path`, however late it comes: a timer owned by `owner` (the
+// window under test, so it ends with the test) polls every 50 ms for a visible QFileDialog, sets its
+// file name and clicks its accept button. A dialog still open 500 ms after an answer (a click that
+// came before the dialog's event loop ran, or a completer popup that took it) is answered again; the
+// timer stops once the answered dialog has closed. (A deadline or a single typed answer could leave
+// the dialog open under load, and an open modal dialog blocks the test for good.)
+inline void answerFileDialog(QObject* owner, const QString& path) {
+    auto* timer = new QTimer(owner);
+    timer->setInterval(50);
+    auto answered = std::make_shared<QPointer<QFileDialog>>();
+    auto since = std::make_shared<QElapsedTimer>();
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, path, answered, since] {
+        if (*answered) {
+            if (!(*answered)->isVisible()) { // closed: done
+                timer->stop();
+                timer->deleteLater();
+                return;
+            }
+            if (since->elapsed() < 500) return;
+            // A box the dialog itself opened (e.g. "replace it?") is answered by its own test, not here.
+            if (QApplication::activeModalWidget() != answered->data()) return;
+        } else if (since->isValid()) { // answered, and the dialog is deleted: done
+            timer->stop();
+            timer->deleteLater();
+            return;
+        }
+        QFileDialog* dialog = *answered;
+        if (!dialog)
+            for (QWidget* top : QApplication::topLevelWidgets())
+                if (auto* d = qobject_cast<QFileDialog*>(top); d && d->isVisible()) dialog = d;
+        if (!dialog) return;
+        auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+        if (!name) return;
+        if (name->completer() && name->completer()->popup()) name->completer()->popup()->hide();
+        *answered = dialog;
+        since->start();
+        typeFileName(dialog, name, path);
+    });
+    timer->start();
+}
+
+// Answers the next modal box that comes within `ms`: a QMessageBox by clicking the `button` (e.g.
+// QMessageBox::Discard), a QFileDialog as answerFileDialog does. `seen` (if given) counts the boxes answered.
 struct Answerer {
     QMessageBox::StandardButton button = QMessageBox::Ok;
     QString path;
@@ -123,7 +164,7 @@ struct Answerer {
     QString lastText;
 };
 inline std::shared_ptr<Answerer> answerModal(QMessageBox::StandardButton button, const QString& path = {},
-                                             int ms = 20000) {
+                                             int ms = 60000) {
     auto a = std::make_shared<Answerer>();
     a->button = button;
     a->path = path;
@@ -144,11 +185,11 @@ inline std::shared_ptr<Answerer> answerModal(QMessageBox::StandardButton button,
                 return;
             }
         } else if (auto* dialog = qobject_cast<QFileDialog*>(modal)) {
-            if (auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"))) {
+            if (dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"))) {
                 ++a->seen;
                 timer->deleteLater();
                 timer->stop();
-                typeFileName(dialog, name, a->path);
+                answerFileDialog(qApp, a->path); // answered again until it has closed
                 return;
             }
         }

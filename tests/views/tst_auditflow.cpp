@@ -71,28 +71,6 @@ void chooseByKeyboard(QComboBox* combo, const QString& value) {
     QCOMPARE(combo->currentIndex(), target);
 }
 
-// Answers the next file dialog by typing `path` into its file name box and pressing Enter.
-void answerFileDialog(const QString& path) {
-    auto* timer = new QTimer;
-    timer->setInterval(50);
-    QObject::connect(timer, &QTimer::timeout, timer, [timer, path] {
-        QFileDialog* dialog = nullptr;
-        for (QWidget* top : QApplication::topLevelWidgets())
-            if (auto* d = qobject_cast<QFileDialog*>(top); d && d->isVisible()) dialog = d;
-        if (!dialog) return;
-        timer->stop();
-        timer->deleteLater();
-        auto* edit = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
-        QVERIFY(edit);
-        edit->clear();
-        QTest::keyClicks(edit, path);
-        // The completer's popup (other files with the same prefix) would take the Return key.
-        if (edit->completer() && edit->completer()->popup()) edit->completer()->popup()->hide();
-        QTest::keyClick(edit, Qt::Key_Return);
-    });
-    timer->start();
-}
-
 // Closes any message box that comes up (a modal box would block the test), keeping its text.
 QStringList* closeMessageBoxes(QObject* owner) {
     auto* texts = new QStringList;
@@ -124,7 +102,7 @@ bool clickExportAndWait(views::MainWindow& w, const QString& dir) {
     QSignalSpy exported(&w, &views::MainWindow::exportFinished);
     QSignalSpy failed(&w, &views::MainWindow::jobFailed);
     QDir(dir).removeRecursively();
-    answerFileDialog(dir);
+    transmla::test::gui::answerFileDialog(&w, dir); // however late the dialog comes
     QTest::mouseClick(child<QPushButton>(w.conversionPanel(), "exportButton"), Qt::LeftButton);
     if (!QTest::qWaitFor([&] { return exported.count() == 1 || failed.count() == 1; }, 240000))
         qWarning("export timed out");
@@ -310,7 +288,7 @@ private slots:
         QFile::remove(file);
         QFile::remove(file + QStringLiteral(".audit.json"));
         const QStringList* boxes = closeMessageBoxes(&w);
-        answerFileDialog(file);
+        transmla::test::gui::answerFileDialog(&w, file);
         QTest::keySequence(&w, QKeySequence(Qt::CTRL | Qt::Key_E));
         QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(file + QStringLiteral(".audit.json")) || !boxes->isEmpty(),
                                  20000);
@@ -338,7 +316,7 @@ private slots:
         QDir(dir).removeRecursively();
         QSignalSpy exported(&w, &views::MainWindow::exportFinished);
         const QStringList* boxes = closeMessageBoxes(&w);
-        answerFileDialog(dir);
+        transmla::test::gui::answerFileDialog(&w, dir);
         serving->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(exported.count() == 1 || !boxes->isEmpty(), 60000);
         QVERIFY2(boxes->isEmpty(), qPrintable(boxes->join(QLatin1Char('\n'))));
@@ -365,7 +343,7 @@ private slots:
         QDir(dir).removeRecursively();
         QSignalSpy written(&w, &views::MainWindow::reportWritten);
         const QStringList* boxes = closeMessageBoxes(&w);
-        answerFileDialog(dir);
+        transmla::test::gui::answerFileDialog(&w, dir);
         report->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(written.count() == 1 || !boxes->isEmpty(), 20000);
         QVERIFY2(boxes->isEmpty(), qPrintable(boxes->join(QLatin1Char('\n'))));

@@ -199,6 +199,56 @@ private slots:
                  qPrintable(v.readout()));
     }
 
+    // The maps fill their axis rects: the token range [-0.5, n - 0.5] spans each rect on both axes
+    // (no empty axis area below or beside a map), with square cells; in a tall window (the workbench
+    // at 1366 x 768) and a wide one. The colour scales are as tall as the maps.
+    void attentionMapsFillTheirAxes() {
+        for (const QSize size : {QSize(880, 640), QSize(1700, 460)}) {
+            views::AttentionView v;
+            v.setMaps(uniformMap(20, 0), uniformMap(20, 0));
+            settle(v);
+            v.resize(size);
+            for (int i = 0; i < 3; ++i) {
+                QCoreApplication::processEvents();
+                v.plot()->replot();
+            }
+            for (int i = 0; i < 3; ++i) {
+                QCPAxisRect* r = v.mapRect(i);
+                QVERIFY(r);
+                QCPAxis *x = r->axis(QCPAxis::atBottom), *y = r->axis(QCPAxis::atLeft);
+                const QString where = QStringLiteral("%1x%2 map %3: rect %4,%5 %6x%7, map %8..%9 x %10..%11")
+                                          .arg(size.width())
+                                          .arg(size.height())
+                                          .arg(i)
+                                          .arg(r->left())
+                                          .arg(r->top())
+                                          .arg(r->width())
+                                          .arg(r->height())
+                                          .arg(x->coordToPixel(-0.5))
+                                          .arg(x->coordToPixel(19.5))
+                                          .arg(y->coordToPixel(-0.5))
+                                          .arg(y->coordToPixel(19.5));
+                QVERIFY2(std::abs(x->coordToPixel(-0.5) - r->left()) <= 1.5, qPrintable(where));
+                QVERIFY2(std::abs(x->coordToPixel(19.5) - (r->left() + r->width())) <= 1.5,
+                         qPrintable(where));
+                QVERIFY2(std::abs(y->coordToPixel(-0.5) - r->top()) <= 1.5,
+                         qPrintable(where)); // query 0 on top
+                QVERIFY2(std::abs(y->coordToPixel(19.5) - (r->top() + r->height())) <= 1.5,
+                         qPrintable(where));
+                QVERIFY2(std::abs(r->width() - r->height()) <= 2, qPrintable(where));
+                QVERIFY2(r->width() >= 100, qPrintable(where)); // not squeezed into a corner
+            }
+            for (QCPLayoutElement* e : v.plot()->plotLayout()->elements(true))
+                if (auto* scale = qobject_cast<QCPColorScale*>(e)) {
+                    const QRect bar = scale->axis()->axisRect()->rect();
+                    QVERIFY2(bar.height() <= v.mapRect(0)->height() + 2,
+                             qPrintable(QStringLiteral("scale %1 px, map %2 px")
+                                            .arg(bar.height())
+                                            .arg(v.mapRect(0)->height())));
+                }
+        }
+    }
+
     void allHeadsOverviewWithoutRecomputing() {
         views::AttentionView v;
         v.setLimits(2, 4);

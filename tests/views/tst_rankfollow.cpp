@@ -3,6 +3,8 @@
 // pressing Run, and the results are not marked stale; a second change while the first is still
 // evaluating cancels it and only the last rank is shown; any other setting still needs Run. The
 // device list says why CUDA is absent in a build or on a machine without it.
+// After a rank change the Heal tab offers healing the re-truncated model (the earlier heal's curve
+// and outcome are gone with it), and healing it runs.
 // The loss at the new rank is compared with workbench::runConversion at that rank (an independent
 // fresh conversion: its own calibration), per-layer ranks exactly, mean NLL within 1e-6 relative.
 #include <QComboBox>
@@ -11,9 +13,12 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardItemModel>
+#include <QTabBar>
+#include <QTabWidget>
 
 #include "conversionpanel.h"
 #include "guitest.h"
+#include "healview.h"
 #include "jobrunner.h"
 #include "mainwindow.h"
 #include "rankfollower.h"
@@ -95,6 +100,54 @@ private slots:
         QTest::qWait(1000);
         QCOMPARE(applied.count(), 0);
         QVERIFY(w.conversionPanel()->resultsStale());
+    }
+
+    // Issue 14 x 16: a rank change drops the healing (the layers are re-truncated from the GQA
+    // weights); the Heal tab must then offer healing the model at the new rank, not "Convert a model
+    // first", and not show the dropped heal's curve and outcome as the model's.
+    void healIsOfferedAfterARankChange() {
+        views::MainWindow w;
+        w.show();
+        convertDemo(w, 32);
+        views::HealView* heal = w.healView();
+        QTabBar* bar = w.tabs()->tabBar(); // a click on the Heal tab
+        QTest::mouseClick(bar, Qt::LeftButton, Qt::NoModifier,
+                          bar->tabRect(w.tabs()->indexOf(heal)).center());
+        QCOMPARE(w.tabs()->currentWidget(), heal);
+        auto* healButton = gui::child<QPushButton>(heal, "healButton");
+        auto* steps = gui::child<QSpinBox>(heal, "healSteps");
+        auto* samples = gui::child<QSpinBox>(heal, "healSamples");
+        const QString convertFirst = QStringLiteral("Convert a model first");
+        QVERIFY(healButton->isEnabled());
+        QVERIFY2(!heal->statusText().contains(convertFirst), qPrintable(heal->statusText()));
+        gui::typeInto(samples, QStringLiteral("8"));
+        gui::commit(samples);
+        gui::typeInto(steps, QStringLiteral("2"));
+        gui::commit(steps);
+        QSignalSpy healed(&w, &views::MainWindow::healFinished);
+        gui::click(healButton);
+        QTRY_COMPARE_WITH_TIMEOUT(healed.count(), 1, 120000);
+        QVERIFY(heal->curvePoints() > 0);
+
+        auto* follower = w.findChild<views::RankFollower*>(QStringLiteral("rankFollower"));
+        QSignalSpy applied(follower, &views::RankFollower::rankApplied);
+        auto* rankBox = w.conversionPanel()->findChild<QSpinBox*>(QStringLiteral("rankSpin"));
+        for (int i = 0; i < 8; ++i)
+            gui::clickArrow(rankBox, false); // 32 -> 24
+        gui::commit(rankBox);
+        QTRY_COMPARE_WITH_TIMEOUT(applied.count(), 1, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!w.jobs()->isBusy(), 10000);
+        QCOMPARE(w.state().result->rank(), int64_t(24));
+        QVERIFY(healButton->isEnabled());
+        QVERIFY2(!heal->statusText().contains(convertFirst), qPrintable(heal->statusText()));
+        QVERIFY2(!heal->statusText().contains(QStringLiteral("healed")), qPrintable(heal->statusText()));
+        QCOMPARE(heal->curvePoints(), 0); // the dropped heal's curve is not the model's
+
+        healed.clear();
+        gui::click(healButton);
+        QTRY_COMPARE_WITH_TIMEOUT(healed.count(), 1, 120000);
+        QCOMPARE(heal->curvePoints(), 4 * 2); // 2 steps in each of the demo model's 4 layers
+        QCOMPARE(w.state().result->rank(), int64_t(24));
     }
 
     void deviceListSaysWhyCudaIsAbsent() {
