@@ -79,6 +79,15 @@ RopeTables ropeTablesFor(const at::Tensor& invFreq, int64_t seqLen, double scali
     return {emb.cos() * scaling, emb.sin() * scaling};
 }
 
+RopeTables ropeTablesAt(const at::Tensor& invFreq, int64_t seqLen, double scaling,
+                        const at::Tensor& firstPosition) {
+    at::Tensor pos = firstPosition.to(at::kFloat) +
+                     at::arange(seqLen, at::TensorOptions().dtype(at::kFloat).device(invFreq.device()));
+    at::Tensor freqs = at::outer(pos, invFreq.to(at::kFloat)); // [T, n]
+    at::Tensor emb = at::cat({freqs, freqs}, -1);              // [T, 2n]
+    return {emb.cos() * scaling, emb.sin() * scaling};
+}
+
 RopeTables ropeTables(const io::ModelConfig& c, int64_t seqLen, at::Device device) {
     double scaling = 1.0;
     at::Tensor inv = ropeInverseFrequencies(c, seqLen, &scaling).to(device);
