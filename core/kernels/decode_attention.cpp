@@ -24,12 +24,12 @@ namespace {
 
 int64_t paddedHeads(int64_t queriesPerGroup) { return (queriesPerGroup + 15) / 16 * 16; }
 
-// Positions per split: every CTA gets at least two tiles (fewer would write more partial output
-// than it reads), and the grid asks for about two CTAs per multiprocessor.
-int64_t splitsFor(int64_t capacity, int64_t batchGroups, int64_t multiprocessors) {
+// Positions per split: the grid fills the device in one wave where it can (blocks that fit at once,
+// rounded down: a second, nearly empty wave would cost a whole tile loop), and every block gets at
+// least two tiles (fewer would write more partial output than it reads).
+int64_t splitsFor(int64_t capacity, int64_t batchGroups, int64_t resident) {
     const int64_t tiles = (capacity + kDecodeTile - 1) / kDecodeTile;
-    const int64_t wanted = (2 * multiprocessors + batchGroups - 1) / batchGroups;
-    return std::max<int64_t>(1, std::min(wanted, tiles / 2));
+    return std::max<int64_t>(1, std::min(resident / batchGroups, tiles / 2));
 }
 
 } // namespace
@@ -79,7 +79,9 @@ at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at
         throw std::runtime_error("decode attention: shapes of q, keys, values, lengths disagree");
 #ifdef TRANSMLA_DECODE_KERNELS
     const int64_t hp = paddedHeads(H / G);
-    const int64_t splits = splitsFor(cap, B * G, at::cuda::getCurrentDeviceProperties()->multiProcessorCount);
+    const int64_t resident = int64_t(at::cuda::getCurrentDeviceProperties()->multiProcessorCount) *
+                             decodeBlocksPerMultiprocessor(int(hp), int(Dk), int(valueDim), shared);
+    const int64_t splits = splitsFor(cap, B * G, resident);
     const int64_t tiles = (cap + kDecodeTile - 1) / kDecodeTile;
     auto f32 = q.options().dtype(at::kFloat);
     at::Tensor oPart = at::empty({B, G, splits, hp, valueDim}, f32);

@@ -213,11 +213,10 @@ __global__ void __launch_bounds__(kThreads) decodeSplitKernel(DecodeLaunch p) {
         }
         __syncthreads();
 
-        // O = alpha O + P V over this tile.
+        // O = alpha O + P V over this tile (each P fragment loaded once per key step, for every column).
 #pragma unroll
         for (int j = 0; j < kDecodeMaxNTiles; ++j) {
-            const int nt = warp + kWarps * j;
-            if (nt >= nTilesOut) break;
+            if (warp + kWarps * j >= nTilesOut) break;
 #pragma unroll
             for (int m = 0; m < kDecodeMaxMTiles; ++m) {
                 if (m >= mTiles) break;
@@ -225,16 +224,21 @@ __global__ void __launch_bounds__(kThreads) decodeSplitKernel(DecodeLaunch p) {
                 for (int i = 0; i < AccFrag::num_elements; ++i)
                     o[j][m].x[i] *= alpha[m * 16 + rowOf[i]];
             }
-            for (int kk = 0; kk < kTile / 16; ++kk) {
+        }
+        for (int kk = 0; kk < kTile / 16; ++kk) {
+            wmma::fragment<wmma::matrix_a, 16, 16, 16, bf16, wmma::row_major> pa[kDecodeMaxMTiles];
+#pragma unroll
+            for (int m = 0; m < kDecodeMaxMTiles; ++m)
+                if (m < mTiles) wmma::load_matrix_sync(pa[m], ps + m * 16 * L.pLd + kk * 16, L.pLd);
+#pragma unroll
+            for (int j = 0; j < kDecodeMaxNTiles; ++j) {
+                const int nt = warp + kWarps * j;
+                if (nt >= nTilesOut) break;
                 wmma::fragment<wmma::matrix_b, 16, 16, 16, bf16, wmma::row_major> vb;
                 wmma::load_matrix_sync(vb, vt + kk * 16 * L.vLd + nt * 16, L.vLd);
 #pragma unroll
-                for (int m = 0; m < kDecodeMaxMTiles; ++m) {
-                    if (m >= mTiles) break;
-                    wmma::fragment<wmma::matrix_a, 16, 16, 16, bf16, wmma::row_major> pa;
-                    wmma::load_matrix_sync(pa, ps + m * 16 * L.pLd + kk * 16, L.pLd);
-                    wmma::mma_sync(o[j][m], pa, vb, o[j][m]);
-                }
+                for (int m = 0; m < kDecodeMaxMTiles; ++m)
+                    if (m < mTiles) wmma::mma_sync(o[j][m], pa[m], vb, o[j][m]);
             }
         }
         __syncthreads();
@@ -288,18 +292,40 @@ int64_t decodeSharedBytes(int paddedHeads, int dk, int dv, bool sharedValues) {
     return total <= 227 * 1024 ? total : 0; // the most one block may take on sm_80 / sm_90
 }
 
+namespace {
+
+// Lets the split kernel take `bytes` of shared memory (raised once per size, not per call: a captured
+// step replays without host calls anyway). Returns a CUDA error string, or nullptr.
+const char* allowSharedBytes(int bytes) {
+    static int allowed = 0;
+    if (bytes <= allowed) return nullptr;
+    const cudaError_t e = cudaFuncSetAttribute(decodeSplitKernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
+    if (e != cudaSuccess) return cudaGetErrorString(e);
+    allowed = bytes;
+    return nullptr;
+}
+
+} // namespace
+
+int decodeBlocksPerMultiprocessor(int paddedHeads, int dk, int dv, bool sharedValues) {
+    const int bytes = int(decodeSharedBytes(paddedHeads, dk, dv, sharedValues));
+    if (bytes == 0 || allowSharedBytes(bytes)) return 1;
+    static int lastBytes = -1, lastBlocks = 1;
+    if (bytes != lastBytes) {
+        int n = 0;
+        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&n, decodeSplitKernel, kThreads, bytes) != cudaSuccess)
+            n = 1;
+        lastBytes = bytes;
+        lastBlocks = n > 0 ? n : 1;
+    }
+    return lastBlocks;
+}
+
 const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
     const int bytes = int(decodeSharedBytes(p.paddedHeads, p.dk, p.dv, p.v == p.k));
     if (bytes == 0) return "decode attention: unsupported shape";
+    if (const char* err = allowSharedBytes(bytes)) return err;
     cudaStream_t s = static_cast<cudaStream_t>(stream);
-    // Raised once per size (not per call: a captured decode step replays without host calls anyway).
-    static int allowed = 0;
-    if (bytes > allowed) {
-        const cudaError_t e =
-            cudaFuncSetAttribute(decodeSplitKernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
-        if (e != cudaSuccess) return cudaGetErrorString(e);
-        allowed = bytes;
-    }
     decodeSplitKernel<<<dim3(unsigned(p.batch * p.groups), unsigned(p.splits)), kThreads, bytes, s>>>(p);
     decodeReduceKernel<<<unsigned(p.batch * p.groups * p.rep), 128, 0, s>>>(p);
     const cudaError_t e = cudaGetLastError();

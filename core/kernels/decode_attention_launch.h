@@ -26,6 +26,8 @@ constexpr int kDecodeMaxNTiles = 4; // output columns per warp / 16: Dv <= 512
 
 // Shared memory the split kernel needs; 0 when the shape is outside what it supports.
 int64_t decodeSharedBytes(int paddedHeads, int dk, int dv, bool sharedValues);
+// Blocks of the split kernel that fit on one multiprocessor at once (shared memory, registers).
+int decodeBlocksPerMultiprocessor(int paddedHeads, int dk, int dv, bool sharedValues);
 // Launches the split kernel and the reduction on `stream` (a cudaStream_t); returns a CUDA error
 // string, or nullptr.
 const char* launchDecodeAttention(const DecodeLaunch& p, void* stream);

@@ -39,7 +39,9 @@ if has convert; then
       --seqlen 256 --json --out $MLA --export-dtype bf16 --force > /tmp/convert.json; echo "convert: $((SECONDS - t0)) s"; }
 fi
 if has model; then
-  for dir in $M $MLA; do t0=$SECONDS; $T $dir ${MODEL_CTX:-1000} | grep model; echo "model test: $((SECONDS - t0)) s"; done
+  # The demo model (trained) as GQA and converted in process (r = 64, r_R = 16), and both 8B checkpoints.
+  t0=$SECONDS; $T resources/models/tiny-llama-gqa resources/models/tiny-llama-gqa:64 $M $MLA | grep -E "model|/|failure"
+  echo "model test: $((SECONDS - t0)) s"
 fi
 if has decode; then
   for cfg in ${DECODE_CFGS:-4096x1 16384x16}; do

@@ -5,18 +5,21 @@
 //      computed in fp32 from the same bf16 inputs (matmul, softmax), and against the project's ATen path
 //      (model::attend in bf16). Tolerance: max |error| <= 2e-2 * max |reference| (bf16 keeps 8 bits: the
 //      probabilities and the output are each rounded once, ~4e-3 relative each).
-//   2. model (optional MODEL_DIR [CTX]): decoding steps after one prompt, the CUDA-graph step against
-//      the same step run eagerly with the kernels (the same kernels replayed: within 1e-3 of the logits'
-//      magnitude, cuBLAS may pick other algorithms inside a capture) and against the ATen path (2e-2).
-// Usage: tst_decode_attention_gpu [MODEL_DIR [CTX]]
+//   2. model (optional MODEL_DIR[:RANK] ...): decoding steps after one prompt of MODEL_CTX (300) tokens,
+//      the CUDA-graph step against the same step run eagerly with the kernels (the same kernels
+//      replayed: within 1e-3 of the logits' magnitude; cuBLAS may pick other algorithms in a capture),
+//      and against the full forward (no cache) no farther than twice the ATen path's distance.
+// Usage: tst_decode_attention_gpu [MODEL_DIR[:RANK] ...]
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include "convert/pipeline.h"
 #include "kernels/decode_attention.h"
 #include "model/decode_step.h"
 #include "model/kv_cache.h"
@@ -95,41 +98,56 @@ void runCase(const Case& c) {
     expect(errRef <= 2e-2 && errAten <= 2e-2, what);
 }
 
-// Greedy steps on a real checkpoint: graph vs eager kernels vs the ATen path.
-void runModel(const std::string& dir, int64_t ctx) {
+// Decoding steps on a checkpoint (converted in process at `rank` when > 0): graph vs eager kernels vs
+// the ATen path, each step against the full forward over the whole prefix (no cache: SDPA, and MLA's
+// expanded form), the reference that none of the cached paths shares.
+void runModel(const std::string& dir, int64_t ctx, int64_t rank) {
     model::Model m = model::Model::load(dir, {"cuda", "bf16"});
+    if (rank > 0) {
+        convert::ConvertSettings s;
+        s.kvLoraRank = rank;
+        s.qkRopeHeadDim = 16;
+        s.calibration.samples = 8;
+        s.calibration.seqLen = 128;
+        convert::convertModel(m, s, at::randint(0, m.config.vocabSize, {8, 128}, at::kLong));
+    }
+    const std::string name = std::string(m.config.hasMlaCache() ? "MLA" : "GQA") + " " + dir + " ctx " +
+                             std::to_string(ctx);
     const int64_t B = 2, steps = 6;
     const at::Tensor prompt = at::randint(0, m.config.vocabSize, {B, ctx}, at::kLong).to(m.device());
+    // The same tokens for every run (a greedy choice could differ on near-ties).
+    const at::Tensor tokens = at::randint(0, m.config.vocabSize, {B, steps}, at::kLong).to(m.device());
     auto run = [&](bool kernels, bool graphs) {
         model::decodeFastPath() = {kernels, graphs};
         model::KvCache cache = model::allocateCache(m, B, ctx + steps + 1);
-        at::Tensor logits = model::prefillCached(m, prompt, cache);
+        model::prefillCached(m, prompt, cache);
         std::vector<at::Tensor> out;
-        // The same tokens for every run (the first run's choice would differ on near-ties otherwise).
-        at::Tensor next = at::full({B, 1}, 7, prompt.options());
-        for (int64_t s = 0; s < steps; ++s) {
-            logits = model::forwardCached(m, next.add(s), cache);
-            out.push_back(logits);
-        }
+        for (int64_t s = 0; s < steps; ++s)
+            out.push_back(model::forwardCached(m, tokens.narrow(1, s, 1), cache));
         return std::make_pair(out, cache.graph != nullptr);
     };
     const auto [graph, captured] = run(true, true);
     const auto eager = run(true, false).first;
     const auto aten = run(false, false).first;
     model::decodeFastPath() = {true, true};
-    expect(captured, m.config.hasMlaCache() ? "MLA model: a graph was captured" : "GQA model: a graph was captured");
-    double graphVsEager = 0, graphVsAten = 0;
-    for (size_t s = 0; s < graph.size(); ++s) {
-        graphVsEager = std::max(graphVsEager, relErr(graph[s], eager[s]));
-        graphVsAten = std::max(graphVsAten, relErr(graph[s], aten[s]));
+    expect(captured, name + ": a graph was captured");
+    double graphVsEager = 0, graphVsFull = 0, atenVsFull = 0;
+    for (int64_t s = 0; s < steps; ++s) {
+        const at::Tensor full = model::forwardLogits(m, at::cat({prompt, tokens.narrow(1, 0, s + 1)}, 1))
+                                    .narrow(1, ctx + s, 1);
+        graphVsEager = std::max(graphVsEager, relErr(graph[size_t(s)], eager[size_t(s)]));
+        graphVsFull = std::max(graphVsFull, relErr(graph[size_t(s)], full));
+        atenVsFull = std::max(atenVsFull, relErr(aten[size_t(s)], full));
     }
-    char what[200];
-    std::snprintf(what, sizeof what, "%s model ctx %lld: 6 graph steps vs eager kernel steps, logits rel. error %.2e",
-                  m.config.hasMlaCache() ? "MLA" : "GQA", (long long)ctx, graphVsEager);
+    char what[300];
+    std::snprintf(what, sizeof what, "%s: 6 graph steps vs the same steps eager, logits rel. error %.2e", name.c_str(),
+                  graphVsEager);
     expect(graphVsEager <= 1e-3, what);
-    std::snprintf(what, sizeof what, "%s model ctx %lld: graph steps vs ATen steps, logits rel. error %.2e",
-                  m.config.hasMlaCache() ? "MLA" : "GQA", (long long)ctx, graphVsAten);
-    expect(graphVsAten <= 2e-2, what);
+    // bf16 steps differ from the full forward by rounding (amplified by a random-weight model's layers):
+    // the fast path may be no farther from it than twice the ATen path's distance.
+    std::snprintf(what, sizeof what, "%s: vs the full forward, graph steps %.2e, ATen steps %.2e", name.c_str(),
+                  graphVsFull, atenVsFull);
+    expect(graphVsFull <= 2 * atenVsFull + 1e-3, what);
 }
 
 } // namespace
@@ -157,7 +175,12 @@ int main(int argc, char** argv) {
     std::string why;
     expect(!kernels::decodeAttentionSupports(64, 576, 512, true, &why) && !why.empty(),
            "64 heads per group is refused with a reason: " + why);
-    if (argc > 1) runModel(argv[1], argc > 2 ? std::stoll(argv[2]) : 300);
+    for (int i = 1; i < argc; ++i) { // MODEL_DIR[:RANK] ... (RANK: convert in process first)
+        const std::string arg = argv[i];
+        const size_t colon = arg.rfind(':');
+        runModel(arg.substr(0, colon), std::stoll(std::getenv("MODEL_CTX") ? std::getenv("MODEL_CTX") : "300"),
+                 colon == std::string::npos ? 0 : std::stoll(arg.substr(colon + 1)));
+    }
     std::printf("%d failure(s)\n", failures);
     return failures ? 1 : 0;
 }
