@@ -24,12 +24,17 @@ namespace {
 
 int64_t paddedHeads(int64_t queriesPerGroup) { return (queriesPerGroup + 15) / 16 * 16; }
 
-// Positions per split: the grid fills the device in one wave where it can (blocks that fit at once,
-// rounded down: a second, nearly empty wave would cost a whole tile loop), and every block gets at
-// least two tiles (fewer would write more partial output than it reads).
-int64_t splitsFor(int64_t capacity, int64_t batchGroups, int64_t resident) {
+// Positions per split. MLA's blocks (~200 KB of shared memory, one per multiprocessor) fill the device
+// in one wave (rounded down: a second, nearly empty wave would cost a whole tile loop); GQA's light
+// blocks hide memory latency by number (measured on an H200: 3 splits at 16K x 16 beat 2 by 1.6x), so
+// they ask for ~4 per multiprocessor. Every block gets at least two tiles (fewer would write more
+// partial output than it reads).
+int64_t splitsFor(int64_t capacity, int64_t batchGroups, int64_t multiprocessors, int64_t blocksPerSm,
+                  bool sharedValues) {
     const int64_t tiles = (capacity + kDecodeTile - 1) / kDecodeTile;
-    return std::max<int64_t>(1, std::min(resident / batchGroups, tiles / 2));
+    const int64_t wanted = sharedValues ? multiprocessors * blocksPerSm / batchGroups
+                                        : (4 * multiprocessors + batchGroups - 1) / batchGroups;
+    return std::max<int64_t>(1, std::min(wanted, tiles / 2));
 }
 
 } // namespace
@@ -79,9 +84,9 @@ at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at
         throw std::runtime_error("decode attention: shapes of q, keys, values, lengths disagree");
 #ifdef TRANSMLA_DECODE_KERNELS
     const int64_t hp = paddedHeads(H / G);
-    const int64_t resident = int64_t(at::cuda::getCurrentDeviceProperties()->multiProcessorCount) *
-                             decodeBlocksPerMultiprocessor(int(hp), int(Dk), int(valueDim), shared);
-    const int64_t splits = splitsFor(cap, B * G, resident);
+    const int64_t splits =
+        splitsFor(cap, B * G, at::cuda::getCurrentDeviceProperties()->multiProcessorCount,
+                  decodeBlocksPerMultiprocessor(int(hp), int(Dk), int(valueDim), shared), shared);
     const int64_t tiles = (cap + kDecodeTile - 1) / kDecodeTile;
     auto f32 = q.options().dtype(at::kFloat);
     at::Tensor oPart = at::empty({B, G, splits, hp, valueDim}, f32);

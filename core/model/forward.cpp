@@ -6,6 +6,7 @@
 #include <ATen/ATen.h>
 
 #include "model/arch.h"
+#include "kernels/step_ops.h"
 #include "model/block.h"
 #include "model/decode_step.h"
 #include "model/modules.h"
@@ -65,6 +66,8 @@ at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* ho
         cache->deviceStep = deviceDecodeStep(m, *cache, T, hooks);
         if (cache->deviceStep) beginDeviceStep(*cache, T);
     }
+    // The decoding step's norms and RoPE as one kernel each (kernels/step_ops.h).
+    const kernels::StepOpsScope stepOps(cache && cache->deviceStep);
     at::Tensor h = embedTokens(m, ids);
     const RopeTables rope = cache ? cache->ropeTables(c, T, h.device()) : ropeTables(c, T, h.device());
     for (int64_t i = 0; i <= last; ++i)

@@ -8,6 +8,7 @@
 
 #include <ATen/ATen.h>
 
+#include "kernels/step_ops.h"
 #include "model/modules.h"
 
 namespace transmla::model {
@@ -95,6 +96,8 @@ RopeTables ropeTables(const io::ModelConfig& c, int64_t seqLen, at::Device devic
 }
 
 at::Tensor applyRope(const at::Tensor& x, const RopeTables& rope) {
+    if (kernels::StepOpsScope::active()) // one kernel in the decoding step (kernels/step_ops.h)
+        if (at::Tensor y = kernels::fusedRope(x, rope.cos, rope.sin); y.defined()) return y;
     const int64_t rd = rope.cos.size(-1);
     const int64_t T = x.size(1);
     // [T, rd] -> [1, T, 1, rd], in x's dtype as transformers casts them.
