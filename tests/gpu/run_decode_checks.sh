@@ -14,11 +14,11 @@ cd "$(dirname "$0")/../.."
 DEBS=$(realpath "$1"); TOK=$(realpath "$2"); OUT=$(realpath -m "$3"); shift 3
 STEPS=${*:-build test kernels convert model decode}
 has() { [[ " $STEPS " == *" $1 "* ]]; }
-export BUILD=build-cuda
+export BUILD=${BUILD:-build-cuda}
 # nvcc for the kernels (CMake looks on PATH; CUDA installs often leave it in /usr/local/cuda/bin).
 export CUDACXX=${CUDACXX:-$(command -v nvcc || ls /usr/local/cuda/bin/nvcc 2>/dev/null)}
 mkdir -p "$OUT"
-M=/tmp/bench_llama3-8b; MLA=/tmp/bench_llama3-8b_mla
+M=/tmp/bench_llama3-8b; MLA=${MLA_DIR:-/tmp/bench_llama3-8b_mla}
 if has convert && [ ! -f $M/config.json ]; then
   ( python3 tests/bench/make_random_model.py llama3-8b $M "$TOK" 2>&1 | grep -v -i warn ) > /tmp/maker.log 2>&1 &
   maker=$!
