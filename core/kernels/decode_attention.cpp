@@ -22,7 +22,9 @@ bool decodeKernelsBuilt() {
 #ifdef TRANSMLA_DECODE_KERNELS
 namespace {
 
-int64_t paddedHeads(int64_t queriesPerGroup) { return (queriesPerGroup + 15) / 16 * 16; }
+int64_t paddedHeads(int64_t queriesPerGroup) {
+    return (queriesPerGroup + 15) / 16 * 16;
+}
 
 // Positions per split. MLA's blocks (~200 KB of shared memory, one per multiprocessor) fill the device
 // in one wave (rounded down: a second, nearly empty wave would cost a whole tile loop); GQA's light
@@ -52,9 +54,10 @@ bool decodeAttentionSupports(int64_t queriesPerGroup, int64_t keyDim, int64_t va
 #else
     if (decodeSharedBytes(int(paddedHeads(queriesPerGroup)), int(keyDim), int(valueDim), sharedValues) == 0) {
         if (why)
-            *why = "shape outside the kernel: " + std::to_string(queriesPerGroup) + " queries per kv group (<= " +
-                   std::to_string(16 * kDecodeMaxMTiles) + "), key width " + std::to_string(keyDim) +
-                   ", value width " + std::to_string(valueDim) + " (multiples of 16, values <= 512)";
+            *why = "shape outside the kernel: " + std::to_string(queriesPerGroup) +
+                   " queries per kv group (<= " + std::to_string(16 * kDecodeMaxMTiles) + "), key width " +
+                   std::to_string(keyDim) + ", value width " + std::to_string(valueDim) +
+                   " (multiples of 16, values <= 512)";
         return false;
     }
     return true;
@@ -73,7 +76,8 @@ at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at
             throw std::runtime_error(std::string("decode attention: ") + name +
                                      " must be bf16 on CUDA with unit, 16-byte aligned rows");
         for (int64_t d = 0; d + 1 < t.dim(); ++d)
-            if (t.stride(d) % 8) throw std::runtime_error(std::string("decode attention: ") + name + " strides");
+            if (t.stride(d) % 8)
+                throw std::runtime_error(std::string("decode attention: ") + name + " strides");
     };
     const at::Tensor qc = q.contiguous();
     check(qc, "q");

@@ -52,8 +52,12 @@ __device__ inline void cpAsync16(void* dst, const void* src) {
     const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(dst));
     asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(s), "l"(src));
 }
-__device__ inline void cpAsyncCommit() { asm volatile("cp.async.commit_group;\n" ::); }
-template <int N> __device__ inline void cpAsyncWait() { asm volatile("cp.async.wait_group %0;\n" ::"n"(N)); }
+__device__ inline void cpAsyncCommit() {
+    asm volatile("cp.async.commit_group;\n" ::);
+}
+template <int N> __device__ inline void cpAsyncWait() {
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(N));
+}
 
 __device__ inline float warpMax(float x) {
     for (int o = 16; o > 0; o >>= 1)
@@ -299,7 +303,8 @@ namespace {
 const char* allowSharedBytes(int bytes) {
     static int allowed = 0;
     if (bytes <= allowed) return nullptr;
-    const cudaError_t e = cudaFuncSetAttribute(decodeSplitKernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
+    const cudaError_t e =
+        cudaFuncSetAttribute(decodeSplitKernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
     if (e != cudaSuccess) return cudaGetErrorString(e);
     allowed = bytes;
     return nullptr;
@@ -313,7 +318,8 @@ int decodeBlocksPerMultiprocessor(int paddedHeads, int dk, int dv, bool sharedVa
     static int lastBytes = -1, lastBlocks = 1;
     if (bytes != lastBytes) {
         int n = 0;
-        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&n, decodeSplitKernel, kThreads, bytes) != cudaSuccess)
+        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&n, decodeSplitKernel, kThreads, bytes) !=
+            cudaSuccess)
             n = 1;
         lastBytes = bytes;
         lastBlocks = n > 0 ? n : 1;

@@ -14,13 +14,13 @@ struct DecodeLaunch {
     const int32_t* lengths; // [B] valid positions of each sequence (on the device)
     int batch, groups, rep, paddedHeads, dk, dv, capacity, splits, tilesPerSplit;
     float scale;
-    float* oPart;   // [B, G, splits, paddedHeads, Dv] unnormalised partial outputs
-    float* mPart;   // [B, G, splits, paddedHeads] running maxima
-    float* lPart;   // [B, G, splits, paddedHeads] softmax denominators
-    void* out;      // bf16 [B, G * rep, Dv]
+    float* oPart; // [B, G, splits, paddedHeads, Dv] unnormalised partial outputs
+    float* mPart; // [B, G, splits, paddedHeads] running maxima
+    float* lPart; // [B, G, splits, paddedHeads] softmax denominators
+    void* out;    // bf16 [B, G * rep, Dv]
 };
 
-constexpr int kDecodeTile = 64;  // positions per tile (one shared-memory buffer)
+constexpr int kDecodeTile = 64;     // positions per tile (one shared-memory buffer)
 constexpr int kDecodeMaxMTiles = 2; // query rows (heads of one group) <= 32
 constexpr int kDecodeMaxNTiles = 4; // output columns per warp / 16: Dv <= 512
 

@@ -24,9 +24,15 @@ thread_local bool stepOpsOn = false;
 }
 } // namespace
 
-StepOpsScope::StepOpsScope(bool on) : previous(stepOpsOn) { stepOpsOn = on; }
-StepOpsScope::~StepOpsScope() { stepOpsOn = previous; }
-bool StepOpsScope::active() { return stepOpsOn; }
+StepOpsScope::StepOpsScope(bool on) : previous(stepOpsOn) {
+    stepOpsOn = on;
+}
+StepOpsScope::~StepOpsScope() {
+    stepOpsOn = previous;
+}
+bool StepOpsScope::active() {
+    return stepOpsOn;
+}
 
 at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& w, double eps) {
 #ifdef TRANSMLA_DECODE_KERNELS
@@ -52,7 +58,8 @@ at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tenso
         return {};
     at::Tensor y = at::empty_like(x);
     check(launchRope(x.data_ptr(), cos.data_ptr<float>(), sin.data_ptr<float>(), y.data_ptr(), x.size(0),
-                     int(x.size(1)), int(x.size(2)), int(x.size(3)), at::cuda::getCurrentCUDAStream().stream()),
+                     int(x.size(1)), int(x.size(2)), int(x.size(3)),
+                     at::cuda::getCurrentCUDAStream().stream()),
           "fused RoPE");
     return y;
 #else

@@ -46,7 +46,8 @@ __global__ void ropeKernel(const bf16* x, const float* cos, const float* sin, bf
     const int i = int(idx % d), half = d / 2;
     const int t = int((idx / (int64_t(d) * heads)) % T);
     const int64_t base = idx - i;
-    const float rotated = i < half ? -__bfloat162float(x[base + i + half]) : __bfloat162float(x[base + i - half]);
+    const float rotated =
+        i < half ? -__bfloat162float(x[base + i + half]) : __bfloat162float(x[base + i - half]);
     const float c = __bfloat162float(__float2bfloat16(cos[int64_t(t) * d + i]));
     const float s = __bfloat162float(__float2bfloat16(sin[int64_t(t) * d + i]));
     const float a = __bfloat162float(__float2bfloat16(__bfloat162float(x[idx]) * c));
@@ -61,14 +62,15 @@ const char* lastError() {
 
 } // namespace
 
-const char* launchRmsNorm(const void* x, const void* w, void* y, int64_t rows, int d, float eps, void* stream) {
+const char* launchRmsNorm(const void* x, const void* w, void* y, int64_t rows, int d, float eps,
+                          void* stream) {
     rmsNormKernel<<<unsigned(rows), 256, 0, static_cast<cudaStream_t>(stream)>>>(
         static_cast<const bf16*>(x), static_cast<const bf16*>(w), static_cast<bf16*>(y), d, eps);
     return lastError();
 }
 
-const char* launchRope(const void* x, const float* cos, const float* sin, void* y, int64_t n, int T, int heads,
-                       int d, void* stream) {
+const char* launchRope(const void* x, const float* cos, const float* sin, void* y, int64_t n, int T,
+                       int heads, int d, void* stream) {
     const int64_t total = n * T * heads * d;
     ropeKernel<<<unsigned((total + 255) / 256), 256, 0, static_cast<cudaStream_t>(stream)>>>(
         static_cast<const bf16*>(x), cos, sin, static_cast<bf16*>(y), total, T, heads, d);

@@ -74,8 +74,8 @@ MlaInputs mlaInputs(const io::ModelConfig& c, const MlaAttention& a, const at::T
     in.qRope = q.narrow(-1, dn, rR);
     if (rR > 0) {
         const RopeTables rope = !a.ropeInvFreq.defined() ? modelRope
-                                : cache ? cache->ropeTablesOf(a.ropeInvFreq, T, 1.0)
-                                        : ropeTablesFor(a.ropeInvFreq, T, 1.0, 0);
+                                : cache                  ? cache->ropeTablesOf(a.ropeInvFreq, T, 1.0)
+                                                         : ropeTablesFor(a.ropeInvFreq, T, 1.0, 0);
         in.qRope = applyRope(in.qRope, rope);
         in.kRope = applyRope(in.kRope, rope);
     }
@@ -113,15 +113,15 @@ at::Tensor mlaAbsorbed(const MlaAttention& a, const MlaInputs& in, KvCache& cach
     at::Tensor outLat;                                               // {B, H, T, r}
     if (cache.deviceStep) { // T = 1: one read of each latent row serves every head (decode_step.h)
         cache.appendLatentAtStep(layer, in.latent, in.kRope.view({B, T, rR}));
-        outLat = kernels::decodeAttention(qCat.view({B, H, r + rR}), cache.first[size_t(layer)].unsqueeze(1), {},
-                                          cache.stepLengths, r, spec.scale)
+        outLat = kernels::decodeAttention(qCat.view({B, H, r + rR}), cache.first[size_t(layer)].unsqueeze(1),
+                                          {}, cache.stepLengths, r, spec.scale)
                      .unsqueeze(2);
     } else {
-        const at::Tensor kCat =
-            cache.appendLatent(layer, in.latent, in.kRope.view({B, T, rR})).unsqueeze(1); // {B, 1, Tc, r + rR}
+        const at::Tensor kCat = cache.appendLatent(layer, in.latent, in.kRope.view({B, T, rR}))
+                                    .unsqueeze(1); // {B, 1, Tc, r + rR}
         outLat = attend(qCat, kCat, kCat.narrow(-1, 0, r), spec);
     }
-    return at::einsum("bhtr,hvr->bthv", {outLat, wUV});              // {B, T, H, dv}
+    return at::einsum("bhtr,hvr->bthv", {outLat, wUV}); // {B, T, H, dv}
 }
 
 at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& modelRope,

@@ -43,10 +43,10 @@ bool kernelsFit(const Model& m, const KvCache& cache) {
     for (size_t i = 0; i < m.layers.size(); ++i) {
         if (c.slidingWindow && c.slidingLayers[i]) return false;
         const Layer& L = m.layers[i];
-        const bool fits = L.mla ? kernels::decodeAttentionSupports(c.numHeads, L.mla->rank + L.mla->ropeDim,
-                                                                   L.mla->rank, true)
-                                : kernels::decodeAttentionSupports(c.numHeads / c.numKvHeads, c.headDim,
-                                                                   c.headDim, false);
+        const bool fits =
+            L.mla ? kernels::decodeAttentionSupports(c.numHeads, L.mla->rank + L.mla->ropeDim, L.mla->rank,
+                                                     true)
+                  : kernels::decodeAttentionSupports(c.numHeads / c.numKvHeads, c.headDim, c.headDim, false);
         if (!fits) return false;
     }
     return true;
@@ -67,8 +67,7 @@ bool deviceDecodeStep(const Model& m, KvCache& cache, int64_t T, const ForwardHo
 
 void beginDeviceStep(KvCache& cache, int64_t T) {
     const at::Tensor& any = cache.first[0];
-    if (!cache.stepPosition.defined())
-        cache.stepPosition = at::zeros({1}, any.options().dtype(at::kLong));
+    if (!cache.stepPosition.defined()) cache.stepPosition = at::zeros({1}, any.options().dtype(at::kLong));
     if (!cache.positionSetByGraph) cache.stepPosition.fill_(cache.length);
     cache.stepLengths = (cache.stepPosition + T).to(at::kInt).expand({any.size(0)}).contiguous();
 }

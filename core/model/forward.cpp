@@ -5,8 +5,8 @@
 
 #include <ATen/ATen.h>
 
-#include "model/arch.h"
 #include "kernels/step_ops.h"
+#include "model/arch.h"
 #include "model/block.h"
 #include "model/decode_step.h"
 #include "model/modules.h"

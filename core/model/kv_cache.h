@@ -30,12 +30,12 @@ struct KvCache {
     // The fast decoding step (decode_step.h): the first new position on the device (int64 [1]) and
     // the valid lengths after the step's append (int32 [B]), which the kernels and a replayed graph read.
     at::Tensor stepPosition, stepLengths;
-    bool deviceStep = false;          // the step now running takes its position from stepPosition
-    bool positionSetByGraph = false;  // stepPosition is filled before each replay, not by the step
-    int fastDecode = -1;              // -1 not yet decided, else whether steps may run the kernels
+    bool deviceStep = false;            // the step now running takes its position from stepPosition
+    bool positionSetByGraph = false;    // stepPosition is filled before each replay, not by the step
+    int fastDecode = -1;                // -1 not yet decided, else whether steps may run the kernels
     std::shared_ptr<DecodeGraph> graph; // the captured step for this cache's (batch, capacity)
-    int64_t bytes() const;         // of the allocated cache tensors
-    int64_t bytesPerToken() const; // per token and sequence, all layers
+    int64_t bytes() const;              // of the allocated cache tensors
+    int64_t bytesPerToken() const;      // per token and sequence, all layers
 
     // GQA layer: writes k, v [B, g, Tn, d] at positions [length, length + Tn) and returns every cached
     // position so far, [B, g, length + Tn, d] each: views that the attention reads in place.

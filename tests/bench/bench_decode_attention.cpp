@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
     c10::InferenceMode guard;
     const int calls = argc > 1 ? std::stoi(argv[1]) : 200;
     auto bf = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
-    std::printf("| form | context x batch | cache read (MB) | kernel (us) | GB/s | copy GB/s | of copy | ATen (us) |\n"
+    std::printf("| form | context x batch | cache read (MB) | kernel (us) | GB/s | copy GB/s | of copy | "
+                "ATen (us) |\n"
                 "|---|---|---|---|---|---|---|---|\n");
     for (const auto& [ctx, B] : {std::pair<int64_t, int64_t>{4096, 1}, {16384, 1}, {16384, 16}, {32768, 4}}) {
         for (const bool mla : {false, true}) {
@@ -55,13 +56,14 @@ int main(int argc, char** argv) {
             spec.queryOffset = ctx - 1;
             spec.allowFused = false;
             const at::Tensor v = mla ? keys.narrow(-1, 0, dv) : values;
-            const double atenMs = timeMs([&] { model::attend(q.unsqueeze(2), keys, v, spec); }, calls / 4 + 1);
+            const double atenMs =
+                timeMs([&] { model::attend(q.unsqueeze(2), keys, v, spec); }, calls / 4 + 1);
             at::Tensor src = at::empty({int64_t(bytes)}, bf.dtype(at::kByte)), dst = at::empty_like(src);
             const double copyMs = timeMs([&] { dst.copy_(src); }, calls);
             const double gbs = bytes / kernelMs / 1e6, copyGbs = 2 * bytes / copyMs / 1e6;
-            std::printf("| %s | %lld x %lld | %.0f | %.1f | %.0f | %.0f | %.0f%% | %.1f |\n", mla ? "MLA" : "GQA",
-                        (long long)ctx, (long long)B, bytes / 1e6, kernelMs * 1e3, gbs, copyGbs,
-                        100 * gbs / copyGbs, atenMs * 1e3);
+            std::printf("| %s | %lld x %lld | %.0f | %.1f | %.0f | %.0f | %.0f%% | %.1f |\n",
+                        mla ? "MLA" : "GQA", (long long)ctx, (long long)B, bytes / 1e6, kernelMs * 1e3, gbs,
+                        copyGbs, 100 * gbs / copyGbs, atenMs * 1e3);
         }
     }
     return 0;

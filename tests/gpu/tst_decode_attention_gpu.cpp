@@ -42,11 +42,13 @@ double relErr(const at::Tensor& a, const at::Tensor& ref) {
 }
 
 // One sequence in fp32: q [H, Dk], keys [G, L, Dk], values [G, L, Dv] -> [H, Dv].
-at::Tensor referenceFp32(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values, double scale) {
+at::Tensor referenceFp32(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
+                         double scale) {
     const int64_t H = q.size(0), G = keys.size(0);
-    at::Tensor k = keys.to(at::kFloat).repeat_interleave(H / G, 0), v = values.to(at::kFloat).repeat_interleave(H / G, 0);
+    at::Tensor k = keys.to(at::kFloat).repeat_interleave(H / G, 0),
+               v = values.to(at::kFloat).repeat_interleave(H / G, 0);
     at::Tensor s = at::bmm(q.to(at::kFloat).unsqueeze(1), k.transpose(1, 2)) * scale; // [H, 1, L]
-    return at::bmm(at::softmax(s, -1), v).squeeze(1);                               // [H, Dv]
+    return at::bmm(at::softmax(s, -1), v).squeeze(1);                                 // [H, Dv]
 }
 
 struct Case {
@@ -83,18 +85,20 @@ void runCase(const Case& c) {
         spec.scale = scale;
         spec.queryOffset = L - 1;
         spec.allowFused = false;
-        const at::Tensor aten = model::attend(q[b].view({1, c.heads, 1, c.dk}), kb.unsqueeze(0), vb.unsqueeze(0), spec)
-                                    .view({c.heads, c.dv});
+        const at::Tensor aten =
+            model::attend(q[b].view({1, c.heads, 1, c.dk}), kb.unsqueeze(0), vb.unsqueeze(0), spec)
+                .view({c.heads, c.dv});
         errRef = std::max(errRef, relErr(out[b], ref));
         errAten = std::max(errAten, relErr(out[b], aten));
         errAtenRef = std::max(errAtenRef, relErr(aten, ref));
     }
     char what[300];
-    std::snprintf(what, sizeof what,
-                  "%s H %lld G %lld Dk %lld Dv %lld batch %lld capacity %lld lengths %d..: kernel vs fp32 %.2e, "
-                  "vs ATen %.2e (ATen vs fp32 %.2e)",
-                  c.form, (long long)c.heads, (long long)c.groups, (long long)c.dk, (long long)c.dv,
-                  (long long)c.batch, (long long)c.capacity, lens[0], errRef, errAten, errAtenRef);
+    std::snprintf(
+        what, sizeof what,
+        "%s H %lld G %lld Dk %lld Dv %lld batch %lld capacity %lld lengths %d..: kernel vs fp32 %.2e, "
+        "vs ATen %.2e (ATen vs fp32 %.2e)",
+        c.form, (long long)c.heads, (long long)c.groups, (long long)c.dk, (long long)c.dv, (long long)c.batch,
+        (long long)c.capacity, lens[0], errRef, errAten, errAtenRef);
     expect(errRef <= 2e-2 && errAten <= 2e-2, what);
 }
 
@@ -111,8 +115,8 @@ void runModel(const std::string& dir, int64_t ctx, int64_t rank) {
         s.calibration.seqLen = 128;
         convert::convertModel(m, s, at::randint(0, m.config.vocabSize, {8, 128}, at::kLong));
     }
-    const std::string name = std::string(m.config.hasMlaCache() ? "MLA" : "GQA") + " " + dir + " ctx " +
-                             std::to_string(ctx);
+    const std::string name =
+        std::string(m.config.hasMlaCache() ? "MLA" : "GQA") + " " + dir + " ctx " + std::to_string(ctx);
     const int64_t B = 2, steps = 6;
     const at::Tensor prompt = at::randint(0, m.config.vocabSize, {B, ctx}, at::kLong).to(m.device());
     // The same tokens for every run (a greedy choice could differ on near-ties).
@@ -133,20 +137,20 @@ void runModel(const std::string& dir, int64_t ctx, int64_t rank) {
     expect(captured, name + ": a graph was captured");
     double graphVsEager = 0, graphVsFull = 0, atenVsFull = 0;
     for (int64_t s = 0; s < steps; ++s) {
-        const at::Tensor full = model::forwardLogits(m, at::cat({prompt, tokens.narrow(1, 0, s + 1)}, 1))
-                                    .narrow(1, ctx + s, 1);
+        const at::Tensor full =
+            model::forwardLogits(m, at::cat({prompt, tokens.narrow(1, 0, s + 1)}, 1)).narrow(1, ctx + s, 1);
         graphVsEager = std::max(graphVsEager, relErr(graph[size_t(s)], eager[size_t(s)]));
         graphVsFull = std::max(graphVsFull, relErr(graph[size_t(s)], full));
         atenVsFull = std::max(atenVsFull, relErr(aten[size_t(s)], full));
     }
     char what[300];
-    std::snprintf(what, sizeof what, "%s: 6 graph steps vs the same steps eager, logits rel. error %.2e", name.c_str(),
-                  graphVsEager);
+    std::snprintf(what, sizeof what, "%s: 6 graph steps vs the same steps eager, logits rel. error %.2e",
+                  name.c_str(), graphVsEager);
     expect(graphVsEager <= 1e-3, what);
     // bf16 steps differ from the full forward by rounding (amplified by a random-weight model's layers):
     // the fast path may be no farther from it than twice the ATen path's distance.
-    std::snprintf(what, sizeof what, "%s: vs the full forward, graph steps %.2e, ATen steps %.2e", name.c_str(),
-                  graphVsFull, atenVsFull);
+    std::snprintf(what, sizeof what, "%s: vs the full forward, graph steps %.2e, ATen steps %.2e",
+                  name.c_str(), graphVsFull, atenVsFull);
     expect(graphVsFull <= 2 * atenVsFull + 1e-3, what);
 }
 
@@ -160,14 +164,14 @@ int main(int argc, char** argv) {
     c10::InferenceMode guard;
     at::manual_seed(17);
     const std::vector<Case> cases = {
-        {"MLA", 32, 1, 576, 512, 1, 4160, {4097}},          // Llama-3-8B at r = 512, r_R = 64
-        {"MLA", 32, 1, 576, 512, 3, 1000, {1, 63, 999}},    // shorter than a tile, one short of it
-        {"MLA", 28, 1, 320, 256, 2, 700, {65, 700}},        // Qwen2.5-7B's 28 heads (padded to 32)
+        {"MLA", 32, 1, 576, 512, 1, 4160, {4097}},           // Llama-3-8B at r = 512, r_R = 64
+        {"MLA", 32, 1, 576, 512, 3, 1000, {1, 63, 999}},     // shorter than a tile, one short of it
+        {"MLA", 28, 1, 320, 256, 2, 700, {65, 700}},         // Qwen2.5-7B's 28 heads (padded to 32)
         {"MLA", 16, 1, 160, 128, 4, 300, {64, 129, 2, 300}}, // r = 128, r_R = 32
-        {"MLA", 32, 1, 512, 448, 2, 16400, {16385, 5000}},  // r = 448, r_R = 64
-        {"GQA", 32, 8, 128, 128, 1, 4160, {4097}},          // Llama-3-8B
-        {"GQA", 28, 4, 128, 128, 3, 900, {1, 129, 777}},    // Qwen2.5-7B (7 queries per group)
-        {"GQA", 32, 32, 64, 64, 2, 200, {64, 199}},         // MHA, d = 64
+        {"MLA", 32, 1, 512, 448, 2, 16400, {16385, 5000}},   // r = 448, r_R = 64
+        {"GQA", 32, 8, 128, 128, 1, 4160, {4097}},           // Llama-3-8B
+        {"GQA", 28, 4, 128, 128, 3, 900, {1, 129, 777}},     // Qwen2.5-7B (7 queries per group)
+        {"GQA", 32, 32, 64, 64, 2, 200, {64, 199}},          // MHA, d = 64
         {"GQA", 32, 8, 128, 128, 16, 2100, {2049}},
     };
     for (const Case& c : cases)
@@ -178,7 +182,8 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) { // MODEL_DIR[:RANK] ... (RANK: convert in process first)
         const std::string arg = argv[i];
         const size_t colon = arg.rfind(':');
-        runModel(arg.substr(0, colon), std::stoll(std::getenv("MODEL_CTX") ? std::getenv("MODEL_CTX") : "300"),
+        runModel(arg.substr(0, colon),
+                 std::stoll(std::getenv("MODEL_CTX") ? std::getenv("MODEL_CTX") : "300"),
                  colon == std::string::npos ? 0 : std::stoll(arg.substr(colon + 1)));
     }
     std::printf("%d failure(s)\n", failures);
