@@ -4,6 +4,7 @@
 
 #include <ATen/ATen.h>
 
+#include "kernels/decode_attention.h"
 #include "model/arch.h"
 
 namespace transmla::model {
@@ -17,8 +18,9 @@ AttentionSpec specFor(const io::ModelConfig& c, int64_t layer, ForwardHooks* hoo
     spec.softcap = c.attnLogitSoftcap;
     if (hooks && hooks->probsLayer == layer) spec.probsOut = &hooks->probs;
     if (cache) {
+        // An empty cache holds only the prompt's own keys: the fused kernel (SDPA) applies as without one.
         spec.queryOffset = cache->length;
-        spec.allowFused = false;
+        spec.allowFused = cache->length == 0;
     }
     return spec;
 }
@@ -35,6 +37,13 @@ at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
     q = applyRope(q, rope);
     at::Tensor k = applyRope(kPre, rope);
     if (hooks && hooks->onKv) hooks->onKv(layer, kPre, k, v);
+    if (cache && cache->deviceStep) { // T = 1: the fused kernel over the cache (decode_step.h)
+        cache->appendKvAtStep(layer, k.transpose(1, 2), v.transpose(1, 2));
+        at::Tensor out = kernels::decodeAttention(q.reshape({B, H, d}), cache->first[size_t(layer)],
+                                                  cache->second[size_t(layer)], cache->stepLengths, d,
+                                                  specFor(c, layer, hooks, cache).scale); // {B, H, d}
+        return linear(out.view({B, T, H * d}), a.o);
+    }
     at::Tensor keys = k.transpose(1, 2), values = v.transpose(1, 2);          // {B, g, T, d}
     if (cache) std::tie(keys, values) = cache->appendKv(layer, keys, values); // {B, g, Tc, d}
     at::Tensor out = attend(q.transpose(1, 2), keys, values, specFor(c, layer, hooks, cache)); // {B, H, T, d}
@@ -50,7 +59,7 @@ struct MlaInputs {
 };
 
 MlaInputs mlaInputs(const io::ModelConfig& c, const MlaAttention& a, const at::Tensor& x,
-                    const RopeTables& modelRope, int64_t offset) {
+                    const RopeTables& modelRope, const KvCache* cache) {
     const int64_t B = x.size(0), T = x.size(1), H = c.numHeads;
     const int64_t dn = a.nopeDim, rR = a.ropeDim, r = a.rank;
     at::Tensor q = a.q.defined() ? linear(x, a.q)
@@ -64,8 +73,9 @@ MlaInputs mlaInputs(const io::ModelConfig& c, const MlaAttention& a, const at::T
     in.qNope = q.narrow(-1, 0, dn);
     in.qRope = q.narrow(-1, dn, rR);
     if (rR > 0) {
-        const RopeTables rope =
-            a.ropeInvFreq.defined() ? ropeTablesFor(a.ropeInvFreq, T, 1.0, offset) : modelRope;
+        const RopeTables rope = !a.ropeInvFreq.defined() ? modelRope
+                                : cache                  ? cache->ropeTablesOf(a.ropeInvFreq, T, 1.0)
+                                                         : ropeTablesFor(a.ropeInvFreq, T, 1.0, 0);
         in.qRope = applyRope(in.qRope, rope);
         in.kRope = applyRope(in.kRope, rope);
     }
@@ -81,9 +91,12 @@ at::Tensor mlaExpanded(const MlaAttention& a, const MlaInputs& in, const Attenti
     at::Tensor kNope = kvUp.narrow(-1, 0, dn), v = kvUp.narrow(-1, dn, dv);
     at::Tensor qFull = at::cat({in.qNope, in.qRope}, -1);                    // {B, T, H, dn + rR}
     at::Tensor kFull = at::cat({kNope, in.kRope.expand({B, T, H, rR})}, -1); // {B, T, H, dn + rR}
+    // The GPU's flash kernel wants one width for q, k and v: zero columns added to v come out as zeros.
+    const int64_t pad = v.is_cuda() && spec.allowFused && dv < dn + rR ? dn + rR - dv : 0;
+    if (pad) v = at::constant_pad_nd(v, {0, pad});
     at::Tensor out =
-        attend(qFull.transpose(1, 2), kFull.transpose(1, 2), v.transpose(1, 2), spec); // {B, H, T, dv}
-    return out.transpose(1, 2);
+        attend(qFull.transpose(1, 2), kFull.transpose(1, 2), v.transpose(1, 2), spec); // {B, H, T, dv + pad}
+    return (pad ? out.narrow(-1, 0, dv) : out).transpose(1, 2);
 }
 
 // Absorbed form over the cached latent rows (kv_cache.h): the latent acts as one kv head of width
@@ -92,16 +105,23 @@ at::Tensor mlaAbsorbed(const MlaAttention& a, const MlaInputs& in, KvCache& cach
                        const AttentionSpec& spec) {
     const int64_t B = in.latent.size(0), T = in.latent.size(1), H = in.qNope.size(2);
     const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim, r = a.rank;
-    const at::Tensor kCat =
-        cache.appendLatent(layer, in.latent, in.kRope.view({B, T, rR})).unsqueeze(1); // {B, 1, Tc, r + rR}
-    const at::Tensor C = kCat.narrow(-1, 0, r);                                       // {B, 1, Tc, r}
     const at::Tensor wkv = a.kvB.weight.view({H, dn + dv, r});
     const at::Tensor wUK = wkv.narrow(1, 0, dn), wUV = wkv.narrow(1, dn, dv); // {H, dn, r}, {H, dv, r}
     at::Tensor qLat = at::einsum("bthd,hdr->bhtr", {in.qNope, wUK});          // {B, H, T, r}
     // Both score terms in one product: [q_lat | q_rope] . [c | k_rope].
     at::Tensor qCat = at::cat({qLat, in.qRope.transpose(1, 2)}, -1); // {B, H, T, r + rR}
-    at::Tensor outLat = attend(qCat, kCat, C, spec);                 // {B, H, T, r}
-    return at::einsum("bhtr,hvr->bthv", {outLat, wUV});              // {B, T, H, dv}
+    at::Tensor outLat;                                               // {B, H, T, r}
+    if (cache.deviceStep) { // T = 1: one read of each latent row serves every head (decode_step.h)
+        cache.appendLatentAtStep(layer, in.latent, in.kRope.view({B, T, rR}));
+        outLat = kernels::decodeAttention(qCat.view({B, H, r + rR}), cache.first[size_t(layer)].unsqueeze(1),
+                                          {}, cache.stepLengths, r, spec.scale)
+                     .unsqueeze(2);
+    } else {
+        const at::Tensor kCat = cache.appendLatent(layer, in.latent, in.kRope.view({B, T, rR}))
+                                    .unsqueeze(1); // {B, 1, Tc, r + rR}
+        outLat = attend(qCat, kCat, kCat.narrow(-1, 0, r), spec);
+    }
+    return at::einsum("bhtr,hvr->bthv", {outLat, wUV}); // {B, T, H, dv}
 }
 
 at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& modelRope,
@@ -109,11 +129,15 @@ at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
     const io::ModelConfig& c = m.config;
     const MlaAttention& a = *m.layers[static_cast<size_t>(layer)].mla;
     const int64_t B = x.size(0), T = x.size(1), H = c.numHeads;
-    const MlaInputs in = mlaInputs(c, a, x, modelRope, cache ? cache->length : 0);
+    const MlaInputs in = mlaInputs(c, a, x, modelRope, cache);
     AttentionSpec spec = specFor(c, layer, hooks, cache);
     spec.scale = softmaxScale(c, a.nopeDim + a.ropeDim);
-    at::Tensor out =
-        cache ? mlaAbsorbed(a, in, *cache, layer, spec) : mlaExpanded(a, in, spec); // {B, T, H, dv}
+    // A prompt into an empty cache needs no absorbed form: its latent is stored, and the expanded form
+    // (narrower heads, the fused kernel on the GPU) attends as without a cache.
+    const bool prompt = cache && cache->length == 0 && T > 1;
+    if (prompt) cache->appendLatent(layer, in.latent, in.kRope.view({B, T, a.ropeDim}));
+    at::Tensor out = cache && !prompt ? mlaAbsorbed(a, in, *cache, layer, spec)
+                                      : mlaExpanded(a, in, spec); // {B, T, H, dv}
     return linear(out.reshape({B, T, H * a.vDim}), a.o);
 }
 

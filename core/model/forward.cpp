@@ -5,8 +5,10 @@
 
 #include <ATen/ATen.h>
 
+#include "kernels/step_ops.h"
 #include "model/arch.h"
 #include "model/block.h"
+#include "model/decode_step.h"
 #include "model/modules.h"
 
 namespace transmla::model {
@@ -60,11 +62,20 @@ at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* ho
     const int64_t last = hooks && hooks->lastLayer >= 0 ? hooks->lastLayer : c.numLayers - 1;
     if (cache && last != c.numLayers - 1)
         throw ArgumentError("a KV cache needs every layer (ForwardHooks::lastLayer)");
+    if (cache) {
+        cache->deviceStep = deviceDecodeStep(m, *cache, T, hooks);
+        if (cache->deviceStep) beginDeviceStep(*cache, T);
+    }
+    // The decoding step's norms and RoPE as one kernel each (kernels/step_ops.h).
+    const kernels::StepOpsScope stepOps(cache && cache->deviceStep);
     at::Tensor h = embedTokens(m, ids);
     const RopeTables rope = cache ? cache->ropeTables(c, T, h.device()) : ropeTables(c, T, h.device());
     for (int64_t i = 0; i <= last; ++i)
         h = decoderBlock(m, i, h, rope, hooks, cache);
-    if (cache) cache->length += T;
+    if (cache) {
+        cache->length += T;
+        cache->deviceStep = false;
+    }
     return rmsNorm(h, m.finalNorm, c.rmsNormEps, archFor(c.family).gemmaNorm);
 }
 

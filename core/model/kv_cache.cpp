@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include "model/decode_step.h"
 #include "model/forward.h"
 
 namespace transmla::model {
@@ -38,6 +39,20 @@ at::Tensor KvCache::appendLatent(int64_t layer, const at::Tensor& latent, const 
     return first[size_t(layer)].narrow(1, 0, length + Tn);
 }
 
+void KvCache::appendKvAtStep(int64_t layer, const at::Tensor& k, const at::Tensor& v) {
+    first[size_t(layer)].index_copy_(2, stepPosition, k);
+    second[size_t(layer)].index_copy_(2, stepPosition, v);
+}
+
+void KvCache::appendLatentAtStep(int64_t layer, const at::Tensor& latent, const at::Tensor& kRope) {
+    first[size_t(layer)].index_copy_(1, stepPosition, at::cat({latent, kRope}, -1));
+}
+
+RopeTables KvCache::ropeTablesOf(const at::Tensor& invFreq, int64_t Tn, double scaling) const {
+    return deviceStep ? ropeTablesAt(invFreq, Tn, scaling, stepPosition)
+                      : ropeTablesFor(invFreq, Tn, scaling, length);
+}
+
 RopeTables KvCache::ropeTables(const io::ModelConfig& c, int64_t Tn, at::Device device) {
     // The inverse frequencies are recomputed on the host (dynamic scalings depend on the length) but
     // uploaded only when they change: an upload from pageable memory waits for the device, which would
@@ -49,7 +64,7 @@ RopeTables KvCache::ropeTables(const io::ModelConfig& c, int64_t Tn, at::Device 
         ropeInvFreq = inv.to(device);
         ropeScaling = scaling;
     }
-    return ropeTablesFor(ropeInvFreq, Tn, scaling, length);
+    return ropeTablesOf(ropeInvFreq, Tn, scaling);
 }
 
 KvCache allocateCache(const Model& m, int64_t batch, int64_t capacity) {
@@ -70,14 +85,21 @@ KvCache allocateCache(const Model& m, int64_t batch, int64_t capacity) {
 }
 
 at::Tensor forwardCached(const Model& m, const at::Tensor& ids, KvCache& cache) {
+    if (at::Tensor logits = decodeStepWithGraph(m, ids, cache); logits.defined()) return logits;
     return logitsFromHidden(m, forwardHidden(m, ids, nullptr, &cache));
+}
+
+at::Tensor prefillCached(const Model& m, const at::Tensor& ids, KvCache& cache) {
+    if (ids.size(1) == 1) return forwardCached(m, ids, cache);
+    const at::Tensor hidden = forwardHidden(m, ids, nullptr, &cache);
+    return logitsFromHidden(m, hidden.narrow(1, hidden.size(1) - 1, 1));
 }
 
 at::Tensor generateGreedy(const Model& m, const at::Tensor& prompt, int64_t steps, KvCache* cacheOut) {
     c10::InferenceMode guard;
     KvCache cache = allocateCache(m, prompt.size(0), prompt.size(1) + steps);
     at::Tensor ids = prompt.to(m.device());
-    at::Tensor logits = forwardCached(m, ids, cache);
+    at::Tensor logits = prefillCached(m, ids, cache);
     for (int64_t s = 0; s < steps; ++s) {
         at::Tensor next = logits.select(1, logits.size(1) - 1).argmax(-1, true); // {B, 1}
         ids = at::cat({ids, next}, 1);

@@ -4,7 +4,10 @@
 // form: W_UK folded into the query, W_UV applied after the weighted sum:
 //   score(h, s) = (W_UK^h^T q_nope^h) . c_s + q_rope^h . k_rope_s
 //   out^h = W_UV^h sum_s p(h, s) c_s
+// On CUDA, a decoding step (one new token) runs the fused kernels of kernels/decode_attention.h with
+// its position on the device, captured once as a CUDA graph and replayed (decode_step.h).
 #pragma once
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -15,6 +18,8 @@
 
 namespace transmla::model {
 
+struct DecodeGraph;
+
 struct KvCache {
     // Per layer, preallocated: GQA k, v [B, g, capacity, d]; MLA [latent | k_rope] [B, capacity, r + r_R]
     // in `first` (`second` undefined).
@@ -22,8 +27,15 @@ struct KvCache {
     int64_t length = 0, capacity = 0;        // positions filled (the forward advances it), allocated
     at::Tensor ropeInvFreqHost, ropeInvFreq; // the model's RoPE frequencies, on the host and the device
     double ropeScaling = 1.0;
-    int64_t bytes() const;         // of the allocated cache tensors
-    int64_t bytesPerToken() const; // per token and sequence, all layers
+    // The fast decoding step (decode_step.h): the first new position on the device (int64 [1]) and
+    // the valid lengths after the step's append (int32 [B]), which the kernels and a replayed graph read.
+    at::Tensor stepPosition, stepLengths;
+    bool deviceStep = false;            // the step now running takes its position from stepPosition
+    bool positionSetByGraph = false;    // stepPosition is filled before each replay, not by the step
+    int fastDecode = -1;                // -1 not yet decided, else whether steps may run the kernels
+    std::shared_ptr<DecodeGraph> graph; // the captured step for this cache's (batch, capacity)
+    int64_t bytes() const;              // of the allocated cache tensors
+    int64_t bytesPerToken() const;      // per token and sequence, all layers
 
     // GQA layer: writes k, v [B, g, Tn, d] at positions [length, length + Tn) and returns every cached
     // position so far, [B, g, length + Tn, d] each: views that the attention reads in place.
@@ -31,15 +43,26 @@ struct KvCache {
     // MLA layer: writes the rows [latent [B, Tn, r] | kRope [B, Tn, r_R]] and returns every row so far,
     // [B, length + Tn, r + r_R] (a view).
     at::Tensor appendLatent(int64_t layer, const at::Tensor& latent, const at::Tensor& kRope);
-    // RoPE tables of the positions [length, length + Tn) on `device`.
+    // The same on a device step: writes at stepPosition, returns nothing (the kernel reads the whole
+    // cache with stepLengths).
+    void appendKvAtStep(int64_t layer, const at::Tensor& k, const at::Tensor& v);
+    void appendLatentAtStep(int64_t layer, const at::Tensor& latent, const at::Tensor& kRope);
+    // RoPE tables of the positions [length, length + Tn) on `device` (from stepPosition on a device step).
     RopeTables ropeTables(const io::ModelConfig& c, int64_t Tn, at::Device device);
+    // The same for explicit plane frequencies (an MLA layer's own).
+    RopeTables ropeTablesOf(const at::Tensor& invFreq, int64_t Tn, double scaling) const;
 };
 
 KvCache allocateCache(const Model& m, int64_t batch, int64_t capacity);
 
 // Runs ids [B, Tnew] at positions [cache.length, cache.length + Tnew), appends to the cache, and
-// returns the logits [B, Tnew, vocab] (fp32): forwardLogits with the cache as input.
+// returns the logits [B, Tnew, vocab] (fp32): forwardLogits with the cache as input. On CUDA a
+// one-token step runs the fused decode kernels, replayed as a CUDA graph (decode_step.h); the result
+// is the same within bf16 rounding.
 at::Tensor forwardCached(const Model& m, const at::Tensor& ids, KvCache& cache);
+// A prompt into the cache: only the last position's logits [B, 1, vocab] (fp32), so a long prompt
+// needs no [B, T, vocab] buffer; an empty cache attends with the fused kernel (SDPA) on CUDA.
+at::Tensor prefillCached(const Model& m, const at::Tensor& ids, KvCache& cache);
 
 // Greedy decoding: prompt [B, T0] -> [B, T0 + steps].
 at::Tensor generateGreedy(const Model& m, const at::Tensor& prompt, int64_t steps,

@@ -25,6 +25,9 @@ RopeTables ropeTables(const io::ModelConfig& c, int64_t seqLen, at::Device devic
 // Tables for explicit plane frequencies invFreq [n] (fp32): cos/sin [T, 2n], times `scaling`.
 RopeTables ropeTablesFor(const at::Tensor& invFreq, int64_t seqLen, double scaling,
                          int64_t positionOffset = 0);
+// The same with the first position given on the device (int64 [1]): a captured decoding step reads it.
+RopeTables ropeTablesAt(const at::Tensor& invFreq, int64_t seqLen, double scaling,
+                        const at::Tensor& firstPosition);
 // Applies RoPE to the first cos.size(-1) dims of x [B, T, heads, d]; the rest passes through.
 at::Tensor applyRope(const at::Tensor& x, const RopeTables& rope);
 

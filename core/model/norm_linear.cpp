@@ -1,5 +1,6 @@
 #include <ATen/ATen.h>
 
+#include "kernels/step_ops.h"
 #include "model/modules.h"
 
 namespace transmla::model {
@@ -9,6 +10,8 @@ at::Tensor linear(const at::Tensor& x, const Linear& l) {
 }
 
 at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& w, double eps, bool gemmaForm) {
+    if (!gemmaForm && kernels::StepOpsScope::active()) // one kernel in the decoding step (step_ops.h)
+        if (at::Tensor y = kernels::fusedRmsNorm(x, w, eps); y.defined()) return y;
     // At least fp32 (as transformers), fp64 kept as is.
     at::Tensor xf = x.scalar_type() == at::kDouble ? x : x.to(at::kFloat);
     at::Tensor normed = xf * at::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + eps);

@@ -8,6 +8,7 @@
 
 #include <ATen/ATen.h>
 
+#include "kernels/step_ops.h"
 #include "model/modules.h"
 
 namespace transmla::model {
@@ -79,6 +80,15 @@ RopeTables ropeTablesFor(const at::Tensor& invFreq, int64_t seqLen, double scali
     return {emb.cos() * scaling, emb.sin() * scaling};
 }
 
+RopeTables ropeTablesAt(const at::Tensor& invFreq, int64_t seqLen, double scaling,
+                        const at::Tensor& firstPosition) {
+    at::Tensor pos = firstPosition.to(at::kFloat) +
+                     at::arange(seqLen, at::TensorOptions().dtype(at::kFloat).device(invFreq.device()));
+    at::Tensor freqs = at::outer(pos, invFreq.to(at::kFloat)); // [T, n]
+    at::Tensor emb = at::cat({freqs, freqs}, -1);              // [T, 2n]
+    return {emb.cos() * scaling, emb.sin() * scaling};
+}
+
 RopeTables ropeTables(const io::ModelConfig& c, int64_t seqLen, at::Device device) {
     double scaling = 1.0;
     at::Tensor inv = ropeInverseFrequencies(c, seqLen, &scaling).to(device);
@@ -86,6 +96,8 @@ RopeTables ropeTables(const io::ModelConfig& c, int64_t seqLen, at::Device devic
 }
 
 at::Tensor applyRope(const at::Tensor& x, const RopeTables& rope) {
+    if (kernels::StepOpsScope::active()) // one kernel in the decoding step (kernels/step_ops.h)
+        if (at::Tensor y = kernels::fusedRope(x, rope.cos, rope.sin); y.defined()) return y;
     const int64_t rd = rope.cos.size(-1);
     const int64_t T = x.size(1);
     // [T, rd] -> [1, T, 1, rd], in x's dtype as transformers casts them.

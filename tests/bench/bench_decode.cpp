@@ -1,5 +1,6 @@
 // Greedy decoding with the KV cache: GQA (K and V of every kv head) vs MLA (absorbed form over the
-// r + r_R latent). Prefills a random context of CTX tokens in chunks, then decodes STEPS tokens and
+// r + r_R latent). Prefills a random context of CTX tokens in one prompt (prefillCached: the fused
+// attention, no [B, T, vocab] logits), then decodes STEPS tokens and
 // reports the cache bytes (measured: the allocated cache tensors) against the budget formula,
 // decode tokens/s, and the HBM traffic per step (weights + cache) as achieved bandwidth.
 // Usage: bench_decode MODEL_DIR DEVICE DTYPE CTX BATCH STEPS [RANK]
@@ -35,11 +36,8 @@ int main(int argc, char** argv) {
     const int64_t ctx = std::stoll(argv[4]), B = std::stoll(argv[5]), steps = std::stoll(argv[6]);
     model::KvCache cache = model::allocateCache(m, B, ctx + steps);
     const at::Tensor prompt = at::randint(0, m.config.vocabSize, {B, ctx}, at::kLong).to(m.device());
-    const int64_t chunk = std::max<int64_t>(16, 2048 / B);
     const auto tp = std::chrono::steady_clock::now();
-    at::Tensor logits;
-    for (int64_t s = 0; s < ctx; s += chunk)
-        logits = model::forwardCached(m, prompt.narrow(1, s, std::min(chunk, ctx - s)), cache);
+    at::Tensor logits = model::prefillCached(m, prompt, cache);
     logits.sum().item<double>();
     const double prefill = std::chrono::duration<double>(std::chrono::steady_clock::now() - tp).count();
     at::Tensor next = logits.select(1, logits.size(1) - 1).argmax(-1, true);

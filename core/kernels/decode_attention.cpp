@@ -1,0 +1,135 @@
+#include "kernels/decode_attention.h"
+
+#include <stdexcept>
+
+#include <ATen/ATen.h>
+
+#include "kernels/decode_attention_launch.h"
+#ifdef TRANSMLA_DECODE_KERNELS
+#include <ATen/cuda/CUDAContext.h>
+#endif
+
+namespace transmla::kernels {
+
+bool decodeKernelsBuilt() {
+#ifdef TRANSMLA_DECODE_KERNELS
+    return true;
+#else
+    return false;
+#endif
+}
+
+#ifdef TRANSMLA_DECODE_KERNELS
+namespace {
+
+int64_t paddedHeads(int64_t queriesPerGroup) {
+    return (queriesPerGroup + 15) / 16 * 16;
+}
+
+// Positions per split. MLA's blocks (~200 KB of shared memory, one per multiprocessor) fill the device
+// in one wave (rounded down: a second, nearly empty wave would cost a whole tile loop); GQA's light
+// blocks ask for ~2 per multiprocessor, rounded up (H200, 16K x 16, 128 kv heads: 3 splits 573 us,
+// 2 splits 907 us, 5 splits 859 us). Every block gets at least two tiles (fewer would write more
+// partial output than it reads).
+int64_t splitsFor(int64_t capacity, int64_t batchGroups, int64_t multiprocessors, int64_t blocksPerSm,
+                  bool sharedValues) {
+    const int64_t tiles = (capacity + kDecodeTile - 1) / kDecodeTile;
+    const int64_t wanted = sharedValues ? multiprocessors * blocksPerSm / batchGroups
+                                        : (2 * multiprocessors + batchGroups - 1) / batchGroups;
+    return std::max<int64_t>(1, std::min(wanted, tiles / 2));
+}
+
+} // namespace
+#endif
+
+bool decodeAttentionSupports(int64_t queriesPerGroup, int64_t keyDim, int64_t valueDim, bool sharedValues,
+                             std::string* why) {
+#ifndef TRANSMLA_DECODE_KERNELS
+    (void)queriesPerGroup;
+    (void)keyDim;
+    (void)valueDim;
+    (void)sharedValues;
+    if (why) *why = "built without the CUDA kernels";
+    return false;
+#else
+    if (decodeSharedBytes(int(paddedHeads(queriesPerGroup)), int(keyDim), int(valueDim), sharedValues) == 0) {
+        if (why)
+            *why = "shape outside the kernel: " + std::to_string(queriesPerGroup) +
+                   " queries per kv group (<= " + std::to_string(16 * kDecodeMaxMTiles) + "), key width " +
+                   std::to_string(keyDim) + ", value width " + std::to_string(valueDim) +
+                   " (multiples of 16, values <= 512)";
+        return false;
+    }
+    return true;
+#endif
+}
+
+at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
+                           const at::Tensor& lengths, int64_t valueDim, double scale) {
+    const bool shared = !values.defined();
+    const int64_t B = q.size(0), H = q.size(1), Dk = q.size(2), G = keys.size(1), cap = keys.size(2);
+    std::string why;
+    if (H % G || !decodeAttentionSupports(H / G, Dk, valueDim, shared, &why)) throw std::runtime_error(why);
+    const auto check = [](const at::Tensor& t, const char* name) {
+        if (!t.is_cuda() || t.scalar_type() != at::kBFloat16 || t.stride(-1) != 1 ||
+            reinterpret_cast<uintptr_t>(t.data_ptr()) % 16)
+            throw std::runtime_error(std::string("decode attention: ") + name +
+                                     " must be bf16 on CUDA with unit, 16-byte aligned rows");
+        for (int64_t d = 0; d + 1 < t.dim(); ++d)
+            if (t.stride(d) % 8)
+                throw std::runtime_error(std::string("decode attention: ") + name + " strides");
+    };
+    const at::Tensor qc = q.contiguous();
+    check(qc, "q");
+    check(keys, "keys");
+    if (!shared) check(values, "values");
+    if (keys.size(3) != Dk || (shared ? valueDim > Dk : values.size(3) != valueDim) ||
+        lengths.scalar_type() != at::kInt || lengths.numel() != B || !lengths.is_cuda())
+        throw std::runtime_error("decode attention: shapes of q, keys, values, lengths disagree");
+#ifdef TRANSMLA_DECODE_KERNELS
+    const int64_t hp = paddedHeads(H / G);
+    const int64_t splits =
+        splitsFor(cap, B * G, at::cuda::getCurrentDeviceProperties()->multiProcessorCount,
+                  decodeBlocksPerMultiprocessor(int(hp), int(Dk), int(valueDim), shared), shared);
+    const int64_t tiles = (cap + kDecodeTile - 1) / kDecodeTile;
+    auto f32 = q.options().dtype(at::kFloat);
+    at::Tensor oPart = at::empty({B, G, splits, hp, valueDim}, f32);
+    at::Tensor mPart = at::empty({B, G, splits, hp}, f32), lPart = at::empty({B, G, splits, hp}, f32);
+    at::Tensor out = at::empty({B, H, valueDim}, q.options());
+    const at::Tensor& v = shared ? keys : values;
+    DecodeLaunch p{};
+    p.q = qc.data_ptr();
+    p.k = keys.data_ptr();
+    p.v = shared ? p.k : values.data_ptr();
+    p.kBatchStride = keys.stride(0);
+    p.kGroupStride = keys.stride(1);
+    p.kRowStride = keys.stride(2);
+    p.vBatchStride = v.stride(0);
+    p.vGroupStride = v.stride(1);
+    p.vRowStride = v.stride(2);
+    p.lengths = lengths.data_ptr<int32_t>();
+    p.batch = int(B);
+    p.groups = int(G);
+    p.rep = int(H / G);
+    p.paddedHeads = int(hp);
+    p.dk = int(Dk);
+    p.dv = int(valueDim);
+    p.capacity = int(cap);
+    p.splits = int(splits);
+    p.tilesPerSplit = int((tiles + splits - 1) / splits);
+    p.scale = float(scale);
+    p.oPart = oPart.data_ptr<float>();
+    p.mPart = mPart.data_ptr<float>();
+    p.lPart = lPart.data_ptr<float>();
+    p.out = out.data_ptr();
+    if (const char* err = launchDecodeAttention(p, at::cuda::getCurrentCUDAStream().stream()))
+        throw std::runtime_error(std::string("decode attention: ") + err);
+    return out;
+#else
+    (void)cap;
+    (void)scale;
+    throw std::runtime_error("decode attention: built without the CUDA kernels");
+#endif
+}
+
+} // namespace transmla::kernels

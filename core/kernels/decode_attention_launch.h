@@ -1,0 +1,35 @@
+// The plain-C++ boundary between decode_attention.cpp (tensors, checks) and decode_attention.cu (the
+// kernels, compiled by nvcc without torch's headers): pointers, strides in elements, sizes.
+#pragma once
+#include <cstdint>
+
+namespace transmla::kernels {
+
+struct DecodeLaunch {
+    const void* q;                                  // bf16 [B, G * rep, Dk], contiguous
+    const void* k;                                  // bf16 rows of Dk: (b, g, position)
+    const void* v;                                  // bf16 rows of Dv (MLA: == k, its first Dv columns)
+    int64_t kBatchStride, kGroupStride, kRowStride; // elements
+    int64_t vBatchStride, vGroupStride, vRowStride;
+    const int32_t* lengths; // [B] valid positions of each sequence (on the device)
+    int batch, groups, rep, paddedHeads, dk, dv, capacity, splits, tilesPerSplit;
+    float scale;
+    float* oPart; // [B, G, splits, paddedHeads, Dv] unnormalised partial outputs
+    float* mPart; // [B, G, splits, paddedHeads] running maxima
+    float* lPart; // [B, G, splits, paddedHeads] softmax denominators
+    void* out;    // bf16 [B, G * rep, Dv]
+};
+
+constexpr int kDecodeTile = 64;     // positions per tile (one shared-memory buffer)
+constexpr int kDecodeMaxMTiles = 2; // query rows (heads of one group) <= 32
+constexpr int kDecodeMaxNTiles = 4; // output columns per warp / 16: Dv <= 512
+
+// Shared memory the split kernel needs; 0 when the shape is outside what it supports.
+int64_t decodeSharedBytes(int paddedHeads, int dk, int dv, bool sharedValues);
+// Blocks of the split kernel that fit on one multiprocessor at once (shared memory, registers).
+int decodeBlocksPerMultiprocessor(int paddedHeads, int dk, int dv, bool sharedValues);
+// Launches the split kernel and the reduction on `stream` (a cudaStream_t); returns a CUDA error
+// string, or nullptr.
+const char* launchDecodeAttention(const DecodeLaunch& p, void* stream);
+
+} // namespace transmla::kernels

@@ -1,0 +1,27 @@
+// RMSNorm and RoPE as one CUDA kernel each, used inside the fast decoding step (model/decode_step.h)
+// while a StepOpsScope is open on this thread: there, the step is bound by its number of kernels.
+// Each returns an undefined tensor where it does not apply (not bf16 on CUDA, not contiguous, Gemma's
+// norm form, partial rotary dims, no kernels built); the caller then runs the ATen ops.
+#pragma once
+#include <ATen/core/Tensor.h>
+
+namespace transmla::kernels {
+
+// Open while a decoding step runs the fused path on this thread.
+struct StepOpsScope {
+    explicit StepOpsScope(bool on);
+    ~StepOpsScope();
+    StepOpsScope(const StepOpsScope&) = delete;
+    StepOpsScope& operator=(const StepOpsScope&) = delete;
+    static bool active();
+
+private:
+    bool previous;
+};
+
+// Llama form: w * bf16(x * rsqrt(mean(x^2) + eps)), x [.., d] bf16, w [d] bf16.
+at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& w, double eps);
+// x [B, T, heads, d] bf16 with full rotary width (cos/sin [>= T, d] fp32).
+at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin);
+
+} // namespace transmla::kernels

@@ -1,0 +1,33 @@
+// The fast decoding step on CUDA. A step of one new token per sequence, when every layer's attention
+// fits the fused kernel (kernels/decode_attention.h: bf16, no sliding window or soft-capping, the
+// shapes it takes), runs with its position on the device: the new keys are written at stepPosition
+// and the kernel reads the whole fixed-capacity cache up to stepLengths. Nothing in such a step
+// depends on the host's length, so forwardCached captures it once per cache (one batch, one
+// capacity) as a CUDA graph and replays it: one launch per step instead of ~30 per layer. Eager
+// elsewhere (the CPU, fp32, prompts, hooks, MoE layers, RoPE whose frequencies change with length).
+#pragma once
+#include <ATen/core/Tensor.h>
+
+#include "model/forward.h"
+#include "model/kv_cache.h"
+
+namespace transmla::model {
+
+// Process-wide switches, both on by default; TRANSMLA_DECODE_KERNELS=0 / TRANSMLA_DECODE_GRAPHS=0 in
+// the environment turn them off at start (benchmarks and tests compare with the ATen path).
+struct DecodeFastPath {
+    bool kernels = true;
+    bool graphs = true;
+};
+DecodeFastPath& decodeFastPath();
+
+// Whether a step of T new tokens over this cache runs on the device path (decided once per cache).
+bool deviceDecodeStep(const Model& m, KvCache& cache, int64_t T, const ForwardHooks* hooks);
+// Before such a step: stepPosition (unless a graph fills it) and stepLengths.
+void beginDeviceStep(KvCache& cache, int64_t T);
+
+// forwardCached's step through the cache's CUDA graph (captured on first use: that step runs eagerly
+// and is recorded). Returns an undefined tensor where a graph does not apply.
+at::Tensor decodeStepWithGraph(const Model& m, const at::Tensor& ids, KvCache& cache);
+
+} // namespace transmla::model

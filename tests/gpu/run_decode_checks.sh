@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Issue 17 (fast decoding) on a CUDA machine with PyTorch: build the CLI, the fused decode kernels, their
+# GPU test and the decode benchmarks (Qt and PCRE2/utf8proc from carried Debian packages, as
+# run_workbench_gpu.sh), then run them.
+#   tests/gpu/run_decode_checks.sh DEBS_DIR TOKENIZER_JSON OUT_DIR [STEP ...]
+# Steps (default all): build test kernels convert model decode.
+#   test:    tst_decode_attention_gpu (kernel vs fp32 / ATen references)
+#   kernels: bench_decode_attention (the kernel alone, CUDA events, vs the copy bandwidth)
+#   convert: Llama-3-8B-shape random checkpoint -> MLA (r = 512, r_R = 64), as run_gpu_bench.sh
+#   model:   tst_decode_attention_gpu on both checkpoints (graph vs eager kernels vs the ATen path)
+#   decode:  bench_decode GQA vs MLA, fast path and (FAST_ONLY unset) the ATen path, DECODE_CFGS
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+DEBS=$(realpath "$1"); TOK=$(realpath "$2"); OUT=$(realpath -m "$3"); shift 3
+STEPS=${*:-build test kernels convert model decode}
+has() { [[ " $STEPS " == *" $1 "* ]]; }
+export BUILD=${BUILD:-build-cuda}
+# nvcc for the kernels (CMake looks on PATH; CUDA installs often leave it in /usr/local/cuda/bin).
+export CUDACXX=${CUDACXX:-$(command -v nvcc || ls /usr/local/cuda/bin/nvcc 2>/dev/null)}
+mkdir -p "$OUT"
+M=/tmp/bench_llama3-8b; MLA=${MLA_DIR:-/tmp/bench_llama3-8b_mla}
+if has convert && [ ! -f $M/config.json ]; then
+  ( python3 tests/bench/make_random_model.py llama3-8b $M "$TOK" 2>&1 | grep -v -i warn ) > /tmp/maker.log 2>&1 &
+  maker=$!
+fi
+if has build; then
+  TARGETS="transmla bench_decode bench_decode_attention tst_decode_attention_gpu" \
+    bash tests/gpu/run_workbench_gpu.sh "$DEBS" "$OUT" configure build
+fi
+P=${PREFIX:-/tmp/transmla-qt}; L=usr/lib/x86_64-linux-gnu
+export LD_LIBRARY_PATH=$P/$L:$P-fallback/$L:$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')/lib:${LD_LIBRARY_PATH:-}
+T=$BUILD/tests/tst_decode_attention_gpu
+has test && { t0=$SECONDS; $T; echo "test: $((SECONDS - t0)) s"; }
+has kernels && $BUILD/tests/bench/bench_decode_attention ${CALLS:-200}
+if has convert; then
+  [ -n "${maker:-}" ] && { wait $maker; cat /tmp/maker.log; }
+  [ -f $MLA/config.json ] || { t0=$SECONDS
+    $BUILD/app/transmla convert $M --kv-lora-rank 512 --qk-rope-dim 64 --device cuda --dtype bf16 --samples 128 \
+      --seqlen 256 --json --out $MLA --export-dtype bf16 --force > /tmp/convert.json; echo "convert: $((SECONDS - t0)) s"; }
+fi
+if has model; then
+  # The demo model (trained) as GQA and converted in process (r = 64, r_R = 16), and both 8B checkpoints.
+  t0=$SECONDS; $T resources/models/tiny-llama-gqa resources/models/tiny-llama-gqa:64 $M $MLA | grep -E "model|/|failure"
+  echo "model test: $((SECONDS - t0)) s"
+fi
+if has decode; then
+  for cfg in ${DECODE_CFGS:-4096x1 16384x16}; do
+    set -- ${cfg/x/ }
+    for dir in $M $MLA; do
+      $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1
+      [ -n "${FAST_ONLY:-}" ] || TRANSMLA_DECODE_KERNELS=0 TRANSMLA_DECODE_GRAPHS=0 \
+        $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(ATen path) /'
+    done
+  done
+fi

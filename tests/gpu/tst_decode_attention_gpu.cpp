@@ -1,0 +1,191 @@
+// The fused decode attention (kernels/decode_attention.h) against independent references, on a CUDA
+// device (a plain executable: the GPU machine has no Qt; exit status 0 = pass).
+//   1. kernel: for GQA and MLA shapes (ranks, r_R, heads per group), batches and per-sequence lengths
+//      that are not multiples of the 64-position tile, the kernel's bf16 output against attention
+//      computed in fp32 from the same bf16 inputs (matmul, softmax), and against the project's ATen path
+//      (model::attend in bf16). Tolerance: max |error| <= 2e-2 * max |reference| (bf16 keeps 8 bits: the
+//      probabilities and the output are each rounded once, ~4e-3 relative each).
+//   2. model (optional MODEL_DIR[:RANK] ...): decoding steps after one prompt of MODEL_CTX (300) tokens,
+//      the CUDA-graph step against the same step run eagerly with the kernels (the same kernels
+//      replayed: within 1e-3 of the logits' magnitude; cuBLAS may pick other algorithms in a capture),
+//      and against the full forward (no cache) no farther than twice the ATen path's distance.
+// Usage: tst_decode_attention_gpu [MODEL_DIR[:RANK] ...]
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include "convert/pipeline.h"
+#include "kernels/decode_attention.h"
+#include "model/decode_step.h"
+#include "model/kv_cache.h"
+#include "model/modules.h"
+
+using namespace transmla;
+
+namespace {
+
+int failures = 0;
+
+void expect(bool ok, const std::string& what) {
+    std::printf("%s %s\n", ok ? "PASS" : "FAIL", what.c_str());
+    if (!ok) ++failures;
+}
+
+double relErr(const at::Tensor& a, const at::Tensor& ref) {
+    return (a.to(at::kFloat) - ref.to(at::kFloat)).abs().max().item<double>() /
+           std::max(1e-12, ref.to(at::kFloat).abs().max().item<double>());
+}
+
+// One sequence in fp32: q [H, Dk], keys [G, L, Dk], values [G, L, Dv] -> [H, Dv].
+at::Tensor referenceFp32(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
+                         double scale) {
+    const int64_t H = q.size(0), G = keys.size(0);
+    at::Tensor k = keys.to(at::kFloat).repeat_interleave(H / G, 0),
+               v = values.to(at::kFloat).repeat_interleave(H / G, 0);
+    at::Tensor s = at::bmm(q.to(at::kFloat).unsqueeze(1), k.transpose(1, 2)) * scale; // [H, 1, L]
+    return at::bmm(at::softmax(s, -1), v).squeeze(1);                                 // [H, Dv]
+}
+
+struct Case {
+    const char* form;
+    int64_t heads, groups, dk, dv; // MLA: groups 1, dk = r + r_R, dv = r
+    int64_t batch, capacity;
+    std::vector<int64_t> lengths; // per sequence (cycled)
+};
+
+void runCase(const Case& c) {
+    const bool mla = std::string(c.form) == "MLA";
+    auto bf = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
+    const double scale = 1.0 / std::sqrt(double(mla ? 192 : c.dk));
+    at::Tensor q = at::randn({c.batch, c.heads, c.dk}, bf);
+    at::Tensor keys, values;
+    if (mla) {
+        keys = at::randn({c.batch, c.capacity, c.dk}, bf).unsqueeze(1); // rows [c | k_rope]
+    } else {
+        keys = at::randn({c.batch, c.groups, c.capacity, c.dk}, bf);
+        values = at::randn({c.batch, c.groups, c.capacity, c.dv}, bf);
+    }
+    std::vector<int32_t> lens;
+    for (int64_t b = 0; b < c.batch; ++b)
+        lens.push_back(int32_t(c.lengths[size_t(b) % c.lengths.size()]));
+    const at::Tensor lengths = at::tensor(lens, at::kInt).to(at::kCUDA);
+    const at::Tensor out = kernels::decodeAttention(q, keys, values, lengths, c.dv, scale);
+    double errRef = 0, errAten = 0, errAtenRef = 0;
+    for (int64_t b = 0; b < c.batch; ++b) {
+        const int64_t L = lens[size_t(b)];
+        const at::Tensor kb = keys[b].narrow(1, 0, L);
+        const at::Tensor vb = mla ? kb.narrow(-1, 0, c.dv) : values[b].narrow(1, 0, L);
+        const at::Tensor ref = referenceFp32(q[b], kb, vb, scale);
+        model::AttentionSpec spec;
+        spec.scale = scale;
+        spec.queryOffset = L - 1;
+        spec.allowFused = false;
+        const at::Tensor aten =
+            model::attend(q[b].view({1, c.heads, 1, c.dk}), kb.unsqueeze(0), vb.unsqueeze(0), spec)
+                .view({c.heads, c.dv});
+        errRef = std::max(errRef, relErr(out[b], ref));
+        errAten = std::max(errAten, relErr(out[b], aten));
+        errAtenRef = std::max(errAtenRef, relErr(aten, ref));
+    }
+    char what[300];
+    std::snprintf(
+        what, sizeof what,
+        "%s H %lld G %lld Dk %lld Dv %lld batch %lld capacity %lld lengths %d..: kernel vs fp32 %.2e, "
+        "vs ATen %.2e (ATen vs fp32 %.2e)",
+        c.form, (long long)c.heads, (long long)c.groups, (long long)c.dk, (long long)c.dv, (long long)c.batch,
+        (long long)c.capacity, lens[0], errRef, errAten, errAtenRef);
+    expect(errRef <= 2e-2 && errAten <= 2e-2, what);
+}
+
+// Decoding steps on a checkpoint (converted in process at `rank` when > 0): graph vs eager kernels vs
+// the ATen path, each step against the full forward over the whole prefix (no cache: SDPA, and MLA's
+// expanded form), the reference that none of the cached paths shares.
+void runModel(const std::string& dir, int64_t ctx, int64_t rank) {
+    model::Model m = model::Model::load(dir, {"cuda", "bf16"});
+    if (rank > 0) {
+        convert::ConvertSettings s;
+        s.kvLoraRank = rank;
+        s.qkRopeHeadDim = 16;
+        s.calibration.samples = 8;
+        s.calibration.seqLen = 128;
+        convert::convertModel(m, s, at::randint(0, m.config.vocabSize, {8, 128}, at::kLong));
+    }
+    const std::string name =
+        std::string(m.config.hasMlaCache() ? "MLA" : "GQA") + " " + dir + " ctx " + std::to_string(ctx);
+    const int64_t B = 2, steps = 6;
+    const at::Tensor prompt = at::randint(0, m.config.vocabSize, {B, ctx}, at::kLong).to(m.device());
+    // The same tokens for every run (a greedy choice could differ on near-ties).
+    const at::Tensor tokens = at::randint(0, m.config.vocabSize, {B, steps}, at::kLong).to(m.device());
+    auto run = [&](bool kernels, bool graphs) {
+        model::decodeFastPath() = {kernels, graphs};
+        model::KvCache cache = model::allocateCache(m, B, ctx + steps + 1);
+        model::prefillCached(m, prompt, cache);
+        std::vector<at::Tensor> out;
+        for (int64_t s = 0; s < steps; ++s)
+            out.push_back(model::forwardCached(m, tokens.narrow(1, s, 1), cache));
+        return std::make_pair(out, cache.graph != nullptr);
+    };
+    const auto [graph, captured] = run(true, true);
+    const auto eager = run(true, false).first;
+    const auto aten = run(false, false).first;
+    model::decodeFastPath() = {true, true};
+    expect(captured, name + ": a graph was captured");
+    double graphVsEager = 0, graphVsFull = 0, atenVsFull = 0;
+    for (int64_t s = 0; s < steps; ++s) {
+        const at::Tensor full =
+            model::forwardLogits(m, at::cat({prompt, tokens.narrow(1, 0, s + 1)}, 1)).narrow(1, ctx + s, 1);
+        graphVsEager = std::max(graphVsEager, relErr(graph[size_t(s)], eager[size_t(s)]));
+        graphVsFull = std::max(graphVsFull, relErr(graph[size_t(s)], full));
+        atenVsFull = std::max(atenVsFull, relErr(aten[size_t(s)], full));
+    }
+    char what[300];
+    std::snprintf(what, sizeof what, "%s: 6 graph steps vs the same steps eager, logits rel. error %.2e",
+                  name.c_str(), graphVsEager);
+    expect(graphVsEager <= 1e-3, what);
+    // bf16 steps differ from the full forward by rounding (amplified by a random-weight model's layers):
+    // the fast path may be no farther from it than twice the ATen path's distance.
+    std::snprintf(what, sizeof what, "%s: vs the full forward, graph steps %.2e, ATen steps %.2e",
+                  name.c_str(), graphVsFull, atenVsFull);
+    expect(graphVsFull <= 2 * atenVsFull + 1e-3, what);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (!at::hasCUDA() || !kernels::decodeKernelsBuilt()) {
+        std::printf("SKIP: no CUDA device or no kernels in this build\n");
+        return 0;
+    }
+    c10::InferenceMode guard;
+    at::manual_seed(17);
+    const std::vector<Case> cases = {
+        {"MLA", 32, 1, 576, 512, 1, 4160, {4097}},           // Llama-3-8B at r = 512, r_R = 64
+        {"MLA", 32, 1, 576, 512, 3, 1000, {1, 63, 999}},     // shorter than a tile, one short of it
+        {"MLA", 28, 1, 320, 256, 2, 700, {65, 700}},         // Qwen2.5-7B's 28 heads (padded to 32)
+        {"MLA", 16, 1, 160, 128, 4, 300, {64, 129, 2, 300}}, // r = 128, r_R = 32
+        {"MLA", 32, 1, 512, 448, 2, 16400, {16385, 5000}},   // r = 448, r_R = 64
+        {"GQA", 32, 8, 128, 128, 1, 4160, {4097}},           // Llama-3-8B
+        {"GQA", 28, 4, 128, 128, 3, 900, {1, 129, 777}},     // Qwen2.5-7B (7 queries per group)
+        {"GQA", 32, 32, 64, 64, 2, 200, {64, 199}},          // MHA, d = 64
+        {"GQA", 32, 8, 128, 128, 16, 2100, {2049}},
+    };
+    for (const Case& c : cases)
+        runCase(c);
+    std::string why;
+    expect(!kernels::decodeAttentionSupports(64, 576, 512, true, &why) && !why.empty(),
+           "64 heads per group is refused with a reason: " + why);
+    for (int i = 1; i < argc; ++i) { // MODEL_DIR[:RANK] ... (RANK: convert in process first)
+        const std::string arg = argv[i];
+        const size_t colon = arg.rfind(':');
+        runModel(arg.substr(0, colon),
+                 std::stoll(std::getenv("MODEL_CTX") ? std::getenv("MODEL_CTX") : "300"),
+                 colon == std::string::npos ? 0 : std::stoll(arg.substr(colon + 1)));
+    }
+    std::printf("%d failure(s)\n", failures);
+    return failures ? 1 : 0;
+}
