@@ -24,6 +24,10 @@ QString ProgressText::stage(const QString& key) {
         {"attention", QT_TR_NOOP("attention maps")},
         {"rank sweep", QT_TR_NOOP("rank sweep")},
         {"export", QT_TR_NOOP("exporting")},
+        {"GQA prefill", QT_TR_NOOP("GQA cache: prefilling the context")},
+        {"GQA decode", QT_TR_NOOP("GQA cache: decoding")},
+        {"MLA prefill", QT_TR_NOOP("MLA latent cache: prefilling the context")},
+        {"MLA decode", QT_TR_NOOP("MLA latent cache: decoding")},
     };
     for (const auto& s : kStages)
         if (key == QLatin1String(s[0])) return tr(s[1]);
