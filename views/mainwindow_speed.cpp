@@ -34,13 +34,15 @@ void MainWindow::setupSpeedStep() {
     connect(jobs_, &JobRunner::cancelling, this, [this, job](const QString& name) {
         if (name == job) speed_->setCancelling();
     });
-    connect(jobs_, &JobRunner::progressed, this, [this, job](qint64 done, qint64 total, const QString& stage) {
-        if (jobs_->currentJob() == job) speed_->setProgress(done, total, stage);
-    });
-    connect(jobs_, &JobRunner::finished, this, [this, job](const QString& name, bool ok, const QString& message) {
-        if (name == job) speed_->setFinished(ok, message);
-        updateSpeedStep();
-    });
+    connect(jobs_, &JobRunner::progressed, this,
+            [this, job](qint64 done, qint64 total, const QString& stage) {
+                if (jobs_->currentJob() == job) speed_->setProgress(done, total, stage);
+            });
+    connect(jobs_, &JobRunner::finished, this,
+            [this, job](const QString& name, bool ok, const QString& message) {
+                if (name == job) speed_->setFinished(ok, message);
+                updateSpeedStep();
+            });
     connect(jobs_, &JobRunner::busyChanged, this, &MainWindow::updateSpeedStep);
     connect(this, &MainWindow::conversionFinished, this, &MainWindow::updateSpeedStep);
     connect(this, &MainWindow::modelLoaded, this, &MainWindow::updateSpeedStep);
@@ -66,14 +68,14 @@ void MainWindow::runSpeed() {
     // Quick and on this thread: a setting that will not fit is refused before a job starts.
     const workbench::SpeedMemory memory = workbench::speedMemory(result, request);
     if (!memory.fits()) {
-        speed_->setFinished(false, tr("context %1 x batch %2 needs %3 GiB (GQA cache %4 GiB, MLA cache %5 GiB, "
-                                      "prefill %6 GiB), %7 GiB are free: choose a shorter context or a "
-                                      "smaller batch")
-                                       .arg(request.context)
-                                       .arg(request.batch)
-                                       .arg(gib(memory.needBytes()), gib(memory.gqaCacheBytes),
-                                            gib(memory.mlaCacheBytes), gib(memory.workingBytes),
-                                            gib(memory.freeBytes)));
+        speed_->setFinished(
+            false, tr("context %1 x batch %2 needs %3 GiB (GQA cache %4 GiB, MLA cache %5 GiB, "
+                      "prefill %6 GiB), %7 GiB are free: choose a shorter context or a "
+                      "smaller batch")
+                       .arg(request.context)
+                       .arg(request.batch)
+                       .arg(gib(memory.needBytes()), gib(memory.gqaCacheBytes), gib(memory.mlaCacheBytes),
+                            gib(memory.workingBytes), gib(memory.freeBytes)));
         return;
     }
     jobs_->start<workbench::SpeedPoint>(

@@ -25,7 +25,8 @@ void SpeedModel::clear() {
 
 QString SpeedModel::settingText(const workbench::SpeedPoint& p) {
     const QLocale loc;
-    return tr("%1 x %2").arg(loc.toString(qlonglong(p.request.context)), loc.toString(qlonglong(p.request.batch)));
+    return tr("%1 x %2").arg(loc.toString(qlonglong(p.request.context)),
+                             loc.toString(qlonglong(p.request.batch)));
 }
 
 int SpeedModel::rowCount(const QModelIndex& parent) const {

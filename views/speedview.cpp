@@ -25,9 +25,9 @@ constexpr double kMiB = 1024.0 * 1024.0;
 
 SpeedView::SpeedView(QWidget* parent)
     : PlotView(parent), context_(new QSpinBox), batch_(new QSpinBox), steps_(new QSpinBox),
-      figure_(new QComboBox), measure_(new QPushButton(tr("Measure"))), cancel_(new QPushButton(tr("Cancel"))),
-      clear_(new QPushButton(tr("Clear"))), progress_(new QProgressBar), status_(new QLabel),
-      table_(new QTableView), model_(new SpeedModel(this)) {
+      figure_(new QComboBox), measure_(new QPushButton(tr("Measure"))),
+      cancel_(new QPushButton(tr("Cancel"))), clear_(new QPushButton(tr("Clear"))),
+      progress_(new QProgressBar), status_(new QLabel), table_(new QTableView), model_(new SpeedModel(this)) {
     setWindowTitle(tr("Decoding speed"));
     const workbench::SpeedRequest defaults;
     context_->setObjectName(QStringLiteral("speedContext"));
@@ -227,8 +227,8 @@ void SpeedView::rebuild() {
             auto* g = new QCPGraph(p->xAxis, p->yAxis);
             g->setName(tr("analytic budget"));
             g->setLineStyle(QCPGraph::lsNone);
-            g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, palette().color(QPalette::WindowText),
-                                               10));
+            g->setScatterStyle(
+                QCPScatterStyle(QCPScatterStyle::ssCross, palette().color(QPalette::WindowText), 10));
             for (size_t i = 0; i < points.size(); ++i) {
                 g->addData(double(i + 1) - 0.2, double(points[i].gqa.budgetBytes) / kMiB);
                 g->addData(double(i + 1) + 0.2, double(points[i].mla.budgetBytes) / kMiB);
@@ -242,21 +242,9 @@ void SpeedView::rebuild() {
 }
 
 bool SpeedView::writeCsv(const QString& file) const {
-    io::CsvWriter csv({"context",
-                       "batch",
-                       "steps",
-                       "device",
-                       "dtype",
-                       "kv_lora_rank",
-                       "qk_rope_head_dim",
-                       "form",
-                       "prefill_seconds",
-                       "ms_per_step",
-                       "tokens_per_second",
-                       "cache_bytes",
-                       "cache_bytes_per_token",
-                       "budget_bytes_per_token",
-                       "budget_bytes"});
+    io::CsvWriter csv({"context", "batch", "steps", "device", "dtype", "kv_lora_rank", "qk_rope_head_dim",
+                       "form", "prefill_seconds", "ms_per_step", "tokens_per_second", "cache_bytes",
+                       "cache_bytes_per_token", "budget_bytes_per_token", "budget_bytes"});
     for (const auto& pt : model_->points())
         for (const auto* f : {&pt.gqa, &pt.mla})
             csv.row({std::to_string(pt.request.context), std::to_string(pt.request.batch),

@@ -41,8 +41,8 @@ int cmdAnalyzeSpeed(int argc, char** argv) {
         std::cout << kUsage;
         return args.has("help") ? 0 : 1;
     }
-    args.allowOnly({"json", "help", "quiet", "exact", "kv-lora-rank", "qk-rope-dim", "context", "batch", "steps",
-                    "device", "dtype", "samples", "seqlen"});
+    args.allowOnly({"json", "help", "quiet", "exact", "kv-lora-rank", "qk-rope-dim", "context", "batch",
+                    "steps", "device", "dtype", "samples", "seqlen"});
     const fs::path dir = args.positionals()[0];
     const io::ModelConfig config = io::loadModelConfig(dir);
     workbench::SpeedRequest q;
@@ -70,8 +70,10 @@ int cmdAnalyzeSpeed(int argc, char** argv) {
     if (!args.has("quiet") && !args.has("json")) std::cerr << "\n";
     if (args.has("json")) {
         auto form = [](const workbench::FormSpeed& f) {
-            return nlohmann::json{{"prefill_seconds", f.prefillSeconds},  {"ms_per_step", f.msPerStep},
-                                  {"tokens_per_second", f.tokensPerSecond}, {"cache_bytes", f.cacheBytes},
+            return nlohmann::json{{"prefill_seconds", f.prefillSeconds},
+                                  {"ms_per_step", f.msPerStep},
+                                  {"tokens_per_second", f.tokensPerSecond},
+                                  {"cache_bytes", f.cacheBytes},
                                   {"cache_bytes_per_token", f.cacheBytesPerToken},
                                   {"budget_bytes_per_token", f.budgetBytesPerToken},
                                   {"budget_bytes", f.budgetBytes}};
@@ -101,10 +103,12 @@ int cmdAnalyzeSpeed(int argc, char** argv) {
                 "cache", "B/token", "budget B/tok", "budget");
     for (const auto* f : {&p.gqa, &p.mla})
         std::printf("%-6s %10.3f %10.3f %10.1f %14s %14lld %14lld %14s\n", f->form.c_str(), f->prefillSeconds,
-                    f->msPerStep, f->tokensPerSecond, mib(f->cacheBytes).c_str(), (long long)f->cacheBytesPerToken,
-                    (long long)f->budgetBytesPerToken, mib(f->budgetBytes).c_str());
+                    f->msPerStep, f->tokensPerSecond, mib(f->cacheBytes).c_str(),
+                    (long long)f->cacheBytesPerToken, (long long)f->budgetBytesPerToken,
+                    mib(f->budgetBytes).c_str());
     std::printf("MLA/GQA: cache %.4f (budget %.4f), tokens/s %.3fx, ms/step %.3fx\n", p.cacheRatio(),
-                p.budgetRatio(), p.speedRatio(), p.gqa.msPerStep > 0 ? p.mla.msPerStep / p.gqa.msPerStep : 0.0);
+                p.budgetRatio(), p.speedRatio(),
+                p.gqa.msPerStep > 0 ? p.mla.msPerStep / p.gqa.msPerStep : 0.0);
     return 0;
 }
 

@@ -38,9 +38,9 @@ const Models& modelsOf(const ConversionResult& result) {
 std::pair<analysis::KvBudget, analysis::KvBudget> budgets(const ConversionResult& r, const io::ModelConfig& c,
                                                           int64_t bytesPerElement) {
     analysis::KvBudget gqa = analysis::gqaBudget(c, analysis::CacheDtype::F32);
-    analysis::KvBudget mla =
-        r.settings.exact ? analysis::mlaExactBudget(c, r.ropeDim, analysis::CacheDtype::F32)
-                         : analysis::mlaBudget(c, r.rank(), r.ropeDim, analysis::CacheDtype::F32);
+    analysis::KvBudget mla = r.settings.exact
+                                 ? analysis::mlaExactBudget(c, r.ropeDim, analysis::CacheDtype::F32)
+                                 : analysis::mlaBudget(c, r.rank(), r.ropeDim, analysis::CacheDtype::F32);
     gqa.bytesPerElement = mla.bytesPerElement = bytesPerElement; // f32, bf16 or f16 (f64 in tests)
     return {gqa, mla};
 }
@@ -94,8 +94,8 @@ SpeedMemory speedMemory(const ConversionResult& result, const SpeedRequest& q) {
     SpeedMemory m;
     // The original's cache from the config (it is GQA in every layer): no need to load it to know.
     const int64_t element = int64_t(at::elementSize(converted.computeDtype()));
-    m.gqaCacheBytes = 2 * converted.config.numLayers * converted.config.numKvHeads * converted.config.headDim *
-                      element * capacity * q.batch;
+    m.gqaCacheBytes = 2 * converted.config.numLayers * converted.config.numKvHeads *
+                      converted.config.headDim * element * capacity * q.batch;
     m.mlaCacheBytes = eval::cacheBytesFor(converted, q.batch, capacity);
     m.workingBytes = eval::decodeWorkingBytes(converted, q.batch, capacity);
     const DeviceMemory free = deviceMemory(deviceName(converted.options.device));
@@ -108,8 +108,8 @@ void checkSpeedFits(const SpeedMemory& m, const SpeedRequest& q, const std::stri
     if (m.fits()) return;
     throw ArgumentError("context " + std::to_string(q.context) + " x batch " + std::to_string(q.batch) +
                         " needs " + gib(m.needBytes()) + " (GQA cache " + gib(m.gqaCacheBytes) +
-                        ", MLA cache " + gib(m.mlaCacheBytes) + ", prefill " + gib(m.workingBytes) + ") but " +
-                        gib(m.freeBytes) + " is free on " + device +
+                        ", MLA cache " + gib(m.mlaCacheBytes) + ", prefill " + gib(m.workingBytes) +
+                        ") but " + gib(m.freeBytes) + " is free on " + device +
                         ": choose a shorter context or a smaller batch");
 }
 

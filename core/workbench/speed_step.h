@@ -33,8 +33,8 @@ void checkSpeedRequest(const SpeedRequest& request, const io::ModelConfig& confi
 struct FormSpeed {
     std::string form; // GQA | MLA
     double prefillSeconds = 0, msPerStep = 0, tokensPerSecond = 0;
-    int64_t cacheBytes = 0;         // allocated (context + 1 + steps positions per sequence)
-    int64_t cacheBytesPerToken = 0; // allocated, per token and sequence
+    int64_t cacheBytes = 0;          // allocated (context + 1 + steps positions per sequence)
+    int64_t cacheBytesPerToken = 0;  // allocated, per token and sequence
     int64_t budgetBytesPerToken = 0; // analytic (analysis/budget.h) at the compute width
     int64_t budgetBytes = 0;         // analytic, at context x batch
 };
@@ -43,8 +43,8 @@ struct SpeedPoint {
     SpeedRequest request;
     std::string device, dtype; // where and in which precision it ran ("cpu", "f32")
     int64_t kvLoraRank = 0, qkRopeHeadDim = 0;
-    bool exact = false;           // the exact merge (same cache size as GQA)
-    bool perLayerRanks = false;   // ranks differ by layer: the budget is at the largest (kvLoraRank)
+    bool exact = false;         // the exact merge (same cache size as GQA)
+    bool perLayerRanks = false; // ranks differ by layer: the budget is at the largest (kvLoraRank)
     FormSpeed gqa, mla;
 
     double cacheRatio() const;  // measured MLA / GQA cache bytes

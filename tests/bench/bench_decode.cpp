@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
                 m.config.hasMlaCache() ? "MLA" : "GQA", argv[3], (long long)ctx, (long long)B,
                 double(d.cacheBytes) / (1ull << 30), (long long)d.cacheBytesPerToken,
                 (long long)m.config.kvCacheBytesPerToken(at::elementSize(m.computeDtype())), d.prefillSeconds,
-                d.tokensPerSecond(), d.msPerStep(), trafficPerStep / 1e9, trafficPerStep / d.msPerStep() / 1e6);
+                d.tokensPerSecond(), d.msPerStep(), trafficPerStep / 1e9,
+                trafficPerStep / d.msPerStep() / 1e6);
     return 0;
 }

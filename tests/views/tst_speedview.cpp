@@ -128,8 +128,8 @@ private slots:
         QSignalSpy failed(&w, &views::MainWindow::jobFailed);
         auto* progress = child<QProgressBar>(speed, "speedProgress");
         gui::click(measure);
-        QTRY_VERIFY_WITH_TIMEOUT(speed->statusText().contains(QStringLiteral("decoding")) && progress->value() > 0,
-                                 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            speed->statusText().contains(QStringLiteral("decoding")) && progress->value() > 0, 60000);
         QVERIFY(!measure->isEnabled()); // one job at a time: no second measurement on top
         QSignalSpy refused(w.jobs(), &views::JobRunner::refused);
         w.runSpeed();
