@@ -41,7 +41,10 @@ SpeedView::SpeedView(QWidget* parent)
         box->setKeyboardTracking(false);
         box->setAccelerated(true);
     }
-    setLimits(workbench::SpeedLimits{});
+    // Until a model gives max_position_embeddings, any context: the defaults below must not be clamped.
+    workbench::SpeedLimits open;
+    open.maxContext = std::numeric_limits<int>::max();
+    setLimits(open);
     context_->setValue(int(defaults.context));
     batch_->setValue(int(defaults.batch));
     steps_->setValue(int(defaults.steps));
