@@ -164,6 +164,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(jobs_, &JobRunner::busyChanged, this, &MainWindow::onBusyChanged);
     connect(jobs_, &JobRunner::finished, this, &MainWindow::onJobFinished);
     setupQualitySteps();
+    setupSpeedStep();
     createMenus();
     auto showMemory = [this] {
         memory_->showFor(panel_->device(), panel_->dtype(), config_, summaryModel_->summary().parameterCount,

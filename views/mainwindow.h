@@ -31,6 +31,7 @@ class MemoryStatus;
 class PlotView;
 class RankFollower;
 class SpectrumView;
+class SpeedView;
 class SummaryModel;
 class TensorModel;
 
@@ -57,6 +58,7 @@ public:
     LossView* lossView() const { return loss_; }
     HealView* healView() const { return heal_; } // mainwindow_quality.cpp
     ParetoView* paretoView() const { return pareto_; }
+    SpeedView* speedView() const { return speed_; } // mainwindow_speed.cpp
     JobRunner* jobs() const { return jobs_; }
     QTabWidget* tabs() const { return tabs_; }
     ClassroomGuide* classroomGuide() const { return guide_; }
@@ -77,6 +79,7 @@ public slots:
     void runHeal();
     void runParetoSearch();
     void runAutoChoice();
+    void runSpeed(); // mainwindow_speed.cpp: measured decoding, GQA vs MLA cache
     bool saveSession(const QString& file);
     bool openSession(const QString& file);
     void setClassroomMode(bool on);
@@ -93,6 +96,7 @@ signals:
     void sweepFinished();
     void healFinished();
     void searchFinished();
+    void speedMeasured();
     void sessionOpened(const QString& file);
     void reportWritten(const QString& dir);
 
@@ -120,6 +124,8 @@ private:
     void createMenus();
     void setupQualitySteps();  // mainwindow_quality.cpp: the Heal and Pareto tabs
     void updateQualitySteps(); // their buttons follow the model, the result and the busy state
+    void setupSpeedStep();     // mainwindow_speed.cpp: the Speed tab
+    void updateSpeedStep();
     void chooseExportFolderFor(bool serving);
     void onBusyChanged(bool busy); // every action that starts work follows the busy state
     bool confirmDiscard(const QString& action);
@@ -150,6 +156,7 @@ private:
     LossView* loss_;
     HealView* heal_ = nullptr;
     ParetoView* pareto_ = nullptr;
+    SpeedView* speed_ = nullptr;
     JobRunner* jobs_;
     ClassroomGuide* guide_;
     QDockWidget* panelDock_;

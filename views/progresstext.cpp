@@ -26,6 +26,10 @@ QString ProgressText::stage(const QString& key) {
         {"re-truncate", QT_TR_NOOP("re-truncating layers")},   // a rank change (pipeline.cpp)
         {"search", QT_TR_NOOP("held-out search: candidates")}, // Pareto / r_R choice (search.cpp)
         {"export", QT_TR_NOOP("exporting")},
+        {"GQA prefill", QT_TR_NOOP("GQA cache: prefilling the context")},
+        {"GQA decode", QT_TR_NOOP("GQA cache: decoding")},
+        {"MLA prefill", QT_TR_NOOP("MLA latent cache: prefilling the context")},
+        {"MLA decode", QT_TR_NOOP("MLA latent cache: decoding")},
     };
     for (const auto& s : kStages)
         if (key == QLatin1String(s[0])) return tr(s[1]);

@@ -42,6 +42,9 @@ std::string flagMessage(const std::string& setting, const std::string& detail) {
         {"heal_samples", "--heal-samples"},
         {"device", "--device"},
         {"dtype", "--dtype"},
+        {"context", "--context"},
+        {"batch", "--batch"},
+        {"decode_steps", "--steps"},
     };
     for (const auto& [key, flag] : kFlags)
         if (setting == key) return std::string(flag) + " " + detail;

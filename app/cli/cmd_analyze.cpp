@@ -49,6 +49,8 @@ const char* kUsage =
     "             already in it are skipped); saved after each rank. The workbench shows the same sweep.\n"
     "  pareto     held-out loss vs KV bytes over --ranks/--rope-dims/--freqfolds (see analyze pareto "
     "--help)\n"
+    "  speed      measured decoding, GQA cache vs MLA latent cache, at --context x --batch (see analyze\n"
+    "             speed --help)\n"
     "Common: --device cpu|cuda --dtype f32|bf16 (compute, spectra/attention) --session FILE.h5 (results are\n"
     "        added to it, replacing those of the same kind) --csv DIR --json --quiet\n";
 static_assert(analysis::kAttentionMaxTokens == 256, "kUsage names the --max-tokens default");
@@ -288,6 +290,7 @@ int runLossSweep(const Args& args, const fs::path& dir, results::Session& sessio
 
 int cmdAnalyze(int argc, char** argv) {
     if (argc >= 2 && std::string(argv[1]) == "pareto") return cmdAnalyzePareto(argc - 1, argv + 1);
+    if (argc >= 2 && std::string(argv[1]) == "speed") return cmdAnalyzeSpeed(argc - 1, argv + 1);
     Args args(argc, argv, 1, {"json", "help", "quiet", "weights-only"});
     if (args.has("help") || args.positionals().size() != 2) {
         std::cout << kUsage;

@@ -29,6 +29,9 @@ const std::vector<Command>& commands() {
         {"analyze", "pareto",
          "MODEL_DIR [--ranks ..] [--rope-dims ..] [--freqfolds ..] [--held-out N] [--json]",
          "held-out loss vs KV bytes over (r, r_R, FreqFold) and its Pareto front", cmdAnalyze},
+        {"analyze", "speed",
+         "MODEL_DIR [--kv-lora-rank R] [--context 256] [--batch 1] [--steps 16] [--device cpu|cuda]",
+         "measured decoding, GQA cache vs MLA latent cache: ms/step, tokens/s, cache bytes", cmdAnalyze},
     };
     return kCommands;
 }

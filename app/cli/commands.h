@@ -15,6 +15,7 @@ int cmdTokenize(int argc, char** argv);
 int cmdDemo(int argc, char** argv);
 int cmdAnalyze(int argc, char** argv);
 int cmdAnalyzePareto(int argc, char** argv); // analyze pareto (cmd_pareto.cpp)
+int cmdAnalyzeSpeed(int argc, char** argv);  // analyze speed (cmd_speed.cpp)
 int cmdConvert(int argc, char** argv);
 
 struct Command {
