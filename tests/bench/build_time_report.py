@@ -13,7 +13,9 @@ for line in build.joinpath("edge_cpu.log").read_text().splitlines():
     parts = line.split(" ", 2)
     if len(parts) == 3 and re.fullmatch(r"[0-9.]+", parts[0]):
         out = parts[2].replace(str(build) + "/", "")
-        cpu[out] += float(parts[0]) + float(parts[1])
+        s = float(parts[0]) + float(parts[1])
+        # An object built twice (a resumed build) counts once, its last time; command labels add up.
+        cpu[out] = s if out.endswith((".o", ".gch")) else cpu[out] + s
 
 def kind(out):
     if out.endswith(".gch"):
