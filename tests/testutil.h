@@ -20,6 +20,15 @@ inline std::filesystem::path sharedDir() {
 inline std::filesystem::path resourcesDir() {
     return TRANSMLA_RESOURCES_DIR;
 }
+// Models the project ships with its tests (tests/data/models: made by ../shared/tools, see its README).
+inline std::filesystem::path testModelsDir() {
+    return std::filesystem::path(TRANSMLA_TEST_DATA_DIR) / "models";
+}
+// A reference model by name: shipped under tests/data/models, else in ../shared/models.
+inline std::filesystem::path referenceModel(const std::string& name) {
+    const auto shipped = testModelsDir() / name;
+    return std::filesystem::exists(shipped) ? shipped : sharedDir() / "models" / name;
+}
 inline std::filesystem::path outputDir() {
     const char* env = std::getenv("TRANSMLA_TEST_OUTPUT");
     std::filesystem::path p = env ? env : std::filesystem::temp_directory_path() / "transmla-test-output";

@@ -13,6 +13,7 @@
 #include "convert/export.h"
 #include "convert/heal.h"
 #include "convert/pipeline.h"
+#include "convert/qk_norm.h"
 #include "convert/search.h"
 #include "convert/settings.h"
 #include "eval/loss.h"
@@ -34,7 +35,7 @@ const char* kUsage =
     "         [--seed 0] [--device cpu|cuda] [--dtype f32|bf16] [--latent-norm none|calibrated]\n"
     "         [--export-dtype source|f32|bf16] [--target transformers|serving] [--eval [--limit N] "
     "[--wikitext CHUNKS]]\n"
-    "         [--no-stream] [--force] [--json] [--quiet]\n"
+    "         [--no-stream] [--force] [--json] [--quiet] [--fold-qk-norm]\n"
     "         [--heal local|e2e|both [--heal-steps N] [--heal-lr LR] [--heal-data gsm8k|FILE] "
     "[--heal-samples 256]]\n"
     "Converts a GQA checkpoint to MLA (TransMLA). --exact merges the KV heads into one latent with the\n"
@@ -55,6 +56,9 @@ const char* kUsage =
     "best: r_R (among head_dim/8, /4, /2, /1, at equal KV bytes: r + r_R fixed) and/or FreqFold (every\n"
     "one r_R allows) chosen by the mean NLL on --held-out sequences of the calibration source that follow\n"
     "the calibration's own (not GSM8K test); the candidates and losses are printed (JSON: held_out_choice).\n"
+    "Qwen3 / Gemma-3 (per-head q/k RMSNorm): the latent is a map of the normalised keys (exact, no export);\n"
+    "--fold-qk-norm first replaces each head's norm by a constant fitted on the calibration text (the\n"
+    "DeepSeek-V3-compatible approximation: exports, labelled transmla.approximation).\n"
     "Ablations: --no-rorope, --no-balance, --post-rope-stats (FreqFold statistics from keys after RoPE).\n"
     "--eval: GSM8K loss before/after (all tokens and answer tokens only, 95% bootstrap intervals over\n"
     "problems); --wikitext N adds the WikiText-2 test perplexity over N chunks of 512 tokens. --json\n"
@@ -65,8 +69,9 @@ static_assert(eval::kDocumentMaxTokens == 512, "kUsage names the WikiText-2 chun
 } // namespace
 
 int cmdConvert(int argc, char** argv) {
-    const std::set<std::string> flags = {"help",  "exact",     "eval",       "force",     "json",
-                                         "quiet", "no-rorope", "no-balance", "no-stream", "post-rope-stats"};
+    const std::set<std::string> flags = {"help",      "exact",           "eval",        "force",
+                                         "json",      "quiet",           "no-rorope",   "no-balance",
+                                         "no-stream", "post-rope-stats", "fold-qk-norm"};
     Args args(argc, argv, 1, flags);
     if (args.has("help") || args.positionals().size() != 1) {
         std::cout << kUsage;
@@ -78,7 +83,7 @@ int cmdConvert(int argc, char** argv) {
                     "calib",    "samples",      "seqlen",       "seed",        "device",
                     "dtype",    "latent-norm",  "export-dtype", "limit",       "target",
                     "heal",     "heal-steps",   "heal-lr",      "heal-data",   "heal-samples",
-                    "wikitext", "held-out"});
+                    "wikitext", "held-out",     "fold-qk-norm"});
     const std::filesystem::path dir = args.positionals()[0];
     convert::ConvertSettings s;
     s.exact = args.has("exact");
@@ -119,17 +124,21 @@ int cmdConvert(int argc, char** argv) {
     if (eo.target == convert::ExportTarget::Serving && !args.has("kv-lora-rank") && s.energy <= 0 && !s.exact)
         s.kvLoraRank = std::min(convert::kServingKvLoraRank, convert::resolve(s, config).dims.maxRank);
     const convert::ResolvedSettings resolved = convert::resolve(s, config);
+    const bool foldQkNorm = args.has("fold-qk-norm");
+    if (foldQkNorm && !config.qkNorm())
+        throw ArgumentError("--fold-qk-norm: " + config.modelType + " has no query/key norms to fold");
     model::toTorch(lo.device); // no CUDA: said now, not after the tokenizer
     // The bundled data only where a default reads it: a user's own files need none.
     auto bundled = [](const std::string& name) { return name == "gsm8k" || name == "wikitext2"; };
-    const bool needResources =
-        (!s.exact && bundled(s.calibration.source)) || args.has("eval") || (healing && bundled(hs.data));
+    const bool needResources = ((!s.exact || foldQkNorm) && bundled(s.calibration.source)) ||
+                               args.has("eval") || (healing && bundled(hs.data));
     const std::filesystem::path res =
         needResources
             ? resources("the bundled GSM8K / WikiText-2 data (default --calib, --eval, --heal-data)")
             : std::filesystem::path();
     convert::checkHealSettings(hs, res);
-    if (!s.exact) io::checkTextFile(io::calibrationFile(s.calibration.source, res)); // before any work
+    if (!s.exact || foldQkNorm)
+        io::checkTextFile(io::calibrationFile(s.calibration.source, res)); // before any work
 
     CancelToken cancel;
     cancelOnSigint(cancel);
@@ -143,8 +152,8 @@ int cmdConvert(int argc, char** argv) {
     const io::FolderSnapshot snapshot = io::FolderSnapshot::takeStat(dir);
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(dir);
     // Streaming needs a known, uniform rank and no whole-model evaluation.
-    const bool stream =
-        args.has("out") && !args.has("eval") && s.energy <= 0 && !args.has("no-stream") && !healing;
+    const bool stream = args.has("out") && !args.has("eval") && s.energy <= 0 && !args.has("no-stream") &&
+                        !healing && !foldQkNorm;
     lo.streamLayers = stream;
     model::Model m = model::Model::load(dir, lo, progress);
     const int64_t limit = args.getInt("limit", -1);
@@ -178,7 +187,12 @@ int cmdConvert(int argc, char** argv) {
     }
     at::Tensor calib;
     const auto tConvert = clock::now();
-    if (!s.exact) calib = convert::calibrationTokens(s.calibration, tokenizer, res);
+    if (!s.exact || foldQkNorm) calib = convert::calibrationTokens(s.calibration, tokenizer, res);
+    if (foldQkNorm) { // the approximation replaces the model before it is converted (qk_norm.h)
+        const convert::QkNormFold fold = convert::foldQkNorms(m, calib, s.calibration.microBatch);
+        out["qk_norm_fold"] = {{"mean_relative_head_error", fold.meanRelativeError}};
+        if (args.has("eval")) out["loss_folded"] = eval::evaluateLoss(m, docs, {}, progress).toJson(false);
+    }
     convert::LayerSink sink;
     const std::filesystem::path target = args.get("out", "");
     if (streamed)
@@ -207,6 +221,7 @@ int cmdConvert(int argc, char** argv) {
             truncated = truncated || l.rank < int64_t(l.eigenvalues.size());
         if (!s.exact && truncated) { // the full-rank model at the same r_R and FreqFold
             model::Model full = model::Model::load(dir, lo, progress);
+            if (foldQkNorm) convert::foldQkNorms(full, calib, s.calibration.microBatch);
             convert::convertModel(full, convert::fullRankSettings(s), calib, progress);
             split.fullRank = eval::evaluateLoss(full, docs, {}, progress).meanNll();
         }

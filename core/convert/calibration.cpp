@@ -8,6 +8,7 @@
 #include <c10/core/InferenceMode.h>
 
 #include "io/datasets.h"
+#include "model/block.h"
 #include "model/forward.h"
 #include "model/modules.h"
 #include "tokenizer/tokenizer.h"
@@ -57,7 +58,6 @@ void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t micr
     const at::Device dev = m.device();
     auto f64 = at::TensorOptions().dtype(at::kDouble).device(dev);
     model::checkTokenIds(m, ids, "the calibration text");
-    const model::RopeTables rope = model::ropeTables(c, T, dev);
     std::vector<at::Tensor> hidden;
     for (int64_t s = 0; s < N; s += microBatch)
         hidden.push_back(model::embedTokens(m, ids.narrow(0, s, std::min(microBatch, N - s)).to(dev)));
@@ -66,19 +66,26 @@ void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t micr
         if (beforeLayer) beforeLayer(layer);
         const auto t0 = std::chrono::steady_clock::now();
         LayerStats st;
-        st.xGram = at::zeros({D + 1, D + 1}, f64);
-        st.keyGram = at::zeros({g * d / 2, g * d / 2}, f64);
         const auto& attn = m.layers[size_t(layer)].gqa;
+        // q/k-norm layers: the latent is a linear map of u = [normed keys; values], not of x (qk_norm.h).
+        const bool normed = attn.kNorm.defined();
+        const int64_t U = normed ? 2 * g * d : D;
+        st.xGram = at::zeros({U + 1, U + 1}, f64);
+        st.keyGram = at::zeros({g * d / 2, g * d / 2}, f64);
+        const model::RopeTables rope = model::layerRopeTables(c, layer, T, dev);
         for (auto& h : hidden) {
             progress.checkCancel(); // per micro-batch: a cancel ends within one forward, not one layer
             at::Tensor x = model::inputNorm(m, layer, h); // [b, T, D]
-            at::Tensor xa =
-                at::cat({x.reshape({-1, D}).to(at::kDouble), at::ones({x.size(0) * T, 1}, f64)}, 1);
+            // Keys before RoPE (the k_proj outputs, normalised where the family has k_norm): within one
+            // frequency the Gram is the same either way, but across the f frequencies FreqFold mixes, the
+            // position-dependent rotation would average the cross-covariances away (TransMLA uses the
+            // pre-RoPE keys too).
+            at::Tensor k = model::preRopeKeys(m, layer, x); // [b, T, g, d]
+            const at::Tensor in =
+                normed ? at::cat({k.reshape({-1, g * d}), model::linear(x, attn.v).reshape({-1, g * d})}, 1)
+                       : x.reshape({-1, D});
+            at::Tensor xa = at::cat({in.to(at::kDouble), at::ones({x.size(0) * T, 1}, f64)}, 1);
             st.xGram.addmm_(xa.t(), xa);
-            // Keys before RoPE (the k_proj outputs): within one frequency the Gram is the same either
-            // way, but across the f frequencies FreqFold mixes, the position-dependent rotation
-            // would average the cross-covariances away (TransMLA uses the pre-RoPE keys too).
-            at::Tensor k = model::linear(x, attn.k).view({x.size(0), T, g, d});
             if (!preRopeKeys) k = model::applyRope(k, rope);
             auto [X, Y] = keyPlanes(k.to(at::kDouble).reshape({-1, g, d}));
             st.keyGram.addmm_(X.t(), X).addmm_(Y.t(), Y);

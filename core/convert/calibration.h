@@ -2,7 +2,8 @@
 // (N x L x D), and for each layer only its statistics are accumulated before the hidden states
 // advance through that (original) layer. Never all layers' activations at once.
 //   xGram   [D+1, D+1] fp64  mean of [x; 1][x; 1]^T over tokens, x = the attention input
-//                            (the appended 1 carries biases through the same algebra)
+//                            (the appended 1 carries biases through the same algebra); q/k-norm
+//                            layers: x replaced by u = [normed pre-RoPE keys; values] [2*g*d] (qk_norm.h)
 //   keyGram [g*d/2, g*d/2] fp64  mean over tokens of X^T X + Y^T Y, where X/Y hold the pre-RoPE
 //                            keys' (k_proj outputs') plane coordinates (dims i and i + d/2 of each
 //                            head), slot m*d/2 + i (preRopeKeys = false: after RoPE, an ablation)

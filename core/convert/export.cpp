@@ -7,6 +7,7 @@
 
 #include <ATen/ATen.h>
 
+#include "convert/qk_norm.h"
 #include "io/family.h"
 #include "io/safetensors.h"
 #include "model/model.h"
@@ -157,6 +158,12 @@ void checkLayer(const model::Model& m, size_t i, const Plan& plan) {
     const std::string where = "layer " + std::to_string(i) + ": ";
     if (!L.mla) throw ArgumentError(where + "not converted");
     const auto& a = *L.mla;
+    if (a.normedInput())
+        throw ArgumentError(
+            where + io::familyName(c.family) +
+            "'s per-head query/key RMSNorm has no DeepSeek-V3 form (the latent is a map of "
+            "the normalised keys, not of the hidden state); export the approximation that folds "
+            "the norms into the projections (fold_qk_norm) or evaluate in transmla instead");
     if (!a.kvANorm.defined())
         throw ArgumentError(
             where +
@@ -275,6 +282,10 @@ std::vector<std::string> exportNotes(const model::Model& m, const Plan& plan, in
                         std::to_string(ropeDim) + " zero-padded to " + std::to_string(plan.rank) + " + " +
                         std::to_string(plan.ropeDim) + " (same logits; the engines cache " +
                         std::to_string(plan.rank + plan.ropeDim) + " values per token and layer)");
+    if (qkNormsFolded(m))
+        notes.push_back(
+            "approximation: the q/k norms were folded into the projections (per-token RMS dropped), "
+            "labelled transmla.approximation in config.json");
     if (plan.serving && plan.f32)
         notes.push_back(
             "f32 serving export: for checks; the engines' MLA kernels serve bf16 (export_dtype bf16)");
@@ -356,6 +367,10 @@ json deepseekConfig(const model::Model& m, const Plan& plan, const AttentionShap
     j["transmla"] = report;
     j["transmla"]["source_model_type"] = c.modelType;
     j["transmla"]["export_target"] = plan.serving ? "serving" : "transformers";
+    if (qkNormsFolded(m))
+        j["transmla"]["approximation"] =
+            "q/k norms folded (qk_norm.h): each head's RMSNorm replaced by a fitted constant scale; the "
+            "per-token 1/rms is dropped, so this model differs from the source beyond the rank truncation";
     return j;
 }
 

@@ -9,6 +9,7 @@
 #include "convert/assemble.h"
 #include "convert/balance_kv.h"
 #include "convert/calibration.h"
+#include "convert/qk_norm.h"
 #include "model/modules.h"
 
 namespace transmla::convert {
@@ -24,10 +25,13 @@ LayerBasis layerBasis(const model::Model& m, int64_t layer, const LayerStats* st
     const int64_t D = c.hiddenSize, g = dims.g, d = dims.d, rR = dims.ropeDim, n = g * d - rR;
     const at::Device dev = m.device();
     const model::Layer& L = m.layers[size_t(layer)];
-    const at::Tensor k = augmented(L.gqa.k, g * d, D, dev), v = augmented(L.gqa.v, g * d, D, dev);
+    // q/k-norm layers: k and v are selections of u = [normed keys; values] (qk_norm.h).
+    const bool normed = hasQkNorm(L);
+    const at::Tensor k = normed ? selectNormedKeys(g * d, dev) : augmented(L.gqa.k, g * d, D, dev);
+    const at::Tensor v = normed ? selectValues(g * d, dev) : augmented(L.gqa.v, g * d, D, dev);
     LayerBasis b;
     // Without statistics (exact mode) the Gram is the identity: the rotations are then fixed anyway.
-    const at::Tensor xGram = stats ? stats->xGram : at::eye(D + 1, k.options());
+    const at::Tensor xGram = stats ? stats->xGram : at::eye(k.size(1), k.options());
     const at::Tensor keyGram = stats ? stats->keyGram : at::eye(g * d / 2, k.options());
     b.rotation = roRope(keyGram, dims, s.rorope, s.damping);
     const at::Tensor rotK = at::matmul(b.rotation.rotation, k);
@@ -36,7 +40,10 @@ LayerBasis layerBasis(const model::Model& m, int64_t layer, const LayerStats* st
     b.latent = jointPca(mz, xGram, /*rank=*/-1, /*energy=*/0, s.jointPca);
     b.queryScale = model::softmaxScale(c) / model::softmaxScale(c, d + rR); // the MLA softmax's scale undone
     double scaling = 1.0;
-    b.originalInvFreq = model::ropeInverseFrequencies(c, c.maxPositions, &scaling).to(at::kDouble).to(dev);
+    b.originalInvFreq =
+        model::usesLocalRope(c, layer)
+            ? model::localRopeInverseFrequencies(c, dev).to(at::kDouble)
+            : model::ropeInverseFrequencies(c, c.maxPositions, &scaling).to(at::kDouble).to(dev);
     return b;
 }
 
@@ -49,16 +56,19 @@ std::pair<model::MlaAttention, LayerReport> assembleLayer(const model::Model& so
     const at::Device dev = source.device();
     const model::Layer& L = source.layers[size_t(layer)];
     MlaParts p;
-    p.q = augmented(L.gqa.q, dims.H * dims.d, D, dev);
-    p.k = augmented(L.gqa.k, dims.g * dims.d, D, dev);
-    p.v = augmented(L.gqa.v, dims.g * dims.d, D, dev);
+    const bool normed = hasQkNorm(L); // assembled in u / q~ space (qk_norm.h)
+    const int64_t gd = dims.g * dims.d;
+    p.q = normed ? selectNormedQueries(dims.H * dims.d, dev) : augmented(L.gqa.q, dims.H * dims.d, D, dev);
+    p.k = normed ? selectNormedKeys(gd, dev) : augmented(L.gqa.k, gd, D, dev);
+    p.v = normed ? selectValues(gd, dev) : augmented(L.gqa.v, gd, D, dev);
     p.rotation = b.rotation;
     p.alpha = b.alpha;
     p.latent = s.jointPca ? truncateLatent(b.latent, s.kvLoraRank, s.energy) : b.latent;
     p.queryScale = b.queryScale;
     p.originalInvFreq = b.originalInvFreq;
-    const bool bias = L.gqa.q.bias.defined() || L.gqa.k.bias.defined() || L.gqa.v.bias.defined();
+    const bool bias = !normed && (L.gqa.q.bias.defined() || L.gqa.k.bias.defined() || L.gqa.v.bias.defined());
     model::MlaAttention mla = assembleMla(p, dims, L.gqa.o, bias, source.computeDtype());
+    if (normed) attachNormedInput(mla, L, dims.H, dims.d);
 
     LayerReport rep;
     rep.layer = layer;

@@ -29,6 +29,10 @@ const Group kGqa = {
     {K::V, "model.layers.{i}.self_attn.v_proj"},
     {K::O, "model.layers.{i}.self_attn.o_proj"},
 };
+const Group kQkNorm = {
+    {K::QNorm, "model.layers.{i}.self_attn.q_norm"},
+    {K::KNorm, "model.layers.{i}.self_attn.k_norm"},
+};
 const Group kGqaFused = {
     {K::Qkv, "model.layers.{i}.self_attn.qkv_proj"},
     {K::O, "model.layers.{i}.self_attn.o_proj"},
@@ -115,6 +119,37 @@ const std::vector<FamilySpec>& table() {
          .architecture = "Phi3ForCausalLM",
          .tensors = join({kShared, kGqaFused, kMlpFused}),
          .config = {}},
+        // Qwen3: explicit head_dim (Qwen3Config's default 128), no q/k/v bias, q/k norms. The norms have no
+        // DeepSeek-V3 form: the exporter refuses a model that still holds them (convert/qk_norm.h).
+        {.family = Family::Qwen3,
+         .modelType = "qwen3",
+         .architecture = "Qwen3ForCausalLM",
+         .tensors = join({kShared, kGqa, kQkNorm, kMlp}),
+         .config = {.maxPositions = 32768,
+                    .headDim = 128,
+                    .bias = BiasRule::AttentionBias,
+                    .slidingLayers = SlidingLayers::MaxWindowLayers}},
+        // Gemma-3 text (Gemma3TextConfig: head_dim 256, 131072 positions, window 4096, 5 sliding : 1 full,
+        // rope_theta 1e6 global / 1e4 local): Gemma-2's block with q/k norms instead of soft-caps.
+        {.family = Family::Gemma3Text,
+         .modelType = "gemma3_text",
+         .architecture = "Gemma3ForCausalLM",
+         .tensors = join({kShared, kSandwichNorms, kGqa, kQkNorm, kMlp}),
+         .config = {.maxPositions = 131072,
+                    .headDim = 256,
+                    .ropeTheta = 1e6,
+                    .tieWordEmbeddings = true,
+                    .activationKey = "hidden_activation",
+                    .activation = "gelu_pytorch_tanh",
+                    .slidingWindow = 4096,
+                    .bias = BiasRule::AttentionBias,
+                    .slidingLayers = SlidingLayers::Pattern},
+         .gemmaNorm = true,
+         .embedScale = true,
+         .sandwichNorm = true,
+         .softcapping = true,
+         .localRope = true,
+         .exportBlock = "sandwich norms, q/k norms and local RoPE base"},
         // Our export target (all-dense MLA layers), and what we load back.
         {.family = Family::DeepseekV3,
          .modelType = "deepseek_v3",
@@ -163,6 +198,8 @@ std::string tensorKindName(TensorKind k) {
                                                     "v",
                                                     "o",
                                                     "qkv",
+                                                    "q_norm",
+                                                    "k_norm",
                                                     "q_a",
                                                     "q_a_norm",
                                                     "q_b",

@@ -11,7 +11,7 @@
 
 namespace transmla::io {
 
-enum class Family { Llama, Qwen2, Mistral, Mixtral, Gemma2, Phi3, DeepseekV3 };
+enum class Family { Llama, Qwen2, Mistral, Mixtral, Gemma2, Phi3, Qwen3, Gemma3Text, DeepseekV3 };
 
 // Every tensor a supported checkpoint holds, by its role in the forward.
 enum class TensorKind {
@@ -27,6 +27,8 @@ enum class TensorKind {
     V,
     O,
     Qkv, // GQA attention; Qkv: q, k, v stacked (Phi-3)
+    QNorm,
+    KNorm, // per-head RMSNorm of queries / keys before RoPE (Qwen3, Gemma-3): one [head_dim] weight
     Qa,
     QaNorm,
     Qb,
@@ -64,6 +66,7 @@ enum class SlidingLayers {
     All,             // every layer (Mistral)
     Alternating,     // layers 0, 2, 4, ... (Gemma-2)
     MaxWindowLayers, // layers from max_window_layers on, when use_sliding_window (Qwen2)
+    Pattern,         // all but every sliding_window_pattern-th layer (default 6; Gemma-3)
 };
 
 // What transformers' config class assumes for a key config.json leaves out.
@@ -89,7 +92,8 @@ struct FamilySpec {
     bool gemmaNorm = false;    // RMSNorm scales by (1 + w)
     bool embedScale = false;   // embeddings multiplied by sqrt(hidden)
     bool sandwichNorm = false; // norm after attention/MLP, before the residual add
-    bool softcapping = false;  // query_pre_attn_scalar and attention / final logit soft-caps
+    bool softcapping = false;  // query_pre_attn_scalar and attention / final logit soft-caps (where set)
+    bool localRope = false;    // sliding layers rotate with their own base (rope_local_base_freq)
     // Why DeepSeek-V3 cannot hold this family's block ("... have no DeepSeek-V3 equivalent");
     // nullptr: a converted model exports.
     const char* exportBlock = nullptr;

@@ -73,9 +73,25 @@ void parseRope(const Reader& r, ModelConfig& c) {
     else if (r.has("rope_scaling"))
         key = "rope_scaling";
     if (!key) return;
-    const json& p = j[key];
-    if (!p.is_object()) throw FormatError(r.file(), key, "expected an object");
-    const std::string where = std::string(key) + ".";
+    const json* top = &j[key];
+    if (!top->is_object()) throw FormatError(r.file(), key, "expected an object");
+    std::string where = std::string(key) + ".";
+    // Per layer type (transformers 5's Gemma-3): the full-attention entry is the model's RoPE, the
+    // sliding one only sets the local base.
+    if (top->contains("sliding_attention") || top->contains("full_attention")) {
+        if (top->contains("sliding_attention")) {
+            const json& local = (*top)["sliding_attention"];
+            if (!local.is_object())
+                throw FormatError(r.file(), where + "sliding_attention", "expected an object");
+            if (local.contains("rope_theta"))
+                c.ropeLocalTheta = r.number(local, "rope_theta", 1e4, where + "sliding_attention.");
+        }
+        if (!top->contains("full_attention")) return;
+        where += "full_attention.";
+        top = &(*top)["full_attention"];
+        if (!top->is_object()) throw FormatError(r.file(), where, "expected an object");
+    }
+    const json& p = *top;
     c.ropeTheta = r.number(p, "rope_theta", c.ropeTheta, where);
     std::string type = "default";
     if (p.contains("rope_type") && p["rope_type"].is_string())
@@ -171,8 +187,11 @@ ModelConfig parseModelConfig(const json& j, const std::string& file) {
     c.rmsNormEps = r.number("rms_norm_eps", 1e-6);
     if (c.rmsNormEps <= 0) throw FormatError(file, "rms_norm_eps", "must be positive");
     c.ropeTheta = d.ropeTheta;
+    if (row->localRope) c.ropeLocalTheta = r.number("rope_local_base_freq", 1e4);
     parseRope(r, c);
     if (c.ropeTheta <= 0) throw FormatError(file, "rope_theta", "must be positive");
+    if (c.ropeLocalTheta && *c.ropeLocalTheta <= 0)
+        throw FormatError(file, "rope_local_base_freq", "must be positive");
     c.partialRotaryFactor = r.number("partial_rotary_factor", 1.0);
     if (c.partialRotaryFactor <= 0 || c.partialRotaryFactor > 1)
         throw FormatError(file, "partial_rotary_factor", "must be in (0, 1]");
@@ -220,6 +239,10 @@ ModelConfig parseModelConfig(const json& j, const std::string& file) {
             for (int64_t i = from; i < c.numLayers; ++i)
                 c.slidingLayers[i] = true;
         }
+    } else if (d.slidingLayers == SlidingLayers::Pattern) {
+        const int64_t every = r.integer("sliding_window_pattern", 6, 1, kMaxLayers);
+        for (int64_t i = 0; i < c.numLayers; ++i)
+            c.slidingLayers[i] = (i + 1) % every != 0;
     } else if (window) {
         c.slidingLayers.assign(static_cast<size_t>(c.numLayers), true);
     }

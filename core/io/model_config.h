@@ -41,6 +41,7 @@ struct ModelConfig {
     int64_t maxPositions = 2048;
     double rmsNormEps = 1e-6;
     double ropeTheta = 10000.0;
+    std::optional<double> ropeLocalTheta; // Gemma-3: the sliding layers' RoPE base (default RoPE, no scaling)
     double partialRotaryFactor = 1.0;
     RopeScaling ropeScaling;
     bool tieWordEmbeddings = false;
@@ -50,7 +51,7 @@ struct ModelConfig {
     Activation activation = Activation::Silu;
     std::optional<int64_t> slidingWindow;
     std::vector<bool> slidingLayers; // per layer: uses the sliding window
-    // Gemma-2
+    // Gemma-2, Gemma-3
     std::optional<double> queryPreAttnScalar;
     std::optional<double> attnLogitSoftcap, finalLogitSoftcap;
     // Mixtral
@@ -66,6 +67,7 @@ struct ModelConfig {
 
     bool convertedToMla = false; // a GQA family whose layers were converted in the engine
     bool isMla() const { return familySpec(family).mla(); }
+    bool qkNorm() const { return familySpec(family).has(TensorKind::QNorm); } // per-head q/k RMSNorm
     bool hasMlaCache() const { return isMla() || convertedToMla; }
     int64_t rotaryDim() const; // head_dim * partial_rotary_factor
     // KV cache bytes per token for the whole model at `bytesPerElement` (kBytes16Bit for bf16).

@@ -25,14 +25,15 @@ AttentionSpec specFor(const io::ModelConfig& c, int64_t layer, ForwardHooks* hoo
     return spec;
 }
 
-// GQA: q [B,T,H,d], k/v [B,T,g,d]; RoPE on q and k; attention (over the cache, if any); o_proj.
+// GQA: q [B,T,H,d], k/v [B,T,g,d]; q/k norms per head (if any); RoPE on q and k; attention (over the
+// cache, if any); o_proj.
 at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& rope,
                         ForwardHooks* hooks, KvCache* cache) {
     const io::ModelConfig& c = m.config;
     const GqaAttention& a = m.layers[static_cast<size_t>(layer)].gqa;
     const int64_t B = x.size(0), T = x.size(1), H = c.numHeads, g = c.numKvHeads, d = c.headDim;
-    at::Tensor q = linear(x, a.q).view({B, T, H, d});
-    at::Tensor kPre = linear(x, a.k).view({B, T, g, d});
+    at::Tensor q = headNorm(c, linear(x, a.q).view({B, T, H, d}), a.qNorm);
+    at::Tensor kPre = preRopeKeys(m, layer, x);
     at::Tensor v = linear(x, a.v).view({B, T, g, d});
     q = applyRope(q, rope);
     at::Tensor k = applyRope(kPre, rope);
@@ -62,10 +63,20 @@ MlaInputs mlaInputs(const io::ModelConfig& c, const MlaAttention& a, const at::T
                     const RopeTables& modelRope, const KvCache* cache) {
     const int64_t B = x.size(0), T = x.size(1), H = c.numHeads;
     const int64_t dn = a.nopeDim, rR = a.ropeDim, r = a.rank;
-    at::Tensor q = a.q.defined() ? linear(x, a.q)
-                                 : linear(rmsNorm(linear(x, a.qA), a.qANorm, c.rmsNormEps, false), a.qB);
-    q = q.view({B, T, H, dn + rR});   // {B, T, H, dn + rR}
-    at::Tensor kv = linear(x, a.kvA); // {B, T, r + rR}
+    at::Tensor q, kv;
+    if (a.normedInput()) { // converted q/k-norm layer (model.h)
+        const int64_t g = a.kPre.weight.size(0) / a.kNorm.size(0), d = a.kNorm.size(0);
+        const at::Tensor qn = headNorm(c, linear(x, a.qPre).view({B, T, H, d}), a.qNorm); // {B, T, H, d}
+        q = at::einsum("bthd,hed->bthe", {qn, a.qUp}); // {B, T, H, dn + rR}
+        const at::Tensor kn =
+            headNorm(c, linear(x, a.kPre).view({B, T, g, d}), a.kNorm).reshape({B, T, g * d});
+        kv = linear(at::cat({kn, linear(x, a.vPre)}, -1), a.kvA); // u [B, T, 2gd] -> {B, T, r + rR}
+    } else {
+        q = a.q.defined() ? linear(x, a.q)
+                          : linear(rmsNorm(linear(x, a.qA), a.qANorm, c.rmsNormEps, false), a.qB);
+        kv = linear(x, a.kvA); // {B, T, r + rR}
+    }
+    q = q.reshape({B, T, H, dn + rR}); // {B, T, H, dn + rR}
     MlaInputs in;
     in.latent = kv.narrow(-1, 0, r); // {B, T, r}
     if (a.kvANorm.defined()) in.latent = rmsNorm(in.latent, a.kvANorm, c.rmsNormEps, false);
@@ -142,6 +153,16 @@ at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
 }
 
 } // namespace
+
+at::Tensor headNorm(const io::ModelConfig& c, const at::Tensor& y, const at::Tensor& w) {
+    return w.defined() ? rmsNorm(y, w, c.rmsNormEps, archFor(c.family).gemmaNorm) : y;
+}
+
+at::Tensor preRopeKeys(const Model& m, int64_t layer, const at::Tensor& x) {
+    const io::ModelConfig& c = m.config;
+    const GqaAttention& a = m.layers[static_cast<size_t>(layer)].gqa;
+    return headNorm(c, linear(x, a.k).view({x.size(0), x.size(1), c.numKvHeads, c.headDim}), a.kNorm);
+}
 
 at::Tensor attentionLayer(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& rope,
                           ForwardHooks* hooks, KvCache* cache) {

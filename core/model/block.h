@@ -17,6 +17,13 @@ namespace transmla::model {
 at::Tensor decoderBlock(const Model& m, int64_t layer, const at::Tensor& h, const RopeTables& rope,
                         ForwardHooks* hooks, KvCache* cache);
 
+// Per-head RMSNorm of y [.., heads, d] with weight w [d] in the family's form (Qwen3 w * n, Gemma-3
+// (1 + w) * n); undefined w: y unchanged.
+at::Tensor headNorm(const io::ModelConfig& c, const at::Tensor& y, const at::Tensor& w);
+// A GQA layer's keys before RoPE [B, T, g, d], normalised per head where the family has k_norm: what
+// RoPE rotates, and what RoRoPE's statistics see. x: the attention input [B, T, D].
+at::Tensor preRopeKeys(const Model& m, int64_t layer, const at::Tensor& x);
+
 // The attention part alone (its input x is the normalised h), o_proj included.
 at::Tensor attentionLayer(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& rope,
                           ForwardHooks* hooks, KvCache* cache);

@@ -14,7 +14,8 @@
 namespace transmla::model {
 
 at::Tensor attentionBlock(const Model& m, int64_t layer, const at::Tensor& x, ForwardHooks* hooks) {
-    return attentionLayer(m, layer, x, ropeTables(m.config, x.size(1), x.device()), hooks, nullptr);
+    return attentionLayer(m, layer, x, layerRopeTables(m.config, layer, x.size(1), x.device()), hooks,
+                          nullptr);
 }
 
 at::Tensor embedTokens(const Model& m, const at::Tensor& ids) {
@@ -30,7 +31,7 @@ at::Tensor embedTokens(const Model& m, const at::Tensor& ids) {
 }
 
 at::Tensor runLayer(const Model& m, int64_t layer, const at::Tensor& h, ForwardHooks* hooks) {
-    return decoderBlock(m, layer, h, ropeTables(m.config, h.size(1), h.device()), hooks, nullptr);
+    return decoderBlock(m, layer, h, layerRopeTables(m.config, layer, h.size(1), h.device()), hooks, nullptr);
 }
 
 at::Tensor inputNorm(const Model& m, int64_t layer, const at::Tensor& h) {
@@ -63,15 +64,20 @@ at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* ho
     if (cache && last != c.numLayers - 1)
         throw ArgumentError("a KV cache needs every layer (ForwardHooks::lastLayer)");
     if (cache) {
-        cache->deviceStep = deviceDecodeStep(m, *cache, T, hooks);
+        // Gemma-3's local RoPE tables are built from the host-side length: no device step there.
+        cache->deviceStep = !c.ropeLocalTheta && deviceDecodeStep(m, *cache, T, hooks);
         if (cache->deviceStep) beginDeviceStep(*cache, T);
     }
     // The decoding step's norms and RoPE as one kernel each (kernels/step_ops.h).
     const kernels::StepOpsScope stepOps(cache && cache->deviceStep);
     at::Tensor h = embedTokens(m, ids);
     const RopeTables rope = cache ? cache->ropeTables(c, T, h.device()) : ropeTables(c, T, h.device());
+    // Gemma-3's sliding layers: their own base, at the same positions.
+    const RopeTables local = c.ropeLocalTheta ? ropeTablesFor(localRopeInverseFrequencies(c, h.device()), T,
+                                                              1.0, cache ? cache->length : 0)
+                                              : RopeTables{};
     for (int64_t i = 0; i <= last; ++i)
-        h = decoderBlock(m, i, h, rope, hooks, cache);
+        h = decoderBlock(m, i, h, usesLocalRope(c, i) ? local : rope, hooks, cache);
     if (cache) {
         cache->length += T;
         cache->deviceStep = false;

@@ -142,6 +142,10 @@ Layer loadLayer(const Loader& L, const io::ModelConfig& c, int64_t i) {
         layer.gqa.k = L.linear(f, K::K, i, g * d, D, c.qkvBias);
         layer.gqa.v = L.linear(f, K::V, i, g * d, D, c.qkvBias);
         layer.gqa.o = L.linear(f, K::O, i, D, H * d, c.oBias);
+        if (f.has(K::QNorm)) {
+            layer.gqa.qNorm = L.get(f.tensorName(K::QNorm, i), {d});
+            layer.gqa.kNorm = L.get(f.tensorName(K::KNorm, i), {d});
+        }
     }
 
     if (f.moe()) {
@@ -214,8 +218,9 @@ int64_t Model::parameterCount() const {
             const auto& m = *L.mla;
             n += lin(m.q) + lin(m.qA) + lin(m.qB) + t(m.qANorm) + lin(m.kvA) + t(m.kvANorm) + lin(m.kvB) +
                  lin(m.o);
+            n += lin(m.qPre) + lin(m.kPre) + lin(m.vPre) + t(m.qNorm) + t(m.kNorm) + t(m.qUp);
         } else {
-            n += lin(L.gqa.q) + lin(L.gqa.k) + lin(L.gqa.v) + lin(L.gqa.o);
+            n += lin(L.gqa.q) + lin(L.gqa.k) + lin(L.gqa.v) + lin(L.gqa.o) + t(L.gqa.qNorm) + t(L.gqa.kNorm);
         }
         n += lin(L.mlp.gate) + lin(L.mlp.up) + lin(L.mlp.down) + lin(L.router);
         for (const auto& e : L.experts)

@@ -27,7 +27,8 @@ struct Linear {
 };
 
 struct GqaAttention {
-    Linear q, k, v, o; // q [H*d, D], k/v [g*d, D], o [D, H*d]
+    Linear q, k, v, o;       // q [H*d, D], k/v [g*d, D], o [D, H*d]
+    at::Tensor qNorm, kNorm; // [d] per-head RMSNorm weights before RoPE (Qwen3, Gemma-3); else undefined
 };
 
 // DeepSeek-V2/V3 attention (TransMLA's output). Shapes with r = kv_lora_rank, r_R = qk_rope_head_dim,
@@ -44,6 +45,13 @@ struct MlaAttention {
     at::Tensor kvANorm; // undefined: no latent norm (exact TransMLA form)
     Linear kvB;
     Linear o;
+    // Converted q/k-norm layers (convert/qk_norm.h): the norms are nonlinear per head and token, so the
+    // latent is a linear map of the normalised keys, not of x. Then q = qUp_h . qnorm(qPre x)_h per head
+    // (qUp [H, d_n + r_R, d]) and kvA reads u = [knorm(kPre x) ; vPre x] [2*g*d] instead of x.
+    Linear qPre, kPre, vPre;
+    at::Tensor qNorm, kNorm; // [d]
+    at::Tensor qUp;          // [H, d_n + r_R, d]
+    bool normedInput() const { return kPre.defined(); }
 };
 
 struct Mlp {

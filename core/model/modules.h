@@ -22,6 +22,13 @@ struct RopeTables {
 };
 at::Tensor ropeInverseFrequencies(const io::ModelConfig& c, int64_t seqLen, double* attentionScaling);
 RopeTables ropeTables(const io::ModelConfig& c, int64_t seqLen, at::Device device);
+// Gemma-3's sliding layers rotate with their own base (default RoPE, no scaling): whether `layer` does,
+// and its frequencies [rotaryDim/2] fp32 on `device`.
+bool usesLocalRope(const io::ModelConfig& c, int64_t layer);
+at::Tensor localRopeInverseFrequencies(const io::ModelConfig& c, at::Device device);
+// The tables of one layer's positions [offset, offset + seqLen): local or the model's.
+RopeTables layerRopeTables(const io::ModelConfig& c, int64_t layer, int64_t seqLen, at::Device device,
+                           int64_t offset = 0);
 // Tables for explicit plane frequencies invFreq [n] (fp32): cos/sin [T, 2n], times `scaling`.
 RopeTables ropeTablesFor(const at::Tensor& invFreq, int64_t seqLen, double scaling,
                          int64_t positionOffset = 0);

@@ -95,6 +95,25 @@ RopeTables ropeTables(const io::ModelConfig& c, int64_t seqLen, at::Device devic
     return ropeTablesFor(inv, seqLen, scaling);
 }
 
+bool usesLocalRope(const io::ModelConfig& c, int64_t layer) {
+    return c.ropeLocalTheta && c.slidingLayers[static_cast<size_t>(layer)];
+}
+
+at::Tensor localRopeInverseFrequencies(const io::ModelConfig& c, at::Device device) {
+    const int64_t dim = c.rotaryDim();
+    at::Tensor exponents = at::arange(0, dim, 2, at::kDouble) / static_cast<double>(dim);
+    return (1.0 / at::pow(*c.ropeLocalTheta, exponents)).to(at::kFloat).to(device);
+}
+
+RopeTables layerRopeTables(const io::ModelConfig& c, int64_t layer, int64_t seqLen, at::Device device,
+                           int64_t offset) {
+    if (usesLocalRope(c, layer))
+        return ropeTablesFor(localRopeInverseFrequencies(c, device), seqLen, 1.0, offset);
+    double scaling = 1.0;
+    at::Tensor inv = ropeInverseFrequencies(c, offset + seqLen, &scaling).to(device);
+    return ropeTablesFor(inv, seqLen, scaling, offset);
+}
+
 at::Tensor applyRope(const at::Tensor& x, const RopeTables& rope) {
     if (kernels::StepOpsScope::active()) // one kernel in the decoding step (kernels/step_ops.h)
         if (at::Tensor y = kernels::fusedRope(x, rope.cos, rope.sin); y.defined()) return y;

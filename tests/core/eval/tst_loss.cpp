@@ -17,12 +17,13 @@ class TestLoss : public QObject {
 private slots:
     void gsm8kMatchesReference_data() {
         QTest::addColumn<QString>("model");
-        for (const char* m : {"stories260K", "tiny-llama-gqa", "tiny-qwen2-gqa"})
+        for (const char* m :
+             {"stories260K", "tiny-llama-gqa", "tiny-qwen2-gqa", "tiny-qwen3-gqa", "tiny-gemma3-gqa"})
             QTest::newRow(m) << QString::fromLatin1(m);
     }
     void gsm8kMatchesReference() {
         QFETCH(QString, model);
-        const auto dir = test::sharedDir() / "models" / model.toStdString();
+        const auto dir = test::referenceModel(model.toStdString());
         const auto refFile = dir / "reference" / "gsm8k_test_loss.json";
         const auto data = test::sharedDir() / "data" / "gsm8k" / "test.jsonl";
         TRANSMLA_REQUIRE_SHARED(refFile);

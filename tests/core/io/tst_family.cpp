@@ -58,6 +58,12 @@ const Names kMixtral = with(without(kLlama, {K::Gate, K::Up, K::Down}),
 const Names kGemma2 = with(kLlama, {{K::PreFfnNorm, "model.layers.7.pre_feedforward_layernorm.weight"},
                                     {K::PostFfnNorm, "model.layers.7.post_feedforward_layernorm.weight"}});
 
+// Qwen3 / Gemma-3: per-head q/k RMSNorm weights beside the projections (Qwen3Attention.q_norm / k_norm).
+const Names kQkNorm = {{K::QNorm, "model.layers.7.self_attn.q_norm.weight"},
+                       {K::KNorm, "model.layers.7.self_attn.k_norm.weight"}};
+const Names kQwen3 = with(kLlama, kQkNorm);
+const Names kGemma3 = with(kGemma2, kQkNorm);
+
 const Names kPhi3 = with(without(kLlama, {K::Q, K::K, K::V, K::Gate, K::Up}),
                          {{K::Qkv, "model.layers.7.self_attn.qkv_proj.weight"},
                           {K::GateUp, "model.layers.7.mlp.gate_up_proj.weight"}});
@@ -123,6 +129,10 @@ private slots:
                                 << QStringLiteral("Gemma2ForCausalLM");
         QTest::newRow("phi3") << int(Family::Phi3) << QStringLiteral("phi3")
                               << QStringLiteral("Phi3ForCausalLM");
+        QTest::newRow("qwen3") << int(Family::Qwen3) << QStringLiteral("qwen3")
+                               << QStringLiteral("Qwen3ForCausalLM");
+        QTest::newRow("gemma3_text") << int(Family::Gemma3Text) << QStringLiteral("gemma3_text")
+                                     << QStringLiteral("Gemma3ForCausalLM");
         QTest::newRow("deepseek_v3 (export)") << int(Family::DeepseekV3) << QStringLiteral("deepseek_v3")
                                               << QStringLiteral("DeepseekV3ForCausalLM");
     }
@@ -132,9 +142,9 @@ private slots:
         QFETCH(QString, architecture);
         const Family fam = Family(family);
         const std::map<Family, const Names*> expected = {
-            {Family::Llama, &kLlama},          {Family::Qwen2, &kLlama},   {Family::Mistral, &kLlama},
-            {Family::Mixtral, &kMixtral},      {Family::Gemma2, &kGemma2}, {Family::Phi3, &kPhi3},
-            {Family::DeepseekV3, &kDeepseekV3}};
+            {Family::Llama, &kLlama},     {Family::Qwen2, &kLlama},       {Family::Mistral, &kLlama},
+            {Family::Mixtral, &kMixtral}, {Family::Gemma2, &kGemma2},     {Family::Phi3, &kPhi3},
+            {Family::Qwen3, &kQwen3},     {Family::Gemma3Text, &kGemma3}, {Family::DeepseekV3, &kDeepseekV3}};
         const io::FamilySpec& f = io::familySpec(fam);
         QCOMPARE(QString::fromLatin1(f.modelType), modelType);
         QCOMPARE(QString::fromLatin1(f.architecture), architecture);
@@ -165,7 +175,8 @@ private slots:
     // Only the families whose block DeepSeek-V3 cannot hold refuse the export.
     void exportability() {
         for (const io::FamilySpec& f : io::families()) {
-            const bool blocked = f.family == Family::Gemma2 || f.family == Family::Mixtral;
+            const bool blocked =
+                f.family == Family::Gemma2 || f.family == Family::Mixtral || f.family == Family::Gemma3Text;
             QVERIFY2((f.exportBlock != nullptr) == blocked, f.modelType);
         }
     }
@@ -174,13 +185,14 @@ private slots:
     // reads every one of them (Model::unreadTensors empty).
     void referenceCheckpointsReadThroughTable_data() {
         QTest::addColumn<QString>("model");
-        for (const char* m : {"tiny-llama-gqa", "tiny-qwen2-gqa", "fixture-mistral-swa", "fixture-gemma2",
-                              "fixture-phi3", "fixture-mixtral", "stories260K"})
+        for (const char* m :
+             {"tiny-llama-gqa", "tiny-qwen2-gqa", "fixture-mistral-swa", "fixture-gemma2", "fixture-phi3",
+              "fixture-mixtral", "stories260K", "tiny-qwen3-gqa", "tiny-gemma3-gqa"})
             QTest::newRow(m) << QString::fromLatin1(m);
     }
     void referenceCheckpointsReadThroughTable() {
         QFETCH(QString, model);
-        const auto dir = test::sharedDir() / "models" / model.toStdString();
+        const auto dir = test::referenceModel(model.toStdString());
         TRANSMLA_REQUIRE_SHARED(dir / "model.safetensors");
         const io::ModelConfig c = io::loadModelConfig(dir);
         const std::set<std::string> known = tableNames(c);

@@ -16,13 +16,14 @@ class TestForward : public QObject {
 private slots:
     void logitsMatchTransformers_data() {
         QTest::addColumn<QString>("model");
-        for (const char* m : {"tiny-llama-gqa", "tiny-qwen2-gqa", "fixture-mistral-swa", "fixture-gemma2",
-                              "fixture-phi3", "fixture-mixtral", "stories260K"})
+        for (const char* m :
+             {"tiny-llama-gqa", "tiny-qwen2-gqa", "fixture-mistral-swa", "fixture-gemma2", "fixture-phi3",
+              "fixture-mixtral", "stories260K", "tiny-qwen3-gqa", "tiny-gemma3-gqa"})
             QTest::newRow(m) << QString::fromLatin1(m);
     }
     void logitsMatchTransformers() {
         QFETCH(QString, model);
-        const auto dir = test::sharedDir() / "models" / model.toStdString();
+        const auto dir = test::referenceModel(model.toStdString());
         const auto ref = dir / "reference" / "logits_fp32.safetensors";
         TRANSMLA_REQUIRE_SHARED(ref);
         c10::InferenceMode guard;
@@ -44,7 +45,7 @@ private slots:
     void cachedDecodingMatchesForward_data() { logitsMatchTransformers_data(); }
     void cachedDecodingMatchesForward() {
         QFETCH(QString, model);
-        const auto dir = test::sharedDir() / "models" / model.toStdString();
+        const auto dir = test::referenceModel(model.toStdString());
         const auto ref = dir / "reference" / "logits_fp32.safetensors";
         TRANSMLA_REQUIRE_SHARED(ref);
         c10::InferenceMode guard;
