@@ -123,16 +123,46 @@
         </message>
         <message>
             <location filename="../views/progresstext.cpp" line="26" />
+            <source>re-truncating layers</source>
+            <translation>Schichten werden neu gekürzt</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="27" />
+            <source>held-out search: candidates</source>
+            <translation>Suche auf zurückgehaltenem Text: Kandidaten</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="28" />
             <source>exporting</source>
             <translation>Export</translation>
         </message>
         <message>
-            <location filename="../views/progresstext.cpp" line="34" />
+            <location filename="../views/progresstext.cpp" line="29" />
+            <source>GQA cache: prefilling the context</source>
+            <translation>GQA-Cache: Kontext wird vorab befüllt</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="30" />
+            <source>GQA cache: decoding</source>
+            <translation>GQA-Cache: Dekodieren</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="31" />
+            <source>MLA latent cache: prefilling the context</source>
+            <translation>Latenter MLA-Cache: Kontext wird vorab befüllt</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="32" />
+            <source>MLA latent cache: decoding</source>
+            <translation>Latenter MLA-Cache: Dekodieren</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="40" />
             <source>about %1 s left</source>
             <translation>noch etwa %1 s</translation>
         </message>
         <message>
-            <location filename="../views/progresstext.cpp" line="35" />
+            <location filename="../views/progresstext.cpp" line="41" />
             <source>about %1 min left</source>
             <translation>noch etwa %1 min</translation>
         </message>
@@ -192,137 +222,137 @@
     <context>
         <name>transmla::views::AttentionView</name>
         <message>
-            <location filename="../views/attentionview.cpp" line="42" />
+            <location filename="../views/attentionview.cpp" line="43" />
             <source>Compute</source>
             <translation>Berechnen</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="43" />
+            <location filename="../views/attentionview.cpp" line="44" />
             <source>Attention map</source>
             <translation>Attention-Karte</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="45" />
+            <location filename="../views/attentionview.cpp" line="46" />
             <source>Prompt (default: the first GSM8K test problem)</source>
             <translation>Prompt (Standard: die erste GSM8K-Testaufgabe)</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="50" />
+            <location filename="../views/attentionview.cpp" line="51" />
             <source>One head</source>
             <translation>Ein Kopf</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="50" />
+            <location filename="../views/attentionview.cpp" line="51" />
             <source>All heads</source>
             <translation>Alle Köpfe</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="51" />
+            <location filename="../views/attentionview.cpp" line="52" />
             <source>One head: before, after and difference. All heads: every query head of the layer</source>
             <translation>Ein Kopf: vorher, nachher und Differenz. Alle Köpfe: jeder Query-Kopf der Schicht</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="52" />
+            <location filename="../views/attentionview.cpp" line="53" />
             <source>Prompt:</source>
             <translation>Prompt:</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="54" />
+            <location filename="../views/attentionview.cpp" line="55" />
             <source>Layer:</source>
             <translation>Schicht:</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="268" />
+            <location filename="../views/attentionview.cpp" line="309" />
             <source>difference (float rounding)</source>
             <translation>Differenz (Gleitkomma-Rundung)</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="282" />
+            <location filename="../views/attentionview.cpp" line="324" />
             <source>Layer %1, head %2, %3 tokens</source>
             <translation>Schicht %1, Kopf %2, %3 Tokens</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="283" />
+            <location filename="../views/attentionview.cpp" line="325" />
             <source> (the first %1 of the prompt's %2 tokens)</source>
             <translation> (die ersten %1 der %2 Tokens des Prompts)</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="286" />
+            <location filename="../views/attentionview.cpp" line="328" />
             <source>: max |difference| %1, float rounding (the maps agree); mean KL %2</source>
             <translation>: max. |Differenz| %1, Gleitkomma-Rundung (die Karten stimmen überein); mittlere KL %2</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="288" />
+            <location filename="../views/attentionview.cpp" line="330" />
             <source>0 (rounding)</source>
             <translation>0 (Rundung)</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="290" />
+            <location filename="../views/attentionview.cpp" line="332" />
             <source>: max |difference| %1, mean KL %2 nats</source>
             <translation>: max. |Differenz| %1, mittlere KL %2 nats</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="306" />
+            <location filename="../views/attentionview.cpp" line="348" />
             <source>head %1, query %2 '%3', key %4 '%5': before %6</source>
             <translation>Kopf %1, Query %2 '%3', Key %4 '%5': vorher %6</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="312" />
+            <location filename="../views/attentionview.cpp" line="354" />
             <source>, after %1, difference %2</source>
             <translation>, nachher %1, Differenz %2</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="213" />
+            <location filename="../views/attentionview.cpp" line="251" />
             <source>GQA (before)</source>
             <translation>GQA (vorher)</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="213" />
+            <location filename="../views/attentionview.cpp" line="251" />
             <source>MLA (after)</source>
             <translation>MLA (nachher)</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="213" />
+            <location filename="../views/attentionview.cpp" line="251" />
             <source>after - before</source>
             <translation>nachher - vorher</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="222" />
+            <location filename="../views/attentionview.cpp" line="260" />
             <source>head %1</source>
             <translation>Kopf %1</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="235" />
+            <location filename="../views/attentionview.cpp" line="273" />
             <source>key</source>
             <translation>Key</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="236" />
+            <location filename="../views/attentionview.cpp" line="274" />
             <source>query</source>
             <translation>Query</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="212" />
+            <location filename="../views/attentionview.cpp" line="250" />
             <source>probability</source>
             <translation>Wahrscheinlichkeit</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="56" />
+            <location filename="../views/attentionview.cpp" line="57" />
             <source>Head:</source>
             <translation>Kopf:</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="57" />
+            <location filename="../views/attentionview.cpp" line="58" />
             <source>Query head</source>
             <translation>Query-Kopf</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="268" />
+            <location filename="../views/attentionview.cpp" line="310" />
             <source>difference</source>
             <translation>Differenz</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="279" />
+            <location filename="../views/attentionview.cpp" line="321" />
             <source>Run a conversion, then choose a layer and head and press Compute</source>
             <translation>Starten Sie eine Konvertierung, wählen Sie dann Schicht und Kopf und drücken Sie Berechnen</translation>
         </message>
@@ -857,72 +887,77 @@
             <translation>LR:</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="57" />
+            <location filename="../views/healview.cpp" line="65" />
             <source>Text:</source>
             <translation>Text:</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="60" />
+            <location filename="../views/healview.cpp" line="57" />
             <source>Sequences:</source>
             <translation>Sequenzen:</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="71" />
+            <location filename="../views/healview.cpp" line="76" />
             <source>training step</source>
             <translation>Trainingsschritt</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="72" />
+            <location filename="../views/healview.cpp" line="77" />
             <source>local: relative attention-output error</source>
             <translation>lokal: relativer Fehler der Attention-Ausgabe</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="73" />
+            <location filename="../views/healview.cpp" line="78" />
             <source>end-to-end: KL per token</source>
             <translation>Ende-zu-Ende: KL pro Token</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="97" />
+            <location filename="../views/healview.cpp" line="114" />
+            <source>Ready: Heal trains the converted model's new attention weights towards the original (choose the mode and steps, then press Heal).</source>
+            <translation>Bereit: Heilen trainiert die neuen Attention-Gewichte des konvertierten Modells in Richtung des Originals (Modus und Schritte wählen, dann Heilen drücken).</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="118" />
             <source>Convert a model first; healing then trains its new attention weights towards the original.</source>
             <translation>Zuerst ein Modell konvertieren; die Heilung trainiert dann seine neuen Attention-Gewichte zum Original hin.</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="111" />
+            <location filename="../views/healview.cpp" line="133" />
             <source>Healing (%1): step %2 of %3, loss %4</source>
             <translation>Heilung (%1): Schritt %2 von %3, Verlust %4</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="126" />
+            <location filename="../views/healview.cpp" line="148" />
             <source>Cancelling... the unhealed conversion stays as it was</source>
             <translation>Wird abgebrochen ... die ungeheilte Konvertierung bleibt unverändert</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="131" />
+            <location filename="../views/healview.cpp" line="153" />
             <source>Healing stopped: %1 (the unhealed conversion is kept)</source>
             <translation>Heilung beendet: %1 (die ungeheilte Konvertierung bleibt erhalten)</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="137" />
+            <location filename="../views/healview.cpp" line="159" />
             <source>%1: %2 steps, held-out %3 -&gt; %4 (%5 s)</source>
             <translation>%1: %2 Schritte, zurückgehalten %3 -&gt; %4 (%5 s)</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="144" />
+            <location filename="../views/healview.cpp" line="166" />
             <source>GSM8K loss: converted %1 -&gt; healed %2</source>
             <translation>GSM8K-Verlust: konvertiert %1 -&gt; geheilt %2</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="147" />
+            <location filename="../views/healview.cpp" line="169" />
             <source>The loss view, the attention maps and the export now use the healed model.</source>
             <translation>Verlustansicht, Attention-Karten und Export verwenden jetzt das geheilte Modell.</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="178" />
+            <location filename="../views/healview.cpp" line="200" />
             <source>local</source>
             <translation>lokal</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="179" />
+            <location filename="../views/healview.cpp" line="201" />
             <source>end-to-end</source>
             <translation>Ende-zu-Ende</translation>
         </message>
@@ -1049,254 +1084,255 @@
     <context>
         <name>transmla::views::MainWindow</name>
         <message>
-            <location filename="../views/mainwindow.cpp" line="77" />
+            <location filename="../views/mainwindow.cpp" line="78" />
             <source>TransMLA Workbench</source>
             <translation>TransMLA Workbench</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="95" />
+            <location filename="../views/mainwindow.cpp" line="96" />
             <source>&lt;b&gt;Architecture&lt;/b&gt;</source>
             <translation>&lt;b&gt;Architektur&lt;/b&gt;</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="105" />
+            <location filename="../views/mainwindow.cpp" line="106" />
             <source>Model</source>
             <translation>Modell</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="129" />
+            <location filename="../views/mainwindow.cpp" line="130" />
             <source>Open a model folder (File &gt; Open model folder)</source>
             <translation>Öffnen Sie einen Modellordner (Datei &gt; Modellordner öffnen)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="216" />
+            <location filename="../views/mainwindow.cpp" line="221" />
             <source>&amp;File</source>
             <translation>&amp;Datei</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="217" />
+            <location filename="../views/mainwindow.cpp" line="222" />
             <source>&amp;Open model folder...</source>
             <translation>Modellordner ö&amp;ffnen...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="222" />
+            <location filename="../views/mainwindow.cpp" line="227" />
             <source>Open &amp;session...</source>
             <translation>&amp;Sitzung öffnen...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="225" />
+            <location filename="../views/mainwindow.cpp" line="230" />
             <source>&amp;Save session...</source>
             <translation>Sitzung &amp;speichern...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="75" />
-            <location filename="../views/mainwindow.cpp" line="426" />
+            <location filename="../views/mainwindow.cpp" line="76" />
             <location filename="../views/mainwindow.cpp" line="436" />
-            <location filename="../views/mainwindow.cpp" line="443" />
-            <location filename="../views/mainwindow.cpp" line="451" />
+            <location filename="../views/mainwindow.cpp" line="446" />
+            <location filename="../views/mainwindow.cpp" line="453" />
+            <location filename="../views/mainwindow.cpp" line="461" />
             <source>Conversion</source>
             <translation>Konvertierung</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="76" />
+            <location filename="../views/mainwindow.cpp" line="77" />
             <source>Classroom</source>
             <translation>Unterricht</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="100" />
+            <location filename="../views/mainwindow.cpp" line="101" />
             <source>&lt;b&gt;Tensors&lt;/b&gt;</source>
             <translation>&lt;b&gt;Tensoren&lt;/b&gt;</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="106" />
+            <location filename="../views/mainwindow.cpp" line="107" />
             <source>Spectrum</source>
             <translation>Spektrum</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="107" />
+            <location filename="../views/mainwindow.cpp" line="108" />
             <source>KV budget</source>
             <translation>KV-Budget</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="108" />
-            <location filename="../views/mainwindow.cpp" line="519" />
+            <location filename="../views/mainwindow.cpp" line="109" />
+            <location filename="../views/mainwindow.cpp" line="553" />
             <source>Attention</source>
             <translation>Attention</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="109" />
+            <location filename="../views/mainwindow.cpp" line="110" />
             <source>Loss</source>
             <translation>Loss</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="132" />
+            <location filename="../views/mainwindow.cpp" line="133" />
             <source>Results are stale (settings changed)</source>
             <translation>Ergebnisse veraltet (Einstellungen geändert)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="153" />
             <location filename="../views/mainwindow.cpp" line="154" />
+            <location filename="../views/mainwindow.cpp" line="155" />
+            <location filename="../views/mainwindow.cpp" line="633" />
             <source>%1 ...</source>
             <translation>%1 ...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="158" />
+            <location filename="../views/mainwindow.cpp" line="159" />
             <source>Cancelling...</source>
             <translation>Wird abgebrochen...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="161" />
+            <location filename="../views/mainwindow.cpp" line="162" />
             <source>%1 is running: wait for it or cancel it before %2</source>
             <translation>%1 läuft: warten oder abbrechen vor %2</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="202" />
+            <location filename="../views/mainwindow.cpp" line="207" />
             <source>Closing the window</source>
             <translation>Das Schließen des Fensters</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="219" />
+            <location filename="../views/mainwindow.cpp" line="224" />
             <source>Open &amp;recent</source>
             <translation>&amp;Zuletzt geöffnet</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="229" />
+            <location filename="../views/mainwindow.cpp" line="234" />
             <source>Export current &amp;plot...</source>
             <translation>Aktuelles &amp;Diagramm exportieren...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="231" />
+            <location filename="../views/mainwindow.cpp" line="236" />
             <source>E&amp;xport converted model (DeepSeek-V3)...</source>
             <translation>Konvertiertes Modell e&amp;xportieren (DeepSeek-V3)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="233" />
+            <location filename="../views/mainwindow.cpp" line="238" />
             <source>Export for vLLM / SGLang &amp;serving...</source>
             <translation>Für vLLM / SGLang-&amp;Serving exportieren...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="237" />
+            <location filename="../views/mainwindow.cpp" line="242" />
             <source>Re&amp;port...</source>
             <translation>&amp;Bericht...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="240" />
+            <location filename="../views/mainwindow.cpp" line="245" />
             <source>&amp;Quit</source>
             <translation>&amp;Beenden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="243" />
+            <location filename="../views/mainwindow.cpp" line="248" />
             <source>&amp;View</source>
             <translation>&amp;Ansicht</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="244" />
+            <location filename="../views/mainwindow.cpp" line="249" />
             <source>&amp;Model</source>
             <translation>&amp;Modell</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="244" />
+            <location filename="../views/mainwindow.cpp" line="249" />
             <source>&amp;Spectrum</source>
             <translation>&amp;Spektrum</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="244" />
+            <location filename="../views/mainwindow.cpp" line="249" />
             <source>KV &amp;budget</source>
             <translation>KV-&amp;Budget</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="244" />
+            <location filename="../views/mainwindow.cpp" line="249" />
             <source>&amp;Attention</source>
             <translation>&amp;Attention</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="244" />
+            <location filename="../views/mainwindow.cpp" line="249" />
             <source>&amp;Loss</source>
             <translation>&amp;Loss</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="251" />
+            <location filename="../views/mainwindow.cpp" line="260" />
             <source>&amp;Classroom mode</source>
             <translation>&amp;Unterrichtsmodus</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="257" />
+            <location filename="../views/mainwindow.cpp" line="266" />
             <source>&amp;Run</source>
             <translation>&amp;Ausführen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="259" />
+            <location filename="../views/mainwindow.cpp" line="268" />
             <source>&amp;Convert</source>
             <translation>&amp;Konvertieren</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="262" />
+            <location filename="../views/mainwindow.cpp" line="271" />
             <source>C&amp;ancel</source>
             <translation>A&amp;bbrechen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="265" />
+            <location filename="../views/mainwindow.cpp" line="274" />
             <source>Rank &amp;sweep</source>
             <translation>Rang-&amp;Durchlauf</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="270" />
+            <location filename="../views/mainwindow.cpp" line="279" />
             <source>&amp;Help</source>
             <translation>&amp;Hilfe</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="271" />
+            <location filename="../views/mainwindow.cpp" line="280" />
             <source>&amp;About</source>
             <translation>Ü&amp;ber</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="326" />
+            <location filename="../views/mainwindow.cpp" line="335" />
             <source>Open a Hugging Face model folder</source>
             <translation>Hugging-Face-Modellordner öffnen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="332" />
-            <location filename="../views/mainwindow.cpp" line="336" />
+            <location filename="../views/mainwindow.cpp" line="341" />
+            <location filename="../views/mainwindow.cpp" line="345" />
             <source>Opening a model</source>
             <translation>Das Öffnen eines Modells</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="339" />
+            <location filename="../views/mainwindow.cpp" line="348" />
             <source>Reading model</source>
             <translation>Modell wird gelesen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="354" />
+            <location filename="../views/mainwindow.cpp" line="363" />
             <source>Reading %1 ...</source>
             <translation>Lese %1 ...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="372" />
+            <location filename="../views/mainwindow.cpp" line="381" />
             <source>TransMLA Workbench - %1</source>
             <translation>TransMLA Workbench - %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="373" />
+            <location filename="../views/mainwindow.cpp" line="382" />
             <source>%1: %2 layers, %3 query / %4 KV heads</source>
             <translation>%1: %2 Schichten, %3 Query- / %4 KV-Köpfe</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="384" />
+            <location filename="../views/mainwindow.cpp" line="393" />
             <source>Could not open %1</source>
             <translation>%1 konnte nicht geöffnet werden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="385" />
+            <location filename="../views/mainwindow.cpp" line="394" />
             <source>Cannot open model</source>
             <translation>Modell kann nicht geöffnet werden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="386" />
+            <location filename="../views/mainwindow.cpp" line="395" />
             <source>The folder could not be read as a Hugging Face model:</source>
             <translation>Der Ordner konnte nicht als Hugging-Face-Modell gelesen werden:</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="389" />
+            <location filename="../views/mainwindow.cpp" line="398" />
             <source>A model folder needs config.json, the *.safetensors weights (with model.safetensors.index.json when sharded) and tokenizer.json.
 
 %1</source>
@@ -1305,156 +1341,157 @@
 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="446" />
+            <location filename="../views/mainwindow.cpp" line="456" />
             <source>A new conversion</source>
             <translation>Eine neue Konvertierung</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="482" />
+            <location filename="../views/mainwindow.cpp" line="516" />
             <source>Export for vLLM / SGLang serving (bf16, kv_lora_rank 512 + RoPE 64)</source>
             <translation>Für vLLM / SGLang-Serving exportieren (bf16, kv_lora_rank 512 + RoPE 64)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="483" />
+            <location filename="../views/mainwindow.cpp" line="517" />
             <source>Export a DeepSeek-V3 model folder</source>
             <translation>DeepSeek-V3-Modellordner exportieren</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="494" />
+            <location filename="../views/mainwindow.cpp" line="528" />
             <source>Export</source>
             <translation>Export</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="508" />
+            <location filename="../views/mainwindow.cpp" line="542" />
             <source>Exported %1</source>
             <translation>%1 exportiert</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="539" />
-            <location filename="../views/mainwindow.cpp" line="567" />
+            <location filename="../views/mainwindow.cpp" line="573" />
+            <location filename="../views/mainwindow.cpp" line="607" />
             <source>Rank sweep</source>
             <translation>Rang-Durchlauf</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="558" />
+            <location filename="../views/mainwindow.cpp" line="593" />
             <source>A new rank sweep</source>
             <translation>Ein neuer Rang-Durchlauf</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="589" />
+            <location filename="../views/mainwindow.cpp" line="631" />
+            <location filename="../views/mainwindow.cpp" line="634" />
             <source>%1 finished</source>
-            <translation>%1 abgeschlossen</translation>
+            <translation>%1: abgeschlossen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="592" />
-            <location filename="../views/mainwindow.cpp" line="593" />
+            <location filename="../views/mainwindow.cpp" line="637" />
+            <location filename="../views/mainwindow.cpp" line="638" />
             <source>%1: %2</source>
             <translation>%1: %2</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="596" />
+            <location filename="../views/mainwindow.cpp" line="641" />
             <source>%1 failed</source>
             <translation>%1 fehlgeschlagen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="655" />
+            <location filename="../views/mainwindow.cpp" line="700" />
             <source>KV cache %1 -&gt; %2 bytes/token, max rank %3, FreqFold %4, %5 s</source>
             <translation>KV-Cache %1 -&gt; %2 Bytes/Token, maximaler Rang %3, FreqFold %4, %5 s</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="666" />
+            <location filename="../views/mainwindow.cpp" line="711" />
             <source>Saved session %1</source>
             <translation>Sitzung %1 gespeichert</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="670" />
+            <location filename="../views/mainwindow.cpp" line="715" />
             <source>Cannot save session</source>
             <translation>Sitzung kann nicht gespeichert werden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="677" />
-            <location filename="../views/mainwindow.cpp" line="680" />
+            <location filename="../views/mainwindow.cpp" line="722" />
+            <location filename="../views/mainwindow.cpp" line="725" />
             <source>Opening a session</source>
             <translation>Das Öffnen einer Sitzung</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="686" />
+            <location filename="../views/mainwindow.cpp" line="731" />
             <source>Opened session %1</source>
             <translation>Sitzung %1 geöffnet</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="689" />
+            <location filename="../views/mainwindow.cpp" line="734" />
             <source>Cannot open session</source>
             <translation>Sitzung kann nicht geöffnet werden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="696" />
+            <location filename="../views/mainwindow.cpp" line="741" />
             <source>Open session</source>
             <translation>Sitzung öffnen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="696" />
-            <location filename="../views/mainwindow.cpp" line="701" />
+            <location filename="../views/mainwindow.cpp" line="741" />
+            <location filename="../views/mainwindow.cpp" line="746" />
             <source>Sessions (*.h5)</source>
             <translation>Sitzungen (*.h5)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="701" />
+            <location filename="../views/mainwindow.cpp" line="746" />
             <source>Save session</source>
             <translation>Sitzung speichern</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="715" />
+            <location filename="../views/mainwindow.cpp" line="760" />
             <source>Choose a plot tab first</source>
             <translation>Wählen Sie zuerst einen Diagramm-Reiter</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="726" />
+            <location filename="../views/mainwindow.cpp" line="771" />
             <source>Write a report folder (report.md + plots)</source>
             <translation>Berichtsordner schreiben (report.md + Diagramme)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="730" />
+            <location filename="../views/mainwindow.cpp" line="775" />
             <source>Cannot write the report</source>
             <translation>Der Bericht kann nicht geschrieben werden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="734" />
+            <location filename="../views/mainwindow.cpp" line="779" />
             <source>Run a conversion (or open a session) first: there is nothing to report.</source>
             <translation>Führen Sie zuerst eine Konvertierung aus (oder öffnen Sie eine Sitzung): Es gibt nichts zu berichten.</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="736" />
+            <location filename="../views/mainwindow.cpp" line="781" />
             <source>Singular value spectra</source>
             <translation>Singulärwertspektren</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="737" />
+            <location filename="../views/mainwindow.cpp" line="782" />
             <source>KV cache budget</source>
             <translation>KV-Cache-Budget</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="738" />
+            <location filename="../views/mainwindow.cpp" line="783" />
             <source>Attention maps</source>
             <translation>Attention-Karten</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="739" />
+            <location filename="../views/mainwindow.cpp" line="784" />
             <source>GSM8K loss</source>
             <translation>GSM8K-Verlust</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="740" />
+            <location filename="../views/mainwindow.cpp" line="785" />
             <source>Wrote the report %1</source>
             <translation>Bericht %1 geschrieben</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="804" />
+            <location filename="../views/mainwindow.cpp" line="849" />
             <source>About TransMLA Workbench</source>
             <translation>Über TransMLA Workbench</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="805" />
+            <location filename="../views/mainwindow.cpp" line="850" />
             <source>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;Converts GQA language models to Multi-head Latent Attention (TransMLA) and shows what the conversion did.</source>
             <translation>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;Konvertiert GQA-Sprachmodelle in Multi-head Latent Attention (TransMLA) und zeigt, was die Konvertierung bewirkt hat.</translation>
         </message>
@@ -1475,28 +1512,59 @@
         </message>
         <message>
             <location filename="../views/mainwindow_quality.cpp" line="43" />
-            <location filename="../views/mainwindow_quality.cpp" line="71" />
-            <location filename="../views/mainwindow_quality.cpp" line="91" />
+            <location filename="../views/mainwindow_quality.cpp" line="84" />
+            <location filename="../views/mainwindow_quality.cpp" line="104" />
             <source>Healing</source>
             <translation>Heilung</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow_quality.cpp" line="118" />
-            <location filename="../views/mainwindow_quality.cpp" line="126" />
-            <location filename="../views/mainwindow_quality.cpp" line="142" />
+            <location filename="../views/mainwindow_quality.cpp" line="72" />
+            <source>Healing is possible once the running job (%1) has finished.</source>
+            <translation>Heilen ist möglich, sobald der laufende Auftrag (%1) beendet ist.</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="74" />
+            <source>A reopened session holds no model in memory: run the conversion again to heal it.</source>
+            <translation>Eine wieder geöffnete Sitzung hält kein Modell im Speicher: Konvertierung erneut ausführen, um es zu heilen.</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="76" />
+            <source>The exact conversion loses nothing: there is nothing to heal.</source>
+            <translation>Die exakte Konvertierung verliert nichts: Es gibt nichts zu heilen.</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="131" />
+            <location filename="../views/mainwindow_quality.cpp" line="139" />
+            <location filename="../views/mainwindow_quality.cpp" line="155" />
             <source>Pareto search</source>
             <translation>Pareto-Suche</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow_quality.cpp" line="155" />
-            <location filename="../views/mainwindow_quality.cpp" line="171" />
+            <location filename="../views/mainwindow_quality.cpp" line="168" />
+            <location filename="../views/mainwindow_quality.cpp" line="184" />
             <source>Choosing r_R and FreqFold</source>
             <translation>r_R und FreqFold werden gewählt</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow_quality.cpp" line="160" />
+            <location filename="../views/mainwindow_quality.cpp" line="173" />
             <source>The exact merge has no r_R or FreqFold to choose</source>
             <translation>Die exakte Zusammenführung hat kein r_R oder FreqFold zur Wahl</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_speed.cpp" line="23" />
+            <source>Speed</source>
+            <translation>Geschwindigkeit</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_speed.cpp" line="30" />
+            <location filename="../views/mainwindow_speed.cpp" line="60" />
+            <source>Measuring decoding speed</source>
+            <translation>Dekodiergeschwindigkeit wird gemessen</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_speed.cpp" line="72" />
+            <source>context %1 x batch %2 needs %3 GiB (GQA cache %4 GiB, MLA cache %5 GiB, prefill %6 GiB), %7 GiB are free: choose a shorter context or a smaller batch</source>
+            <translation>Kontext %1 x Batch %2 braucht %3 GiB (GQA-Cache %4 GiB, MLA-Cache %5 GiB, Prefill %6 GiB), frei sind %7 GiB: Wählen Sie einen kürzeren Kontext oder einen kleineren Batch</translation>
         </message>
     </context>
     <context>
@@ -1512,42 +1580,42 @@
             <translation>GPU-Speicher</translation>
         </message>
         <message>
-            <location filename="../views/memorystatus.cpp" line="33" />
+            <location filename="../views/memorystatus.cpp" line="36" />
             <source>%1: %2 / %3 GiB free</source>
             <translation>%1: %2 / %3 GiB frei</translation>
         </message>
         <message>
-            <location filename="../views/memorystatus.cpp" line="36" />
+            <location filename="../views/memorystatus.cpp" line="39" />
             <source>, needs %1 + %2 GiB</source>
             <translation>, Bedarf %1 + %2 GiB</translation>
         </message>
         <message>
-            <location filename="../views/memorystatus.cpp" line="44" />
+            <location filename="../views/memorystatus.cpp" line="47" />
             <source>Free memory of the chosen device, and what the open model (weights in the chosen precision) and its conversion (calibration, cached bases, evaluation) will need there</source>
             <translation>Freier Speicher des gewählten Geräts und was das geöffnete Modell (Gewichte in der gewählten Genauigkeit) und seine Konvertierung (Kalibrierung, zwischengespeicherte Basen, Auswertung) dort brauchen werden</translation>
         </message>
         <message>
-            <location filename="../views/memorystatus.cpp" line="57" />
+            <location filename="../views/memorystatus.cpp" line="60" />
             <source>This model will not fit: it needs about %1 GiB of %2 (weights %3 GiB + conversion %4 GiB), and %5 GiB are free. Nothing was loaded.</source>
             <translation>Dieses Modell passt nicht: Es braucht etwa %1 GiB %2 (Gewichte %3 GiB + Konvertierung %4 GiB), frei sind %5 GiB. Es wurde nichts geladen.</translation>
         </message>
         <message>
-            <location filename="../views/memorystatus.cpp" line="61" />
+            <location filename="../views/memorystatus.cpp" line="64" />
             <source>Alternatives:</source>
             <translation>Alternativen:</translation>
         </message>
         <message>
-            <location filename="../views/memorystatus.cpp" line="64" />
+            <location filename="../views/memorystatus.cpp" line="67" />
             <source>bf16 instead of f32 (device list): about %1 GiB</source>
             <translation>bf16 statt f32 (Geräteliste): etwa %1 GiB</translation>
         </message>
         <message>
-            <location filename="../views/memorystatus.cpp" line="66" />
+            <location filename="../views/memorystatus.cpp" line="69" />
             <source>the CPU: %1 GiB of host memory free</source>
             <translation>die CPU: %1 GiB Hauptspeicher frei</translation>
         </message>
         <message>
-            <location filename="../views/memorystatus.cpp" line="69" />
+            <location filename="../views/memorystatus.cpp" line="72" />
             <source>the streamed conversion without evaluation, which holds about one layer (%1 GiB) on the device: transmla convert MODEL --kv-lora-rank R --device cuda --out DIR</source>
             <translation>die gestreamte Konvertierung ohne Auswertung, die etwa eine Schicht (%1 GiB) auf dem Gerät hält: transmla convert MODEL --kv-lora-rank R --device cuda --out DIR</translation>
         </message>
@@ -1571,7 +1639,7 @@
         </message>
         <message>
             <location filename="../views/paretoview.cpp" line="43" />
-            <location filename="../views/paretoview.cpp" line="168" />
+            <location filename="../views/paretoview.cpp" line="174" />
             <source>Pareto front</source>
             <translation>Pareto-Front</translation>
         </message>
@@ -1621,87 +1689,87 @@
             <translation>Zurückgehalten:</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="84" />
+            <location filename="../views/paretoview.cpp" line="89" />
             <source>KV cache per token (bytes, 16-bit)</source>
             <translation>KV-Cache pro Token (Bytes, 16 Bit)</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="85" />
+            <location filename="../views/paretoview.cpp" line="90" />
             <source>held-out loss (mean NLL)</source>
             <translation>Verlust auf zurückgehaltenem Text (mittlere NLL)</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="110" />
+            <location filename="../views/paretoview.cpp" line="115" />
             <source>Ranks</source>
             <translation>Ränge</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="110" />
+            <location filename="../views/paretoview.cpp" line="115" />
             <source>r_R</source>
             <translation>r_R</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="110" />
+            <location filename="../views/paretoview.cpp" line="115" />
             <source>FreqFold</source>
             <translation>FreqFold</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="114" />
+            <location filename="../views/paretoview.cpp" line="119" />
             <source>%1: comma-separated positive whole numbers (ranks also "full")</source>
             <translation>%1: kommagetrennte positive ganze Zahlen (Ränge auch „full“)</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="141" />
+            <location filename="../views/paretoview.cpp" line="146" />
             <source>Search a grid of ranks, r_R and FreqFold for the held-out loss against the KV cache size, or let the held-out loss choose r_R and FreqFold at the panel's rank.</source>
             <translation>Ein Raster aus Rängen, r_R und FreqFold nach dem zurückgehaltenen Verlust gegen die KV-Cache-Größe durchsuchen oder r_R und FreqFold beim Rang des Panels vom zurückgehaltenen Verlust wählen lassen.</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="163" />
+            <location filename="../views/paretoview.cpp" line="169" />
             <source>candidates</source>
             <translation>Kandidaten</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="173" />
+            <location filename="../views/paretoview.cpp" line="179" />
             <source>original model</source>
             <translation>Originalmodell</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="181" />
+            <location filename="../views/paretoview.cpp" line="187" />
             <source>r %1, r_R %2, FreqFold %3: %4</source>
             <translation>r %1, r_R %2, FreqFold %3: %4</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="188" />
+            <location filename="../views/paretoview.cpp" line="194" />
             <source>chosen</source>
             <translation>gewählt</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="194" />
+            <location filename="../views/paretoview.cpp" line="200" />
             <source>Chosen by held-out loss: %1</source>
             <translation>Nach zurückgehaltenem Verlust gewählt: %1</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="195" />
+            <location filename="../views/paretoview.cpp" line="201" />
             <source>Lowest held-out loss: %1</source>
             <translation>Niedrigster zurückgehaltener Verlust: %1</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="198" />
+            <location filename="../views/paretoview.cpp" line="204" />
             <source>r %1 / r_R %2 / FreqFold %3: %4 (%5 B)</source>
             <translation>r %1 / r_R %2 / FreqFold %3: %4 (%5 B)</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="204" />
+            <location filename="../views/paretoview.cpp" line="210" />
             <source>r_R %1 / FreqFold %2: skipped (%3)</source>
             <translation>r_R %1 / FreqFold %2: übersprungen (%3)</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="208" />
+            <location filename="../views/paretoview.cpp" line="214" />
             <source>Candidates: %1</source>
             <translation>Kandidaten: %1</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="209" />
+            <location filename="../views/paretoview.cpp" line="215" />
             <source>Original model %1 on %2 held-out tokens; %3 s.</source>
             <translation>Originalmodell %1 auf %2 zurückgehaltenen Token; %3 s.</translation>
         </message>
@@ -1772,6 +1840,11 @@
             <location filename="../views/rankfollower.h" line="27" />
             <source>Rank change</source>
             <translation>Rangänderung</translation>
+        </message>
+        <message>
+            <location filename="../views/rankfollower.h" line="30" />
+            <source>Details</source>
+            <translation>Details</translation>
         </message>
     </context>
     <context>
@@ -1866,6 +1939,263 @@
             <location filename="../views/spectrumview.cpp" line="185" />
             <source>index %1: singular value %2, cumulative energy %3%</source>
             <translation>Index %1: Singulärwert %2, kumulative Energie %3%</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::SpeedModel</name>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="28" />
+            <source>%1 x %2</source>
+            <translation>%1 x %2</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="45" />
+            <source>context %1 x batch %2, %3 timed steps on %4 (%5); MLA r = %6, r_R = %7</source>
+            <translation>Kontext %1 x Batch %2, %3 gemessene Schritte auf %4 (%5); MLA r = %6, r_R = %7</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="87" />
+            <source>Allocated cache: context + 1 + steps positions per sequence</source>
+            <translation>Belegter Cache: Kontext + 1 + Schritte Positionen je Sequenz</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="89" />
+            <source>Measured: allocated MLA cache / allocated GQA cache</source>
+            <translation>Gemessen: belegter MLA-Cache / belegter GQA-Cache</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="91" />
+            <source>Analytic: MLA / GQA bytes per token from the KV budget formulas</source>
+            <translation>Analytisch: MLA- / GQA-Bytes pro Token aus den KV-Budgetformeln</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="99" />
+            <source>context x batch</source>
+            <translation>Kontext x Batch</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="101" />
+            <source>GQA ms/step</source>
+            <translation>GQA ms/Schritt</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="103" />
+            <source>MLA ms/step</source>
+            <translation>MLA ms/Schritt</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="105" />
+            <source>GQA tok/s</source>
+            <translation>GQA Token/s</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="107" />
+            <source>MLA tok/s</source>
+            <translation>MLA Token/s</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="109" />
+            <source>GQA cache</source>
+            <translation>GQA-Cache</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="111" />
+            <source>MLA cache</source>
+            <translation>MLA-Cache</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="113" />
+            <source>cache MLA/GQA</source>
+            <translation>Cache MLA/GQA</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="115" />
+            <source>budget MLA/GQA</source>
+            <translation>Budget MLA/GQA</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="117" />
+            <source>tok/s MLA/GQA</source>
+            <translation>Token/s MLA/GQA</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::SpeedView</name>
+        <message>
+            <location filename="../views/speedview.cpp" line="28" />
+            <source>Measure</source>
+            <translation>Messen</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="29" />
+            <source>Cancel</source>
+            <translation>Abbrechen</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="29" />
+            <source>Clear</source>
+            <translation>Leeren</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="31" />
+            <source>Decoding speed</source>
+            <translation>Dekodiergeschwindigkeit</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="34" />
+            <source>Context tokens per sequence before decoding (synthetic token ids)</source>
+            <translation>Kontext-Token je Sequenz vor dem Dekodieren (synthetische Token-IDs)</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="36" />
+            <source>Sequences decoded together</source>
+            <translation>Gemeinsam dekodierte Sequenzen</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="38" />
+            <source>Timed greedy decoding steps (one more, untimed, warms up)</source>
+            <translation>Gemessene gierige Dekodierschritte (ein weiterer, ungemessener Schritt dient zum Aufwärmen)</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="52" />
+            <location filename="../views/speedview.cpp" line="212" />
+            <source>tokens/s</source>
+            <translation>Token/s</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="53" />
+            <source>ms per step</source>
+            <translation>ms pro Schritt</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="54" />
+            <source>cache size</source>
+            <translation>Cache-Größe</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="55" />
+            <source>MLA/GQA ratios</source>
+            <translation>MLA/GQA-Verhältnisse</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="59" />
+            <source>Forget the measured settings</source>
+            <translation>Die gemessenen Einstellungen verwerfen</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="72" />
+            <source>Context:</source>
+            <translation>Kontext:</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="74" />
+            <source>Batch:</source>
+            <translation>Batch:</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="76" />
+            <source>Steps:</source>
+            <translation>Schritte:</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="81" />
+            <source>Show:</source>
+            <translation>Anzeigen:</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="125" />
+            <source>This session's conversion is not in memory: run the conversion again to measure decoding speed.</source>
+            <translation>Die Konvertierung dieser Sitzung ist nicht im Speicher: Führen Sie die Konvertierung erneut aus, um die Dekodiergeschwindigkeit zu messen.</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="127" />
+            <source>No converted model yet: run the conversion first. Then Measure decodes with the original model's GQA cache and with the converted model's MLA latent cache.</source>
+            <translation>Noch kein konvertiertes Modell: Führen Sie zuerst die Konvertierung aus. Dann dekodiert „Messen“ mit dem GQA-Cache des Originalmodells und mit dem latenten MLA-Cache des konvertierten Modells.</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="130" />
+            <source>Choose a context and a batch, then Measure (on the CPU, small contexts such as 256 x 1 take seconds).</source>
+            <translation>Wählen Sie Kontext und Batch, dann „Messen“ (auf der CPU dauern kleine Kontexte wie 256 x 1 Sekunden).</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="137" />
+            <source>%1: GQA %2 tok/s (%3 ms/step), MLA %4 tok/s (%5 ms/step); MLA cache %6 of GQA's (budget %7)</source>
+            <translation>%1: GQA %2 Token/s (%3 ms/Schritt), MLA %4 Token/s (%5 ms/Schritt); MLA-Cache %6 des GQA-Caches (Budget %7)</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="142" />
+            <source>(ranks differ by layer: budget at the largest)</source>
+            <translation>(Ränge je Schicht verschieden: Budget beim größten)</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="163" />
+            <source>Measuring %1 x %2 ...</source>
+            <translation>Messe %1 x %2 ...</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="170" />
+            <source>%1: %2 of %3</source>
+            <translation>%1: %2 von %3</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="175" />
+            <source>Cancelling... the measured settings are kept</source>
+            <translation>Wird abgebrochen ... die gemessenen Einstellungen bleiben erhalten</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="180" />
+            <source>Not measured: %1</source>
+            <translation>Nicht gemessen: %1</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="193" />
+            <source>context x batch</source>
+            <translation>Kontext x Batch</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="209" />
+            <source>MLA / GQA</source>
+            <translation>MLA / GQA</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="210" />
+            <source>cache (measured)</source>
+            <translation>Cache (gemessen)</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="211" />
+            <source>cache (budget)</source>
+            <translation>Cache (Budget)</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="224" />
+            <source>tokens/s (all sequences)</source>
+            <translation>Token/s (alle Sequenzen)</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="225" />
+            <source>ms per decoding step</source>
+            <translation>ms pro Dekodierschritt</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="226" />
+            <source>KV cache (MiB)</source>
+            <translation>KV-Cache (MiB)</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="227" />
+            <source>GQA cache</source>
+            <translation>GQA-Cache</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="228" />
+            <source>MLA latent cache</source>
+            <translation>Latenter MLA-Cache</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="231" />
+            <source>analytic budget</source>
+            <translation>analytisches Budget</translation>
         </message>
     </context>
     <context>

@@ -123,16 +123,46 @@
         </message>
         <message>
             <location filename="../views/progresstext.cpp" line="26" />
+            <source>re-truncating layers</source>
+            <translation>正在重新截断各层</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="27" />
+            <source>held-out search: candidates</source>
+            <translation>留出文本搜索：候选</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="28" />
             <source>exporting</source>
             <translation>正在导出</translation>
         </message>
         <message>
-            <location filename="../views/progresstext.cpp" line="34" />
+            <location filename="../views/progresstext.cpp" line="29" />
+            <source>GQA cache: prefilling the context</source>
+            <translation>GQA 缓存：正在预填充上下文</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="30" />
+            <source>GQA cache: decoding</source>
+            <translation>GQA 缓存：正在解码</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="31" />
+            <source>MLA latent cache: prefilling the context</source>
+            <translation>MLA 潜在缓存：正在预填充上下文</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="32" />
+            <source>MLA latent cache: decoding</source>
+            <translation>MLA 潜在缓存：正在解码</translation>
+        </message>
+        <message>
+            <location filename="../views/progresstext.cpp" line="40" />
             <source>about %1 s left</source>
             <translation>约剩 %1 秒</translation>
         </message>
         <message>
-            <location filename="../views/progresstext.cpp" line="35" />
+            <location filename="../views/progresstext.cpp" line="41" />
             <source>about %1 min left</source>
             <translation>约剩 %1 分钟</translation>
         </message>
@@ -192,137 +222,137 @@
     <context>
         <name>transmla::views::AttentionView</name>
         <message>
-            <location filename="../views/attentionview.cpp" line="42" />
+            <location filename="../views/attentionview.cpp" line="43" />
             <source>Compute</source>
             <translation>计算</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="43" />
+            <location filename="../views/attentionview.cpp" line="44" />
             <source>Attention map</source>
             <translation>注意力图</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="45" />
+            <location filename="../views/attentionview.cpp" line="46" />
             <source>Prompt (default: the first GSM8K test problem)</source>
             <translation>提示词（默认：第一道 GSM8K 测试题）</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="50" />
+            <location filename="../views/attentionview.cpp" line="51" />
             <source>One head</source>
             <translation>单个头</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="50" />
+            <location filename="../views/attentionview.cpp" line="51" />
             <source>All heads</source>
             <translation>所有头</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="51" />
+            <location filename="../views/attentionview.cpp" line="52" />
             <source>One head: before, after and difference. All heads: every query head of the layer</source>
             <translation>单个头：之前、之后及差异。所有头：该层的每个查询头</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="52" />
+            <location filename="../views/attentionview.cpp" line="53" />
             <source>Prompt:</source>
             <translation>提示词：</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="54" />
+            <location filename="../views/attentionview.cpp" line="55" />
             <source>Layer:</source>
             <translation>层：</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="268" />
+            <location filename="../views/attentionview.cpp" line="309" />
             <source>difference (float rounding)</source>
             <translation>差异（浮点舍入）</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="282" />
+            <location filename="../views/attentionview.cpp" line="324" />
             <source>Layer %1, head %2, %3 tokens</source>
             <translation>第 %1 层，头 %2，%3 个词元</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="283" />
+            <location filename="../views/attentionview.cpp" line="325" />
             <source> (the first %1 of the prompt's %2 tokens)</source>
             <translation>（提示的 %2 个词元中的前 %1 个）</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="286" />
+            <location filename="../views/attentionview.cpp" line="328" />
             <source>: max |difference| %1, float rounding (the maps agree); mean KL %2</source>
             <translation>：最大 |差异| %1，为浮点舍入（两图一致）；平均 KL %2</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="288" />
+            <location filename="../views/attentionview.cpp" line="330" />
             <source>0 (rounding)</source>
             <translation>0（舍入）</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="290" />
+            <location filename="../views/attentionview.cpp" line="332" />
             <source>: max |difference| %1, mean KL %2 nats</source>
             <translation>：最大 |差异| %1，平均 KL %2 奈特</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="306" />
+            <location filename="../views/attentionview.cpp" line="348" />
             <source>head %1, query %2 '%3', key %4 '%5': before %6</source>
             <translation>头 %1，查询 %2 '%3'，键 %4 '%5'：之前 %6</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="312" />
+            <location filename="../views/attentionview.cpp" line="354" />
             <source>, after %1, difference %2</source>
             <translation>，之后 %1，差异 %2</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="213" />
+            <location filename="../views/attentionview.cpp" line="251" />
             <source>GQA (before)</source>
             <translation>GQA（转换前）</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="213" />
+            <location filename="../views/attentionview.cpp" line="251" />
             <source>MLA (after)</source>
             <translation>MLA（转换后）</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="213" />
+            <location filename="../views/attentionview.cpp" line="251" />
             <source>after - before</source>
             <translation>转换后 - 转换前</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="222" />
+            <location filename="../views/attentionview.cpp" line="260" />
             <source>head %1</source>
             <translation>头 %1</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="235" />
+            <location filename="../views/attentionview.cpp" line="273" />
             <source>key</source>
             <translation>键</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="236" />
+            <location filename="../views/attentionview.cpp" line="274" />
             <source>query</source>
             <translation>查询</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="212" />
+            <location filename="../views/attentionview.cpp" line="250" />
             <source>probability</source>
             <translation>概率</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="56" />
+            <location filename="../views/attentionview.cpp" line="57" />
             <source>Head:</source>
             <translation>头：</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="57" />
+            <location filename="../views/attentionview.cpp" line="58" />
             <source>Query head</source>
             <translation>查询头</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="268" />
+            <location filename="../views/attentionview.cpp" line="310" />
             <source>difference</source>
             <translation>差异</translation>
         </message>
         <message>
-            <location filename="../views/attentionview.cpp" line="279" />
+            <location filename="../views/attentionview.cpp" line="321" />
             <source>Run a conversion, then choose a layer and head and press Compute</source>
             <translation>先运行转换，然后选择层和头并点击“计算”</translation>
         </message>
@@ -857,72 +887,77 @@
             <translation>学习率：</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="57" />
+            <location filename="../views/healview.cpp" line="65" />
             <source>Text:</source>
             <translation>文本：</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="60" />
+            <location filename="../views/healview.cpp" line="57" />
             <source>Sequences:</source>
             <translation>序列数：</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="71" />
+            <location filename="../views/healview.cpp" line="76" />
             <source>training step</source>
             <translation>训练步</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="72" />
+            <location filename="../views/healview.cpp" line="77" />
             <source>local: relative attention-output error</source>
             <translation>局部：注意力输出相对误差</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="73" />
+            <location filename="../views/healview.cpp" line="78" />
             <source>end-to-end: KL per token</source>
             <translation>端到端：每词元 KL</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="97" />
+            <location filename="../views/healview.cpp" line="114" />
+            <source>Ready: Heal trains the converted model's new attention weights towards the original (choose the mode and steps, then press Heal).</source>
+            <translation>就绪：修复会将转换后模型的新注意力权重朝原始模型训练（选择模式和步数，然后按“修复”）。</translation>
+        </message>
+        <message>
+            <location filename="../views/healview.cpp" line="118" />
             <source>Convert a model first; healing then trains its new attention weights towards the original.</source>
             <translation>请先转换模型；修复会将其新的注意力权重向原模型训练。</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="111" />
+            <location filename="../views/healview.cpp" line="133" />
             <source>Healing (%1): step %2 of %3, loss %4</source>
             <translation>修复（%1）：第 %2 步，共 %3 步，损失 %4</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="126" />
+            <location filename="../views/healview.cpp" line="148" />
             <source>Cancelling... the unhealed conversion stays as it was</source>
             <translation>正在取消……未修复的转换结果保持不变</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="131" />
+            <location filename="../views/healview.cpp" line="153" />
             <source>Healing stopped: %1 (the unhealed conversion is kept)</source>
             <translation>修复已停止：%1（保留未修复的转换结果）</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="137" />
+            <location filename="../views/healview.cpp" line="159" />
             <source>%1: %2 steps, held-out %3 -&gt; %4 (%5 s)</source>
             <translation>%1：%2 步，留出集 %3 -&gt; %4（%5 秒）</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="144" />
+            <location filename="../views/healview.cpp" line="166" />
             <source>GSM8K loss: converted %1 -&gt; healed %2</source>
             <translation>GSM8K 损失：转换后 %1 -&gt; 修复后 %2</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="147" />
+            <location filename="../views/healview.cpp" line="169" />
             <source>The loss view, the attention maps and the export now use the healed model.</source>
             <translation>损失视图、注意力图和导出现在使用修复后的模型。</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="178" />
+            <location filename="../views/healview.cpp" line="200" />
             <source>local</source>
             <translation>局部</translation>
         </message>
         <message>
-            <location filename="../views/healview.cpp" line="179" />
+            <location filename="../views/healview.cpp" line="201" />
             <source>end-to-end</source>
             <translation>端到端</translation>
         </message>
@@ -1049,254 +1084,255 @@
     <context>
         <name>transmla::views::MainWindow</name>
         <message>
-            <location filename="../views/mainwindow.cpp" line="77" />
+            <location filename="../views/mainwindow.cpp" line="78" />
             <source>TransMLA Workbench</source>
             <translation>TransMLA Workbench</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="95" />
+            <location filename="../views/mainwindow.cpp" line="96" />
             <source>&lt;b&gt;Architecture&lt;/b&gt;</source>
             <translation>&lt;b&gt;架构&lt;/b&gt;</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="105" />
+            <location filename="../views/mainwindow.cpp" line="106" />
             <source>Model</source>
             <translation>模型</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="129" />
+            <location filename="../views/mainwindow.cpp" line="130" />
             <source>Open a model folder (File &gt; Open model folder)</source>
             <translation>打开一个模型文件夹（文件 &gt; 打开模型文件夹）</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="216" />
+            <location filename="../views/mainwindow.cpp" line="221" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="217" />
+            <location filename="../views/mainwindow.cpp" line="222" />
             <source>&amp;Open model folder...</source>
             <translation>打开模型文件夹(&amp;O)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="222" />
+            <location filename="../views/mainwindow.cpp" line="227" />
             <source>Open &amp;session...</source>
             <translation>打开会话(&amp;S)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="225" />
+            <location filename="../views/mainwindow.cpp" line="230" />
             <source>&amp;Save session...</source>
             <translation>保存会话(&amp;S)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="75" />
-            <location filename="../views/mainwindow.cpp" line="426" />
+            <location filename="../views/mainwindow.cpp" line="76" />
             <location filename="../views/mainwindow.cpp" line="436" />
-            <location filename="../views/mainwindow.cpp" line="443" />
-            <location filename="../views/mainwindow.cpp" line="451" />
+            <location filename="../views/mainwindow.cpp" line="446" />
+            <location filename="../views/mainwindow.cpp" line="453" />
+            <location filename="../views/mainwindow.cpp" line="461" />
             <source>Conversion</source>
             <translation>转换</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="76" />
+            <location filename="../views/mainwindow.cpp" line="77" />
             <source>Classroom</source>
             <translation>课堂</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="100" />
+            <location filename="../views/mainwindow.cpp" line="101" />
             <source>&lt;b&gt;Tensors&lt;/b&gt;</source>
             <translation>&lt;b&gt;张量&lt;/b&gt;</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="106" />
+            <location filename="../views/mainwindow.cpp" line="107" />
             <source>Spectrum</source>
             <translation>频谱</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="107" />
+            <location filename="../views/mainwindow.cpp" line="108" />
             <source>KV budget</source>
             <translation>KV 预算</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="108" />
-            <location filename="../views/mainwindow.cpp" line="519" />
+            <location filename="../views/mainwindow.cpp" line="109" />
+            <location filename="../views/mainwindow.cpp" line="553" />
             <source>Attention</source>
             <translation>注意力</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="109" />
+            <location filename="../views/mainwindow.cpp" line="110" />
             <source>Loss</source>
             <translation>损失</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="132" />
+            <location filename="../views/mainwindow.cpp" line="133" />
             <source>Results are stale (settings changed)</source>
             <translation>结果已过时（设置已更改）</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="153" />
             <location filename="../views/mainwindow.cpp" line="154" />
+            <location filename="../views/mainwindow.cpp" line="155" />
+            <location filename="../views/mainwindow.cpp" line="633" />
             <source>%1 ...</source>
             <translation>%1 ...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="158" />
+            <location filename="../views/mainwindow.cpp" line="159" />
             <source>Cancelling...</source>
             <translation>正在取消...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="161" />
+            <location filename="../views/mainwindow.cpp" line="162" />
             <source>%1 is running: wait for it or cancel it before %2</source>
             <translation>%1 正在运行：请等待其完成或先取消，然后再%2</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="202" />
+            <location filename="../views/mainwindow.cpp" line="207" />
             <source>Closing the window</source>
             <translation>关闭窗口</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="219" />
+            <location filename="../views/mainwindow.cpp" line="224" />
             <source>Open &amp;recent</source>
             <translation>最近打开(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="229" />
+            <location filename="../views/mainwindow.cpp" line="234" />
             <source>Export current &amp;plot...</source>
             <translation>导出当前图表(&amp;P)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="231" />
+            <location filename="../views/mainwindow.cpp" line="236" />
             <source>E&amp;xport converted model (DeepSeek-V3)...</source>
             <translation>导出转换后的模型（DeepSeek-V3）(&amp;X)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="233" />
+            <location filename="../views/mainwindow.cpp" line="238" />
             <source>Export for vLLM / SGLang &amp;serving...</source>
             <translation>为 vLLM / SGLang 部署导出(&amp;S)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="237" />
+            <location filename="../views/mainwindow.cpp" line="242" />
             <source>Re&amp;port...</source>
             <translation>报告(&amp;P)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="240" />
+            <location filename="../views/mainwindow.cpp" line="245" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="243" />
+            <location filename="../views/mainwindow.cpp" line="248" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="244" />
+            <location filename="../views/mainwindow.cpp" line="249" />
             <source>&amp;Model</source>
             <translation>模型(&amp;M)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="244" />
+            <location filename="../views/mainwindow.cpp" line="249" />
             <source>&amp;Spectrum</source>
             <translation>频谱(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="244" />
+            <location filename="../views/mainwindow.cpp" line="249" />
             <source>KV &amp;budget</source>
             <translation>KV 预算(&amp;B)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="244" />
+            <location filename="../views/mainwindow.cpp" line="249" />
             <source>&amp;Attention</source>
             <translation>注意力(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="244" />
+            <location filename="../views/mainwindow.cpp" line="249" />
             <source>&amp;Loss</source>
             <translation>损失(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="251" />
+            <location filename="../views/mainwindow.cpp" line="260" />
             <source>&amp;Classroom mode</source>
             <translation>课堂模式(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="257" />
+            <location filename="../views/mainwindow.cpp" line="266" />
             <source>&amp;Run</source>
             <translation>运行(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="259" />
+            <location filename="../views/mainwindow.cpp" line="268" />
             <source>&amp;Convert</source>
             <translation>转换(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="262" />
+            <location filename="../views/mainwindow.cpp" line="271" />
             <source>C&amp;ancel</source>
             <translation>取消(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="265" />
+            <location filename="../views/mainwindow.cpp" line="274" />
             <source>Rank &amp;sweep</source>
             <translation>秩扫描(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="270" />
+            <location filename="../views/mainwindow.cpp" line="279" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="271" />
+            <location filename="../views/mainwindow.cpp" line="280" />
             <source>&amp;About</source>
             <translation>关于(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="326" />
+            <location filename="../views/mainwindow.cpp" line="335" />
             <source>Open a Hugging Face model folder</source>
             <translation>打开 Hugging Face 模型文件夹</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="332" />
-            <location filename="../views/mainwindow.cpp" line="336" />
+            <location filename="../views/mainwindow.cpp" line="341" />
+            <location filename="../views/mainwindow.cpp" line="345" />
             <source>Opening a model</source>
             <translation>打开模型</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="339" />
+            <location filename="../views/mainwindow.cpp" line="348" />
             <source>Reading model</source>
             <translation>正在读取模型</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="354" />
+            <location filename="../views/mainwindow.cpp" line="363" />
             <source>Reading %1 ...</source>
             <translation>正在读取 %1 ...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="372" />
+            <location filename="../views/mainwindow.cpp" line="381" />
             <source>TransMLA Workbench - %1</source>
             <translation>TransMLA Workbench - %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="373" />
+            <location filename="../views/mainwindow.cpp" line="382" />
             <source>%1: %2 layers, %3 query / %4 KV heads</source>
             <translation>%1：%2 层，%3 个查询头 / %4 个 KV 头</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="384" />
+            <location filename="../views/mainwindow.cpp" line="393" />
             <source>Could not open %1</source>
             <translation>无法打开 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="385" />
+            <location filename="../views/mainwindow.cpp" line="394" />
             <source>Cannot open model</source>
             <translation>无法打开模型</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="386" />
+            <location filename="../views/mainwindow.cpp" line="395" />
             <source>The folder could not be read as a Hugging Face model:</source>
             <translation>无法将该文件夹读取为 Hugging Face 模型：</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="389" />
+            <location filename="../views/mainwindow.cpp" line="398" />
             <source>A model folder needs config.json, the *.safetensors weights (with model.safetensors.index.json when sharded) and tokenizer.json.
 
 %1</source>
@@ -1305,156 +1341,157 @@
 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="446" />
+            <location filename="../views/mainwindow.cpp" line="456" />
             <source>A new conversion</source>
             <translation>新的转换</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="482" />
+            <location filename="../views/mainwindow.cpp" line="516" />
             <source>Export for vLLM / SGLang serving (bf16, kv_lora_rank 512 + RoPE 64)</source>
             <translation>为 vLLM / SGLang 部署导出（bf16，kv_lora_rank 512 + RoPE 64）</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="483" />
+            <location filename="../views/mainwindow.cpp" line="517" />
             <source>Export a DeepSeek-V3 model folder</source>
             <translation>导出 DeepSeek-V3 模型文件夹</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="494" />
+            <location filename="../views/mainwindow.cpp" line="528" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="508" />
+            <location filename="../views/mainwindow.cpp" line="542" />
             <source>Exported %1</source>
             <translation>已导出 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="539" />
-            <location filename="../views/mainwindow.cpp" line="567" />
+            <location filename="../views/mainwindow.cpp" line="573" />
+            <location filename="../views/mainwindow.cpp" line="607" />
             <source>Rank sweep</source>
             <translation>秩扫描</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="558" />
+            <location filename="../views/mainwindow.cpp" line="593" />
             <source>A new rank sweep</source>
             <translation>新的秩扫描</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="589" />
+            <location filename="../views/mainwindow.cpp" line="631" />
+            <location filename="../views/mainwindow.cpp" line="634" />
             <source>%1 finished</source>
             <translation>%1 已完成</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="592" />
-            <location filename="../views/mainwindow.cpp" line="593" />
+            <location filename="../views/mainwindow.cpp" line="637" />
+            <location filename="../views/mainwindow.cpp" line="638" />
             <source>%1: %2</source>
             <translation>%1：%2</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="596" />
+            <location filename="../views/mainwindow.cpp" line="641" />
             <source>%1 failed</source>
             <translation>%1 失败</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="655" />
+            <location filename="../views/mainwindow.cpp" line="700" />
             <source>KV cache %1 -&gt; %2 bytes/token, max rank %3, FreqFold %4, %5 s</source>
             <translation>KV 缓存 %1 -&gt; %2 字节/token，最大秩 %3，FreqFold %4，%5 秒</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="666" />
+            <location filename="../views/mainwindow.cpp" line="711" />
             <source>Saved session %1</source>
             <translation>已保存会话 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="670" />
+            <location filename="../views/mainwindow.cpp" line="715" />
             <source>Cannot save session</source>
             <translation>无法保存会话</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="677" />
-            <location filename="../views/mainwindow.cpp" line="680" />
+            <location filename="../views/mainwindow.cpp" line="722" />
+            <location filename="../views/mainwindow.cpp" line="725" />
             <source>Opening a session</source>
             <translation>打开会话</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="686" />
+            <location filename="../views/mainwindow.cpp" line="731" />
             <source>Opened session %1</source>
             <translation>已打开会话 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="689" />
+            <location filename="../views/mainwindow.cpp" line="734" />
             <source>Cannot open session</source>
             <translation>无法打开会话</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="696" />
+            <location filename="../views/mainwindow.cpp" line="741" />
             <source>Open session</source>
             <translation>打开会话</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="696" />
-            <location filename="../views/mainwindow.cpp" line="701" />
+            <location filename="../views/mainwindow.cpp" line="741" />
+            <location filename="../views/mainwindow.cpp" line="746" />
             <source>Sessions (*.h5)</source>
             <translation>会话 (*.h5)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="701" />
+            <location filename="../views/mainwindow.cpp" line="746" />
             <source>Save session</source>
             <translation>保存会话</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="715" />
+            <location filename="../views/mainwindow.cpp" line="760" />
             <source>Choose a plot tab first</source>
             <translation>请先选择一个图表标签页</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="726" />
+            <location filename="../views/mainwindow.cpp" line="771" />
             <source>Write a report folder (report.md + plots)</source>
             <translation>写入报告文件夹（report.md + 图表）</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="730" />
+            <location filename="../views/mainwindow.cpp" line="775" />
             <source>Cannot write the report</source>
             <translation>无法写入报告</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="734" />
+            <location filename="../views/mainwindow.cpp" line="779" />
             <source>Run a conversion (or open a session) first: there is nothing to report.</source>
             <translation>请先运行转换（或打开会话）：没有可报告的内容。</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="736" />
+            <location filename="../views/mainwindow.cpp" line="781" />
             <source>Singular value spectra</source>
             <translation>奇异值谱</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="737" />
+            <location filename="../views/mainwindow.cpp" line="782" />
             <source>KV cache budget</source>
             <translation>KV 缓存预算</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="738" />
+            <location filename="../views/mainwindow.cpp" line="783" />
             <source>Attention maps</source>
             <translation>注意力图</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="739" />
+            <location filename="../views/mainwindow.cpp" line="784" />
             <source>GSM8K loss</source>
             <translation>GSM8K 损失</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="740" />
+            <location filename="../views/mainwindow.cpp" line="785" />
             <source>Wrote the report %1</source>
             <translation>已写入报告 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="804" />
+            <location filename="../views/mainwindow.cpp" line="849" />
             <source>About TransMLA Workbench</source>
             <translation>关于 TransMLA Workbench</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="805" />
+            <location filename="../views/mainwindow.cpp" line="850" />
             <source>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;Converts GQA language models to Multi-head Latent Attention (TransMLA) and shows what the conversion did.</source>
             <translation>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;将 GQA 语言模型转换为多头潜在注意力（TransMLA），并展示转换的效果。</translation>
         </message>
@@ -1475,28 +1512,59 @@
         </message>
         <message>
             <location filename="../views/mainwindow_quality.cpp" line="43" />
-            <location filename="../views/mainwindow_quality.cpp" line="71" />
-            <location filename="../views/mainwindow_quality.cpp" line="91" />
+            <location filename="../views/mainwindow_quality.cpp" line="84" />
+            <location filename="../views/mainwindow_quality.cpp" line="104" />
             <source>Healing</source>
             <translation>修复</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow_quality.cpp" line="118" />
-            <location filename="../views/mainwindow_quality.cpp" line="126" />
-            <location filename="../views/mainwindow_quality.cpp" line="142" />
+            <location filename="../views/mainwindow_quality.cpp" line="72" />
+            <source>Healing is possible once the running job (%1) has finished.</source>
+            <translation>正在运行的任务（%1）结束后即可修复。</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="74" />
+            <source>A reopened session holds no model in memory: run the conversion again to heal it.</source>
+            <translation>重新打开的会话在内存中没有模型：请再次运行转换以进行修复。</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="76" />
+            <source>The exact conversion loses nothing: there is nothing to heal.</source>
+            <translation>精确转换没有任何损失：无需修复。</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_quality.cpp" line="131" />
+            <location filename="../views/mainwindow_quality.cpp" line="139" />
+            <location filename="../views/mainwindow_quality.cpp" line="155" />
             <source>Pareto search</source>
             <translation>帕累托搜索</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow_quality.cpp" line="155" />
-            <location filename="../views/mainwindow_quality.cpp" line="171" />
+            <location filename="../views/mainwindow_quality.cpp" line="168" />
+            <location filename="../views/mainwindow_quality.cpp" line="184" />
             <source>Choosing r_R and FreqFold</source>
             <translation>正在选择 r_R 和 FreqFold</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow_quality.cpp" line="160" />
+            <location filename="../views/mainwindow_quality.cpp" line="173" />
             <source>The exact merge has no r_R or FreqFold to choose</source>
             <translation>精确合并没有可选择的 r_R 或 FreqFold</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_speed.cpp" line="23" />
+            <source>Speed</source>
+            <translation>速度</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_speed.cpp" line="30" />
+            <location filename="../views/mainwindow_speed.cpp" line="60" />
+            <source>Measuring decoding speed</source>
+            <translation>正在测量解码速度</translation>
+        </message>
+        <message>
+            <location filename="../views/mainwindow_speed.cpp" line="72" />
+            <source>context %1 x batch %2 needs %3 GiB (GQA cache %4 GiB, MLA cache %5 GiB, prefill %6 GiB), %7 GiB are free: choose a shorter context or a smaller batch</source>
+            <translation>上下文 %1 x 批量 %2 需要 %3 GiB（GQA 缓存 %4 GiB，MLA 缓存 %5 GiB，预填充 %6 GiB），可用 %7 GiB：请选择更短的上下文或更小的批量</translation>
         </message>
     </context>
     <context>
@@ -1512,42 +1580,42 @@
             <translation>GPU 显存</translation>
         </message>
         <message>
-            <location filename="../views/memorystatus.cpp" line="33" />
+            <location filename="../views/memorystatus.cpp" line="36" />
             <source>%1: %2 / %3 GiB free</source>
             <translation>%1：%2 / %3 GiB 可用</translation>
         </message>
         <message>
-            <location filename="../views/memorystatus.cpp" line="36" />
+            <location filename="../views/memorystatus.cpp" line="39" />
             <source>, needs %1 + %2 GiB</source>
             <translation>，需要 %1 + %2 GiB</translation>
         </message>
         <message>
-            <location filename="../views/memorystatus.cpp" line="44" />
+            <location filename="../views/memorystatus.cpp" line="47" />
             <source>Free memory of the chosen device, and what the open model (weights in the chosen precision) and its conversion (calibration, cached bases, evaluation) will need there</source>
             <translation>所选设备的可用内存，以及打开的模型（所选精度的权重）及其转换（校准、缓存的基、评估）在该设备上所需的内存</translation>
         </message>
         <message>
-            <location filename="../views/memorystatus.cpp" line="57" />
+            <location filename="../views/memorystatus.cpp" line="60" />
             <source>This model will not fit: it needs about %1 GiB of %2 (weights %3 GiB + conversion %4 GiB), and %5 GiB are free. Nothing was loaded.</source>
             <translation>此模型放不下：约需 %1 GiB 的%2（权重 %3 GiB + 转换 %4 GiB），可用仅 %5 GiB。未加载任何内容。</translation>
         </message>
         <message>
-            <location filename="../views/memorystatus.cpp" line="61" />
+            <location filename="../views/memorystatus.cpp" line="64" />
             <source>Alternatives:</source>
             <translation>替代方案：</translation>
         </message>
         <message>
-            <location filename="../views/memorystatus.cpp" line="64" />
+            <location filename="../views/memorystatus.cpp" line="67" />
             <source>bf16 instead of f32 (device list): about %1 GiB</source>
             <translation>用 bf16 代替 f32（设备列表）：约 %1 GiB</translation>
         </message>
         <message>
-            <location filename="../views/memorystatus.cpp" line="66" />
+            <location filename="../views/memorystatus.cpp" line="69" />
             <source>the CPU: %1 GiB of host memory free</source>
             <translation>CPU：主机内存可用 %1 GiB</translation>
         </message>
         <message>
-            <location filename="../views/memorystatus.cpp" line="69" />
+            <location filename="../views/memorystatus.cpp" line="72" />
             <source>the streamed conversion without evaluation, which holds about one layer (%1 GiB) on the device: transmla convert MODEL --kv-lora-rank R --device cuda --out DIR</source>
             <translation>不做评估的流式转换，设备上只保留约一层（%1 GiB）：transmla convert MODEL --kv-lora-rank R --device cuda --out DIR</translation>
         </message>
@@ -1571,7 +1639,7 @@
         </message>
         <message>
             <location filename="../views/paretoview.cpp" line="43" />
-            <location filename="../views/paretoview.cpp" line="168" />
+            <location filename="../views/paretoview.cpp" line="174" />
             <source>Pareto front</source>
             <translation>帕累托前沿</translation>
         </message>
@@ -1621,87 +1689,87 @@
             <translation>留出：</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="84" />
+            <location filename="../views/paretoview.cpp" line="89" />
             <source>KV cache per token (bytes, 16-bit)</source>
             <translation>每词元 KV 缓存（字节，16 位）</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="85" />
+            <location filename="../views/paretoview.cpp" line="90" />
             <source>held-out loss (mean NLL)</source>
             <translation>留出损失（平均 NLL）</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="110" />
+            <location filename="../views/paretoview.cpp" line="115" />
             <source>Ranks</source>
             <translation>秩</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="110" />
+            <location filename="../views/paretoview.cpp" line="115" />
             <source>r_R</source>
             <translation>r_R</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="110" />
+            <location filename="../views/paretoview.cpp" line="115" />
             <source>FreqFold</source>
             <translation>FreqFold</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="114" />
+            <location filename="../views/paretoview.cpp" line="119" />
             <source>%1: comma-separated positive whole numbers (ranks also "full")</source>
             <translation>%1：以逗号分隔的正整数（秩也可为 "full"）</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="141" />
+            <location filename="../views/paretoview.cpp" line="146" />
             <source>Search a grid of ranks, r_R and FreqFold for the held-out loss against the KV cache size, or let the held-out loss choose r_R and FreqFold at the panel's rank.</source>
             <translation>在秩、r_R 与 FreqFold 的网格上搜索留出损失与 KV 缓存大小的关系，或让留出损失在面板的秩下选择 r_R 与 FreqFold。</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="163" />
+            <location filename="../views/paretoview.cpp" line="169" />
             <source>candidates</source>
             <translation>候选</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="173" />
+            <location filename="../views/paretoview.cpp" line="179" />
             <source>original model</source>
             <translation>原模型</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="181" />
+            <location filename="../views/paretoview.cpp" line="187" />
             <source>r %1, r_R %2, FreqFold %3: %4</source>
             <translation>r %1，r_R %2，FreqFold %3：%4</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="188" />
+            <location filename="../views/paretoview.cpp" line="194" />
             <source>chosen</source>
             <translation>已选</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="194" />
+            <location filename="../views/paretoview.cpp" line="200" />
             <source>Chosen by held-out loss: %1</source>
             <translation>按留出损失选择：%1</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="195" />
+            <location filename="../views/paretoview.cpp" line="201" />
             <source>Lowest held-out loss: %1</source>
             <translation>最低留出损失：%1</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="198" />
+            <location filename="../views/paretoview.cpp" line="204" />
             <source>r %1 / r_R %2 / FreqFold %3: %4 (%5 B)</source>
             <translation>r %1 / r_R %2 / FreqFold %3：%4（%5 B）</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="204" />
+            <location filename="../views/paretoview.cpp" line="210" />
             <source>r_R %1 / FreqFold %2: skipped (%3)</source>
             <translation>r_R %1 / FreqFold %2：已跳过（%3）</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="208" />
+            <location filename="../views/paretoview.cpp" line="214" />
             <source>Candidates: %1</source>
             <translation>候选：%1</translation>
         </message>
         <message>
-            <location filename="../views/paretoview.cpp" line="209" />
+            <location filename="../views/paretoview.cpp" line="215" />
             <source>Original model %1 on %2 held-out tokens; %3 s.</source>
             <translation>原模型 %1，留出词元 %2 个；%3 秒。</translation>
         </message>
@@ -1772,6 +1840,11 @@
             <location filename="../views/rankfollower.h" line="27" />
             <source>Rank change</source>
             <translation>秩变更</translation>
+        </message>
+        <message>
+            <location filename="../views/rankfollower.h" line="30" />
+            <source>Details</source>
+            <translation>详细信息</translation>
         </message>
     </context>
     <context>
@@ -1866,6 +1939,263 @@
             <location filename="../views/spectrumview.cpp" line="185" />
             <source>index %1: singular value %2, cumulative energy %3%</source>
             <translation>索引 %1：奇异值 %2，累积能量 %3%</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::SpeedModel</name>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="28" />
+            <source>%1 x %2</source>
+            <translation>%1 x %2</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="45" />
+            <source>context %1 x batch %2, %3 timed steps on %4 (%5); MLA r = %6, r_R = %7</source>
+            <translation>上下文 %1 x 批量 %2，在 %4（%5）上计时 %3 步；MLA r = %6，r_R = %7</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="87" />
+            <source>Allocated cache: context + 1 + steps positions per sequence</source>
+            <translation>已分配缓存：每个序列 上下文 + 1 + 步数 个位置</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="89" />
+            <source>Measured: allocated MLA cache / allocated GQA cache</source>
+            <translation>实测：已分配的 MLA 缓存 / 已分配的 GQA 缓存</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="91" />
+            <source>Analytic: MLA / GQA bytes per token from the KV budget formulas</source>
+            <translation>解析：根据 KV 预算公式得到的每词元 MLA / GQA 字节数</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="99" />
+            <source>context x batch</source>
+            <translation>上下文 x 批量</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="101" />
+            <source>GQA ms/step</source>
+            <translation>GQA 毫秒/步</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="103" />
+            <source>MLA ms/step</source>
+            <translation>MLA 毫秒/步</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="105" />
+            <source>GQA tok/s</source>
+            <translation>GQA 词元/秒</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="107" />
+            <source>MLA tok/s</source>
+            <translation>MLA 词元/秒</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="109" />
+            <source>GQA cache</source>
+            <translation>GQA 缓存</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="111" />
+            <source>MLA cache</source>
+            <translation>MLA 缓存</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="113" />
+            <source>cache MLA/GQA</source>
+            <translation>缓存 MLA/GQA</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="115" />
+            <source>budget MLA/GQA</source>
+            <translation>预算 MLA/GQA</translation>
+        </message>
+        <message>
+            <location filename="../views/speedmodel.cpp" line="117" />
+            <source>tok/s MLA/GQA</source>
+            <translation>词元/秒 MLA/GQA</translation>
+        </message>
+    </context>
+    <context>
+        <name>transmla::views::SpeedView</name>
+        <message>
+            <location filename="../views/speedview.cpp" line="28" />
+            <source>Measure</source>
+            <translation>测量</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="29" />
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="29" />
+            <source>Clear</source>
+            <translation>清除</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="31" />
+            <source>Decoding speed</source>
+            <translation>解码速度</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="34" />
+            <source>Context tokens per sequence before decoding (synthetic token ids)</source>
+            <translation>解码前每个序列的上下文词元数（合成词元 ID）</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="36" />
+            <source>Sequences decoded together</source>
+            <translation>同时解码的序列数</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="38" />
+            <source>Timed greedy decoding steps (one more, untimed, warms up)</source>
+            <translation>计时的贪心解码步数（另有一步不计时，用于预热）</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="52" />
+            <location filename="../views/speedview.cpp" line="212" />
+            <source>tokens/s</source>
+            <translation>词元/秒</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="53" />
+            <source>ms per step</source>
+            <translation>每步毫秒</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="54" />
+            <source>cache size</source>
+            <translation>缓存大小</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="55" />
+            <source>MLA/GQA ratios</source>
+            <translation>MLA/GQA 比值</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="59" />
+            <source>Forget the measured settings</source>
+            <translation>清除已测量的设置</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="72" />
+            <source>Context:</source>
+            <translation>上下文：</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="74" />
+            <source>Batch:</source>
+            <translation>批量：</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="76" />
+            <source>Steps:</source>
+            <translation>步数：</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="81" />
+            <source>Show:</source>
+            <translation>显示：</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="125" />
+            <source>This session's conversion is not in memory: run the conversion again to measure decoding speed.</source>
+            <translation>此会话的转换不在内存中：请重新运行转换以测量解码速度。</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="127" />
+            <source>No converted model yet: run the conversion first. Then Measure decodes with the original model's GQA cache and with the converted model's MLA latent cache.</source>
+            <translation>尚无转换后的模型：请先运行转换。之后“测量”将分别使用原始模型的 GQA 缓存和转换后模型的 MLA 潜在缓存进行解码。</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="130" />
+            <source>Choose a context and a batch, then Measure (on the CPU, small contexts such as 256 x 1 take seconds).</source>
+            <translation>选择上下文和批量，然后点击“测量”（在 CPU 上，256 x 1 这样的小上下文只需几秒）。</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="137" />
+            <source>%1: GQA %2 tok/s (%3 ms/step), MLA %4 tok/s (%5 ms/step); MLA cache %6 of GQA's (budget %7)</source>
+            <translation>%1：GQA %2 词元/秒（%3 毫秒/步），MLA %4 词元/秒（%5 毫秒/步）；MLA 缓存为 GQA 的 %6（预算 %7）</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="142" />
+            <source>(ranks differ by layer: budget at the largest)</source>
+            <translation>（各层秩不同：预算按最大秩计算）</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="163" />
+            <source>Measuring %1 x %2 ...</source>
+            <translation>正在测量 %1 x %2 ...</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="170" />
+            <source>%1: %2 of %3</source>
+            <translation>%1：%2 / %3</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="175" />
+            <source>Cancelling... the measured settings are kept</source>
+            <translation>正在取消……已测量的设置将保留</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="180" />
+            <source>Not measured: %1</source>
+            <translation>未测量：%1</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="193" />
+            <source>context x batch</source>
+            <translation>上下文 x 批量</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="209" />
+            <source>MLA / GQA</source>
+            <translation>MLA / GQA</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="210" />
+            <source>cache (measured)</source>
+            <translation>缓存（实测）</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="211" />
+            <source>cache (budget)</source>
+            <translation>缓存（预算）</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="224" />
+            <source>tokens/s (all sequences)</source>
+            <translation>词元/秒（所有序列）</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="225" />
+            <source>ms per decoding step</source>
+            <translation>每个解码步的毫秒数</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="226" />
+            <source>KV cache (MiB)</source>
+            <translation>KV 缓存（MiB）</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="227" />
+            <source>GQA cache</source>
+            <translation>GQA 缓存</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="228" />
+            <source>MLA latent cache</source>
+            <translation>MLA 潜在缓存</translation>
+        </message>
+        <message>
+            <location filename="../views/speedview.cpp" line="231" />
+            <source>analytic budget</source>
+            <translation>解析预算</translation>
         </message>
     </context>
     <context>

@@ -17,7 +17,7 @@ namespace transmla::cli {
 
 namespace {
 
-const char* kUsage =
+const char* kSpeedUsage =
     "Usage: transmla analyze speed MODEL_DIR [--kv-lora-rank R | --exact] [--qk-rope-dim R_R]\n"
     "         [--context 256] [--batch 1] [--steps 16] [--device cpu|cuda] [--dtype f32|bf16]\n"
     "         [--samples 32 --seqlen 128] [--json] [--quiet]\n"
@@ -38,7 +38,7 @@ std::string mib(int64_t bytes) {
 int cmdAnalyzeSpeed(int argc, char** argv) {
     Args args(argc, argv, 1, {"json", "help", "quiet", "exact"});
     if (args.has("help") || args.positionals().size() != 1) {
-        std::cout << kUsage;
+        std::cout << kSpeedUsage;
         return args.has("help") ? 0 : 1;
     }
     args.allowOnly({"json", "help", "quiet", "exact", "kv-lora-rank", "qk-rope-dim", "context", "batch",
