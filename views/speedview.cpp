@@ -78,11 +78,15 @@ SpeedView::SpeedView(QWidget* parent)
     controls()->addWidget(measure_);
     controls()->addWidget(cancel_);
     controls()->addStretch(1);
-    controls()->addWidget(new QLabel(tr("Show:")));
-    controls()->addWidget(figure_);
-    controls()->addWidget(clear_);
-    mainLayout()->insertWidget(1, status_);
-    mainLayout()->insertWidget(2, progress_);
+    // The figure choice on a second row: one row was too wide for a 1366 px screen in German.
+    auto* show = new QHBoxLayout;
+    show->addWidget(new QLabel(tr("Show:")));
+    show->addWidget(figure_);
+    show->addWidget(clear_);
+    show->addStretch(1);
+    mainLayout()->insertLayout(mainLayout()->indexOf(controls()) + 1, show);
+    mainLayout()->insertWidget(mainLayout()->indexOf(controls()) + 2, status_);
+    mainLayout()->insertWidget(mainLayout()->indexOf(controls()) + 3, progress_);
     mainLayout()->addWidget(table_);
     connect(measure_, &QPushButton::clicked, this, &SpeedView::measureRequested);
     connect(cancel_, &QPushButton::clicked, this, &SpeedView::cancelRequested);
