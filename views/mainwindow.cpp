@@ -201,6 +201,11 @@ MainWindow::MainWindow(QWidget* parent)
 
 MainWindow::~MainWindow() {
     jobs_->cancelAndWait(); // the only place the GUI thread waits: after cancelling, on close
+    // The child widgets outlive this class's members (QWidget deletes them afterwards), and hiding them
+    // commits a half-typed spin box value: its valueChanged must not reach this half-destroyed window
+    // (tst_robustness saw std::bad_alloc from updateBudgets copying a destroyed vector).
+    for (QObject* child : findChildren<QObject*>())
+        QObject::disconnect(child, nullptr, this, nullptr);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
