@@ -6,6 +6,7 @@
 #include "convert/calibration.h"
 #include "convert/export.h"
 #include "convert/pipeline.h"
+#include "core/reference_ids.h"
 #include "eval/loss.h"
 #include "io/datasets.h"
 #include "io/safetensors.h"
@@ -23,19 +24,11 @@ fs::path modelDir(const QString& name) {
     return test::sharedDir() / "models" / name.toStdString();
 }
 
-at::Tensor referenceIds(const fs::path& dir) {
-    return io::SafetensorsFile(dir / "reference" / "logits_fp32.safetensors").view("input_ids").clone();
-}
+using test::maxDiff;
+using test::referenceIds;
 
 at::Tensor calibIds(const fs::path& dir, int64_t samples = 16, int64_t seqLen = 64) {
-    convert::CalibrationSettings s;
-    s.samples = samples;
-    s.seqLen = seqLen;
-    return convert::calibrationTokens(s, tok::Tokenizer::load(dir), test::resourcesDir());
-}
-
-double maxDiff(const at::Tensor& a, const at::Tensor& b) {
-    return (a - b).abs().max().item<double>();
+    return test::calibIds(dir, samples, seqLen);
 }
 
 // Converts a fresh copy of the model and returns max |logits - original logits| on the reference ids.
@@ -136,11 +129,7 @@ private slots:
         const double errFull = maxDiff(expanded, model::forwardLogits(partial, ids));
         model::KvCache cache = model::allocateCache(full, ids.size(0), ids.size(1));
         // Prefill half, then the rest token by token, in the absorbed form over the latent cache.
-        const int64_t half = ids.size(1) / 2;
-        std::vector<at::Tensor> parts{model::forwardCached(full, ids.narrow(1, 0, half), cache)};
-        for (int64_t t = half; t < ids.size(1); ++t)
-            parts.push_back(model::forwardCached(full, ids.narrow(1, t, 1), cache));
-        const double errAbsorbed = maxDiff(at::cat(parts, 1), expanded);
+        const double errAbsorbed = maxDiff(test::cachedLogits(full, ids, cache), expanded);
         qInfo("%s: full rank vs partial RoPE %.3g; absorbed vs expanded %.3g", qPrintable(model), errFull,
               errAbsorbed);
         QVERIFY2(errFull <= 1e-4, qPrintable(QString::number(errFull)));

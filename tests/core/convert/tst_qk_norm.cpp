@@ -8,6 +8,7 @@
 #include "convert/export.h"
 #include "convert/pipeline.h"
 #include "convert/qk_norm.h"
+#include "core/reference_ids.h"
 #include "eval/loss.h"
 #include "io/datasets.h"
 #include "io/safetensors.h"
@@ -24,30 +25,14 @@ namespace {
 fs::path modelDir(const QString& name) {
     return test::referenceModel(name.toStdString());
 }
-at::Tensor referenceIds(const fs::path& dir) {
-    return io::SafetensorsFile(dir / "reference" / "logits_fp32.safetensors").view("input_ids").clone();
-}
-at::Tensor calibIds(const fs::path& dir, int64_t samples, int64_t seqLen) {
-    convert::CalibrationSettings s;
-    s.samples = samples;
-    s.seqLen = seqLen;
-    return convert::calibrationTokens(s, tok::Tokenizer::load(dir), test::resourcesDir());
-}
-double maxDiff(const at::Tensor& a, const at::Tensor& b) {
-    return (a - b).abs().max().item<double>();
-}
+using test::cachedLogits;
+using test::calibIds;
+using test::maxDiff;
+using test::referenceIds;
 void addModelRows() {
     QTest::addColumn<QString>("model");
     for (const char* m : {"tiny-qwen3-gqa", "tiny-gemma3-gqa"})
         QTest::newRow(m) << QString::fromLatin1(m);
-}
-// Prefill half, then the rest token by token: the absorbed form over the latent cache.
-at::Tensor cachedLogits(const model::Model& m, const at::Tensor& ids, model::KvCache& cache) {
-    const int64_t half = ids.size(1) / 2;
-    std::vector<at::Tensor> parts{model::forwardCached(m, ids.narrow(1, 0, half), cache)};
-    for (int64_t t = half; t < ids.size(1); ++t)
-        parts.push_back(model::forwardCached(m, ids.narrow(1, t, 1), cache));
-    return at::cat(parts, 1);
 }
 } // namespace
 

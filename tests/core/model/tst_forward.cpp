@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
+#include "core/reference_ids.h"
 #include "io/safetensors.h"
 #include "model/forward.h"
 #include "model/kv_cache.h"
@@ -50,13 +51,10 @@ private slots:
         TRANSMLA_REQUIRE_SHARED(ref);
         c10::InferenceMode guard;
         const model::Model m = model::Model::load(dir, {"cpu", "f32"});
-        const at::Tensor ids = io::SafetensorsFile(ref).view("input_ids").clone();
-        const int64_t T = ids.size(1), half = T / 2;
+        const at::Tensor ids = test::referenceIds(dir);
+        const int64_t T = ids.size(1);
         model::KvCache cache = model::allocateCache(m, ids.size(0), T);
-        std::vector<at::Tensor> parts{model::forwardCached(m, ids.narrow(1, 0, half), cache)};
-        for (int64_t t = half; t < T; ++t)
-            parts.push_back(model::forwardCached(m, ids.narrow(1, t, 1), cache));
-        const double err = (at::cat(parts, 1) - model::forwardLogits(m, ids)).abs().max().item<double>();
+        const double err = test::maxDiff(test::cachedLogits(m, ids, cache), model::forwardLogits(m, ids));
         qInfo("%s: cached decoding vs full forward, max |dlogits| = %.3g (T = %lld)", qPrintable(model), err,
               (long long)T);
         QVERIFY(err <= 1e-4);
