@@ -26,17 +26,13 @@ int64_t paddedHeads(int64_t queriesPerGroup) {
     return (queriesPerGroup + 15) / 16 * 16;
 }
 
-// Positions per split. MLA's blocks (~200 KB of shared memory, one per multiprocessor) fill the device
-// in one wave (rounded down: a second, nearly empty wave would cost a whole tile loop); GQA's light
-// blocks ask for ~2 per multiprocessor, rounded up (H200, 16K x 16, 128 kv heads: 3 splits 573 us,
-// 2 splits 907 us, 5 splits 859 us). Every block gets at least two tiles (fewer would write more
-// partial output than it reads).
-int64_t splitsFor(int64_t capacity, int64_t batchGroups, int64_t multiprocessors, int64_t blocksPerSm,
-                  bool sharedValues) {
+// Positions per split: one wave of blocks (as many as fit on every multiprocessor at once, rounded
+// down: a second, nearly empty wave would cost a whole tile loop). MLA's blocks (~190 KB of shared
+// memory) fit once per multiprocessor, GQA's (~110 KB) twice. Every block gets at least two tiles
+// (fewer would write more partial output than it reads).
+int64_t splitsFor(int64_t capacity, int64_t batchGroups, int64_t multiprocessors, int64_t blocksPerSm) {
     const int64_t tiles = (capacity + kDecodeTile - 1) / kDecodeTile;
-    const int64_t wanted = sharedValues ? multiprocessors * blocksPerSm / batchGroups
-                                        : (2 * multiprocessors + batchGroups - 1) / batchGroups;
-    return std::max<int64_t>(1, std::min(wanted, tiles / 2));
+    return std::max<int64_t>(1, std::min(multiprocessors * blocksPerSm / batchGroups, tiles / 2));
 }
 
 } // namespace
@@ -55,9 +51,10 @@ bool decodeAttentionSupports(int64_t queriesPerGroup, int64_t keyDim, int64_t va
     if (decodeSharedBytes(int(paddedHeads(queriesPerGroup)), int(keyDim), int(valueDim), sharedValues) == 0) {
         if (why)
             *why = "shape outside the kernel: " + std::to_string(queriesPerGroup) +
-                   " queries per kv group (<= " + std::to_string(16 * kDecodeMaxMTiles) + "), key width " +
-                   std::to_string(keyDim) + ", value width " + std::to_string(valueDim) +
-                   " (multiples of 16, values <= 512)";
+                   " queries per kv group (<= " + std::to_string(kDecodeMaxQueries) + "), key width " +
+                   std::to_string(keyDim) + " (<= " + std::to_string(kDecodeMaxKeyDim) + "), value width " +
+                   std::to_string(valueDim) + " (<= " + std::to_string(kDecodeMaxValueDim) +
+                   "; widths multiples of 16, shared memory <= 227 KB)";
         return false;
     }
     return true;
@@ -90,7 +87,7 @@ at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at
     const int64_t hp = paddedHeads(H / G);
     const int64_t splits =
         splitsFor(cap, B * G, at::cuda::getCurrentDeviceProperties()->multiProcessorCount,
-                  decodeBlocksPerMultiprocessor(int(hp), int(Dk), int(valueDim), shared), shared);
+                  decodeBlocksPerMultiprocessor(int(hp), int(Dk), int(valueDim), shared));
     const int64_t tiles = (cap + kDecodeTile - 1) / kDecodeTile;
     auto f32 = q.options().dtype(at::kFloat);
     at::Tensor oPart = at::empty({B, G, splits, hp, valueDim}, f32);

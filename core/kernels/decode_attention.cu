@@ -1,16 +1,23 @@
 // Decode attention (one new query per sequence) over a bf16 cache, flash-decoding style:
-//   split kernel  grid (B * G, splits): one CTA reads the rows of its share of positions once, in
-//                 tiles of 64 double-buffered by cp.async, for all query heads of its kv group (MLA:
-//                 every head, G = 1); scores S = Q K^T and P V on tensor cores (wmma, bf16 in, fp32
-//                 accumulate), online softmax per tile; writes (O unnormalised, max m, sum l).
-//   reduction     grid (B * H): out = sum_s e^(m_s - M) O_s / sum_s e^(m_s - M) l_s, in bf16.
-// MLA's values are the first Dv columns of the key rows [latent | k_rope], so one read of a latent
-// row serves both products of every head.
+//   split kernel  grid (B * G, splits): one CTA streams the rows of its share of positions once, in
+//                 64-row tiles through a cp.async pipeline (rows past the length are zero-filled), for
+//                 all query heads of its kv group (MLA: every head, G = 1). Scores S = Q K^T and P V
+//                 on tensor cores with mma.sync m16n8k16 (bf16 in, fp32 accumulate): the query's A
+//                 fragments stay in registers for the whole split, the key / value B fragments come
+//                 from shared memory by ldmatrix. Online softmax per tile (exp2, scale folded in);
+//                 writes (O unnormalised, max m, sum l) per split.
+//   reduction     grid (B * H): out = sum_s 2^(m_s - M) O_s / sum_s 2^(m_s - M) l_s, in bf16.
+// Two shapes of the split kernel (Config): Wide for MLA's latent rows (Dk <= 640, Dv <= 512, up to
+// 32 heads: each warp keeps a quarter of the query's k-steps, four warps add their partial scores in
+// shared memory; two 74 KB stages, one CTA per multiprocessor) and Narrow for heads of <= 128 with
+// <= 16 queries per group (each warp scores 8 positions over the whole key; three stages, two CTAs
+// per multiprocessor). MLA's values are the first Dv columns of the key rows [latent | k_rope], so
+// one read of a latent row serves both products of every head.
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
-#include <mma.h>
 
 #include <cfloat>
+#include <cstdint>
 
 #include "kernels/decode_attention_launch.h"
 
@@ -18,45 +25,74 @@ namespace transmla::kernels {
 
 namespace {
 
-using namespace nvcuda;
 using bf16 = __nv_bfloat16;
 constexpr int kWarps = 8, kThreads = kWarps * 32, kTile = kDecodeTile;
-constexpr int kPad = 8; // bf16 elements added to each shared row: rows of 1152 B would share banks
-using AccFrag = wmma::fragment<wmma::accumulator, 16, 16, 16, float>;
+constexpr int kPad = 8;            // bf16 added to each shared row: ldmatrix's 8 rows hit distinct banks
+constexpr int kSLd = kTile + 8;    // floats per partial-score row
+constexpr int kPLd = kTile + kPad; // bf16 per probability row
 
-// Shared-memory layout, in bytes from the (128-aligned) base. Row strides are padded.
+template <int KG_, int KQ_, int NO_, int STAGES_, int MINB_, int MT_> struct Config {
+    static constexpr int KG = KG_;                 // warps sharing one row group's scores (k split)
+    static constexpr int NT = kTile / 8 * KG_ / kWarps; // n8 position tiles per warp in the scores
+    static constexpr int KQ = KQ_;                 // query k-steps (of 16) per warp, in registers
+    static constexpr int NO = NO_;                 // n8 output tiles per warp (Dv <= 64 * NO)
+    static constexpr int STAGES = STAGES_;         // cp.async pipeline depth
+    static constexpr int MINB = MINB_;             // CTAs per multiprocessor the registers allow
+    static constexpr int MT = MT_;                 // m16 tiles of query rows (heads of one group)
+};
+using Wide = Config<4, 10, 8, 2, 1, 2>;   // Dk <= 4 * 10 * 16 = 640, Dv <= 512, <= 32 queries
+using Narrow = Config<1, 8, 2, 3, 2, 1>;  // Dk <= 128, Dv <= 128, <= 16 queries
+
+// Shared-memory layout in bytes; every part starts 16-byte aligned.
 struct Layout {
-    int qLd, kLd, vLd, sLd, pLd;
-    int q, k, v, s, p, rowM, rowL, alpha, probe, total;
-    __host__ __device__ Layout(int hp, int dk, int dv, bool shared) {
-        qLd = dk + kPad;
+    int kLd, vLd, vOffset, stageBytes, scores, probs, alpha, total;
+    __host__ __device__ Layout(int kg, int stages, int hp, int dk, int dv, bool shared) {
         kLd = dk + kPad;
         vLd = shared ? kLd : dv + kPad;
-        sLd = kTile + 4;
-        pLd = kTile + kPad;
-        q = 0;
-        k = q + align(hp * qLd * 2);
-        v = k + align(2 * kTile * kLd * 2);
-        s = v + (shared ? 0 : align(2 * kTile * vLd * 2));
-        p = s + align(2 * hp * sLd * 4); // two halves of the key dimension
-        rowM = p + align(hp * pLd * 2);
-        rowL = rowM + align(hp * 4);
-        alpha = rowL + align(hp * 4);
-        probe = alpha + align(hp * 4);
-        total = probe + align(16 * 16 * 4);
+        vOffset = shared ? 0 : kTile * kLd * 2;
+        stageBytes = kTile * kLd * 2 + (shared ? 0 : kTile * vLd * 2);
+        scores = stages * stageBytes;
+        probs = scores + kg * hp * kSLd * 4;
+        alpha = probs + hp * kPLd * 2;
+        total = alpha + hp * 4;
     }
-    __host__ __device__ static int align(int n) { return (n + 127) / 128 * 128; }
 };
 
-__device__ inline void cpAsync16(void* dst, const void* src) {
-    const unsigned s = static_cast<unsigned>(__cvta_generic_to_shared(dst));
-    asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(s), "l"(src));
+__device__ inline unsigned smemAddress(const void* p) {
+    return static_cast<unsigned>(__cvta_generic_to_shared(p));
+}
+// 16 bytes global -> shared; zeros instead where !valid (src must still be a mapped address).
+__device__ inline void cpAsync16(void* dst, const void* src, bool valid) {
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(smemAddress(dst)), "l"(src),
+                 "r"(valid ? 16 : 0));
 }
 __device__ inline void cpAsyncCommit() {
     asm volatile("cp.async.commit_group;\n" ::);
 }
 template <int N> __device__ inline void cpAsyncWait() {
     asm volatile("cp.async.wait_group %0;\n" ::"n"(N));
+}
+__device__ inline void ldsm4(uint32_t (&r)[4], const void* p) {
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];\n"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+                 : "r"(smemAddress(p)));
+}
+__device__ inline void ldsm2(uint32_t (&r)[2], const void* p) {
+    asm volatile("ldmatrix.sync.aligned.m8n8.x2.shared.b16 {%0, %1}, [%2];\n"
+                 : "=r"(r[0]), "=r"(r[1])
+                 : "r"(smemAddress(p)));
+}
+__device__ inline void ldsm4Trans(uint32_t (&r)[4], const void* p) {
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0, %1, %2, %3}, [%4];\n"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+                 : "r"(smemAddress(p)));
+}
+// d += a (16x16, row) * b (16x8, col), bf16 in, fp32 accumulate.
+__device__ inline void mma(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, uint32_t b1) {
+    asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, {%4, %5, %6, %7}, "
+        "{%8, %9}, {%0, %1, %2, %3};\n"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 
 __device__ inline float warpMax(float x) {
@@ -70,255 +106,298 @@ __device__ inline float warpSum(float x) {
     return x;
 }
 
-// Copies rows [row0, row0 + kTile) (clamped to the capacity: rows past the length are masked) of
-// `cols` bf16 each into shared memory with row stride ld.
-__device__ inline void loadTile(bf16* dst, int ld, const bf16* base, int64_t rowStride, int row0, int cols,
-                                int capacity) {
-    const int chunks = cols / 8;
-    for (int i = threadIdx.x; i < kTile * chunks; i += kThreads) {
-        const int r = i / chunks, c = i % chunks;
-        const int row = min(row0 + r, capacity - 1);
-        cpAsync16(dst + r * ld + c * 8, base + int64_t(row) * rowStride + c * 8);
-    }
-}
-
-__global__ void __launch_bounds__(kThreads) decodeSplitKernel(DecodeLaunch p) {
+// Fragment coordinates (PTX ISA, mma.m16n8k16): lane = 4 * gid + tig; A regs r hold row
+// gid + 8 (r & 1), columns 2 tig + 8 (r >> 1) (+1); B regs hold k = 2 tig (+8), n = gid; C holds
+// rows gid, gid + 8 and columns 2 tig, 2 tig + 1.
+template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSplitKernel(DecodeLaunch p) {
     extern __shared__ __align__(128) unsigned char smem[];
     const bool sharedValues = p.v == p.k;
-    const Layout L(p.paddedHeads, p.dk, p.dv, sharedValues);
-    bf16* qs = reinterpret_cast<bf16*>(smem + L.q);
-    bf16* ks = reinterpret_cast<bf16*>(smem + L.k);
-    bf16* vs = sharedValues ? ks : reinterpret_cast<bf16*>(smem + L.v);
-    float* ss = reinterpret_cast<float*>(smem + L.s);
-    bf16* ps = reinterpret_cast<bf16*>(smem + L.p);
-    float* rowM = reinterpret_cast<float*>(smem + L.rowM);
-    float* rowL = reinterpret_cast<float*>(smem + L.rowL);
-    float* alpha = reinterpret_cast<float*>(smem + L.alpha);
-    float* probe = reinterpret_cast<float*>(smem + L.probe);
+    const Layout L(C::KG, C::STAGES, p.paddedHeads, p.dk, p.dv, sharedValues);
+    float* partial = reinterpret_cast<float*>(smem + L.scores); // [KG][hp][kSLd]
+    bf16* probs = reinterpret_cast<bf16*>(smem + L.probs);      // [hp][kPLd]
+    float* alpha = reinterpret_cast<float*>(smem + L.alpha);    // [hp]
 
-    const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-    const int b = blockIdx.x / p.groups, g = blockIdx.x % p.groups, split = blockIdx.y;
-    const int hp = p.paddedHeads, mTiles = hp / 16, len = p.lengths[b];
+    const int tid = threadIdx.x, warp = tid / 32, lane = tid % 32, gid = lane / 4, tig = lane % 4;
+    const int b = blockIdx.x / p.groups, group = blockIdx.x % p.groups, split = blockIdx.y;
+    const int hp = p.paddedHeads, mTiles = hp / 16, rep = p.rep, len = p.lengths[b];
     const int tile0 = split * p.tilesPerSplit;
-    const int tileEnd = min(tile0 + p.tilesPerSplit, (len + kTile - 1) / kTile);
-    const bf16* kBase = static_cast<const bf16*>(p.k) + b * p.kBatchStride + g * p.kGroupStride;
-    const bf16* vBase = static_cast<const bf16*>(p.v) + b * p.vBatchStride + g * p.vGroupStride;
+    const int nTiles = max(0, min(tile0 + p.tilesPerSplit, (len + kTile - 1) / kTile) - tile0);
+    const bf16* kBase = static_cast<const bf16*>(p.k) + b * p.kBatchStride + group * p.kGroupStride;
+    const bf16* vBase = static_cast<const bf16*>(p.v) + b * p.vBatchStride + group * p.vGroupStride;
+    const int kChunks = p.dk / 8, chunks = kChunks + (sharedValues ? 0 : p.dv / 8);
 
-    if (tile0 < tileEnd) loadTile(ks, L.kLd, kBase, p.kRowStride, tile0 * kTile, p.dk, p.capacity);
-    if (tile0 < tileEnd && !sharedValues)
-        loadTile(vs, L.vLd, vBase, p.vRowStride, tile0 * kTile, p.dv, p.capacity);
-    cpAsyncCommit();
-
-    // The query rows of this group (padding rows zero), the running softmax state, and a probe that
-    // tells each lane which row its accumulator elements belong to (needed to rescale them).
-    const bf16* q = static_cast<const bf16*>(p.q) + (int64_t(b) * p.groups + g) * p.rep * p.dk;
-    for (int i = threadIdx.x; i < hp * (p.dk / 8); i += kThreads) {
-        const int r = i / (p.dk / 8), c = i % (p.dk / 8);
-        uint4 val = make_uint4(0, 0, 0, 0);
-        if (r < p.rep) val = *reinterpret_cast<const uint4*>(q + int64_t(r) * p.dk + c * 8);
-        *reinterpret_cast<uint4*>(qs + r * L.qLd + c * 8) = val;
+    // Tile i of this split into stage i % STAGES: 16-byte chunks, rows past the length zero-filled
+    // (a zero row adds nothing to P V even where the cache holds garbage).
+    const auto load = [&](int i) {
+        unsigned char* stage = smem + (i % C::STAGES) * L.stageBytes;
+        const int row0 = (tile0 + i) * kTile;
+        for (int c = tid; c < kTile * chunks; c += kThreads) {
+            const int r = c / chunks, ch = c - r * chunks;
+            const bool valid = row0 + r < len;
+            const int64_t row = valid ? row0 + r : len - 1;
+            if (ch < kChunks)
+                cpAsync16(reinterpret_cast<bf16*>(stage) + r * L.kLd + ch * 8, kBase + row * p.kRowStride + ch * 8,
+                          valid);
+            else
+                cpAsync16(reinterpret_cast<bf16*>(stage + L.vOffset) + r * L.vLd + (ch - kChunks) * 8,
+                          vBase + row * p.vRowStride + (ch - kChunks) * 8, valid);
+        }
+    };
+#pragma unroll
+    for (int s = 0; s < C::STAGES - 1; ++s) {
+        if (s < nTiles) load(s);
+        cpAsyncCommit(); // empty groups too: wait_group counts stay exact
     }
-    for (int i = threadIdx.x; i < hp; i += kThreads) {
-        rowM[i] = -FLT_MAX;
-        rowL[i] = 0.f;
+
+    // Scores: warp = (row group rg, k group kg); kg owns k-steps kg, kg + KG, ... of the query.
+    const int nk = p.dk / 16, rg = warp / C::KG, kg = warp % C::KG;
+    const bf16* q = static_cast<const bf16*>(p.q) + (int64_t(b) * p.groups + group) * rep * p.dk;
+    uint32_t qf[C::MT][C::KQ][4];
+#pragma unroll
+    for (int m = 0; m < C::MT; ++m)
+#pragma unroll
+        for (int i = 0; i < C::KQ; ++i)
+#pragma unroll
+            for (int r = 0; r < 4; ++r) {
+                const int head = m * 16 + gid + (r & 1) * 8, kk = kg + i * C::KG;
+                const int col = kk * 16 + tig * 2 + (r >> 1) * 8;
+                qf[m][i][r] = head < rep && kk < nk
+                                  ? *reinterpret_cast<const uint32_t*>(q + int64_t(head) * p.dk + col)
+                                  : 0u;
+            }
+    // Padding heads keep zero probabilities and alpha 1 (their rows of O are never read).
+    for (int i = tid; i < hp * kPLd; i += kThreads)
+        probs[i] = __float2bfloat16(0.f);
+    for (int i = tid; i < hp; i += kThreads)
+        alpha[i] = 1.f;
+    // Softmax state of the heads this warp normalises: warp + 8 j.
+    float rowM[4], rowL[4];
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+        rowM[j] = -FLT_MAX;
+        rowL[j] = 0.f;
     }
-    for (int i = threadIdx.x; i < 256; i += kThreads)
-        probe[i] = float(i / 16);
-    __syncthreads();
-    AccFrag rows;
-    wmma::load_matrix_sync(rows, probe, 16, wmma::mem_row_major);
-    int rowOf[AccFrag::num_elements];
+    float o[C::MT][C::NO][4];
 #pragma unroll
-    for (int i = 0; i < AccFrag::num_elements; ++i)
-        rowOf[i] = int(rows.x[i]);
+    for (int m = 0; m < C::MT; ++m)
+#pragma unroll
+        for (int j = 0; j < C::NO; ++j)
+#pragma unroll
+            for (int r = 0; r < 4; ++r)
+                o[m][j][r] = 0.f;
+    const int nOut = p.dv / 8; // n8 output tiles; warp takes warp, warp + 8, ...
+    const float scaleLog2 = p.scale * 1.4426950408889634f;
+    constexpr int NP = C::NT % 2 == 0 ? 2 : 1; // position tiles per ldmatrix
 
-    // Output tiles of this warp: columns nt = warp + kWarps * j, every row tile.
-    const int nTilesOut = p.dv / 16;
-    AccFrag o[kDecodeMaxNTiles][kDecodeMaxMTiles];
-#pragma unroll
-    for (int j = 0; j < kDecodeMaxNTiles; ++j)
-#pragma unroll
-        for (int m = 0; m < kDecodeMaxMTiles; ++m)
-            wmma::fill_fragment(o[j][m], 0.f);
+    for (int i = 0; i < nTiles; ++i) {
+        // Tile i has landed for every thread, and every warp is done with the stage refilled next.
+        cpAsyncWait<C::STAGES - 2>();
+        __syncthreads();
+        if (i + C::STAGES - 1 < nTiles) load(i + C::STAGES - 1);
+        cpAsyncCommit();
+        const bf16* kt = reinterpret_cast<const bf16*>(smem + (i % C::STAGES) * L.stageBytes);
+        const bf16* vt = reinterpret_cast<const bf16*>(smem + (i % C::STAGES) * L.stageBytes + L.vOffset);
 
-    const int kSteps = p.dk / 16, kHalf = kSteps / 2;
-    for (int t = tile0; t < tileEnd; ++t) {
-        const int buf = (t - tile0) & 1;
-        bf16* kt = ks + buf * kTile * L.kLd;
-        bf16* vt = sharedValues ? kt : vs + buf * kTile * L.vLd;
-        if (t + 1 < tileEnd) {
-            loadTile(ks + (buf ^ 1) * kTile * L.kLd, L.kLd, kBase, p.kRowStride, (t + 1) * kTile, p.dk,
-                     p.capacity);
-            if (!sharedValues)
-                loadTile(vs + (buf ^ 1) * kTile * L.vLd, L.vLd, vBase, p.vRowStride, (t + 1) * kTile, p.dv,
-                         p.capacity);
-            cpAsyncCommit();
-            cpAsyncWait<1>();
-        } else {
-            cpAsyncWait<0>();
+#pragma unroll
+        for (int jn = 0; jn < C::NT; jn += NP) {
+            const int n0 = (rg * C::NT + jn) * 8;
+            float s[C::MT][NP][4];
+#pragma unroll
+            for (int m = 0; m < C::MT; ++m)
+#pragma unroll
+                for (int pr = 0; pr < NP; ++pr)
+#pragma unroll
+                    for (int r = 0; r < 4; ++r)
+                        s[m][pr][r] = 0.f;
+#pragma unroll
+            for (int ii = 0; ii < C::KQ; ++ii) {
+                const int kk = kg + ii * C::KG;
+                if (kk >= nk) break;
+                uint32_t kb[NP][2];
+                if constexpr (NP == 2) { // positions n0..n0+15, k-step kk
+                    uint32_t r4[4];
+                    ldsm4(r4, kt + (n0 + (lane & 7) + (lane >> 4) * 8) * L.kLd + kk * 16 + ((lane >> 3) & 1) * 8);
+                    kb[0][0] = r4[0];
+                    kb[0][1] = r4[1];
+                    kb[NP - 1][0] = r4[2];
+                    kb[NP - 1][1] = r4[3];
+                } else {
+                    uint32_t r2[2];
+                    ldsm2(r2, kt + (n0 + (lane & 7)) * L.kLd + kk * 16 + ((lane >> 3) & 1) * 8);
+                    kb[0][0] = r2[0];
+                    kb[0][1] = r2[1];
+                }
+#pragma unroll
+                for (int m = 0; m < C::MT; ++m)
+                    if (m < mTiles)
+#pragma unroll
+                        for (int pr = 0; pr < NP; ++pr)
+                            mma(s[m][pr], qf[m][ii], kb[pr][0], kb[pr][1]);
+            }
+#pragma unroll
+            for (int m = 0; m < C::MT; ++m)
+                if (m < mTiles)
+#pragma unroll
+                    for (int pr = 0; pr < NP; ++pr) {
+                        float* dst = partial + (kg * hp + m * 16 + gid) * kSLd + n0 + pr * 8 + tig * 2;
+                        *reinterpret_cast<float2*>(dst) = make_float2(s[m][pr][0], s[m][pr][1]);
+                        *reinterpret_cast<float2*>(dst + 8 * kSLd) = make_float2(s[m][pr][2], s[m][pr][3]);
+                    }
         }
         __syncthreads();
 
-        // Scores: warp w takes key columns nt = w % 4 over half w / 4 of the key dimension.
-        {
-            const int nt = warp % 4, half = warp / 4;
-            const int k0 = half ? kHalf : 0, k1 = half ? kSteps : kHalf;
-            AccFrag s[kDecodeMaxMTiles];
+        // Online softmax: warp w takes heads w, w + 8, ...; lane takes positions 2 lane, 2 lane + 1.
+        const int pos = (tile0 + i) * kTile + 2 * lane;
 #pragma unroll
-            for (int m = 0; m < kDecodeMaxMTiles; ++m)
-                wmma::fill_fragment(s[m], 0.f);
-            for (int kk = k0; kk < k1; ++kk) {
-                wmma::fragment<wmma::matrix_b, 16, 16, 16, bf16, wmma::col_major> kb;
-                wmma::load_matrix_sync(kb, kt + nt * 16 * L.kLd + kk * 16, L.kLd);
+        for (int j = 0; j < 4; ++j) {
+            const int h = warp + kWarps * j;
+            if (h >= rep) break;
+            float2 sc = make_float2(0.f, 0.f);
 #pragma unroll
-                for (int m = 0; m < kDecodeMaxMTiles; ++m) {
-                    if (m >= mTiles) break;
-                    wmma::fragment<wmma::matrix_a, 16, 16, 16, bf16, wmma::row_major> qa;
-                    wmma::load_matrix_sync(qa, qs + m * 16 * L.qLd + kk * 16, L.qLd);
-                    wmma::mma_sync(s[m], qa, kb, s[m]);
+            for (int g = 0; g < C::KG; ++g) {
+                const float2 x = *reinterpret_cast<const float2*>(partial + (g * hp + h) * kSLd + 2 * lane);
+                sc.x += x.x;
+                sc.y += x.y;
+            }
+            const float s0 = pos < len ? sc.x * scaleLog2 : -FLT_MAX;
+            const float s1 = pos + 1 < len ? sc.y * scaleLog2 : -FLT_MAX;
+            const float mNew = fmaxf(rowM[j], warpMax(fmaxf(s0, s1))); // finite: tile i has a valid row
+            const float p0 = pos < len ? exp2f(s0 - mNew) : 0.f;
+            const float p1 = pos + 1 < len ? exp2f(s1 - mNew) : 0.f;
+            *reinterpret_cast<__nv_bfloat162*>(probs + h * kPLd + 2 * lane) = __floats2bfloat162_rn(p0, p1);
+            const float a = exp2f(rowM[j] - mNew);
+            rowL[j] = rowL[j] * a + warpSum(p0 + p1);
+            rowM[j] = mNew;
+            if (lane == 0) alpha[h] = a;
+        }
+        __syncthreads();
+
+        // O = alpha O + P V: warp w owns output columns 8 (w + 8 j) .. + 7 of every head.
+#pragma unroll
+        for (int m = 0; m < C::MT; ++m)
+            if (m < mTiles) {
+                const float a0 = alpha[m * 16 + gid], a1 = alpha[m * 16 + gid + 8];
+#pragma unroll
+                for (int j = 0; j < C::NO; ++j) {
+                    o[m][j][0] *= a0;
+                    o[m][j][1] *= a0;
+                    o[m][j][2] *= a1;
+                    o[m][j][3] *= a1;
                 }
             }
 #pragma unroll
-            for (int m = 0; m < kDecodeMaxMTiles; ++m)
-                if (m < mTiles)
-                    wmma::store_matrix_sync(ss + (half * hp + m * 16) * L.sLd + nt * 16, s[m], L.sLd,
-                                            wmma::mem_row_major);
-        }
-        __syncthreads();
-
-        // Online softmax, one warp per row, two columns per lane.
-        for (int r = warp; r < hp; r += kWarps) {
-            float v2[2];
-            float mx = -FLT_MAX;
+        for (int kp = 0; kp < kTile / 32; ++kp) { // 32 positions = two k-steps per round
+            uint32_t pa[2][C::MT][4];
 #pragma unroll
-            for (int c = 0; c < 2; ++c) {
-                const int col = lane + 32 * c;
-                const float sc = (ss[r * L.sLd + col] + ss[(hp + r) * L.sLd + col]) * p.scale;
-                v2[c] = t * kTile + col < len ? sc : -FLT_MAX;
-                mx = fmaxf(mx, v2[c]);
-            }
-            mx = warpMax(mx);
-            const float mOld = rowM[r], mNew = fmaxf(mOld, mx);
-            float sum = 0.f;
+            for (int s2 = 0; s2 < 2; ++s2)
 #pragma unroll
-            for (int c = 0; c < 2; ++c) {
-                const int col = lane + 32 * c;
-                const float e = t * kTile + col < len ? __expf(v2[c] - mNew) : 0.f;
-                ps[r * L.pLd + col] = __float2bfloat16(e);
-                sum += e;
-            }
-            sum = warpSum(sum);
-            if (lane == 0) {
-                const float a = __expf(mOld - mNew);
-                alpha[r] = a;
-                rowL[r] = rowL[r] * a + sum;
-                rowM[r] = mNew;
-            }
-        }
-        __syncthreads();
-
-        // O = alpha O + P V over this tile (each P fragment loaded once per key step, for every column).
+                for (int m = 0; m < C::MT; ++m)
+                    if (m < mTiles)
+                        ldsm4(pa[s2][m], probs + (m * 16 + (lane & 15)) * kPLd + (kp * 2 + s2) * 16 + (lane >> 4) * 8);
 #pragma unroll
-        for (int j = 0; j < kDecodeMaxNTiles; ++j) {
-            if (warp + kWarps * j >= nTilesOut) break;
-#pragma unroll
-            for (int m = 0; m < kDecodeMaxMTiles; ++m) {
-                if (m >= mTiles) break;
-#pragma unroll
-                for (int i = 0; i < AccFrag::num_elements; ++i)
-                    o[j][m].x[i] *= alpha[m * 16 + rowOf[i]];
-            }
-        }
-        for (int kk = 0; kk < kTile / 16; ++kk) {
-            wmma::fragment<wmma::matrix_a, 16, 16, 16, bf16, wmma::row_major> pa[kDecodeMaxMTiles];
-#pragma unroll
-            for (int m = 0; m < kDecodeMaxMTiles; ++m)
-                if (m < mTiles) wmma::load_matrix_sync(pa[m], ps + m * 16 * L.pLd + kk * 16, L.pLd);
-#pragma unroll
-            for (int j = 0; j < kDecodeMaxNTiles; ++j) {
+            for (int j = 0; j < C::NO; ++j) {
                 const int nt = warp + kWarps * j;
-                if (nt >= nTilesOut) break;
-                wmma::fragment<wmma::matrix_b, 16, 16, 16, bf16, wmma::row_major> vb;
-                wmma::load_matrix_sync(vb, vt + kk * 16 * L.vLd + nt * 16, L.vLd);
+                if (nt >= nOut) break;
+                uint32_t vb[4]; // rows kp * 32 + lane, columns 8 nt..: B of both k-steps, transposed
+                ldsm4Trans(vb, vt + (kp * 32 + lane) * L.vLd + nt * 8);
 #pragma unroll
-                for (int m = 0; m < kDecodeMaxMTiles; ++m)
-                    if (m < mTiles) wmma::mma_sync(o[j][m], pa[m], vb, o[j][m]);
+                for (int m = 0; m < C::MT; ++m)
+                    if (m < mTiles) {
+                        mma(o[m][j], pa[0][m], vb[0], vb[1]);
+                        mma(o[m][j], pa[1][m], vb[2], vb[3]);
+                    }
             }
         }
-        __syncthreads();
     }
 
-    const int64_t part = (int64_t(b) * p.groups + g) * p.splits + split;
+    const int64_t part = (int64_t(b) * p.groups + group) * p.splits + split;
 #pragma unroll
-    for (int j = 0; j < kDecodeMaxNTiles; ++j) {
-        const int nt = warp + kWarps * j;
-        if (nt >= nTilesOut) break;
+    for (int m = 0; m < C::MT; ++m)
+        if (m < mTiles)
 #pragma unroll
-        for (int m = 0; m < kDecodeMaxMTiles; ++m)
-            if (m < mTiles)
-                wmma::store_matrix_sync(p.oPart + (part * hp + m * 16) * p.dv + nt * 16, o[j][m], p.dv,
-                                        wmma::mem_row_major);
-    }
-    for (int i = threadIdx.x; i < hp; i += kThreads) {
-        p.mPart[part * hp + i] = rowM[i];
-        p.lPart[part * hp + i] = rowL[i];
+            for (int j = 0; j < C::NO; ++j) {
+                const int nt = warp + kWarps * j;
+                if (nt >= nOut) break;
+                float* dst = p.oPart + (part * hp + m * 16 + gid) * p.dv + nt * 8 + tig * 2;
+                *reinterpret_cast<float2*>(dst) = make_float2(o[m][j][0], o[m][j][1]);
+                *reinterpret_cast<float2*>(dst + 8 * p.dv) = make_float2(o[m][j][2], o[m][j][3]);
+            }
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+        const int h = warp + kWarps * j;
+        if (h < rep && lane == 0) {
+            p.mPart[part * hp + h] = rowM[j];
+            p.lPart[part * hp + h] = rowL[j];
+        }
     }
 }
 
+// One CTA per (sequence, head); four output columns per thread.
 __global__ void decodeReduceKernel(DecodeLaunch p) {
     const int heads = p.groups * p.rep;
     const int b = blockIdx.x / heads, h = blockIdx.x % heads, g = h / p.rep, r = h % p.rep;
     const int64_t first = (int64_t(b) * p.groups + g) * p.splits;
+    const int hp = p.paddedHeads;
     float M = -FLT_MAX;
     for (int s = 0; s < p.splits; ++s)
-        M = fmaxf(M, p.mPart[(first + s) * p.paddedHeads + r]);
+        M = fmaxf(M, p.mPart[(first + s) * hp + r]);
     float L = 0.f;
     for (int s = 0; s < p.splits; ++s)
-        L += __expf(p.mPart[(first + s) * p.paddedHeads + r] - M) * p.lPart[(first + s) * p.paddedHeads + r];
+        L += exp2f(p.mPart[(first + s) * hp + r] - M) * p.lPart[(first + s) * hp + r];
+    const float inv = L > 0.f ? 1.f / L : 0.f;
     bf16* out = static_cast<bf16*>(p.out) + (int64_t(b) * heads + h) * p.dv;
-    for (int d = threadIdx.x; d < p.dv; d += blockDim.x) {
-        float acc = 0.f;
+    for (int d = threadIdx.x * 4; d < p.dv; d += blockDim.x * 4) {
+        float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
         for (int s = 0; s < p.splits; ++s) {
-            const int64_t i = (first + s) * p.paddedHeads + r;
-            acc += __expf(p.mPart[i] - M) * p.oPart[i * p.dv + d];
+            const int64_t i = (first + s) * hp + r;
+            const float w = exp2f(p.mPart[i] - M);
+            const float4 x = *reinterpret_cast<const float4*>(p.oPart + i * p.dv + d);
+            acc.x += w * x.x;
+            acc.y += w * x.y;
+            acc.z += w * x.z;
+            acc.w += w * x.w;
         }
-        out[d] = __float2bfloat16(L > 0.f ? acc / L : 0.f);
+        *reinterpret_cast<__nv_bfloat162*>(out + d) = __floats2bfloat162_rn(acc.x * inv, acc.y * inv);
+        *reinterpret_cast<__nv_bfloat162*>(out + d + 2) = __floats2bfloat162_rn(acc.z * inv, acc.w * inv);
     }
 }
 
-} // namespace
+enum class Shape { None, Narrow, Wide };
 
-int64_t decodeSharedBytes(int paddedHeads, int dk, int dv, bool sharedValues) {
-    if (paddedHeads % 16 || paddedHeads > 16 * kDecodeMaxMTiles || dk % 16 || dv % 16 ||
-        dv > 16 * kWarps * kDecodeMaxNTiles || (sharedValues && dv > dk))
-        return 0;
-    const int total = Layout(paddedHeads, dk, dv, sharedValues).total;
-    return total <= 227 * 1024 ? total : 0; // the most one block may take on sm_80 / sm_90
+Shape shapeFor(int paddedHeads, int dk, int dv, bool sharedValues) {
+    if (paddedHeads <= 0 || paddedHeads % 16 || dk <= 0 || dv <= 0 || dk % 16 || dv % 16 ||
+        (sharedValues && dv > dk))
+        return Shape::None;
+    if (paddedHeads <= 16 * Narrow::MT && dk <= 16 * Narrow::KG * Narrow::KQ && dv <= 8 * kWarps * Narrow::NO)
+        return Shape::Narrow;
+    if (paddedHeads <= 16 * Wide::MT && dk <= 16 * Wide::KG * Wide::KQ && dv <= 8 * kWarps * Wide::NO)
+        return Shape::Wide;
+    return Shape::None;
 }
 
-namespace {
+template <class C> int sharedBytesOf(int paddedHeads, int dk, int dv, bool sharedValues) {
+    const int total = Layout(C::KG, C::STAGES, paddedHeads, dk, dv, sharedValues).total;
+    return total <= 227 * 1024 ? total : 0; // the most one block may take on sm_90
+}
 
 // Lets the split kernel take `bytes` of shared memory (raised once per size, not per call: a captured
 // step replays without host calls anyway). Returns a CUDA error string, or nullptr.
-const char* allowSharedBytes(int bytes) {
+template <class C> const char* allowSharedBytes(int bytes) {
     static int allowed = 0;
     if (bytes <= allowed) return nullptr;
     const cudaError_t e =
-        cudaFuncSetAttribute(decodeSplitKernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
+        cudaFuncSetAttribute(decodeSplitKernel<C>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
     if (e != cudaSuccess) return cudaGetErrorString(e);
     allowed = bytes;
     return nullptr;
 }
 
-} // namespace
-
-int decodeBlocksPerMultiprocessor(int paddedHeads, int dk, int dv, bool sharedValues) {
-    const int bytes = int(decodeSharedBytes(paddedHeads, dk, dv, sharedValues));
-    if (bytes == 0 || allowSharedBytes(bytes)) return 1;
+template <class C> int blocksPerMultiprocessor(int bytes) {
+    if (allowSharedBytes<C>(bytes)) return 1;
     static int lastBytes = -1, lastBlocks = 1;
     if (bytes != lastBytes) {
         int n = 0;
-        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&n, decodeSplitKernel, kThreads, bytes) !=
+        if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&n, decodeSplitKernel<C>, kThreads, bytes) !=
             cudaSuccess)
             n = 1;
         lastBytes = bytes;
@@ -327,12 +406,38 @@ int decodeBlocksPerMultiprocessor(int paddedHeads, int dk, int dv, bool sharedVa
     return lastBlocks;
 }
 
+template <class C> const char* launchSplit(const DecodeLaunch& p, int bytes, cudaStream_t s) {
+    if (const char* err = allowSharedBytes<C>(bytes)) return err;
+    decodeSplitKernel<C><<<dim3(unsigned(p.batch * p.groups), unsigned(p.splits)), kThreads, bytes, s>>>(p);
+    return nullptr;
+}
+
+} // namespace
+
+int64_t decodeSharedBytes(int paddedHeads, int dk, int dv, bool sharedValues) {
+    switch (shapeFor(paddedHeads, dk, dv, sharedValues)) {
+    case Shape::Narrow: return sharedBytesOf<Narrow>(paddedHeads, dk, dv, sharedValues);
+    case Shape::Wide: return sharedBytesOf<Wide>(paddedHeads, dk, dv, sharedValues);
+    default: return 0;
+    }
+}
+
+int decodeBlocksPerMultiprocessor(int paddedHeads, int dk, int dv, bool sharedValues) {
+    const int bytes = int(decodeSharedBytes(paddedHeads, dk, dv, sharedValues));
+    if (bytes == 0) return 1;
+    return shapeFor(paddedHeads, dk, dv, sharedValues) == Shape::Narrow ? blocksPerMultiprocessor<Narrow>(bytes)
+                                                                        : blocksPerMultiprocessor<Wide>(bytes);
+}
+
 const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
-    const int bytes = int(decodeSharedBytes(p.paddedHeads, p.dk, p.dv, p.v == p.k));
+    const bool sharedValues = p.v == p.k;
+    const int bytes = int(decodeSharedBytes(p.paddedHeads, p.dk, p.dv, sharedValues));
     if (bytes == 0) return "decode attention: unsupported shape";
-    if (const char* err = allowSharedBytes(bytes)) return err;
     cudaStream_t s = static_cast<cudaStream_t>(stream);
-    decodeSplitKernel<<<dim3(unsigned(p.batch * p.groups), unsigned(p.splits)), kThreads, bytes, s>>>(p);
+    const char* err = shapeFor(p.paddedHeads, p.dk, p.dv, sharedValues) == Shape::Narrow
+                          ? launchSplit<Narrow>(p, bytes, s)
+                          : launchSplit<Wide>(p, bytes, s);
+    if (err) return err;
     decodeReduceKernel<<<unsigned(p.batch * p.groups * p.rep), 128, 0, s>>>(p);
     const cudaError_t e = cudaGetLastError();
     return e == cudaSuccess ? nullptr : cudaGetErrorString(e);

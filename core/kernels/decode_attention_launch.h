@@ -20,9 +20,10 @@ struct DecodeLaunch {
     void* out;    // bf16 [B, G * rep, Dv]
 };
 
-constexpr int kDecodeTile = 64;     // positions per tile (one shared-memory buffer)
-constexpr int kDecodeMaxMTiles = 2; // query rows (heads of one group) <= 32
-constexpr int kDecodeMaxNTiles = 4; // output columns per warp / 16: Dv <= 512
+constexpr int kDecodeTile = 64;          // positions per tile (one pipeline stage)
+constexpr int kDecodeMaxQueries = 32;    // queries (heads) per kv group
+constexpr int kDecodeMaxKeyDim = 640;    // key width (MLA: r + r_R)
+constexpr int kDecodeMaxValueDim = 512;  // value width (MLA: r)
 
 // Shared memory the split kernel needs; 0 when the shape is outside what it supports.
 int64_t decodeSharedBytes(int paddedHeads, int dk, int dv, bool sharedValues);

@@ -2,13 +2,20 @@
 // layer: MLA rows [c | k_rope] of 512 + 64 (32 heads share them) and the GQA cache (8 kv heads of 128,
 // K and V). Each call is timed with CUDA events over many calls, against the ATen path (model::attend)
 // and against a device-to-device copy of the same bytes (read + write: the bandwidth the memory gives).
+// A second table times the other pieces of a batch-1 decoding step of that model (each linear layer,
+// MLA's two per-head products, one small element-wise kernel), replayed from a CUDA graph as the
+// step is, so that the step's time can be split into what reads weights and what only launches.
 // Usage: bench_decode_attention [CALLS]   (rows: context x batch 4096x1 16384x1 16384x16 32768x4)
 #include <cstdio>
 #include <functional>
+#include <tuple>
 #include <string>
 
 #include <ATen/ATen.h>
+#include <ATen/cuda/CUDAContext.h>
 #include <ATen/cuda/CUDAEvent.h>
+#include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDAGuard.h>
 #include <c10/core/InferenceMode.h>
 
 #include "kernels/decode_attention.h"
@@ -29,6 +36,61 @@ double timeMs(const std::function<void()>& f, int calls) {
     stop.record();
     stop.synchronize();
     return double(start.elapsed_time(stop)) / calls;
+}
+
+// GPU microseconds per call of f, from a CUDA graph of `inner` calls replayed `replays` times.
+double graphUs(const std::function<void()>& f, int inner, int replays) {
+    const at::cuda::CUDAStream side = at::cuda::getStreamFromPool();
+    at::cuda::CUDAGraph graph;
+    {
+        const c10::cuda::CUDAStreamGuard guard(side);
+        f(); // cuBLAS sets itself up on this stream outside the capture
+        side.synchronize();
+        graph.capture_begin();
+        for (int i = 0; i < inner; ++i)
+            f();
+        graph.capture_end();
+    }
+    return timeMs([&] { graph.replay(); }, replays) * 1e3 / inner;
+}
+
+// Batch 1, bf16, Llama-3-8B (hidden 4096, 32 heads of 128, 8 kv heads, MLP 14336, vocab 128256) and
+// its MLA conversion (q of 32 x (128 + 64), kvA 4096 -> 512 + 64, W_UK / W_UV of 32 x 128 x 512).
+void stepAnatomy(int replays) {
+    auto bf = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
+    at::Tensor src = at::empty({int64_t(1) << 30}, bf.dtype(at::kByte)), dst = at::empty_like(src);
+    const double copyGbs = 2.0 * double(src.nbytes()) / timeMs([&] { dst.copy_(src); }, 20) / 1e6;
+    src = dst = at::Tensor();
+    std::printf("\n| piece (batch 1) | weights (MB) | us per call (graph) | GB/s | of copy (%.0f GB/s) | per step |\n"
+                "|---|---|---|---|---|---|\n",
+                copyGbs);
+    const auto row = [&](const char* name, double mb, double us, int perStep) {
+        std::printf("| %s | %.1f | %.2f | %.0f | %.0f%% | x %d = %.0f us |\n", name, mb, us, mb / us * 1e3,
+                    100 * mb / us * 1e3 / copyGbs, perStep, us * perStep);
+    };
+    const at::Tensor x = at::randn({1, 1, 4096}, bf), xm = at::randn({1, 1, 14336}, bf);
+    for (const auto& [name, out, in, perStep] :
+         {std::tuple<const char*, int64_t, int64_t, int>{"linear 4096 -> 4096 (q, o)", 4096, 4096, 64},
+          {"linear 4096 -> 1024 (GQA k, v)", 1024, 4096, 64},
+          {"linear 4096 -> 6144 (MLA q)", 6144, 4096, 32},
+          {"linear 4096 -> 576 (MLA kvA)", 576, 4096, 32},
+          {"linear 4096 -> 14336 (gate, up)", 14336, 4096, 64},
+          {"linear 4096 -> 28672 (gate | up in one)", 28672, 4096, 32},
+          {"linear 14336 -> 4096 (down)", 4096, 14336, 32},
+          {"linear 4096 -> 128256 (lm_head)", 128256, 4096, 1}}) {
+        const at::Tensor w = at::randn({out, in}, bf) * 0.02;
+        const at::Tensor& xi = in == 4096 ? x : xm;
+        row(name, double(w.nbytes()) / 1e6, graphUs([&] { at::linear(xi, w); }, 20, replays), perStep);
+    }
+    // MLA's absorbed products as block.cpp writes them (einsum over heads).
+    const at::Tensor qNope = at::randn({1, 1, 32, 128}, bf), wUK = at::randn({32, 128, 512}, bf);
+    const at::Tensor outLat = at::randn({1, 32, 1, 512}, bf);
+    row("einsum q_nope W_UK (MLA)", double(wUK.nbytes()) / 1e6,
+        graphUs([&] { at::einsum("bthd,hdr->bhtr", {qNope, wUK}); }, 20, replays), 32);
+    row("einsum o_lat W_UV (MLA)", double(wUK.nbytes()) / 1e6,
+        graphUs([&] { at::einsum("bhtr,hvr->bthv", {outLat, wUK}); }, 20, replays), 32);
+    const at::Tensor y = at::randn({1, 1, 4096}, bf);
+    row("x + y, 4096 (one small kernel)", 0.0, graphUs([&] { at::add(x, y); }, 50, replays), 1);
 }
 
 } // namespace
@@ -66,5 +128,6 @@ int main(int argc, char** argv) {
                         copyGbs, 100 * gbs / copyGbs, atenMs * 1e3);
         }
     }
+    stepAnatomy(calls);
     return 0;
 }

@@ -30,8 +30,10 @@ fi
 P=${PREFIX:-/tmp/transmla-qt}; L=usr/lib/x86_64-linux-gnu
 export LD_LIBRARY_PATH=$P/$L:$P-fallback/$L:$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')/lib:${LD_LIBRARY_PATH:-}
 T=$BUILD/tests/tst_decode_attention_gpu
-has test && { t0=$SECONDS; $T; echo "test: $((SECONDS - t0)) s"; }
-has kernels && $BUILD/tests/bench/bench_decode_attention ${CALLS:-200}
+# Each step under a time limit: a kernel that hangs must not hold the machine.
+TL="timeout ${STEP_TIMEOUT:-300}"
+has test && { t0=$SECONDS; $TL $T; echo "test: $((SECONDS - t0)) s"; }
+has kernels && $TL $BUILD/tests/bench/bench_decode_attention ${CALLS:-200}
 if has convert; then
   [ -n "${maker:-}" ] && { wait $maker; cat /tmp/maker.log; }
   [ -f $MLA/config.json ] || { t0=$SECONDS
@@ -40,14 +42,14 @@ if has convert; then
 fi
 if has model; then
   # The demo model (trained) as GQA and converted in process (r = 64, r_R = 16), and both 8B checkpoints.
-  t0=$SECONDS; $T resources/models/tiny-llama-gqa resources/models/tiny-llama-gqa:64 $M $MLA | grep -E "model|/|failure"
+  t0=$SECONDS; $TL $T resources/models/tiny-llama-gqa resources/models/tiny-llama-gqa:64 $M $MLA | grep -E "model|/|failure"
   echo "model test: $((SECONDS - t0)) s"
 fi
 if has decode; then
   for cfg in ${DECODE_CFGS:-4096x1 16384x16}; do
     set -- ${cfg/x/ }
     for dir in $M $MLA; do
-      $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1
+      $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1
       [ -n "${FAST_ONLY:-}" ] || TRANSMLA_DECODE_KERNELS=0 TRANSMLA_DECODE_GRAPHS=0 \
         $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(ATen path) /'
     done
