@@ -52,13 +52,14 @@ at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& w, double eps) {
 
 at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) {
 #ifdef TRANSMLA_DECODE_KERNELS
-    if (!bf16Cuda(x) || x.dim() != 4 || cos.size(-1) != x.size(-1) || x.size(-1) % 2 ||
-        cos.scalar_type() != at::kFloat || sin.scalar_type() != at::kFloat || !cos.is_contiguous() ||
-        !sin.is_contiguous() || cos.size(0) < x.size(1))
+    if (!x.defined() || !x.is_cuda() || x.scalar_type() != at::kBFloat16 || x.dim() != 4 || x.stride(3) != 1 ||
+        cos.size(-1) != x.size(-1) || x.size(-1) % 2 || cos.scalar_type() != at::kFloat ||
+        sin.scalar_type() != at::kFloat || !cos.is_contiguous() || !sin.is_contiguous() ||
+        cos.size(0) < x.size(1))
         return {};
-    at::Tensor y = at::empty_like(x);
+    at::Tensor y = at::empty(x.sizes(), x.options());
     check(launchRope(x.data_ptr(), cos.data_ptr<float>(), sin.data_ptr<float>(), y.data_ptr(), x.size(0),
-                     int(x.size(1)), int(x.size(2)), int(x.size(3)),
+                     int(x.size(1)), int(x.size(2)), int(x.size(3)), x.stride(0), x.stride(1), x.stride(2),
                      at::cuda::getCurrentCUDAStream().stream()),
           "fused RoPE");
     return y;
@@ -66,6 +67,42 @@ at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tenso
     (void)x;
     (void)cos;
     (void)sin;
+    return {};
+#endif
+}
+
+at::Tensor fusedSiluMul(const at::Tensor& gate, const at::Tensor& up) {
+#ifdef TRANSMLA_DECODE_KERNELS
+    if (!bf16Cuda(gate) || !bf16Cuda(up) || gate.sizes() != up.sizes()) return {};
+    at::Tensor y = at::empty_like(gate);
+    check(launchSiluMul(gate.data_ptr(), up.data_ptr(), y.data_ptr(), gate.numel(),
+                        at::cuda::getCurrentCUDAStream().stream()),
+          "fused SiLU * up");
+    return y;
+#else
+    (void)gate;
+    (void)up;
+    return {};
+#endif
+}
+
+std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor& h, const at::Tensor& a, const at::Tensor& w,
+                                                  double eps) {
+#ifdef TRANSMLA_DECODE_KERNELS
+    if (!bf16Cuda(h) || !bf16Cuda(a) || !bf16Cuda(w) || h.sizes() != a.sizes() || w.dim() != 1 ||
+        h.size(-1) != w.size(0))
+        return {};
+    at::Tensor sum = at::empty_like(h), y = at::empty_like(h);
+    check(launchAddRmsNorm(h.data_ptr(), a.data_ptr(), w.data_ptr(), sum.data_ptr(), y.data_ptr(),
+                           h.numel() / h.size(-1), int(h.size(-1)), float(eps),
+                           at::cuda::getCurrentCUDAStream().stream()),
+          "fused add + RMSNorm");
+    return {sum, y};
+#else
+    (void)h;
+    (void)a;
+    (void)w;
+    (void)eps;
     return {};
 #endif
 }

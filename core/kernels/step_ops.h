@@ -1,8 +1,10 @@
 // RMSNorm and RoPE as one CUDA kernel each, used inside the fast decoding step (model/decode_step.h)
 // while a StepOpsScope is open on this thread: there, the step is bound by its number of kernels.
-// Each returns an undefined tensor where it does not apply (not bf16 on CUDA, not contiguous, Gemma's
+// SiLU * up and the residual add + RMSNorm likewise. Each returns an undefined tensor where it does not apply (not bf16 on CUDA, not contiguous, Gemma's
 // norm form, partial rotary dims, no kernels built); the caller then runs the ATen ops.
 #pragma once
+#include <utility>
+
 #include <ATen/core/Tensor.h>
 
 namespace transmla::kernels {
@@ -21,7 +23,13 @@ private:
 
 // Llama form: w * bf16(x * rsqrt(mean(x^2) + eps)), x [.., d] bf16, w [d] bf16.
 at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& w, double eps);
-// x [B, T, heads, d] bf16 with full rotary width (cos/sin [>= T, d] fp32).
+// x [B, T, heads, d] bf16 with full rotary width (cos/sin [>= T, d] fp32), any strides with unit stride
+// along d (MLA's q_rope / k_rope slices); the result is contiguous.
 at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin);
+// silu(gate) * up (bf16, same shape, contiguous), rounded as ATen's two ops.
+at::Tensor fusedSiluMul(const at::Tensor& gate, const at::Tensor& up);
+// The residual add and the next RMSNorm (Llama form): {h + a, w * bf16((h + a) * rsqrt(...))}.
+std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor& h, const at::Tensor& a, const at::Tensor& w,
+                                                  double eps);
 
 } // namespace transmla::kernels

@@ -1,10 +1,12 @@
 #include "model/block.h"
 
 #include <tuple>
+#include <utility>
 
 #include <ATen/ATen.h>
 
 #include "kernels/decode_attention.h"
+#include "kernels/step_ops.h"
 #include "model/arch.h"
 
 namespace transmla::model {
@@ -184,8 +186,11 @@ at::Tensor decoderBlock(const Model& m, int64_t i, const at::Tensor& hIn, const 
         at::Tensor y = mlp(rmsNorm(h, L.preFfnNorm, c.rmsNormEps, true), L.mlp, c.activation);
         return h + rmsNorm(y, L.postFfnNorm, c.rmsNormEps, true);
     }
-    h = h + a;
-    x = rmsNorm(h, L.postAttnNorm, c.rmsNormEps, arch.gemmaNorm);
+    auto [sum, normed] = arch.gemmaNorm || !kernels::StepOpsScope::active()
+                             ? std::pair<at::Tensor, at::Tensor>{}
+                             : kernels::fusedAddRmsNorm(h, a, L.postAttnNorm, c.rmsNormEps); // one kernel
+    h = sum.defined() ? sum : h + a;
+    x = normed.defined() ? normed : rmsNorm(h, L.postAttnNorm, c.rmsNormEps, arch.gemmaNorm);
     return h + (L.experts.empty() ? mlp(x, L.mlp, c.activation) : moe(x, L, c));
 }
 

@@ -55,7 +55,8 @@ bool kernelsFit(const Model& m, const KvCache& cache) {
 } // namespace
 
 DecodeFastPath& decodeFastPath() {
-    static DecodeFastPath settings{envOn("TRANSMLA_DECODE_KERNELS"), envOn("TRANSMLA_DECODE_GRAPHS")};
+    static DecodeFastPath settings{envOn("TRANSMLA_DECODE_KERNELS"), envOn("TRANSMLA_DECODE_GRAPHS"),
+                                   envOn("TRANSMLA_STEP_OPS")};
     return settings;
 }
 

@@ -13,11 +13,13 @@
 
 namespace transmla::model {
 
-// Process-wide switches, both on by default; TRANSMLA_DECODE_KERNELS=0 / TRANSMLA_DECODE_GRAPHS=0 in
-// the environment turn them off at start (benchmarks and tests compare with the ATen path).
+// Process-wide switches, all on by default; TRANSMLA_DECODE_KERNELS=0 / TRANSMLA_DECODE_GRAPHS=0 /
+// TRANSMLA_STEP_OPS=0 in the environment turn them off at start (benchmarks and tests compare with the
+// ATen path). stepOps: the step's element-wise work as fused kernels (kernels/step_ops.h).
 struct DecodeFastPath {
     bool kernels = true;
     bool graphs = true;
+    bool stepOps = true;
 };
 DecodeFastPath& decodeFastPath();
 

@@ -69,7 +69,7 @@ at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* ho
         if (cache->deviceStep) beginDeviceStep(*cache, T);
     }
     // The decoding step's norms and RoPE as one kernel each (kernels/step_ops.h).
-    const kernels::StepOpsScope stepOps(cache && cache->deviceStep);
+    const kernels::StepOpsScope stepOps(cache && cache->deviceStep && decodeFastPath().stepOps);
     at::Tensor h = embedTokens(m, ids);
     const RopeTables rope = cache ? cache->ropeTables(c, T, h.device()) : ropeTables(c, T, h.device());
     // Gemma-3's sliding layers: their own base, at the same positions.

@@ -1,5 +1,6 @@
 #include <ATen/ATen.h>
 
+#include "kernels/step_ops.h"
 #include "model/modules.h"
 
 namespace transmla::model {
@@ -19,7 +20,10 @@ at::Tensor activate(const at::Tensor& x, io::Activation act) {
 } // namespace
 
 at::Tensor mlp(const at::Tensor& x, const Mlp& m, io::Activation act) {
-    return linear(activate(linear(x, m.gate), act) * linear(x, m.up), m.down);
+    const at::Tensor gate = linear(x, m.gate), up = linear(x, m.up);
+    if (act == io::Activation::Silu && kernels::StepOpsScope::active()) // one kernel in the decoding step
+        if (at::Tensor y = kernels::fusedSiluMul(gate, up); y.defined()) return linear(y, m.down);
+    return linear(activate(gate, act) * up, m.down);
 }
 
 // Mixtral: softmax over the router logits in fp32, keep the top k, renormalise, and sum the

@@ -8,7 +8,8 @@
 #   kernels: bench_decode_attention (the kernel alone, CUDA events, vs the copy bandwidth)
 #   convert: Llama-3-8B-shape random checkpoint -> MLA (r = 512, r_R = 64), as run_gpu_bench.sh
 #   model:   tst_decode_attention_gpu on both checkpoints (graph vs eager kernels vs the ATen path)
-#   decode:  bench_decode GQA vs MLA, fast path and (FAST_ONLY unset) the ATen path, DECODE_CFGS
+#   decode:  bench_decode GQA vs MLA, fast path and (FAST_ONLY unset) the ATen path, DECODE_CFGS;
+#            STEP_OPS_ROWS=1 adds batch-1 rows without the fused step kernels (TRANSMLA_STEP_OPS=0)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 DEBS=$(realpath "$1"); TOK=$(realpath "$2"); OUT=$(realpath -m "$3"); shift 3
@@ -52,6 +53,9 @@ if has decode; then
       $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1
       [ -n "${FAST_ONLY:-}" ] || TRANSMLA_DECODE_KERNELS=0 TRANSMLA_DECODE_GRAPHS=0 \
         $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(ATen path) /'
+      # STEP_OPS_ROWS=1: batch-1 rows again without the fused element-wise step kernels (step_ops.h).
+      [ -n "${STEP_OPS_ROWS:-}" ] && [ "$2" = 1 ] && TRANSMLA_STEP_OPS=0 \
+        $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(no fused step ops) /'
     done
   done
 fi
