@@ -7,7 +7,7 @@
 //                 from shared memory by ldmatrix. Online softmax per tile (exp2, scale folded in);
 //                 writes (O unnormalised, max m, sum l) per split.
 //   reduction     grid (B * H): out = sum_s 2^(m_s - M) O_s / sum_s 2^(m_s - M) l_s, in bf16.
-// Two shapes of the split kernel (Config): Wide for MLA's latent rows (Dk <= 640, Dv <= 512, up to
+// Two shapes of the split kernel (Config): Wide for MLA's latent rows (Dk <= 576, Dv <= 512, up to
 // 32 heads: each warp keeps a quarter of the query's k-steps, four warps add their partial scores in
 // shared memory; two 74 KB stages, one CTA per multiprocessor) and Narrow for heads of <= 128 with
 // <= 16 queries per group (each warp scores 8 positions over the whole key; three stages, two CTAs
@@ -40,7 +40,7 @@ template <int KG_, int KQ_, int NO_, int STAGES_, int MINB_, int MT_> struct Con
     static constexpr int MINB = MINB_;             // CTAs per multiprocessor the registers allow
     static constexpr int MT = MT_;                 // m16 tiles of query rows (heads of one group)
 };
-using Wide = Config<4, 10, 8, 2, 1, 2>;   // Dk <= 4 * 10 * 16 = 640, Dv <= 512, <= 32 queries
+using Wide = Config<4, 9, 8, 2, 1, 2>;    // Dk <= 4 * 9 * 16 = 576, Dv <= 512, <= 32 queries
 using Narrow = Config<1, 8, 2, 3, 2, 1>;  // Dk <= 128, Dv <= 128, <= 16 queries
 
 // Shared-memory layout in bytes; every part starts 16-byte aligned.
@@ -130,17 +130,19 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
     // (a zero row adds nothing to P V even where the cache holds garbage).
     const auto load = [&](int i) {
         unsigned char* stage = smem + (i % C::STAGES) * L.stageBytes;
-        const int row0 = (tile0 + i) * kTile;
-        for (int c = tid; c < kTile * chunks; c += kThreads) {
-            const int r = c / chunks, ch = c - r * chunks;
-            const bool valid = row0 + r < len;
-            const int64_t row = valid ? row0 + r : len - 1;
-            if (ch < kChunks)
-                cpAsync16(reinterpret_cast<bf16*>(stage) + r * L.kLd + ch * 8, kBase + row * p.kRowStride + ch * 8,
-                          valid);
-            else
-                cpAsync16(reinterpret_cast<bf16*>(stage + L.vOffset) + r * L.vLd + (ch - kChunks) * 8,
-                          vBase + row * p.vRowStride + (ch - kChunks) * 8, valid);
+        bf16* kDst = reinterpret_cast<bf16*>(stage);
+        bf16* vDst = reinterpret_cast<bf16*>(stage + L.vOffset);
+        for (int r = warp; r < kTile; r += kWarps) { // one row per warp, 16 bytes per lane
+            const int row = (tile0 + i) * kTile + r;
+            const bool valid = row < len;
+            const int64_t src = valid ? row : len - 1;
+            for (int ch = lane; ch < chunks; ch += 32) {
+                if (ch < kChunks)
+                    cpAsync16(kDst + r * L.kLd + ch * 8, kBase + src * p.kRowStride + ch * 8, valid);
+                else
+                    cpAsync16(vDst + r * L.vLd + (ch - kChunks) * 8, vBase + src * p.vRowStride + (ch - kChunks) * 8,
+                              valid);
+            }
         }
     };
 #pragma unroll
@@ -170,13 +172,11 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
         probs[i] = __float2bfloat16(0.f);
     for (int i = tid; i < hp; i += kThreads)
         alpha[i] = 1.f;
-    // Softmax state of the heads this warp normalises: warp + 8 j.
-    float rowM[4], rowL[4];
-#pragma unroll
-    for (int j = 0; j < 4; ++j) {
-        rowM[j] = -FLT_MAX;
-        rowL[j] = 0.f;
-    }
+    // Softmax: warp w normalises heads 4 w .. 4 w + 3 at once, eight lanes per head; lane q = lane % 8
+    // of a head takes positions 4 q .. 4 q + 3 and 32 + 4 q .. 32 + 4 q + 3 of each tile (conflict-free
+    // 16-byte reads). Each lane keeps its head's running max and sum.
+    const int sHead = warp * 4 + lane / 8, sq = lane % 8;
+    float rowM = -FLT_MAX, rowL = 0.f;
     float o[C::MT][C::NO][4];
 #pragma unroll
     for (int m = 0; m < C::MT; ++m)
@@ -198,77 +198,105 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
         const bf16* kt = reinterpret_cast<const bf16*>(smem + (i % C::STAGES) * L.stageBytes);
         const bf16* vt = reinterpret_cast<const bf16*>(smem + (i % C::STAGES) * L.stageBytes + L.vOffset);
 
-#pragma unroll
-        for (int jn = 0; jn < C::NT; jn += NP) {
-            const int n0 = (rg * C::NT + jn) * 8;
-            float s[C::MT][NP][4];
+        {
+            // All NT position tiles at once (NT * MT independent accumulators per warp). Every warp runs KQ
+            // k-steps: past the key width its query fragments are zero and the address is clamped to
+            // a real (finite) column, so the extra products add nothing.
+            const int n0 = rg * C::NT * 8;
+            float s[C::MT][C::NT][4];
 #pragma unroll
             for (int m = 0; m < C::MT; ++m)
 #pragma unroll
-                for (int pr = 0; pr < NP; ++pr)
+                for (int n = 0; n < C::NT; ++n)
 #pragma unroll
                     for (int r = 0; r < 4; ++r)
-                        s[m][pr][r] = 0.f;
+                        s[m][n][r] = 0.f;
 #pragma unroll
             for (int ii = 0; ii < C::KQ; ++ii) {
-                const int kk = kg + ii * C::KG;
-                if (kk >= nk) break;
-                uint32_t kb[NP][2];
-                if constexpr (NP == 2) { // positions n0..n0+15, k-step kk
-                    uint32_t r4[4];
-                    ldsm4(r4, kt + (n0 + (lane & 7) + (lane >> 4) * 8) * L.kLd + kk * 16 + ((lane >> 3) & 1) * 8);
-                    kb[0][0] = r4[0];
-                    kb[0][1] = r4[1];
-                    kb[NP - 1][0] = r4[2];
-                    kb[NP - 1][1] = r4[3];
-                } else {
-                    uint32_t r2[2];
-                    ldsm2(r2, kt + (n0 + (lane & 7)) * L.kLd + kk * 16 + ((lane >> 3) & 1) * 8);
-                    kb[0][0] = r2[0];
-                    kb[0][1] = r2[1];
+                const int kk = min(kg + ii * C::KG, nk - 1);
+                uint32_t kb[C::NT][2];
+#pragma unroll
+                for (int n = 0; n < C::NT; n += NP) {
+                    const bf16* src = kt + (n0 + n * 8 + (lane & 7)) * L.kLd + kk * 16 + ((lane >> 3) & 1) * 8;
+                    if constexpr (NP == 2) { // position tiles n, n + 1
+                        uint32_t r4[4];
+                        ldsm4(r4, src + (lane >> 4) * 8 * L.kLd);
+                        kb[n][0] = r4[0];
+                        kb[n][1] = r4[1];
+                        kb[n + NP - 1][0] = r4[2];
+                        kb[n + NP - 1][1] = r4[3];
+                    } else {
+                        uint32_t r2[2];
+                        ldsm2(r2, src);
+                        kb[n][0] = r2[0];
+                        kb[n][1] = r2[1];
+                    }
                 }
 #pragma unroll
                 for (int m = 0; m < C::MT; ++m)
                     if (m < mTiles)
 #pragma unroll
-                        for (int pr = 0; pr < NP; ++pr)
-                            mma(s[m][pr], qf[m][ii], kb[pr][0], kb[pr][1]);
+                        for (int n = 0; n < C::NT; ++n)
+                            mma(s[m][n], qf[m][ii], kb[n][0], kb[n][1]);
             }
 #pragma unroll
             for (int m = 0; m < C::MT; ++m)
                 if (m < mTiles)
 #pragma unroll
-                    for (int pr = 0; pr < NP; ++pr) {
-                        float* dst = partial + (kg * hp + m * 16 + gid) * kSLd + n0 + pr * 8 + tig * 2;
-                        *reinterpret_cast<float2*>(dst) = make_float2(s[m][pr][0], s[m][pr][1]);
-                        *reinterpret_cast<float2*>(dst + 8 * kSLd) = make_float2(s[m][pr][2], s[m][pr][3]);
+                    for (int n = 0; n < C::NT; ++n) {
+                        float* dst = partial + (kg * hp + m * 16 + gid) * kSLd + n0 + n * 8 + tig * 2;
+                        *reinterpret_cast<float2*>(dst) = make_float2(s[m][n][0], s[m][n][1]);
+                        *reinterpret_cast<float2*>(dst + 8 * kSLd) = make_float2(s[m][n][2], s[m][n][3]);
                     }
         }
         __syncthreads();
 
-        // Online softmax: warp w takes heads w, w + 8, ...; lane takes positions 2 lane, 2 lane + 1.
-        const int pos = (tile0 + i) * kTile + 2 * lane;
+        // Online softmax (heads past rep keep zero probabilities and alpha 1).
+        {
+            const int base = (tile0 + i) * kTile;
+            float v[8];
 #pragma unroll
-        for (int j = 0; j < 4; ++j) {
-            const int h = warp + kWarps * j;
-            if (h >= rep) break;
-            float2 sc = make_float2(0.f, 0.f);
+            for (int e = 0; e < 8; ++e)
+                v[e] = 0.f;
 #pragma unroll
             for (int g = 0; g < C::KG; ++g) {
-                const float2 x = *reinterpret_cast<const float2*>(partial + (g * hp + h) * kSLd + 2 * lane);
-                sc.x += x.x;
-                sc.y += x.y;
+                const float* row = partial + (g * hp + min(sHead, hp - 1)) * kSLd;
+                const float4 a = *reinterpret_cast<const float4*>(row + 4 * sq);
+                const float4 c = *reinterpret_cast<const float4*>(row + 32 + 4 * sq);
+                v[0] += a.x, v[1] += a.y, v[2] += a.z, v[3] += a.w;
+                v[4] += c.x, v[5] += c.y, v[6] += c.z, v[7] += c.w;
             }
-            const float s0 = pos < len ? sc.x * scaleLog2 : -FLT_MAX;
-            const float s1 = pos + 1 < len ? sc.y * scaleLog2 : -FLT_MAX;
-            const float mNew = fmaxf(rowM[j], warpMax(fmaxf(s0, s1))); // finite: tile i has a valid row
-            const float p0 = pos < len ? exp2f(s0 - mNew) : 0.f;
-            const float p1 = pos + 1 < len ? exp2f(s1 - mNew) : 0.f;
-            *reinterpret_cast<__nv_bfloat162*>(probs + h * kPLd + 2 * lane) = __floats2bfloat162_rn(p0, p1);
-            const float a = exp2f(rowM[j] - mNew);
-            rowL[j] = rowL[j] * a + warpSum(p0 + p1);
-            rowM[j] = mNew;
-            if (lane == 0) alpha[h] = a;
+            float mx = -FLT_MAX;
+#pragma unroll
+            for (int e = 0; e < 8; ++e) {
+                const int pos = base + (e < 4 ? 4 * sq + e : 32 + 4 * sq + e - 4);
+                v[e] = pos < len ? v[e] * scaleLog2 : -FLT_MAX;
+                mx = fmaxf(mx, v[e]);
+            }
+#pragma unroll
+            for (int o = 1; o < 8; o <<= 1) // the eight lanes of this head
+                mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, o));
+            const float mNew = fmaxf(rowM, mx); // finite: tile i holds a valid position
+            float sum = 0.f;
+#pragma unroll
+            for (int e = 0; e < 8; ++e) {
+                v[e] = v[e] == -FLT_MAX ? 0.f : exp2f(v[e] - mNew);
+                sum += v[e];
+            }
+#pragma unroll
+            for (int o = 1; o < 8; o <<= 1)
+                sum += __shfl_xor_sync(0xffffffffu, sum, o);
+            const float a = exp2f(rowM - mNew);
+            rowL = rowL * a + sum;
+            rowM = mNew;
+            if (sHead < rep) {
+                __nv_bfloat162* dst = reinterpret_cast<__nv_bfloat162*>(probs + sHead * kPLd);
+                dst[2 * sq] = __floats2bfloat162_rn(v[0], v[1]);
+                dst[2 * sq + 1] = __floats2bfloat162_rn(v[2], v[3]);
+                dst[16 + 2 * sq] = __floats2bfloat162_rn(v[4], v[5]);
+                dst[16 + 2 * sq + 1] = __floats2bfloat162_rn(v[6], v[7]);
+                if (sq == 0) alpha[sHead] = a;
+            }
         }
         __syncthreads();
 
@@ -296,8 +324,8 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
                         ldsm4(pa[s2][m], probs + (m * 16 + (lane & 15)) * kPLd + (kp * 2 + s2) * 16 + (lane >> 4) * 8);
 #pragma unroll
             for (int j = 0; j < C::NO; ++j) {
-                const int nt = warp + kWarps * j;
-                if (nt >= nOut) break;
+                // Past the value width: a real column again, into an accumulator that is never stored.
+                const int nt = min(warp + kWarps * j, nOut - 1);
                 uint32_t vb[4]; // rows kp * 32 + lane, columns 8 nt..: B of both k-steps, transposed
                 ldsm4Trans(vb, vt + (kp * 32 + lane) * L.vLd + nt * 8);
 #pragma unroll
@@ -322,36 +350,54 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
                 *reinterpret_cast<float2*>(dst) = make_float2(o[m][j][0], o[m][j][1]);
                 *reinterpret_cast<float2*>(dst + 8 * p.dv) = make_float2(o[m][j][2], o[m][j][3]);
             }
-#pragma unroll
-    for (int j = 0; j < 4; ++j) {
-        const int h = warp + kWarps * j;
-        if (h < rep && lane == 0) {
-            p.mPart[part * hp + h] = rowM[j];
-            p.lPart[part * hp + h] = rowL[j];
-        }
+    if (sHead < rep && sq == 0) {
+        p.mPart[part * hp + sHead] = rowM;
+        p.lPart[part * hp + sHead] = rowL;
     }
 }
 
-// One CTA per (sequence, head); four output columns per thread.
+// Max (isMax) or sum over the CTA; every thread gets the result. `scratch` holds one float per warp.
+__device__ inline float blockReduce(float x, bool isMax, float* scratch) {
+    x = isMax ? warpMax(x) : warpSum(x);
+    if (threadIdx.x % 32 == 0) scratch[threadIdx.x / 32] = x;
+    __syncthreads();
+    float t = isMax ? -FLT_MAX : 0.f;
+    for (int w = 0; w < int(blockDim.x / 32); ++w)
+        t = isMax ? fmaxf(t, scratch[w]) : t + scratch[w];
+    __syncthreads(); // scratch is reused by the next call
+    return t;
+}
+
+// One CTA per (sequence, head): the splits' weights 2^(m_s - M) once, in shared memory (all splits
+// at once: at batch 1 there are ~100), then four output columns per thread.
 __global__ void decodeReduceKernel(DecodeLaunch p) {
+    extern __shared__ float weights[]; // [splits]
+    __shared__ float scratch[32];
     const int heads = p.groups * p.rep;
     const int b = blockIdx.x / heads, h = blockIdx.x % heads, g = h / p.rep, r = h % p.rep;
     const int64_t first = (int64_t(b) * p.groups + g) * p.splits;
     const int hp = p.paddedHeads;
     float M = -FLT_MAX;
-    for (int s = 0; s < p.splits; ++s)
+    for (int s = threadIdx.x; s < p.splits; s += blockDim.x)
         M = fmaxf(M, p.mPart[(first + s) * hp + r]);
+    M = blockReduce(M, true, scratch);
     float L = 0.f;
-    for (int s = 0; s < p.splits; ++s)
-        L += exp2f(p.mPart[(first + s) * hp + r] - M) * p.lPart[(first + s) * hp + r];
+    for (int s = threadIdx.x; s < p.splits; s += blockDim.x) {
+        const float w = exp2f(p.mPart[(first + s) * hp + r] - M);
+        weights[s] = w;
+        L += w * p.lPart[(first + s) * hp + r];
+    }
+    L = blockReduce(L, false, scratch); // its barriers also publish the weights
     const float inv = L > 0.f ? 1.f / L : 0.f;
     bf16* out = static_cast<bf16*>(p.out) + (int64_t(b) * heads + h) * p.dv;
+    const float* o = p.oPart + (first * hp + r) * p.dv;
+    const int64_t splitStride = int64_t(hp) * p.dv;
     for (int d = threadIdx.x * 4; d < p.dv; d += blockDim.x * 4) {
         float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
+#pragma unroll 4
         for (int s = 0; s < p.splits; ++s) {
-            const int64_t i = (first + s) * hp + r;
-            const float w = exp2f(p.mPart[i] - M);
-            const float4 x = *reinterpret_cast<const float4*>(p.oPart + i * p.dv + d);
+            const float w = weights[s];
+            const float4 x = *reinterpret_cast<const float4*>(o + s * splitStride + d);
             acc.x += w * x.x;
             acc.y += w * x.y;
             acc.z += w * x.z;
@@ -438,7 +484,7 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
                           ? launchSplit<Narrow>(p, bytes, s)
                           : launchSplit<Wide>(p, bytes, s);
     if (err) return err;
-    decodeReduceKernel<<<unsigned(p.batch * p.groups * p.rep), 128, 0, s>>>(p);
+    decodeReduceKernel<<<unsigned(p.batch * p.groups * p.rep), 128, size_t(p.splits) * sizeof(float), s>>>(p);
     const cudaError_t e = cudaGetLastError();
     return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
 }
