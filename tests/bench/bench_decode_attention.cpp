@@ -5,7 +5,8 @@
 // A second table times the other pieces of a batch-1 decoding step of that model (each linear layer,
 // MLA's two per-head products, one small element-wise kernel), replayed from a CUDA graph as the
 // step is, so that the step's time can be split into what reads weights and what only launches.
-// Usage: bench_decode_attention [CALLS]   (rows: context x batch 4096x1 16384x1 16384x16 32768x4)
+// Usage: bench_decode_attention [CALLS [ROW]]   (rows: context x batch 4096x1 16384x1 16384x16 32768x4;
+// ROW, e.g. "MLA 16384x16", runs that row alone and no second table: for a profiler)
 #include <cstdio>
 #include <functional>
 #include <tuple>
@@ -98,12 +99,15 @@ void stepAnatomy(int replays) {
 int main(int argc, char** argv) {
     c10::InferenceMode guard;
     const int calls = argc > 1 ? std::stoi(argv[1]) : 200;
+    const std::string only = argc > 2 ? argv[2] : "";
     auto bf = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
     std::printf("| form | context x batch | cache read (MB) | kernel (us) | GB/s | copy GB/s | of copy | "
                 "ATen (us) |\n"
                 "|---|---|---|---|---|---|---|---|\n");
     for (const auto& [ctx, B] : {std::pair<int64_t, int64_t>{4096, 1}, {16384, 1}, {16384, 16}, {32768, 4}}) {
         for (const bool mla : {false, true}) {
+            if (!only.empty() && only != (mla ? "MLA " : "GQA ") + std::to_string(ctx) + "x" + std::to_string(B))
+                continue;
             const int64_t H = 32, G = mla ? 1 : 8, dk = mla ? 576 : 128, dv = mla ? 512 : 128;
             const double scale = mla ? 1.0 / std::sqrt(192.0) : 1.0 / std::sqrt(128.0);
             at::Tensor q = at::randn({B, H, dk}, bf);
@@ -128,6 +132,6 @@ int main(int argc, char** argv) {
                         copyGbs, 100 * gbs / copyGbs, atenMs * 1e3);
         }
     }
-    stepAnatomy(calls);
+    if (only.empty()) stepAnatomy(calls);
     return 0;
 }
