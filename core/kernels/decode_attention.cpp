@@ -85,9 +85,8 @@ at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at
         throw std::runtime_error("decode attention: shapes of q, keys, values, lengths disagree");
 #ifdef TRANSMLA_DECODE_KERNELS
     const int64_t hp = paddedHeads(H / G);
-    const int64_t splits =
-        splitsFor(cap, B * G, at::cuda::getCurrentDeviceProperties()->multiProcessorCount,
-                  decodeBlocksPerMultiprocessor(int(hp), int(Dk), int(valueDim), shared));
+    const int64_t splits = splitsFor(cap, B * G, at::cuda::getCurrentDeviceProperties()->multiProcessorCount,
+                                     decodeBlocksPerMultiprocessor(int(hp), int(Dk), int(valueDim), shared));
     const int64_t tiles = (cap + kDecodeTile - 1) / kDecodeTile;
     auto f32 = q.options().dtype(at::kFloat);
     at::Tensor oPart = at::empty({B, G, splits, hp, valueDim}, f32);

@@ -32,16 +32,16 @@ constexpr int kSLd = kTile + 8;    // floats per partial-score row
 constexpr int kPLd = kTile + kPad; // bf16 per probability row
 
 template <int KG_, int KQ_, int NO_, int STAGES_, int MINB_, int MT_> struct Config {
-    static constexpr int KG = KG_;                 // warps sharing one row group's scores (k split)
+    static constexpr int KG = KG_;                      // warps sharing one row group's scores (k split)
     static constexpr int NT = kTile / 8 * KG_ / kWarps; // n8 position tiles per warp in the scores
-    static constexpr int KQ = KQ_;                 // query k-steps (of 16) per warp, in registers
-    static constexpr int NO = NO_;                 // n8 output tiles per warp (Dv <= 64 * NO)
-    static constexpr int STAGES = STAGES_;         // cp.async pipeline depth
-    static constexpr int MINB = MINB_;             // CTAs per multiprocessor the registers allow
-    static constexpr int MT = MT_;                 // m16 tiles of query rows (heads of one group)
+    static constexpr int KQ = KQ_;                      // query k-steps (of 16) per warp, in registers
+    static constexpr int NO = NO_;                      // n8 output tiles per warp (Dv <= 64 * NO)
+    static constexpr int STAGES = STAGES_;              // cp.async pipeline depth
+    static constexpr int MINB = MINB_;                  // CTAs per multiprocessor the registers allow
+    static constexpr int MT = MT_;                      // m16 tiles of query rows (heads of one group)
 };
-using Wide = Config<4, 9, 8, 2, 1, 2>;    // Dk <= 4 * 9 * 16 = 576, Dv <= 512, <= 32 queries
-using Narrow = Config<1, 8, 2, 3, 2, 1>;  // Dk <= 128, Dv <= 128, <= 16 queries
+using Wide = Config<4, 9, 8, 2, 1, 2>;   // Dk <= 4 * 9 * 16 = 576, Dv <= 512, <= 32 queries
+using Narrow = Config<1, 8, 2, 3, 2, 1>; // Dk <= 128, Dv <= 128, <= 16 queries
 
 // Shared-memory layout in bytes; every part starts 16-byte aligned.
 struct Layout {
@@ -140,8 +140,8 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
                 if (ch < kChunks)
                     cpAsync16(kDst + r * L.kLd + ch * 8, kBase + src * p.kRowStride + ch * 8, valid);
                 else
-                    cpAsync16(vDst + r * L.vLd + (ch - kChunks) * 8, vBase + src * p.vRowStride + (ch - kChunks) * 8,
-                              valid);
+                    cpAsync16(vDst + r * L.vLd + (ch - kChunks) * 8,
+                              vBase + src * p.vRowStride + (ch - kChunks) * 8, valid);
             }
         }
     };
@@ -217,7 +217,8 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
                 uint32_t kb[C::NT][2];
 #pragma unroll
                 for (int n = 0; n < C::NT; n += NP) {
-                    const bf16* src = kt + (n0 + n * 8 + (lane & 7)) * L.kLd + kk * 16 + ((lane >> 3) & 1) * 8;
+                    const bf16* src =
+                        kt + (n0 + n * 8 + (lane & 7)) * L.kLd + kk * 16 + ((lane >> 3) & 1) * 8;
                     if constexpr (NP == 2) { // position tiles n, n + 1
                         uint32_t r4[4];
                         ldsm4(r4, src + (lane >> 4) * 8 * L.kLd);
@@ -321,7 +322,8 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
 #pragma unroll
                 for (int m = 0; m < C::MT; ++m)
                     if (m < mTiles)
-                        ldsm4(pa[s2][m], probs + (m * 16 + (lane & 15)) * kPLd + (kp * 2 + s2) * 16 + (lane >> 4) * 8);
+                        ldsm4(pa[s2][m],
+                              probs + (m * 16 + (lane & 15)) * kPLd + (kp * 2 + s2) * 16 + (lane >> 4) * 8);
 #pragma unroll
             for (int j = 0; j < C::NO; ++j) {
                 // Past the value width: a real column again, into an accumulator that is never stored.
@@ -462,17 +464,21 @@ template <class C> const char* launchSplit(const DecodeLaunch& p, int bytes, cud
 
 int64_t decodeSharedBytes(int paddedHeads, int dk, int dv, bool sharedValues) {
     switch (shapeFor(paddedHeads, dk, dv, sharedValues)) {
-    case Shape::Narrow: return sharedBytesOf<Narrow>(paddedHeads, dk, dv, sharedValues);
-    case Shape::Wide: return sharedBytesOf<Wide>(paddedHeads, dk, dv, sharedValues);
-    default: return 0;
+    case Shape::Narrow:
+        return sharedBytesOf<Narrow>(paddedHeads, dk, dv, sharedValues);
+    case Shape::Wide:
+        return sharedBytesOf<Wide>(paddedHeads, dk, dv, sharedValues);
+    default:
+        return 0;
     }
 }
 
 int decodeBlocksPerMultiprocessor(int paddedHeads, int dk, int dv, bool sharedValues) {
     const int bytes = int(decodeSharedBytes(paddedHeads, dk, dv, sharedValues));
     if (bytes == 0) return 1;
-    return shapeFor(paddedHeads, dk, dv, sharedValues) == Shape::Narrow ? blocksPerMultiprocessor<Narrow>(bytes)
-                                                                        : blocksPerMultiprocessor<Wide>(bytes);
+    return shapeFor(paddedHeads, dk, dv, sharedValues) == Shape::Narrow
+               ? blocksPerMultiprocessor<Narrow>(bytes)
+               : blocksPerMultiprocessor<Wide>(bytes);
 }
 
 const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {

@@ -20,10 +20,10 @@ struct DecodeLaunch {
     void* out;    // bf16 [B, G * rep, Dv]
 };
 
-constexpr int kDecodeTile = 64;          // positions per tile (one pipeline stage)
-constexpr int kDecodeMaxQueries = 32;    // queries (heads) per kv group
-constexpr int kDecodeMaxKeyDim = 576;    // key width (MLA: r + r_R)
-constexpr int kDecodeMaxValueDim = 512;  // value width (MLA: r)
+constexpr int kDecodeTile = 64;         // positions per tile (one pipeline stage)
+constexpr int kDecodeMaxQueries = 32;   // queries (heads) per kv group
+constexpr int kDecodeMaxKeyDim = 576;   // key width (MLA: r + r_R)
+constexpr int kDecodeMaxValueDim = 512; // value width (MLA: r)
 
 // Shared memory the split kernel needs; 0 when the shape is outside what it supports.
 int64_t decodeSharedBytes(int paddedHeads, int dk, int dv, bool sharedValues);

@@ -52,8 +52,8 @@ at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& w, double eps) {
 
 at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) {
 #ifdef TRANSMLA_DECODE_KERNELS
-    if (!x.defined() || !x.is_cuda() || x.scalar_type() != at::kBFloat16 || x.dim() != 4 || x.stride(3) != 1 ||
-        cos.size(-1) != x.size(-1) || x.size(-1) % 2 || cos.scalar_type() != at::kFloat ||
+    if (!x.defined() || !x.is_cuda() || x.scalar_type() != at::kBFloat16 || x.dim() != 4 ||
+        x.stride(3) != 1 || cos.size(-1) != x.size(-1) || x.size(-1) % 2 || cos.scalar_type() != at::kFloat ||
         sin.scalar_type() != at::kFloat || !cos.is_contiguous() || !sin.is_contiguous() ||
         cos.size(0) < x.size(1))
         return {};
@@ -86,8 +86,8 @@ at::Tensor fusedSiluMul(const at::Tensor& gate, const at::Tensor& up) {
 #endif
 }
 
-std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor& h, const at::Tensor& a, const at::Tensor& w,
-                                                  double eps) {
+std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor& h, const at::Tensor& a,
+                                                  const at::Tensor& w, double eps) {
 #ifdef TRANSMLA_DECODE_KERNELS
     if (!bf16Cuda(h) || !bf16Cuda(a) || !bf16Cuda(w) || h.sizes() != a.sizes() || w.dim() != 1 ||
         h.size(-1) != w.size(0))

@@ -1,6 +1,7 @@
 // Element-wise steps of every layer as one kernel each, for the decoding step (step_ops.h): with a
 // CUDA graph the step is bound by its count of small kernels, and these replace ~8 (RMSNorm), ~7
-// (RoPE), 2 (SiLU * up) and ~9 (residual add + RMSNorm) ATen kernels. Both round where ATen's bf16 ops round, so results match within reduction order.
+// (RoPE), 2 (SiLU * up) and ~9 (residual add + RMSNorm) ATen kernels. Both round where ATen's bf16 ops round,
+// so results match within reduction order.
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 

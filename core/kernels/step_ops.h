@@ -1,7 +1,8 @@
 // RMSNorm and RoPE as one CUDA kernel each, used inside the fast decoding step (model/decode_step.h)
 // while a StepOpsScope is open on this thread: there, the step is bound by its number of kernels.
-// SiLU * up and the residual add + RMSNorm likewise. Each returns an undefined tensor where it does not apply (not bf16 on CUDA, not contiguous, Gemma's
-// norm form, partial rotary dims, no kernels built); the caller then runs the ATen ops.
+// SiLU * up and the residual add + RMSNorm likewise. Each returns an undefined tensor where it does not apply
+// (not bf16 on CUDA, not contiguous, Gemma's norm form, partial rotary dims, no kernels built); the caller
+// then runs the ATen ops.
 #pragma once
 #include <utility>
 
@@ -29,7 +30,7 @@ at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tenso
 // silu(gate) * up (bf16, same shape, contiguous), rounded as ATen's two ops.
 at::Tensor fusedSiluMul(const at::Tensor& gate, const at::Tensor& up);
 // The residual add and the next RMSNorm (Llama form): {h + a, w * bf16((h + a) * rsqrt(...))}.
-std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor& h, const at::Tensor& a, const at::Tensor& w,
-                                                  double eps);
+std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor& h, const at::Tensor& a,
+                                                  const at::Tensor& w, double eps);
 
 } // namespace transmla::kernels

@@ -9,15 +9,15 @@
 // ROW, e.g. "MLA 16384x16", runs that row alone and no second table: for a profiler)
 #include <cstdio>
 #include <functional>
-#include <tuple>
 #include <string>
+#include <tuple>
 
 #include <ATen/ATen.h>
 #include <ATen/cuda/CUDAContext.h>
 #include <ATen/cuda/CUDAEvent.h>
 #include <ATen/cuda/CUDAGraph.h>
-#include <c10/cuda/CUDAGuard.h>
 #include <c10/core/InferenceMode.h>
+#include <c10/cuda/CUDAGuard.h>
 
 #include "kernels/decode_attention.h"
 #include "model/modules.h"
@@ -62,9 +62,10 @@ void stepAnatomy(int replays) {
     at::Tensor src = at::empty({int64_t(1) << 30}, bf.dtype(at::kByte)), dst = at::empty_like(src);
     const double copyGbs = 2.0 * double(src.nbytes()) / timeMs([&] { dst.copy_(src); }, 20) / 1e6;
     src = dst = at::Tensor();
-    std::printf("\n| piece (batch 1) | weights (MB) | us per call (graph) | GB/s | of copy (%.0f GB/s) | per step |\n"
-                "|---|---|---|---|---|---|\n",
-                copyGbs);
+    std::printf(
+        "\n| piece (batch 1) | weights (MB) | us per call (graph) | GB/s | of copy (%.0f GB/s) | per step |\n"
+        "|---|---|---|---|---|---|\n",
+        copyGbs);
     const auto row = [&](const char* name, double mb, double us, int perStep) {
         std::printf("| %s | %.1f | %.2f | %.0f | %.0f%% | x %d = %.0f us |\n", name, mb, us, mb / us * 1e3,
                     100 * mb / us * 1e3 / copyGbs, perStep, us * perStep);
@@ -87,9 +88,19 @@ void stepAnatomy(int replays) {
     const at::Tensor qNope = at::randn({1, 1, 32, 128}, bf), wUK = at::randn({32, 128, 512}, bf);
     const at::Tensor outLat = at::randn({1, 32, 1, 512}, bf);
     row("einsum q_nope W_UK (MLA)", double(wUK.nbytes()) / 1e6,
-        graphUs([&] { at::einsum("bthd,hdr->bhtr", {qNope, wUK}); }, 20, replays), 32);
+        graphUs(
+            [&] {
+                at::einsum("bthd,hdr->bhtr", {qNope, wUK});
+            },
+            20, replays),
+        32);
     row("einsum o_lat W_UV (MLA)", double(wUK.nbytes()) / 1e6,
-        graphUs([&] { at::einsum("bhtr,hvr->bthv", {outLat, wUK}); }, 20, replays), 32);
+        graphUs(
+            [&] {
+                at::einsum("bhtr,hvr->bthv", {outLat, wUK});
+            },
+            20, replays),
+        32);
     const at::Tensor y = at::randn({1, 1, 4096}, bf);
     row("x + y, 4096 (one small kernel)", 0.0, graphUs([&] { at::add(x, y); }, 50, replays), 1);
 }
@@ -106,7 +117,8 @@ int main(int argc, char** argv) {
                 "|---|---|---|---|---|---|---|---|\n");
     for (const auto& [ctx, B] : {std::pair<int64_t, int64_t>{4096, 1}, {16384, 1}, {16384, 16}, {32768, 4}}) {
         for (const bool mla : {false, true}) {
-            if (!only.empty() && only != (mla ? "MLA " : "GQA ") + std::to_string(ctx) + "x" + std::to_string(B))
+            if (!only.empty() &&
+                only != (mla ? "MLA " : "GQA ") + std::to_string(ctx) + "x" + std::to_string(B))
                 continue;
             const int64_t H = 32, G = mla ? 1 : 8, dk = mla ? 576 : 128, dv = mla ? 512 : 128;
             const double scale = mla ? 1.0 / std::sqrt(192.0) : 1.0 / std::sqrt(128.0);

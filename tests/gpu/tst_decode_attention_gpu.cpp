@@ -1,10 +1,10 @@
 // The fused decode attention (kernels/decode_attention.h) against independent references, on a CUDA
 // device (a plain executable: the GPU machine has no Qt; exit status 0 = pass).
 //   1. kernel: for GQA and MLA shapes (ranks, r_R, heads per group), batches and per-sequence lengths
-//      that are not multiples of the 64-position tile (rows past each length hold NaN), the kernel's bf16 output against attention
-//      computed in fp32 from the same bf16 inputs (matmul, softmax), and against the project's ATen path
-//      (model::attend in bf16). Tolerance: max |error| <= 2e-2 * max |reference| (bf16 keeps 8 bits: the
-//      probabilities and the output are each rounded once, ~4e-3 relative each).
+//      that are not multiples of the 64-position tile (rows past each length hold NaN), the kernel's bf16
+//      output against attention computed in fp32 from the same bf16 inputs (matmul, softmax), and against the
+//      project's ATen path (model::attend in bf16). Tolerance: max |error| <= 2e-2 * max |reference| (bf16
+//      keeps 8 bits: the probabilities and the output are each rounded once, ~4e-3 relative each).
 //   2. model (optional MODEL_DIR[:RANK] ...): decoding steps after one prompt of MODEL_CTX (300) tokens,
 //      the CUDA-graph step against the same step run eagerly with the kernels (the same kernels
 //      replayed: within 1e-3 of the logits' magnitude; cuBLAS may pick other algorithms in a capture),
@@ -180,9 +180,9 @@ int main(int argc, char** argv) {
         {"GQA", 28, 4, 128, 128, 3, 900, {1, 129, 777}},     // Qwen2.5-7B (7 queries per group)
         {"GQA", 32, 32, 64, 64, 2, 200, {64, 199}},          // MHA, d = 64
         {"GQA", 32, 8, 128, 128, 16, 2100, {2049}},
-        {"MLA", 32, 1, 80, 64, 2, 300, {1, 130}},           // small rank, 32 heads: the wide kernel
-        {"GQA", 16, 2, 256, 256, 2, 600, {577, 64}},        // heads of 256 (8 per group): the wide kernel
-        {"MLA", 8, 1, 80, 64, 3, 300, {300, 2, 191}},       // the demo model at r = 64, r_R = 16
+        {"MLA", 32, 1, 80, 64, 2, 300, {1, 130}},     // small rank, 32 heads: the wide kernel
+        {"GQA", 16, 2, 256, 256, 2, 600, {577, 64}},  // heads of 256 (8 per group): the wide kernel
+        {"MLA", 8, 1, 80, 64, 3, 300, {300, 2, 191}}, // the demo model at r = 64, r_R = 16
     };
     for (const Case& c : cases)
         runCase(c);
