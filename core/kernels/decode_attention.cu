@@ -252,8 +252,9 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
         }
         __syncthreads();
 
-        // Online softmax (heads past rep keep zero probabilities and alpha 1).
-        {
+        // Online softmax (heads past rep keep zero probabilities and alpha 1; a warp whose four heads
+        // are all padding skips it: with GQA's 4 queries per group only warp 0 has real heads).
+        if (warp * 4 < rep) {
             const int base = (tile0 + i) * kTile;
             float v[8];
 #pragma unroll
