@@ -5,7 +5,8 @@
 //      output against attention computed in fp32 from the same bf16 inputs (matmul, softmax), and against the
 //      project's ATen path (model::attend in bf16). Tolerance: max |error| <= 2e-2 * max |reference| (bf16
 //      keeps 8 bits: the probabilities and the output are each rounded once, ~4e-3 relative each).
-//   2. model (optional MODEL_DIR[:RANK] ...): decoding steps after one prompt of MODEL_CTX (300) tokens,
+//   2. the fused step kernels (RoPE on a column slice, SiLU * up, residual add + RMSNorm) against fp32.
+//   3. model (optional MODEL_DIR[:RANK] ...): decoding steps after one prompt of MODEL_CTX (300) tokens,
 //      the CUDA-graph step against the same step run eagerly with the kernels (the same kernels
 //      replayed: within 1e-3 of the logits' magnitude; cuBLAS may pick other algorithms in a capture),
 //      and against the full forward (no cache) no farther than twice the ATen path's distance.
@@ -21,6 +22,7 @@
 
 #include "convert/pipeline.h"
 #include "kernels/decode_attention.h"
+#include "kernels/step_ops.h"
 #include "model/decode_step.h"
 #include "model/kv_cache.h"
 #include "model/modules.h"
@@ -109,6 +111,44 @@ void runCase(const Case& c) {
     expect(errRef <= 2e-2 && errAten <= 2e-2, what);
 }
 
+// The fused step kernels (kernels/step_ops.h) against the same arithmetic in fp32 from the same bf16 inputs:
+// they round where ATen's bf16 ops round (2-4 roundings of 2^-9 each), so within 2e-2 of the largest
+// magnitude; a wrong index or stride would be off by O(1). RoPE runs on a column slice, as MLA's q_rope.
+void runStepOps() {
+    auto bf = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
+    const auto f32 = [](const at::Tensor& t) { return t.to(at::kFloat); };
+    char what[200];
+    const at::Tensor q = at::randn({3, 1, 32, 192}, bf);
+    const at::Tensor x = q.narrow(-1, 128, 64); // strided: rows of 192
+    const at::Tensor angle = at::rand({1, 32}, bf.dtype(at::kFloat)) * 20.0;
+    const at::Tensor cos = at::cat({angle, angle}, -1).cos().contiguous(),
+                     sin = at::cat({angle, angle}, -1).sin().contiguous();
+    const at::Tensor rope = kernels::fusedRope(x, cos, sin);
+    const at::Tensor rotated = at::cat({-f32(x.narrow(-1, 32, 32)), f32(x.narrow(-1, 0, 32))}, -1);
+    const at::Tensor ropeRef = f32(x) * cos.view({1, 1, 1, 64}) + rotated * sin.view({1, 1, 1, 64});
+    const double ropeErr = rope.defined() ? relErr(rope, ropeRef) : 1.0;
+    std::snprintf(what, sizeof what, "fused RoPE on a column slice vs fp32: %.2e", ropeErr);
+    expect(rope.defined() && rope.is_contiguous() && ropeErr <= 2e-2, what);
+
+    const at::Tensor gate = at::randn({2, 1, 14336}, bf), up = at::randn({2, 1, 14336}, bf);
+    const at::Tensor act = kernels::fusedSiluMul(gate, up);
+    const double actErr = act.defined() ? relErr(act, f32(gate) * at::sigmoid(f32(gate)) * f32(up)) : 1.0;
+    std::snprintf(what, sizeof what, "fused SiLU * up vs fp32: %.2e", actErr);
+    expect(act.defined() && actErr <= 2e-2, what);
+
+    const at::Tensor h = at::randn({2, 1, 4096}, bf), a = at::randn({2, 1, 4096}, bf),
+                     w = at::randn({4096}, bf);
+    const auto [sum, normed] = kernels::fusedAddRmsNorm(h, a, w, 1e-5);
+    const at::Tensor sumRef = f32(h) + f32(a);
+    const double sumErr = sum.defined() ? relErr(sum, sumRef) : 1.0;
+    const at::Tensor s = f32(sumRef.to(at::kBFloat16)); // the residual in bf16, as ATen's add rounds it
+    const double normErr =
+        normed.defined() ? relErr(normed, f32(w) * s * at::rsqrt(s.pow(2).mean(-1, true) + 1e-5)) : 1.0;
+    std::snprintf(what, sizeof what, "fused residual add + RMSNorm vs fp32: sum %.2e, norm %.2e", sumErr,
+                  normErr);
+    expect(sum.defined() && normed.defined() && sumErr <= 2e-2 && normErr <= 2e-2, what);
+}
+
 // Decoding steps on a checkpoint (converted in process at `rank` when > 0): graph vs eager kernels vs
 // the ATen path, each step against the full forward over the whole prefix (no cache: SDPA, and MLA's
 // expanded form), the reference that none of the cached paths shares.
@@ -186,6 +226,7 @@ int main(int argc, char** argv) {
     };
     for (const Case& c : cases)
         runCase(c);
+    runStepOps();
     std::string why;
     expect(!kernels::decodeAttentionSupports(64, 576, 512, true, &why) && !why.empty(),
            "64 heads per group is refused with a reason: " + why);
