@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
     }
     c10::InferenceMode guard;
     const fs::path dir = argv[1], resources = TRANSMLA_RESOURCES_DIR;
-    const int64_t problems = argc > 2 ? std::atoll(argv[2]) : 0;
+    const int64_t problems = argc > 2 && std::atoll(argv[2]) > 0 ? std::atoll(argv[2]) : -1; // loadGsm8k: -1 = all
     const auto tokenizer = tok::Tokenizer::load(dir);
     const auto docs = eval::tokenizeGsm8k(
         tokenizer, io::loadGsm8k(resources / "data" / "gsm8k" / "test.jsonl", problems), 512);
