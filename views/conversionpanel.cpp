@@ -45,11 +45,10 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     : QWidget(parent), mode_(new QComboBox), rankSlider_(new QSlider(Qt::Horizontal)),
       rankSpin_(new StepSpinBox), ropeDim_(new StepSpinBox), freqFold_(new QComboBox),
       calibSource_(new QComboBox), samples_(new StepSpinBox), seqLen_(new StepSpinBox),
-      device_(new QComboBox), latentNorm_(new QComboBox), latentNote_(new QLabel), foldLabel_(new QLabel), foldQkNorm_(new QCheckBox),
-      calibFile_(new QLineEdit),
-      calibBrowse_(new QToolButton), calibFileRow_(new QWidget), evaluate_(new QCheckBox),
-      problems_(new StepSpinBox), budget_(new QLabel), staleLabel_(new QLabel),
-      run_(new QPushButton(tr("&Run"))), cancel_(new QPushButton(tr("Cancel"))),
+      device_(new QComboBox), latentNorm_(new QComboBox), latentNote_(new QLabel), foldLabel_(new QLabel),
+      foldQkNorm_(new QCheckBox), calibFile_(new QLineEdit), calibBrowse_(new QToolButton),
+      calibFileRow_(new QWidget), evaluate_(new QCheckBox), problems_(new StepSpinBox), budget_(new QLabel),
+      staleLabel_(new QLabel), run_(new QPushButton(tr("&Run"))), cancel_(new QPushButton(tr("Cancel"))),
       export_(new QPushButton(tr("E&xport..."))), progress_(new QProgressBar), status_(new QLabel),
       layerView_(new QTableView), layers_(new LayerReportModel(this)) {
     setObjectName(QStringLiteral("conversionPanel"));
@@ -189,7 +188,8 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     for (QComboBox* box : {mode_, freqFold_, calibSource_, latentNorm_})
         connect(box, &QComboBox::currentIndexChanged, this, [this] { updateBounds(), onChanged(); });
     connect(evaluate_, &QCheckBox::toggled, this, [this] { updateBounds(), onChanged(); });
-    connect(foldQkNorm_, &QCheckBox::toggled, this, [this] { updateBounds(), onChanged(), updateExportNote(); });
+    connect(foldQkNorm_, &QCheckBox::toggled, this,
+            [this] { updateBounds(), onChanged(), updateExportNote(); });
     connect(calibSource_, &QComboBox::currentIndexChanged, this, &ConversionPanel::updateCalibrationFile);
     connect(calibBrowse_, &QToolButton::clicked, this, &ConversionPanel::chooseCalibrationFile);
     connect(calibFile_, &QLineEdit::textChanged, this, &ConversionPanel::onChanged);
@@ -293,7 +293,8 @@ void ConversionPanel::updateExportNote() {
         latentNote_->setText(tr("Exportable as DeepSeek-V3, as an approximation (q/k norms folded): the "
                                 "losses shown are those of the exported approximation."));
     else
-        latentNote_->setText(tr("Exportable as DeepSeek-V3: the losses shown are those of the exported model."));
+        latentNote_->setText(
+            tr("Exportable as DeepSeek-V3: the losses shown are those of the exported model."));
 }
 
 int ConversionPanel::maxRank() const {
@@ -483,9 +484,8 @@ void ConversionPanel::setRunning(bool running) {
     running_ = running;
     cancel_->setEnabled(running);
     export_->setEnabled(exportable_ && !running);
-    for (QWidget* w :
-         std::initializer_list<QWidget*>{mode_, calibSource_, calibFileRow_, device_, latentNorm_, foldQkNorm_,
-                                         evaluate_})
+    for (QWidget* w : std::initializer_list<QWidget*>{mode_, calibSource_, calibFileRow_, device_,
+                                                      latentNorm_, foldQkNorm_, evaluate_})
         w->setEnabled(!running);
     if (running) {
         clock_.reset();

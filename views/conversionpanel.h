@@ -1,9 +1,9 @@
 // Conversion panel: the TransMLA settings (kv_lora_rank slider + spin box, qk_rope_head_dim,
-// FreqFold, calibration, device, latent norm, and for q/k-norm models the fold approximation), the KV cache budget updated live as the rank moves,
-// Run / Cancel / Export, a progress bar with the time left, and the per-layer report. Every
-// control's bounds come from core (convert::settingRanges for the open model), so the panel cannot
-// produce settings core rejects. It holds no job: it emits what the user asked for and shows what
-// the window hands back.
+// FreqFold, calibration, device, latent norm, and for q/k-norm models the fold approximation), the KV cache
+// budget updated live as the rank moves, Run / Cancel / Export, a progress bar with the time left, and the
+// per-layer report. Every control's bounds come from core (convert::settingRanges for the open model), so the
+// panel cannot produce settings core rejects. It holds no job: it emits what the user asked for and shows
+// what the window hands back.
 #pragma once
 #include <QWidget>
 #include <optional>

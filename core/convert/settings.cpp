@@ -139,12 +139,13 @@ ResolvedSettings resolve(const ConvertSettings& in, const io::ModelConfig& c) {
 }
 
 SettingError foldNeededForExport(const io::ModelConfig& c, const std::string& where) {
-    return SettingError(setting::kFoldQkNorm,
-                        "needed for a DeepSeek-V3 export: " + where + io::familyName(c.family) +
-                            "'s per-head query/key RMSNorm has no DeepSeek-V3 form (the latent is a map of the "
-                            "normalised keys, not of the hidden state); convert with it to export the "
-                            "approximation that folds the norms into the projections, or evaluate the exact "
-                            "form in transmla instead");
+    return SettingError(
+        setting::kFoldQkNorm,
+        "needed for a DeepSeek-V3 export: " + where + io::familyName(c.family) +
+            "'s per-head query/key RMSNorm has no DeepSeek-V3 form (the latent is a map of the "
+            "normalised keys, not of the hidden state); convert with it to export the "
+            "approximation that folds the norms into the projections, or evaluate the exact "
+            "form in transmla instead");
 }
 
 bool sameConversion(const ConvertSettings& a, const ConvertSettings& b, const io::ModelConfig& c) {

@@ -2,7 +2,8 @@
 // exact merge, the compressed conversion (the normalised keys' latent) and the DeepSeek-V3-compatible
 // approximation (norms folded, then converted) at r in {full, 50%, 25%} of 2*g*d - r_R.
 //   bench_qk_norm MODEL_DIR [PROBLEMS (0: all 1,319)] [CALIB_SAMPLES x 128 tokens (default 32)] [DEVICE]
-// DEVICE: cpu (default) | cuda | cuda:N; the compute stays f32 (the whole test set is ~13x the CPU's 100 problems).
+// DEVICE: cpu (default) | cuda | cuda:N; the compute stays f32 (the whole test set is ~13x the CPU's 100
+// problems).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -28,7 +29,8 @@ int main(int argc, char** argv) {
     }
     c10::InferenceMode guard;
     const fs::path dir = argv[1], resources = TRANSMLA_RESOURCES_DIR;
-    const int64_t problems = argc > 2 && std::atoll(argv[2]) > 0 ? std::atoll(argv[2]) : -1; // loadGsm8k: -1 = all
+    const int64_t problems =
+        argc > 2 && std::atoll(argv[2]) > 0 ? std::atoll(argv[2]) : -1; // loadGsm8k: -1 = all
     const auto tokenizer = tok::Tokenizer::load(dir);
     const auto docs = eval::tokenizeGsm8k(
         tokenizer, io::loadGsm8k(resources / "data" / "gsm8k" / "test.jsonl", problems), 512);
@@ -45,10 +47,10 @@ int main(int argc, char** argv) {
     convert::ConvertSettings es;
     es.exact = true;
     convert::convertModel(exact, es, {});
-    std::printf("%s on %s: %lld GSM8K problems, %lld tokens; calibration %lld x %lld\n", dir.filename().c_str(),
-                deviceName(lo.device).c_str(),
-                (long long)docs.size(), (long long)eval::evaluateLoss(original, docs).tokens,
-                (long long)cs.samples, (long long)cs.seqLen);
+    std::printf("%s on %s: %lld GSM8K problems, %lld tokens; calibration %lld x %lld\n",
+                dir.filename().c_str(), deviceName(lo.device).c_str(), (long long)docs.size(),
+                (long long)eval::evaluateLoss(original, docs).tokens, (long long)cs.samples,
+                (long long)cs.seqLen);
     std::printf("original %.5f   exact merge %.5f\n", nll(original), nll(exact));
 
     convert::ConvertSettings s; // the defaults: RoRoPE + FreqFold, balanced KV, joint PCA

@@ -144,12 +144,15 @@ private slots:
         const at::Tensor unseen = convert::calibrationTokens(cs, tokenizer, test::resourcesDir());
         const double before = attentionError(m, original, unseen);
         auto h = small("local", 40);
-        const auto rep = convert::heal(m, original, convert::healTokens(h, tokenizer, test::resourcesDir()), h);
+        const auto rep =
+            convert::heal(m, original, convert::healTokens(h, tokenizer, test::resourcesDir()), h);
         const double after = attentionError(m, original, unseen);
-        qInfo("qwen3 r=24 local heal (%.1f s): unseen attention error %.4f -> %.4f", rep.seconds, before, after);
+        qInfo("qwen3 r=24 local heal (%.1f s): unseen attention error %.4f -> %.4f", rep.seconds, before,
+              after);
         for (size_t l = 0; l < m.layers.size(); ++l) {
             const auto& a = *m.layers[l].mla;
-            QVERIFY2(maxDiff(a.qUp, qUp[l]) > 1e-4, qPrintable(QStringLiteral("layer %1: qUp not trained").arg(l)));
+            QVERIFY2(maxDiff(a.qUp, qUp[l]) > 1e-4,
+                     qPrintable(QStringLiteral("layer %1: qUp not trained").arg(l)));
             QCOMPARE(maxDiff(a.kPre.weight, kPre[l]), 0.0);
             QCOMPARE(maxDiff(a.kNorm, kNorm[l]), 0.0);
         }

@@ -336,9 +336,9 @@ private slots:
                  qPrintable(err));
         const std::filesystem::path out = test::outputDir() / "settings-qwen3-export";
         std::filesystem::remove_all(out);
-        std::tie(code, err) = run({QString::fromStdString(test::referenceModel("tiny-qwen3-gqa").string()),
-                                   QStringLiteral("--out"), QString::fromStdString(out.string()),
-                                   QStringLiteral("--quiet")});
+        std::tie(code, err) =
+            run({QString::fromStdString(test::referenceModel("tiny-qwen3-gqa").string()),
+                 QStringLiteral("--out"), QString::fromStdString(out.string()), QStringLiteral("--quiet")});
         QCOMPARE(code, 2);
         QVERIFY2(err.contains(QStringLiteral("error: --fold-qk-norm needed for a DeepSeek-V3 export")),
                  qPrintable(err));
