@@ -121,6 +121,8 @@ private slots:
     // Issue 18: a q/k-norm layer's queries are qUp . qnorm(qPre x) (no q): local healing trains qUp
     // (it stayed as converted before) with kv_a / kv_b, leaves the original's own projections and norms,
     // and lowers the attention-output error on unseen text. Qwen3 at r = 24 (25% of 2*g*d - r_R).
+    // End-to-end healing then runs too and trains qUp again (it threw "Inference tensors cannot be
+    // saved for backward" before: the layer's original projections were made under InferenceMode).
     void qkNormLayersTrainTheQueryMap() {
         const fs::path dir = test::referenceModel("tiny-qwen3-gqa");
         const model::Model original = model::Model::load(dir);
@@ -157,6 +159,18 @@ private slots:
             QCOMPARE(maxDiff(a.kNorm, kNorm[l]), 0.0);
         }
         QVERIFY2(after < 0.9 * before, "local healing did not lower the attention error by 10%");
+
+        for (size_t l = 0; l < m.layers.size(); ++l)
+            qUp[l] = m.layers[l].mla->qUp.clone();
+        h = small("e2e", 10);
+        const double klBefore = nextTokenKl(m, original, unseen);
+        convert::heal(m, original, convert::healTokens(h, tokenizer, test::resourcesDir()), h);
+        const double klAfter = nextTokenKl(m, original, unseen);
+        qInfo("qwen3 then e2e heal (10 steps): unseen KL %.4f -> %.4f", klBefore, klAfter);
+        for (size_t l = 0; l < m.layers.size(); ++l)
+            QVERIFY2(maxDiff(m.layers[l].mla->qUp, qUp[l]) > 1e-5,
+                     qPrintable(QStringLiteral("layer %1: qUp not trained end to end").arg(l)));
+        QVERIFY(std::isfinite(klAfter));
     }
 
     // End-to-end healing on a small budget lowers the next-token KL to the original on unseen text
