@@ -45,10 +45,10 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     : QWidget(parent), mode_(new QComboBox), rankSlider_(new QSlider(Qt::Horizontal)),
       rankSpin_(new StepSpinBox), ropeDim_(new StepSpinBox), freqFold_(new QComboBox),
       calibSource_(new QComboBox), samples_(new StepSpinBox), seqLen_(new StepSpinBox),
-      device_(new QComboBox), latentNorm_(new QComboBox), latentNote_(new QLabel), calibFile_(new QLineEdit),
-      calibBrowse_(new QToolButton), calibFileRow_(new QWidget), evaluate_(new QCheckBox),
-      problems_(new StepSpinBox), budget_(new QLabel), staleLabel_(new QLabel),
-      run_(new QPushButton(tr("&Run"))), cancel_(new QPushButton(tr("Cancel"))),
+      device_(new QComboBox), latentNorm_(new QComboBox), latentNote_(new QLabel), foldLabel_(new QLabel),
+      foldQkNorm_(new QCheckBox), calibFile_(new QLineEdit), calibBrowse_(new QToolButton),
+      calibFileRow_(new QWidget), evaluate_(new QCheckBox), problems_(new StepSpinBox), budget_(new QLabel),
+      staleLabel_(new QLabel), run_(new QPushButton(tr("&Run"))), cancel_(new QPushButton(tr("Cancel"))),
       export_(new QPushButton(tr("E&xport..."))), progress_(new QProgressBar), status_(new QLabel),
       layerView_(new QTableView), layers_(new LayerReportModel(this)) {
     setObjectName(QStringLiteral("conversionPanel"));
@@ -63,6 +63,7 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     name(device_, "deviceCombo");
     name(latentNorm_, "latentNormCombo");
     name(evaluate_, "evaluateCheck");
+    name(foldQkNorm_, "foldQkNormCheck");
     name(problems_, "problemsSpin");
     name(staleLabel_, "staleLabel");
     name(run_, "runButton");
@@ -101,6 +102,14 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     latentNorm_->setObjectName(QStringLiteral("latentNorm"));
     latentNote_->setObjectName(QStringLiteral("latentNormNote"));
     latentNote_->setWordWrap(true);
+    // Shown for q/k-norm models only (setModelConfig); unticked is the exact form.
+    foldLabel_->setText(tr("Q/K norm:"));
+    foldQkNorm_->setText(tr("Fold (approximation, exportable)"));
+    foldQkNorm_->setToolTip(
+        tr("Qwen3 and Gemma-3 normalise every query and key head per token, which DeepSeek-V3 cannot "
+           "express. Ticked: each head's norm is folded into the projections as a constant fitted on the "
+           "calibration text, so the model can be exported, at the loss shown after the run. Unticked: "
+           "the exact form, evaluated here only."));
     evaluate_->setText(tr("Evaluate GSM8K loss before and after"));
     evaluate_->setChecked(true);
     problems_->setRange(1, 1319);
@@ -137,6 +146,7 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     form->addRow(QString(), calibFileRow_);
     form->addRow(tr("Device:"), device_);
     form->addRow(tr("Latent norm:"), latentNorm_);
+    form->addRow(foldLabel_, foldQkNorm_);
     form->addRow(QString(), latentNote_);
     form->addRow(evalRow);
     budget_->setWordWrap(true);
@@ -178,6 +188,8 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     for (QComboBox* box : {mode_, freqFold_, calibSource_, latentNorm_})
         connect(box, &QComboBox::currentIndexChanged, this, [this] { updateBounds(), onChanged(); });
     connect(evaluate_, &QCheckBox::toggled, this, [this] { updateBounds(), onChanged(); });
+    connect(foldQkNorm_, &QCheckBox::toggled, this,
+            [this] { updateBounds(), onChanged(), updateExportNote(); });
     connect(calibSource_, &QComboBox::currentIndexChanged, this, &ConversionPanel::updateCalibrationFile);
     connect(calibBrowse_, &QToolButton::clicked, this, &ConversionPanel::chooseCalibrationFile);
     connect(calibFile_, &QLineEdit::textChanged, this, &ConversionPanel::onChanged);
@@ -208,6 +220,9 @@ void ConversionPanel::setModelConfig(const std::optional<io::ModelConfig>& confi
     updateBounds();
     const int full = maxRank();
     if (full > 0) setRank(std::max(1, full / 4));
+    const bool qkNorm = config_ && config_->qkNorm();
+    foldLabel_->setVisible(qkNorm);
+    foldQkNorm_->setVisible(qkNorm);
     setResultSettings(std::nullopt, 0);
     updateExportNote();
 }
@@ -224,7 +239,7 @@ void ConversionPanel::chooseCalibrationFile() {
 }
 
 QString ConversionPanel::calibrationProblem() const {
-    if (isExact()) return {}; // the exact merge needs no calibration
+    if (isExact() && !foldsQkNorm()) return {}; // the exact merge needs no calibration (the fold does)
     const QString source = calibSource_->currentData().toString();
     QString file = calibFile_->text().trimmed();
     if (source != QLatin1String("file"))
@@ -256,6 +271,9 @@ QString ConversionPanel::exportBlockText() const {
         return tr(
             "The model's query projection has a bias, which DeepSeek-V3 cannot hold: the converted model "
             "can be evaluated here but not exported.");
+    case workbench::ExportBlock::QkNormExact:
+        return tr("Not exportable: the exact form keeps the per-head query/key norms, which DeepSeek-V3 "
+                  "cannot express. Tick \"Fold\" (Q/K norm) to convert and export the approximation.");
     case workbench::ExportBlock::NoLatentNorm:
         return tr(
             "Not exportable: DeepSeek-V3 always normalises the latent (kv_a_layernorm). With \"none\" the "
@@ -269,9 +287,14 @@ QString ConversionPanel::exportBlockText() const {
 
 void ConversionPanel::updateExportNote() {
     const QString block = exportBlockText();
-    latentNote_->setText(
-        block.isEmpty() ? tr("Exportable as DeepSeek-V3: the losses shown are those of the exported model.")
-                        : block);
+    if (!block.isEmpty())
+        latentNote_->setText(block);
+    else if (foldsQkNorm())
+        latentNote_->setText(tr("Exportable as DeepSeek-V3, as an approximation (q/k norms folded): the "
+                                "losses shown are those of the exported approximation."));
+    else
+        latentNote_->setText(
+            tr("Exportable as DeepSeek-V3: the losses shown are those of the exported model."));
 }
 
 int ConversionPanel::maxRank() const {
@@ -311,7 +334,7 @@ void ConversionPanel::updateBounds() {
     for (QWidget* w : {static_cast<QWidget*>(rankSlider_), static_cast<QWidget*>(rankSpin_)})
         w->setEnabled(convertible && !isExact() && (!running_ || rankLive_));
     for (QWidget* w : std::initializer_list<QWidget*>{calibSource_, samples_, seqLen_})
-        w->setEnabled(convertible && !isExact() && !running_);
+        w->setEnabled(convertible && (!isExact() || foldsQkNorm()) && !running_);
     problems_->setEnabled(evaluate_->isChecked() && !running_);
     run_->setEnabled(convertible && !running_);
     updating_ = false;
@@ -346,6 +369,7 @@ convert::ConvertSettings ConversionPanel::settings() const {
     s.qkRopeHeadDim = s.exact ? 0 : ropeDim_->value();
     s.freqFold = s.exact ? 0 : freqFold_->currentData().toInt();
     s.latentNorm = convert::parseLatentNorm(latentNorm_->currentData().toString().toStdString());
+    s.foldQkNorm = foldsQkNorm();
     const QString source = calibSource_->currentData().toString();
     s.calibration.source =
         (source == QLatin1String("file") ? calibFile_->text().trimmed() : source).toStdString();
@@ -357,6 +381,7 @@ convert::ConvertSettings ConversionPanel::settings() const {
 QString ConversionPanel::settingLabel(const QString& key) {
     if (key == QLatin1String(convert::setting::kFreqFold)) return tr("FreqFold");
     if (key == QLatin1String(convert::setting::kLatentNorm)) return tr("Latent norm");
+    if (key == QLatin1String(convert::setting::kFoldQkNorm)) return tr("Q/K norm fold");
     if (key == QLatin1String(convert::setting::kSamples)) return tr("Calibration samples");
     if (key == QLatin1String(convert::setting::kSeqLen)) return tr("Calibration tokens per sample");
     if (key == QLatin1String(convert::setting::kModel)) return tr("Model");
@@ -381,6 +406,7 @@ void ConversionPanel::applySettings(const convert::ConvertSettings& s) {
     const int ff = freqFold_->findData(int(s.freqFold));
     freqFold_->setCurrentIndex(ff >= 0 ? ff : 0);
     setLatentNormCalibrated(s.latentNorm == convert::LatentNorm::Calibrated);
+    foldQkNorm_->setChecked(s.foldQkNorm);
     const QString source = QString::fromStdString(s.calibration.source);
     const int src = calibSource_->findData(source);
     if (src >= 0 && source != QLatin1String("file")) {
@@ -410,6 +436,9 @@ int ConversionPanel::rank() const {
 }
 void ConversionPanel::setRank(int rank) {
     rankSpin_->setValue(rank);
+}
+bool ConversionPanel::foldsQkNorm() const {
+    return config_ && config_->qkNorm() && foldQkNorm_->isChecked();
 }
 bool ConversionPanel::isExact() const {
     return mode_->currentIndex() == 1;
@@ -455,8 +484,8 @@ void ConversionPanel::setRunning(bool running) {
     running_ = running;
     cancel_->setEnabled(running);
     export_->setEnabled(exportable_ && !running);
-    for (QWidget* w :
-         std::initializer_list<QWidget*>{mode_, calibSource_, calibFileRow_, device_, latentNorm_, evaluate_})
+    for (QWidget* w : std::initializer_list<QWidget*>{mode_, calibSource_, calibFileRow_, device_,
+                                                      latentNorm_, foldQkNorm_, evaluate_})
         w->setEnabled(!running);
     if (running) {
         clock_.reset();

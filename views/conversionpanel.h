@@ -1,9 +1,9 @@
 // Conversion panel: the TransMLA settings (kv_lora_rank slider + spin box, qk_rope_head_dim,
-// FreqFold, calibration, device, latent norm), the KV cache budget updated live as the rank moves,
-// Run / Cancel / Export, a progress bar with the time left, and the per-layer report. Every
-// control's bounds come from core (convert::settingRanges for the open model), so the panel cannot
-// produce settings core rejects. It holds no job: it emits what the user asked for and shows what
-// the window hands back.
+// FreqFold, calibration, device, latent norm, and for q/k-norm models the fold approximation), the KV cache
+// budget updated live as the rank moves, Run / Cancel / Export, a progress bar with the time left, and the
+// per-layer report. Every control's bounds come from core (convert::settingRanges for the open model), so the
+// panel cannot produce settings core rejects. It holds no job: it emits what the user asked for and shows
+// what the window hands back.
 #pragma once
 #include <QWidget>
 #include <optional>
@@ -46,6 +46,7 @@ public:
     int maxRank() const;
     void setRank(int rank);
     bool isExact() const;
+    bool foldsQkNorm() const; // the q/k-norm fold is asked for (and the model has the norms)
     void setExact(bool exact);
     void setLatentNormCalibrated(bool on);
     void setCalibration(int samples, int seqLen);
@@ -101,6 +102,9 @@ private:
     QComboBox* device_;
     QComboBox* latentNorm_;
     QLabel* latentNote_;
+    // Q/k-norm families only (Qwen3, Gemma-3): fold the norms (convert::ConvertSettings::foldQkNorm).
+    QLabel* foldLabel_;
+    QCheckBox* foldQkNorm_;
     QLineEdit* calibFile_;
     QToolButton* calibBrowse_;
     QWidget* calibFileRow_;

@@ -30,6 +30,7 @@ std::string flagMessage(const std::string& setting, const std::string& detail) {
         {"freqfold", "--freqfold"},
         {"energy", "--energy"},
         {"latent_norm", "--latent-norm"},
+        {"fold_qk_norm", "--fold-qk-norm"},
         {"calibration_samples", "--samples"},
         {"calibration_seqlen", "--seqlen"},
         {"calibration_source", "--calib"},

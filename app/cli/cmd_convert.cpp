@@ -19,6 +19,7 @@
 #include "eval/loss.h"
 #include "held_out_choice.h"
 #include "io/datasets.h"
+#include "io/family.h"
 #include "io/folder_snapshot.h"
 #include "io/model_config.h"
 #include "model/model.h"
@@ -102,6 +103,7 @@ int cmdConvert(int argc, char** argv) {
     s.balanceKv = !args.has("no-balance");
     s.preRopeKeyStats = !args.has("post-rope-stats");
     s.latentNorm = convert::parseLatentNorm(args.get("latent-norm", args.has("out") ? "calibrated" : "none"));
+    s.foldQkNorm = args.has("fold-qk-norm"); // core checks the model has norms (validate)
     s.calibration.source = args.get("calib", "gsm8k");
     s.calibration.samples = args.getInt("samples", 128);
     s.calibration.seqLen = args.getInt("seqlen", 256);
@@ -124,9 +126,10 @@ int cmdConvert(int argc, char** argv) {
     if (eo.target == convert::ExportTarget::Serving && !args.has("kv-lora-rank") && s.energy <= 0 && !s.exact)
         s.kvLoraRank = std::min(convert::kServingKvLoraRank, convert::resolve(s, config).dims.maxRank);
     const convert::ResolvedSettings resolved = convert::resolve(s, config);
-    const bool foldQkNorm = args.has("fold-qk-norm");
-    if (foldQkNorm && !config.qkNorm())
-        throw ArgumentError("--fold-qk-norm: " + config.modelType + " has no query/key norms to fold");
+    const bool foldQkNorm = s.foldQkNorm;
+    // The exact q/k-norm form cannot be exported: said now, not after the conversion.
+    if (args.has("out") && config.qkNorm() && !foldQkNorm && !io::familySpec(config.family).exportBlock)
+        throw convert::foldNeededForExport(config);
     model::toTorch(lo.device); // no CUDA: said now, not after the tokenizer
     // The bundled data only where a default reads it: a user's own files need none.
     auto bundled = [](const std::string& name) { return name == "gsm8k" || name == "wikitext2"; };

@@ -8,6 +8,7 @@
 #include <ATen/ATen.h>
 
 #include "convert/qk_norm.h"
+#include "convert/settings.h"
 #include "io/family.h"
 #include "io/safetensors.h"
 #include "model/model.h"
@@ -158,12 +159,7 @@ void checkLayer(const model::Model& m, size_t i, const Plan& plan) {
     const std::string where = "layer " + std::to_string(i) + ": ";
     if (!L.mla) throw ArgumentError(where + "not converted");
     const auto& a = *L.mla;
-    if (a.normedInput())
-        throw ArgumentError(
-            where + io::familyName(c.family) +
-            "'s per-head query/key RMSNorm has no DeepSeek-V3 form (the latent is a map of "
-            "the normalised keys, not of the hidden state); export the approximation that folds "
-            "the norms into the projections (fold_qk_norm) or evaluate in transmla instead");
+    if (a.normedInput()) throw foldNeededForExport(c, where); // a setting: the front end names its control
     if (!a.kvANorm.defined())
         throw ArgumentError(
             where +

@@ -50,6 +50,8 @@ auto namingExportTarget(const std::filesystem::path& out, const Step& step) -> d
         return step();
     } catch (const Cancelled&) {
         throw;
+    } catch (const SettingError&) { // checked before anything is written; the front end names its control
+        throw;
     } catch (const Error& e) {
         if (std::string(e.what()).rfind(out.string() + ":", 0) == 0) throw;
         throw Error(out.string() + ": export failed, nothing written (" + e.what() + ")");

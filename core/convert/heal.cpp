@@ -50,22 +50,24 @@ void ownTensors(model::Model& m) {
                 lin(*l);
         if (!L.mla) continue;
         auto& a = *L.mla;
-        for (model::Linear* l : {&a.q, &a.qA, &a.qB, &a.kvA, &a.kvB, &a.o})
+        for (model::Linear* l : {&a.q, &a.qA, &a.qB, &a.kvA, &a.kvB, &a.o, &a.qPre, &a.kPre, &a.vPre})
             lin(*l);
-        own(a.qANorm);
-        own(a.kvANorm);
+        for (at::Tensor* t : {&a.qANorm, &a.kvANorm, &a.qNorm, &a.kNorm, &a.qUp})
+            own(*t);
     }
 }
 
 // The trained parameters of one MLA layer: the new attention's projections and norms (o_proj and
-// everything outside attention stay as they were).
+// everything outside attention stay as they were). A q/k-norm layer (qk_norm.h) has no q: its queries
+// are qUp . qnorm(qPre x), and qUp is what the conversion made (the fitted RoPE rotation and scale).
+// Its qPre/kPre/vPre and norms are the original's own and stay; kv_a reads their output.
 std::vector<at::Tensor*> attentionParams(model::MlaAttention& a) {
     std::vector<at::Tensor*> p;
     for (model::Linear* l : {&a.q, &a.qA, &a.qB, &a.kvA, &a.kvB}) {
         if (l->weight.defined()) p.push_back(&l->weight);
         if (l->bias.defined()) p.push_back(&l->bias);
     }
-    for (at::Tensor* t : {&a.qANorm, &a.kvANorm})
+    for (at::Tensor* t : {&a.qUp, &a.qANorm, &a.kvANorm})
         if (t->defined()) p.push_back(t);
     return p;
 }

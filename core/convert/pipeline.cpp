@@ -186,8 +186,14 @@ ConvertReport convertModel(model::Model& m, const ConvertSettings& requested,
     ConvertReport report;
     report.kvBytesPerTokenBefore = m.config.kvCacheBytesPerToken(io::kBytes16Bit);
     const bool needStats = !settings.exact;
-    if (needStats && !calibrationIds.defined())
-        throw ArgumentError("calibration tokens are required for a compressed conversion");
+    if ((needStats || settings.foldQkNorm) && !calibrationIds.defined())
+        throw ArgumentError("calibration tokens are required for a compressed conversion or fold_qk_norm");
+    // The approximation replaces the norms before anything is measured; callers that evaluate the
+    // folded model first (the CLI, the workbench) fold it themselves and this finds nothing to do.
+    if (settings.foldQkNorm && m.streamed()) // its layers are not in memory to be checked or folded
+        throw ArgumentError("fold_qk_norm needs the model loaded whole (not streamed)");
+    if (settings.foldQkNorm && !qkNormsFolded(m))
+        foldQkNorms(m, calibrationIds, settings.calibration.microBatch);
     auto upload = [&](int64_t layer) {
         const auto t = clock::now();
         m.materializeLayer(layer);

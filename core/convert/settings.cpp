@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include "io/family.h"
+
 namespace transmla::convert {
 
 namespace {
@@ -73,6 +75,8 @@ void validate(const ConvertSettings& s, const io::ModelConfig& c) {
     if (!r.unsupported.empty()) throw SettingError(setting::kModel, r.unsupported);
     if (std::find(r.latentNorms.begin(), r.latentNorms.end(), s.latentNorm) == r.latentNorms.end())
         throw SettingError(setting::kLatentNorm, "must be none or calibrated");
+    if (s.foldQkNorm && !c.qkNorm())
+        throw SettingError(setting::kFoldQkNorm, "on: " + c.modelType + " has no query/key norms to fold");
     if (s.exact) return; // every dimension is fixed by the model (r_R = g*d, full rank, f = 1)
     const int64_t rR = s.qkRopeHeadDim == 0 ? r.defaultQkRopeHeadDim : s.qkRopeHeadDim;
     if (rR <= 0 || rR % 2)
@@ -134,6 +138,16 @@ ResolvedSettings resolve(const ConvertSettings& in, const io::ModelConfig& c) {
     return out;
 }
 
+SettingError foldNeededForExport(const io::ModelConfig& c, const std::string& where) {
+    return SettingError(
+        setting::kFoldQkNorm,
+        "needed for a DeepSeek-V3 export: " + where + io::familyName(c.family) +
+            "'s per-head query/key RMSNorm has no DeepSeek-V3 form (the latent is a map of the "
+            "normalised keys, not of the hidden state); convert with it to export the "
+            "approximation that folds the norms into the projections, or evaluate the exact "
+            "form in transmla instead");
+}
+
 bool sameConversion(const ConvertSettings& a, const ConvertSettings& b, const io::ModelConfig& c) {
     ResolvedSettings rx{}, ry{};
     try {
@@ -143,7 +157,7 @@ bool sameConversion(const ConvertSettings& a, const ConvertSettings& b, const io
         return false;
     }
     const ConvertSettings &x = rx.settings, &y = ry.settings;
-    if (x.exact != y.exact || x.latentNorm != y.latentNorm) return false;
+    if (x.exact != y.exact || x.latentNorm != y.latentNorm || x.foldQkNorm != y.foldQkNorm) return false;
     if (x.exact) return true; // nothing else shapes an exact conversion
     auto rank = [&](const ConvertSettings& s) { return s.kvLoraRank < 0 ? rx.dims.maxRank : s.kvLoraRank; };
     return rank(x) == rank(y) && x.energy == y.energy && x.qkRopeHeadDim == y.qkRopeHeadDim &&

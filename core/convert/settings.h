@@ -42,6 +42,10 @@ struct ConvertSettings {
     bool balanceKv = true;       // scale K_nope by alpha before the joint PCA
     bool jointPca = true;        // false: keep the latent basis as is (the "partial-RoPE" model)
     LatentNorm latentNorm = LatentNorm::None;
+    // Q/k-norm families (Qwen3, Gemma-3): fold each head's norm into W_q / W_k as a constant fitted on
+    // the calibration text before converting (qk_norm.h). An approximation, but a DeepSeek-V3-exportable
+    // one; off: the exact form, evaluated in transmla only.
+    bool foldQkNorm = false;
     double damping = 1e-8; // relative diagonal damping of the RoRoPE covariances
     CalibrationSettings calibration;
 };
@@ -54,6 +58,7 @@ inline constexpr const char* kQkRopeHeadDim = "qk_rope_head_dim";
 inline constexpr const char* kFreqFold = "freqfold";
 inline constexpr const char* kEnergy = "energy";
 inline constexpr const char* kLatentNorm = "latent_norm";
+inline constexpr const char* kFoldQkNorm = "fold_qk_norm";
 inline constexpr const char* kSamples = "calibration_samples";
 inline constexpr const char* kSeqLen = "calibration_seqlen";
 inline constexpr const char* kCalibrationSource = "calibration_source";
@@ -104,6 +109,11 @@ struct ResolvedSettings {
     ResolvedDims dims;
 };
 ResolvedSettings resolve(const ConvertSettings& s, const io::ModelConfig& c);
+
+// The error for exporting a q/k-norm model (Qwen3, Gemma-3) converted without fold_qk_norm: a
+// SettingError naming that setting (`where`: e.g. "layer 3: "). The exporter throws it; a front end
+// that knows it will export throws it before any work.
+SettingError foldNeededForExport(const io::ModelConfig& c, const std::string& where = {});
 
 // Would a conversion with `a` give the same result as one with `b` (automatic values resolved)?
 // Used to mark results stale when the settings move after a run.

@@ -21,6 +21,7 @@ void writeSettings(H5::Group& g, const convert::ConvertSettings& s) {
     writeAttr(g, "balance_kv", int32_t(s.balanceKv));
     writeAttr(g, "joint_pca", int32_t(s.jointPca));
     writeAttr(g, "latent_norm", convert::latentNormName(s.latentNorm));
+    writeAttr(g, "fold_qk_norm", int32_t(s.foldQkNorm));
     writeAttr(g, "damping", s.damping);
     writeAttr(g, "calibration_source", s.calibration.source);
     writeAttr(g, "calibration_samples", s.calibration.samples);
@@ -46,6 +47,7 @@ convert::ConvertSettings readSettings(const Reader& r, const H5::Group& g, const
     s.balanceKv = flag("balance_kv");
     s.jointPca = flag("joint_pca");
     s.latentNorm = convert::parseLatentNorm(r.attr<std::string>(g, "latent_norm", w));
+    s.foldQkNorm = r.hasAttr(g, "fold_qk_norm") && flag("fold_qk_norm"); // absent before issue 18
     s.damping = r.attr<double>(g, "damping", w);
     s.calibration.source = r.attr<std::string>(g, "calibration_source", w);
     s.calibration.samples = r.attr<int64_t>(g, "calibration_samples", w);

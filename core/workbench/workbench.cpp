@@ -15,6 +15,7 @@
 #include "convert/calibration.h"
 #include "convert/export.h"
 #include "convert/pipeline.h"
+#include "convert/qk_norm.h"
 #include "eval/layer_error.h"
 #include "io/datasets.h"
 #include "io/folder_snapshot.h"
@@ -163,8 +164,10 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
                                const JobOptions& options, const Progress& progress) {
     ConversionResult r;
     r.modelDir = modelDir.string();
-    // The calibration text is checked before any work (a missing file is an error at once).
-    if (!settings.exact) {
+    // The calibration text is checked before any work (a missing file is an error at once). The q/k-norm
+    // fold fits its constants on it, in exact mode too.
+    const bool calibrated = !settings.exact || settings.foldQkNorm;
+    if (calibrated) {
         r.calibrationFile = io::calibrationFile(settings.calibration.source, options.resourcesDir).string();
         io::checkTextFile(r.calibrationFile);
     }
@@ -203,7 +206,7 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
             : std::vector<eval::Document>{};
     // Tokenized before the long evaluations: too little calibration text is reported at once.
     at::Tensor calib;
-    if (!settings.exact)
+    if (calibrated)
         calib = convert::calibrationTokens(settings.calibration, models->tokenizer, options.resourcesDir);
     lap("tokenize");
     if (options.lossProblems > 0) {
@@ -217,6 +220,15 @@ ConversionResult runConversion(const std::filesystem::path& modelDir, convert::C
     if (options.spectra && !defer) {
         r.spectra = originalSpectra(m, *models, progress, r.stageSeconds);
         clock.restart();
+    }
+    if (settings.foldQkNorm) {
+        // The approximation (qk_norm.h) after the original's loss and spectra: the loss before stays the
+        // original's, so the loss split's RoPE-removal share includes the price of the fold. The kept
+        // "original" becomes the folded model: rank changes re-assemble from its projections and the
+        // attention errors measure the conversion of what gets exported.
+        convert::foldQkNorms(m, calib, settings.calibration.microBatch);
+        if (models->original) models->original = m;
+        lap("fold q/k norms");
     }
     r.maxRank = convert::resolve(settings, m.config).dims.maxRank;
     models->report =
@@ -467,6 +479,7 @@ results::AuditRecord auditRecord(const ConversionResult& r) {
 ExportBlock exportBlock(const io::ModelConfig& config, const convert::ConvertSettings& settings) {
     if (io::familySpec(config.family).exportBlock) return ExportBlock::Family;
     if (config.qkvBias) return ExportBlock::QueryBias;
+    if (config.qkNorm() && !settings.foldQkNorm) return ExportBlock::QkNormExact;
     if (settings.latentNorm != convert::LatentNorm::Calibrated) return ExportBlock::NoLatentNorm;
     return ExportBlock::None;
 }

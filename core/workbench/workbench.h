@@ -125,7 +125,8 @@ results::AuditRecord auditRecord(const ConversionResult& result);
 
 // Why settings cannot give an exportable model, known before the run (the layout of custom RoPE
 // dimensions is only known after it: see ConversionResult::exportProblem).
-enum class ExportBlock { None, Family, QueryBias, NoLatentNorm };
+// QkNormExact: a q/k-norm model (Qwen3) without fold_qk_norm (the exact form has no DeepSeek-V3 form).
+enum class ExportBlock { None, Family, QueryBias, QkNormExact, NoLatentNorm };
 ExportBlock exportBlock(const io::ModelConfig& config, const convert::ConvertSettings& settings);
 
 // Writes the converted model as a DeepSeek-V3 folder; throws ArgumentError (e.g. the conversion did

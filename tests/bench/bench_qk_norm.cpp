@@ -1,7 +1,9 @@
 // The GSM8K NLL table of issue 18 for the q/k-norm families (convert/qk_norm.h): the original model, the
 // exact merge, the compressed conversion (the normalised keys' latent) and the DeepSeek-V3-compatible
 // approximation (norms folded, then converted) at r in {full, 50%, 25%} of 2*g*d - r_R.
-//   bench_qk_norm MODEL_DIR [PROBLEMS (0: all 1,319)] [CALIB_SAMPLES x 128 tokens (default 32)]
+//   bench_qk_norm MODEL_DIR [PROBLEMS (0: all 1,319)] [CALIB_SAMPLES x 128 tokens (default 32)] [DEVICE]
+// DEVICE: cpu (default) | cuda | cuda:N; the compute stays f32 (the whole test set is ~13x the CPU's 100
+// problems).
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -22,12 +24,13 @@ namespace fs = std::filesystem;
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: bench_qk_norm MODEL_DIR [PROBLEMS] [CALIB_SAMPLES]\n");
+        std::fprintf(stderr, "usage: bench_qk_norm MODEL_DIR [PROBLEMS] [CALIB_SAMPLES] [DEVICE]\n");
         return 2;
     }
     c10::InferenceMode guard;
     const fs::path dir = argv[1], resources = TRANSMLA_RESOURCES_DIR;
-    const int64_t problems = argc > 2 ? std::atoll(argv[2]) : 0;
+    const int64_t problems =
+        argc > 2 && std::atoll(argv[2]) > 0 ? std::atoll(argv[2]) : -1; // loadGsm8k: -1 = all
     const auto tokenizer = tok::Tokenizer::load(dir);
     const auto docs = eval::tokenizeGsm8k(
         tokenizer, io::loadGsm8k(resources / "data" / "gsm8k" / "test.jsonl", problems), 512);
@@ -35,24 +38,26 @@ int main(int argc, char** argv) {
     cs.samples = argc > 3 ? std::atoll(argv[3]) : 32;
     cs.seqLen = 128;
     const at::Tensor calib = convert::calibrationTokens(cs, tokenizer, resources);
+    const model::LoadOptions lo(argc > 4 ? argv[4] : "cpu", "f32");
     auto nll = [&](const model::Model& m) { return eval::evaluateLoss(m, docs).meanNll(); };
     const auto t0 = std::chrono::steady_clock::now();
 
-    const model::Model original = model::Model::load(dir);
-    model::Model exact = model::Model::load(dir);
+    const model::Model original = model::Model::load(dir, lo);
+    model::Model exact = model::Model::load(dir, lo);
     convert::ConvertSettings es;
     es.exact = true;
     convert::convertModel(exact, es, {});
-    std::printf("%s: %lld GSM8K problems, %lld tokens; calibration %lld x %lld\n", dir.filename().c_str(),
-                (long long)docs.size(), (long long)eval::evaluateLoss(original, docs).tokens,
-                (long long)cs.samples, (long long)cs.seqLen);
+    std::printf("%s on %s: %lld GSM8K problems, %lld tokens; calibration %lld x %lld\n",
+                dir.filename().c_str(), deviceName(lo.device).c_str(), (long long)docs.size(),
+                (long long)eval::evaluateLoss(original, docs).tokens, (long long)cs.samples,
+                (long long)cs.seqLen);
     std::printf("original %.5f   exact merge %.5f\n", nll(original), nll(exact));
 
     convert::ConvertSettings s; // the defaults: RoRoPE + FreqFold, balanced KV, joint PCA
-    model::Model compressed = model::Model::load(dir);
+    model::Model compressed = model::Model::load(dir, lo);
     convert::ConversionCache cache;
     const auto full = convert::convertModel(compressed, s, calib, {}, {}, &cache);
-    model::Model folded = model::Model::load(dir);
+    model::Model folded = model::Model::load(dir, lo);
     const auto fold = convert::foldQkNorms(folded, calib);
     const model::Model foldedOriginal = folded;
     model::Model approx = folded;

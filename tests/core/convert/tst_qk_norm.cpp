@@ -152,8 +152,10 @@ private slots:
         try {
             convert::exportDeepseekV3(exact, out, eo);
             QFAIL("exported a model with q/k norms");
-        } catch (const ArgumentError& e) {
+        } catch (const SettingError& e) { // names the setting that makes it exportable (the CLI: its flag)
+            QCOMPARE(e.setting(), std::string(convert::setting::kFoldQkNorm));
             QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("query/key RMSNorm")), e.what());
+            QVERIFY2(!QString::fromUtf8(e.what()).contains(QStringLiteral("--")), e.what());
         }
         QVERIFY(!fs::exists(out));
 

@@ -230,6 +230,27 @@ private slots:
         }
     }
 
+    // Issue 18: fold_qk_norm is a setting of q/k-norm models only (config.json: Qwen3 has q_norm /
+    // k_norm, the demo Llama none); its error names the setting, not a front end's control.
+    void foldQkNormOnlyWithQkNorms() {
+        convert::ConvertSettings s;
+        s.foldQkNorm = true;
+        try {
+            convert::validate(s, io::loadModelConfig(demo()));
+            QFAIL("accepted fold_qk_norm for a model without q/k norms");
+        } catch (const SettingError& e) {
+            QCOMPARE(e.setting(), std::string("fold_qk_norm"));
+            QVERIFY2(!QString::fromUtf8(e.what()).contains(QStringLiteral("--")), e.what());
+        }
+        const io::ModelConfig qwen3 = io::loadModelConfig(test::referenceModel("tiny-qwen3-gqa"));
+        convert::validate(s, qwen3);
+        s.exact = true;
+        convert::validate(s, qwen3);
+        convert::ConvertSettings plain = s;
+        plain.foldQkNorm = false;
+        QVERIFY(!convert::sameConversion(s, plain, qwen3)); // a result without the fold is stale
+    }
+
     void seqLenBoundedByMaxPositions() {
         const io::ModelConfig c = io::loadModelConfig(demo());
         convert::ConvertSettings s;
@@ -297,6 +318,32 @@ private slots:
         QCOMPARE(p.exitCode(), 2);
         QVERIFY2(err.contains(QStringLiteral("error: --qk-rope-dim 34: at most head_dim = 32")),
                  qPrintable(err));
+    }
+
+    // Issue 18: core's fold_qk_norm reaches the user as --fold-qk-norm: asked for a model without q/k
+    // norms, and missing where a Qwen3 conversion is to be exported (refused before the weights are
+    // read, nothing written; it used to be refused after the whole conversion, naming fold_qk_norm).
+    void cliNamesTheFoldFlag() {
+        auto run = [](const QStringList& args) {
+            QProcess p;
+            p.start(QStringLiteral(TRANSMLA_CLI_PATH), QStringList{QStringLiteral("convert")} + args);
+            p.waitForFinished(120000);
+            return std::make_pair(p.exitCode(), QString::fromUtf8(p.readAllStandardError()));
+        };
+        auto [code, err] = run({QString::fromStdString(demo().string()), QStringLiteral("--fold-qk-norm")});
+        QCOMPARE(code, 2);
+        QVERIFY2(err.contains(QStringLiteral("error: --fold-qk-norm on: llama has no query/key norms")),
+                 qPrintable(err));
+        const std::filesystem::path out = test::outputDir() / "settings-qwen3-export";
+        std::filesystem::remove_all(out);
+        std::tie(code, err) =
+            run({QString::fromStdString(test::referenceModel("tiny-qwen3-gqa").string()),
+                 QStringLiteral("--out"), QString::fromStdString(out.string()), QStringLiteral("--quiet")});
+        QCOMPARE(code, 2);
+        QVERIFY2(err.contains(QStringLiteral("error: --fold-qk-norm needed for a DeepSeek-V3 export")),
+                 qPrintable(err));
+        QVERIFY2(!err.contains(QStringLiteral("fold_qk_norm")), qPrintable(err));
+        QVERIFY(!std::filesystem::exists(out));
     }
 };
 

@@ -86,6 +86,7 @@ results::Session fullSession() {
     convert::ConvertSettings c;
     c.kvLoraRank = 40;
     c.latentNorm = convert::LatentNorm::Calibrated;
+    c.foldQkNorm = true; // not the default, so that the round trip shows it is stored
     c.calibration.seed = 7;
     c.damping = 1e-9;
     s.convertSettings = c;
@@ -131,7 +132,8 @@ void requireEqualLoss(const eval::LossResult& x, const eval::LossResult& y) {
 void requireEqualSettings(const convert::ConvertSettings& a, const convert::ConvertSettings& b) {
     QVERIFY(a.exact == b.exact && a.kvLoraRank == b.kvLoraRank && a.qkRopeHeadDim == b.qkRopeHeadDim &&
             a.freqFold == b.freqFold && a.rorope == b.rorope && a.preRopeKeyStats == b.preRopeKeyStats &&
-            a.balanceKv == b.balanceKv && a.jointPca == b.jointPca && a.latentNorm == b.latentNorm);
+            a.balanceKv == b.balanceKv && a.jointPca == b.jointPca && a.latentNorm == b.latentNorm &&
+            a.foldQkNorm == b.foldQkNorm);
     QVERIFY(sameBits(a.energy, b.energy) && sameBits(a.damping, b.damping));
     QVERIFY(a.calibration.source == b.calibration.source && a.calibration.samples == b.calibration.samples &&
             a.calibration.seqLen == b.calibration.seqLen && a.calibration.seed == b.calibration.seed &&

@@ -83,6 +83,35 @@ private slots:
         compareDocs(*back.lossAfter, *first_->lossAfter, 1e-6);
     }
 
+    // Issue 18: with fold_qk_norm (Qwen3) the workbench converts the folded model, which exports, and a
+    // rank change equals a fresh folded conversion at that rank (it re-assembles from the folded
+    // projections, not from the original's normalised ones); the loss before stays the original's (the
+    // same as an unfolded run's).
+    void foldedQkNormRankChangeEqualsFresh() {
+        const auto dir = test::referenceModel("tiny-qwen3-gqa");
+        auto folded = [](int64_t rank) {
+            auto s = settingsAt(rank);
+            s.foldQkNorm = true;
+            return s;
+        };
+        auto o = options();
+        o.attention = false;
+        const auto first = workbench::runConversion(dir, folded(48), o);
+        QVERIFY2(first.exportProblem.empty(), first.exportProblem.c_str());
+        const auto changed = workbench::changeRank(first, 24, {});
+        const auto fresh = workbench::runConversion(dir, folded(24), o);
+        QCOMPARE(changed.layers.size(), fresh.layers.size());
+        for (size_t i = 0; i < fresh.layers.size(); ++i) {
+            QCOMPARE(changed.layers[i].rank, int64_t(24));
+            QVERIFY(std::abs(changed.layers[i].retainedEnergy - fresh.layers[i].retainedEnergy) < 1e-12);
+        }
+        compareDocs(*changed.lossAfter, *fresh.lossAfter, 1e-6);
+        const auto exact = workbench::runConversion(dir, settingsAt(24), o); // the exact q/k-norm form
+        QVERIFY(!exact.exportProblem.empty());
+        compareDocs(*first.lossBefore, *exact.lossBefore, 1e-6);
+        QVERIFY(fresh.lossAfter->meanNll() > exact.lossAfter->meanNll()); // the fold's price
+    }
+
     void cancelledChangeLeavesTheModel() {
         CancelToken token;
         const Progress cancelDuringLoss{[&](int64_t, int64_t, const std::string& stage) {
