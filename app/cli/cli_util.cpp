@@ -30,6 +30,7 @@ std::string flagMessage(const std::string& setting, const std::string& detail) {
         {"freqfold", "--freqfold"},
         {"energy", "--energy"},
         {"latent_norm", "--latent-norm"},
+        {"pca_activations", "--pca-activations"},
         {"calibration_samples", "--samples"},
         {"calibration_seqlen", "--seqlen"},
         {"calibration_source", "--calib"},

@@ -48,6 +48,20 @@ std::pair<at::Tensor, at::Tensor> keyPlanes(const at::Tensor& k) {
     return {k.narrow(-1, 0, half).reshape(lead), k.narrow(-1, half, half).reshape(lead)};
 }
 
+at::Tensor pcaInputRows(const model::Model& m, int64_t layer, const at::Tensor& x, at::Tensor keys) {
+    const auto& c = m.config;
+    const int64_t gd = c.numKvHeads * c.headDim, rows = x.size(0) * x.size(1);
+    const auto& attn = m.layers[size_t(layer)].gqa;
+    // q/k-norm layers: the latent is a linear map of u = [normed keys; values], not of x (qk_norm.h).
+    at::Tensor in = x.reshape({rows, c.hiddenSize});
+    if (attn.kNorm.defined()) {
+        if (!keys.defined()) keys = model::preRopeKeys(m, layer, x);
+        in = at::cat({keys.reshape({rows, gd}), model::linear(x, attn.v).reshape({rows, gd})}, 1);
+    }
+    in = in.to(at::kDouble);
+    return at::cat({in, at::ones({rows, 1}, in.options())}, 1);
+}
+
 void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t microBatch,
                       const std::function<void(int64_t, const LayerStats&)>& onLayer,
                       const Progress& progress, const std::function<void(int64_t)>& beforeLayer,
@@ -81,10 +95,7 @@ void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t micr
             // position-dependent rotation would average the cross-covariances away (TransMLA uses the
             // pre-RoPE keys too).
             at::Tensor k = model::preRopeKeys(m, layer, x); // [b, T, g, d]
-            const at::Tensor in =
-                normed ? at::cat({k.reshape({-1, g * d}), model::linear(x, attn.v).reshape({-1, g * d})}, 1)
-                       : x.reshape({-1, D});
-            at::Tensor xa = at::cat({in.to(at::kDouble), at::ones({x.size(0) * T, 1}, f64)}, 1);
+            const at::Tensor xa = pcaInputRows(m, layer, x, k);
             st.xGram.addmm_(xa.t(), xa);
             if (!preRopeKeys) k = model::applyRope(k, rope);
             auto [X, Y] = keyPlanes(k.to(at::kDouble).reshape({-1, g, d}));

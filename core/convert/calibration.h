@@ -43,6 +43,11 @@ void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t micr
                       const Progress& progress, const std::function<void(int64_t)>& beforeLayer = {},
                       double* seconds = nullptr, bool preRopeKeys = true);
 
+// The rows whose Gram is xGram at `layer` of `m` (a GQA layer) for attention inputs x [b, T, D]:
+// [x; 1], or [u; 1] on q/k-norm layers [b*T, U+1] fp64. keys: the layer's pre-RoPE keys of x when
+// already computed (undefined: computed here where needed).
+at::Tensor pcaInputRows(const model::Model& m, int64_t layer, const at::Tensor& x, at::Tensor keys = {});
+
 // Plane coordinates of keys [.., g, d] -> [.., g*d/2] x-coords and y-coords.
 std::pair<at::Tensor, at::Tensor> keyPlanes(const at::Tensor& k);
 

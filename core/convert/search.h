@@ -46,8 +46,14 @@ std::vector<ConvertSettings> gridCandidates(const ConvertSettings& base, const s
 std::vector<ConvertSettings> autoCandidates(const ConvertSettings& base, const io::ModelConfig& config,
                                             bool searchRopeDim, bool searchFreqFold);
 
+// The candidates with PcaActivations::Best replaced by one candidate per source (original,
+// partial_rope, sequential); the others as they are. gridCandidates and autoCandidates apply it.
+std::vector<ConvertSettings> expandPcaActivations(const std::vector<ConvertSettings>& candidates);
+
 // Converts a copy of `original` (resident, unconverted) with each candidate and evaluates it on
-// split.heldOut. Progress stages "calibrate" (layers) and "search" (candidates).
+// split.heldOut. Progress stages "calibrate" (layers) and "search" (candidates). A candidate whose
+// pcaActivations is not original costs one more calibration pass (and, for partial_rope, a full-rank
+// conversion) over the original statistics (pca_activations.h).
 SearchResult searchConversions(const model::Model& original, const std::vector<ConvertSettings>& candidates,
                                const CalibrationSplit& split, const Progress& progress = {});
 

@@ -84,6 +84,7 @@ std::vector<std::pair<std::string, std::string>> settingsTable(const convert::Co
             {"balance_kv", flag(s.balanceKv)},
             {"joint_pca", flag(s.jointPca)},
             {"latent_norm", convert::latentNormName(s.latentNorm)},
+            {"pca_activations", convert::pcaActivationsName(s.pcaActivations)},
             {"damping", num(s.damping)},
             {"calibration_source", s.calibration.source},
             {"calibration_samples", std::to_string(s.calibration.samples)},

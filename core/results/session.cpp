@@ -47,7 +47,8 @@ bool RankSweep::sameSetup(const convert::ConvertSettings& s, int64_t n) const {
     const convert::ConvertSettings a = sweepPointSettings(settings, 0), b = sweepPointSettings(s, 0);
     return n == problems && a.qkRopeHeadDim == b.qkRopeHeadDim && a.freqFold == b.freqFold &&
            a.rorope == b.rorope && a.preRopeKeyStats == b.preRopeKeyStats && a.balanceKv == b.balanceKv &&
-           a.jointPca == b.jointPca && a.latentNorm == b.latentNorm && a.damping == b.damping &&
+           a.jointPca == b.jointPca && a.latentNorm == b.latentNorm && a.pcaActivations == b.pcaActivations &&
+           a.damping == b.damping &&
            a.calibration.source == b.calibration.source && a.calibration.samples == b.calibration.samples &&
            a.calibration.seqLen == b.calibration.seqLen && a.calibration.seed == b.calibration.seed;
 }
