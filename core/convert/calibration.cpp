@@ -24,19 +24,28 @@ at::Tensor calibrationTokens(const CalibrationSettings& s, const tok::Tokenizer&
     io::checkTextFile(file);
     std::vector<std::string> texts = io::loadTexts(file);
     std::mt19937_64 rng(s.seed);
-    std::shuffle(texts.begin(), texts.end(), rng);
-    const size_t need = size_t(s.samples * s.seqLen);
     std::vector<int64_t> ids;
-    for (const auto& t : texts) {
-        for (int32_t id : tokenizer.encode(t, true))
-            ids.push_back(id);
-        if (ids.size() >= need) break;
+    int64_t rows = 0;
+    // Each row like a prompt: one BOS at its start (where the tokenizer adds one), then whole texts
+    // from a random start, in file order, joined by a blank line. Rows made of shuffled texts that each
+    // carried their own BOS had BOS tokens mid-row and rows starting mid-text, neither of which occurs
+    // when the model is used; their statistics cost 0.005-0.07 GSM8K NLL (BENCHMARKS.md, issue 14).
+    while (rows < s.samples && !texts.empty()) {
+        const size_t start = std::uniform_int_distribution<size_t>(0, texts.size() - 1)(rng);
+        size_t end = start;
+        std::string joined;
+        while (end < texts.size() && int64_t(tokenizer.encode(joined, false).size()) < s.seqLen)
+            joined += (joined.empty() ? "" : "\n\n") + texts[end++];
+        texts.erase(texts.begin() + std::ptrdiff_t(start), texts.begin() + std::ptrdiff_t(end));
+        const std::vector<int32_t> row = tokenizer.encode(joined, true);
+        if (int64_t(row.size()) < s.seqLen) continue; // the file ended first: these texts are dropped
+        ids.insert(ids.end(), row.begin(), row.begin() + s.seqLen);
+        ++rows;
     }
-    if (ids.size() < need)
-        throw ArgumentError(file.string() + ": only " + std::to_string(ids.size()) +
-                            " tokens, calibration needs " + std::to_string(need) +
-                            " (calibration_samples x calibration_seqlen)");
-    ids.resize(need);
+    if (rows < s.samples)
+        throw ArgumentError(file.string() + ": only " + std::to_string(rows) + " rows of " +
+                            std::to_string(s.seqLen) + " tokens, calibration needs " +
+                            std::to_string(s.samples) + " (calibration_samples x calibration_seqlen)");
     return at::tensor(ids, at::kLong).view({s.samples, s.seqLen});
 }
 

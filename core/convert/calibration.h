@@ -31,7 +31,9 @@ struct LayerStats {
     int64_t tokens = 0;
 };
 
-// Calibration ids [N, L]: texts from the source shuffled with the seed, tokenized, concatenated.
+// Calibration ids [N, L]: each row a BOS (where the tokenizer adds one) and whole texts of the source
+// from a start drawn with the seed, in file order, joined by "\n\n", cut at L tokens; the texts of a
+// row are not used again. Rows are drawn one after another: the first N of a draw of N + H are the N.
 at::Tensor calibrationTokens(const CalibrationSettings& s, const tok::Tokenizer& tokenizer,
                              const std::filesystem::path& resourcesDir);
 

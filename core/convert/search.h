@@ -1,6 +1,7 @@
 // Choosing a conversion by its loss on held-out calibration text, and the loss-vs-KV-bytes Pareto
 // front of a grid over (r, r_R, FreqFold). The held-out text is a split of the calibration source
-// (the rows after the calibration's own, from the same shuffled draw), never the GSM8K test set.
+// (the rows after the calibration's own, from the same random draw, made of other texts), never the
+// GSM8K test set.
 // The calibration pass runs once for all candidates (collectLayerStats: the statistics do not depend
 // on r, r_R or f); each candidate is then RoRoPE + joint PCA + one held-out evaluation.
 #pragma once

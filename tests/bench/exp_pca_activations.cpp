@@ -2,13 +2,16 @@
 // convert/pca_activations.h), and how the calibration rows are laid out. Prints the GSM8K test mean NLL
 // of each source and of "best" (the source chosen on 16 held-out calibration rows, convert/search.h).
 //   exp_pca_activations MODEL_DIR RANKS ROPE_DIM FREQFOLD [LIMIT] [DEVICE] [LAYOUT] [SEED]
-// RANKS: comma-separated, -1 = full (one calibration pass for all); LIMIT -1 = the whole test set;
-// DEVICE cpu | cuda. LAYOUT ours (calibrationTokens: shuffled problems, each with its BOS, concatenated)
-// | reference (as the reference TransMLA's loader: runs of consecutive problems from a random start,
-// joined by a blank line, one BOS at the start of each row; "best" is then not measured).
+// RANKS: comma-separated, -1 = full (one calibration pass for all); LIMIT -1 = the whole test set, 0 =
+// none (only the held-out choice of "best");
+// DEVICE cpu | cuda. LAYOUT rows (calibrationTokens: a BOS, then whole problems from a random start
+// joined by a blank line, as the reference TransMLA's loader does) | documents (the layout before issue
+// 14, rebuilt here: all problems shuffled, each with its own BOS, concatenated and cut into rows;
+// "best" is then not measured). SEED: the calibration seed.
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 #include <cstdio>
+#include <algorithm>
 #include <random>
 #include <sstream>
 
@@ -26,25 +29,17 @@ using namespace transmla;
 
 namespace {
 
-at::Tensor referenceLayoutRows(const convert::CalibrationSettings& s, const tok::Tokenizer& t,
-                               const std::filesystem::path& res) {
+at::Tensor documentLayoutRows(const convert::CalibrationSettings& s, const tok::Tokenizer& t,
+                              const std::filesystem::path& res) {
     std::vector<std::string> texts = io::loadTexts(io::calibrationFile(s.source, res));
     std::mt19937_64 rng(s.seed);
+    std::shuffle(texts.begin(), texts.end(), rng);
     std::vector<int64_t> ids;
-    for (int64_t row = 0; row < s.samples && !texts.empty(); ++row) {
-        size_t start = std::uniform_int_distribution<size_t>(0, texts.size() - 1)(rng), end = start;
-        std::string joined;
-        while (end < texts.size() && int64_t(t.encode(joined, false).size()) < s.seqLen)
-            joined += (joined.empty() ? "" : "\n\n") + texts[end++];
-        texts.erase(texts.begin() + std::ptrdiff_t(start), texts.begin() + std::ptrdiff_t(end));
-        std::vector<int32_t> enc = t.encode(joined, true);
-        if (int64_t(enc.size()) < s.seqLen) {
-            --row;
-            continue;
-        }
-        ids.insert(ids.end(), enc.begin(), enc.begin() + s.seqLen);
-    }
-    return at::tensor(ids, at::kLong).view({-1, s.seqLen});
+    for (size_t i = 0; i < texts.size() && int64_t(ids.size()) < s.samples * s.seqLen; ++i)
+        for (int32_t id : t.encode(texts[i], true))
+            ids.push_back(id);
+    ids.resize(size_t(s.samples * s.seqLen));
+    return at::tensor(ids, at::kLong).view({s.samples, s.seqLen});
 }
 
 } // namespace
@@ -62,13 +57,13 @@ int main(int argc, char** argv) {
     s.freqFold = std::atoll(argv[4]);
     const int64_t limit = argc > 5 ? std::atoll(argv[5]) : -1;
     const std::string device = argc > 6 ? argv[6] : "cpu";
-    const std::string layout = argc > 7 ? argv[7] : "ours";
+    const std::string layout = argc > 7 ? argv[7] : "rows";
     s.calibration.seed = argc > 8 ? uint64_t(std::atoll(argv[8])) : 0;
     const model::Model original = model::Model::load(dir, {device, "f32"});
     const tok::Tokenizer t = tok::Tokenizer::load(dir);
     const auto split = convert::splitCalibration(s.calibration, 16, t, res);
     const at::Tensor ids =
-        (layout == "reference" ? referenceLayoutRows(s.calibration, t, res) : split.calibration)
+        (layout == "documents" ? documentLayoutRows(s.calibration, t, res) : split.calibration)
             .to(original.embed.device());
     const auto docs = eval::tokenizeGsm8k(t, io::loadGsm8k(gsm8kFile(res, "test"), limit), 512);
     const auto stats = convert::collectLayerStats(original, ids, s);
@@ -79,8 +74,8 @@ int main(int argc, char** argv) {
                 "best is");
     for (int64_t r : ranks) {
         s.kvLoraRank = r;
-        double nll[3];
-        for (int i = 0; i < 3; ++i) {
+        double nll[3] = {NAN, NAN, NAN};
+        for (int i = 0; i < 3 && !docs.empty(); ++i) {
             convert::ConvertSettings c = s;
             c.pcaActivations = convert::kPcaActivationSources[i];
             model::Model m = original;
@@ -89,7 +84,7 @@ int main(int argc, char** argv) {
         }
         std::string chosen = "-";
         double best = NAN;
-        if (layout != "reference") {
+        if (layout != "documents") {
             convert::ConvertSettings b = s;
             b.pcaActivations = convert::PcaActivations::Best;
             const auto found = convert::searchConversions(
