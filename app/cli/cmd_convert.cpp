@@ -318,7 +318,8 @@ int cmdConvert(int argc, char** argv) {
         std::cout << "\n";
     }
     std::cout << "qk_rope_head_dim " << report.ropeDim << ", FreqFold " << report.freqFold << ", max rank "
-              << report.maxRank << ", " << report.secondsTotal << " s\n";
+              << report.maxRank << ", PCA activations " << convert::pcaActivationsName(report.settings.pcaActivations)
+              << ", " << report.secondsTotal << " s\n";
     std::cout << "layer  rank  retained  discarded  rope-energy  alpha\n";
     for (const auto& l : report.layers)
         std::cout << std::setw(5) << l.layer << std::setw(6) << l.rank << std::setw(10) << l.retainedEnergy

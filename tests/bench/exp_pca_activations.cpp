@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
     const at::Tensor ids =
         (layout == "documents" ? documentLayoutRows(s.calibration, t, res) : split.calibration)
             .to(original.embed.device());
-    const auto docs = eval::tokenizeGsm8k(t, io::loadGsm8k(gsm8kFile(res, "test"), limit), 512);
+    const auto docs = limit == 0 ? std::vector<eval::Document>{}
+                                 : eval::tokenizeGsm8k(t, io::loadGsm8k(gsm8kFile(res, "test"), limit), 512);
     const auto stats = convert::collectLayerStats(original, ids, s);
     std::printf("model %s, r_R %lld, FreqFold %lld, %zu problems, device %s, layout %s, seed %llu\n",
                 dir.c_str(), (long long)s.qkRopeHeadDim, (long long)s.freqFold, docs.size(), device.c_str(),
