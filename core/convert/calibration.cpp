@@ -26,10 +26,11 @@ at::Tensor calibrationTokens(const CalibrationSettings& s, const tok::Tokenizer&
     std::mt19937_64 rng(s.seed);
     std::vector<int64_t> ids;
     int64_t rows = 0;
-    // Each row like a prompt: one BOS at its start (where the tokenizer adds one), then whole texts
-    // from a random start, in file order, joined by a blank line. Rows made of shuffled texts that each
-    // carried their own BOS had BOS tokens mid-row and rows starting mid-text, neither of which occurs
-    // when the model is used; their statistics cost 0.005-0.07 GSM8K NLL (BENCHMARKS.md, issue 14).
+    // Each row like a prompt: the tokenizer's leading special tokens (a BOS where it adds one), then
+    // whole texts from a random start, in file order, joined by a blank line. Rows cut from the
+    // concatenation of shuffled texts started mid-text (position 0, the attention sink, on an arbitrary
+    // token), glued texts with no separator and, with a BOS-adding tokenizer, had BOS tokens mid-row:
+    // none of that occurs in use, and it cost up to 0.07 GSM8K NLL (BENCHMARKS.md, issue 14).
     while (rows < s.samples && !texts.empty()) {
         const size_t start = std::uniform_int_distribution<size_t>(0, texts.size() - 1)(rng);
         size_t end = start;

@@ -4,9 +4,9 @@
 //   exp_pca_activations MODEL_DIR RANKS ROPE_DIM FREQFOLD [LIMIT] [DEVICE] [LAYOUT] [SEED]
 // RANKS: comma-separated, -1 = full (one calibration pass for all); LIMIT -1 = the whole test set, 0 =
 // none (only the held-out choice of "best");
-// DEVICE cpu | cuda. LAYOUT rows (calibrationTokens: a BOS, then whole problems from a random start
-// joined by a blank line, as the reference TransMLA's loader does) | documents (the layout before issue
-// 14, rebuilt here: all problems shuffled, each with its own BOS, concatenated and cut into rows;
+// DEVICE cpu | cuda. LAYOUT rows (calibrationTokens: leading special tokens, then whole problems from a
+// random start joined by a blank line, as the reference TransMLA's loader does) | documents (the layout
+// before issue 14, rebuilt here: all problems shuffled, concatenated and cut into rows;
 // "best" is then not measured). SEED: the calibration seed.
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>

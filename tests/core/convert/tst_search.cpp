@@ -14,6 +14,7 @@
 #include "convert/pipeline.h"
 #include "convert/search.h"
 #include "eval/loss.h"
+#include "io/datasets.h"
 #include "model/forward.h"
 #include "model/model.h"
 #include "testutil.h"
@@ -208,6 +209,41 @@ private slots:
         const auto j = r.toJson();
         QCOMPARE(j["candidates"].size(), size_t(4));
         QVERIFY(j.contains("chosen"));
+    }
+
+    // Calibration rows look like what the model is used on: the tokenizer's leading special tokens (the
+    // demo's adds none), then the start of a whole problem, never the middle of one; problems are
+    // separated by a blank line. Rows cut from the concatenation of shuffled problems failed the first.
+    void calibrationRowsStartLikePrompts() {
+        const fs::path dir = test::resourcesDir() / "models" / "tiny-llama-gqa";
+        const tok::Tokenizer t = tok::Tokenizer::load(dir);
+        const std::vector<int32_t> with = t.encode("Question", true);
+        const size_t lead = with.size() - t.encode("Question", false).size();
+        convert::CalibrationSettings cs;
+        cs.samples = 6;
+        cs.seqLen = 256;
+        const at::Tensor ids = convert::calibrationTokens(cs, t, test::resourcesDir());
+        const auto texts = io::loadTexts(io::calibrationFile(cs.source, test::resourcesDir()));
+        std::set<std::vector<int64_t>> starts; // the first 6 tokens of every problem
+        for (const auto& text : texts) {
+            const std::vector<int32_t> e = t.encode(text, false);
+            starts.insert(std::vector<int64_t>(e.begin(), e.begin() + std::min<size_t>(6, e.size())));
+        }
+        const std::vector<int32_t> blank = t.encode(texts[0] + "\n\n" + texts[1], false),
+                                   first = t.encode(texts[0], false);
+        QVERIFY(blank.size() > first.size() + 1); // the separator is a token of its own here
+        const int64_t separator = blank[first.size()];
+        int64_t separators = 0;
+        for (int64_t r = 0; r < cs.samples; ++r) {
+            const at::Tensor row = ids[r].contiguous();
+            const int64_t* p = row.data_ptr<int64_t>();
+            for (size_t i = 0; i < lead; ++i)
+                QCOMPARE(p[i], int64_t(with[i]));
+            QVERIFY2(starts.count(std::vector<int64_t>(p + lead, p + lead + 6)),
+                     qPrintable(QStringLiteral("row %1 does not start with a problem").arg(r)));
+            separators += row.eq(separator).sum().item<int64_t>();
+        }
+        QVERIFY(separators >= cs.samples); // 256 tokens hold more than one problem
     }
 
     // partial_rope: every layer's xGram is the Gram of the full-rank model's attention inputs;
