@@ -82,12 +82,12 @@ int cmdConvert(int argc, char** argv) {
         std::cout << kUsage;
         return args.has("help") ? 0 : 1;
     }
-    args.allowOnly({"help",     "exact",        "eval",         "force",       "json",
-                    "quiet",    "no-rorope",    "no-balance",   "no-stream",   "post-rope-stats",
-                    "out",      "kv-lora-rank", "energy",       "qk-rope-dim", "freqfold",
-                    "calib",    "samples",      "seqlen",       "seed",        "device",
-                    "dtype",    "latent-norm",  "export-dtype", "limit",       "target",
-                    "heal",     "heal-steps",   "heal-lr",      "heal-data",   "heal-samples",
+    args.allowOnly({"help",     "exact",        "eval",         "force",          "json",
+                    "quiet",    "no-rorope",    "no-balance",   "no-stream",      "post-rope-stats",
+                    "out",      "kv-lora-rank", "energy",       "qk-rope-dim",    "freqfold",
+                    "calib",    "samples",      "seqlen",       "seed",           "device",
+                    "dtype",    "latent-norm",  "export-dtype", "limit",          "target",
+                    "heal",     "heal-steps",   "heal-lr",      "heal-data",      "heal-samples",
                     "wikitext", "held-out",     "fold-qk-norm", "pca-activations"});
     const std::filesystem::path dir = args.positionals()[0];
     convert::ConvertSettings s;
@@ -318,8 +318,9 @@ int cmdConvert(int argc, char** argv) {
         std::cout << "\n";
     }
     std::cout << "qk_rope_head_dim " << report.ropeDim << ", FreqFold " << report.freqFold << ", max rank "
-              << report.maxRank << ", PCA activations " << convert::pcaActivationsName(report.settings.pcaActivations)
-              << ", " << report.secondsTotal << " s\n";
+              << report.maxRank << ", PCA activations "
+              << convert::pcaActivationsName(report.settings.pcaActivations) << ", " << report.secondsTotal
+              << " s\n";
     std::cout << "layer  rank  retained  discarded  rope-energy  alpha\n";
     for (const auto& l : report.layers)
         std::cout << std::setw(5) << l.layer << std::setw(6) << l.rank << std::setw(10) << l.retainedEnergy

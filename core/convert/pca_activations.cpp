@@ -18,8 +18,8 @@ void regatherInputGrams(const model::Model& source, const model::Model& original
     int64_t tokens = 0;
     for (int64_t b = 0; b < ids.size(0); b += microBatch) {
         progress.checkCancel();
-        at::Tensor h = model::embedTokens(source, ids.narrow(0, b, std::min(microBatch, ids.size(0) - b))
-                                                      .to(source.device()));
+        at::Tensor h = model::embedTokens(
+            source, ids.narrow(0, b, std::min(microBatch, ids.size(0) - b)).to(source.device()));
         tokens += h.size(0) * h.size(1);
         for (int64_t l = 0; l <= last; ++l) {
             if (l >= first) {
@@ -41,7 +41,8 @@ std::vector<LayerStats> pcaActivationStats(const model::Model& original, const a
                                            const Progress& progress) {
     c10::InferenceMode guard;
     if (settings.pcaActivations == PcaActivations::Best)
-        throw ArgumentError("pca_activations best: choose the source on held-out text first (convert/search.h)");
+        throw ArgumentError(
+            "pca_activations best: choose the source on held-out text first (convert/search.h)");
     std::vector<LayerStats> stats = originalStats;
     if (settings.exact || settings.pcaActivations == PcaActivations::Original) return stats;
     if (original.streamed())

@@ -223,7 +223,8 @@ SearchResult searchConversions(const model::Model& original, const std::vector<C
         const ConvertReport rep =
             s.pcaActivations == PcaActivations::Original
                 ? convertFromStats(m, s, stats, quiet)
-                : convertFromStats(m, s, pcaActivationStats(original, split.calibration, s, stats, quiet), quiet);
+                : convertFromStats(m, s, pcaActivationStats(original, split.calibration, s, stats, quiet),
+                                   quiet);
         c.rank = rep.maxRank;
         c.kvBytesPerToken = rep.kvBytesPerTokenAfter;
         c.heldOutLoss = eval::evaluateLoss(m, docs, lo, quiet).meanNll();

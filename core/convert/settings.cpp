@@ -44,16 +44,20 @@ LatentNorm parseLatentNorm(const std::string& name) {
 
 std::string pcaActivationsName(PcaActivations a) {
     switch (a) {
-    case PcaActivations::PartialRope: return "partial_rope";
-    case PcaActivations::Sequential: return "sequential";
-    case PcaActivations::Best: return "best";
-    default: return "original";
+    case PcaActivations::PartialRope:
+        return "partial_rope";
+    case PcaActivations::Sequential:
+        return "sequential";
+    case PcaActivations::Best:
+        return "best";
+    default:
+        return "original";
     }
 }
 
 PcaActivations parsePcaActivations(const std::string& name) {
-    for (PcaActivations a : {PcaActivations::Original, PcaActivations::PartialRope, PcaActivations::Sequential,
-                             PcaActivations::Best})
+    for (PcaActivations a : {PcaActivations::Original, PcaActivations::PartialRope,
+                             PcaActivations::Sequential, PcaActivations::Best})
         if (name == pcaActivationsName(a)) return a;
     throw SettingError(setting::kPcaActivations,
                        "'" + name + "': use original, partial_rope, sequential or best");

@@ -37,8 +37,8 @@ LatentNorm parseLatentNorm(const std::string& name); // throws SettingError(late
 enum class PcaActivations { Original, PartialRope, Sequential, Best };
 std::string pcaActivationsName(PcaActivations a);            // original | partial_rope | sequential | best
 PcaActivations parsePcaActivations(const std::string& name); // throws SettingError(pca_activations)
-inline constexpr PcaActivations kPcaActivationSources[] = {PcaActivations::Original, PcaActivations::PartialRope,
-                                                           PcaActivations::Sequential};
+inline constexpr PcaActivations kPcaActivationSources[] = {
+    PcaActivations::Original, PcaActivations::PartialRope, PcaActivations::Sequential};
 
 struct ConvertSettings {
     // exact: every KV head merged into one latent, all key dims keep RoPE (r_R = g*d), no

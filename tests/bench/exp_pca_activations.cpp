@@ -9,9 +9,9 @@
 // before issue 14, rebuilt here: all problems shuffled, concatenated and cut into rows;
 // "best" is then not measured). SEED: the calibration seed.
 #include <ATen/ATen.h>
+#include <algorithm>
 #include <c10/core/InferenceMode.h>
 #include <cstdio>
-#include <algorithm>
 #include <random>
 #include <sstream>
 

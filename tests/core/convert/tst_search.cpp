@@ -277,11 +277,14 @@ private slots:
         QVERIFY(relDiff(stats[1].xGram, fullGrams[1]) > 1e-4);
 
         model::Model firstConverted = original;
-        convert::convertModel(firstConverted, [&] {
-            convert::ConvertSettings o = s;
-            o.pcaActivations = convert::PcaActivations::Original;
-            return o;
-        }(), ids);
+        convert::convertModel(
+            firstConverted,
+            [&] {
+                convert::ConvertSettings o = s;
+                o.pcaActivations = convert::PcaActivations::Original;
+                return o;
+            }(),
+            ids);
         const auto seqGrams = handBuiltInputGrams(firstConverted, ids);
         s.pcaActivations = convert::PcaActivations::Sequential;
         const auto sequential = convert::pcaActivationStats(original, ids, s, stats);
@@ -303,8 +306,8 @@ private slots:
         base.pcaActivations = convert::PcaActivations::Best;
         base.calibration.samples = 8;
         base.calibration.seqLen = 64;
-        const auto split = convert::splitCalibration(base.calibration, 3, tok::Tokenizer::load(dir),
-                                                     test::resourcesDir());
+        const auto split =
+            convert::splitCalibration(base.calibration, 3, tok::Tokenizer::load(dir), test::resourcesDir());
         const auto cands = convert::autoCandidates(base, original.config, false, false);
         QCOMPARE(cands.size(), size_t(3));
         const convert::SearchResult r = convert::searchConversions(original, cands, split);

@@ -374,7 +374,8 @@ private slots:
             H5::H5File f(file.string(), H5F_ACC_RDWR);
             f.openGroup("convert_settings").removeAttr("pca_activations");
         }
-        QVERIFY(results::loadSession(file).convertSettings->pcaActivations == convert::PcaActivations::Original);
+        QVERIFY(results::loadSession(file).convertSettings->pcaActivations ==
+                convert::PcaActivations::Original);
     }
 
     void failedSaveKeepsTheOldFile() {
