@@ -19,6 +19,7 @@
 #include "model/model.h"
 #include "testutil.h"
 #include "tokenizer/tokenizer.h"
+#include "util/error.h"
 
 using namespace transmla;
 namespace fs = std::filesystem;
@@ -310,6 +311,15 @@ private slots:
             convert::splitCalibration(base.calibration, 3, tok::Tokenizer::load(dir), test::resourcesDir());
         const auto cands = convert::autoCandidates(base, original.config, false, false);
         QCOMPARE(cands.size(), size_t(3));
+        { // best is a choice made before converting: a conversion asked for it refuses, naming it
+            model::Model m = original;
+            try {
+                convert::convertModel(m, base, split.calibration);
+                QFAIL("a conversion with pca_activations best ran");
+            } catch (const ArgumentError& e) {
+                QVERIFY2(std::string(e.what()).find("best") != std::string::npos, e.what());
+            }
+        }
         const convert::SearchResult r = convert::searchConversions(original, cands, split);
         std::vector<eval::Document> docs;
         for (int64_t i = 0; i < 3; ++i) {
