@@ -31,6 +31,7 @@ std::string flagMessage(const std::string& setting, const std::string& detail) {
         {"energy", "--energy"},
         {"latent_norm", "--latent-norm"},
         {"fold_qk_norm", "--fold-qk-norm"},
+        {"pca_activations", "--pca-activations"},
         {"calibration_samples", "--samples"},
         {"calibration_seqlen", "--seqlen"},
         {"calibration_source", "--calib"},

@@ -34,6 +34,7 @@ const char* kUsage =
     "         [--qk-rope-dim 64|best] [--freqfold F|auto|best] [--held-out 16] [--calib "
     "gsm8k|wikitext2|FILE] [--samples 128 --seqlen 256]\n"
     "         [--seed 0] [--device cpu|cuda] [--dtype f32|bf16] [--latent-norm none|calibrated]\n"
+    "         [--pca-activations original|partial_rope|sequential|best]\n"
     "         [--export-dtype source|f32|bf16] [--target transformers|serving] [--eval [--limit N] "
     "[--wikitext CHUNKS]]\n"
     "         [--no-stream] [--force] [--json] [--quiet] [--fold-qk-norm]\n"
@@ -57,6 +58,10 @@ const char* kUsage =
     "best: r_R (among head_dim/8, /4, /2, /1, at equal KV bytes: r + r_R fixed) and/or FreqFold (every\n"
     "one r_R allows) chosen by the mean NLL on --held-out sequences of the calibration source that follow\n"
     "the calibration's own (not GSM8K test); the candidates and losses are printed (JSON: held_out_choice).\n"
+    "--pca-activations: whose hidden states the joint PCA is calibrated on: the original model's (default),\n"
+    "the full-rank partial-RoPE model's (as the reference TransMLA does), or the model converted so far\n"
+    "(sequential, layer by layer at the target rank); best = the lowest held-out loss of the three. Not\n"
+    "original: the model is loaded whole (no streaming).\n"
     "Qwen3 / Gemma-3 (per-head q/k RMSNorm): the latent is a map of the normalised keys (exact, no export);\n"
     "--fold-qk-norm first replaces each head's norm by a constant fitted on the calibration text (the\n"
     "DeepSeek-V3-compatible approximation: exports, labelled transmla.approximation).\n"
@@ -78,13 +83,13 @@ int cmdConvert(int argc, char** argv) {
         std::cout << kUsage;
         return args.has("help") ? 0 : 1;
     }
-    args.allowOnly({"help",     "exact",        "eval",         "force",       "json",
-                    "quiet",    "no-rorope",    "no-balance",   "no-stream",   "post-rope-stats",
-                    "out",      "kv-lora-rank", "energy",       "qk-rope-dim", "freqfold",
-                    "calib",    "samples",      "seqlen",       "seed",        "device",
-                    "dtype",    "latent-norm",  "export-dtype", "limit",       "target",
-                    "heal",     "heal-steps",   "heal-lr",      "heal-data",   "heal-samples",
-                    "wikitext", "held-out",     "fold-qk-norm"});
+    args.allowOnly({"help",     "exact",        "eval",         "force",          "json",
+                    "quiet",    "no-rorope",    "no-balance",   "no-stream",      "post-rope-stats",
+                    "out",      "kv-lora-rank", "energy",       "qk-rope-dim",    "freqfold",
+                    "calib",    "samples",      "seqlen",       "seed",           "device",
+                    "dtype",    "latent-norm",  "export-dtype", "limit",          "target",
+                    "heal",     "heal-steps",   "heal-lr",      "heal-data",      "heal-samples",
+                    "wikitext", "held-out",     "fold-qk-norm", "pca-activations"});
     const std::filesystem::path dir = args.positionals()[0];
     convert::ConvertSettings s;
     s.exact = args.has("exact");
@@ -102,6 +107,7 @@ int cmdConvert(int argc, char** argv) {
     s.rorope = !args.has("no-rorope");
     s.balanceKv = !args.has("no-balance");
     s.preRopeKeyStats = !args.has("post-rope-stats");
+    s.pcaActivations = convert::parsePcaActivations(args.get("pca-activations", "original"));
     s.latentNorm = convert::parseLatentNorm(args.get("latent-norm", args.has("out") ? "calibrated" : "none"));
     s.foldQkNorm = args.has("fold-qk-norm"); // core checks the model has norms (validate)
     s.calibration.source = args.get("calib", "gsm8k");
@@ -156,12 +162,13 @@ int cmdConvert(int argc, char** argv) {
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(dir);
     // Streaming needs a known, uniform rank and no whole-model evaluation.
     const bool stream = args.has("out") && !args.has("eval") && s.energy <= 0 && !args.has("no-stream") &&
-                        !healing && !foldQkNorm;
+                        !healing && !foldQkNorm && s.pcaActivations == convert::PcaActivations::Original;
     lo.streamLayers = stream;
     model::Model m = model::Model::load(dir, lo, progress);
     const int64_t limit = args.getInt("limit", -1);
     nlohmann::json out;
-    if ((bestRopeDim || bestFreqFold) && !s.exact) // before any other work: the choice fixes the settings
+    const bool bestPca = s.pcaActivations == convert::PcaActivations::Best;
+    if ((bestRopeDim || bestFreqFold || bestPca) && !s.exact) // first: the choice fixes the settings
         out["held_out_choice"] =
             chooseByHeldOutLoss(s, dir, lo, bestRopeDim, bestFreqFold, args.getInt("held-out", 16), progress);
     out["streamed"] = stream;
@@ -305,6 +312,7 @@ int cmdConvert(int argc, char** argv) {
         for (const auto& c : hc["candidates"]) {
             std::cout << " r " << c["kv_lora_rank"].get<int64_t>() << " r_R "
                       << c["qk_rope_head_dim"].get<int64_t>() << " f " << c["freqfold"].get<int64_t>();
+            if (bestPca) std::cout << " " << c["pca_activations"].get<std::string>();
             if (c.contains("skipped"))
                 std::cout << " skipped;";
             else
@@ -313,7 +321,9 @@ int cmdConvert(int argc, char** argv) {
         std::cout << "\n";
     }
     std::cout << "qk_rope_head_dim " << report.ropeDim << ", FreqFold " << report.freqFold << ", max rank "
-              << report.maxRank << ", " << report.secondsTotal << " s\n";
+              << report.maxRank << ", PCA activations "
+              << convert::pcaActivationsName(report.settings.pcaActivations) << ", " << report.secondsTotal
+              << " s\n";
     std::cout << "layer  rank  retained  discarded  rope-energy  alpha\n";
     for (const auto& l : report.layers)
         std::cout << std::setw(5) << l.layer << std::setw(6) << l.rank << std::setw(10) << l.retainedEnergy

@@ -24,12 +24,15 @@ const char* kUsage =
     "Usage: transmla analyze pareto MODEL_DIR [--ranks R1,R2,..|full] [--rope-dims 16,32] [--freqfolds "
     "1,2,4]\n"
     "         [--calib gsm8k|wikitext2|FILE] [--samples 128 --seqlen 256] [--held-out 16] [--seed 0]\n"
-    "         [--device cpu|cuda] [--json] [--csv FILE] [--quiet]\n"
+    "         [--pca-activations original|partial_rope|sequential|best] [--device cpu|cuda] [--json] [--csv "
+    "FILE]"
+    " [--quiet]\n"
     "Converts the model with every combination (an omitted list keeps the default: full rank, r_R =\n"
     "min(64, head_dim), the smallest FreqFold) and measures the mean NLL on --held-out sequences of the\n"
     "calibration source that follow the calibration's own (never the GSM8K test set). Calibrates once.\n"
     "Prints every candidate with its KV cache bytes per token (16-bit) and held-out loss, and the\n"
-    "loss-vs-bytes Pareto front (* = on the front); invalid combinations are listed with the reason.\n";
+    "loss-vs-bytes Pareto front (* = on the front); invalid combinations are listed with the reason.\n"
+    "--pca-activations best adds each combination once per source of the joint PCA's activations.\n";
 
 } // namespace
 
@@ -62,17 +65,20 @@ nlohmann::json chooseByHeldOutLoss(convert::ConvertSettings& s, const fs::path& 
     resident.streamLayers = false;
     const model::Model original = model::Model::load(dir, resident, progress);
     const tok::Tokenizer tokenizer = tok::Tokenizer::load(dir);
+    const bool searchPca = s.pcaActivations == convert::PcaActivations::Best;
     const auto candidates = convert::autoCandidates(s, original.config, searchRopeDim, searchFreqFold);
     const auto split = convert::splitCalibration(s.calibration, heldOut, tokenizer, resources());
     const convert::SearchResult r = convert::searchConversions(original, candidates, split, progress);
     const convert::Candidate& best = r.candidates[r.best()];
     s.qkRopeHeadDim = best.qkRopeHeadDim;
     s.freqFold = best.freqFold;
+    s.pcaActivations = convert::parsePcaActivations(best.pcaActivations);
     if (s.energy <= 0) s.kvLoraRank = best.kvLoraRank;
     nlohmann::json j = r.toJson();
     j["searched"] = nlohmann::json::array();
     if (searchRopeDim) j["searched"].push_back("qk_rope_head_dim");
     if (searchFreqFold) j["searched"].push_back("freqfold");
+    if (searchPca) j["searched"].push_back("pca_activations");
     j["held_out_samples"] = heldOut;
     return j;
 }
@@ -84,13 +90,14 @@ int cmdAnalyzePareto(int argc, char** argv) {
         return args.has("help") ? 0 : 1;
     }
     args.allowOnly({"json", "help", "quiet", "ranks", "rope-dims", "freqfolds", "calib", "samples", "seqlen",
-                    "held-out", "seed", "device", "csv"});
+                    "held-out", "seed", "device", "csv", "pca-activations"});
     const fs::path dir = args.positionals()[0];
     convert::ConvertSettings base;
     base.calibration.source = args.get("calib", "gsm8k");
     base.calibration.samples = args.getInt("samples", 128);
     base.calibration.seqLen = args.getInt("seqlen", 256);
     base.calibration.seed = uint64_t(args.getInt("seed", 0));
+    base.pcaActivations = convert::parsePcaActivations(args.get("pca-activations", "original"));
     auto list = [&](const char* flag) {
         return args.has(flag) ? parseIntList(flag, *args.get(flag)) : std::vector<int64_t>{};
     };
@@ -120,10 +127,11 @@ int cmdAnalyzePareto(int argc, char** argv) {
               << base.calibration.source << " after the " << base.calibration.samples
               << " calibration sequences; original model " << std::fixed << std::setprecision(4)
               << r.originalLoss << "\n";
-    std::cout << "     r  r_R  FreqFold  KV bytes/token  held-out NLL\n";
+    std::cout << "     r  r_R  FreqFold  PCA activations  KV bytes/token  held-out NLL\n";
     for (const auto& c : r.candidates) {
         std::cout << std::setw(6) << (c.kvLoraRank < 0 ? std::string("full") : std::to_string(c.kvLoraRank))
-                  << std::setw(5) << c.qkRopeHeadDim << std::setw(10) << c.freqFold;
+                  << std::setw(5) << c.qkRopeHeadDim << std::setw(10) << c.freqFold << std::setw(17)
+                  << c.pcaActivations;
         if (!c.skipped.empty()) {
             std::cout << "  skipped: " << c.skipped << "\n";
             continue;

@@ -24,19 +24,29 @@ at::Tensor calibrationTokens(const CalibrationSettings& s, const tok::Tokenizer&
     io::checkTextFile(file);
     std::vector<std::string> texts = io::loadTexts(file);
     std::mt19937_64 rng(s.seed);
-    std::shuffle(texts.begin(), texts.end(), rng);
-    const size_t need = size_t(s.samples * s.seqLen);
     std::vector<int64_t> ids;
-    for (const auto& t : texts) {
-        for (int32_t id : tokenizer.encode(t, true))
-            ids.push_back(id);
-        if (ids.size() >= need) break;
+    int64_t rows = 0;
+    // Each row like a prompt: the tokenizer's leading special tokens (a BOS where it adds one), then
+    // whole texts from a random start, in file order, joined by a blank line. Rows cut from the
+    // concatenation of shuffled texts started mid-text (position 0, the attention sink, on an arbitrary
+    // token), glued texts with no separator and, with a BOS-adding tokenizer, had BOS tokens mid-row:
+    // none of that occurs in use, and it cost up to 0.07 GSM8K NLL (BENCHMARKS.md, issue 14).
+    while (rows < s.samples && !texts.empty()) {
+        const size_t start = std::uniform_int_distribution<size_t>(0, texts.size() - 1)(rng);
+        size_t end = start;
+        std::string joined;
+        while (end < texts.size() && int64_t(tokenizer.encode(joined, false).size()) < s.seqLen)
+            joined += (joined.empty() ? "" : "\n\n") + texts[end++];
+        texts.erase(texts.begin() + std::ptrdiff_t(start), texts.begin() + std::ptrdiff_t(end));
+        const std::vector<int32_t> row = tokenizer.encode(joined, true);
+        if (int64_t(row.size()) < s.seqLen) continue; // the file ended first: these texts are dropped
+        ids.insert(ids.end(), row.begin(), row.begin() + s.seqLen);
+        ++rows;
     }
-    if (ids.size() < need)
-        throw ArgumentError(file.string() + ": only " + std::to_string(ids.size()) +
-                            " tokens, calibration needs " + std::to_string(need) +
-                            " (calibration_samples x calibration_seqlen)");
-    ids.resize(need);
+    if (rows < s.samples)
+        throw ArgumentError(file.string() + ": only " + std::to_string(rows) + " rows of " +
+                            std::to_string(s.seqLen) + " tokens, calibration needs " +
+                            std::to_string(s.samples) + " (calibration_samples x calibration_seqlen)");
     return at::tensor(ids, at::kLong).view({s.samples, s.seqLen});
 }
 
@@ -46,6 +56,20 @@ std::pair<at::Tensor, at::Tensor> keyPlanes(const at::Tensor& k) {
     lead.resize(lead.size() - 2);
     lead.push_back(g * half);
     return {k.narrow(-1, 0, half).reshape(lead), k.narrow(-1, half, half).reshape(lead)};
+}
+
+at::Tensor pcaInputRows(const model::Model& m, int64_t layer, const at::Tensor& x, at::Tensor keys) {
+    const auto& c = m.config;
+    const int64_t gd = c.numKvHeads * c.headDim, rows = x.size(0) * x.size(1);
+    const auto& attn = m.layers[size_t(layer)].gqa;
+    // q/k-norm layers: the latent is a linear map of u = [normed keys; values], not of x (qk_norm.h).
+    at::Tensor in = x.reshape({rows, c.hiddenSize});
+    if (attn.kNorm.defined()) {
+        if (!keys.defined()) keys = model::preRopeKeys(m, layer, x);
+        in = at::cat({keys.reshape({rows, gd}), model::linear(x, attn.v).reshape({rows, gd})}, 1);
+    }
+    in = in.to(at::kDouble);
+    return at::cat({in, at::ones({rows, 1}, in.options())}, 1);
 }
 
 void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t microBatch,
@@ -81,10 +105,7 @@ void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t micr
             // position-dependent rotation would average the cross-covariances away (TransMLA uses the
             // pre-RoPE keys too).
             at::Tensor k = model::preRopeKeys(m, layer, x); // [b, T, g, d]
-            const at::Tensor in =
-                normed ? at::cat({k.reshape({-1, g * d}), model::linear(x, attn.v).reshape({-1, g * d})}, 1)
-                       : x.reshape({-1, D});
-            at::Tensor xa = at::cat({in.to(at::kDouble), at::ones({x.size(0) * T, 1}, f64)}, 1);
+            const at::Tensor xa = pcaInputRows(m, layer, x, k);
             st.xGram.addmm_(xa.t(), xa);
             if (!preRopeKeys) k = model::applyRope(k, rope);
             auto [X, Y] = keyPlanes(k.to(at::kDouble).reshape({-1, g, d}));

@@ -31,7 +31,9 @@ struct LayerStats {
     int64_t tokens = 0;
 };
 
-// Calibration ids [N, L]: texts from the source shuffled with the seed, tokenized, concatenated.
+// Calibration ids [N, L]: each row a BOS (where the tokenizer adds one) and whole texts of the source
+// from a start drawn with the seed, in file order, joined by "\n\n", cut at L tokens; the texts of a
+// row are not used again. Rows are drawn one after another: the first N of a draw of N + H are the N.
 at::Tensor calibrationTokens(const CalibrationSettings& s, const tok::Tokenizer& tokenizer,
                              const std::filesystem::path& resourcesDir);
 
@@ -42,6 +44,11 @@ void streamLayerStats(const model::Model& m, const at::Tensor& ids, int64_t micr
                       const std::function<void(int64_t, const LayerStats&)>& onLayer,
                       const Progress& progress, const std::function<void(int64_t)>& beforeLayer = {},
                       double* seconds = nullptr, bool preRopeKeys = true);
+
+// The rows whose Gram is xGram at `layer` of `m` (a GQA layer) for attention inputs x [b, T, D]:
+// [x; 1], or [u; 1] on q/k-norm layers [b*T, U+1] fp64. keys: the layer's pre-RoPE keys of x when
+// already computed (undefined: computed here where needed).
+at::Tensor pcaInputRows(const model::Model& m, int64_t layer, const at::Tensor& x, at::Tensor keys = {});
 
 // Plane coordinates of keys [.., g, d] -> [.., g*d/2] x-coords and y-coords.
 std::pair<at::Tensor, at::Tensor> keyPlanes(const at::Tensor& k);

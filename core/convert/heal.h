@@ -62,7 +62,7 @@ struct HealReport {
     nlohmann::json toJson() const;
 };
 
-// Training ids [samples, seqLen] from settings.data (shuffled with the seed, tokenized, concatenated).
+// Training ids [samples, seqLen] from settings.data, rows built as calibrationTokens builds them (seed + 1).
 at::Tensor healTokens(const HealSettings& s, const tok::Tokenizer& tokenizer,
                       const std::filesystem::path& resourcesDir);
 

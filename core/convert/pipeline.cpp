@@ -9,6 +9,7 @@
 #include "convert/assemble.h"
 #include "convert/balance_kv.h"
 #include "convert/calibration.h"
+#include "convert/pca_activations.h"
 #include "convert/qk_norm.h"
 #include "model/modules.h"
 
@@ -146,6 +147,7 @@ nlohmann::json ConvertReport::toJson() const {
                         {"freqfold", freqFold},
                         {"max_rank", maxRank},
                         {"latent_norm", latentNormName(settings.latentNorm)},
+                        {"pca_activations", pcaActivationsName(settings.pcaActivations)},
                         {"freqfold_key_statistics", settings.preRopeKeyStats ? "pre-rope" : "post-rope"},
                         {"kv_bytes_per_token_before", kvBytesPerTokenBefore},
                         {"kv_bytes_per_token_after", kvBytesPerTokenAfter},
@@ -213,7 +215,19 @@ ConvertReport convertModel(model::Model& m, const ConvertSettings& requested,
         m.releaseLayer(layer); // streamed models only
         progress(layer + 1, m.config.numLayers, "convert");
     };
-    if (needStats) {
+    if (needStats && settings.pcaActivations != PcaActivations::Original) {
+        // Every layer's original statistics first, then the joint PCA's Grams from the other model.
+        if (settings.pcaActivations == PcaActivations::Best || m.streamed()) // said before any work
+            pcaActivationStats(m, calibrationIds, settings, {});
+        const auto t = clock::now();
+        const std::vector<LayerStats> stats = pcaActivationStats(
+            m, calibrationIds, settings, collectLayerStats(m, calibrationIds, settings, progress), progress);
+        report.secondsCalibrate += since(t);
+        for (int64_t layer = 0; layer < m.config.numLayers; ++layer) {
+            progress.checkCancel();
+            finish(layer, &stats[size_t(layer)]);
+        }
+    } else if (needStats) {
         streamLayerStats(
             m, calibrationIds, settings.calibration.microBatch,
             [&](int64_t layer, const LayerStats& st) { finish(layer, &st); }, progress, upload,
@@ -234,6 +248,13 @@ ConvertReport convertModel(model::Model& m, const ConvertSettings& requested,
     return report;
 }
 
+LayerReport convertLayerFromStats(model::Model& m, int64_t layer, const LayerStats& stats,
+                                  const ConvertSettings& requested) {
+    c10::InferenceMode guard;
+    const ResolvedSettings resolved = resolve(requested, m.config);
+    return convertLayer(m, layer, &stats, resolved.settings, resolved.dims).second;
+}
+
 ConvertReport reassembleAtRank(model::Model& converted, const model::Model& original,
                                const ConversionCache& cache, int64_t rank, const Progress& progress) {
     c10::InferenceMode guard;
@@ -241,6 +262,8 @@ ConvertReport reassembleAtRank(model::Model& converted, const model::Model& orig
     if (cache.layers.empty() || int64_t(cache.layers.size()) != original.config.numLayers)
         throw ArgumentError("no cached conversion to re-truncate (convert the model first)");
     if (cache.settings.exact) throw ArgumentError("the exact merge has no rank to change");
+    if (cache.settings.pcaActivations == PcaActivations::Sequential)
+        throw ArgumentError("sequential PCA activations depend on the rank: convert again at the new rank");
     ConvertSettings requested = cache.settings;
     requested.kvLoraRank = rank;
     requested.energy = 0;

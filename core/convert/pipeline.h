@@ -83,7 +83,9 @@ struct ConversionCache {
 };
 
 // calibrationIds [N, L] (see calibrationTokens); unused (may be undefined) in exact mode.
-// A streamed model (LoadOptions::streamLayers) is converted one resident layer at a time.
+// A streamed model (LoadOptions::streamLayers) is converted one resident layer at a time; a
+// pcaActivations other than original needs a resident model (all layers' statistics first,
+// pca_activations.h) and refuses best (chosen beforehand on held-out text, search.h).
 // cache, when given, is filled with every layer's basis (for reassembleAtRank).
 ConvertReport convertModel(model::Model& m, const ConvertSettings& settings, const at::Tensor& calibrationIds,
                            const Progress& progress = {}, const LayerSink& sink = {},
@@ -106,5 +108,11 @@ std::vector<LayerStats> collectLayerStats(const model::Model& original, const at
 // (model::Model copies share the weights; the conversion replaces, never writes into, them).
 ConvertReport convertFromStats(model::Model& m, const ConvertSettings& settings,
                                const std::vector<LayerStats>& stats, const Progress& progress = {});
+
+// One layer of `m` (still GQA) converted in place from its statistics, as convertFromStats converts
+// each layer; the rest of the model is left as it is (no report, config unchanged). For conversions
+// that need the layers before `layer` converted first (PcaActivations::Sequential).
+LayerReport convertLayerFromStats(model::Model& m, int64_t layer, const LayerStats& stats,
+                                  const ConvertSettings& settings);
 
 } // namespace transmla::convert

@@ -9,6 +9,7 @@
 #include <c10/core/InferenceMode.h>
 
 #include "convert/calibration.h"
+#include "convert/pca_activations.h"
 #include "convert/pipeline.h"
 #include "eval/loss.h"
 #include "io/csv.h"
@@ -58,8 +59,10 @@ nlohmann::json SearchResult::toJson() const {
                         {"front", front},
                         {"candidates", nlohmann::json::array()}};
     for (const auto& c : candidates) {
-        nlohmann::json e = {
-            {"kv_lora_rank", c.kvLoraRank}, {"qk_rope_head_dim", c.qkRopeHeadDim}, {"freqfold", c.freqFold}};
+        nlohmann::json e = {{"kv_lora_rank", c.kvLoraRank},
+                            {"qk_rope_head_dim", c.qkRopeHeadDim},
+                            {"freqfold", c.freqFold},
+                            {"pca_activations", c.pcaActivations}};
         if (c.skipped.empty()) {
             e["rank"] = c.rank;
             e["kv_bytes_per_token"] = c.kvBytesPerToken;
@@ -80,9 +83,10 @@ nlohmann::json SearchResult::toJson() const {
 std::string SearchResult::csv() const {
     std::ostringstream o;
     o.precision(8);
-    o << "kv_lora_rank,qk_rope_head_dim,freqfold,rank,kv_bytes_per_token,held_out_loss,on_front,skipped\n";
+    o << "kv_lora_rank,qk_rope_head_dim,freqfold,pca_activations,rank,kv_bytes_per_token,held_out_loss,on_"
+         "front,skipped\n";
     for (const auto& c : candidates) {
-        o << c.kvLoraRank << ',' << c.qkRopeHeadDim << ',' << c.freqFold << ',';
+        o << c.kvLoraRank << ',' << c.qkRopeHeadDim << ',' << c.freqFold << ',' << c.pcaActivations << ',';
         if (c.skipped.empty())
             o << c.rank << ',' << c.kvBytesPerToken << ',' << c.heldOutLoss << ',' << (c.onFront ? 1 : 0)
               << ",\n";
@@ -124,6 +128,22 @@ std::vector<ConvertSettings> gridCandidates(const ConvertSettings& base, const s
                 if (!ranks.empty()) s.energy = 0;
                 out.push_back(s);
             }
+    return expandPcaActivations(out);
+}
+
+std::vector<ConvertSettings> expandPcaActivations(const std::vector<ConvertSettings>& candidates) {
+    std::vector<ConvertSettings> out;
+    for (const ConvertSettings& s : candidates) {
+        if (s.pcaActivations != PcaActivations::Best) {
+            out.push_back(s);
+            continue;
+        }
+        for (PcaActivations a : kPcaActivationSources) {
+            ConvertSettings c = s;
+            c.pcaActivations = a;
+            out.push_back(c);
+        }
+    }
     return out;
 }
 
@@ -154,7 +174,7 @@ std::vector<ConvertSettings> autoCandidates(const ConvertSettings& base, const i
             out.push_back(s);
         }
     }
-    return out;
+    return expandPcaActivations(out);
 }
 
 SearchResult searchConversions(const model::Model& original, const std::vector<ConvertSettings>& candidates,
@@ -189,6 +209,7 @@ SearchResult searchConversions(const model::Model& original, const std::vector<C
         c.kvLoraRank = s.energy > 0 ? -1 : s.kvLoraRank;
         c.qkRopeHeadDim = s.qkRopeHeadDim;
         c.freqFold = s.freqFold;
+        c.pcaActivations = pcaActivationsName(s.pcaActivations);
         try {
             const ConvertSettings resolved = resolve(s, original.config).settings;
             c.qkRopeHeadDim = resolved.qkRopeHeadDim;
@@ -199,7 +220,11 @@ SearchResult searchConversions(const model::Model& original, const std::vector<C
             continue;
         }
         model::Model m = original; // shares the weights; the conversion replaces the attention tensors
-        const ConvertReport rep = convertFromStats(m, s, stats, quiet);
+        const ConvertReport rep =
+            s.pcaActivations == PcaActivations::Original
+                ? convertFromStats(m, s, stats, quiet)
+                : convertFromStats(m, s, pcaActivationStats(original, split.calibration, s, stats, quiet),
+                                   quiet);
         c.rank = rep.maxRank;
         c.kvBytesPerToken = rep.kvBytesPerTokenAfter;
         c.heldOutLoss = eval::evaluateLoss(m, docs, lo, quiet).meanNll();

@@ -1,6 +1,7 @@
 // Choosing a conversion by its loss on held-out calibration text, and the loss-vs-KV-bytes Pareto
 // front of a grid over (r, r_R, FreqFold). The held-out text is a split of the calibration source
-// (the rows after the calibration's own, from the same shuffled draw), never the GSM8K test set.
+// (the rows after the calibration's own, from the same random draw, made of other texts), never the
+// GSM8K test set.
 // The calibration pass runs once for all candidates (collectLayerStats: the statistics do not depend
 // on r, r_R or f); each candidate is then RoRoPE + joint PCA + one held-out evaluation.
 #pragma once
@@ -46,8 +47,14 @@ std::vector<ConvertSettings> gridCandidates(const ConvertSettings& base, const s
 std::vector<ConvertSettings> autoCandidates(const ConvertSettings& base, const io::ModelConfig& config,
                                             bool searchRopeDim, bool searchFreqFold);
 
+// The candidates with PcaActivations::Best replaced by one candidate per source (original,
+// partial_rope, sequential); the others as they are. gridCandidates and autoCandidates apply it.
+std::vector<ConvertSettings> expandPcaActivations(const std::vector<ConvertSettings>& candidates);
+
 // Converts a copy of `original` (resident, unconverted) with each candidate and evaluates it on
-// split.heldOut. Progress stages "calibrate" (layers) and "search" (candidates).
+// split.heldOut. Progress stages "calibrate" (layers) and "search" (candidates). A candidate whose
+// pcaActivations is not original costs one more calibration pass (and, for partial_rope, a full-rank
+// conversion) over the original statistics (pca_activations.h).
 SearchResult searchConversions(const model::Model& original, const std::vector<ConvertSettings>& candidates,
                                const CalibrationSplit& split, const Progress& progress = {});
 

@@ -12,6 +12,7 @@ namespace transmla::convert {
 
 struct Candidate {
     int64_t kvLoraRank = -1, qkRopeHeadDim = 0, freqFold = 0; // as asked (-1: full rank)
+    std::string pcaActivations = "original";                  // pcaActivationsName (settings.h)
     int64_t rank = 0;                                         // as converted (largest layer rank)
     int64_t kvBytesPerToken = 0;                              // 16-bit, all layers
     double heldOutLoss = 0;                                   // mean NLL on the held-out rows

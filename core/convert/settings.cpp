@@ -44,6 +44,27 @@ LatentNorm parseLatentNorm(const std::string& name) {
     throw SettingError(setting::kLatentNorm, "'" + name + "': use none or calibrated");
 }
 
+std::string pcaActivationsName(PcaActivations a) {
+    switch (a) {
+    case PcaActivations::PartialRope:
+        return "partial_rope";
+    case PcaActivations::Sequential:
+        return "sequential";
+    case PcaActivations::Best:
+        return "best";
+    default:
+        return "original";
+    }
+}
+
+PcaActivations parsePcaActivations(const std::string& name) {
+    for (PcaActivations a : {PcaActivations::Original, PcaActivations::PartialRope,
+                             PcaActivations::Sequential, PcaActivations::Best})
+        if (name == pcaActivationsName(a)) return a;
+    throw SettingError(setting::kPcaActivations,
+                       "'" + name + "': use original, partial_rope, sequential or best");
+}
+
 int64_t IntRange::clamp(int64_t v) const {
     v = std::clamp(v, min, max);
     const int64_t off = (v - min) % step;
@@ -124,6 +145,7 @@ ResolvedSettings resolve(const ConvertSettings& in, const io::ModelConfig& c) {
         s.kvLoraRank = -1;
         s.energy = 0;
         s.freqFold = 1;
+        s.pcaActivations = PcaActivations::Original; // no PCA, no statistics
     }
     if (s.qkRopeHeadDim == 0) s.qkRopeHeadDim = std::min<int64_t>(64, r.d);
     r.ropeDim = s.qkRopeHeadDim;
@@ -162,7 +184,7 @@ bool sameConversion(const ConvertSettings& a, const ConvertSettings& b, const io
     auto rank = [&](const ConvertSettings& s) { return s.kvLoraRank < 0 ? rx.dims.maxRank : s.kvLoraRank; };
     return rank(x) == rank(y) && x.energy == y.energy && x.qkRopeHeadDim == y.qkRopeHeadDim &&
            x.freqFold == y.freqFold && x.rorope == y.rorope && x.balanceKv == y.balanceKv &&
-           x.jointPca == y.jointPca && x.latentNorm == y.latentNorm &&
+           x.jointPca == y.jointPca && x.latentNorm == y.latentNorm && x.pcaActivations == y.pcaActivations &&
            x.calibration.source == y.calibration.source && x.calibration.samples == y.calibration.samples &&
            x.calibration.seqLen == y.calibration.seqLen && x.calibration.seed == y.calibration.seed;
 }

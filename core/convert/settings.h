@@ -28,6 +28,18 @@ enum class LatentNorm { None, Calibrated };
 std::string latentNormName(LatentNorm n);            // "none" | "calibrated" (CLI, JSON, sessions)
 LatentNorm parseLatentNorm(const std::string& name); // throws SettingError(latent_norm)
 
+// Where the joint PCA's input Gram (the attention inputs of each layer) comes from; RoRoPE always uses
+// the original model's key statistics. original: the original model's hidden states. partial_rope: the
+// hidden states of the full-rank model at the same r_R and FreqFold (RoPE removed, nothing truncated;
+// the reference TransMLA calibrates this way). sequential: layer l's Gram from the model whose layers
+// < l are already converted at the target rank. best: the one of the three with the lowest loss on
+// held-out calibration text (chosen before converting, like r_R / FreqFold "best"; convert/search.h).
+enum class PcaActivations { Original, PartialRope, Sequential, Best };
+std::string pcaActivationsName(PcaActivations a);            // original | partial_rope | sequential | best
+PcaActivations parsePcaActivations(const std::string& name); // throws SettingError(pca_activations)
+inline constexpr PcaActivations kPcaActivationSources[] = {
+    PcaActivations::Original, PcaActivations::PartialRope, PcaActivations::Sequential};
+
 struct ConvertSettings {
     // exact: every KV head merged into one latent, all key dims keep RoPE (r_R = g*d), no
     // truncation: same KV cache, same logits. compressed: RoRoPE + FreqFold + balanced-KV PCA.
@@ -46,6 +58,7 @@ struct ConvertSettings {
     // the calibration text before converting (qk_norm.h). An approximation, but a DeepSeek-V3-exportable
     // one; off: the exact form, evaluated in transmla only.
     bool foldQkNorm = false;
+    PcaActivations pcaActivations = PcaActivations::Original;
     double damping = 1e-8; // relative diagonal damping of the RoRoPE covariances
     CalibrationSettings calibration;
 };
@@ -59,6 +72,7 @@ inline constexpr const char* kFreqFold = "freqfold";
 inline constexpr const char* kEnergy = "energy";
 inline constexpr const char* kLatentNorm = "latent_norm";
 inline constexpr const char* kFoldQkNorm = "fold_qk_norm";
+inline constexpr const char* kPcaActivations = "pca_activations";
 inline constexpr const char* kSamples = "calibration_samples";
 inline constexpr const char* kSeqLen = "calibration_seqlen";
 inline constexpr const char* kCalibrationSource = "calibration_source";

@@ -85,6 +85,7 @@ std::vector<std::pair<std::string, std::string>> settingsTable(const convert::Co
             {"joint_pca", flag(s.jointPca)},
             {"latent_norm", convert::latentNormName(s.latentNorm)},
             {"fold_qk_norm", flag(s.foldQkNorm)},
+            {"pca_activations", convert::pcaActivationsName(s.pcaActivations)},
             {"damping", num(s.damping)},
             {"calibration_source", s.calibration.source},
             {"calibration_samples", std::to_string(s.calibration.samples)},

@@ -48,9 +48,9 @@ bool RankSweep::sameSetup(const convert::ConvertSettings& s, int64_t n) const {
     return n == problems && a.qkRopeHeadDim == b.qkRopeHeadDim && a.freqFold == b.freqFold &&
            a.rorope == b.rorope && a.preRopeKeyStats == b.preRopeKeyStats && a.balanceKv == b.balanceKv &&
            a.jointPca == b.jointPca && a.latentNorm == b.latentNorm && a.foldQkNorm == b.foldQkNorm &&
-           a.damping == b.damping && a.calibration.source == b.calibration.source &&
-           a.calibration.samples == b.calibration.samples && a.calibration.seqLen == b.calibration.seqLen &&
-           a.calibration.seed == b.calibration.seed;
+           a.pcaActivations == b.pcaActivations && a.damping == b.damping &&
+           a.calibration.source == b.calibration.source && a.calibration.samples == b.calibration.samples &&
+           a.calibration.seqLen == b.calibration.seqLen && a.calibration.seed == b.calibration.seed;
 }
 
 convert::ConvertSettings sweepPointSettings(convert::ConvertSettings s, int64_t rank) {

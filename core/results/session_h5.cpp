@@ -9,7 +9,8 @@ using io::h5::writeArray;
 using io::h5::writeAttr;
 using io::h5::writeStrings;
 
-// One attribute per setting, typed (bools as int32 0/1); every one is required when read.
+// One attribute per setting, typed (bools as int32 0/1); every one is required when read but
+// pca_activations (newer than the format: absent = original).
 void writeSettings(H5::Group& g, const convert::ConvertSettings& s) {
     writeAttr(g, "exact", int32_t(s.exact));
     writeAttr(g, "kv_lora_rank", s.kvLoraRank);
@@ -22,6 +23,7 @@ void writeSettings(H5::Group& g, const convert::ConvertSettings& s) {
     writeAttr(g, "joint_pca", int32_t(s.jointPca));
     writeAttr(g, "latent_norm", convert::latentNormName(s.latentNorm));
     writeAttr(g, "fold_qk_norm", int32_t(s.foldQkNorm));
+    writeAttr(g, "pca_activations", convert::pcaActivationsName(s.pcaActivations));
     writeAttr(g, "damping", s.damping);
     writeAttr(g, "calibration_source", s.calibration.source);
     writeAttr(g, "calibration_samples", s.calibration.samples);
@@ -48,6 +50,9 @@ convert::ConvertSettings readSettings(const Reader& r, const H5::Group& g, const
     s.jointPca = flag("joint_pca");
     s.latentNorm = convert::parseLatentNorm(r.attr<std::string>(g, "latent_norm", w));
     s.foldQkNorm = r.hasAttr(g, "fold_qk_norm") && flag("fold_qk_norm"); // absent before issue 18
+    // Sessions written before the setting existed converted from the original activations.
+    if (r.hasAttr(g, "pca_activations"))
+        s.pcaActivations = convert::parsePcaActivations(r.attr<std::string>(g, "pca_activations", w));
     s.damping = r.attr<double>(g, "damping", w);
     s.calibration.source = r.attr<std::string>(g, "calibration_source", w);
     s.calibration.samples = r.attr<int64_t>(g, "calibration_samples", w);

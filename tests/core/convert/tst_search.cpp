@@ -4,16 +4,22 @@
 // calibration, then evaluateLoss on the same held-out rows): the once-collected statistics must give
 // the same held-out loss (1e-5 absolute: the same fp32 arithmetic in the same order, up to how the
 // fp64 statistics are summed).
+#include <set>
+
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
 #include "convert/calibration.h"
+#include "convert/pca_activations.h"
 #include "convert/pipeline.h"
 #include "convert/search.h"
 #include "eval/loss.h"
+#include "io/datasets.h"
+#include "model/forward.h"
 #include "model/model.h"
 #include "testutil.h"
 #include "tokenizer/tokenizer.h"
+#include "util/error.h"
 
 using namespace transmla;
 namespace fs = std::filesystem;
@@ -24,6 +30,24 @@ bool dominated(size_t i, const std::vector<double>& c, const std::vector<double>
     for (size_t j = 0; j < c.size(); ++j)
         if (j != i && c[j] <= c[i] && l[j] <= l[i] && (c[j] < c[i] || l[j] < l[i])) return true;
     return false;
+}
+
+// Mean of [x; 1][x; 1]^T over the tokens of each layer's attention input x, built from the forward's
+// own hook on `m` (fp64): what the joint PCA of a model with these activations is calibrated on.
+std::vector<at::Tensor> handBuiltInputGrams(const model::Model& m, const at::Tensor& ids) {
+    std::vector<at::Tensor> grams(size_t(m.config.numLayers));
+    model::ForwardHooks hooks;
+    hooks.onAttentionInput = [&](int64_t layer, const at::Tensor& x) {
+        const at::Tensor x64 = x.reshape({-1, x.size(-1)}).to(at::kDouble);
+        const at::Tensor xa = at::cat({x64, at::ones({x64.size(0), 1}, x64.options())}, 1);
+        grams[size_t(layer)] = at::matmul(xa.t(), xa) / double(x64.size(0));
+    };
+    model::forwardHidden(m, ids, &hooks);
+    return grams;
+}
+
+double relDiff(const at::Tensor& a, const at::Tensor& b) {
+    return (a - b).abs().max().item<double>() / b.abs().max().item<double>();
 }
 } // namespace
 
@@ -186,6 +210,143 @@ private slots:
         const auto j = r.toJson();
         QCOMPARE(j["candidates"].size(), size_t(4));
         QVERIFY(j.contains("chosen"));
+    }
+
+    // Calibration rows look like what the model is used on: the tokenizer's leading special tokens (the
+    // demo's adds none), then the start of a whole problem, never the middle of one; problems are
+    // separated by a blank line. Rows cut from the concatenation of shuffled problems failed the first.
+    void calibrationRowsStartLikePrompts() {
+        const fs::path dir = test::resourcesDir() / "models" / "tiny-llama-gqa";
+        const tok::Tokenizer t = tok::Tokenizer::load(dir);
+        const std::vector<int32_t> with = t.encode("Question", true);
+        const size_t lead = with.size() - t.encode("Question", false).size();
+        convert::CalibrationSettings cs;
+        cs.samples = 6;
+        cs.seqLen = 256;
+        const at::Tensor ids = convert::calibrationTokens(cs, t, test::resourcesDir());
+        const auto texts = io::loadTexts(io::calibrationFile(cs.source, test::resourcesDir()));
+        std::set<std::vector<int64_t>> starts; // the first 6 tokens of every problem
+        for (const auto& text : texts) {
+            const std::vector<int32_t> e = t.encode(text, false);
+            starts.insert(std::vector<int64_t>(e.begin(), e.begin() + std::min<size_t>(6, e.size())));
+        }
+        const std::vector<int32_t> blank = t.encode(texts[0] + "\n\n" + texts[1], false),
+                                   first = t.encode(texts[0], false);
+        QVERIFY(blank.size() > first.size() + 1); // the separator is a token of its own here
+        const int64_t separator = blank[first.size()];
+        int64_t separators = 0;
+        for (int64_t r = 0; r < cs.samples; ++r) {
+            const at::Tensor row = ids[r].contiguous();
+            const int64_t* p = row.data_ptr<int64_t>();
+            for (size_t i = 0; i < lead; ++i)
+                QCOMPARE(p[i], int64_t(with[i]));
+            QVERIFY2(starts.count(std::vector<int64_t>(p + lead, p + lead + 6)),
+                     qPrintable(QStringLiteral("row %1 does not start with a problem").arg(r)));
+            separators += row.eq(separator).sum().item<int64_t>();
+        }
+        QVERIFY(separators >= cs.samples); // 256 tokens hold more than one problem
+    }
+
+    // partial_rope: every layer's xGram is the Gram of the full-rank model's attention inputs;
+    // sequential: layer 1's is that of the model whose layer 0 is converted at the target rank (layer 0
+    // sees the original inputs in both). RoRoPE's key Grams stay the original model's.
+    void pcaActivationGramsAreTheOtherModelsInputs() {
+        c10::InferenceMode guard;
+        const fs::path dir = test::resourcesDir() / "models" / "tiny-llama-gqa";
+        const model::Model original = model::Model::load(dir, {"cpu", "f32"});
+        convert::ConvertSettings s;
+        s.kvLoraRank = 16;
+        s.freqFold = 2;
+        s.calibration.samples = 4;
+        s.calibration.seqLen = 32;
+        s.calibration.microBatch = 3; // two uneven micro-batches
+        const at::Tensor ids =
+            convert::calibrationTokens(s.calibration, tok::Tokenizer::load(dir), test::resourcesDir());
+        const auto stats = convert::collectLayerStats(original, ids, s);
+
+        model::Model full = original;
+        convert::convertModel(full, convert::fullRankSettings(s), ids);
+        const auto fullGrams = handBuiltInputGrams(full, ids);
+        s.pcaActivations = convert::PcaActivations::PartialRope;
+        const auto partial = convert::pcaActivationStats(original, ids, s, stats);
+        for (int64_t l = 0; l < original.config.numLayers; ++l) {
+            const double err = relDiff(partial[size_t(l)].xGram, fullGrams[size_t(l)]);
+            QVERIFY2(err < 1e-10, qPrintable(QStringLiteral("layer %1: %2").arg(l).arg(err)));
+            QVERIFY(at::equal(partial[size_t(l)].keyGram, stats[size_t(l)].keyGram));
+        }
+        // Not vacuous: the full-rank model's inputs differ from the original's after layer 0.
+        QVERIFY(relDiff(stats[1].xGram, fullGrams[1]) > 1e-4);
+
+        model::Model firstConverted = original;
+        convert::convertModel(
+            firstConverted,
+            [&] {
+                convert::ConvertSettings o = s;
+                o.pcaActivations = convert::PcaActivations::Original;
+                return o;
+            }(),
+            ids);
+        const auto seqGrams = handBuiltInputGrams(firstConverted, ids);
+        s.pcaActivations = convert::PcaActivations::Sequential;
+        const auto sequential = convert::pcaActivationStats(original, ids, s, stats);
+        QVERIFY(relDiff(sequential[0].xGram, stats[0].xGram) < 1e-12);
+        const double err = relDiff(sequential[1].xGram, seqGrams[1]);
+        QVERIFY2(err < 1e-10, qPrintable(QString::number(err)));
+        QVERIFY(relDiff(sequential[1].xGram, fullGrams[1]) > 1e-4);
+    }
+
+    // best: one candidate per source, each with the held-out loss of an ordinary conversion with that
+    // source, and the chosen one is the lowest.
+    void bestPcaActivationsIsTheLowestHeldOutLoss() {
+        c10::InferenceMode guard;
+        const fs::path dir = test::resourcesDir() / "models" / "tiny-llama-gqa";
+        const model::Model original = model::Model::load(dir, {"cpu", "f32"});
+        convert::ConvertSettings base;
+        base.kvLoraRank = 16;
+        base.freqFold = 2;
+        base.pcaActivations = convert::PcaActivations::Best;
+        base.calibration.samples = 8;
+        base.calibration.seqLen = 64;
+        const auto split =
+            convert::splitCalibration(base.calibration, 3, tok::Tokenizer::load(dir), test::resourcesDir());
+        const auto cands = convert::autoCandidates(base, original.config, false, false);
+        QCOMPARE(cands.size(), size_t(3));
+        { // best is a choice made before converting: a conversion asked for it refuses, naming it
+            model::Model m = original;
+            try {
+                convert::convertModel(m, base, split.calibration);
+                QFAIL("a conversion with pca_activations best ran");
+            } catch (const ArgumentError& e) {
+                QVERIFY2(std::string(e.what()).find("best") != std::string::npos, e.what());
+            }
+        }
+        const convert::SearchResult r = convert::searchConversions(original, cands, split);
+        std::vector<eval::Document> docs;
+        for (int64_t i = 0; i < 3; ++i) {
+            const at::Tensor row = split.heldOut[i].contiguous();
+            docs.push_back({std::vector<int64_t>(row.data_ptr<int64_t>(), row.data_ptr<int64_t>() + 64), 0});
+        }
+        eval::LossOptions lo;
+        lo.maxTokens = 64;
+        std::set<std::string> names;
+        size_t lowest = 0;
+        std::vector<double> losses;
+        for (size_t i = 0; i < cands.size(); ++i) {
+            names.insert(r.candidates[i].pcaActivations);
+            QCOMPARE(r.candidates[i].pcaActivations, convert::pcaActivationsName(cands[i].pcaActivations));
+            model::Model m = original;
+            convert::convertModel(m, cands[i], split.calibration);
+            losses.push_back(eval::evaluateLoss(m, docs, lo).meanNll());
+            QVERIFY2(std::abs(r.candidates[i].heldOutLoss - losses[i]) < 1e-5,
+                     qPrintable(QStringLiteral("%1 vs %2").arg(r.candidates[i].heldOutLoss).arg(losses[i])));
+            if (losses[i] < losses[lowest]) lowest = i;
+        }
+        QCOMPARE(names, (std::set<std::string>{"original", "partial_rope", "sequential"}));
+        QCOMPARE(r.best(), lowest);
+        // The sources really differ (else "best" would choose among equals).
+        QVERIFY(std::abs(losses[0] - losses[1]) > 1e-6 && std::abs(losses[0] - losses[2]) > 1e-6);
+        QCOMPARE(r.toJson()["candidates"][lowest]["pca_activations"].get<std::string>(),
+                 r.candidates[lowest].pcaActivations);
     }
 };
 

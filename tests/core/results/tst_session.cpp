@@ -87,6 +87,7 @@ results::Session fullSession() {
     c.kvLoraRank = 40;
     c.latentNorm = convert::LatentNorm::Calibrated;
     c.foldQkNorm = true; // not the default, so that the round trip shows it is stored
+    c.pcaActivations = convert::PcaActivations::Sequential; // not the default: the round trip shows it
     c.calibration.seed = 7;
     c.damping = 1e-9;
     s.convertSettings = c;
@@ -133,7 +134,7 @@ void requireEqualSettings(const convert::ConvertSettings& a, const convert::Conv
     QVERIFY(a.exact == b.exact && a.kvLoraRank == b.kvLoraRank && a.qkRopeHeadDim == b.qkRopeHeadDim &&
             a.freqFold == b.freqFold && a.rorope == b.rorope && a.preRopeKeyStats == b.preRopeKeyStats &&
             a.balanceKv == b.balanceKv && a.jointPca == b.jointPca && a.latentNorm == b.latentNorm &&
-            a.foldQkNorm == b.foldQkNorm);
+            a.foldQkNorm == b.foldQkNorm && a.pcaActivations == b.pcaActivations);
     QVERIFY(sameBits(a.energy, b.energy) && sameBits(a.damping, b.damping));
     QVERIFY(a.calibration.source == b.calibration.source && a.calibration.samples == b.calibration.samples &&
             a.calibration.seqLen == b.calibration.seqLen && a.calibration.seed == b.calibration.seed &&
@@ -357,6 +358,25 @@ private slots:
         QCOMPARE(s.budgets.size(), size_t(3));
         QCOMPARE(s.budgets[2].label, std::string("MLA r=32 r_R=16"));
         QCOMPARE(s.budgets[2].kvLoraRank, int64_t(32));
+    }
+
+    // pca_activations is newer than the schema: a session without it loads as original (what every
+    // conversion did before the setting existed).
+    void sessionWithoutPcaActivationsLoadsAsOriginal() {
+        const fs::path file = freshDir("no-pca-activations") / "s.h5";
+        results::Session s;
+        convert::ConvertSettings c;
+        c.pcaActivations = convert::PcaActivations::PartialRope;
+        s.convertSettings = c;
+        results::saveSession(file, s);
+        QVERIFY(results::loadSession(file).convertSettings->pcaActivations ==
+                convert::PcaActivations::PartialRope);
+        {
+            H5::H5File f(file.string(), H5F_ACC_RDWR);
+            f.openGroup("convert_settings").removeAttr("pca_activations");
+        }
+        QVERIFY(results::loadSession(file).convertSettings->pcaActivations ==
+                convert::PcaActivations::Original);
     }
 
     void failedSaveKeepsTheOldFile() {
