@@ -566,239 +566,269 @@
             <translation>E&amp;xportieren...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="74" />
+            <location filename="../views/conversionpanel.cpp" line="75" />
             <source>Compressed MLA (RoRoPE + FreqFold + PCA)</source>
             <translation>Komprimiertes MLA (RoRoPE + FreqFold + PCA)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="75" />
+            <location filename="../views/conversionpanel.cpp" line="76" />
             <source>Exact MLA (same cache, same logits)</source>
             <translation>Exaktes MLA (gleicher Cache, gleiche Logits)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="82" />
+            <location filename="../views/conversionpanel.cpp" line="83" />
             <source>auto</source>
             <translation>auto</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="83" />
+            <location filename="../views/conversionpanel.cpp" line="84" />
             <source>GSM8K (train)</source>
             <translation>GSM8K (Training)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="76" />
+            <location filename="../views/conversionpanel.cpp" line="77" />
             <source>qk_rope_head_dim: key dimensions that keep RoPE (even, at most head_dim)</source>
             <translation>qk_rope_head_dim: Schlüsseldimensionen, die RoPE behalten (gerade, höchstens head_dim)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="84" />
+            <location filename="../views/conversionpanel.cpp" line="85" />
             <source>WikiText-2 (validation)</source>
             <translation>WikiText-2 (Validierung)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="85" />
+            <location filename="../views/conversionpanel.cpp" line="86" />
             <source>Text file...</source>
             <translation>Textdatei...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="88" />
+            <location filename="../views/conversionpanel.cpp" line="89" />
             <source>a .txt (paragraphs) or .jsonl file</source>
             <translation>eine .txt- (Absätze) oder .jsonl-Datei</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="90" />
+            <location filename="../views/conversionpanel.cpp" line="91" />
             <source>Browse...</source>
             <translation>Durchsuchen...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="96" />
+            <location filename="../views/conversionpanel.cpp" line="97" />
             <source>none (exact algebra)</source>
             <translation>keine (exakte Algebra)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="97" />
+            <location filename="../views/conversionpanel.cpp" line="98" />
             <source>calibrated (DeepSeek kv_a_layernorm, needed for export)</source>
             <translation>kalibriert (DeepSeek kv_a_layernorm, für den Export nötig)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="104" />
+            <location filename="../views/conversionpanel.cpp" line="106" />
+            <source>Q/K norm:</source>
+            <translation>Q/K-Norm:</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="107" />
+            <source>Fold (approximation, exportable)</source>
+            <translation>Falten (Näherung, exportierbar)</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="109" />
+            <source>Qwen3 and Gemma-3 normalise every query and key head per token, which DeepSeek-V3 cannot express. Ticked: each head's norm is folded into the projections as a constant fitted on the calibration text, so the model can be exported, at the loss shown after the run. Unticked: the exact form, evaluated here only.</source>
+            <translation>Qwen3 und Gemma-3 normalisieren jeden Query- und Key-Kopf pro Token, was DeepSeek-V3 nicht ausdrücken kann. Angehakt: Die Norm jedes Kopfes wird als auf dem Kalibrierungstext angepasste Konstante in die Projektionen gefaltet, sodass das Modell exportiert werden kann, zu dem nach dem Lauf angezeigten Verlust. Nicht angehakt: die exakte Form, nur hier ausgewertet.</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="113" />
             <source>Evaluate GSM8K loss before and after</source>
             <translation>GSM8K-Loss vorher und nachher auswerten</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="108" />
+            <location filename="../views/conversionpanel.cpp" line="117" />
             <source> problems</source>
             <translation> Aufgaben</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="110" />
+            <location filename="../views/conversionpanel.cpp" line="119" />
             <source>Settings changed since the run: the results shown are stale. Run again to update them.</source>
             <translation>Die Einstellungen wurden seit dem Lauf geändert: Die angezeigten Ergebnisse sind veraltet. Erneut ausführen, um sie zu aktualisieren.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="132" />
+            <location filename="../views/conversionpanel.cpp" line="141" />
             <source>Mode:</source>
             <translation>Modus:</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="133" />
+            <location filename="../views/conversionpanel.cpp" line="142" />
             <source>kv_lora_rank:</source>
             <translation>kv_lora_rank:</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="134" />
+            <location filename="../views/conversionpanel.cpp" line="143" />
             <source>qk_rope_head_dim:</source>
             <translation>qk_rope_head_dim:</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="135" />
+            <location filename="../views/conversionpanel.cpp" line="144" />
             <source>FreqFold:</source>
             <translation>FreqFold:</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="136" />
+            <location filename="../views/conversionpanel.cpp" line="145" />
             <source>Calibration (samples × tokens):</source>
             <translation>Kalibrierung (Sequenzen × Token):</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="138" />
+            <location filename="../views/conversionpanel.cpp" line="147" />
             <source>Device:</source>
             <translation>Gerät:</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="139" />
+            <location filename="../views/conversionpanel.cpp" line="148" />
             <source>Latent norm:</source>
             <translation>Latent-Norm:</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="144" />
+            <location filename="../views/conversionpanel.cpp" line="154" />
             <source>KV cache:</source>
             <translation>KV-Cache:</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="165" />
+            <location filename="../views/conversionpanel.cpp" line="175" />
             <source>&lt;b&gt;Per layer&lt;/b&gt;</source>
             <translation>&lt;b&gt;Pro Schicht&lt;/b&gt;</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="221" />
+            <location filename="../views/conversionpanel.cpp" line="236" />
             <source>Calibration text</source>
             <translation>Kalibrierungstext</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="222" />
+            <location filename="../views/conversionpanel.cpp" line="237" />
             <source>Text (*.txt *.jsonl);;All files (*)</source>
             <translation>Text (*.txt *.jsonl);;Alle Dateien (*)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="236" />
+            <location filename="../views/conversionpanel.cpp" line="251" />
             <source>Choose a calibration text file (Calibration: Text file...).</source>
             <translation>Wählen Sie eine Kalibrierungs-Textdatei (Kalibrierung: Textdatei...).</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="242" />
+            <location filename="../views/conversionpanel.cpp" line="257" />
             <source>The calibration text %1 does not exist.</source>
             <translation>Der Kalibrierungstext %1 existiert nicht.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="243" />
+            <location filename="../views/conversionpanel.cpp" line="258" />
             <source>The calibration text %1 is not a file.</source>
             <translation>Der Kalibrierungstext %1 ist keine Datei.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="244" />
+            <location filename="../views/conversionpanel.cpp" line="259" />
             <source>The calibration text %1 cannot be read.</source>
             <translation>Der Kalibrierungstext %1 kann nicht gelesen werden.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="245" />
+            <location filename="../views/conversionpanel.cpp" line="260" />
             <source>The calibration text %1 is empty.</source>
             <translation>Der Kalibrierungstext %1 ist leer.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="253" />
+            <location filename="../views/conversionpanel.cpp" line="268" />
             <source>This model family has no DeepSeek-V3 equivalent (Gemma-2 sandwich norms and soft-capping, Mixtral experts): the converted model can be evaluated here but not exported.</source>
             <translation>Diese Modellfamilie hat keine DeepSeek-V3-Entsprechung (Gemma-2: Sandwich-Normen und Soft-Capping, Mixtral: Experten): Das konvertierte Modell kann hier ausgewertet, aber nicht exportiert werden.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="256" />
+            <location filename="../views/conversionpanel.cpp" line="271" />
             <source>The model's query projection has a bias, which DeepSeek-V3 cannot hold: the converted model can be evaluated here but not exported.</source>
             <translation>Die Query-Projektion des Modells hat einen Bias, den DeepSeek-V3 nicht abbilden kann: Das konvertierte Modell kann hier ausgewertet, aber nicht exportiert werden.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="260" />
+            <location filename="../views/conversionpanel.cpp" line="275" />
+            <source>Not exportable: the exact form keeps the per-head query/key norms, which DeepSeek-V3 cannot express. Tick "Fold" (Q/K norm) to convert and export the approximation.</source>
+            <translation>Nicht exportierbar: Die exakte Form behält die Query/Key-Normen pro Kopf, die DeepSeek-V3 nicht ausdrücken kann. Haken Sie "Falten" (Q/K-Norm) an, um die Näherung zu konvertieren und zu exportieren.</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="278" />
             <source>Not exportable: DeepSeek-V3 always normalises the latent (kv_a_layernorm). With "none" the losses shown are those of a model that exists only in this workbench; choose "calibrated" to evaluate what gets exported.</source>
             <translation>Nicht exportierbar: DeepSeek-V3 normalisiert den Latent immer (kv_a_layernorm). Mit "none" gehören die angezeigten Verluste zu einem Modell, das es nur in dieser Workbench gibt; wählen Sie "calibrated", um auszuwerten, was exportiert wird.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="273" />
+            <location filename="../views/conversionpanel.cpp" line="293" />
+            <source>Exportable as DeepSeek-V3, as an approximation (q/k norms folded): the losses shown are those of the exported approximation.</source>
+            <translation>Als DeepSeek-V3 exportierbar, als Näherung (Q/K-Normen gefaltet): Die angezeigten Verluste sind die der exportierten Näherung.</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="297" />
             <source>Exportable as DeepSeek-V3: the losses shown are those of the exported model.</source>
             <translation>Als DeepSeek-V3 exportierbar: Die angezeigten Verluste sind die des exportierten Modells.</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="306" />
+            <location filename="../views/conversionpanel.cpp" line="329" />
             <source>1 .. %1 = 2*g*d - qk_rope_head_dim</source>
             <translation>1 .. %1 = 2*g*d - qk_rope_head_dim</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="323" />
-            <location filename="../views/conversionpanel.cpp" line="367" />
+            <location filename="../views/conversionpanel.cpp" line="346" />
+            <location filename="../views/conversionpanel.cpp" line="392" />
             <source>Open a model first</source>
             <translation>Öffnen Sie zuerst ein Modell</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="333" />
+            <location filename="../views/conversionpanel.cpp" line="356" />
             <source>%1 -&gt; %2 per token (%3% of GQA, bf16)</source>
             <translation>%1 -&gt; %2 pro Token (%3% von GQA, bf16)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="358" />
+            <location filename="../views/conversionpanel.cpp" line="382" />
             <source>FreqFold</source>
             <translation>FreqFold</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="359" />
+            <location filename="../views/conversionpanel.cpp" line="383" />
             <source>Latent norm</source>
             <translation>Latente Norm</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="360" />
+            <location filename="../views/conversionpanel.cpp" line="384" />
+            <source>Q/K norm fold</source>
+            <translation>Q/K-Norm-Faltung</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="385" />
             <source>Calibration samples</source>
             <translation>Kalibrierungsbeispiele</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="361" />
+            <location filename="../views/conversionpanel.cpp" line="386" />
             <source>Calibration tokens per sample</source>
             <translation>Kalibrierungs-Tokens pro Beispiel</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="362" />
+            <location filename="../views/conversionpanel.cpp" line="387" />
             <source>Model</source>
             <translation>Modell</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="372" />
+            <location filename="../views/conversionpanel.cpp" line="397" />
             <source>%1: %2</source>
             <translation>%1: %2</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="465" />
+            <location filename="../views/conversionpanel.cpp" line="494" />
             <source>starting...</source>
             <translation>wird gestartet...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="472" />
-            <location filename="../views/conversionpanel.cpp" line="473" />
+            <location filename="../views/conversionpanel.cpp" line="501" />
+            <location filename="../views/conversionpanel.cpp" line="502" />
             <source>Cancelling...</source>
             <translation>Wird abgebrochen...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="480" />
+            <location filename="../views/conversionpanel.cpp" line="509" />
             <source>%1: %2 of %3</source>
             <translation>%1: %2 von %3</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="489" />
+            <location filename="../views/conversionpanel.cpp" line="518" />
             <source>Finished</source>
             <translation>Fertig</translation>
         </message>
@@ -1104,31 +1134,31 @@
             <translation>Öffnen Sie einen Modellordner (Datei &gt; Modellordner öffnen)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="221" />
+            <location filename="../views/mainwindow.cpp" line="226" />
             <source>&amp;File</source>
             <translation>&amp;Datei</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="222" />
+            <location filename="../views/mainwindow.cpp" line="227" />
             <source>&amp;Open model folder...</source>
             <translation>Modellordner ö&amp;ffnen...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="227" />
+            <location filename="../views/mainwindow.cpp" line="232" />
             <source>Open &amp;session...</source>
             <translation>&amp;Sitzung öffnen...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="230" />
+            <location filename="../views/mainwindow.cpp" line="235" />
             <source>&amp;Save session...</source>
             <translation>Sitzung &amp;speichern...</translation>
         </message>
         <message>
             <location filename="../views/mainwindow.cpp" line="76" />
-            <location filename="../views/mainwindow.cpp" line="436" />
-            <location filename="../views/mainwindow.cpp" line="446" />
-            <location filename="../views/mainwindow.cpp" line="453" />
-            <location filename="../views/mainwindow.cpp" line="461" />
+            <location filename="../views/mainwindow.cpp" line="441" />
+            <location filename="../views/mainwindow.cpp" line="451" />
+            <location filename="../views/mainwindow.cpp" line="458" />
+            <location filename="../views/mainwindow.cpp" line="466" />
             <source>Conversion</source>
             <translation>Konvertierung</translation>
         </message>
@@ -1154,7 +1184,7 @@
         </message>
         <message>
             <location filename="../views/mainwindow.cpp" line="109" />
-            <location filename="../views/mainwindow.cpp" line="553" />
+            <location filename="../views/mainwindow.cpp" line="558" />
             <source>Attention</source>
             <translation>Attention</translation>
         </message>
@@ -1171,7 +1201,7 @@
         <message>
             <location filename="../views/mainwindow.cpp" line="154" />
             <location filename="../views/mainwindow.cpp" line="155" />
-            <location filename="../views/mainwindow.cpp" line="633" />
+            <location filename="../views/mainwindow.cpp" line="638" />
             <source>%1 ...</source>
             <translation>%1 ...</translation>
         </message>
@@ -1186,153 +1216,153 @@
             <translation>%1 läuft: warten oder abbrechen vor %2</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="207" />
+            <location filename="../views/mainwindow.cpp" line="212" />
             <source>Closing the window</source>
             <translation>Das Schließen des Fensters</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="224" />
+            <location filename="../views/mainwindow.cpp" line="229" />
             <source>Open &amp;recent</source>
             <translation>&amp;Zuletzt geöffnet</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="234" />
+            <location filename="../views/mainwindow.cpp" line="239" />
             <source>Export current &amp;plot...</source>
             <translation>Aktuelles &amp;Diagramm exportieren...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="236" />
+            <location filename="../views/mainwindow.cpp" line="241" />
             <source>E&amp;xport converted model (DeepSeek-V3)...</source>
             <translation>Konvertiertes Modell e&amp;xportieren (DeepSeek-V3)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="238" />
+            <location filename="../views/mainwindow.cpp" line="243" />
             <source>Export for vLLM / SGLang &amp;serving...</source>
             <translation>Für vLLM / SGLang-&amp;Serving exportieren...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="242" />
+            <location filename="../views/mainwindow.cpp" line="247" />
             <source>Re&amp;port...</source>
             <translation>&amp;Bericht...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="245" />
+            <location filename="../views/mainwindow.cpp" line="250" />
             <source>&amp;Quit</source>
             <translation>&amp;Beenden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="248" />
+            <location filename="../views/mainwindow.cpp" line="253" />
             <source>&amp;View</source>
             <translation>&amp;Ansicht</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="249" />
+            <location filename="../views/mainwindow.cpp" line="254" />
             <source>&amp;Model</source>
             <translation>&amp;Modell</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="249" />
+            <location filename="../views/mainwindow.cpp" line="254" />
             <source>&amp;Spectrum</source>
             <translation>&amp;Spektrum</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="249" />
+            <location filename="../views/mainwindow.cpp" line="254" />
             <source>KV &amp;budget</source>
             <translation>KV-&amp;Budget</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="249" />
+            <location filename="../views/mainwindow.cpp" line="254" />
             <source>&amp;Attention</source>
             <translation>&amp;Attention</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="249" />
+            <location filename="../views/mainwindow.cpp" line="254" />
             <source>&amp;Loss</source>
             <translation>&amp;Loss</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="260" />
+            <location filename="../views/mainwindow.cpp" line="265" />
             <source>&amp;Classroom mode</source>
             <translation>&amp;Unterrichtsmodus</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="266" />
+            <location filename="../views/mainwindow.cpp" line="271" />
             <source>&amp;Run</source>
             <translation>&amp;Ausführen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="268" />
+            <location filename="../views/mainwindow.cpp" line="273" />
             <source>&amp;Convert</source>
             <translation>&amp;Konvertieren</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="271" />
+            <location filename="../views/mainwindow.cpp" line="276" />
             <source>C&amp;ancel</source>
             <translation>A&amp;bbrechen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="274" />
+            <location filename="../views/mainwindow.cpp" line="279" />
             <source>Rank &amp;sweep</source>
             <translation>Rang-&amp;Durchlauf</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="279" />
+            <location filename="../views/mainwindow.cpp" line="284" />
             <source>&amp;Help</source>
             <translation>&amp;Hilfe</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="280" />
+            <location filename="../views/mainwindow.cpp" line="285" />
             <source>&amp;About</source>
             <translation>Ü&amp;ber</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="335" />
+            <location filename="../views/mainwindow.cpp" line="340" />
             <source>Open a Hugging Face model folder</source>
             <translation>Hugging-Face-Modellordner öffnen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="341" />
-            <location filename="../views/mainwindow.cpp" line="345" />
+            <location filename="../views/mainwindow.cpp" line="346" />
+            <location filename="../views/mainwindow.cpp" line="350" />
             <source>Opening a model</source>
             <translation>Das Öffnen eines Modells</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="348" />
+            <location filename="../views/mainwindow.cpp" line="353" />
             <source>Reading model</source>
             <translation>Modell wird gelesen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="363" />
+            <location filename="../views/mainwindow.cpp" line="368" />
             <source>Reading %1 ...</source>
             <translation>Lese %1 ...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="381" />
+            <location filename="../views/mainwindow.cpp" line="386" />
             <source>TransMLA Workbench - %1</source>
             <translation>TransMLA Workbench - %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="382" />
+            <location filename="../views/mainwindow.cpp" line="387" />
             <source>%1: %2 layers, %3 query / %4 KV heads</source>
             <translation>%1: %2 Schichten, %3 Query- / %4 KV-Köpfe</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="393" />
+            <location filename="../views/mainwindow.cpp" line="398" />
             <source>Could not open %1</source>
             <translation>%1 konnte nicht geöffnet werden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="394" />
+            <location filename="../views/mainwindow.cpp" line="399" />
             <source>Cannot open model</source>
             <translation>Modell kann nicht geöffnet werden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="395" />
+            <location filename="../views/mainwindow.cpp" line="400" />
             <source>The folder could not be read as a Hugging Face model:</source>
             <translation>Der Ordner konnte nicht als Hugging-Face-Modell gelesen werden:</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="398" />
+            <location filename="../views/mainwindow.cpp" line="403" />
             <source>A model folder needs config.json, the *.safetensors weights (with model.safetensors.index.json when sharded) and tokenizer.json.
 
 %1</source>
@@ -1341,157 +1371,157 @@
 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="456" />
+            <location filename="../views/mainwindow.cpp" line="461" />
             <source>A new conversion</source>
             <translation>Eine neue Konvertierung</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="516" />
+            <location filename="../views/mainwindow.cpp" line="521" />
             <source>Export for vLLM / SGLang serving (bf16, kv_lora_rank 512 + RoPE 64)</source>
             <translation>Für vLLM / SGLang-Serving exportieren (bf16, kv_lora_rank 512 + RoPE 64)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="517" />
+            <location filename="../views/mainwindow.cpp" line="522" />
             <source>Export a DeepSeek-V3 model folder</source>
             <translation>DeepSeek-V3-Modellordner exportieren</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="528" />
+            <location filename="../views/mainwindow.cpp" line="533" />
             <source>Export</source>
             <translation>Export</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="542" />
+            <location filename="../views/mainwindow.cpp" line="547" />
             <source>Exported %1</source>
             <translation>%1 exportiert</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="573" />
-            <location filename="../views/mainwindow.cpp" line="607" />
+            <location filename="../views/mainwindow.cpp" line="578" />
+            <location filename="../views/mainwindow.cpp" line="612" />
             <source>Rank sweep</source>
             <translation>Rang-Durchlauf</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="593" />
+            <location filename="../views/mainwindow.cpp" line="598" />
             <source>A new rank sweep</source>
             <translation>Ein neuer Rang-Durchlauf</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="631" />
-            <location filename="../views/mainwindow.cpp" line="634" />
+            <location filename="../views/mainwindow.cpp" line="636" />
+            <location filename="../views/mainwindow.cpp" line="639" />
             <source>%1 finished</source>
             <translation>%1: abgeschlossen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="637" />
-            <location filename="../views/mainwindow.cpp" line="638" />
+            <location filename="../views/mainwindow.cpp" line="642" />
+            <location filename="../views/mainwindow.cpp" line="643" />
             <source>%1: %2</source>
             <translation>%1: %2</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="641" />
+            <location filename="../views/mainwindow.cpp" line="646" />
             <source>%1 failed</source>
             <translation>%1 fehlgeschlagen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="700" />
+            <location filename="../views/mainwindow.cpp" line="705" />
             <source>KV cache %1 -&gt; %2 bytes/token, max rank %3, FreqFold %4, %5 s</source>
             <translation>KV-Cache %1 -&gt; %2 Bytes/Token, maximaler Rang %3, FreqFold %4, %5 s</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="711" />
+            <location filename="../views/mainwindow.cpp" line="716" />
             <source>Saved session %1</source>
             <translation>Sitzung %1 gespeichert</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="715" />
+            <location filename="../views/mainwindow.cpp" line="720" />
             <source>Cannot save session</source>
             <translation>Sitzung kann nicht gespeichert werden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="722" />
-            <location filename="../views/mainwindow.cpp" line="725" />
+            <location filename="../views/mainwindow.cpp" line="727" />
+            <location filename="../views/mainwindow.cpp" line="730" />
             <source>Opening a session</source>
             <translation>Das Öffnen einer Sitzung</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="731" />
+            <location filename="../views/mainwindow.cpp" line="736" />
             <source>Opened session %1</source>
             <translation>Sitzung %1 geöffnet</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="734" />
+            <location filename="../views/mainwindow.cpp" line="739" />
             <source>Cannot open session</source>
             <translation>Sitzung kann nicht geöffnet werden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="741" />
+            <location filename="../views/mainwindow.cpp" line="746" />
             <source>Open session</source>
             <translation>Sitzung öffnen</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="741" />
             <location filename="../views/mainwindow.cpp" line="746" />
+            <location filename="../views/mainwindow.cpp" line="751" />
             <source>Sessions (*.h5)</source>
             <translation>Sitzungen (*.h5)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="746" />
+            <location filename="../views/mainwindow.cpp" line="751" />
             <source>Save session</source>
             <translation>Sitzung speichern</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="760" />
+            <location filename="../views/mainwindow.cpp" line="765" />
             <source>Choose a plot tab first</source>
             <translation>Wählen Sie zuerst einen Diagramm-Reiter</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="771" />
+            <location filename="../views/mainwindow.cpp" line="776" />
             <source>Write a report folder (report.md + plots)</source>
             <translation>Berichtsordner schreiben (report.md + Diagramme)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="775" />
+            <location filename="../views/mainwindow.cpp" line="780" />
             <source>Cannot write the report</source>
             <translation>Der Bericht kann nicht geschrieben werden</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="779" />
+            <location filename="../views/mainwindow.cpp" line="784" />
             <source>Run a conversion (or open a session) first: there is nothing to report.</source>
             <translation>Führen Sie zuerst eine Konvertierung aus (oder öffnen Sie eine Sitzung): Es gibt nichts zu berichten.</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="781" />
+            <location filename="../views/mainwindow.cpp" line="786" />
             <source>Singular value spectra</source>
             <translation>Singulärwertspektren</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="782" />
+            <location filename="../views/mainwindow.cpp" line="787" />
             <source>KV cache budget</source>
             <translation>KV-Cache-Budget</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="783" />
+            <location filename="../views/mainwindow.cpp" line="788" />
             <source>Attention maps</source>
             <translation>Attention-Karten</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="784" />
+            <location filename="../views/mainwindow.cpp" line="789" />
             <source>GSM8K loss</source>
             <translation>GSM8K-Verlust</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="785" />
+            <location filename="../views/mainwindow.cpp" line="790" />
             <source>Wrote the report %1</source>
             <translation>Bericht %1 geschrieben</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="849" />
+            <location filename="../views/mainwindow.cpp" line="854" />
             <source>About TransMLA Workbench</source>
             <translation>Über TransMLA Workbench</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="850" />
+            <location filename="../views/mainwindow.cpp" line="855" />
             <source>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;Converts GQA language models to Multi-head Latent Attention (TransMLA) and shows what the conversion did.</source>
             <translation>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;Konvertiert GQA-Sprachmodelle in Multi-head Latent Attention (TransMLA) und zeigt, was die Konvertierung bewirkt hat.</translation>
         </message>
@@ -2058,7 +2088,7 @@
         </message>
         <message>
             <location filename="../views/speedview.cpp" line="52" />
-            <location filename="../views/speedview.cpp" line="212" />
+            <location filename="../views/speedview.cpp" line="216" />
             <source>tokens/s</source>
             <translation>Token/s</translation>
         </message>
@@ -2098,102 +2128,102 @@
             <translation>Schritte:</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="81" />
+            <location filename="../views/speedview.cpp" line="83" />
             <source>Show:</source>
             <translation>Anzeigen:</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="125" />
+            <location filename="../views/speedview.cpp" line="129" />
             <source>This session's conversion is not in memory: run the conversion again to measure decoding speed.</source>
             <translation>Die Konvertierung dieser Sitzung ist nicht im Speicher: Führen Sie die Konvertierung erneut aus, um die Dekodiergeschwindigkeit zu messen.</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="127" />
+            <location filename="../views/speedview.cpp" line="131" />
             <source>No converted model yet: run the conversion first. Then Measure decodes with the original model's GQA cache and with the converted model's MLA latent cache.</source>
             <translation>Noch kein konvertiertes Modell: Führen Sie zuerst die Konvertierung aus. Dann dekodiert „Messen“ mit dem GQA-Cache des Originalmodells und mit dem latenten MLA-Cache des konvertierten Modells.</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="130" />
+            <location filename="../views/speedview.cpp" line="134" />
             <source>Choose a context and a batch, then Measure (on the CPU, small contexts such as 256 x 1 take seconds).</source>
             <translation>Wählen Sie Kontext und Batch, dann „Messen“ (auf der CPU dauern kleine Kontexte wie 256 x 1 Sekunden).</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="137" />
+            <location filename="../views/speedview.cpp" line="141" />
             <source>%1: GQA %2 tok/s (%3 ms/step), MLA %4 tok/s (%5 ms/step); MLA cache %6 of GQA's (budget %7)</source>
             <translation>%1: GQA %2 Token/s (%3 ms/Schritt), MLA %4 Token/s (%5 ms/Schritt); MLA-Cache %6 des GQA-Caches (Budget %7)</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="142" />
+            <location filename="../views/speedview.cpp" line="146" />
             <source>(ranks differ by layer: budget at the largest)</source>
             <translation>(Ränge je Schicht verschieden: Budget beim größten)</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="163" />
+            <location filename="../views/speedview.cpp" line="167" />
             <source>Measuring %1 x %2 ...</source>
             <translation>Messe %1 x %2 ...</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="170" />
+            <location filename="../views/speedview.cpp" line="174" />
             <source>%1: %2 of %3</source>
             <translation>%1: %2 von %3</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="175" />
+            <location filename="../views/speedview.cpp" line="179" />
             <source>Cancelling... the measured settings are kept</source>
             <translation>Wird abgebrochen ... die gemessenen Einstellungen bleiben erhalten</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="180" />
+            <location filename="../views/speedview.cpp" line="184" />
             <source>Not measured: %1</source>
             <translation>Nicht gemessen: %1</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="193" />
+            <location filename="../views/speedview.cpp" line="197" />
             <source>context x batch</source>
             <translation>Kontext x Batch</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="209" />
+            <location filename="../views/speedview.cpp" line="213" />
             <source>MLA / GQA</source>
             <translation>MLA / GQA</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="210" />
+            <location filename="../views/speedview.cpp" line="214" />
             <source>cache (measured)</source>
             <translation>Cache (gemessen)</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="211" />
+            <location filename="../views/speedview.cpp" line="215" />
             <source>cache (budget)</source>
             <translation>Cache (Budget)</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="224" />
+            <location filename="../views/speedview.cpp" line="228" />
             <source>tokens/s (all sequences)</source>
             <translation>Token/s (alle Sequenzen)</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="225" />
+            <location filename="../views/speedview.cpp" line="229" />
             <source>ms per decoding step</source>
             <translation>ms pro Dekodierschritt</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="226" />
+            <location filename="../views/speedview.cpp" line="230" />
             <source>KV cache (MiB)</source>
             <translation>KV-Cache (MiB)</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="227" />
+            <location filename="../views/speedview.cpp" line="231" />
             <source>GQA cache</source>
             <translation>GQA-Cache</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="228" />
+            <location filename="../views/speedview.cpp" line="232" />
             <source>MLA latent cache</source>
             <translation>Latenter MLA-Cache</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="231" />
+            <location filename="../views/speedview.cpp" line="235" />
             <source>analytic budget</source>
             <translation>analytisches Budget</translation>
         </message>

@@ -566,239 +566,269 @@
             <translation>导出(&amp;X)...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="74" />
+            <location filename="../views/conversionpanel.cpp" line="75" />
             <source>Compressed MLA (RoRoPE + FreqFold + PCA)</source>
             <translation>压缩 MLA（RoRoPE + FreqFold + PCA）</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="75" />
+            <location filename="../views/conversionpanel.cpp" line="76" />
             <source>Exact MLA (same cache, same logits)</source>
             <translation>精确 MLA（缓存相同，logits 相同）</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="82" />
+            <location filename="../views/conversionpanel.cpp" line="83" />
             <source>auto</source>
             <translation>自动</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="83" />
+            <location filename="../views/conversionpanel.cpp" line="84" />
             <source>GSM8K (train)</source>
             <translation>GSM8K（训练集）</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="76" />
+            <location filename="../views/conversionpanel.cpp" line="77" />
             <source>qk_rope_head_dim: key dimensions that keep RoPE (even, at most head_dim)</source>
             <translation>qk_rope_head_dim：保留 RoPE 的键维度（偶数，不超过 head_dim）</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="84" />
+            <location filename="../views/conversionpanel.cpp" line="85" />
             <source>WikiText-2 (validation)</source>
             <translation>WikiText-2（验证集）</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="85" />
+            <location filename="../views/conversionpanel.cpp" line="86" />
             <source>Text file...</source>
             <translation>文本文件...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="88" />
+            <location filename="../views/conversionpanel.cpp" line="89" />
             <source>a .txt (paragraphs) or .jsonl file</source>
             <translation>一个 .txt（段落）或 .jsonl 文件</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="90" />
+            <location filename="../views/conversionpanel.cpp" line="91" />
             <source>Browse...</source>
             <translation>浏览...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="96" />
+            <location filename="../views/conversionpanel.cpp" line="97" />
             <source>none (exact algebra)</source>
             <translation>无（精确代数）</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="97" />
+            <location filename="../views/conversionpanel.cpp" line="98" />
             <source>calibrated (DeepSeek kv_a_layernorm, needed for export)</source>
             <translation>校准（DeepSeek kv_a_layernorm，导出时必需）</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="104" />
+            <location filename="../views/conversionpanel.cpp" line="106" />
+            <source>Q/K norm:</source>
+            <translation>Q/K 归一化：</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="107" />
+            <source>Fold (approximation, exportable)</source>
+            <translation>折叠（近似，可导出）</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="109" />
+            <source>Qwen3 and Gemma-3 normalise every query and key head per token, which DeepSeek-V3 cannot express. Ticked: each head's norm is folded into the projections as a constant fitted on the calibration text, so the model can be exported, at the loss shown after the run. Unticked: the exact form, evaluated here only.</source>
+            <translation>Qwen3 和 Gemma-3 对每个查询头和键头按词元做归一化，DeepSeek-V3 无法表达这一点。勾选：每个头的归一化作为在校准文本上拟合的常数折叠进投影，模型因此可以导出，代价是运行后显示的损失。不勾选：精确形式，仅在此处评估。</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="113" />
             <source>Evaluate GSM8K loss before and after</source>
             <translation>评估转换前后的 GSM8K 损失</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="108" />
+            <location filename="../views/conversionpanel.cpp" line="117" />
             <source> problems</source>
             <translation> 道题</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="110" />
+            <location filename="../views/conversionpanel.cpp" line="119" />
             <source>Settings changed since the run: the results shown are stale. Run again to update them.</source>
             <translation>运行后设置已更改：显示的结果已过时。请重新运行以更新。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="132" />
+            <location filename="../views/conversionpanel.cpp" line="141" />
             <source>Mode:</source>
             <translation>模式：</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="133" />
+            <location filename="../views/conversionpanel.cpp" line="142" />
             <source>kv_lora_rank:</source>
             <translation>kv_lora_rank：</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="134" />
+            <location filename="../views/conversionpanel.cpp" line="143" />
             <source>qk_rope_head_dim:</source>
             <translation>qk_rope_head_dim：</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="135" />
+            <location filename="../views/conversionpanel.cpp" line="144" />
             <source>FreqFold:</source>
             <translation>FreqFold：</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="136" />
+            <location filename="../views/conversionpanel.cpp" line="145" />
             <source>Calibration (samples × tokens):</source>
             <translation>校准（样本 × token）：</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="138" />
+            <location filename="../views/conversionpanel.cpp" line="147" />
             <source>Device:</source>
             <translation>设备：</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="139" />
+            <location filename="../views/conversionpanel.cpp" line="148" />
             <source>Latent norm:</source>
             <translation>潜在归一化：</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="144" />
+            <location filename="../views/conversionpanel.cpp" line="154" />
             <source>KV cache:</source>
             <translation>KV 缓存：</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="165" />
+            <location filename="../views/conversionpanel.cpp" line="175" />
             <source>&lt;b&gt;Per layer&lt;/b&gt;</source>
             <translation>&lt;b&gt;逐层&lt;/b&gt;</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="221" />
+            <location filename="../views/conversionpanel.cpp" line="236" />
             <source>Calibration text</source>
             <translation>校准文本</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="222" />
+            <location filename="../views/conversionpanel.cpp" line="237" />
             <source>Text (*.txt *.jsonl);;All files (*)</source>
             <translation>文本 (*.txt *.jsonl);;所有文件 (*)</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="236" />
+            <location filename="../views/conversionpanel.cpp" line="251" />
             <source>Choose a calibration text file (Calibration: Text file...).</source>
             <translation>请选择校准文本文件（校准：文本文件...）。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="242" />
+            <location filename="../views/conversionpanel.cpp" line="257" />
             <source>The calibration text %1 does not exist.</source>
             <translation>校准文本 %1 不存在。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="243" />
+            <location filename="../views/conversionpanel.cpp" line="258" />
             <source>The calibration text %1 is not a file.</source>
             <translation>校准文本 %1 不是文件。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="244" />
+            <location filename="../views/conversionpanel.cpp" line="259" />
             <source>The calibration text %1 cannot be read.</source>
             <translation>无法读取校准文本 %1。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="245" />
+            <location filename="../views/conversionpanel.cpp" line="260" />
             <source>The calibration text %1 is empty.</source>
             <translation>校准文本 %1 为空。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="253" />
+            <location filename="../views/conversionpanel.cpp" line="268" />
             <source>This model family has no DeepSeek-V3 equivalent (Gemma-2 sandwich norms and soft-capping, Mixtral experts): the converted model can be evaluated here but not exported.</source>
             <translation>该模型系列没有 DeepSeek-V3 对应结构（Gemma-2 的夹层归一化与软截断、Mixtral 的专家）：转换后的模型可以在此评估，但不能导出。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="256" />
+            <location filename="../views/conversionpanel.cpp" line="271" />
             <source>The model's query projection has a bias, which DeepSeek-V3 cannot hold: the converted model can be evaluated here but not exported.</source>
             <translation>模型的查询投影带有偏置，DeepSeek-V3 无法容纳：转换后的模型可以在此评估，但不能导出。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="260" />
+            <location filename="../views/conversionpanel.cpp" line="275" />
+            <source>Not exportable: the exact form keeps the per-head query/key norms, which DeepSeek-V3 cannot express. Tick "Fold" (Q/K norm) to convert and export the approximation.</source>
+            <translation>不可导出：精确形式保留了每个头的查询/键归一化，DeepSeek-V3 无法表达。勾选 "折叠"（Q/K 归一化）以转换并导出近似模型。</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="278" />
             <source>Not exportable: DeepSeek-V3 always normalises the latent (kv_a_layernorm). With "none" the losses shown are those of a model that exists only in this workbench; choose "calibrated" to evaluate what gets exported.</source>
             <translation>不可导出：DeepSeek-V3 总是对潜变量做归一化（kv_a_layernorm）。选择 "none" 时显示的损失属于只存在于本工作台中的模型；请选择 "calibrated" 以评估将被导出的模型。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="273" />
+            <location filename="../views/conversionpanel.cpp" line="293" />
+            <source>Exportable as DeepSeek-V3, as an approximation (q/k norms folded): the losses shown are those of the exported approximation.</source>
+            <translation>可作为 DeepSeek-V3 导出（近似：已折叠 q/k 归一化）：显示的损失即导出的近似模型的损失。</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="297" />
             <source>Exportable as DeepSeek-V3: the losses shown are those of the exported model.</source>
             <translation>可导出为 DeepSeek-V3：显示的损失即导出模型的损失。</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="306" />
+            <location filename="../views/conversionpanel.cpp" line="329" />
             <source>1 .. %1 = 2*g*d - qk_rope_head_dim</source>
             <translation>1 .. %1 = 2*g*d - qk_rope_head_dim</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="323" />
-            <location filename="../views/conversionpanel.cpp" line="367" />
+            <location filename="../views/conversionpanel.cpp" line="346" />
+            <location filename="../views/conversionpanel.cpp" line="392" />
             <source>Open a model first</source>
             <translation>请先打开一个模型</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="333" />
+            <location filename="../views/conversionpanel.cpp" line="356" />
             <source>%1 -&gt; %2 per token (%3% of GQA, bf16)</source>
             <translation>每个 token %1 -&gt; %2（GQA 的 %3%，bf16）</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="358" />
+            <location filename="../views/conversionpanel.cpp" line="382" />
             <source>FreqFold</source>
             <translation>FreqFold</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="359" />
+            <location filename="../views/conversionpanel.cpp" line="383" />
             <source>Latent norm</source>
             <translation>潜变量归一化</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="360" />
+            <location filename="../views/conversionpanel.cpp" line="384" />
+            <source>Q/K norm fold</source>
+            <translation>Q/K 归一化折叠</translation>
+        </message>
+        <message>
+            <location filename="../views/conversionpanel.cpp" line="385" />
             <source>Calibration samples</source>
             <translation>校准样本数</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="361" />
+            <location filename="../views/conversionpanel.cpp" line="386" />
             <source>Calibration tokens per sample</source>
             <translation>每个样本的校准词元数</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="362" />
+            <location filename="../views/conversionpanel.cpp" line="387" />
             <source>Model</source>
             <translation>模型</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="372" />
+            <location filename="../views/conversionpanel.cpp" line="397" />
             <source>%1: %2</source>
             <translation>%1：%2</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="465" />
+            <location filename="../views/conversionpanel.cpp" line="494" />
             <source>starting...</source>
             <translation>正在启动...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="472" />
-            <location filename="../views/conversionpanel.cpp" line="473" />
+            <location filename="../views/conversionpanel.cpp" line="501" />
+            <location filename="../views/conversionpanel.cpp" line="502" />
             <source>Cancelling...</source>
             <translation>正在取消...</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="480" />
+            <location filename="../views/conversionpanel.cpp" line="509" />
             <source>%1: %2 of %3</source>
             <translation>%1：%2 / %3</translation>
         </message>
         <message>
-            <location filename="../views/conversionpanel.cpp" line="489" />
+            <location filename="../views/conversionpanel.cpp" line="518" />
             <source>Finished</source>
             <translation>已完成</translation>
         </message>
@@ -1104,31 +1134,31 @@
             <translation>打开一个模型文件夹（文件 &gt; 打开模型文件夹）</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="221" />
+            <location filename="../views/mainwindow.cpp" line="226" />
             <source>&amp;File</source>
             <translation>文件(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="222" />
+            <location filename="../views/mainwindow.cpp" line="227" />
             <source>&amp;Open model folder...</source>
             <translation>打开模型文件夹(&amp;O)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="227" />
+            <location filename="../views/mainwindow.cpp" line="232" />
             <source>Open &amp;session...</source>
             <translation>打开会话(&amp;S)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="230" />
+            <location filename="../views/mainwindow.cpp" line="235" />
             <source>&amp;Save session...</source>
             <translation>保存会话(&amp;S)...</translation>
         </message>
         <message>
             <location filename="../views/mainwindow.cpp" line="76" />
-            <location filename="../views/mainwindow.cpp" line="436" />
-            <location filename="../views/mainwindow.cpp" line="446" />
-            <location filename="../views/mainwindow.cpp" line="453" />
-            <location filename="../views/mainwindow.cpp" line="461" />
+            <location filename="../views/mainwindow.cpp" line="441" />
+            <location filename="../views/mainwindow.cpp" line="451" />
+            <location filename="../views/mainwindow.cpp" line="458" />
+            <location filename="../views/mainwindow.cpp" line="466" />
             <source>Conversion</source>
             <translation>转换</translation>
         </message>
@@ -1154,7 +1184,7 @@
         </message>
         <message>
             <location filename="../views/mainwindow.cpp" line="109" />
-            <location filename="../views/mainwindow.cpp" line="553" />
+            <location filename="../views/mainwindow.cpp" line="558" />
             <source>Attention</source>
             <translation>注意力</translation>
         </message>
@@ -1171,7 +1201,7 @@
         <message>
             <location filename="../views/mainwindow.cpp" line="154" />
             <location filename="../views/mainwindow.cpp" line="155" />
-            <location filename="../views/mainwindow.cpp" line="633" />
+            <location filename="../views/mainwindow.cpp" line="638" />
             <source>%1 ...</source>
             <translation>%1 ...</translation>
         </message>
@@ -1186,153 +1216,153 @@
             <translation>%1 正在运行：请等待其完成或先取消，然后再%2</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="207" />
+            <location filename="../views/mainwindow.cpp" line="212" />
             <source>Closing the window</source>
             <translation>关闭窗口</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="224" />
+            <location filename="../views/mainwindow.cpp" line="229" />
             <source>Open &amp;recent</source>
             <translation>最近打开(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="234" />
+            <location filename="../views/mainwindow.cpp" line="239" />
             <source>Export current &amp;plot...</source>
             <translation>导出当前图表(&amp;P)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="236" />
+            <location filename="../views/mainwindow.cpp" line="241" />
             <source>E&amp;xport converted model (DeepSeek-V3)...</source>
             <translation>导出转换后的模型（DeepSeek-V3）(&amp;X)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="238" />
+            <location filename="../views/mainwindow.cpp" line="243" />
             <source>Export for vLLM / SGLang &amp;serving...</source>
             <translation>为 vLLM / SGLang 部署导出(&amp;S)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="242" />
+            <location filename="../views/mainwindow.cpp" line="247" />
             <source>Re&amp;port...</source>
             <translation>报告(&amp;P)...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="245" />
+            <location filename="../views/mainwindow.cpp" line="250" />
             <source>&amp;Quit</source>
             <translation>退出(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="248" />
+            <location filename="../views/mainwindow.cpp" line="253" />
             <source>&amp;View</source>
             <translation>视图(&amp;V)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="249" />
+            <location filename="../views/mainwindow.cpp" line="254" />
             <source>&amp;Model</source>
             <translation>模型(&amp;M)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="249" />
+            <location filename="../views/mainwindow.cpp" line="254" />
             <source>&amp;Spectrum</source>
             <translation>频谱(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="249" />
+            <location filename="../views/mainwindow.cpp" line="254" />
             <source>KV &amp;budget</source>
             <translation>KV 预算(&amp;B)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="249" />
+            <location filename="../views/mainwindow.cpp" line="254" />
             <source>&amp;Attention</source>
             <translation>注意力(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="249" />
+            <location filename="../views/mainwindow.cpp" line="254" />
             <source>&amp;Loss</source>
             <translation>损失(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="260" />
+            <location filename="../views/mainwindow.cpp" line="265" />
             <source>&amp;Classroom mode</source>
             <translation>课堂模式(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="266" />
+            <location filename="../views/mainwindow.cpp" line="271" />
             <source>&amp;Run</source>
             <translation>运行(&amp;R)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="268" />
+            <location filename="../views/mainwindow.cpp" line="273" />
             <source>&amp;Convert</source>
             <translation>转换(&amp;C)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="271" />
+            <location filename="../views/mainwindow.cpp" line="276" />
             <source>C&amp;ancel</source>
             <translation>取消(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="274" />
+            <location filename="../views/mainwindow.cpp" line="279" />
             <source>Rank &amp;sweep</source>
             <translation>秩扫描(&amp;S)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="279" />
+            <location filename="../views/mainwindow.cpp" line="284" />
             <source>&amp;Help</source>
             <translation>帮助(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="280" />
+            <location filename="../views/mainwindow.cpp" line="285" />
             <source>&amp;About</source>
             <translation>关于(&amp;A)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="335" />
+            <location filename="../views/mainwindow.cpp" line="340" />
             <source>Open a Hugging Face model folder</source>
             <translation>打开 Hugging Face 模型文件夹</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="341" />
-            <location filename="../views/mainwindow.cpp" line="345" />
+            <location filename="../views/mainwindow.cpp" line="346" />
+            <location filename="../views/mainwindow.cpp" line="350" />
             <source>Opening a model</source>
             <translation>打开模型</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="348" />
+            <location filename="../views/mainwindow.cpp" line="353" />
             <source>Reading model</source>
             <translation>正在读取模型</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="363" />
+            <location filename="../views/mainwindow.cpp" line="368" />
             <source>Reading %1 ...</source>
             <translation>正在读取 %1 ...</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="381" />
+            <location filename="../views/mainwindow.cpp" line="386" />
             <source>TransMLA Workbench - %1</source>
             <translation>TransMLA Workbench - %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="382" />
+            <location filename="../views/mainwindow.cpp" line="387" />
             <source>%1: %2 layers, %3 query / %4 KV heads</source>
             <translation>%1：%2 层，%3 个查询头 / %4 个 KV 头</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="393" />
+            <location filename="../views/mainwindow.cpp" line="398" />
             <source>Could not open %1</source>
             <translation>无法打开 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="394" />
+            <location filename="../views/mainwindow.cpp" line="399" />
             <source>Cannot open model</source>
             <translation>无法打开模型</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="395" />
+            <location filename="../views/mainwindow.cpp" line="400" />
             <source>The folder could not be read as a Hugging Face model:</source>
             <translation>无法将该文件夹读取为 Hugging Face 模型：</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="398" />
+            <location filename="../views/mainwindow.cpp" line="403" />
             <source>A model folder needs config.json, the *.safetensors weights (with model.safetensors.index.json when sharded) and tokenizer.json.
 
 %1</source>
@@ -1341,157 +1371,157 @@
 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="456" />
+            <location filename="../views/mainwindow.cpp" line="461" />
             <source>A new conversion</source>
             <translation>新的转换</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="516" />
+            <location filename="../views/mainwindow.cpp" line="521" />
             <source>Export for vLLM / SGLang serving (bf16, kv_lora_rank 512 + RoPE 64)</source>
             <translation>为 vLLM / SGLang 部署导出（bf16，kv_lora_rank 512 + RoPE 64）</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="517" />
+            <location filename="../views/mainwindow.cpp" line="522" />
             <source>Export a DeepSeek-V3 model folder</source>
             <translation>导出 DeepSeek-V3 模型文件夹</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="528" />
+            <location filename="../views/mainwindow.cpp" line="533" />
             <source>Export</source>
             <translation>导出</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="542" />
+            <location filename="../views/mainwindow.cpp" line="547" />
             <source>Exported %1</source>
             <translation>已导出 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="573" />
-            <location filename="../views/mainwindow.cpp" line="607" />
+            <location filename="../views/mainwindow.cpp" line="578" />
+            <location filename="../views/mainwindow.cpp" line="612" />
             <source>Rank sweep</source>
             <translation>秩扫描</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="593" />
+            <location filename="../views/mainwindow.cpp" line="598" />
             <source>A new rank sweep</source>
             <translation>新的秩扫描</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="631" />
-            <location filename="../views/mainwindow.cpp" line="634" />
+            <location filename="../views/mainwindow.cpp" line="636" />
+            <location filename="../views/mainwindow.cpp" line="639" />
             <source>%1 finished</source>
             <translation>%1 已完成</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="637" />
-            <location filename="../views/mainwindow.cpp" line="638" />
+            <location filename="../views/mainwindow.cpp" line="642" />
+            <location filename="../views/mainwindow.cpp" line="643" />
             <source>%1: %2</source>
             <translation>%1：%2</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="641" />
+            <location filename="../views/mainwindow.cpp" line="646" />
             <source>%1 failed</source>
             <translation>%1 失败</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="700" />
+            <location filename="../views/mainwindow.cpp" line="705" />
             <source>KV cache %1 -&gt; %2 bytes/token, max rank %3, FreqFold %4, %5 s</source>
             <translation>KV 缓存 %1 -&gt; %2 字节/token，最大秩 %3，FreqFold %4，%5 秒</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="711" />
+            <location filename="../views/mainwindow.cpp" line="716" />
             <source>Saved session %1</source>
             <translation>已保存会话 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="715" />
+            <location filename="../views/mainwindow.cpp" line="720" />
             <source>Cannot save session</source>
             <translation>无法保存会话</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="722" />
-            <location filename="../views/mainwindow.cpp" line="725" />
+            <location filename="../views/mainwindow.cpp" line="727" />
+            <location filename="../views/mainwindow.cpp" line="730" />
             <source>Opening a session</source>
             <translation>打开会话</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="731" />
+            <location filename="../views/mainwindow.cpp" line="736" />
             <source>Opened session %1</source>
             <translation>已打开会话 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="734" />
+            <location filename="../views/mainwindow.cpp" line="739" />
             <source>Cannot open session</source>
             <translation>无法打开会话</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="741" />
+            <location filename="../views/mainwindow.cpp" line="746" />
             <source>Open session</source>
             <translation>打开会话</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="741" />
             <location filename="../views/mainwindow.cpp" line="746" />
+            <location filename="../views/mainwindow.cpp" line="751" />
             <source>Sessions (*.h5)</source>
             <translation>会话 (*.h5)</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="746" />
+            <location filename="../views/mainwindow.cpp" line="751" />
             <source>Save session</source>
             <translation>保存会话</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="760" />
+            <location filename="../views/mainwindow.cpp" line="765" />
             <source>Choose a plot tab first</source>
             <translation>请先选择一个图表标签页</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="771" />
+            <location filename="../views/mainwindow.cpp" line="776" />
             <source>Write a report folder (report.md + plots)</source>
             <translation>写入报告文件夹（report.md + 图表）</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="775" />
+            <location filename="../views/mainwindow.cpp" line="780" />
             <source>Cannot write the report</source>
             <translation>无法写入报告</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="779" />
+            <location filename="../views/mainwindow.cpp" line="784" />
             <source>Run a conversion (or open a session) first: there is nothing to report.</source>
             <translation>请先运行转换（或打开会话）：没有可报告的内容。</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="781" />
+            <location filename="../views/mainwindow.cpp" line="786" />
             <source>Singular value spectra</source>
             <translation>奇异值谱</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="782" />
+            <location filename="../views/mainwindow.cpp" line="787" />
             <source>KV cache budget</source>
             <translation>KV 缓存预算</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="783" />
+            <location filename="../views/mainwindow.cpp" line="788" />
             <source>Attention maps</source>
             <translation>注意力图</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="784" />
+            <location filename="../views/mainwindow.cpp" line="789" />
             <source>GSM8K loss</source>
             <translation>GSM8K 损失</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="785" />
+            <location filename="../views/mainwindow.cpp" line="790" />
             <source>Wrote the report %1</source>
             <translation>已写入报告 %1</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="849" />
+            <location filename="../views/mainwindow.cpp" line="854" />
             <source>About TransMLA Workbench</source>
             <translation>关于 TransMLA Workbench</translation>
         </message>
         <message>
-            <location filename="../views/mainwindow.cpp" line="850" />
+            <location filename="../views/mainwindow.cpp" line="855" />
             <source>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;Converts GQA language models to Multi-head Latent Attention (TransMLA) and shows what the conversion did.</source>
             <translation>&lt;b&gt;TransMLA Workbench&lt;/b&gt; %1&lt;br&gt;将 GQA 语言模型转换为多头潜在注意力（TransMLA），并展示转换的效果。</translation>
         </message>
@@ -2058,7 +2088,7 @@
         </message>
         <message>
             <location filename="../views/speedview.cpp" line="52" />
-            <location filename="../views/speedview.cpp" line="212" />
+            <location filename="../views/speedview.cpp" line="216" />
             <source>tokens/s</source>
             <translation>词元/秒</translation>
         </message>
@@ -2098,102 +2128,102 @@
             <translation>步数：</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="81" />
+            <location filename="../views/speedview.cpp" line="83" />
             <source>Show:</source>
             <translation>显示：</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="125" />
+            <location filename="../views/speedview.cpp" line="129" />
             <source>This session's conversion is not in memory: run the conversion again to measure decoding speed.</source>
             <translation>此会话的转换不在内存中：请重新运行转换以测量解码速度。</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="127" />
+            <location filename="../views/speedview.cpp" line="131" />
             <source>No converted model yet: run the conversion first. Then Measure decodes with the original model's GQA cache and with the converted model's MLA latent cache.</source>
             <translation>尚无转换后的模型：请先运行转换。之后“测量”将分别使用原始模型的 GQA 缓存和转换后模型的 MLA 潜在缓存进行解码。</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="130" />
+            <location filename="../views/speedview.cpp" line="134" />
             <source>Choose a context and a batch, then Measure (on the CPU, small contexts such as 256 x 1 take seconds).</source>
             <translation>选择上下文和批量，然后点击“测量”（在 CPU 上，256 x 1 这样的小上下文只需几秒）。</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="137" />
+            <location filename="../views/speedview.cpp" line="141" />
             <source>%1: GQA %2 tok/s (%3 ms/step), MLA %4 tok/s (%5 ms/step); MLA cache %6 of GQA's (budget %7)</source>
             <translation>%1：GQA %2 词元/秒（%3 毫秒/步），MLA %4 词元/秒（%5 毫秒/步）；MLA 缓存为 GQA 的 %6（预算 %7）</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="142" />
+            <location filename="../views/speedview.cpp" line="146" />
             <source>(ranks differ by layer: budget at the largest)</source>
             <translation>（各层秩不同：预算按最大秩计算）</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="163" />
+            <location filename="../views/speedview.cpp" line="167" />
             <source>Measuring %1 x %2 ...</source>
             <translation>正在测量 %1 x %2 ...</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="170" />
+            <location filename="../views/speedview.cpp" line="174" />
             <source>%1: %2 of %3</source>
             <translation>%1：%2 / %3</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="175" />
+            <location filename="../views/speedview.cpp" line="179" />
             <source>Cancelling... the measured settings are kept</source>
             <translation>正在取消……已测量的设置将保留</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="180" />
+            <location filename="../views/speedview.cpp" line="184" />
             <source>Not measured: %1</source>
             <translation>未测量：%1</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="193" />
+            <location filename="../views/speedview.cpp" line="197" />
             <source>context x batch</source>
             <translation>上下文 x 批量</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="209" />
+            <location filename="../views/speedview.cpp" line="213" />
             <source>MLA / GQA</source>
             <translation>MLA / GQA</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="210" />
+            <location filename="../views/speedview.cpp" line="214" />
             <source>cache (measured)</source>
             <translation>缓存（实测）</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="211" />
+            <location filename="../views/speedview.cpp" line="215" />
             <source>cache (budget)</source>
             <translation>缓存（预算）</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="224" />
+            <location filename="../views/speedview.cpp" line="228" />
             <source>tokens/s (all sequences)</source>
             <translation>词元/秒（所有序列）</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="225" />
+            <location filename="../views/speedview.cpp" line="229" />
             <source>ms per decoding step</source>
             <translation>每个解码步的毫秒数</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="226" />
+            <location filename="../views/speedview.cpp" line="230" />
             <source>KV cache (MiB)</source>
             <translation>KV 缓存（MiB）</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="227" />
+            <location filename="../views/speedview.cpp" line="231" />
             <source>GQA cache</source>
             <translation>GQA 缓存</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="228" />
+            <location filename="../views/speedview.cpp" line="232" />
             <source>MLA latent cache</source>
             <translation>MLA 潜在缓存</translation>
         </message>
         <message>
-            <location filename="../views/speedview.cpp" line="231" />
+            <location filename="../views/speedview.cpp" line="235" />
             <source>analytic budget</source>
             <translation>解析预算</translation>
         </message>
