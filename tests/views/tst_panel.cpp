@@ -17,6 +17,9 @@
 #include "io/model_config.h"
 #include "testutil.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_panel {
+
 using namespace transmla;
 namespace gui = transmla::test::gui;
 
@@ -180,5 +183,7 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestPanel)
+} // namespace tst_panel
+
+TRANSMLA_TEST_MAIN_APP(tst_panel, tst_panel::TestPanel, QApplication)
 #include "tst_panel.moc"

@@ -15,6 +15,9 @@
 #include "testutil.h"
 #include "tokenizer/tokenizer.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_search {
+
 using namespace transmla;
 namespace fs = std::filesystem;
 
@@ -189,5 +192,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSearch)
+} // namespace tst_search
+
+TRANSMLA_TEST_MAIN(tst_search, tst_search::TestSearch)
 #include "tst_search.moc"
