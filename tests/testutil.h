@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "testmain.h"
 #include "util/threads.h"
 
 namespace transmla::test {

@@ -12,7 +12,8 @@
 namespace transmla::views {
 
 namespace {
-QString gib(int64_t bytes) {
+// GiB with two decimals (memorystatus.cpp has a localized gib(); the views compile in unity batches).
+QString gib2(int64_t bytes) {
     return QString::number(double(bytes) / double(int64_t(1) << 30), 'f', 2);
 }
 } // namespace
@@ -74,8 +75,8 @@ void MainWindow::runSpeed() {
                       "smaller batch")
                        .arg(request.context)
                        .arg(request.batch)
-                       .arg(gib(memory.needBytes()), gib(memory.gqaCacheBytes), gib(memory.mlaCacheBytes),
-                            gib(memory.workingBytes), gib(memory.freeBytes)));
+                       .arg(gib2(memory.needBytes()), gib2(memory.gqaCacheBytes), gib2(memory.mlaCacheBytes),
+                            gib2(memory.workingBytes), gib2(memory.freeBytes)));
         return;
     }
     jobs_->start<workbench::SpeedPoint>(

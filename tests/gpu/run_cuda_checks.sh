@@ -16,7 +16,7 @@ fi
 t0=$(date +%s)
 cmake -S . -B build-cuda -G Ninja -DCMAKE_BUILD_TYPE=Release -DTorch_DIR="$TORCH_DIR" \
   -DCMAKE_CUDA_ARCHITECTURES=90 -DTRANSMLA_BUILD_GUI=OFF "${extra[@]}" 2>&1 | tail -5
-cmake --build build-cuda --parallel 16 2>&1 | tail -3
+cmake --build build-cuda --parallel 16 --target all benchmarks 2>&1 | tail -3
 echo "cuda build: $(( $(date +%s) - t0 )) s"
 CLI=build-cuda/app/transmla
 export LD_LIBRARY_PATH=${DEPS_ROOT:+$DEPS_ROOT/usr/lib/x86_64-linux-gnu:}$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')/lib:${LD_LIBRARY_PATH:-}

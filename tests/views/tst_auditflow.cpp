@@ -33,6 +33,9 @@
 #include "mainwindow.h"
 #include "testutil.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_auditflow {
+
 using namespace transmla;
 
 using transmla::test::gui::child;
@@ -433,5 +436,7 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestAuditFlow)
+} // namespace tst_auditflow
+
+TRANSMLA_TEST_MAIN_APP(tst_auditflow, tst_auditflow::TestAuditFlow, QApplication)
 #include "tst_auditflow.moc"

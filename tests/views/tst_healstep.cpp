@@ -26,6 +26,9 @@
 #include "testutil.h"
 #include "workbench/workbench.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_healstep {
+
 using namespace transmla;
 namespace gui = transmla::test::gui;
 
@@ -136,5 +139,7 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestHealStep)
+} // namespace tst_healstep
+
+TRANSMLA_TEST_MAIN_APP(tst_healstep, tst_healstep::TestHealStep, QApplication)
 #include "tst_healstep.moc"

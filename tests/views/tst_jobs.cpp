@@ -17,6 +17,9 @@
 #include "mainwindow.h"
 #include "testutil.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_jobs {
+
 using namespace transmla;
 namespace gui = transmla::test::gui;
 
@@ -251,5 +254,7 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestJobs)
+} // namespace tst_jobs
+
+TRANSMLA_TEST_MAIN_APP(tst_jobs, tst_jobs::TestJobs, QApplication)
 #include "tst_jobs.moc"

@@ -8,6 +8,9 @@
 #include "summarymodel.h"
 #include "testutil.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_mainwindow {
+
 using namespace transmla;
 
 class TestMainWindow : public QObject {
@@ -73,5 +76,7 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestMainWindow)
+} // namespace tst_mainwindow
+
+TRANSMLA_TEST_MAIN_APP(tst_mainwindow, tst_mainwindow::TestMainWindow, QApplication)
 #include "tst_mainwindow.moc"

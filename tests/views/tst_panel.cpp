@@ -18,6 +18,9 @@
 #include "testutil.h"
 #include "workbench/workbench.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_panel {
+
 using namespace transmla;
 namespace gui = transmla::test::gui;
 
@@ -229,5 +232,7 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestPanel)
+} // namespace tst_panel
+
+TRANSMLA_TEST_MAIN_APP(tst_panel, tst_panel::TestPanel, QApplication)
 #include "tst_panel.moc"

@@ -19,6 +19,9 @@
 #include "paretoview.h"
 #include "testutil.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_paretoview {
+
 using namespace transmla;
 namespace gui = transmla::test::gui;
 
@@ -92,5 +95,7 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestParetoView)
+} // namespace tst_paretoview
+
+TRANSMLA_TEST_MAIN_APP(tst_paretoview, tst_paretoview::TestParetoView, QApplication)
 #include "tst_paretoview.moc"

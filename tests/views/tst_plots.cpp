@@ -17,6 +17,9 @@
 #include "spectrumview.h"
 #include "testutil.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_plots {
+
 using namespace transmla;
 
 namespace {
@@ -329,5 +332,7 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestPlots)
+} // namespace tst_plots
+
+TRANSMLA_TEST_MAIN_APP(tst_plots, tst_plots::TestPlots, QApplication)
 #include "tst_plots.moc"

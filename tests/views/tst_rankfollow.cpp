@@ -25,6 +25,9 @@
 #include "testutil.h"
 #include "workbench/device.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_rankfollow {
+
 using namespace transmla;
 namespace gui = transmla::test::gui;
 
@@ -169,5 +172,7 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestRankFollow)
+} // namespace tst_rankfollow
+
+TRANSMLA_TEST_MAIN_APP(tst_rankfollow, tst_rankfollow::TestRankFollow, QApplication)
 #include "tst_rankfollow.moc"

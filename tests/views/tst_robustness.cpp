@@ -22,6 +22,9 @@
 #include "mainwindow.h"
 #include "testutil.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_robustness {
+
 using namespace transmla;
 namespace gui = transmla::test::gui;
 
@@ -318,11 +321,8 @@ private slots:
     }
 };
 
-int main(int argc, char** argv) {
-    GuardedApp app(argc, argv);
-    app.setAttribute(Qt::AA_Use96Dpi, true);
-    TestRobustness t;
-    QTEST_SET_MAIN_SOURCE_PATH
-    return QTest::qExec(&t, argc, argv);
-}
+} // namespace tst_robustness
+
+// QTEST_MAIN with the guarded application object.
+TRANSMLA_TEST_MAIN_APP(tst_robustness, tst_robustness::TestRobustness, tst_robustness::GuardedApp)
 #include "tst_robustness.moc"

@@ -25,6 +25,9 @@
 #include "speedview.h"
 #include "testutil.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_speedview {
+
 using namespace transmla;
 namespace gui = transmla::test::gui;
 using gui::child;
@@ -166,5 +169,7 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestSpeedView)
+} // namespace tst_speedview
+
+TRANSMLA_TEST_MAIN_APP(tst_speedview, tst_speedview::TestSpeedView, QApplication)
 #include "tst_speedview.moc"

@@ -11,6 +11,9 @@
 #include "tablemodels.h"
 #include "testutil.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_tensortable {
+
 using namespace transmla;
 
 namespace {
@@ -85,5 +88,7 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestTensorTable)
+} // namespace tst_tensortable
+
+TRANSMLA_TEST_MAIN_APP(tst_tensortable, tst_tensortable::TestTensorTable, QApplication)
 #include "tst_tensortable.moc"

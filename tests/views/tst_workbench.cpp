@@ -24,6 +24,9 @@
 #include "tablemodels.h"
 #include "testutil.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_workbench {
+
 using namespace transmla;
 
 namespace {
@@ -401,5 +404,7 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestWorkbench)
+} // namespace tst_workbench
+
+TRANSMLA_TEST_MAIN_APP(tst_workbench, tst_workbench::TestWorkbench, QApplication)
 #include "tst_workbench.moc"

@@ -13,6 +13,9 @@
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_attention_map {
+
 using namespace transmla;
 using namespace transmla::analysis;
 
@@ -171,5 +174,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAttentionMap)
+} // namespace tst_attention_map
+
+TRANSMLA_TEST_MAIN(tst_attention_map, tst_attention_map::TestAttentionMap)
 #include "tst_attention_map.moc"

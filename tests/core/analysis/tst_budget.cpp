@@ -13,6 +13,9 @@
 #include "testutil.h"
 #include "util/error.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_budget {
+
 using namespace transmla;
 using namespace transmla::analysis;
 
@@ -121,5 +124,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestBudget)
+} // namespace tst_budget
+
+TRANSMLA_TEST_MAIN(tst_budget, tst_budget::TestBudget)
 #include "tst_budget.moc"

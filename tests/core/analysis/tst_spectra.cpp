@@ -16,6 +16,9 @@
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_spectra {
+
 using namespace transmla;
 using namespace transmla::analysis;
 
@@ -185,5 +188,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSpectra)
+} // namespace tst_spectra
+
+TRANSMLA_TEST_MAIN(tst_spectra, tst_spectra::TestSpectra)
 #include "tst_spectra.moc"

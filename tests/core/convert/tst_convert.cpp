@@ -16,6 +16,9 @@
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_convert {
+
 using namespace transmla;
 namespace fs = std::filesystem;
 
@@ -330,5 +333,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestConvert)
+} // namespace tst_convert
+
+TRANSMLA_TEST_MAIN(tst_convert, tst_convert::TestConvert)
 #include "tst_convert.moc"

@@ -26,6 +26,9 @@
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_export {
+
 using namespace transmla;
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -279,5 +282,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestExport)
+} // namespace tst_export
+
+TRANSMLA_TEST_MAIN(tst_export, tst_export::TestExport)
 #include "tst_export.moc"

@@ -11,6 +11,9 @@
 #include "testutil.h"
 #include "tokenizer/tokenizer.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_freqfold {
+
 using namespace transmla;
 namespace fs = std::filesystem;
 
@@ -91,5 +94,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestFreqFold)
+} // namespace tst_freqfold
+
+TRANSMLA_TEST_MAIN(tst_freqfold, tst_freqfold::TestFreqFold)
 #include "tst_freqfold.moc"

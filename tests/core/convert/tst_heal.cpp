@@ -17,6 +17,9 @@
 #include "util/error.h"
 #include "util/resources.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_heal {
+
 using namespace transmla;
 namespace fs = std::filesystem;
 
@@ -281,5 +284,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestHeal)
+} // namespace tst_heal
+
+TRANSMLA_TEST_MAIN(tst_heal, tst_heal::TestHeal)
 #include "tst_heal.moc"

@@ -18,6 +18,9 @@
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_qk_norm {
+
 using namespace transmla;
 namespace fs = std::filesystem;
 
@@ -194,5 +197,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestQkNorm)
+} // namespace tst_qk_norm
+
+TRANSMLA_TEST_MAIN(tst_qk_norm, tst_qk_norm::TestQkNorm)
 #include "tst_qk_norm.moc"

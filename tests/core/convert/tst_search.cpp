@@ -21,6 +21,9 @@
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_search {
+
 using namespace transmla;
 namespace fs = std::filesystem;
 
@@ -350,5 +353,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSearch)
+} // namespace tst_search
+
+TRANSMLA_TEST_MAIN(tst_search, tst_search::TestSearch)
 #include "tst_search.moc"

@@ -20,6 +20,9 @@
 #include "testutil.h"
 #include "tokenizer/tokenizer.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_settings {
+
 using namespace transmla;
 namespace fs = std::filesystem;
 
@@ -347,5 +350,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSettings)
+} // namespace tst_settings
+
+TRANSMLA_TEST_MAIN(tst_settings, tst_settings::TestSettings)
 #include "tst_settings.moc"

@@ -20,6 +20,9 @@
 #include "convert/rorope.h"
 #include "testutil.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_steps {
+
 using namespace transmla;
 using convert::ResolvedDims;
 
@@ -338,5 +341,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSteps)
+} // namespace tst_steps
+
+TRANSMLA_TEST_MAIN(tst_steps, tst_steps::TestSteps)
 #include "tst_steps.moc"

@@ -10,6 +10,9 @@
 #include "testutil.h"
 #include "tokenizer/tokenizer.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_loss {
+
 using namespace transmla;
 
 class TestLoss : public QObject {
@@ -73,5 +76,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestLoss)
+} // namespace tst_loss
+
+TRANSMLA_TEST_MAIN(tst_loss, tst_loss::TestLoss)
 #include "tst_loss.moc"

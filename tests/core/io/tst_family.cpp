@@ -14,6 +14,9 @@
 #include "testutil.h"
 #include "util/error.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_family {
+
 using namespace transmla;
 using io::Family;
 using K = io::TensorKind;
@@ -224,5 +227,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestFamily)
+} // namespace tst_family
+
+TRANSMLA_TEST_MAIN(tst_family, tst_family::TestFamily)
 #include "tst_family.moc"

@@ -14,6 +14,9 @@
 #include "testutil.h"
 #include "util/error.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_limits {
+
 using namespace transmla;
 namespace fs = std::filesystem;
 
@@ -112,5 +115,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestLimits)
+} // namespace tst_limits
+
+TRANSMLA_TEST_MAIN(tst_limits, tst_limits::TestLimits)
 #include "tst_limits.moc"

@@ -5,6 +5,9 @@
 #include "testutil.h"
 #include "util/error.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_model_config {
+
 using namespace transmla;
 using nlohmann::json;
 
@@ -133,5 +136,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestModelConfig)
+} // namespace tst_model_config
+
+TRANSMLA_TEST_MAIN(tst_model_config, tst_model_config::TestModelConfig)
 #include "tst_model_config.moc"

@@ -6,6 +6,9 @@
 #include "testutil.h"
 #include "util/error.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_safetensors {
+
 using namespace transmla;
 namespace fs = std::filesystem;
 
@@ -141,5 +144,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSafetensors)
+} // namespace tst_safetensors
+
+TRANSMLA_TEST_MAIN(tst_safetensors, tst_safetensors::TestSafetensors)
 #include "tst_safetensors.moc"

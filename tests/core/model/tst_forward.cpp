@@ -10,6 +10,9 @@
 #include "testutil.h"
 #include "util/error.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_forward {
+
 using namespace transmla;
 
 class TestForward : public QObject {
@@ -101,5 +104,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestForward)
+} // namespace tst_forward
+
+TRANSMLA_TEST_MAIN(tst_forward, tst_forward::TestForward)
 #include "tst_forward.moc"

@@ -21,6 +21,9 @@
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_audit {
+
 using namespace transmla;
 
 namespace {
@@ -274,5 +277,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestAudit)
+} // namespace tst_audit
+
+TRANSMLA_TEST_MAIN(tst_audit, tst_audit::TestAudit)
 #include "tst_audit.moc"

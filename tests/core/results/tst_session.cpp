@@ -20,6 +20,9 @@
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_session {
+
 using namespace transmla;
 namespace fs = std::filesystem;
 
@@ -465,5 +468,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSession)
+} // namespace tst_session
+
+TRANSMLA_TEST_MAIN(tst_session, tst_session::TestSession)
 #include "tst_session.moc"

@@ -13,6 +13,9 @@
 #include "testutil.h"
 #include "util/error.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_session_v1 {
+
 using namespace transmla;
 namespace fs = std::filesystem;
 
@@ -354,5 +357,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestSessionV1)
+} // namespace tst_session_v1
+
+TRANSMLA_TEST_MAIN(tst_session_v1, tst_session_v1::TestSessionV1)
 #include "tst_session_v1.moc"

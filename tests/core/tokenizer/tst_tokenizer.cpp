@@ -13,6 +13,9 @@
 #include "tokenizer/tokenizer.h"
 #include "util/error.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_tokenizer {
+
 using transmla::tok::Tokenizer;
 using Json = nlohmann::json;
 namespace fs = std::filesystem;
@@ -365,5 +368,7 @@ private slots:
     void missingFile() { QVERIFY_THROWS_EXCEPTION(transmla::Error, Tokenizer::load("/nonexistent/folder")); }
 };
 
-QTEST_MAIN(TestTokenizer)
+} // namespace tst_tokenizer
+
+TRANSMLA_TEST_MAIN(tst_tokenizer, tst_tokenizer::TestTokenizer)
 #include "tst_tokenizer.moc"

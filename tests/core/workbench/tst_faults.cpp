@@ -21,6 +21,9 @@
 #include "util/error_text.h"
 #include "workbench/workbench.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_faults {
+
 using namespace transmla;
 namespace fs = std::filesystem;
 
@@ -314,5 +317,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestFaults)
+} // namespace tst_faults
+
+TRANSMLA_TEST_MAIN(tst_faults, tst_faults::TestFaults)
 #include "tst_faults.moc"

@@ -19,6 +19,9 @@
 #include "workbench/rank_sweep.h"
 #include "workbench/session_state.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_rank_sweep {
+
 using namespace transmla;
 namespace fs = std::filesystem;
 
@@ -200,5 +203,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRankSweep)
+} // namespace tst_rank_sweep
+
+TRANSMLA_TEST_MAIN(tst_rank_sweep, tst_rank_sweep::TestRankSweep)
 #include "tst_rank_sweep.moc"

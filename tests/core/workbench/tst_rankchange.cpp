@@ -11,6 +11,9 @@
 #include "workbench/rank_sweep.h"
 #include "workbench/workbench.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_rankchange {
+
 using namespace transmla;
 
 namespace {
@@ -220,5 +223,7 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestRankChange)
+} // namespace tst_rankchange
+
+TRANSMLA_TEST_MAIN(tst_rankchange, tst_rankchange::TestRankChange)
 #include "tst_rankchange.moc"

@@ -20,6 +20,9 @@
 #include "workbench/speed_step.h"
 #include "workbench/workbench.h"
 
+// Its own namespace: the suites compile together in unity batches (tests/testmain.h).
+namespace tst_speed_step {
+
 using namespace transmla;
 
 namespace {
@@ -226,5 +229,7 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestSpeedStep)
+} // namespace tst_speed_step
+
+TRANSMLA_TEST_MAIN(tst_speed_step, tst_speed_step::TestSpeedStep)
 #include "tst_speed_step.moc"
