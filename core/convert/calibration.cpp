@@ -43,10 +43,27 @@ at::Tensor calibrationTokens(const CalibrationSettings& s, const tok::Tokenizer&
         ids.insert(ids.end(), row.begin(), row.begin() + s.seqLen);
         ++rows;
     }
-    if (rows < s.samples)
-        throw ArgumentError(file.string() + ": only " + std::to_string(rows) + " rows of " +
-                            std::to_string(s.seqLen) + " tokens, calibration needs " +
-                            std::to_string(s.samples) + " (calibration_samples x calibration_seqlen)");
+    if (rows < s.samples) {
+        // Too few texts for whole-text rows (a FILE of a few long paragraphs): cut the file, its texts
+        // in order joined by a blank line, into consecutive rows instead, each after the leading special
+        // tokens, so that a long document still calibrates. Prefix-consistent like the rows above.
+        const std::vector<std::string> all = io::loadTexts(file);
+        std::string joined;
+        for (const auto& t : all)
+            joined += (joined.empty() ? "" : "\n\n") + t;
+        const std::vector<int32_t> lead = tokenizer.encode("", true), body = tokenizer.encode(joined, false);
+        const int64_t per = s.seqLen - int64_t(lead.size());
+        if (per < 1 || int64_t(body.size()) < s.samples * per)
+            throw ArgumentError(file.string() + ": " + std::to_string(body.size()) +
+                                " tokens, calibration needs " +
+                                std::to_string(s.samples * std::max<int64_t>(per, 1)) +
+                                " (calibration_samples x calibration_seqlen)");
+        ids.clear();
+        for (int64_t r = 0; r < s.samples; ++r) {
+            ids.insert(ids.end(), lead.begin(), lead.end());
+            ids.insert(ids.end(), body.begin() + r * per, body.begin() + (r + 1) * per);
+        }
+    }
     return at::tensor(ids, at::kLong).view({s.samples, s.seqLen});
 }
 

@@ -34,6 +34,7 @@ struct LayerStats {
 // Calibration ids [N, L]: each row a BOS (where the tokenizer adds one) and whole texts of the source
 // from a start drawn with the seed, in file order, joined by "\n\n", cut at L tokens; the texts of a
 // row are not used again. Rows are drawn one after another: the first N of a draw of N + H are the N.
+// A source with too few texts for N such rows is cut into consecutive rows of the whole file instead.
 at::Tensor calibrationTokens(const CalibrationSettings& s, const tok::Tokenizer& tokenizer,
                              const std::filesystem::path& resourcesDir);
 

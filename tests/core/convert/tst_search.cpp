@@ -273,8 +273,10 @@ private slots:
         s.pcaActivations = convert::PcaActivations::PartialRope;
         const auto partial = convert::pcaActivationStats(original, ids, s, stats);
         for (int64_t l = 0; l < original.config.numLayers; ++l) {
+            // fp32 activations from two forwards batched differently (BLAS blocking): equal to fp32
+            // rounding, not bit for bit (8e-8 seen on 2 threads); the sources differ by > 1e-4 (below).
             const double err = relDiff(partial[size_t(l)].xGram, fullGrams[size_t(l)]);
-            QVERIFY2(err < 1e-10, qPrintable(QStringLiteral("layer %1: %2").arg(l).arg(err)));
+            QVERIFY2(err < 1e-6, qPrintable(QStringLiteral("layer %1: %2").arg(l).arg(err)));
             QVERIFY(at::equal(partial[size_t(l)].keyGram, stats[size_t(l)].keyGram));
         }
         // Not vacuous: the full-rank model's inputs differ from the original's after layer 0.
@@ -294,7 +296,7 @@ private slots:
         const auto sequential = convert::pcaActivationStats(original, ids, s, stats);
         QVERIFY(relDiff(sequential[0].xGram, stats[0].xGram) < 1e-12);
         const double err = relDiff(sequential[1].xGram, seqGrams[1]);
-        QVERIFY2(err < 1e-10, qPrintable(QString::number(err)));
+        QVERIFY2(err < 1e-6, qPrintable(QString::number(err)));
         QVERIFY(relDiff(sequential[1].xGram, fullGrams[1]) > 1e-4);
     }
 
