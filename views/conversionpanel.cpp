@@ -150,6 +150,9 @@ ConversionPanel::ConversionPanel(QWidget* parent)
     form->addRow(QString(), latentNote_);
     form->addRow(evalRow);
     budget_->setWordWrap(true);
+    // Two lines at least: beside a long export note (a q/k-norm model, in German) the form gave the
+    // wrapped budget one line and clipped it.
+    budget_->setMinimumHeight(2 * budget_->fontMetrics().lineSpacing());
     budget_->setObjectName(QStringLiteral("budgetLabel"));
     form->addRow(tr("KV cache:"), budget_);
 
