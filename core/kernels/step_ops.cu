@@ -13,18 +13,13 @@ namespace {
 
 using bf16 = __nv_bfloat16;
 
-__global__ void rmsNormKernel(const bf16* x, const bf16* w, bf16* y, int d, float eps) {
+// The sum of every thread's v over the block (blockDim.x a multiple of 32, at most 1024), returned to
+// every thread: warp shuffles, then one warp over the warps' partial sums.
+__device__ float blockSum(float v) {
     __shared__ float partial[32];
-    const bf16* xr = x + int64_t(blockIdx.x) * d;
-    bf16* yr = y + int64_t(blockIdx.x) * d;
-    float ss = 0.f;
-    for (int i = threadIdx.x; i < d; i += blockDim.x) {
-        const float v = __bfloat162float(xr[i]);
-        ss += v * v;
-    }
     for (int o = 16; o > 0; o >>= 1)
-        ss += __shfl_xor_sync(0xffffffffu, ss, o);
-    if (threadIdx.x % 32 == 0) partial[threadIdx.x / 32] = ss;
+        v += __shfl_xor_sync(0xffffffffu, v, o);
+    if (threadIdx.x % 32 == 0) partial[threadIdx.x / 32] = v;
     __syncthreads();
     if (threadIdx.x < 32) {
         float t = threadIdx.x < blockDim.x / 32 ? partial[threadIdx.x] : 0.f;
@@ -33,7 +28,18 @@ __global__ void rmsNormKernel(const bf16* x, const bf16* w, bf16* y, int d, floa
         if (threadIdx.x == 0) partial[0] = t;
     }
     __syncthreads();
-    const float inv = rsqrtf(partial[0] / float(d) + eps);
+    return partial[0];
+}
+
+__global__ void rmsNormKernel(const bf16* x, const bf16* w, bf16* y, int d, float eps) {
+    const bf16* xr = x + int64_t(blockIdx.x) * d;
+    bf16* yr = y + int64_t(blockIdx.x) * d;
+    float ss = 0.f;
+    for (int i = threadIdx.x; i < d; i += blockDim.x) {
+        const float v = __bfloat162float(xr[i]);
+        ss += v * v;
+    }
+    const float inv = rsqrtf(blockSum(ss) / float(d) + eps);
     for (int i = threadIdx.x; i < d; i += blockDim.x) {
         const float normed = __bfloat162float(__float2bfloat16(__bfloat162float(xr[i]) * inv));
         yr[i] = __float2bfloat16(__bfloat162float(w[i]) * normed);
@@ -72,7 +78,6 @@ __global__ void siluMulKernel(const bf16* gate, const bf16* up, bf16* y, int64_t
 // thread reads back only the sums it wrote.
 __global__ void addRmsNormKernel(const bf16* h, const bf16* a, const bf16* w, bf16* hOut, bf16* y, int d,
                                  float eps) {
-    __shared__ float partial[32];
     const int64_t base = int64_t(blockIdx.x) * d;
     float ss = 0.f;
     for (int i = threadIdx.x; i < d; i += blockDim.x) {
@@ -81,18 +86,7 @@ __global__ void addRmsNormKernel(const bf16* h, const bf16* a, const bf16* w, bf
         const float v = __bfloat162float(sum);
         ss += v * v;
     }
-    for (int o = 16; o > 0; o >>= 1)
-        ss += __shfl_xor_sync(0xffffffffu, ss, o);
-    if (threadIdx.x % 32 == 0) partial[threadIdx.x / 32] = ss;
-    __syncthreads();
-    if (threadIdx.x < 32) {
-        float t = threadIdx.x < blockDim.x / 32 ? partial[threadIdx.x] : 0.f;
-        for (int o = 16; o > 0; o >>= 1)
-            t += __shfl_xor_sync(0xffffffffu, t, o);
-        if (threadIdx.x == 0) partial[0] = t;
-    }
-    __syncthreads();
-    const float inv = rsqrtf(partial[0] / float(d) + eps);
+    const float inv = rsqrtf(blockSum(ss) / float(d) + eps);
     for (int i = threadIdx.x; i < d; i += blockDim.x) {
         const float normed = __bfloat162float(__float2bfloat16(__bfloat162float(hOut[base + i]) * inv));
         y[base + i] = __float2bfloat16(__bfloat162float(w[i]) * normed);
