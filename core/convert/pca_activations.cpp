@@ -35,19 +35,23 @@ void regatherInputGrams(const model::Model& source, const model::Model& original
         stats[size_t(l)].xGram = grams[size_t(l - first)] / double(tokens);
 }
 
+void checkPcaActivations(const model::Model& original, const ConvertSettings& settings) {
+    if (settings.pcaActivations == PcaActivations::Best)
+        throw ArgumentError(
+            "pca_activations best: choose the source on held-out text first (convert/search.h)");
+    if (!settings.exact && settings.pcaActivations != PcaActivations::Original && original.streamed())
+        throw ArgumentError("pca_activations " + pcaActivationsName(settings.pcaActivations) +
+                            " needs the whole model resident (no streaming)");
+}
+
 std::vector<LayerStats> pcaActivationStats(const model::Model& original, const at::Tensor& ids,
                                            const ConvertSettings& settings,
                                            const std::vector<LayerStats>& originalStats,
                                            const Progress& progress) {
     c10::InferenceMode guard;
-    if (settings.pcaActivations == PcaActivations::Best)
-        throw ArgumentError(
-            "pca_activations best: choose the source on held-out text first (convert/search.h)");
+    checkPcaActivations(original, settings);
     std::vector<LayerStats> stats = originalStats;
     if (settings.exact || settings.pcaActivations == PcaActivations::Original) return stats;
-    if (original.streamed())
-        throw ArgumentError("pca_activations " + pcaActivationsName(settings.pcaActivations) +
-                            " needs the whole model resident (no streaming)");
     const int64_t L = original.config.numLayers, micro = settings.calibration.microBatch;
     const at::Tensor dev = ids.to(original.device());
     ConvertSettings plain = settings;

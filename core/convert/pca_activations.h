@@ -29,6 +29,10 @@ void regatherInputGrams(const model::Model& source, const model::Model& original
                         int64_t microBatch, std::vector<LayerStats>& stats, int64_t first, int64_t last,
                         const Progress& progress = {});
 
+// Throws where pcaActivationStats cannot run: Best (chosen by the held-out search first), or a source
+// other than Original on a streamed model. Cheap: callers check before any calibration work.
+void checkPcaActivations(const model::Model& original, const ConvertSettings& settings);
+
 // originalStats (collectLayerStats of `original` on ids) with the xGrams settings.pcaActivations asks
 // for (Original: returned unchanged). settings: a compressed conversion of `original` (not Best).
 std::vector<LayerStats> pcaActivationStats(const model::Model& original, const at::Tensor& ids,

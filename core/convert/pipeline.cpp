@@ -217,8 +217,7 @@ ConvertReport convertModel(model::Model& m, const ConvertSettings& requested,
     };
     if (needStats && settings.pcaActivations != PcaActivations::Original) {
         // Every layer's original statistics first, then the joint PCA's Grams from the other model.
-        if (settings.pcaActivations == PcaActivations::Best || m.streamed()) // said before any work
-            pcaActivationStats(m, calibrationIds, settings, {});
+        checkPcaActivations(m, settings); // said before any work
         const auto t = clock::now();
         const std::vector<LayerStats> stats = pcaActivationStats(
             m, calibrationIds, settings, collectLayerStats(m, calibrationIds, settings, progress), progress);
