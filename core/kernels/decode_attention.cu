@@ -13,11 +13,15 @@
 // <= 16 queries per group (each warp scores 8 positions over the whole key; three stages, two CTAs
 // per multiprocessor). MLA's values are the first Dv columns of the key rows [latent | k_rope], so
 // one read of a latent row serves both products of every head.
+// On Hopper (built for sm_90a, TRANSMLA_DECODE_WGMMA=1) MLA's shape can run the latent kernel instead (below:
+// warpgroup MMA, two warpgroups, three stages); the Wide kernel stays the default until it is faster.
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
 #include <cfloat>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 
 #include "kernels/decode_attention_launch.h"
 
@@ -359,6 +363,315 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
     }
 }
 
+// ---- The latent kernel: MLA's shared [latent | k_rope] rows on Hopper, with warpgroup MMA (wgmma) ----
+// H200, 16K x 16 (tests/gpu/latent_kernel_probe.cu): 157 us, as the Wide kernel (158 us, 46% of the copy
+// bandwidth). Both are bound by their cp.async loads, not their arithmetic: the first version of this kernel
+// ran its loads alone at 158 us and its arithmetic alone at 63 us, and keeping two tiles on their way instead
+// of one did not change the time.
+namespace latent {
+
+// Two warpgroups, three 64-row stages (two tiles on their way while one is used; the shared memory holds
+// no Q, which lives in WG 0's registers):
+//   WG 0  scores   S [64 heads, 64 positions] = Q K^T    Q in registers (rows past the heads are zero),
+//                  K from shared memory; the online softmax per head in registers; P^T and the
+//                  rescaling factors into shared memory (two buffers).
+//   WG 1  loads every tile (cp.async, completion on the stage's mbarrier) and accumulates
+//                  O^T [Dv, 32 heads] += V^T [Dv, 64 positions] . P^T   (both operands in shared memory).
+// K and V^T are one tile of "core matrices" (8 positions x 8 columns, 128 bytes), read as K-major by the
+// scores and as M-major (transposed) by the output. Named barriers hand P over (1, 2: P ready; 3, 4: its
+// buffer free again), so WG 0 scores tile i + 1 while WG 1 accumulates tile i.
+constexpr int kThreads = 256, kHeads = 32, kStages = 3;
+constexpr int kChunks = 576 / 8;                  // 16-byte chunks of the widest key row
+constexpr int kStageBytes = kTile * kChunks * 16; // columns past Dk hold zeros
+constexpr int kProbsBytes = kHeads * kTile * 2;   // P^T: [4 head groups][8 position groups][128 B]
+constexpr int kStageAt = 0;
+constexpr int kProbsAt = kStageAt + kStages * kStageBytes; // two buffers
+constexpr int kAlphaAt = kProbsAt + 2 * kProbsBytes;       // two x 32 floats
+constexpr int kBarAt = kAlphaAt + 2 * kHeads * 4;          // one mbarrier per stage
+constexpr int kSharedBytes = kBarAt + kStages * 8;
+
+#if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
+constexpr int kRowGroup = kChunks * 128; // 8 rows (positions) of a stage: 72 core matrices
+
+// Shared-memory matrix descriptor, no swizzle, as two words: lo = start address | the byte distance
+// between core matrices along K (lbo) << 16, hi = the distance along M or N (sbo); all in 16-byte units.
+// A k-step's operand is the same descriptor with lo advanced (addresses stay below 2^18 bytes: no carry).
+struct Desc {
+    uint32_t lo, hi;
+};
+__device__ inline Desc descriptor(uint32_t address, uint32_t lbo, uint32_t sbo) {
+    return {(address & 0x3FFFF) >> 4 | (lbo >> 4) << 16, sbo >> 4};
+}
+// d += A . B, m64n32k16, A (M-major) and B (K-major) in shared memory; offsets in 16-byte units.
+__device__ inline void wgmmaOut(float (&d)[16], const Desc& a, uint32_t aOff, const Desc& b, uint32_t bOff) {
+    asm volatile(
+        "{\n.reg .b64 da, db;\n.reg .pred accumulate;\n"
+        "mov.b64 da, {%16, %17};\nmov.b64 db, {%18, %19};\nsetp.ne.b32 accumulate, %20, 0;\n"
+        "wgmma.mma_async.sync.aligned.m64n32k16.f32.bf16.bf16 "
+        "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15}, da, db, accumulate, 1, 1, "
+        "1, 0;\n}\n"
+        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]),
+          "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15])
+        : "r"(a.lo + aOff), "r"(a.hi), "r"(b.lo + bOff), "r"(b.hi), "r"(1));
+}
+// d += A . B, m64n64k16, A in registers (the mma.sync m16n8k16 fragment of each warp's 16 rows), B
+// (K-major) in shared memory.
+__device__ inline void wgmmaScores(float (&d)[32], const uint32_t (&a)[4], const Desc& b, uint32_t bOff) {
+    asm volatile("{\n.reg .b64 db;\n.reg .pred accumulate;\n"
+                 "mov.b64 db, {%36, %37};\nsetp.ne.b32 accumulate, %38, 0;\n"
+                 "wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 "
+                 "{%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, %16, %17, %18, %19, "
+                 "%20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31}, {%32, %33, %34, %35}, db, "
+                 "accumulate, 1, 1, 0;\n}\n"
+                 : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]),
+                   "+f"(d[7]), "+f"(d[8]), "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]),
+                   "+f"(d[14]), "+f"(d[15]), "+f"(d[16]), "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]),
+                   "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]), "+f"(d[25]), "+f"(d[26]), "+f"(d[27]),
+                   "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b.lo + bOff), "r"(b.hi), "r"(1));
+}
+__device__ inline void wgmmaFence() {
+    asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");
+}
+__device__ inline void wgmmaCommit() {
+    asm volatile("wgmma.commit_group.sync.aligned;\n" ::: "memory");
+}
+__device__ inline void wgmmaWaitAll() {
+    asm volatile("wgmma.wait_group.sync.aligned 0;\n" ::: "memory");
+}
+// Keeps the compiler from moving register reads / writes of an accumulator across the asynchronous MMA.
+template <int N> __device__ inline void fenceRegisters(float (&d)[N]) {
+#pragma unroll
+    for (int i = 0; i < N; ++i)
+        asm volatile("" : "+f"(d[i])::"memory");
+}
+// Shared memory written through the generic proxy (cp.async, stores) before wgmma (the async proxy) reads it.
+__device__ inline void fenceProxyAsync() {
+    asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+}
+__device__ inline void cpAsync16At(uint32_t dst, const void* src, bool valid) {
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(valid ? 16 : 0));
+}
+__device__ inline void barrierInit(uint32_t bar, int count) {
+    asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "r"(count) : "memory");
+}
+// The barrier's arrival of this thread once its cp.async copies issued so far have landed.
+__device__ inline void barrierArriveOnCopies(uint32_t bar) {
+    asm volatile("cp.async.mbarrier.arrive.noinc.shared::cta.b64 [%0];\n" ::"r"(bar) : "memory");
+}
+__device__ inline void barrierWait(uint32_t bar, uint32_t parity) {
+    uint32_t done = 0;
+    while (!done)
+        asm volatile("{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 p, [%1], %2;\n"
+                     "selp.u32 %0, 1, 0, p;\n}\n"
+                     : "=r"(done)
+                     : "r"(bar), "r"(parity)
+                     : "memory");
+}
+// Named barriers between the two warpgroups: one side arrives, the other waits (256 threads in all).
+__device__ inline void namedArrive(int id) {
+    asm volatile("bar.arrive %0, %1;\n" ::"r"(id), "n"(kThreads) : "memory");
+}
+__device__ inline void namedSync(int id) {
+    asm volatile("bar.sync %0, %1;\n" ::"r"(id), "n"(kThreads) : "memory");
+}
+#endif
+
+__global__ void __launch_bounds__(kThreads, 1) decodeLatentKernel(DecodeLaunch p) {
+#if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
+    extern __shared__ __align__(128) unsigned char smem[];
+    const int tid = threadIdx.x, warp = tid / 32 % 4, lane = tid % 32, gid = lane / 4, tig = lane % 4;
+    const int b = blockIdx.x / p.groups, group = blockIdx.x % p.groups, split = blockIdx.y;
+    const int rep = p.rep, len = p.lengths[b], lenTiles = (len + kTile - 1) / kTile;
+    const int nTiles = max(0, min((split + 1) * p.tilesPerSplit, lenTiles) - split * p.tilesPerSplit);
+    const auto tileIndex = [&](int i) { return split * p.tilesPerSplit + i; };
+    const int64_t part = (int64_t(b) * p.groups + group) * p.splits + split;
+    const int hp = p.paddedHeads;
+    const uint32_t base = smemAddress(smem);
+    const auto stageAt = [&](int i) { return base + kStageAt + (i % kStages) * kStageBytes; };
+    const auto fullAt = [&](int i) { return base + kBarAt + (i % kStages) * 8; };
+    float* alphaBuf = reinterpret_cast<float*>(smem + kAlphaAt);
+
+    // Columns past Dk of every stage: zeros, once (the copies never write them).
+    for (int c = p.dk / 8 + lane; c < kChunks; c += 32)
+        for (int g = tid / 32; g < kStages * 8; g += kThreads / 32)
+            for (int r = 0; r < 8; ++r)
+                *reinterpret_cast<uint4*>(smem + kStageAt + g * kRowGroup + c * 128 + r * 16) =
+                    make_uint4(0, 0, 0, 0);
+    if (tid < kStages) barrierInit(base + kBarAt + tid * 8, 128); // WG 1's 128 threads arrive per tile
+    fenceProxyAsync();
+    __syncthreads();
+
+    if (tid >= 128) {
+        // ---- WG 1: loads, and O^T += V^T . P^T ----
+        const bf16* kBase = static_cast<const bf16*>(p.k) + b * p.kBatchStride + group * p.kGroupStride;
+        const int quads = p.dk / 32;
+        // Tile i into its stage: row 8 g + lane % 8, 16-byte chunks 4 q + lane / 8 (each warp store fills 4
+        // core matrices without bank conflicts; rows past the length are zeros), then this thread's arrival.
+        const auto load = [&](int i) {
+            const int first = tileIndex(i) * kTile;
+            for (int g = 0; g < 8; ++g) {
+                const int row = first + 8 * g + lane % 8;
+                const bool valid = row < len; // past it: zeros (src must still be mapped: row 0)
+                const bf16* s = kBase + int64_t(valid ? row : 0) * p.kRowStride + lane / 8 * 8;
+                const uint32_t d = stageAt(i) + g * kRowGroup + lane / 8 * 128 + lane % 8 * 16;
+                for (int qd = warp; qd < quads; qd += 4)
+                    cpAsync16At(d + qd * 512, s + qd * 32, valid);
+            }
+            barrierArriveOnCopies(fullAt(i));
+        };
+        for (int i = 0; i < kStages && i < nTiles; ++i)
+            load(i);
+        float o[8][16];
+#pragma unroll
+        for (int mb = 0; mb < 8; ++mb)
+#pragma unroll
+            for (int r = 0; r < 16; ++r)
+                o[mb][r] = 0.f;
+        for (int i = 0; i < nTiles; ++i) {
+            barrierWait(fullAt(i), (i / kStages) & 1);
+            namedSync(1 + i % 2); // P^T and the rescaling factors of tile i are in
+            fenceProxyAsync();
+            const float* alpha = alphaBuf + (i % 2) * kHeads;
+            float a[8]; // head 8 j + 2 tig + e in slot 2 j + e
+#pragma unroll
+            for (int hs = 0; hs < 8; ++hs)
+                a[hs] = alpha[8 * (hs / 2) + 2 * tig + hs % 2];
+#pragma unroll
+            for (int mb = 0; mb < 8; ++mb) {
+#pragma unroll
+                for (int r = 0; r < 16; ++r)
+                    o[mb][r] *= a[2 * (r / 4) + r % 2];
+                fenceRegisters(o[mb]);
+            }
+            wgmmaFence();
+            const Desc v = descriptor(stageAt(i), kRowGroup, 128); // lbo: position groups, sbo: column groups
+            const Desc pt = descriptor(base + kProbsAt + (i % 2) * kProbsBytes, 128, 1024);
+            // Blocks past the value width (Dv < 512) go into accumulators that are never stored.
+#pragma unroll
+            for (int mb = 0; mb < 8; ++mb)
+#pragma unroll
+                for (int ks = 0; ks < kTile / 16; ++ks)
+                    wgmmaOut(o[mb], v, (2 * ks * kRowGroup + mb * 1024) >> 4, pt, ks * 16);
+            wgmmaCommit();
+            wgmmaWaitAll();
+#pragma unroll
+            for (int mb = 0; mb < 8; ++mb)
+                fenceRegisters(o[mb]);
+            if (i + 2 < nTiles) namedArrive(3 + i % 2);  // P buffer i % 2 may be written again
+            if (i + kStages < nTiles) load(i + kStages); // WG 0 scored tile i before handing over its P
+        }
+        // o[mb][4 j + 2 h + e]: value column 64 mb + 16 warp + gid + 8 h, head 8 j + 2 tig + e.
+#pragma unroll
+        for (int mb = 0; mb < 8; ++mb)
+            if (mb < p.dv / 64)
+#pragma unroll
+                for (int r = 0; r < 16; ++r) {
+                    const int head = 8 * (r / 4) + 2 * tig + r % 2;
+                    if (head < rep)
+                        p.oPart[(part * hp + head) * p.dv + 64 * mb + 16 * warp + gid + 8 * ((r / 2) % 2)] =
+                            o[mb][r];
+                }
+        return;
+    }
+
+    // ---- WG 0: scores and the online softmax ----
+    // Q's fragments for all 36 k-steps: rows (heads) 16 warp + gid (+ 8), columns 16 kk + 2 tig (+ 8); zeros
+    // past the heads and past Dk (warps 2 and 3 hold padding heads only: their scores are never used).
+    uint32_t qf[kChunks / 2][4];
+    {
+        const bf16* q = static_cast<const bf16*>(p.q) + (int64_t(b) * p.groups + group) * rep * p.dk;
+#pragma unroll
+        for (int kk = 0; kk < kChunks / 2; ++kk)
+#pragma unroll
+            for (int r = 0; r < 4; ++r) {
+                const int head = 16 * warp + gid + (r & 1) * 8, col = 16 * kk + 2 * tig + (r >> 1) * 8;
+                qf[kk][r] = head < rep && col < p.dk
+                                ? *reinterpret_cast<const uint32_t*>(q + int64_t(head) * p.dk + col)
+                                : 0u;
+            }
+    }
+    const float scaleLog2 = p.scale * 1.4426950408889634f;
+    float rowM[2] = {-FLT_MAX, -FLT_MAX}, rowL[2] = {0.f, 0.f}; // heads 16 warp + gid + 8 h
+    for (int i = 0; i < nTiles; ++i) {
+        barrierWait(fullAt(i), (i / kStages) & 1);
+        fenceProxyAsync();
+        float s[32];
+#pragma unroll
+        for (int r = 0; r < 32; ++r)
+            s[r] = 0.f;
+        fenceRegisters(s);
+        wgmmaFence();
+        const Desc k = descriptor(stageAt(i), 128, kRowGroup); // B = K^T: N = positions, K-major
+#pragma unroll
+        for (int kk = 0; kk < kChunks / 2; ++kk) // 256 bytes per k-step
+            wgmmaScores(s, qf[kk], k, kk * 16);
+        wgmmaCommit();
+        wgmmaWaitAll();
+        fenceRegisters(s);
+
+        // s[4 j + 2 h + e]: head 16 warp + gid + 8 h, position 8 j + 2 tig + e of the tile.
+        const int pos0 = tileIndex(i) * kTile + 2 * tig;
+        float mx[2] = {-INFINITY, -INFINITY};
+#pragma unroll
+        for (int j = 0; j < 8; ++j)
+#pragma unroll
+            for (int h = 0; h < 2; ++h)
+#pragma unroll
+                for (int e = 0; e < 2; ++e) {
+                    float& v = s[4 * j + 2 * h + e];
+                    v = pos0 + 8 * j + e < len ? v * scaleLog2 : -INFINITY;
+                    mx[h] = fmaxf(mx[h], v);
+                }
+        float alpha[2];
+#pragma unroll
+        for (int h = 0; h < 2; ++h) {
+            mx[h] = fmaxf(mx[h], __shfl_xor_sync(0xffffffffu, mx[h], 1));
+            mx[h] = fmaxf(mx[h], __shfl_xor_sync(0xffffffffu, mx[h], 2));
+            const float mNew = fmaxf(rowM[h], mx[h]); // finite: tile i holds a valid position
+            alpha[h] = exp2f(rowM[h] - mNew);
+            rowM[h] = mNew;
+            rowL[h] *= alpha[h];
+        }
+        if (i >= 2) namedSync(3 + i % 2); // WG 1 is done with this P buffer (tile i - 2)
+        if (warp < 2) {
+            unsigned char* pt = smem + kProbsAt + (i % 2) * kProbsBytes;
+#pragma unroll
+            for (int j = 0; j < 8; ++j)
+#pragma unroll
+                for (int h = 0; h < 2; ++h) {
+                    const float pa = exp2f(s[4 * j + 2 * h] - rowM[h]);
+                    const float pb = exp2f(s[4 * j + 2 * h + 1] - rowM[h]);
+                    rowL[h] += pa + pb;
+                    // K-major P^T core matrices: [head group][position group][8 heads x 16 B]
+                    *reinterpret_cast<__nv_bfloat162*>(pt + (2 * warp + h) * 1024 + j * 128 + gid * 16 +
+                                                       tig * 4) = __floats2bfloat162_rn(pa, pb);
+                }
+            if (tig == 0) {
+                alphaBuf[(i % 2) * kHeads + 16 * warp + gid] = alpha[0];
+                alphaBuf[(i % 2) * kHeads + 16 * warp + gid + 8] = alpha[1];
+            }
+        }
+        fenceProxyAsync();
+        namedArrive(1 + i % 2);
+    }
+#pragma unroll
+    for (int h = 0; h < 2; ++h) {
+        rowL[h] += __shfl_xor_sync(0xffffffffu, rowL[h], 1);
+        rowL[h] += __shfl_xor_sync(0xffffffffu, rowL[h], 2);
+        const int head = 16 * warp + gid + 8 * h;
+        if (tig == 0 && head < rep) {
+            p.mPart[part * hp + head] = rowM[h];
+            p.lPart[part * hp + head] = rowL[h];
+        }
+    }
+#else
+    (void)p; // built without sm_90a: launchDecodeAttention never picks this kernel
+#endif
+}
+
+} // namespace latent
+
 // Max (isMax) or sum over the CTA; every thread gets the result. `scratch` holds one float per warp.
 __device__ inline float blockReduce(float x, bool isMax, float* scratch) {
     x = isMax ? warpMax(x) : warpSum(x);
@@ -411,12 +724,32 @@ __global__ void decodeReduceKernel(DecodeLaunch p) {
     }
 }
 
-enum class Shape { None, Narrow, Wide };
+enum class Shape { None, Narrow, Wide, Latent };
+
+// The latent kernel runs only where asked for (TRANSMLA_DECODE_WGMMA=1), on a 9.x device, built for sm_90a:
+// it is not yet faster than the Wide kernel (BENCHMARKS.md, issue 17's third pass).
+bool latentAvailable() {
+#ifdef TRANSMLA_DECODE_WGMMA
+    static const bool available = [] {
+        const char* env = std::getenv("TRANSMLA_DECODE_WGMMA");
+        int device = 0, major = 0;
+        return env && std::strcmp(env, "1") == 0 && cudaGetDevice(&device) == cudaSuccess &&
+               cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device) == cudaSuccess &&
+               major == 9;
+    }();
+    return available;
+#else
+    return false;
+#endif
+}
 
 Shape shapeFor(int paddedHeads, int dk, int dv, bool sharedValues) {
     if (paddedHeads <= 0 || paddedHeads % 16 || dk <= 0 || dv <= 0 || dk % 16 || dv % 16 ||
         (sharedValues && dv > dk))
         return Shape::None;
+    if (sharedValues && paddedHeads <= latent::kHeads && dk % 32 == 0 && dk <= 36 * 16 && dv % 64 == 0 &&
+        dv <= 8 * 64 && latentAvailable())
+        return Shape::Latent;
     if (paddedHeads <= 16 * Narrow::MT && dk <= 16 * Narrow::KG * Narrow::KQ && dv <= 8 * kWarps * Narrow::NO)
         return Shape::Narrow;
     if (paddedHeads <= 16 * Wide::MT && dk <= 16 * Wide::KG * Wide::KQ && dv <= 8 * kWarps * Wide::NO)
@@ -436,6 +769,15 @@ template <class C> const char* allowSharedBytes(int bytes) {
     if (bytes <= allowed) return nullptr;
     const cudaError_t e =
         cudaFuncSetAttribute(decodeSplitKernel<C>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
+    if (e != cudaSuccess) return cudaGetErrorString(e);
+    allowed = bytes;
+    return nullptr;
+}
+const char* allowLatentSharedBytes(int bytes) {
+    static int allowed = 0;
+    if (bytes <= allowed) return nullptr;
+    const cudaError_t e =
+        cudaFuncSetAttribute(latent::decodeLatentKernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
     if (e != cudaSuccess) return cudaGetErrorString(e);
     allowed = bytes;
     return nullptr;
@@ -461,6 +803,13 @@ template <class C> const char* launchSplit(const DecodeLaunch& p, int bytes, cud
     return nullptr;
 }
 
+const char* launchLatent(const DecodeLaunch& p, int bytes, cudaStream_t s) {
+    if (const char* err = allowLatentSharedBytes(bytes)) return err;
+    latent::decodeLatentKernel<<<dim3(unsigned(p.batch * p.groups), unsigned(p.splits)), latent::kThreads,
+                                 bytes, s>>>(p);
+    return nullptr;
+}
+
 } // namespace
 
 int64_t decodeSharedBytes(int paddedHeads, int dk, int dv, bool sharedValues) {
@@ -469,6 +818,8 @@ int64_t decodeSharedBytes(int paddedHeads, int dk, int dv, bool sharedValues) {
         return sharedBytesOf<Narrow>(paddedHeads, dk, dv, sharedValues);
     case Shape::Wide:
         return sharedBytesOf<Wide>(paddedHeads, dk, dv, sharedValues);
+    case Shape::Latent:
+        return latent::kSharedBytes;
     default:
         return 0;
     }
@@ -477,9 +828,14 @@ int64_t decodeSharedBytes(int paddedHeads, int dk, int dv, bool sharedValues) {
 int decodeBlocksPerMultiprocessor(int paddedHeads, int dk, int dv, bool sharedValues) {
     const int bytes = int(decodeSharedBytes(paddedHeads, dk, dv, sharedValues));
     if (bytes == 0) return 1;
-    return shapeFor(paddedHeads, dk, dv, sharedValues) == Shape::Narrow
-               ? blocksPerMultiprocessor<Narrow>(bytes)
-               : blocksPerMultiprocessor<Wide>(bytes);
+    switch (shapeFor(paddedHeads, dk, dv, sharedValues)) {
+    case Shape::Narrow:
+        return blocksPerMultiprocessor<Narrow>(bytes);
+    case Shape::Latent:
+        return 1; // > 114 KB of shared memory
+    default:
+        return blocksPerMultiprocessor<Wide>(bytes);
+    }
 }
 
 const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
@@ -487,9 +843,10 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
     const int bytes = int(decodeSharedBytes(p.paddedHeads, p.dk, p.dv, sharedValues));
     if (bytes == 0) return "decode attention: unsupported shape";
     cudaStream_t s = static_cast<cudaStream_t>(stream);
-    const char* err = shapeFor(p.paddedHeads, p.dk, p.dv, sharedValues) == Shape::Narrow
-                          ? launchSplit<Narrow>(p, bytes, s)
-                          : launchSplit<Wide>(p, bytes, s);
+    const Shape shape = shapeFor(p.paddedHeads, p.dk, p.dv, sharedValues);
+    const char* err = shape == Shape::Narrow   ? launchSplit<Narrow>(p, bytes, s)
+                      : shape == Shape::Latent ? launchLatent(p, bytes, s)
+                                               : launchSplit<Wide>(p, bytes, s);
     if (err) return err;
     decodeReduceKernel<<<unsigned(p.batch * p.groups * p.rep), 128, size_t(p.splits) * sizeof(float), s>>>(p);
     const cudaError_t e = cudaGetLastError();

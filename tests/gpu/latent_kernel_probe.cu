@@ -1,0 +1,273 @@
+// The decode attention kernels alone, without LibTorch: a probe for iterating on them where device time is
+// short (nvcc builds it in ~15 s, the project in ~60 s). MLA shapes (heads, Dk = r + r_R, Dv = r): random
+// bf16 queries and cache, NaN in the rows past each length, the kernel's output against an fp32 reference
+// computed on the GPU (max |error| <= 2e-2 * max |reference|, as tst_decode_attention_gpu), and for the large
+// shapes the kernel's time (CUDA events, 200 calls) against a device-to-device copy of the same bytes.
+//   nvcc -arch=sm_90a -std=c++17 -O3 --use_fast_math -DTRANSMLA_DECODE_WGMMA -Icore \
+//        tests/gpu/latent_kernel_probe.cu core/kernels/decode_attention.cu -o /tmp/probe
+//   TRANSMLA_DECODE_WGMMA=1 /tmp/probe      the latent kernel (=0 or unset: the Wide kernel)
+//   MIN_TILES=1 /tmp/probe                  splits of one tile (default two, as decode_attention.cpp)
+//   /tmp/probe stream                       plain streaming reads of the same bytes by 128..4096 CTAs
+#include "kernels/decode_attention_launch.h"
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cuda_bf16.h>
+#include <cuda_runtime.h>
+#include <random>
+#include <string>
+#include <vector>
+using namespace transmla::kernels;
+#define CK(x)                                                                                                \
+    do {                                                                                                     \
+        cudaError_t e = (x);                                                                                 \
+        if (e != cudaSuccess) {                                                                              \
+            printf("CUDA %s at %d\n", cudaGetErrorString(e), __LINE__);                                      \
+            exit(1);                                                                                         \
+        }                                                                                                    \
+    } while (0)
+
+__global__ void refKernel(const __nv_bfloat16* q, const __nv_bfloat16* k, const int* lens, int H, int G,
+                          int dk, int dv, int cap, float scale, float* scores, float* out, bool mla,
+                          const __nv_bfloat16* v) {
+    int b = blockIdx.x / H, h = blockIdx.x % H, g = h / (H / G), L = lens[b];
+    const __nv_bfloat16* qh = q + ((size_t)b * H + h) * dk;
+    float* sc = scores + ((size_t)b * H + h) * cap;
+    const __nv_bfloat16* kb = k + (((size_t)b * G + g) * cap) * dk;
+    for (int t = threadIdx.x; t < L; t += blockDim.x) {
+        float acc = 0;
+        for (int d = 0; d < dk; ++d)
+            acc += __bfloat162float(qh[d]) * __bfloat162float(kb[(size_t)t * dk + d]);
+        sc[t] = acc * scale;
+    }
+    __syncthreads();
+    __shared__ float mx, sum;
+    if (threadIdx.x == 0) {
+        mx = -1e30f;
+        for (int t = 0; t < L; ++t)
+            mx = fmaxf(mx, sc[t]);
+        sum = 0;
+        for (int t = 0; t < L; ++t)
+            sum += expf(sc[t] - mx);
+    }
+    __syncthreads();
+    for (int d = threadIdx.x; d < dv; d += blockDim.x) {
+        float acc = 0;
+        for (int t = 0; t < L; ++t) {
+            float val = mla ? __bfloat162float(kb[(size_t)t * dk + d])
+                            : __bfloat162float(v[(((size_t)b * G + g) * cap + t) * dv + d]);
+            acc += expf(sc[t] - mx) * val;
+        }
+        out[((size_t)b * H + h) * dv + d] = acc / sum;
+    }
+}
+
+__global__ void streamKernel(const uint4* src, size_t chunkU4, int chunksPerCta, int interleave,
+                             unsigned* sink) {
+    // CTA c reads chunks: contiguous: c*chunksPerCta + i; interleaved: c + i*gridDim.x
+    uint4 acc = make_uint4(0, 0, 0, 0);
+    for (int i = 0; i < chunksPerCta; ++i) {
+        size_t chunk =
+            interleave ? (size_t)blockIdx.x + (size_t)i * gridDim.x : (size_t)blockIdx.x * chunksPerCta + i;
+        const uint4* s = src + chunk * chunkU4;
+#pragma unroll 4
+        for (size_t j = threadIdx.x; j < chunkU4; j += blockDim.x) {
+            uint4 v = __ldcg(s + j);
+            acc.x ^= v.x;
+            acc.y ^= v.y;
+            acc.z ^= v.z;
+            acc.w ^= v.w;
+        }
+    }
+    if ((acc.x ^ acc.y ^ acc.z ^ acc.w) == 0x12345678u) sink[0] = 1;
+}
+static void streamTests() {
+    size_t bytes = (size_t)16 * 16384 * 576 * 2;
+    uint4* src;
+    unsigned* sink;
+    CK(cudaMalloc(&src, bytes));
+    CK(cudaMalloc(&sink, 4));
+    CK(cudaMemset(src, 1, bytes));
+    size_t chunk = 64 * 576 * 2;
+    size_t chunks = bytes / chunk; // 4096 tiles
+    struct V {
+        int ctas, threads, inter;
+    };
+    V vs[] = {{128, 128, 0}, {128, 128, 1},  {128, 256, 0},  {128, 256, 1},    {256, 256, 0},
+              {256, 256, 1}, {1024, 256, 0}, {4096, 256, 0}, {132 * 4, 256, 1}};
+    for (V v : vs) {
+        int per = (int)(chunks / v.ctas);
+        cudaEvent_t e0, e1;
+        cudaEventCreate(&e0);
+        cudaEventCreate(&e1);
+        streamKernel<<<v.ctas, v.threads>>>(src, chunk / 16, per, v.inter, sink);
+        cudaEventRecord(e0);
+        for (int r = 0; r < 20; ++r)
+            streamKernel<<<v.ctas, v.threads>>>(src, chunk / 16, per, v.inter, sink);
+        cudaEventRecord(e1);
+        CK(cudaEventSynchronize(e1));
+        float ms;
+        cudaEventElapsedTime(&ms, e0, e1);
+        printf("stream read: %d CTAs x %d threads, %s: %.1f us, %.0f GB/s\n", v.ctas, v.threads,
+               v.inter ? "interleaved tiles" : "contiguous", ms * 1000 / 20,
+               (double)per * v.ctas * chunk / (ms * 1e-3 / 20) / 1e9);
+    }
+    cudaFree(src);
+    cudaFree(sink);
+}
+
+int main(int argc, char** argv) {
+    int dev;
+    CK(cudaGetDevice(&dev));
+    cudaDeviceProp prop;
+    CK(cudaGetDeviceProperties(&prop, dev));
+    if (argc > 1 && std::string(argv[1]) == "stream") {
+        streamTests();
+        return 0;
+    }
+    struct C {
+        int H, dk, dv, B, cap;
+        int lenDelta;
+        bool time;
+    };
+    std::vector<C> cases = {{32, 576, 512, 1, 4096, 0, true},    {32, 576, 512, 1, 16384, 0, true},
+                            {32, 576, 512, 16, 16384, 0, true},  {32, 576, 512, 4, 32768, 0, true},
+                            {32, 576, 512, 3, 1000, -37, false}, {28, 576, 512, 2, 777, -5, false},
+                            {16, 320, 256, 3, 300, -1, false},   {8, 576, 512, 2, 130, -63, false},
+                            {32, 576, 512, 5, 65, -64, false},   {32, 192, 128, 2, 500, -11, false},
+                            {28, 576, 512, 16, 16384, 0, true}};
+    int fails = 0;
+    for (const C& c : cases) {
+        const int H = c.H, G = 1, dk = c.dk, dv = c.dv, B = c.B, cap = c.cap;
+        std::vector<int> lens(B);
+        for (int b = 0; b < B; ++b)
+            lens[b] = std::max(1, cap + c.lenDelta - (c.lenDelta ? 13 * b : 0));
+        size_t nq = (size_t)B * H * dk, nk = (size_t)B * cap * dk;
+        std::vector<__nv_bfloat16> hq(nq), hk(nk);
+        std::mt19937 rng(1);
+        std::normal_distribution<float> nd(0, 1);
+        for (auto& x : hq)
+            x = __float2bfloat16(nd(rng));
+        for (int b = 0; b < B; ++b)
+            for (int t = 0; t < cap; ++t)
+                for (int d = 0; d < dk; ++d)
+                    hk[((size_t)b * cap + t) * dk + d] = __float2bfloat16(t < lens[b] ? nd(rng) : NAN);
+        __nv_bfloat16 *q, *k, *out;
+        int* dl;
+        float *sc, *ref;
+        CK(cudaMalloc(&q, nq * 2));
+        CK(cudaMalloc(&k, nk * 2));
+        CK(cudaMalloc(&out, (size_t)B * H * dv * 2));
+        CK(cudaMalloc(&dl, B * 4));
+        CK(cudaMalloc(&sc, (size_t)B * H * cap * 4));
+        CK(cudaMalloc(&ref, (size_t)B * H * dv * 4));
+        CK(cudaMemcpy(q, hq.data(), nq * 2, cudaMemcpyHostToDevice));
+        CK(cudaMemcpy(k, hk.data(), nk * 2, cudaMemcpyHostToDevice));
+        CK(cudaMemcpy(dl, lens.data(), B * 4, cudaMemcpyHostToDevice));
+        const int hp = (H + 15) / 16 * 16;
+        const int tiles = (cap + kDecodeTile - 1) / kDecodeTile;
+        const int blocks = decodeBlocksPerMultiprocessor(hp, dk, dv, true);
+        const int perSplit = getenv("MIN_TILES") ? atoi(getenv("MIN_TILES")) : 2;
+        const int splits =
+            std::max(1, std::min(prop.multiProcessorCount * blocks / (B * G), tiles / perSplit));
+        float *oPart, *mPart, *lPart;
+        CK(cudaMalloc(&oPart, (size_t)B * G * splits * hp * dv * 4));
+        CK(cudaMalloc(&mPart, (size_t)B * G * splits * hp * 4));
+        CK(cudaMalloc(&lPart, (size_t)B * G * splits * hp * 4));
+        DecodeLaunch p{};
+        p.q = q;
+        p.k = k;
+        p.v = k;
+        p.kBatchStride = (int64_t)cap * dk;
+        p.kGroupStride = (int64_t)cap * dk;
+        p.kRowStride = dk;
+        p.vBatchStride = p.kBatchStride;
+        p.vGroupStride = p.kGroupStride;
+        p.vRowStride = dk;
+        p.lengths = dl;
+        p.batch = B;
+        p.groups = G;
+        p.rep = H;
+        p.paddedHeads = hp;
+        p.dk = dk;
+        p.dv = dv;
+        p.capacity = cap;
+        p.splits = splits;
+        p.tilesPerSplit = (tiles + splits - 1) / splits;
+        p.scale = 1.0f / sqrtf(192.f);
+        p.oPart = oPart;
+        p.mPart = mPart;
+        p.lPart = lPart;
+        p.out = out;
+        const char* err = launchDecodeAttention(p, nullptr);
+        if (err) {
+            printf("launch error: %s\n", err);
+            return 1;
+        }
+        CK(cudaDeviceSynchronize());
+        refKernel<<<B * H, 256>>>(q, k, dl, H, G, dk, dv, cap, p.scale, sc, ref, true, nullptr);
+        CK(cudaDeviceSynchronize());
+        std::vector<__nv_bfloat16> ho((size_t)B * H * dv);
+        std::vector<float> hr((size_t)B * H * dv);
+        CK(cudaMemcpy(ho.data(), out, ho.size() * 2, cudaMemcpyDeviceToHost));
+        CK(cudaMemcpy(hr.data(), ref, hr.size() * 4, cudaMemcpyDeviceToHost));
+        double maxErr = 0, maxRef = 0;
+        for (size_t i = 0; i < hr.size(); ++i) {
+            double e = fabs((double)__bfloat162float(ho[i]) - hr[i]);
+            if (!(e == e)) e = 1e9;
+            maxErr = std::max(maxErr, e);
+            maxRef = std::max(maxRef, (double)fabs(hr[i]));
+        }
+        double rel = maxErr / std::max(1e-12, maxRef);
+        bool ok = rel <= 2e-2;
+        fails += !ok;
+        printf("%s H %d dk %d dv %d B %d cap %d len0 %d splits %d: rel err %.2e", ok ? "PASS" : "FAIL", H, dk,
+               dv, B, cap, lens[0], splits, rel);
+        if (c.time) {
+            cudaEvent_t e0, e1;
+            cudaEventCreate(&e0);
+            cudaEventCreate(&e1);
+            const int N = 200;
+            for (int i = 0; i < 5; ++i)
+                launchDecodeAttention(p, nullptr);
+            cudaEventRecord(e0);
+            for (int i = 0; i < N; ++i)
+                launchDecodeAttention(p, nullptr);
+            cudaEventRecord(e1);
+            CK(cudaEventSynchronize(e1));
+            float ms;
+            cudaEventElapsedTime(&ms, e0, e1);
+            double us = ms * 1000 / N;
+            size_t bytes = (size_t)B * cap * dk * 2;
+            __nv_bfloat16* dst;
+            CK(cudaMalloc(&dst, bytes));
+            for (int i = 0; i < 5; ++i)
+                cudaMemcpyAsync(dst, k, bytes, cudaMemcpyDeviceToDevice);
+            cudaEventRecord(e0);
+            for (int i = 0; i < N; ++i)
+                cudaMemcpyAsync(dst, k, bytes, cudaMemcpyDeviceToDevice);
+            cudaEventRecord(e1);
+            CK(cudaEventSynchronize(e1));
+            float cms;
+            cudaEventElapsedTime(&cms, e0, e1);
+            double copyGBs = 2.0 * bytes / (cms * 1e-3 / N) / 1e9;
+            double gbs = bytes / (us * 1e-6) / 1e9;
+            printf(" | kernel %.1f us, %.0f GB/s, copy %.0f GB/s, %.0f%% of copy", us, gbs, copyGBs,
+                   100 * gbs / copyGBs);
+            cudaFree(dst);
+        }
+        printf("\n");
+        cudaFree(q);
+        cudaFree(k);
+        cudaFree(out);
+        cudaFree(dl);
+        cudaFree(sc);
+        cudaFree(ref);
+        cudaFree(oPart);
+        cudaFree(mPart);
+        cudaFree(lPart);
+    }
+    printf("failures: %d\n", fails);
+    return fails ? 1 : 0;
+}
