@@ -14,7 +14,10 @@
 // per multiprocessor). MLA's values are the first Dv columns of the key rows [latent | k_rope], so
 // one read of a latent row serves both products of every head.
 // On Hopper (built for sm_90a, TRANSMLA_DECODE_WGMMA=1) MLA's shape can run the latent kernel instead (below:
-// warpgroup MMA, two warpgroups, three stages); the Wide kernel stays the default until it is faster.
+// tensor-memory-accelerator loads, warpgroup MMA, two warpgroups); the Wide kernel stays the default until
+// the latent kernel is measured faster.
+#include <cuda.h>
+#include <cudaTypedefs.h>
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
@@ -364,10 +367,10 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
 }
 
 // ---- The latent kernel: MLA's shared [latent | k_rope] rows on Hopper, with warpgroup MMA (wgmma) ----
-// H200, 16K x 16 (tests/gpu/latent_kernel_probe.cu): 157 us, as the Wide kernel (158 us, 46% of the copy
-// bandwidth). Both are bound by their cp.async loads, not their arithmetic: the first version of this kernel
-// ran its loads alone at 158 us and its arithmetic alone at 63 us, and keeping two tiles on their way instead
-// of one did not change the time.
+// With cp.async loads (commit 8954c59) it ran at the Wide kernel's 157 us at 16K x 16 (46% of copy) on the
+// H200: both were bound by their loads (the loads alone took 158 us, the arithmetic alone 63 us). Here one
+// thread per tile issues the tensor memory accelerator's box copies instead (one per 64-column block, in
+// the 128-byte swizzle wgmma reads). Not yet run on a GPU.
 namespace latent {
 
 // Two warpgroups, three 64-row stages (two tiles on their way while one is used; the shared memory holds
@@ -381,26 +384,26 @@ namespace latent {
 // scores and as M-major (transposed) by the output. Named barriers hand P over (1, 2: P ready; 3, 4: its
 // buffer free again), so WG 0 scores tile i + 1 while WG 1 accumulates tile i.
 constexpr int kThreads = 256, kHeads = 32, kStages = 3;
-constexpr int kChunks = 576 / 8;                  // 16-byte chunks of the widest key row
-constexpr int kStageBytes = kTile * kChunks * 16; // columns past Dk hold zeros
-constexpr int kProbsBytes = kHeads * kTile * 2;   // P^T: [4 head groups][8 position groups][128 B]
+constexpr int kChunks = 576 / 8;                   // 16-byte chunks of the widest key row
+constexpr int kBlocks = kChunks / 8;               // 64-column blocks of a row (128 bytes each)
+constexpr int kBlockBytes = kTile * 128;           // one block of a tile: 64 rows x 128 B, swizzled
+constexpr int kStageBytes = kBlocks * kBlockBytes; // blocks past Dk hold zeros
+constexpr int kProbsBytes = kHeads * kTile * 2;    // P^T: [4 head groups][8 position groups][128 B]
 constexpr int kStageAt = 0;
 constexpr int kProbsAt = kStageAt + kStages * kStageBytes; // two buffers
 constexpr int kAlphaAt = kProbsAt + 2 * kProbsBytes;       // two x 32 floats
 constexpr int kBarAt = kAlphaAt + 2 * kHeads * 4;          // one mbarrier per stage
-constexpr int kSharedBytes = kBarAt + kStages * 8;
+constexpr int kSharedBytes = kBarAt + kStages * 8 + 1024;  // + the alignment of the 128-byte swizzle
 
 #if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
-constexpr int kRowGroup = kChunks * 128; // 8 rows (positions) of a stage: 72 core matrices
-
 // Shared-memory matrix descriptor, no swizzle, as two words: lo = start address | the byte distance
 // between core matrices along K (lbo) << 16, hi = the distance along M or N (sbo); all in 16-byte units.
 // A k-step's operand is the same descriptor with lo advanced (addresses stay below 2^18 bytes: no carry).
 struct Desc {
     uint32_t lo, hi;
 };
-__device__ inline Desc descriptor(uint32_t address, uint32_t lbo, uint32_t sbo) {
-    return {(address & 0x3FFFF) >> 4 | (lbo >> 4) << 16, sbo >> 4};
+__device__ inline Desc descriptor(uint32_t address, uint32_t lbo, uint32_t sbo, bool swizzle128 = false) {
+    return {(address & 0x3FFFF) >> 4 | (lbo >> 4) << 16, sbo >> 4 | (swizzle128 ? 1u << 30 : 0u)};
 }
 // d += A . B, m64n32k16, A (M-major) and B (K-major) in shared memory; offsets in 16-byte units.
 __device__ inline void wgmmaOut(float (&d)[16], const Desc& a, uint32_t aOff, const Desc& b, uint32_t bOff) {
@@ -449,15 +452,22 @@ template <int N> __device__ inline void fenceRegisters(float (&d)[N]) {
 __device__ inline void fenceProxyAsync() {
     asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
 }
-__device__ inline void cpAsync16At(uint32_t dst, const void* src, bool valid) {
-    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(valid ? 16 : 0));
+// Box (64 columns, 64 rows, 1) of the tensor map at (column, row, sequence) into shared memory (128-byte
+// swizzle), completing `bytes` on the mbarrier.
+__device__ inline void loadBox(uint32_t dst, const CUtensorMap& map, int column, int row, int sequence,
+                               uint32_t bar) {
+    asm volatile("cp.async.bulk.tensor.3d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [%0], "
+                 "[%1, {%2, %3, "
+                 "%4}], [%5];\n" ::"r"(dst),
+                 "l"(reinterpret_cast<uint64_t>(&map)), "r"(column), "r"(row), "r"(sequence), "r"(bar)
+                 : "memory");
+}
+__device__ inline void barrierExpectBytes(uint32_t bar, uint32_t bytes) {
+    asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" ::"r"(bar), "r"(bytes)
+                 : "memory");
 }
 __device__ inline void barrierInit(uint32_t bar, int count) {
     asm volatile("mbarrier.init.shared::cta.b64 [%0], %1;\n" ::"r"(bar), "r"(count) : "memory");
-}
-// The barrier's arrival of this thread once its cp.async copies issued so far have landed.
-__device__ inline void barrierArriveOnCopies(uint32_t bar) {
-    asm volatile("cp.async.mbarrier.arrive.noinc.shared::cta.b64 [%0];\n" ::"r"(bar) : "memory");
 }
 __device__ inline void barrierWait(uint32_t bar, uint32_t parity) {
     uint32_t done = 0;
@@ -477,7 +487,8 @@ __device__ inline void namedSync(int id) {
 }
 #endif
 
-__global__ void __launch_bounds__(kThreads, 1) decodeLatentKernel(DecodeLaunch p) {
+__global__ void __launch_bounds__(kThreads, 1)
+    decodeLatentKernel(DecodeLaunch p, const __grid_constant__ CUtensorMap keys) {
 #if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
     extern __shared__ __align__(128) unsigned char smem[];
     const int tid = threadIdx.x, warp = tid / 32 % 4, lane = tid % 32, gid = lane / 4, tig = lane % 4;
@@ -487,38 +498,32 @@ __global__ void __launch_bounds__(kThreads, 1) decodeLatentKernel(DecodeLaunch p
     const auto tileIndex = [&](int i) { return split * p.tilesPerSplit + i; };
     const int64_t part = (int64_t(b) * p.groups + group) * p.splits + split;
     const int hp = p.paddedHeads;
-    const uint32_t base = smemAddress(smem);
+    const uint32_t base = (smemAddress(smem) + 1023) & ~1023u; // the swizzle pattern repeats every 1024 bytes
+    unsigned char* const aligned = smem + (base - smemAddress(smem));
     const auto stageAt = [&](int i) { return base + kStageAt + (i % kStages) * kStageBytes; };
     const auto fullAt = [&](int i) { return base + kBarAt + (i % kStages) * 8; };
-    float* alphaBuf = reinterpret_cast<float*>(smem + kAlphaAt);
+    float* alphaBuf = reinterpret_cast<float*>(aligned + kAlphaAt);
+    const int blocks = (p.dk + 63) / 64; // column blocks the tensor map fills (zeros past Dk)
 
-    // Columns past Dk of every stage: zeros, once (the copies never write them).
-    for (int c = p.dk / 8 + lane; c < kChunks; c += 32)
-        for (int g = tid / 32; g < kStages * 8; g += kThreads / 32)
-            for (int r = 0; r < 8; ++r)
-                *reinterpret_cast<uint4*>(smem + kStageAt + g * kRowGroup + c * 128 + r * 16) =
-                    make_uint4(0, 0, 0, 0);
-    if (tid < kStages) barrierInit(base + kBarAt + tid * 8, 128); // WG 1's 128 threads arrive per tile
+    // Column blocks past Dk of every stage: zeros, once (the copies never write them).
+    for (int i = tid; i < kStages * (kBlocks - blocks) * kBlockBytes / 16; i += kThreads) {
+        const int perStage = (kBlocks - blocks) * kBlockBytes / 16;
+        reinterpret_cast<uint4*>(aligned + kStageAt + i / perStage * kStageBytes +
+                                 blocks * kBlockBytes)[i % perStage] = make_uint4(0, 0, 0, 0);
+    }
+    if (tid < kStages) barrierInit(base + kBarAt + tid * 8, 1); // the loading thread's expect-bytes arrival
     fenceProxyAsync();
     __syncthreads();
 
     if (tid >= 128) {
         // ---- WG 1: loads, and O^T += V^T . P^T ----
-        const bf16* kBase = static_cast<const bf16*>(p.k) + b * p.kBatchStride + group * p.kGroupStride;
-        const int quads = p.dk / 32;
-        // Tile i into its stage: row 8 g + lane % 8, 16-byte chunks 4 q + lane / 8 (each warp store fills 4
-        // core matrices without bank conflicts; rows past the length are zeros), then this thread's arrival.
+        // Tile i into its stage by the tensor memory accelerator, one box per 64-column block (rows past the
+        // capacity come as zeros; rows past the length but inside the capacity are zeroed below).
         const auto load = [&](int i) {
-            const int first = tileIndex(i) * kTile;
-            for (int g = 0; g < 8; ++g) {
-                const int row = first + 8 * g + lane % 8;
-                const bool valid = row < len; // past it: zeros (src must still be mapped: row 0)
-                const bf16* s = kBase + int64_t(valid ? row : 0) * p.kRowStride + lane / 8 * 8;
-                const uint32_t d = stageAt(i) + g * kRowGroup + lane / 8 * 128 + lane % 8 * 16;
-                for (int qd = warp; qd < quads; qd += 4)
-                    cpAsync16At(d + qd * 512, s + qd * 32, valid);
-            }
-            barrierArriveOnCopies(fullAt(i));
+            if (tid != 128) return;
+            barrierExpectBytes(fullAt(i), blocks * kBlockBytes);
+            for (int c = 0; c < blocks; ++c)
+                loadBox(stageAt(i) + c * kBlockBytes, keys, 64 * c, tileIndex(i) * kTile, b, fullAt(i));
         };
         for (int i = 0; i < kStages && i < nTiles; ++i)
             load(i);
@@ -530,6 +535,16 @@ __global__ void __launch_bounds__(kThreads, 1) decodeLatentKernel(DecodeLaunch p
                 o[mb][r] = 0.f;
         for (int i = 0; i < nTiles; ++i) {
             barrierWait(fullAt(i), (i / kStages) & 1);
+            const int valid = len - tileIndex(i) * kTile;
+            if (valid <
+                kTile) { // the cache's rows past the length (any bits, NaN too) must not meet P's zeros
+                for (int r = valid + (tid - 128) / 8; r < kTile; r += 16)
+                    for (int c = 0; c < blocks; ++c)
+                        reinterpret_cast<uint4*>(aligned + (stageAt(i) - base) + c * kBlockBytes +
+                                                 r * 128)[tid % 8] = make_uint4(0, 0, 0, 0);
+                fenceProxyAsync();
+                asm volatile("bar.sync 5, 128;\n" ::: "memory"); // WG 1 only
+            }
             namedSync(1 + i % 2); // P^T and the rescaling factors of tile i are in
             fenceProxyAsync();
             const float* alpha = alphaBuf + (i % 2) * kHeads;
@@ -545,14 +560,15 @@ __global__ void __launch_bounds__(kThreads, 1) decodeLatentKernel(DecodeLaunch p
                 fenceRegisters(o[mb]);
             }
             wgmmaFence();
-            const Desc v = descriptor(stageAt(i), kRowGroup, 128); // lbo: position groups, sbo: column groups
+            // V^T, M-major in 128-byte rows: 8 positions per 1024 bytes (sbo), a block of 64 columns per m64.
+            const Desc v = descriptor(stageAt(i), kBlockBytes, 1024, true);
             const Desc pt = descriptor(base + kProbsAt + (i % 2) * kProbsBytes, 128, 1024);
             // Blocks past the value width (Dv < 512) go into accumulators that are never stored.
 #pragma unroll
             for (int mb = 0; mb < 8; ++mb)
 #pragma unroll
                 for (int ks = 0; ks < kTile / 16; ++ks)
-                    wgmmaOut(o[mb], v, (2 * ks * kRowGroup + mb * 1024) >> 4, pt, ks * 16);
+                    wgmmaOut(o[mb], v, (mb * kBlockBytes + ks * 2048) >> 4, pt, ks * 16);
             wgmmaCommit();
             wgmmaWaitAll();
 #pragma unroll
@@ -602,10 +618,12 @@ __global__ void __launch_bounds__(kThreads, 1) decodeLatentKernel(DecodeLaunch p
             s[r] = 0.f;
         fenceRegisters(s);
         wgmmaFence();
-        const Desc k = descriptor(stageAt(i), 128, kRowGroup); // B = K^T: N = positions, K-major
+        // B = K^T, K-major in 128-byte swizzled rows: 8 positions per 1024 bytes (sbo); k-step kk is 32 bytes
+        // into block kk / 4.
+        const Desc k = descriptor(stageAt(i), 16, 1024, true);
 #pragma unroll
-        for (int kk = 0; kk < kChunks / 2; ++kk) // 256 bytes per k-step
-            wgmmaScores(s, qf[kk], k, kk * 16);
+        for (int kk = 0; kk < kChunks / 2; ++kk)
+            wgmmaScores(s, qf[kk], k, ((kk / 4) * kBlockBytes + (kk % 4) * 32) >> 4);
         wgmmaCommit();
         wgmmaWaitAll();
         fenceRegisters(s);
@@ -635,7 +653,7 @@ __global__ void __launch_bounds__(kThreads, 1) decodeLatentKernel(DecodeLaunch p
         }
         if (i >= 2) namedSync(3 + i % 2); // WG 1 is done with this P buffer (tile i - 2)
         if (warp < 2) {
-            unsigned char* pt = smem + kProbsAt + (i % 2) * kProbsBytes;
+            unsigned char* pt = aligned + kProbsAt + (i % 2) * kProbsBytes;
 #pragma unroll
             for (int j = 0; j < 8; ++j)
 #pragma unroll
@@ -803,10 +821,40 @@ template <class C> const char* launchSplit(const DecodeLaunch& p, int bytes, cud
     return nullptr;
 }
 
+// The driver's tensor-map encoder, through the runtime (no link to libcuda); null where the driver lacks it.
+PFN_cuTensorMapEncodeTiled_v12000 tensorMapEncoder() {
+    static const PFN_cuTensorMapEncodeTiled_v12000 encode = [] {
+        void* fn = nullptr;
+        cudaDriverEntryPointQueryResult found{};
+#if CUDART_VERSION >= 12050
+        const cudaError_t e =
+            cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", &fn, 12000, cudaEnableDefault, &found);
+#else
+        const cudaError_t e =
+            cudaGetDriverEntryPoint("cuTensorMapEncodeTiled", &fn, cudaEnableDefault, &found);
+#endif
+        return e == cudaSuccess && found == cudaDriverEntryPointSuccess
+                   ? reinterpret_cast<PFN_cuTensorMapEncodeTiled_v12000>(fn)
+                   : nullptr;
+    }();
+    return encode;
+}
+
 const char* launchLatent(const DecodeLaunch& p, int bytes, cudaStream_t s) {
     if (const char* err = allowLatentSharedBytes(bytes)) return err;
+    // The cache as (column, row, sequence), boxes of 64 x 64 rows, 128-byte swizzle (what wgmma reads).
+    CUtensorMap keys{};
+    const cuuint64_t dims[3] = {cuuint64_t(p.dk), cuuint64_t(p.capacity), cuuint64_t(p.batch)};
+    const cuuint64_t strides[2] = {cuuint64_t(p.kRowStride) * 2, cuuint64_t(p.kBatchStride) * 2};
+    const cuuint32_t box[3] = {64, kTile, 1}, unit[3] = {1, 1, 1};
+    const PFN_cuTensorMapEncodeTiled_v12000 encode = tensorMapEncoder();
+    if (!encode) return "the driver has no tensor-map encoder";
+    if (encode(&keys, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, 3, const_cast<void*>(p.k), dims, strides, box, unit,
+               CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
+               CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE) != CUDA_SUCCESS)
+        return "decode attention: the cache's tensor map was refused";
     latent::decodeLatentKernel<<<dim3(unsigned(p.batch * p.groups), unsigned(p.splits)), latent::kThreads,
-                                 bytes, s>>>(p);
+                                 bytes, s>>>(p, keys);
     return nullptr;
 }
 
@@ -844,9 +892,10 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
     if (bytes == 0) return "decode attention: unsupported shape";
     cudaStream_t s = static_cast<cudaStream_t>(stream);
     const Shape shape = shapeFor(p.paddedHeads, p.dk, p.dv, sharedValues);
-    const char* err = shape == Shape::Narrow   ? launchSplit<Narrow>(p, bytes, s)
-                      : shape == Shape::Latent ? launchLatent(p, bytes, s)
-                                               : launchSplit<Wide>(p, bytes, s);
+    // The latent kernel's tensor map reads one kv group per sequence (MLA's case).
+    const char* err = shape == Shape::Narrow                    ? launchSplit<Narrow>(p, bytes, s)
+                      : shape == Shape::Latent && p.groups == 1 ? launchLatent(p, bytes, s)
+                                                                : launchSplit<Wide>(p, bytes, s);
     if (err) return err;
     decodeReduceKernel<<<unsigned(p.batch * p.groups * p.rep), 128, size_t(p.splits) * sizeof(float), s>>>(p);
     const cudaError_t e = cudaGetLastError();
