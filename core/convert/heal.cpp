@@ -303,6 +303,7 @@ HealReport heal(model::Model& converted, const model::Model& original, const at:
         auto from = attentionParams(*student.layers[l].mla), to = attentionParams(*converted.layers[l].mla);
         for (size_t i = 0; i < from.size(); ++i)
             *to[i] = from[i]->detach();
+        model::packProjections(converted.layers[l]); // separate tensors now: one again for the decoding step
     }
     report.seconds = seconds(t0);
     return report;

@@ -102,6 +102,7 @@ std::pair<LayerBasis, LayerReport> convertLayer(model::Model& m, int64_t layer, 
     model::Layer& L = m.layers[size_t(layer)];
     L.mla = std::move(mla);
     L.gqa = {}; // the GQA weights are no longer needed
+    model::packProjections(L);
     return {std::move(basis), std::move(rep)};
 }
 
@@ -281,8 +282,10 @@ ConvertReport reassembleAtRank(model::Model& converted, const model::Model& orig
         report.layers.push_back(std::move(rep));
         progress(layer + 1, original.config.numLayers, "re-truncate");
     }
-    for (size_t i = 0; i < layers.size(); ++i)
+    for (size_t i = 0; i < layers.size(); ++i) {
         converted.layers[i].mla = std::move(layers[i]);
+        model::packProjections(converted.layers[i]);
+    }
     finishReport(converted, report, dims, s);
     report.secondsTotal = report.secondsPca =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -19,6 +19,23 @@ thread_local bool stepOpsOn = false;
     return t.defined() && t.is_cuda() && t.scalar_type() == at::kBFloat16 && t.is_contiguous();
 }
 
+// The distance between consecutive rows (last dimension) of t, bf16 on CUDA with unit stride along the rows
+// and evenly spaced rows (a column slice of a wider output too, e.g. of packed projections); 0 otherwise.
+[[maybe_unused]] int64_t rowStride(const at::Tensor& t) {
+    if (!t.defined() || !t.is_cuda() || t.scalar_type() != at::kBFloat16 || t.dim() < 1 || t.stride(-1) != 1)
+        return 0;
+    int64_t ld = t.size(-1), span = 0; // span: the elements one step of the next outer dimension must skip
+    for (int64_t d = t.dim() - 2; d >= 0; --d) {
+        if (t.size(d) == 1) continue; // any stride
+        if (span == 0)
+            ld = t.stride(d);
+        else if (t.stride(d) != span)
+            return 0;
+        span = t.size(d) * t.stride(d);
+    }
+    return ld;
+}
+
 [[maybe_unused]] void check(const char* err, const char* what) {
     if (err) throw std::runtime_error(std::string(what) + ": " + err);
 }
@@ -36,10 +53,11 @@ bool StepOpsScope::active() {
 
 at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& w, double eps) {
 #ifdef TRANSMLA_DECODE_KERNELS
-    if (!bf16Cuda(x) || !bf16Cuda(w) || w.dim() != 1 || x.size(-1) != w.size(0)) return {};
-    at::Tensor y = at::empty_like(x);
+    const int64_t ldx = rowStride(x);
+    if (!ldx || !bf16Cuda(w) || w.dim() != 1 || x.size(-1) != w.size(0)) return {};
+    at::Tensor y = at::empty(x.sizes(), x.options());
     check(launchRmsNorm(x.data_ptr(), w.data_ptr(), y.data_ptr(), x.numel() / x.size(-1), int(x.size(-1)),
-                        float(eps), at::cuda::getCurrentCUDAStream().stream()),
+                        ldx, float(eps), at::cuda::getCurrentCUDAStream().stream()),
           "fused RMSNorm");
     return y;
 #else
@@ -73,10 +91,11 @@ at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tenso
 
 at::Tensor fusedSiluMul(const at::Tensor& gate, const at::Tensor& up) {
 #ifdef TRANSMLA_DECODE_KERNELS
-    if (!bf16Cuda(gate) || !bf16Cuda(up) || gate.sizes() != up.sizes()) return {};
-    at::Tensor y = at::empty_like(gate);
-    check(launchSiluMul(gate.data_ptr(), up.data_ptr(), y.data_ptr(), gate.numel(),
-                        at::cuda::getCurrentCUDAStream().stream()),
+    const int64_t ld = rowStride(gate);
+    if (!ld || ld != rowStride(up) || gate.sizes() != up.sizes() || gate.strides() != up.strides()) return {};
+    at::Tensor y = at::empty(gate.sizes(), gate.options());
+    check(launchSiluMul(gate.data_ptr(), up.data_ptr(), y.data_ptr(), gate.numel() / gate.size(-1),
+                        int(gate.size(-1)), ld, at::cuda::getCurrentCUDAStream().stream()),
           "fused SiLU * up");
     return y;
 #else

@@ -31,8 +31,8 @@ __device__ float blockSum(float v) {
     return partial[0];
 }
 
-__global__ void rmsNormKernel(const bf16* x, const bf16* w, bf16* y, int d, float eps) {
-    const bf16* xr = x + int64_t(blockIdx.x) * d;
+__global__ void rmsNormKernel(const bf16* x, const bf16* w, bf16* y, int d, int64_t ldx, float eps) {
+    const bf16* xr = x + int64_t(blockIdx.x) * ldx;
     bf16* yr = y + int64_t(blockIdx.x) * d;
     float ss = 0.f;
     for (int i = threadIdx.x; i < d; i += blockDim.x) {
@@ -66,12 +66,14 @@ __global__ void ropeKernel(const bf16* x, const float* cos, const float* sin, bf
 }
 
 // ATen's silu(gate) * up in bf16: silu rounded to bf16, then the product rounded.
-__global__ void siluMulKernel(const bf16* gate, const bf16* up, bf16* y, int64_t total) {
+__global__ void siluMulKernel(const bf16* gate, const bf16* up, bf16* y, int64_t total, int width,
+                              int64_t ld) {
     const int64_t idx = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
     if (idx >= total) return;
-    const float g = __bfloat162float(gate[idx]);
+    const int64_t in = idx / width * ld + idx % width;
+    const float g = __bfloat162float(gate[in]);
     const float silu = __bfloat162float(__float2bfloat16(g / (1.f + __expf(-g))));
-    y[idx] = __float2bfloat16(silu * __bfloat162float(up[idx]));
+    y[idx] = __float2bfloat16(silu * __bfloat162float(up[in]));
 }
 
 // h' = bf16(h + a) (the residual add) and y = RMSNorm(h') as rmsNormKernel, one row per block: each
@@ -100,10 +102,10 @@ const char* lastError() {
 
 } // namespace
 
-const char* launchRmsNorm(const void* x, const void* w, void* y, int64_t rows, int d, float eps,
+const char* launchRmsNorm(const void* x, const void* w, void* y, int64_t rows, int d, int64_t ldx, float eps,
                           void* stream) {
     rmsNormKernel<<<unsigned(rows), 256, 0, static_cast<cudaStream_t>(stream)>>>(
-        static_cast<const bf16*>(x), static_cast<const bf16*>(w), static_cast<bf16*>(y), d, eps);
+        static_cast<const bf16*>(x), static_cast<const bf16*>(w), static_cast<bf16*>(y), d, ldx, eps);
     return lastError();
 }
 
@@ -116,9 +118,11 @@ const char* launchRope(const void* x, const float* cos, const float* sin, void* 
     return lastError();
 }
 
-const char* launchSiluMul(const void* gate, const void* up, void* y, int64_t n, void* stream) {
+const char* launchSiluMul(const void* gate, const void* up, void* y, int64_t rows, int width, int64_t ld,
+                          void* stream) {
+    const int64_t n = rows * width;
     siluMulKernel<<<unsigned((n + 255) / 256), 256, 0, static_cast<cudaStream_t>(stream)>>>(
-        static_cast<const bf16*>(gate), static_cast<const bf16*>(up), static_cast<bf16*>(y), n);
+        static_cast<const bf16*>(gate), static_cast<const bf16*>(up), static_cast<bf16*>(y), n, width, ld);
     return lastError();
 }
 

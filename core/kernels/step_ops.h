@@ -22,12 +22,14 @@ private:
     bool previous;
 };
 
-// Llama form: w * bf16(x * rsqrt(mean(x^2) + eps)), x [.., d] bf16, w [d] bf16.
+// Llama form: w * bf16(x * rsqrt(mean(x^2) + eps)), x [.., d] bf16 (contiguous rows, evenly spaced: a
+// column slice too), w [d] bf16; the result is contiguous.
 at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& w, double eps);
 // x [B, T, heads, d] bf16 with full rotary width (cos/sin [>= T, d] fp32), any strides with unit stride
 // along d (MLA's q_rope / k_rope slices); the result is contiguous.
 at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin);
-// silu(gate) * up (bf16, same shape, contiguous), rounded as ATen's two ops.
+// silu(gate) * up (bf16, same shape and strides, rows as fusedRmsNorm's x: the two halves of a packed
+// gate | up product too), rounded as ATen's two ops; the result is contiguous.
 at::Tensor fusedSiluMul(const at::Tensor& gate, const at::Tensor& up);
 // The residual add and the next RMSNorm (Llama form): {h + a, w * bf16((h + a) * rsqrt(...))}.
 std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor& h, const at::Tensor& a,

@@ -4,15 +4,16 @@
 
 namespace transmla::kernels {
 
-// y[r] = w * bf16(x[r] * rsqrt(mean(x[r]^2) + eps)), rows of d bf16 values.
-const char* launchRmsNorm(const void* x, const void* w, void* y, int64_t rows, int d, float eps,
+// y[r] = w * bf16(x[r] * rsqrt(mean(x[r]^2) + eps)), rows of d bf16 values (x's rows ldx apart, y's packed).
+const char* launchRmsNorm(const void* x, const void* w, void* y, int64_t rows, int d, int64_t ldx, float eps,
                           void* stream);
 // x [n, T, heads, d] bf16 (strides in elements, unit along d), cos/sin [T, d] fp32:
 // y (contiguous) = x cos + rotate_half(x) sin in bf16 steps.
 const char* launchRope(const void* x, const float* cos, const float* sin, void* y, int64_t n, int T,
                        int heads, int d, int64_t strideN, int64_t strideT, int64_t strideH, void* stream);
-// y = bf16(bf16(silu(gate)) * up), n bf16 values each.
-const char* launchSiluMul(const void* gate, const void* up, void* y, int64_t n, void* stream);
+// y = bf16(bf16(silu(gate)) * up): rows of width bf16 values (gate's and up's rows ld apart, y's packed).
+const char* launchSiluMul(const void* gate, const void* up, void* y, int64_t rows, int width, int64_t ld,
+                          void* stream);
 // hOut = bf16(h + a), y = RMSNorm(hOut) with weight w as launchRmsNorm; rows of d bf16 values.
 const char* launchAddRmsNorm(const void* h, const void* a, const void* w, void* hOut, void* y, int64_t rows,
                              int d, float eps, void* stream);

@@ -34,9 +34,12 @@ at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
     const io::ModelConfig& c = m.config;
     const GqaAttention& a = m.layers[static_cast<size_t>(layer)].gqa;
     const int64_t B = x.size(0), T = x.size(1), H = c.numHeads, g = c.numKvHeads, d = c.headDim;
-    at::Tensor q = headNorm(c, linear(x, a.q).view({B, T, H, d}), a.qNorm);
-    at::Tensor kPre = preRopeKeys(m, layer, x);
-    at::Tensor v = linear(x, a.v).view({B, T, g, d});
+    // q, k and v as one product where they are packed (model.h packProjections: CUDA models).
+    const std::vector<at::Tensor> qkv = linearPacked(x, {&a.q, &a.k, &a.v});
+    at::Tensor q = headNorm(c, (qkv.empty() ? linear(x, a.q) : qkv[0]).view({B, T, H, d}), a.qNorm);
+    at::Tensor kPre =
+        qkv.empty() ? preRopeKeys(m, layer, x) : headNorm(c, qkv[1].view({B, T, g, d}), a.kNorm);
+    at::Tensor v = (qkv.empty() ? linear(x, a.v) : qkv[2]).view({B, T, g, d});
     q = applyRope(q, rope);
     at::Tensor k = applyRope(kPre, rope);
     if (hooks && hooks->onKv) hooks->onKv(layer, kPre, k, v);
@@ -73,6 +76,10 @@ MlaInputs mlaInputs(const io::ModelConfig& c, const MlaAttention& a, const at::T
         const at::Tensor kn =
             headNorm(c, linear(x, a.kPre).view({B, T, g, d}), a.kNorm).reshape({B, T, g * d});
         kv = linear(at::cat({kn, linear(x, a.vPre)}, -1), a.kvA); // u [B, T, 2gd] -> {B, T, r + rR}
+    } else if (const std::vector<at::Tensor> packed = linearPacked(x, {&a.q, &a.kvA});
+               !packed.empty()) { // q and kv_a as one product where packed (model.h)
+        q = packed[0];
+        kv = packed[1];
     } else {
         q = a.q.defined() ? linear(x, a.q)
                           : linear(rmsNorm(linear(x, a.qA), a.qANorm, c.rmsNormEps, false), a.qB);

@@ -7,6 +7,7 @@
 
 #include "io/family.h"
 #include "io/safetensors.h"
+#include "model/modules.h"
 #include "util/error.h"
 
 namespace transmla::model {
@@ -167,10 +168,46 @@ Layer loadLayer(const Loader& L, const io::ModelConfig& c, int64_t i) {
         layer.mlp.up = L.linear(f, K::Up, i, I, D, c.mlpBias);
         layer.mlp.down = L.linear(f, K::Down, i, D, I, c.mlpBias);
     }
+    packProjections(layer);
     return layer;
 }
 
+// One tensor for the weights (and biases) of ls, each Linear then a row block of it (see packProjections).
+void packRows(std::initializer_list<Linear*> ls, bool onCpuToo) {
+    const Linear& first = **ls.begin();
+    if (!first.weight.defined() || (!first.weight.is_cuda() && !onCpuToo) || first.weight.dim() != 2) return;
+    std::vector<at::Tensor> weights, biases;
+    for (const Linear* l : ls) {
+        if (!l->weight.defined() || l->weight.dim() != 2 || l->weight.size(1) != first.weight.size(1) ||
+            l->weight.scalar_type() != first.weight.scalar_type() ||
+            l->weight.device() != first.weight.device() || l->bias.defined() != first.bias.defined())
+            return;
+        weights.push_back(l->weight);
+        if (l->bias.defined()) biases.push_back(l->bias);
+    }
+    if (packedLinears(std::vector<const Linear*>(ls.begin(), ls.end()))) return;
+    const at::Tensor w = at::cat(weights, 0), b = biases.empty() ? at::Tensor() : at::cat(biases, 0);
+    int64_t row = 0;
+    for (Linear* l : ls) {
+        const int64_t n = l->weight.size(0);
+        l->weight = w.narrow(0, row, n);
+        if (b.defined()) l->bias = b.narrow(0, row, n);
+        row += n;
+    }
+}
+
 } // namespace
+
+void packProjections(Layer& layer, bool onCpuToo) {
+    if (layer.mla) {
+        if (!layer.mla->normedInput() && layer.mla->q.defined())
+            packRows({&layer.mla->q, &layer.mla->kvA}, onCpuToo);
+    } else if (layer.gqa.q.defined()) {
+        packRows({&layer.gqa.q, &layer.gqa.k, &layer.gqa.v}, onCpuToo);
+    }
+    if (layer.experts.empty() && layer.mlp.gate.defined())
+        packRows({&layer.mlp.gate, &layer.mlp.up}, onCpuToo);
+}
 
 at::ScalarType toTorch(ComputeDtype t) {
     switch (t) {

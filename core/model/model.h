@@ -114,6 +114,14 @@ private:
     std::vector<bool> resident_;
 };
 
+// Moves the projections that read the same input (GQA's q, k, v; MLA's q and kv_a; the MLP's gate and up)
+// into one tensor per set: their weights (and biases) become consecutive row blocks of it, with the same
+// values, and the forward runs each set as one product (linearPacked, modules.h): at batch 1 a decoding step
+// is bound by its ~200 products' launches and tails. Applied to CUDA models on load, conversion and healing;
+// a set whose shapes or dtypes differ is left as it is. CPU weights only with onCpuToo (tests): loaded ones
+// may be mappings of the checkpoint, which a copy would double in memory.
+void packProjections(Layer& layer, bool onCpuToo = false);
+
 at::ScalarType toTorch(ComputeDtype t);
 at::Device toTorch(const Device& d); // throws SettingError(device) when there is no CUDA
 

@@ -1,6 +1,8 @@
 // The building blocks every family's forward is assembled from. Tensors are [B, T, ...].
 #pragma once
+#include <initializer_list>
 #include <optional>
+#include <vector>
 
 #include <ATen/core/Tensor.h>
 
@@ -11,6 +13,11 @@ namespace transmla::model {
 
 // y = x W^T + b
 at::Tensor linear(const at::Tensor& x, const Linear& l);
+// The same for linears whose weights (and biases, if any) are consecutive row blocks of one tensor
+// (packProjections, model.h; fused checkpoints such as Phi-3's): one product, each output a column slice
+// of it. Empty where they are not.
+std::vector<at::Tensor> linearPacked(const at::Tensor& x, std::initializer_list<const Linear*> ls);
+bool packedLinears(const std::vector<const Linear*>& ls); // whether linearPacked applies
 
 // RMSNorm in fp32, as transformers: Llama form w * norm(x), Gemma form norm(x) * (1 + w).
 at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& w, double eps, bool gemmaForm);

@@ -5,7 +5,9 @@
 //      output against attention computed in fp32 from the same bf16 inputs (matmul, softmax), and against the
 //      project's ATen path (model::attend in bf16). Tolerance: max |error| <= 2e-2 * max |reference| (bf16
 //      keeps 8 bits: the probabilities and the output are each rounded once, ~4e-3 relative each).
-//   2. the fused step kernels (RoPE on a column slice, SiLU * up, residual add + RMSNorm) against fp32.
+//   2. the fused step kernels (RoPE on a column slice, SiLU * up on contiguous and packed halves, RMSNorm of
+//   a
+//      column slice, residual add + RMSNorm) against fp32.
 //   3. model (optional MODEL_DIR[:RANK] ...): decoding steps after one prompt of MODEL_CTX (300) tokens,
 //      the CUDA-graph step against the same step run eagerly with the kernels (the same kernels
 //      replayed: within 1e-3 of the logits' magnitude; cuBLAS may pick other algorithms in a capture),
@@ -135,6 +137,24 @@ void runStepOps() {
     const double actErr = act.defined() ? relErr(act, f32(gate) * at::sigmoid(f32(gate)) * f32(up)) : 1.0;
     std::snprintf(what, sizeof what, "fused SiLU * up vs fp32: %.2e", actErr);
     expect(act.defined() && actErr <= 2e-2, what);
+
+    // The halves of a packed gate | up product (model.h packProjections): rows 2 * 14336 apart.
+    const at::Tensor gu = at::randn({2, 1, 2 * 14336}, bf);
+    const at::Tensor g2 = gu.narrow(-1, 0, 14336), u2 = gu.narrow(-1, 14336, 14336);
+    const at::Tensor act2 = kernels::fusedSiluMul(g2, u2);
+    const double act2Err = act2.defined() ? relErr(act2, f32(g2) * at::sigmoid(f32(g2)) * f32(u2)) : 1.0;
+    std::snprintf(what, sizeof what, "fused SiLU * up on the halves of one packed product vs fp32: %.2e",
+                  act2Err);
+    expect(act2.defined() && act2.is_contiguous() && act2Err <= 2e-2, what);
+    // RMSNorm of a column slice (MLA's latent out of a packed q | kv_a product).
+    const at::Tensor qkv = at::randn({3, 1, 6144 + 576}, bf), wl = at::randn({512}, bf);
+    const at::Tensor latent = qkv.narrow(-1, 6144, 512);
+    const at::Tensor ln = kernels::fusedRmsNorm(latent, wl, 1e-6);
+    const at::Tensor lf = f32(latent);
+    const double lnErr =
+        ln.defined() ? relErr(ln, f32(wl) * lf * at::rsqrt(lf.pow(2).mean(-1, true) + 1e-6)) : 1.0;
+    std::snprintf(what, sizeof what, "fused RMSNorm of a column slice vs fp32: %.2e", lnErr);
+    expect(ln.defined() && lnErr <= 2e-2, what);
 
     const at::Tensor h = at::randn({2, 1, 4096}, bf), a = at::randn({2, 1, 4096}, bf),
                      w = at::randn({4096}, bf);
