@@ -3,17 +3,20 @@
 # GPU test and the decode benchmarks (Qt and PCRE2/utf8proc from carried Debian packages, as
 # run_workbench_gpu.sh), then run them.
 #   tests/gpu/run_decode_checks.sh DEBS_DIR TOKENIZER_JSON OUT_DIR [STEP ...]
-# Steps (default all): build test kernels convert model decode.
+# Steps (default all): probe build test kernels convert model decode.
+#   probe:   tests/gpu/latent_kernel_probe.cu alone (nvcc, no LibTorch: ~15 s), the latent kernel
+#            (TRANSMLA_DECODE_WGMMA=1) and then the Wide kernel, correctness and time
 #   test:    tst_decode_attention_gpu (kernel vs fp32 / ATen references)
 #   kernels: bench_decode_attention (the kernel alone, CUDA events, vs the copy bandwidth)
 #   convert: Llama-3-8B-shape random checkpoint -> MLA (r = 512, r_R = 64), as run_gpu_bench.sh
 #   model:   tst_decode_attention_gpu on both checkpoints (graph vs eager kernels vs the ATen path)
 #   decode:  bench_decode GQA vs MLA, fast path and (FAST_ONLY unset) the ATen path, DECODE_CFGS;
-#            STEP_OPS_ROWS=1 adds batch-1 rows without the fused step kernels (TRANSMLA_STEP_OPS=0)
+#            STEP_OPS_ROWS=1 adds batch-1 rows without the fused step kernels (TRANSMLA_STEP_OPS=0);
+#            WGMMA_ROWS=1 adds the MLA rows with the latent kernel (TRANSMLA_DECODE_WGMMA=1)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 DEBS=$(realpath "$1"); TOK=$(realpath "$2"); OUT=$(realpath -m "$3"); shift 3
-STEPS=${*:-build test kernels convert model decode}
+STEPS=${*:-probe build test kernels convert model decode}
 has() { [[ " $STEPS " == *" $1 "* ]]; }
 export BUILD=${BUILD:-build-cuda}
 # nvcc for the kernels (CMake looks on PATH; CUDA installs often leave it in /usr/local/cuda/bin).
@@ -23,6 +26,11 @@ M=/tmp/bench_llama3-8b; MLA=${MLA_DIR:-/tmp/bench_llama3-8b_mla}
 if has convert && [ ! -f $M/config.json ]; then
   ( python3 tests/bench/make_random_model.py llama3-8b $M "$TOK" 2>&1 | grep -v -i warn ) > /tmp/maker.log 2>&1 &
   maker=$!
+fi
+if has probe; then
+  "${CUDACXX:?no nvcc}" -arch=sm_90a -std=c++17 -O3 --use_fast_math -DTRANSMLA_DECODE_WGMMA -Icore \
+    tests/gpu/latent_kernel_probe.cu core/kernels/decode_attention.cu -o /tmp/latent_kernel_probe &&
+    for k in 1 0; do echo "probe, TRANSMLA_DECODE_WGMMA=$k:"; TRANSMLA_DECODE_WGMMA=$k timeout 120 /tmp/latent_kernel_probe; done
 fi
 if has build; then
   TARGETS="transmla bench_decode bench_decode_attention tst_decode_attention_gpu" \
@@ -54,6 +62,8 @@ if has decode; then
       [ -n "${FAST_ONLY:-}" ] || TRANSMLA_DECODE_KERNELS=0 TRANSMLA_DECODE_GRAPHS=0 \
         $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(ATen path) /'
       # STEP_OPS_ROWS=1: batch-1 rows again without the fused element-wise step kernels (step_ops.h).
+      [ -n "${WGMMA_ROWS:-}" ] && [ "$dir" = "$MLA" ] && TRANSMLA_DECODE_WGMMA=1 \
+        $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(latent kernel) /'
       [ -n "${STEP_OPS_ROWS:-}" ] && [ "$2" = 1 ] && TRANSMLA_STEP_OPS=0 \
         $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(no fused step ops) /'
     done
