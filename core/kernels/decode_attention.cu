@@ -378,11 +378,12 @@ namespace latent {
 //   WG 0  scores   S [64 heads, 64 positions] = Q K^T    Q in registers (rows past the heads are zero),
 //                  K from shared memory; the online softmax per head in registers; P^T and the
 //                  rescaling factors into shared memory (two buffers).
-//   WG 1  loads every tile (cp.async, completion on the stage's mbarrier) and accumulates
-//                  O^T [Dv, 32 heads] += V^T [Dv, 64 positions] . P^T   (both operands in shared memory).
-// K and V^T are one tile of "core matrices" (8 positions x 8 columns, 128 bytes), read as K-major by the
-// scores and as M-major (transposed) by the output. Named barriers hand P over (1, 2: P ready; 3, 4: its
-// buffer free again), so WG 0 scores tile i + 1 while WG 1 accumulates tile i.
+//   WG 1  loads every tile (one thread: tensor-memory-accelerator boxes, completion on the stage's mbarrier)
+//                  and accumulates O^T [Dv, 32 heads] += V^T [Dv, 64 positions] . P^T   (both operands in
+//                  shared memory).
+// A tile is nine blocks of 64 rows x 128 bytes in the 128-byte swizzle, read as K-major by the scores and as
+// M-major (transposed) by the output. Named barriers hand P over (1, 2: P ready; 3, 4: its buffer free
+// again), so WG 0 scores tile i + 1 while WG 1 accumulates tile i.
 constexpr int kThreads = 256, kHeads = 32, kStages = 3;
 constexpr int kChunks = 576 / 8;                   // 16-byte chunks of the widest key row
 constexpr int kBlocks = kChunks / 8;               // 64-column blocks of a row (128 bytes each)
