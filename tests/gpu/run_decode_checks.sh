@@ -6,7 +6,7 @@
 # Steps (default all): probe build test kernels convert model decode.
 #   probe:   tests/gpu/latent_kernel_probe.cu alone (nvcc, no LibTorch: ~15 s), the latent kernel
 #            (TRANSMLA_DECODE_WGMMA=1) and then the Wide kernel, correctness and time
-#   test:    tst_decode_attention_gpu (kernel vs fp32 / ATen references)
+#   test:    tst_decode_attention_gpu (kernel vs fp32 / ATen references), then again with the latent kernel
 #   kernels: bench_decode_attention (the kernel alone, CUDA events, vs the copy bandwidth)
 #   convert: Llama-3-8B-shape random checkpoint -> MLA (r = 512, r_R = 64), as run_gpu_bench.sh
 #   model:   tst_decode_attention_gpu on both checkpoints (graph vs eager kernels vs the ATen path)
@@ -41,7 +41,8 @@ export LD_LIBRARY_PATH=$P/$L:$P-fallback/$L:$(python3 -c 'import torch,os;print(
 T=$BUILD/tests/tst_decode_attention_gpu
 # Each step under a time limit: a kernel that hangs must not hold the machine.
 TL="timeout ${STEP_TIMEOUT:-300}"
-has test && { t0=$SECONDS; $TL $T; echo "test: $((SECONDS - t0)) s"; }
+has test && { t0=$SECONDS; $TL $T; echo "test: $((SECONDS - t0)) s"
+  echo "test with the latent kernel (TRANSMLA_DECODE_WGMMA=1):"; TRANSMLA_DECODE_WGMMA=1 $TL $T; }
 has kernels && $TL $BUILD/tests/bench/bench_decode_attention ${CALLS:-200}
 if has convert; then
   [ -n "${maker:-}" ] && { wait $maker; cat /tmp/maker.log; }
