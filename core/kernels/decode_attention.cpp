@@ -26,15 +26,6 @@ int64_t paddedHeads(int64_t queriesPerGroup) {
     return (queriesPerGroup + 15) / 16 * 16;
 }
 
-// Positions per split: one wave of blocks (as many as fit on every multiprocessor at once, rounded
-// down: a second, nearly empty wave would cost a whole tile loop). MLA's blocks (~190 KB of shared
-// memory) fit once per multiprocessor, GQA's (~110 KB) twice. Every block gets at least two tiles
-// (fewer would write more partial output than it reads).
-int64_t splitsFor(int64_t capacity, int64_t batchGroups, int64_t multiprocessors, int64_t blocksPerSm) {
-    const int64_t tiles = (capacity + kDecodeTile - 1) / kDecodeTile;
-    return std::max<int64_t>(1, std::min(multiprocessors * blocksPerSm / batchGroups, tiles / 2));
-}
-
 } // namespace
 #endif
 
@@ -85,8 +76,9 @@ at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at
         throw std::runtime_error("decode attention: shapes of q, keys, values, lengths disagree");
 #ifdef TRANSMLA_DECODE_KERNELS
     const int64_t hp = paddedHeads(H / G);
-    const int64_t splits = splitsFor(cap, B * G, at::cuda::getCurrentDeviceProperties()->multiProcessorCount,
-                                     decodeBlocksPerMultiprocessor(int(hp), int(Dk), int(valueDim), shared));
+    const int64_t splits =
+        decodeSplits(cap, B * G, at::cuda::getCurrentDeviceProperties()->multiProcessorCount,
+                     decodeBlocksPerMultiprocessor(int(hp), int(Dk), int(valueDim), shared));
     const int64_t tiles = (cap + kDecodeTile - 1) / kDecodeTile;
     auto f32 = q.options().dtype(at::kFloat);
     at::Tensor oPart = at::empty({B, G, splits, hp, valueDim}, f32);

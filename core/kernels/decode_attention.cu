@@ -783,27 +783,17 @@ template <class C> int sharedBytesOf(int paddedHeads, int dk, int dv, bool share
 
 // Lets the split kernel take `bytes` of shared memory (raised once per size, not per call: a captured
 // step replays without host calls anyway). Returns a CUDA error string, or nullptr.
-template <class C> const char* allowSharedBytes(int bytes) {
+template <auto Kernel> const char* allowSharedBytes(int bytes) {
     static int allowed = 0;
     if (bytes <= allowed) return nullptr;
-    const cudaError_t e =
-        cudaFuncSetAttribute(decodeSplitKernel<C>, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
-    if (e != cudaSuccess) return cudaGetErrorString(e);
-    allowed = bytes;
-    return nullptr;
-}
-const char* allowLatentSharedBytes(int bytes) {
-    static int allowed = 0;
-    if (bytes <= allowed) return nullptr;
-    const cudaError_t e =
-        cudaFuncSetAttribute(latent::decodeLatentKernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
+    const cudaError_t e = cudaFuncSetAttribute(Kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, bytes);
     if (e != cudaSuccess) return cudaGetErrorString(e);
     allowed = bytes;
     return nullptr;
 }
 
 template <class C> int blocksPerMultiprocessor(int bytes) {
-    if (allowSharedBytes<C>(bytes)) return 1;
+    if (allowSharedBytes<decodeSplitKernel<C>>(bytes)) return 1;
     static int lastBytes = -1, lastBlocks = 1;
     if (bytes != lastBytes) {
         int n = 0;
@@ -817,7 +807,7 @@ template <class C> int blocksPerMultiprocessor(int bytes) {
 }
 
 template <class C> const char* launchSplit(const DecodeLaunch& p, int bytes, cudaStream_t s) {
-    if (const char* err = allowSharedBytes<C>(bytes)) return err;
+    if (const char* err = allowSharedBytes<decodeSplitKernel<C>>(bytes)) return err;
     decodeSplitKernel<C><<<dim3(unsigned(p.batch * p.groups), unsigned(p.splits)), kThreads, bytes, s>>>(p);
     return nullptr;
 }
@@ -842,7 +832,7 @@ PFN_cuTensorMapEncodeTiled_v12000 tensorMapEncoder() {
 }
 
 const char* launchLatent(const DecodeLaunch& p, int bytes, cudaStream_t s) {
-    if (const char* err = allowLatentSharedBytes(bytes)) return err;
+    if (const char* err = allowSharedBytes<latent::decodeLatentKernel>(bytes)) return err;
     // The cache as (column, row, sequence), boxes of 64 x 64 rows, 128-byte swizzle (what wgmma reads).
     CUtensorMap keys{};
     const cuuint64_t dims[3] = {cuuint64_t(p.dk), cuuint64_t(p.capacity), cuuint64_t(p.batch)};

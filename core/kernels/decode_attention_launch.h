@@ -1,6 +1,7 @@
 // The plain-C++ boundary between decode_attention.cpp (tensors, checks) and decode_attention.cu (the
 // kernels, compiled by nvcc without torch's headers): pointers, strides in elements, sizes.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 
 namespace transmla::kernels {
@@ -24,6 +25,16 @@ constexpr int kDecodeTile = 64;         // positions per tile (one pipeline stag
 constexpr int kDecodeMaxQueries = 32;   // queries (heads) per kv group
 constexpr int kDecodeMaxKeyDim = 576;   // key width (MLA: r + r_R)
 constexpr int kDecodeMaxValueDim = 512; // value width (MLA: r)
+
+// Splits per sequence and kv group: one wave of blocks (as many as fit on every multiprocessor at once,
+// rounded down: a second, nearly empty wave would cost a whole tile loop). MLA's blocks (~190-230 KB of
+// shared memory) fit once per multiprocessor, GQA's (~110 KB) twice. Every block gets at least minTiles tiles
+// (two: fewer would write more partial output than it reads).
+inline int64_t decodeSplits(int64_t capacity, int64_t batchGroups, int64_t multiprocessors,
+                            int64_t blocksPerSm, int64_t minTiles = 2) {
+    const int64_t tiles = (capacity + kDecodeTile - 1) / kDecodeTile;
+    return std::max<int64_t>(1, std::min(multiprocessors * blocksPerSm / batchGroups, tiles / minTiles));
+}
 
 // Shared memory the split kernel needs; 0 when the shape is outside what it supports.
 int64_t decodeSharedBytes(int paddedHeads, int dk, int dv, bool sharedValues);

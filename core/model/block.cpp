@@ -35,11 +35,11 @@ at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
     const GqaAttention& a = m.layers[static_cast<size_t>(layer)].gqa;
     const int64_t B = x.size(0), T = x.size(1), H = c.numHeads, g = c.numKvHeads, d = c.headDim;
     // q, k and v as one product where they are packed (model.h packProjections: CUDA models).
-    const std::vector<at::Tensor> qkv = linearPacked(x, {&a.q, &a.k, &a.v});
-    at::Tensor q = headNorm(c, (qkv.empty() ? linear(x, a.q) : qkv[0]).view({B, T, H, d}), a.qNorm);
-    at::Tensor kPre =
-        qkv.empty() ? preRopeKeys(m, layer, x) : headNorm(c, qkv[1].view({B, T, g, d}), a.kNorm);
-    at::Tensor v = (qkv.empty() ? linear(x, a.v) : qkv[2]).view({B, T, g, d});
+    std::vector<at::Tensor> qkv = linearPacked(x, {&a.q, &a.k, &a.v});
+    if (qkv.empty()) qkv = {linear(x, a.q), linear(x, a.k), linear(x, a.v)};
+    at::Tensor q = headNorm(c, qkv[0].view({B, T, H, d}), a.qNorm);
+    at::Tensor kPre = headNorm(c, qkv[1].view({B, T, g, d}), a.kNorm); // as preRopeKeys
+    at::Tensor v = qkv[2].view({B, T, g, d});
     q = applyRope(q, rope);
     at::Tensor k = applyRope(kPre, rope);
     if (hooks && hooks->onKv) hooks->onKv(layer, kPre, k, v);

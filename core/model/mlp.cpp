@@ -22,9 +22,9 @@ at::Tensor activate(const at::Tensor& x, io::Activation act) {
 at::Tensor mlp(const at::Tensor& x, const Mlp& m, io::Activation act) {
     // gate and up as one product where packed (model.h); in the decoding step SiLU * up as one kernel.
     const bool step = kernels::StepOpsScope::active();
-    const std::vector<at::Tensor> packed = linearPacked(x, {&m.gate, &m.up});
-    const at::Tensor gate = packed.empty() ? linear(x, m.gate) : packed[0];
-    const at::Tensor up = packed.empty() ? linear(x, m.up) : packed[1];
+    std::vector<at::Tensor> gu = linearPacked(x, {&m.gate, &m.up});
+    if (gu.empty()) gu = {linear(x, m.gate), linear(x, m.up)};
+    const at::Tensor &gate = gu[0], &up = gu[1];
     if (act == io::Activation::Silu && step)
         if (at::Tensor y = kernels::fusedSiluMul(gate, up); y.defined()) return linear(y, m.down);
     return linear(activate(gate, act) * up, m.down);

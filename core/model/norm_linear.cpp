@@ -17,33 +17,40 @@ bool startsAt(const at::Tensor& t, const at::Tensor& base, int64_t offset) {
 }
 } // namespace
 
-bool packedLinears(const std::vector<const Linear*>& ls) {
-    const Linear& first = *ls.front();
-    if (ls.size() < 2 || !first.weight.defined() || first.weight.dim() != 2) return false;
+namespace {
+// The rows of the tensor whose consecutive row blocks the linears [begin, end) are (weights, and biases if
+// any), or 0 where they are not packed so.
+int64_t packedRows(const Linear* const* begin, const Linear* const* end) {
+    const Linear& first = **begin;
+    if (end - begin < 2 || !first.weight.defined() || first.weight.dim() != 2) return 0;
     const at::Tensor& w0 = first.weight;
     int64_t rows = 0;
-    for (const Linear* l : ls) {
-        if (!startsAt(l->weight, w0, rows * w0.size(1)) || l->weight.dim() != 2 ||
-            l->weight.size(1) != w0.size(1) || l->bias.defined() != first.bias.defined() ||
-            (l->bias.defined() && !startsAt(l->bias, first.bias, rows)))
-            return false;
-        rows += l->weight.size(0);
+    for (const Linear* const* l = begin; l != end; ++l) {
+        const Linear& L = **l;
+        if (!startsAt(L.weight, w0, rows * w0.size(1)) || L.weight.dim() != 2 ||
+            L.weight.size(1) != w0.size(1) || L.bias.defined() != first.bias.defined() ||
+            (L.bias.defined() && !startsAt(L.bias, first.bias, rows)))
+            return 0;
+        rows += L.weight.size(0);
     }
-    return true;
+    return rows;
+}
+} // namespace
+
+bool packedLinears(const std::vector<const Linear*>& ls) {
+    return !ls.empty() && packedRows(ls.data(), ls.data() + ls.size()) > 0;
 }
 
 std::vector<at::Tensor> linearPacked(const at::Tensor& x, std::initializer_list<const Linear*> ls) {
-    if (!packedLinears(ls)) return {};
+    const int64_t rows = packedRows(ls.begin(), ls.end());
+    if (rows == 0) return {};
     const Linear& first = **ls.begin();
     const at::Tensor& w0 = first.weight;
-    const bool biased = first.bias.defined();
-    int64_t rows = 0;
-    for (const Linear* l : ls)
-        rows += l->weight.size(0);
     const at::Tensor w = w0.as_strided({rows, w0.size(1)}, {w0.size(1), 1}, w0.storage_offset());
     const at::Tensor y =
-        biased ? at::linear(x, w, first.bias.as_strided({rows}, {1}, first.bias.storage_offset()))
-               : at::linear(x, w);
+        first.bias.defined()
+            ? at::linear(x, w, first.bias.as_strided({rows}, {1}, first.bias.storage_offset()))
+            : at::linear(x, w);
     std::vector<at::Tensor> out;
     int64_t row = 0;
     for (const Linear* l : ls) {

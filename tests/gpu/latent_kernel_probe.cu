@@ -169,8 +169,7 @@ int main(int argc, char** argv) {
         const int tiles = (cap + kDecodeTile - 1) / kDecodeTile;
         const int blocks = decodeBlocksPerMultiprocessor(hp, dk, dv, true);
         const int perSplit = getenv("MIN_TILES") ? atoi(getenv("MIN_TILES")) : 2;
-        const int splits =
-            std::max(1, std::min(prop.multiProcessorCount * blocks / (B * G), tiles / perSplit));
+        const int splits = int(decodeSplits(cap, B * G, prop.multiProcessorCount, blocks, perSplit));
         float *oPart, *mPart, *lPart;
         CK(cudaMalloc(&oPart, (size_t)B * G * splits * hp * dv * 4));
         CK(cudaMalloc(&mPart, (size_t)B * G * splits * hp * 4));
