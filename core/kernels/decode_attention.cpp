@@ -19,6 +19,14 @@ bool decodeKernelsBuilt() {
 #endif
 }
 
+int cudaDeviceMajor() {
+#ifdef TRANSMLA_DECODE_KERNELS
+    return at::cuda::getCurrentDeviceProperties()->major;
+#else
+    return 0;
+#endif
+}
+
 #ifdef TRANSMLA_DECODE_KERNELS
 namespace {
 
@@ -52,6 +60,41 @@ bool decodeAttentionSupports(int64_t queriesPerGroup, int64_t keyDim, int64_t va
 #endif
 }
 
+#ifdef TRANSMLA_DECODE_KERNELS
+namespace {
+
+// Splits per sequence and kv group, and tiles per split, of one launch (decodeSplits: one wave of blocks).
+std::pair<int64_t, int64_t> splitsOf(int64_t queriesPerGroup, int64_t keyDim, int64_t valueDim, bool shared,
+                                     int64_t capacity, int64_t batchGroups) {
+    const int64_t splits = decodeSplits(
+        capacity, batchGroups, at::cuda::getCurrentDeviceProperties()->multiProcessorCount,
+        decodeBlocksPerMultiprocessor(int(paddedHeads(queriesPerGroup)), int(keyDim), int(valueDim), shared));
+    const int64_t tiles = (capacity + kDecodeTile - 1) / kDecodeTile;
+    return {splits, (tiles + splits - 1) / splits};
+}
+
+} // namespace
+#endif
+
+std::string decodeAttentionKernel(int64_t queriesPerGroup, int64_t keyDim, int64_t valueDim,
+                                  bool sharedValues, int64_t capacity, int64_t batchGroups) {
+#ifdef TRANSMLA_DECODE_KERNELS
+    if (!decodeAttentionSupports(queriesPerGroup, keyDim, valueDim, sharedValues)) return "none";
+    const int64_t tilesPerSplit =
+        splitsOf(queriesPerGroup, keyDim, valueDim, sharedValues, capacity, batchGroups).second;
+    return decodeKernelName(int(paddedHeads(queriesPerGroup)), int(keyDim), int(valueDim), sharedValues,
+                            int(tilesPerSplit));
+#else
+    (void)queriesPerGroup;
+    (void)keyDim;
+    (void)valueDim;
+    (void)sharedValues;
+    (void)capacity;
+    (void)batchGroups;
+    return "none";
+#endif
+}
+
 at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
                            const at::Tensor& lengths, int64_t valueDim, double scale) {
     const bool shared = !values.defined();
@@ -76,10 +119,7 @@ at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at
         throw std::runtime_error("decode attention: shapes of q, keys, values, lengths disagree");
 #ifdef TRANSMLA_DECODE_KERNELS
     const int64_t hp = paddedHeads(H / G);
-    const int64_t splits =
-        decodeSplits(cap, B * G, at::cuda::getCurrentDeviceProperties()->multiProcessorCount,
-                     decodeBlocksPerMultiprocessor(int(hp), int(Dk), int(valueDim), shared));
-    const int64_t tiles = (cap + kDecodeTile - 1) / kDecodeTile;
+    const auto [splits, tilesPerSplit] = splitsOf(H / G, Dk, valueDim, shared, cap, B * G);
     auto f32 = q.options().dtype(at::kFloat);
     at::Tensor oPart = at::empty({B, G, splits, hp, valueDim}, f32);
     at::Tensor mPart = at::empty({B, G, splits, hp}, f32), lPart = at::empty({B, G, splits, hp}, f32);
@@ -104,7 +144,7 @@ at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at
     p.dv = int(valueDim);
     p.capacity = int(cap);
     p.splits = int(splits);
-    p.tilesPerSplit = int((tiles + splits - 1) / splits);
+    p.tilesPerSplit = int(tilesPerSplit);
     p.scale = float(scale);
     p.oPart = oPart.data_ptr<float>();
     p.mPart = mPart.data_ptr<float>();

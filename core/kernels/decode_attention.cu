@@ -745,14 +745,16 @@ __global__ void decodeReduceKernel(DecodeLaunch p) {
 
 enum class Shape { None, Narrow, Wide, Latent };
 
-// The latent kernel runs only where asked for (TRANSMLA_DECODE_WGMMA=1), on a 9.x device, built for sm_90a:
-// it is not yet faster than the Wide kernel (BENCHMARKS.md, issue 17's third pass).
+// The latent kernel (tensor-memory-accelerator loads, wgmma) serves MLA's shape on a 9.x device when built
+// for sm_90a: 76% of copy at 16K x 16 where the Wide kernel reaches 46% (BENCHMARKS.md, issue 17's fourth
+// pass). TRANSMLA_DECODE_WGMMA=0 keeps the Wide kernel (for comparison, or should a driver refuse the tensor
+// map).
 bool latentAvailable() {
 #ifdef TRANSMLA_DECODE_WGMMA
     static const bool available = [] {
         const char* env = std::getenv("TRANSMLA_DECODE_WGMMA");
         int device = 0, major = 0;
-        return env && std::strcmp(env, "1") == 0 && cudaGetDevice(&device) == cudaSuccess &&
+        return !(env && std::strcmp(env, "0") == 0) && cudaGetDevice(&device) == cudaSuccess &&
                cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device) == cudaSuccess &&
                major == 9;
     }();
@@ -851,6 +853,26 @@ const char* launchLatent(const DecodeLaunch& p, int bytes, cudaStream_t s) {
 
 } // namespace
 
+// The shape's kernel, where the latent one gives way to Wide for short splits (kLatentMinTiles) and for
+// more than one kv group (its tensor map reads one per sequence: MLA's case).
+Shape kernelFor(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPerSplit, int groups) {
+    const Shape shape = shapeFor(paddedHeads, dk, dv, sharedValues);
+    return shape == Shape::Latent && (tilesPerSplit < kLatentMinTiles || groups != 1) ? Shape::Wide : shape;
+}
+
+const char* decodeKernelName(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPerSplit) {
+    switch (kernelFor(paddedHeads, dk, dv, sharedValues, tilesPerSplit, 1)) {
+    case Shape::Narrow:
+        return "narrow";
+    case Shape::Wide:
+        return "wide";
+    case Shape::Latent:
+        return "latent";
+    default:
+        return "none";
+    }
+}
+
 int64_t decodeSharedBytes(int paddedHeads, int dk, int dv, bool sharedValues) {
     switch (shapeFor(paddedHeads, dk, dv, sharedValues)) {
     case Shape::Narrow:
@@ -879,14 +901,22 @@ int decodeBlocksPerMultiprocessor(int paddedHeads, int dk, int dv, bool sharedVa
 
 const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
     const bool sharedValues = p.v == p.k;
-    const int bytes = int(decodeSharedBytes(p.paddedHeads, p.dk, p.dv, sharedValues));
-    if (bytes == 0) return "decode attention: unsupported shape";
+    if (decodeSharedBytes(p.paddedHeads, p.dk, p.dv, sharedValues) == 0)
+        return "decode attention: unsupported shape";
     cudaStream_t s = static_cast<cudaStream_t>(stream);
-    const Shape shape = shapeFor(p.paddedHeads, p.dk, p.dv, sharedValues);
-    // The latent kernel's tensor map reads one kv group per sequence (MLA's case).
-    const char* err = shape == Shape::Narrow                    ? launchSplit<Narrow>(p, bytes, s)
-                      : shape == Shape::Latent && p.groups == 1 ? launchLatent(p, bytes, s)
-                                                                : launchSplit<Wide>(p, bytes, s);
+    const char* err = nullptr;
+    switch (kernelFor(p.paddedHeads, p.dk, p.dv, sharedValues, p.tilesPerSplit, p.groups)) {
+    case Shape::Narrow:
+        err = launchSplit<Narrow>(p, sharedBytesOf<Narrow>(p.paddedHeads, p.dk, p.dv, sharedValues), s);
+        break;
+    case Shape::Latent:
+        err = launchLatent(p, latent::kSharedBytes, s);
+        break;
+    default: { // Wide, also where the latent kernel gave way (splits as for one block per multiprocessor)
+        const int bytes = sharedBytesOf<Wide>(p.paddedHeads, p.dk, p.dv, sharedValues);
+        err = bytes ? launchSplit<Wide>(p, bytes, s) : "decode attention: unsupported shape";
+    }
+    }
     if (err) return err;
     decodeReduceKernel<<<unsigned(p.batch * p.groups * p.rep), 128, size_t(p.splits) * sizeof(float), s>>>(p);
     const cudaError_t e = cudaGetLastError();

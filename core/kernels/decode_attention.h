@@ -14,12 +14,20 @@ namespace transmla::kernels {
 
 // Whether this build has the kernels (a CUDA LibTorch with nvcc found at configure time).
 bool decodeKernelsBuilt();
+// The current CUDA device's compute capability major (9: Hopper); 0 where the kernels are not built.
+int cudaDeviceMajor();
 
 // Whether the kernel takes this shape (queries per kv group, key and value widths, values = the first
 // columns of the keys as MLA's); when not, says
 // why in `why` (if given). The tensors must also be bf16, on CUDA, with 16-byte aligned rows.
 bool decodeAttentionSupports(int64_t queriesPerGroup, int64_t keyDim, int64_t valueDim, bool sharedValues,
                              std::string* why = nullptr);
+
+// The kernel that decodeAttention runs for this shape, cache capacity and batch x kv groups on the current
+// device ("narrow", "wide", "latent"; "none" where none does or the kernels are not built): for logs and
+// benchmarks.
+std::string decodeAttentionKernel(int64_t queriesPerGroup, int64_t keyDim, int64_t valueDim,
+                                  bool sharedValues, int64_t capacity, int64_t batchGroups);
 
 // keys [B, G, capacity, Dk] (MLA: G = 1; any strides with unit stride along Dk); values likewise
 // [B, G, capacity, Dv], or undefined for MLA (then Dv = valueDim columns of keys); lengths int32 [B]

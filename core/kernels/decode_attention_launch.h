@@ -38,6 +38,13 @@ inline int64_t decodeSplits(int64_t capacity, int64_t batchGroups, int64_t multi
 
 // Shared memory the split kernel needs; 0 when the shape is outside what it supports.
 int64_t decodeSharedBytes(int paddedHeads, int dk, int dv, bool sharedValues);
+// Tiles each block must stream before the latent kernel (Hopper, MLA) is used rather than the Wide one: with
+// fewer, a block is bound by its fixed costs, and inside a batch-1 decode step at 4K (two tiles per block)
+// the Wide kernel measured faster (6.29 vs 6.59 ms per step); from 16 tiles on the latent kernel's pipeline
+// wins (61% vs 41% of copy at 32K x 4, 76% vs 46% at 16K x 16).
+constexpr int kLatentMinTiles = 8;
+// The kernel that takes this launch on this device: "narrow", "wide", "latent" or "none".
+const char* decodeKernelName(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPerSplit);
 // Blocks of the split kernel that fit on one multiprocessor at once (shared memory, registers).
 int decodeBlocksPerMultiprocessor(int paddedHeads, int dk, int dv, bool sharedValues);
 // Launches the split kernel and the reduction on `stream` (a cudaStream_t); returns a CUDA error

@@ -95,6 +95,139 @@ __global__ void addRmsNormKernel(const bf16* h, const bf16* a, const bf16* w, bf
     }
 }
 
+// MLA's absorbed query for the decode kernel, one block per (head, 128 columns of r):
+//   qCat[b, h, c]      = bf16(sum_d qNope[b, h, d] wUK[h, d, c])   (c < r; fp32 sums, as ATen's einsum)
+//   qCat[b, h, r + i]  = qRope[b, h, i]                             (the columns' first block copies it)
+// 16 column groups of 8 (one 16-byte weight load per row) x 16 row slices: each thread loads all its rows
+// (up to 8 per pass: all in flight at once) before any arithmetic; q_nope sits in shared memory (read as
+// broadcasts) and the slices' sums meet there too. Up to kAbsorbBatch sequences per pass over the weights.
+constexpr int kAbsorbCols = 128, kAbsorbSlices = 16, kAbsorbBatch = 4, kAbsorbRows = 8;
+constexpr int kAbsorbMaxBatch = 16, kAbsorbMaxDn = 256;
+__global__ void __launch_bounds__(256) absorbQueryKernel(AbsorbQuery p) {
+    __shared__ float qs[kAbsorbMaxBatch][kAbsorbMaxDn];
+    __shared__ __align__(16) float red[kAbsorbSlices][kAbsorbBatch][kAbsorbCols];
+    const int h = blockIdx.x, cg = threadIdx.x % 16, slice = threadIdx.x / 16;
+    const int c0 = blockIdx.y * kAbsorbCols + cg * 8;
+    const bf16* w = static_cast<const bf16*>(p.w) + int64_t(h) * p.wHeadStride + c0;
+    const bf16* qn = static_cast<const bf16*>(p.qNope) + int64_t(h) * p.qHeadStride;
+    bf16* out = static_cast<bf16*>(p.qCat);
+    const int width = p.r + p.rR;
+    for (int i = threadIdx.x; i < p.batch * p.dn; i += blockDim.x)
+        qs[i / p.dn][i % p.dn] = __bfloat162float(qn[int64_t(i / p.dn) * p.qBatchStride + i % p.dn]);
+    __syncthreads();
+    for (int b0 = 0; b0 < p.batch; b0 += kAbsorbBatch) {
+        float acc[kAbsorbBatch][8] = {};
+        for (int d0 = slice; d0 < p.dn; d0 += kAbsorbSlices * kAbsorbRows) {
+            uint4 raw[kAbsorbRows];
+#pragma unroll
+            for (int k = 0; k < kAbsorbRows; ++k) {
+                const int d = d0 + k * kAbsorbSlices;
+                raw[k] = c0 < p.r && d < p.dn
+                             ? __ldg(reinterpret_cast<const uint4*>(w + int64_t(d) * p.wRowStride))
+                             : make_uint4(0, 0, 0, 0);
+            }
+#pragma unroll
+            for (int k = 0; k < kAbsorbRows; ++k) {
+                const int d = d0 + k * kAbsorbSlices;
+                if (d >= p.dn) break;
+                const __nv_bfloat162* pair = reinterpret_cast<const __nv_bfloat162*>(&raw[k]);
+                float wv[8];
+#pragma unroll
+                for (int j = 0; j < 4; ++j) {
+                    const float2 f = __bfloat1622float2(pair[j]);
+                    wv[2 * j] = f.x;
+                    wv[2 * j + 1] = f.y;
+                }
+#pragma unroll
+                for (int bb = 0; bb < kAbsorbBatch; ++bb) {
+                    const float q = b0 + bb < p.batch ? qs[b0 + bb][d] : 0.f;
+#pragma unroll
+                    for (int j = 0; j < 8; ++j)
+                        acc[bb][j] += q * wv[j];
+                }
+            }
+        }
+#pragma unroll
+        for (int bb = 0; bb < kAbsorbBatch; ++bb) {
+            float4* dst = reinterpret_cast<float4*>(&red[slice][bb][cg * 8]);
+            dst[0] = make_float4(acc[bb][0], acc[bb][1], acc[bb][2], acc[bb][3]);
+            dst[1] = make_float4(acc[bb][4], acc[bb][5], acc[bb][6], acc[bb][7]);
+        }
+        __syncthreads();
+        for (int o = threadIdx.x; o < kAbsorbBatch * kAbsorbCols; o += blockDim.x) {
+            const int bb = o / kAbsorbCols, col = o % kAbsorbCols, c = blockIdx.y * kAbsorbCols + col;
+            if (b0 + bb >= p.batch || c >= p.r) continue;
+            float sum = 0.f;
+#pragma unroll
+            for (int sl = 0; sl < kAbsorbSlices; ++sl)
+                sum += red[sl][bb][col];
+            out[(int64_t(b0 + bb) * p.heads + h) * width + c] = __float2bfloat16(sum);
+        }
+        __syncthreads();
+    }
+    if (blockIdx.y == 0) {
+        const bf16* qr = static_cast<const bf16*>(p.qRope) + int64_t(h) * p.ropeHeadStride;
+        for (int i = threadIdx.x; i < p.batch * p.rR; i += blockDim.x)
+            out[(int64_t(i / p.rR) * p.heads + h) * width + p.r + i % p.rR] =
+                qr[int64_t(i / p.rR) * p.ropeBatchStride + i % p.rR];
+    }
+}
+
+// MLA's absorbed output: out[b, h, v] = bf16(sum_c lat[b, h, c] wUV[h, v, c]); one block per (head, 32
+// value rows), four rows per warp whose weights (16-byte chunks across the lanes) are all loaded before any
+// arithmetic; every sequence's latent comes from shared memory.
+constexpr int kOutRows = 32, kOutRowsPerWarp = 4, kOutChunks = 2; // r <= 32 lanes x 2 chunks x 8 = 512
+__global__ void __launch_bounds__(256) absorbOutputKernel(AbsorbOutput p) {
+    extern __shared__ uint4 lat[]; // [batch][r / 8]
+    const int h = blockIdx.x, warp = threadIdx.x / 32, lane = threadIdx.x % 32, chunks = p.r / 8;
+    for (int i = threadIdx.x; i < p.batch * chunks; i += blockDim.x)
+        lat[i] = reinterpret_cast<const uint4*>(static_cast<const bf16*>(p.lat) +
+                                                (int64_t(i / chunks) * p.heads + h) * p.r)[i % chunks];
+    const int v0 = blockIdx.y * kOutRows + warp * kOutRowsPerWarp;
+    uint4 raw[kOutRowsPerWarp][kOutChunks];
+#pragma unroll
+    for (int rw = 0; rw < kOutRowsPerWarp; ++rw)
+#pragma unroll
+        for (int k = 0; k < kOutChunks; ++k) {
+            const int chunk = lane + 32 * k, v = v0 + rw;
+            raw[rw][k] = v < p.dv && chunk < chunks
+                             ? __ldg(reinterpret_cast<const uint4*>(static_cast<const bf16*>(p.w) +
+                                                                    int64_t(h) * p.wHeadStride +
+                                                                    int64_t(v) * p.wRowStride) +
+                                     chunk)
+                             : make_uint4(0, 0, 0, 0);
+        }
+    __syncthreads();
+    for (int b = 0; b < p.batch; ++b) {
+        float acc[kOutRowsPerWarp] = {};
+#pragma unroll
+        for (int k = 0; k < kOutChunks; ++k) {
+            const int chunk = lane + 32 * k;
+            if (chunk >= chunks) continue;
+            const uint4 lraw = lat[b * chunks + chunk];
+            const __nv_bfloat162* lp = reinterpret_cast<const __nv_bfloat162*>(&lraw);
+#pragma unroll
+            for (int j = 0; j < 4; ++j) {
+                const float2 l = __bfloat1622float2(lp[j]);
+#pragma unroll
+                for (int rw = 0; rw < kOutRowsPerWarp; ++rw) {
+                    const float2 wf =
+                        __bfloat1622float2(reinterpret_cast<const __nv_bfloat162*>(&raw[rw][k])[j]);
+                    acc[rw] += l.x * wf.x + l.y * wf.y;
+                }
+            }
+        }
+#pragma unroll
+        for (int rw = 0; rw < kOutRowsPerWarp; ++rw) {
+            for (int o = 16; o > 0; o >>= 1)
+                acc[rw] += __shfl_xor_sync(0xffffffffu, acc[rw], o);
+            if (lane == 0 && v0 + rw < p.dv)
+                static_cast<bf16*>(p.out)[(int64_t(b) * p.heads + h) * p.dv + v0 + rw] =
+                    __float2bfloat16(acc[rw]);
+        }
+    }
+}
+
 const char* lastError() {
     const cudaError_t e = cudaGetLastError();
     return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
@@ -131,6 +264,18 @@ const char* launchAddRmsNorm(const void* h, const void* a, const void* w, void* 
     addRmsNormKernel<<<unsigned(rows), 256, 0, static_cast<cudaStream_t>(stream)>>>(
         static_cast<const bf16*>(h), static_cast<const bf16*>(a), static_cast<const bf16*>(w),
         static_cast<bf16*>(hOut), static_cast<bf16*>(y), d, eps);
+    return lastError();
+}
+
+const char* launchAbsorbQuery(const AbsorbQuery& p, void* stream) {
+    absorbQueryKernel<<<dim3(unsigned(p.heads), unsigned((p.r + kAbsorbCols - 1) / kAbsorbCols)), 256, 0,
+                        static_cast<cudaStream_t>(stream)>>>(p);
+    return lastError();
+}
+
+const char* launchAbsorbOutput(const AbsorbOutput& p, void* stream) {
+    absorbOutputKernel<<<dim3(unsigned(p.heads), unsigned((p.dv + kOutRows - 1) / kOutRows)), 256,
+                         size_t(p.batch) * p.r * 2, static_cast<cudaStream_t>(stream)>>>(p);
     return lastError();
 }
 

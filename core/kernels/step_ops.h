@@ -35,4 +35,15 @@ at::Tensor fusedSiluMul(const at::Tensor& gate, const at::Tensor& up);
 std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor& h, const at::Tensor& a,
                                                   const at::Tensor& w, double eps);
 
+// MLA's absorbed query for one decoding step: [q_nope W_UK | q_rope] per head as one kernel (instead of the
+// einsum's copies and product and the concatenation). qNope [B, 1, H, dn] and qRope [B, 1, H, rR] with unit
+// stride along their last dimension, wUK [H, dn, r] (a view of kv_b's weight, rows of r unit-strided and
+// 16-byte aligned; B <= 4: beyond, ATen's batched product measured faster; dn <= 256); returns {B, H, r + rR}
+// contiguous, fp32 sums rounded once as ATen's einsum.
+at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, const at::Tensor& qRope);
+// MLA's absorbed output: lat [B, H, r] contiguous (the decode kernel's), wUV [H, dv, r] as wUK (B <= 4, r <=
+// 512); returns {B, H, dv} contiguous = per head lat . wUV^T.
+at::Tensor fusedAbsorbOutput(const at::Tensor& lat, const at::Tensor& wUV);
+// (Both return undefined tensors under TRANSMLA_ABSORB_KERNELS=0: the einsums run, for comparison.)
+
 } // namespace transmla::kernels

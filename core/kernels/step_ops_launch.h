@@ -18,4 +18,27 @@ const char* launchSiluMul(const void* gate, const void* up, void* y, int64_t row
 const char* launchAddRmsNorm(const void* h, const void* a, const void* w, void* hOut, void* y, int64_t rows,
                              int d, float eps, void* stream);
 
+// MLA's absorbed projections around the decode kernel (one step, T = 1), bf16 with fp32 sums; strides in
+// elements, weight rows 16-byte aligned with unit stride along r.
+struct AbsorbQuery {
+    const void* qNope; // [B, H, dn]: (b, h, d) at b * qBatchStride + h * qHeadStride + d
+    int64_t qBatchStride, qHeadStride;
+    const void* qRope; // [B, H, rR] likewise
+    int64_t ropeBatchStride, ropeHeadStride;
+    const void* w; // W_UK [H, dn, r]: (h, d, c) at h * wHeadStride + d * wRowStride + c
+    int64_t wHeadStride, wRowStride;
+    void* qCat;                  // [B, H, r + rR] contiguous: [q_nope W_UK | q_rope]
+    int batch, heads, dn, r, rR; // batch <= 16, dn <= 256
+};
+const char* launchAbsorbQuery(const AbsorbQuery& p, void* stream);
+struct AbsorbOutput {
+    const void* lat; // [B, H, r] contiguous (the decode kernel's output)
+    const void* w;   // W_UV [H, dv, r]: (h, v, c) at h * wHeadStride + v * wRowStride + c
+    int64_t wHeadStride, wRowStride;
+    void* out; // [B, H, dv] contiguous
+    int batch, heads, r, dv;
+};
+// r <= 512 and batch * r * 2 bytes of shared memory (<= 48 KB).
+const char* launchAbsorbOutput(const AbsorbOutput& p, void* stream);
+
 } // namespace transmla::kernels

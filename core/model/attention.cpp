@@ -1,8 +1,11 @@
 #include <cmath>
+#include <cstdlib>
+#include <string>
 
 #include <ATen/ATen.h>
 #include <torch/version.h>
 
+#include "kernels/decode_attention.h"
 #include "model/modules.h"
 
 namespace transmla::model {
@@ -18,6 +21,15 @@ at::Tensor allowedMask(int64_t Tq, int64_t Tk, int64_t offset, std::optional<int
     at::Tensor allowed = j <= i;
     if (window) allowed = allowed.logical_and(i - j < *window);
     return allowed;
+}
+
+[[maybe_unused]] bool cudnnAttentionWanted(const at::Tensor& q) {
+    static const bool wanted = [] {
+        const char* env = std::getenv("TRANSMLA_CUDNN_ATTENTION");
+        return !(env && std::string(env) == "0");
+    }();
+    return wanted && (q.scalar_type() == at::kBFloat16 || q.scalar_type() == at::kHalf) &&
+           kernels::cudaDeviceMajor() == 9;
 }
 
 } // namespace
@@ -36,12 +48,32 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
     // Fused kernels on the GPU when nothing needs the explicit probabilities or soft-capping.
     if (q.is_cuda() && spec.allowFused && !spec.probsOut && !spec.softcap && spec.queryOffset == 0 &&
         Tq == Tk) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 5)
+        // cuDNN's fused attention on Hopper: 590 TFLOP/s for the 16K x 16 prefill where flash reaches 350
+        // (tests/bench/prefill_pieces.py), and it takes the kv heads unrepeated and MLA's values narrower
+        // than its keys. Where it refuses a shape, the flash path below. TRANSMLA_CUDNN_ATTENTION=0 turns it
+        // off.
+        if (!spec.window && cudnnAttentionWanted(q)) {
+            try {
+                return std::get<0>(at::_scaled_dot_product_cudnn_attention(q, k, v, std::nullopt, false, 0.0,
+                                                                           /*is_causal=*/true, false,
+                                                                           spec.scale));
+            } catch (const std::exception&) {
+            }
+        }
+#endif
         at::Tensor kk = rep == 1 ? k : k.repeat_interleave(rep, 1);
         at::Tensor vv = rep == 1 ? v : v.repeat_interleave(rep, 1);
-        if (!spec.window)
-            return at::scaled_dot_product_attention(q, kk, vv, {}, 0.0, /*is_causal=*/true, spec.scale);
-        return at::scaled_dot_product_attention(q, kk, vv, allowedMask(Tq, Tk, 0, spec.window, q.device()),
-                                                0.0, false, spec.scale);
+        // The flash kernel wants one width for q, k and v: zero columns added to v come out as zeros (MLA's
+        // expanded form: v of 128 against q and k of 192).
+        const int64_t pad = dv < q.size(-1) ? q.size(-1) - dv : 0;
+        if (pad) vv = at::constant_pad_nd(vv, {0, pad});
+        at::Tensor out =
+            !spec.window
+                ? at::scaled_dot_product_attention(q, kk, vv, {}, 0.0, /*is_causal=*/true, spec.scale)
+                : at::scaled_dot_product_attention(q, kk, vv, allowedMask(Tq, Tk, 0, spec.window, q.device()),
+                                                   0.0, false, spec.scale);
+        return pad ? out.narrow(-1, 0, dv) : out;
     }
 #endif
     // Heads of one kv group stacked along time: [B, G, rep*Tq, d] x [B, G, d, Tk] reads each k once

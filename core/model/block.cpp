@@ -111,12 +111,10 @@ at::Tensor mlaExpanded(const MlaAttention& a, const MlaInputs& in, const Attenti
     at::Tensor kNope = kvUp.narrow(-1, 0, dn), v = kvUp.narrow(-1, dn, dv);
     at::Tensor qFull = at::cat({in.qNope, in.qRope}, -1);                    // {B, T, H, dn + rR}
     at::Tensor kFull = at::cat({kNope, in.kRope.expand({B, T, H, rR})}, -1); // {B, T, H, dn + rR}
-    // The GPU's flash kernel wants one width for q, k and v: zero columns added to v come out as zeros.
-    const int64_t pad = v.is_cuda() && spec.allowFused && dv < dn + rR ? dn + rR - dv : 0;
-    if (pad) v = at::constant_pad_nd(v, {0, pad});
+    // v narrower than q and k: attend's fused GPU path runs it as its kernel wants (modules.h).
     at::Tensor out =
-        attend(qFull.transpose(1, 2), kFull.transpose(1, 2), v.transpose(1, 2), spec); // {B, H, T, dv + pad}
-    return (pad ? out.narrow(-1, 0, dv) : out).transpose(1, 2);
+        attend(qFull.transpose(1, 2), kFull.transpose(1, 2), v.transpose(1, 2), spec); // {B, H, T, dv}
+    return out.transpose(1, 2);
 }
 
 // Absorbed form over the cached latent rows (kv_cache.h): the latent acts as one kv head of width
@@ -127,15 +125,22 @@ at::Tensor mlaAbsorbed(const MlaAttention& a, const MlaInputs& in, KvCache& cach
     const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim, r = a.rank;
     const at::Tensor wkv = a.kvB.weight.view({H, dn + dv, r});
     const at::Tensor wUK = wkv.narrow(1, 0, dn), wUV = wkv.narrow(1, dn, dv); // {H, dn, r}, {H, dv, r}
-    at::Tensor qLat = at::einsum("bthd,hdr->bhtr", {in.qNope, wUK});          // {B, H, T, r}
-    // Both score terms in one product: [q_lat | q_rope] . [c | k_rope].
-    at::Tensor qCat = at::cat({qLat, in.qRope.transpose(1, 2)}, -1); // {B, H, T, r + rR}
-    at::Tensor outLat;                                               // {B, H, T, r}
+    // Both score terms in one product: [q_lat | q_rope] . [c | k_rope], q_lat = q_nope W_UK per head. In the
+    // fast step one kernel each side of the decode kernel replaces the einsums' copies and the concatenation.
+    const bool fused = cache.deviceStep && kernels::StepOpsScope::active();
+    at::Tensor qCat = fused ? kernels::fusedAbsorbQuery(in.qNope, wUK, in.qRope) : at::Tensor();
+    if (!qCat.defined())
+        qCat = at::cat({at::einsum("bthd,hdr->bhtr", {in.qNope, wUK}), in.qRope.transpose(1, 2)},
+                       -1); // {B, H, T, r + rR}
+    at::Tensor outLat;      // {B, H, T, r}
     if (cache.deviceStep) { // T = 1: one read of each latent row serves every head (decode_step.h)
         cache.appendLatentAtStep(layer, in.latent, in.kRope.view({B, T, rR}));
         outLat = kernels::decodeAttention(qCat.view({B, H, r + rR}), cache.first[size_t(layer)].unsqueeze(1),
-                                          {}, cache.stepLengths, r, spec.scale)
-                     .unsqueeze(2);
+                                          {}, cache.stepLengths, r, spec.scale); // {B, H, r}
+        if (const at::Tensor out = fused ? kernels::fusedAbsorbOutput(outLat, wUV) : at::Tensor();
+            out.defined())
+            return out.view({B, T, H, dv});
+        outLat = outLat.unsqueeze(2);
     } else {
         const at::Tensor kCat = cache.appendLatent(layer, in.latent, in.kRope.view({B, T, rR}))
                                     .unsqueeze(1); // {B, 1, Tc, r + rR}

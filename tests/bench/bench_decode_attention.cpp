@@ -20,6 +20,7 @@
 #include <c10/cuda/CUDAGuard.h>
 
 #include "kernels/decode_attention.h"
+#include "kernels/step_ops.h"
 #include "model/modules.h"
 
 using namespace transmla;
@@ -101,6 +102,21 @@ void stepAnatomy(int replays) {
             },
             20, replays),
         32);
+    // The same as the fast step runs them (kernels/step_ops.h): with the concatenation of q_rope, as
+    // block.cpp's einsum path does by at::cat.
+    const at::Tensor qRope = at::randn({1, 1, 32, 64}, bf), wUV = at::randn({32, 128, 512}, bf);
+    const at::Tensor lat = outLat.view({1, 32, 512});
+    row("einsum q_nope W_UK + cat q_rope (MLA)", double(wUK.nbytes()) / 1e6,
+        graphUs(
+            [&] {
+                at::cat({at::einsum("bthd,hdr->bhtr", {qNope, wUK}), qRope.transpose(1, 2)}, -1);
+            },
+            20, replays),
+        32);
+    row("fused absorbed query (MLA)", double(wUK.nbytes()) / 1e6,
+        graphUs([&] { kernels::fusedAbsorbQuery(qNope, wUK, qRope); }, 20, replays), 32);
+    row("fused absorbed output (MLA)", double(wUV.nbytes()) / 1e6,
+        graphUs([&] { kernels::fusedAbsorbOutput(lat, wUV); }, 20, replays), 32);
     const at::Tensor y = at::randn({1, 1, 4096}, bf);
     row("x + y, 4096 (one small kernel)", 0.0, graphUs([&] { at::add(x, y); }, 50, replays), 1);
 }
@@ -139,9 +155,11 @@ int main(int argc, char** argv) {
             at::Tensor src = at::empty({int64_t(bytes)}, bf.dtype(at::kByte)), dst = at::empty_like(src);
             const double copyMs = timeMs([&] { dst.copy_(src); }, calls);
             const double gbs = bytes / kernelMs / 1e6, copyGbs = 2 * bytes / copyMs / 1e6;
-            std::printf("| %s | %lld x %lld | %.0f | %.1f | %.0f | %.0f | %.0f%% | %.1f |\n",
-                        mla ? "MLA" : "GQA", (long long)ctx, (long long)B, bytes / 1e6, kernelMs * 1e3, gbs,
-                        copyGbs, 100 * gbs / copyGbs, atenMs * 1e3);
+            const std::string form = std::string(mla ? "MLA" : "GQA") + " (" +
+                                     kernels::decodeAttentionKernel(H / G, dk, dv, mla, ctx, B * G) + ")";
+            std::printf("| %s | %lld x %lld | %.0f | %.1f | %.0f | %.0f | %.0f%% | %.1f |\n", form.c_str(),
+                        (long long)ctx, (long long)B, bytes / 1e6, kernelMs * 1e3, gbs, copyGbs,
+                        100 * gbs / copyGbs, atenMs * 1e3);
         }
     }
     if (only.empty()) stepAnatomy(calls);

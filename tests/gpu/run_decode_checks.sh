@@ -6,13 +6,15 @@
 # Steps (default all): probe build test kernels convert model decode.
 #   probe:   tests/gpu/latent_kernel_probe.cu alone (nvcc, no LibTorch: ~15 s), the latent kernel
 #            (TRANSMLA_DECODE_WGMMA=1) and then the Wide kernel, correctness and time
-#   test:    tst_decode_attention_gpu (kernel vs fp32 / ATen references), then again with the latent kernel
+#   test:    tst_decode_attention_gpu (kernel vs fp32 / ATen references), then again with the Wide kernel
+#            for MLA (TRANSMLA_DECODE_WGMMA=0; the latent kernel is the default on sm_90a)
 #   kernels: bench_decode_attention (the kernel alone, CUDA events, vs the copy bandwidth)
 #   convert: Llama-3-8B-shape random checkpoint -> MLA (r = 512, r_R = 64), as run_gpu_bench.sh
 #   model:   tst_decode_attention_gpu on both checkpoints (graph vs eager kernels vs the ATen path)
 #   decode:  bench_decode GQA vs MLA, fast path and (FAST_ONLY unset) the ATen path, DECODE_CFGS;
 #            STEP_OPS_ROWS=1 adds batch-1 rows without the fused step kernels (TRANSMLA_STEP_OPS=0);
-#            WGMMA_ROWS=1 adds the MLA rows with the latent kernel (TRANSMLA_DECODE_WGMMA=1)
+#            WIDE_ROWS=1 adds the MLA rows with the Wide kernel (TRANSMLA_DECODE_WGMMA=0); ABSORB_ROWS=1
+#            the MLA rows with ATen's einsums for the absorbed projections (TRANSMLA_ABSORB_KERNELS=0)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 DEBS=$(realpath "$1"); TOK=$(realpath "$2"); OUT=$(realpath -m "$3"); shift 3
@@ -42,7 +44,7 @@ T=$BUILD/tests/tst_decode_attention_gpu
 # Each step under a time limit: a kernel that hangs must not hold the machine.
 TL="timeout ${STEP_TIMEOUT:-300}"
 has test && { t0=$SECONDS; $TL $T; echo "test: $((SECONDS - t0)) s"
-  echo "test with the latent kernel (TRANSMLA_DECODE_WGMMA=1):"; TRANSMLA_DECODE_WGMMA=1 $TL $T; }
+  echo "test with the Wide kernel for MLA (TRANSMLA_DECODE_WGMMA=0):"; TRANSMLA_DECODE_WGMMA=0 $TL $T; }
 has kernels && $TL $BUILD/tests/bench/bench_decode_attention ${CALLS:-200}
 if has convert; then
   [ -n "${maker:-}" ] && { wait $maker; cat /tmp/maker.log; }
@@ -63,8 +65,10 @@ if has decode; then
       [ -n "${FAST_ONLY:-}" ] || TRANSMLA_DECODE_KERNELS=0 TRANSMLA_DECODE_GRAPHS=0 \
         $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(ATen path) /'
       # STEP_OPS_ROWS=1: batch-1 rows again without the fused element-wise step kernels (step_ops.h).
-      [ -n "${WGMMA_ROWS:-}" ] && [ "$dir" = "$MLA" ] && TRANSMLA_DECODE_WGMMA=1 \
-        $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(latent kernel) /'
+      [ -n "${WIDE_ROWS:-}" ] && [ "$dir" = "$MLA" ] && TRANSMLA_DECODE_WGMMA=0 \
+        $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(Wide kernel) /'
+      [ -n "${ABSORB_ROWS:-}" ] && [ "$dir" = "$MLA" ] && TRANSMLA_ABSORB_KERNELS=0 \
+        $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(absorbed by einsums) /'
       [ -n "${STEP_OPS_ROWS:-}" ] && [ "$2" = 1 ] && TRANSMLA_STEP_OPS=0 \
         $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(no fused step ops) /'
     done

@@ -106,10 +106,13 @@ void runCase(const Case& c) {
     char what[300];
     std::snprintf(
         what, sizeof what,
-        "%s H %lld G %lld Dk %lld Dv %lld batch %lld capacity %lld lengths %d..: kernel vs fp32 %.2e, "
-        "vs ATen %.2e (ATen vs fp32 %.2e)",
+        "%s H %lld G %lld Dk %lld Dv %lld batch %lld capacity %lld lengths %d.. (%s kernel): kernel vs fp32 "
+        "%.2e, vs ATen %.2e (ATen vs fp32 %.2e)",
         c.form, (long long)c.heads, (long long)c.groups, (long long)c.dk, (long long)c.dv, (long long)c.batch,
-        (long long)c.capacity, lens[0], errRef, errAten, errAtenRef);
+        (long long)c.capacity, lens[0],
+        kernels::decodeAttentionKernel(c.heads / c.groups, c.dk, c.dv, mla, c.capacity, c.batch * c.groups)
+            .c_str(),
+        errRef, errAten, errAtenRef);
     expect(errRef <= 2e-2 && errAten <= 2e-2, what);
 }
 
@@ -167,6 +170,80 @@ void runStepOps() {
     std::snprintf(what, sizeof what, "fused residual add + RMSNorm vs fp32: sum %.2e, norm %.2e", sumErr,
                   normErr);
     expect(sum.defined() && normed.defined() && sumErr <= 2e-2 && normErr <= 2e-2, what);
+}
+
+// MLA's absorbed projections around the decode kernel (step_ops.h) against fp32 einsums of the same bf16
+// inputs: q_nope and q_rope as column slices of one q product, W_UK and W_UV as views of kv_b's weight
+// [H * (dn + dv), r] (Llama-3-8B's MLA shape, and a small odd one); batch 1, 3 and 4 (the most they take: at
+// 16 they decline, and the einsums run). One bf16 rounding of fp32 sums: within 2e-2 of the largest
+// magnitude.
+void runAbsorbed() {
+    auto bf = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
+    const auto f32 = [](const at::Tensor& t) { return t.to(at::kFloat); };
+    struct Shape {
+        int64_t H, dn, dv, r, rR;
+    };
+    for (const Shape& c : {Shape{32, 128, 128, 512, 64}, Shape{12, 48, 40, 136, 16}})
+        for (const int64_t B : {1, 3, 4}) {
+            const at::Tensor q = at::randn({B, 1, c.H, c.dn + c.rR}, bf);
+            const at::Tensor qNope = q.narrow(-1, 0, c.dn), qRope = q.narrow(-1, c.dn, c.rR);
+            const at::Tensor wkv = at::randn({c.H * (c.dn + c.dv), c.r}, bf).view({c.H, c.dn + c.dv, c.r});
+            const at::Tensor wUK = wkv.narrow(1, 0, c.dn), wUV = wkv.narrow(1, c.dn, c.dv);
+            const at::Tensor qCat = kernels::fusedAbsorbQuery(qNope, wUK, qRope);
+            const at::Tensor qRef = at::cat(
+                {at::einsum("bthd,hdr->bhr", {f32(qNope), f32(wUK)}), f32(qRope).view({B, c.H, c.rR})}, -1);
+            const double qErr = qCat.defined() ? relErr(qCat, qRef) : 1.0;
+            const at::Tensor lat = at::randn({B, c.H, c.r}, bf);
+            const at::Tensor out = kernels::fusedAbsorbOutput(lat, wUV);
+            const double oErr =
+                out.defined() ? relErr(out, at::einsum("bhr,hvr->bhv", {f32(lat), f32(wUV)})) : 1.0;
+            char what[200];
+            std::snprintf(
+                what, sizeof what,
+                "absorbed query / output (H %lld dn %lld dv %lld r %lld rR %lld batch %lld) vs fp32: "
+                "%.2e / %.2e",
+                (long long)c.H, (long long)c.dn, (long long)c.dv, (long long)c.r, (long long)c.rR,
+                (long long)B, qErr, oErr);
+            expect(qCat.defined() && out.defined() && qCat.sizes() == qRef.sizes() && qErr <= 2e-2 &&
+                       oErr <= 2e-2,
+                   what);
+        }
+    const at::Tensor q16 = at::randn({16, 1, 32, 192}, bf), w16 = at::randn({32, 256, 512}, bf);
+    expect(!kernels::fusedAbsorbQuery(q16.narrow(-1, 0, 128), w16.narrow(1, 0, 128), q16.narrow(-1, 128, 64))
+                   .defined() &&
+               !kernels::fusedAbsorbOutput(at::randn({16, 32, 512}, bf), w16.narrow(1, 128, 128)).defined(),
+           "absorbed query / output decline batch 16 (the einsums run)");
+}
+
+// The prompt's causal attention (model::attend's fused GPU path: cuDNN on Hopper, else flash with k and v
+// repeated and MLA's v padded) against fp32 from the same bf16 inputs: GQA's 32 query heads over 8 kv heads,
+// and MLA's expanded heads (q, k of 192, v of 128); 300 positions, not a multiple of any block.
+void runPromptAttention() {
+    auto bf = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
+    struct Shape {
+        const char* form;
+        int64_t H, G, dk, dv;
+    };
+    for (const Shape& c : {Shape{"GQA", 32, 8, 128, 128}, Shape{"MLA", 32, 32, 192, 128}}) {
+        const int64_t B = 2, T = 300;
+        const at::Tensor q = at::randn({B, c.H, T, c.dk}, bf), k = at::randn({B, c.G, T, c.dk}, bf),
+                         v = at::randn({B, c.G, T, c.dv}, bf);
+        model::AttentionSpec spec;
+        spec.scale = 1.0 / std::sqrt(double(c.dk));
+        const at::Tensor out = model::attend(q, k, v, spec);
+        const int64_t rep = c.H / c.G;
+        const at::Tensor kf = k.to(at::kFloat).repeat_interleave(rep, 1),
+                         vf = v.to(at::kFloat).repeat_interleave(rep, 1);
+        at::Tensor scores = at::matmul(q.to(at::kFloat), kf.transpose(-1, -2)) * spec.scale;
+        scores = scores.masked_fill(at::ones({T, T}, bf.dtype(at::kBool)).triu(1), -INFINITY);
+        const at::Tensor ref = at::matmul(at::softmax(scores, -1), vf);
+        const double err = relErr(out, ref);
+        char what[200];
+        std::snprintf(what, sizeof what,
+                      "%s prompt attention (H %lld, kv heads %lld, dk %lld, dv %lld) vs fp32: %.2e", c.form,
+                      (long long)c.H, (long long)c.G, (long long)c.dk, (long long)c.dv, err);
+        expect(out.sizes() == ref.sizes() && err <= 2e-2, what);
+    }
 }
 
 // Decoding steps on a checkpoint (converted in process at `rank` when > 0): graph vs eager kernels vs
@@ -247,6 +324,8 @@ int main(int argc, char** argv) {
     for (const Case& c : cases)
         runCase(c);
     runStepOps();
+    runAbsorbed();
+    runPromptAttention();
     std::string why;
     expect(!kernels::decodeAttentionSupports(64, 576, 512, true, &why) && !why.empty(),
            "64 heads per group is refused with a reason: " + why);
