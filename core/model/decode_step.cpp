@@ -55,8 +55,9 @@ bool kernelsFit(const Model& m, const KvCache& cache) {
 } // namespace
 
 DecodeFastPath& decodeFastPath() {
+    const char* prompt = std::getenv("TRANSMLA_PROMPT_OPS");
     static DecodeFastPath settings{envOn("TRANSMLA_DECODE_KERNELS"), envOn("TRANSMLA_DECODE_GRAPHS"),
-                                   envOn("TRANSMLA_STEP_OPS")};
+                                   envOn("TRANSMLA_STEP_OPS"), prompt && std::string(prompt) == "1"};
     return settings;
 }
 

@@ -13,13 +13,16 @@
 
 namespace transmla::model {
 
-// Process-wide switches, all on by default; TRANSMLA_DECODE_KERNELS=0 / TRANSMLA_DECODE_GRAPHS=0 /
-// TRANSMLA_STEP_OPS=0 in the environment turn them off at start (benchmarks and tests compare with the
-// ATen path). stepOps: the step's element-wise work as fused kernels (kernels/step_ops.h).
+// Process-wide switches; TRANSMLA_DECODE_KERNELS=0 / TRANSMLA_DECODE_GRAPHS=0 / TRANSMLA_STEP_OPS=0 in the
+// environment turn the first three off at start (benchmarks and tests compare with the ATen path).
+// stepOps: the step's element-wise work as fused kernels (kernels/step_ops.h). promptOps: the same kernels
+// for a prompt into a cache (T > 1: RMSNorm, RoPE, SiLU * up, residual add + RMSNorm over every row; the
+// kernels round as ATen's ops do); off until measured on the GPU, TRANSMLA_PROMPT_OPS=1 turns it on.
 struct DecodeFastPath {
     bool kernels = true;
     bool graphs = true;
     bool stepOps = true;
+    bool promptOps = false;
 };
 DecodeFastPath& decodeFastPath();
 

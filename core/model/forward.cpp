@@ -68,8 +68,11 @@ at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* ho
         cache->deviceStep = !c.ropeLocalTheta && deviceDecodeStep(m, *cache, T, hooks);
         if (cache->deviceStep) beginDeviceStep(*cache, T);
     }
-    // The decoding step's norms and RoPE as one kernel each (kernels/step_ops.h).
-    const kernels::StepOpsScope stepOps(cache && cache->deviceStep && decodeFastPath().stepOps);
+    // The decoding step's norms and RoPE as one kernel each (kernels/step_ops.h); a prompt into the cache
+    // likewise where promptOps is on (decode_step.h).
+    const bool promptOps = cache && !cache->deviceStep && T > 1 && !hooks && decodeFastPath().promptOps;
+    const kernels::StepOpsScope stepOps((cache && cache->deviceStep && decodeFastPath().stepOps) ||
+                                        promptOps);
     at::Tensor h = embedTokens(m, ids);
     const RopeTables rope = cache ? cache->ropeTables(c, T, h.device()) : ropeTables(c, T, h.device());
     // Gemma-3's sliding layers: their own base, at the same positions.

@@ -14,7 +14,8 @@
 #   decode:  bench_decode GQA vs MLA, fast path and (FAST_ONLY unset) the ATen path, DECODE_CFGS;
 #            STEP_OPS_ROWS=1 adds batch-1 rows without the fused step kernels (TRANSMLA_STEP_OPS=0);
 #            WIDE_ROWS=1 adds the MLA rows with the Wide kernel (TRANSMLA_DECODE_WGMMA=0); ABSORB_ROWS=1
-#            the MLA rows with ATen's einsums for the absorbed projections (TRANSMLA_ABSORB_KERNELS=0)
+#            the MLA rows with ATen's einsums for the absorbed projections (TRANSMLA_ABSORB_KERNELS=0);
+#            PROMPT_ROWS=1 every row again with the prompt's element-wise work fused (TRANSMLA_PROMPT_OPS=1)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 DEBS=$(realpath "$1"); TOK=$(realpath "$2"); OUT=$(realpath -m "$3"); shift 3
@@ -67,6 +68,8 @@ if has decode; then
       # STEP_OPS_ROWS=1: batch-1 rows again without the fused element-wise step kernels (step_ops.h).
       [ -n "${WIDE_ROWS:-}" ] && [ "$dir" = "$MLA" ] && TRANSMLA_DECODE_WGMMA=0 \
         $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(Wide kernel) /'
+      [ -n "${PROMPT_ROWS:-}" ] && TRANSMLA_PROMPT_OPS=1 \
+        $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(prompt ops) /'
       [ -n "${ABSORB_ROWS:-}" ] && [ "$dir" = "$MLA" ] && TRANSMLA_ABSORB_KERNELS=0 \
         $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(absorbed by einsums) /'
       [ -n "${STEP_OPS_ROWS:-}" ] && [ "$2" = 1 ] && TRANSMLA_STEP_OPS=0 \

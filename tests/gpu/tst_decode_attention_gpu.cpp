@@ -265,8 +265,8 @@ void runModel(const std::string& dir, int64_t ctx, int64_t rank) {
     const at::Tensor prompt = at::randint(0, m.config.vocabSize, {B, ctx}, at::kLong).to(m.device());
     // The same tokens for every run (a greedy choice could differ on near-ties).
     const at::Tensor tokens = at::randint(0, m.config.vocabSize, {B, steps}, at::kLong).to(m.device());
-    auto run = [&](bool kernels, bool graphs) {
-        model::decodeFastPath() = {kernels, graphs};
+    auto run = [&](bool kernels, bool graphs, bool promptOps = false) {
+        model::decodeFastPath() = {kernels, graphs, true, promptOps};
         model::KvCache cache = model::allocateCache(m, B, ctx + steps + 1);
         model::prefillCached(m, prompt, cache);
         std::vector<at::Tensor> out;
@@ -277,15 +277,17 @@ void runModel(const std::string& dir, int64_t ctx, int64_t rank) {
     const auto [graph, captured] = run(true, true);
     const auto eager = run(true, false).first;
     const auto aten = run(false, false).first;
+    const auto promptFused = run(true, true, true).first; // the prompt's element-wise work fused too
     model::decodeFastPath() = {true, true};
     expect(captured, name + ": a graph was captured");
-    double graphVsEager = 0, graphVsFull = 0, atenVsFull = 0;
+    double graphVsEager = 0, graphVsFull = 0, atenVsFull = 0, promptVsFull = 0;
     for (int64_t s = 0; s < steps; ++s) {
         const at::Tensor full =
             model::forwardLogits(m, at::cat({prompt, tokens.narrow(1, 0, s + 1)}, 1)).narrow(1, ctx + s, 1);
         graphVsEager = std::max(graphVsEager, relErr(graph[size_t(s)], eager[size_t(s)]));
         graphVsFull = std::max(graphVsFull, relErr(graph[size_t(s)], full));
         atenVsFull = std::max(atenVsFull, relErr(aten[size_t(s)], full));
+        promptVsFull = std::max(promptVsFull, relErr(promptFused[size_t(s)], full));
     }
     char what[300];
     std::snprintf(what, sizeof what, "%s: 6 graph steps vs the same steps eager, logits rel. error %.2e",
@@ -296,6 +298,10 @@ void runModel(const std::string& dir, int64_t ctx, int64_t rank) {
     std::snprintf(what, sizeof what, "%s: vs the full forward, graph steps %.2e, ATen steps %.2e",
                   name.c_str(), graphVsFull, atenVsFull);
     expect(graphVsFull <= 2 * atenVsFull + 1e-3, what);
+    std::snprintf(what, sizeof what,
+                  "%s: prompt through the fused element-wise kernels, steps vs the full forward %.2e",
+                  name.c_str(), promptVsFull);
+    expect(promptVsFull <= 2 * atenVsFull + 1e-3, what);
 }
 
 } // namespace
