@@ -851,14 +851,14 @@ const char* launchLatent(const DecodeLaunch& p, int bytes, cudaStream_t s) {
     return nullptr;
 }
 
-} // namespace
-
 // The shape's kernel, where the latent one gives way to Wide for short splits (kLatentMinTiles) and for
 // more than one kv group (its tensor map reads one per sequence: MLA's case).
 Shape kernelFor(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPerSplit, int groups) {
     const Shape shape = shapeFor(paddedHeads, dk, dv, sharedValues);
     return shape == Shape::Latent && (tilesPerSplit < kLatentMinTiles || groups != 1) ? Shape::Wide : shape;
 }
+
+} // namespace
 
 const char* decodeKernelName(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPerSplit) {
     switch (kernelFor(paddedHeads, dk, dv, sharedValues, tilesPerSplit, 1)) {
