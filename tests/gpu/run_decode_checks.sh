@@ -9,7 +9,9 @@
 #   test:    tst_decode_attention_gpu (kernel vs fp32 / ATen references), then again with the Wide kernel
 #            for MLA (TRANSMLA_DECODE_WGMMA=0; the latent kernel is the default on sm_90a)
 #   kernels: bench_decode_attention (the kernel alone, CUDA events, vs the copy bandwidth)
-#   convert: Llama-3-8B-shape random checkpoint -> MLA (r = 512, r_R = 64), as run_gpu_bench.sh
+#   convert: MODEL-shape random checkpoint -> MLA (r = 512, r_R = 64), as run_gpu_bench.sh; MODEL is
+#            llama3-8b (default), mistral-7b or qwen2.5-7b (Qwen2's query bias has no DeepSeek-V3 form: its
+#            MLA rows and model checks convert in process instead, bench_decode's RANK)
 #   model:   tst_decode_attention_gpu on both checkpoints (graph vs eager kernels vs the ATen path)
 #   decode:  bench_decode GQA vs MLA, fast path and (FAST_ONLY unset) the ATen path, DECODE_CFGS;
 #            STEP_OPS_ROWS=1 adds batch-1 rows without the fused step kernels (TRANSMLA_STEP_OPS=0);
@@ -25,9 +27,10 @@ export BUILD=${BUILD:-build-cuda}
 # nvcc for the kernels (CMake looks on PATH; CUDA installs often leave it in /usr/local/cuda/bin).
 export CUDACXX=${CUDACXX:-$(command -v nvcc || ls /usr/local/cuda/bin/nvcc 2>/dev/null)}
 mkdir -p "$OUT"
-M=/tmp/bench_llama3-8b; MLA=${MLA_DIR:-/tmp/bench_llama3-8b_mla}
+MODEL=${MODEL:-llama3-8b}; M=/tmp/bench_$MODEL; MLA=${MLA_DIR:-/tmp/bench_${MODEL}_mla}
+IN_PROCESS=; [ "$MODEL" = qwen2.5-7b ] && IN_PROCESS=512
 if has convert && [ ! -f $M/config.json ]; then
-  ( python3 tests/bench/make_random_model.py llama3-8b $M "$TOK" 2>&1 | grep -v -i warn ) > /tmp/maker.log 2>&1 &
+  ( python3 tests/bench/make_random_model.py $MODEL $M "$TOK" 2>&1 | grep -v -i warn ) > /tmp/maker.log 2>&1 &
   maker=$!
 fi
 if has probe; then
@@ -49,31 +52,35 @@ has test && { t0=$SECONDS; $TL $T; echo "test: $((SECONDS - t0)) s"
 has kernels && $TL $BUILD/tests/bench/bench_decode_attention ${CALLS:-200}
 if has convert; then
   [ -n "${maker:-}" ] && { wait $maker; cat /tmp/maker.log; }
-  [ -f $MLA/config.json ] || { t0=$SECONDS
+  [ -n "$IN_PROCESS" ] || [ -f $MLA/config.json ] || { t0=$SECONDS
     $BUILD/app/transmla convert $M --kv-lora-rank 512 --qk-rope-dim 64 --device cuda --dtype bf16 --samples 128 \
       --seqlen 256 --json --out $MLA --export-dtype bf16 --force > /tmp/convert.json; echo "convert: $((SECONDS - t0)) s"; }
 fi
 if has model; then
   # The demo model (trained) as GQA and converted in process (r = 64, r_R = 16), and both 8B checkpoints.
-  t0=$SECONDS; $TL $T resources/models/tiny-llama-gqa resources/models/tiny-llama-gqa:64 $M $MLA | grep -E "model|/|failure"
+  mla=$MLA; [ -n "$IN_PROCESS" ] && mla=$M:$IN_PROCESS
+  t0=$SECONDS; $TL $T resources/models/tiny-llama-gqa resources/models/tiny-llama-gqa:64 $M $mla | grep -E "model|/|failure"
   echo "model test: $((SECONDS - t0)) s"
 fi
+# bench FORM LABEL: one decode row at $ctx x $batch (environment assignments before the call apply to it),
+# LABEL before its line.
+bench() {
+  local dir=$M extra=
+  if [ "$1" = MLA ]; then if [ -n "$IN_PROCESS" ]; then extra=$IN_PROCESS; else dir=$MLA; fi; fi
+  $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $ctx $batch 64 $extra 2>&1 | tail -1 | sed "s/^/$2/"
+}
 if has decode; then
   for cfg in ${DECODE_CFGS:-4096x1 16384x16}; do
     set -- ${cfg/x/ }
-    for dir in $M $MLA; do
-      $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1
-      [ -n "${FAST_ONLY:-}" ] || TRANSMLA_DECODE_KERNELS=0 TRANSMLA_DECODE_GRAPHS=0 \
-        $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(ATen path) /'
+    for form in GQA MLA; do
+      ctx=$1; batch=$2
+      bench $form ""
+      [ -n "${FAST_ONLY:-}" ] || TRANSMLA_DECODE_KERNELS=0 TRANSMLA_DECODE_GRAPHS=0 bench $form "(ATen path) "
+      [ -n "${WIDE_ROWS:-}" ] && [ $form = MLA ] && TRANSMLA_DECODE_WGMMA=0 bench $form "(Wide kernel) "
+      [ -n "${PROMPT_ROWS:-}" ] && TRANSMLA_PROMPT_OPS=1 bench $form "(prompt ops) "
+      [ -n "${ABSORB_ROWS:-}" ] && [ $form = MLA ] && TRANSMLA_ABSORB_KERNELS=0 bench $form "(absorbed by einsums) "
       # STEP_OPS_ROWS=1: batch-1 rows again without the fused element-wise step kernels (step_ops.h).
-      [ -n "${WIDE_ROWS:-}" ] && [ "$dir" = "$MLA" ] && TRANSMLA_DECODE_WGMMA=0 \
-        $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(Wide kernel) /'
-      [ -n "${PROMPT_ROWS:-}" ] && TRANSMLA_PROMPT_OPS=1 \
-        $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(prompt ops) /'
-      [ -n "${ABSORB_ROWS:-}" ] && [ "$dir" = "$MLA" ] && TRANSMLA_ABSORB_KERNELS=0 \
-        $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(absorbed by einsums) /'
-      [ -n "${STEP_OPS_ROWS:-}" ] && [ "$2" = 1 ] && TRANSMLA_STEP_OPS=0 \
-        $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $1 $2 64 2>&1 | tail -1 | sed 's/^/(no fused step ops) /'
+      [ -n "${STEP_OPS_ROWS:-}" ] && [ "$batch" = 1 ] && TRANSMLA_STEP_OPS=0 bench $form "(no fused step ops) "
     done
   done
 fi
