@@ -59,8 +59,10 @@ struct AttentionSpec {
     std::optional<int64_t> window; // attend only to the last `window` positions (incl. self)
     std::optional<double> softcap;
     at::Tensor* probsOut = nullptr; // when set: receives the probabilities [B, H, Tq, Tk] (fp32)
-    // The GPU's fused kernel (needs Tq = Tk, offset 0, no probabilities, no soft-capping) repeats k and v
-    // per head: not for a cache, where it would copy the cache (a latent one H times) every step.
+    // The GPU's fused kernel (needs Tq = Tk, offset 0, no probabilities, no soft-capping): cuDNN's on Hopper
+    // in bf16/f16 (kv heads as they are, v narrower than q and k allowed), else flash, which repeats k and v
+    // per head and pads v to q's width: not for a cache, where it would copy the cache (a latent one H times)
+    // every step.
     bool allowFused = true;
 };
 at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const AttentionSpec& spec);
