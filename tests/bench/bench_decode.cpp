@@ -2,7 +2,8 @@
 // r + r_R latent). Prefills a random context of CTX tokens in chunks, then decodes STEPS tokens
 // (eval/decode_speed.h: the measurement of `transmla analyze speed` and the workbench's Speed view)
 // and reports the cache bytes (measured: the allocated cache tensors) against the budget formula,
-// decode tokens/s, and the HBM traffic per step (weights + cache) as achieved bandwidth.
+// decode tokens/s, the HBM traffic per step (weights + cache) as achieved bandwidth, and the fused
+// attention kernel a CUDA step runs at this capacity and batch (kernels/decode_attention.h).
 // Usage: bench_decode MODEL_DIR DEVICE DTYPE CTX BATCH STEPS [RANK]
 // RANK: convert the GQA model in process first (rank RANK, r_R 64, calibrated on random ids: the
 // speed depends on shapes only) - for models whose MLA form cannot be exported (a query bias, Qwen2).
@@ -14,6 +15,7 @@
 
 #include "convert/pipeline.h"
 #include "eval/decode_speed.h"
+#include "kernels/decode_attention.h"
 #include "model/model.h"
 
 using namespace transmla;
@@ -39,13 +41,22 @@ int main(int argc, char** argv) {
     const int64_t weightBytes = m.parameterCount() * int64_t(at::elementSize(m.computeDtype()));
     const double meanCtx = double(ctx) + double(steps) / 2;
     const double trafficPerStep = double(weightBytes) + double(d.cacheBytesPerToken) * meanCtx * double(B);
+    const auto& c = m.config;
+    const model::MlaAttention* mla = m.layers.front().mla ? &*m.layers.front().mla : nullptr;
+    const std::string kernel =
+        !m.device().is_cuda()               ? "none (CPU)"
+        : m.computeDtype() != at::kBFloat16 ? "none (not bf16)"
+        : mla ? kernels::decodeAttentionKernel(c.numHeads, mla->rank + mla->ropeDim, mla->rank, true,
+                                               d.cacheCapacity, B)
+              : kernels::decodeAttentionKernel(c.numHeads / c.numKvHeads, c.headDim, c.headDim, false,
+                                               d.cacheCapacity, B * c.numKvHeads);
     std::printf("%s %s ctx %lld batch %lld: cache %.3f GiB (%lld B/token, formula %lld) | prefill %.2f s | "
                 "decode %.1f tok/s "
-                "(%.2f ms/step) | traffic %.2f GB/step -> %.0f GB/s\n",
+                "(%.2f ms/step) | traffic %.2f GB/step -> %.0f GB/s | attention kernel %s\n",
                 m.config.hasMlaCache() ? "MLA" : "GQA", argv[3], (long long)ctx, (long long)B,
                 double(d.cacheBytes) / (1ull << 30), (long long)d.cacheBytesPerToken,
                 (long long)m.config.kvCacheBytesPerToken(at::elementSize(m.computeDtype())), d.prefillSeconds,
                 d.tokensPerSecond(), d.msPerStep(), trafficPerStep / 1e9,
-                trafficPerStep / d.msPerStep() / 1e6);
+                trafficPerStep / d.msPerStep() / 1e6, kernel.c_str());
     return 0;
 }
