@@ -326,6 +326,9 @@ int main(int argc, char** argv) {
         {"MLA", 32, 1, 80, 64, 2, 300, {1, 130}},     // small rank, 32 heads: the wide kernel
         {"GQA", 16, 2, 256, 256, 2, 600, {577, 64}},  // heads of 256 (8 per group): the wide kernel
         {"MLA", 8, 1, 80, 64, 3, 300, {300, 2, 191}}, // the demo model at r = 64, r_R = 16
+        // Long enough per block for the latent kernel on Hopper (>= kLatentMinTiles tiles per split: 33, 9).
+        {"MLA", 32, 1, 576, 512, 16, 16400, {16385, 9000, 64, 1}},
+        {"MLA", 28, 1, 576, 512, 8, 9000, {8999, 4097, 577}},
     };
     for (const Case& c : cases)
         runCase(c);
