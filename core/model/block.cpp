@@ -64,8 +64,10 @@ struct MlaInputs {
     at::Tensor kRope;        // {B, T, 1, rR}
 };
 
-MlaInputs mlaInputs(const io::ModelConfig& c, const MlaAttention& a, const at::Tensor& x,
-                    const RopeTables& modelRope, const KvCache* cache) {
+MlaInputs mlaInputs(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& modelRope,
+                    KvCache* cache) {
+    const io::ModelConfig& c = m.config;
+    const MlaAttention& a = *m.layers[static_cast<size_t>(layer)].mla;
     const int64_t B = x.size(0), T = x.size(1), H = c.numHeads;
     const int64_t dn = a.nopeDim, rR = a.ropeDim, r = a.rank;
     at::Tensor q, kv;
@@ -94,7 +96,7 @@ MlaInputs mlaInputs(const io::ModelConfig& c, const MlaAttention& a, const at::T
     in.qRope = q.narrow(-1, dn, rR);
     if (rR > 0) {
         const RopeTables rope = !a.ropeInvFreq.defined() ? modelRope
-                                : cache                  ? cache->ropeTablesOf(a.ropeInvFreq, T, 1.0)
+                                : cache                  ? cache->mlaRopeTables(m, layer, T)
                                                          : ropeTablesFor(a.ropeInvFreq, T, 1.0, 0);
         in.qRope = applyRope(in.qRope, rope);
         in.kRope = applyRope(in.kRope, rope);
@@ -154,7 +156,7 @@ at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
     const io::ModelConfig& c = m.config;
     const MlaAttention& a = *m.layers[static_cast<size_t>(layer)].mla;
     const int64_t B = x.size(0), T = x.size(1), H = c.numHeads;
-    const MlaInputs in = mlaInputs(c, a, x, modelRope, cache);
+    const MlaInputs in = mlaInputs(m, layer, x, modelRope, cache);
     AttentionSpec spec = specFor(c, layer, hooks, cache);
     spec.scale = softmaxScale(c, a.nopeDim + a.ropeDim);
     // A prompt into an empty cache needs no absorbed form: its latent is stored, and the expanded form

@@ -64,6 +64,7 @@ at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* ho
     if (cache && last != c.numLayers - 1)
         throw ArgumentError("a KV cache needs every layer (ForwardHooks::lastLayer)");
     if (cache) {
+        cache->layerRope = {}; // MLA layers' tables of the last forward's positions (kv_cache.h)
         // Gemma-3's local RoPE tables are built from the host-side length: no device step there.
         cache->deviceStep = !c.ropeLocalTheta && deviceDecodeStep(m, *cache, T, hooks);
         if (cache->deviceStep) beginDeviceStep(*cache, T);
@@ -84,6 +85,7 @@ at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* ho
     if (cache) {
         cache->length += T;
         cache->deviceStep = false;
+        cache->layerRope = {};
     }
     return rmsNorm(h, m.finalNorm, c.rmsNormEps, archFor(c.family).gemmaNorm);
 }

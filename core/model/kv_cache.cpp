@@ -53,6 +53,29 @@ RopeTables KvCache::ropeTablesOf(const at::Tensor& invFreq, int64_t Tn, double s
                       : ropeTablesFor(invFreq, Tn, scaling, length);
 }
 
+RopeTables KvCache::mlaRopeTables(const Model& m, int64_t layer, int64_t Tn) {
+    const at::Tensor& own = m.layers[size_t(layer)].mla->ropeInvFreq;
+    if (!layerInvFreq.defined()) {
+        std::vector<at::Tensor> rows; // layers without frequencies of this count: zeros, never read
+        for (const Layer& L : m.layers)
+            rows.push_back(L.mla && L.mla->ropeInvFreq.defined() && L.mla->ropeInvFreq.sizes() == own.sizes()
+                               ? L.mla->ropeInvFreq.to(at::kFloat)
+                               : at::zeros(own.sizes(), own.options().dtype(at::kFloat)));
+        layerInvFreq = at::stack(rows); // [layers, n], on the model's device
+    }
+    if (layerInvFreq.size(1) != own.size(0)) return ropeTablesOf(own, Tn, 1.0);
+    if (!layerRope.cos.defined() || layerRope.cos.size(1) != Tn) {
+        // ropeTablesFor / ropeTablesAt's arithmetic for all layers: position x frequency in fp32, [f | f].
+        const auto opts = at::TensorOptions().dtype(at::kFloat).device(layerInvFreq.device());
+        const at::Tensor pos = deviceStep ? stepPosition.to(at::kFloat) + at::arange(Tn, opts)
+                                          : at::arange(length, length + Tn, opts);
+        const at::Tensor freqs = pos.view({1, Tn, 1}) * layerInvFreq.unsqueeze(1); // [layers, Tn, n]
+        const at::Tensor emb = at::cat({freqs, freqs}, -1);                        // [layers, Tn, 2n]
+        layerRope = {emb.cos(), emb.sin()};
+    }
+    return {layerRope.cos[layer], layerRope.sin[layer]};
+}
+
 RopeTables KvCache::ropeTables(const io::ModelConfig& c, int64_t Tn, at::Device device) {
     // The inverse frequencies are recomputed on the host (dynamic scalings depend on the length) but
     // uploaded only when they change: an upload from pageable memory waits for the device, which would

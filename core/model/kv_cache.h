@@ -51,6 +51,14 @@ struct KvCache {
     RopeTables ropeTables(const io::ModelConfig& c, int64_t Tn, at::Device device);
     // The same for explicit plane frequencies (an MLA layer's own).
     RopeTables ropeTablesOf(const at::Tensor& invFreq, int64_t Tn, double scaling) const;
+    // An MLA layer's tables from its own frequencies (model.h MlaAttention::ropeInvFreq), equal to
+    // ropeTablesOf(them, Tn, 1.0) bit for bit, but computed for every such layer at once at the forward's
+    // first call: one set of small kernels per forward (and per captured decoding step) instead of one
+    // per layer. layerInvFreq: those frequencies stacked [layers, n] (built once); layerRope: the running
+    // forward's tables [layers, Tn, 2n], which forwardHidden clears around each forward.
+    RopeTables mlaRopeTables(const Model& m, int64_t layer, int64_t Tn);
+    at::Tensor layerInvFreq;
+    RopeTables layerRope;
 };
 
 KvCache allocateCache(const Model& m, int64_t batch, int64_t capacity);

@@ -141,6 +141,37 @@ private slots:
         QCOMPARE(cache.bytesPerToken(), full.config.numLayers * (rep.maxRank + rep.ropeDim) * 4);
     }
 
+    // The cache's batched RoPE tables of the MLA layers (one computation per forward) are each layer's own
+    // ropeTablesOf tables bit for bit, at a prompt's positions and at a later step's.
+    void mlaRopeTablesAreEachLayersOwn() {
+        const fs::path dir = modelDir(QStringLiteral("tiny-llama-gqa"));
+        TRANSMLA_REQUIRE_SHARED(dir);
+        c10::InferenceMode guard;
+        model::Model m = model::Model::load(dir);
+        convert::ConvertSettings s;
+        s.kvLoraRank = 16;
+        s.qkRopeHeadDim = 8;
+        convert::convertModel(m, s, calibIds(dir, 4, 32));
+        // Every layer its own frequencies (a conversion may choose the same ones for all): a table taken from
+        // the wrong layer's row would differ.
+        for (int64_t l = 0; l < m.config.numLayers; ++l)
+            m.layers[size_t(l)].mla->ropeInvFreq = m.layers[size_t(l)].mla->ropeInvFreq * float(1 + l) / 3.0f;
+        model::KvCache cache = model::allocateCache(m, 1, 40);
+        for (const int64_t length : {0, 33}) {
+            cache.length = length;
+            cache.layerRope = {};
+            const int64_t Tn = length == 0 ? 7 : 1;
+            for (int64_t l = 0; l < m.config.numLayers; ++l) {
+                const at::Tensor& own = m.layers[size_t(l)].mla->ropeInvFreq;
+                QVERIFY(own.defined());
+                const model::RopeTables batched = cache.mlaRopeTables(m, l, Tn),
+                                        single = cache.ropeTablesOf(own, Tn, 1.0);
+                QVERIFY(at::equal(batched.cos, single.cos) && at::equal(batched.sin, single.sin));
+                QCOMPARE(batched.cos.sizes(), (std::vector<int64_t>{Tn, 8}));
+            }
+        }
+    }
+
     // GSM8K loss is non-increasing in the rank (first 100 test problems, allowing float noise).
     void lossMonotoneInRank() {
         const fs::path dir = modelDir(QStringLiteral("tiny-llama-gqa"));
