@@ -2,9 +2,11 @@
 // callbacks (top-level operators only: those the model code calls, not what they call inside). On CUDA each
 // is at least one kernel of the step, so this is the launch count that bounds batch-1 decoding (issue 17);
 // the CPU path runs the same model code except the fused CUDA kernels (kernels/), so the count here is an
-// upper bound of the CUDA step's and its differences between forms or commits carry over.
+// upper bound of the CUDA step's and its differences between forms or commits carry over. Then the computing
+// operators by name.
 // Usage: bench_step_ops MODEL_DIR [RANK]   (RANK: convert in process first, r_R = min(64, d))
 #include <cstdio>
+#include <map>
 #include <set>
 #include <string>
 
@@ -21,6 +23,7 @@ using namespace transmla;
 namespace {
 thread_local int depth = 0;
 thread_local int64_t topLevel = 0, launching = 0, all = 0;
+thread_local std::map<std::string, int64_t> byName; // computing top-level operators
 
 // Operators that only make a view or allocate: no kernel of their own.
 bool viewOrAllocation(const char* name) {
@@ -62,7 +65,10 @@ int main(int argc, char** argv) {
                 ++all;
                 if (depth++ == 0) {
                     ++topLevel;
-                    if (!viewOrAllocation(fn.name())) ++launching;
+                    if (!viewOrAllocation(fn.name())) {
+                        ++launching;
+                        ++byName[fn.name()];
+                    }
                 }
                 return nullptr;
             },
@@ -76,5 +82,8 @@ int main(int argc, char** argv) {
                 m.config.hasMlaCache() ? "MLA" : "GQA", argv[1], (long long)topLevel,
                 double(topLevel) / double(layers), (long long)launching, double(launching) / double(layers),
                 (long long)all);
+    for (const auto& [name, count] : byName)
+        std::printf("  %-36s %5lld (%.2f per layer)\n", name.c_str(), (long long)count,
+                    double(count) / double(layers));
     return 0;
 }
