@@ -33,57 +33,43 @@ def timed(fn, reps=3):
     return start.elapsed_time(stop) / reps / 1e3  # seconds
 
 
+def backend_rows(name, fn, flops):
+    """One row per backend for the attention fn: SDPA's own choice, then each backend alone."""
+    for label, backends in [("(default choice)", None)] + [(b.name, [b]) for b in (
+            SDPBackend.FLASH_ATTENTION, SDPBackend.CUDNN_ATTENTION, SDPBackend.EFFICIENT_ATTENTION)]:
+        try:
+            if backends is None:
+                s = timed(fn)
+            else:
+                with sdpa_kernel(backends):
+                    s = timed(fn)
+            print(f"| {name} | {label} | {s * 1e3:.1f} | {flops / s / 1e12:.0f} | {s * LAYERS:.2f} |")
+        except RuntimeError as e:
+            print(f"| {name} | {label} | refused: {str(e).splitlines()[0][:80]} | | |")
+
+
 def attention_rows():
     print("| attention (one layer, causal) | backend | ms | TFLOP/s | x 32 layers (s) |")
     print("|---|---|---|---|---|")
-    cases = []
     q = torch.randn(B, H, L, 128, device=dev, dtype=dt)
     k = torch.randn(B, G, L, 128, device=dev, dtype=dt)
     v = torch.randn(B, G, L, 128, device=dev, dtype=dt)
     kk, vv = k.repeat_interleave(H // G, 1), v.repeat_interleave(H // G, 1)
     flops_gqa = 2 * B * H * L * L * (128 + 128) / 2
-    cases.append(("GQA, k/v repeated", lambda: F.scaled_dot_product_attention(q, kk, vv, is_causal=True), flops_gqa))
-    cases.append(("GQA, enable_gqa",
-                  lambda: F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True), flops_gqa))
-    flops_mla = 2 * B * H * L * L * (192 + 128) / 2
-    cases_mla = []
-
-    def mla_tensors():
-        qm = torch.randn(B, H, L, 192, device=dev, dtype=dt)
-        km = torch.randn(B, H, L, 192, device=dev, dtype=dt)
-        vm = torch.randn(B, H, L, 128, device=dev, dtype=dt)
-        return qm, km, vm
-
-    for name, fn, flops in cases:
-        s = timed(fn)
-        print(f"| {name} | (default choice) | {s * 1e3:.1f} | {flops / s / 1e12:.0f} | {s * LAYERS:.2f} |")
-        for backend in (SDPBackend.FLASH_ATTENTION, SDPBackend.CUDNN_ATTENTION, SDPBackend.EFFICIENT_ATTENTION):
-            try:
-                with sdpa_kernel([backend]):
-                    s = timed(fn)
-                print(f"| {name} | {backend.name} | {s * 1e3:.1f} | {flops / s / 1e12:.0f} | {s * LAYERS:.2f} |")
-            except RuntimeError as e:
-                print(f"| {name} | {backend.name} | refused: {str(e).splitlines()[0][:80]} | | |")
+    backend_rows("GQA, k/v repeated", lambda: F.scaled_dot_product_attention(q, kk, vv, is_causal=True), flops_gqa)
+    backend_rows("GQA, enable_gqa", lambda: F.scaled_dot_product_attention(q, k, v, is_causal=True, enable_gqa=True),
+                 flops_gqa)
     del q, k, v, kk, vv
     torch.cuda.empty_cache()
-    qm, km, vm = mla_tensors()
+    qm = torch.randn(B, H, L, 192, device=dev, dtype=dt)
+    km = torch.randn(B, H, L, 192, device=dev, dtype=dt)
+    vm = torch.randn(B, H, L, 128, device=dev, dtype=dt)
     vp = F.pad(vm, (0, 64))
-    cases_mla.append(("MLA expanded, v of 128", lambda: F.scaled_dot_product_attention(qm, km, vm, is_causal=True)))
-    cases_mla.append(("MLA expanded, v padded to 192",
-                      lambda: F.scaled_dot_product_attention(qm, km, vp, is_causal=True)))
-    for name, fn in cases_mla:
-        try:
-            s = timed(fn)
-            print(f"| {name} | (default choice) | {s * 1e3:.1f} | {flops_mla / s / 1e12:.0f} | {s * LAYERS:.2f} |")
-        except RuntimeError as e:
-            print(f"| {name} | (default choice) | refused: {str(e).splitlines()[0][:80]} | | |")
-        for backend in (SDPBackend.FLASH_ATTENTION, SDPBackend.CUDNN_ATTENTION, SDPBackend.EFFICIENT_ATTENTION):
-            try:
-                with sdpa_kernel([backend]):
-                    s = timed(fn)
-                print(f"| {name} | {backend.name} | {s * 1e3:.1f} | {flops_mla / s / 1e12:.0f} | {s * LAYERS:.2f} |")
-            except RuntimeError as e:
-                print(f"| {name} | {backend.name} | refused: {str(e).splitlines()[0][:80]} | | |")
+    flops_mla = 2 * B * H * L * L * (192 + 128) / 2
+    backend_rows("MLA expanded, v of 128", lambda: F.scaled_dot_product_attention(qm, km, vm, is_causal=True),
+                 flops_mla)
+    backend_rows("MLA expanded, v padded to 192", lambda: F.scaled_dot_product_attention(qm, km, vp, is_causal=True),
+                 flops_mla)
     del qm, km, vm, vp
     torch.cuda.empty_cache()
 
