@@ -1,6 +1,5 @@
 #include "kernels/step_ops.h"
 
-#include <cstdlib>
 #include <stdexcept>
 #include <string>
 
@@ -132,14 +131,6 @@ namespace {
 // Measured on the Llama-3-8B shape (H200): batch 1 at 4K 6.35 ms per step with them vs 6.55 with the einsums;
 // batch 16 at 16K 9.22 vs 9.03 (there ATen's batched product is the better one).
 constexpr int64_t kAbsorbMaxBatch = 4;
-// TRANSMLA_ABSORB_KERNELS=0: MLA's absorbed projections by ATen's einsums (for comparison).
-[[maybe_unused]] bool absorbKernelsOn() {
-    static const bool on = [] {
-        const char* env = std::getenv("TRANSMLA_ABSORB_KERNELS");
-        return !(env && std::string(env) == "0");
-    }();
-    return on;
-}
 // A per-head weight view [H, rows, r] of bf16 on CUDA whose rows are unit-strided and 16-byte aligned.
 [[maybe_unused]] bool headWeights(const at::Tensor& w) {
     return w.defined() && w.is_cuda() && w.scalar_type() == at::kBFloat16 && w.dim() == 3 &&
@@ -154,9 +145,9 @@ at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, cons
         return t.defined() && t.is_cuda() && t.scalar_type() == at::kBFloat16 && t.dim() == 4 &&
                t.size(1) == 1 && t.stride(3) == 1;
     };
-    if (!absorbKernelsOn() || !fits(qNope) || !fits(qRope) || !headWeights(wUK) ||
-        qNope.size(0) != qRope.size(0) || qNope.size(2) != wUK.size(0) || qRope.size(2) != wUK.size(0) ||
-        qNope.size(3) != wUK.size(1) || qNope.size(0) > kAbsorbMaxBatch || qNope.size(3) > 256)
+    if (!fits(qNope) || !fits(qRope) || !headWeights(wUK) || qNope.size(0) != qRope.size(0) ||
+        qNope.size(2) != wUK.size(0) || qRope.size(2) != wUK.size(0) || qNope.size(3) != wUK.size(1) ||
+        qNope.size(0) > kAbsorbMaxBatch || qNope.size(3) > 256)
         return {};
     const int64_t B = qNope.size(0), H = qNope.size(2), r = wUK.size(2), rR = qRope.size(3);
     at::Tensor qCat = at::empty({B, H, r + rR}, qNope.options());
@@ -188,9 +179,9 @@ at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, cons
 
 at::Tensor fusedAbsorbOutput(const at::Tensor& lat, const at::Tensor& wUV) {
 #ifdef TRANSMLA_DECODE_KERNELS
-    if (!absorbKernelsOn() || !bf16Cuda(lat) || lat.dim() != 3 || !headWeights(wUV) ||
-        lat.size(1) != wUV.size(0) || lat.size(0) > kAbsorbMaxBatch || lat.size(2) != wUV.size(2) ||
-        wUV.size(2) > 512 || lat.size(0) * lat.size(2) * 2 > 48 * 1024)
+    if (!bf16Cuda(lat) || lat.dim() != 3 || !headWeights(wUV) || lat.size(1) != wUV.size(0) ||
+        lat.size(0) > kAbsorbMaxBatch || lat.size(2) != wUV.size(2) || wUV.size(2) > 512 ||
+        lat.size(0) * lat.size(2) * 2 > 48 * 1024)
         return {};
     const int64_t B = lat.size(0), H = lat.size(1), dv = wUV.size(1);
     at::Tensor out = at::empty({B, H, dv}, lat.options());

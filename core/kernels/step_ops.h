@@ -44,6 +44,5 @@ at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, cons
 // MLA's absorbed output: lat [B, H, r] contiguous (the decode kernel's), wUV [H, dv, r] as wUK (B <= 4, r <=
 // 512); returns {B, H, dv} contiguous = per head lat . wUV^T.
 at::Tensor fusedAbsorbOutput(const at::Tensor& lat, const at::Tensor& wUV);
-// (Both return undefined tensors under TRANSMLA_ABSORB_KERNELS=0: the einsums run, for comparison.)
 
 } // namespace transmla::kernels

@@ -1,11 +1,10 @@
 #include <cmath>
-#include <cstdlib>
-#include <string>
 
 #include <ATen/ATen.h>
 #include <torch/version.h>
 
 #include "kernels/decode_attention.h"
+#include "model/decode_step.h"
 #include "model/modules.h"
 
 namespace transmla::model {
@@ -24,11 +23,8 @@ at::Tensor allowedMask(int64_t Tq, int64_t Tk, int64_t offset, std::optional<int
 }
 
 [[maybe_unused]] bool cudnnAttentionWanted(const at::Tensor& q) {
-    static const bool wanted = [] {
-        const char* env = std::getenv("TRANSMLA_CUDNN_ATTENTION");
-        return !(env && std::string(env) == "0");
-    }();
-    return wanted && (q.scalar_type() == at::kBFloat16 || q.scalar_type() == at::kHalf) &&
+    return decodeFastPath().cudnnAttention &&
+           (q.scalar_type() == at::kBFloat16 || q.scalar_type() == at::kHalf) &&
            kernels::cudaDeviceMajor() == 9;
 }
 
@@ -51,8 +47,7 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 5)
         // cuDNN's fused attention on Hopper: 590 TFLOP/s for the 16K x 16 prefill where flash reaches 350
         // (tests/bench/prefill_pieces.py), and it takes the kv heads unrepeated and MLA's values narrower
-        // than its keys. Where it refuses a shape, the flash path below. TRANSMLA_CUDNN_ATTENTION=0 turns it
-        // off.
+        // than its keys. Where it refuses a shape, the flash path below (decode_step.h: cudnnAttention).
         if (!spec.window && cudnnAttentionWanted(q)) {
             try {
                 return std::get<0>(at::_scaled_dot_product_cudnn_attention(q, k, v, std::nullopt, false, 0.0,

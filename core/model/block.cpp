@@ -8,6 +8,7 @@
 #include "kernels/decode_attention.h"
 #include "kernels/step_ops.h"
 #include "model/arch.h"
+#include "model/decode_step.h"
 
 namespace transmla::model {
 
@@ -129,7 +130,7 @@ at::Tensor mlaAbsorbed(const MlaAttention& a, const MlaInputs& in, KvCache& cach
     const at::Tensor wUK = wkv.narrow(1, 0, dn), wUV = wkv.narrow(1, dn, dv); // {H, dn, r}, {H, dv, r}
     // Both score terms in one product: [q_lat | q_rope] . [c | k_rope], q_lat = q_nope W_UK per head. In the
     // fast step one kernel each side of the decode kernel replaces the einsums' copies and the concatenation.
-    const bool fused = cache.deviceStep && kernels::StepOpsScope::active();
+    const bool fused = cache.deviceStep && kernels::StepOpsScope::active() && decodeFastPath().absorbKernels;
     at::Tensor qCat = fused ? kernels::fusedAbsorbQuery(in.qNope, wUK, in.qRope) : at::Tensor();
     if (!qCat.defined())
         qCat = at::cat({at::einsum("bthd,hdr->bhtr", {in.qNope, wUK}), in.qRope.transpose(1, 2)},

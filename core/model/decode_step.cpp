@@ -29,9 +29,10 @@ struct DecodeGraph {};
 
 namespace {
 
-bool envOn(const char* name) {
+// A switch from the environment: "0" off, "1" on; unset or any other value keeps `byDefault`.
+bool envSwitch(const char* name, bool byDefault) {
     const char* v = std::getenv(name);
-    return !v || std::string(v) != "0";
+    return !v ? byDefault : std::string(v) == "0" ? false : std::string(v) == "1" ? true : byDefault;
 }
 
 // Every layer's attention fits the kernel: bf16 on CUDA, no window, no soft-capping, shapes it takes.
@@ -55,9 +56,10 @@ bool kernelsFit(const Model& m, const KvCache& cache) {
 } // namespace
 
 DecodeFastPath& decodeFastPath() {
-    const char* prompt = std::getenv("TRANSMLA_PROMPT_OPS");
-    static DecodeFastPath settings{envOn("TRANSMLA_DECODE_KERNELS"), envOn("TRANSMLA_DECODE_GRAPHS"),
-                                   envOn("TRANSMLA_STEP_OPS"), prompt && std::string(prompt) == "1"};
+    static DecodeFastPath settings{
+        envSwitch("TRANSMLA_DECODE_KERNELS", true), envSwitch("TRANSMLA_DECODE_GRAPHS", true),
+        envSwitch("TRANSMLA_STEP_OPS", true),       envSwitch("TRANSMLA_PROMPT_OPS", false),
+        envSwitch("TRANSMLA_ABSORB_KERNELS", true), envSwitch("TRANSMLA_CUDNN_ATTENTION", true)};
     return settings;
 }
 

@@ -13,16 +13,21 @@
 
 namespace transmla::model {
 
-// Process-wide switches; TRANSMLA_DECODE_KERNELS=0 / TRANSMLA_DECODE_GRAPHS=0 / TRANSMLA_STEP_OPS=0 in the
-// environment turn the first three off at start (benchmarks and tests compare with the ATen path).
+// Process-wide switches of the fast paths on CUDA, read from the environment at start ("0" turns one off,
+// "1" on; benchmarks and tests compare with the ATen path): TRANSMLA_DECODE_KERNELS, TRANSMLA_DECODE_GRAPHS,
+// TRANSMLA_STEP_OPS, TRANSMLA_PROMPT_OPS, TRANSMLA_ABSORB_KERNELS, TRANSMLA_CUDNN_ATTENTION, in this order.
 // stepOps: the step's element-wise work as fused kernels (kernels/step_ops.h). promptOps: the same kernels
 // for a prompt into a cache (T > 1: RMSNorm, RoPE, SiLU * up, residual add + RMSNorm over every row; the
-// kernels round as ATen's ops do); off until measured on the GPU, TRANSMLA_PROMPT_OPS=1 turns it on.
+// kernels round as ATen's ops do); off until measured on the GPU. absorbKernels: MLA's absorbed projections
+// as two kernels in the step (step_ops.h), else ATen's einsums. cudnnAttention: prompts on Hopper through
+// cuDNN's fused attention (attend, modules.h), else flash.
 struct DecodeFastPath {
     bool kernels = true;
     bool graphs = true;
     bool stepOps = true;
     bool promptOps = false;
+    bool absorbKernels = true;
+    bool cudnnAttention = true;
 };
 DecodeFastPath& decodeFastPath();
 

@@ -15,9 +15,7 @@ bool startsAt(const at::Tensor& t, const at::Tensor& base, int64_t offset) {
     return t.defined() && t.is_contiguous() && t.scalar_type() == base.scalar_type() &&
            t.storage().is_alias_of(base.storage()) && t.storage_offset() == base.storage_offset() + offset;
 }
-} // namespace
 
-namespace {
 // The rows of the tensor whose consecutive row blocks the linears [begin, end) are (weights, and biases if
 // any), or 0 where they are not packed so.
 int64_t packedRows(const Linear* const* begin, const Linear* const* end) {
