@@ -43,17 +43,20 @@ bool kernelsFit(const Model& m, const KvCache& cache) {
         return false;
     for (size_t i = 0; i < m.layers.size(); ++i) {
         if (c.slidingWindow && c.slidingLayers[i]) return false;
-        const Layer& L = m.layers[i];
-        const bool fits =
-            L.mla ? kernels::decodeAttentionSupports(c.numHeads, L.mla->rank + L.mla->ropeDim, L.mla->rank,
-                                                     true)
-                  : kernels::decodeAttentionSupports(c.numHeads / c.numKvHeads, c.headDim, c.headDim, false);
-        if (!fits) return false;
+        const DecodeAttentionShape s = decodeAttentionShape(m, m.layers[i]);
+        if (!kernels::decodeAttentionSupports(s.queriesPerGroup, s.keyDim, s.valueDim, s.sharedValues))
+            return false;
     }
     return true;
 }
 
 } // namespace
+
+DecodeAttentionShape decodeAttentionShape(const Model& m, const Layer& L) {
+    const io::ModelConfig& c = m.config;
+    if (L.mla) return {c.numHeads, L.mla->rank + L.mla->ropeDim, L.mla->rank, true, 1};
+    return {c.numHeads / c.numKvHeads, c.headDim, c.headDim, false, c.numKvHeads};
+}
 
 DecodeFastPath& decodeFastPath() {
     static DecodeFastPath settings{

@@ -31,6 +31,15 @@ struct DecodeFastPath {
 };
 DecodeFastPath& decodeFastPath();
 
+// A layer's attention as the fused decode kernel sees it (kernels/decode_attention.h): queries per kv group,
+// key and value widths, values = the keys' first columns (MLA's latent rows), kv groups per sequence.
+struct DecodeAttentionShape {
+    int64_t queriesPerGroup, keyDim, valueDim;
+    bool sharedValues;
+    int64_t kvGroups;
+};
+DecodeAttentionShape decodeAttentionShape(const Model& m, const Layer& L);
+
 // Whether a step of T new tokens over this cache runs on the device path (decided once per cache).
 bool deviceDecodeStep(const Model& m, KvCache& cache, int64_t T, const ForwardHooks* hooks);
 // Before such a step: stepPosition (unless a graph fills it) and stepLengths.

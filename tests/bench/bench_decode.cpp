@@ -16,6 +16,7 @@
 #include "convert/pipeline.h"
 #include "eval/decode_speed.h"
 #include "kernels/decode_attention.h"
+#include "model/decode_step.h"
 #include "model/model.h"
 
 using namespace transmla;
@@ -41,15 +42,13 @@ int main(int argc, char** argv) {
     const int64_t weightBytes = m.parameterCount() * int64_t(at::elementSize(m.computeDtype()));
     const double meanCtx = double(ctx) + double(steps) / 2;
     const double trafficPerStep = double(weightBytes) + double(d.cacheBytesPerToken) * meanCtx * double(B);
-    const auto& c = m.config;
-    const model::MlaAttention* mla = m.layers.front().mla ? &*m.layers.front().mla : nullptr;
+    const model::DecodeAttentionShape a = model::decodeAttentionShape(m, m.layers.front());
     const std::string kernel =
-        !m.device().is_cuda()               ? "none (CPU)"
-        : m.computeDtype() != at::kBFloat16 ? "none (not bf16)"
-        : mla ? kernels::decodeAttentionKernel(c.numHeads, mla->rank + mla->ropeDim, mla->rank, true,
-                                               d.cacheCapacity, B)
-              : kernels::decodeAttentionKernel(c.numHeads / c.numKvHeads, c.headDim, c.headDim, false,
-                                               d.cacheCapacity, B * c.numKvHeads);
+        !m.device().is_cuda() ? "none (CPU)"
+        : m.computeDtype() != at::kBFloat16
+            ? "none (not bf16)"
+            : kernels::decodeAttentionKernel(a.queriesPerGroup, a.keyDim, a.valueDim, a.sharedValues,
+                                             d.cacheCapacity, B * a.kvGroups);
     std::printf("%s %s ctx %lld batch %lld: cache %.3f GiB (%lld B/token, formula %lld) | prefill %.2f s | "
                 "decode %.1f tok/s "
                 "(%.2f ms/step) | traffic %.2f GB/step -> %.0f GB/s | attention kernel %s\n",
