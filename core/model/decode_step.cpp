@@ -61,7 +61,7 @@ DecodeAttentionShape decodeAttentionShape(const Model& m, const Layer& L) {
 DecodeFastPath& decodeFastPath() {
     static DecodeFastPath settings{
         envSwitch("TRANSMLA_DECODE_KERNELS", true), envSwitch("TRANSMLA_DECODE_GRAPHS", true),
-        envSwitch("TRANSMLA_STEP_OPS", true),       envSwitch("TRANSMLA_PROMPT_OPS", false),
+        envSwitch("TRANSMLA_STEP_OPS", true),       envSwitch("TRANSMLA_PROMPT_OPS", true),
         envSwitch("TRANSMLA_ABSORB_KERNELS", true), envSwitch("TRANSMLA_CUDNN_ATTENTION", true)};
     return settings;
 }

@@ -3,7 +3,7 @@
 # GPU test and the decode benchmarks (Qt and PCRE2/utf8proc from carried Debian packages, as
 # run_workbench_gpu.sh), then run them.
 #   tests/gpu/run_decode_checks.sh DEBS_DIR TOKENIZER_JSON OUT_DIR [STEP ...]
-# Steps (default all): probe build test kernels convert model decode.
+# Steps (default all but profile): probe build test kernels convert model decode; profile.
 #   probe:   tests/gpu/latent_kernel_probe.cu alone (nvcc, no LibTorch: ~15 s), the latent kernel
 #            (TRANSMLA_DECODE_WGMMA=1) and then the Wide kernel, correctness and time
 #   test:    tst_decode_attention_gpu (kernel vs fp32 / ATen references), then again with the Wide kernel
@@ -17,7 +17,7 @@
 #            STEP_OPS_ROWS=1 adds batch-1 rows without the fused step kernels (TRANSMLA_STEP_OPS=0);
 #            WIDE_ROWS=1 adds the MLA rows with the Wide kernel (TRANSMLA_DECODE_WGMMA=0); ABSORB_ROWS=1
 #            the MLA rows with ATen's einsums for the absorbed projections (TRANSMLA_ABSORB_KERNELS=0);
-#            PROMPT_ROWS=1 every row again with the prompt's element-wise work fused (TRANSMLA_PROMPT_OPS=1)
+#            PROMPT_ROWS=1 every row again with the prompt's element-wise work in ATen ops (TRANSMLA_PROMPT_OPS=0)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 DEBS=$(realpath "$1"); TOK=$(realpath "$2"); OUT=$(realpath -m "$3"); shift 3
@@ -69,6 +69,30 @@ bench() {
   if [ "$1" = MLA ]; then if [ -n "$IN_PROCESS" ]; then extra=$IN_PROCESS; else dir=$MLA; fi; fi
   $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $ctx $batch 64 $extra 2>&1 | tail -1 | sed "s/^/$2/"
 }
+# profile: the GPU kernels of one step at PROFILE_CFG (default 4096x1), GQA and MLA, where Nsight Systems is
+# installed: bench_decode with 16 and 48 steps, the difference per step (tests/bench/kernel_step_profile.py;
+# the ms/step it prints is the profiled run's, slower than the benchmark's).
+if has profile; then
+  NSYS=$(command -v nsys || ls /usr/local/cuda/bin/nsys /opt/nvidia/nsight-systems/*/bin/nsys \
+    /usr/local/cuda/nsight-systems*/bin/nsys 2>/dev/null | head -1)
+  if [ -z "$NSYS" ]; then echo "profile: no nsys on this machine"; else
+    cfg=${PROFILE_CFG:-4096x1}; ctx=${cfg%x*}; batch=${cfg#*x}
+    for form in GQA MLA; do
+      dir=$M; extra=
+      if [ $form = MLA ]; then if [ -n "$IN_PROCESS" ]; then extra=$IN_PROCESS; else dir=$MLA; fi; fi
+      for n in 16 48; do
+        p=/tmp/prof_${form}_$n
+        $TL "$NSYS" profile --cuda-graph-trace=node --trace=cuda -o $p --force-overwrite true \
+          $BUILD/tests/bench/bench_decode $dir cuda bf16 $ctx $batch $n $extra > $p.txt 2>&1
+        "$NSYS" stats --report cuda_gpu_kern_sum --format csv -o $p $p.nsys-rep > /dev/null 2>&1
+      done
+      ms=$(grep -o '[0-9.]* ms/step' /tmp/prof_${form}_48.txt | cut -d' ' -f1)
+      echo "profile $form ${ctx}x$batch:"
+      python3 tests/bench/kernel_step_profile.py /tmp/prof_${form}_16_cuda_gpu_kern_sum.csv 16 \
+        /tmp/prof_${form}_48_cuda_gpu_kern_sum.csv 48 $ms || tail -5 /tmp/prof_${form}_48.txt
+    done
+  fi
+fi
 if has decode; then
   for cfg in ${DECODE_CFGS:-4096x1 16384x16}; do
     set -- ${cfg/x/ }
@@ -77,7 +101,7 @@ if has decode; then
       bench $form ""
       [ -n "${FAST_ONLY:-}" ] || TRANSMLA_DECODE_KERNELS=0 TRANSMLA_DECODE_GRAPHS=0 bench $form "(ATen path) "
       [ -n "${WIDE_ROWS:-}" ] && [ $form = MLA ] && TRANSMLA_DECODE_WGMMA=0 bench $form "(Wide kernel) "
-      [ -n "${PROMPT_ROWS:-}" ] && TRANSMLA_PROMPT_OPS=1 bench $form "(prompt ops) "
+      [ -n "${PROMPT_ROWS:-}" ] && TRANSMLA_PROMPT_OPS=0 bench $form "(prompt ops off) "
       [ -n "${ABSORB_ROWS:-}" ] && [ $form = MLA ] && TRANSMLA_ABSORB_KERNELS=0 bench $form "(absorbed by einsums) "
       # STEP_OPS_ROWS=1: batch-1 rows again without the fused element-wise step kernels (step_ops.h).
       [ -n "${STEP_OPS_ROWS:-}" ] && [ "$batch" = 1 ] && TRANSMLA_STEP_OPS=0 bench $form "(no fused step ops) "

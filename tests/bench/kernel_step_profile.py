@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""GPU kernels of one decode step, from two Nsight Systems kernel summaries of the same benchmark run
+with N1 and N2 steps (the prefill and setup are identical, so the difference is N2 - N1 steps):
+  kernel_step_profile.py SUM_N1.csv N1 SUM_N2.csv N2 [MS_PER_STEP]
+SUM_*.csv: `nsys stats --report cuda_gpu_kern_sum --format csv` (with --cuda-graph-trace=node so a
+graph's kernels are counted one by one). Prints per step: each kernel's time and launches, the sum,
+and (given the measured ms/step) the time between kernels."""
+import csv
+import sys
+
+
+def load(path):
+    rows = {}
+    with open(path, newline="") as f:
+        lines = [l for l in f if l.strip() and not l.startswith("Processing") and not l.startswith("NOTICE")]
+    for r in csv.DictReader(lines):
+        name = r["Name"]
+        total = float(r["Total Time (ns)"])
+        count = int(r["Instances"])
+        t, c = rows.get(name, (0.0, 0))
+        rows[name] = (t + total, c + count)
+    return rows
+
+
+def main():
+    a, n1, b, n2 = load(sys.argv[1]), int(sys.argv[2]), load(sys.argv[3]), int(sys.argv[4])
+    steps = n2 - n1
+    per = []
+    for name in set(a) | set(b):
+        t = (b.get(name, (0, 0))[0] - a.get(name, (0, 0))[0]) / steps / 1e3  # us per step
+        c = (b.get(name, (0, 0))[1] - a.get(name, (0, 0))[1]) / steps
+        if c > 0.01:
+            per.append((t, c, name))
+    per.sort(reverse=True)
+    total = sum(t for t, _, _ in per)
+    launches = sum(c for _, c, _ in per)
+    print(f"per step ({steps} steps): {total:.1f} us in {launches:.0f} kernels")
+    for t, c, name in per:
+        print(f"  {t:8.1f} us {c:6.1f} x {t / c:6.2f} us  {name[:110]}")
+    if len(sys.argv) > 5:
+        ms = float(sys.argv[5])
+        gap = ms * 1e3 - total
+        print(f"measured {ms:.3f} ms/step: {gap:.0f} us between kernels ({gap / max(launches, 1):.2f} us per launch)")
+
+
+if __name__ == "__main__":
+    main()
