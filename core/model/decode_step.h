@@ -18,10 +18,10 @@ namespace transmla::model {
 // TRANSMLA_STEP_OPS, TRANSMLA_PROMPT_OPS, TRANSMLA_ABSORB_KERNELS, TRANSMLA_CUDNN_ATTENTION, in this order.
 // stepOps: the step's element-wise work as fused kernels (kernels/step_ops.h). promptOps: the same kernels
 // for a prompt into a cache (T > 1: RMSNorm, RoPE, SiLU * up, residual add + RMSNorm over every row; the
-// kernels round as ATen's ops do; measured on the H200: prefill 16K x 16 GQA 9.86 -> 8.70 s, MLA 10.64 -> 9.58 s,
-// equally close to the full forward). absorbKernels: MLA's absorbed projections
-// as two kernels in the step (step_ops.h), else ATen's einsums. cudnnAttention: prompts on Hopper through
-// cuDNN's fused attention (attend, modules.h), else flash.
+// kernels round as ATen's ops do; measured on the H200: prefill 16K x 16 GQA 9.86 -> 8.70 s, MLA 10.64
+// -> 9.58 s, equally close to the full forward). absorbKernels: MLA's absorbed projections as two kernels in
+// the step (step_ops.h), else ATen's einsums. cudnnAttention: prompts on Hopper through cuDNN's fused
+// attention (attend, modules.h), else flash.
 struct DecodeFastPath {
     bool kernels = true;
     bool graphs = true;
