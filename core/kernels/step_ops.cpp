@@ -137,9 +137,18 @@ constexpr int64_t kAbsorbMaxBatch = 4;
            w.stride(2) == 1 && w.size(2) % 8 == 0 && w.stride(1) % 8 == 0 && w.stride(0) % 8 == 0 &&
            reinterpret_cast<uintptr_t>(w.data_ptr()) % 16 == 0;
 }
+// RoPE tables of one position for rows of rR values (the step's: [>= 1, rR] fp32, contiguous, on CUDA).
+[[maybe_unused]] bool ropeTable(const at::Tensor& cos, const at::Tensor& sin, int64_t rR) {
+    const auto ok = [rR](const at::Tensor& t) {
+        return t.defined() && t.is_cuda() && t.scalar_type() == at::kFloat && t.is_contiguous() &&
+               t.dim() >= 1 && t.size(-1) == rR && t.numel() >= rR;
+    };
+    return ok(cos) && ok(sin) && rR % 2 == 0;
+}
 } // namespace
 
-at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, const at::Tensor& qRope) {
+at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, const at::Tensor& qRope,
+                            const at::Tensor& cos, const at::Tensor& sin) {
 #ifdef TRANSMLA_DECODE_KERNELS
     const auto fits = [](const at::Tensor& t) {
         return t.defined() && t.is_cuda() && t.scalar_type() == at::kBFloat16 && t.dim() == 4 &&
@@ -147,7 +156,8 @@ at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, cons
     };
     if (!fits(qNope) || !fits(qRope) || !headWeights(wUK) || qNope.size(0) != qRope.size(0) ||
         qNope.size(2) != wUK.size(0) || qRope.size(2) != wUK.size(0) || qNope.size(3) != wUK.size(1) ||
-        qNope.size(0) > kAbsorbMaxBatch || qNope.size(3) > 256)
+        qNope.size(0) > kAbsorbMaxBatch || qNope.size(3) > 256 ||
+        (cos.defined() && !ropeTable(cos, sin, qRope.size(3))))
         return {};
     const int64_t B = qNope.size(0), H = qNope.size(2), r = wUK.size(2), rR = qRope.size(3);
     at::Tensor qCat = at::empty({B, H, r + rR}, qNope.options());
@@ -161,6 +171,8 @@ at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, cons
     p.w = wUK.data_ptr();
     p.wHeadStride = wUK.stride(0);
     p.wRowStride = wUK.stride(1);
+    p.cos = cos.defined() ? cos.data_ptr<float>() : nullptr;
+    p.sin = cos.defined() ? sin.data_ptr<float>() : nullptr;
     p.qCat = qCat.data_ptr();
     p.batch = int(B);
     p.heads = int(H);
@@ -173,6 +185,8 @@ at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, cons
     (void)qNope;
     (void)wUK;
     (void)qRope;
+    (void)cos;
+    (void)sin;
     return {};
 #endif
 }
@@ -200,6 +214,98 @@ at::Tensor fusedAbsorbOutput(const at::Tensor& lat, const at::Tensor& wUV) {
 #else
     (void)lat;
     (void)wUV;
+    return {};
+#endif
+}
+
+bool fusedLatentAppend(const at::Tensor& kv, int64_t r, const at::Tensor& w, double eps,
+                       const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& cache,
+                       const at::Tensor& position) {
+#ifdef TRANSMLA_DECODE_KERNELS
+    if (!kv.defined() || !cache.defined() || kv.dim() != 3 || kv.size(1) != 1 || cache.dim() != 3 ||
+        !bf16Cuda(cache) || kv.size(0) != cache.size(0) || kv.size(2) != cache.size(2) || !rowStride(kv) ||
+        !position.defined() || !position.is_cuda() || position.scalar_type() != at::kLong ||
+        position.numel() != 1 || (w.defined() && (!bf16Cuda(w) || w.dim() != 1 || w.size(0) != r)))
+        return false;
+    const int64_t rR = kv.size(2) - r;
+    if (r < 1 || rR < 0 || (rR > 0 && !ropeTable(cos, sin, rR))) return false;
+    LatentAppend p{};
+    p.kv = kv.data_ptr();
+    p.kvBatchStride = kv.stride(0);
+    p.w = w.defined() ? w.data_ptr() : nullptr;
+    p.eps = float(eps);
+    p.cos = rR ? cos.data_ptr<float>() : nullptr;
+    p.sin = rR ? sin.data_ptr<float>() : nullptr;
+    p.cache = cache.data_ptr();
+    p.cacheBatchStride = cache.stride(0);
+    p.position = position.data_ptr<int64_t>();
+    p.batch = int(kv.size(0));
+    p.r = int(r);
+    p.rR = int(rR);
+    check(launchLatentAppend(p, at::cuda::getCurrentCUDAStream().stream()), "fused latent append");
+    return true;
+#else
+    (void)kv;
+    (void)r;
+    (void)w;
+    (void)eps;
+    (void)cos;
+    (void)sin;
+    (void)cache;
+    (void)position;
+    return false;
+#endif
+}
+
+at::Tensor fusedRopeAppend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                           const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& cacheK,
+                           const at::Tensor& cacheV, const at::Tensor& position) {
+#ifdef TRANSMLA_DECODE_KERNELS
+    const auto rows = [](const at::Tensor& t) {
+        return t.defined() && t.is_cuda() && t.scalar_type() == at::kBFloat16 && t.dim() == 4 &&
+               t.size(1) == 1 && t.stride(3) == 1;
+    };
+    if (!rows(q) || !rows(k) || !rows(v) || k.sizes() != v.sizes() || q.size(0) != k.size(0) ||
+        q.size(3) != k.size(3) || !bf16Cuda(cacheK) || !bf16Cuda(cacheV) || cacheK.dim() != 4 ||
+        cacheK.sizes() != cacheV.sizes() || cacheK.size(0) != k.size(0) || cacheK.size(1) != k.size(2) ||
+        cacheK.size(3) != k.size(3) || !ropeTable(cos, sin, q.size(3)) || !position.defined() ||
+        !position.is_cuda() || position.scalar_type() != at::kLong || position.numel() != 1)
+        return {};
+    const int64_t B = q.size(0), H = q.size(2), d = q.size(3);
+    at::Tensor qOut = at::empty({B, H, d}, q.options());
+    RopeAppend p{};
+    p.q = q.data_ptr();
+    p.k = k.data_ptr();
+    p.v = v.data_ptr();
+    p.qBatchStride = q.stride(0);
+    p.qHeadStride = q.stride(2);
+    p.kBatchStride = k.stride(0);
+    p.kHeadStride = k.stride(2);
+    p.vBatchStride = v.stride(0);
+    p.vHeadStride = v.stride(2);
+    p.cos = cos.data_ptr<float>();
+    p.sin = sin.data_ptr<float>();
+    p.qOut = qOut.data_ptr();
+    p.cacheK = cacheK.data_ptr();
+    p.cacheV = cacheV.data_ptr();
+    p.cacheBatchStride = cacheK.stride(0);
+    p.cacheGroupStride = cacheK.stride(1);
+    p.position = position.data_ptr<int64_t>();
+    p.batch = int(B);
+    p.heads = int(H);
+    p.groups = int(k.size(2));
+    p.d = int(d);
+    check(launchRopeAppend(p, at::cuda::getCurrentCUDAStream().stream()), "fused RoPE + cache append");
+    return qOut;
+#else
+    (void)q;
+    (void)k;
+    (void)v;
+    (void)cos;
+    (void)sin;
+    (void)cacheK;
+    (void)cacheV;
+    (void)position;
     return {};
 #endif
 }

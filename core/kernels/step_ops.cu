@@ -46,6 +46,17 @@ __global__ void rmsNormKernel(const bf16* x, const bf16* w, bf16* y, int d, int6
     }
 }
 
+// Element i of RoPE over the row x of 2 * half values, as ATen's bf16 ops round it (transformers' form:
+// x cos + rotate_half(x) sin, the tables cast to bf16, each product rounded, then their sum).
+__device__ bf16 ropeAt(const bf16* x, const float* cos, const float* sin, int i, int half) {
+    const float rotated = i < half ? -__bfloat162float(x[i + half]) : __bfloat162float(x[i - half]);
+    const float c = __bfloat162float(__float2bfloat16(cos[i]));
+    const float s = __bfloat162float(__float2bfloat16(sin[i]));
+    const float a = __bfloat162float(__float2bfloat16(__bfloat162float(x[i]) * c));
+    const float b = __bfloat162float(__float2bfloat16(rotated * s));
+    return __float2bfloat16(a + b);
+}
+
 // x [n, T, heads, d] with any strides but unit along d (MLA's q_rope and k_rope are column slices of
 // wider rows); y contiguous.
 __global__ void ropeKernel(const bf16* x, const float* cos, const float* sin, bf16* y, int64_t total, int T,
@@ -57,12 +68,7 @@ __global__ void ropeKernel(const bf16* x, const float* cos, const float* sin, bf
     const int h = int(row % heads), t = int((row / heads) % T);
     const int64_t n = row / (int64_t(heads) * T);
     const bf16* xr = x + n * strideN + t * strideT + h * strideH;
-    const float rotated = i < half ? -__bfloat162float(xr[i + half]) : __bfloat162float(xr[i - half]);
-    const float c = __bfloat162float(__float2bfloat16(cos[int64_t(t) * d + i]));
-    const float s = __bfloat162float(__float2bfloat16(sin[int64_t(t) * d + i]));
-    const float a = __bfloat162float(__float2bfloat16(__bfloat162float(xr[i]) * c));
-    const float b = __bfloat162float(__float2bfloat16(rotated * s));
-    y[idx] = __float2bfloat16(a + b);
+    y[idx] = ropeAt(xr, cos + int64_t(t) * d, sin + int64_t(t) * d, i, half);
 }
 
 // ATen's silu(gate) * up in bf16: silu rounded to bf16, then the product rounded.
@@ -97,7 +103,7 @@ __global__ void addRmsNormKernel(const bf16* h, const bf16* a, const bf16* w, bf
 
 // MLA's absorbed query for the decode kernel, one block per (head, 128 columns of r):
 //   qCat[b, h, c]      = bf16(sum_d qNope[b, h, d] wUK[h, d, c])   (c < r; fp32 sums, as ATen's einsum)
-//   qCat[b, h, r + i]  = qRope[b, h, i]                             (the columns' first block copies it)
+//   qCat[b, h, r + i]  = qRope[b, h, i], RoPE applied where cos is given (the columns' first block)
 // 16 column groups of 8 (one 16-byte weight load per row) x 16 row slices: each thread loads all its rows
 // (up to 8 per pass: all in flight at once) before any arithmetic; q_nope sits in shared memory (read as
 // broadcasts) and the slices' sums meet there too. Up to kAbsorbBatch sequences per pass over the weights.
@@ -167,9 +173,11 @@ __global__ void __launch_bounds__(256) absorbQueryKernel(AbsorbQuery p) {
     }
     if (blockIdx.y == 0) {
         const bf16* qr = static_cast<const bf16*>(p.qRope) + int64_t(h) * p.ropeHeadStride;
-        for (int i = threadIdx.x; i < p.batch * p.rR; i += blockDim.x)
+        for (int i = threadIdx.x; i < p.batch * p.rR; i += blockDim.x) {
+            const bf16* row = qr + int64_t(i / p.rR) * p.ropeBatchStride;
             out[(int64_t(i / p.rR) * p.heads + h) * width + p.r + i % p.rR] =
-                qr[int64_t(i / p.rR) * p.ropeBatchStride + i % p.rR];
+                p.cos ? ropeAt(row, p.cos, p.sin, i % p.rR, p.rR / 2) : row[i % p.rR];
+        }
     }
 }
 
@@ -228,6 +236,54 @@ __global__ void __launch_bounds__(256) absorbOutputKernel(AbsorbOutput p) {
     }
 }
 
+// MLA's cache row of one step, one block per sequence: the latent's RMSNorm as rmsNormKernel (or a copy) and
+// k_rope's RoPE as ropeKernel, written at the step's position (read on the device: graphs replay it).
+__global__ void latentAppendKernel(LatentAppend p) {
+    const bf16* x = static_cast<const bf16*>(p.kv) + int64_t(blockIdx.x) * p.kvBatchStride;
+    const bf16* w = static_cast<const bf16*>(p.w);
+    bf16* y = static_cast<bf16*>(p.cache) + int64_t(blockIdx.x) * p.cacheBatchStride +
+              *p.position * int64_t(p.r + p.rR);
+    float inv = 1.f;
+    if (w) {
+        float ss = 0.f;
+        for (int i = threadIdx.x; i < p.r; i += blockDim.x) {
+            const float v = __bfloat162float(x[i]);
+            ss += v * v;
+        }
+        inv = rsqrtf(blockSum(ss) / float(p.r) + p.eps);
+    }
+    for (int i = threadIdx.x; i < p.r; i += blockDim.x)
+        y[i] = w ? __float2bfloat16(__bfloat162float(w[i]) *
+                                    __bfloat162float(__float2bfloat16(__bfloat162float(x[i]) * inv)))
+                 : x[i];
+    for (int i = threadIdx.x; i < p.rR; i += blockDim.x)
+        y[p.r + i] = ropeAt(x + p.r, p.cos, p.sin, i, p.rR / 2);
+}
+
+// GQA's step after the q | k | v product, one block per sequence: q's RoPE (to qOut, contiguous), k's RoPE
+// and v written at the step's position of the caches, rounded as ropeKernel.
+__global__ void ropeAppendKernel(RopeAppend p) {
+    const int b = blockIdx.x, half = p.d / 2, rows = p.heads + 2 * p.groups;
+    const int64_t pos = *p.position;
+    const bf16* q = static_cast<const bf16*>(p.q) + int64_t(b) * p.qBatchStride;
+    const bf16* k = static_cast<const bf16*>(p.k) + int64_t(b) * p.kBatchStride;
+    const bf16* v = static_cast<const bf16*>(p.v) + int64_t(b) * p.vBatchStride;
+    bf16* qOut = static_cast<bf16*>(p.qOut) + int64_t(b) * p.heads * p.d;
+    for (int e = threadIdx.x; e < rows * p.d; e += blockDim.x) {
+        const int row = e / p.d, i = e % p.d;
+        if (row < p.heads) {
+            qOut[int64_t(row) * p.d + i] = ropeAt(q + int64_t(row) * p.qHeadStride, p.cos, p.sin, i, half);
+            continue;
+        }
+        const int g = (row - p.heads) % p.groups;
+        const int64_t at = int64_t(b) * p.cacheBatchStride + int64_t(g) * p.cacheGroupStride + pos * p.d + i;
+        if (row < p.heads + p.groups)
+            static_cast<bf16*>(p.cacheK)[at] = ropeAt(k + int64_t(g) * p.kHeadStride, p.cos, p.sin, i, half);
+        else
+            static_cast<bf16*>(p.cacheV)[at] = v[int64_t(g) * p.vHeadStride + i];
+    }
+}
+
 const char* lastError() {
     const cudaError_t e = cudaGetLastError();
     return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
@@ -276,6 +332,16 @@ const char* launchAbsorbQuery(const AbsorbQuery& p, void* stream) {
 const char* launchAbsorbOutput(const AbsorbOutput& p, void* stream) {
     absorbOutputKernel<<<dim3(unsigned(p.heads), unsigned((p.dv + kOutRows - 1) / kOutRows)), 256,
                          size_t(p.batch) * p.r * 2, static_cast<cudaStream_t>(stream)>>>(p);
+    return lastError();
+}
+
+const char* launchLatentAppend(const LatentAppend& p, void* stream) {
+    latentAppendKernel<<<unsigned(p.batch), 256, 0, static_cast<cudaStream_t>(stream)>>>(p);
+    return lastError();
+}
+
+const char* launchRopeAppend(const RopeAppend& p, void* stream) {
+    ropeAppendKernel<<<unsigned(p.batch), 256, 0, static_cast<cudaStream_t>(stream)>>>(p);
     return lastError();
 }
 

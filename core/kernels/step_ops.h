@@ -39,10 +39,30 @@ std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor& h, const at:
 // einsum's copies and product and the concatenation). qNope [B, 1, H, dn] and qRope [B, 1, H, rR] with unit
 // stride along their last dimension, wUK [H, dn, r] (a view of kv_b's weight, rows of r unit-strided and
 // 16-byte aligned; B <= 4: beyond, ATen's batched product measured faster; dn <= 256); returns {B, H, r + rR}
-// contiguous, fp32 sums rounded once as ATen's einsum.
-at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, const at::Tensor& qRope);
+// contiguous, fp32 sums rounded once as ATen's einsum. With cos/sin ([>= 1, rR] fp32 contiguous), q_rope is
+// rotated on the way as fusedRope rotates it (one kernel fewer in the step).
+at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, const at::Tensor& qRope,
+                            const at::Tensor& cos = {}, const at::Tensor& sin = {});
 // MLA's absorbed output: lat [B, H, r] contiguous (the decode kernel's), wUV [H, dv, r] as wUK (B <= 4, r <=
 // 512); returns {B, H, dv} contiguous = per head lat . wUV^T.
 at::Tensor fusedAbsorbOutput(const at::Tensor& lat, const at::Tensor& wUV);
+
+// MLA's cache row of one decoding step as one kernel: kv [B, 1, r + rR] (the kv_a product, a column slice of
+// a packed one too) -> cache [B, capacity, r + rR] contiguous at position [1] (int64 on the device, the
+// step's): [RMSNorm(latent) with w [r] (undefined: none) | RoPE(k_rope) with cos/sin [>= 1, rR] fp32],
+// rounded as fusedRmsNorm and fusedRope. Instead of those two kernels, the concatenation and the index copy.
+// False where it does not apply (the caller runs those).
+bool fusedLatentAppend(const at::Tensor& kv, int64_t r, const at::Tensor& w, double eps,
+                       const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& cache,
+                       const at::Tensor& position);
+
+// GQA's step after the q | k | v product as one kernel: q, k, v [B, 1, heads or groups, d] (column slices of
+// the packed product too; unit stride along d, full rotary width: cos/sin [>= 1, d] fp32) -> returns RoPE(q)
+// [B, heads, d] contiguous and writes RoPE(k) and v at position [1] (int64 on the device) of the caches
+// [B, groups, capacity, d] (contiguous), rounded as fusedRope. Instead of two RoPE kernels and two index
+// copies. Undefined where it does not apply (the caller runs those).
+at::Tensor fusedRopeAppend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                           const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& cacheK,
+                           const at::Tensor& cacheV, const at::Tensor& position);
 
 } // namespace transmla::kernels

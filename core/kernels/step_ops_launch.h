@@ -27,6 +27,7 @@ struct AbsorbQuery {
     int64_t ropeBatchStride, ropeHeadStride;
     const void* w; // W_UK [H, dn, r]: (h, d, c) at h * wHeadStride + d * wRowStride + c
     int64_t wHeadStride, wRowStride;
+    const float *cos, *sin;      // [rR] fp32: RoPE on q_rope as launchRope (null: q_rope as it is)
     void* qCat;                  // [B, H, r + rR] contiguous: [q_nope W_UK | q_rope]
     int batch, heads, dn, r, rR; // batch <= 16, dn <= 256
 };
@@ -40,5 +41,35 @@ struct AbsorbOutput {
 };
 // r <= 512 and batch * r * 2 bytes of shared memory (<= 48 KB).
 const char* launchAbsorbOutput(const AbsorbOutput& p, void* stream);
+
+// MLA's cache row of one step: cache[b, *position] = [RMSNorm(kv[b, :r]) | RoPE(kv[b, r:])], rounded as
+// launchRmsNorm and launchRope (w null: the latent copied).
+struct LatentAppend {
+    const void* kv; // [B, r + rR] bf16: (b, i) at b * kvBatchStride + i
+    int64_t kvBatchStride;
+    const void* w; // [r] bf16 or null
+    float eps;
+    const float *cos, *sin; // [rR] fp32
+    void* cache; // [B, capacity, r + rR] bf16: (b, t, i) at b * cacheBatchStride + t * (r + rR) + i
+    int64_t cacheBatchStride;
+    const int64_t* position; // [1] on the device
+    int batch, r, rR;
+};
+const char* launchLatentAppend(const LatentAppend& p, void* stream);
+
+// GQA's step: qOut = RoPE(q); cacheK[b, g, *position] = RoPE(k[b, g]); cacheV[b, g, *position] = v[b, g]
+// (bf16, rows of d with unit stride, rounded as launchRope).
+struct RopeAppend {
+    const void *q, *k, *v; // [B, heads or groups, d]: (b, h, i) at b * batchStride + h * headStride + i
+    int64_t qBatchStride, qHeadStride, kBatchStride, kHeadStride, vBatchStride, vHeadStride;
+    const float *cos, *sin; // [d] fp32
+    void* qOut;             // [B, heads, d] contiguous
+    void *cacheK,
+        *cacheV; // [B, groups, capacity, d]: (b, g, t, i) at b * batchStride + g * groupStride + t * d + i
+    int64_t cacheBatchStride, cacheGroupStride;
+    const int64_t* position; // [1] on the device
+    int batch, heads, groups, d;
+};
+const char* launchRopeAppend(const RopeAppend& p, void* stream);
 
 } // namespace transmla::kernels

@@ -41,16 +41,25 @@ at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
     at::Tensor q = headNorm(c, qkv[0].view({B, T, H, d}), a.qNorm);
     at::Tensor kPre = headNorm(c, qkv[1].view({B, T, g, d}), a.kNorm); // as preRopeKeys
     at::Tensor v = qkv[2].view({B, T, g, d});
-    q = applyRope(q, rope);
-    at::Tensor k = applyRope(kPre, rope);
-    if (hooks && hooks->onKv) hooks->onKv(layer, kPre, k, v);
     if (cache && cache->deviceStep) { // T = 1: the fused kernel over the cache (decode_step.h)
-        cache->appendKvAtStep(layer, k.transpose(1, 2), v.transpose(1, 2));
-        at::Tensor out = kernels::decodeAttention(q.reshape({B, H, d}), cache->first[size_t(layer)],
+        // RoPE on q and k and the cache writes as one kernel where the step's element-wise kernels run.
+        at::Tensor qStep =
+            kernels::StepOpsScope::active()
+                ? kernels::fusedRopeAppend(q, kPre, v, rope.cos, rope.sin, cache->first[size_t(layer)],
+                                           cache->second[size_t(layer)], cache->stepPosition)
+                : at::Tensor();
+        if (!qStep.defined()) {
+            qStep = applyRope(q, rope).reshape({B, H, d});
+            cache->appendKvAtStep(layer, applyRope(kPre, rope).transpose(1, 2), v.transpose(1, 2));
+        }
+        at::Tensor out = kernels::decodeAttention(qStep, cache->first[size_t(layer)],
                                                   cache->second[size_t(layer)], cache->stepLengths, d,
                                                   specFor(c, layer, hooks, cache).scale); // {B, H, d}
         return linear(out.view({B, T, H * d}), a.o);
     }
+    q = applyRope(q, rope);
+    at::Tensor k = applyRope(kPre, rope);
+    if (hooks && hooks->onKv) hooks->onKv(layer, kPre, k, v);
     at::Tensor keys = k.transpose(1, 2), values = v.transpose(1, 2);          // {B, g, T, d}
     if (cache) std::tie(keys, values) = cache->appendKv(layer, keys, values); // {B, g, Tc, d}
     at::Tensor out = attend(q.transpose(1, 2), keys, values, specFor(c, layer, hooks, cache)); // {B, H, T, d}
@@ -59,10 +68,15 @@ at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
 
 // What both MLA forms compute from x: the queries split [nope | rope], the latent c (normed) and the
 // shared rope key, RoPE applied at the block's positions.
+// In the fast decoding step (a StepOpsScope open) the latent and k_rope go to the cache as one kernel
+// (appended; latent and kRope are then undefined) and q_rope's RoPE is left to the absorbed query's kernel
+// (qRopePending: mlaAbsorbed applies it, with `rope`, where that kernel does not run).
 struct MlaInputs {
     at::Tensor qNope, qRope; // {B, T, H, dn}, {B, T, H, rR}
     at::Tensor latent;       // {B, T, r}
     at::Tensor kRope;        // {B, T, 1, rR}
+    RopeTables rope;         // the layer's tables at the block's positions (rR > 0)
+    bool qRopePending = false, appended = false;
 };
 
 MlaInputs mlaInputs(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& modelRope,
@@ -90,25 +104,30 @@ MlaInputs mlaInputs(const Model& m, int64_t layer, const at::Tensor& x, const Ro
     }
     q = q.reshape({B, T, H, dn + rR}); // {B, T, H, dn + rR}
     MlaInputs in;
-    in.latent = kv.narrow(-1, 0, r); // {B, T, r}
-    if (a.kvANorm.defined()) in.latent = rmsNorm(in.latent, a.kvANorm, c.rmsNormEps, false);
-    in.kRope = kv.narrow(-1, r, rR).view({B, T, 1, rR}); // {B, T, 1, rR}
     in.qNope = q.narrow(-1, 0, dn);
     in.qRope = q.narrow(-1, dn, rR);
-    if (rR > 0) {
-        const RopeTables rope = !a.ropeInvFreq.defined() ? modelRope
-                                : cache                  ? cache->mlaRopeTables(m, layer, T)
-                                                         : ropeTablesFor(a.ropeInvFreq, T, 1.0, 0);
-        in.qRope = applyRope(in.qRope, rope);
-        in.kRope = applyRope(in.kRope, rope);
+    if (rR > 0)
+        in.rope = !a.ropeInvFreq.defined() ? modelRope
+                  : cache                  ? cache->mlaRopeTables(m, layer, T)
+                                           : ropeTablesFor(a.ropeInvFreq, T, 1.0, 0);
+    const bool step = cache && cache->deviceStep && kernels::StepOpsScope::active();
+    in.appended = step && kernels::fusedLatentAppend(kv, r, a.kvANorm, c.rmsNormEps, in.rope.cos, in.rope.sin,
+                                                     cache->first[size_t(layer)], cache->stepPosition);
+    if (!in.appended) {
+        in.latent = kv.narrow(-1, 0, r); // {B, T, r}
+        if (a.kvANorm.defined()) in.latent = rmsNorm(in.latent, a.kvANorm, c.rmsNormEps, false);
+        in.kRope = kv.narrow(-1, r, rR).view({B, T, 1, rR}); // {B, T, 1, rR}
+        if (rR > 0) in.kRope = applyRope(in.kRope, in.rope);
     }
+    in.qRopePending = step && rR > 0;
+    if (rR > 0 && !in.qRopePending) in.qRope = applyRope(in.qRope, in.rope);
     return in;
 }
 
 // Expanded form (DeepSeek-V2/V3 as transformers runs it): per-head keys [k_nope | k_rope], with k_rope
 // one shared head, and per-head values from the up-projection. Returns {B, T, H, dv}.
 at::Tensor mlaExpanded(const MlaAttention& a, const MlaInputs& in, const AttentionSpec& spec) {
-    const int64_t B = in.latent.size(0), T = in.latent.size(1), H = in.qNope.size(2);
+    const int64_t B = in.qNope.size(0), T = in.qNope.size(1), H = in.qNope.size(2);
     const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim;
     at::Tensor kvUp = linear(in.latent, a.kvB).view({B, T, H, dn + dv}); // {B, T, H, dn + dv}
     at::Tensor kNope = kvUp.narrow(-1, 0, dn), v = kvUp.narrow(-1, dn, dv);
@@ -124,20 +143,26 @@ at::Tensor mlaExpanded(const MlaAttention& a, const MlaInputs& in, const Attenti
 // r + rR for the scores and r for the weighted sum. Returns {B, T, H, dv}.
 at::Tensor mlaAbsorbed(const MlaAttention& a, const MlaInputs& in, KvCache& cache, int64_t layer,
                        const AttentionSpec& spec) {
-    const int64_t B = in.latent.size(0), T = in.latent.size(1), H = in.qNope.size(2);
+    const int64_t B = in.qNope.size(0), T = in.qNope.size(1), H = in.qNope.size(2);
     const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim, r = a.rank;
     const at::Tensor wkv = a.kvB.weight.view({H, dn + dv, r});
     const at::Tensor wUK = wkv.narrow(1, 0, dn), wUV = wkv.narrow(1, dn, dv); // {H, dn, r}, {H, dv, r}
     // Both score terms in one product: [q_lat | q_rope] . [c | k_rope], q_lat = q_nope W_UK per head. In the
     // fast step one kernel each side of the decode kernel replaces the einsums' copies and the concatenation.
     const bool fused = cache.deviceStep && kernels::StepOpsScope::active() && decodeFastPath().absorbKernels;
-    at::Tensor qCat = fused ? kernels::fusedAbsorbQuery(in.qNope, wUK, in.qRope) : at::Tensor();
-    if (!qCat.defined())
-        qCat = at::cat({at::einsum("bthd,hdr->bhtr", {in.qNope, wUK}), in.qRope.transpose(1, 2)},
+    const at::Tensor noTable;
+    at::Tensor qCat =
+        fused ? kernels::fusedAbsorbQuery(in.qNope, wUK, in.qRope, in.qRopePending ? in.rope.cos : noTable,
+                                          in.qRopePending ? in.rope.sin : noTable)
+              : at::Tensor();
+    if (!qCat.defined()) {
+        const at::Tensor qRope = in.qRopePending ? applyRope(in.qRope, in.rope) : in.qRope;
+        qCat = at::cat({at::einsum("bthd,hdr->bhtr", {in.qNope, wUK}), qRope.transpose(1, 2)},
                        -1); // {B, H, T, r + rR}
+    }
     at::Tensor outLat;      // {B, H, T, r}
     if (cache.deviceStep) { // T = 1: one read of each latent row serves every head (decode_step.h)
-        cache.appendLatentAtStep(layer, in.latent, in.kRope.view({B, T, rR}));
+        if (!in.appended) cache.appendLatentAtStep(layer, in.latent, in.kRope.view({B, T, rR}));
         outLat = kernels::decodeAttention(qCat.view({B, H, r + rR}), cache.first[size_t(layer)].unsqueeze(1),
                                           {}, cache.stepLengths, r, spec.scale); // {B, H, r}
         if (const at::Tensor out = fused ? kernels::fusedAbsorbOutput(outLat, wUV) : at::Tensor();
@@ -189,24 +214,36 @@ at::Tensor attentionLayer(const Model& m, int64_t layer, const at::Tensor& x, co
 }
 
 at::Tensor decoderBlock(const Model& m, int64_t i, const at::Tensor& hIn, const RopeTables& rope,
-                        ForwardHooks* hooks, KvCache* cache) {
+                        ForwardHooks* hooks, KvCache* cache, at::Tensor* residual) {
     const io::ModelConfig& c = m.config;
     const ArchTable& arch = archFor(c.family);
     const Layer& L = m.layers[static_cast<size_t>(i)];
-    at::Tensor h = hIn;
-    at::Tensor x = rmsNorm(h, L.inputNorm, c.rmsNormEps, arch.gemmaNorm);
+    const bool fusedAdd = !arch.gemmaNorm && kernels::StepOpsScope::active();
+    at::Tensor h = hIn, x;
+    if (residual && residual->defined()) { // the previous block's last sum, with this block's first norm
+        auto [sum, normed] = fusedAdd ? kernels::fusedAddRmsNorm(hIn, *residual, L.inputNorm, c.rmsNormEps)
+                                      : std::pair<at::Tensor, at::Tensor>{};
+        h = sum.defined() ? sum : hIn + *residual;
+        x = normed;
+        *residual = at::Tensor();
+    }
+    if (!x.defined()) x = rmsNorm(h, L.inputNorm, c.rmsNormEps, arch.gemmaNorm);
     at::Tensor a = attentionLayer(m, i, x, rope, hooks, cache);
     if (arch.sandwichNorm) {
         h = h + rmsNorm(a, L.postAttnNorm, c.rmsNormEps, true);
         at::Tensor y = mlp(rmsNorm(h, L.preFfnNorm, c.rmsNormEps, true), L.mlp, c.activation);
         return h + rmsNorm(y, L.postFfnNorm, c.rmsNormEps, true);
     }
-    auto [sum, normed] = arch.gemmaNorm || !kernels::StepOpsScope::active()
-                             ? std::pair<at::Tensor, at::Tensor>{}
-                             : kernels::fusedAddRmsNorm(h, a, L.postAttnNorm, c.rmsNormEps); // one kernel
+    auto [sum, normed] = fusedAdd ? kernels::fusedAddRmsNorm(h, a, L.postAttnNorm, c.rmsNormEps) // one kernel
+                                  : std::pair<at::Tensor, at::Tensor>{};
     h = sum.defined() ? sum : h + a;
     x = normed.defined() ? normed : rmsNorm(h, L.postAttnNorm, c.rmsNormEps, arch.gemmaNorm);
-    return h + (L.experts.empty() ? mlp(x, L.mlp, c.activation) : moe(x, L, c));
+    at::Tensor y = L.experts.empty() ? mlp(x, L.mlp, c.activation) : moe(x, L, c);
+    if (residual && fusedAdd) { // added by the next block's first norm (or the final norm)
+        *residual = y;
+        return h;
+    }
+    return h + y;
 }
 
 } // namespace transmla::model

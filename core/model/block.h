@@ -14,8 +14,12 @@
 namespace transmla::model {
 
 // h [B, T, D] -> [B, T, D]; `rope` covers the block's positions. hooks and cache may be null.
+// residual (may be null): where it holds a tensor, the block's input is h + *residual, the previous block's
+// last sum, added by the same kernel as this block's first norm; and inside a StepOpsScope
+// (kernels/step_ops.h) the block leaves its own last sum so: it returns the sum's first term and sets
+// *residual to the second.
 at::Tensor decoderBlock(const Model& m, int64_t layer, const at::Tensor& h, const RopeTables& rope,
-                        ForwardHooks* hooks, KvCache* cache);
+                        ForwardHooks* hooks, KvCache* cache, at::Tensor* residual = nullptr);
 
 // Per-head RMSNorm of y [.., heads, d] with weight w [d] in the family's form (Qwen3 w * n, Gemma-3
 // (1 + w) * n); undefined w: y unchanged.

@@ -80,12 +80,21 @@ at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* ho
     const RopeTables local = c.ropeLocalTheta ? ropeTablesFor(localRopeInverseFrequencies(c, h.device()), T,
                                                               1.0, cache ? cache->length : 0)
                                               : RopeTables{};
+    // Inside the step-ops scope each block leaves its last residual add to the next block's first norm, the
+    // last block to the final norm (one kernel each instead of two).
+    at::Tensor residual;
     for (int64_t i = 0; i <= last; ++i)
-        h = decoderBlock(m, i, h, usesLocalRope(c, i) ? local : rope, hooks, cache);
+        h = decoderBlock(m, i, h, usesLocalRope(c, i) ? local : rope, hooks, cache, &residual);
     if (cache) {
         cache->length += T;
         cache->deviceStep = false;
         cache->layerRope = {};
+    }
+    if (residual.defined()) {
+        if (at::Tensor normed = kernels::fusedAddRmsNorm(h, residual, m.finalNorm, c.rmsNormEps).second;
+            normed.defined())
+            return normed;
+        h = h + residual;
     }
     return rmsNorm(h, m.finalNorm, c.rmsNormEps, archFor(c.family).gemmaNorm);
 }

@@ -170,6 +170,69 @@ void runStepOps() {
     std::snprintf(what, sizeof what, "fused residual add + RMSNorm vs fp32: sum %.2e, norm %.2e", sumErr,
                   normErr);
     expect(sum.defined() && normed.defined() && sumErr <= 2e-2 && normErr <= 2e-2, what);
+
+    // MLA's cache row of a step as one kernel (fusedLatentAppend) vs the kernels it replaces (the same
+    // roundings: equal bit for bit) and vs fp32; written at the device-side position 5 of 9 rows, the other
+    // rows untouched. kv is the kv_a columns of a packed q | kv_a product; then without a norm (a copy).
+    const at::Tensor lpos = at::full({1}, 5, bf.dtype(at::kLong));
+    const at::Tensor kv = qkv.narrow(-1, 6144, 576);
+    for (const bool norm : {true, false}) {
+        at::Tensor rows = at::randn({3, 9, 576}, bf);
+        const at::Tensor before = rows.clone();
+        const at::Tensor wn = norm ? wl : at::Tensor();
+        const bool ran = kernels::fusedLatentAppend(kv, 512, wn, 1e-6, cos, sin, rows, lpos);
+        const at::Tensor lat = kv.narrow(-1, 0, 512), kr = kv.narrow(-1, 512, 64).view({3, 1, 1, 64});
+        const at::Tensor want = at::cat({norm ? kernels::fusedRmsNorm(lat, wl, 1e-6) : lat,
+                                         kernels::fusedRope(kr, cos, sin).view({3, 1, 64})},
+                                        -1);
+        const at::Tensor lf2 = f32(lat), krf = f32(kr).view({3, 1, 64});
+        const at::Tensor krRot = at::cat({-krf.narrow(-1, 32, 32), krf.narrow(-1, 0, 32)}, -1);
+        const at::Tensor ref =
+            at::cat({norm ? f32(wl) * lf2 * at::rsqrt(lf2.pow(2).mean(-1, true) + 1e-6) : lf2,
+                     krf * cos.view({1, 1, 64}) + krRot * sin.view({1, 1, 64})},
+                    -1);
+        const at::Tensor row = rows.narrow(1, 5, 1);
+        const bool same = ran && at::equal(row, want);
+        const bool others = at::equal(rows.narrow(1, 0, 5), before.narrow(1, 0, 5)) &&
+                            at::equal(rows.narrow(1, 6, 3), before.narrow(1, 6, 3));
+        const double err = ran ? relErr(row, ref) : 1.0;
+        std::snprintf(
+            what, sizeof what,
+            "fused latent append (%s): row at the device position equal to the separate kernels: %s, "
+            "vs fp32 %.2e, other rows untouched: %s",
+            norm ? "RMSNorm + RoPE" : "copy + RoPE", same ? "yes" : "no", err, others ? "yes" : "no");
+        expect(same && others && err <= 2e-2, what);
+    }
+
+    // GQA's step after the packed q | k | v product (fusedRopeAppend) vs the kernels it replaces (equal bit
+    // for bit): q rotated, k rotated and v written at the device-side position 3 of 7 rows, the others
+    // untouched.
+    const at::Tensor packed = at::randn({2, 1, 4096 + 2 * 1024}, bf);
+    const at::Tensor gq = packed.narrow(-1, 0, 4096).view({2, 1, 32, 128}),
+                     gk = packed.narrow(-1, 4096, 1024).view({2, 1, 8, 128}),
+                     gv = packed.narrow(-1, 5120, 1024).view({2, 1, 8, 128});
+    const at::Tensor gAngle = at::rand({1, 64}, bf.dtype(at::kFloat)) * 20.0;
+    const at::Tensor gCos = at::cat({gAngle, gAngle}, -1).cos().contiguous(),
+                     gSin = at::cat({gAngle, gAngle}, -1).sin().contiguous();
+    at::Tensor cacheK = at::randn({2, 8, 7, 128}, bf), cacheV = at::randn({2, 8, 7, 128}, bf);
+    const at::Tensor keptK = cacheK.clone(), keptV = cacheV.clone();
+    const at::Tensor gpos = at::full({1}, 3, bf.dtype(at::kLong));
+    const at::Tensor qStep = kernels::fusedRopeAppend(gq, gk, gv, gCos, gSin, cacheK, cacheV, gpos);
+    const at::Tensor wantK = kernels::fusedRope(gk, gCos, gSin).view({2, 8, 128});
+    const bool qSame =
+        qStep.defined() && at::equal(qStep, kernels::fusedRope(gq, gCos, gSin).view({2, 32, 128}));
+    const bool kvSame =
+        at::equal(cacheK.select(2, 3), wantK) && at::equal(cacheV.select(2, 3), gv.view({2, 8, 128}));
+    bool kvOthers = true;
+    for (const int64_t t : {0, 1, 2, 4, 5, 6})
+        kvOthers = kvOthers && at::equal(cacheK.select(2, t), keptK.select(2, t)) &&
+                   at::equal(cacheV.select(2, t), keptV.select(2, t));
+    std::snprintf(what, sizeof what,
+                  "fused RoPE + cache append (GQA): q %s, k and v rows %s the separate kernels', other rows "
+                  "untouched: %s",
+                  qSame ? "equal to" : "DIFFERENT from", kvSame ? "equal to" : "DIFFERENT from",
+                  kvOthers ? "yes" : "no");
+    expect(qSame && kvSame && kvOthers, what);
 }
 
 // MLA's absorbed projections around the decode kernel (step_ops.h) against fp32 einsums of the same bf16
@@ -190,6 +253,14 @@ void runAbsorbed() {
             const at::Tensor wkv = at::randn({c.H * (c.dn + c.dv), c.r}, bf).view({c.H, c.dn + c.dv, c.r});
             const at::Tensor wUK = wkv.narrow(1, 0, c.dn), wUV = wkv.narrow(1, c.dn, c.dv);
             const at::Tensor qCat = kernels::fusedAbsorbQuery(qNope, wUK, qRope);
+            // With RoPE on the way (the step's q_rope before rotation): equal to rotating first.
+            const at::Tensor angle = at::rand({1, c.rR / 2}, bf.dtype(at::kFloat)) * 20.0;
+            const at::Tensor cos = at::cat({angle, angle}, -1).cos().contiguous(),
+                             sin = at::cat({angle, angle}, -1).sin().contiguous();
+            const at::Tensor qCatRope = kernels::fusedAbsorbQuery(qNope, wUK, qRope, cos, sin);
+            const at::Tensor rotated = kernels::fusedRope(qRope, cos, sin);
+            const bool ropeSame = qCatRope.defined() && rotated.defined() &&
+                                  at::equal(qCatRope, kernels::fusedAbsorbQuery(qNope, wUK, rotated));
             const at::Tensor qRef = at::cat(
                 {at::einsum("bthd,hdr->bhr", {f32(qNope), f32(wUK)}), f32(qRope).view({B, c.H, c.rR})}, -1);
             const double qErr = qCat.defined() ? relErr(qCat, qRef) : 1.0;
@@ -201,11 +272,11 @@ void runAbsorbed() {
             std::snprintf(
                 what, sizeof what,
                 "absorbed query / output (H %lld dn %lld dv %lld r %lld rR %lld batch %lld) vs fp32: "
-                "%.2e / %.2e",
+                "%.2e / %.2e; with RoPE on the way equal to rotating first: %s",
                 (long long)c.H, (long long)c.dn, (long long)c.dv, (long long)c.r, (long long)c.rR,
-                (long long)B, qErr, oErr);
+                (long long)B, qErr, oErr, ropeSame ? "yes" : "no");
             expect(qCat.defined() && out.defined() && qCat.sizes() == qRef.sizes() && qErr <= 2e-2 &&
-                       oErr <= 2e-2,
+                       oErr <= 2e-2 && ropeSame,
                    what);
         }
     const at::Tensor q16 = at::randn({16, 1, 32, 192}, bf), w16 = at::randn({32, 256, 512}, bf);
