@@ -268,8 +268,9 @@ at::Tensor fusedRopeAppend(const at::Tensor& q, const at::Tensor& k, const at::T
     if (!rows(q) || !rows(k) || !rows(v) || k.sizes() != v.sizes() || q.size(0) != k.size(0) ||
         q.size(3) != k.size(3) || !bf16Cuda(cacheK) || !bf16Cuda(cacheV) || cacheK.dim() != 4 ||
         cacheK.sizes() != cacheV.sizes() || cacheK.size(0) != k.size(0) || cacheK.size(1) != k.size(2) ||
-        cacheK.size(3) != k.size(3) || !ropeTable(cos, sin, q.size(3)) || !position.defined() ||
-        !position.is_cuda() || position.scalar_type() != at::kLong || position.numel() != 1)
+        cacheK.size(3) != k.size(3) || q.size(3) > 1024 || !ropeTable(cos, sin, q.size(3)) ||
+        !position.defined() || !position.is_cuda() || position.scalar_type() != at::kLong ||
+        position.numel() != 1)
         return {};
     const int64_t B = q.size(0), H = q.size(2), d = q.size(3);
     at::Tensor qOut = at::empty({B, H, d}, q.options());

@@ -2,6 +2,8 @@
 // CUDA graph the step is bound by its count of small kernels, and these replace ~8 (RMSNorm), ~7
 // (RoPE), 2 (SiLU * up) and ~9 (residual add + RMSNorm) ATen kernels. Both round where ATen's bf16 ops round,
 // so results match within reduction order.
+#include <algorithm>
+
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
@@ -236,51 +238,50 @@ __global__ void __launch_bounds__(256) absorbOutputKernel(AbsorbOutput p) {
     }
 }
 
-// MLA's cache row of one step, one block per sequence: the latent's RMSNorm as rmsNormKernel (or a copy) and
-// k_rope's RoPE as ropeKernel, written at the step's position (read on the device: graphs replay it).
+// MLA's cache row of one step, one block per sequence with a thread per value (launchLatentAppend: up to
+// 1024; beyond, threads take several): the latent's RMSNorm as rmsNormKernel (or a copy) and k_rope's RoPE as
+// ropeKernel, written at the step's position (read on the device: graphs replay it). Every load is issued
+// before the block's one reduction.
 __global__ void latentAppendKernel(LatentAppend p) {
     const bf16* x = static_cast<const bf16*>(p.kv) + int64_t(blockIdx.x) * p.kvBatchStride;
     const bf16* w = static_cast<const bf16*>(p.w);
     bf16* y = static_cast<bf16*>(p.cache) + int64_t(blockIdx.x) * p.cacheBatchStride +
               *p.position * int64_t(p.r + p.rR);
-    float inv = 1.f;
-    if (w) {
-        float ss = 0.f;
-        for (int i = threadIdx.x; i < p.r; i += blockDim.x) {
-            const float v = __bfloat162float(x[i]);
-            ss += v * v;
-        }
-        inv = rsqrtf(blockSum(ss) / float(p.r) + p.eps);
+    const int width = p.r + p.rR;
+    float ss = 0.f;
+    for (int e = threadIdx.x; e < p.r; e += blockDim.x) {
+        const float v = __bfloat162float(x[e]);
+        ss += v * v;
     }
-    for (int i = threadIdx.x; i < p.r; i += blockDim.x)
-        y[i] = w ? __float2bfloat16(__bfloat162float(w[i]) *
-                                    __bfloat162float(__float2bfloat16(__bfloat162float(x[i]) * inv)))
-                 : x[i];
-    for (int i = threadIdx.x; i < p.rR; i += blockDim.x)
-        y[p.r + i] = ropeAt(x + p.r, p.cos, p.sin, i, p.rR / 2);
+    const float inv = w ? rsqrtf(blockSum(ss) / float(p.r) + p.eps) : 1.f;
+    for (int e = threadIdx.x; e < width; e += blockDim.x)
+        y[e] = e >= p.r ? ropeAt(x + p.r, p.cos, p.sin, e - p.r, p.rR / 2)
+               : w      ? __float2bfloat16(__bfloat162float(w[e]) *
+                                           __bfloat162float(__float2bfloat16(__bfloat162float(x[e]) * inv)))
+                        : x[e];
 }
 
-// GQA's step after the q | k | v product, one block per sequence: q's RoPE (to qOut, contiguous), k's RoPE
-// and v written at the step's position of the caches, rounded as ropeKernel.
+// GQA's step after the q | k | v product, a block per (row, sequence) of d threads: q's RoPE (to qOut,
+// contiguous), k's RoPE and v written at the step's position of the caches, rounded as ropeKernel.
 __global__ void ropeAppendKernel(RopeAppend p) {
-    const int b = blockIdx.x, half = p.d / 2, rows = p.heads + 2 * p.groups;
-    const int64_t pos = *p.position;
-    const bf16* q = static_cast<const bf16*>(p.q) + int64_t(b) * p.qBatchStride;
-    const bf16* k = static_cast<const bf16*>(p.k) + int64_t(b) * p.kBatchStride;
-    const bf16* v = static_cast<const bf16*>(p.v) + int64_t(b) * p.vBatchStride;
-    bf16* qOut = static_cast<bf16*>(p.qOut) + int64_t(b) * p.heads * p.d;
-    for (int e = threadIdx.x; e < rows * p.d; e += blockDim.x) {
-        const int row = e / p.d, i = e % p.d;
-        if (row < p.heads) {
-            qOut[int64_t(row) * p.d + i] = ropeAt(q + int64_t(row) * p.qHeadStride, p.cos, p.sin, i, half);
-            continue;
-        }
-        const int g = (row - p.heads) % p.groups;
-        const int64_t at = int64_t(b) * p.cacheBatchStride + int64_t(g) * p.cacheGroupStride + pos * p.d + i;
-        if (row < p.heads + p.groups)
-            static_cast<bf16*>(p.cacheK)[at] = ropeAt(k + int64_t(g) * p.kHeadStride, p.cos, p.sin, i, half);
-        else
-            static_cast<bf16*>(p.cacheV)[at] = v[int64_t(g) * p.vHeadStride + i];
+    const int row = blockIdx.x, b = blockIdx.y, i = threadIdx.x, half = p.d / 2;
+    if (i >= p.d) return;
+    if (row < p.heads) {
+        const bf16* q =
+            static_cast<const bf16*>(p.q) + int64_t(b) * p.qBatchStride + int64_t(row) * p.qHeadStride;
+        static_cast<bf16*>(p.qOut)[(int64_t(b) * p.heads + row) * p.d + i] = ropeAt(q, p.cos, p.sin, i, half);
+        return;
+    }
+    const int g = (row - p.heads) % p.groups;
+    const int64_t at =
+        int64_t(b) * p.cacheBatchStride + int64_t(g) * p.cacheGroupStride + *p.position * p.d + i;
+    if (row < p.heads + p.groups) {
+        const bf16* k =
+            static_cast<const bf16*>(p.k) + int64_t(b) * p.kBatchStride + int64_t(g) * p.kHeadStride;
+        static_cast<bf16*>(p.cacheK)[at] = ropeAt(k, p.cos, p.sin, i, half);
+    } else {
+        static_cast<bf16*>(p.cacheV)[at] =
+            static_cast<const bf16*>(p.v)[int64_t(b) * p.vBatchStride + int64_t(g) * p.vHeadStride + i];
     }
 }
 
@@ -336,12 +337,14 @@ const char* launchAbsorbOutput(const AbsorbOutput& p, void* stream) {
 }
 
 const char* launchLatentAppend(const LatentAppend& p, void* stream) {
-    latentAppendKernel<<<unsigned(p.batch), 256, 0, static_cast<cudaStream_t>(stream)>>>(p);
+    const unsigned threads = unsigned(std::min(1024, (p.r + p.rR + 31) / 32 * 32));
+    latentAppendKernel<<<unsigned(p.batch), threads, 0, static_cast<cudaStream_t>(stream)>>>(p);
     return lastError();
 }
 
 const char* launchRopeAppend(const RopeAppend& p, void* stream) {
-    ropeAppendKernel<<<unsigned(p.batch), 256, 0, static_cast<cudaStream_t>(stream)>>>(p);
+    ropeAppendKernel<<<dim3(unsigned(p.heads + 2 * p.groups), unsigned(p.batch)),
+                       unsigned((p.d + 31) / 32 * 32), 0, static_cast<cudaStream_t>(stream)>>>(p);
     return lastError();
 }
 

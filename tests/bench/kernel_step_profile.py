@@ -3,17 +3,30 @@
 with N1 and N2 steps (the prefill and setup are identical, so the difference is N2 - N1 steps):
   kernel_step_profile.py SUM_N1.csv N1 SUM_N2.csv N2 [MS_PER_STEP]
 SUM_*.csv: `nsys stats --report cuda_gpu_kern_sum --format csv` (with --cuda-graph-trace=node so a
-graph's kernels are counted one by one). Prints per step: each kernel's time and launches, the sum,
+graph's kernels are counted one by one), or Nsight Compute's `ncu --graph-profiling node --metrics
+gpu__time_duration.sum --csv` (each kernel timed alone: no overlap, and no time between kernels). Prints per step: each kernel's time and launches, the sum,
 and (given the measured ms/step) the time between kernels."""
 import csv
 import sys
 
 
+NS = {"nsecond": 1.0, "ns": 1.0, "usecond": 1e3, "us": 1e3, "msecond": 1e6, "ms": 1e6, "second": 1e9}
+
+
 def load(path):
     rows = {}
     with open(path, newline="") as f:
-        lines = [l for l in f if l.strip() and not l.startswith("Processing") and not l.startswith("NOTICE")]
-    for r in csv.DictReader(lines):
+        lines = [l for l in f if l.startswith('"') or l.startswith("Time")]
+    reader = list(csv.DictReader(lines))
+    if reader and "Metric Name" in reader[0]:  # Nsight Compute: one row per kernel launch
+        for r in reader:
+            if r["Metric Name"] != "gpu__time_duration.sum":
+                continue
+            value = float(r["Metric Value"].replace(",", "")) * NS.get(r["Metric Unit"], 1.0)
+            t, c = rows.get(r["Kernel Name"], (0.0, 0))
+            rows[r["Kernel Name"]] = (t + value, c + 1)
+        return rows
+    for r in reader:
         name = r["Name"]
         total = float(r["Total Time (ns)"])
         count = int(r["Instances"])

@@ -75,7 +75,23 @@ bench() {
 if has profile; then
   NSYS=$(command -v nsys || ls /usr/local/cuda/bin/nsys /opt/nvidia/nsight-systems/*/bin/nsys \
     /usr/local/cuda/nsight-systems*/bin/nsys 2>/dev/null | head -1)
-  if [ -z "$NSYS" ]; then echo "profile: no nsys on this machine"; else
+  NCU=$(command -v ncu || ls /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
+  if [ -z "$NSYS" ] && [ -n "$NCU" ]; then
+    # Nsight Compute instead: each kernel timed alone (2 vs 3 steps: it replays every kernel).
+    cfg=${PROFILE_CFG:-4096x1}; ctx=${cfg%x*}; batch=${cfg#*x}
+    for form in ${PROFILE_FORMS:-MLA GQA}; do
+      dir=$M; extra=
+      if [ $form = MLA ]; then if [ -n "$IN_PROCESS" ]; then extra=$IN_PROCESS; else dir=$MLA; fi; fi
+      for n in 2 3; do
+        $TL "$NCU" --graph-profiling node --metrics gpu__time_duration.sum --csv --cache-control none \
+          --clock-control none $BUILD/tests/bench/bench_decode $dir cuda bf16 $ctx $batch $n $extra \
+          > /tmp/ncu_${form}_$n.csv 2> /tmp/ncu_${form}_$n.err
+      done
+      echo "profile $form ${ctx}x$batch (Nsight Compute, kernels timed alone):"
+      python3 tests/bench/kernel_step_profile.py /tmp/ncu_${form}_2.csv 2 /tmp/ncu_${form}_3.csv 3 ||
+        tail -5 /tmp/ncu_${form}_3.err
+    done
+  elif [ -z "$NSYS" ]; then echo "profile: no nsys or ncu on this machine"; else
     cfg=${PROFILE_CFG:-4096x1}; ctx=${cfg%x*}; batch=${cfg#*x}
     for form in GQA MLA; do
       dir=$M; extra=
