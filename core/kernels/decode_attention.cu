@@ -729,7 +729,7 @@ __global__ void decodeReduceKernel(DecodeLaunch p) {
     const int64_t splitStride = int64_t(hp) * p.dv;
     for (int d = threadIdx.x * 4; d < p.dv; d += blockDim.x * 4) {
         float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
-#pragma unroll 4
+#pragma unroll 16 // the splits' partial outputs in flight together (at batch 1: 6.7 us with 4, GQA 4K)
         for (int s = 0; s < p.splits; ++s) {
             const float w = weights[s];
             const float4 x = *reinterpret_cast<const float4*>(o + s * splitStride + d);

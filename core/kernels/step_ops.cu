@@ -3,6 +3,8 @@
 // (RoPE), 2 (SiLU * up) and ~9 (residual add + RMSNorm) ATen kernels. Both round where ATen's bf16 ops round,
 // so results match within reduction order.
 #include <algorithm>
+#include <cstdint>
+#include <initializer_list>
 
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
@@ -57,6 +59,139 @@ __device__ bf16 ropeAt(const bf16* x, const float* cos, const float* sin, int i,
     const float a = __bfloat162float(__float2bfloat16(__bfloat162float(x[i]) * c));
     const float b = __bfloat162float(__float2bfloat16(rotated * s));
     return __float2bfloat16(a + b);
+}
+
+// Rows whose width is a multiple of 8 and whose starts are 16-byte aligned go through the *Vec kernels: a
+// thread per 8 values (one 16-byte load each; up to kNormChunks such groups per thread for rows wider than
+// 8192), every load of the row issued before the block's one reduction. The scalar kernels above loop with a
+// load per value and, in addRmsNormKernel, a store between loads: at batch 1 a row took ~15 us there (Nsight
+// Compute on the H200, Mistral-7B shape: 64 of them per step, 0.95 ms of a 5.5 ms step).
+constexpr int kNormChunks = 4;
+
+__device__ inline void unpack8(const uint4& u, float f[8]) {
+    const __nv_bfloat162* p = reinterpret_cast<const __nv_bfloat162*>(&u);
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+        const float2 v = __bfloat1622float2(p[j]);
+        f[2 * j] = v.x;
+        f[2 * j + 1] = v.y;
+    }
+}
+
+__device__ inline uint4 pack8(const float f[8]) {
+    uint4 u;
+    __nv_bfloat162* p = reinterpret_cast<__nv_bfloat162*>(&u);
+#pragma unroll
+    for (int j = 0; j < 4; ++j)
+        p[j] = __floats2bfloat162_rn(f[2 * j], f[2 * j + 1]);
+    return u;
+}
+
+__device__ inline float roundBf16(float v) {
+    return __bfloat162float(__float2bfloat16(v));
+}
+
+// rmsNormKernel's arithmetic, 8 values per load.
+__global__ void rmsNormVecKernel(const bf16* x, const bf16* w, bf16* y, int d, int64_t ldx, float eps) {
+    const uint4* xr = reinterpret_cast<const uint4*>(x + int64_t(blockIdx.x) * ldx);
+    const uint4* wr = reinterpret_cast<const uint4*>(w);
+    uint4* yr = reinterpret_cast<uint4*>(y + int64_t(blockIdx.x) * d);
+    const int n = d / 8;
+    uint4 xv[kNormChunks], wv[kNormChunks];
+#pragma unroll
+    for (int c = 0; c < kNormChunks; ++c) {
+        const int idx = threadIdx.x + c * blockDim.x;
+        if (idx < n) {
+            xv[c] = xr[idx];
+            wv[c] = __ldg(wr + idx);
+        }
+    }
+    float ss = 0.f;
+#pragma unroll
+    for (int c = 0; c < kNormChunks; ++c)
+        if (threadIdx.x + c * blockDim.x < n) {
+            float f[8];
+            unpack8(xv[c], f);
+#pragma unroll
+            for (int j = 0; j < 8; ++j)
+                ss += f[j] * f[j];
+        }
+    const float inv = rsqrtf(blockSum(ss) / float(d) + eps);
+#pragma unroll
+    for (int c = 0; c < kNormChunks; ++c) {
+        const int idx = threadIdx.x + c * blockDim.x;
+        if (idx < n) {
+            float f[8], g[8];
+            unpack8(xv[c], f);
+            unpack8(wv[c], g);
+#pragma unroll
+            for (int j = 0; j < 8; ++j)
+                f[j] = g[j] * roundBf16(f[j] * inv);
+            yr[idx] = pack8(f);
+        }
+    }
+}
+
+// addRmsNormKernel's arithmetic, 8 values per load.
+__global__ void addRmsNormVecKernel(const bf16* h, const bf16* a, const bf16* w, bf16* hOut, bf16* y, int d,
+                                    float eps) {
+    const int64_t base = int64_t(blockIdx.x) * d;
+    const uint4 *hr = reinterpret_cast<const uint4*>(h + base),
+                *ar = reinterpret_cast<const uint4*>(a + base), *wr = reinterpret_cast<const uint4*>(w);
+    const int n = d / 8;
+    uint4 hv[kNormChunks], av[kNormChunks], wv[kNormChunks];
+#pragma unroll
+    for (int c = 0; c < kNormChunks; ++c) {
+        const int idx = threadIdx.x + c * blockDim.x;
+        if (idx < n) {
+            hv[c] = hr[idx];
+            av[c] = ar[idx];
+            wv[c] = __ldg(wr + idx);
+        }
+    }
+    float ss = 0.f;
+#pragma unroll
+    for (int c = 0; c < kNormChunks; ++c) {
+        const int idx = threadIdx.x + c * blockDim.x;
+        if (idx < n) {
+            float f[8], g[8];
+            unpack8(hv[c], f);
+            unpack8(av[c], g);
+#pragma unroll
+            for (int j = 0; j < 8; ++j)
+                f[j] += g[j];
+            hv[c] = pack8(f); // the residual in bf16, as ATen's add rounds it
+            reinterpret_cast<uint4*>(hOut + base)[idx] = hv[c];
+            unpack8(hv[c], f);
+#pragma unroll
+            for (int j = 0; j < 8; ++j)
+                ss += f[j] * f[j];
+        }
+    }
+    const float inv = rsqrtf(blockSum(ss) / float(d) + eps);
+#pragma unroll
+    for (int c = 0; c < kNormChunks; ++c) {
+        const int idx = threadIdx.x + c * blockDim.x;
+        if (idx < n) {
+            float f[8], g[8];
+            unpack8(hv[c], f);
+            unpack8(wv[c], g);
+#pragma unroll
+            for (int j = 0; j < 8; ++j)
+                f[j] = g[j] * roundBf16(f[j] * inv);
+            reinterpret_cast<uint4*>(y + base)[idx] = pack8(f);
+        }
+    }
+}
+
+// Threads of a *Vec launch for rows of d values, or 0 where the scalar kernel must run (width not a multiple
+// of 8, a start not 16-byte aligned, or wider than 1024 threads x kNormChunks x 8).
+int vecThreads(int d, int64_t ld, std::initializer_list<const void*> rows) {
+    if (d % 8 || ld % 8 || d / 8 > 1024 * kNormChunks) return 0;
+    for (const void* p : rows)
+        if (reinterpret_cast<uintptr_t>(p) % 16) return 0;
+    const int n = d / 8, perThread = (n + 1023) / 1024;
+    return std::max(32, ((n + perThread - 1) / perThread + 31) / 32 * 32);
 }
 
 // x [n, T, heads, d] with any strides but unit along d (MLA's q_rope and k_rope are column slices of
@@ -294,8 +429,12 @@ const char* lastError() {
 
 const char* launchRmsNorm(const void* x, const void* w, void* y, int64_t rows, int d, int64_t ldx, float eps,
                           void* stream) {
-    rmsNormKernel<<<unsigned(rows), 256, 0, static_cast<cudaStream_t>(stream)>>>(
-        static_cast<const bf16*>(x), static_cast<const bf16*>(w), static_cast<bf16*>(y), d, ldx, eps);
+    if (const int threads = vecThreads(d, ldx, {x, w, y}))
+        rmsNormVecKernel<<<unsigned(rows), unsigned(threads), 0, static_cast<cudaStream_t>(stream)>>>(
+            static_cast<const bf16*>(x), static_cast<const bf16*>(w), static_cast<bf16*>(y), d, ldx, eps);
+    else
+        rmsNormKernel<<<unsigned(rows), 256, 0, static_cast<cudaStream_t>(stream)>>>(
+            static_cast<const bf16*>(x), static_cast<const bf16*>(w), static_cast<bf16*>(y), d, ldx, eps);
     return lastError();
 }
 
@@ -318,9 +457,14 @@ const char* launchSiluMul(const void* gate, const void* up, void* y, int64_t row
 
 const char* launchAddRmsNorm(const void* h, const void* a, const void* w, void* hOut, void* y, int64_t rows,
                              int d, float eps, void* stream) {
-    addRmsNormKernel<<<unsigned(rows), 256, 0, static_cast<cudaStream_t>(stream)>>>(
-        static_cast<const bf16*>(h), static_cast<const bf16*>(a), static_cast<const bf16*>(w),
-        static_cast<bf16*>(hOut), static_cast<bf16*>(y), d, eps);
+    if (const int threads = vecThreads(d, d, {h, a, w, hOut, y}))
+        addRmsNormVecKernel<<<unsigned(rows), unsigned(threads), 0, static_cast<cudaStream_t>(stream)>>>(
+            static_cast<const bf16*>(h), static_cast<const bf16*>(a), static_cast<const bf16*>(w),
+            static_cast<bf16*>(hOut), static_cast<bf16*>(y), d, eps);
+    else
+        addRmsNormKernel<<<unsigned(rows), 256, 0, static_cast<cudaStream_t>(stream)>>>(
+            static_cast<const bf16*>(h), static_cast<const bf16*>(a), static_cast<const bf16*>(w),
+            static_cast<bf16*>(hOut), static_cast<bf16*>(y), d, eps);
     return lastError();
 }
 

@@ -10,8 +10,8 @@
 #            for MLA (TRANSMLA_DECODE_WGMMA=0; the latent kernel is the default on sm_90a)
 #   kernels: bench_decode_attention (the kernel alone, CUDA events, vs the copy bandwidth)
 #   convert: MODEL-shape random checkpoint -> MLA (r = 512, r_R = 64), as run_gpu_bench.sh; MODEL is
-#            llama3-8b (default), mistral-7b or qwen2.5-7b (Qwen2's query bias has no DeepSeek-V3 form: its
-#            MLA rows and model checks convert in process instead, bench_decode's RANK)
+#            llama3-8b (default), mistral-7b or qwen2.5-7b (these two convert in process instead, bench_decode's
+#            RANK: Qwen2's query bias has no DeepSeek-V3 form, Mistral's vocabulary is smaller than the tokenizer's)
 #   model:   tst_decode_attention_gpu on both checkpoints (graph vs eager kernels vs the ATen path)
 #   decode:  bench_decode GQA vs MLA, fast path and (FAST_ONLY unset) the ATen path, DECODE_CFGS;
 #            STEP_OPS_ROWS=1 adds batch-1 rows without the fused step kernels (TRANSMLA_STEP_OPS=0);
@@ -28,7 +28,9 @@ export BUILD=${BUILD:-build-cuda}
 export CUDACXX=${CUDACXX:-$(command -v nvcc || ls /usr/local/cuda/bin/nvcc 2>/dev/null)}
 mkdir -p "$OUT"
 MODEL=${MODEL:-llama3-8b}; M=/tmp/bench_$MODEL; MLA=${MLA_DIR:-/tmp/bench_${MODEL}_mla}
-IN_PROCESS=; [ "$MODEL" = qwen2.5-7b ] && IN_PROCESS=512
+# Qwen2's query bias has no DeepSeek-V3 form, and the carried tokenizer's ids (49152) overflow Mistral's
+# vocabulary (32768), which the CLI's calibration refuses: both convert in process (random calibration ids).
+IN_PROCESS=; [ "$MODEL" = qwen2.5-7b ] || [ "$MODEL" = mistral-7b ] && IN_PROCESS=512
 if has convert && [ ! -f $M/config.json ]; then
   ( python3 tests/bench/make_random_model.py $MODEL $M "$TOK" 2>&1 | grep -v -i warn ) > /tmp/maker.log 2>&1 &
   maker=$!

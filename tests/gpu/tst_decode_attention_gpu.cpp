@@ -171,6 +171,25 @@ void runStepOps() {
                   normErr);
     expect(sum.defined() && normed.defined() && sumErr <= 2e-2 && normErr <= 2e-2, what);
 
+    // The norms' two kernels (step_ops.cu): rows of 8-value loads where widths and starts allow, else a
+    // value per load. A row one element off alignment takes the second: the same values but for the order of
+    // the sum of squares (an ulp of bf16 at most, rarely).
+    const at::Tensor wide = at::randn({2, 1, 4097}, bf), w4 = at::randn({4097}, bf);
+    const at::Tensor odd = wide.narrow(-1, 1, 4096), even = odd.contiguous(), wEven = w4.narrow(0, 0, 4096);
+    const at::Tensor nOdd = kernels::fusedRmsNorm(odd, wEven, 1e-5),
+                     nEven = kernels::fusedRmsNorm(even, wEven, 1e-5);
+    const at::Tensor narrowRow = at::randn({3, 1, 100}, bf), w100 = at::randn({100}, bf);
+    const at::Tensor n100 = kernels::fusedRmsNorm(narrowRow, w100, 1e-5);
+    const at::Tensor f100 = f32(narrowRow);
+    const double pathErr = nOdd.defined() && nEven.defined() ? relErr(nOdd, nEven) : 1.0;
+    const double err100 =
+        n100.defined() ? relErr(n100, f32(w100) * f100 * at::rsqrt(f100.pow(2).mean(-1, true) + 1e-5)) : 1.0;
+    std::snprintf(
+        what, sizeof what,
+        "RMSNorm: unaligned row (one value per load) vs aligned (8 per load) %.2e; width 100 vs fp32 %.2e",
+        pathErr, err100);
+    expect(pathErr <= 1e-2 && err100 <= 2e-2, what);
+
     // MLA's cache row of a step as one kernel (fusedLatentAppend) vs the kernels it replaces (the same
     // roundings: equal bit for bit) and vs fp32; written at the device-side position 5 of 9 rows, the other
     // rows untouched. kv is the kv_a columns of a packed q | kv_a product; then without a norm (a copy).
