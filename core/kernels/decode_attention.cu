@@ -860,8 +860,9 @@ Shape kernelFor(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPer
 
 } // namespace
 
-const char* decodeKernelName(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPerSplit) {
-    switch (kernelFor(paddedHeads, dk, dv, sharedValues, tilesPerSplit, 1)) {
+const char* decodeKernelName(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPerSplit,
+                             int groups) {
+    switch (kernelFor(paddedHeads, dk, dv, sharedValues, tilesPerSplit, groups)) {
     case Shape::Narrow:
         return "narrow";
     case Shape::Wide:
