@@ -91,21 +91,9 @@ __device__ inline float roundBf16(float v) {
     return __bfloat162float(__float2bfloat16(v));
 }
 
-// rmsNormKernel's arithmetic, 8 values per load.
-__global__ void rmsNormVecKernel(const bf16* x, const bf16* w, bf16* y, int d, int64_t ldx, float eps) {
-    const uint4* xr = reinterpret_cast<const uint4*>(x + int64_t(blockIdx.x) * ldx);
-    const uint4* wr = reinterpret_cast<const uint4*>(w);
-    uint4* yr = reinterpret_cast<uint4*>(y + int64_t(blockIdx.x) * d);
-    const int n = d / 8;
-    uint4 xv[kNormChunks], wv[kNormChunks];
-#pragma unroll
-    for (int c = 0; c < kNormChunks; ++c) {
-        const int idx = threadIdx.x + c * blockDim.x;
-        if (idx < n) {
-            xv[c] = xr[idx];
-            wv[c] = __ldg(wr + idx);
-        }
-    }
+// The thread's chunks of a row (chunk c is the row's 8-value group threadIdx.x + c * blockDim.x, n groups):
+// their sum of squares, and y = w * bf16(x * inv) stored, rounded as rmsNormKernel.
+__device__ inline float sumSquares(const uint4 (&xv)[kNormChunks], int n) {
     float ss = 0.f;
 #pragma unroll
     for (int c = 0; c < kNormChunks; ++c)
@@ -116,7 +104,11 @@ __global__ void rmsNormVecKernel(const bf16* x, const bf16* w, bf16* y, int d, i
             for (int j = 0; j < 8; ++j)
                 ss += f[j] * f[j];
         }
-    const float inv = rsqrtf(blockSum(ss) / float(d) + eps);
+    return ss;
+}
+
+__device__ inline void storeNormed(const uint4 (&xv)[kNormChunks], const uint4 (&wv)[kNormChunks], float inv,
+                                   int n, uint4* y) {
 #pragma unroll
     for (int c = 0; c < kNormChunks; ++c) {
         const int idx = threadIdx.x + c * blockDim.x;
@@ -127,9 +119,27 @@ __global__ void rmsNormVecKernel(const bf16* x, const bf16* w, bf16* y, int d, i
 #pragma unroll
             for (int j = 0; j < 8; ++j)
                 f[j] = g[j] * roundBf16(f[j] * inv);
-            yr[idx] = pack8(f);
+            y[idx] = pack8(f);
         }
     }
+}
+
+// rmsNormKernel's arithmetic, 8 values per load.
+__global__ void rmsNormVecKernel(const bf16* x, const bf16* w, bf16* y, int d, int64_t ldx, float eps) {
+    const uint4* xr = reinterpret_cast<const uint4*>(x + int64_t(blockIdx.x) * ldx);
+    const uint4* wr = reinterpret_cast<const uint4*>(w);
+    const int n = d / 8;
+    uint4 xv[kNormChunks], wv[kNormChunks];
+#pragma unroll
+    for (int c = 0; c < kNormChunks; ++c) {
+        const int idx = threadIdx.x + c * blockDim.x;
+        if (idx < n) {
+            xv[c] = xr[idx];
+            wv[c] = __ldg(wr + idx);
+        }
+    }
+    const float inv = rsqrtf(blockSum(sumSquares(xv, n)) / float(d) + eps);
+    storeNormed(xv, wv, inv, n, reinterpret_cast<uint4*>(y + int64_t(blockIdx.x) * d));
 }
 
 // addRmsNormKernel's arithmetic, 8 values per load.
@@ -149,7 +159,6 @@ __global__ void addRmsNormVecKernel(const bf16* h, const bf16* a, const bf16* w,
             wv[c] = __ldg(wr + idx);
         }
     }
-    float ss = 0.f;
 #pragma unroll
     for (int c = 0; c < kNormChunks; ++c) {
         const int idx = threadIdx.x + c * blockDim.x;
@@ -162,26 +171,10 @@ __global__ void addRmsNormVecKernel(const bf16* h, const bf16* a, const bf16* w,
                 f[j] += g[j];
             hv[c] = pack8(f); // the residual in bf16, as ATen's add rounds it
             reinterpret_cast<uint4*>(hOut + base)[idx] = hv[c];
-            unpack8(hv[c], f);
-#pragma unroll
-            for (int j = 0; j < 8; ++j)
-                ss += f[j] * f[j];
         }
     }
-    const float inv = rsqrtf(blockSum(ss) / float(d) + eps);
-#pragma unroll
-    for (int c = 0; c < kNormChunks; ++c) {
-        const int idx = threadIdx.x + c * blockDim.x;
-        if (idx < n) {
-            float f[8], g[8];
-            unpack8(hv[c], f);
-            unpack8(wv[c], g);
-#pragma unroll
-            for (int j = 0; j < 8; ++j)
-                f[j] = g[j] * roundBf16(f[j] * inv);
-            reinterpret_cast<uint4*>(y + base)[idx] = pack8(f);
-        }
-    }
+    const float inv = rsqrtf(blockSum(sumSquares(hv, n)) / float(d) + eps);
+    storeNormed(hv, wv, inv, n, reinterpret_cast<uint4*>(y + base));
 }
 
 // Threads of a *Vec launch for rows of d values, or 0 where the scalar kernel must run (width not a multiple
