@@ -222,28 +222,23 @@ at::Tensor decoderBlock(const Model& m, int64_t i, const at::Tensor& hIn, const 
     const io::ModelConfig& c = m.config;
     const ArchTable& arch = archFor(c.family);
     const Layer& L = m.layers[static_cast<size_t>(i)];
-    const bool fusedAdd = !arch.gemmaNorm && kernels::StepOpsScope::active();
     at::Tensor h = hIn, x;
     if (residual && residual->defined()) { // the previous block's last sum, with this block's first norm
-        auto [sum, normed] = fusedAdd ? kernels::fusedAddRmsNorm(hIn, *residual, L.inputNorm, c.rmsNormEps)
-                                      : std::pair<at::Tensor, at::Tensor>{};
-        h = sum.defined() ? sum : hIn + *residual;
-        x = normed;
+        std::tie(h, x) = addRmsNorm(hIn, *residual, L.inputNorm, c.rmsNormEps, arch.gemmaNorm);
         *residual = at::Tensor();
+    } else {
+        x = rmsNorm(h, L.inputNorm, c.rmsNormEps, arch.gemmaNorm);
     }
-    if (!x.defined()) x = rmsNorm(h, L.inputNorm, c.rmsNormEps, arch.gemmaNorm);
     at::Tensor a = attentionLayer(m, i, x, rope, hooks, cache);
     if (arch.sandwichNorm) {
         h = h + rmsNorm(a, L.postAttnNorm, c.rmsNormEps, true);
         at::Tensor y = mlp(rmsNorm(h, L.preFfnNorm, c.rmsNormEps, true), L.mlp, c.activation);
         return h + rmsNorm(y, L.postFfnNorm, c.rmsNormEps, true);
     }
-    auto [sum, normed] = fusedAdd ? kernels::fusedAddRmsNorm(h, a, L.postAttnNorm, c.rmsNormEps) // one kernel
-                                  : std::pair<at::Tensor, at::Tensor>{};
-    h = sum.defined() ? sum : h + a;
-    x = normed.defined() ? normed : rmsNorm(h, L.postAttnNorm, c.rmsNormEps, arch.gemmaNorm);
+    std::tie(h, x) = addRmsNorm(h, a, L.postAttnNorm, c.rmsNormEps, arch.gemmaNorm);
     at::Tensor y = L.experts.empty() ? mlp(x, L.mlp, c.activation) : moe(x, L, c);
-    if (residual && fusedAdd) { // added by the next block's first norm (or the final norm)
+    if (residual && !arch.gemmaNorm &&
+        kernels::StepOpsScope::active()) { // added by the next block's first norm
         *residual = y;
         return h;
     }

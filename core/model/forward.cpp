@@ -90,13 +90,9 @@ at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* ho
         cache->deviceStep = false;
         cache->layerRope = {};
     }
-    if (residual.defined()) {
-        if (at::Tensor normed = kernels::fusedAddRmsNorm(h, residual, m.finalNorm, c.rmsNormEps).second;
-            normed.defined())
-            return normed;
-        h = h + residual;
-    }
-    return rmsNorm(h, m.finalNorm, c.rmsNormEps, archFor(c.family).gemmaNorm);
+    const bool gemmaNorm = archFor(c.family).gemmaNorm;
+    return residual.defined() ? addRmsNorm(h, residual, m.finalNorm, c.rmsNormEps, gemmaNorm).second
+                              : rmsNorm(h, m.finalNorm, c.rmsNormEps, gemmaNorm);
 }
 
 at::Tensor logitsFromHidden(const Model& m, const at::Tensor& hidden) {

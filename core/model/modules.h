@@ -2,6 +2,7 @@
 #pragma once
 #include <initializer_list>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
@@ -21,6 +22,10 @@ bool packedLinears(const std::vector<const Linear*>& ls); // whether linearPacke
 
 // RMSNorm in fp32, as transformers: Llama form w * norm(x), Gemma form norm(x) * (1 + w).
 at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& w, double eps, bool gemmaForm);
+// The residual add h + a and the RMSNorm of its sum: {sum, norm}. Inside a StepOpsScope one kernel where it
+// applies (kernels/step_ops.h fusedAddRmsNorm, Llama form), else ATen's add and rmsNorm above.
+std::pair<at::Tensor, at::Tensor> addRmsNorm(const at::Tensor& h, const at::Tensor& a, const at::Tensor& w,
+                                             double eps, bool gemmaForm);
 
 // RoPE tables for positions [0, T): cos/sin of shape [T, rotaryDim], in the HF "halves" layout
 // (frequencies repeated: [f0..f_{n-1}, f0..f_{n-1}]). Handles default/linear/dynamic/llama3/yarn.

@@ -68,4 +68,12 @@ at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& w, double eps, bool ge
     return w * normed.to(x.scalar_type());
 }
 
+std::pair<at::Tensor, at::Tensor> addRmsNorm(const at::Tensor& h, const at::Tensor& a, const at::Tensor& w,
+                                             double eps, bool gemmaForm) {
+    if (!gemmaForm && kernels::StepOpsScope::active()) // one kernel in the decoding step (step_ops.h)
+        if (auto fused = kernels::fusedAddRmsNorm(h, a, w, eps); fused.first.defined()) return fused;
+    at::Tensor sum = h + a;
+    return {sum, rmsNorm(sum, w, eps, gemmaForm)};
+}
+
 } // namespace transmla::model
