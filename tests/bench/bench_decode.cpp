@@ -13,7 +13,7 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
-#include "convert/pipeline.h"
+#include "../random_conversion.h"
 #include "eval/decode_speed.h"
 #include "kernels/decode_attention.h"
 #include "model/decode_step.h"
@@ -28,14 +28,8 @@ int main(int argc, char** argv) {
     }
     c10::InferenceMode guard;
     model::Model m = model::Model::load(argv[1], {argv[2], argv[3]});
-    if (argc > 7) {
-        convert::ConvertSettings s;
-        s.kvLoraRank = std::stoll(argv[7]);
-        s.qkRopeHeadDim = std::min<int64_t>(64, m.config.headDim);
-        s.calibration.samples = 16;
-        s.calibration.seqLen = 256;
-        convert::convertModel(m, s, at::randint(0, m.config.vocabSize, {16, 256}, at::kLong));
-    }
+    if (argc > 7)
+        test::convertOnRandomIds(m, std::stoll(argv[7]), std::min<int64_t>(64, m.config.headDim), 16, 256);
     const int64_t ctx = std::stoll(argv[4]), B = std::stoll(argv[5]), steps = std::stoll(argv[6]);
     const eval::DecodeSpeed d =
         eval::measureDecode(m, eval::syntheticContext(m.config.vocabSize, B, ctx, 0), steps);

@@ -14,7 +14,7 @@
 #include <ATen/record_function.h>
 #include <c10/core/InferenceMode.h>
 
-#include "convert/pipeline.h"
+#include "../random_conversion.h"
 #include "model/kv_cache.h"
 #include "model/model.h"
 
@@ -46,14 +46,8 @@ int main(int argc, char** argv) {
     }
     c10::InferenceMode guard;
     model::Model m = model::Model::load(argv[1], {"cpu", "f32"});
-    if (argc > 2) {
-        convert::ConvertSettings s;
-        s.kvLoraRank = std::stoll(argv[2]);
-        s.qkRopeHeadDim = std::min<int64_t>(64, m.config.headDim);
-        s.calibration.samples = 8;
-        s.calibration.seqLen = 64;
-        convert::convertModel(m, s, at::randint(0, m.config.vocabSize, {8, 64}, at::kLong));
-    }
+    if (argc > 2)
+        test::convertOnRandomIds(m, std::stoll(argv[2]), std::min<int64_t>(64, m.config.headDim), 8, 64);
     const int64_t B = 1, ctx = 32;
     model::KvCache cache = model::allocateCache(m, B, ctx + 4);
     model::prefillCached(m, at::randint(0, m.config.vocabSize, {B, ctx}, at::kLong), cache);

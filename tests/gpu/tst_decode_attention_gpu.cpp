@@ -22,7 +22,7 @@
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
-#include "convert/pipeline.h"
+#include "../random_conversion.h"
 #include "kernels/decode_attention.h"
 #include "kernels/step_ops.h"
 #include "model/decode_step.h"
@@ -380,14 +380,7 @@ void runPromptAttention() {
 // expanded form), the reference that none of the cached paths shares.
 void runModel(const std::string& dir, int64_t ctx, int64_t rank) {
     model::Model m = model::Model::load(dir, {"cuda", "bf16"});
-    if (rank > 0) {
-        convert::ConvertSettings s;
-        s.kvLoraRank = rank;
-        s.qkRopeHeadDim = 16;
-        s.calibration.samples = 8;
-        s.calibration.seqLen = 128;
-        convert::convertModel(m, s, at::randint(0, m.config.vocabSize, {8, 128}, at::kLong));
-    }
+    if (rank > 0) test::convertOnRandomIds(m, rank, 16, 8, 128);
     const std::string name =
         std::string(m.config.hasMlaCache() ? "MLA" : "GQA") + " " + dir + " ctx " + std::to_string(ctx);
     const int64_t B = 2, steps = 6;

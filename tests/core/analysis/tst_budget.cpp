@@ -5,11 +5,11 @@
 #include <c10/core/InferenceMode.h>
 
 #include "analysis/budget.h"
-#include "convert/pipeline.h"
 #include "io/model_config.h"
 #include "model/forward.h"
 #include "model/kv_cache.h"
 #include "model/model.h"
+#include "random_conversion.h"
 #include "testutil.h"
 #include "util/error.h"
 
@@ -85,12 +85,7 @@ private slots:
         QCOMPARE(model::generateGreedy(m, prompt, steps, &cache).size(1), T0 + steps);
         QCOMPARE(cache.length, T0 + steps - 1); // the last generated token is not yet cached
         QCOMPARE(cache.bytes(), gqaBudget(m.config, t).cacheBytes(T0 + steps, B));
-        convert::ConvertSettings s;
-        s.kvLoraRank = 40;
-        s.qkRopeHeadDim = 16;
-        s.calibration.samples = 4;
-        s.calibration.seqLen = 32;
-        convert::convertModel(m, s, at::randint(0, m.config.vocabSize, {4, 32}, at::kLong));
+        test::convertOnRandomIds(m, 40, 16, 4, 32);
         model::KvCache latent;
         model::generateGreedy(m, prompt, steps, &latent);
         QCOMPARE(latent.first[0].sizes().vec(),
