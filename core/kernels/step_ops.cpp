@@ -145,16 +145,24 @@ constexpr int64_t kAbsorbMaxBatch = 4;
     };
     return ok(cos) && ok(sin) && rR % 2 == 0;
 }
+
+// One step's per-head rows: [B, 1, heads, d] bf16 on CUDA with unit stride along d (column slices of a packed
+// product too).
+[[maybe_unused]] bool stepRows(const at::Tensor& t) {
+    return t.defined() && t.is_cuda() && t.scalar_type() == at::kBFloat16 && t.dim() == 4 && t.size(1) == 1 &&
+           t.stride(3) == 1;
+}
+
+// The step's cache position: one int64 on the device (a graph replays it).
+[[maybe_unused]] bool devicePosition(const at::Tensor& t) {
+    return t.defined() && t.is_cuda() && t.scalar_type() == at::kLong && t.numel() == 1;
+}
 } // namespace
 
 at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, const at::Tensor& qRope,
                             const at::Tensor& cos, const at::Tensor& sin) {
 #ifdef TRANSMLA_DECODE_KERNELS
-    const auto fits = [](const at::Tensor& t) {
-        return t.defined() && t.is_cuda() && t.scalar_type() == at::kBFloat16 && t.dim() == 4 &&
-               t.size(1) == 1 && t.stride(3) == 1;
-    };
-    if (!fits(qNope) || !fits(qRope) || !headWeights(wUK) || qNope.size(0) != qRope.size(0) ||
+    if (!stepRows(qNope) || !stepRows(qRope) || !headWeights(wUK) || qNope.size(0) != qRope.size(0) ||
         qNope.size(2) != wUK.size(0) || qRope.size(2) != wUK.size(0) || qNope.size(3) != wUK.size(1) ||
         qNope.size(0) > kAbsorbMaxBatch || qNope.size(3) > 256 ||
         (cos.defined() && !ropeTable(cos, sin, qRope.size(3))))
@@ -224,8 +232,7 @@ bool fusedLatentAppend(const at::Tensor& kv, int64_t r, const at::Tensor& w, dou
 #ifdef TRANSMLA_DECODE_KERNELS
     if (!kv.defined() || !cache.defined() || kv.dim() != 3 || kv.size(1) != 1 || cache.dim() != 3 ||
         !bf16Cuda(cache) || kv.size(0) != cache.size(0) || kv.size(2) != cache.size(2) || !rowStride(kv) ||
-        !position.defined() || !position.is_cuda() || position.scalar_type() != at::kLong ||
-        position.numel() != 1 || (w.defined() && (!bf16Cuda(w) || w.dim() != 1 || w.size(0) != r)))
+        !devicePosition(position) || (w.defined() && (!bf16Cuda(w) || w.dim() != 1 || w.size(0) != r)))
         return false;
     const int64_t rR = kv.size(2) - r;
     if (r < 1 || rR < 0 || (rR > 0 && !ropeTable(cos, sin, rR))) return false;
@@ -261,16 +268,11 @@ at::Tensor fusedRopeAppend(const at::Tensor& q, const at::Tensor& k, const at::T
                            const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& cacheK,
                            const at::Tensor& cacheV, const at::Tensor& position) {
 #ifdef TRANSMLA_DECODE_KERNELS
-    const auto rows = [](const at::Tensor& t) {
-        return t.defined() && t.is_cuda() && t.scalar_type() == at::kBFloat16 && t.dim() == 4 &&
-               t.size(1) == 1 && t.stride(3) == 1;
-    };
-    if (!rows(q) || !rows(k) || !rows(v) || k.sizes() != v.sizes() || q.size(0) != k.size(0) ||
+    if (!stepRows(q) || !stepRows(k) || !stepRows(v) || k.sizes() != v.sizes() || q.size(0) != k.size(0) ||
         q.size(3) != k.size(3) || !bf16Cuda(cacheK) || !bf16Cuda(cacheV) || cacheK.dim() != 4 ||
         cacheK.sizes() != cacheV.sizes() || cacheK.size(0) != k.size(0) || cacheK.size(1) != k.size(2) ||
         cacheK.size(3) != k.size(3) || q.size(3) > 1024 || !ropeTable(cos, sin, q.size(3)) ||
-        !position.defined() || !position.is_cuda() || position.scalar_type() != at::kLong ||
-        position.numel() != 1)
+        !devicePosition(position))
         return {};
     const int64_t B = q.size(0), H = q.size(2), d = q.size(3);
     at::Tensor qOut = at::empty({B, H, d}, q.options());
