@@ -65,26 +65,31 @@ if has model; then
   t0=$SECONDS; $TL $T resources/models/tiny-llama-gqa resources/models/tiny-llama-gqa:64 $M $mla | grep -E "model|/|failure"
   echo "model test: $((SECONDS - t0)) s"
 fi
+# pickModel FORM: bench_decode's model for FORM in dir (the GQA checkpoint, or MLA's) and extra (the rank, where
+# MLA converts in process).
+pickModel() {
+  dir=$M; extra=
+  if [ "$1" = MLA ]; then if [ -n "$IN_PROCESS" ]; then extra=$IN_PROCESS; else dir=$MLA; fi; fi
+}
 # bench FORM LABEL: one decode row at $ctx x $batch (environment assignments before the call apply to it),
 # LABEL before its line.
 bench() {
-  local dir=$M extra=
-  if [ "$1" = MLA ]; then if [ -n "$IN_PROCESS" ]; then extra=$IN_PROCESS; else dir=$MLA; fi; fi
+  local dir extra
+  pickModel "$1"
   $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $ctx $batch 64 $extra 2>&1 | tail -1 | sed "s/^/$2/"
 }
-# profile: the GPU kernels of one step at PROFILE_CFG (default 4096x1), GQA and MLA, where Nsight Systems is
-# installed: bench_decode with 16 and 48 steps, the difference per step (tests/bench/kernel_step_profile.py;
-# the ms/step it prints is the profiled run's, slower than the benchmark's).
+# profile: the GPU kernels of one step at PROFILE_CFG (default 4096x1), for PROFILE_FORMS (default GQA MLA):
+# with Nsight Systems bench_decode with 16 and 48 steps, the difference per step (tests/bench/kernel_step_profile.py;
+# the ms/step it prints is the profiled run's, slower than the benchmark's); else with Nsight Compute.
 if has profile; then
   NSYS=$(command -v nsys || ls /usr/local/cuda/bin/nsys /opt/nvidia/nsight-systems/*/bin/nsys \
     /usr/local/cuda/nsight-systems*/bin/nsys 2>/dev/null | head -1)
   NCU=$(command -v ncu || ls /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
+  cfg=${PROFILE_CFG:-4096x1}; ctx=${cfg%x*}; batch=${cfg#*x}
   if [ -z "$NSYS" ] && [ -n "$NCU" ]; then
-    # Nsight Compute instead: each kernel timed alone (2 vs 3 steps: it replays every kernel).
-    cfg=${PROFILE_CFG:-4096x1}; ctx=${cfg%x*}; batch=${cfg#*x}
-    for form in ${PROFILE_FORMS:-MLA GQA}; do
-      dir=$M; extra=
-      if [ $form = MLA ]; then if [ -n "$IN_PROCESS" ]; then extra=$IN_PROCESS; else dir=$MLA; fi; fi
+    # Nsight Compute: each kernel timed alone (2 vs 3 steps: it replays every kernel).
+    for form in ${PROFILE_FORMS:-GQA MLA}; do
+      pickModel $form
       for n in 2 3; do
         $TL "$NCU" --graph-profiling node --metrics gpu__time_duration.sum --csv --cache-control none \
           --clock-control none $BUILD/tests/bench/bench_decode $dir cuda bf16 $ctx $batch $n $extra \
@@ -95,10 +100,8 @@ if has profile; then
         tail -5 /tmp/ncu_${form}_3.err
     done
   elif [ -z "$NSYS" ]; then echo "profile: no nsys or ncu on this machine"; else
-    cfg=${PROFILE_CFG:-4096x1}; ctx=${cfg%x*}; batch=${cfg#*x}
-    for form in GQA MLA; do
-      dir=$M; extra=
-      if [ $form = MLA ]; then if [ -n "$IN_PROCESS" ]; then extra=$IN_PROCESS; else dir=$MLA; fi; fi
+    for form in ${PROFILE_FORMS:-GQA MLA}; do
+      pickModel $form
       for n in 16 48; do
         p=/tmp/prof_${form}_$n
         $TL "$NSYS" profile --cuda-graph-trace=node --trace=cuda -o $p --force-overwrite true \
