@@ -55,6 +55,15 @@ at::Tensor referenceFp32(const at::Tensor& q, const at::Tensor& keys, const at::
     return at::bmm(at::softmax(s, -1), v).squeeze(1);                                 // [H, Dv]
 }
 
+// RoPE tables of one position for rows of `width` values, as the model builds them ([f | f] halves, fp32 on
+// CUDA), at random angles in [0, 20).
+model::RopeTables randomRopeTables(int64_t width) {
+    const at::Tensor angle =
+        at::rand({1, width / 2}, at::TensorOptions().dtype(at::kFloat).device(at::kCUDA)) * 20.0;
+    const at::Tensor emb = at::cat({angle, angle}, -1);
+    return {emb.cos().contiguous(), emb.sin().contiguous()};
+}
+
 struct Case {
     const char* form;
     int64_t heads, groups, dk, dv; // MLA: groups 1, dk = r + r_R, dv = r
@@ -164,9 +173,7 @@ void runStepOps() {
     char what[200];
     const at::Tensor q = at::randn({3, 1, 32, 192}, bf);
     const at::Tensor x = q.narrow(-1, 128, 64); // strided: rows of 192
-    const at::Tensor angle = at::rand({1, 32}, bf.dtype(at::kFloat)) * 20.0;
-    const at::Tensor cos = at::cat({angle, angle}, -1).cos().contiguous(),
-                     sin = at::cat({angle, angle}, -1).sin().contiguous();
+    const auto [cos, sin] = randomRopeTables(64);
     const at::Tensor rope = kernels::fusedRope(x, cos, sin);
     const at::Tensor rotated = at::cat({-f32(x.narrow(-1, 32, 32)), f32(x.narrow(-1, 0, 32))}, -1);
     const at::Tensor ropeRef = f32(x) * cos.view({1, 1, 1, 64}) + rotated * sin.view({1, 1, 1, 64});
@@ -269,9 +276,7 @@ void runStepOps() {
     const at::Tensor gq = packed.narrow(-1, 0, 4096).view({2, 1, 32, 128}),
                      gk = packed.narrow(-1, 4096, 1024).view({2, 1, 8, 128}),
                      gv = packed.narrow(-1, 5120, 1024).view({2, 1, 8, 128});
-    const at::Tensor gAngle = at::rand({1, 64}, bf.dtype(at::kFloat)) * 20.0;
-    const at::Tensor gCos = at::cat({gAngle, gAngle}, -1).cos().contiguous(),
-                     gSin = at::cat({gAngle, gAngle}, -1).sin().contiguous();
+    const auto [gCos, gSin] = randomRopeTables(128);
     at::Tensor cacheK = at::randn({2, 8, 7, 128}, bf), cacheV = at::randn({2, 8, 7, 128}, bf);
     const at::Tensor keptK = cacheK.clone(), keptV = cacheV.clone();
     const at::Tensor gpos = at::full({1}, 3, bf.dtype(at::kLong));
@@ -312,9 +317,7 @@ void runAbsorbed() {
             const at::Tensor wUK = wkv.narrow(1, 0, c.dn), wUV = wkv.narrow(1, c.dn, c.dv);
             const at::Tensor qCat = kernels::fusedAbsorbQuery(qNope, wUK, qRope);
             // With RoPE on the way (the step's q_rope before rotation): equal to rotating first.
-            const at::Tensor angle = at::rand({1, c.rR / 2}, bf.dtype(at::kFloat)) * 20.0;
-            const at::Tensor cos = at::cat({angle, angle}, -1).cos().contiguous(),
-                             sin = at::cat({angle, angle}, -1).sin().contiguous();
+            const auto [cos, sin] = randomRopeTables(c.rR);
             const at::Tensor qCatRope = kernels::fusedAbsorbQuery(qNope, wUK, qRope, cos, sin);
             const at::Tensor rotated = kernels::fusedRope(qRope, cos, sin);
             const bool ropeSame = qCatRope.defined() && rotated.defined() &&
