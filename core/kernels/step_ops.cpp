@@ -159,6 +159,45 @@ constexpr int64_t kAbsorbMaxBatch = 4;
 }
 } // namespace
 
+at::Tensor fusedRopeConcat(const at::Tensor& a, const at::Tensor& b, const at::Tensor& cos, const at::Tensor& sin) {
+#ifdef TRANSMLA_DECODE_KERNELS
+    const auto rows = [](const at::Tensor& t) {
+        return t.defined() && t.is_cuda() && t.scalar_type() == at::kBFloat16 && t.dim() == 4 && t.stride(3) == 1;
+    };
+    if (!rows(a) || !rows(b) || a.sizes().slice(0, 3) != b.sizes().slice(0, 3) ||
+        (cos.defined() && (!ropeTable(cos, sin, b.size(3)) || cos.numel() < a.size(1) * b.size(3))) ||
+        a.numel() == 0)
+        return {};
+    at::Tensor y = at::empty({a.size(0), a.size(1), a.size(2), a.size(3) + b.size(3)}, a.options());
+    RopeConcat p{};
+    p.a = a.data_ptr();
+    p.aN = a.stride(0);
+    p.aT = a.stride(1);
+    p.aH = a.stride(2);
+    p.b = b.data_ptr();
+    p.bN = b.stride(0);
+    p.bT = b.stride(1);
+    p.bH = b.stride(2);
+    p.cos = cos.defined() ? cos.data_ptr<float>() : nullptr;
+    p.sin = cos.defined() ? sin.data_ptr<float>() : nullptr;
+    p.y = y.data_ptr();
+    p.n = int(a.size(0));
+    p.T = int(a.size(1));
+    p.heads = int(a.size(2));
+    p.da = int(a.size(3));
+    p.db = int(b.size(3));
+    // Rows the 8-value kernel cannot take (unaligned, odd widths): the caller concatenates.
+    if (launchRopeConcat(p, at::cuda::getCurrentCUDAStream().stream())) return {};
+    return y;
+#else
+    (void)a;
+    (void)b;
+    (void)cos;
+    (void)sin;
+    return {};
+#endif
+}
+
 at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, const at::Tensor& qRope,
                             const at::Tensor& cos, const at::Tensor& sin) {
 #ifdef TRANSMLA_DECODE_KERNELS

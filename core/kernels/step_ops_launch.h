@@ -18,6 +18,21 @@ const char* launchSiluMul(const void* gate, const void* up, void* y, int64_t row
 const char* launchAddRmsNorm(const void* h, const void* a, const void* w, void* hOut, void* y, int64_t rows,
                              int d, float eps, void* stream);
 
+// y [n, T, heads, da + db] contiguous = [a | RoPE(b)] per row (cos/sin [T, db] fp32 as launchRope; null: b
+// copied): a and b [n, T, heads, da or db] with unit stride along their rows (b's head stride 0: one head
+// shared). Every width and stride a multiple of 8 values (db of 16 with RoPE), every start 16-byte aligned:
+// otherwise nothing runs and the error says so (the caller concatenates).
+struct RopeConcat {
+    const void* a;
+    int64_t aN, aT, aH;
+    const void* b;
+    int64_t bN, bT, bH;
+    const float *cos, *sin;
+    void* y;
+    int n, T, heads, da, db;
+};
+const char* launchRopeConcat(const RopeConcat& p, void* stream);
+
 // MLA's absorbed projections around the decode kernel (one step, T = 1), bf16 with fp32 sums; strides in
 // elements, weight rows 16-byte aligned with unit stride along r.
 struct AbsorbQuery {

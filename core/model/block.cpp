@@ -69,8 +69,9 @@ at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
 // What both MLA forms compute from x: the queries split [nope | rope], the latent c (normed) and the
 // shared rope key, RoPE applied at the block's positions.
 // In the fast decoding step (a StepOpsScope open) the latent and k_rope go to the cache as one kernel
-// (appended; latent and kRope are then undefined) and q_rope's RoPE is left to the absorbed query's kernel
-// (qRopePending: mlaAbsorbed applies it, with `rope`, where that kernel does not run).
+// (appended; latent and kRope are then undefined). With a StepOpsScope open q_rope's RoPE is left to the next
+// kernel that reads it (qRopePending: the absorbed query's, or the expanded form's concatenation; each
+// applies it with `rope` where its kernel does not run).
 struct MlaInputs {
     at::Tensor qNope, qRope; // {B, T, H, dn}, {B, T, H, rR}
     at::Tensor latent;       // {B, T, r}
@@ -119,7 +120,9 @@ MlaInputs mlaInputs(const Model& m, int64_t layer, const at::Tensor& x, const Ro
         in.kRope = kv.narrow(-1, r, rR).view({B, T, 1, rR}); // {B, T, 1, rR}
         if (rR > 0) in.kRope = applyRope(in.kRope, in.rope);
     }
-    in.qRopePending = step && rR > 0;
+    // With the step's kernels (a decoding step, or a prompt with promptOps) q_rope's RoPE rides on the kernel
+    // that next reads it: the absorbed query's, or the expanded form's concatenation.
+    in.qRopePending = rR > 0 && kernels::StepOpsScope::active();
     if (rR > 0 && !in.qRopePending) in.qRope = applyRope(in.qRope, in.rope);
     return in;
 }
@@ -131,8 +134,15 @@ at::Tensor mlaExpanded(const MlaAttention& a, const MlaInputs& in, const Attenti
     const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim;
     at::Tensor kvUp = linear(in.latent, a.kvB).view({B, T, H, dn + dv}); // {B, T, H, dn + dv}
     at::Tensor kNope = kvUp.narrow(-1, 0, dn), v = kvUp.narrow(-1, dn, dv);
-    at::Tensor qFull = at::cat({in.qNope, in.qRope}, -1);                    // {B, T, H, dn + rR}
-    at::Tensor kFull = at::cat({kNope, in.kRope.expand({B, T, H, rR})}, -1); // {B, T, H, dn + rR}
+    // {B, T, H, dn + rR} each; with the step's kernels one pass each (RoPE on the way for q), else ATen's.
+    const bool fused = kernels::StepOpsScope::active();
+    const at::Tensor kRope = in.kRope.expand({B, T, H, rR});
+    at::Tensor qFull = in.qRopePending ? kernels::fusedRopeConcat(in.qNope, in.qRope, in.rope.cos, in.rope.sin)
+                                       : at::Tensor();
+    if (!qFull.defined())
+        qFull = at::cat({in.qNope, in.qRopePending ? applyRope(in.qRope, in.rope) : in.qRope}, -1);
+    at::Tensor kFull = fused ? kernels::fusedRopeConcat(kNope, kRope) : at::Tensor();
+    if (!kFull.defined()) kFull = at::cat({kNope, kRope}, -1);
     // v narrower than q and k: attend's fused GPU path runs it as its kernel wants (modules.h).
     at::Tensor out =
         attend(qFull.transpose(1, 2), kFull.transpose(1, 2), v.transpose(1, 2), spec); // {B, H, T, dv}

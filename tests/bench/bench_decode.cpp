@@ -4,10 +4,11 @@
 // and reports the cache bytes (measured: the allocated cache tensors) against the budget formula,
 // decode tokens/s, the HBM traffic per step (weights + cache) as achieved bandwidth, and the fused
 // attention kernel a CUDA step runs at this capacity and batch (kernels/decode_attention.h).
-// Usage: bench_decode MODEL_DIR DEVICE DTYPE CTX BATCH STEPS [RANK]
+// Usage: bench_decode MODEL_DIR DEVICE DTYPE CTX BATCH STEPS [RANK]   (WARMUP_CTX=N: see main)
 // RANK: convert the GQA model in process first (rank RANK, r_R 64, calibrated on random ids: the
 // speed depends on shapes only) - for models whose MLA form cannot be exported (a query bias, Qwen2).
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include <ATen/ATen.h>
@@ -31,6 +32,16 @@ int main(int argc, char** argv) {
     if (argc > 7)
         test::convertOnRandomIds(m, std::stoll(argv[7]), std::min<int64_t>(64, m.config.headDim), 16, 256);
     const int64_t ctx = std::stoll(argv[4]), B = std::stoll(argv[5]), steps = std::stoll(argv[6]);
+    // WARMUP_CTX=N: a first prompt of N tokens (and one step) before the measured one, so the prefill figure
+    // leaves out the process's one-time costs (loading kernels, library handles; with N = CTX also the
+    // attention library's plan for this shape).
+    if (const char* w = std::getenv("WARMUP_CTX"); w && std::atoll(w) > 0) {
+        const int64_t n = std::atoll(w);
+        const eval::DecodeSpeed warm =
+            eval::measureDecode(m, eval::syntheticContext(m.config.vocabSize, B, n, 1), 1);
+        std::printf("warm-up: prefill of %lld x %lld tokens %.2f s\n", (long long)n, (long long)B,
+                    warm.prefillSeconds);
+    }
     const eval::DecodeSpeed d =
         eval::measureDecode(m, eval::syntheticContext(m.config.vocabSize, B, ctx, 0), steps);
     const int64_t weightBytes = m.parameterCount() * int64_t(at::elementSize(m.computeDtype()));

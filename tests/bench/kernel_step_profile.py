@@ -2,6 +2,7 @@
 """GPU kernels of one decode step, from two Nsight Systems kernel summaries of the same benchmark run
 with N1 and N2 steps (the prefill and setup are identical, so the difference is N2 - N1 steps):
   kernel_step_profile.py SUM_N1.csv N1 SUM_N2.csv N2 [MS_PER_STEP]
+  kernel_step_profile.py SUM.csv          (one run's totals: e.g. a prompt, whose few steps add little)
 SUM_*.csv: `nsys stats --report cuda_gpu_kern_sum --format csv` (with --cuda-graph-trace=node so a
 graph's kernels are counted one by one), or Nsight Compute's `ncu --graph-profiling node --metrics
 gpu__time_duration.sum --csv` (each kernel timed alone: no overlap, and no time between kernels). Prints per step: each kernel's time and launches, the sum,
@@ -36,7 +37,10 @@ def load(path):
 
 
 def main():
-    a, n1, b, n2 = load(sys.argv[1]), int(sys.argv[2]), load(sys.argv[3]), int(sys.argv[4])
+    if len(sys.argv) == 2:  # one run's totals
+        a, n1, b, n2 = {}, 0, load(sys.argv[1]), 1
+    else:
+        a, n1, b, n2 = load(sys.argv[1]), int(sys.argv[2]), load(sys.argv[3]), int(sys.argv[4])
     steps = n2 - n1
     per = []
     for name in set(a) | set(b):
@@ -47,7 +51,8 @@ def main():
     per.sort(reverse=True)
     total = sum(t for t, _, _ in per)
     launches = sum(c for _, c, _ in per)
-    print(f"per step ({steps} steps): {total:.1f} us in {launches:.0f} kernels")
+    print(f"per step ({steps} steps): {total:.1f} us in {launches:.0f} kernels" if len(sys.argv) > 2
+          else f"whole run: {total / 1e3:.1f} ms in {launches:.0f} kernels")
     for t, c, name in per:
         print(f"  {t:8.1f} us {c:6.1f} x {t / c:6.2f} us  {name[:110]}")
     if len(sys.argv) > 5:

@@ -3,7 +3,8 @@
 # GPU test and the decode benchmarks (Qt and PCRE2/utf8proc from carried Debian packages, as
 # run_workbench_gpu.sh), then run them.
 #   tests/gpu/run_decode_checks.sh DEBS_DIR TOKENIZER_JSON OUT_DIR [STEP ...]
-# Steps (default all but profile): probe build test kernels convert model decode; profile.
+# Steps (default all but the profiles): probe build test kernels convert model decode; profile, profile-prompt,
+# profile-kernel.
 #   probe:   tests/gpu/latent_kernel_probe.cu alone (nvcc, no LibTorch: ~15 s), the latent kernel
 #            (TRANSMLA_DECODE_WGMMA=1) and then the Wide kernel, correctness and time
 #   test:    tst_decode_attention_gpu (kernel vs fp32 / ATen references), then again with the Wide kernel
@@ -72,11 +73,12 @@ pickModel() {
   if [ "$1" = MLA ]; then if [ -n "$IN_PROCESS" ]; then extra=$IN_PROCESS; else dir=$MLA; fi; fi
 }
 # bench FORM LABEL: one decode row at $ctx x $batch (environment assignments before the call apply to it),
-# LABEL before its line.
+# LABEL before its line; WARMUP_CTX=N (bench_decode): a first prompt of N tokens before the measured one.
 bench() {
   local dir extra
   pickModel "$1"
-  $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $ctx $batch 64 $extra 2>&1 | tail -1 | sed "s/^/$2/"
+  local lines=1; [ -n "${WARMUP_CTX:-}" ] && lines=2 # WARMUP_CTX: the warm-up prompt's line too
+  $TL $BUILD/tests/bench/bench_decode $dir cuda bf16 $ctx $batch 64 $extra 2>&1 | tail -$lines | sed "s/^/$2/"
 }
 # profile: the GPU kernels of one step at PROFILE_CFG (default 4096x1), for PROFILE_FORMS (default GQA MLA):
 # with Nsight Systems bench_decode with 16 and 48 steps, the difference per step (tests/bench/kernel_step_profile.py;
@@ -115,6 +117,30 @@ if has profile; then
     done
   fi
 fi
+# profile-prompt: every kernel of a prompt at PROMPT_CFG (default 16384x2: one call of 32K rows, as 16K x 16 in
+# one call of 262K) and one step, Nsight Compute, totals per kernel (the step adds ~0.1% of the time).
+# profile-kernel: Nsight Compute's sections (speed of light, occupancy, warp stalls) for the first launch of
+# KERNEL (a regex, default decodeSplitKernel) in MLA's step at PROFILE_CFG.
+NCU=$(command -v ncu || ls /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
+if has profile-prompt; then
+  cfg=${PROMPT_CFG:-16384x2}; ctx=${cfg%x*}; batch=${cfg#*x}
+  for form in ${PROFILE_FORMS:-GQA MLA}; do
+    pickModel $form
+    $TL "$NCU" --metrics gpu__time_duration.sum --csv --cache-control none --clock-control none \
+      $BUILD/tests/bench/bench_decode $dir cuda bf16 $ctx $batch 1 $extra > /tmp/ncu_prompt_$form.csv 2> /tmp/ncu_prompt_$form.err
+    echo "profile-prompt $form ${ctx}x$batch (Nsight Compute, kernels timed alone):"
+    python3 tests/bench/kernel_step_profile.py /tmp/ncu_prompt_$form.csv | head -${PROFILE_LINES:-40} ||
+      tail -5 /tmp/ncu_prompt_$form.err
+  done
+fi
+if has profile-kernel; then
+  cfg=${PROFILE_CFG:-4096x1}; ctx=${cfg%x*}; batch=${cfg#*x}
+  pickModel ${KERNEL_FORM:-MLA}
+  $TL "$NCU" --graph-profiling node -k "regex:${KERNEL:-decodeSplitKernel}" -s 32 -c 1 --section SpeedOfLight \
+    --section LaunchStats --section Occupancy --section WarpStateStats --section SchedulerStats \
+    --section MemoryWorkloadAnalysis --section ComputeWorkloadAnalysis \
+    $BUILD/tests/bench/bench_decode $dir cuda bf16 $ctx $batch 2 $extra 2>&1 | grep -v "^==PROF==" | tail -${PROFILE_LINES:-150}
+fi
 if has decode; then
   for cfg in ${DECODE_CFGS:-4096x1 16384x16}; do
     set -- ${cfg/x/ }
@@ -124,9 +150,10 @@ if has decode; then
       [ -n "${FAST_ONLY:-}" ] || TRANSMLA_DECODE_KERNELS=0 TRANSMLA_DECODE_GRAPHS=0 bench $form "(ATen path) "
       [ -n "${WIDE_ROWS:-}" ] && [ $form = MLA ] && TRANSMLA_DECODE_WGMMA=0 bench $form "(Wide kernel) "
       [ -n "${PROMPT_ROWS:-}" ] && TRANSMLA_PROMPT_OPS=0 bench $form "(prompt ops off) "
-      # HEAD_GROUPS="2 4": MLA rows again with the heads in groups over the latent (TRANSMLA_MLA_HEAD_GROUPS).
+      # HEAD_GROUPS="2 4": MLA rows again with the heads in groups over the latent (TRANSMLA_MLA_HEAD_GROUPS;
+      # the kernel groups heads only at batch <= 4, so larger batches get no such row).
       for hg in ${HEAD_GROUPS:-}; do
-        [ $form = MLA ] && TRANSMLA_MLA_HEAD_GROUPS=$hg bench $form "(heads in $hg groups) "
+        [ $form = MLA ] && [ "$batch" -le 4 ] && TRANSMLA_MLA_HEAD_GROUPS=$hg bench $form "(heads in $hg groups) "
       done
       [ -n "${ABSORB_ROWS:-}" ] && [ $form = MLA ] && TRANSMLA_ABSORB_KERNELS=0 bench $form "(absorbed by einsums) "
       # STEP_OPS_ROWS=1: batch-1 rows again without the fused element-wise step kernels (step_ops.h).
