@@ -5,7 +5,7 @@ Times, with CUDA events, the causal attention of both forms through each SDPA ba
 (GQA: 32 query heads over 8 kv heads of 128, by repeat_interleave or enable_gqa; MLA expanded: q, k of 192,
 v of 128, padded to 192 where a backend wants one width), and the linear layers of one layer over all
 262,144 rows, so the prefill's floor can be set against what the project runs (bench_decode's prefill).
-  python3 tests/bench/prefill_pieces.py [BATCH] [CONTEXT]
+  python3 tests/bench/prefill_pieces.py [BATCH] [CONTEXT] [linear]
 """
 import sys
 import warnings
@@ -80,7 +80,10 @@ def linear_rows():
     print("\n| linear over all rows (one layer) | ms | TFLOP/s | x layers (s) |")
     print("|---|---|---|---|")
     total = 0.0
-    for name, n, k, count in (("q|k|v 4096 -> 6144 (GQA)", 6144, 4096, 1), ("q|kv_a 4096 -> 6720 (MLA)", 6720, 4096, 0),
+    for name, n, k, count in (("q|k|v 4096 -> 6144 (GQA)", 6144, 4096, 1),
+                              ("q|kv_a 4096 -> 4672 (MLA, r 512 + r_R 64)", 4672, 4096, 0),
+                              ("q|kv_a padded to 4864 (19 x 256)", 4864, 4096, 0), ("q alone 4096 -> 4096", 4096, 4096, 0),
+                              ("kv_a alone 4096 -> 576", 576, 4096, 0),
                               ("o 4096 -> 4096", 4096, 4096, 1), ("gate|up 4096 -> 28672", 28672, 4096, 1),
                               ("down 14336 -> 4096", 4096, 14336, 1), ("kv_b 512 -> 8192 (MLA)", 8192, 512, 0)):
         w = torch.randn(n, k, device=dev, dtype=dt)
@@ -95,5 +98,6 @@ def linear_rows():
 
 print(f"torch {torch.__version__}, cuDNN {torch.backends.cudnn.version()}, {torch.cuda.get_device_name()}, "
       f"batch {B} x context {L}")
-attention_rows()
+if "linear" not in sys.argv[3:]:  # `prefill_pieces.py B L linear`: the linear layers only
+    attention_rows()
 linear_rows()

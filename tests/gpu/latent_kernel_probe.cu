@@ -8,6 +8,7 @@
 //   TRANSMLA_DECODE_WGMMA=1 /tmp/probe      the latent kernel (=0 or unset: the Wide kernel)
 //   MIN_TILES=1 /tmp/probe                  splits of one tile (default two, as decode_attention.cpp)
 //   HEAD_GROUPS=2 /tmp/probe                the heads in 2 (4, 8) groups over the one latent
+//   PROBE_ONLY=1x4096 /tmp/probe            one shape (batch x capacity) only
 //   /tmp/probe stream                       plain streaming reads of the same bytes by 128..4096 CTAs
 #include "kernels/decode_attention_launch.h"
 #include <algorithm>
@@ -138,6 +139,11 @@ int main(int argc, char** argv) {
                             {16, 320, 256, 3, 300, -1, false},   {8, 576, 512, 2, 130, -63, false},
                             {32, 576, 512, 5, 65, -64, false},   {32, 192, 128, 2, 500, -11, false},
                             {28, 576, 512, 16, 16384, 0, true}};
+    // PROBE_ONLY=BxCAP: that one MLA shape (32 heads, r 512, r_R 64), timed.
+    if (const char* only = getenv("PROBE_ONLY")) {
+        int B = 0, cap = 0;
+        if (sscanf(only, "%dx%d", &B, &cap) == 2 && B > 0 && cap > 0) cases = {{32, 576, 512, B, cap, 0, true}};
+    }
     int fails = 0;
     for (const C& c : cases) {
         // HEAD_GROUPS=S: the heads in S groups over the same latent rows (kv group stride 0), as

@@ -4,7 +4,7 @@
 # run_workbench_gpu.sh), then run them.
 #   tests/gpu/run_decode_checks.sh DEBS_DIR TOKENIZER_JSON OUT_DIR [STEP ...]
 # Steps (default all but the profiles): probe build test kernels convert model decode; profile, profile-prompt,
-# profile-kernel.
+# profile-kernel, probe-stalls.
 #   probe:   tests/gpu/latent_kernel_probe.cu alone (nvcc, no LibTorch: ~15 s), the latent kernel
 #            (TRANSMLA_DECODE_WGMMA=1) and then the Wide kernel, correctness and time
 #   test:    tst_decode_attention_gpu (kernel vs fp32 / ATen references), then again with the Wide kernel
@@ -41,6 +41,25 @@ if has probe; then
   "${CUDACXX:?no nvcc}" -arch=sm_90a -std=c++17 -O3 --use_fast_math -DTRANSMLA_DECODE_WGMMA -Icore \
     tests/gpu/latent_kernel_probe.cu core/kernels/decode_attention.cu -o /tmp/latent_kernel_probe &&
     for k in 1 0; do echo "probe, TRANSMLA_DECODE_WGMMA=$k:"; TRANSMLA_DECODE_WGMMA=$k timeout 120 /tmp/latent_kernel_probe; done
+fi
+# probe-stalls: where the MLA split kernel's warps wait at PROBE_CFG (default 1x4096: batch x context), the probe
+# alone (lineinfo): its time at that shape and at 1x128 (one block: the per-block fixed cost), its SASS opcode
+# counts, and Nsight Compute's warp stall reasons and top stall lines for one launch (Wide kernel).
+if has probe-stalls; then
+  "${CUDACXX:?no nvcc}" -arch=sm_90a -std=c++17 -O3 --use_fast_math -lineinfo -DTRANSMLA_DECODE_WGMMA -Icore \
+    tests/gpu/latent_kernel_probe.cu core/kernels/decode_attention.cu -o /tmp/latent_kernel_probe_li &&
+  for cfg in ${PROBE_CFG:-1x4096} 1x128; do
+    for t in 2 1; do echo "probe $cfg, MIN_TILES=$t:"; MIN_TILES=$t PROBE_ONLY=$cfg TRANSMLA_DECODE_WGMMA=0 timeout 60 /tmp/latent_kernel_probe_li; done
+  done
+  OBJ=$(command -v cuobjdump || ls "$(dirname "$CUDACXX")"/cuobjdump 2>/dev/null)
+  [ -n "$OBJ" ] && "$OBJ" -sass /tmp/latent_kernel_probe_li | awk '/Function :/ { on = /decodeSplitKernelINS1_6ConfigILi4E/ }
+    on && /\/\*[0-9a-f]+\*\// { for (i = 1; i <= NF; ++i) if ($i ~ /^[A-Z][A-Z0-9_.]+$/) { split($i, a, "."); n[a[1]]++; t++; break } }
+    END { printf "Wide kernel SASS: %d instructions:", t; for (k in n) if (n[k] >= 20) printf " %s %d", k, n[k]; print "" }'
+  NCU=$(command -v ncu || ls /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
+  PROBE_ONLY=${PROBE_CFG:-1x4096} TRANSMLA_DECODE_WGMMA=0 timeout 120 "$NCU" -k regex:decodeSplitKernel -s 5 -c 1 \
+    --section WarpStateStats --section SourceCounters --section SpeedOfLight \
+    --metrics "regex:smsp__average_warps_issue_stalled_.*_per_issue_active\.ratio" /tmp/latent_kernel_probe_li 2>&1 |
+    grep -v "^==PROF==" | grep -E -v "^ +-+$" | tail -${PROFILE_LINES:-120}
 fi
 if has build; then
   TARGETS="transmla bench_decode bench_decode_attention tst_decode_attention_gpu" \
