@@ -7,7 +7,6 @@
 //        tests/gpu/latent_kernel_probe.cu core/kernels/decode_attention.cu -o /tmp/probe
 //   TRANSMLA_DECODE_WGMMA=1 /tmp/probe      the latent kernel (=0 or unset: the Wide kernel)
 //   MIN_TILES=1 /tmp/probe                  splits of one tile (default two, as decode_attention.cpp)
-//   HEAD_GROUPS=2 /tmp/probe                the heads in 2 (4, 8) groups over the one latent
 //   PROBE_ONLY=1x4096 /tmp/probe            one shape (batch x capacity) only
 //   /tmp/probe stream                       plain streaming reads of the same bytes by 128..4096 CTAs
 #include "kernels/decode_attention_launch.h"
@@ -146,10 +145,7 @@ int main(int argc, char** argv) {
     }
     int fails = 0;
     for (const C& c : cases) {
-        // HEAD_GROUPS=S: the heads in S groups over the same latent rows (kv group stride 0), as
-        // decode_step.h's mlaHeadGroups launches them.
-        const int S = getenv("HEAD_GROUPS") ? atoi(getenv("HEAD_GROUPS")) : 1;
-        const int H = c.H, G = S > 1 && c.H % S == 0 ? S : 1, dk = c.dk, dv = c.dv, B = c.B, cap = c.cap;
+        const int H = c.H, G = 1, dk = c.dk, dv = c.dv, B = c.B, cap = c.cap;
         std::vector<int> lens(B);
         for (int b = 0; b < B; ++b)
             lens[b] = std::max(1, cap + c.lenDelta - (c.lenDelta ? 13 * b : 0));
@@ -175,7 +171,7 @@ int main(int argc, char** argv) {
         CK(cudaMemcpy(q, hq.data(), nq * 2, cudaMemcpyHostToDevice));
         CK(cudaMemcpy(k, hk.data(), nk * 2, cudaMemcpyHostToDevice));
         CK(cudaMemcpy(dl, lens.data(), B * 4, cudaMemcpyHostToDevice));
-        const int hp = (H / G + 15) / 16 * 16;
+        const int hp = (H + 15) / 16 * 16;
         const int tiles = (cap + kDecodeTile - 1) / kDecodeTile;
         const int blocks = decodeBlocksPerMultiprocessor(hp, dk, dv, true);
         const int perSplit = getenv("MIN_TILES") ? atoi(getenv("MIN_TILES")) : 2;
@@ -189,7 +185,7 @@ int main(int argc, char** argv) {
         p.k = k;
         p.v = k;
         p.kBatchStride = (int64_t)cap * dk;
-        p.kGroupStride = 0; // one latent per sequence, whatever the head groups
+        p.kGroupStride = (int64_t)cap * dk;
         p.kRowStride = dk;
         p.vBatchStride = p.kBatchStride;
         p.vGroupStride = p.kGroupStride;
@@ -197,7 +193,7 @@ int main(int argc, char** argv) {
         p.lengths = dl;
         p.batch = B;
         p.groups = G;
-        p.rep = H / G;
+        p.rep = H;
         p.paddedHeads = hp;
         p.dk = dk;
         p.dv = dv;
@@ -215,7 +211,7 @@ int main(int argc, char** argv) {
             return 1;
         }
         CK(cudaDeviceSynchronize());
-        refKernel<<<B * H, 256>>>(q, k, dl, H, 1, dk, dv, cap, p.scale, sc, ref, true, nullptr);
+        refKernel<<<B * H, 256>>>(q, k, dl, H, G, dk, dv, cap, p.scale, sc, ref, true, nullptr);
         CK(cudaDeviceSynchronize());
         std::vector<__nv_bfloat16> ho((size_t)B * H * dv);
         std::vector<float> hr((size_t)B * H * dv);
@@ -231,8 +227,8 @@ int main(int argc, char** argv) {
         double rel = maxErr / std::max(1e-12, maxRef);
         bool ok = rel <= 2e-2;
         fails += !ok;
-        printf("%s H %d (groups %d) dk %d dv %d B %d cap %d len0 %d splits %d: rel err %.2e",
-               ok ? "PASS" : "FAIL", H, G, dk, dv, B, cap, lens[0], splits, rel);
+        printf("%s H %d dk %d dv %d B %d cap %d len0 %d splits %d: rel err %.2e", ok ? "PASS" : "FAIL", H, dk,
+               dv, B, cap, lens[0], splits, rel);
         if (c.time) {
             cudaEvent_t e0, e1;
             cudaEventCreate(&e0);
