@@ -77,13 +77,13 @@ std::pair<int64_t, int64_t> splitsOf(int64_t queriesPerGroup, int64_t keyDim, in
 #endif
 
 std::string decodeAttentionKernel(int64_t queriesPerGroup, int64_t keyDim, int64_t valueDim,
-                                  bool sharedValues, int64_t capacity, int64_t batchGroups, int64_t groups) {
+                                  bool sharedValues, int64_t capacity, int64_t batchGroups) {
 #ifdef TRANSMLA_DECODE_KERNELS
     if (!decodeAttentionSupports(queriesPerGroup, keyDim, valueDim, sharedValues)) return "none";
     const int64_t tilesPerSplit =
         splitsOf(queriesPerGroup, keyDim, valueDim, sharedValues, capacity, batchGroups).second;
     return decodeKernelName(int(paddedHeads(queriesPerGroup)), int(keyDim), int(valueDim), sharedValues,
-                            int(tilesPerSplit), int(groups));
+                            int(tilesPerSplit));
 #else
     (void)queriesPerGroup;
     (void)keyDim;
@@ -91,7 +91,6 @@ std::string decodeAttentionKernel(int64_t queriesPerGroup, int64_t keyDim, int64
     (void)sharedValues;
     (void)capacity;
     (void)batchGroups;
-    (void)groups;
     return "none";
 #endif
 }

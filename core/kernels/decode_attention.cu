@@ -860,9 +860,8 @@ Shape kernelFor(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPer
 
 } // namespace
 
-const char* decodeKernelName(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPerSplit,
-                             int groups) {
-    switch (kernelFor(paddedHeads, dk, dv, sharedValues, tilesPerSplit, groups)) {
+const char* decodeKernelName(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPerSplit) {
+    switch (kernelFor(paddedHeads, dk, dv, sharedValues, tilesPerSplit, 1)) {
     case Shape::Narrow:
         return "narrow";
     case Shape::Wide:

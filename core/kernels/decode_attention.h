@@ -25,10 +25,9 @@ bool decodeAttentionSupports(int64_t queriesPerGroup, int64_t keyDim, int64_t va
 
 // The kernel that decodeAttention runs for this shape, cache capacity and batch x kv groups on the current
 // device ("narrow", "wide", "latent"; "none" where none does or the kernels are not built): for logs and
-// benchmarks. groups: kv groups per sequence (batchGroups = batch x groups).
+// benchmarks.
 std::string decodeAttentionKernel(int64_t queriesPerGroup, int64_t keyDim, int64_t valueDim,
-                                  bool sharedValues, int64_t capacity, int64_t batchGroups,
-                                  int64_t groups = 1);
+                                  bool sharedValues, int64_t capacity, int64_t batchGroups);
 
 // keys [B, G, capacity, Dk] (MLA: G = 1; any strides with unit stride along Dk); values likewise
 // [B, G, capacity, Dv], or undefined for MLA (then Dv = valueDim columns of keys); lengths int32 [B]

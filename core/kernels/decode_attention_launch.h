@@ -44,8 +44,7 @@ int64_t decodeSharedBytes(int paddedHeads, int dk, int dv, bool sharedValues);
 // wins (61% vs 41% of copy at 32K x 4, 76% vs 46% at 16K x 16).
 constexpr int kLatentMinTiles = 8;
 // The kernel that takes this launch on this device: "narrow", "wide", "latent" or "none".
-const char* decodeKernelName(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPerSplit,
-                             int groups);
+const char* decodeKernelName(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPerSplit);
 // Blocks of the split kernel that fit on one multiprocessor at once (shared memory, registers).
 int decodeBlocksPerMultiprocessor(int paddedHeads, int dk, int dv, bool sharedValues);
 // Launches the split kernel and the reduction on `stream` (a cudaStream_t); returns a CUDA error

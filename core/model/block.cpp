@@ -151,8 +151,8 @@ at::Tensor mlaExpanded(const MlaAttention& a, const MlaInputs& in, const Attenti
 
 // Absorbed form over the cached latent rows (kv_cache.h): the latent acts as one kv head of width
 // r + rR for the scores and r for the weighted sum. Returns {B, T, H, dv}.
-at::Tensor mlaAbsorbed(const Model& m, const MlaAttention& a, const MlaInputs& in, KvCache& cache,
-                       int64_t layer, const AttentionSpec& spec) {
+at::Tensor mlaAbsorbed(const MlaAttention& a, const MlaInputs& in, KvCache& cache, int64_t layer,
+                       const AttentionSpec& spec) {
     const int64_t B = in.qNope.size(0), T = in.qNope.size(1), H = in.qNope.size(2);
     const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim, r = a.rank;
     const at::Tensor wkv = a.kvB.weight.view({H, dn + dv, r});
@@ -173,12 +173,8 @@ at::Tensor mlaAbsorbed(const Model& m, const MlaAttention& a, const MlaInputs& i
     at::Tensor outLat;      // {B, H, T, r}
     if (cache.deviceStep) { // T = 1: one read of each latent row serves every head (decode_step.h)
         if (!in.appended) cache.appendLatentAtStep(layer, in.latent, in.kRope.view({B, T, rR}));
-        // One kv group, or (small batches, decode_step.h) the heads in groups over the same latent rows.
-        const int64_t groups = decodeAttentionShape(m, m.layers[size_t(layer)], B).kvGroups;
-        const at::Tensor& rows = cache.first[size_t(layer)]; // {B, capacity, r + rR}
-        outLat = kernels::decodeAttention(qCat.view({B, H, r + rR}),
-                                          rows.unsqueeze(1).expand({B, groups, rows.size(1), r + rR}), {},
-                                          cache.stepLengths, r, spec.scale); // {B, H, r}
+        outLat = kernels::decodeAttention(qCat.view({B, H, r + rR}), cache.first[size_t(layer)].unsqueeze(1),
+                                          {}, cache.stepLengths, r, spec.scale); // {B, H, r}
         if (const at::Tensor out = fused ? kernels::fusedAbsorbOutput(outLat, wUV) : at::Tensor();
             out.defined())
             return out.view({B, T, H, dv});
@@ -203,7 +199,7 @@ at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
     // (narrower heads, the fused kernel on the GPU) attends as without a cache.
     const bool prompt = cache && cache->length == 0 && T > 1;
     if (prompt) cache->appendLatent(layer, in.latent, in.kRope.view({B, T, a.ropeDim}));
-    at::Tensor out = cache && !prompt ? mlaAbsorbed(m, a, in, *cache, layer, spec)
+    at::Tensor out = cache && !prompt ? mlaAbsorbed(a, in, *cache, layer, spec)
                                       : mlaExpanded(a, in, spec); // {B, T, H, dv}
     return linear(out.reshape({B, T, H * a.vDim}), a.o);
 }

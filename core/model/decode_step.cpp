@@ -35,13 +35,6 @@ bool envSwitch(const char* name, bool byDefault) {
     return !v ? byDefault : std::string(v) == "0" ? false : std::string(v) == "1" ? true : byDefault;
 }
 
-// TRANSMLA_MLA_HEAD_GROUPS: 1, 2, 4 or 8 (anything else: 1).
-int64_t headGroupsFromEnv() {
-    const char* v = std::getenv("TRANSMLA_MLA_HEAD_GROUPS");
-    const std::string s = v ? v : "";
-    return s == "2" ? 2 : s == "4" ? 4 : s == "8" ? 8 : 1;
-}
-
 // Every layer's attention fits the kernel: bf16 on CUDA, no window, no soft-capping, shapes it takes.
 bool kernelsFit(const Model& m, const KvCache& cache) {
     const io::ModelConfig& c = m.config;
@@ -50,7 +43,7 @@ bool kernelsFit(const Model& m, const KvCache& cache) {
         return false;
     for (size_t i = 0; i < m.layers.size(); ++i) {
         if (c.slidingWindow && c.slidingLayers[i]) return false;
-        const DecodeAttentionShape s = decodeAttentionShape(m, m.layers[i], cache.first[0].size(0));
+        const DecodeAttentionShape s = decodeAttentionShape(m, m.layers[i]);
         if (!kernels::decodeAttentionSupports(s.queriesPerGroup, s.keyDim, s.valueDim, s.sharedValues))
             return false;
     }
@@ -59,24 +52,17 @@ bool kernelsFit(const Model& m, const KvCache& cache) {
 
 } // namespace
 
-DecodeAttentionShape decodeAttentionShape(const Model& m, const Layer& L, int64_t batch) {
+DecodeAttentionShape decodeAttentionShape(const Model& m, const Layer& L) {
     const io::ModelConfig& c = m.config;
-    if (L.mla) {
-        const int64_t groups = decodeFastPath().mlaHeadGroups;
-        const int64_t S = batch <= kMlaHeadSplitMaxBatch && c.numHeads % groups == 0 ? groups : 1;
-        return {c.numHeads / S, L.mla->rank + L.mla->ropeDim, L.mla->rank, true, S};
-    }
+    if (L.mla) return {c.numHeads, L.mla->rank + L.mla->ropeDim, L.mla->rank, true, 1};
     return {c.numHeads / c.numKvHeads, c.headDim, c.headDim, false, c.numKvHeads};
 }
 
 DecodeFastPath& decodeFastPath() {
-    static DecodeFastPath settings{envSwitch("TRANSMLA_DECODE_KERNELS", true),
-                                   envSwitch("TRANSMLA_DECODE_GRAPHS", true),
-                                   envSwitch("TRANSMLA_STEP_OPS", true),
-                                   envSwitch("TRANSMLA_PROMPT_OPS", true),
-                                   envSwitch("TRANSMLA_ABSORB_KERNELS", true),
-                                   envSwitch("TRANSMLA_CUDNN_ATTENTION", true),
-                                   headGroupsFromEnv()};
+    static DecodeFastPath settings{
+        envSwitch("TRANSMLA_DECODE_KERNELS", true), envSwitch("TRANSMLA_DECODE_GRAPHS", true),
+        envSwitch("TRANSMLA_STEP_OPS", true),       envSwitch("TRANSMLA_PROMPT_OPS", true),
+        envSwitch("TRANSMLA_ABSORB_KERNELS", true), envSwitch("TRANSMLA_CUDNN_ATTENTION", true)};
     return settings;
 }
 

@@ -22,10 +22,6 @@ namespace transmla::model {
 // -> 9.58 s, equally close to the full forward). absorbKernels: MLA's absorbed projections as two kernels in
 // the step (step_ops.h), else ATen's einsums. cudnnAttention: prompts on Hopper through cuDNN's fused
 // attention (attend, modules.h), else flash.
-// mlaHeadGroups (TRANSMLA_MLA_HEAD_GROUPS: 1, 2, 4 or 8; 1 unless set): at batch <= kMlaHeadSplitMaxBatch,
-// MLA's decode kernel takes the query heads in that many groups, each group a block of its own over the same
-// latent rows (read once from memory, then from L2): more, shorter blocks where one sequence's 32 heads make
-// few long ones (the H200's profile at 4K x 1: 20 us per layer for 4.7 MB). Not yet measured: off.
 struct DecodeFastPath {
     bool kernels = true;
     bool graphs = true;
@@ -33,20 +29,17 @@ struct DecodeFastPath {
     bool promptOps = true;
     bool absorbKernels = true;
     bool cudnnAttention = true;
-    int64_t mlaHeadGroups = 1;
 };
-constexpr int64_t kMlaHeadSplitMaxBatch = 4;
 DecodeFastPath& decodeFastPath();
 
-// A layer's attention as the fused decode kernel sees it at this batch (kernels/decode_attention.h): queries
-// per kv group, key and value widths, values = the keys' first columns (MLA's latent rows), kv groups per
-// sequence (MLA: its head groups, mlaHeadGroups above, each over the one latent).
+// A layer's attention as the fused decode kernel sees it (kernels/decode_attention.h): queries per kv group,
+// key and value widths, values = the keys' first columns (MLA's latent rows), kv groups per sequence.
 struct DecodeAttentionShape {
     int64_t queriesPerGroup, keyDim, valueDim;
     bool sharedValues;
     int64_t kvGroups;
 };
-DecodeAttentionShape decodeAttentionShape(const Model& m, const Layer& L, int64_t batch);
+DecodeAttentionShape decodeAttentionShape(const Model& m, const Layer& L);
 
 // Whether a step of T new tokens over this cache runs on the device path (decided once per cache).
 bool deviceDecodeStep(const Model& m, KvCache& cache, int64_t T, const ForwardHooks* hooks);

@@ -47,13 +47,13 @@ int main(int argc, char** argv) {
     const int64_t weightBytes = m.parameterCount() * int64_t(at::elementSize(m.computeDtype()));
     const double meanCtx = double(ctx) + double(steps) / 2;
     const double trafficPerStep = double(weightBytes) + double(d.cacheBytesPerToken) * meanCtx * double(B);
-    const model::DecodeAttentionShape a = model::decodeAttentionShape(m, m.layers.front(), B);
+    const model::DecodeAttentionShape a = model::decodeAttentionShape(m, m.layers.front());
     const std::string kernel =
         !m.device().is_cuda() ? "none (CPU)"
         : m.computeDtype() != at::kBFloat16
             ? "none (not bf16)"
             : kernels::decodeAttentionKernel(a.queriesPerGroup, a.keyDim, a.valueDim, a.sharedValues,
-                                             d.cacheCapacity, B * a.kvGroups, a.kvGroups);
+                                             d.cacheCapacity, B * a.kvGroups);
     std::printf("%s %s ctx %lld batch %lld: cache %.3f GiB (%lld B/token, formula %lld) | prefill %.2f s | "
                 "decode %.1f tok/s "
                 "(%.2f ms/step) | traffic %.2f GB/step -> %.0f GB/s | attention kernel %s\n",

@@ -156,7 +156,7 @@ int main(int argc, char** argv) {
             const double copyMs = timeMs([&] { dst.copy_(src); }, calls);
             const double gbs = bytes / kernelMs / 1e6, copyGbs = 2 * bytes / copyMs / 1e6;
             const std::string form = std::string(mla ? "MLA" : "GQA") + " (" +
-                                     kernels::decodeAttentionKernel(H / G, dk, dv, mla, ctx, B * G, G) + ")";
+                                     kernels::decodeAttentionKernel(H / G, dk, dv, mla, ctx, B * G) + ")";
             std::printf("| %s | %lld x %lld | %.0f | %.1f | %.0f | %.0f | %.0f%% | %.1f |\n", form.c_str(),
                         (long long)ctx, (long long)B, bytes / 1e6, kernelMs * 1e3, gbs, copyGbs,
                         100 * gbs / copyGbs, atenMs * 1e3);

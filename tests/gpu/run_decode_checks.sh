@@ -18,7 +18,6 @@
 #            STEP_OPS_ROWS=1 adds batch-1 rows without the fused step kernels (TRANSMLA_STEP_OPS=0);
 #            WIDE_ROWS=1 adds the MLA rows with the Wide kernel (TRANSMLA_DECODE_WGMMA=0); ABSORB_ROWS=1
 #            the MLA rows with ATen's einsums for the absorbed projections (TRANSMLA_ABSORB_KERNELS=0);
-#            HEAD_GROUPS="2 4" the MLA rows with the heads in groups (TRANSMLA_MLA_HEAD_GROUPS, batch <= 4);
 #            PROMPT_ROWS=1 every row again with the prompt's element-wise work in ATen ops (TRANSMLA_PROMPT_OPS=0)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -169,11 +168,6 @@ if has decode; then
       [ -n "${FAST_ONLY:-}" ] || TRANSMLA_DECODE_KERNELS=0 TRANSMLA_DECODE_GRAPHS=0 bench $form "(ATen path) "
       [ -n "${WIDE_ROWS:-}" ] && [ $form = MLA ] && TRANSMLA_DECODE_WGMMA=0 bench $form "(Wide kernel) "
       [ -n "${PROMPT_ROWS:-}" ] && TRANSMLA_PROMPT_OPS=0 bench $form "(prompt ops off) "
-      # HEAD_GROUPS="2 4": MLA rows again with the heads in groups over the latent (TRANSMLA_MLA_HEAD_GROUPS;
-      # the kernel groups heads only at batch <= 4, so larger batches get no such row).
-      for hg in ${HEAD_GROUPS:-}; do
-        [ $form = MLA ] && [ "$batch" -le 4 ] && TRANSMLA_MLA_HEAD_GROUPS=$hg bench $form "(heads in $hg groups) "
-      done
       [ -n "${ABSORB_ROWS:-}" ] && [ $form = MLA ] && TRANSMLA_ABSORB_KERNELS=0 bench $form "(absorbed by einsums) "
       # STEP_OPS_ROWS=1: batch-1 rows again without the fused element-wise step kernels (step_ops.h).
       [ -n "${STEP_OPS_ROWS:-}" ] && [ "$batch" = 1 ] && TRANSMLA_STEP_OPS=0 bench $form "(no fused step ops) "

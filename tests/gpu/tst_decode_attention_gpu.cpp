@@ -119,49 +119,10 @@ void runCase(const Case& c) {
         "%.2e, vs ATen %.2e (ATen vs fp32 %.2e)",
         c.form, (long long)c.heads, (long long)c.groups, (long long)c.dk, (long long)c.dv, (long long)c.batch,
         (long long)c.capacity, lens[0],
-        kernels::decodeAttentionKernel(c.heads / c.groups, c.dk, c.dv, mla, c.capacity, c.batch * c.groups,
-                                       c.groups)
+        kernels::decodeAttentionKernel(c.heads / c.groups, c.dk, c.dv, mla, c.capacity, c.batch * c.groups)
             .c_str(),
         errRef, errAten, errAtenRef);
     expect(errRef <= 2e-2 && errAten <= 2e-2, what);
-}
-
-// MLA's heads in groups over the one latent (decode_step.h, mlaHeadGroups): the latent rows passed as S kv
-// groups of stride 0, H / S heads each. Against fp32 and against the single group; batch 1 and 3, lengths
-// that are not multiples of a tile, NaN past each length.
-void runHeadGroups() {
-    auto bf = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
-    const double scale = 1.0 / std::sqrt(192.0);
-    for (const int64_t B : {1, 3}) {
-        const int64_t H = 32, dk = 576, dv = 512, cap = 4160;
-        const at::Tensor q = at::randn({B, H, dk}, bf);
-        const at::Tensor rows = at::randn({B, cap, dk}, bf);
-        const std::vector<int32_t> lens = {4097, 63, 2000};
-        for (int64_t b = 0; b < B; ++b)
-            rows[b].narrow(0, lens[size_t(b)], cap - lens[size_t(b)]).fill_(NAN);
-        const at::Tensor lengths =
-            at::tensor(std::vector<int32_t>(lens.begin(), lens.begin() + B), at::kInt).to(at::kCUDA);
-        const at::Tensor one = kernels::decodeAttention(q, rows.unsqueeze(1), {}, lengths, dv, scale);
-        for (const int64_t S : {2, 4, 8}) {
-            const at::Tensor grouped = kernels::decodeAttention(q, rows.unsqueeze(1).expand({B, S, cap, dk}),
-                                                                {}, lengths, dv, scale);
-            double errRef = 0;
-            for (int64_t b = 0; b < B; ++b) {
-                const at::Tensor kb = rows[b].narrow(0, 0, lens[size_t(b)]).unsqueeze(0);
-                errRef = std::max(errRef,
-                                  relErr(grouped[b], referenceFp32(q[b], kb, kb.narrow(-1, 0, dv), scale)));
-            }
-            const double errOne = relErr(grouped, one);
-            char what[200];
-            std::snprintf(
-                what, sizeof what,
-                "MLA heads in %lld groups over one latent (batch %lld, %s kernel): vs fp32 %.2e, vs one "
-                "group %.2e",
-                (long long)S, (long long)B,
-                kernels::decodeAttentionKernel(H / S, dk, dv, true, cap, B * S, S).c_str(), errRef, errOne);
-            expect(errRef <= 2e-2 && errOne <= 2e-2, what);
-        }
-    }
 }
 
 // The fused step kernels (kernels/step_ops.h) against the same arithmetic in fp32 from the same bf16 inputs:
@@ -491,7 +452,6 @@ int main(int argc, char** argv) {
     };
     for (const Case& c : cases)
         runCase(c);
-    runHeadGroups();
     runStepOps();
     runAbsorbed();
     runPromptAttention();
