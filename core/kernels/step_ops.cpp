@@ -159,10 +159,12 @@ constexpr int64_t kAbsorbMaxBatch = 4;
 }
 } // namespace
 
-at::Tensor fusedRopeConcat(const at::Tensor& a, const at::Tensor& b, const at::Tensor& cos, const at::Tensor& sin) {
+at::Tensor fusedRopeConcat(const at::Tensor& a, const at::Tensor& b, const at::Tensor& cos,
+                           const at::Tensor& sin) {
 #ifdef TRANSMLA_DECODE_KERNELS
     const auto rows = [](const at::Tensor& t) {
-        return t.defined() && t.is_cuda() && t.scalar_type() == at::kBFloat16 && t.dim() == 4 && t.stride(3) == 1;
+        return t.defined() && t.is_cuda() && t.scalar_type() == at::kBFloat16 && t.dim() == 4 &&
+               t.stride(3) == 1;
     };
     if (!rows(a) || !rows(b) || a.sizes().slice(0, 3) != b.sizes().slice(0, 3) ||
         (cos.defined() && (!ropeTable(cos, sin, b.size(3)) || cos.numel() < a.size(1) * b.size(3))) ||

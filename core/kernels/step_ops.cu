@@ -206,7 +206,8 @@ __device__ inline void load8(const bf16* p, float f[8]) {
     unpack8(*reinterpret_cast<const uint4*>(p), f);
 }
 __device__ inline void load8(const float* p, float f[8]) {
-    const float4 a = __ldg(reinterpret_cast<const float4*>(p)), b = __ldg(reinterpret_cast<const float4*>(p) + 1);
+    const float4 a = __ldg(reinterpret_cast<const float4*>(p)),
+                 b = __ldg(reinterpret_cast<const float4*>(p) + 1);
     f[0] = a.x, f[1] = a.y, f[2] = a.z, f[3] = a.w, f[4] = b.x, f[5] = b.y, f[6] = b.z, f[7] = b.w;
 }
 __device__ inline void store8(bf16* p, const float f[8]) {
@@ -215,7 +216,8 @@ __device__ inline void store8(bf16* p, const float f[8]) {
 
 // Values i0 .. i0 + 7 of RoPE over the row x (2 * half values, half a multiple of 8), rounded as ropeAt:
 // the rotation partners are the 8 values half away.
-__device__ inline void rope8(const bf16* x, const float* cos, const float* sin, int i0, int half, float out[8]) {
+__device__ inline void rope8(const bf16* x, const float* cos, const float* sin, int i0, int half,
+                             float out[8]) {
     const bool first = i0 < half;
     float v[8], partner[8], c[8], s[8];
     load8(x + i0, v);
@@ -233,14 +235,16 @@ __device__ inline void rope8(const bf16* x, const float* cos, const float* sin, 
 struct RowIndex {
     unsigned n, t, h;
     __device__ RowIndex(unsigned row, int T, int heads)
-        : n(row / unsigned(heads) / unsigned(T)), t(row / unsigned(heads) % unsigned(T)), h(row % unsigned(heads)) {}
+        : n(row / unsigned(heads) / unsigned(T)), t(row / unsigned(heads) % unsigned(T)),
+          h(row % unsigned(heads)) {}
     __device__ int64_t offset(int64_t sn, int64_t st, int64_t sh) const { return n * sn + t * st + h * sh; }
 };
 
 // ropeKernel's arithmetic, 8 values per thread (d a multiple of 16, strides of 8 values, aligned rows): the
-// prompt's RoPE over all its rows, where the value-per-thread kernel reached ~0.9 TB/s (Nsight Compute, H200).
-__global__ void ropeVecKernel(const bf16* x, const float* cos, const float* sin, bf16* y, unsigned chunks, int T,
-                              int heads, int d, int64_t strideN, int64_t strideT, int64_t strideH) {
+// prompt's RoPE over all its rows, where the value-per-thread kernel reached ~0.9 TB/s (Nsight Compute,
+// H200).
+__global__ void ropeVecKernel(const bf16* x, const float* cos, const float* sin, bf16* y, unsigned chunks,
+                              int T, int heads, int d, int64_t strideN, int64_t strideT, int64_t strideH) {
     const unsigned idx = blockIdx.x * blockDim.x + threadIdx.x;
     if (idx >= chunks) return;
     const unsigned perRow = unsigned(d) / 8, row = idx / perRow, i0 = idx % perRow * 8;
@@ -260,8 +264,8 @@ __global__ void ropeConcatKernel(RopeConcat p, unsigned chunks) {
     const RowIndex at(row, p.T, p.heads);
     bf16* dst = static_cast<bf16*>(p.y) + int64_t(row) * (p.da + p.db) + i0;
     if (int(i0) < p.da) {
-        *reinterpret_cast<uint4*>(dst) = *reinterpret_cast<const uint4*>(
-            static_cast<const bf16*>(p.a) + at.offset(p.aN, p.aT, p.aH) + i0);
+        *reinterpret_cast<uint4*>(dst) =
+            *reinterpret_cast<const uint4*>(static_cast<const bf16*>(p.a) + at.offset(p.aN, p.aT, p.aH) + i0);
         return;
     }
     const bf16* b = static_cast<const bf16*>(p.b) + at.offset(p.bN, p.bT, p.bH);
@@ -286,9 +290,10 @@ __global__ void siluMulKernel(const bf16* gate, const bf16* up, bf16* y, int64_t
     y[idx] = __float2bfloat16(silu * __bfloat162float(up[in]));
 }
 
-// siluMulKernel's arithmetic, 8 values per thread (width and ld multiples of 8, aligned rows): over a prompt's
-// rows the value-per-thread kernel reached ~1.7 TB/s.
-__global__ void siluMulVecKernel(const bf16* gate, const bf16* up, bf16* y, unsigned chunks, int width, int64_t ld) {
+// siluMulKernel's arithmetic, 8 values per thread (width and ld multiples of 8, aligned rows): over a
+// prompt's rows the value-per-thread kernel reached ~1.7 TB/s.
+__global__ void siluMulVecKernel(const bf16* gate, const bf16* up, bf16* y, unsigned chunks, int width,
+                                 int64_t ld) {
     const unsigned idx = blockIdx.x * blockDim.x + threadIdx.x;
     if (idx >= chunks) return;
     const unsigned perRow = unsigned(width) / 8, row = idx / perRow, i0 = idx % perRow * 8;
@@ -536,8 +541,8 @@ const char* launchRope(const void* x, const float* cos, const float* sin, void* 
         aligned16({x, cos, sin, y})) {
         const unsigned chunks = unsigned(total / 8);
         ropeVecKernel<<<(chunks + 255) / 256, 256, 0, static_cast<cudaStream_t>(stream)>>>(
-            static_cast<const bf16*>(x), cos, sin, static_cast<bf16*>(y), chunks, T, heads, d, strideN, strideT,
-            strideH);
+            static_cast<const bf16*>(x), cos, sin, static_cast<bf16*>(y), chunks, T, heads, d, strideN,
+            strideT, strideH);
         return lastError();
     }
     ropeKernel<<<unsigned((total + 255) / 256), 256, 0, static_cast<cudaStream_t>(stream)>>>(
@@ -552,7 +557,8 @@ const char* launchSiluMul(const void* gate, const void* up, void* y, int64_t row
     if (width % 8 == 0 && ld % 8 == 0 && n / 8 < kMaxChunks && aligned16({gate, up, y})) {
         const unsigned chunks = unsigned(n / 8);
         siluMulVecKernel<<<(chunks + 255) / 256, 256, 0, static_cast<cudaStream_t>(stream)>>>(
-            static_cast<const bf16*>(gate), static_cast<const bf16*>(up), static_cast<bf16*>(y), chunks, width, ld);
+            static_cast<const bf16*>(gate), static_cast<const bf16*>(up), static_cast<bf16*>(y), chunks,
+            width, ld);
         return lastError();
     }
     siluMulKernel<<<unsigned((n + 255) / 256), 256, 0, static_cast<cudaStream_t>(stream)>>>(

@@ -28,11 +28,11 @@ at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& w, double eps);
 // x [B, T, heads, d] bf16 with full rotary width (cos/sin [>= T, d] fp32), any strides with unit stride
 // along d (MLA's q_rope / k_rope slices); the result is contiguous.
 at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin);
-// [a | RoPE(b)] per row as one contiguous tensor [n, T, heads, da + db]: a and b [n, T, heads, ..] bf16 with unit
-// stride along their last dimension (b's head stride 0 too: one head shared by all), cos/sin as fusedRope's for
-// b (undefined: b copied as it is), rounded as fusedRope. MLA's expanded queries and keys for a prompt, instead
-// of the RoPE kernel and a concatenation. Undefined where the rows are not 8-value aligned (the caller
-// concatenates).
+// [a | RoPE(b)] per row as one contiguous tensor [n, T, heads, da + db]: a and b [n, T, heads, ..] bf16 with
+// unit stride along their last dimension (b's head stride 0 too: one head shared by all), cos/sin as
+// fusedRope's for b (undefined: b copied as it is), rounded as fusedRope. MLA's expanded queries and keys for
+// a prompt, instead of the RoPE kernel and a concatenation. Undefined where the rows are not 8-value aligned
+// (the caller concatenates).
 at::Tensor fusedRopeConcat(const at::Tensor& a, const at::Tensor& b, const at::Tensor& cos = {},
                            const at::Tensor& sin = {});
 // silu(gate) * up (bf16, same shape and strides, rows as fusedRmsNorm's x: the two halves of a packed

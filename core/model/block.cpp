@@ -137,8 +137,9 @@ at::Tensor mlaExpanded(const MlaAttention& a, const MlaInputs& in, const Attenti
     // {B, T, H, dn + rR} each; with the step's kernels one pass each (RoPE on the way for q), else ATen's.
     const bool fused = kernels::StepOpsScope::active();
     const at::Tensor kRope = in.kRope.expand({B, T, H, rR});
-    at::Tensor qFull = in.qRopePending ? kernels::fusedRopeConcat(in.qNope, in.qRope, in.rope.cos, in.rope.sin)
-                                       : at::Tensor();
+    at::Tensor qFull = in.qRopePending
+                           ? kernels::fusedRopeConcat(in.qNope, in.qRope, in.rope.cos, in.rope.sin)
+                           : at::Tensor();
     if (!qFull.defined())
         qFull = at::cat({in.qNope, in.qRopePending ? applyRope(in.qRope, in.rope) : in.qRope}, -1);
     at::Tensor kFull = fused ? kernels::fusedRopeConcat(kNope, kRope) : at::Tensor();

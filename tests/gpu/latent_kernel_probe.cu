@@ -141,7 +141,8 @@ int main(int argc, char** argv) {
     // PROBE_ONLY=BxCAP: that one MLA shape (32 heads, r 512, r_R 64), timed.
     if (const char* only = getenv("PROBE_ONLY")) {
         int B = 0, cap = 0;
-        if (sscanf(only, "%dx%d", &B, &cap) == 2 && B > 0 && cap > 0) cases = {{32, 576, 512, B, cap, 0, true}};
+        if (sscanf(only, "%dx%d", &B, &cap) == 2 && B > 0 && cap > 0)
+            cases = {{32, 576, 512, B, cap, 0, true}};
     }
     int fails = 0;
     for (const C& c : cases) {

@@ -161,26 +161,30 @@ void runStepOps() {
     const at::Tensor q193 = at::randn({3, 5, 8, 193}, bf);
     const at::Tensor xOdd = q193.narrow(-1, 1, 64), xEven = xOdd.contiguous();
     const auto [cos5, sin5] = randomRopeTables(64, 5);
-    const at::Tensor ropeOdd = kernels::fusedRope(xOdd, cos5, sin5), ropeEven = kernels::fusedRope(xEven, cos5, sin5);
+    const at::Tensor ropeOdd = kernels::fusedRope(xOdd, cos5, sin5),
+                     ropeEven = kernels::fusedRope(xEven, cos5, sin5);
     const at::Tensor gOdd = at::randn({4, 3, 14337}, bf).narrow(-1, 1, 14336), gEven = gOdd.contiguous();
     const at::Tensor uEven = at::randn({4, 3, 14336}, bf);
-    const at::Tensor siluOdd = kernels::fusedSiluMul(gOdd, at::cat({uEven.narrow(-1, 0, 1), uEven}, -1).narrow(-1, 1, 14336)),
+    const at::Tensor siluOdd = kernels::fusedSiluMul(
+                         gOdd, at::cat({uEven.narrow(-1, 0, 1), uEven}, -1).narrow(-1, 1, 14336)),
                      siluEven = kernels::fusedSiluMul(gEven, uEven);
     expect(ropeOdd.defined() && ropeEven.defined() && at::equal(ropeOdd, ropeEven) && siluOdd.defined() &&
                siluEven.defined() && at::equal(siluOdd, siluEven),
            "RoPE and SiLU * up: unaligned rows (a value per thread) equal to aligned ones (8 per thread)");
 
-    // MLA's expanded prompt (fusedRopeConcat): [q_nope | RoPE(q_rope)] out of column slices of one product, and
-    // [k_nope | k_rope] with k_rope one head shared by all (head stride 0), against ATen's concatenation of the
-    // RoPE kernel's output: equal bit for bit. Unaligned rows are refused (the caller concatenates).
-    const at::Tensor qp = at::randn({2, 5, 8, 192 + 8}, bf).narrow(-1, 0, 192); // rows of 200, as a packed product
+    // MLA's expanded prompt (fusedRopeConcat): [q_nope | RoPE(q_rope)] out of column slices of one product,
+    // and [k_nope | k_rope] with k_rope one head shared by all (head stride 0), against ATen's concatenation
+    // of the RoPE kernel's output: equal bit for bit. Unaligned rows are refused (the caller concatenates).
+    const at::Tensor qp =
+        at::randn({2, 5, 8, 192 + 8}, bf).narrow(-1, 0, 192); // rows of 200, as a packed product
     const at::Tensor qNope = qp.narrow(-1, 0, 128), qRope = qp.narrow(-1, 128, 64);
     const at::Tensor qFull = kernels::fusedRopeConcat(qNope, qRope, cos5, sin5);
     const at::Tensor qWant = at::cat({qNope, kernels::fusedRope(qRope, cos5, sin5)}, -1);
     const at::Tensor kvUp = at::randn({2, 5, 8, 256}, bf), kr = at::randn({2, 5, 1, 64}, bf);
     const at::Tensor kNope = kvUp.narrow(-1, 0, 128), kShared = kr.expand({2, 5, 8, 64});
     const at::Tensor kFull = kernels::fusedRopeConcat(kNope, kShared);
-    const at::Tensor refused = kernels::fusedRopeConcat(q193.narrow(-1, 1, 128), q193.narrow(-1, 129, 64), cos5, sin5);
+    const at::Tensor refused =
+        kernels::fusedRopeConcat(q193.narrow(-1, 1, 128), q193.narrow(-1, 129, 64), cos5, sin5);
     expect(qFull.defined() && qFull.is_contiguous() && at::equal(qFull, qWant) && kFull.defined() &&
                at::equal(kFull, at::cat({kNope, kShared}, -1)) && !refused.defined(),
            "MLA prompt: [q_nope | RoPE(q_rope)] and [k_nope | shared k_rope] in one pass equal to RoPE + "
