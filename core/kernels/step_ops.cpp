@@ -170,7 +170,6 @@ at::Tensor fusedRopeConcat(const at::Tensor& a, const at::Tensor& b, const at::T
         (cos.defined() && (!ropeTable(cos, sin, b.size(3)) || cos.numel() < a.size(1) * b.size(3))) ||
         a.numel() == 0)
         return {};
-    at::Tensor y = at::empty({a.size(0), a.size(1), a.size(2), a.size(3) + b.size(3)}, a.options());
     RopeConcat p{};
     p.a = a.data_ptr();
     p.aN = a.stride(0);
@@ -182,14 +181,15 @@ at::Tensor fusedRopeConcat(const at::Tensor& a, const at::Tensor& b, const at::T
     p.bH = b.stride(2);
     p.cos = cos.defined() ? cos.data_ptr<float>() : nullptr;
     p.sin = cos.defined() ? sin.data_ptr<float>() : nullptr;
-    p.y = y.data_ptr();
     p.n = int(a.size(0));
     p.T = int(a.size(1));
     p.heads = int(a.size(2));
     p.da = int(a.size(3));
     p.db = int(b.size(3));
-    // Rows the 8-value kernel cannot take (unaligned, odd widths): the caller concatenates.
-    if (launchRopeConcat(p, at::cuda::getCurrentCUDAStream().stream())) return {};
+    if (!ropeConcatFits(p)) return {}; // unaligned rows or odd widths: the caller concatenates
+    at::Tensor y = at::empty({a.size(0), a.size(1), a.size(2), a.size(3) + b.size(3)}, a.options());
+    p.y = y.data_ptr(); // a fresh tensor's start is aligned
+    check(launchRopeConcat(p, at::cuda::getCurrentCUDAStream().stream()), "fused RoPE + concatenation");
     return y;
 #else
     (void)a;

@@ -579,12 +579,16 @@ const char* launchAddRmsNorm(const void* h, const void* a, const void* w, void* 
     return lastError();
 }
 
-const char* launchRopeConcat(const RopeConcat& p, void* stream) {
+bool ropeConcatFits(const RopeConcat& p) {
     const int64_t total = int64_t(p.n) * p.T * p.heads * (p.da + p.db);
-    if (p.da % 8 || p.db % (p.cos ? 16 : 8) || p.aN % 8 || p.aT % 8 || p.aH % 8 || p.bN % 8 || p.bT % 8 ||
-        p.bH % 8 || total / 8 >= kMaxChunks || !aligned16({p.a, p.b, p.y, p.cos, p.sin}))
-        return "unaligned rows";
-    const unsigned chunks = unsigned(total / 8);
+    return p.da % 8 == 0 && p.db % (p.cos ? 16 : 8) == 0 && p.aN % 8 == 0 && p.aT % 8 == 0 && p.aH % 8 == 0 &&
+           p.bN % 8 == 0 && p.bT % 8 == 0 && p.bH % 8 == 0 && total / 8 < kMaxChunks &&
+           aligned16({p.a, p.b, p.y, p.cos, p.sin});
+}
+
+const char* launchRopeConcat(const RopeConcat& p, void* stream) {
+    if (!ropeConcatFits(p)) return "rows not 8-value aligned";
+    const unsigned chunks = unsigned(int64_t(p.n) * p.T * p.heads * (p.da + p.db) / 8);
     ropeConcatKernel<<<(chunks + 255) / 256, 256, 0, static_cast<cudaStream_t>(stream)>>>(p, chunks);
     return lastError();
 }

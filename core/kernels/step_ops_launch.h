@@ -20,8 +20,8 @@ const char* launchAddRmsNorm(const void* h, const void* a, const void* w, void* 
 
 // y [n, T, heads, da + db] contiguous = [a | RoPE(b)] per row (cos/sin [T, db] fp32 as launchRope; null: b
 // copied): a and b [n, T, heads, da or db] with unit stride along their rows (b's head stride 0: one head
-// shared). Every width and stride a multiple of 8 values (db of 16 with RoPE), every start 16-byte aligned:
-// otherwise nothing runs and the error says so (the caller concatenates).
+// shared). Every width and stride a multiple of 8 values (db of 16 with RoPE), every start 16-byte aligned
+// (ropeConcatFits; otherwise nothing runs and the error says so).
 struct RopeConcat {
     const void* a;
     int64_t aN, aT, aH;
@@ -31,6 +31,7 @@ struct RopeConcat {
     void* y;
     int n, T, heads, da, db;
 };
+bool ropeConcatFits(const RopeConcat& p);
 const char* launchRopeConcat(const RopeConcat& p, void* stream);
 
 // MLA's absorbed projections around the decode kernel (one step, T = 1), bf16 with fp32 sums; strides in

@@ -69,9 +69,9 @@ at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
 // What both MLA forms compute from x: the queries split [nope | rope], the latent c (normed) and the
 // shared rope key, RoPE applied at the block's positions.
 // In the fast decoding step (a StepOpsScope open) the latent and k_rope go to the cache as one kernel
-// (appended; latent and kRope are then undefined). With a StepOpsScope open q_rope's RoPE is left to the next
-// kernel that reads it (qRopePending: the absorbed query's, or the expanded form's concatenation; each
-// applies it with `rope` where its kernel does not run).
+// (appended; latent and kRope are then undefined). With a StepOpsScope open (a decoding step, or a prompt
+// with promptOps) q_rope's RoPE is left to the next kernel that reads it (qRopePending: the absorbed query's,
+// or the expanded form's concatenation; each applies it with `rope` where its kernel does not run).
 struct MlaInputs {
     at::Tensor qNope, qRope; // {B, T, H, dn}, {B, T, H, rR}
     at::Tensor latent;       // {B, T, r}
@@ -120,8 +120,6 @@ MlaInputs mlaInputs(const Model& m, int64_t layer, const at::Tensor& x, const Ro
         in.kRope = kv.narrow(-1, r, rR).view({B, T, 1, rR}); // {B, T, 1, rR}
         if (rR > 0) in.kRope = applyRope(in.kRope, in.rope);
     }
-    // With the step's kernels (a decoding step, or a prompt with promptOps) q_rope's RoPE rides on the kernel
-    // that next reads it: the absorbed query's, or the expanded form's concatenation.
     in.qRopePending = rR > 0 && kernels::StepOpsScope::active();
     if (rR > 0 && !in.qRopePending) in.qRope = applyRope(in.qRope, in.rope);
     return in;

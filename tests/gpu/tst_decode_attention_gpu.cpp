@@ -6,8 +6,9 @@
 //      project's ATen path (model::attend in bf16). Tolerance: max |error| <= 2e-2 * max |reference| (bf16
 //      keeps 8 bits: the probabilities and the output are each rounded once, ~4e-3 relative each).
 //   2. the fused step kernels (RoPE on a column slice, SiLU * up on contiguous and packed halves, RMSNorm of
-//   a
-//      column slice, residual add + RMSNorm) against fp32.
+//      a column slice, residual add + RMSNorm) against fp32; their 8-value and value-per-thread paths against
+//      each other, and the prompt's RoPE + concatenation and the step's fused appends against the kernels
+//      they replace (bit for bit).
 //   3. model (optional MODEL_DIR[:RANK] ...): decoding steps after one prompt of MODEL_CTX (300) tokens,
 //      the CUDA-graph step against the same step run eagerly with the kernels (the same kernels
 //      replayed: within 1e-3 of the logits' magnitude; cuBLAS may pick other algorithms in a capture),
