@@ -36,6 +36,12 @@ thread_local bool stepOpsOn = false;
     return ld;
 }
 
+// Per-head rows [n, T, heads, d]: bf16 on CUDA with unit stride along d (any other strides: column slices of
+// a packed product, a head shared by stride 0).
+[[maybe_unused]] bool headRows(const at::Tensor& t) {
+    return t.defined() && t.is_cuda() && t.scalar_type() == at::kBFloat16 && t.dim() == 4 && t.stride(3) == 1;
+}
+
 [[maybe_unused]] void check(const char* err, const char* what) {
     if (err) throw std::runtime_error(std::string(what) + ": " + err);
 }
@@ -70,8 +76,7 @@ at::Tensor fusedRmsNorm(const at::Tensor& x, const at::Tensor& w, double eps) {
 
 at::Tensor fusedRope(const at::Tensor& x, const at::Tensor& cos, const at::Tensor& sin) {
 #ifdef TRANSMLA_DECODE_KERNELS
-    if (!x.defined() || !x.is_cuda() || x.scalar_type() != at::kBFloat16 || x.dim() != 4 ||
-        x.stride(3) != 1 || cos.size(-1) != x.size(-1) || x.size(-1) % 2 || cos.scalar_type() != at::kFloat ||
+    if (!headRows(x) || cos.size(-1) != x.size(-1) || x.size(-1) % 2 || cos.scalar_type() != at::kFloat ||
         sin.scalar_type() != at::kFloat || !cos.is_contiguous() || !sin.is_contiguous() ||
         cos.size(0) < x.size(1))
         return {};
@@ -149,8 +154,7 @@ constexpr int64_t kAbsorbMaxBatch = 4;
 // One step's per-head rows: [B, 1, heads, d] bf16 on CUDA with unit stride along d (column slices of a packed
 // product too).
 [[maybe_unused]] bool stepRows(const at::Tensor& t) {
-    return t.defined() && t.is_cuda() && t.scalar_type() == at::kBFloat16 && t.dim() == 4 && t.size(1) == 1 &&
-           t.stride(3) == 1;
+    return headRows(t) && t.size(1) == 1;
 }
 
 // The step's cache position: one int64 on the device (a graph replays it).
@@ -162,11 +166,7 @@ constexpr int64_t kAbsorbMaxBatch = 4;
 at::Tensor fusedRopeConcat(const at::Tensor& a, const at::Tensor& b, const at::Tensor& cos,
                            const at::Tensor& sin) {
 #ifdef TRANSMLA_DECODE_KERNELS
-    const auto rows = [](const at::Tensor& t) {
-        return t.defined() && t.is_cuda() && t.scalar_type() == at::kBFloat16 && t.dim() == 4 &&
-               t.stride(3) == 1;
-    };
-    if (!rows(a) || !rows(b) || a.sizes().slice(0, 3) != b.sizes().slice(0, 3) ||
+    if (!headRows(a) || !headRows(b) || a.sizes().slice(0, 3) != b.sizes().slice(0, 3) ||
         (cos.defined() && (!ropeTable(cos, sin, b.size(3)) || cos.numel() < a.size(1) * b.size(3))) ||
         a.numel() == 0)
         return {};

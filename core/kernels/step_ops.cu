@@ -177,12 +177,20 @@ __global__ void addRmsNormVecKernel(const bf16* h, const bf16* a, const bf16* w,
     storeNormed(hv, wv, inv, n, reinterpret_cast<uint4*>(y + base));
 }
 
+// The 8-value element-wise kernels count their chunks (and rows) in 32 bits.
+constexpr int64_t kMaxChunks = int64_t(1) << 31;
+
+// Whether 16-byte loads and stores may start at every pointer given (null counts as aligned).
+bool aligned16(std::initializer_list<const void*> ptrs) {
+    for (const void* p : ptrs)
+        if (reinterpret_cast<uintptr_t>(p) % 16) return false;
+    return true;
+}
+
 // Threads of a *Vec launch for rows of d values, or 0 where the scalar kernel must run (width not a multiple
 // of 8, a start not 16-byte aligned, or wider than 1024 threads x kNormChunks x 8).
 int vecThreads(int d, int64_t ld, std::initializer_list<const void*> rows) {
-    if (d % 8 || ld % 8 || d / 8 > 1024 * kNormChunks) return 0;
-    for (const void* p : rows)
-        if (reinterpret_cast<uintptr_t>(p) % 16) return 0;
+    if (d % 8 || ld % 8 || d / 8 > 1024 * kNormChunks || !aligned16(rows)) return 0;
     const int n = d / 8, perThread = (n + 1023) / 1024;
     return std::max(32, ((n + perThread - 1) / perThread + 31) / 32 * 32);
 }
@@ -505,15 +513,6 @@ __global__ void ropeAppendKernel(RopeAppend p) {
         static_cast<bf16*>(p.cacheV)[at] =
             static_cast<const bf16*>(p.v)[int64_t(b) * p.vBatchStride + int64_t(g) * p.vHeadStride + i];
     }
-}
-
-// The 8-value kernels count their chunks (and rows) in 32 bits.
-constexpr int64_t kMaxChunks = int64_t(1) << 31;
-
-bool aligned16(std::initializer_list<const void*> ptrs) {
-    for (const void* p : ptrs)
-        if (reinterpret_cast<uintptr_t>(p) % 16) return false;
-    return true;
 }
 
 const char* lastError() {

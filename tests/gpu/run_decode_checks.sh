@@ -27,6 +27,8 @@ has() { [[ " $STEPS " == *" $1 "* ]]; }
 export BUILD=${BUILD:-build-cuda}
 # nvcc for the kernels (CMake looks on PATH; CUDA installs often leave it in /usr/local/cuda/bin).
 export CUDACXX=${CUDACXX:-$(command -v nvcc || ls /usr/local/cuda/bin/nvcc 2>/dev/null)}
+# Nsight Compute for the profiling steps (profile, profile-prompt, profile-kernel, probe-stalls).
+NCU=$(command -v ncu || ls /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
 mkdir -p "$OUT"
 MODEL=${MODEL:-llama3-8b}; M=/tmp/bench_$MODEL; MLA=${MLA_DIR:-/tmp/bench_${MODEL}_mla}
 # Qwen2's query bias has no DeepSeek-V3 form, and the carried tokenizer's ids (49152) overflow Mistral's
@@ -54,7 +56,6 @@ if has probe-stalls; then
   [ -n "$OBJ" ] && "$OBJ" -sass /tmp/latent_kernel_probe_li | awk '/Function :/ { on = /decodeSplitKernelINS1_6ConfigILi4E/ }
     on && /\/\*[0-9a-f]+\*\// { for (i = 1; i <= NF; ++i) if ($i ~ /^[A-Z][A-Z0-9_.]+$/) { split($i, a, "."); n[a[1]]++; t++; break } }
     END { printf "Wide kernel SASS: %d instructions:", t; for (k in n) if (n[k] >= 20) printf " %s %d", k, n[k]; print "" }'
-  NCU=$(command -v ncu || ls /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
   PROBE_ONLY=${PROBE_CFG:-1x4096} TRANSMLA_DECODE_WGMMA=0 timeout 120 "$NCU" -k regex:decodeSplitKernel -s 5 -c 1 \
     --section WarpStateStats --section SourceCounters --section SpeedOfLight \
     --metrics "regex:smsp__average_warps_issue_stalled_.*_per_issue_active\.ratio" /tmp/latent_kernel_probe_li 2>&1 |
@@ -104,7 +105,6 @@ bench() {
 if has profile; then
   NSYS=$(command -v nsys || ls /usr/local/cuda/bin/nsys /opt/nvidia/nsight-systems/*/bin/nsys \
     /usr/local/cuda/nsight-systems*/bin/nsys 2>/dev/null | head -1)
-  NCU=$(command -v ncu || ls /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
   cfg=${PROFILE_CFG:-4096x1}; ctx=${cfg%x*}; batch=${cfg#*x}
   if [ -z "$NSYS" ] && [ -n "$NCU" ]; then
     # Nsight Compute: each kernel timed alone (2 vs 3 steps: it replays every kernel).
@@ -139,7 +139,6 @@ fi
 # one call of 262K) and one step, Nsight Compute, totals per kernel (the step adds ~0.1% of the time).
 # profile-kernel: Nsight Compute's sections (speed of light, occupancy, warp stalls) for the first launch of
 # KERNEL (a regex, default decodeSplitKernel) in MLA's step at PROFILE_CFG.
-NCU=$(command -v ncu || ls /usr/local/cuda/bin/ncu 2>/dev/null | head -1)
 if has profile-prompt; then
   cfg=${PROMPT_CFG:-16384x2}; ctx=${cfg%x*}; batch=${cfg#*x}
   for form in ${PROFILE_FORMS:-GQA MLA}; do
