@@ -113,10 +113,32 @@ __device__ inline float warpSum(float x) {
     return x;
 }
 
+// Probe builds only (-DTRANSMLA_DECODE_PHASES, tests/gpu/latent_kernel_probe.cu): the global timer at each
+// phase of every block, for where a short launch's time goes (decodePhases reads them back).
+#ifdef TRANSMLA_DECODE_PHASES
+__device__ unsigned long long gSplitPhases[kPhaseBlocks][kSplitPhases];
+__device__ unsigned long long gReducePhases[kPhaseBlocks][kReducePhases];
+__device__ inline unsigned long long globalTimer() {
+    unsigned long long t;
+    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(t));
+    return t;
+}
+#define TRANSMLA_PHASE(table, i, leader)                                                                     \
+    do {                                                                                                     \
+        const int blk = blockIdx.x * gridDim.y + blockIdx.y;                                                 \
+        if (threadIdx.x == (leader) && blk < kPhaseBlocks) table[blk][i] = globalTimer();                    \
+    } while (0)
+#else
+#define TRANSMLA_PHASE(table, i, leader)                                                                     \
+    do {                                                                                                     \
+    } while (0)
+#endif
+
 // Fragment coordinates (PTX ISA, mma.m16n8k16): lane = 4 * gid + tig; A regs r hold row
 // gid + 8 (r & 1), columns 2 tig + 8 (r >> 1) (+1); B regs hold k = 2 tig (+8), n = gid; C holds
 // rows gid, gid + 8 and columns 2 tig, 2 tig + 1.
 template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSplitKernel(DecodeLaunch p) {
+    TRANSMLA_PHASE(gSplitPhases, 0, 0);
     extern __shared__ __align__(128) unsigned char smem[];
     const bool sharedValues = p.v == p.k;
     const Layout L(C::KG, C::STAGES, p.paddedHeads, p.dk, p.dv, sharedValues);
@@ -195,11 +217,13 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
     const int nOut = p.dv / 8; // n8 output tiles; warp takes warp, warp + 8, ...
     const float scaleLog2 = p.scale * 1.4426950408889634f;
     constexpr int NP = C::NT % 2 == 0 ? 2 : 1; // position tiles per ldmatrix
+    TRANSMLA_PHASE(gSplitPhases, 1, 0);
 
     for (int i = 0; i < nTiles; ++i) {
         // Tile i has landed for every thread, and every warp is done with the stage refilled next.
         cpAsyncWait<C::STAGES - 2>();
         __syncthreads();
+        if (i == 0) TRANSMLA_PHASE(gSplitPhases, 2, 0);
         if (i + C::STAGES - 1 < nTiles) load(i + C::STAGES - 1);
         cpAsyncCommit();
         const bf16* kt = reinterpret_cast<const bf16*>(smem + (i % C::STAGES) * L.stageBytes);
@@ -348,6 +372,7 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
         }
     }
 
+    TRANSMLA_PHASE(gSplitPhases, 3, 0);
     const int64_t part = (int64_t(b) * p.groups + group) * p.splits + split;
 #pragma unroll
     for (int m = 0; m < C::MT; ++m)
@@ -364,6 +389,7 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
         p.mPart[part * hp + sHead] = rowM;
         p.lPart[part * hp + sHead] = rowL;
     }
+    TRANSMLA_PHASE(gSplitPhases, 4, 0);
 }
 
 // ---- The latent kernel: MLA's shared [latent | k_rope] rows on Hopper, with warpgroup MMA (wgmma) ----
@@ -491,6 +517,7 @@ __device__ inline void namedSync(int id) {
 __global__ void __launch_bounds__(kThreads, 1)
     decodeLatentKernel(DecodeLaunch p, const __grid_constant__ CUtensorMap keys) {
 #if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
+    TRANSMLA_PHASE(gSplitPhases, 0, 0);
     extern __shared__ __align__(128) unsigned char smem[];
     const int tid = threadIdx.x, warp = tid / 32 % 4, lane = tid % 32, gid = lane / 4, tig = lane % 4;
     const int b = blockIdx.x / p.groups, group = blockIdx.x % p.groups, split = blockIdx.y;
@@ -589,6 +616,7 @@ __global__ void __launch_bounds__(kThreads, 1)
                         p.oPart[(part * hp + head) * p.dv + 64 * mb + 16 * warp + gid + 8 * ((r / 2) % 2)] =
                             o[mb][r];
                 }
+        TRANSMLA_PHASE(gSplitPhases, 5, 128);
         return;
     }
 
@@ -610,8 +638,10 @@ __global__ void __launch_bounds__(kThreads, 1)
     }
     const float scaleLog2 = p.scale * 1.4426950408889634f;
     float rowM[2] = {-FLT_MAX, -FLT_MAX}, rowL[2] = {0.f, 0.f}; // heads 16 warp + gid + 8 h
+    TRANSMLA_PHASE(gSplitPhases, 1, 0);
     for (int i = 0; i < nTiles; ++i) {
         barrierWait(fullAt(i), (i / kStages) & 1);
+        if (i == 0) TRANSMLA_PHASE(gSplitPhases, 2, 0);
         fenceProxyAsync();
         float s[32];
 #pragma unroll
@@ -674,6 +704,7 @@ __global__ void __launch_bounds__(kThreads, 1)
         fenceProxyAsync();
         namedArrive(1 + i % 2);
     }
+    TRANSMLA_PHASE(gSplitPhases, 3, 0);
 #pragma unroll
     for (int h = 0; h < 2; ++h) {
         rowL[h] += __shfl_xor_sync(0xffffffffu, rowL[h], 1);
@@ -684,6 +715,7 @@ __global__ void __launch_bounds__(kThreads, 1)
             p.lPart[part * hp + head] = rowL[h];
         }
     }
+    TRANSMLA_PHASE(gSplitPhases, 4, 0);
 #else
     (void)p; // built without sm_90a: launchDecodeAttention never picks this kernel
 #endif
@@ -706,6 +738,7 @@ __device__ inline float blockReduce(float x, bool isMax, float* scratch) {
 // One CTA per (sequence, head): the splits' weights 2^(m_s - M) once, in shared memory (all splits
 // at once: at batch 1 there are ~100), then four output columns per thread.
 __global__ void decodeReduceKernel(DecodeLaunch p) {
+    TRANSMLA_PHASE(gReducePhases, 0, 0);
     extern __shared__ float weights[]; // [splits]
     __shared__ float scratch[32];
     const int heads = p.groups * p.rep;
@@ -723,6 +756,7 @@ __global__ void decodeReduceKernel(DecodeLaunch p) {
         L += w * p.lPart[(first + s) * hp + r];
     }
     L = blockReduce(L, false, scratch); // its barriers also publish the weights
+    TRANSMLA_PHASE(gReducePhases, 1, 0);
     const float inv = L > 0.f ? 1.f / L : 0.f;
     bf16* out = static_cast<bf16*>(p.out) + (int64_t(b) * heads + h) * p.dv;
     const float* o = p.oPart + (first * hp + r) * p.dv;
@@ -741,6 +775,7 @@ __global__ void decodeReduceKernel(DecodeLaunch p) {
         *reinterpret_cast<__nv_bfloat162*>(out + d) = __floats2bfloat162_rn(acc.x * inv, acc.y * inv);
         *reinterpret_cast<__nv_bfloat162*>(out + d + 2) = __floats2bfloat162_rn(acc.z * inv, acc.w * inv);
     }
+    TRANSMLA_PHASE(gReducePhases, 2, 0);
 }
 
 enum class Shape { None, Narrow, Wide, Latent };
@@ -859,6 +894,15 @@ Shape kernelFor(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPer
 }
 
 } // namespace
+
+#ifdef TRANSMLA_DECODE_PHASES
+const char* decodePhases(unsigned long long* split, unsigned long long* reduce) {
+    if (cudaMemcpyFromSymbol(split, gSplitPhases, sizeof(gSplitPhases)) != cudaSuccess ||
+        cudaMemcpyFromSymbol(reduce, gReducePhases, sizeof(gReducePhases)) != cudaSuccess)
+        return "decode phases: copy failed";
+    return nullptr;
+}
+#endif
 
 const char* decodeKernelName(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPerSplit) {
     switch (kernelFor(paddedHeads, dk, dv, sharedValues, tilesPerSplit, 1)) {

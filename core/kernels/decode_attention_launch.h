@@ -51,4 +51,12 @@ int decodeBlocksPerMultiprocessor(int paddedHeads, int dk, int dv, bool sharedVa
 // string, or nullptr.
 const char* launchDecodeAttention(const DecodeLaunch& p, void* stream);
 
+#ifdef TRANSMLA_DECODE_PHASES
+// Probe builds: the global timer (ns) at each phase of the last launch's blocks (block x * splits + y).
+// Split kernel: 0 entry, 1 set up (query loaded), 2 first tile landed, 3 last tile done, 4 partials stored
+// (scores side), 5 the latent kernel's output side stored; reduction: 0 entry, 1 weights, 2 stored.
+constexpr int kPhaseBlocks = 4096, kSplitPhases = 6, kReducePhases = 3;
+const char* decodePhases(unsigned long long* split, unsigned long long* reduce); // [kPhaseBlocks][phases]
+#endif
+
 } // namespace transmla::kernels

@@ -28,10 +28,17 @@ AttentionSpec specFor(const io::ModelConfig& c, int64_t layer, ForwardHooks* hoo
     return spec;
 }
 
+// The last position's queries alone (dimension `dim` of q is time), at their place among the keys: what a
+// prompt's last layer needs when only the last position's output is wanted (prefillCached).
+at::Tensor lastQuery(const at::Tensor& q, int64_t dim, AttentionSpec& spec) {
+    spec.queryOffset += q.size(dim) - 1;
+    return q.narrow(dim, q.size(dim) - 1, 1);
+}
+
 // GQA: q [B,T,H,d], k/v [B,T,g,d]; q/k norms per head (if any); RoPE on q and k; attention (over the
-// cache, if any); o_proj.
+// cache, if any); o_proj. lastQueryOnly: every key and value, the output of the last position only.
 at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& rope,
-                        ForwardHooks* hooks, KvCache* cache) {
+                        ForwardHooks* hooks, KvCache* cache, bool lastQueryOnly) {
     const io::ModelConfig& c = m.config;
     const GqaAttention& a = m.layers[static_cast<size_t>(layer)].gqa;
     const int64_t B = x.size(0), T = x.size(1), H = c.numHeads, g = c.numKvHeads, d = c.headDim;
@@ -62,8 +69,10 @@ at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
     if (hooks && hooks->onKv) hooks->onKv(layer, kPre, k, v);
     at::Tensor keys = k.transpose(1, 2), values = v.transpose(1, 2);          // {B, g, T, d}
     if (cache) std::tie(keys, values) = cache->appendKv(layer, keys, values); // {B, g, Tc, d}
-    at::Tensor out = attend(q.transpose(1, 2), keys, values, specFor(c, layer, hooks, cache)); // {B, H, T, d}
-    return linear(out.transpose(1, 2).reshape({B, T, H * d}), a.o);
+    AttentionSpec spec = specFor(c, layer, hooks, cache);
+    if (lastQueryOnly) q = lastQuery(q, 1, spec);
+    at::Tensor out = attend(q.transpose(1, 2), keys, values, spec); // {B, H, Tq, d}
+    return linear(out.transpose(1, 2).reshape({B, q.size(1), H * d}), a.o);
 }
 
 // What both MLA forms compute from x: the queries split [nope | rope], the latent c (normed) and the
@@ -126,8 +135,9 @@ MlaInputs mlaInputs(const Model& m, int64_t layer, const at::Tensor& x, const Ro
 }
 
 // Expanded form (DeepSeek-V2/V3 as transformers runs it): per-head keys [k_nope | k_rope], with k_rope
-// one shared head, and per-head values from the up-projection. Returns {B, T, H, dv}.
-at::Tensor mlaExpanded(const MlaAttention& a, const MlaInputs& in, const AttentionSpec& spec) {
+// one shared head, and per-head values from the up-projection. Returns {B, T, H, dv} ({B, 1, H, dv} with
+// lastQueryOnly).
+at::Tensor mlaExpanded(const MlaAttention& a, const MlaInputs& in, AttentionSpec spec, bool lastQueryOnly) {
     const int64_t B = in.qNope.size(0), T = in.qNope.size(1), H = in.qNope.size(2);
     const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim;
     at::Tensor kvUp = linear(in.latent, a.kvB).view({B, T, H, dn + dv}); // {B, T, H, dn + dv}
@@ -142,6 +152,7 @@ at::Tensor mlaExpanded(const MlaAttention& a, const MlaInputs& in, const Attenti
         qFull = at::cat({in.qNope, in.qRopePending ? applyRope(in.qRope, in.rope) : in.qRope}, -1);
     at::Tensor kFull = fused ? kernels::fusedRopeConcat(kNope, kRope) : at::Tensor();
     if (!kFull.defined()) kFull = at::cat({kNope, kRope}, -1);
+    if (lastQueryOnly) qFull = lastQuery(qFull, 1, spec);
     // v narrower than q and k: attend's fused GPU path runs it as its kernel wants (modules.h).
     at::Tensor out =
         attend(qFull.transpose(1, 2), kFull.transpose(1, 2), v.transpose(1, 2), spec); // {B, H, T, dv}
@@ -149,9 +160,9 @@ at::Tensor mlaExpanded(const MlaAttention& a, const MlaInputs& in, const Attenti
 }
 
 // Absorbed form over the cached latent rows (kv_cache.h): the latent acts as one kv head of width
-// r + rR for the scores and r for the weighted sum. Returns {B, T, H, dv}.
+// r + rR for the scores and r for the weighted sum. Returns {B, T, H, dv} ({B, 1, H, dv} with lastQueryOnly).
 at::Tensor mlaAbsorbed(const MlaAttention& a, const MlaInputs& in, KvCache& cache, int64_t layer,
-                       const AttentionSpec& spec) {
+                       AttentionSpec spec, bool lastQueryOnly) {
     const int64_t B = in.qNope.size(0), T = in.qNope.size(1), H = in.qNope.size(2);
     const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim, r = a.rank;
     const at::Tensor wkv = a.kvB.weight.view({H, dn + dv, r});
@@ -181,13 +192,14 @@ at::Tensor mlaAbsorbed(const MlaAttention& a, const MlaInputs& in, KvCache& cach
     } else {
         const at::Tensor kCat = cache.appendLatent(layer, in.latent, in.kRope.view({B, T, rR}))
                                     .unsqueeze(1); // {B, 1, Tc, r + rR}
+        if (lastQueryOnly) qCat = lastQuery(qCat, 2, spec);
         outLat = attend(qCat, kCat, kCat.narrow(-1, 0, r), spec);
     }
     return at::einsum("bhtr,hvr->bthv", {outLat, wUV}); // {B, T, H, dv}
 }
 
 at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& modelRope,
-                        ForwardHooks* hooks, KvCache* cache) {
+                        ForwardHooks* hooks, KvCache* cache, bool lastQueryOnly) {
     const io::ModelConfig& c = m.config;
     const MlaAttention& a = *m.layers[static_cast<size_t>(layer)].mla;
     const int64_t B = x.size(0), T = x.size(1), H = c.numHeads;
@@ -198,9 +210,9 @@ at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
     // (narrower heads, the fused kernel on the GPU) attends as without a cache.
     const bool prompt = cache && cache->length == 0 && T > 1;
     if (prompt) cache->appendLatent(layer, in.latent, in.kRope.view({B, T, a.ropeDim}));
-    at::Tensor out = cache && !prompt ? mlaAbsorbed(a, in, *cache, layer, spec)
-                                      : mlaExpanded(a, in, spec); // {B, T, H, dv}
-    return linear(out.reshape({B, T, H * a.vDim}), a.o);
+    at::Tensor out = cache && !prompt ? mlaAbsorbed(a, in, *cache, layer, spec, lastQueryOnly)
+                                      : mlaExpanded(a, in, spec, lastQueryOnly); // {B, Tq, H, dv}
+    return linear(out.reshape({B, out.size(1), H * a.vDim}), a.o);
 }
 
 } // namespace
@@ -216,14 +228,17 @@ at::Tensor preRopeKeys(const Model& m, int64_t layer, const at::Tensor& x) {
 }
 
 at::Tensor attentionLayer(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& rope,
-                          ForwardHooks* hooks, KvCache* cache) {
+                          ForwardHooks* hooks, KvCache* cache, bool lastQueryOnly) {
     if (hooks && hooks->onAttentionInput) hooks->onAttentionInput(layer, x);
-    if (m.layers[static_cast<size_t>(layer)].mla) return mlaAttention(m, layer, x, rope, hooks, cache);
-    return gqaAttention(m, layer, x, rope, hooks, cache);
+    // One position needs no pruning, and the decoding step (T = 1) has its own paths.
+    lastQueryOnly = lastQueryOnly && x.size(1) > 1;
+    if (m.layers[static_cast<size_t>(layer)].mla)
+        return mlaAttention(m, layer, x, rope, hooks, cache, lastQueryOnly);
+    return gqaAttention(m, layer, x, rope, hooks, cache, lastQueryOnly);
 }
 
 at::Tensor decoderBlock(const Model& m, int64_t i, const at::Tensor& hIn, const RopeTables& rope,
-                        ForwardHooks* hooks, KvCache* cache, at::Tensor* residual) {
+                        ForwardHooks* hooks, KvCache* cache, at::Tensor* residual, bool lastPositionOnly) {
     const io::ModelConfig& c = m.config;
     const ArchTable& arch = archFor(c.family);
     const Layer& L = m.layers[static_cast<size_t>(i)];
@@ -234,7 +249,8 @@ at::Tensor decoderBlock(const Model& m, int64_t i, const at::Tensor& hIn, const 
     } else {
         x = rmsNorm(h, L.inputNorm, c.rmsNormEps, arch.gemmaNorm);
     }
-    at::Tensor a = attentionLayer(m, i, x, rope, hooks, cache);
+    at::Tensor a = attentionLayer(m, i, x, rope, hooks, cache, lastPositionOnly);
+    if (a.size(1) < h.size(1)) h = h.narrow(1, h.size(1) - 1, 1); // lastPositionOnly: the rest is done
     if (arch.sandwichNorm) {
         h = h + rmsNorm(a, L.postAttnNorm, c.rmsNormEps, true);
         at::Tensor y = mlp(rmsNorm(h, L.preFfnNorm, c.rmsNormEps, true), L.mlp, c.activation);

@@ -18,8 +18,12 @@ namespace transmla::model {
 // last sum, added by the same kernel as this block's first norm; and inside a StepOpsScope
 // (kernels/step_ops.h) the block leaves its own last sum so: it returns the sum's first term and sets
 // *residual to the second.
+// lastPositionOnly: every position's keys and values (into the cache, if any), but the attention output,
+// the MLP and the result [B, 1, D] of the last position only (a prompt's last block where only the next
+// token's logits are wanted: prefillCached).
 at::Tensor decoderBlock(const Model& m, int64_t layer, const at::Tensor& h, const RopeTables& rope,
-                        ForwardHooks* hooks, KvCache* cache, at::Tensor* residual = nullptr);
+                        ForwardHooks* hooks, KvCache* cache, at::Tensor* residual = nullptr,
+                        bool lastPositionOnly = false);
 
 // Per-head RMSNorm of y [.., heads, d] with weight w [d] in the family's form (Qwen3 w * n, Gemma-3
 // (1 + w) * n); undefined w: y unchanged.
@@ -28,8 +32,9 @@ at::Tensor headNorm(const io::ModelConfig& c, const at::Tensor& y, const at::Ten
 // RoPE rotates, and what RoRoPE's statistics see. x: the attention input [B, T, D].
 at::Tensor preRopeKeys(const Model& m, int64_t layer, const at::Tensor& x);
 
-// The attention part alone (its input x is the normalised h), o_proj included.
+// The attention part alone (its input x is the normalised h), o_proj included; lastQueryOnly as
+// decoderBlock's lastPositionOnly ([B, 1, D] out).
 at::Tensor attentionLayer(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& rope,
-                          ForwardHooks* hooks, KvCache* cache);
+                          ForwardHooks* hooks, KvCache* cache, bool lastQueryOnly = false);
 
 } // namespace transmla::model

@@ -49,7 +49,8 @@ void checkTokenIds(const Model& m, const at::Tensor& hostIds, const std::string&
                               "): the tokenizer does not belong to this model");
 }
 
-at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* hooks, KvCache* cache) {
+at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* hooks, KvCache* cache,
+                         bool lastPositionOnly) {
     checkTokenIds(m, ids, "the input");
     const io::ModelConfig& c = m.config;
     const int64_t T = ids.size(1);
@@ -84,7 +85,8 @@ at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* ho
     // last block to the final norm (one kernel each instead of two).
     at::Tensor residual;
     for (int64_t i = 0; i <= last; ++i)
-        h = decoderBlock(m, i, h, usesLocalRope(c, i) ? local : rope, hooks, cache, &residual);
+        h = decoderBlock(m, i, h, usesLocalRope(c, i) ? local : rope, hooks, cache, &residual,
+                         lastPositionOnly && !hooks && i == last);
     if (cache) {
         cache->length += T;
         cache->deviceStep = false;

@@ -29,8 +29,10 @@ struct ForwardHooks {
 // With a cache (kv_cache.h): the ids sit at positions [cache->length, cache->length + T), their keys
 // are appended, attention reads every cached position, and cache->length advances by T (throws
 // ArgumentError when the capacity would be exceeded; hooks->lastLayer must then be -1).
+// lastPositionOnly (no hooks): the last layer computes every position's keys and values but the rest of its
+// work for the last position only, and the result is [B, 1, D] (a prompt whose next token alone is wanted).
 at::Tensor forwardHidden(const Model& m, const at::Tensor& ids, ForwardHooks* hooks = nullptr,
-                         KvCache* cache = nullptr);
+                         KvCache* cache = nullptr, bool lastPositionOnly = false);
 
 // Throws FormatError naming config.json's vocab_size when a token id is negative or >= vocab_size
 // (a tokenizer that does not belong to the model). On the GPU such an id would trip a device-side

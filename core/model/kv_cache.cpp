@@ -114,8 +114,9 @@ at::Tensor forwardCached(const Model& m, const at::Tensor& ids, KvCache& cache) 
 
 at::Tensor prefillCached(const Model& m, const at::Tensor& ids, KvCache& cache) {
     if (ids.size(1) == 1) return forwardCached(m, ids, cache);
-    const at::Tensor hidden = forwardHidden(m, ids, nullptr, &cache);
-    return logitsFromHidden(m, hidden.narrow(1, hidden.size(1) - 1, 1));
+    // The last layer's attention output and MLP for the last position only (its keys for every position):
+    // 1/L of the prompt's work less (BENCHMARKS.md, issue 17).
+    return logitsFromHidden(m, forwardHidden(m, ids, nullptr, &cache, /*lastPositionOnly=*/true));
 }
 
 at::Tensor generateGreedy(const Model& m, const at::Tensor& prompt, int64_t steps, KvCache* cacheOut) {

@@ -69,7 +69,8 @@ KvCache allocateCache(const Model& m, int64_t batch, int64_t capacity);
 // is the same within bf16 rounding.
 at::Tensor forwardCached(const Model& m, const at::Tensor& ids, KvCache& cache);
 // A prompt into the cache: only the last position's logits [B, 1, vocab] (fp32), so a long prompt
-// needs no [B, T, vocab] buffer; an empty cache attends with the fused kernel (SDPA) on CUDA.
+// needs no [B, T, vocab] buffer; an empty cache attends with the fused kernel (SDPA) on CUDA. The last
+// layer stores every position's keys but attends and runs its MLP for the last position only.
 at::Tensor prefillCached(const Model& m, const at::Tensor& ids, KvCache& cache);
 
 // Greedy decoding: prompt [B, T0] -> [B, T0 + steps].

@@ -9,6 +9,7 @@
 //   MIN_TILES=1 /tmp/probe                  splits of one tile (default two, as decode_attention.cpp)
 //   PROBE_ONLY=1x4096 /tmp/probe            one shape (batch x capacity) only
 //   /tmp/probe stream                       plain streaming reads of the same bytes by 128..4096 CTAs
+//   -DTRANSMLA_DECODE_PHASES (both files)   also where one timed launch's time goes, phase by phase
 #include "kernels/decode_attention_launch.h"
 #include <algorithm>
 #include <cmath>
@@ -83,6 +84,50 @@ __global__ void streamKernel(const uint4* src, size_t chunkU4, int chunksPerCta,
     }
     if ((acc.x ^ acc.y ^ acc.z ^ acc.w) == 0x12345678u) sink[0] = 1;
 }
+#ifdef TRANSMLA_DECODE_PHASES
+// One launch's phases (decode_attention_launch.h), in microseconds from the first block's start: when the
+// blocks start, how long each phase takes (mean / max over the blocks), when the last one ends, and the
+// reduction's start, weights and end.
+static void printPhases(const DecodeLaunch& p) {
+    static unsigned long long split[kPhaseBlocks][kSplitPhases], reduce[kPhaseBlocks][kReducePhases];
+    CK(cudaDeviceSynchronize());
+    launchDecodeAttention(p, nullptr);
+    CK(cudaDeviceSynchronize());
+    if (const char* err = decodePhases(&split[0][0], &reduce[0][0])) {
+        printf("%s\n", err);
+        return;
+    }
+    const int n = std::min(kPhaseBlocks, p.batch * p.groups * p.splits);
+    const int nr = std::min(kPhaseBlocks, p.batch * p.groups * p.rep);
+    unsigned long long t0 = ~0ull;
+    for (int i = 0; i < n; ++i)
+        t0 = std::min(t0, split[i][0]);
+    const auto us = [&](unsigned long long t) { return (double(t) - double(t0)) / 1e3; };
+    double startMax = 0, endMax = 0, endOutMax = 0, sum[kSplitPhases] = {}, mx[kSplitPhases] = {};
+    for (int i = 0; i < n; ++i) {
+        startMax = std::max(startMax, us(split[i][0]));
+        endMax = std::max(endMax, us(split[i][4]));
+        if (split[i][5]) endOutMax = std::max(endOutMax, us(split[i][5]));
+        for (int k = 1; k < 5; ++k) {
+            const double d = (double(split[i][k]) - double(split[i][k - 1])) / 1e3;
+            sum[k] += d;
+            mx[k] = std::max(mx[k], d);
+        }
+    }
+    double rStart = 1e30, rWeights = 0, rEnd = 0;
+    for (int i = 0; i < nr; ++i) {
+        rStart = std::min(rStart, us(reduce[i][0]));
+        rWeights = std::max(rWeights, us(reduce[i][1]));
+        rEnd = std::max(rEnd, us(reduce[i][2]));
+    }
+    printf("  phases (us, %d blocks): last block starts %.2f | set-up %.2f / %.2f | first tile %.2f / %.2f | "
+           "tiles %.2f / %.2f | partials %.2f / %.2f | last block ends %.2f (output side %.2f) | reduction "
+           "starts %.2f, weights by %.2f, ends %.2f\n",
+           n, startMax, sum[1] / n, mx[1], sum[2] / n, mx[2], sum[3] / n, mx[3], sum[4] / n, mx[4], endMax,
+           endOutMax, rStart, rWeights, rEnd);
+}
+#endif
+
 static void streamTests() {
     size_t bytes = (size_t)16 * 16384 * 576 * 2;
     uint4* src;
@@ -264,6 +309,9 @@ int main(int argc, char** argv) {
             cudaFree(dst);
         }
         printf("\n");
+#ifdef TRANSMLA_DECODE_PHASES
+        if (c.time) printPhases(p);
+#endif
         cudaFree(q);
         cudaFree(k);
         cudaFree(out);

@@ -4,7 +4,7 @@
 # run_workbench_gpu.sh), then run them.
 #   tests/gpu/run_decode_checks.sh DEBS_DIR TOKENIZER_JSON OUT_DIR [STEP ...]
 # Steps (default all but the profiles): probe build test kernels convert model decode; profile, profile-prompt,
-# profile-kernel, probe-stalls.
+# profile-kernel, probe-stalls, probe-phases.
 #   probe:   tests/gpu/latent_kernel_probe.cu alone (nvcc, no LibTorch: ~15 s), the latent kernel
 #            (TRANSMLA_DECODE_WGMMA=1) and then the Wide kernel, correctness and time
 #   test:    tst_decode_attention_gpu (kernel vs fp32 / ATen references), then again with the Wide kernel
@@ -60,6 +60,18 @@ if has probe-stalls; then
     --section WarpStateStats --section SourceCounters --section SpeedOfLight \
     --metrics "regex:smsp__average_warps_issue_stalled_.*_per_issue_active\.ratio" /tmp/latent_kernel_probe_li 2>&1 |
     grep -v "^==PROF==" | grep -E -v "^ +-+$" | tail -${PROFILE_LINES:-120}
+fi
+# probe-phases: where one launch's time goes, block by block (the global timer at each phase, probe built with
+# -DTRANSMLA_DECODE_PHASES), for the MLA shapes PHASE_CFGS (batch x context) with both kernels.
+if has probe-phases; then
+  "${CUDACXX:?no nvcc}" -arch=sm_90a -std=c++17 -O3 --use_fast_math -DTRANSMLA_DECODE_WGMMA -DTRANSMLA_DECODE_PHASES \
+    -Icore tests/gpu/latent_kernel_probe.cu core/kernels/decode_attention.cu -o /tmp/latent_kernel_phases &&
+  for cfg in ${PHASE_CFGS:-1x4096 4x32768 16x16384}; do
+    for k in 0 1; do for t in 2 1; do
+      echo "phases $cfg, TRANSMLA_DECODE_WGMMA=$k MIN_TILES=$t:"
+      MIN_TILES=$t PROBE_ONLY=$cfg TRANSMLA_DECODE_WGMMA=$k timeout 60 /tmp/latent_kernel_phases | grep -v "^failures"
+    done; done
+  done
 fi
 if has build; then
   TARGETS="transmla bench_decode bench_decode_attention tst_decode_attention_gpu" \

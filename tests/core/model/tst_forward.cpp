@@ -66,6 +66,66 @@ private slots:
         QCOMPARE(cache.bytes(), m.config.kvCacheBytesPerToken(4) * T * ids.size(0));
     }
 
+    // A prompt into the cache (prefillCached) runs its last layer's attention output and MLP for the last
+    // position only. Its logits are the full forward's last ones (1e-4), the cache it leaves is the one a
+    // whole cached forward leaves, value for value, and so is a prompt in two chunks (the second attends over
+    // the cache: MLA's absorbed form). Every family (sliding windows, soft-capping, sandwich norms, MoE) and
+    // an MLA conversion.
+    void prefillKeepsLastLogitsAndCache_data() {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<bool>("mla");
+        for (const char* m :
+             {"tiny-llama-gqa", "tiny-qwen2-gqa", "fixture-mistral-swa", "fixture-gemma2", "fixture-phi3",
+              "fixture-mixtral", "stories260K", "tiny-qwen3-gqa", "tiny-gemma3-gqa"})
+            QTest::newRow(m) << QString::fromLatin1(m) << false;
+        QTest::newRow("tiny-llama-gqa as MLA") << QStringLiteral("tiny-llama-gqa") << true;
+    }
+    void prefillKeepsLastLogitsAndCache() {
+        QFETCH(QString, model);
+        QFETCH(bool, mla);
+        const auto dir = test::referenceModel(model.toStdString());
+        TRANSMLA_REQUIRE_SHARED(dir / "config.json");
+        c10::InferenceMode guard;
+        model::Model m = model::Model::load(dir, {"cpu", "f32"});
+        if (mla) {
+            convert::ConvertSettings s;
+            s.exact = true;
+            convert::convertModel(m, s, {});
+        }
+        const at::Tensor ids = test::referenceIds(dir);
+        const int64_t B = ids.size(0), T = ids.size(1), half = T / 2;
+        const at::Tensor lastFull = model::forwardLogits(m, ids).narrow(1, T - 1, 1);
+        model::KvCache whole = model::allocateCache(m, B, T), once = model::allocateCache(m, B, T),
+                       chunked = model::allocateCache(m, B, T);
+        model::forwardCached(m, ids, whole); // every position through every layer
+        const at::Tensor lastOnce = model::prefillCached(m, ids, once);
+        model::prefillCached(m, ids.narrow(1, 0, half), chunked);
+        const at::Tensor lastChunked = model::prefillCached(m, ids.narrow(1, half, T - half), chunked);
+        QCOMPARE(lastOnce.sizes().vec(), (std::vector<int64_t>{B, 1, m.config.vocabSize}));
+        const double errOnce = test::maxDiff(lastOnce, lastFull),
+                     errChunked = test::maxDiff(lastChunked, lastFull);
+        qInfo("%s%s: prefill's last logits vs the full forward %.3g (one prompt), %.3g (two chunks)",
+              qPrintable(model), mla ? " (MLA)" : "", errOnce, errChunked);
+        QVERIFY(errOnce <= 1e-4);
+        QVERIFY(errChunked <= 1e-4);
+        QCOMPARE(once.length, T);
+        QCOMPARE(chunked.length, T);
+        // One prompt: the same products as the whole forward, so the same values; two chunks: the second's
+        // attention sums in another order (1e-5).
+        double errCache = 0;
+        for (size_t l = 0; l < whole.first.size(); ++l) {
+            QVERIFY2(at::equal(once.first[l], whole.first[l]),
+                     qPrintable(QStringLiteral("layer %1's keys differ").arg(l)));
+            errCache = std::max(errCache, test::maxDiff(chunked.first[l], whole.first[l]));
+            QCOMPARE(once.second[l].defined(), whole.second[l].defined());
+            if (!whole.second[l].defined()) continue;
+            QVERIFY2(at::equal(once.second[l], whole.second[l]),
+                     qPrintable(QStringLiteral("layer %1's values differ").arg(l)));
+            errCache = std::max(errCache, test::maxDiff(chunked.second[l], whole.second[l]));
+        }
+        QVERIFY2(errCache <= 1e-5, qPrintable(QString::number(errCache)));
+    }
+
     // Packed projections (model.h packProjections): q | k | v, MLA's q | kv_a and gate | up run as one
     // product each and their outputs are column slices of it. The logits, full and cached, equal those of
     // separate products within 1e-5 (fp32: the same sums, blocked differently). fixture-phi3's checkpoint
