@@ -113,6 +113,31 @@ __device__ inline float warpSum(float x) {
     return x;
 }
 
+// The query of one kv group through shared memory: 16-byte copies (coalesced) into `dst`, one row of dk per
+// head, each aligned group of eight chunks permuted by the row (row r's chunk c at c ^ (r % 8)), so that
+// ldmatrix's eight rows of one chunk column fall in eight distinct bank groups; then one ldmatrix.x4 per
+// m16 x k16 fragment. (The fragments loaded from global memory four bytes at a time cost ~5 us of a batch-1
+// launch's ~14 in the Wide kernel and ~11 us in the latent one: probe-phases.)
+__device__ inline int swizzledChunk(int row, int chunk, int chunks) {
+    return (chunk | 7) < chunks ? chunk ^ (row & 7) : chunk;
+}
+__device__ inline void stageQuery(bf16* dst, const bf16* q, int rows, int dk, int tid, int threads) {
+    const int chunks = dk / 8;
+    for (int i = tid; i < rows * chunks; i += threads) {
+        const int row = i / chunks, ch = i % chunks;
+        cpAsync16(dst + row * dk + swizzledChunk(row, ch, chunks) * 8, q + int64_t(row) * dk + ch * 8, true);
+    }
+}
+// The m16n8k16 A fragment of rows m0.. m0 + 15 and k-step kk of the staged query; rows at or past `rows`
+// zero.
+__device__ inline void queryFragment(uint32_t (&a)[4], const bf16* qs, int m0, int kk, int rows, int dk) {
+    const int lane = threadIdx.x % 32, row = m0 + (lane & 15);
+    ldsm4(a, qs + row * dk + swizzledChunk(row, 2 * kk + (lane >> 4), dk / 8) * 8);
+    const int gid = lane / 4;
+    if (m0 + gid >= rows) a[0] = a[2] = 0u;
+    if (m0 + gid + 8 >= rows) a[1] = a[3] = 0u;
+}
+
 // Probe builds only (-DTRANSMLA_DECODE_PHASES, tests/gpu/latent_kernel_probe.cu): the global timer at each
 // phase of every block, for where a short launch's time goes (decodePhases reads them back).
 #ifdef TRANSMLA_DECODE_PHASES
@@ -154,6 +179,12 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
     const bf16* kBase = static_cast<const bf16*>(p.k) + b * p.kBatchStride + group * p.kGroupStride;
     const bf16* vBase = static_cast<const bf16*>(p.v) + b * p.vBatchStride + group * p.vGroupStride;
     const int kChunks = p.dk / 8, chunks = kChunks + (sharedValues ? 0 : p.dv / 8);
+    // The query first (its own cp.async group), into the score buffer: free until the first tile's scores.
+    static_assert(2 * 16 * C::KQ <= kSLd * 4, "the widest query row fits a row of the score buffer");
+    bf16* qs = reinterpret_cast<bf16*>(partial);
+    stageQuery(qs, static_cast<const bf16*>(p.q) + (int64_t(b) * p.groups + group) * rep * p.dk, rep, p.dk,
+               tid, kThreads);
+    cpAsyncCommit();
 
     // Tile i of this split into stage i % STAGES: 16-byte chunks, rows past the length zero-filled
     // (a zero row adds nothing to P V even where the cache holds garbage).
@@ -180,22 +211,23 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
         cpAsyncCommit(); // empty groups too: wait_group counts stay exact
     }
 
-    // Scores: warp = (row group rg, k group kg); kg owns k-steps kg, kg + KG, ... of the query.
+    // Scores: warp = (row group rg, k group kg); kg owns k-steps kg, kg + KG, ... of the query, whose
+    // fragments (zero past the heads and past Dk) stay in registers. The first tile's barrier orders these
+    // reads before its scores overwrite the staged query.
     const int nk = p.dk / 16, rg = warp / C::KG, kg = warp % C::KG;
-    const bf16* q = static_cast<const bf16*>(p.q) + (int64_t(b) * p.groups + group) * rep * p.dk;
+    cpAsyncWait<C::STAGES - 1>(); // the query's group (the tiles' may still be on their way)
+    __syncthreads();
     uint32_t qf[C::MT][C::KQ][4];
 #pragma unroll
     for (int m = 0; m < C::MT; ++m)
 #pragma unroll
-        for (int i = 0; i < C::KQ; ++i)
-#pragma unroll
-            for (int r = 0; r < 4; ++r) {
-                const int head = m * 16 + gid + (r & 1) * 8, kk = kg + i * C::KG;
-                const int col = kk * 16 + tig * 2 + (r >> 1) * 8;
-                qf[m][i][r] = head < rep && kk < nk
-                                  ? *reinterpret_cast<const uint32_t*>(q + int64_t(head) * p.dk + col)
-                                  : 0u;
-            }
+        for (int i = 0; i < C::KQ; ++i) {
+            const int kk = kg + i * C::KG;
+            if (m * 16 < rep && kk < nk)
+                queryFragment(qf[m][i], qs, m * 16, kk, rep, p.dk);
+            else
+                qf[m][i][0] = qf[m][i][1] = qf[m][i][2] = qf[m][i][3] = 0u;
+        }
     // Padding heads keep zero probabilities and alpha 1 (their rows of O are never read).
     for (int i = tid; i < hp * kPLd; i += kThreads)
         probs[i] = __float2bfloat16(0.f);
@@ -553,7 +585,8 @@ __global__ void __launch_bounds__(kThreads, 1)
             for (int c = 0; c < blocks; ++c)
                 loadBox(stageAt(i) + c * kBlockBytes, keys, 64 * c, tileIndex(i) * kTile, b, fullAt(i));
         };
-        for (int i = 0; i < kStages && i < nTiles; ++i)
+        // Stage kStages - 1 holds WG 0's query until WG 0 has scored tile 0 (barrier 1 below).
+        for (int i = 0; i < kStages - 1 && i < nTiles; ++i)
             load(i);
         float o[8][16];
 #pragma unroll
@@ -574,6 +607,7 @@ __global__ void __launch_bounds__(kThreads, 1)
                 asm volatile("bar.sync 5, 128;\n" ::: "memory"); // WG 1 only
             }
             namedSync(1 + i % 2); // P^T and the rescaling factors of tile i are in
+            if (i == 0 && kStages - 1 < nTiles) load(kStages - 1); // WG 0 is done with the staged query
             fenceProxyAsync();
             const float* alpha = alphaBuf + (i % 2) * kHeads;
             float a[8]; // head 8 j + 2 tig + e in slot 2 j + e
@@ -623,18 +657,22 @@ __global__ void __launch_bounds__(kThreads, 1)
     // ---- WG 0: scores and the online softmax ----
     // Q's fragments for all 36 k-steps: rows (heads) 16 warp + gid (+ 8), columns 16 kk + 2 tig (+ 8); zeros
     // past the heads and past Dk (warps 2 and 3 hold padding heads only: their scores are never used).
+    // Staged through the last stage's buffer (its tile is loaded once tile 0 is scored): rep rows of Dk fill
+    // at most 64 Dk bytes of the column blocks the tensor map writes, none of the zeroed ones past Dk.
     uint32_t qf[kChunks / 2][4];
     {
-        const bf16* q = static_cast<const bf16*>(p.q) + (int64_t(b) * p.groups + group) * rep * p.dk;
+        bf16* qs = reinterpret_cast<bf16*>(aligned + kStageAt + (kStages - 1) * kStageBytes);
+        stageQuery(qs, static_cast<const bf16*>(p.q) + (int64_t(b) * p.groups + group) * rep * p.dk, rep,
+                   p.dk, tid, 128);
+        cpAsyncCommit();
+        cpAsyncWait<0>();
+        asm volatile("bar.sync 6, 128;\n" ::: "memory"); // WG 0 only
 #pragma unroll
         for (int kk = 0; kk < kChunks / 2; ++kk)
-#pragma unroll
-            for (int r = 0; r < 4; ++r) {
-                const int head = 16 * warp + gid + (r & 1) * 8, col = 16 * kk + 2 * tig + (r >> 1) * 8;
-                qf[kk][r] = head < rep && col < p.dk
-                                ? *reinterpret_cast<const uint32_t*>(q + int64_t(head) * p.dk + col)
-                                : 0u;
-            }
+            if (16 * warp < rep && 16 * kk < p.dk)
+                queryFragment(qf[kk], qs, 16 * warp, kk, rep, p.dk);
+            else
+                qf[kk][0] = qf[kk][1] = qf[kk][2] = qf[kk][3] = 0u;
     }
     const float scaleLog2 = p.scale * 1.4426950408889634f;
     float rowM[2] = {-FLT_MAX, -FLT_MAX}, rowL[2] = {0.f, 0.f}; // heads 16 warp + gid + 8 h
@@ -735,8 +773,10 @@ __device__ inline float blockReduce(float x, bool isMax, float* scratch) {
     return t;
 }
 
-// One CTA per (sequence, head): the splits' weights 2^(m_s - M) once, in shared memory (all splits
-// at once: at batch 1 there are ~100), then four output columns per thread.
+// One CTA per (sequence, head) and slice of the output columns (blockIdx.y of gridDim.y: more CTAs where the
+// heads alone leave most multiprocessors idle, as at batch 1): the splits' weights 2^(m_s - M) once, in
+// shared memory (all splits at once: at batch 1 there are ~100), then four output columns per thread and
+// group of splits.
 __global__ void decodeReduceKernel(DecodeLaunch p) {
     TRANSMLA_PHASE(gReducePhases, 0, 0);
     extern __shared__ float weights[]; // [splits]
@@ -761,21 +801,63 @@ __global__ void decodeReduceKernel(DecodeLaunch p) {
     bf16* out = static_cast<bf16*>(p.out) + (int64_t(b) * heads + h) * p.dv;
     const float* o = p.oPart + (first * hp + r) * p.dv;
     const int64_t splitStride = int64_t(hp) * p.dv;
-    for (int d = threadIdx.x * 4; d < p.dv; d += blockDim.x * 4) {
+    // Thread t sums column quad t % quads of the slice over the splits t / quads, + groups, ...: where the
+    // slice is narrow (batch 1) several threads share a column's splits, so fewer loads wait in line behind
+    // each other, and their sums meet in shared memory (past the weights).
+    const int slice = p.dv / int(gridDim.y), c0 = int(blockIdx.y) * slice;
+    const int quads = min(slice / 4, int(blockDim.x)), groups = int(blockDim.x) / quads;
+    const int quad = int(threadIdx.x) % quads, grp = int(threadIdx.x) / quads;
+    float4* sums = reinterpret_cast<float4*>(weights + ((p.splits + 3) & ~3)); // [groups][quads]
+    for (int q0 = 0; q0 < slice / 4; q0 += quads) {
+        const int d = c0 + (q0 + quad) * 4;
+        const bool active = grp < groups && q0 + quad < slice / 4;
         float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
+        if (active)
 #pragma unroll 16 // the splits' partial outputs in flight together (at batch 1: 6.7 us with 4, GQA 4K)
-        for (int s = 0; s < p.splits; ++s) {
-            const float w = weights[s];
-            const float4 x = *reinterpret_cast<const float4*>(o + s * splitStride + d);
-            acc.x += w * x.x;
-            acc.y += w * x.y;
-            acc.z += w * x.z;
-            acc.w += w * x.w;
+            for (int s = grp; s < p.splits; s += groups) {
+                const float w = weights[s];
+                const float4 x = *reinterpret_cast<const float4*>(o + s * splitStride + d);
+                acc.x += w * x.x;
+                acc.y += w * x.y;
+                acc.z += w * x.z;
+                acc.w += w * x.w;
+            }
+        if (groups > 1) {
+            if (active) sums[grp * quads + quad] = acc;
+            __syncthreads();
+            if (active && grp == 0)
+                for (int g2 = 1; g2 < groups; ++g2) {
+                    const float4 x = sums[g2 * quads + quad];
+                    acc.x += x.x;
+                    acc.y += x.y;
+                    acc.z += x.z;
+                    acc.w += x.w;
+                }
+            __syncthreads(); // sums is reused by the next pass
         }
-        *reinterpret_cast<__nv_bfloat162*>(out + d) = __floats2bfloat162_rn(acc.x * inv, acc.y * inv);
-        *reinterpret_cast<__nv_bfloat162*>(out + d + 2) = __floats2bfloat162_rn(acc.z * inv, acc.w * inv);
+        if (active && grp == 0) {
+            *reinterpret_cast<__nv_bfloat162*>(out + d) = __floats2bfloat162_rn(acc.x * inv, acc.y * inv);
+            *reinterpret_cast<__nv_bfloat162*>(out + d + 2) = __floats2bfloat162_rn(acc.z * inv, acc.w * inv);
+        }
     }
     TRANSMLA_PHASE(gReducePhases, 2, 0);
+}
+
+// Column slices per head for the reduction: up to four (each of a multiple of 4 columns) while the CTAs stay
+// within one per multiprocessor (batch 1, 32 heads, 512 latent columns: 128 CTAs of 128 columns).
+int reduceSlices(const DecodeLaunch& p) {
+    static const int multiprocessors = [] {
+        int device = 0, n = 0;
+        return cudaGetDevice(&device) == cudaSuccess &&
+                       cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, device) == cudaSuccess
+                   ? n
+                   : 1;
+    }();
+    const int ctas = p.batch * p.groups * p.rep;
+    int slices = 1;
+    while (slices < 4 && 2 * slices * ctas <= multiprocessors && p.dv % (2 * slices * 4) == 0)
+        slices *= 2;
+    return slices;
 }
 
 enum class Shape { None, Narrow, Wide, Latent };
@@ -897,10 +979,15 @@ Shape kernelFor(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPer
 
 #ifdef TRANSMLA_DECODE_PHASES
 const char* decodePhases(unsigned long long* split, unsigned long long* reduce) {
+    void *splitAt = nullptr, *reduceAt = nullptr;
     if (cudaMemcpyFromSymbol(split, gSplitPhases, sizeof(gSplitPhases)) != cudaSuccess ||
-        cudaMemcpyFromSymbol(reduce, gReducePhases, sizeof(gReducePhases)) != cudaSuccess)
+        cudaMemcpyFromSymbol(reduce, gReducePhases, sizeof(gReducePhases)) != cudaSuccess ||
+        cudaGetSymbolAddress(&splitAt, gSplitPhases) != cudaSuccess ||
+        cudaGetSymbolAddress(&reduceAt, gReducePhases) != cudaSuccess ||
+        cudaMemset(splitAt, 0, sizeof(gSplitPhases)) != cudaSuccess ||
+        cudaMemset(reduceAt, 0, sizeof(gReducePhases)) != cudaSuccess)
         return "decode phases: copy failed";
-    return nullptr;
+    return nullptr; // and the tables are zero again for the next launch
 }
 #endif
 
@@ -962,7 +1049,9 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
     }
     }
     if (err) return err;
-    decodeReduceKernel<<<unsigned(p.batch * p.groups * p.rep), 128, size_t(p.splits) * sizeof(float), s>>>(p);
+    // Shared memory: the weights (rounded up to 16 bytes), then one float4 per thread for the groups' sums.
+    decodeReduceKernel<<<dim3(unsigned(p.batch * p.groups * p.rep), unsigned(reduceSlices(p))), 128,
+                         size_t((p.splits + 3) & ~3) * sizeof(float) + 128 * sizeof(float4), s>>>(p);
     const cudaError_t e = cudaGetLastError();
     return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
 }

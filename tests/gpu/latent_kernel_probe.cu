@@ -91,6 +91,7 @@ __global__ void streamKernel(const uint4* src, size_t chunkU4, int chunksPerCta,
 static void printPhases(const DecodeLaunch& p) {
     static unsigned long long split[kPhaseBlocks][kSplitPhases], reduce[kPhaseBlocks][kReducePhases];
     CK(cudaDeviceSynchronize());
+    decodePhases(&split[0][0], &reduce[0][0]); // clears the earlier launches' stamps
     launchDecodeAttention(p, nullptr);
     CK(cudaDeviceSynchronize());
     if (const char* err = decodePhases(&split[0][0], &reduce[0][0])) {
@@ -98,7 +99,9 @@ static void printPhases(const DecodeLaunch& p) {
         return;
     }
     const int n = std::min(kPhaseBlocks, p.batch * p.groups * p.splits);
-    const int nr = std::min(kPhaseBlocks, p.batch * p.groups * p.rep);
+    int nr = 0; // the reduction's blocks (heads x column slices) that ran
+    while (nr < kPhaseBlocks && reduce[nr][0])
+        ++nr;
     unsigned long long t0 = ~0ull;
     for (int i = 0; i < n; ++i)
         t0 = std::min(t0, split[i][0]);
@@ -109,22 +112,26 @@ static void printPhases(const DecodeLaunch& p) {
         endMax = std::max(endMax, us(split[i][4]));
         if (split[i][5]) endOutMax = std::max(endOutMax, us(split[i][5]));
         for (int k = 1; k < 5; ++k) {
-            const double d = (double(split[i][k]) - double(split[i][k - 1])) / 1e3;
+            const double d = split[i][k] && split[i][k - 1]
+                                 ? (double(split[i][k]) - double(split[i][k - 1])) / 1e3
+                                 : 0.0; // a split without tiles skips phase 2
             sum[k] += d;
             mx[k] = std::max(mx[k], d);
         }
     }
-    double rStart = 1e30, rWeights = 0, rEnd = 0;
+    double rStart = 1e30, rStartMax = 0, rWeights = 0, rEnd = 0;
     for (int i = 0; i < nr; ++i) {
         rStart = std::min(rStart, us(reduce[i][0]));
+        rStartMax = std::max(rStartMax, us(reduce[i][0]));
         rWeights = std::max(rWeights, us(reduce[i][1]));
         rEnd = std::max(rEnd, us(reduce[i][2]));
     }
-    printf("  phases (us, %d blocks): last block starts %.2f | set-up %.2f / %.2f | first tile %.2f / %.2f | "
+    printf("  phases (us, %d blocks, reduction %d): last block starts %.2f | set-up %.2f / %.2f | first tile "
+           "%.2f / %.2f | "
            "tiles %.2f / %.2f | partials %.2f / %.2f | last block ends %.2f (output side %.2f) | reduction "
-           "starts %.2f, weights by %.2f, ends %.2f\n",
-           n, startMax, sum[1] / n, mx[1], sum[2] / n, mx[2], sum[3] / n, mx[3], sum[4] / n, mx[4], endMax,
-           endOutMax, rStart, rWeights, rEnd);
+           "starts %.2f (last %.2f), weights by %.2f, ends %.2f\n",
+           n, nr, startMax, sum[1] / n, mx[1], sum[2] / n, mx[2], sum[3] / n, mx[3], sum[4] / n, mx[4],
+           endMax, endOutMax, rStart, rStartMax, rWeights, rEnd);
 }
 #endif
 
