@@ -113,6 +113,15 @@ __device__ inline float warpSum(float x) {
     return x;
 }
 
+// Lets the reduction (launched as this grid's programmatic dependent on Hopper) be scheduled now: its blocks
+// take the multiprocessors this grid leaves as it ends and wait there for its partials (griddepcontrol.wait),
+// instead of being launched only after the last split ends.
+__device__ inline void allowDependents() {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
+#endif
+}
+
 // The query of one kv group through shared memory: 16-byte copies (coalesced) into `dst`, one row of dk per
 // head, each aligned group of eight chunks permuted by the row (row r's chunk c at c ^ (r % 8)), so that
 // ldmatrix's eight rows of one chunk column fall in eight distinct bank groups; then one ldmatrix.x4 per
@@ -164,6 +173,7 @@ __device__ inline unsigned long long globalTimer() {
 // rows gid, gid + 8 and columns 2 tig, 2 tig + 1.
 template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSplitKernel(DecodeLaunch p) {
     TRANSMLA_PHASE(gSplitPhases, 0, 0);
+    allowDependents();
     extern __shared__ __align__(128) unsigned char smem[];
     const bool sharedValues = p.v == p.k;
     const Layout L(C::KG, C::STAGES, p.paddedHeads, p.dk, p.dv, sharedValues);
@@ -550,6 +560,7 @@ __global__ void __launch_bounds__(kThreads, 1)
     decodeLatentKernel(DecodeLaunch p, const __grid_constant__ CUtensorMap keys) {
 #if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
     TRANSMLA_PHASE(gSplitPhases, 0, 0);
+    allowDependents();
     extern __shared__ __align__(128) unsigned char smem[];
     const int tid = threadIdx.x, warp = tid / 32 % 4, lane = tid % 32, gid = lane / 4, tig = lane % 4;
     const int b = blockIdx.x / p.groups, group = blockIdx.x % p.groups, split = blockIdx.y;
@@ -761,6 +772,9 @@ __global__ void __launch_bounds__(kThreads, 1)
 
 } // namespace latent
 
+constexpr int kReduceThreads =
+    512; // at 32K x 4 (33 splits) four groups of splits per column: one load each in flight
+
 // Max (isMax) or sum over the CTA; every thread gets the result. `scratch` holds one float per warp.
 __device__ inline float blockReduce(float x, bool isMax, float* scratch) {
     x = isMax ? warpMax(x) : warpSum(x);
@@ -777,8 +791,13 @@ __device__ inline float blockReduce(float x, bool isMax, float* scratch) {
 // heads alone leave most multiprocessors idle, as at batch 1): the splits' weights 2^(m_s - M) once, in
 // shared memory (all splits at once: at batch 1 there are ~100), then four output columns per thread and
 // group of splits.
-__global__ void decodeReduceKernel(DecodeLaunch p) {
+__global__ void __launch_bounds__(kReduceThreads) decodeReduceKernel(DecodeLaunch p) {
     TRANSMLA_PHASE(gReducePhases, 0, 0);
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    // Launched as the split kernel's programmatic dependent (Hopper): resident before the split grid ends, it
+    // waits here until that grid is done and its partials are visible.
+    asm volatile("griddepcontrol.wait;\n" ::: "memory");
+#endif
     extern __shared__ float weights[]; // [splits]
     __shared__ float scratch[32];
     const int heads = p.groups * p.rep;
@@ -843,6 +862,26 @@ __global__ void decodeReduceKernel(DecodeLaunch p) {
     TRANSMLA_PHASE(gReducePhases, 2, 0);
 }
 
+int deviceMajor() {
+    static const int major = [] {
+        int device = 0, m = 0;
+        return cudaGetDevice(&device) == cudaSuccess &&
+                       cudaDeviceGetAttribute(&m, cudaDevAttrComputeCapabilityMajor, device) == cudaSuccess
+                   ? m
+                   : 0;
+    }();
+    return major;
+}
+
+// The reduction as the split kernel's programmatic dependent: Hopper on, TRANSMLA_DECODE_PDL=0 to compare.
+bool dependentLaunch() {
+    static const bool on = [] {
+        const char* env = std::getenv("TRANSMLA_DECODE_PDL");
+        return !(env && std::strcmp(env, "0") == 0) && deviceMajor() >= 9;
+    }();
+    return on;
+}
+
 // Column slices per head for the reduction: up to four (each of a multiple of 4 columns) while the CTAs stay
 // within one per multiprocessor (batch 1, 32 heads, 512 latent columns: 128 CTAs of 128 columns).
 int reduceSlices(const DecodeLaunch& p) {
@@ -870,10 +909,7 @@ bool latentAvailable() {
 #ifdef TRANSMLA_DECODE_WGMMA
     static const bool available = [] {
         const char* env = std::getenv("TRANSMLA_DECODE_WGMMA");
-        int device = 0, major = 0;
-        return !(env && std::strcmp(env, "0") == 0) && cudaGetDevice(&device) == cudaSuccess &&
-               cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device) == cudaSuccess &&
-               major == 9;
+        return !(env && std::strcmp(env, "0") == 0) && deviceMajor() == 9;
     }();
     return available;
 #else
@@ -1049,10 +1085,21 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
     }
     }
     if (err) return err;
+    if (const cudaError_t e = cudaGetLastError(); e != cudaSuccess) return cudaGetErrorString(e);
     // Shared memory: the weights (rounded up to 16 bytes), then one float4 per thread for the groups' sums.
-    decodeReduceKernel<<<dim3(unsigned(p.batch * p.groups * p.rep), unsigned(reduceSlices(p))), 128,
-                         size_t((p.splits + 3) & ~3) * sizeof(float) + 128 * sizeof(float4), s>>>(p);
-    const cudaError_t e = cudaGetLastError();
+    cudaLaunchConfig_t config{};
+    config.gridDim = dim3(unsigned(p.batch * p.groups * p.rep), unsigned(reduceSlices(p)));
+    config.blockDim = dim3(kReduceThreads);
+    config.dynamicSmemBytes = size_t((p.splits + 3) & ~3) * sizeof(float) + kReduceThreads * sizeof(float4);
+    config.stream = s;
+    cudaLaunchAttribute dependent{};
+    dependent.id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    dependent.val.programmaticStreamSerializationAllowed = 1;
+    if (dependentLaunch()) {
+        config.attrs = &dependent;
+        config.numAttrs = 1;
+    }
+    const cudaError_t e = cudaLaunchKernelEx(&config, decodeReduceKernel, p);
     return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
 }
 

@@ -67,10 +67,11 @@ if has probe-phases; then
   "${CUDACXX:?no nvcc}" -arch=sm_90a -std=c++17 -O3 --use_fast_math -DTRANSMLA_DECODE_WGMMA -DTRANSMLA_DECODE_PHASES \
     -Icore tests/gpu/latent_kernel_probe.cu core/kernels/decode_attention.cu -o /tmp/latent_kernel_phases &&
   for cfg in ${PHASE_CFGS:-1x4096 4x32768 16x16384}; do
-    for k in 0 1; do for t in 2 1; do
-      echo "phases $cfg, TRANSMLA_DECODE_WGMMA=$k MIN_TILES=$t:"
-      MIN_TILES=$t PROBE_ONLY=$cfg TRANSMLA_DECODE_WGMMA=$k timeout 60 /tmp/latent_kernel_phases | grep -v "^failures"
-    done; done
+    for k in 0 1; do for t in 2 1; do for pdl in 1 0; do
+      echo "phases $cfg, TRANSMLA_DECODE_WGMMA=$k MIN_TILES=$t TRANSMLA_DECODE_PDL=$pdl:"
+      TRANSMLA_DECODE_PDL=$pdl MIN_TILES=$t PROBE_ONLY=$cfg TRANSMLA_DECODE_WGMMA=$k timeout 60 /tmp/latent_kernel_phases |
+        grep -v "^failures"
+    done; done; done
   done
 fi
 if has build; then
