@@ -824,7 +824,8 @@ __global__ void __launch_bounds__(kReduceThreads) decodeReduceKernel(DecodeLaunc
     // slice is narrow (batch 1) several threads share a column's splits, so fewer loads wait in line behind
     // each other, and their sums meet in shared memory (past the weights).
     const int slice = p.dv / int(gridDim.y), c0 = int(blockIdx.y) * slice;
-    const int quads = min(slice / 4, int(blockDim.x)), groups = int(blockDim.x) / quads;
+    const int quads = min(slice / 4, int(blockDim.x)),
+              groups = max(1, min(int(blockDim.x) / quads, p.splits));
     const int quad = int(threadIdx.x) % quads, grp = int(threadIdx.x) / quads;
     float4* sums = reinterpret_cast<float4*>(weights + ((p.splits + 3) & ~3)); // [groups][quads]
     for (int q0 = 0; q0 < slice / 4; q0 += quads) {
