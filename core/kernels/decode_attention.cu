@@ -113,9 +113,9 @@ __device__ inline float warpSum(float x) {
     return x;
 }
 
-// Lets the reduction (launched as this grid's programmatic dependent on Hopper) be scheduled now: its blocks
-// take the multiprocessors this grid leaves as it ends and wait there for its partials (griddepcontrol.wait),
-// instead of being launched only after the last split ends.
+// Lets this grid's programmatic dependent (dependentLaunch: the reduction, or MLA's absorbed output) be
+// scheduled now: its blocks take the multiprocessors this grid leaves as it ends and wait there for its
+// output (griddepcontrol.wait), instead of being launched only after the last block ends.
 __device__ inline void allowDependents() {
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
     asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
@@ -794,10 +794,11 @@ __device__ inline float blockReduce(float x, bool isMax, float* scratch) {
 __global__ void __launch_bounds__(kReduceThreads) decodeReduceKernel(DecodeLaunch p) {
     TRANSMLA_PHASE(gReducePhases, 0, 0);
 #if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-    // Launched as the split kernel's programmatic dependent (Hopper): resident before the split grid ends, it
-    // waits here until that grid is done and its partials are visible.
+    // Where launched as the split kernel's programmatic dependent (dependentLaunch: Hopper, opt-in): resident
+    // before the split grid ends, it waits here until that grid is done and its partials are visible.
     asm volatile("griddepcontrol.wait;\n" ::: "memory");
 #endif
+    allowDependents();                 // MLA's absorbed output: its weights load while this grid runs
     extern __shared__ float weights[]; // [splits]
     __shared__ float scratch[32];
     const int heads = p.groups * p.rep;
@@ -872,15 +873,6 @@ int deviceMajor() {
                    : 0;
     }();
     return major;
-}
-
-// The reduction as the split kernel's programmatic dependent: Hopper on, TRANSMLA_DECODE_PDL=0 to compare.
-bool dependentLaunch() {
-    static const bool on = [] {
-        const char* env = std::getenv("TRANSMLA_DECODE_PDL");
-        return !(env && std::strcmp(env, "0") == 0) && deviceMajor() >= 9;
-    }();
-    return on;
 }
 
 // Column slices per head for the reduction: up to four (each of a multiple of 4 columns) while the CTAs stay
@@ -1013,6 +1005,14 @@ Shape kernelFor(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPer
 }
 
 } // namespace
+
+bool dependentLaunch() {
+    static const bool on = [] {
+        const char* env = std::getenv("TRANSMLA_DECODE_PDL");
+        return env && std::strcmp(env, "1") == 0 && deviceMajor() >= 9;
+    }();
+    return on;
+}
 
 #ifdef TRANSMLA_DECODE_PHASES
 const char* decodePhases(unsigned long long* split, unsigned long long* reduce) {

@@ -28,10 +28,12 @@ constexpr int kDecodeMaxValueDim = 512; // value width (MLA: r)
 
 // Splits per sequence and kv group: one wave of blocks (as many as fit on every multiprocessor at once,
 // rounded down: a second, nearly empty wave would cost a whole tile loop). MLA's blocks (~190-230 KB of
-// shared memory) fit once per multiprocessor, GQA's (~110 KB) twice. Every block gets at least minTiles tiles
-// (two: fewer would write more partial output than it reads).
+// shared memory) fit once per multiprocessor, GQA's (~110 KB) twice. Every block gets at least minTiles
+// tiles: one, since the reduction reads the partials in column slices (MLA at 4K x 1, the kernel alone on an
+// H200: 64 splits of one tile 15.5 us, 32 of two 19.3 us; it was two while a head's reduction took one
+// block).
 inline int64_t decodeSplits(int64_t capacity, int64_t batchGroups, int64_t multiprocessors,
-                            int64_t blocksPerSm, int64_t minTiles = 2) {
+                            int64_t blocksPerSm, int64_t minTiles = 1) {
     const int64_t tiles = (capacity + kDecodeTile - 1) / kDecodeTile;
     return std::max<int64_t>(1, std::min(multiprocessors * blocksPerSm / batchGroups, tiles / minTiles));
 }
@@ -50,6 +52,14 @@ int decodeBlocksPerMultiprocessor(int paddedHeads, int dk, int dv, bool sharedVa
 // Launches the split kernel and the reduction on `stream` (a cudaStream_t); returns a CUDA error
 // string, or nullptr.
 const char* launchDecodeAttention(const DecodeLaunch& p, void* stream);
+// Whether kernels that can start before the one ahead of them ends are launched as its programmatic
+// dependents (they wait for it with griddepcontrol.wait where they read its output): the reduction after the
+// split kernel, MLA's absorbed output after the reduction. Off unless TRANSMLA_DECODE_PDL=1 (Hopper and
+// later): on one H200 the kernel alone gained (GQA 4K x 1: 17.6 -> 13.2 us) but the graph-replayed decode
+// step lost ~1.5% at batch 1 (4.87 -> 4.96 ms GQA, 5.28 -> 5.35 ms MLA, runs interleaved twice; another
+// machine's single runs had it 2-4% faster), so the kernels are written for it and the launches keep the
+// plain order.
+bool dependentLaunch();
 
 #ifdef TRANSMLA_DECODE_PHASES
 // Probe builds: the global timer (ns) at each phase of the last launch's blocks (block x * splits + y).

@@ -9,6 +9,7 @@
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
+#include "kernels/decode_attention_launch.h"
 #include "kernels/step_ops_launch.h"
 
 namespace transmla::kernels {
@@ -350,6 +351,19 @@ __global__ void __launch_bounds__(256) absorbQueryKernel(AbsorbQuery p) {
     const bf16* qn = static_cast<const bf16*>(p.qNope) + int64_t(h) * p.qHeadStride;
     bf16* out = static_cast<bf16*>(p.qCat);
     const int width = p.r + p.rR;
+    auto loadRows = [&](uint4* raw, int d0) {
+#pragma unroll
+        for (int k = 0; k < kAbsorbRows; ++k) {
+            const int d = d0 + k * kAbsorbSlices;
+            raw[k] = c0 < p.r && d < p.dn
+                         ? __ldg(reinterpret_cast<const uint4*>(w + int64_t(d) * p.wRowStride))
+                         : make_uint4(0, 0, 0, 0);
+        }
+    };
+    // The first rows' weights are in flight while q_nope is staged (they do not depend on it): at dn <= 128
+    // (every family here) that is all of them.
+    uint4 first[kAbsorbRows];
+    loadRows(first, slice);
     for (int i = threadIdx.x; i < p.batch * p.dn; i += blockDim.x)
         qs[i / p.dn][i % p.dn] = __bfloat162float(qn[int64_t(i / p.dn) * p.qBatchStride + i % p.dn]);
     __syncthreads();
@@ -357,12 +371,12 @@ __global__ void __launch_bounds__(256) absorbQueryKernel(AbsorbQuery p) {
         float acc[kAbsorbBatch][8] = {};
         for (int d0 = slice; d0 < p.dn; d0 += kAbsorbSlices * kAbsorbRows) {
             uint4 raw[kAbsorbRows];
+            if (d0 == slice) {
 #pragma unroll
-            for (int k = 0; k < kAbsorbRows; ++k) {
-                const int d = d0 + k * kAbsorbSlices;
-                raw[k] = c0 < p.r && d < p.dn
-                             ? __ldg(reinterpret_cast<const uint4*>(w + int64_t(d) * p.wRowStride))
-                             : make_uint4(0, 0, 0, 0);
+                for (int k = 0; k < kAbsorbRows; ++k)
+                    raw[k] = first[k];
+            } else {
+                loadRows(raw, d0);
             }
 #pragma unroll
             for (int k = 0; k < kAbsorbRows; ++k) {
@@ -420,9 +434,6 @@ constexpr int kOutRows = 32, kOutRowsPerWarp = 4, kOutChunks = 2; // r <= 32 lan
 __global__ void __launch_bounds__(256) absorbOutputKernel(AbsorbOutput p) {
     extern __shared__ uint4 lat[]; // [batch][r / 8]
     const int h = blockIdx.x, warp = threadIdx.x / 32, lane = threadIdx.x % 32, chunks = p.r / 8;
-    for (int i = threadIdx.x; i < p.batch * chunks; i += blockDim.x)
-        lat[i] = reinterpret_cast<const uint4*>(static_cast<const bf16*>(p.lat) +
-                                                (int64_t(i / chunks) * p.heads + h) * p.r)[i % chunks];
     const int v0 = blockIdx.y * kOutRows + warp * kOutRowsPerWarp;
     uint4 raw[kOutRowsPerWarp][kOutChunks];
 #pragma unroll
@@ -437,6 +448,14 @@ __global__ void __launch_bounds__(256) absorbOutputKernel(AbsorbOutput p) {
                                      chunk)
                              : make_uint4(0, 0, 0, 0);
         }
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
+    // Launched as the decode reduction's programmatic dependent (launchAbsorbOutput): the weights above are
+    // loaded while it runs; its output, the latent, only once it is done.
+    asm volatile("griddepcontrol.wait;\n" ::: "memory");
+#endif
+    for (int i = threadIdx.x; i < p.batch * chunks; i += blockDim.x)
+        lat[i] = reinterpret_cast<const uint4*>(static_cast<const bf16*>(p.lat) +
+                                                (int64_t(i / chunks) * p.heads + h) * p.r)[i % chunks];
     __syncthreads();
     for (int b = 0; b < p.batch; ++b) {
         float acc[kOutRowsPerWarp] = {};
@@ -599,9 +618,20 @@ const char* launchAbsorbQuery(const AbsorbQuery& p, void* stream) {
 }
 
 const char* launchAbsorbOutput(const AbsorbOutput& p, void* stream) {
-    absorbOutputKernel<<<dim3(unsigned(p.heads), unsigned((p.dv + kOutRows - 1) / kOutRows)), 256,
-                         size_t(p.batch) * p.r * 2, static_cast<cudaStream_t>(stream)>>>(p);
-    return lastError();
+    cudaLaunchConfig_t config{};
+    config.gridDim = dim3(unsigned(p.heads), unsigned((p.dv + kOutRows - 1) / kOutRows));
+    config.blockDim = dim3(256);
+    config.dynamicSmemBytes = size_t(p.batch) * p.r * 2;
+    config.stream = static_cast<cudaStream_t>(stream);
+    cudaLaunchAttribute dependent{};
+    dependent.id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    dependent.val.programmaticStreamSerializationAllowed = 1;
+    if (dependentLaunch()) { // after the decode reduction, whose output it waits for (griddepcontrol.wait)
+        config.attrs = &dependent;
+        config.numAttrs = 1;
+    }
+    const cudaError_t e = cudaLaunchKernelEx(&config, absorbOutputKernel, p);
+    return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
 }
 
 const char* launchLatentAppend(const LatentAppend& p, void* stream) {

@@ -6,8 +6,8 @@
 //   nvcc -arch=sm_90a -std=c++17 -O3 --use_fast_math -DTRANSMLA_DECODE_WGMMA -Icore \
 //        tests/gpu/latent_kernel_probe.cu core/kernels/decode_attention.cu -o /tmp/probe
 //   TRANSMLA_DECODE_WGMMA=1 /tmp/probe      the latent kernel (=0 or unset: the Wide kernel)
-//   MIN_TILES=1 /tmp/probe                  splits of one tile (default two, as decode_attention.cpp)
-//   PROBE_ONLY=1x4096 /tmp/probe            one shape (batch x capacity) only
+//   MIN_TILES=2 /tmp/probe                  splits of at least two tiles (default one, as
+//   decode_attention.cpp) PROBE_ONLY=1x4096 /tmp/probe            one shape (batch x capacity) only
 //   /tmp/probe stream                       plain streaming reads of the same bytes by 128..4096 CTAs
 //   -DTRANSMLA_DECODE_PHASES (both files)   also where one timed launch's time goes, phase by phase
 #include "kernels/decode_attention_launch.h"
@@ -227,7 +227,7 @@ int main(int argc, char** argv) {
         const int hp = (H + 15) / 16 * 16;
         const int tiles = (cap + kDecodeTile - 1) / kDecodeTile;
         const int blocks = decodeBlocksPerMultiprocessor(hp, dk, dv, true);
-        const int perSplit = getenv("MIN_TILES") ? atoi(getenv("MIN_TILES")) : 2;
+        const int perSplit = getenv("MIN_TILES") ? atoi(getenv("MIN_TILES")) : 1;
         const int splits = int(decodeSplits(cap, B * G, prop.multiProcessorCount, blocks, perSplit));
         float *oPart, *mPart, *lPart;
         CK(cudaMalloc(&oPart, (size_t)B * G * splits * hp * dv * 4));
