@@ -1,6 +1,5 @@
 #include "kernels/decode_attention.h"
 
-#include <cstdlib>
 #include <stdexcept>
 
 #include <ATen/ATen.h>
@@ -64,23 +63,13 @@ bool decodeAttentionSupports(int64_t queriesPerGroup, int64_t keyDim, int64_t va
 #ifdef TRANSMLA_DECODE_KERNELS
 namespace {
 
-// Least tiles per split: decodeSplits' one, or TRANSMLA_DECODE_MIN_TILES (1..64) to compare.
-int64_t minTilesPerSplit() {
-    static const int64_t n = [] {
-        const char* v = std::getenv("TRANSMLA_DECODE_MIN_TILES");
-        const long t = v ? std::strtol(v, nullptr, 10) : 0;
-        return t >= 1 && t <= 64 ? int64_t(t) : int64_t(1);
-    }();
-    return n;
-}
-
 // Splits per sequence and kv group, and tiles per split, of one launch (decodeSplits: one wave of blocks).
 std::pair<int64_t, int64_t> splitsOf(int64_t queriesPerGroup, int64_t keyDim, int64_t valueDim, bool shared,
                                      int64_t capacity, int64_t batchGroups) {
     const int64_t splits = decodeSplits(
         capacity, batchGroups, at::cuda::getCurrentDeviceProperties()->multiProcessorCount,
         decodeBlocksPerMultiprocessor(int(paddedHeads(queriesPerGroup)), int(keyDim), int(valueDim), shared),
-        minTilesPerSplit());
+        decodeMinTiles());
     const int64_t tiles = (capacity + kDecodeTile - 1) / kDecodeTile;
     return {splits, (tiles + splits - 1) / splits};
 }

@@ -27,6 +27,7 @@
 #include <cstring>
 
 #include "kernels/decode_attention_launch.h"
+#include "kernels/dependent_launch.cuh"
 
 namespace transmla::kernels {
 
@@ -111,15 +112,6 @@ __device__ inline float warpSum(float x) {
     for (int o = 16; o > 0; o >>= 1)
         x += __shfl_xor_sync(0xffffffffu, x, o);
     return x;
-}
-
-// Lets this grid's programmatic dependent (dependentLaunch: the reduction, or MLA's absorbed output) be
-// scheduled now: its blocks take the multiprocessors this grid leaves as it ends and wait there for its
-// output (griddepcontrol.wait), instead of being launched only after the last block ends.
-__device__ inline void allowDependents() {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-    asm volatile("griddepcontrol.launch_dependents;\n" ::: "memory");
-#endif
 }
 
 // The query of one kv group through shared memory: 16-byte copies (coalesced) into `dst`, one row of dk per
@@ -793,11 +785,9 @@ __device__ inline float blockReduce(float x, bool isMax, float* scratch) {
 // group of splits.
 __global__ void __launch_bounds__(kReduceThreads) decodeReduceKernel(DecodeLaunch p) {
     TRANSMLA_PHASE(gReducePhases, 0, 0);
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
     // Where launched as the split kernel's programmatic dependent (dependentLaunch: Hopper, opt-in): resident
     // before the split grid ends, it waits here until that grid is done and its partials are visible.
-    asm volatile("griddepcontrol.wait;\n" ::: "memory");
-#endif
+    waitForPrimary();
     allowDependents();                 // MLA's absorbed output: its weights load while this grid runs
     extern __shared__ float weights[]; // [splits]
     __shared__ float scratch[32];
@@ -864,27 +854,24 @@ __global__ void __launch_bounds__(kReduceThreads) decodeReduceKernel(DecodeLaunc
     TRANSMLA_PHASE(gReducePhases, 2, 0);
 }
 
+// An attribute of the current device, or `fallback` where it cannot be read.
+int deviceAttribute(cudaDeviceAttr attribute, int fallback) {
+    int device = 0, value = 0;
+    return cudaGetDevice(&device) == cudaSuccess &&
+                   cudaDeviceGetAttribute(&value, attribute, device) == cudaSuccess
+               ? value
+               : fallback;
+}
+
 int deviceMajor() {
-    static const int major = [] {
-        int device = 0, m = 0;
-        return cudaGetDevice(&device) == cudaSuccess &&
-                       cudaDeviceGetAttribute(&m, cudaDevAttrComputeCapabilityMajor, device) == cudaSuccess
-                   ? m
-                   : 0;
-    }();
+    static const int major = deviceAttribute(cudaDevAttrComputeCapabilityMajor, 0);
     return major;
 }
 
 // Column slices per head for the reduction: up to four (each of a multiple of 4 columns) while the CTAs stay
 // within one per multiprocessor (batch 1, 32 heads, 512 latent columns: 128 CTAs of 128 columns).
 int reduceSlices(const DecodeLaunch& p) {
-    static const int multiprocessors = [] {
-        int device = 0, n = 0;
-        return cudaGetDevice(&device) == cudaSuccess &&
-                       cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, device) == cudaSuccess
-                   ? n
-                   : 1;
-    }();
+    static const int multiprocessors = deviceAttribute(cudaDevAttrMultiProcessorCount, 1);
     const int ctas = p.batch * p.groups * p.rep;
     int slices = 1;
     while (slices < 4 && 2 * slices * ctas <= multiprocessors && p.dv % (2 * slices * 4) == 0)
@@ -1006,6 +993,15 @@ Shape kernelFor(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPer
 
 } // namespace
 
+int64_t decodeMinTiles() {
+    static const int64_t n = [] {
+        const char* v = std::getenv("TRANSMLA_DECODE_MIN_TILES");
+        const long t = v ? std::strtol(v, nullptr, 10) : 0;
+        return t >= 1 && t <= 64 ? int64_t(t) : int64_t(1);
+    }();
+    return n;
+}
+
 bool dependentLaunch() {
     static const bool on = [] {
         const char* env = std::getenv("TRANSMLA_DECODE_PDL");
@@ -1094,12 +1090,7 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
     config.dynamicSmemBytes = size_t((p.splits + 3) & ~3) * sizeof(float) + kReduceThreads * sizeof(float4);
     config.stream = s;
     cudaLaunchAttribute dependent{};
-    dependent.id = cudaLaunchAttributeProgrammaticStreamSerialization;
-    dependent.val.programmaticStreamSerializationAllowed = 1;
-    if (dependentLaunch()) {
-        config.attrs = &dependent;
-        config.numAttrs = 1;
-    }
+    asDependent(config, dependent);
     const cudaError_t e = cudaLaunchKernelEx(&config, decodeReduceKernel, p);
     return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
 }

@@ -29,15 +29,17 @@ constexpr int kDecodeMaxValueDim = 512; // value width (MLA: r)
 // Splits per sequence and kv group: one wave of blocks (as many as fit on every multiprocessor at once,
 // rounded down: a second, nearly empty wave would cost a whole tile loop). MLA's blocks (~190-230 KB of
 // shared memory) fit once per multiprocessor, GQA's (~110 KB) twice. Every block gets at least minTiles
-// tiles: one, since the reduction reads the partials in column slices (MLA at 4K x 1, the kernel alone on an
-// H200: 64 splits of one tile 15.5 us, 32 of two 19.3 us; it was two while a head's reduction took one
-// block).
+// tiles (decodeMinTiles).
 inline int64_t decodeSplits(int64_t capacity, int64_t batchGroups, int64_t multiprocessors,
-                            int64_t blocksPerSm, int64_t minTiles = 1) {
+                            int64_t blocksPerSm, int64_t minTiles) {
     const int64_t tiles = (capacity + kDecodeTile - 1) / kDecodeTile;
     return std::max<int64_t>(1, std::min(multiprocessors * blocksPerSm / batchGroups, tiles / minTiles));
 }
 
+// Least tiles per split: one, since the reduction reads the partials in column slices (MLA at 4K x 1, the
+// kernel alone on an H200: 64 splits of one tile 15.5 us, 32 of two 19.3 us; it was two while a head's
+// reduction took one block); TRANSMLA_DECODE_MIN_TILES=N (1..64) to compare.
+int64_t decodeMinTiles();
 // Shared memory the split kernel needs; 0 when the shape is outside what it supports.
 int64_t decodeSharedBytes(int paddedHeads, int dk, int dv, bool sharedValues);
 // Tiles each block must stream before the latent kernel (Hopper, MLA) is used rather than the Wide one: with

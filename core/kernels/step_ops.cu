@@ -9,7 +9,7 @@
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
-#include "kernels/decode_attention_launch.h"
+#include "kernels/dependent_launch.cuh"
 #include "kernels/step_ops_launch.h"
 
 namespace transmla::kernels {
@@ -448,11 +448,9 @@ __global__ void __launch_bounds__(256) absorbOutputKernel(AbsorbOutput p) {
                                      chunk)
                              : make_uint4(0, 0, 0, 0);
         }
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-    // Launched as the decode reduction's programmatic dependent (launchAbsorbOutput): the weights above are
-    // loaded while it runs; its output, the latent, only once it is done.
-    asm volatile("griddepcontrol.wait;\n" ::: "memory");
-#endif
+    // Where launched as the decode reduction's programmatic dependent (launchAbsorbOutput): the weights above
+    // are loaded while it runs; its output, the latent, only once it is done.
+    waitForPrimary();
     for (int i = threadIdx.x; i < p.batch * chunks; i += blockDim.x)
         lat[i] = reinterpret_cast<const uint4*>(static_cast<const bf16*>(p.lat) +
                                                 (int64_t(i / chunks) * p.heads + h) * p.r)[i % chunks];
@@ -624,12 +622,7 @@ const char* launchAbsorbOutput(const AbsorbOutput& p, void* stream) {
     config.dynamicSmemBytes = size_t(p.batch) * p.r * 2;
     config.stream = static_cast<cudaStream_t>(stream);
     cudaLaunchAttribute dependent{};
-    dependent.id = cudaLaunchAttributeProgrammaticStreamSerialization;
-    dependent.val.programmaticStreamSerializationAllowed = 1;
-    if (dependentLaunch()) { // after the decode reduction, whose output it waits for (griddepcontrol.wait)
-        config.attrs = &dependent;
-        config.numAttrs = 1;
-    }
+    asDependent(config, dependent); // after the decode reduction, whose output it waits for
     const cudaError_t e = cudaLaunchKernelEx(&config, absorbOutputKernel, p);
     return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
 }

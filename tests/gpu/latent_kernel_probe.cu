@@ -6,8 +6,8 @@
 //   nvcc -arch=sm_90a -std=c++17 -O3 --use_fast_math -DTRANSMLA_DECODE_WGMMA -Icore \
 //        tests/gpu/latent_kernel_probe.cu core/kernels/decode_attention.cu -o /tmp/probe
 //   TRANSMLA_DECODE_WGMMA=1 /tmp/probe      the latent kernel (=0 or unset: the Wide kernel)
-//   MIN_TILES=2 /tmp/probe                  splits of at least two tiles (default one, as
-//   decode_attention.cpp) PROBE_ONLY=1x4096 /tmp/probe            one shape (batch x capacity) only
+//   TRANSMLA_DECODE_MIN_TILES=2 /tmp/probe  splits of at least two tiles (decodeMinTiles, as the library)
+//   PROBE_ONLY=1x4096 /tmp/probe            one shape (batch x capacity) only
 //   /tmp/probe stream                       plain streaming reads of the same bytes by 128..4096 CTAs
 //   -DTRANSMLA_DECODE_PHASES (both files)   also where one timed launch's time goes, phase by phase
 #include "kernels/decode_attention_launch.h"
@@ -126,10 +126,9 @@ static void printPhases(const DecodeLaunch& p) {
         rWeights = std::max(rWeights, us(reduce[i][1]));
         rEnd = std::max(rEnd, us(reduce[i][2]));
     }
-    printf("  phases (us, %d blocks, reduction %d): last block starts %.2f | set-up %.2f / %.2f | first tile "
-           "%.2f / %.2f | "
-           "tiles %.2f / %.2f | partials %.2f / %.2f | last block ends %.2f (output side %.2f) | reduction "
-           "starts %.2f (last %.2f), weights by %.2f, ends %.2f\n",
+    printf("  phases (us, %d blocks, reduction %d): last block starts %.2f | set-up %.2f / %.2f | "
+           "first tile %.2f / %.2f | tiles %.2f / %.2f | partials %.2f / %.2f | last block ends %.2f "
+           "(output side %.2f) | reduction starts %.2f (last %.2f), weights by %.2f, ends %.2f\n",
            n, nr, startMax, sum[1] / n, mx[1], sum[2] / n, mx[2], sum[3] / n, mx[3], sum[4] / n, mx[4],
            endMax, endOutMax, rStart, rStartMax, rWeights, rEnd);
 }
@@ -227,8 +226,7 @@ int main(int argc, char** argv) {
         const int hp = (H + 15) / 16 * 16;
         const int tiles = (cap + kDecodeTile - 1) / kDecodeTile;
         const int blocks = decodeBlocksPerMultiprocessor(hp, dk, dv, true);
-        const int perSplit = getenv("MIN_TILES") ? atoi(getenv("MIN_TILES")) : 1;
-        const int splits = int(decodeSplits(cap, B * G, prop.multiProcessorCount, blocks, perSplit));
+        const int splits = int(decodeSplits(cap, B * G, prop.multiProcessorCount, blocks, decodeMinTiles()));
         float *oPart, *mPart, *lPart;
         CK(cudaMalloc(&oPart, (size_t)B * G * splits * hp * dv * 4));
         CK(cudaMalloc(&mPart, (size_t)B * G * splits * hp * 4));

@@ -50,7 +50,7 @@ if has probe-stalls; then
   "${CUDACXX:?no nvcc}" -arch=sm_90a -std=c++17 -O3 --use_fast_math -lineinfo -DTRANSMLA_DECODE_WGMMA -Icore \
     tests/gpu/latent_kernel_probe.cu core/kernels/decode_attention.cu -o /tmp/latent_kernel_probe_li &&
   for cfg in ${PROBE_CFG:-1x4096} 1x128; do
-    for t in 2 1; do echo "probe $cfg, MIN_TILES=$t:"; MIN_TILES=$t PROBE_ONLY=$cfg TRANSMLA_DECODE_WGMMA=0 timeout 60 /tmp/latent_kernel_probe_li; done
+    for t in 2 1; do echo "probe $cfg, TRANSMLA_DECODE_MIN_TILES=$t:"; TRANSMLA_DECODE_MIN_TILES=$t PROBE_ONLY=$cfg TRANSMLA_DECODE_WGMMA=0 timeout 60 /tmp/latent_kernel_probe_li; done
   done
   OBJ=$(command -v cuobjdump || ls "$(dirname "$CUDACXX")"/cuobjdump 2>/dev/null)
   [ -n "$OBJ" ] && "$OBJ" -sass /tmp/latent_kernel_probe_li | awk '/Function :/ { on = /decodeSplitKernelINS1_6ConfigILi4E/ }
@@ -68,8 +68,8 @@ if has probe-phases; then
     -Icore tests/gpu/latent_kernel_probe.cu core/kernels/decode_attention.cu -o /tmp/latent_kernel_phases &&
   for cfg in ${PHASE_CFGS:-1x4096 4x32768 16x16384}; do
     for k in 0 1; do for t in 2 1; do for pdl in 1 0; do
-      echo "phases $cfg, TRANSMLA_DECODE_WGMMA=$k MIN_TILES=$t TRANSMLA_DECODE_PDL=$pdl:"
-      TRANSMLA_DECODE_PDL=$pdl MIN_TILES=$t PROBE_ONLY=$cfg TRANSMLA_DECODE_WGMMA=$k timeout 60 /tmp/latent_kernel_phases |
+      echo "phases $cfg, TRANSMLA_DECODE_WGMMA=$k TRANSMLA_DECODE_MIN_TILES=$t TRANSMLA_DECODE_PDL=$pdl:"
+      TRANSMLA_DECODE_PDL=$pdl TRANSMLA_DECODE_MIN_TILES=$t PROBE_ONLY=$cfg TRANSMLA_DECODE_WGMMA=$k timeout 60 /tmp/latent_kernel_phases |
         grep -v "^failures"
     done; done; done
   done

@@ -1,5 +1,7 @@
 // The forward pass against transformers 5.17 (fp32, eager) on every model in ../shared/models:
 // max |logits - reference| <= 2e-4.
+#include <filesystem>
+
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
 
@@ -17,14 +19,29 @@ namespace tst_forward {
 
 using namespace transmla;
 
+// Every reference model of ../shared/models: one of each family (sliding windows, soft-capping, sandwich
+// norms, MoE, q/k norms).
+constexpr const char* kModels[] = {"tiny-llama-gqa", "tiny-qwen2-gqa", "fixture-mistral-swa",
+                                   "fixture-gemma2", "fixture-phi3",   "fixture-mixtral",
+                                   "stories260K",    "tiny-qwen3-gqa", "tiny-gemma3-gqa"};
+
+// The reference model in dir, fp32 on the CPU; with mla, converted exactly to MLA.
+model::Model loadF32(const std::filesystem::path& dir, bool mla) {
+    model::Model m = model::Model::load(dir, {"cpu", "f32"});
+    if (mla) {
+        convert::ConvertSettings s;
+        s.exact = true;
+        convert::convertModel(m, s, {});
+    }
+    return m;
+}
+
 class TestForward : public QObject {
     Q_OBJECT
 private slots:
     void logitsMatchTransformers_data() {
         QTest::addColumn<QString>("model");
-        for (const char* m :
-             {"tiny-llama-gqa", "tiny-qwen2-gqa", "fixture-mistral-swa", "fixture-gemma2", "fixture-phi3",
-              "fixture-mixtral", "stories260K", "tiny-qwen3-gqa", "tiny-gemma3-gqa"})
+        for (const char* m : kModels)
             QTest::newRow(m) << QString::fromLatin1(m);
     }
     void logitsMatchTransformers() {
@@ -74,9 +91,7 @@ private slots:
     void prefillKeepsLastLogitsAndCache_data() {
         QTest::addColumn<QString>("model");
         QTest::addColumn<bool>("mla");
-        for (const char* m :
-             {"tiny-llama-gqa", "tiny-qwen2-gqa", "fixture-mistral-swa", "fixture-gemma2", "fixture-phi3",
-              "fixture-mixtral", "stories260K", "tiny-qwen3-gqa", "tiny-gemma3-gqa"})
+        for (const char* m : kModels)
             QTest::newRow(m) << QString::fromLatin1(m) << false;
         QTest::newRow("tiny-llama-gqa as MLA") << QStringLiteral("tiny-llama-gqa") << true;
     }
@@ -86,12 +101,7 @@ private slots:
         const auto dir = test::referenceModel(model.toStdString());
         TRANSMLA_REQUIRE_SHARED(dir / "config.json");
         c10::InferenceMode guard;
-        model::Model m = model::Model::load(dir, {"cpu", "f32"});
-        if (mla) {
-            convert::ConvertSettings s;
-            s.exact = true;
-            convert::convertModel(m, s, {});
-        }
+        model::Model m = loadF32(dir, mla);
         const at::Tensor ids = test::referenceIds(dir);
         const int64_t B = ids.size(0), T = ids.size(1), half = T / 2;
         const at::Tensor lastFull = model::forwardLogits(m, ids).narrow(1, T - 1, 1);
@@ -144,12 +154,7 @@ private slots:
         const auto dir = test::referenceModel(model.toStdString());
         TRANSMLA_REQUIRE_SHARED(dir / "config.json");
         c10::InferenceMode guard;
-        model::Model m = model::Model::load(dir, {"cpu", "f32"});
-        if (mla) {
-            convert::ConvertSettings s;
-            s.exact = true;
-            convert::convertModel(m, s, {});
-        }
+        model::Model m = loadF32(dir, mla);
         const at::Tensor ids = test::referenceIds(dir);
         model::KvCache separate = model::allocateCache(m, ids.size(0), ids.size(1));
         const at::Tensor expected = test::cachedLogits(m, ids, separate);
