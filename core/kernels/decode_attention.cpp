@@ -97,7 +97,9 @@ std::string decodeAttentionKernel(int64_t queriesPerGroup, int64_t keyDim, int64
 }
 
 at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
-                           const at::Tensor& lengths, int64_t valueDim, double scale) {
+                           const at::Tensor& lengths, int64_t valueDim, double scale, const at::Tensor& wOut,
+                           bool* absorbed) {
+    if (absorbed) *absorbed = false;
     const bool shared = !values.defined();
     const int64_t B = q.size(0), H = q.size(1), Dk = q.size(2), G = keys.size(1), cap = keys.size(2);
     std::string why;
@@ -124,7 +126,13 @@ at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at
     auto f32 = q.options().dtype(at::kFloat);
     at::Tensor oPart = at::empty({B, G, splits, hp, valueDim}, f32);
     at::Tensor mPart = at::empty({B, G, splits, hp}, f32), lPart = at::empty({B, G, splits, hp}, f32);
-    at::Tensor out = at::empty({B, H, valueDim}, q.options());
+    // The absorbed output in the reduction: MLA, a few sequences, W_UV as fusedAbsorbOutput takes it.
+    const bool absorb = shared && absorbed && wOut.defined() && wOut.is_cuda() &&
+                        wOut.scalar_type() == at::kBFloat16 && wOut.dim() == 3 && wOut.size(0) == H &&
+                        wOut.size(2) == valueDim && wOut.stride(2) == 1 && wOut.stride(1) % 8 == 0 &&
+                        wOut.stride(0) % 8 == 0 && reinterpret_cast<uintptr_t>(wOut.data_ptr()) % 16 == 0 &&
+                        B <= 4 && B * H <= kDecodeAbsorbedRows && valueDim % 32 == 0;
+    at::Tensor out = at::empty({B, H, absorb ? wOut.size(1) : valueDim}, q.options());
     const at::Tensor& v = shared ? keys : values;
     DecodeLaunch p{};
     p.q = qc.data_ptr();
@@ -151,12 +159,23 @@ at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at
     p.mPart = mPart.data_ptr<float>();
     p.lPart = lPart.data_ptr<float>();
     p.out = out.data_ptr();
+    at::Tensor outPart;
+    if (absorb) {
+        p.wOut = wOut.data_ptr();
+        p.wHeadStride = wOut.stride(0);
+        p.wRowStride = wOut.stride(1);
+        p.dOut = int(wOut.size(1));
+        outPart = at::empty({B, H, decodeReduceSlices(p), wOut.size(1)}, f32);
+        p.outPart = outPart.data_ptr<float>();
+    }
     if (const char* err = launchDecodeAttention(p, at::cuda::getCurrentCUDAStream().stream()))
         throw std::runtime_error(std::string("decode attention: ") + err);
+    if (absorbed) *absorbed = absorb;
     return out;
 #else
     (void)cap;
     (void)scale;
+    (void)wOut;
     throw std::runtime_error("decode attention: built without the CUDA kernels");
 #endif
 }

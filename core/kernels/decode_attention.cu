@@ -182,11 +182,19 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
     const bf16* vBase = static_cast<const bf16*>(p.v) + b * p.vBatchStride + group * p.vGroupStride;
     const int kChunks = p.dk / 8, chunks = kChunks + (sharedValues ? 0 : p.dv / 8);
     // The query first (its own cp.async group), into the score buffer: free until the first tile's scores.
+    // As a programmatic dependent (p.dependent) the tiles go first instead, while the kernel ahead still
+    // runs, all but the one holding the newest row; the query and that tile once it is done.
     static_assert(2 * 16 * C::KQ <= kSLd * 4, "the widest query row fits a row of the score buffer");
     bf16* qs = reinterpret_cast<bf16*>(partial);
-    stageQuery(qs, static_cast<const bf16*>(p.q) + (int64_t(b) * p.groups + group) * rep * p.dk, rep, p.dk,
-               tid, kThreads);
-    cpAsyncCommit();
+    const auto stage = [&] {
+        stageQuery(qs, static_cast<const bf16*>(p.q) + (int64_t(b) * p.groups + group) * rep * p.dk, rep,
+                   p.dk, tid, kThreads);
+    };
+    if (!p.dependent) {
+        stage();
+        cpAsyncCommit();
+    }
+    const int newest = (len - 1) / kTile - tile0; // this split's tile holding row len - 1 (if in range)
 
     // Tile i of this split into stage i % STAGES: 16-byte chunks, rows past the length zero-filled
     // (a zero row adds nothing to P V even where the cache holds garbage).
@@ -209,15 +217,24 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
     };
 #pragma unroll
     for (int s = 0; s < C::STAGES - 1; ++s) {
-        if (s < nTiles) load(s);
+        if (s < nTiles && (!p.dependent || s != newest)) load(s);
         cpAsyncCommit(); // empty groups too: wait_group counts stay exact
+    }
+    if (p.dependent) {
+        waitForPrimary();
+        stage();
+        if (newest >= 0 && newest < min(nTiles, C::STAGES - 1)) load(newest);
+        cpAsyncCommit();
     }
 
     // Scores: warp = (row group rg, k group kg); kg owns k-steps kg, kg + KG, ... of the query, whose
     // fragments (zero past the heads and past Dk) stay in registers. The first tile's barrier orders these
     // reads before its scores overwrite the staged query.
     const int nk = p.dk / 16, rg = warp / C::KG, kg = warp % C::KG;
-    cpAsyncWait<C::STAGES - 1>(); // the query's group (the tiles' may still be on their way)
+    if (p.dependent)
+        cpAsyncWait<0>(); // the query's group is the last one here
+    else
+        cpAsyncWait<C::STAGES - 1>(); // the query's group (the tiles' may still be on their way)
     __syncthreads();
     uint32_t qf[C::MT][C::KQ][4];
 #pragma unroll
@@ -783,16 +800,36 @@ __device__ inline float blockReduce(float x, bool isMax, float* scratch) {
 // heads alone leave most multiprocessors idle, as at batch 1): the splits' weights 2^(m_s - M) once, in
 // shared memory (all splits at once: at batch 1 there are ~100), then four output columns per thread and
 // group of splits.
-__global__ void __launch_bounds__(kReduceThreads) decodeReduceKernel(DecodeLaunch p) {
+// Arrivals of the column slices of each (sequence, head) at the reduction's absorbed output: the last to
+// arrive adds the slices' partial sums in slice order (the same result whatever the order of arrival) and
+// sets its count back to zero for the next launch.
+__device__ unsigned gAbsorbedArrivals[kDecodeAbsorbedRows];
+constexpr int kAbsorbedPreload = 8; // W_UV chunks per thread loaded before waitForPrimary
+
+template <bool Absorb> __global__ void __launch_bounds__(kReduceThreads) decodeReduceKernel(DecodeLaunch p) {
     TRANSMLA_PHASE(gReducePhases, 0, 0);
+    const int heads = p.groups * p.rep;
+    const int b = blockIdx.x / heads, h = blockIdx.x % heads, g = h / p.rep, r = h % p.rep;
+    const int slice = p.dv / int(gridDim.y), c0 = int(blockIdx.y) * slice;
+    // MLA's absorbed output (p.wOut): thread t takes output row t / 4 (+ blockDim / 4, ...) and the slice's
+    // 8-column chunks t % 4, t % 4 + 4, ...; its first chunks of W_UV are weights: loaded before the wait.
+    constexpr bool absorb = Absorb; // p.wOut set (its own instance: the plain one keeps its registers)
+    const int wq = int(threadIdx.x) % 4, chunksEach = slice / 32;
+    const bf16* wRow = absorb ? static_cast<const bf16*>(p.wOut) + h * p.wHeadStride +
+                                    int64_t(threadIdx.x / 4) * p.wRowStride + c0
+                              : nullptr;
+    uint4 wPre[kAbsorbedPreload];
+#pragma unroll
+    for (int j = 0; j < kAbsorbedPreload; ++j)
+        wPre[j] = absorb && j < chunksEach && int(threadIdx.x / 4) < p.dOut
+                      ? __ldg(reinterpret_cast<const uint4*>(wRow + (wq + 4 * j) * 8))
+                      : make_uint4(0, 0, 0, 0);
     // Where launched as the split kernel's programmatic dependent (dependentLaunch: Hopper, opt-in): resident
     // before the split grid ends, it waits here until that grid is done and its partials are visible.
     waitForPrimary();
     allowDependents();                 // MLA's absorbed output: its weights load while this grid runs
     extern __shared__ float weights[]; // [splits]
     __shared__ float scratch[32];
-    const int heads = p.groups * p.rep;
-    const int b = blockIdx.x / heads, h = blockIdx.x % heads, g = h / p.rep, r = h % p.rep;
     const int64_t first = (int64_t(b) * p.groups + g) * p.splits;
     const int hp = p.paddedHeads;
     float M = -FLT_MAX;
@@ -808,17 +845,18 @@ __global__ void __launch_bounds__(kReduceThreads) decodeReduceKernel(DecodeLaunc
     L = blockReduce(L, false, scratch); // its barriers also publish the weights
     TRANSMLA_PHASE(gReducePhases, 1, 0);
     const float inv = L > 0.f ? 1.f / L : 0.f;
-    bf16* out = static_cast<bf16*>(p.out) + (int64_t(b) * heads + h) * p.dv;
+    bf16* out = static_cast<bf16*>(p.out) + (int64_t(b) * heads + h) * (absorb ? p.dOut : p.dv);
     const float* o = p.oPart + (first * hp + r) * p.dv;
     const int64_t splitStride = int64_t(hp) * p.dv;
     // Thread t sums column quad t % quads of the slice over the splits t / quads, + groups, ...: where the
     // slice is narrow (batch 1) several threads share a column's splits, so fewer loads wait in line behind
-    // each other, and their sums meet in shared memory (past the weights).
-    const int slice = p.dv / int(gridDim.y), c0 = int(blockIdx.y) * slice;
+    // each other, and their sums meet in shared memory (past the weights). With the absorbed output the
+    // slice's latent (rounded to bf16, as the latent output) goes to shared memory past those sums.
     const int quads = min(slice / 4, int(blockDim.x)),
               groups = max(1, min(int(blockDim.x) / quads, p.splits));
     const int quad = int(threadIdx.x) % quads, grp = int(threadIdx.x) / quads;
     float4* sums = reinterpret_cast<float4*>(weights + ((p.splits + 3) & ~3)); // [groups][quads]
+    float* latent = reinterpret_cast<float*>(sums + blockDim.x);               // [slice] (absorb)
     for (int q0 = 0; q0 < slice / 4; q0 += quads) {
         const int d = c0 + (q0 + quad) * 4;
         const bool active = grp < groups && q0 + quad < slice / 4;
@@ -847,11 +885,70 @@ __global__ void __launch_bounds__(kReduceThreads) decodeReduceKernel(DecodeLaunc
             __syncthreads(); // sums is reused by the next pass
         }
         if (active && grp == 0) {
-            *reinterpret_cast<__nv_bfloat162*>(out + d) = __floats2bfloat162_rn(acc.x * inv, acc.y * inv);
-            *reinterpret_cast<__nv_bfloat162*>(out + d + 2) = __floats2bfloat162_rn(acc.z * inv, acc.w * inv);
+            const __nv_bfloat162 lo = __floats2bfloat162_rn(acc.x * inv, acc.y * inv);
+            const __nv_bfloat162 hi = __floats2bfloat162_rn(acc.z * inv, acc.w * inv);
+            if (absorb) {
+                const float2 l = __bfloat1622float2(lo), u = __bfloat1622float2(hi);
+                *reinterpret_cast<float4*>(latent + (d - c0)) = make_float4(l.x, l.y, u.x, u.y);
+            } else {
+                *reinterpret_cast<__nv_bfloat162*>(out + d) = lo;
+                *reinterpret_cast<__nv_bfloat162*>(out + d + 2) = hi;
+            }
         }
     }
     TRANSMLA_PHASE(gReducePhases, 2, 0);
+    if (!absorb) return;
+    __syncthreads(); // the slice's latent
+    const int slices = int(gridDim.y), rows = int(blockDim.x) / 4;
+    float* part = p.outPart + ((int64_t(b) * heads + h) * slices + blockIdx.y) * p.dOut;
+    for (int v0 = 0; v0 < p.dOut; v0 += rows) {
+        const int v = v0 + int(threadIdx.x) / 4;
+        float acc = 0.f;
+        if (v < p.dOut)
+            for (int j = 0; j < chunksEach; ++j) {
+                const int c = (wq + 4 * j) * 8;
+                uint4 w = make_uint4(0, 0, 0, 0);
+                if (v0 == 0 && j < kAbsorbedPreload) {
+#pragma unroll
+                    for (int k = 0; k < kAbsorbedPreload; ++k)
+                        if (k == j) w = wPre[k];
+                } else {
+                    w = __ldg(reinterpret_cast<const uint4*>(wRow + int64_t(v0) * p.wRowStride + c));
+                }
+                const __nv_bfloat162* wp = reinterpret_cast<const __nv_bfloat162*>(&w);
+                const float4 l0 = *reinterpret_cast<const float4*>(latent + c);
+                const float4 l1 = *reinterpret_cast<const float4*>(latent + c + 4);
+                const float2 w0 = __bfloat1622float2(wp[0]), w1 = __bfloat1622float2(wp[1]),
+                             w2 = __bfloat1622float2(wp[2]), w3 = __bfloat1622float2(wp[3]);
+                acc += l0.x * w0.x + l0.y * w0.y + l0.z * w1.x + l0.w * w1.y + l1.x * w2.x + l1.y * w2.y +
+                       l1.z * w3.x + l1.w * w3.y;
+            }
+        acc += __shfl_xor_sync(0xffffffffu, acc, 1);
+        acc += __shfl_xor_sync(0xffffffffu, acc, 2);
+        if (wq == 0 && v < p.dOut) {
+            if (slices == 1)
+                out[v] = __float2bfloat16(acc);
+            else
+                part[v] = acc;
+        }
+    }
+    if (slices == 1) return;
+    // The last slice to arrive adds the slices' sums (the others' made visible by their fences).
+    __threadfence();
+    __syncthreads();
+    __shared__ bool last;
+    if (threadIdx.x == 0) last = atomicAdd(&gAbsorbedArrivals[b * heads + h], 1u) == unsigned(slices - 1);
+    __syncthreads();
+    if (!last) return;
+    __threadfence();
+    const float* parts = p.outPart + (int64_t(b) * heads + h) * slices * p.dOut;
+    for (int v = threadIdx.x; v < p.dOut; v += blockDim.x) {
+        float total = 0.f;
+        for (int sl = 0; sl < slices; ++sl)
+            total += __ldcg(parts + int64_t(sl) * p.dOut + v);
+        out[v] = __float2bfloat16(total);
+    }
+    if (threadIdx.x == 0) gAbsorbedArrivals[b * heads + h] = 0u;
 }
 
 // An attribute of the current device, or `fallback` where it cannot be read.
@@ -873,8 +970,9 @@ int deviceMajor() {
 int reduceSlices(const DecodeLaunch& p) {
     static const int multiprocessors = deviceAttribute(cudaDevAttrMultiProcessorCount, 1);
     const int ctas = p.batch * p.groups * p.rep;
+    const int quantum = p.wOut ? 32 : 4; // the absorbed output takes a slice in chunks of 8 per 4 threads
     int slices = 1;
-    while (slices < 4 && 2 * slices * ctas <= multiprocessors && p.dv % (2 * slices * 4) == 0)
+    while (slices < 4 && 2 * slices * ctas <= multiprocessors && p.dv % (2 * slices * quantum) == 0)
         slices *= 2;
     return slices;
 }
@@ -943,8 +1041,17 @@ template <class C> int blocksPerMultiprocessor(int bytes) {
 
 template <class C> const char* launchSplit(const DecodeLaunch& p, int bytes, cudaStream_t s) {
     if (const char* err = allowSharedBytes<decodeSplitKernel<C>>(bytes)) return err;
-    decodeSplitKernel<C><<<dim3(unsigned(p.batch * p.groups), unsigned(p.splits)), kThreads, bytes, s>>>(p);
-    return nullptr;
+    cudaLaunchConfig_t config{};
+    config.gridDim = dim3(unsigned(p.batch * p.groups), unsigned(p.splits));
+    config.blockDim = dim3(kThreads);
+    config.dynamicSmemBytes = size_t(bytes);
+    config.stream = s;
+    cudaLaunchAttribute dependent{};
+    asDependent(config, dependent); // its tiles load while the kernel ahead (the query's) ends
+    DecodeLaunch q = p;
+    q.dependent = config.numAttrs > 0;
+    const cudaError_t e = cudaLaunchKernelEx(&config, decodeSplitKernel<C>, q);
+    return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
 }
 
 // The driver's tensor-map encoder, through the runtime (no link to libcuda); null where the driver lacks it.
@@ -1000,6 +1107,10 @@ int64_t decodeMinTiles() {
         return t >= 1 && t <= 64 ? int64_t(t) : int64_t(1);
     }();
     return n;
+}
+
+int decodeReduceSlices(const DecodeLaunch& p) {
+    return reduceSlices(p);
 }
 
 bool dependentLaunch() {
@@ -1067,6 +1178,8 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
     const bool sharedValues = p.v == p.k;
     if (decodeSharedBytes(p.paddedHeads, p.dk, p.dv, sharedValues) == 0)
         return "decode attention: unsupported shape";
+    if (p.wOut && (p.batch * p.groups * p.rep > kDecodeAbsorbedRows || p.dv % (32 * reduceSlices(p))))
+        return "decode attention: the absorbed output does not take this shape";
     cudaStream_t s = static_cast<cudaStream_t>(stream);
     const char* err = nullptr;
     switch (kernelFor(p.paddedHeads, p.dk, p.dv, sharedValues, p.tilesPerSplit, p.groups)) {
@@ -1084,14 +1197,18 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
     if (err) return err;
     if (const cudaError_t e = cudaGetLastError(); e != cudaSuccess) return cudaGetErrorString(e);
     // Shared memory: the weights (rounded up to 16 bytes), then one float4 per thread for the groups' sums.
+    // With the absorbed output, the slice's latent after those.
+    const int slices = reduceSlices(p);
     cudaLaunchConfig_t config{};
-    config.gridDim = dim3(unsigned(p.batch * p.groups * p.rep), unsigned(reduceSlices(p)));
+    config.gridDim = dim3(unsigned(p.batch * p.groups * p.rep), unsigned(slices));
     config.blockDim = dim3(kReduceThreads);
-    config.dynamicSmemBytes = size_t((p.splits + 3) & ~3) * sizeof(float) + kReduceThreads * sizeof(float4);
+    config.dynamicSmemBytes = size_t((p.splits + 3) & ~3) * sizeof(float) + kReduceThreads * sizeof(float4) +
+                              (p.wOut ? size_t(p.dv / slices) * sizeof(float) : 0);
     config.stream = s;
     cudaLaunchAttribute dependent{};
     asDependent(config, dependent);
-    const cudaError_t e = cudaLaunchKernelEx(&config, decodeReduceKernel, p);
+    const cudaError_t e = p.wOut ? cudaLaunchKernelEx(&config, decodeReduceKernel<true>, p)
+                                 : cudaLaunchKernelEx(&config, decodeReduceKernel<false>, p);
     return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
 }
 

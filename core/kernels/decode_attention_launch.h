@@ -19,7 +19,20 @@ struct DecodeLaunch {
     float* mPart; // [B, G, splits, paddedHeads] running maxima
     float* lPart; // [B, G, splits, paddedHeads] softmax denominators
     void* out;    // bf16 [B, G * rep, Dv]
+    // Set by the launcher: the split kernel runs as the programmatic dependent of the kernel ahead of it
+    // (dependentLaunch), which may still be writing the query and the newest cache row.
+    bool dependent;
+    // MLA's absorbed output in the reduction (wOut non-null, batch * heads <= kDecodeAbsorbedRows): out is
+    // then bf16 [B, H, dOut] = per head bf16(latent) . W_UV^T, with W_UV [H, dOut, Dv] at (h, v, c)
+    // h * wHeadStride + v * wRowStride + c (rows 16-byte aligned), and outPart [B, H, slices, dOut] the
+    // column slices' partial sums (decodeAbsorbedSlices).
+    const void* wOut;
+    int64_t wHeadStride, wRowStride;
+    int dOut;
+    float* outPart;
 };
+
+constexpr int kDecodeAbsorbedRows = 512; // sequences x heads the reduction's absorbed output takes
 
 constexpr int kDecodeTile = 64;         // positions per tile (one pipeline stage)
 constexpr int kDecodeMaxQueries = 32;   // queries (heads) per kv group
@@ -62,6 +75,10 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream);
 // machine's single runs had it 2-4% faster), so the kernels are written for it and the launches keep the
 // plain order.
 bool dependentLaunch();
+
+// The column slices of the reduction (its grid's second dimension) for this launch (p.wOut too), and so the
+// second dimension of outPart.
+int decodeReduceSlices(const DecodeLaunch& p);
 
 #ifdef TRANSMLA_DECODE_PHASES
 // Probe builds: the global timer (ns) at each phase of the last launch's blocks (block x * splits + y).

@@ -1,10 +1,13 @@
 #include "kernels/step_ops.h"
 
+#include <limits>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <ATen/ATen.h>
 
+#include "kernels/small_linear_launch.h"
 #include "kernels/step_ops_launch.h"
 #ifdef TRANSMLA_DECODE_KERNELS
 #include <ATen/cuda/CUDAContext.h>
@@ -131,6 +134,34 @@ std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor& h, const at:
 #endif
 }
 
+at::Tensor fusedSmallLinear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
+#ifdef TRANSMLA_DECODE_KERNELS
+    // One row: at two to four rows cuBLAS was faster (tests/gpu/small_linear_probe.cu, H200).
+    constexpr int64_t kRowsUsed = 1;
+    const int64_t ldx = rowStride(x);
+    if (!ldx || x.numel() == 0 || x.numel() / x.size(-1) > kRowsUsed || !bf16Cuda(w) || w.dim() != 2 ||
+        w.size(1) != x.size(-1) || w.size(0) > std::numeric_limits<int>::max() ||
+        x.size(-1) > std::numeric_limits<int>::max() ||
+        (bias.defined() && (!bf16Cuda(bias) || bias.dim() != 1 || bias.size(0) != w.size(0))))
+        return {};
+    std::vector<int64_t> shape(x.sizes().begin(), x.sizes().end());
+    shape.back() = w.size(0);
+    at::Tensor y = at::empty(shape, x.options());
+    const SmallLinear p{x.data_ptr(),   ldx,
+                        w.data_ptr(),   bias.defined() ? bias.data_ptr() : nullptr,
+                        y.data_ptr(),   int(x.numel() / x.size(-1)),
+                        int(w.size(0)), int(x.size(-1))};
+    if (!smallLinearFits(p)) return {};
+    check(launchSmallLinear(p, at::cuda::getCurrentCUDAStream().stream()), "small-batch linear");
+    return y;
+#else
+    (void)x;
+    (void)w;
+    (void)bias;
+    return {};
+#endif
+}
+
 namespace {
 // Sequences the absorbed kernels take: one pass over the weights (launchAbsorbQuery's four per pass).
 // Measured on the Llama-3-8B shape (H200): batch 1 at 4K 6.35 ms per step with them vs 6.55 with the einsums;
@@ -161,6 +192,36 @@ constexpr int64_t kAbsorbMaxBatch = 4;
 [[maybe_unused]] bool devicePosition(const at::Tensor& t) {
     return t.defined() && t.is_cuda() && t.scalar_type() == at::kLong && t.numel() == 1;
 }
+
+#ifdef TRANSMLA_DECODE_KERNELS
+// The kernels' form of MLA's cache row (step_ops.h LatentRow); false where it does not apply.
+bool latentAppendParams(const LatentRow& row, LatentAppend& p) {
+    const at::Tensor& kv = row.kv;
+    const at::Tensor& cache = row.cache;
+    const at::Tensor& w = row.w;
+    const int64_t r = row.r;
+    if (!kv.defined() || !cache.defined() || kv.dim() != 3 || kv.size(1) != 1 || cache.dim() != 3 ||
+        !bf16Cuda(cache) || kv.size(0) != cache.size(0) || kv.size(2) != cache.size(2) || !rowStride(kv) ||
+        !devicePosition(row.position) || (w.defined() && (!bf16Cuda(w) || w.dim() != 1 || w.size(0) != r)))
+        return false;
+    const int64_t rR = kv.size(2) - r;
+    if (r < 1 || rR < 0 || (rR > 0 && !ropeTable(row.cos, row.sin, rR))) return false;
+    p = LatentAppend{};
+    p.kv = kv.data_ptr();
+    p.kvBatchStride = kv.stride(0);
+    p.w = w.defined() ? w.data_ptr() : nullptr;
+    p.eps = float(row.eps);
+    p.cos = rR ? row.cos.data_ptr<float>() : nullptr;
+    p.sin = rR ? row.sin.data_ptr<float>() : nullptr;
+    p.cache = cache.data_ptr();
+    p.cacheBatchStride = cache.stride(0);
+    p.position = row.position.data_ptr<int64_t>();
+    p.batch = int(kv.size(0));
+    p.r = int(r);
+    p.rR = int(rR);
+    return true;
+}
+#endif
 } // namespace
 
 at::Tensor fusedRopeConcat(const at::Tensor& a, const at::Tensor& b, const at::Tensor& cos,
@@ -201,16 +262,16 @@ at::Tensor fusedRopeConcat(const at::Tensor& a, const at::Tensor& b, const at::T
 }
 
 at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, const at::Tensor& qRope,
-                            const at::Tensor& cos, const at::Tensor& sin) {
+                            const at::Tensor& cos, const at::Tensor& sin, const LatentRow* append) {
 #ifdef TRANSMLA_DECODE_KERNELS
-    if (!stepRows(qNope) || !stepRows(qRope) || !headWeights(wUK) || qNope.size(0) != qRope.size(0) ||
-        qNope.size(2) != wUK.size(0) || qRope.size(2) != wUK.size(0) || qNope.size(3) != wUK.size(1) ||
-        qNope.size(0) > kAbsorbMaxBatch || qNope.size(3) > 256 ||
-        (cos.defined() && !ropeTable(cos, sin, qRope.size(3))))
+    AbsorbQuery p{};
+    if ((append && !latentAppendParams(*append, p.append)) || !stepRows(qNope) || !stepRows(qRope) ||
+        !headWeights(wUK) || qNope.size(0) != qRope.size(0) || qNope.size(2) != wUK.size(0) ||
+        qRope.size(2) != wUK.size(0) || qNope.size(3) != wUK.size(1) || qNope.size(0) > kAbsorbMaxBatch ||
+        qNope.size(3) > 256 || (cos.defined() && !ropeTable(cos, sin, qRope.size(3))))
         return {};
     const int64_t B = qNope.size(0), H = qNope.size(2), r = wUK.size(2), rR = qRope.size(3);
     at::Tensor qCat = at::empty({B, H, r + rR}, qNope.options());
-    AbsorbQuery p{};
     p.qNope = qNope.data_ptr();
     p.qBatchStride = qNope.stride(0);
     p.qHeadStride = qNope.stride(2);
@@ -236,6 +297,7 @@ at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, cons
     (void)qRope;
     (void)cos;
     (void)sin;
+    (void)append;
     return {};
 #endif
 }
@@ -267,40 +329,14 @@ at::Tensor fusedAbsorbOutput(const at::Tensor& lat, const at::Tensor& wUV) {
 #endif
 }
 
-bool fusedLatentAppend(const at::Tensor& kv, int64_t r, const at::Tensor& w, double eps,
-                       const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& cache,
-                       const at::Tensor& position) {
+bool fusedLatentAppend(const LatentRow& row) {
 #ifdef TRANSMLA_DECODE_KERNELS
-    if (!kv.defined() || !cache.defined() || kv.dim() != 3 || kv.size(1) != 1 || cache.dim() != 3 ||
-        !bf16Cuda(cache) || kv.size(0) != cache.size(0) || kv.size(2) != cache.size(2) || !rowStride(kv) ||
-        !devicePosition(position) || (w.defined() && (!bf16Cuda(w) || w.dim() != 1 || w.size(0) != r)))
-        return false;
-    const int64_t rR = kv.size(2) - r;
-    if (r < 1 || rR < 0 || (rR > 0 && !ropeTable(cos, sin, rR))) return false;
     LatentAppend p{};
-    p.kv = kv.data_ptr();
-    p.kvBatchStride = kv.stride(0);
-    p.w = w.defined() ? w.data_ptr() : nullptr;
-    p.eps = float(eps);
-    p.cos = rR ? cos.data_ptr<float>() : nullptr;
-    p.sin = rR ? sin.data_ptr<float>() : nullptr;
-    p.cache = cache.data_ptr();
-    p.cacheBatchStride = cache.stride(0);
-    p.position = position.data_ptr<int64_t>();
-    p.batch = int(kv.size(0));
-    p.r = int(r);
-    p.rR = int(rR);
+    if (!latentAppendParams(row, p)) return false;
     check(launchLatentAppend(p, at::cuda::getCurrentCUDAStream().stream()), "fused latent append");
     return true;
 #else
-    (void)kv;
-    (void)r;
-    (void)w;
-    (void)eps;
-    (void)cos;
-    (void)sin;
-    (void)cache;
-    (void)position;
+    (void)row;
     return false;
 #endif
 }

@@ -37,6 +37,7 @@ __device__ float blockSum(float v) {
 }
 
 __global__ void rmsNormKernel(const bf16* x, const bf16* w, bf16* y, int d, int64_t ldx, float eps) {
+    allowDependents(); // the projection after it loads its weights meanwhile (small_linear.cu)
     const bf16* xr = x + int64_t(blockIdx.x) * ldx;
     bf16* yr = y + int64_t(blockIdx.x) * d;
     float ss = 0.f;
@@ -127,6 +128,7 @@ __device__ inline void storeNormed(const uint4 (&xv)[kNormChunks], const uint4 (
 
 // rmsNormKernel's arithmetic, 8 values per load.
 __global__ void rmsNormVecKernel(const bf16* x, const bf16* w, bf16* y, int d, int64_t ldx, float eps) {
+    allowDependents(); // the projection after it loads its weights meanwhile (small_linear.cu)
     const uint4* xr = reinterpret_cast<const uint4*>(x + int64_t(blockIdx.x) * ldx);
     const uint4* wr = reinterpret_cast<const uint4*>(w);
     const int n = d / 8;
@@ -146,6 +148,7 @@ __global__ void rmsNormVecKernel(const bf16* x, const bf16* w, bf16* y, int d, i
 // addRmsNormKernel's arithmetic, 8 values per load.
 __global__ void addRmsNormVecKernel(const bf16* h, const bf16* a, const bf16* w, bf16* hOut, bf16* y, int d,
                                     float eps) {
+    allowDependents(); // the projection after it loads its weights meanwhile (small_linear.cu)
     const int64_t base = int64_t(blockIdx.x) * d;
     const uint4 *hr = reinterpret_cast<const uint4*>(h + base),
                 *ar = reinterpret_cast<const uint4*>(a + base), *wr = reinterpret_cast<const uint4*>(w);
@@ -291,6 +294,7 @@ __global__ void ropeConcatKernel(RopeConcat p, unsigned chunks) {
 // ATen's silu(gate) * up in bf16: silu rounded to bf16, then the product rounded.
 __global__ void siluMulKernel(const bf16* gate, const bf16* up, bf16* y, int64_t total, int width,
                               int64_t ld) {
+    allowDependents(); // the projection after it loads its weights meanwhile (small_linear.cu)
     const int64_t idx = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
     if (idx >= total) return;
     const int64_t in = idx / width * ld + idx % width;
@@ -303,6 +307,7 @@ __global__ void siluMulKernel(const bf16* gate, const bf16* up, bf16* y, int64_t
 // prompt's rows the value-per-thread kernel reached ~1.7 TB/s.
 __global__ void siluMulVecKernel(const bf16* gate, const bf16* up, bf16* y, unsigned chunks, int width,
                                  int64_t ld) {
+    allowDependents(); // the projection after it loads its weights meanwhile (small_linear.cu)
     const unsigned idx = blockIdx.x * blockDim.x + threadIdx.x;
     if (idx >= chunks) return;
     const unsigned perRow = unsigned(width) / 8, row = idx / perRow, i0 = idx % perRow * 8;
@@ -319,6 +324,7 @@ __global__ void siluMulVecKernel(const bf16* gate, const bf16* up, bf16* y, unsi
 // thread reads back only the sums it wrote.
 __global__ void addRmsNormKernel(const bf16* h, const bf16* a, const bf16* w, bf16* hOut, bf16* y, int d,
                                  float eps) {
+    allowDependents(); // the projection after it loads its weights meanwhile (small_linear.cu)
     const int64_t base = int64_t(blockIdx.x) * d;
     float ss = 0.f;
     for (int i = threadIdx.x; i < d; i += blockDim.x) {
@@ -334,6 +340,32 @@ __global__ void addRmsNormKernel(const bf16* h, const bf16* a, const bf16* w, bf
     }
 }
 
+// MLA's cache row of sequence b, by one block (any multiple of 32 threads, each taking every blockDim-th
+// value; latentAppendKernel: a block per sequence, a thread per value up to 1024): the latent's RMSNorm as
+// rmsNormKernel (or a copy) and k_rope's RoPE as ropeKernel, written at the step's position (read on the
+// device: graphs replay it). Every load is issued before the block's one reduction.
+__device__ void appendLatentRow(const LatentAppend& p, int b) {
+    const bf16* x = static_cast<const bf16*>(p.kv) + int64_t(b) * p.kvBatchStride;
+    const bf16* w = static_cast<const bf16*>(p.w);
+    bf16* y =
+        static_cast<bf16*>(p.cache) + int64_t(b) * p.cacheBatchStride + *p.position * int64_t(p.r + p.rR);
+    const int width = p.r + p.rR;
+    float ss = 0.f;
+    for (int e = threadIdx.x; e < p.r; e += blockDim.x) {
+        const float v = __bfloat162float(x[e]);
+        ss += v * v;
+    }
+    const float inv = w ? rsqrtf(blockSum(ss) / float(p.r) + p.eps) : 1.f;
+    for (int e = threadIdx.x; e < width; e += blockDim.x)
+        y[e] = e >= p.r ? ropeAt(x + p.r, p.cos, p.sin, e - p.r, p.rR / 2)
+               : w      ? __float2bfloat16(__bfloat162float(w[e]) *
+                                           __bfloat162float(__float2bfloat16(__bfloat162float(x[e]) * inv)))
+                        : x[e];
+}
+__global__ void latentAppendKernel(LatentAppend p) {
+    appendLatentRow(p, blockIdx.x);
+}
+
 // MLA's absorbed query for the decode kernel, one block per (head, 128 columns of r):
 //   qCat[b, h, c]      = bf16(sum_d qNope[b, h, d] wUK[h, d, c])   (c < r; fp32 sums, as ATen's einsum)
 //   qCat[b, h, r + i]  = qRope[b, h, i], RoPE applied where cos is given (the columns' first block)
@@ -341,8 +373,17 @@ __global__ void addRmsNormKernel(const bf16* h, const bf16* a, const bf16* w, bf
 // (up to 8 per pass: all in flight at once) before any arithmetic; q_nope sits in shared memory (read as
 // broadcasts) and the slices' sums meet there too. Up to kAbsorbBatch sequences per pass over the weights.
 constexpr int kAbsorbCols = 128, kAbsorbSlices = 16, kAbsorbBatch = 4, kAbsorbRows = 8;
-constexpr int kAbsorbMaxBatch = 16, kAbsorbMaxDn = 256;
+// At most kAbsorbMaxBatch sequences: the block's shared memory (36 KB) then leaves room on a multiprocessor
+// for a block of the decode kernel (~187 KB for MLA's 32 heads), which as this kernel's programmatic
+// dependent loads its tiles while it runs.
+constexpr int kAbsorbMaxBatch = 4, kAbsorbMaxDn = 256;
 __global__ void __launch_bounds__(256) absorbQueryKernel(AbsorbQuery p) {
+    allowDependents(); // the decode kernel loads its cache tiles meanwhile (decode_attention.cu)
+    if (blockIdx.x ==
+        p.heads) { // the blocks past the heads: the step's cache rows (append), one per sequence
+        if (int(blockIdx.y) < p.append.batch) appendLatentRow(p.append, blockIdx.y);
+        return;
+    }
     __shared__ float qs[kAbsorbMaxBatch][kAbsorbMaxDn];
     __shared__ __align__(16) float red[kAbsorbSlices][kAbsorbBatch][kAbsorbCols];
     const int h = blockIdx.x, cg = threadIdx.x % 16, slice = threadIdx.x / 16;
@@ -432,6 +473,7 @@ __global__ void __launch_bounds__(256) absorbQueryKernel(AbsorbQuery p) {
 // arithmetic; every sequence's latent comes from shared memory.
 constexpr int kOutRows = 32, kOutRowsPerWarp = 4, kOutChunks = 2; // r <= 32 lanes x 2 chunks x 8 = 512
 __global__ void __launch_bounds__(256) absorbOutputKernel(AbsorbOutput p) {
+    allowDependents();             // the projection after it loads its weights meanwhile (small_linear.cu)
     extern __shared__ uint4 lat[]; // [batch][r / 8]
     const int h = blockIdx.x, warp = threadIdx.x / 32, lane = threadIdx.x % 32, chunks = p.r / 8;
     const int v0 = blockIdx.y * kOutRows + warp * kOutRowsPerWarp;
@@ -485,32 +527,10 @@ __global__ void __launch_bounds__(256) absorbOutputKernel(AbsorbOutput p) {
     }
 }
 
-// MLA's cache row of one step, one block per sequence with a thread per value (launchLatentAppend: up to
-// 1024; beyond, threads take several): the latent's RMSNorm as rmsNormKernel (or a copy) and k_rope's RoPE as
-// ropeKernel, written at the step's position (read on the device: graphs replay it). Every load is issued
-// before the block's one reduction.
-__global__ void latentAppendKernel(LatentAppend p) {
-    const bf16* x = static_cast<const bf16*>(p.kv) + int64_t(blockIdx.x) * p.kvBatchStride;
-    const bf16* w = static_cast<const bf16*>(p.w);
-    bf16* y = static_cast<bf16*>(p.cache) + int64_t(blockIdx.x) * p.cacheBatchStride +
-              *p.position * int64_t(p.r + p.rR);
-    const int width = p.r + p.rR;
-    float ss = 0.f;
-    for (int e = threadIdx.x; e < p.r; e += blockDim.x) {
-        const float v = __bfloat162float(x[e]);
-        ss += v * v;
-    }
-    const float inv = w ? rsqrtf(blockSum(ss) / float(p.r) + p.eps) : 1.f;
-    for (int e = threadIdx.x; e < width; e += blockDim.x)
-        y[e] = e >= p.r ? ropeAt(x + p.r, p.cos, p.sin, e - p.r, p.rR / 2)
-               : w      ? __float2bfloat16(__bfloat162float(w[e]) *
-                                           __bfloat162float(__float2bfloat16(__bfloat162float(x[e]) * inv)))
-                        : x[e];
-}
-
 // GQA's step after the q | k | v product, a block per (row, sequence) of d threads: q's RoPE (to qOut,
 // contiguous), k's RoPE and v written at the step's position of the caches, rounded as ropeKernel.
 __global__ void ropeAppendKernel(RopeAppend p) {
+    allowDependents(); // the decode kernel loads its cache tiles meanwhile (decode_attention.cu)
     const int row = blockIdx.x, b = blockIdx.y, i = threadIdx.x, half = p.d / 2;
     if (i >= p.d) return;
     if (row < p.heads) {
@@ -610,8 +630,13 @@ const char* launchRopeConcat(const RopeConcat& p, void* stream) {
 }
 
 const char* launchAbsorbQuery(const AbsorbQuery& p, void* stream) {
-    absorbQueryKernel<<<dim3(unsigned(p.heads), unsigned((p.r + kAbsorbCols - 1) / kAbsorbCols)), 256, 0,
-                        static_cast<cudaStream_t>(stream)>>>(p);
+    if (p.batch > kAbsorbMaxBatch || p.dn > kAbsorbMaxDn)
+        return "absorbed query: more sequences or rows than it takes";
+    const bool append = p.append.cache != nullptr;
+    const int slices = (p.r + kAbsorbCols - 1) / kAbsorbCols;
+    absorbQueryKernel<<<dim3(unsigned(p.heads + (append ? 1 : 0)),
+                             unsigned(append ? std::max(slices, p.append.batch) : slices)),
+                        256, 0, static_cast<cudaStream_t>(stream)>>>(p);
     return lastError();
 }
 

@@ -42,26 +42,42 @@ at::Tensor fusedSiluMul(const at::Tensor& gate, const at::Tensor& up);
 std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor& h, const at::Tensor& a,
                                                   const at::Tensor& w, double eps);
 
+// x . w^T (+ bias) for a decoding step's few rows (kernels/small_linear.cu): x [.., k] bf16 of one row
+// (rows evenly spaced, unit stride along k), w [n, k] and bias [n] bf16 contiguous on CUDA; returns [.., n]
+// contiguous, fp32 sums rounded once as cuBLAS's. Undefined where it does not apply (more rows, other types,
+// unaligned rows): the caller runs at::linear.
+at::Tensor fusedSmallLinear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias = {});
+
+// MLA's cache row of one decoding step: kv [B, 1, r + rR] (the kv_a product, a column slice of a packed one
+// too) -> cache [B, capacity, r + rR] contiguous at position [1] (int64 on the device, the step's):
+// [RMSNorm(latent) with w [r] (undefined: none) | RoPE(k_rope) with cos/sin [>= 1, rR] fp32], rounded as
+// fusedRmsNorm and fusedRope.
+struct LatentRow {
+    at::Tensor kv;
+    int64_t r = 0;
+    at::Tensor w;
+    double eps = 0;
+    at::Tensor cos, sin, cache, position;
+};
+
 // MLA's absorbed query for one decoding step: [q_nope W_UK | q_rope] per head as one kernel (instead of the
 // einsum's copies and product and the concatenation). qNope [B, 1, H, dn] and qRope [B, 1, H, rR] with unit
 // stride along their last dimension, wUK [H, dn, r] (a view of kv_b's weight, rows of r unit-strided and
 // 16-byte aligned; B <= 4: beyond, ATen's batched product measured faster; dn <= 256); returns {B, H, r + rR}
 // contiguous, fp32 sums rounded once as ATen's einsum. With cos/sin ([>= 1, rR] fp32 contiguous), q_rope is
-// rotated on the way as fusedRope rotates it (one kernel fewer in the step).
+// rotated on the way as fusedRope rotates it (one kernel fewer in the step). With `append`, the same launch
+// also writes that cache row as fusedLatentAppend would (one kernel fewer again); undefined (nothing written)
+// where either does not apply.
 at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, const at::Tensor& qRope,
-                            const at::Tensor& cos = {}, const at::Tensor& sin = {});
+                            const at::Tensor& cos = {}, const at::Tensor& sin = {},
+                            const LatentRow* append = nullptr);
 // MLA's absorbed output: lat [B, H, r] contiguous (the decode kernel's), wUV [H, dv, r] as wUK (B <= 4, r <=
 // 512); returns {B, H, dv} contiguous = per head lat . wUV^T.
 at::Tensor fusedAbsorbOutput(const at::Tensor& lat, const at::Tensor& wUV);
 
-// MLA's cache row of one decoding step as one kernel: kv [B, 1, r + rR] (the kv_a product, a column slice of
-// a packed one too) -> cache [B, capacity, r + rR] contiguous at position [1] (int64 on the device, the
-// step's): [RMSNorm(latent) with w [r] (undefined: none) | RoPE(k_rope) with cos/sin [>= 1, rR] fp32],
-// rounded as fusedRmsNorm and fusedRope. Instead of those two kernels, the concatenation and the index copy.
+// The cache row as one kernel, instead of the RMSNorm and RoPE kernels, the concatenation and the index copy.
 // False where it does not apply (the caller runs those).
-bool fusedLatentAppend(const at::Tensor& kv, int64_t r, const at::Tensor& w, double eps,
-                       const at::Tensor& cos, const at::Tensor& sin, const at::Tensor& cache,
-                       const at::Tensor& position);
+bool fusedLatentAppend(const LatentRow& row);
 
 // GQA's step after the q | k | v product as one kernel: q, k, v [B, 1, heads or groups, d] (column slices of
 // the packed product too; unit stride along d, full rotary width: cos/sin [>= 1, d] fp32) -> returns RoPE(q)

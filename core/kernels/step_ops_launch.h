@@ -34,30 +34,6 @@ struct RopeConcat {
 bool ropeConcatFits(const RopeConcat& p);
 const char* launchRopeConcat(const RopeConcat& p, void* stream);
 
-// MLA's absorbed projections around the decode kernel (one step, T = 1), bf16 with fp32 sums; strides in
-// elements, weight rows 16-byte aligned with unit stride along r.
-struct AbsorbQuery {
-    const void* qNope; // [B, H, dn]: (b, h, d) at b * qBatchStride + h * qHeadStride + d
-    int64_t qBatchStride, qHeadStride;
-    const void* qRope; // [B, H, rR] likewise
-    int64_t ropeBatchStride, ropeHeadStride;
-    const void* w; // W_UK [H, dn, r]: (h, d, c) at h * wHeadStride + d * wRowStride + c
-    int64_t wHeadStride, wRowStride;
-    const float *cos, *sin;      // [rR] fp32: RoPE on q_rope as launchRope (null: q_rope as it is)
-    void* qCat;                  // [B, H, r + rR] contiguous: [q_nope W_UK | q_rope]
-    int batch, heads, dn, r, rR; // batch <= 16, dn <= 256
-};
-const char* launchAbsorbQuery(const AbsorbQuery& p, void* stream);
-struct AbsorbOutput {
-    const void* lat; // [B, H, r] contiguous (the decode kernel's output)
-    const void* w;   // W_UV [H, dv, r]: (h, v, c) at h * wHeadStride + v * wRowStride + c
-    int64_t wHeadStride, wRowStride;
-    void* out; // [B, H, dv] contiguous
-    int batch, heads, r, dv;
-};
-// r <= 512 and batch * r * 2 bytes of shared memory (<= 48 KB).
-const char* launchAbsorbOutput(const AbsorbOutput& p, void* stream);
-
 // MLA's cache row of one step: cache[b, *position] = [RMSNorm(kv[b, :r]) | RoPE(kv[b, r:])], rounded as
 // launchRmsNorm and launchRope (w null: the latent copied).
 struct LatentAppend {
@@ -72,6 +48,31 @@ struct LatentAppend {
     int batch, r, rR;
 };
 const char* launchLatentAppend(const LatentAppend& p, void* stream);
+
+// MLA's absorbed projections around the decode kernel (one step, T = 1), bf16 with fp32 sums; strides in
+// elements, weight rows 16-byte aligned with unit stride along r.
+struct AbsorbQuery {
+    const void* qNope; // [B, H, dn]: (b, h, d) at b * qBatchStride + h * qHeadStride + d
+    int64_t qBatchStride, qHeadStride;
+    const void* qRope; // [B, H, rR] likewise
+    int64_t ropeBatchStride, ropeHeadStride;
+    const void* w; // W_UK [H, dn, r]: (h, d, c) at h * wHeadStride + d * wRowStride + c
+    int64_t wHeadStride, wRowStride;
+    const float *cos, *sin;      // [rR] fp32: RoPE on q_rope as launchRope (null: q_rope as it is)
+    void* qCat;                  // [B, H, r + rR] contiguous: [q_nope W_UK | q_rope]
+    int batch, heads, dn, r, rR; // batch <= 4, dn <= 256
+    LatentAppend append;         // also this cache row, in the same launch (append.cache null: none)
+};
+const char* launchAbsorbQuery(const AbsorbQuery& p, void* stream);
+struct AbsorbOutput {
+    const void* lat; // [B, H, r] contiguous (the decode kernel's output)
+    const void* w;   // W_UV [H, dv, r]: (h, v, c) at h * wHeadStride + v * wRowStride + c
+    int64_t wHeadStride, wRowStride;
+    void* out; // [B, H, dv] contiguous
+    int batch, heads, r, dv;
+};
+// r <= 512 and batch * r * 2 bytes of shared memory (<= 48 KB).
+const char* launchAbsorbOutput(const AbsorbOutput& p, void* stream);
 
 // GQA's step: qOut = RoPE(q); cacheK[b, g, *position] = RoPE(k[b, g]); cacheV[b, g, *position] = v[b, g]
 // (bf16, rows of d with unit stride, rounded as launchRope).

@@ -77,17 +77,31 @@ at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
 
 // What both MLA forms compute from x: the queries split [nope | rope], the latent c (normed) and the
 // shared rope key, RoPE applied at the block's positions.
-// In the fast decoding step (a StepOpsScope open) the latent and k_rope go to the cache as one kernel
-// (appended; latent and kRope are then undefined). With a StepOpsScope open (a decoding step, or a prompt
-// with promptOps) q_rope's RoPE is left to the next kernel that reads it (qRopePending: the absorbed query's,
-// or the expanded form's concatenation; each applies it with `rope` where its kernel does not run).
+// In the fast decoding step (a StepOpsScope open) the latent and k_rope go to the cache as one kernel, or in
+// the absorbed query's launch (rowPending; appended or pending, latent and kRope are undefined). With a
+// StepOpsScope open (a decoding step, or a prompt with promptOps) q_rope's RoPE is left to the next kernel
+// that reads it (qRopePending: the absorbed query's, or the expanded form's concatenation; each applies it
+// with `rope` where its kernel does not run).
 struct MlaInputs {
     at::Tensor qNope, qRope; // {B, T, H, dn}, {B, T, H, rR}
     at::Tensor latent;       // {B, T, r}
     at::Tensor kRope;        // {B, T, 1, rR}
     RopeTables rope;         // the layer's tables at the block's positions (rR > 0)
     bool qRopePending = false, appended = false;
+    // The fast step with the absorbed kernels: the cache row goes with the absorbed query's launch
+    // (mlaAbsorbed); latent and kRope are then undefined until latentAndKRope.
+    kernels::LatentRow row;
+    bool rowPending = false;
 };
+
+// The normed latent and the rotated shared key from kv_a's product kv {B, T, r + rR}.
+void latentAndKRope(const MlaAttention& a, const io::ModelConfig& c, const at::Tensor& kv, MlaInputs& in) {
+    const int64_t B = kv.size(0), T = kv.size(1), r = a.rank, rR = a.ropeDim;
+    in.latent = kv.narrow(-1, 0, r); // {B, T, r}
+    if (a.kvANorm.defined()) in.latent = rmsNorm(in.latent, a.kvANorm, c.rmsNormEps, false);
+    in.kRope = kv.narrow(-1, r, rR).view({B, T, 1, rR}); // {B, T, 1, rR}
+    if (rR > 0) in.kRope = applyRope(in.kRope, in.rope);
+}
 
 MlaInputs mlaInputs(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& modelRope,
                     KvCache* cache) {
@@ -120,15 +134,19 @@ MlaInputs mlaInputs(const Model& m, int64_t layer, const at::Tensor& x, const Ro
         in.rope = !a.ropeInvFreq.defined() ? modelRope
                   : cache                  ? cache->mlaRopeTables(m, layer, T)
                                            : ropeTablesFor(a.ropeInvFreq, T, 1.0, 0);
-    const bool step = cache && cache->deviceStep && kernels::StepOpsScope::active();
-    in.appended = step && kernels::fusedLatentAppend(kv, r, a.kvANorm, c.rmsNormEps, in.rope.cos, in.rope.sin,
-                                                     cache->first[size_t(layer)], cache->stepPosition);
-    if (!in.appended) {
-        in.latent = kv.narrow(-1, 0, r); // {B, T, r}
-        if (a.kvANorm.defined()) in.latent = rmsNorm(in.latent, a.kvANorm, c.rmsNormEps, false);
-        in.kRope = kv.narrow(-1, r, rR).view({B, T, 1, rR}); // {B, T, 1, rR}
-        if (rR > 0) in.kRope = applyRope(in.kRope, in.rope);
+    if (cache && cache->deviceStep && kernels::StepOpsScope::active()) {
+        in.row = {kv,
+                  r,
+                  a.kvANorm,
+                  c.rmsNormEps,
+                  in.rope.cos,
+                  in.rope.sin,
+                  cache->first[size_t(layer)],
+                  cache->stepPosition};
+        in.rowPending = decodeFastPath().absorbKernels && decodeFastPath().absorbFusion;
+        in.appended = !in.rowPending && kernels::fusedLatentAppend(in.row);
     }
+    if (!in.appended && !in.rowPending) latentAndKRope(a, c, kv, in);
     in.qRopePending = rR > 0 && kernels::StepOpsScope::active();
     if (rR > 0 && !in.qRopePending) in.qRope = applyRope(in.qRope, in.rope);
     return in;
@@ -161,8 +179,8 @@ at::Tensor mlaExpanded(const MlaAttention& a, const MlaInputs& in, AttentionSpec
 
 // Absorbed form over the cached latent rows (kv_cache.h): the latent acts as one kv head of width
 // r + rR for the scores and r for the weighted sum. Returns {B, T, H, dv} ({B, 1, H, dv} with lastQueryOnly).
-at::Tensor mlaAbsorbed(const MlaAttention& a, const MlaInputs& in, KvCache& cache, int64_t layer,
-                       AttentionSpec spec, bool lastQueryOnly) {
+at::Tensor mlaAbsorbed(const io::ModelConfig& config, const MlaAttention& a, const MlaInputs& in,
+                       KvCache& cache, int64_t layer, AttentionSpec spec, bool lastQueryOnly) {
     const int64_t B = in.qNope.size(0), T = in.qNope.size(1), H = in.qNope.size(2);
     const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim, r = a.rank;
     const at::Tensor wkv = a.kvB.weight.view({H, dn + dv, r});
@@ -171,10 +189,17 @@ at::Tensor mlaAbsorbed(const MlaAttention& a, const MlaInputs& in, KvCache& cach
     // fast step one kernel each side of the decode kernel replaces the einsums' copies and the concatenation.
     const bool fused = cache.deviceStep && kernels::StepOpsScope::active() && decodeFastPath().absorbKernels;
     const at::Tensor noTable;
-    at::Tensor qCat =
-        fused ? kernels::fusedAbsorbQuery(in.qNope, wUK, in.qRope, in.qRopePending ? in.rope.cos : noTable,
-                                          in.qRopePending ? in.rope.sin : noTable)
-              : at::Tensor();
+    const at::Tensor& cos = in.qRopePending ? in.rope.cos : noTable;
+    const at::Tensor& sin = in.qRopePending ? in.rope.sin : noTable;
+    // The step's cache row in the same launch where it is pending (mlaInputs); else alone, or by ATen's ops.
+    at::Tensor qCat = fused ? kernels::fusedAbsorbQuery(in.qNope, wUK, in.qRope, cos, sin,
+                                                        in.rowPending ? &in.row : nullptr)
+                            : at::Tensor();
+    bool appended = in.appended || (in.rowPending && qCat.defined());
+    if (in.rowPending && !appended) {
+        appended = kernels::fusedLatentAppend(in.row);
+        if (fused) qCat = kernels::fusedAbsorbQuery(in.qNope, wUK, in.qRope, cos, sin);
+    }
     if (!qCat.defined()) {
         const at::Tensor qRope = in.qRopePending ? applyRope(in.qRope, in.rope) : in.qRope;
         qCat = at::cat({at::einsum("bthd,hdr->bhtr", {in.qNope, wUK}), qRope.transpose(1, 2)},
@@ -182,9 +207,18 @@ at::Tensor mlaAbsorbed(const MlaAttention& a, const MlaInputs& in, KvCache& cach
     }
     at::Tensor outLat;      // {B, H, T, r}
     if (cache.deviceStep) { // T = 1: one read of each latent row serves every head (decode_step.h)
-        if (!in.appended) cache.appendLatentAtStep(layer, in.latent, in.kRope.view({B, T, rR}));
+        if (!appended) {
+            MlaInputs rows = in;
+            if (!rows.latent.defined()) latentAndKRope(a, config, in.row.kv, rows);
+            cache.appendLatentAtStep(layer, rows.latent, rows.kRope.view({B, T, rR}));
+        }
+        // With the absorbed kernels the decode reduction also runs the absorbed output where it can.
+        bool absorbed = false;
         outLat = kernels::decodeAttention(qCat.view({B, H, r + rR}), cache.first[size_t(layer)].unsqueeze(1),
-                                          {}, cache.stepLengths, r, spec.scale); // {B, H, r}
+                                          {}, cache.stepLengths, r, spec.scale,
+                                          fused && decodeFastPath().absorbFusion ? wUV : at::Tensor(),
+                                          &absorbed); // {B, H, r}, or {B, H, dv} absorbed
+        if (absorbed) return outLat.view({B, T, H, dv});
         if (const at::Tensor out = fused ? kernels::fusedAbsorbOutput(outLat, wUV) : at::Tensor();
             out.defined())
             return out.view({B, T, H, dv});
@@ -210,7 +244,7 @@ at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
     // (narrower heads, the fused kernel on the GPU) attends as without a cache.
     const bool prompt = cache && cache->length == 0 && T > 1;
     if (prompt) cache->appendLatent(layer, in.latent, in.kRope.view({B, T, a.ropeDim}));
-    at::Tensor out = cache && !prompt ? mlaAbsorbed(a, in, *cache, layer, spec, lastQueryOnly)
+    at::Tensor out = cache && !prompt ? mlaAbsorbed(c, a, in, *cache, layer, spec, lastQueryOnly)
                                       : mlaExpanded(a, in, spec, lastQueryOnly); // {B, Tq, H, dv}
     return linear(out.reshape({B, out.size(1), H * a.vDim}), a.o);
 }

@@ -126,13 +126,50 @@ void runCase(const Case& c) {
     expect(errRef <= 2e-2 && errAten <= 2e-2, what);
 }
 
+// MLA at up to 4 sequences: the decode reduction with the absorbed output (decodeAttention with W_UV
+// [H, 128, Dv], a view of a kv_b-like weight) against fp32 of the kernel's own bf16 latent (the same call
+// without it), equal in two runs (the slices' sums meet in a fixed order), and within one rounding of the
+// separate kernel's (fusedAbsorbOutput). Batches 1..4 give one, two and four column slices.
+void runAbsorbedReduction() {
+    auto bf = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
+    struct Shape {
+        int64_t heads, dk, dv, batch, capacity, length;
+    };
+    for (const Shape& c : {Shape{32, 576, 512, 1, 4160, 4097}, Shape{32, 576, 512, 2, 1000, 999},
+                           Shape{32, 576, 512, 4, 700, 65}, Shape{8, 80, 64, 3, 300, 191}}) {
+        const at::Tensor q = at::randn({c.batch, c.heads, c.dk}, bf);
+        const at::Tensor keys = at::randn({c.batch, c.capacity, c.dk}, bf).unsqueeze(1);
+        const at::Tensor lengths =
+            at::full({c.batch}, c.length, at::TensorOptions().dtype(at::kInt).device(at::kCUDA));
+        const double scale = 1.0 / std::sqrt(192.0);
+        const at::Tensor wkv = at::randn({c.heads * (64 + 128), c.dv}, bf).view({c.heads, 64 + 128, c.dv});
+        const at::Tensor wUV = wkv.narrow(1, 64, 128);
+        const at::Tensor lat = kernels::decodeAttention(q, keys, {}, lengths, c.dv, scale);
+        bool absorbed = false, again = false;
+        const at::Tensor o1 = kernels::decodeAttention(q, keys, {}, lengths, c.dv, scale, wUV, &absorbed);
+        const at::Tensor o2 = kernels::decodeAttention(q, keys, {}, lengths, c.dv, scale, wUV, &again);
+        const at::Tensor ref = at::einsum("bhr,hvr->bhv", {lat.to(at::kFloat), wUV.to(at::kFloat)});
+        const at::Tensor separate = kernels::fusedAbsorbOutput(lat, wUV);
+        const double e = absorbed ? relErr(o1, ref) : 1.0;
+        const double eSep = absorbed && separate.defined() ? relErr(o1, separate) : 1.0;
+        char what[300];
+        std::snprintf(
+            what, sizeof what,
+            "absorbed output in the decode reduction (H %lld r %lld batch %lld length %lld): vs fp32 "
+            "%.2e, vs the separate kernel %.2e, two runs equal: %s",
+            (long long)c.heads, (long long)c.dv, (long long)c.batch, (long long)c.length, e, eSep,
+            absorbed && again && at::equal(o1, o2) ? "yes" : "no");
+        expect(absorbed && again && at::equal(o1, o2) && e <= 2e-2 && eSep <= 2e-2, what);
+    }
+}
+
 // The fused step kernels (kernels/step_ops.h) against the same arithmetic in fp32 from the same bf16 inputs:
 // they round where ATen's bf16 ops round (2-4 roundings of 2^-9 each), so within 2e-2 of the largest
 // magnitude; a wrong index or stride would be off by O(1). RoPE runs on a column slice, as MLA's q_rope.
 void runStepOps() {
     auto bf = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
     const auto f32 = [](const at::Tensor& t) { return t.to(at::kFloat); };
-    char what[200];
+    char what[300];
     const at::Tensor q = at::randn({3, 1, 32, 192}, bf);
     const at::Tensor x = q.narrow(-1, 128, 64); // strided: rows of 192
     const auto [cos, sin] = randomRopeTables(64);
@@ -235,13 +272,22 @@ void runStepOps() {
     // MLA's cache row of a step as one kernel (fusedLatentAppend) vs the kernels it replaces (the same
     // roundings: equal bit for bit) and vs fp32; written at the device-side position 5 of 9 rows, the other
     // rows untouched. kv is the kv_a columns of a packed q | kv_a product; then without a norm (a copy).
+    // The same row written by the absorbed query's launch (fusedAbsorbQuery with `append`): the row and the
+    // query equal bit for bit to the two kernels'.
     const at::Tensor lpos = at::full({1}, 5, bf.dtype(at::kLong));
     const at::Tensor kv = qkv.narrow(-1, 6144, 576);
+    const at::Tensor aq = at::randn({3, 1, 32, 192}, bf), wUK = at::randn({32, 128, 512}, bf);
+    const at::Tensor aqNope = aq.narrow(-1, 0, 128), aqRope = aq.narrow(-1, 128, 64);
     for (const bool norm : {true, false}) {
         at::Tensor rows = at::randn({3, 9, 576}, bf);
         const at::Tensor before = rows.clone();
         const at::Tensor wn = norm ? wl : at::Tensor();
-        const bool ran = kernels::fusedLatentAppend(kv, 512, wn, 1e-6, cos, sin, rows, lpos);
+        at::Tensor rowsWithQuery = rows.clone();
+        const bool ran = kernels::fusedLatentAppend({kv, 512, wn, 1e-6, cos, sin, rows, lpos});
+        const kernels::LatentRow withQuery{kv, 512, wn, 1e-6, cos, sin, rowsWithQuery, lpos};
+        const at::Tensor qWith = kernels::fusedAbsorbQuery(aqNope, wUK, aqRope, cos, sin, &withQuery);
+        const bool withSame = qWith.defined() && at::equal(rowsWithQuery, rows) &&
+                              at::equal(qWith, kernels::fusedAbsorbQuery(aqNope, wUK, aqRope, cos, sin));
         const at::Tensor lat = kv.narrow(-1, 0, 512), kr = kv.narrow(-1, 512, 64).view({3, 1, 1, 64});
         const at::Tensor want = at::cat({norm ? kernels::fusedRmsNorm(lat, wl, 1e-6) : lat,
                                          kernels::fusedRope(kr, cos, sin).view({3, 1, 64})},
@@ -260,9 +306,10 @@ void runStepOps() {
         std::snprintf(
             what, sizeof what,
             "fused latent append (%s): row at the device position equal to the separate kernels: %s, "
-            "vs fp32 %.2e, other rows untouched: %s",
-            norm ? "RMSNorm + RoPE" : "copy + RoPE", same ? "yes" : "no", err, others ? "yes" : "no");
-        expect(same && others && err <= 2e-2, what);
+            "vs fp32 %.2e, other rows untouched: %s; in the absorbed query's launch, row and query equal: %s",
+            norm ? "RMSNorm + RoPE" : "copy + RoPE", same ? "yes" : "no", err, others ? "yes" : "no",
+            withSame ? "yes" : "no");
+        expect(same && others && err <= 2e-2 && withSame, what);
     }
 
     // GQA's step after the packed q | k | v product (fusedRopeAppend) vs the kernels it replaces (equal bit
@@ -341,6 +388,38 @@ void runAbsorbed() {
                    .defined() &&
                !kernels::fusedAbsorbOutput(at::randn({16, 32, 512}, bf), w16.narrow(1, 128, 128)).defined(),
            "absorbed query / output decline batch 16 (the einsums run)");
+}
+
+// The step's small-batch projection (step_ops.h fusedSmallLinear) against fp32 from the same bf16 inputs: the
+// Llama-3-8B step's shapes (q | k | v, q | kv_a of its MLA, o_proj, down), an odd one with a bias, an input
+// that is a column slice of a wider row; one row only (two decline: cuBLAS runs), one rounding of fp32 sums.
+void runSmallLinear() {
+    auto bf = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
+    struct Shape {
+        int64_t n, k;
+        bool bias;
+    };
+    for (const Shape& c : {Shape{6144, 4096, false}, Shape{4672, 4096, false}, Shape{4096, 14336, false},
+                           Shape{1001, 264, true}, Shape{8, 8, true}}) {
+        const at::Tensor wide = at::randn({1, 1, c.k + 16}, bf);
+        const at::Tensor x = wide.narrow(-1, 8, c.k); // a column slice, 16-byte aligned
+        const at::Tensor w = at::randn({c.n, c.k}, bf) / std::sqrt(double(c.k));
+        const at::Tensor bias = c.bias ? at::randn({c.n}, bf) : at::Tensor();
+        const at::Tensor y = kernels::fusedSmallLinear(x, w, bias);
+        at::Tensor ref = at::matmul(x.to(at::kFloat), w.to(at::kFloat).t());
+        if (c.bias) ref = ref + bias.to(at::kFloat);
+        const double err = y.defined() ? relErr(y, ref) : 1.0;
+        const double cublasErr = relErr(c.bias ? at::linear(x, w, bias) : at::linear(x, w), ref);
+        char what[200];
+        std::snprintf(what, sizeof what, "small-batch linear (n %lld, k %lld%s) vs fp32: %.2e (cuBLAS %.2e)",
+                      (long long)c.n, (long long)c.k, c.bias ? ", bias" : "", err, cublasErr);
+        expect(y.defined() && y.sizes() == ref.sizes() && err <= std::max(8e-3, 2 * cublasErr), what);
+    }
+    const at::Tensor w = at::randn({64, 128}, bf);
+    expect(!kernels::fusedSmallLinear(at::randn({2, 1, 128}, bf), w).defined() &&
+               !kernels::fusedSmallLinear(at::randn({1, 1, 128}, bf).to(at::kFloat), w).defined() &&
+               !kernels::fusedSmallLinear(at::randn({1, 1, 130}, bf).narrow(-1, 1, 128), w).defined(),
+           "small-batch linear declines two rows, fp32 and unaligned rows (at::linear runs)");
 }
 
 // The prompt's causal attention (model::attend's fused GPU path: cuDNN on Hopper, else flash with k and v
@@ -459,6 +538,8 @@ int main(int argc, char** argv) {
         runCase(c);
     runStepOps();
     runAbsorbed();
+    runAbsorbedReduction();
+    runSmallLinear();
     runPromptAttention();
     std::string why;
     expect(!kernels::decodeAttentionSupports(64, 576, 512, true, &why) && !why.empty(),
