@@ -182,19 +182,11 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
     const bf16* vBase = static_cast<const bf16*>(p.v) + b * p.vBatchStride + group * p.vGroupStride;
     const int kChunks = p.dk / 8, chunks = kChunks + (sharedValues ? 0 : p.dv / 8);
     // The query first (its own cp.async group), into the score buffer: free until the first tile's scores.
-    // As a programmatic dependent (p.dependent) the tiles go first instead, while the kernel ahead still
-    // runs, all but the one holding the newest row; the query and that tile once it is done.
     static_assert(2 * 16 * C::KQ <= kSLd * 4, "the widest query row fits a row of the score buffer");
     bf16* qs = reinterpret_cast<bf16*>(partial);
-    const auto stage = [&] {
-        stageQuery(qs, static_cast<const bf16*>(p.q) + (int64_t(b) * p.groups + group) * rep * p.dk, rep,
-                   p.dk, tid, kThreads);
-    };
-    if (!p.dependent) {
-        stage();
-        cpAsyncCommit();
-    }
-    const int newest = (len - 1) / kTile - tile0; // this split's tile holding row len - 1 (if in range)
+    stageQuery(qs, static_cast<const bf16*>(p.q) + (int64_t(b) * p.groups + group) * rep * p.dk, rep, p.dk,
+               tid, kThreads);
+    cpAsyncCommit();
 
     // Tile i of this split into stage i % STAGES: 16-byte chunks, rows past the length zero-filled
     // (a zero row adds nothing to P V even where the cache holds garbage).
@@ -217,24 +209,15 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
     };
 #pragma unroll
     for (int s = 0; s < C::STAGES - 1; ++s) {
-        if (s < nTiles && (!p.dependent || s != newest)) load(s);
+        if (s < nTiles) load(s);
         cpAsyncCommit(); // empty groups too: wait_group counts stay exact
-    }
-    if (p.dependent) {
-        waitForPrimary();
-        stage();
-        if (newest >= 0 && newest < min(nTiles, C::STAGES - 1)) load(newest);
-        cpAsyncCommit();
     }
 
     // Scores: warp = (row group rg, k group kg); kg owns k-steps kg, kg + KG, ... of the query, whose
     // fragments (zero past the heads and past Dk) stay in registers. The first tile's barrier orders these
     // reads before its scores overwrite the staged query.
     const int nk = p.dk / 16, rg = warp / C::KG, kg = warp % C::KG;
-    if (p.dependent)
-        cpAsyncWait<0>(); // the query's group is the last one here
-    else
-        cpAsyncWait<C::STAGES - 1>(); // the query's group (the tiles' may still be on their way)
+    cpAsyncWait<C::STAGES - 1>(); // the query's group (the tiles' may still be on their way)
     __syncthreads();
     uint32_t qf[C::MT][C::KQ][4];
 #pragma unroll
@@ -1041,17 +1024,8 @@ template <class C> int blocksPerMultiprocessor(int bytes) {
 
 template <class C> const char* launchSplit(const DecodeLaunch& p, int bytes, cudaStream_t s) {
     if (const char* err = allowSharedBytes<decodeSplitKernel<C>>(bytes)) return err;
-    cudaLaunchConfig_t config{};
-    config.gridDim = dim3(unsigned(p.batch * p.groups), unsigned(p.splits));
-    config.blockDim = dim3(kThreads);
-    config.dynamicSmemBytes = size_t(bytes);
-    config.stream = s;
-    cudaLaunchAttribute dependent{};
-    asDependent(config, dependent); // its tiles load while the kernel ahead (the query's) ends
-    DecodeLaunch q = p;
-    q.dependent = config.numAttrs > 0;
-    const cudaError_t e = cudaLaunchKernelEx(&config, decodeSplitKernel<C>, q);
-    return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
+    decodeSplitKernel<C><<<dim3(unsigned(p.batch * p.groups), unsigned(p.splits)), kThreads, bytes, s>>>(p);
+    return nullptr;
 }
 
 // The driver's tensor-map encoder, through the runtime (no link to libcuda); null where the driver lacks it.

@@ -19,9 +19,6 @@ struct DecodeLaunch {
     float* mPart; // [B, G, splits, paddedHeads] running maxima
     float* lPart; // [B, G, splits, paddedHeads] softmax denominators
     void* out;    // bf16 [B, G * rep, Dv]
-    // Set by the launcher: the split kernel runs as the programmatic dependent of the kernel ahead of it
-    // (dependentLaunch), which may still be writing the query and the newest cache row.
-    bool dependent;
     // MLA's absorbed output in the reduction (wOut non-null, batch * heads <= kDecodeAbsorbedRows): out is
     // then bf16 [B, H, dOut] = per head bf16(latent) . W_UV^T, with W_UV [H, dOut, Dv] at (h, v, c)
     // h * wHeadStride + v * wRowStride + c (rows 16-byte aligned), and outPart [B, H, slices, dOut] the

@@ -1,13 +1,10 @@
 #include "kernels/step_ops.h"
 
-#include <limits>
 #include <stdexcept>
 #include <string>
-#include <vector>
 
 #include <ATen/ATen.h>
 
-#include "kernels/small_linear_launch.h"
 #include "kernels/step_ops_launch.h"
 #ifdef TRANSMLA_DECODE_KERNELS
 #include <ATen/cuda/CUDAContext.h>
@@ -130,34 +127,6 @@ std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor& h, const at:
     (void)a;
     (void)w;
     (void)eps;
-    return {};
-#endif
-}
-
-at::Tensor fusedSmallLinear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
-#ifdef TRANSMLA_DECODE_KERNELS
-    // One row: at two to four rows cuBLAS was faster (tests/gpu/small_linear_probe.cu, H200).
-    constexpr int64_t kRowsUsed = 1;
-    const int64_t ldx = rowStride(x);
-    if (!ldx || x.numel() == 0 || x.numel() / x.size(-1) > kRowsUsed || !bf16Cuda(w) || w.dim() != 2 ||
-        w.size(1) != x.size(-1) || w.size(0) > std::numeric_limits<int>::max() ||
-        x.size(-1) > std::numeric_limits<int>::max() ||
-        (bias.defined() && (!bf16Cuda(bias) || bias.dim() != 1 || bias.size(0) != w.size(0))))
-        return {};
-    std::vector<int64_t> shape(x.sizes().begin(), x.sizes().end());
-    shape.back() = w.size(0);
-    at::Tensor y = at::empty(shape, x.options());
-    const SmallLinear p{x.data_ptr(),   ldx,
-                        w.data_ptr(),   bias.defined() ? bias.data_ptr() : nullptr,
-                        y.data_ptr(),   int(x.numel() / x.size(-1)),
-                        int(w.size(0)), int(x.size(-1))};
-    if (!smallLinearFits(p)) return {};
-    check(launchSmallLinear(p, at::cuda::getCurrentCUDAStream().stream()), "small-batch linear");
-    return y;
-#else
-    (void)x;
-    (void)w;
-    (void)bias;
     return {};
 #endif
 }

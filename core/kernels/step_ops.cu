@@ -37,7 +37,6 @@ __device__ float blockSum(float v) {
 }
 
 __global__ void rmsNormKernel(const bf16* x, const bf16* w, bf16* y, int d, int64_t ldx, float eps) {
-    allowDependents(); // the projection after it loads its weights meanwhile (small_linear.cu)
     const bf16* xr = x + int64_t(blockIdx.x) * ldx;
     bf16* yr = y + int64_t(blockIdx.x) * d;
     float ss = 0.f;
@@ -128,7 +127,6 @@ __device__ inline void storeNormed(const uint4 (&xv)[kNormChunks], const uint4 (
 
 // rmsNormKernel's arithmetic, 8 values per load.
 __global__ void rmsNormVecKernel(const bf16* x, const bf16* w, bf16* y, int d, int64_t ldx, float eps) {
-    allowDependents(); // the projection after it loads its weights meanwhile (small_linear.cu)
     const uint4* xr = reinterpret_cast<const uint4*>(x + int64_t(blockIdx.x) * ldx);
     const uint4* wr = reinterpret_cast<const uint4*>(w);
     const int n = d / 8;
@@ -148,7 +146,6 @@ __global__ void rmsNormVecKernel(const bf16* x, const bf16* w, bf16* y, int d, i
 // addRmsNormKernel's arithmetic, 8 values per load.
 __global__ void addRmsNormVecKernel(const bf16* h, const bf16* a, const bf16* w, bf16* hOut, bf16* y, int d,
                                     float eps) {
-    allowDependents(); // the projection after it loads its weights meanwhile (small_linear.cu)
     const int64_t base = int64_t(blockIdx.x) * d;
     const uint4 *hr = reinterpret_cast<const uint4*>(h + base),
                 *ar = reinterpret_cast<const uint4*>(a + base), *wr = reinterpret_cast<const uint4*>(w);
@@ -294,7 +291,6 @@ __global__ void ropeConcatKernel(RopeConcat p, unsigned chunks) {
 // ATen's silu(gate) * up in bf16: silu rounded to bf16, then the product rounded.
 __global__ void siluMulKernel(const bf16* gate, const bf16* up, bf16* y, int64_t total, int width,
                               int64_t ld) {
-    allowDependents(); // the projection after it loads its weights meanwhile (small_linear.cu)
     const int64_t idx = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
     if (idx >= total) return;
     const int64_t in = idx / width * ld + idx % width;
@@ -307,7 +303,6 @@ __global__ void siluMulKernel(const bf16* gate, const bf16* up, bf16* y, int64_t
 // prompt's rows the value-per-thread kernel reached ~1.7 TB/s.
 __global__ void siluMulVecKernel(const bf16* gate, const bf16* up, bf16* y, unsigned chunks, int width,
                                  int64_t ld) {
-    allowDependents(); // the projection after it loads its weights meanwhile (small_linear.cu)
     const unsigned idx = blockIdx.x * blockDim.x + threadIdx.x;
     if (idx >= chunks) return;
     const unsigned perRow = unsigned(width) / 8, row = idx / perRow, i0 = idx % perRow * 8;
@@ -324,7 +319,6 @@ __global__ void siluMulVecKernel(const bf16* gate, const bf16* up, bf16* y, unsi
 // thread reads back only the sums it wrote.
 __global__ void addRmsNormKernel(const bf16* h, const bf16* a, const bf16* w, bf16* hOut, bf16* y, int d,
                                  float eps) {
-    allowDependents(); // the projection after it loads its weights meanwhile (small_linear.cu)
     const int64_t base = int64_t(blockIdx.x) * d;
     float ss = 0.f;
     for (int i = threadIdx.x; i < d; i += blockDim.x) {
@@ -373,14 +367,11 @@ __global__ void latentAppendKernel(LatentAppend p) {
 // (up to 8 per pass: all in flight at once) before any arithmetic; q_nope sits in shared memory (read as
 // broadcasts) and the slices' sums meet there too. Up to kAbsorbBatch sequences per pass over the weights.
 constexpr int kAbsorbCols = 128, kAbsorbSlices = 16, kAbsorbBatch = 4, kAbsorbRows = 8;
-// At most kAbsorbMaxBatch sequences: the block's shared memory (36 KB) then leaves room on a multiprocessor
-// for a block of the decode kernel (~187 KB for MLA's 32 heads), which as this kernel's programmatic
-// dependent loads its tiles while it runs.
+// At most kAbsorbMaxBatch sequences (the host's limit, step_ops.cpp): 36 KB of shared memory per block.
 constexpr int kAbsorbMaxBatch = 4, kAbsorbMaxDn = 256;
 __global__ void __launch_bounds__(256) absorbQueryKernel(AbsorbQuery p) {
-    allowDependents(); // the decode kernel loads its cache tiles meanwhile (decode_attention.cu)
-    if (blockIdx.x ==
-        p.heads) { // the blocks past the heads: the step's cache rows (append), one per sequence
+    // The blocks past the heads write the step's cache rows (p.append), one per sequence.
+    if (blockIdx.x == p.heads) {
         if (int(blockIdx.y) < p.append.batch) appendLatentRow(p.append, blockIdx.y);
         return;
     }
@@ -473,7 +464,6 @@ __global__ void __launch_bounds__(256) absorbQueryKernel(AbsorbQuery p) {
 // arithmetic; every sequence's latent comes from shared memory.
 constexpr int kOutRows = 32, kOutRowsPerWarp = 4, kOutChunks = 2; // r <= 32 lanes x 2 chunks x 8 = 512
 __global__ void __launch_bounds__(256) absorbOutputKernel(AbsorbOutput p) {
-    allowDependents();             // the projection after it loads its weights meanwhile (small_linear.cu)
     extern __shared__ uint4 lat[]; // [batch][r / 8]
     const int h = blockIdx.x, warp = threadIdx.x / 32, lane = threadIdx.x % 32, chunks = p.r / 8;
     const int v0 = blockIdx.y * kOutRows + warp * kOutRowsPerWarp;
@@ -530,7 +520,6 @@ __global__ void __launch_bounds__(256) absorbOutputKernel(AbsorbOutput p) {
 // GQA's step after the q | k | v product, a block per (row, sequence) of d threads: q's RoPE (to qOut,
 // contiguous), k's RoPE and v written at the step's position of the caches, rounded as ropeKernel.
 __global__ void ropeAppendKernel(RopeAppend p) {
-    allowDependents(); // the decode kernel loads its cache tiles meanwhile (decode_attention.cu)
     const int row = blockIdx.x, b = blockIdx.y, i = threadIdx.x, half = p.d / 2;
     if (i >= p.d) return;
     if (row < p.heads) {

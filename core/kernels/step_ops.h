@@ -42,12 +42,6 @@ at::Tensor fusedSiluMul(const at::Tensor& gate, const at::Tensor& up);
 std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor& h, const at::Tensor& a,
                                                   const at::Tensor& w, double eps);
 
-// x . w^T (+ bias) for a decoding step's few rows (kernels/small_linear.cu): x [.., k] bf16 of one row
-// (rows evenly spaced, unit stride along k), w [n, k] and bias [n] bf16 contiguous on CUDA; returns [.., n]
-// contiguous, fp32 sums rounded once as cuBLAS's. Undefined where it does not apply (more rows, other types,
-// unaligned rows): the caller runs at::linear.
-at::Tensor fusedSmallLinear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias = {});
-
 // MLA's cache row of one decoding step: kv [B, 1, r + rR] (the kv_a product, a column slice of a packed one
 // too) -> cache [B, capacity, r + rR] contiguous at position [1] (int64 on the device, the step's):
 // [RMSNorm(latent) with w [r] (undefined: none) | RoPE(k_rope) with cos/sin [>= 1, rR] fp32], rounded as

@@ -16,17 +16,15 @@ namespace transmla::model {
 // Process-wide switches of the fast paths on CUDA, read from the environment at start ("0" turns one off,
 // "1" on; benchmarks and tests compare with the ATen path): TRANSMLA_DECODE_KERNELS, TRANSMLA_DECODE_GRAPHS,
 // TRANSMLA_STEP_OPS, TRANSMLA_PROMPT_OPS, TRANSMLA_ABSORB_KERNELS, TRANSMLA_CUDNN_ATTENTION,
-// TRANSMLA_SMALL_LINEAR, TRANSMLA_ABSORB_FUSION, in this order.
+// TRANSMLA_ABSORB_FUSION, in this order.
 // stepOps: the step's element-wise work as fused kernels (kernels/step_ops.h). promptOps: the same kernels
 // for a prompt into a cache (T > 1: RMSNorm, RoPE, SiLU * up, residual add + RMSNorm over every row; the
 // kernels round as ATen's ops do; measured on the H200: prefill 16K x 16 GQA 9.86 -> 8.70 s, MLA 10.64
 // -> 9.58 s, equally close to the full forward). absorbKernels: MLA's absorbed projections as two kernels in
 // the step (step_ops.h), else ATen's einsums. cudnnAttention: prompts on Hopper through cuDNN's fused
-// attention (attend, modules.h), else flash. smallLinear (opt-in): a batch-1 step's projections through the
-// project's kernel (kernels/step_ops.h fusedSmallLinear), else cuBLAS; measured on the H200 it made the step
-// slower (Llama-3-8B shape at 4K x 1: GQA 4.82 -> 5.02 ms, MLA 5.13 -> 5.32 ms; BENCHMARKS.md). absorbFusion
-// (with absorbKernels): MLA's cache row written by the absorbed query's launch and the absorbed output
-// computed by the decode reduction (two kernels fewer per layer), else their own kernels.
+// attention (attend, modules.h), else flash. absorbFusion (with absorbKernels): MLA's cache row written by
+// the absorbed query's launch and the absorbed output computed by the decode reduction (two kernels fewer per
+// layer), else their own kernels.
 struct DecodeFastPath {
     bool kernels = true;
     bool graphs = true;
@@ -34,7 +32,6 @@ struct DecodeFastPath {
     bool promptOps = true;
     bool absorbKernels = true;
     bool cudnnAttention = true;
-    bool smallLinear = false;
     bool absorbFusion = true;
 };
 DecodeFastPath& decodeFastPath();

@@ -1,21 +1,11 @@
 #include <ATen/ATen.h>
 
 #include "kernels/step_ops.h"
-#include "model/decode_step.h"
 #include "model/modules.h"
 
 namespace transmla::model {
 
-namespace {
-// x . w^T (+ bias) through the step's small-batch kernel where it applies (a decoding step at batch 1).
-at::Tensor stepLinear(const at::Tensor& x, const at::Tensor& w, const at::Tensor& bias) {
-    if (!kernels::StepOpsScope::active() || !decodeFastPath().smallLinear) return {};
-    return kernels::fusedSmallLinear(x, w, bias);
-}
-} // namespace
-
 at::Tensor linear(const at::Tensor& x, const Linear& l) {
-    if (at::Tensor y = stepLinear(x, l.weight, l.bias); y.defined()) return y;
     return l.bias.defined() ? at::linear(x, l.weight, l.bias) : at::linear(x, l.weight);
 }
 
@@ -55,10 +45,10 @@ std::vector<at::Tensor> linearPacked(const at::Tensor& x, std::initializer_list<
     const Linear& first = **ls.begin();
     const at::Tensor& w0 = first.weight;
     const at::Tensor w = w0.as_strided({rows, w0.size(1)}, {w0.size(1), 1}, w0.storage_offset());
-    const at::Tensor bias =
-        first.bias.defined() ? first.bias.as_strided({rows}, {1}, first.bias.storage_offset()) : at::Tensor();
-    at::Tensor y = stepLinear(x, w, bias);
-    if (!y.defined()) y = bias.defined() ? at::linear(x, w, bias) : at::linear(x, w);
+    const at::Tensor y =
+        first.bias.defined()
+            ? at::linear(x, w, first.bias.as_strided({rows}, {1}, first.bias.storage_offset()))
+            : at::linear(x, w);
     std::vector<at::Tensor> out;
     int64_t row = 0;
     for (const Linear* l : ls) {

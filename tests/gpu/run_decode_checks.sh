@@ -3,12 +3,10 @@
 # GPU test and the decode benchmarks (Qt and PCRE2/utf8proc from carried Debian packages, as
 # run_workbench_gpu.sh), then run them.
 #   tests/gpu/run_decode_checks.sh DEBS_DIR TOKENIZER_JSON OUT_DIR [STEP ...]
-# Steps (default all but the profiles): probe probe-linear build test kernels convert model decode; profile,
-# profile-prompt, profile-kernel, probe-stalls, probe-phases.
+# Steps (default all but the profiles): probe build test kernels convert model decode; profile, profile-prompt,
+# profile-kernel, probe-stalls, probe-phases.
 #   probe:   tests/gpu/latent_kernel_probe.cu alone (nvcc, no LibTorch: ~15 s), the latent kernel
 #            (TRANSMLA_DECODE_WGMMA=1) and then the Wide kernel, correctness and time
-#   probe-linear: tests/gpu/small_linear_probe.cu (the step's batch-1 projection kernel vs cuBLAS, alone and
-#            after a norm kernel), without and with programmatic dependent launches (TRANSMLA_DECODE_PDL)
 #   test:    tst_decode_attention_gpu (kernel vs fp32 / ATen references), then again with the Wide kernel
 #            for MLA (TRANSMLA_DECODE_WGMMA=0; the latent kernel is the default on sm_90a)
 #   kernels: bench_decode_attention (the kernel alone, CUDA events, vs the copy bandwidth)
@@ -24,7 +22,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 DEBS=$(realpath "$1"); TOK=$(realpath "$2"); OUT=$(realpath -m "$3"); shift 3
-STEPS=${*:-probe probe-linear build test kernels convert model decode}
+STEPS=${*:-probe build test kernels convert model decode}
 has() { [[ " $STEPS " == *" $1 "* ]]; }
 export BUILD=${BUILD:-build-cuda}
 # nvcc for the kernels (CMake looks on PATH; CUDA installs often leave it in /usr/local/cuda/bin).
@@ -44,11 +42,6 @@ if has probe; then
   "${CUDACXX:?no nvcc}" -arch=sm_90a -std=c++17 -O3 --use_fast_math -DTRANSMLA_DECODE_WGMMA -Icore \
     tests/gpu/latent_kernel_probe.cu core/kernels/decode_attention.cu -o /tmp/latent_kernel_probe &&
     for k in 1 0; do echo "probe, TRANSMLA_DECODE_WGMMA=$k:"; TRANSMLA_DECODE_WGMMA=$k timeout 120 /tmp/latent_kernel_probe; done
-fi
-if has probe-linear; then
-  "${CUDACXX:?no nvcc}" -arch=sm_90a -std=c++17 -O3 -Icore tests/gpu/small_linear_probe.cu \
-    core/kernels/small_linear.cu core/kernels/decode_attention.cu -lcublas -o /tmp/small_linear_probe &&
-    for p in 0 1; do echo "small linear probe, TRANSMLA_DECODE_PDL=$p:"; TRANSMLA_DECODE_PDL=$p timeout 120 /tmp/small_linear_probe; done
 fi
 # probe-stalls: where the MLA split kernel's warps wait at PROBE_CFG (default 1x4096: batch x context), the probe
 # alone (lineinfo): its time at that shape and at 1x128 (one block: the per-block fixed cost), its SASS opcode

@@ -390,38 +390,6 @@ void runAbsorbed() {
            "absorbed query / output decline batch 16 (the einsums run)");
 }
 
-// The step's small-batch projection (step_ops.h fusedSmallLinear) against fp32 from the same bf16 inputs: the
-// Llama-3-8B step's shapes (q | k | v, q | kv_a of its MLA, o_proj, down), an odd one with a bias, an input
-// that is a column slice of a wider row; one row only (two decline: cuBLAS runs), one rounding of fp32 sums.
-void runSmallLinear() {
-    auto bf = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
-    struct Shape {
-        int64_t n, k;
-        bool bias;
-    };
-    for (const Shape& c : {Shape{6144, 4096, false}, Shape{4672, 4096, false}, Shape{4096, 14336, false},
-                           Shape{1001, 264, true}, Shape{8, 8, true}}) {
-        const at::Tensor wide = at::randn({1, 1, c.k + 16}, bf);
-        const at::Tensor x = wide.narrow(-1, 8, c.k); // a column slice, 16-byte aligned
-        const at::Tensor w = at::randn({c.n, c.k}, bf) / std::sqrt(double(c.k));
-        const at::Tensor bias = c.bias ? at::randn({c.n}, bf) : at::Tensor();
-        const at::Tensor y = kernels::fusedSmallLinear(x, w, bias);
-        at::Tensor ref = at::matmul(x.to(at::kFloat), w.to(at::kFloat).t());
-        if (c.bias) ref = ref + bias.to(at::kFloat);
-        const double err = y.defined() ? relErr(y, ref) : 1.0;
-        const double cublasErr = relErr(c.bias ? at::linear(x, w, bias) : at::linear(x, w), ref);
-        char what[200];
-        std::snprintf(what, sizeof what, "small-batch linear (n %lld, k %lld%s) vs fp32: %.2e (cuBLAS %.2e)",
-                      (long long)c.n, (long long)c.k, c.bias ? ", bias" : "", err, cublasErr);
-        expect(y.defined() && y.sizes() == ref.sizes() && err <= std::max(8e-3, 2 * cublasErr), what);
-    }
-    const at::Tensor w = at::randn({64, 128}, bf);
-    expect(!kernels::fusedSmallLinear(at::randn({2, 1, 128}, bf), w).defined() &&
-               !kernels::fusedSmallLinear(at::randn({1, 1, 128}, bf).to(at::kFloat), w).defined() &&
-               !kernels::fusedSmallLinear(at::randn({1, 1, 130}, bf).narrow(-1, 1, 128), w).defined(),
-           "small-batch linear declines two rows, fp32 and unaligned rows (at::linear runs)");
-}
-
 // The prompt's causal attention (model::attend's fused GPU path: cuDNN on Hopper, else flash with k and v
 // repeated and MLA's v padded) against fp32 from the same bf16 inputs: GQA's 32 query heads over 8 kv heads,
 // and MLA's expanded heads (q, k of 192, v of 128); 300 positions, not a multiple of any block.
@@ -539,7 +507,6 @@ int main(int argc, char** argv) {
     runStepOps();
     runAbsorbed();
     runAbsorbedReduction();
-    runSmallLinear();
     runPromptAttention();
     std::string why;
     expect(!kernels::decodeAttentionSupports(64, 576, 512, true, &why) && !why.empty(),
