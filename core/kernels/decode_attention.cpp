@@ -4,6 +4,7 @@
 
 #include <ATen/ATen.h>
 
+#include "kernels/absorbed_weights.h"
 #include "kernels/decode_attention_launch.h"
 #ifdef TRANSMLA_DECODE_KERNELS
 #include <ATen/cuda/CUDAContext.h>
@@ -127,11 +128,9 @@ at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at
     at::Tensor oPart = at::empty({B, G, splits, hp, valueDim}, f32);
     at::Tensor mPart = at::empty({B, G, splits, hp}, f32), lPart = at::empty({B, G, splits, hp}, f32);
     // The absorbed output in the reduction: MLA, a few sequences, W_UV as fusedAbsorbOutput takes it.
-    const bool absorb = shared && absorbed && wOut.defined() && wOut.is_cuda() &&
-                        wOut.scalar_type() == at::kBFloat16 && wOut.dim() == 3 && wOut.size(0) == H &&
-                        wOut.size(2) == valueDim && wOut.stride(2) == 1 && wOut.stride(1) % 8 == 0 &&
-                        wOut.stride(0) % 8 == 0 && reinterpret_cast<uintptr_t>(wOut.data_ptr()) % 16 == 0 &&
-                        B <= 4 && B * H <= kDecodeAbsorbedRows && valueDim % 32 == 0;
+    const bool absorb = shared && absorbed && headWeights(wOut) && wOut.size(0) == H &&
+                        wOut.size(2) == valueDim && B <= kAbsorbMaxBatch && B * H <= kDecodeAbsorbedRows &&
+                        valueDim % 32 == 0;
     at::Tensor out = at::empty({B, H, absorb ? wOut.size(1) : valueDim}, q.options());
     const at::Tensor& v = shared ? keys : values;
     DecodeLaunch p{};

@@ -22,7 +22,7 @@ struct DecodeLaunch {
     // MLA's absorbed output in the reduction (wOut non-null, batch * heads <= kDecodeAbsorbedRows): out is
     // then bf16 [B, H, dOut] = per head bf16(latent) . W_UV^T, with W_UV [H, dOut, Dv] at (h, v, c)
     // h * wHeadStride + v * wRowStride + c (rows 16-byte aligned), and outPart [B, H, slices, dOut] the
-    // column slices' partial sums (decodeAbsorbedSlices).
+    // column slices' partial sums (decodeReduceSlices).
     const void* wOut;
     int64_t wHeadStride, wRowStride;
     int dOut;

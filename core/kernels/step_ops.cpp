@@ -5,6 +5,7 @@
 
 #include <ATen/ATen.h>
 
+#include "kernels/absorbed_weights.h"
 #include "kernels/step_ops_launch.h"
 #ifdef TRANSMLA_DECODE_KERNELS
 #include <ATen/cuda/CUDAContext.h>
@@ -132,16 +133,6 @@ std::pair<at::Tensor, at::Tensor> fusedAddRmsNorm(const at::Tensor& h, const at:
 }
 
 namespace {
-// Sequences the absorbed kernels take: one pass over the weights (launchAbsorbQuery's four per pass).
-// Measured on the Llama-3-8B shape (H200): batch 1 at 4K 6.35 ms per step with them vs 6.55 with the einsums;
-// batch 16 at 16K 9.22 vs 9.03 (there ATen's batched product is the better one).
-constexpr int64_t kAbsorbMaxBatch = 4;
-// A per-head weight view [H, rows, r] of bf16 on CUDA whose rows are unit-strided and 16-byte aligned.
-[[maybe_unused]] bool headWeights(const at::Tensor& w) {
-    return w.defined() && w.is_cuda() && w.scalar_type() == at::kBFloat16 && w.dim() == 3 &&
-           w.stride(2) == 1 && w.size(2) % 8 == 0 && w.stride(1) % 8 == 0 && w.stride(0) % 8 == 0 &&
-           reinterpret_cast<uintptr_t>(w.data_ptr()) % 16 == 0;
-}
 // RoPE tables of one position for rows of rR values (the step's: [>= 1, rR] fp32, contiguous, on CUDA).
 [[maybe_unused]] bool ropeTable(const at::Tensor& cos, const at::Tensor& sin, int64_t rR) {
     const auto ok = [rR](const at::Tensor& t) {

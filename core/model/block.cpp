@@ -94,13 +94,15 @@ struct MlaInputs {
     bool rowPending = false;
 };
 
-// The normed latent and the rotated shared key from kv_a's product kv {B, T, r + rR}.
-void latentAndKRope(const MlaAttention& a, const io::ModelConfig& c, const at::Tensor& kv, MlaInputs& in) {
+// The normed latent {B, T, r} and the rotated shared key {B, T, 1, rR} from kv_a's product kv {B, T, r + rR}.
+std::pair<at::Tensor, at::Tensor> latentAndKRope(const MlaAttention& a, const io::ModelConfig& c,
+                                                 const at::Tensor& kv, const RopeTables& rope) {
     const int64_t B = kv.size(0), T = kv.size(1), r = a.rank, rR = a.ropeDim;
-    in.latent = kv.narrow(-1, 0, r); // {B, T, r}
-    if (a.kvANorm.defined()) in.latent = rmsNorm(in.latent, a.kvANorm, c.rmsNormEps, false);
-    in.kRope = kv.narrow(-1, r, rR).view({B, T, 1, rR}); // {B, T, 1, rR}
-    if (rR > 0) in.kRope = applyRope(in.kRope, in.rope);
+    at::Tensor latent = kv.narrow(-1, 0, r);
+    if (a.kvANorm.defined()) latent = rmsNorm(latent, a.kvANorm, c.rmsNormEps, false);
+    at::Tensor kRope = kv.narrow(-1, r, rR).view({B, T, 1, rR});
+    if (rR > 0) kRope = applyRope(kRope, rope);
+    return {latent, kRope};
 }
 
 MlaInputs mlaInputs(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& modelRope,
@@ -146,7 +148,7 @@ MlaInputs mlaInputs(const Model& m, int64_t layer, const at::Tensor& x, const Ro
         in.rowPending = decodeFastPath().absorbKernels && decodeFastPath().absorbFusion;
         in.appended = !in.rowPending && kernels::fusedLatentAppend(in.row);
     }
-    if (!in.appended && !in.rowPending) latentAndKRope(a, c, kv, in);
+    if (!in.appended && !in.rowPending) std::tie(in.latent, in.kRope) = latentAndKRope(a, c, kv, in.rope);
     in.qRopePending = rR > 0 && kernels::StepOpsScope::active();
     if (rR > 0 && !in.qRopePending) in.qRope = applyRope(in.qRope, in.rope);
     return in;
@@ -208,9 +210,9 @@ at::Tensor mlaAbsorbed(const io::ModelConfig& config, const MlaAttention& a, con
     at::Tensor outLat;      // {B, H, T, r}
     if (cache.deviceStep) { // T = 1: one read of each latent row serves every head (decode_step.h)
         if (!appended) {
-            MlaInputs rows = in;
-            if (!rows.latent.defined()) latentAndKRope(a, config, in.row.kv, rows);
-            cache.appendLatentAtStep(layer, rows.latent, rows.kRope.view({B, T, rR}));
+            const auto [latent, kRope] = in.latent.defined() ? std::pair(in.latent, in.kRope)
+                                                             : latentAndKRope(a, config, in.row.kv, in.rope);
+            cache.appendLatentAtStep(layer, latent, kRope.view({B, T, rR}));
         }
         // With the absorbed kernels the decode reduction also runs the absorbed output where it can.
         bool absorbed = false;
