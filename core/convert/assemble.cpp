@@ -32,13 +32,15 @@ model::MlaAttention assembleMla(const MlaParts& p, const ResolvedDims& dims, con
     const at::Tensor Ekn = E.narrow(0, 0, n), Ev = E.narrow(0, n, g * d);
 
     std::vector<at::Tensor> kvB, q;
+    at::Tensor wUK; // of kv group j, the same tensor for each of its heads (packProjections keeps one copy)
     for (int64_t h = 0; h < H; ++h) {
         const int64_t j = h / rep;
         const at::Tensor Pj = RkT.narrow(0, j * d, d).narrow(1, 0, rR); // {d, r_R}
         const at::Tensor Qj = RkT.narrow(0, j * d, d).narrow(1, rR, n); // {d, n}
-        kvB.push_back(at::matmul(Qj, Ekn) * p.alpha);                   // {d, r}  W_UK^h
-        kvB.push_back(Ev.narrow(0, j * d, d));                          // {d, r}  W_UV^h
-        const at::Tensor wq = p.q.narrow(0, h * d, d);                  // {d, D+1}
+        if (h % rep == 0) wUK = at::matmul(Qj, Ekn) * p.alpha;          // {d, r}  W_UK^h
+        kvB.push_back(wUK);
+        kvB.push_back(Ev.narrow(0, j * d, d));         // {d, r}  W_UV^h
+        const at::Tensor wq = p.q.narrow(0, h * d, d); // {d, D+1}
         q.push_back(wq * p.queryScale);
         q.push_back(at::matmul(Pj.t(), wq) * p.queryScale); // {r_R, D+1}
     }

@@ -165,7 +165,7 @@ void checkLayer(const model::Model& m, size_t i, const Plan& plan) {
             where +
             "no latent norm; DeepSeek-V3 always applies kv_a_layernorm: convert with latent_norm calibrated");
     if (!a.q.defined()) throw ArgumentError(where + "a low-rank query (q_a/q_b) is not exported");
-    if (hasNonzero(a.q.bias))
+    if (hasNonzero(a.q.bias) || hasNonzero(a.qRope.bias))
         throw ArgumentError(
             where + "the query has a bias (" + io::familyName(c.family) +
             "), which DeepSeek-V3's q_proj cannot hold; evaluate the converted model in transmla instead");
@@ -233,7 +233,8 @@ void layerTensors(const model::Model& m, size_t i, const Plan& plan, at::ScalarT
                         ropeRows(w.narrow(0, r, rR), 0, slots, rOut, plan.interleave)},
                        0);
     };
-    const at::Tensor qw = a.q.weight.reshape({H, dn + rR, a.q.weight.size(1)}); // {H, dn + rR, D}
+    const at::Tensor qRows = model::mlaQueryRows(a).weight;           // joined where split (model.h)
+    const at::Tensor qw = qRows.reshape({H, dn + rR, qRows.size(1)}); // {H, dn + rR, D}
     at::Tensor q =
         at::cat({qw.narrow(1, 0, dn), ropeRows(qw.narrow(1, dn, rR), 1, slots, rOut, plan.interleave)}, 1)
             .reshape({H * (dn + rOut), qw.size(2)}); // {H * (dn + rOut), D}
@@ -248,9 +249,8 @@ void layerTensors(const model::Model& m, size_t i, const Plan& plan, at::ScalarT
     }
     const at::Tensor norm = pad ? a.kvANorm / latentScale : a.kvANorm;
     put(K::KvANorm, pad ? at::cat({norm, at::ones({pad}, norm.options())}) : norm);
-    put(K::KvB,
-        pad ? at::cat({a.kvB.weight, at::zeros({a.kvB.weight.size(0), pad}, a.kvB.weight.options())}, 1)
-            : a.kvB.weight);
+    const at::Tensor kvB = model::mlaKvBRows(a, H); // per head, where groups of heads share them (model.h)
+    put(K::KvB, pad ? at::cat({kvB, at::zeros({kvB.size(0), pad}, kvB.options())}, 1) : kvB);
     put(K::O, a.o.weight);
     put(K::Gate, L.mlp.gate.weight);
     put(K::Up, L.mlp.up.weight);

@@ -50,7 +50,8 @@ void ownTensors(model::Model& m) {
                 lin(*l);
         if (!L.mla) continue;
         auto& a = *L.mla;
-        for (model::Linear* l : {&a.q, &a.qA, &a.qB, &a.kvA, &a.kvB, &a.o, &a.qPre, &a.kPre, &a.vPre})
+        for (model::Linear* l :
+             {&a.q, &a.qRope, &a.qA, &a.qB, &a.kvA, &a.kvB, &a.o, &a.qPre, &a.kPre, &a.vPre})
             lin(*l);
         for (at::Tensor* t : {&a.qANorm, &a.kvANorm, &a.qNorm, &a.kNorm, &a.qUp})
             own(*t);
@@ -63,7 +64,7 @@ void ownTensors(model::Model& m) {
 // Its qPre/kPre/vPre and norms are the original's own and stay; kv_a reads their output.
 std::vector<at::Tensor*> attentionParams(model::MlaAttention& a) {
     std::vector<at::Tensor*> p;
-    for (model::Linear* l : {&a.q, &a.qA, &a.qB, &a.kvA, &a.kvB}) {
+    for (model::Linear* l : {&a.q, &a.qRope, &a.qA, &a.qB, &a.kvA, &a.kvB}) {
         if (l->weight.defined()) p.push_back(&l->weight);
         if (l->bias.defined()) p.push_back(&l->bias);
     }

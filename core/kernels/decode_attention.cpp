@@ -128,7 +128,7 @@ at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at
     at::Tensor oPart = at::empty({B, G, splits, hp, valueDim}, f32);
     at::Tensor mPart = at::empty({B, G, splits, hp}, f32), lPart = at::empty({B, G, splits, hp}, f32);
     // The absorbed output in the reduction: MLA, a few sequences, W_UV as fusedAbsorbOutput takes it.
-    const bool absorb = shared && absorbed && headWeights(wOut) && wOut.size(0) == H &&
+    const bool absorb = shared && absorbed && headWeights(wOut) && H % wOut.size(0) == 0 &&
                         wOut.size(2) == valueDim && B <= kAbsorbMaxBatch && B * H <= kDecodeAbsorbedRows &&
                         valueDim % 32 == 0;
     at::Tensor out = at::empty({B, H, absorb ? wOut.size(1) : valueDim}, q.options());
@@ -162,6 +162,7 @@ at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at
     if (absorb) {
         p.wOut = wOut.data_ptr();
         p.wHeadStride = wOut.stride(0);
+        p.wRep = int(H / wOut.size(0));
         p.wRowStride = wOut.stride(1);
         p.dOut = int(wOut.size(1));
         outPart = at::empty({B, H, decodeReduceSlices(p), wOut.size(1)}, f32);

@@ -798,7 +798,8 @@ template <bool Absorb> __global__ void __launch_bounds__(kReduceThreads) decodeR
     // 8-column chunks t % 4, t % 4 + 4, ...; its first chunks of W_UV are weights: loaded before the wait.
     constexpr bool absorb = Absorb; // p.wOut set (its own instance: the plain one keeps its registers)
     const int wq = int(threadIdx.x) % 4, chunksEach = slice / 32;
-    const bf16* wRow = absorb ? static_cast<const bf16*>(p.wOut) + h * p.wHeadStride +
+    const bf16* wRow = absorb ? static_cast<const bf16*>(p.wOut) +
+                                    (p.wRep > 1 ? h / p.wRep : h) * p.wHeadStride +
                                     int64_t(threadIdx.x / 4) * p.wRowStride + c0
                               : nullptr;
     uint4 wPre[kAbsorbedPreload];

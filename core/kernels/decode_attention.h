@@ -32,10 +32,10 @@ std::string decodeAttentionKernel(int64_t queriesPerGroup, int64_t keyDim, int64
 // keys [B, G, capacity, Dk] (MLA: G = 1; any strides with unit stride along Dk); values likewise
 // [B, G, capacity, Dv], or undefined for MLA (then Dv = valueDim columns of keys); lengths int32 [B]
 // on the device. Returns [B, H, Dv] bf16. Throws std::runtime_error where the kernel does not apply.
-// MLA with wOut (W_UV [H, dOut, Dv], a view of kv_b's weight as fusedAbsorbOutput takes it: bf16 on CUDA,
-// unit-strided 16-byte aligned rows; B <= 4): where the reduction can take it (Dv a multiple of 32) it also
-// runs the absorbed output, one kernel fewer, and returns [B, H, dOut] = per head bf16(latent) . W_UV^T
-// with *absorbed set; otherwise the latent as without it (*absorbed false).
+// MLA with wOut (W_UV [H or H / rep, dOut, Dv], a view of kv_b's weight as fusedAbsorbOutput takes it: bf16
+// on CUDA, unit-strided 16-byte aligned rows; B <= 4): where the reduction can take it (Dv a multiple of 32)
+// it also runs the absorbed output, one kernel fewer, and returns [B, H, dOut] = per head bf16(latent) .
+// W_UV^T with *absorbed set; otherwise the latent as without it (*absorbed false).
 at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
                            const at::Tensor& lengths, int64_t valueDim, double scale,
                            const at::Tensor& wOut = {}, bool* absorbed = nullptr);

@@ -20,11 +20,12 @@ struct DecodeLaunch {
     float* lPart; // [B, G, splits, paddedHeads] softmax denominators
     void* out;    // bf16 [B, G * rep, Dv]
     // MLA's absorbed output in the reduction (wOut non-null, batch * heads <= kDecodeAbsorbedRows): out is
-    // then bf16 [B, H, dOut] = per head bf16(latent) . W_UV^T, with W_UV [H, dOut, Dv] at (h, v, c)
-    // h * wHeadStride + v * wRowStride + c (rows 16-byte aligned), and outPart [B, H, slices, dOut] the
-    // column slices' partial sums (decodeReduceSlices).
+    // then bf16 [B, H, dOut] = per head bf16(latent) . W_UV^T, with W_UV [H / wRep, dOut, Dv] at (h, v, c)
+    // (h / wRep) * wHeadStride + v * wRowStride + c (rows 16-byte aligned), and outPart [B, H, slices, dOut]
+    // the column slices' partial sums (decodeReduceSlices).
     const void* wOut;
     int64_t wHeadStride, wRowStride;
+    int wRep; // heads per W_UV head (h's at (h / wRep) * wHeadStride; 0 or 1: one each)
     int dOut;
     float* outPart;
 };

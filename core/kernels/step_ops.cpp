@@ -222,25 +222,41 @@ at::Tensor fusedRopeConcat(const at::Tensor& a, const at::Tensor& b, const at::T
 }
 
 at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, const at::Tensor& qRope,
-                            const at::Tensor& cos, const at::Tensor& sin, const LatentRow* append) {
+                            const at::Tensor& cos, const at::Tensor& sin, const LatentRow* append,
+                            const at::Tensor& ropeMap) {
 #ifdef TRANSMLA_DECODE_KERNELS
     AbsorbQuery p{};
-    if ((append && !latentAppendParams(*append, p.append)) || !stepRows(qNope) || !stepRows(qRope) ||
-        !headWeights(wUK) || qNope.size(0) != qRope.size(0) || qNope.size(2) != wUK.size(0) ||
-        qRope.size(2) != wUK.size(0) || qNope.size(3) != wUK.size(1) || qNope.size(0) > kAbsorbMaxBatch ||
-        qNope.size(3) > 256 || (cos.defined() && !ropeTable(cos, sin, qRope.size(3))))
+    const bool mapped = ropeMap.defined();
+    // The map: [H, dn, rR] bf16 contiguous whose columns fit in the latent's last 128-column block.
+    const bool mapFits =
+        !mapped || (ropeMap.is_cuda() && ropeMap.scalar_type() == at::kBFloat16 && ropeMap.is_contiguous() &&
+                    ropeMap.dim() == 3 && ropeMap.size(0) == qNope.size(2) &&
+                    ropeMap.size(1) == wUK.size(1) && ropeMap.size(2) % 8 == 0 && wUK.size(2) % 8 == 0 &&
+                    wUK.size(2) % kAbsorbColumns + ropeMap.size(2) <= kAbsorbColumns &&
+                    reinterpret_cast<uintptr_t>(ropeMap.data_ptr()) % 16 == 0);
+    if (!mapFits || (append && !latentAppendParams(*append, p.append)) || !stepRows(qNope) ||
+        (!mapped && !stepRows(qRope)) || !headWeights(wUK) || (!mapped && qNope.size(0) != qRope.size(0)) ||
+        qNope.size(2) % wUK.size(0) || (!mapped && qRope.size(2) != qNope.size(2)) ||
+        qNope.size(3) != wUK.size(1) || qNope.size(0) > kAbsorbMaxBatch || qNope.size(3) > 256)
         return {};
-    const int64_t B = qNope.size(0), H = qNope.size(2), r = wUK.size(2), rR = qRope.size(3);
+    const int64_t B = qNope.size(0), H = qNope.size(2), r = wUK.size(2),
+                  rR = mapped ? ropeMap.size(2) : qRope.size(3);
+    if (cos.defined() && !ropeTable(cos, sin, rR)) return {};
     at::Tensor qCat = at::empty({B, H, r + rR}, qNope.options());
     p.qNope = qNope.data_ptr();
     p.qBatchStride = qNope.stride(0);
     p.qHeadStride = qNope.stride(2);
-    p.qRope = qRope.data_ptr();
-    p.ropeBatchStride = qRope.stride(0);
-    p.ropeHeadStride = qRope.stride(2);
+    if (mapped) {
+        p.ropeMap = ropeMap.data_ptr();
+    } else {
+        p.qRope = qRope.data_ptr();
+        p.ropeBatchStride = qRope.stride(0);
+        p.ropeHeadStride = qRope.stride(2);
+    }
     p.w = wUK.data_ptr();
     p.wHeadStride = wUK.stride(0);
     p.wRowStride = wUK.stride(1);
+    p.wRep = int(H / wUK.size(0));
     p.cos = cos.defined() ? cos.data_ptr<float>() : nullptr;
     p.sin = cos.defined() ? sin.data_ptr<float>() : nullptr;
     p.qCat = qCat.data_ptr();
@@ -258,13 +274,14 @@ at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, cons
     (void)cos;
     (void)sin;
     (void)append;
+    (void)ropeMap;
     return {};
 #endif
 }
 
 at::Tensor fusedAbsorbOutput(const at::Tensor& lat, const at::Tensor& wUV) {
 #ifdef TRANSMLA_DECODE_KERNELS
-    if (!bf16Cuda(lat) || lat.dim() != 3 || !headWeights(wUV) || lat.size(1) != wUV.size(0) ||
+    if (!bf16Cuda(lat) || lat.dim() != 3 || !headWeights(wUV) || lat.size(1) % wUV.size(0) ||
         lat.size(0) > kAbsorbMaxBatch || lat.size(2) != wUV.size(2) || wUV.size(2) > 512 ||
         lat.size(0) * lat.size(2) * 2 > 48 * 1024)
         return {};
@@ -275,6 +292,7 @@ at::Tensor fusedAbsorbOutput(const at::Tensor& lat, const at::Tensor& wUV) {
     p.w = wUV.data_ptr();
     p.wHeadStride = wUV.stride(0);
     p.wRowStride = wUV.stride(1);
+    p.wRep = int(H / wUV.size(0));
     p.out = out.data_ptr();
     p.batch = int(B);
     p.heads = int(H);

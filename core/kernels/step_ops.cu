@@ -366,8 +366,8 @@ __global__ void latentAppendKernel(LatentAppend p) {
 // 16 column groups of 8 (one 16-byte weight load per row) x 16 row slices: each thread loads all its rows
 // (up to 8 per pass: all in flight at once) before any arithmetic; q_nope sits in shared memory (read as
 // broadcasts) and the slices' sums meet there too. Up to kAbsorbBatch sequences per pass over the weights.
-constexpr int kAbsorbCols = 128, kAbsorbSlices = 16, kAbsorbBatch = 4, kAbsorbRows = 8;
-// At most kAbsorbMaxBatch sequences (the host's limit, step_ops.cpp): 36 KB of shared memory per block.
+constexpr int kAbsorbCols = kAbsorbColumns, kAbsorbSlices = 16, kAbsorbBatch = 4, kAbsorbRows = 8;
+// At most kAbsorbMaxBatch sequences (the host's limit, step_ops.cpp): 37 KB of shared memory per block.
 constexpr int kAbsorbMaxBatch = 4, kAbsorbMaxDn = 256;
 __global__ void __launch_bounds__(256) absorbQueryKernel(AbsorbQuery p) {
     // The blocks past the heads write the step's cache rows (p.append), one per sequence.
@@ -377,9 +377,16 @@ __global__ void __launch_bounds__(256) absorbQueryKernel(AbsorbQuery p) {
     }
     __shared__ float qs[kAbsorbMaxBatch][kAbsorbMaxDn];
     __shared__ __align__(16) float red[kAbsorbSlices][kAbsorbBatch][kAbsorbCols];
+    __shared__ bf16 ropeRows[kAbsorbBatch][kAbsorbCols]; // the mapped q_rope before RoPE (p.ropeMap)
     const int h = blockIdx.x, cg = threadIdx.x % 16, slice = threadIdx.x / 16;
     const int c0 = blockIdx.y * kAbsorbCols + cg * 8;
-    const bf16* w = static_cast<const bf16*>(p.w) + int64_t(h) * p.wHeadStride + c0;
+    // Columns r .. r + rR - 1 with a map: q_nope . ropeMap_h (rows of rR), else W_UK's.
+    const bool mapCols = p.ropeMap && c0 >= p.r;
+    const int cEnd = p.ropeMap ? p.r + p.rR : p.r;
+    const bf16* w =
+        mapCols ? static_cast<const bf16*>(p.ropeMap) + int64_t(h) * p.dn * p.rR + (c0 - p.r)
+                : static_cast<const bf16*>(p.w) + int64_t(p.wRep > 1 ? h / p.wRep : h) * p.wHeadStride + c0;
+    const int64_t rowStride = mapCols ? p.rR : p.wRowStride;
     const bf16* qn = static_cast<const bf16*>(p.qNope) + int64_t(h) * p.qHeadStride;
     bf16* out = static_cast<bf16*>(p.qCat);
     const int width = p.r + p.rR;
@@ -387,9 +394,8 @@ __global__ void __launch_bounds__(256) absorbQueryKernel(AbsorbQuery p) {
 #pragma unroll
         for (int k = 0; k < kAbsorbRows; ++k) {
             const int d = d0 + k * kAbsorbSlices;
-            raw[k] = c0 < p.r && d < p.dn
-                         ? __ldg(reinterpret_cast<const uint4*>(w + int64_t(d) * p.wRowStride))
-                         : make_uint4(0, 0, 0, 0);
+            raw[k] = c0 < cEnd && d < p.dn ? __ldg(reinterpret_cast<const uint4*>(w + int64_t(d) * rowStride))
+                                           : make_uint4(0, 0, 0, 0);
         }
     };
     // The first rows' weights are in flight while q_nope is staged (they do not depend on it): at dn <= 128
@@ -440,16 +446,29 @@ __global__ void __launch_bounds__(256) absorbQueryKernel(AbsorbQuery p) {
         __syncthreads();
         for (int o = threadIdx.x; o < kAbsorbBatch * kAbsorbCols; o += blockDim.x) {
             const int bb = o / kAbsorbCols, col = o % kAbsorbCols, c = blockIdx.y * kAbsorbCols + col;
-            if (b0 + bb >= p.batch || c >= p.r) continue;
+            if (b0 + bb >= p.batch || c >= cEnd) continue;
             float sum = 0.f;
 #pragma unroll
             for (int sl = 0; sl < kAbsorbSlices; ++sl)
                 sum += red[sl][bb][col];
-            out[(int64_t(b0 + bb) * p.heads + h) * width + c] = __float2bfloat16(sum);
+            if (c < p.r)
+                out[(int64_t(b0 + bb) * p.heads + h) * width + c] = __float2bfloat16(sum);
+            else
+                ropeRows[bb][c - p.r] = __float2bfloat16(sum);
         }
         __syncthreads();
+        // The mapped q_rope (the block holding columns r ..): rotated as below, from its bf16 values.
+        if (p.ropeMap && (blockIdx.y + 1) * kAbsorbCols > p.r) {
+            for (int i = threadIdx.x; i < kAbsorbBatch * p.rR; i += blockDim.x) {
+                const int bb = i / p.rR, e = i % p.rR;
+                if (b0 + bb < p.batch)
+                    out[(int64_t(b0 + bb) * p.heads + h) * width + p.r + e] =
+                        p.cos ? ropeAt(ropeRows[bb], p.cos, p.sin, e, p.rR / 2) : ropeRows[bb][e];
+            }
+            __syncthreads();
+        }
     }
-    if (blockIdx.y == 0) {
+    if (blockIdx.y == 0 && !p.ropeMap) {
         const bf16* qr = static_cast<const bf16*>(p.qRope) + int64_t(h) * p.ropeHeadStride;
         for (int i = threadIdx.x; i < p.batch * p.rR; i += blockDim.x) {
             const bf16* row = qr + int64_t(i / p.rR) * p.ropeBatchStride;
@@ -475,7 +494,8 @@ __global__ void __launch_bounds__(256) absorbOutputKernel(AbsorbOutput p) {
             const int chunk = lane + 32 * k, v = v0 + rw;
             raw[rw][k] = v < p.dv && chunk < chunks
                              ? __ldg(reinterpret_cast<const uint4*>(static_cast<const bf16*>(p.w) +
-                                                                    int64_t(h) * p.wHeadStride +
+                                                                    int64_t(p.wRep > 1 ? h / p.wRep : h) *
+                                                                        p.wHeadStride +
                                                                     int64_t(v) * p.wRowStride) +
                                      chunk)
                              : make_uint4(0, 0, 0, 0);
@@ -622,7 +642,9 @@ const char* launchAbsorbQuery(const AbsorbQuery& p, void* stream) {
     if (p.batch > kAbsorbMaxBatch || p.dn > kAbsorbMaxDn)
         return "absorbed query: more sequences or rows than it takes";
     const bool append = p.append.cache != nullptr;
-    const int slices = (p.r + kAbsorbCols - 1) / kAbsorbCols;
+    if (p.ropeMap && (p.r % kAbsorbCols + p.rR > kAbsorbCols || p.r % 8 || p.rR % 8))
+        return "absorbed query: the mapped q_rope's columns straddle two blocks";
+    const int slices = (p.r + (p.ropeMap ? p.rR : 0) + kAbsorbCols - 1) / kAbsorbCols;
     absorbQueryKernel<<<dim3(unsigned(p.heads + (append ? 1 : 0)),
                              unsigned(append ? std::max(slices, p.append.batch) : slices)),
                         256, 0, static_cast<cudaStream_t>(stream)>>>(p);

@@ -56,17 +56,20 @@ struct LatentRow {
 
 // MLA's absorbed query for one decoding step: [q_nope W_UK | q_rope] per head as one kernel (instead of the
 // einsum's copies and product and the concatenation). qNope [B, 1, H, dn] and qRope [B, 1, H, rR] with unit
-// stride along their last dimension, wUK [H, dn, r] (a view of kv_b's weight, rows of r unit-strided and
-// 16-byte aligned; B <= 4: beyond, ATen's batched product measured faster; dn <= 256); returns {B, H, r + rR}
+// stride along their last dimension, wUK [H, dn, r] or [H / rep, dn, r] (a view of kv_b's weight, whose rows
+// consecutive groups of rep heads may share, model.h; rows of r unit-strided and 16-byte aligned; B <= 4:
+// beyond, ATen's batched product measured faster; dn <= 256); returns {B, H, r + rR}
 // contiguous, fp32 sums rounded once as ATen's einsum. With cos/sin ([>= 1, rR] fp32 contiguous), q_rope is
 // rotated on the way as fusedRope rotates it (one kernel fewer in the step). With `append`, the same launch
-// also writes that cache row as fusedLatentAppend would (one kernel fewer again); undefined (nothing written)
-// where either does not apply.
+// also writes that cache row as fusedLatentAppend would (one kernel fewer again). With ropeMap ([H, dn, rR]
+// bf16 contiguous: a split query's qRopeMap, model.h) q_rope is not read (qRope may be undefined) but
+// computed in the same launch as q_nope . ropeMap_h (fp32 sums rounded once, as ATen's einsum), then rotated
+// as above. Undefined (nothing written) where any of this does not apply.
 at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, const at::Tensor& qRope,
                             const at::Tensor& cos = {}, const at::Tensor& sin = {},
-                            const LatentRow* append = nullptr);
-// MLA's absorbed output: lat [B, H, r] contiguous (the decode kernel's), wUV [H, dv, r] as wUK (B <= 4, r <=
-// 512); returns {B, H, dv} contiguous = per head lat . wUV^T.
+                            const LatentRow* append = nullptr, const at::Tensor& ropeMap = {});
+// MLA's absorbed output: lat [B, H, r] contiguous (the decode kernel's), wUV [H or H / rep, dv, r] as wUK (B
+// <= 4, r <= 512); returns {B, H, dv} contiguous = per head lat . wUV^T.
 at::Tensor fusedAbsorbOutput(const at::Tensor& lat, const at::Tensor& wUV);
 
 // The cache row as one kernel, instead of the RMSNorm and RoPE kernels, the concatenation and the index copy.

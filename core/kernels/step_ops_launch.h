@@ -51,13 +51,20 @@ const char* launchLatentAppend(const LatentAppend& p, void* stream);
 
 // MLA's absorbed projections around the decode kernel (one step, T = 1), bf16 with fp32 sums; strides in
 // elements, weight rows 16-byte aligned with unit stride along r.
+// The absorbed query's columns per block (its grid: heads x blocks of columns).
+constexpr int kAbsorbColumns = 128;
 struct AbsorbQuery {
     const void* qNope; // [B, H, dn]: (b, h, d) at b * qBatchStride + h * qHeadStride + d
     int64_t qBatchStride, qHeadStride;
-    const void* qRope; // [B, H, rR] likewise
+    const void* qRope; // [B, H, rR] likewise (null with ropeMap)
     int64_t ropeBatchStride, ropeHeadStride;
-    const void* w; // W_UK [H, dn, r]: (h, d, c) at h * wHeadStride + d * wRowStride + c
+    // Or q_rope = q_nope . ropeMap_h: [H, dn, rR] contiguous (null: qRope), columns r .. r + rR - 1 of the
+    // product, all in one 128-column block (r % 128 + rR <= 128).
+    const void* ropeMap;
+    const void* w; // W_UK [H / wRep, dn, r]: (h, d, c) at (h / wRep) * wHeadStride + d * wRowStride + c
     int64_t wHeadStride, wRowStride;
+    int wRep; // heads per W_UK head (kv_b's rows shared by each group of wRep heads, model.h); 0 or 1: one
+              // each
     const float *cos, *sin;      // [rR] fp32: RoPE on q_rope as launchRope (null: q_rope as it is)
     void* qCat;                  // [B, H, r + rR] contiguous: [q_nope W_UK | q_rope]
     int batch, heads, dn, r, rR; // batch <= 4, dn <= 256
@@ -66,8 +73,9 @@ struct AbsorbQuery {
 const char* launchAbsorbQuery(const AbsorbQuery& p, void* stream);
 struct AbsorbOutput {
     const void* lat; // [B, H, r] contiguous (the decode kernel's output)
-    const void* w;   // W_UV [H, dv, r]: (h, v, c) at h * wHeadStride + v * wRowStride + c
+    const void* w;   // W_UV [H / wRep, dv, r]: (h, v, c) at (h / wRep) * wHeadStride + v * wRowStride + c
     int64_t wHeadStride, wRowStride;
+    int wRep;  // as AbsorbQuery's
     void* out; // [B, H, dv] contiguous
     int batch, heads, r, dv;
 };

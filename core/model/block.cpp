@@ -88,6 +88,9 @@ struct MlaInputs {
     at::Tensor kRope;        // {B, T, 1, rR}
     RopeTables rope;         // the layer's tables at the block's positions (rR > 0)
     bool qRopePending = false, appended = false;
+    // The fast step over a split query (MlaAttention::qRope): q_rope is left to the absorbed query, which
+    // maps q_nope by qRopeMap (qRope undefined until then).
+    bool qRopeFromMap = false;
     // The fast step with the absorbed kernels: the cache row goes with the absorbed query's launch
     // (mlaAbsorbed); latent and kRope are then undefined until latentAndKRope.
     kernels::LatentRow row;
@@ -105,33 +108,25 @@ std::pair<at::Tensor, at::Tensor> latentAndKRope(const MlaAttention& a, const io
     return {latent, kRope};
 }
 
-MlaInputs mlaInputs(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& modelRope,
-                    KvCache* cache) {
+// A split query's q_rope {B, T, H, rR} from its q_nope {B, T, H, dn} (a column slice of the packed product)
+// and the map [H, dn, rR]: one batched product over the heads, reading q_nope where it is (batch stride dn),
+// returned as a strided view of its [H, B * T, rR] result.
+at::Tensor mapQueryRope(const at::Tensor& qNope, const at::Tensor& map) {
+    const int64_t B = qNope.size(0), T = qNope.size(1), H = qNope.size(2), dn = qNope.size(3);
+    const at::Tensor rope = at::bmm(qNope.permute({2, 0, 1, 3}).reshape({H, B * T, dn}), map);
+    return rope.view({H, B, T, map.size(2)}).permute({1, 2, 0, 3});
+}
+
+// The rest of mlaInputs from the layer's products: q_nope {B, T, H, dn}, q_rope {B, T, H, rR} (undefined:
+// from the map, in the absorbed query) and kv {B, T, r + rR}.
+MlaInputs mlaInputsFrom(const Model& m, int64_t layer, const at::Tensor& qNope, const at::Tensor& qRope,
+                        const at::Tensor& kv, const RopeTables& modelRope, KvCache* cache) {
     const io::ModelConfig& c = m.config;
     const MlaAttention& a = *m.layers[static_cast<size_t>(layer)].mla;
-    const int64_t B = x.size(0), T = x.size(1), H = c.numHeads;
-    const int64_t dn = a.nopeDim, rR = a.ropeDim, r = a.rank;
-    at::Tensor q, kv;
-    if (a.normedInput()) { // converted q/k-norm layer (model.h)
-        const int64_t g = a.kPre.weight.size(0) / a.kNorm.size(0), d = a.kNorm.size(0);
-        const at::Tensor qn = headNorm(c, linear(x, a.qPre).view({B, T, H, d}), a.qNorm); // {B, T, H, d}
-        q = at::einsum("bthd,hed->bthe", {qn, a.qUp}); // {B, T, H, dn + rR}
-        const at::Tensor kn =
-            headNorm(c, linear(x, a.kPre).view({B, T, g, d}), a.kNorm).reshape({B, T, g * d});
-        kv = linear(at::cat({kn, linear(x, a.vPre)}, -1), a.kvA); // u [B, T, 2gd] -> {B, T, r + rR}
-    } else if (const std::vector<at::Tensor> packed = linearPacked(x, {&a.q, &a.kvA});
-               !packed.empty()) { // q and kv_a as one product where packed (model.h)
-        q = packed[0];
-        kv = packed[1];
-    } else {
-        q = a.q.defined() ? linear(x, a.q)
-                          : linear(rmsNorm(linear(x, a.qA), a.qANorm, c.rmsNormEps, false), a.qB);
-        kv = linear(x, a.kvA); // {B, T, r + rR}
-    }
-    q = q.reshape({B, T, H, dn + rR}); // {B, T, H, dn + rR}
+    const int64_t T = qNope.size(1), rR = a.ropeDim, r = a.rank;
     MlaInputs in;
-    in.qNope = q.narrow(-1, 0, dn);
-    in.qRope = q.narrow(-1, dn, rR);
+    in.qNope = qNope;
+    in.qRope = qRope;
     if (rR > 0)
         in.rope = !a.ropeInvFreq.defined() ? modelRope
                   : cache                  ? cache->mlaRopeTables(m, layer, T)
@@ -150,21 +145,67 @@ MlaInputs mlaInputs(const Model& m, int64_t layer, const at::Tensor& x, const Ro
     }
     if (!in.appended && !in.rowPending) std::tie(in.latent, in.kRope) = latentAndKRope(a, c, kv, in.rope);
     in.qRopePending = rR > 0 && kernels::StepOpsScope::active();
-    if (rR > 0 && !in.qRopePending) in.qRope = applyRope(in.qRope, in.rope);
+    if (rR > 0 && !in.qRopePending && in.qRope.defined()) in.qRope = applyRope(in.qRope, in.rope);
     return in;
+}
+
+MlaInputs mlaInputs(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& modelRope,
+                    KvCache* cache) {
+    const io::ModelConfig& c = m.config;
+    const MlaAttention& a = *m.layers[static_cast<size_t>(layer)].mla;
+    const int64_t B = x.size(0), T = x.size(1), H = c.numHeads;
+    const int64_t dn = a.nopeDim, rR = a.ropeDim;
+    at::Tensor q, kv;
+    if (a.normedInput()) { // converted q/k-norm layer (model.h)
+        const int64_t g = a.kPre.weight.size(0) / a.kNorm.size(0), d = a.kNorm.size(0);
+        const at::Tensor qn = headNorm(c, linear(x, a.qPre).view({B, T, H, d}), a.qNorm); // {B, T, H, d}
+        q = at::einsum("bthd,hed->bthe", {qn, a.qUp}); // {B, T, H, dn + rR}
+        const at::Tensor kn =
+            headNorm(c, linear(x, a.kPre).view({B, T, g, d}), a.kNorm).reshape({B, T, g * d});
+        kv = linear(at::cat({kn, linear(x, a.vPre)}, -1), a.kvA); // u [B, T, 2gd] -> {B, T, r + rR}
+    } else if (a.qRope.defined()) { // q's rows split (model.h): [q_nope | kv_a], q_rope mapped, or all three
+        const bool mapped = decodeFastPath().ropeMap;
+        const std::vector<at::Tensor> packed =
+            mapped ? linearPacked(x, {&a.q, &a.kvA}) : linearPacked(x, {&a.q, &a.kvA, &a.qRope});
+        TORCH_CHECK(!packed.empty(), "split MLA query rows that are not packed");
+        const at::Tensor qNope = packed[0].view({B, T, H, dn});
+        // The fast step's absorbed query maps q_nope in its own launch; elsewhere one product per head here.
+        const bool inKernel = mapped && cache && cache->deviceStep && kernels::StepOpsScope::active() &&
+                              decodeFastPath().absorbKernels;
+        const at::Tensor qRope = !mapped    ? packed[2].view({B, T, H, rR})
+                                 : inKernel ? at::Tensor()
+                                            : mapQueryRope(qNope, a.qRopeMap);
+        MlaInputs in = mlaInputsFrom(m, layer, qNope, qRope, packed[1], modelRope, cache);
+        in.qRopeFromMap = inKernel;
+        return in;
+    } else if (const std::vector<at::Tensor> packed = linearPacked(x, {&a.q, &a.kvA});
+               !packed.empty()) { // q and kv_a as one product where packed (model.h)
+        q = packed[0];
+        kv = packed[1];
+    } else {
+        q = a.q.defined() ? linear(x, a.q)
+                          : linear(rmsNorm(linear(x, a.qA), a.qANorm, c.rmsNormEps, false), a.qB);
+        kv = linear(x, a.kvA); // {B, T, r + rR}
+    }
+    q = q.reshape({B, T, H, dn + rR}); // {B, T, H, dn + rR}
+    return mlaInputsFrom(m, layer, q.narrow(-1, 0, dn), q.narrow(-1, dn, rR), kv, modelRope, cache);
 }
 
 // Expanded form (DeepSeek-V2/V3 as transformers runs it): per-head keys [k_nope | k_rope], with k_rope
 // one shared head, and per-head values from the up-projection. Returns {B, T, H, dv} ({B, 1, H, dv} with
 // lastQueryOnly).
 at::Tensor mlaExpanded(const MlaAttention& a, const MlaInputs& in, AttentionSpec spec, bool lastQueryOnly) {
-    const int64_t B = in.qNope.size(0), T = in.qNope.size(1), H = in.qNope.size(2);
+    const int64_t B = in.qNope.size(0), T = in.qNope.size(1);
     const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim;
-    at::Tensor kvUp = linear(in.latent, a.kvB).view({B, T, H, dn + dv}); // {B, T, H, dn + dv}
+    // Keys and values per head, or per group of heads where kv_b's rows are shared (model.h): attend takes
+    // them as GQA's kv heads (a quarter of the up-projection and of the keys for a converted Llama).
+    const int64_t G = mlaKvBHeads(a);
+    at::Tensor kvUp = linear(in.latent, a.kvB).view({B, T, G, dn + dv}); // {B, T, G, dn + dv}
     at::Tensor kNope = kvUp.narrow(-1, 0, dn), v = kvUp.narrow(-1, dn, dv);
-    // {B, T, H, dn + rR} each; with the step's kernels one pass each (RoPE on the way for q), else ATen's.
+    // {B, T, H or G, dn + rR} each; with the step's kernels one pass each (RoPE on the way for q), else
+    // ATen's.
     const bool fused = kernels::StepOpsScope::active();
-    const at::Tensor kRope = in.kRope.expand({B, T, H, rR});
+    const at::Tensor kRope = in.kRope.expand({B, T, G, rR});
     at::Tensor qFull = in.qRopePending
                            ? kernels::fusedRopeConcat(in.qNope, in.qRope, in.rope.cos, in.rope.sin)
                            : at::Tensor();
@@ -185,26 +226,35 @@ at::Tensor mlaAbsorbed(const io::ModelConfig& config, const MlaAttention& a, con
                        KvCache& cache, int64_t layer, AttentionSpec spec, bool lastQueryOnly) {
     const int64_t B = in.qNope.size(0), T = in.qNope.size(1), H = in.qNope.size(2);
     const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim, r = a.rank;
-    const at::Tensor wkv = a.kvB.weight.view({H, dn + dv, r});
-    const at::Tensor wUK = wkv.narrow(1, 0, dn), wUV = wkv.narrow(1, dn, dv); // {H, dn, r}, {H, dv, r}
+    // {G, dn, r}, {G, dv, r}: per head, or per group of H / G heads that share them (model.h); the kernels
+    // take either, the einsums per head.
+    const int64_t G = mlaKvBHeads(a);
+    const at::Tensor wkv = a.kvB.weight.view({G, dn + dv, r});
+    const at::Tensor wUK = wkv.narrow(1, 0, dn), wUV = wkv.narrow(1, dn, dv);
+    const auto perHead = [&](const at::Tensor& w) { return G == H ? w : w.repeat_interleave(H / G, 0); };
     // Both score terms in one product: [q_lat | q_rope] . [c | k_rope], q_lat = q_nope W_UK per head. In the
     // fast step one kernel each side of the decode kernel replaces the einsums' copies and the concatenation.
     const bool fused = cache.deviceStep && kernels::StepOpsScope::active() && decodeFastPath().absorbKernels;
     const at::Tensor noTable;
     const at::Tensor& cos = in.qRopePending ? in.rope.cos : noTable;
     const at::Tensor& sin = in.qRopePending ? in.rope.sin : noTable;
+    // q_rope given, or mapped from q_nope by the same kernel (split query rows, model.h).
+    const at::Tensor& map = in.qRopeFromMap ? a.qRopeMap : noTable;
     // The step's cache row in the same launch where it is pending (mlaInputs); else alone, or by ATen's ops.
     at::Tensor qCat = fused ? kernels::fusedAbsorbQuery(in.qNope, wUK, in.qRope, cos, sin,
-                                                        in.rowPending ? &in.row : nullptr)
+                                                        in.rowPending ? &in.row : nullptr, map)
                             : at::Tensor();
     bool appended = in.appended || (in.rowPending && qCat.defined());
     if (in.rowPending && !appended) {
         appended = kernels::fusedLatentAppend(in.row);
-        if (fused) qCat = kernels::fusedAbsorbQuery(in.qNope, wUK, in.qRope, cos, sin);
+        if (fused) qCat = kernels::fusedAbsorbQuery(in.qNope, wUK, in.qRope, cos, sin, nullptr, map);
     }
     if (!qCat.defined()) {
-        const at::Tensor qRope = in.qRopePending ? applyRope(in.qRope, in.rope) : in.qRope;
-        qCat = at::cat({at::einsum("bthd,hdr->bhtr", {in.qNope, wUK}), qRope.transpose(1, 2)},
+        const at::Tensor qRopeIn =
+            in.qRope.defined() ? in.qRope
+                               : at::einsum("bthd,hde->bthe", {in.qNope, a.qRopeMap}); // {B, T, H, rR}
+        const at::Tensor qRope = in.qRopePending ? applyRope(qRopeIn, in.rope) : qRopeIn;
+        qCat = at::cat({at::einsum("bthd,hdr->bhtr", {in.qNope, perHead(wUK)}), qRope.transpose(1, 2)},
                        -1); // {B, H, T, r + rR}
     }
     at::Tensor outLat;      // {B, H, T, r}
@@ -231,7 +281,7 @@ at::Tensor mlaAbsorbed(const io::ModelConfig& config, const MlaAttention& a, con
         if (lastQueryOnly) qCat = lastQuery(qCat, 2, spec);
         outLat = attend(qCat, kCat, kCat.narrow(-1, 0, r), spec);
     }
-    return at::einsum("bhtr,hvr->bthv", {outLat, wUV}); // {B, T, H, dv}
+    return at::einsum("bhtr,hvr->bthv", {outLat, perHead(wUV)}); // {B, T, H, dv}
 }
 
 at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& modelRope,

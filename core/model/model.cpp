@@ -196,12 +196,139 @@ void packRows(std::initializer_list<Linear*> ls, bool onCpuToo) {
     }
 }
 
+// The map M [H, dn, rR] with q_rope_h = q_nope_h . M_h for a's query rows (weights, and the bias as one more
+// column), or undefined where the rows are not such a map to bf16 rounding. Least squares in fp64 per head
+// (normal equations: dn x dn, well conditioned for a projection's rows); the residual is measured with M
+// rounded to bf16, as the decoding step uses it: accepted at <= 2^-6 (two bf16 epsilons) of the rope rows'
+// norm per head. The rounding of the two row blocks and of M leaves ~3e-3 (tst_forward: 2.7e-3); rope rows
+// that are not a map of the nope rows leave ~1.
+at::Tensor fitQueryRopeMap(const MlaAttention& a, int64_t heads) {
+    const int64_t dn = a.nopeDim, rR = a.ropeDim;
+    const at::Tensor& w = a.q.weight;
+    if (rR == 0 || heads == 0 || w.scalar_type() != at::kBFloat16 || w.dim() != 2 ||
+        w.size(0) != heads * (dn + rR))
+        return {};
+    at::Tensor rows = w.to(at::kDouble);
+    if (a.q.bias.defined()) rows = at::cat({rows, a.q.bias.to(at::kDouble).unsqueeze(1)}, 1);
+    rows = rows.view({heads, dn + rR, rows.size(1)});
+    const at::Tensor nope = rows.narrow(1, 0, dn), rope = rows.narrow(1, dn, rR);
+    at::Tensor map;
+    try {
+        map =
+            at::linalg_solve(at::matmul(nope, nope.transpose(1, 2)), at::matmul(nope, rope.transpose(1, 2)));
+    } catch (const std::exception&) { // singular: nope rows that do not span (no map to fit)
+        return {};
+    }
+    map = map.to(at::kBFloat16);
+    auto norm = [](const at::Tensor& t) { return t.pow(2).sum({1, 2}).sqrt(); }; // per head
+    const at::Tensor residual = norm(at::matmul(map.to(at::kDouble).transpose(1, 2), nope) - rope);
+    const at::Tensor scale = norm(rope);
+    if (!at::all(residual <= scale * std::ldexp(1.0, -6)).item<bool>()) return {};
+    return map.contiguous();
+}
+
+// Splits an MLA layer's q into nope and rope rows packed as [q_nope | kv_a | q_rope] where fitQueryRopeMap
+// finds the map (MlaAttention::qRope); false where it does not (nothing changed).
+bool splitQuery(MlaAttention& a, bool onCpuToo) {
+    const at::Tensor& w = a.q.weight;
+    if (!w.defined() || (!w.is_cuda() && !onCpuToo) || !a.kvA.weight.defined() ||
+        a.kvA.weight.scalar_type() != w.scalar_type() || a.kvA.weight.device() != w.device() ||
+        a.kvA.weight.size(1) != w.size(1) || a.kvA.bias.defined() != a.q.bias.defined())
+        return false;
+    const int64_t dn = a.nopeDim, rR = a.ropeDim, H = rR + dn > 0 ? w.size(0) / (dn + rR) : 0;
+    at::Tensor map = fitQueryRopeMap(a, H);
+    if (!map.defined()) return false;
+    auto blocks = [&](const at::Tensor& q, const at::Tensor& kv) { // [q_nope | kv | q_rope] rows
+        std::vector<int64_t> shape = q.sizes().vec();
+        shape[0] = H;
+        shape.insert(shape.begin() + 1, dn + rR);
+        const at::Tensor heads = q.reshape(shape); // {H, dn + rR, ...}
+        auto flat = [&](const at::Tensor& t) {
+            std::vector<int64_t> s = t.sizes().vec();
+            s.erase(s.begin());
+            s[0] *= H;
+            return t.reshape(s);
+        };
+        return at::cat({flat(heads.narrow(1, 0, dn)), kv, flat(heads.narrow(1, dn, rR))}, 0);
+    };
+    const at::Tensor pw = blocks(w, a.kvA.weight);
+    const at::Tensor pb = a.q.bias.defined() ? blocks(a.q.bias, a.kvA.bias) : at::Tensor();
+    const int64_t n[3] = {H * dn, a.kvA.weight.size(0), H * rR};
+    Linear* parts[3] = {&a.q, &a.kvA, &a.qRope};
+    int64_t row = 0;
+    for (int i = 0; i < 3; ++i) {
+        parts[i]->weight = pw.narrow(0, row, n[i]);
+        parts[i]->bias = pb.defined() ? pb.narrow(0, row, n[i]) : at::Tensor();
+        row += n[i];
+    }
+    a.qRopeMap = map;
+    return true;
+}
+
+// kv_b's rows once per group of consecutive heads that hold equal rows (MlaAttention::kvB): the largest such
+// group size, bf16 weights (the decoding step's) on CUDA or with onCpuToo.
+void shareKvBRows(MlaAttention& a, bool onCpuToo) {
+    const at::Tensor& w = a.kvB.weight;
+    const int64_t width = a.nopeDim + a.vDim;
+    if (!w.defined() || a.kvB.bias.defined() || w.scalar_type() != at::kBFloat16 ||
+        (!w.is_cuda() && !onCpuToo) || w.dim() != 2 || width == 0 || w.size(0) % width)
+        return;
+    const int64_t heads = w.size(0) / width;
+    const at::Tensor perHead = w.view({heads, width, w.size(1)});
+    for (int64_t rep = heads; rep > 1; --rep) {
+        if (heads % rep) continue;
+        const at::Tensor grouped = perHead.view({heads / rep, rep, width, w.size(1)});
+        if (!at::equal(grouped, grouped.narrow(1, 0, 1).expand_as(grouped))) continue;
+        a.kvB.weight = grouped.select(1, 0).reshape({heads / rep * width, w.size(1)}).clone();
+        return;
+    }
+}
+
 } // namespace
+
+int64_t mlaKvBHeads(const MlaAttention& a) {
+    return a.kvB.weight.size(0) / (a.nopeDim + a.vDim);
+}
+
+at::Tensor mlaKvBRows(const MlaAttention& a, int64_t heads) {
+    const int64_t held = mlaKvBHeads(a);
+    if (held == heads) return a.kvB.weight;
+    const at::Tensor& w = a.kvB.weight;
+    return w.view({held, a.nopeDim + a.vDim, w.size(1)})
+        .repeat_interleave(heads / held, 0)
+        .reshape({heads * (a.nopeDim + a.vDim), w.size(1)});
+}
+
+Linear mlaQueryRows(const MlaAttention& a) {
+    if (!a.qRope.defined()) return a.q;
+    const int64_t H = a.qRopeMap.size(0), dn = a.nopeDim, rR = a.ropeDim;
+    auto join = [&](const at::Tensor& nope, const at::Tensor& rope) {
+        if (!nope.defined()) return at::Tensor();
+        std::vector<int64_t> sn = nope.sizes().vec(), sr = rope.sizes().vec();
+        sn[0] = H;
+        sn.insert(sn.begin() + 1, dn);
+        sr[0] = H;
+        sr.insert(sr.begin() + 1, rR);
+        at::Tensor y = at::cat({nope.reshape(sn), rope.reshape(sr)}, 1);
+        std::vector<int64_t> s = y.sizes().vec();
+        s.erase(s.begin());
+        s[0] *= H;
+        return y.reshape(s);
+    };
+    return {join(a.q.weight, a.qRope.weight), join(a.q.bias, a.qRope.bias)};
+}
 
 void packProjections(Layer& layer, bool onCpuToo) {
     if (layer.mla) {
-        if (!layer.mla->normedInput() && layer.mla->q.defined())
-            packRows({&layer.mla->q, &layer.mla->kvA}, onCpuToo);
+        MlaAttention& a = *layer.mla;
+        if (a.qRope.defined()) { // split before: joined again (and kv_a its own tensor), then refitted
+            a.q = mlaQueryRows(a);
+            a.kvA = {a.kvA.weight.clone(), a.kvA.bias.defined() ? a.kvA.bias.clone() : at::Tensor()};
+            a.qRope = {};
+            a.qRopeMap = at::Tensor();
+        }
+        if (!a.normedInput() && a.q.defined() && !splitQuery(a, onCpuToo)) packRows({&a.q, &a.kvA}, onCpuToo);
+        shareKvBRows(a, onCpuToo);
     } else if (layer.gqa.q.defined()) {
         packRows({&layer.gqa.q, &layer.gqa.k, &layer.gqa.v}, onCpuToo);
     }
@@ -253,8 +380,8 @@ int64_t Model::parameterCount() const {
         n += t(L.inputNorm) + t(L.postAttnNorm) + t(L.preFfnNorm) + t(L.postFfnNorm);
         if (L.mla) {
             const auto& m = *L.mla;
-            n += lin(m.q) + lin(m.qA) + lin(m.qB) + t(m.qANorm) + lin(m.kvA) + t(m.kvANorm) + lin(m.kvB) +
-                 lin(m.o);
+            n += lin(m.q) + lin(m.qRope) + lin(m.qA) + lin(m.qB) + t(m.qANorm) + lin(m.kvA) + t(m.kvANorm) +
+                 lin(m.kvB) + lin(m.o);
             n += lin(m.qPre) + lin(m.kPre) + lin(m.vPre) + t(m.qNorm) + t(m.kNorm) + t(m.qUp);
         } else {
             n += lin(L.gqa.q) + lin(L.gqa.k) + lin(L.gqa.v) + lin(L.gqa.o) + t(L.gqa.qNorm) + t(L.gqa.kNorm);

@@ -35,11 +35,22 @@ struct GqaAttention {
 // d_n = qk_nope_head_dim, d_v = v_head_dim:
 //   q (or q_a -> q_a_norm -> q_b): [H*(d_n + r_R), D]
 //   kvA: [r + r_R, D]   latent c_kv = kvA(x)[:r] (normed), shared rope key k_R = kvA(x)[r:]
-//   kvB: [H*(d_n + d_v), r]   per head: k_nope rows then v rows
+//   kvB: [H*(d_n + d_v), r]   per head: k_nope rows then v rows; or [(H/rep)*(d_n + d_v), r] where each group
+//        of rep consecutive heads shares its rows (a conversion's kv groups: packProjections keeps one copy
+//        of equal heads in bf16 models; its row count tells, mlaKvBRows gives the per-head rows)
 struct MlaAttention {
     int64_t ropeDim = 0, nopeDim = 0, vDim = 0, rank = 0; // r_R, d_n, d_v, r of this layer
     at::Tensor ropeInvFreq; // [r_R/2] fp32 frequencies of the rope planes; undefined: standard r_R-dim RoPE
     Linear q, qA, qB;
+    // q's rows split (packProjections, bf16 CUDA models whose query is a TransMLA conversion's): q then holds
+    // each head's d_n nope rows and qRope its r_R rope rows, both row blocks of one tensor with kvA between
+    // them ([q_nope | kv_a | q_rope]), and qRopeMap [H, d_n, r_R] (bf16) maps a head's q_nope to its q_rope:
+    // the conversion built each head's rope rows as a fixed map of its nope rows (RoRoPE's rotation), and the
+    // map is fitted to the checkpoint's rows (least squares, accepted within two bf16 epsilons). The decoding
+    // step reads the q_nope | kv_a rows and maps (decode_step.h: ropeMap); prompts read all three blocks.
+    // Undefined otherwise; mlaQueryRows gives q's [H * (d_n + r_R)] rows either way.
+    Linear qRope;
+    at::Tensor qRopeMap;
     at::Tensor qANorm;
     Linear kvA;
     at::Tensor kvANorm; // undefined: no latent norm (exact TransMLA form)
@@ -120,7 +131,16 @@ private:
 // is bound by its ~200 products' launches and tails. Applied to CUDA models on load, conversion and healing;
 // a set whose shapes or dtypes differ is left as it is. CPU weights only with onCpuToo (tests): loaded ones
 // may be mappings of the checkpoint, which a copy would double in memory.
+// MLA: q's rows are split where its rope rows are a map of its nope rows (MlaAttention::qRope); a split
+// layer packed again is first joined back (its q refitted). bf16 MLA: kv_b's rows once per group of heads
+// whose rows are equal bit for bit (MlaAttention::kvB).
 void packProjections(Layer& layer, bool onCpuToo = false);
+// An MLA layer's query rows per head [H * (d_n + r_R), D] (and bias), joined where they are split.
+Linear mlaQueryRows(const MlaAttention& a);
+// An MLA layer's kv_b rows per head [heads * (d_n + d_v), r], repeated where groups of heads share them.
+at::Tensor mlaKvBRows(const MlaAttention& a, int64_t heads);
+// Heads of kv_b's rows as held (heads, or heads / rep where groups share them).
+int64_t mlaKvBHeads(const MlaAttention& a);
 
 at::ScalarType toTorch(ComputeDtype t);
 at::Device toTorch(const Device& d); // throws SettingError(device) when there is no CUDA

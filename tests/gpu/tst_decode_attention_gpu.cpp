@@ -152,14 +152,22 @@ void runAbsorbedReduction() {
         const at::Tensor separate = kernels::fusedAbsorbOutput(lat, wUV);
         const double e = absorbed ? relErr(o1, ref) : 1.0;
         const double eSep = absorbed && separate.defined() ? relErr(o1, separate) : 1.0;
+        // W_UV shared by groups of 4 heads (model.h): equal to the rows repeated per head, bit for bit.
+        const at::Tensor wShared = wkv.narrow(0, 0, c.heads / 4).narrow(1, 64, 128);
+        bool sharedAbsorbed = false, repeatedAbsorbed = false;
+        const at::Tensor oShared =
+            kernels::decodeAttention(q, keys, {}, lengths, c.dv, scale, wShared, &sharedAbsorbed);
+        const at::Tensor oRepeated = kernels::decodeAttention(
+            q, keys, {}, lengths, c.dv, scale, wShared.repeat_interleave(4, 0), &repeatedAbsorbed);
+        const bool sharedSame = sharedAbsorbed && repeatedAbsorbed && at::equal(oShared, oRepeated);
         char what[300];
         std::snprintf(
             what, sizeof what,
             "absorbed output in the decode reduction (H %lld r %lld batch %lld length %lld): vs fp32 "
-            "%.2e, vs the separate kernel %.2e, two runs equal: %s",
+            "%.2e, vs the separate kernel %.2e, two runs equal: %s, W_UV shared by 4 heads equal: %s",
             (long long)c.heads, (long long)c.dv, (long long)c.batch, (long long)c.length, e, eSep,
-            absorbed && again && at::equal(o1, o2) ? "yes" : "no");
-        expect(absorbed && again && at::equal(o1, o2) && e <= 2e-2 && eSep <= 2e-2, what);
+            absorbed && again && at::equal(o1, o2) ? "yes" : "no", sharedSame ? "yes" : "no");
+        expect(absorbed && again && at::equal(o1, o2) && e <= 2e-2 && eSep <= 2e-2 && sharedSame, what);
     }
 }
 
@@ -365,6 +373,29 @@ void runAbsorbed() {
             const at::Tensor rotated = kernels::fusedRope(qRope, cos, sin);
             const bool ropeSame = qCatRope.defined() && rotated.defined() &&
                                   at::equal(qCatRope, kernels::fusedAbsorbQuery(qNope, wUK, rotated));
+            // q_rope mapped from q_nope in the same launch (a split query, model.h): as ATen's einsum in bf16
+            // rotated by fusedRope, the latent columns the same as with q_rope given.
+            const at::Tensor ropeMap = (at::randn({c.H, c.dn, c.rR}, bf) * 0.1).contiguous();
+            const at::Tensor qCatMap = kernels::fusedAbsorbQuery(qNope, wUK, {}, cos, sin, nullptr, ropeMap);
+            const at::Tensor mappedRef =
+                kernels::fusedRope(at::einsum("bthd,hde->bthe", {qNope, ropeMap}).contiguous(), cos, sin);
+            const double mapErr = qCatMap.defined() && mappedRef.defined()
+                                      ? relErr(qCatMap.narrow(-1, c.r, c.rR), mappedRef.view({B, c.H, c.rR}))
+                                      : 1.0;
+            const bool mapLatentSame =
+                qCatMap.defined() && at::equal(qCatMap.narrow(-1, 0, c.r), qCatRope.narrow(-1, 0, c.r));
+            // kv_b's rows shared by groups of 4 heads (model.h): the kernels reading [H / 4, ...] equal them
+            // reading the rows repeated per head, bit for bit.
+            const at::Tensor wShared = at::randn({c.H / 4, c.dn + c.dv, c.r}, bf);
+            const at::Tensor wRepeated = wShared.repeat_interleave(4, 0);
+            const at::Tensor sharedQ =
+                kernels::fusedAbsorbQuery(qNope, wShared.narrow(1, 0, c.dn), qRope, cos, sin);
+            const at::Tensor sharedOut =
+                kernels::fusedAbsorbOutput(at::randn({B, c.H, c.r}, bf), wShared.narrow(1, c.dn, c.dv));
+            const bool sharedSame =
+                sharedQ.defined() && sharedOut.defined() &&
+                at::equal(sharedQ,
+                          kernels::fusedAbsorbQuery(qNope, wRepeated.narrow(1, 0, c.dn), qRope, cos, sin));
             const at::Tensor qRef = at::cat(
                 {at::einsum("bthd,hdr->bhr", {f32(qNope), f32(wUK)}), f32(qRope).view({B, c.H, c.rR})}, -1);
             const double qErr = qCat.defined() ? relErr(qCat, qRef) : 1.0;
@@ -372,15 +403,18 @@ void runAbsorbed() {
             const at::Tensor out = kernels::fusedAbsorbOutput(lat, wUV);
             const double oErr =
                 out.defined() ? relErr(out, at::einsum("bhr,hvr->bhv", {f32(lat), f32(wUV)})) : 1.0;
-            char what[200];
+            char what[300];
             std::snprintf(
                 what, sizeof what,
                 "absorbed query / output (H %lld dn %lld dv %lld r %lld rR %lld batch %lld) vs fp32: "
-                "%.2e / %.2e; with RoPE on the way equal to rotating first: %s",
+                "%.2e / %.2e; with RoPE on the way equal to rotating first: %s; q_rope mapped in the launch "
+                "vs "
+                "einsum + RoPE %.2e, its latent columns equal: %s; W_UK shared by 4 heads equal: %s",
                 (long long)c.H, (long long)c.dn, (long long)c.dv, (long long)c.r, (long long)c.rR,
-                (long long)B, qErr, oErr, ropeSame ? "yes" : "no");
+                (long long)B, qErr, oErr, ropeSame ? "yes" : "no", mapErr, mapLatentSame ? "yes" : "no",
+                sharedSame ? "yes" : "no");
             expect(qCat.defined() && out.defined() && qCat.sizes() == qRef.sizes() && qErr <= 2e-2 &&
-                       oErr <= 2e-2 && ropeSame,
+                       oErr <= 2e-2 && ropeSame && mapErr <= 1e-2 && mapLatentSame && sharedSame,
                    what);
         }
     const at::Tensor q16 = at::randn({16, 1, 32, 192}, bf), w16 = at::randn({32, 256, 512}, bf);
@@ -450,9 +484,15 @@ void runModel(const std::string& dir, int64_t ctx, int64_t rank) {
     const auto eager = run(true, false).first;
     const auto aten = run(false, false).first;
     const auto promptFused = run(true, true, true).first; // the prompt's element-wise work fused too
+    // A split query (model.h MlaAttention::qRope): the steps with q_rope from its rope rows instead of the
+    // map.
+    const model::MlaAttention* split =
+        m.layers[0].mla && m.layers[0].mla->qRope.defined() ? &*m.layers[0].mla : nullptr;
+    fast.ropeMap = false;
+    const auto rows = split ? run(true, true).first : std::vector<at::Tensor>();
     fast = saved;
     expect(captured, name + ": a graph was captured");
-    double graphVsEager = 0, graphVsFull = 0, atenVsFull = 0, promptVsFull = 0;
+    double graphVsEager = 0, graphVsFull = 0, atenVsFull = 0, promptVsFull = 0, rowsVsFull = 0, mapVsRows = 0;
     for (int64_t s = 0; s < steps; ++s) {
         const at::Tensor full =
             model::forwardLogits(m, at::cat({prompt, tokens.narrow(1, 0, s + 1)}, 1)).narrow(1, ctx + s, 1);
@@ -460,8 +500,33 @@ void runModel(const std::string& dir, int64_t ctx, int64_t rank) {
         graphVsFull = std::max(graphVsFull, relErr(graph[size_t(s)], full));
         atenVsFull = std::max(atenVsFull, relErr(aten[size_t(s)], full));
         promptVsFull = std::max(promptVsFull, relErr(promptFused[size_t(s)], full));
+        if (split) { // against the full forward that reads the rope rows too
+            fast.ropeMap = false;
+            const at::Tensor fullRows =
+                model::forwardLogits(m, at::cat({prompt, tokens.narrow(1, 0, s + 1)}, 1))
+                    .narrow(1, ctx + s, 1);
+            fast = saved;
+            rowsVsFull = std::max(rowsVsFull, relErr(rows[size_t(s)], fullRows));
+            mapVsRows = std::max(mapVsRows, relErr(full, fullRows));
+        }
     }
-    char what[300];
+    char what[600];
+    if (split) { // the map's fit on the first layer, and the steps without it
+        const int64_t H = split->qRopeMap.size(0), dn = split->nopeDim, rR = split->ropeDim;
+        const at::Tensor mapped = at::matmul(split->qRopeMap.to(at::kDouble).transpose(1, 2),
+                                             split->q.weight.to(at::kDouble).view({H, dn, -1}));
+        const at::Tensor stored = split->qRope.weight.to(at::kDouble).view({H, rR, -1});
+        const double fit = ((mapped - stored).norm() / stored.norm()).item<double>();
+        std::snprintf(
+            what, sizeof what,
+            "%s: query rows split (kv_b heads held %lld), layer 0's map vs its rope rows %.2e; with "
+            "q_rope from the rope rows graph steps vs the full forward %.2e (with the map: below); "
+            "full forward with the map vs with the rows %.2e",
+            name.c_str(), (long long)model::mlaKvBHeads(*split), fit, rowsVsFull, mapVsRows);
+        expect(fit <= std::ldexp(1.0, -6) && rowsVsFull <= 2 * atenVsFull + 1e-3, what);
+    } else if (m.config.hasMlaCache()) {
+        std::printf("note: %s: query rows not split (no fitted map)\n", name.c_str());
+    }
     std::snprintf(what, sizeof what, "%s: 6 graph steps vs the same steps eager, logits rel. error %.2e",
                   name.c_str(), graphVsEager);
     expect(graphVsEager <= 1e-3, what);

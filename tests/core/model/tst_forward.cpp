@@ -8,9 +8,11 @@
 #include "convert/pipeline.h"
 #include "core/reference_ids.h"
 #include "io/safetensors.h"
+#include "model/decode_step.h"
 #include "model/forward.h"
 #include "model/kv_cache.h"
 #include "model/modules.h"
+#include "random_conversion.h"
 #include "testutil.h"
 #include "util/error.h"
 
@@ -174,6 +176,148 @@ private slots:
               qPrintable(model), mla ? " (MLA)" : "", errForward, errCached);
         QVERIFY(errForward <= 1e-4);
         QVERIFY(errCached <= 1e-4);
+    }
+
+    // Split query rows (model.h MlaAttention::qRope): bf16 rows whose rope rows are a map of their nope rows
+    // (as a conversion builds them: here rounded from fp64 products of a random map) are packed as
+    // [q_nope | kv_a | q_rope]; the joined rows equal the originals bit for bit, the fitted map reproduces
+    // the rope rows within bf16 rounding (<= 2^-7, one bf16 epsilon, of their norm; the load accepts 2^-6),
+    // packing again joins and splits again, and rows
+    // that are not such a map (random rope rows) stay joined, packed as [q | kv_a].
+    void splitQueryRows() {
+        c10::InferenceMode guard;
+        at::manual_seed(3);
+        const int64_t H = 4, dn = 16, rR = 8, D = 64, r = 24;
+        const auto f64 = at::TensorOptions().dtype(at::kDouble);
+        const at::Tensor nope = at::randn({H, dn, D}, f64), map = at::randn({H, dn, rR}, f64) * 0.3;
+        const at::Tensor rope = at::matmul(map.transpose(1, 2), nope); // {H, rR, D}
+        auto layerWith = [&](const at::Tensor& ropeRows) {
+            model::Layer L;
+            L.mla.emplace();
+            model::MlaAttention& a = *L.mla;
+            a.nopeDim = dn;
+            a.ropeDim = rR;
+            a.vDim = dn;
+            a.rank = r;
+            a.q.weight = at::cat({nope, ropeRows}, 1).reshape({H * (dn + rR), D}).to(at::kBFloat16);
+            a.kvA.weight = at::randn({r + rR, D}, f64).to(at::kBFloat16);
+            return L;
+        };
+        model::Layer L = layerWith(rope);
+        const at::Tensor original = L.mla->q.weight.clone(), kvA = L.mla->kvA.weight.clone();
+        for (int pass = 0; pass < 2; ++pass) { // the second: a split layer packed again
+            model::packProjections(L, /*onCpuToo=*/true);
+            const model::MlaAttention& a = *L.mla;
+            QVERIFY(a.qRope.defined() && a.qRopeMap.defined());
+            QCOMPARE(a.q.weight.sizes().vec(), (std::vector<int64_t>{H * dn, D}));
+            QVERIFY(model::packedLinears({&a.q, &a.kvA, &a.qRope}));
+            QVERIFY(model::packedLinears({&a.q, &a.kvA})); // the decoding step's product
+            QVERIFY(at::equal(model::mlaQueryRows(a).weight, original));
+            QVERIFY(at::equal(a.kvA.weight, kvA));
+            const at::Tensor mapped = at::matmul(a.qRopeMap.to(at::kDouble).transpose(1, 2),
+                                                 a.q.weight.to(at::kDouble).view({H, dn, D}));
+            const at::Tensor stored = a.qRope.weight.to(at::kDouble).view({H, rR, D});
+            const double rel = ((mapped - stored).norm() / stored.norm()).item<double>();
+            qInfo("split query rows: the fitted map vs the stored rope rows, relative %.3g", rel);
+            QVERIFY(rel <= std::ldexp(1.0, -7));
+        }
+        model::Layer other = layerWith(at::randn({H, rR, D}, f64));
+        model::packProjections(other, /*onCpuToo=*/true);
+        QVERIFY(!other.mla->qRope.defined() && !other.mla->qRopeMap.defined());
+        QVERIFY(model::packedLinears({&other.mla->q, &other.mla->kvA}));
+    }
+
+    // The demo model converted in bf16 (r = 64, r_R = 16) and then packed as on CUDA (onCpuToo): every
+    // layer's query is split and its kv_b kept once per kv group (4 query heads per group); the logits with
+    // q_rope from the rope rows equal the unsplit model's within 2e-2 of their largest magnitude (the packed
+    // products and grouped attention round differently in bf16), with the fitted map likewise; exported
+    // tensors are the same bit for bit.
+    void splitConvertedModelKeepsItsLogits() {
+        c10::InferenceMode guard;
+        at::manual_seed(5);
+        model::Model m =
+            model::Model::load(test::resourcesDir() / "models" / "tiny-llama-gqa", {"cpu", "bf16"});
+        test::convertOnRandomIds(m, 64, 16, 8, 64);
+        const at::Tensor ids = at::randint(0, m.config.vocabSize, {2, 40}, at::kLong);
+        const at::Tensor before = model::forwardLogits(m, ids).to(at::kFloat);
+        std::vector<model::MlaAttention> unsplit;
+        for (model::Layer& L : m.layers) {
+            unsplit.push_back(*L.mla);
+            model::packProjections(L, /*onCpuToo=*/true);
+            QVERIFY(L.mla->qRope.defined());
+            QCOMPARE(model::mlaKvBHeads(*L.mla), m.config.numKvHeads);
+        }
+        model::DecodeFastPath& fast = model::decodeFastPath();
+        const model::DecodeFastPath saved = fast;
+        fast.ropeMap = false;
+        const at::Tensor rows = model::forwardLogits(m, ids).to(at::kFloat);
+        fast = saved;
+        fast.ropeMap = true;
+        const at::Tensor mapped = model::forwardLogits(m, ids).to(at::kFloat);
+        fast = saved;
+        // bf16's own distance: the unsplit model's weights computed in fp32.
+        model::Model wide = m;
+        wide.options.dtype = ComputeDtype::F32;
+        const auto f32 = [](at::Tensor& t) {
+            if (t.defined()) t = t.to(at::kFloat);
+        };
+        for (at::Tensor* t : {&wide.embed, &wide.finalNorm, &wide.lmHead})
+            f32(*t);
+        for (size_t l = 0; l < wide.layers.size(); ++l) {
+            model::Layer& L = wide.layers[l];
+            L.mla = unsplit[l];
+            for (at::Tensor* t : {&L.inputNorm, &L.postAttnNorm, &L.mla->kvANorm, &L.mla->ropeInvFreq})
+                f32(*t);
+            for (model::Linear* x :
+                 {&L.mla->q, &L.mla->kvA, &L.mla->kvB, &L.mla->o, &L.mlp.gate, &L.mlp.up, &L.mlp.down}) {
+                f32(x->weight);
+                f32(x->bias);
+            }
+        }
+        const at::Tensor reference = model::forwardLogits(wide, ids);
+        const double scale = reference.abs().max().item<double>();
+        const double errBf16 = test::maxDiff(before, reference) / scale,
+                     errRows = test::maxDiff(rows, before) / scale,
+                     errMapped = test::maxDiff(mapped, before) / scale,
+                     errMappedRef = test::maxDiff(mapped, reference) / scale;
+        qInfo("split query, shared kv_b (demo model, bf16): logits relative to the largest: rope rows vs "
+              "unsplit %.3g, fitted map vs unsplit %.3g; vs the fp32 computation: unsplit %.3g, fitted map "
+              "%.3g",
+              errRows, errMapped, errBf16, errMappedRef);
+        QVERIFY(errRows <= 2e-2);
+        QVERIFY(errMapped <= 2e-2);
+        QVERIFY(errMappedRef <= 2 * errBf16);
+        for (size_t l = 0; l < m.layers.size(); ++l) {
+            const model::MlaAttention& a = *m.layers[l].mla;
+            QVERIFY(at::equal(model::mlaQueryRows(a).weight, unsplit[l].q.weight));
+            QVERIFY(at::equal(model::mlaKvBRows(a, m.config.numHeads), unsplit[l].kvB.weight));
+        }
+    }
+
+    // kv_b's rows shared by groups of heads (model.h MlaAttention::kvB): a bf16 kv_b whose heads come in
+    // groups of two equal ones (as a conversion of two kv heads for four query heads builds it) is kept once
+    // per group, and mlaKvBRows gives the per-head rows back bit for bit; one differing value keeps every
+    // head.
+    void sharedKvBRows() {
+        c10::InferenceMode guard;
+        at::manual_seed(4);
+        const int64_t H = 4, dn = 8, dv = 6, r = 16;
+        const at::Tensor groups = at::randn({2, 1, dn + dv, r}).to(at::kBFloat16);
+        const at::Tensor perHead = groups.expand({2, 2, dn + dv, r}).reshape({H * (dn + dv), r});
+        for (const bool differ : {false, true}) {
+            model::Layer L;
+            L.mla.emplace();
+            model::MlaAttention& a = *L.mla;
+            a.nopeDim = dn;
+            a.vDim = dv;
+            a.rank = r;
+            a.kvB.weight = perHead.clone();
+            if (differ) a.kvB.weight[H * (dn + dv) - 1][r - 1] += 1.0;
+            const at::Tensor before = a.kvB.weight.clone();
+            model::packProjections(L, /*onCpuToo=*/true);
+            QCOMPARE(model::mlaKvBHeads(a), differ ? H : int64_t(2));
+            QVERIFY(at::equal(model::mlaKvBRows(a, H), before));
+        }
     }
 
     // A tokenizer that does not belong to the model yields ids >= vocab_size: a clear error on the
