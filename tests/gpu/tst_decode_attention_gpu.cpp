@@ -433,7 +433,8 @@ void runPromptAttention() {
         const char* form;
         int64_t H, G, dk, dv;
     };
-    for (const Shape& c : {Shape{"GQA", 32, 8, 128, 128}, Shape{"MLA", 32, 32, 192, 128}}) {
+    for (const Shape& c : {Shape{"GQA", 32, 8, 128, 128}, Shape{"MLA", 32, 32, 192, 128},
+                           Shape{"MLA, kv_b per group", 32, 8, 192, 128}}) {
         const int64_t B = 2, T = 300;
         const at::Tensor q = at::randn({B, c.H, T, c.dk}, bf), k = at::randn({B, c.G, T, c.dk}, bf),
                          v = at::randn({B, c.G, T, c.dv}, bf);
