@@ -231,7 +231,8 @@ at::Tensor mlaAbsorbed(const io::ModelConfig& config, const MlaAttention& a, con
     const int64_t G = mlaKvBHeads(a);
     const at::Tensor wkv = a.kvB.weight.view({G, dn + dv, r});
     const at::Tensor wUK = wkv.narrow(1, 0, dn), wUV = wkv.narrow(1, dn, dv);
-    const auto perHead = [&](const at::Tensor& w) { return G == H ? w : w.repeat_interleave(H / G, 0); };
+    // The einsums over the groups' weights as they are held: heads as {G, H / G}, no repeated copy.
+    const int64_t rep = H / G;
     // Both score terms in one product: [q_lat | q_rope] . [c | k_rope], q_lat = q_nope W_UK per head. In the
     // fast step one kernel each side of the decode kernel replaces the einsums' copies and the concatenation.
     const bool fused = cache.deviceStep && kernels::StepOpsScope::active() && decodeFastPath().absorbKernels;
@@ -254,7 +255,9 @@ at::Tensor mlaAbsorbed(const io::ModelConfig& config, const MlaAttention& a, con
             in.qRope.defined() ? in.qRope
                                : at::einsum("bthd,hde->bthe", {in.qNope, a.qRopeMap}); // {B, T, H, rR}
         const at::Tensor qRope = in.qRopePending ? applyRope(qRopeIn, in.rope) : qRopeIn;
-        qCat = at::cat({at::einsum("bthd,hdr->bhtr", {in.qNope, perHead(wUK)}), qRope.transpose(1, 2)},
+        const at::Tensor qLat = at::einsum("btgkd,gdr->bgktr", {in.qNope.reshape({B, T, G, rep, dn}), wUK})
+                                    .reshape({B, H, T, r});
+        qCat = at::cat({qLat, qRope.transpose(1, 2)},
                        -1); // {B, H, T, r + rR}
     }
     at::Tensor outLat;      // {B, H, T, r}
@@ -281,7 +284,8 @@ at::Tensor mlaAbsorbed(const io::ModelConfig& config, const MlaAttention& a, con
         if (lastQueryOnly) qCat = lastQuery(qCat, 2, spec);
         outLat = attend(qCat, kCat, kCat.narrow(-1, 0, r), spec);
     }
-    return at::einsum("bhtr,hvr->bthv", {outLat, perHead(wUV)}); // {B, T, H, dv}
+    return at::einsum("bgktr,gvr->btgkv", {outLat.reshape({B, G, rep, outLat.size(2), r}), wUV})
+        .reshape({B, outLat.size(2), H, dv}); // {B, T, H, dv}
 }
 
 at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& modelRope,

@@ -287,6 +287,12 @@ private slots:
         QVERIFY(errRows <= 2e-2);
         QVERIFY(errMapped <= 2e-2);
         QVERIFY(errMappedRef <= 2 * errBf16);
+        // Token by token through the cache (the absorbed form: W_UK and W_UV per group in its einsums).
+        model::KvCache cache = model::allocateCache(m, ids.size(0), ids.size(1));
+        const double errCached =
+            test::maxDiff(test::cachedLogits(m, ids, cache).to(at::kFloat), mapped) / scale;
+        qInfo("split query, shared kv_b: cached steps vs the full forward %.3g", errCached);
+        QVERIFY(errCached <= 2 * errBf16);
         for (size_t l = 0; l < m.layers.size(); ++l) {
             const model::MlaAttention& a = *m.layers[l].mla;
             QVERIFY(at::equal(model::mlaQueryRows(a).weight, unsplit[l].q.weight));
