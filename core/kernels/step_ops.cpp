@@ -279,6 +279,40 @@ at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, cons
 #endif
 }
 
+int64_t fastestProductRows(const at::Tensor& w, const std::vector<int64_t>& candidates) {
+#ifdef TRANSMLA_DECODE_KERNELS
+    if (candidates.size() < 2 || !w.is_cuda() || w.dim() != 2) return candidates.empty() ? 0 : candidates[0];
+    const at::Tensor x = at::randn({1, w.size(1)}, w.options());
+    const cudaStream_t stream = at::cuda::getCurrentCUDAStream().stream();
+    cudaEvent_t start, stop;
+    cudaEventCreate(&start);
+    cudaEventCreate(&stop);
+    std::vector<float> ms;
+    for (const int64_t rows : candidates) {
+        const at::Tensor wr = w.narrow(0, 0, rows);
+        for (int i = 0; i < 3; ++i)
+            at::linear(x, wr);
+        cudaEventRecord(start, stream);
+        for (int i = 0; i < 20; ++i)
+            at::linear(x, wr);
+        cudaEventRecord(stop, stream);
+        cudaEventSynchronize(stop);
+        float t = 0;
+        cudaEventElapsedTime(&t, start, stop);
+        ms.push_back(t);
+    }
+    cudaEventDestroy(start);
+    cudaEventDestroy(stop);
+    size_t best = 0;
+    for (size_t i = 1; i < ms.size(); ++i)
+        if (ms[i] < ms[best] && ms[i] <= 0.97f * ms[0]) best = i;
+    return candidates[best];
+#else
+    (void)w;
+    return candidates.empty() ? 0 : candidates[0];
+#endif
+}
+
 at::Tensor fusedAbsorbOutput(const at::Tensor& lat, const at::Tensor& wUV) {
 #ifdef TRANSMLA_DECODE_KERNELS
     if (!bf16Cuda(lat) || lat.dim() != 3 || !headWeights(wUV) || lat.size(1) % wUV.size(0) ||

@@ -5,6 +5,7 @@
 
 #include <ATen/ATen.h>
 
+#include "kernels/absorbed_weights.h"
 #include "kernels/decode_attention.h"
 #include "kernels/step_ops.h"
 #include "model/arch.h"
@@ -163,19 +164,28 @@ MlaInputs mlaInputs(const Model& m, int64_t layer, const at::Tensor& x, const Ro
         const at::Tensor kn =
             headNorm(c, linear(x, a.kPre).view({B, T, g, d}), a.kNorm).reshape({B, T, g * d});
         kv = linear(at::cat({kn, linear(x, a.vPre)}, -1), a.kvA); // u [B, T, 2gd] -> {B, T, r + rR}
-    } else if (a.qRope.defined()) { // q's rows split (model.h): [q_nope | kv_a], q_rope mapped, or all three
-        const bool mapped = decodeFastPath().ropeMap;
-        const std::vector<at::Tensor> packed =
-            mapped ? linearPacked(x, {&a.q, &a.kvA}) : linearPacked(x, {&a.q, &a.kvA, &a.qRope});
-        TORCH_CHECK(!packed.empty(), "split MLA query rows that are not packed");
-        const at::Tensor qNope = packed[0].view({B, T, H, dn});
-        // The fast step's absorbed query maps q_nope in its own launch; elsewhere one product per head here.
-        const bool inKernel = mapped && cache && cache->deviceStep && kernels::StepOpsScope::active() &&
-                              decodeFastPath().absorbKernels;
-        const at::Tensor qRope = !mapped    ? packed[2].view({B, T, H, rR})
+    } else if (a.qRope.defined()) { // q's rows split (model.h): [q_nope | kv_a | q_rope] packed
+        // Where the absorbed query maps q_rope (the fast step, up to its batch): the q_nope | kv_a rows (and
+        // the few more qStepRows may take); prompts and the forward map it here, one product per head; steps
+        // the kernels do not take read the rope rows (one product instead of a product and an einsum).
+        const bool mapped = decodeFastPath().ropeMap, step = cache && cache->deviceStep;
+        const bool inKernel = mapped && step && kernels::StepOpsScope::active() &&
+                              decodeFastPath().absorbKernels && B <= kernels::kAbsorbMaxBatch;
+        const bool rows = !mapped || (step && !inKernel);
+        const int64_t nq = a.q.weight.size(0), nkv = a.kvA.weight.size(0);
+        const int64_t n = inKernel ? std::max(a.qStepRows, nq + nkv)
+                          : rows   ? nq + nkv + a.qRope.weight.size(0)
+                                   : nq + nkv;
+        const at::Tensor& w = a.q.weight;
+        const at::Tensor wn = w.as_strided({n, w.size(1)}, {w.size(1), 1}, w.storage_offset());
+        const at::Tensor y = a.q.bias.defined()
+                                 ? at::linear(x, wn, a.q.bias.as_strided({n}, {1}, a.q.bias.storage_offset()))
+                                 : at::linear(x, wn);
+        const at::Tensor qNope = y.narrow(-1, 0, nq).view({B, T, H, dn});
+        const at::Tensor qRope = rows       ? y.narrow(-1, nq + nkv, H * rR).view({B, T, H, rR})
                                  : inKernel ? at::Tensor()
                                             : mapQueryRope(qNope, a.qRopeMap);
-        MlaInputs in = mlaInputsFrom(m, layer, qNope, qRope, packed[1], modelRope, cache);
+        MlaInputs in = mlaInputsFrom(m, layer, qNope, qRope, y.narrow(-1, nq, nkv), modelRope, cache);
         in.qRopeFromMap = inKernel;
         return in;
     } else if (const std::vector<at::Tensor> packed = linearPacked(x, {&a.q, &a.kvA});
@@ -255,8 +265,8 @@ at::Tensor mlaAbsorbed(const io::ModelConfig& config, const MlaAttention& a, con
             in.qRope.defined() ? in.qRope
                                : at::einsum("bthd,hde->bthe", {in.qNope, a.qRopeMap}); // {B, T, H, rR}
         const at::Tensor qRope = in.qRopePending ? applyRope(qRopeIn, in.rope) : qRopeIn;
-        const at::Tensor qLat = at::einsum("btgkd,gdr->bgktr", {in.qNope.reshape({B, T, G, rep, dn}), wUK})
-                                    .reshape({B, H, T, r});
+        const at::Tensor qLat =
+            at::einsum("btgkd,gdr->bgktr", {in.qNope.reshape({B, T, G, rep, dn}), wUK}).reshape({B, H, T, r});
         qCat = at::cat({qLat, qRope.transpose(1, 2)},
                        -1); // {B, H, T, r + rR}
     }

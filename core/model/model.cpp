@@ -7,6 +7,7 @@
 
 #include "io/family.h"
 #include "io/safetensors.h"
+#include "kernels/step_ops.h"
 #include "model/modules.h"
 #include "util/error.h"
 
@@ -262,6 +263,13 @@ bool splitQuery(MlaAttention& a, bool onCpuToo) {
         row += n[i];
     }
     a.qRopeMap = map;
+    // The step's product: q_nope | kv_a, or up to the next multiple of 256, 512 or 1024 rows where faster.
+    std::vector<int64_t> rows{n[0] + n[1]};
+    for (const int64_t m : {256, 512, 1024}) {
+        const int64_t c = (rows[0] + m - 1) / m * m;
+        if (c <= pw.size(0) && c != rows.back()) rows.push_back(c);
+    }
+    a.qStepRows = kernels::fastestProductRows(pw, rows);
     return true;
 }
 
@@ -326,6 +334,7 @@ void packProjections(Layer& layer, bool onCpuToo) {
             a.kvA = {a.kvA.weight.clone(), a.kvA.bias.defined() ? a.kvA.bias.clone() : at::Tensor()};
             a.qRope = {};
             a.qRopeMap = at::Tensor();
+            a.qStepRows = 0;
         }
         if (!a.normedInput() && a.q.defined() && !splitQuery(a, onCpuToo)) packRows({&a.q, &a.kvA}, onCpuToo);
         shareKvBRows(a, onCpuToo);

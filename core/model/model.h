@@ -51,6 +51,10 @@ struct MlaAttention {
     // Undefined otherwise; mlaQueryRows gives q's [H * (d_n + r_R)] rows either way.
     Linear qRope;
     at::Tensor qRopeMap;
+    // Rows of the packed tensor the fast step's product reads where the absorbed query maps q_rope: the
+    // q_nope | kv_a rows, or a few rope rows more where cuBLAS runs that width faster (measured on load,
+    // kernels::fastestProductRows).
+    int64_t qStepRows = 0;
     at::Tensor qANorm;
     Linear kvA;
     at::Tensor kvANorm; // undefined: no latent norm (exact TransMLA form)
