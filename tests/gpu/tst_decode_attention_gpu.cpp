@@ -520,10 +520,12 @@ void runModel(const std::string& dir, int64_t ctx, int64_t rank) {
         const double fit = ((mapped - stored).norm() / stored.norm()).item<double>();
         std::snprintf(
             what, sizeof what,
-            "%s: query rows split (kv_b heads held %lld), layer 0's map vs its rope rows %.2e; with "
-            "q_rope from the rope rows graph steps vs the full forward %.2e (with the map: below); "
-            "full forward with the map vs with the rows %.2e",
-            name.c_str(), (long long)model::mlaKvBHeads(*split), fit, rowsVsFull, mapVsRows);
+            "%s: query rows split (kv_b heads held %lld, the step's product %lld rows), layer 0's map vs "
+            "its rope rows %.2e; with q_rope from the rope rows graph steps vs the full forward %.2e (with "
+            "the "
+            "map: below); full forward with the map vs with the rows %.2e",
+            name.c_str(), (long long)model::mlaKvBHeads(*split), (long long)split->qStepRows, fit, rowsVsFull,
+            mapVsRows);
         expect(fit <= std::ldexp(1.0, -6) && rowsVsFull <= 2 * atenVsFull + 1e-3, what);
     } else if (m.config.hasMlaCache()) {
         std::printf("note: %s: query rows not split (no fitted map)\n", name.c_str());
