@@ -38,6 +38,17 @@ model::Model loadF32(const std::filesystem::path& dir, bool mla) {
     return m;
 }
 
+// An MLA layer of these widths with no weights yet (the packing tests set the ones they need).
+model::Layer mlaLayer(int64_t dn, int64_t rR, int64_t dv, int64_t r) {
+    model::Layer L;
+    L.mla.emplace();
+    L.mla->nopeDim = dn;
+    L.mla->ropeDim = rR;
+    L.mla->vDim = dv;
+    L.mla->rank = r;
+    return L;
+}
+
 class TestForward : public QObject {
     Q_OBJECT
 private slots:
@@ -192,13 +203,8 @@ private slots:
         const at::Tensor nope = at::randn({H, dn, D}, f64), map = at::randn({H, dn, rR}, f64) * 0.3;
         const at::Tensor rope = at::matmul(map.transpose(1, 2), nope); // {H, rR, D}
         auto layerWith = [&](const at::Tensor& ropeRows) {
-            model::Layer L;
-            L.mla.emplace();
+            model::Layer L = mlaLayer(dn, rR, dn, r);
             model::MlaAttention& a = *L.mla;
-            a.nopeDim = dn;
-            a.ropeDim = rR;
-            a.vDim = dn;
-            a.rank = r;
             a.q.weight = at::cat({nope, ropeRows}, 1).reshape({H * (dn + rR), D}).to(at::kBFloat16);
             a.kvA.weight = at::randn({r + rR, D}, f64).to(at::kBFloat16);
             return L;
@@ -311,12 +317,8 @@ private slots:
         const at::Tensor groups = at::randn({2, 1, dn + dv, r}).to(at::kBFloat16);
         const at::Tensor perHead = groups.expand({2, 2, dn + dv, r}).reshape({H * (dn + dv), r});
         for (const bool differ : {false, true}) {
-            model::Layer L;
-            L.mla.emplace();
+            model::Layer L = mlaLayer(dn, 0, dv, r);
             model::MlaAttention& a = *L.mla;
-            a.nopeDim = dn;
-            a.vDim = dv;
-            a.rank = r;
             a.kvB.weight = perHead.clone();
             if (differ) a.kvB.weight[H * (dn + dv) - 1][r - 1] += 1.0;
             const at::Tensor before = a.kvB.weight.clone();
