@@ -389,8 +389,11 @@ int64_t Model::parameterCount() const {
         n += t(L.inputNorm) + t(L.postAttnNorm) + t(L.preFfnNorm) + t(L.postFfnNorm);
         if (L.mla) {
             const auto& m = *L.mla;
+            // kv_b per head, as the checkpoint holds it, also where groups of heads share one copy (model.h).
+            const int64_t kvB =
+                m.kvB.weight.defined() ? t(m.kvB.weight) * config.numHeads / mlaKvBHeads(m) : 0;
             n += lin(m.q) + lin(m.qRope) + lin(m.qA) + lin(m.qB) + t(m.qANorm) + lin(m.kvA) + t(m.kvANorm) +
-                 lin(m.kvB) + lin(m.o);
+                 kvB + lin(m.o);
             n += lin(m.qPre) + lin(m.kPre) + lin(m.vPre) + t(m.qNorm) + t(m.kNorm) + t(m.qUp);
         } else {
             n += lin(L.gqa.q) + lin(L.gqa.k) + lin(L.gqa.v) + lin(L.gqa.o) + t(L.gqa.qNorm) + t(L.gqa.kNorm);

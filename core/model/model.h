@@ -113,7 +113,7 @@ public:
 
     at::ScalarType computeDtype() const;
     at::Device device() const;
-    int64_t parameterCount() const; // of the tensors held
+    int64_t parameterCount() const; // of the tensors held (kv_b per head where groups share it)
 
     // Streamed models (LoadOptions::streamLayers): upload layer i from the checkpoint to the device
     // (no-op when resident or not streamed), and drop it again (its device memory is reused).

@@ -247,12 +247,14 @@ private slots:
         const at::Tensor ids = at::randint(0, m.config.vocabSize, {2, 40}, at::kLong);
         const at::Tensor before = model::forwardLogits(m, ids).to(at::kFloat);
         std::vector<model::MlaAttention> unsplit;
+        const int64_t parameters = m.parameterCount();
         for (model::Layer& L : m.layers) {
             unsplit.push_back(*L.mla);
             model::packProjections(L, /*onCpuToo=*/true);
             QVERIFY(L.mla->qRope.defined());
             QCOMPARE(model::mlaKvBHeads(*L.mla), m.config.numKvHeads);
         }
+        QCOMPARE(m.parameterCount(), parameters); // the checkpoint's count, kv_b per head
         model::DecodeFastPath& fast = model::decodeFastPath();
         const model::DecodeFastPath saved = fast;
         fast.ropeMap = false;
