@@ -5,12 +5,9 @@
 
 #include <ATen/core/Tensor.h>
 
-namespace transmla::kernels {
+#include "kernels/step_ops_launch.h" // kAbsorbMaxBatch
 
-// Sequences the absorbed kernels take: one pass over the weights (launchAbsorbQuery's four per pass).
-// Measured on the Llama-3-8B shape (H200): batch 1 at 4K 6.35 ms per step with them vs 6.55 with the einsums;
-// batch 16 at 16K 9.22 vs 9.03 (there ATen's batched product is the better one).
-constexpr int64_t kAbsorbMaxBatch = 4;
+namespace transmla::kernels {
 
 // A per-head weight view [H, rows, r] of bf16 on CUDA whose rows are unit-strided and 16-byte aligned (W_UK,
 // W_UV: views of kv_b's weight).

@@ -1,7 +1,10 @@
 #include "kernels/step_ops.h"
 
+#include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 #include <ATen/ATen.h>
 
@@ -282,6 +285,12 @@ at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, cons
 int64_t fastestProductRows(const at::Tensor& w, const std::vector<int64_t>& candidates) {
 #ifdef TRANSMLA_DECODE_KERNELS
     if (candidates.size() < 2 || !w.is_cuda() || w.dim() != 2) return candidates.empty() ? 0 : candidates[0];
+    // Timed once per device, width and candidates: every layer of a model asks the same.
+    static std::mutex lock;
+    static std::map<std::tuple<int, int64_t, at::ScalarType, std::vector<int64_t>>, int64_t> chosen;
+    const auto key = std::make_tuple(int(w.get_device()), w.size(1), w.scalar_type(), candidates);
+    const std::lock_guard<std::mutex> guard(lock);
+    if (const auto it = chosen.find(key); it != chosen.end()) return it->second;
     const at::Tensor x = at::full({1, w.size(1)}, 0.01, w.options()); // values do not matter (not the RNG's)
     const cudaStream_t stream = at::cuda::getCurrentCUDAStream().stream();
     cudaEvent_t start, stop;
@@ -306,7 +315,7 @@ int64_t fastestProductRows(const at::Tensor& w, const std::vector<int64_t>& cand
     size_t best = 0;
     for (size_t i = 1; i < ms.size(); ++i)
         if (ms[i] < ms[best] && ms[i] <= 0.97f * ms[0]) best = i;
-    return candidates[best];
+    return chosen[key] = candidates[best];
 #else
     (void)w;
     return candidates.empty() ? 0 : candidates[0];

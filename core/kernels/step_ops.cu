@@ -360,15 +360,17 @@ __global__ void latentAppendKernel(LatentAppend p) {
     appendLatentRow(p, blockIdx.x);
 }
 
-// MLA's absorbed query for the decode kernel, one block per (head, 128 columns of r):
-//   qCat[b, h, c]      = bf16(sum_d qNope[b, h, d] wUK[h, d, c])   (c < r; fp32 sums, as ATen's einsum)
-//   qCat[b, h, r + i]  = qRope[b, h, i], RoPE applied where cos is given (the columns' first block)
+// MLA's absorbed query for the decode kernel, one block per (head, 128 columns of r, and of r_R with a map):
+//   qCat[b, h, c]      = bf16(sum_d qNope[b, h, d] wUK[h / wRep, d, c])   (c < r; fp32 sums, as ATen's
+//   einsum) qCat[b, h, r + i]  = qRope[b, h, i], RoPE applied where cos is given (the columns' first block),
+//   or with
+//                        p.ropeMap bf16(sum_d qNope[b, h, d] ropeMap[h, d, i]) rotated likewise (the block
+//                        holding columns r ..)
 // 16 column groups of 8 (one 16-byte weight load per row) x 16 row slices: each thread loads all its rows
 // (up to 8 per pass: all in flight at once) before any arithmetic; q_nope sits in shared memory (read as
 // broadcasts) and the slices' sums meet there too. Up to kAbsorbBatch sequences per pass over the weights.
 constexpr int kAbsorbCols = kAbsorbColumns, kAbsorbSlices = 16, kAbsorbBatch = 4, kAbsorbRows = 8;
-// At most kAbsorbMaxBatch sequences (the host's limit, step_ops.cpp): 37 KB of shared memory per block.
-constexpr int kAbsorbMaxBatch = 4, kAbsorbMaxDn = 256;
+constexpr int kAbsorbMaxDn = 256; // at most kAbsorbMaxBatch sequences (step_ops_launch.h)
 __global__ void __launch_bounds__(256) absorbQueryKernel(AbsorbQuery p) {
     // The blocks past the heads write the step's cache rows (p.append), one per sequence.
     if (blockIdx.x == p.heads) {

@@ -176,11 +176,7 @@ MlaInputs mlaInputs(const Model& m, int64_t layer, const at::Tensor& x, const Ro
         const int64_t n = inKernel ? std::max(a.qStepRows, nq + nkv)
                           : rows   ? nq + nkv + a.qRope.weight.size(0)
                                    : nq + nkv;
-        const at::Tensor& w = a.q.weight;
-        const at::Tensor wn = w.as_strided({n, w.size(1)}, {w.size(1), 1}, w.storage_offset());
-        const at::Tensor y = a.q.bias.defined()
-                                 ? at::linear(x, wn, a.q.bias.as_strided({n}, {1}, a.q.bias.storage_offset()))
-                                 : at::linear(x, wn);
+        const at::Tensor y = linearRows(x, a.q, n);
         const at::Tensor qNope = y.narrow(-1, 0, nq).view({B, T, H, dn});
         const at::Tensor qRope = rows       ? y.narrow(-1, nq + nkv, H * rR).view({B, T, H, rR})
                                  : inKernel ? at::Tensor()
@@ -261,9 +257,7 @@ at::Tensor mlaAbsorbed(const io::ModelConfig& config, const MlaAttention& a, con
         if (fused) qCat = kernels::fusedAbsorbQuery(in.qNope, wUK, in.qRope, cos, sin, nullptr, map);
     }
     if (!qCat.defined()) {
-        const at::Tensor qRopeIn =
-            in.qRope.defined() ? in.qRope
-                               : at::einsum("bthd,hde->bthe", {in.qNope, a.qRopeMap}); // {B, T, H, rR}
+        const at::Tensor qRopeIn = in.qRope.defined() ? in.qRope : mapQueryRope(in.qNope, a.qRopeMap);
         const at::Tensor qRope = in.qRopePending ? applyRope(qRopeIn, in.rope) : qRopeIn;
         const at::Tensor qLat =
             at::einsum("btgkd,gdr->bgktr", {in.qNope.reshape({B, T, G, rep, dn}), wUK}).reshape({B, H, T, r});

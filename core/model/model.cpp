@@ -239,18 +239,13 @@ bool splitQuery(MlaAttention& a, bool onCpuToo) {
     const int64_t dn = a.nopeDim, rR = a.ropeDim, H = rR + dn > 0 ? w.size(0) / (dn + rR) : 0;
     at::Tensor map = fitQueryRopeMap(a, H);
     if (!map.defined()) return false;
-    auto blocks = [&](const at::Tensor& q, const at::Tensor& kv) { // [q_nope | kv | q_rope] rows
-        std::vector<int64_t> shape = q.sizes().vec();
-        shape[0] = H;
-        shape.insert(shape.begin() + 1, dn + rR);
-        const at::Tensor heads = q.reshape(shape); // {H, dn + rR, ...}
-        auto flat = [&](const at::Tensor& t) {
-            std::vector<int64_t> s = t.sizes().vec();
-            s.erase(s.begin());
-            s[0] *= H;
-            return t.reshape(s);
-        };
-        return at::cat({flat(heads.narrow(1, 0, dn)), kv, flat(heads.narrow(1, dn, rR))}, 0);
+    auto blocks = [&](const at::Tensor& q, const at::Tensor& kv) { // [q_nope | kv | q_rope] rows (or biases)
+        const at::Tensor heads = q.reshape({H, dn + rR, -1});      // {H, dn + rR, D or 1}
+        const at::Tensor y =
+            at::cat({heads.narrow(1, 0, dn).reshape({H * dn, -1}), kv.reshape({kv.size(0), -1}),
+                     heads.narrow(1, dn, rR).reshape({H * rR, -1})},
+                    0);
+        return q.dim() == 1 ? y.squeeze(1) : y;
     };
     const at::Tensor pw = blocks(w, a.kvA.weight);
     const at::Tensor pb = a.q.bias.defined() ? blocks(a.q.bias, a.kvA.bias) : at::Tensor();
@@ -310,18 +305,11 @@ at::Tensor mlaKvBRows(const MlaAttention& a, int64_t heads) {
 Linear mlaQueryRows(const MlaAttention& a) {
     if (!a.qRope.defined()) return a.q;
     const int64_t H = a.qRopeMap.size(0), dn = a.nopeDim, rR = a.ropeDim;
-    auto join = [&](const at::Tensor& nope, const at::Tensor& rope) {
+    auto join = [&](const at::Tensor& nope, const at::Tensor& rope) { // weights, or biases
         if (!nope.defined()) return at::Tensor();
-        std::vector<int64_t> sn = nope.sizes().vec(), sr = rope.sizes().vec();
-        sn[0] = H;
-        sn.insert(sn.begin() + 1, dn);
-        sr[0] = H;
-        sr.insert(sr.begin() + 1, rR);
-        at::Tensor y = at::cat({nope.reshape(sn), rope.reshape(sr)}, 1);
-        std::vector<int64_t> s = y.sizes().vec();
-        s.erase(s.begin());
-        s[0] *= H;
-        return y.reshape(s);
+        const at::Tensor y =
+            at::cat({nope.reshape({H, dn, -1}), rope.reshape({H, rR, -1})}, 1).reshape({H * (dn + rR), -1});
+        return nope.dim() == 1 ? y.squeeze(1) : y;
     };
     return {join(a.q.weight, a.qRope.weight), join(a.q.bias, a.qRope.bias)};
 }
@@ -390,8 +378,7 @@ int64_t Model::parameterCount() const {
         if (L.mla) {
             const auto& m = *L.mla;
             // kv_b per head, as the checkpoint holds it, also where groups of heads share one copy (model.h).
-            const int64_t kvB =
-                m.kvB.weight.defined() ? t(m.kvB.weight) * config.numHeads / mlaKvBHeads(m) : 0;
+            const int64_t kvB = m.kvB.weight.defined() ? lin(m.kvB) * config.numHeads / mlaKvBHeads(m) : 0;
             n += lin(m.q) + lin(m.qRope) + lin(m.qA) + lin(m.qB) + t(m.qANorm) + lin(m.kvA) + t(m.kvANorm) +
                  kvB + lin(m.o);
             n += lin(m.qPre) + lin(m.kPre) + lin(m.vPre) + t(m.qNorm) + t(m.kNorm) + t(m.qUp);

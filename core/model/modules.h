@@ -19,6 +19,9 @@ at::Tensor linear(const at::Tensor& x, const Linear& l);
 // of it. Empty where they are not.
 std::vector<at::Tensor> linearPacked(const at::Tensor& x, std::initializer_list<const Linear*> ls);
 bool packedLinears(const std::vector<const Linear*>& ls); // whether linearPacked applies
+// The product with the first `rows` rows of the tensor whose first row block first is (its weight and bias
+// from their starts): the rows of the linears packed after it too (linearPacked; MLA's split query, model.h).
+at::Tensor linearRows(const at::Tensor& x, const Linear& first, int64_t rows);
 
 // RMSNorm in fp32, as transformers: Llama form w * norm(x), Gemma form norm(x) * (1 + w).
 at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& w, double eps, bool gemmaForm);

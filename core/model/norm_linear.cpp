@@ -39,16 +39,18 @@ bool packedLinears(const std::vector<const Linear*>& ls) {
     return !ls.empty() && packedRows(ls.data(), ls.data() + ls.size()) > 0;
 }
 
+at::Tensor linearRows(const at::Tensor& x, const Linear& first, int64_t rows) {
+    const at::Tensor& w0 = first.weight;
+    const at::Tensor w = w0.as_strided({rows, w0.size(1)}, {w0.size(1), 1}, w0.storage_offset());
+    return first.bias.defined()
+               ? at::linear(x, w, first.bias.as_strided({rows}, {1}, first.bias.storage_offset()))
+               : at::linear(x, w);
+}
+
 std::vector<at::Tensor> linearPacked(const at::Tensor& x, std::initializer_list<const Linear*> ls) {
     const int64_t rows = packedRows(ls.begin(), ls.end());
     if (rows == 0) return {};
-    const Linear& first = **ls.begin();
-    const at::Tensor& w0 = first.weight;
-    const at::Tensor w = w0.as_strided({rows, w0.size(1)}, {w0.size(1), 1}, w0.storage_offset());
-    const at::Tensor y =
-        first.bias.defined()
-            ? at::linear(x, w, first.bias.as_strided({rows}, {1}, first.bias.storage_offset()))
-            : at::linear(x, w);
+    const at::Tensor y = linearRows(x, **ls.begin(), rows);
     std::vector<at::Tensor> out;
     int64_t row = 0;
     for (const Linear* l : ls) {
