@@ -180,4 +180,68 @@ at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at
 #endif
 }
 
+at::Tensor fusedAbsorbedDecode(AbsorbQuery query, const at::Tensor& rows, const at::Tensor& lengths,
+                               double scale, const at::Tensor& wOut) {
+#ifdef TRANSMLA_DECODE_KERNELS
+    const int64_t B = query.batch, H = query.heads, Dk = query.r + query.rR, Dv = query.r;
+    // rows [B, 1, capacity, r + rR] (the latent cache, one kv group), W_UV as decodeAttention's wOut.
+    if (!rows.defined() || !rows.is_cuda() || rows.scalar_type() != at::kBFloat16 || rows.dim() != 4 ||
+        rows.size(0) != B || rows.size(1) != 1 || rows.size(3) != Dk || rows.stride(3) != 1 ||
+        rows.stride(2) % 8 || rows.stride(0) % 8 || reinterpret_cast<uintptr_t>(rows.data_ptr()) % 16 ||
+        !lengths.defined() || !lengths.is_cuda() || lengths.scalar_type() != at::kInt || lengths.numel() != B ||
+        !headWeights(wOut) || H % wOut.size(0) || wOut.size(2) != Dv ||
+        !decodeAttentionSupports(H, Dk, Dv, true))
+        return {};
+    const int64_t cap = rows.size(2), hp = paddedHeads(H);
+    const auto [splits, tilesPerSplit] = splitsOf(H, Dk, Dv, true, cap, B);
+    auto bf = rows.options();
+    at::Tensor qCat = at::empty({B, H, Dk}, bf);
+    query.qCat = qCat.data_ptr();
+    DecodeLaunch p{};
+    p.q = qCat.data_ptr();
+    p.k = p.v = rows.data_ptr();
+    p.kBatchStride = p.vBatchStride = rows.stride(0);
+    p.kGroupStride = p.vGroupStride = rows.stride(1);
+    p.kRowStride = p.vRowStride = rows.stride(2);
+    p.lengths = lengths.data_ptr<int32_t>();
+    p.batch = int(B);
+    p.groups = 1;
+    p.rep = int(H);
+    p.paddedHeads = int(hp);
+    p.dk = int(Dk);
+    p.dv = int(Dv);
+    p.capacity = int(cap);
+    p.splits = int(splits);
+    p.tilesPerSplit = int(tilesPerSplit);
+    p.scale = float(scale);
+    p.wOut = wOut.data_ptr();
+    p.wHeadStride = wOut.stride(0);
+    p.wRep = int(H / wOut.size(0));
+    p.wRowStride = wOut.stride(1);
+    p.dOut = int(wOut.size(1));
+    p.reduceSlices = fusedReduceSlices(p);
+    if (!fusedDecodeFits(p, query)) return {};
+    auto f32 = bf.dtype(at::kFloat);
+    at::Tensor oPart = at::empty({B, 1, splits, hp, Dv}, f32);
+    at::Tensor mPart = at::empty({B, 1, splits, hp}, f32), lPart = at::empty({B, 1, splits, hp}, f32);
+    at::Tensor outPart = at::empty({B, H, p.reduceSlices, p.dOut}, f32);
+    at::Tensor out = at::empty({B, H, p.dOut}, bf);
+    p.oPart = oPart.data_ptr<float>();
+    p.mPart = mPart.data_ptr<float>();
+    p.lPart = lPart.data_ptr<float>();
+    p.outPart = outPart.data_ptr<float>();
+    p.out = out.data_ptr();
+    if (const char* err = launchFusedDecode(p, query, at::cuda::getCurrentCUDAStream().stream()))
+        throw std::runtime_error(std::string("fused absorbed decode: ") + err);
+    return out;
+#else
+    (void)query;
+    (void)rows;
+    (void)lengths;
+    (void)scale;
+    (void)wOut;
+    return {};
+#endif
+}
+
 } // namespace transmla::kernels
