@@ -83,12 +83,13 @@ constexpr int kAbsorbThreads = kAbsorbCols / 8 * kAbsorbSlices;
 // The block's shared memory (absorbScratchBytes of it, 16-byte aligned): q_nope in fp32, the slices' sums,
 // the mapped q_rope before RoPE.
 struct AbsorbScratch {
-    float* qs;       // [kAbsorbMaxBatch][kAbsorbMaxDn]
-    float* red;      // [kAbsorbSlices][kAbsorbBatch][kAbsorbCols]
+    float* qs;             // [kAbsorbMaxBatch][kAbsorbMaxDn]
+    float* red;            // [kAbsorbSlices][kAbsorbBatch][kAbsorbCols]
     absorb_bf16* ropeRows; // [kAbsorbBatch][kAbsorbCols]
 };
 constexpr int kAbsorbScratchBytes = kAbsorbMaxBatch * kAbsorbMaxDn * 4 +
-                                    kAbsorbSlices * kAbsorbBatch * kAbsorbCols * 4 + kAbsorbBatch * kAbsorbCols * 2;
+                                    kAbsorbSlices * kAbsorbBatch * kAbsorbCols * 4 +
+                                    kAbsorbBatch * kAbsorbCols * 2;
 __device__ inline AbsorbScratch absorbScratchAt(unsigned char* at) {
     float* qs = reinterpret_cast<float*>(at);
     float* red = qs + kAbsorbMaxBatch * kAbsorbMaxDn;
@@ -110,8 +111,8 @@ __device__ inline const absorb_bf16* absorbWeights(const AbsorbQuery& p, int h, 
     cEnd = p.ropeMap ? p.r + p.rR : p.r;
     rowStride = mapCols ? p.rR : p.wRowStride;
     return mapCols ? static_cast<const absorb_bf16*>(p.ropeMap) + int64_t(h) * p.dn * p.rR + (c0 - p.r)
-                   : static_cast<const absorb_bf16*>(p.w) + int64_t(p.wRep > 1 ? h / p.wRep : h) * p.wHeadStride +
-                         c0;
+                   : static_cast<const absorb_bf16*>(p.w) +
+                         int64_t(p.wRep > 1 ? h / p.wRep : h) * p.wHeadStride + c0;
 }
 __device__ inline void absorbLoadRows(const AbsorbQuery& p, int h, int cb, int d0, AbsorbRows& rows) {
     int64_t rowStride;
@@ -120,8 +121,9 @@ __device__ inline void absorbLoadRows(const AbsorbQuery& p, int h, int cb, int d
 #pragma unroll
     for (int k = 0; k < kAbsorbRows; ++k) {
         const int d = d0 + k * kAbsorbSlices;
-        rows.raw[k] = c0 < cEnd && d < p.dn ? __ldg(reinterpret_cast<const uint4*>(w + int64_t(d) * rowStride))
-                                            : make_uint4(0, 0, 0, 0);
+        rows.raw[k] = c0 < cEnd && d < p.dn
+                          ? __ldg(reinterpret_cast<const uint4*>(w + int64_t(d) * rowStride))
+                          : make_uint4(0, 0, 0, 0);
     }
 }
 // The first rows' weights of block (h, cb): issue them before anything the block waits for (at dn <= 128,
@@ -132,13 +134,15 @@ __device__ inline void absorbFirstRows(const AbsorbQuery& p, int h, int cb, Abso
 #pragma unroll
     for (int j = 0; j < 2; ++j) {
         const int i = int(threadIdx.x) + j * int(blockDim.x);
-        first.q[j] = i < p.batch * p.dn ? __bfloat162float(qn[int64_t(i / p.dn) * p.qBatchStride + i % p.dn]) : 0.f;
+        first.q[j] =
+            i < p.batch * p.dn ? __bfloat162float(qn[int64_t(i / p.dn) * p.qBatchStride + i % p.dn]) : 0.f;
     }
 }
 
 // Block (h, cb) of the absorbed query (kAbsorbThreads threads), its first rows already loaded. Ends with a
 // barrier: the scratch may be used again at once.
-__device__ void absorbQueryBlock(const AbsorbQuery& p, int h, int cb, const AbsorbRows& first, AbsorbScratch s) {
+__device__ void absorbQueryBlock(const AbsorbQuery& p, int h, int cb, const AbsorbRows& first,
+                                 AbsorbScratch s) {
     using bf16 = absorb_bf16;
     const int cg = threadIdx.x % 16, slice = threadIdx.x / 16;
     const int cEnd = p.ropeMap ? p.r + p.rR : p.r;
@@ -188,7 +192,8 @@ __device__ void absorbQueryBlock(const AbsorbQuery& p, int h, int cb, const Abso
         }
 #pragma unroll
         for (int bb = 0; bb < kAbsorbBatch; ++bb) {
-            float4* dst = reinterpret_cast<float4*>(s.red + (slice * kAbsorbBatch + bb) * kAbsorbCols + cg * 8);
+            float4* dst =
+                reinterpret_cast<float4*>(s.red + (slice * kAbsorbBatch + bb) * kAbsorbCols + cg * 8);
             dst[0] = make_float4(acc[bb][0], acc[bb][1], acc[bb][2], acc[bb][3]);
             dst[1] = make_float4(acc[bb][4], acc[bb][5], acc[bb][6], acc[bb][7]);
         }

@@ -188,8 +188,8 @@ at::Tensor fusedAbsorbedDecode(AbsorbQuery query, const at::Tensor& rows, const 
     if (!rows.defined() || !rows.is_cuda() || rows.scalar_type() != at::kBFloat16 || rows.dim() != 4 ||
         rows.size(0) != B || rows.size(1) != 1 || rows.size(3) != Dk || rows.stride(3) != 1 ||
         rows.stride(2) % 8 || rows.stride(0) % 8 || reinterpret_cast<uintptr_t>(rows.data_ptr()) % 16 ||
-        !lengths.defined() || !lengths.is_cuda() || lengths.scalar_type() != at::kInt || lengths.numel() != B ||
-        !headWeights(wOut) || H % wOut.size(0) || wOut.size(2) != Dv ||
+        !lengths.defined() || !lengths.is_cuda() || lengths.scalar_type() != at::kInt ||
+        lengths.numel() != B || !headWeights(wOut) || H % wOut.size(0) || wOut.size(2) != Dv ||
         !decodeAttentionSupports(H, Dk, Dv, true))
         return {};
     const int64_t cap = rows.size(2), hp = paddedHeads(H);

@@ -171,7 +171,8 @@ __device__ inline unsigned long long globalTimer() {
 __device__ void absorbPhase(const AbsorbQuery& a, unsigned char* scratch);
 __device__ void fusedGridSync();
 
-template <class C, bool Fused> __device__ __forceinline__ void splitBody(const DecodeLaunch& p, const AbsorbQuery* a) {
+template <class C, bool Fused>
+__device__ __forceinline__ void splitBody(const DecodeLaunch& p, const AbsorbQuery* a) {
     TRANSMLA_PHASE(gSplitPhases, 0, 0);
     allowDependents();
     extern __shared__ __align__(128) unsigned char smem[];
@@ -236,7 +237,8 @@ template <class C, bool Fused> __device__ __forceinline__ void splitBody(const D
             if (row < len && i >= 0 && i < C::STAGES - 1 && i < nTiles) {
                 bf16* kDst = reinterpret_cast<bf16*>(smem + (i % C::STAGES) * L.stageBytes);
                 for (int ch = lane; ch < kChunks; ch += 32)
-                    cpAsync16(kDst + (row % kTile) * L.kLd + ch * 8, kBase + row * p.kRowStride + ch * 8, true);
+                    cpAsync16(kDst + (row % kTile) * L.kLd + ch * 8, kBase + row * p.kRowStride + ch * 8,
+                              true);
             }
         }
         stageQuery(qs, qSrc, rep, p.dk, tid, kThreads);
@@ -980,8 +982,8 @@ template <bool Absorb> __global__ void __launch_bounds__(kReduceThreads) decodeR
                        weights);
 }
 
-// Shared memory of reduceBody: the weights (rounded up to 16 bytes), then one float4 per thread for the groups'
-// sums; with the absorbed output, the slice's latent after those.
+// Shared memory of reduceBody: the weights (rounded up to 16 bytes), then one float4 per thread for the
+// groups' sums; with the absorbed output, the slice's latent after those.
 size_t reduceSharedBytes(const DecodeLaunch& p, int threads, int slices) {
     return size_t((p.splits + 3) & ~3) * sizeof(float) + size_t(threads) * sizeof(float4) +
            (p.wOut ? size_t(p.dv / slices) * sizeof(float) : 0);
@@ -1204,7 +1206,8 @@ bool fusedDecodeFits(const DecodeLaunch& p, const AbsorbQuery& a) {
         return false;
     // The absorbed query's own limits (launchAbsorbQuery), for this launch's query.
     if (a.batch != p.batch || a.heads != p.rep || a.r != p.dv || a.r + a.rR != p.dk || a.qCat != p.q ||
-        a.dn > kAbsorbMaxDn || (a.ropeMap && (a.r % kAbsorbCols + a.rR > kAbsorbCols || a.r % 8 || a.rR % 8)) ||
+        a.dn > kAbsorbMaxDn ||
+        (a.ropeMap && (a.r % kAbsorbCols + a.rR > kAbsorbCols || a.r % 8 || a.rR % 8)) ||
         (a.append.cache && (a.append.cache != p.k || a.append.batch != p.batch)))
         return false;
     const int bytes = fusedSharedBytes(p);
@@ -1212,7 +1215,8 @@ bool fusedDecodeFits(const DecodeLaunch& p, const AbsorbQuery& a) {
     // Every block resident at once (the grid-wide barriers wait for all of them).
     static const int multiprocessors = deviceAttribute(cudaDevAttrMultiProcessorCount, 1);
     int perSm = 0;
-    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&perSm, decodeFusedKernel, kThreads, bytes) != cudaSuccess)
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&perSm, decodeFusedKernel, kThreads, bytes) !=
+        cudaSuccess)
         return false;
     return p.batch * p.groups * p.splits <= perSm * multiprocessors;
 }

@@ -42,14 +42,14 @@ at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at
                            const at::Tensor& lengths, int64_t valueDim, double scale,
                            const at::Tensor& wOut = {}, bool* absorbed = nullptr);
 
-// MLA's whole absorbed attention of one decoding step as one launch: the absorbed query that `query` describes
-// (step_ops.h absorbQueryParams: q_nope, W_UK, q_rope or its map, and the step's cache row where it is pending;
-// its qCat is set here), the decode kernel over the latent rows [B, 1, capacity, r + rR] up to lengths, and
-// the reduction with the absorbed output by wOut (W_UV as decodeAttention's). Returns [B, H, dOut] as
-// decodeAttention does with *absorbed (equal to the three launches bit for bit), or an undefined tensor
-// (nothing run) where the launch does not apply: more than kAbsorbMaxBatch sequences, splits that the latent
-// kernel takes (its contexts are long enough not to be bound by launches), a grid that does not fit on the
-// device at once, no cooperative launches.
+// MLA's whole absorbed attention of one decoding step as one launch: the absorbed query that `query`
+// describes (step_ops.h absorbQueryParams: q_nope, W_UK, q_rope or its map, and the step's cache row where it
+// is pending; its qCat is set here), the decode kernel over the latent rows [B, 1, capacity, r + rR] up to
+// lengths, and the reduction with the absorbed output by wOut (W_UV as decodeAttention's). Returns [B, H,
+// dOut] as decodeAttention does with *absorbed (equal to the three launches bit for bit), or an undefined
+// tensor (nothing run) where the launch does not apply: more than kAbsorbMaxBatch sequences, splits that the
+// latent kernel takes (its contexts are long enough not to be bound by launches), a grid that does not fit on
+// the device at once, no cooperative launches.
 at::Tensor fusedAbsorbedDecode(AbsorbQuery query, const at::Tensor& rows, const at::Tensor& lengths,
                                double scale, const at::Tensor& wOut);
 

@@ -82,9 +82,9 @@ bool dependentLaunch();
 int decodeReduceSlices(const DecodeLaunch& p);
 
 // The fused absorbed launch: MLA's whole decode attention of a step (the absorbed query of `a` and its cache
-// rows, the split kernel, the reduction with the absorbed output p.wOut) as one cooperative launch of the Wide
-// kernel's grid, p.q = a.qCat. fusedDecodeFits says whether it takes the launch (the Wide kernel's MLA shape,
-// every block resident at once, the absorbed output's and query's limits, a device with cooperative
+// rows, the split kernel, the reduction with the absorbed output p.wOut) as one cooperative launch of the
+// Wide kernel's grid, p.q = a.qCat. fusedDecodeFits says whether it takes the launch (the Wide kernel's MLA
+// shape, every block resident at once, the absorbed output's and query's limits, a device with cooperative
 // launches); fusedReduceSlices the column slices per head it reduces in (p.reduceSlices, outPart's third
 // dimension: as many (sequence, head, slice) items as blocks at most).
 bool fusedDecodeFits(const DecodeLaunch& p, const AbsorbQuery& a);

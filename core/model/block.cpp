@@ -252,8 +252,8 @@ at::Tensor mlaAbsorbed(const io::ModelConfig& config, const MlaAttention& a, con
     if (fused && cache.deviceStep && decodeFastPath().absorbFusion && decodeFastPath().fusedDecode &&
         (in.appended || in.rowPending)) {
         kernels::AbsorbQuery query;
-        if (kernels::absorbQueryParams(in.qNope, wUK, in.qRope, cos, sin, in.rowPending ? &in.row : nullptr, map,
-                                       query))
+        if (kernels::absorbQueryParams(in.qNope, wUK, in.qRope, cos, sin, in.rowPending ? &in.row : nullptr,
+                                       map, query))
             if (const at::Tensor out = kernels::fusedAbsorbedDecode(
                     query, cache.first[size_t(layer)].unsqueeze(1), cache.stepLengths, spec.scale, wUV);
                 out.defined())

@@ -172,9 +172,9 @@ void runAbsorbedReduction() {
 }
 
 // MLA's whole absorbed step as one cooperative launch (fusedAbsorbedDecode) against the three launches it
-// replaces (fusedAbsorbQuery with the pending cache row, decodeAttention with W_UV): the cache row bit for bit
-// (the same kernels' code), the output within one bf16 rounding of theirs (the reduction adds the splits in
-// another order) and within 2e-2 of fp32 from the same query and rows; two launches equal. Shapes: the 8B
+// replaces (fusedAbsorbQuery with the pending cache row, decodeAttention with W_UV): the cache row bit for
+// bit (the same kernels' code), the output within one bf16 rounding of theirs (the reduction adds the splits
+// in another order) and within 2e-2 of fp32 from the same query and rows; two launches equal. Shapes: the 8B
 // conversion's (32 heads, dn 128, r 512, r_R 64) at batch 1 and 4, its kv_b shared by 4 heads and q_rope
 // from the map; the demo model's (8 heads, dn 32, r 64, r_R 16). The step's row is the last of each length,
 // the first row of some split's first tile (which the launch loads before the row is written).
@@ -184,16 +184,18 @@ void runFusedDecode() {
         int64_t heads, dn, r, rR, batch, capacity, length, rep;
         bool map;
     };
-    for (const Shape& c : {Shape{32, 128, 512, 64, 1, 4160, 4097, 1, false}, Shape{32, 128, 512, 64, 1, 4160, 4097, 4, true},
-                           Shape{32, 128, 512, 64, 4, 1000, 999, 4, true}, Shape{32, 128, 512, 64, 2, 700, 65, 1, false},
-                           Shape{8, 32, 64, 16, 2, 320, 301, 4, true}}) {
+    for (const Shape& c :
+         {Shape{32, 128, 512, 64, 1, 4160, 4097, 1, false}, Shape{32, 128, 512, 64, 1, 4160, 4097, 4, true},
+          Shape{32, 128, 512, 64, 4, 1000, 999, 4, true}, Shape{32, 128, 512, 64, 2, 700, 65, 1, false},
+          Shape{8, 32, 64, 16, 2, 320, 301, 4, true}}) {
         const int64_t B = c.batch, H = c.heads, dk = c.r + c.rR, G = H / c.rep;
         // q_nope, the kv_a row and q_rope as column slices of one packed product, as in the step.
         const at::Tensor packed = at::randn({B, 1, H * c.dn + dk + H * c.rR}, bf);
         const at::Tensor qNope = packed.narrow(-1, 0, H * c.dn).view({B, 1, H, c.dn});
         const at::Tensor kv = packed.narrow(-1, H * c.dn, dk);
         const at::Tensor qRope = packed.narrow(-1, H * c.dn + dk, H * c.rR).view({B, 1, H, c.rR});
-        const at::Tensor map = c.map ? at::randn({H, c.dn, c.rR}, bf) * (1.0 / std::sqrt(double(c.dn))) : at::Tensor();
+        const at::Tensor map =
+            c.map ? at::randn({H, c.dn, c.rR}, bf) * (1.0 / std::sqrt(double(c.dn))) : at::Tensor();
         const at::Tensor wkv = at::randn({G, c.dn + c.dn, c.r}, bf) * (1.0 / std::sqrt(double(c.r)));
         const at::Tensor wUK = wkv.narrow(1, 0, c.dn), wUV = wkv.narrow(1, c.dn, c.dn);
         const at::Tensor norm = at::randn({c.r}, bf), pos = at::full({1}, c.length - 1, bf.dtype(at::kLong));
@@ -204,17 +206,21 @@ void runFusedDecode() {
         const kernels::LatentRow row3{kv, c.r, norm, 1e-6, rope.cos, rope.sin, rows3, pos},
             rowF{kv, c.r, norm, 1e-6, rope.cos, rope.sin, rowsF, pos};
         const at::Tensor qRopeIn = c.map ? at::Tensor() : qRope;
-        const at::Tensor qCat = kernels::fusedAbsorbQuery(qNope, wUK, qRopeIn, rope.cos, rope.sin, &row3, map);
+        const at::Tensor qCat =
+            kernels::fusedAbsorbQuery(qNope, wUK, qRopeIn, rope.cos, rope.sin, &row3, map);
         bool absorbed = false;
-        const at::Tensor out3 = qCat.defined() ? kernels::decodeAttention(qCat, rows3.unsqueeze(1), {}, lengths, c.r,
-                                                                          scale, wUV, &absorbed)
+        const at::Tensor out3 = qCat.defined() ? kernels::decodeAttention(qCat, rows3.unsqueeze(1), {},
+                                                                          lengths, c.r, scale, wUV, &absorbed)
                                                : at::Tensor();
         kernels::AbsorbQuery query;
-        const bool params = kernels::absorbQueryParams(qNope, wUK, qRopeIn, rope.cos, rope.sin, &rowF, map, query);
+        const bool params =
+            kernels::absorbQueryParams(qNope, wUK, qRopeIn, rope.cos, rope.sin, &rowF, map, query);
         const at::Tensor outF =
-            params ? kernels::fusedAbsorbedDecode(query, rowsF.unsqueeze(1), lengths, scale, wUV) : at::Tensor();
+            params ? kernels::fusedAbsorbedDecode(query, rowsF.unsqueeze(1), lengths, scale, wUV)
+                   : at::Tensor();
         const at::Tensor outAgain =
-            params ? kernels::fusedAbsorbedDecode(query, rowsF.unsqueeze(1), lengths, scale, wUV) : at::Tensor();
+            params ? kernels::fusedAbsorbedDecode(query, rowsF.unsqueeze(1), lengths, scale, wUV)
+                   : at::Tensor();
         const bool ran = absorbed && outF.defined() && outAgain.defined();
         double vs3 = 1.0, vsFp32 = 1.0;
         if (ran) {
@@ -230,12 +236,13 @@ void runFusedDecode() {
         }
         const bool rowSame = ran && at::equal(rows3, rowsF), again = ran && at::equal(outF, outAgain);
         char what[400];
-        std::snprintf(what, sizeof what,
-                      "fused absorbed step (H %lld dn %lld r %lld rR %lld, W_UK/W_UV per %lld heads, q_rope %s, batch "
-                      "%lld length %lld): one launch vs three %.2e, vs fp32 %.2e, cache equal: %s, two runs equal: %s",
-                      (long long)H, (long long)c.dn, (long long)c.r, (long long)c.rR, (long long)c.rep,
-                      c.map ? "mapped" : "given", (long long)B, (long long)c.length, vs3, vsFp32, rowSame ? "yes" : "no",
-                      again ? "yes" : "no");
+        std::snprintf(
+            what, sizeof what,
+            "fused absorbed step (H %lld dn %lld r %lld rR %lld, W_UK/W_UV per %lld heads, q_rope %s, batch "
+            "%lld length %lld): one launch vs three %.2e, vs fp32 %.2e, cache equal: %s, two runs equal: %s",
+            (long long)H, (long long)c.dn, (long long)c.r, (long long)c.rR, (long long)c.rep,
+            c.map ? "mapped" : "given", (long long)B, (long long)c.length, vs3, vsFp32,
+            rowSame ? "yes" : "no", again ? "yes" : "no");
         expect(ran && vs3 <= 1e-2 && vsFp32 <= 2e-2 && rowSame && again, what);
     }
 }
