@@ -211,8 +211,10 @@ __device__ void absorbQueryBlock(const AbsorbQuery& p, int h, int cb, const Abso
                 s.ropeRows[bb * kAbsorbCols + c - p.r] = __float2bfloat16(sum);
         }
         __syncthreads();
-        // The mapped q_rope (the block holding columns r ..): rotated as below, from its bf16 values.
-        if (p.ropeMap && (cb + 1) * kAbsorbCols > p.r) {
+        // The mapped q_rope (the block holding columns r .., only it: the launch has blocks past the columns
+        // where it has more sequences than column blocks, for their cache rows): rotated as below, from its
+        // bf16 values.
+        if (p.ropeMap && cb == p.r / kAbsorbCols) {
             for (int i = threadIdx.x; i < kAbsorbBatch * p.rR; i += blockDim.x) {
                 const int bb = i / p.rR, e = i % p.rR;
                 if (b0 + bb < p.batch)
