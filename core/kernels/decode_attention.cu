@@ -1029,11 +1029,12 @@ __device__ void absorbPhase(const AbsorbQuery& a, unsigned char* scratch) {
     }
 }
 
+template <class C>
 __global__ void __launch_bounds__(kThreads, 1) decodeFusedKernel(DecodeLaunch p, AbsorbQuery a) {
-    splitBody<Wide, true>(p, &a);
+    splitBody<C, true>(p, &a);
     fusedGridSync(); // every split's partials are written
     extern __shared__ __align__(128) unsigned char smem[];
-    const Layout L(Wide::KG, Wide::STAGES, p.paddedHeads, p.dk, p.dv, true);
+    const Layout L(C::KG, C::STAGES, p.paddedHeads, p.dk, p.dv, true);
     float* weights = reinterpret_cast<float*>(smem + L.scores);
     const int blocks = int(gridDim.x * gridDim.y), rank = int(blockIdx.y * gridDim.x + blockIdx.x);
     const int heads = p.groups * p.rep, slices = p.reduceSlices, items = p.batch * heads * slices;
@@ -1181,8 +1182,8 @@ Shape kernelFor(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPer
     return shape == Shape::Latent && (tilesPerSplit < kLatentMinTiles || groups != 1) ? Shape::Wide : shape;
 }
 
-int fusedSharedBytes(const DecodeLaunch& p) {
-    const Layout L(Wide::KG, Wide::STAGES, p.paddedHeads, p.dk, p.dv, true);
+template <class C> int fusedSharedBytes(const DecodeLaunch& p) {
+    const Layout L(C::KG, C::STAGES, p.paddedHeads, p.dk, p.dv, true);
     return std::max({L.total, L.scores + kAbsorbScratchBytes,
                      L.scores + int(reduceSharedBytes(p, kThreads, std::max(1, p.reduceSlices)))});
 }
@@ -1197,44 +1198,71 @@ int fusedReduceSlices(const DecodeLaunch& p) {
     return slices;
 }
 
-bool fusedDecodeFits(const DecodeLaunch& p, const AbsorbQuery& a) {
+namespace {
+
+// The split kernel's shape the fused launch runs (Narrow or Wide), or Shape::None where it does not apply.
+Shape fusedShape(const DecodeLaunch& p, const AbsorbQuery& a) {
     static_assert(kAbsorbThreads == kThreads, "the absorbed query's blocks are the split kernel's");
     static const bool cooperative = deviceAttribute(cudaDevAttrCooperativeLaunch, 0) != 0;
+    const Shape shape = kernelFor(p.paddedHeads, p.dk, p.dv, true, p.tilesPerSplit, p.groups);
     if (!cooperative || p.v != p.k || !p.wOut || p.groups != 1 || p.batch > kAbsorbMaxBatch ||
         p.batch * p.rep > kDecodeAbsorbedRows || p.reduceSlices < 1 || p.dv % (32 * p.reduceSlices) ||
-        kernelFor(p.paddedHeads, p.dk, p.dv, true, p.tilesPerSplit, p.groups) != Shape::Wide)
-        return false;
+        (shape != Shape::Wide && shape != Shape::Narrow))
+        return Shape::None;
     // The absorbed query's own limits (launchAbsorbQuery), for this launch's query.
     if (a.batch != p.batch || a.heads != p.rep || a.r != p.dv || a.r + a.rR != p.dk || a.qCat != p.q ||
         a.dn > kAbsorbMaxDn ||
         (a.ropeMap && (a.r % kAbsorbCols + a.rR > kAbsorbCols || a.r % 8 || a.rR % 8)) ||
         (a.append.cache && (a.append.cache != p.k || a.append.batch != p.batch)))
-        return false;
-    const int bytes = fusedSharedBytes(p);
-    if (bytes > 227 * 1024 || allowSharedBytes<decodeFusedKernel>(bytes)) return false;
-    // Every block resident at once (the grid-wide barriers wait for all of them).
+        return Shape::None;
+    return shape;
+}
+
+// Whether every block of the fused launch of kernel C fits on the device at once (the grid-wide barriers wait
+// for all of them), its shared memory allowed.
+template <class C> bool fusedResident(const DecodeLaunch& p) {
+    const int bytes = fusedSharedBytes<C>(p);
+    if (bytes > 227 * 1024 || allowSharedBytes<decodeFusedKernel<C>>(bytes)) return false;
     static const int multiprocessors = deviceAttribute(cudaDevAttrMultiProcessorCount, 1);
     int perSm = 0;
-    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&perSm, decodeFusedKernel, kThreads, bytes) !=
+    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&perSm, decodeFusedKernel<C>, kThreads, bytes) !=
         cudaSuccess)
         return false;
     return p.batch * p.groups * p.splits <= perSm * multiprocessors;
 }
 
-const char* launchFusedDecode(const DecodeLaunch& p, const AbsorbQuery& a, void* stream) {
-    if (!fusedDecodeFits(p, a)) return "decode attention: the fused absorbed launch does not take this shape";
+template <class C> const char* launchFused(const DecodeLaunch& p, const AbsorbQuery& a, cudaStream_t stream) {
     cudaLaunchConfig_t config{};
     config.gridDim = dim3(unsigned(p.batch * p.groups), unsigned(p.splits));
     config.blockDim = dim3(kThreads);
-    config.dynamicSmemBytes = size_t(fusedSharedBytes(p));
-    config.stream = static_cast<cudaStream_t>(stream);
+    config.dynamicSmemBytes = size_t(fusedSharedBytes<C>(p));
+    config.stream = stream;
     cudaLaunchAttribute cooperative{};
     cooperative.id = cudaLaunchAttributeCooperative;
     cooperative.val.cooperative = 1;
     config.attrs = &cooperative;
     config.numAttrs = 1;
-    const cudaError_t e = cudaLaunchKernelEx(&config, decodeFusedKernel, p, a);
+    const cudaError_t e = cudaLaunchKernelEx(&config, decodeFusedKernel<C>, p, a);
     return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
+}
+
+} // namespace
+
+bool fusedDecodeFits(const DecodeLaunch& p, const AbsorbQuery& a) {
+    switch (fusedShape(p, a)) {
+    case Shape::Narrow:
+        return fusedResident<Narrow>(p);
+    case Shape::Wide:
+        return fusedResident<Wide>(p);
+    default:
+        return false;
+    }
+}
+
+const char* launchFusedDecode(const DecodeLaunch& p, const AbsorbQuery& a, void* stream) {
+    if (!fusedDecodeFits(p, a)) return "decode attention: the fused absorbed launch does not take this shape";
+    const cudaStream_t s = static_cast<cudaStream_t>(stream);
+    return fusedShape(p, a) == Shape::Narrow ? launchFused<Narrow>(p, a, s) : launchFused<Wide>(p, a, s);
 }
 
 int64_t decodeMinTiles() {
