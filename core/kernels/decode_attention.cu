@@ -169,7 +169,7 @@ __device__ inline unsigned long long globalTimer() {
 // The split kernel's work for block (blockIdx.x, blockIdx.y); with Fused (the fused absorbed launch, below),
 // first the absorbed query's phase (absorbPhase), whose output is this block's query.
 __device__ void absorbPhase(const AbsorbQuery& a, unsigned char* scratch);
-__device__ void fusedGridSync();
+__device__ void fusedGridSync(const DecodeLaunch& p);
 
 template <class C, bool Fused>
 __device__ __forceinline__ void splitBody(const DecodeLaunch& p, const AbsorbQuery* a) {
@@ -227,7 +227,7 @@ __device__ __forceinline__ void splitBody(const DecodeLaunch& p, const AbsorbQue
         // The first tiles are on their way while this block computes its share of the absorbed query (and of
         // the step's cache rows); the query is read once every block's share is written.
         absorbPhase(*a, smem + L.scores);
-        fusedGridSync();
+        fusedGridSync(p);
         // The step's new row, where a first tile holds it, again: it was loaded before it was written.
         cpAsyncWait<0>();
         __syncthreads();
@@ -997,8 +997,30 @@ size_t reduceSharedBytes(const DecodeLaunch& p, int threads, int slices) {
 // each kernel boundary cost ~2 us of a ~25 us attention (BENCHMARKS.md).
 constexpr int kFusedPreload = 3; // absorbed-query items per block whose first loads are issued together
 
-__device__ void fusedGridSync() {
-    cooperative_groups::this_grid().sync();
+// Cooperative launches: cooperative_groups' barrier. Otherwise (TRANSMLA_FUSED_COOP=0, for comparison: the
+// grid's blocks are then resident only in practice) a count and a generation in global memory.
+__device__ unsigned gFusedCount = 0, gFusedGeneration = 0;
+__device__ void fusedGridSync(const DecodeLaunch& p) {
+    if (!p.ownBarrier) {
+        cooperative_groups::this_grid().sync();
+        return;
+    }
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        const unsigned blocks = gridDim.x * gridDim.y;
+        const unsigned generation = *reinterpret_cast<volatile unsigned*>(&gFusedGeneration);
+        __threadfence();
+        if (atomicAdd(&gFusedCount, 1u) == blocks - 1) {
+            atomicExch(&gFusedCount, 0u);
+            __threadfence();
+            atomicAdd(&gFusedGeneration, 1u);
+        } else {
+            while (*reinterpret_cast<volatile unsigned*>(&gFusedGeneration) == generation) {
+            }
+        }
+        __threadfence();
+    }
+    __syncthreads();
 }
 
 __device__ void absorbPhase(const AbsorbQuery& a, unsigned char* scratch) {
@@ -1032,7 +1054,7 @@ __device__ void absorbPhase(const AbsorbQuery& a, unsigned char* scratch) {
 template <class C>
 __global__ void __launch_bounds__(kThreads, 1) decodeFusedKernel(DecodeLaunch p, AbsorbQuery a) {
     splitBody<C, true>(p, &a);
-    fusedGridSync(); // every split's partials are written
+    fusedGridSync(p); // every split's partials are written
     extern __shared__ __align__(128) unsigned char smem[];
     const Layout L(C::KG, C::STAGES, p.paddedHeads, p.dk, p.dv, true);
     float* weights = reinterpret_cast<float*>(smem + L.scores);
@@ -1240,9 +1262,15 @@ template <class C> const char* launchFused(const DecodeLaunch& p, const AbsorbQu
     cudaLaunchAttribute cooperative{};
     cooperative.id = cudaLaunchAttributeCooperative;
     cooperative.val.cooperative = 1;
+    static const bool coop = [] {
+        const char* env = std::getenv("TRANSMLA_FUSED_COOP");
+        return !(env && std::strcmp(env, "0") == 0);
+    }();
     config.attrs = &cooperative;
-    config.numAttrs = 1;
-    const cudaError_t e = cudaLaunchKernelEx(&config, decodeFusedKernel<C>, p, a);
+    config.numAttrs = coop ? 1 : 0;
+    DecodeLaunch q = p;
+    q.ownBarrier = coop ? 0 : 1;
+    const cudaError_t e = cudaLaunchKernelEx(&config, decodeFusedKernel<C>, q, a);
     return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
 }
 

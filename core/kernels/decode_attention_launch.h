@@ -31,6 +31,7 @@ struct DecodeLaunch {
     int dOut;
     float* outPart;
     int reduceSlices; // the fused absorbed launch's column slices per head (fusedReduceSlices)
+    int ownBarrier;   // the fused launch's grid-wide barrier: 0 cooperative_groups', 1 its own
 };
 
 constexpr int kDecodeAbsorbedRows = 512; // sequences x heads the reduction's absorbed output takes
