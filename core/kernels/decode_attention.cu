@@ -226,7 +226,7 @@ __device__ __forceinline__ void splitBody(const DecodeLaunch& p, const AbsorbQue
     if constexpr (Fused) {
         // The first tiles are on their way while this block computes its share of the absorbed query (and of
         // the step's cache rows); the query is read once every block's share is written.
-        absorbPhase(*a, smem + L.scores);
+        if (!(p.fusedSkip & 1)) absorbPhase(*a, smem + L.scores);
         fusedGridSync(p);
         // The step's new row, where a first tile holds it, again: it was loaded before it was written.
         cpAsyncWait<0>();
@@ -1001,6 +1001,10 @@ constexpr int kFusedPreload = 3; // absorbed-query items per block whose first l
 // grid's blocks are then resident only in practice) a count and a generation in global memory.
 __device__ unsigned gFusedCount = 0, gFusedGeneration = 0;
 __device__ void fusedGridSync(const DecodeLaunch& p) {
+    if (p.fusedSkip & 4) {
+        __syncthreads();
+        return;
+    }
     if (!p.ownBarrier) {
         cooperative_groups::this_grid().sync();
         return;
@@ -1060,7 +1064,7 @@ __global__ void __launch_bounds__(kThreads, 1) decodeFusedKernel(DecodeLaunch p,
     float* weights = reinterpret_cast<float*>(smem + L.scores);
     const int blocks = int(gridDim.x * gridDim.y), rank = int(blockIdx.y * gridDim.x + blockIdx.x);
     const int heads = p.groups * p.rep, slices = p.reduceSlices, items = p.batch * heads * slices;
-    for (int it = rank; it < items; it += blocks) {
+    for (int it = rank; it < items && !(p.fusedSkip & 2); it += blocks) {
         reduceBody<true>(p, it / (heads * slices), it / slices % heads, it % slices, slices, weights);
         __syncthreads();
     }
@@ -1270,6 +1274,13 @@ template <class C> const char* launchFused(const DecodeLaunch& p, const AbsorbQu
     config.numAttrs = coop ? 1 : 0;
     DecodeLaunch q = p;
     q.ownBarrier = coop ? 0 : 1;
+    // TRANSMLA_FUSED_SKIP=mask (timing only, wrong results): 1 the absorbed query, 2 the reduction, 4 the
+    // grid-wide barriers.
+    static const int skip = [] {
+        const char* env = std::getenv("TRANSMLA_FUSED_SKIP");
+        return env ? std::atoi(env) : 0;
+    }();
+    q.fusedSkip = skip;
     const cudaError_t e = cudaLaunchKernelEx(&config, decodeFusedKernel<C>, q, a);
     return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
 }

@@ -32,6 +32,7 @@ struct DecodeLaunch {
     float* outPart;
     int reduceSlices; // the fused absorbed launch's column slices per head (fusedReduceSlices)
     int ownBarrier;   // the fused launch's grid-wide barrier: 0 cooperative_groups', 1 its own
+    int fusedSkip;    // phases the fused launch skips (timing experiments)
 };
 
 constexpr int kDecodeAbsorbedRows = 512; // sequences x heads the reduction's absorbed output takes
