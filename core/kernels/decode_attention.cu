@@ -26,9 +26,6 @@
 #include <cstdlib>
 #include <cstring>
 
-#include <cooperative_groups.h>
-
-#include "kernels/absorb_query.cuh"
 #include "kernels/decode_attention_launch.h"
 #include "kernels/dependent_launch.cuh"
 
@@ -166,13 +163,7 @@ __device__ inline unsigned long long globalTimer() {
 // Fragment coordinates (PTX ISA, mma.m16n8k16): lane = 4 * gid + tig; A regs r hold row
 // gid + 8 (r & 1), columns 2 tig + 8 (r >> 1) (+1); B regs hold k = 2 tig (+8), n = gid; C holds
 // rows gid, gid + 8 and columns 2 tig, 2 tig + 1.
-// The split kernel's work for block (blockIdx.x, blockIdx.y); with Fused (the fused absorbed launch, below),
-// first the absorbed query's phase (absorbPhase), whose output is this block's query.
-__device__ void absorbPhase(const AbsorbQuery& a, unsigned char* scratch);
-__device__ void fusedGridSync(const DecodeLaunch& p);
-
-template <class C, bool Fused>
-__device__ __forceinline__ void splitBody(const DecodeLaunch& p, const AbsorbQuery* a) {
+template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSplitKernel(DecodeLaunch p) {
     TRANSMLA_PHASE(gSplitPhases, 0, 0);
     allowDependents();
     extern __shared__ __align__(128) unsigned char smem[];
@@ -193,11 +184,9 @@ __device__ __forceinline__ void splitBody(const DecodeLaunch& p, const AbsorbQue
     // The query first (its own cp.async group), into the score buffer: free until the first tile's scores.
     static_assert(2 * 16 * C::KQ <= kSLd * 4, "the widest query row fits a row of the score buffer");
     bf16* qs = reinterpret_cast<bf16*>(partial);
-    const bf16* qSrc = static_cast<const bf16*>(p.q) + (int64_t(b) * p.groups + group) * rep * p.dk;
-    if constexpr (!Fused) {
-        stageQuery(qs, qSrc, rep, p.dk, tid, kThreads);
-        cpAsyncCommit();
-    }
+    stageQuery(qs, static_cast<const bf16*>(p.q) + (int64_t(b) * p.groups + group) * rep * p.dk, rep, p.dk,
+               tid, kThreads);
+    cpAsyncCommit();
 
     // Tile i of this split into stage i % STAGES: 16-byte chunks, rows past the length zero-filled
     // (a zero row adds nothing to P V even where the cache holds garbage).
@@ -222,28 +211,6 @@ __device__ __forceinline__ void splitBody(const DecodeLaunch& p, const AbsorbQue
     for (int s = 0; s < C::STAGES - 1; ++s) {
         if (s < nTiles) load(s);
         cpAsyncCommit(); // empty groups too: wait_group counts stay exact
-    }
-    if constexpr (Fused) {
-        // The first tiles are on their way while this block computes its share of the absorbed query (and of
-        // the step's cache rows); the query is read once every block's share is written.
-        if (!(p.fusedSkip & 1)) absorbPhase(*a, smem + L.scores);
-        fusedGridSync(p);
-        // The step's new row, where a first tile holds it, again: it was loaded before it was written.
-        cpAsyncWait<0>();
-        __syncthreads();
-        if (a->append.cache && warp == 0) {
-            const int64_t row = *a->append.position;
-            const int i = int(row / kTile) - tile0;
-            if (row < len && i >= 0 && i < C::STAGES - 1 && i < nTiles) {
-                bf16* kDst = reinterpret_cast<bf16*>(smem + (i % C::STAGES) * L.stageBytes);
-                for (int ch = lane; ch < kChunks; ch += 32)
-                    cpAsync16(kDst + (row % kTile) * L.kLd + ch * 8, kBase + row * p.kRowStride + ch * 8,
-                              true);
-            }
-        }
-        stageQuery(qs, qSrc, rep, p.dk, tid, kThreads);
-        cpAsyncCommit();
-        cpAsyncWait<0>(); // the query, the row (and so every tile loaded so far)
     }
 
     // Scores: warp = (row group rg, k group kg); kg owns k-steps kg, kg + KG, ... of the query, whose
@@ -457,10 +424,6 @@ __device__ __forceinline__ void splitBody(const DecodeLaunch& p, const AbsorbQue
         p.lPart[part * hp + sHead] = rowL;
     }
     TRANSMLA_PHASE(gSplitPhases, 4, 0);
-}
-
-template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSplitKernel(DecodeLaunch p) {
-    splitBody<C, false>(p, nullptr);
 }
 
 // ---- The latent kernel: MLA's shared [latent | k_rope] rows on Hopper, with warpgroup MMA (wgmma) ----
@@ -826,15 +789,11 @@ __device__ inline float blockReduce(float x, bool isMax, float* scratch) {
 __device__ unsigned gAbsorbedArrivals[kDecodeAbsorbedRows];
 constexpr int kAbsorbedPreload = 8; // W_UV chunks per thread loaded before waitForPrimary
 
-// Sequence b, head h, column slice sliceIndex of `slices`, by one block of any multiple of 32 threads (up to
-// 1024); `weights`: its shared memory (reduceSharedBytes). Ends with every thread done with the shared memory
-// where the block may run another.
-template <bool Absorb>
-__device__ void reduceBody(const DecodeLaunch& p, int b, int h, int sliceIndex, int slices, float* weights) {
+template <bool Absorb> __global__ void __launch_bounds__(kReduceThreads) decodeReduceKernel(DecodeLaunch p) {
     TRANSMLA_PHASE(gReducePhases, 0, 0);
     const int heads = p.groups * p.rep;
-    const int g = h / p.rep, r = h % p.rep;
-    const int slice = p.dv / slices, c0 = sliceIndex * slice;
+    const int b = blockIdx.x / heads, h = blockIdx.x % heads, g = h / p.rep, r = h % p.rep;
+    const int slice = p.dv / int(gridDim.y), c0 = int(blockIdx.y) * slice;
     // MLA's absorbed output (p.wOut): thread t takes output row t / 4 (+ blockDim / 4, ...) and the slice's
     // 8-column chunks t % 4, t % 4 + 4, ...; its first chunks of W_UV are weights: loaded before the wait.
     constexpr bool absorb = Absorb; // p.wOut set (its own instance: the plain one keeps its registers)
@@ -852,19 +811,20 @@ __device__ void reduceBody(const DecodeLaunch& p, int b, int h, int sliceIndex, 
     // Where launched as the split kernel's programmatic dependent (dependentLaunch: Hopper, opt-in): resident
     // before the split grid ends, it waits here until that grid is done and its partials are visible.
     waitForPrimary();
-    allowDependents(); // MLA's absorbed output: its weights load while this grid runs
+    allowDependents();                 // MLA's absorbed output: its weights load while this grid runs
+    extern __shared__ float weights[]; // [splits]
     __shared__ float scratch[32];
     const int64_t first = (int64_t(b) * p.groups + g) * p.splits;
     const int hp = p.paddedHeads;
     float M = -FLT_MAX;
     for (int s = threadIdx.x; s < p.splits; s += blockDim.x)
-        M = fmaxf(M, __ldcg(p.mPart + (first + s) * hp + r));
+        M = fmaxf(M, p.mPart[(first + s) * hp + r]);
     M = blockReduce(M, true, scratch);
     float L = 0.f;
     for (int s = threadIdx.x; s < p.splits; s += blockDim.x) {
-        const float w = exp2f(__ldcg(p.mPart + (first + s) * hp + r) - M);
+        const float w = exp2f(p.mPart[(first + s) * hp + r] - M);
         weights[s] = w;
-        L += w * __ldcg(p.lPart + (first + s) * hp + r);
+        L += w * p.lPart[(first + s) * hp + r];
     }
     L = blockReduce(L, false, scratch); // its barriers also publish the weights
     TRANSMLA_PHASE(gReducePhases, 1, 0);
@@ -889,7 +849,7 @@ __device__ void reduceBody(const DecodeLaunch& p, int b, int h, int sliceIndex, 
 #pragma unroll 16 // the splits' partial outputs in flight together (at batch 1: 6.7 us with 4, GQA 4K)
             for (int s = grp; s < p.splits; s += groups) {
                 const float w = weights[s];
-                const float4 x = __ldcg(reinterpret_cast<const float4*>(o + s * splitStride + d));
+                const float4 x = *reinterpret_cast<const float4*>(o + s * splitStride + d);
                 acc.x += w * x.x;
                 acc.y += w * x.y;
                 acc.z += w * x.z;
@@ -923,8 +883,8 @@ __device__ void reduceBody(const DecodeLaunch& p, int b, int h, int sliceIndex, 
     TRANSMLA_PHASE(gReducePhases, 2, 0);
     if (!absorb) return;
     __syncthreads(); // the slice's latent
-    const int rows = int(blockDim.x) / 4;
-    float* part = p.outPart + ((int64_t(b) * heads + h) * slices + sliceIndex) * p.dOut;
+    const int slices = int(gridDim.y), rows = int(blockDim.x) / 4;
+    float* part = p.outPart + ((int64_t(b) * heads + h) * slices + blockIdx.y) * p.dOut;
     for (int v0 = 0; v0 < p.dOut; v0 += rows) {
         const int v = v0 + int(threadIdx.x) / 4;
         float acc = 0.f;
@@ -973,101 +933,6 @@ __device__ void reduceBody(const DecodeLaunch& p, int b, int h, int sliceIndex, 
         out[v] = __float2bfloat16(total);
     }
     if (threadIdx.x == 0) gAbsorbedArrivals[b * heads + h] = 0u;
-}
-
-template <bool Absorb> __global__ void __launch_bounds__(kReduceThreads) decodeReduceKernel(DecodeLaunch p) {
-    extern __shared__ float weights[]; // reduceSharedBytes
-    const int heads = p.groups * p.rep;
-    reduceBody<Absorb>(p, int(blockIdx.x) / heads, int(blockIdx.x) % heads, int(blockIdx.y), int(gridDim.y),
-                       weights);
-}
-
-// Shared memory of reduceBody: the weights (rounded up to 16 bytes), then one float4 per thread for the
-// groups' sums; with the absorbed output, the slice's latent after those.
-size_t reduceSharedBytes(const DecodeLaunch& p, int threads, int slices) {
-    return size_t((p.splits + 3) & ~3) * sizeof(float) + size_t(threads) * sizeof(float4) +
-           (p.wOut ? size_t(p.dv / slices) * sizeof(float) : 0);
-}
-
-// ---- The fused absorbed launch: MLA's whole decode attention of a step at a few sequences ----
-// One cooperative launch of the Wide kernel's grid (every block resident at once) runs, between two grid-wide
-// barriers, what three launches ran one after the other: the absorbed query and the step's cache rows (each
-// block a share of launchAbsorbQuery's blocks, while its first tiles load), the split kernel's tiles, and the
-// reduction with the absorbed output (each block a share of its (sequence, head, slice) items). At batch 1
-// each kernel boundary cost ~2 us of a ~25 us attention (BENCHMARKS.md).
-constexpr int kFusedPreload = 3; // absorbed-query items per block whose first loads are issued together
-
-// Cooperative launches: cooperative_groups' barrier. Otherwise (TRANSMLA_FUSED_COOP=0, for comparison: the
-// grid's blocks are then resident only in practice) a count and a generation in global memory.
-__device__ unsigned gFusedCount = 0, gFusedGeneration = 0;
-__device__ void fusedGridSync(const DecodeLaunch& p) {
-    if (p.fusedSkip & 4) {
-        __syncthreads();
-        return;
-    }
-    if (!p.ownBarrier) {
-        cooperative_groups::this_grid().sync();
-        return;
-    }
-    __syncthreads();
-    if (threadIdx.x == 0) {
-        const unsigned blocks = gridDim.x * gridDim.y;
-        const unsigned generation = *reinterpret_cast<volatile unsigned*>(&gFusedGeneration);
-        __threadfence();
-        if (atomicAdd(&gFusedCount, 1u) == blocks - 1) {
-            atomicExch(&gFusedCount, 0u);
-            __threadfence();
-            atomicAdd(&gFusedGeneration, 1u);
-        } else {
-            while (*reinterpret_cast<volatile unsigned*>(&gFusedGeneration) == generation) {
-            }
-        }
-        __threadfence();
-    }
-    __syncthreads();
-}
-
-__device__ void absorbPhase(const AbsorbQuery& a, unsigned char* scratch) {
-    const int blocks = int(gridDim.x * gridDim.y), rank = int(blockIdx.y * gridDim.x + blockIdx.x);
-    const int cbs = absorbColumnBlocks(a), items = a.heads * cbs;
-    const int total = items + (a.append.cache ? a.append.batch : 0);
-    AbsorbRows first[kFusedPreload];
-#pragma unroll
-    for (int k = 0; k < kFusedPreload; ++k)
-        if (const int it = rank + k * blocks; it < items) absorbFirstRows(a, it / cbs, it % cbs, first[k]);
-    const AbsorbScratch s = absorbScratchAt(scratch);
-    int k = 0;
-    for (int it = rank; it < total; it += blocks, ++k) {
-        if (it >= items) { // a cache row (its block sum's shared memory is free again after the barrier)
-            appendLatentRow(a.append, it - items);
-            __syncthreads();
-            continue;
-        }
-        AbsorbRows rows;
-        if (k < kFusedPreload) {
-#pragma unroll
-            for (int j = 0; j < kFusedPreload; ++j)
-                if (j == k) rows = first[j];
-        } else {
-            absorbFirstRows(a, it / cbs, it % cbs, rows);
-        }
-        absorbQueryBlock(a, it / cbs, it % cbs, rows, s);
-    }
-}
-
-template <class C>
-__global__ void __launch_bounds__(kThreads, 1) decodeFusedKernel(DecodeLaunch p, AbsorbQuery a) {
-    splitBody<C, true>(p, &a);
-    fusedGridSync(p); // every split's partials are written
-    extern __shared__ __align__(128) unsigned char smem[];
-    const Layout L(C::KG, C::STAGES, p.paddedHeads, p.dk, p.dv, true);
-    float* weights = reinterpret_cast<float*>(smem + L.scores);
-    const int blocks = int(gridDim.x * gridDim.y), rank = int(blockIdx.y * gridDim.x + blockIdx.x);
-    const int heads = p.groups * p.rep, slices = p.reduceSlices, items = p.batch * heads * slices;
-    for (int it = rank; it < items && !(p.fusedSkip & 2); it += blocks) {
-        reduceBody<true>(p, it / (heads * slices), it / slices % heads, it % slices, slices, weights);
-        __syncthreads();
-    }
 }
 
 // An attribute of the current device, or `fallback` where it cannot be read.
@@ -1208,101 +1073,7 @@ Shape kernelFor(int paddedHeads, int dk, int dv, bool sharedValues, int tilesPer
     return shape == Shape::Latent && (tilesPerSplit < kLatentMinTiles || groups != 1) ? Shape::Wide : shape;
 }
 
-template <class C> int fusedSharedBytes(const DecodeLaunch& p) {
-    const Layout L(C::KG, C::STAGES, p.paddedHeads, p.dk, p.dv, true);
-    return std::max({L.total, L.scores + kAbsorbScratchBytes,
-                     L.scores + int(reduceSharedBytes(p, kThreads, std::max(1, p.reduceSlices)))});
-}
-
 } // namespace
-
-int fusedReduceSlices(const DecodeLaunch& p) {
-    const int blocks = p.batch * p.groups * p.splits, rows = p.batch * p.groups * p.rep;
-    int slices = 1;
-    while (slices < 4 && 2 * slices * rows <= blocks && p.dv % (2 * slices * 32) == 0)
-        slices *= 2;
-    return slices;
-}
-
-namespace {
-
-// The split kernel's shape the fused launch runs (Narrow or Wide), or Shape::None where it does not apply.
-Shape fusedShape(const DecodeLaunch& p, const AbsorbQuery& a) {
-    static_assert(kAbsorbThreads == kThreads, "the absorbed query's blocks are the split kernel's");
-    static const bool cooperative = deviceAttribute(cudaDevAttrCooperativeLaunch, 0) != 0;
-    const Shape shape = kernelFor(p.paddedHeads, p.dk, p.dv, true, p.tilesPerSplit, p.groups);
-    if (!cooperative || p.v != p.k || !p.wOut || p.groups != 1 || p.batch > kAbsorbMaxBatch ||
-        p.batch * p.rep > kDecodeAbsorbedRows || p.reduceSlices < 1 || p.dv % (32 * p.reduceSlices) ||
-        (shape != Shape::Wide && shape != Shape::Narrow))
-        return Shape::None;
-    // The absorbed query's own limits (launchAbsorbQuery), for this launch's query.
-    if (a.batch != p.batch || a.heads != p.rep || a.r != p.dv || a.r + a.rR != p.dk || a.qCat != p.q ||
-        a.dn > kAbsorbMaxDn ||
-        (a.ropeMap && (a.r % kAbsorbCols + a.rR > kAbsorbCols || a.r % 8 || a.rR % 8)) ||
-        (a.append.cache && (a.append.cache != p.k || a.append.batch != p.batch)))
-        return Shape::None;
-    return shape;
-}
-
-// Whether every block of the fused launch of kernel C fits on the device at once (the grid-wide barriers wait
-// for all of them), its shared memory allowed.
-template <class C> bool fusedResident(const DecodeLaunch& p) {
-    const int bytes = fusedSharedBytes<C>(p);
-    if (bytes > 227 * 1024 || allowSharedBytes<decodeFusedKernel<C>>(bytes)) return false;
-    static const int multiprocessors = deviceAttribute(cudaDevAttrMultiProcessorCount, 1);
-    int perSm = 0;
-    if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&perSm, decodeFusedKernel<C>, kThreads, bytes) !=
-        cudaSuccess)
-        return false;
-    return p.batch * p.groups * p.splits <= perSm * multiprocessors;
-}
-
-template <class C> const char* launchFused(const DecodeLaunch& p, const AbsorbQuery& a, cudaStream_t stream) {
-    cudaLaunchConfig_t config{};
-    config.gridDim = dim3(unsigned(p.batch * p.groups), unsigned(p.splits));
-    config.blockDim = dim3(kThreads);
-    config.dynamicSmemBytes = size_t(fusedSharedBytes<C>(p));
-    config.stream = stream;
-    cudaLaunchAttribute cooperative{};
-    cooperative.id = cudaLaunchAttributeCooperative;
-    cooperative.val.cooperative = 1;
-    static const bool coop = [] {
-        const char* env = std::getenv("TRANSMLA_FUSED_COOP");
-        return !(env && std::strcmp(env, "0") == 0);
-    }();
-    config.attrs = &cooperative;
-    config.numAttrs = coop ? 1 : 0;
-    DecodeLaunch q = p;
-    q.ownBarrier = coop ? 0 : 1;
-    // TRANSMLA_FUSED_SKIP=mask (timing only, wrong results): 1 the absorbed query, 2 the reduction, 4 the
-    // grid-wide barriers.
-    static const int skip = [] {
-        const char* env = std::getenv("TRANSMLA_FUSED_SKIP");
-        return env ? std::atoi(env) : 0;
-    }();
-    q.fusedSkip = skip;
-    const cudaError_t e = cudaLaunchKernelEx(&config, decodeFusedKernel<C>, q, a);
-    return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
-}
-
-} // namespace
-
-bool fusedDecodeFits(const DecodeLaunch& p, const AbsorbQuery& a) {
-    switch (fusedShape(p, a)) {
-    case Shape::Narrow:
-        return fusedResident<Narrow>(p);
-    case Shape::Wide:
-        return fusedResident<Wide>(p);
-    default:
-        return false;
-    }
-}
-
-const char* launchFusedDecode(const DecodeLaunch& p, const AbsorbQuery& a, void* stream) {
-    if (!fusedDecodeFits(p, a)) return "decode attention: the fused absorbed launch does not take this shape";
-    const cudaStream_t s = static_cast<cudaStream_t>(stream);
-    return fusedShape(p, a) == Shape::Narrow ? launchFused<Narrow>(p, a, s) : launchFused<Wide>(p, a, s);
-}
 
 int64_t decodeMinTiles() {
     static const int64_t n = [] {
@@ -1400,11 +1171,14 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
     }
     if (err) return err;
     if (const cudaError_t e = cudaGetLastError(); e != cudaSuccess) return cudaGetErrorString(e);
+    // Shared memory: the weights (rounded up to 16 bytes), then one float4 per thread for the groups' sums.
+    // With the absorbed output, the slice's latent after those.
     const int slices = reduceSlices(p);
     cudaLaunchConfig_t config{};
     config.gridDim = dim3(unsigned(p.batch * p.groups * p.rep), unsigned(slices));
     config.blockDim = dim3(kReduceThreads);
-    config.dynamicSmemBytes = reduceSharedBytes(p, kReduceThreads, slices);
+    config.dynamicSmemBytes = size_t((p.splits + 3) & ~3) * sizeof(float) + kReduceThreads * sizeof(float4) +
+                              (p.wOut ? size_t(p.dv / slices) * sizeof(float) : 0);
     config.stream = s;
     cudaLaunchAttribute dependent{};
     asDependent(config, dependent);

@@ -10,8 +10,6 @@
 
 #include <ATen/core/Tensor.h>
 
-#include "kernels/step_ops_launch.h" // AbsorbQuery
-
 namespace transmla::kernels {
 
 // Whether this build has the kernels (a CUDA LibTorch with nvcc found at configure time).
@@ -41,16 +39,5 @@ std::string decodeAttentionKernel(int64_t queriesPerGroup, int64_t keyDim, int64
 at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
                            const at::Tensor& lengths, int64_t valueDim, double scale,
                            const at::Tensor& wOut = {}, bool* absorbed = nullptr);
-
-// MLA's whole absorbed attention of one decoding step as one launch: the absorbed query that `query`
-// describes (step_ops.h absorbQueryParams: q_nope, W_UK, q_rope or its map, and the step's cache row where it
-// is pending; its qCat is set here), the decode kernel over the latent rows [B, 1, capacity, r + rR] up to
-// lengths, and the reduction with the absorbed output by wOut (W_UV as decodeAttention's). Returns [B, H,
-// dOut] as decodeAttention does with *absorbed (equal to the three launches bit for bit), or an undefined
-// tensor (nothing run) where the launch does not apply: more than kAbsorbMaxBatch sequences, splits that the
-// latent kernel takes (its contexts are long enough not to be bound by launches), a grid that does not fit on
-// the device at once, no cooperative launches.
-at::Tensor fusedAbsorbedDecode(AbsorbQuery query, const at::Tensor& rows, const at::Tensor& lengths,
-                               double scale, const at::Tensor& wOut);
 
 } // namespace transmla::kernels

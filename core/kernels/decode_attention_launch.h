@@ -4,8 +4,6 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "kernels/step_ops_launch.h" // AbsorbQuery
-
 namespace transmla::kernels {
 
 struct DecodeLaunch {
@@ -30,9 +28,6 @@ struct DecodeLaunch {
     int wRep; // heads per W_UV head (h's at (h / wRep) * wHeadStride; 0 or 1: one each)
     int dOut;
     float* outPart;
-    int reduceSlices; // the fused absorbed launch's column slices per head (fusedReduceSlices)
-    int ownBarrier;   // the fused launch's grid-wide barrier: 0 cooperative_groups', 1 its own
-    int fusedSkip;    // phases the fused launch skips (timing experiments)
 };
 
 constexpr int kDecodeAbsorbedRows = 512; // sequences x heads the reduction's absorbed output takes
@@ -82,16 +77,6 @@ bool dependentLaunch();
 // The column slices of the reduction (its grid's second dimension) for this launch (p.wOut too), and so the
 // second dimension of outPart.
 int decodeReduceSlices(const DecodeLaunch& p);
-
-// The fused absorbed launch: MLA's whole decode attention of a step (the absorbed query of `a` and its cache
-// rows, the split kernel, the reduction with the absorbed output p.wOut) as one cooperative launch of the
-// Wide kernel's grid, p.q = a.qCat. fusedDecodeFits says whether it takes the launch (the Wide kernel's MLA
-// shape, every block resident at once, the absorbed output's and query's limits, a device with cooperative
-// launches); fusedReduceSlices the column slices per head it reduces in (p.reduceSlices, outPart's third
-// dimension: as many (sequence, head, slice) items as blocks at most).
-bool fusedDecodeFits(const DecodeLaunch& p, const AbsorbQuery& a);
-int fusedReduceSlices(const DecodeLaunch& p);
-const char* launchFusedDecode(const DecodeLaunch& p, const AbsorbQuery& a, void* stream);
 
 #ifdef TRANSMLA_DECODE_PHASES
 // Probe builds: the global timer (ns) at each phase of the last launch's blocks (block x * splits + y).

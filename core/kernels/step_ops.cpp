@@ -224,11 +224,11 @@ at::Tensor fusedRopeConcat(const at::Tensor& a, const at::Tensor& b, const at::T
 #endif
 }
 
-bool absorbQueryParams(const at::Tensor& qNope, const at::Tensor& wUK, const at::Tensor& qRope,
-                       const at::Tensor& cos, const at::Tensor& sin, const LatentRow* append,
-                       const at::Tensor& ropeMap, AbsorbQuery& p) {
+at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, const at::Tensor& qRope,
+                            const at::Tensor& cos, const at::Tensor& sin, const LatentRow* append,
+                            const at::Tensor& ropeMap) {
 #ifdef TRANSMLA_DECODE_KERNELS
-    p = AbsorbQuery{};
+    AbsorbQuery p{};
     const bool mapped = ropeMap.defined();
     // The map: [H, dn, rR] bf16 contiguous whose columns fit in the latent's last 128-column block.
     const bool mapFits =
@@ -241,10 +241,11 @@ bool absorbQueryParams(const at::Tensor& qNope, const at::Tensor& wUK, const at:
         (!mapped && !stepRows(qRope)) || !headWeights(wUK) || (!mapped && qNope.size(0) != qRope.size(0)) ||
         qNope.size(2) % wUK.size(0) || (!mapped && qRope.size(2) != qNope.size(2)) ||
         qNope.size(3) != wUK.size(1) || qNope.size(0) > kAbsorbMaxBatch || qNope.size(3) > 256)
-        return false;
+        return {};
     const int64_t B = qNope.size(0), H = qNope.size(2), r = wUK.size(2),
                   rR = mapped ? ropeMap.size(2) : qRope.size(3);
-    if (cos.defined() && !ropeTable(cos, sin, rR)) return false;
+    if (cos.defined() && !ropeTable(cos, sin, rR)) return {};
+    at::Tensor qCat = at::empty({B, H, r + rR}, qNope.options());
     p.qNope = qNope.data_ptr();
     p.qBatchStride = qNope.stride(0);
     p.qHeadStride = qNope.stride(2);
@@ -261,33 +262,12 @@ bool absorbQueryParams(const at::Tensor& qNope, const at::Tensor& wUK, const at:
     p.wRep = int(H / wUK.size(0));
     p.cos = cos.defined() ? cos.data_ptr<float>() : nullptr;
     p.sin = cos.defined() ? sin.data_ptr<float>() : nullptr;
+    p.qCat = qCat.data_ptr();
     p.batch = int(B);
     p.heads = int(H);
     p.dn = int(qNope.size(3));
     p.r = int(r);
     p.rR = int(rR);
-    return true;
-#else
-    (void)qNope;
-    (void)wUK;
-    (void)qRope;
-    (void)cos;
-    (void)sin;
-    (void)append;
-    (void)ropeMap;
-    (void)p;
-    return false;
-#endif
-}
-
-at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, const at::Tensor& qRope,
-                            const at::Tensor& cos, const at::Tensor& sin, const LatentRow* append,
-                            const at::Tensor& ropeMap) {
-#ifdef TRANSMLA_DECODE_KERNELS
-    AbsorbQuery p;
-    if (!absorbQueryParams(qNope, wUK, qRope, cos, sin, append, ropeMap, p)) return {};
-    at::Tensor qCat = at::empty({p.batch, p.heads, p.r + p.rR}, qNope.options());
-    p.qCat = qCat.data_ptr();
     check(launchAbsorbQuery(p, at::cuda::getCurrentCUDAStream().stream()), "fused absorbed query");
     return qCat;
 #else

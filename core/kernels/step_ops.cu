@@ -9,7 +9,6 @@
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
-#include "kernels/absorb_query.cuh"
 #include "kernels/dependent_launch.cuh"
 #include "kernels/step_ops_launch.h"
 
@@ -18,6 +17,24 @@ namespace transmla::kernels {
 namespace {
 
 using bf16 = __nv_bfloat16;
+
+// The sum of every thread's v over the block (blockDim.x a multiple of 32, at most 1024), returned to
+// every thread: warp shuffles, then one warp over the warps' partial sums.
+__device__ float blockSum(float v) {
+    __shared__ float partial[32];
+    for (int o = 16; o > 0; o >>= 1)
+        v += __shfl_xor_sync(0xffffffffu, v, o);
+    if (threadIdx.x % 32 == 0) partial[threadIdx.x / 32] = v;
+    __syncthreads();
+    if (threadIdx.x < 32) {
+        float t = threadIdx.x < blockDim.x / 32 ? partial[threadIdx.x] : 0.f;
+        for (int o = 16; o > 0; o >>= 1)
+            t += __shfl_xor_sync(0xffffffffu, t, o);
+        if (threadIdx.x == 0) partial[0] = t;
+    }
+    __syncthreads();
+    return partial[0];
+}
 
 __global__ void rmsNormKernel(const bf16* x, const bf16* w, bf16* y, int d, int64_t ldx, float eps) {
     const bf16* xr = x + int64_t(blockIdx.x) * ldx;
@@ -32,6 +49,17 @@ __global__ void rmsNormKernel(const bf16* x, const bf16* w, bf16* y, int d, int6
         const float normed = __bfloat162float(__float2bfloat16(__bfloat162float(xr[i]) * inv));
         yr[i] = __float2bfloat16(__bfloat162float(w[i]) * normed);
     }
+}
+
+// Element i of RoPE over the row x of 2 * half values, as ATen's bf16 ops round it (transformers' form:
+// x cos + rotate_half(x) sin, the tables cast to bf16, each product rounded, then their sum).
+__device__ bf16 ropeAt(const bf16* x, const float* cos, const float* sin, int i, int half) {
+    const float rotated = i < half ? -__bfloat162float(x[i + half]) : __bfloat162float(x[i - half]);
+    const float c = __bfloat162float(__float2bfloat16(cos[i]));
+    const float s = __bfloat162float(__float2bfloat16(sin[i]));
+    const float a = __bfloat162float(__float2bfloat16(__bfloat162float(x[i]) * c));
+    const float b = __bfloat162float(__float2bfloat16(rotated * s));
+    return __float2bfloat16(a + b);
 }
 
 // Rows whose width is a multiple of 8 and whose starts are 16-byte aligned go through the *Vec kernels: a
@@ -306,20 +334,152 @@ __global__ void addRmsNormKernel(const bf16* h, const bf16* a, const bf16* w, bf
     }
 }
 
+// MLA's cache row of sequence b, by one block (any multiple of 32 threads, each taking every blockDim-th
+// value; latentAppendKernel: a block per sequence, a thread per value up to 1024): the latent's RMSNorm as
+// rmsNormKernel (or a copy) and k_rope's RoPE as ropeKernel, written at the step's position (read on the
+// device: graphs replay it). Every load is issued before the block's one reduction.
+__device__ void appendLatentRow(const LatentAppend& p, int b) {
+    const bf16* x = static_cast<const bf16*>(p.kv) + int64_t(b) * p.kvBatchStride;
+    const bf16* w = static_cast<const bf16*>(p.w);
+    bf16* y =
+        static_cast<bf16*>(p.cache) + int64_t(b) * p.cacheBatchStride + *p.position * int64_t(p.r + p.rR);
+    const int width = p.r + p.rR;
+    float ss = 0.f;
+    for (int e = threadIdx.x; e < p.r; e += blockDim.x) {
+        const float v = __bfloat162float(x[e]);
+        ss += v * v;
+    }
+    const float inv = w ? rsqrtf(blockSum(ss) / float(p.r) + p.eps) : 1.f;
+    for (int e = threadIdx.x; e < width; e += blockDim.x)
+        y[e] = e >= p.r ? ropeAt(x + p.r, p.cos, p.sin, e - p.r, p.rR / 2)
+               : w      ? __float2bfloat16(__bfloat162float(w[e]) *
+                                           __bfloat162float(__float2bfloat16(__bfloat162float(x[e]) * inv)))
+                        : x[e];
+}
 __global__ void latentAppendKernel(LatentAppend p) {
     appendLatentRow(p, blockIdx.x);
 }
 
-__global__ void __launch_bounds__(kAbsorbThreads) absorbQueryKernel(AbsorbQuery p) {
+// MLA's absorbed query for the decode kernel, one block per (head, 128 columns of r, and of r_R with a map):
+//   qCat[b, h, c]      = bf16(sum_d qNope[b, h, d] wUK[h / wRep, d, c])   (c < r; fp32 sums, as ATen's
+//   einsum) qCat[b, h, r + i]  = qRope[b, h, i], RoPE applied where cos is given (the columns' first block),
+//   or with
+//                        p.ropeMap bf16(sum_d qNope[b, h, d] ropeMap[h, d, i]) rotated likewise (the block
+//                        holding columns r ..)
+// 16 column groups of 8 (one 16-byte weight load per row) x 16 row slices: each thread loads all its rows
+// (up to 8 per pass: all in flight at once) before any arithmetic; q_nope sits in shared memory (read as
+// broadcasts) and the slices' sums meet there too. Up to kAbsorbBatch sequences per pass over the weights.
+constexpr int kAbsorbCols = kAbsorbColumns, kAbsorbSlices = 16, kAbsorbBatch = 4, kAbsorbRows = 8;
+constexpr int kAbsorbMaxDn = 256; // at most kAbsorbMaxBatch sequences (step_ops_launch.h)
+__global__ void __launch_bounds__(256) absorbQueryKernel(AbsorbQuery p) {
     // The blocks past the heads write the step's cache rows (p.append), one per sequence.
     if (blockIdx.x == p.heads) {
         if (int(blockIdx.y) < p.append.batch) appendLatentRow(p.append, blockIdx.y);
         return;
     }
-    __shared__ __align__(16) unsigned char scratch[kAbsorbScratchBytes];
-    AbsorbRows first;
-    absorbFirstRows(p, blockIdx.x, blockIdx.y, first); // in flight while q_nope is staged
-    absorbQueryBlock(p, blockIdx.x, blockIdx.y, first, absorbScratchAt(scratch));
+    __shared__ float qs[kAbsorbMaxBatch][kAbsorbMaxDn];
+    __shared__ __align__(16) float red[kAbsorbSlices][kAbsorbBatch][kAbsorbCols];
+    __shared__ bf16 ropeRows[kAbsorbBatch][kAbsorbCols]; // the mapped q_rope before RoPE (p.ropeMap)
+    const int h = blockIdx.x, cg = threadIdx.x % 16, slice = threadIdx.x / 16;
+    const int c0 = blockIdx.y * kAbsorbCols + cg * 8;
+    // Columns r .. r + rR - 1 with a map: q_nope . ropeMap_h (rows of rR), else W_UK's.
+    const bool mapCols = p.ropeMap && c0 >= p.r;
+    const int cEnd = p.ropeMap ? p.r + p.rR : p.r;
+    const bf16* w =
+        mapCols ? static_cast<const bf16*>(p.ropeMap) + int64_t(h) * p.dn * p.rR + (c0 - p.r)
+                : static_cast<const bf16*>(p.w) + int64_t(p.wRep > 1 ? h / p.wRep : h) * p.wHeadStride + c0;
+    const int64_t rowStride = mapCols ? p.rR : p.wRowStride;
+    const bf16* qn = static_cast<const bf16*>(p.qNope) + int64_t(h) * p.qHeadStride;
+    bf16* out = static_cast<bf16*>(p.qCat);
+    const int width = p.r + p.rR;
+    auto loadRows = [&](uint4* raw, int d0) {
+#pragma unroll
+        for (int k = 0; k < kAbsorbRows; ++k) {
+            const int d = d0 + k * kAbsorbSlices;
+            raw[k] = c0 < cEnd && d < p.dn ? __ldg(reinterpret_cast<const uint4*>(w + int64_t(d) * rowStride))
+                                           : make_uint4(0, 0, 0, 0);
+        }
+    };
+    // The first rows' weights are in flight while q_nope is staged (they do not depend on it): at dn <= 128
+    // (every family here) that is all of them.
+    uint4 first[kAbsorbRows];
+    loadRows(first, slice);
+    for (int i = threadIdx.x; i < p.batch * p.dn; i += blockDim.x)
+        qs[i / p.dn][i % p.dn] = __bfloat162float(qn[int64_t(i / p.dn) * p.qBatchStride + i % p.dn]);
+    __syncthreads();
+    for (int b0 = 0; b0 < p.batch; b0 += kAbsorbBatch) {
+        float acc[kAbsorbBatch][8] = {};
+        for (int d0 = slice; d0 < p.dn; d0 += kAbsorbSlices * kAbsorbRows) {
+            uint4 raw[kAbsorbRows];
+            if (d0 == slice) {
+#pragma unroll
+                for (int k = 0; k < kAbsorbRows; ++k)
+                    raw[k] = first[k];
+            } else {
+                loadRows(raw, d0);
+            }
+#pragma unroll
+            for (int k = 0; k < kAbsorbRows; ++k) {
+                const int d = d0 + k * kAbsorbSlices;
+                if (d >= p.dn) break;
+                const __nv_bfloat162* pair = reinterpret_cast<const __nv_bfloat162*>(&raw[k]);
+                float wv[8];
+#pragma unroll
+                for (int j = 0; j < 4; ++j) {
+                    const float2 f = __bfloat1622float2(pair[j]);
+                    wv[2 * j] = f.x;
+                    wv[2 * j + 1] = f.y;
+                }
+#pragma unroll
+                for (int bb = 0; bb < kAbsorbBatch; ++bb) {
+                    const float q = b0 + bb < p.batch ? qs[b0 + bb][d] : 0.f;
+#pragma unroll
+                    for (int j = 0; j < 8; ++j)
+                        acc[bb][j] += q * wv[j];
+                }
+            }
+        }
+#pragma unroll
+        for (int bb = 0; bb < kAbsorbBatch; ++bb) {
+            float4* dst = reinterpret_cast<float4*>(&red[slice][bb][cg * 8]);
+            dst[0] = make_float4(acc[bb][0], acc[bb][1], acc[bb][2], acc[bb][3]);
+            dst[1] = make_float4(acc[bb][4], acc[bb][5], acc[bb][6], acc[bb][7]);
+        }
+        __syncthreads();
+        for (int o = threadIdx.x; o < kAbsorbBatch * kAbsorbCols; o += blockDim.x) {
+            const int bb = o / kAbsorbCols, col = o % kAbsorbCols, c = blockIdx.y * kAbsorbCols + col;
+            if (b0 + bb >= p.batch || c >= cEnd) continue;
+            float sum = 0.f;
+#pragma unroll
+            for (int sl = 0; sl < kAbsorbSlices; ++sl)
+                sum += red[sl][bb][col];
+            if (c < p.r)
+                out[(int64_t(b0 + bb) * p.heads + h) * width + c] = __float2bfloat16(sum);
+            else
+                ropeRows[bb][c - p.r] = __float2bfloat16(sum);
+        }
+        __syncthreads();
+        // The mapped q_rope (the block holding columns r .., and only it: where the launch writes the cache
+        // rows of more sequences than it has column blocks, its grid has blocks past the columns, whose
+        // unset rope rows must not overwrite it): rotated as below, from its bf16 values.
+        if (p.ropeMap && int(blockIdx.y) == p.r / kAbsorbCols) {
+            for (int i = threadIdx.x; i < kAbsorbBatch * p.rR; i += blockDim.x) {
+                const int bb = i / p.rR, e = i % p.rR;
+                if (b0 + bb < p.batch)
+                    out[(int64_t(b0 + bb) * p.heads + h) * width + p.r + e] =
+                        p.cos ? ropeAt(ropeRows[bb], p.cos, p.sin, e, p.rR / 2) : ropeRows[bb][e];
+            }
+            __syncthreads();
+        }
+    }
+    if (blockIdx.y == 0 && !p.ropeMap) {
+        const bf16* qr = static_cast<const bf16*>(p.qRope) + int64_t(h) * p.ropeHeadStride;
+        for (int i = threadIdx.x; i < p.batch * p.rR; i += blockDim.x) {
+            const bf16* row = qr + int64_t(i / p.rR) * p.ropeBatchStride;
+            out[(int64_t(i / p.rR) * p.heads + h) * width + p.r + i % p.rR] =
+                p.cos ? ropeAt(row, p.cos, p.sin, i % p.rR, p.rR / 2) : row[i % p.rR];
+        }
+    }
 }
 
 // MLA's absorbed output: out[b, h, v] = bf16(sum_c lat[b, h, c] wUV[h, v, c]); one block per (head, 32
@@ -488,10 +648,10 @@ const char* launchAbsorbQuery(const AbsorbQuery& p, void* stream) {
     const bool append = p.append.cache != nullptr;
     if (p.ropeMap && (p.r % kAbsorbCols + p.rR > kAbsorbCols || p.r % 8 || p.rR % 8))
         return "absorbed query: the mapped q_rope's columns straddle two blocks";
-    const int slices = absorbColumnBlocks(p);
+    const int slices = (p.r + (p.ropeMap ? p.rR : 0) + kAbsorbCols - 1) / kAbsorbCols;
     absorbQueryKernel<<<dim3(unsigned(p.heads + (append ? 1 : 0)),
                              unsigned(append ? std::max(slices, p.append.batch) : slices)),
-                        kAbsorbThreads, 0, static_cast<cudaStream_t>(stream)>>>(p);
+                        256, 0, static_cast<cudaStream_t>(stream)>>>(p);
     return lastError();
 }
 

@@ -9,8 +9,6 @@
 
 #include <ATen/core/Tensor.h>
 
-#include "kernels/step_ops_launch.h" // AbsorbQuery
-
 namespace transmla::kernels {
 
 // Open while a decoding step runs the fused path on this thread.
@@ -71,11 +69,6 @@ struct LatentRow {
 at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, const at::Tensor& qRope,
                             const at::Tensor& cos = {}, const at::Tensor& sin = {},
                             const LatentRow* append = nullptr, const at::Tensor& ropeMap = {});
-// fusedAbsorbQuery's launch without the launch (its checks, qCat left null): for the fused absorbed decode
-// (decode_attention.h), which runs the absorbed query itself. False where fusedAbsorbQuery would decline.
-bool absorbQueryParams(const at::Tensor& qNope, const at::Tensor& wUK, const at::Tensor& qRope,
-                       const at::Tensor& cos, const at::Tensor& sin, const LatentRow* append,
-                       const at::Tensor& ropeMap, AbsorbQuery& p);
 // Of `candidates` (ascending row counts, each <= w.size(0)), the one whose product of one row x [1, D] with
 // w's first rows cuBLAS runs fastest here, timed with CUDA events (20 calls each after 3) once per device,
 // width D, dtype and candidates: candidates[0] unless another is >= 3% faster; candidates[0] without the

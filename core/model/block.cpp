@@ -247,18 +247,6 @@ at::Tensor mlaAbsorbed(const io::ModelConfig& config, const MlaAttention& a, con
     const at::Tensor& sin = in.qRopePending ? in.rope.sin : noTable;
     // q_rope given, or mapped from q_nope by the same kernel (split query rows, model.h).
     const at::Tensor& map = in.qRopeFromMap ? a.qRopeMap : noTable;
-    // The whole step as one launch where it applies: the absorbed query (and the pending cache row), the
-    // decode kernel and the reduction with the absorbed output.
-    if (fused && cache.deviceStep && decodeFastPath().absorbFusion && decodeFastPath().fusedDecode &&
-        (in.appended || in.rowPending)) {
-        kernels::AbsorbQuery query;
-        if (kernels::absorbQueryParams(in.qNope, wUK, in.qRope, cos, sin, in.rowPending ? &in.row : nullptr,
-                                       map, query))
-            if (const at::Tensor out = kernels::fusedAbsorbedDecode(
-                    query, cache.first[size_t(layer)].unsqueeze(1), cache.stepLengths, spec.scale, wUV);
-                out.defined())
-                return out.view({B, T, H, dv});
-    }
     // The step's cache row in the same launch where it is pending (mlaInputs); else alone, or by ATen's ops.
     at::Tensor qCat = fused ? kernels::fusedAbsorbQuery(in.qNope, wUK, in.qRope, cos, sin,
                                                         in.rowPending ? &in.row : nullptr, map)
