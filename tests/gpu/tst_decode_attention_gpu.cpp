@@ -425,10 +425,8 @@ void runAbsorbed() {
                 what, sizeof what,
                 "absorbed query / output (H %lld dn %lld dv %lld r %lld rR %lld batch %lld) vs fp32: "
                 "%.2e / %.2e; with RoPE on the way equal to rotating first: %s; q_rope mapped in the launch "
-                "vs "
-                "einsum + RoPE %.2e, its latent columns equal: %s, with the cache rows in the launch equal: "
-                "%s; W_UK "
-                "shared by 4 heads equal: %s",
+                "vs einsum + RoPE %.2e, its latent columns equal: %s, with the cache rows in the launch "
+                "equal: %s; W_UK shared by 4 heads equal: %s",
                 (long long)c.H, (long long)c.dn, (long long)c.dv, (long long)c.r, (long long)c.rR,
                 (long long)B, qErr, oErr, ropeSame ? "yes" : "no", mapErr, mapLatentSame ? "yes" : "no",
                 mapRowSame ? "yes" : "no", sharedSame ? "yes" : "no");
