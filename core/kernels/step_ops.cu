@@ -361,11 +361,10 @@ __global__ void latentAppendKernel(LatentAppend p) {
 }
 
 // MLA's absorbed query for the decode kernel, one block per (head, 128 columns of r, and of r_R with a map):
-//   qCat[b, h, c]      = bf16(sum_d qNope[b, h, d] wUK[h / wRep, d, c])   (c < r; fp32 sums, as ATen's
-//   einsum) qCat[b, h, r + i]  = qRope[b, h, i], RoPE applied where cos is given (the columns' first block),
-//   or with
-//                        p.ropeMap bf16(sum_d qNope[b, h, d] ropeMap[h, d, i]) rotated likewise (the block
-//                        holding columns r ..)
+//   qCat[b, h, c] = bf16(sum_d qNope[b, h, d] wUK[h / wRep, d, c]) for c < r (fp32 sums, as ATen's einsum);
+//   qCat[b, h, r + i] = qRope[b, h, i] (the columns' first block), or with p.ropeMap
+//   bf16(sum_d qNope[b, h, d] ropeMap[h, d, i]) (the block holding columns r ..); RoPE applied where cos is
+//   given.
 // 16 column groups of 8 (one 16-byte weight load per row) x 16 row slices: each thread loads all its rows
 // (up to 8 per pass: all in flight at once) before any arithmetic; q_nope sits in shared memory (read as
 // broadcasts) and the slices' sums meet there too. Up to kAbsorbBatch sequences per pass over the weights.

@@ -72,9 +72,9 @@ at::Tensor fusedAbsorbQuery(const at::Tensor& qNope, const at::Tensor& wUK, cons
 // Of `candidates` (ascending row counts, each <= w.size(0)), the one whose product of one row x [1, D] with
 // w's first rows cuBLAS runs fastest here, timed with CUDA events (20 calls each after 3) once per device,
 // width D, dtype and candidates: candidates[0] unless another is >= 3% faster; candidates[0] without the
-// kernels or off CUDA. cuBLAS's choice of kernel
-// depends on the width: at 4096 -> N on the H200 N = 4672 took 14.3 us and 5120 13.3 us
-// (tests/bench/decode_gemm_rows.py), so a split query's step may read a few more of its packed rows.
+// kernels or off CUDA. cuBLAS's choice of kernel depends on the width: at 4096 -> N on the H200 N = 4672 took
+// 14.3 us and 5120 13.3 us (tests/bench/decode_gemm_rows.py), so a split query's step may read a few more of
+// its packed rows.
 int64_t fastestProductRows(const at::Tensor& w, const std::vector<int64_t>& candidates);
 
 // MLA's absorbed output: lat [B, H, r] contiguous (the decode kernel's), wUV [H or H / rep, dv, r] as wUK (B
