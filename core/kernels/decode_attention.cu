@@ -103,17 +103,6 @@ __device__ inline void mma(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, u
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 
-__device__ inline float warpMax(float x) {
-    for (int o = 16; o > 0; o >>= 1)
-        x = fmaxf(x, __shfl_xor_sync(0xffffffffu, x, o));
-    return x;
-}
-__device__ inline float warpSum(float x) {
-    for (int o = 16; o > 0; o >>= 1)
-        x += __shfl_xor_sync(0xffffffffu, x, o);
-    return x;
-}
-
 // The query of one kv group through shared memory: 16-byte copies (coalesced) into `dst`, one row of dk per
 // head, each aligned group of eight chunks permuted by the row (row r's chunk c at c ^ (r % 8)), so that
 // ldmatrix's eight rows of one chunk column fall in eight distinct bank groups; then one ldmatrix.x4 per
@@ -766,23 +755,15 @@ __global__ void __launch_bounds__(kThreads, 1)
 
 constexpr int kReduceThreads =
     512; // at 32K x 4 (33 splits) four groups of splits per column: one load each in flight
-
-// Max (isMax) or sum over the CTA; every thread gets the result. `scratch` holds one float per warp.
-__device__ inline float blockReduce(float x, bool isMax, float* scratch) {
-    x = isMax ? warpMax(x) : warpSum(x);
-    if (threadIdx.x % 32 == 0) scratch[threadIdx.x / 32] = x;
-    __syncthreads();
-    float t = isMax ? -FLT_MAX : 0.f;
-    for (int w = 0; w < int(blockDim.x / 32); ++w)
-        t = isMax ? fmaxf(t, scratch[w]) : t + scratch[w];
-    __syncthreads(); // scratch is reused by the next call
-    return t;
-}
+constexpr int kReduceBatch = 8; // a thread's splits whose (max, sum, partial output) are loaded together
 
 // One CTA per (sequence, head) and slice of the output columns (blockIdx.y of gridDim.y: more CTAs where the
-// heads alone leave most multiprocessors idle, as at batch 1): the splits' weights 2^(m_s - M) once, in
-// shared memory (all splits at once: at batch 1 there are ~100), then four output columns per thread and
-// group of splits.
+// heads alone leave most multiprocessors idle, as at batch 1). Thread t takes column quad t % quads of the
+// slice over the splits t / quads, + groups, ... (where the slice is narrow, as at batch 1, several threads
+// share a column's splits): it loads their maxima, sums and partial outputs together, up to kReduceBatch
+// splits at once, and combines them as an online softmax (relative to its own running maximum); the groups'
+// results then meet in shared memory, rescaled to their common maximum. No block-wide reduction precedes the
+// partials' loads: one round trip to the partials, one barrier.
 // Arrivals of the column slices of each (sequence, head) at the reduction's absorbed output: the last to
 // arrive adds the slices' partial sums in slice order (the same result whatever the order of arrival) and
 // sets its count back to zero for the next launch.
@@ -811,64 +792,85 @@ template <bool Absorb> __global__ void __launch_bounds__(kReduceThreads) decodeR
     // Where launched as the split kernel's programmatic dependent (dependentLaunch: Hopper, opt-in): resident
     // before the split grid ends, it waits here until that grid is done and its partials are visible.
     waitForPrimary();
-    allowDependents();                 // MLA's absorbed output: its weights load while this grid runs
-    extern __shared__ float weights[]; // [splits]
-    __shared__ float scratch[32];
+    allowDependents(); // MLA's absorbed output: its weights load while this grid runs
+    // Shared memory: the groups' sums [kReduceThreads] float4, their (max, sum) [kReduceThreads] float2,
+    // then with the absorbed output the slice's latent [slice].
+    extern __shared__ float4 sums[];
+    float2* groupMl = reinterpret_cast<float2*>(sums + kReduceThreads);
+    float* latent = reinterpret_cast<float*>(groupMl + kReduceThreads);
     const int64_t first = (int64_t(b) * p.groups + g) * p.splits;
     const int hp = p.paddedHeads;
-    float M = -FLT_MAX;
-    for (int s = threadIdx.x; s < p.splits; s += blockDim.x)
-        M = fmaxf(M, p.mPart[(first + s) * hp + r]);
-    M = blockReduce(M, true, scratch);
-    float L = 0.f;
-    for (int s = threadIdx.x; s < p.splits; s += blockDim.x) {
-        const float w = exp2f(p.mPart[(first + s) * hp + r] - M);
-        weights[s] = w;
-        L += w * p.lPart[(first + s) * hp + r];
-    }
-    L = blockReduce(L, false, scratch); // its barriers also publish the weights
-    TRANSMLA_PHASE(gReducePhases, 1, 0);
-    const float inv = L > 0.f ? 1.f / L : 0.f;
     bf16* out = static_cast<bf16*>(p.out) + (int64_t(b) * heads + h) * (absorb ? p.dOut : p.dv);
     const float* o = p.oPart + (first * hp + r) * p.dv;
+    const float* mPart = p.mPart + first * hp + r;
+    const float* lPart = p.lPart + first * hp + r;
     const int64_t splitStride = int64_t(hp) * p.dv;
-    // Thread t sums column quad t % quads of the slice over the splits t / quads, + groups, ...: where the
-    // slice is narrow (batch 1) several threads share a column's splits, so fewer loads wait in line behind
-    // each other, and their sums meet in shared memory (past the weights). With the absorbed output the
-    // slice's latent (rounded to bf16, as the latent output) goes to shared memory past those sums.
     const int quads = min(slice / 4, int(blockDim.x)),
               groups = max(1, min(int(blockDim.x) / quads, p.splits));
     const int quad = int(threadIdx.x) % quads, grp = int(threadIdx.x) / quads;
-    float4* sums = reinterpret_cast<float4*>(weights + ((p.splits + 3) & ~3)); // [groups][quads]
-    float* latent = reinterpret_cast<float*>(sums + blockDim.x);               // [slice] (absorb)
     for (int q0 = 0; q0 < slice / 4; q0 += quads) {
         const int d = c0 + (q0 + quad) * 4;
         const bool active = grp < groups && q0 + quad < slice / 4;
         float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
+        float mRun = -FLT_MAX, lRun = 0.f; // this thread's splits: running maximum, sum relative to it
         if (active)
-#pragma unroll 16 // the splits' partial outputs in flight together (at batch 1: 6.7 us with 4, GQA 4K)
-            for (int s = grp; s < p.splits; s += groups) {
-                const float w = weights[s];
-                const float4 x = *reinterpret_cast<const float4*>(o + s * splitStride + d);
-                acc.x += w * x.x;
-                acc.y += w * x.y;
-                acc.z += w * x.z;
-                acc.w += w * x.w;
+            for (int s0 = grp; s0 < p.splits; s0 += groups * kReduceBatch) {
+                float mv[kReduceBatch], lv[kReduceBatch];
+                float4 xv[kReduceBatch];
+#pragma unroll
+                for (int k = 0; k < kReduceBatch; ++k) {
+                    const int s = s0 + k * groups;
+                    const bool in = s < p.splits;
+                    mv[k] = in ? mPart[s * hp] : -FLT_MAX; // empty splits hold -FLT_MAX, 0, 0 as well
+                    lv[k] = in ? lPart[s * hp] : 0.f;
+                    xv[k] = in ? *reinterpret_cast<const float4*>(o + s * splitStride + d)
+                               : make_float4(0.f, 0.f, 0.f, 0.f);
+                }
+                float mNew = mRun;
+#pragma unroll
+                for (int k = 0; k < kReduceBatch; ++k)
+                    mNew = fmaxf(mNew, mv[k]);
+                const float c = exp2f(mRun - mNew);
+                acc.x *= c, acc.y *= c, acc.z *= c, acc.w *= c, lRun *= c;
+#pragma unroll
+                for (int k = 0; k < kReduceBatch; ++k) {
+                    const float w = exp2f(mv[k] - mNew);
+                    acc.x += w * xv[k].x;
+                    acc.y += w * xv[k].y;
+                    acc.z += w * xv[k].z;
+                    acc.w += w * xv[k].w;
+                    lRun += w * lv[k];
+                }
+                mRun = mNew;
             }
         if (groups > 1) {
-            if (active) sums[grp * quads + quad] = acc;
+            if (active) {
+                sums[grp * quads + quad] = acc;
+                if (quad == 0) groupMl[grp] = make_float2(mRun, lRun);
+            }
             __syncthreads();
-            if (active && grp == 0)
+            if (active && grp == 0) {
+                float M = mRun;
+                for (int g2 = 1; g2 < groups; ++g2)
+                    M = fmaxf(M, groupMl[g2].x);
+                const float c = exp2f(mRun - M);
+                acc.x *= c, acc.y *= c, acc.z *= c, acc.w *= c, lRun *= c;
                 for (int g2 = 1; g2 < groups; ++g2) {
+                    const float2 ml = groupMl[g2];
+                    const float w = exp2f(ml.x - M);
                     const float4 x = sums[g2 * quads + quad];
-                    acc.x += x.x;
-                    acc.y += x.y;
-                    acc.z += x.z;
-                    acc.w += x.w;
+                    acc.x += w * x.x;
+                    acc.y += w * x.y;
+                    acc.z += w * x.z;
+                    acc.w += w * x.w;
+                    lRun += w * ml.y;
                 }
+            }
             __syncthreads(); // sums is reused by the next pass
         }
+        TRANSMLA_PHASE(gReducePhases, 1, 0);
         if (active && grp == 0) {
+            const float inv = lRun > 0.f ? 1.f / lRun : 0.f;
             const __nv_bfloat162 lo = __floats2bfloat162_rn(acc.x * inv, acc.y * inv);
             const __nv_bfloat162 hi = __floats2bfloat162_rn(acc.z * inv, acc.w * inv);
             if (absorb) {
@@ -884,6 +886,8 @@ template <bool Absorb> __global__ void __launch_bounds__(kReduceThreads) decodeR
     if (!absorb) return;
     __syncthreads(); // the slice's latent
     const int slices = int(gridDim.y), rows = int(blockDim.x) / 4;
+    // This slice's sums of the output rows: to the output itself (one slice), else to outPart for the last
+    // slice to arrive.
     float* part = p.outPart + ((int64_t(b) * heads + h) * slices + blockIdx.y) * p.dOut;
     for (int v0 = 0; v0 < p.dOut; v0 += rows) {
         const int v = v0 + int(threadIdx.x) / 4;
@@ -1171,13 +1175,13 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
     }
     if (err) return err;
     if (const cudaError_t e = cudaGetLastError(); e != cudaSuccess) return cudaGetErrorString(e);
-    // Shared memory: the weights (rounded up to 16 bytes), then one float4 per thread for the groups' sums.
-    // With the absorbed output, the slice's latent after those.
+    // Shared memory: the groups' sums and (max, sum) pairs; with the absorbed output the slice's latent after
+    // those.
     const int slices = reduceSlices(p);
     cudaLaunchConfig_t config{};
     config.gridDim = dim3(unsigned(p.batch * p.groups * p.rep), unsigned(slices));
     config.blockDim = dim3(kReduceThreads);
-    config.dynamicSmemBytes = size_t((p.splits + 3) & ~3) * sizeof(float) + kReduceThreads * sizeof(float4) +
+    config.dynamicSmemBytes = kReduceThreads * (sizeof(float4) + sizeof(float2)) +
                               (p.wOut ? size_t(p.dv / slices) * sizeof(float) : 0);
     config.stream = s;
     cudaLaunchAttribute dependent{};

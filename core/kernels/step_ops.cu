@@ -53,13 +53,18 @@ __global__ void rmsNormKernel(const bf16* x, const bf16* w, bf16* y, int d, int6
 
 // Element i of RoPE over the row x of 2 * half values, as ATen's bf16 ops round it (transformers' form:
 // x cos + rotate_half(x) sin, the tables cast to bf16, each product rounded, then their sum).
-__device__ bf16 ropeAt(const bf16* x, const float* cos, const float* sin, int i, int half) {
-    const float rotated = i < half ? -__bfloat162float(x[i + half]) : __bfloat162float(x[i - half]);
-    const float c = __bfloat162float(__float2bfloat16(cos[i]));
-    const float s = __bfloat162float(__float2bfloat16(sin[i]));
-    const float a = __bfloat162float(__float2bfloat16(__bfloat162float(x[i]) * c));
+__device__ bf16 ropeValue(float x, float rotated, float cos, float sin) {
+    const float c = __bfloat162float(__float2bfloat16(cos));
+    const float s = __bfloat162float(__float2bfloat16(sin));
+    const float a = __bfloat162float(__float2bfloat16(x * c));
     const float b = __bfloat162float(__float2bfloat16(rotated * s));
     return __float2bfloat16(a + b);
+}
+__device__ float rotatedAt(const bf16* x, int i, int half) {
+    return i < half ? -__bfloat162float(x[i + half]) : __bfloat162float(x[i - half]);
+}
+__device__ bf16 ropeAt(const bf16* x, const float* cos, const float* sin, int i, int half) {
+    return ropeValue(__bfloat162float(x[i]), rotatedAt(x, i, half), cos[i], sin[i]);
 }
 
 // Rows whose width is a multiple of 8 and whose starts are 16-byte aligned go through the *Vec kernels: a
@@ -337,13 +342,45 @@ __global__ void addRmsNormKernel(const bf16* h, const bf16* a, const bf16* w, bf
 // MLA's cache row of sequence b, by one block (any multiple of 32 threads, each taking every blockDim-th
 // value; latentAppendKernel: a block per sequence, a thread per value up to 1024): the latent's RMSNorm as
 // rmsNormKernel (or a copy) and k_rope's RoPE as ropeKernel, written at the step's position (read on the
-// device: graphs replay it). Every load is issued before the block's one reduction.
+// device: graphs replay it). Every load (the row, the norm's weights, the RoPE tables) is issued before the
+// block's one reduction where the row has at most kRowEach values per thread.
+constexpr int kRowEach = 4;
 __device__ void appendLatentRow(const LatentAppend& p, int b) {
     const bf16* x = static_cast<const bf16*>(p.kv) + int64_t(b) * p.kvBatchStride;
     const bf16* w = static_cast<const bf16*>(p.w);
     bf16* y =
         static_cast<bf16*>(p.cache) + int64_t(b) * p.cacheBatchStride + *p.position * int64_t(p.r + p.rR);
-    const int width = p.r + p.rR;
+    const int width = p.r + p.rR, half = p.rR / 2;
+    if (width <= kRowEach * int(blockDim.x)) {
+        // Value k of this thread, e = threadIdx.x + k * blockDim.x: the latent's x and norm weight (e < r),
+        // or k_rope's x, rotated partner and tables (r <= e < width).
+        float xv[kRowEach], av[kRowEach], cv[kRowEach], sv[kRowEach];
+        float ss = 0.f;
+#pragma unroll
+        for (int k = 0; k < kRowEach; ++k) {
+            const int e = int(threadIdx.x) + k * int(blockDim.x);
+            xv[k] = e < width ? __bfloat162float(x[e]) : 0.f;
+            if (e < p.r) {
+                av[k] = w ? __bfloat162float(w[e]) : 1.f;
+                ss += xv[k] * xv[k];
+            } else if (e < width) {
+                av[k] = rotatedAt(x + p.r, e - p.r, half);
+                cv[k] = p.cos[e - p.r];
+                sv[k] = p.sin[e - p.r];
+            }
+        }
+        const float inv = w ? rsqrtf(blockSum(ss) / float(p.r) + p.eps) : 1.f;
+#pragma unroll
+        for (int k = 0; k < kRowEach; ++k) {
+            const int e = int(threadIdx.x) + k * int(blockDim.x);
+            if (e < p.r)
+                y[e] = w ? __float2bfloat16(av[k] * __bfloat162float(__float2bfloat16(xv[k] * inv)))
+                         : __float2bfloat16(xv[k]);
+            else if (e < width)
+                y[e] = ropeValue(xv[k], av[k], cv[k], sv[k]);
+        }
+        return;
+    }
     float ss = 0.f;
     for (int e = threadIdx.x; e < p.r; e += blockDim.x) {
         const float v = __bfloat162float(x[e]);
@@ -351,7 +388,7 @@ __device__ void appendLatentRow(const LatentAppend& p, int b) {
     }
     const float inv = w ? rsqrtf(blockSum(ss) / float(p.r) + p.eps) : 1.f;
     for (int e = threadIdx.x; e < width; e += blockDim.x)
-        y[e] = e >= p.r ? ropeAt(x + p.r, p.cos, p.sin, e - p.r, p.rR / 2)
+        y[e] = e >= p.r ? ropeAt(x + p.r, p.cos, p.sin, e - p.r, half)
                : w      ? __float2bfloat16(__bfloat162float(w[e]) *
                                            __bfloat162float(__float2bfloat16(__bfloat162float(x[e]) * inv)))
                         : x[e];
@@ -403,6 +440,15 @@ __global__ void __launch_bounds__(256) absorbQueryKernel(AbsorbQuery p) {
     // (every family here) that is all of them.
     uint4 first[kAbsorbRows];
     loadRows(first, slice);
+    // The block holding the mapped q_rope (and only it: where the launch writes the cache rows of more
+    // sequences than it has column blocks, its grid has blocks past the columns) rotates it at the end: its
+    // RoPE tables are loaded now, for each thread's first value there.
+    const bool ropeBlock = p.ropeMap && int(blockIdx.y) == p.r / kAbsorbCols;
+    float cosFirst = 0.f, sinFirst = 0.f;
+    if (ropeBlock && p.cos && int(threadIdx.x) < kAbsorbBatch * p.rR) {
+        cosFirst = p.cos[threadIdx.x % p.rR];
+        sinFirst = p.sin[threadIdx.x % p.rR];
+    }
     for (int i = threadIdx.x; i < p.batch * p.dn; i += blockDim.x)
         qs[i / p.dn][i % p.dn] = __bfloat162float(qn[int64_t(i / p.dn) * p.qBatchStride + i % p.dn]);
     __syncthreads();
@@ -458,15 +504,18 @@ __global__ void __launch_bounds__(256) absorbQueryKernel(AbsorbQuery p) {
                 ropeRows[bb][c - p.r] = __float2bfloat16(sum);
         }
         __syncthreads();
-        // The mapped q_rope (the block holding columns r .., and only it: where the launch writes the cache
-        // rows of more sequences than it has column blocks, its grid has blocks past the columns, whose
-        // unset rope rows must not overwrite it): rotated as below, from its bf16 values.
-        if (p.ropeMap && int(blockIdx.y) == p.r / kAbsorbCols) {
+        // The mapped q_rope (the block holding columns r .., and only it: the other blocks' rope rows are
+        // unset): rotated as below, from its bf16 values.
+        if (ropeBlock) {
             for (int i = threadIdx.x; i < kAbsorbBatch * p.rR; i += blockDim.x) {
                 const int bb = i / p.rR, e = i % p.rR;
-                if (b0 + bb < p.batch)
-                    out[(int64_t(b0 + bb) * p.heads + h) * width + p.r + e] =
-                        p.cos ? ropeAt(ropeRows[bb], p.cos, p.sin, e, p.rR / 2) : ropeRows[bb][e];
+                if (b0 + bb >= p.batch) continue;
+                bf16 v = ropeRows[bb][e];
+                if (p.cos)
+                    v = ropeValue(__bfloat162float(v), rotatedAt(ropeRows[bb], e, p.rR / 2),
+                                  i == int(threadIdx.x) ? cosFirst : p.cos[e],
+                                  i == int(threadIdx.x) ? sinFirst : p.sin[e]);
+                out[(int64_t(b0 + bb) * p.heads + h) * width + p.r + e] = v;
             }
             __syncthreads();
         }
