@@ -51,8 +51,9 @@ __global__ void rmsNormKernel(const bf16* x, const bf16* w, bf16* y, int d, int6
     }
 }
 
-// Element i of RoPE over the row x of 2 * half values, as ATen's bf16 ops round it (transformers' form:
-// x cos + rotate_half(x) sin, the tables cast to bf16, each product rounded, then their sum).
+// RoPE of one value x whose rotate_half partner is `rotated`, as ATen's bf16 ops round it (transformers'
+// form: x cos + rotate_half(x) sin, the tables cast to bf16, each product rounded, then their sum); ropeAt:
+// element i of the row x of 2 * half values.
 __device__ bf16 ropeValue(float x, float rotated, float cos, float sin) {
     const float c = __bfloat162float(__float2bfloat16(cos));
     const float s = __bfloat162float(__float2bfloat16(sin));
