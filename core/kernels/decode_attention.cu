@@ -753,9 +753,8 @@ __global__ void __launch_bounds__(kThreads, 1)
 
 } // namespace latent
 
-constexpr int kReduceThreads =
-    512; // at 32K x 4 (33 splits) four groups of splits per column: one load each in flight
-constexpr int kReduceBatch = 8; // a thread's splits whose (max, sum, partial output) are loaded together
+constexpr int kReduceThreads = 512; // at 32K x 4 (33 splits) four groups of splits per column
+constexpr int kReduceBatch = 8;     // a thread's splits whose (max, sum, partial output) are loaded together
 
 // One CTA per (sequence, head) and slice of the output columns (blockIdx.y of gridDim.y: more CTAs where the
 // heads alone leave most multiprocessors idle, as at batch 1). Thread t takes column quad t % quads of the

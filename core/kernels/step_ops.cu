@@ -51,15 +51,15 @@ __global__ void rmsNormKernel(const bf16* x, const bf16* w, bf16* y, int d, int6
     }
 }
 
+__device__ inline float roundBf16(float v) {
+    return __bfloat162float(__float2bfloat16(v));
+}
+
 // RoPE of one value x whose rotate_half partner is `rotated`, as ATen's bf16 ops round it (transformers'
 // form: x cos + rotate_half(x) sin, the tables cast to bf16, each product rounded, then their sum); ropeAt:
 // element i of the row x of 2 * half values.
 __device__ bf16 ropeValue(float x, float rotated, float cos, float sin) {
-    const float c = __bfloat162float(__float2bfloat16(cos));
-    const float s = __bfloat162float(__float2bfloat16(sin));
-    const float a = __bfloat162float(__float2bfloat16(x * c));
-    const float b = __bfloat162float(__float2bfloat16(rotated * s));
-    return __float2bfloat16(a + b);
+    return __float2bfloat16(roundBf16(x * roundBf16(cos)) + roundBf16(rotated * roundBf16(sin)));
 }
 __device__ float rotatedAt(const bf16* x, int i, int half) {
     return i < half ? -__bfloat162float(x[i + half]) : __bfloat162float(x[i - half]);
@@ -92,10 +92,6 @@ __device__ inline uint4 pack8(const float f[8]) {
     for (int j = 0; j < 4; ++j)
         p[j] = __floats2bfloat162_rn(f[2 * j], f[2 * j + 1]);
     return u;
-}
-
-__device__ inline float roundBf16(float v) {
-    return __bfloat162float(__float2bfloat16(v));
 }
 
 // The thread's chunks of a row (chunk c is the row's 8-value group threadIdx.x + c * blockDim.x, n groups):
@@ -375,8 +371,7 @@ __device__ void appendLatentRow(const LatentAppend& p, int b) {
         for (int k = 0; k < kRowEach; ++k) {
             const int e = int(threadIdx.x) + k * int(blockDim.x);
             if (e < p.r)
-                y[e] = w ? __float2bfloat16(av[k] * __bfloat162float(__float2bfloat16(xv[k] * inv)))
-                         : __float2bfloat16(xv[k]);
+                y[e] = w ? __float2bfloat16(av[k] * roundBf16(xv[k] * inv)) : __float2bfloat16(xv[k]);
             else if (e < width)
                 y[e] = ropeValue(xv[k], av[k], cv[k], sv[k]);
         }
