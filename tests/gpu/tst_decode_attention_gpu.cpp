@@ -123,7 +123,9 @@ void runCase(const Case& c) {
         kernels::decodeAttentionKernel(c.heads / c.groups, c.dk, c.dv, mla, c.capacity, c.batch * c.groups)
             .c_str(),
         errRef, errAten, errAtenRef);
-    expect(errRef <= 2e-2 && errAten <= 2e-2, what);
+    // Against fp32 within 2e-2; against ATen's bf16 path within that plus ATen's own distance from fp32
+    // (which reached 2.66e-2 on other random rows: 28 heads, batch 8, 8,999 positions).
+    expect(errRef <= 2e-2 && errAten <= 2e-2 + errAtenRef, what);
 }
 
 // MLA at up to 4 sequences: the decode reduction with the absorbed output (decodeAttention with W_UV
