@@ -1174,31 +1174,19 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
     }
     if (err) return err;
     if (const cudaError_t e = cudaGetLastError(); e != cudaSuccess) return cudaGetErrorString(e);
-    // TIMING ONLY (TRANSMLA_BOUND contains reduce128; wrong results): the plain reduction over dOut columns
-    // in place of the absorbed one, to bound what a split kernel that projects its own partials could gain.
-    static const bool boundReduce = [] {
-        const char* e = std::getenv("TRANSMLA_BOUND");
-        return e && std::strstr(e, "reduce128");
-    }();
-    DecodeLaunch bounded = p;
-    if (boundReduce && p.wOut) {
-        bounded.wOut = nullptr;
-        bounded.dv = p.dOut;
-    }
-    const DecodeLaunch& pr = bounded;
     // Shared memory: the groups' sums and (max, sum) pairs; with the absorbed output the slice's latent after
     // those.
-    const int slices = reduceSlices(pr);
+    const int slices = reduceSlices(p);
     cudaLaunchConfig_t config{};
-    config.gridDim = dim3(unsigned(pr.batch * pr.groups * pr.rep), unsigned(slices));
+    config.gridDim = dim3(unsigned(p.batch * p.groups * p.rep), unsigned(slices));
     config.blockDim = dim3(kReduceThreads);
     config.dynamicSmemBytes = kReduceThreads * (sizeof(float4) + sizeof(float2)) +
-                              (pr.wOut ? size_t(pr.dv / slices) * sizeof(float) : 0);
+                              (p.wOut ? size_t(p.dv / slices) * sizeof(float) : 0);
     config.stream = s;
     cudaLaunchAttribute dependent{};
     asDependent(config, dependent);
-    const cudaError_t e = pr.wOut ? cudaLaunchKernelEx(&config, decodeReduceKernel<true>, pr)
-                                  : cudaLaunchKernelEx(&config, decodeReduceKernel<false>, pr);
+    const cudaError_t e = p.wOut ? cudaLaunchKernelEx(&config, decodeReduceKernel<true>, p)
+                                 : cudaLaunchKernelEx(&config, decodeReduceKernel<false>, p);
     return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
 }
 

@@ -248,16 +248,9 @@ at::Tensor mlaAbsorbed(const io::ModelConfig& config, const MlaAttention& a, con
     // q_rope given, or mapped from q_nope by the same kernel (split query rows, model.h).
     const at::Tensor& map = in.qRopeFromMap ? a.qRopeMap : noTable;
     // The step's cache row in the same launch where it is pending (mlaInputs); else alone, or by ATen's ops.
-    // TIMING ONLY (TRANSMLA_BOUND, wrong results): "noabsorb" skips the absorbed query's launch (the cache's
-    // first rows stand in for the query, the step's row is not written); "groups" runs the split kernel with the
-    // heads as 8 kv groups of stride 0 (bounds for a split kernel that absorbs its own group's query).
-    static const std::string bound = std::getenv("TRANSMLA_BOUND") ? std::getenv("TRANSMLA_BOUND") : "";
-    const bool boundSkip = fused && cache.deviceStep && bound.find("noabsorb") != std::string::npos;
-    const bool boundGroups = fused && cache.deviceStep && bound.find("groups") != std::string::npos && H % 8 == 0;
-    at::Tensor qCat = boundSkip ? cache.first[size_t(layer)].narrow(1, 0, H).contiguous()
-                      : fused   ? kernels::fusedAbsorbQuery(in.qNope, wUK, in.qRope, cos, sin,
-                                                            in.rowPending ? &in.row : nullptr, map)
-                                : at::Tensor();
+    at::Tensor qCat = fused ? kernels::fusedAbsorbQuery(in.qNope, wUK, in.qRope, cos, sin,
+                                                        in.rowPending ? &in.row : nullptr, map)
+                            : at::Tensor();
     bool appended = in.appended || (in.rowPending && qCat.defined());
     if (in.rowPending && !appended) {
         appended = kernels::fusedLatentAppend(in.row);
@@ -280,9 +273,7 @@ at::Tensor mlaAbsorbed(const io::ModelConfig& config, const MlaAttention& a, con
         }
         // With the absorbed kernels the decode reduction also runs the absorbed output where it can.
         bool absorbed = false;
-        const at::Tensor rows = cache.first[size_t(layer)].unsqueeze(1);
-        outLat = kernels::decodeAttention(qCat.view({B, H, r + rR}),
-                                          boundGroups ? rows.expand({B, 8, rows.size(2), rows.size(3)}) : rows,
+        outLat = kernels::decodeAttention(qCat.view({B, H, r + rR}), cache.first[size_t(layer)].unsqueeze(1),
                                           {}, cache.stepLengths, r, spec.scale,
                                           fused && decodeFastPath().absorbFusion ? wUV : at::Tensor(),
                                           &absorbed); // {B, H, r}, or {B, H, dv} absorbed
