@@ -537,6 +537,167 @@ __device__ inline void namedSync(int id) {
 }
 #endif
 
+// The reduction inside the latent kernel (p.fusedReduce; launched cooperatively, so every block of the grid
+// is resident): each block of sequence b stores its partials, arrives, and waits until all p.splits blocks of
+// b have; then block `split` reduces heads split, split + splits, ... of b over all Dv columns as
+// decodeReduceKernel does (each thread a column quad of one head over a group of the splits, up to
+// kFusedBatch splits' maxima, sums and partial outputs loaded at once, combined as an online softmax; the
+// groups meet in shared memory), and with p.wOut (one head per block) the absorbed output of its bf16 latent
+// (its W_UV rows copied into shared memory before the wait).
+// The last block of b to leave sets both counts back to zero for the next launch. `scratch`: the kernel's
+// shared memory, free once the tiles are done.
+[[maybe_unused]] __device__ unsigned gFusedArrivals[kFusedMaxSequences], gFusedDepartures[kFusedMaxSequences];
+#if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
+constexpr int kFusedBatch = 8;
+
+__device__ void fusedReduction(const DecodeLaunch& p, int b, int split, unsigned char* scratch) {
+    const int tid = int(threadIdx.x), threads = int(blockDim.x);
+    __threadfence(); // this thread's partials, before the block's arrival
+    __syncthreads(); // and both warpgroups are done with the shared memory
+    const int heads = p.rep, hp = p.paddedHeads, quads = p.dv / 4;
+    const int items = split < heads ? (heads - 1 - split) / p.splits + 1 : 0;
+    const bool absorb = p.wOut != nullptr;
+    float4* sums = reinterpret_cast<float4*>(scratch);           // [threads]
+    float2* groupMl = reinterpret_cast<float2*>(sums + threads); // [threads]
+    float* latent = reinterpret_cast<float*>(groupMl + threads); // [Dv]: the absorbed output's one head
+    bf16* wStaged = reinterpret_cast<bf16*>(latent + p.dv);      // [dOut][Dv]: its W_UV rows
+    if (absorb && items > 0) { // weights: on their way while the other blocks finish
+        const bf16* w =
+            static_cast<const bf16*>(p.wOut) + int64_t(p.wRep > 1 ? split / p.wRep : split) * p.wHeadStride;
+        const int chunks = p.dv / 8;
+        for (int i = tid; i < p.dOut * chunks; i += threads)
+            cpAsync16(wStaged + i * 8, w + int64_t(i / chunks) * p.wRowStride + i % chunks * 8, true);
+        cpAsyncCommit();
+    }
+    if (tid == 0) {
+        atomicAdd(&gFusedArrivals[b], 1u);
+        unsigned seen = 0;
+        for (;;) {
+            asm volatile("ld.acquire.gpu.global.u32 %0, [%1];\n"
+                         : "=r"(seen)
+                         : "l"(&gFusedArrivals[b])
+                         : "memory");
+            if (seen >= unsigned(p.splits)) break;
+            __nanosleep(64);
+        }
+    }
+    __syncthreads();
+    TRANSMLA_PHASE(gReducePhases, 0, 0); // probe builds: every block of the sequence has arrived
+    const int pairs = items * quads;
+    bf16* out = static_cast<bf16*>(p.out);
+    const int64_t first = int64_t(b) * p.splits, splitStride = int64_t(hp) * p.dv;
+    for (int p0 = 0; p0 < pairs; p0 += threads) {
+        const int span = min(threads, pairs - p0), groups = max(1, min(threads / span, p.splits));
+        const int pair = p0 + tid % span, grp = tid / span;
+        const bool active = grp < groups;
+        const int h = split + pair / quads * p.splits, d = pair % quads * 4;
+        const float* o = p.oPart + (first * hp + h) * p.dv + d;
+        const float* mPart = p.mPart + first * hp + h;
+        const float* lPart = p.lPart + first * hp + h;
+        float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
+        float mRun = -FLT_MAX, lRun = 0.f;
+        if (active)
+            for (int s0 = grp; s0 < p.splits; s0 += groups * kFusedBatch) {
+                float mv[kFusedBatch], lv[kFusedBatch];
+                float4 xv[kFusedBatch];
+#pragma unroll
+                for (int k = 0; k < kFusedBatch; ++k) {
+                    const int s = s0 + k * groups;
+                    const bool in = s < p.splits; // other blocks' partials: through L2, never a stale L1
+                    mv[k] = in ? __ldcg(mPart + s * hp) : -FLT_MAX;
+                    lv[k] = in ? __ldcg(lPart + s * hp) : 0.f;
+                    xv[k] = in ? __ldcg(reinterpret_cast<const float4*>(o + s * splitStride))
+                               : make_float4(0.f, 0.f, 0.f, 0.f);
+                }
+                float mNew = mRun;
+#pragma unroll
+                for (int k = 0; k < kFusedBatch; ++k)
+                    mNew = fmaxf(mNew, mv[k]);
+                const float c = exp2f(mRun - mNew);
+                acc.x *= c, acc.y *= c, acc.z *= c, acc.w *= c, lRun *= c;
+#pragma unroll
+                for (int k = 0; k < kFusedBatch; ++k) {
+                    const float w = exp2f(mv[k] - mNew);
+                    acc.x += w * xv[k].x;
+                    acc.y += w * xv[k].y;
+                    acc.z += w * xv[k].z;
+                    acc.w += w * xv[k].w;
+                    lRun += w * lv[k];
+                }
+                mRun = mNew;
+            }
+        if (groups > 1) { // the same for every thread of the block: both barriers are reached by all
+            if (active) {
+                sums[grp * span + tid % span] = acc;
+                groupMl[grp * span + tid % span] = make_float2(mRun, lRun);
+            }
+            __syncthreads();
+            if (active && grp == 0) {
+                float M = mRun;
+                for (int g2 = 1; g2 < groups; ++g2)
+                    M = fmaxf(M, groupMl[g2 * span + tid].x);
+                const float c = exp2f(mRun - M);
+                acc.x *= c, acc.y *= c, acc.z *= c, acc.w *= c, lRun *= c;
+                for (int g2 = 1; g2 < groups; ++g2) {
+                    const float2 ml = groupMl[g2 * span + tid];
+                    const float w = exp2f(ml.x - M);
+                    const float4 x = sums[g2 * span + tid];
+                    acc.x += w * x.x;
+                    acc.y += w * x.y;
+                    acc.z += w * x.z;
+                    acc.w += w * x.w;
+                    lRun += w * ml.y;
+                }
+            }
+            __syncthreads(); // sums is reused by the next pass
+        }
+        if (active && grp == 0) {
+            const float inv = lRun > 0.f ? 1.f / lRun : 0.f;
+            const __nv_bfloat162 lo = __floats2bfloat162_rn(acc.x * inv, acc.y * inv);
+            const __nv_bfloat162 hi = __floats2bfloat162_rn(acc.z * inv, acc.w * inv);
+            if (absorb) {
+                const float2 l = __bfloat1622float2(lo), u = __bfloat1622float2(hi);
+                *reinterpret_cast<float4*>(latent + d) = make_float4(l.x, l.y, u.x, u.y);
+            } else {
+                bf16* row = out + (int64_t(b) * heads + h) * p.dv + d;
+                *reinterpret_cast<__nv_bfloat162*>(row) = lo;
+                *reinterpret_cast<__nv_bfloat162*>(row + 2) = hi;
+            }
+        }
+    }
+    TRANSMLA_PHASE(gReducePhases, 1, 0);
+    if (absorb && items > 0) { // one head (the host's condition): out = bf16(latent) . W_UV^T
+        cpAsyncWait<0>();      // W_UV's rows, staged before the wait
+        __syncthreads();
+        const int h = split, warp = tid / 32, lane = tid % 32, chunks = p.dv / 8;
+        for (int v = warp; v < p.dOut; v += threads / 32) { // a row per warp, 16 bytes per lane at a time
+            float acc = 0.f;
+            for (int ch = lane; ch < chunks; ch += 32) {
+                const uint4 wv = *reinterpret_cast<const uint4*>(wStaged + v * p.dv + ch * 8);
+                const __nv_bfloat162* wp = reinterpret_cast<const __nv_bfloat162*>(&wv);
+                const float4 l0 = *reinterpret_cast<const float4*>(latent + ch * 8);
+                const float4 l1 = *reinterpret_cast<const float4*>(latent + ch * 8 + 4);
+                const float2 w0 = __bfloat1622float2(wp[0]), w1 = __bfloat1622float2(wp[1]),
+                             w2 = __bfloat1622float2(wp[2]), w3 = __bfloat1622float2(wp[3]);
+                acc += l0.x * w0.x + l0.y * w0.y + l0.z * w1.x + l0.w * w1.y + l1.x * w2.x + l1.y * w2.y +
+                       l1.z * w3.x + l1.w * w3.y;
+            }
+#pragma unroll
+            for (int o = 16; o > 0; o >>= 1)
+                acc += __shfl_xor_sync(0xffffffffu, acc, o);
+            if (lane == 0) out[(int64_t(b) * heads + h) * p.dOut + v] = __float2bfloat16(acc);
+        }
+    }
+    TRANSMLA_PHASE(gReducePhases, 2, 0);
+    __syncthreads();
+    if (tid == 0 && atomicAdd(&gFusedDepartures[b], 1u) == unsigned(p.splits - 1)) {
+        gFusedArrivals[b] = 0u; // every block of b is past its wait: the counts may start over
+        gFusedDepartures[b] = 0u;
+    }
+}
+
+#endif
+
 __global__ void __launch_bounds__(kThreads, 1)
     decodeLatentKernel(DecodeLaunch p, const __grid_constant__ CUtensorMap keys) {
 #if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
@@ -643,6 +804,7 @@ __global__ void __launch_bounds__(kThreads, 1)
                             o[mb][r];
                 }
         TRANSMLA_PHASE(gSplitPhases, 5, 128);
+        if (p.fusedReduce) fusedReduction(p, b, split, aligned);
         return;
     }
 
@@ -746,12 +908,18 @@ __global__ void __launch_bounds__(kThreads, 1)
         }
     }
     TRANSMLA_PHASE(gSplitPhases, 4, 0);
+    if (p.fusedReduce) fusedReduction(p, b, split, aligned);
 #else
     (void)p; // built without sm_90a: launchDecodeAttention never picks this kernel
 #endif
 }
 
 } // namespace latent
+
+// Shared memory the latent kernel's own reduction uses (fusedReduction's scratch).
+constexpr int kReduceFusedScratch(int dv, int dOut) {
+    return latent::kThreads * int(sizeof(float4) + sizeof(float2)) + dv * int(sizeof(float)) + dOut * dv * 2;
+}
 
 constexpr int kReduceThreads = 512; // at 32K x 4 (33 splits) four groups of splits per column
 constexpr int kReduceBatch = 8;     // a thread's splits whose (max, sum, partial output) are loaded together
@@ -1064,9 +1232,20 @@ const char* launchLatent(const DecodeLaunch& p, int bytes, cudaStream_t s) {
                CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
                CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE) != CUDA_SUCCESS)
         return "decode attention: the cache's tensor map was refused";
-    latent::decodeLatentKernel<<<dim3(unsigned(p.batch * p.groups), unsigned(p.splits)), latent::kThreads,
-                                 bytes, s>>>(p, keys);
-    return nullptr;
+    cudaLaunchConfig_t config{};
+    config.gridDim = dim3(unsigned(p.batch * p.groups), unsigned(p.splits));
+    config.blockDim = dim3(latent::kThreads);
+    config.dynamicSmemBytes = size_t(bytes);
+    config.stream = s;
+    cudaLaunchAttribute cooperative{};
+    if (p.fusedReduce) { // the blocks of a sequence wait for each other: all must be resident
+        cooperative.id = cudaLaunchAttributeCooperative;
+        cooperative.val.cooperative = 1;
+        config.attrs = &cooperative;
+        config.numAttrs = 1;
+    }
+    const cudaError_t e = cudaLaunchKernelEx(&config, latent::decodeLatentKernel, p, keys);
+    return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
 }
 
 // The shape's kernel, where the latent one gives way to Wide for short splits (kLatentMinTiles) and for
@@ -1085,6 +1264,14 @@ int64_t decodeMinTiles() {
         return t >= 1 && t <= 64 ? int64_t(t) : int64_t(1);
     }();
     return n;
+}
+
+bool& decodeFusedReduction() {
+    static bool on = [] {
+        const char* env = std::getenv("TRANSMLA_FUSED_REDUCE");
+        return !(env && std::strcmp(env, "0") == 0);
+    }();
+    return on;
 }
 
 int decodeReduceSlices(const DecodeLaunch& p) {
@@ -1164,9 +1351,22 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
     case Shape::Narrow:
         err = launchSplit<Narrow>(p, sharedBytesOf<Narrow>(p.paddedHeads, p.dk, p.dv, sharedValues), s);
         break;
-    case Shape::Latent:
-        err = launchLatent(p, latent::kSharedBytes, s);
+    case Shape::Latent: {
+        // The splits reduced inside the kernel where its blocks fit one wave (one per multiprocessor) and,
+        // with the absorbed output, each block has at most one head to reduce.
+        static const int multiprocessors = deviceAttribute(cudaDevAttrMultiProcessorCount, 1);
+        DecodeLaunch fused = p;
+        fused.fusedReduce = decodeFusedReduction() && p.groups == 1 && p.batch <= kFusedMaxSequences &&
+                            p.batch * p.splits <= multiprocessors && (!p.wOut || p.rep <= p.splits) &&
+                            p.dv % 8 == 0 &&
+                            kReduceFusedScratch(p.dv, p.wOut ? p.dOut : 0) <= latent::kSharedBytes;
+        err = launchLatent(fused, latent::kSharedBytes, s);
+        if (!err && fused.fusedReduce) {
+            const cudaError_t e = cudaGetLastError();
+            return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
+        }
         break;
+    }
     default: { // Wide, also where the latent kernel gave way (splits as for one block per multiprocessor)
         const int bytes = sharedBytesOf<Wide>(p.paddedHeads, p.dk, p.dv, sharedValues);
         err = bytes ? launchSplit<Wide>(p, bytes, s) : "decode attention: unsupported shape";

@@ -28,6 +28,8 @@ struct DecodeLaunch {
     int wRep; // heads per W_UV head (h's at (h / wRep) * wHeadStride; 0 or 1: one each)
     int dOut;
     float* outPart;
+    // Set by launchDecodeAttention where the latent kernel reduces its own splits (decodeFusedReduction).
+    int fusedReduce;
 };
 
 constexpr int kDecodeAbsorbedRows = 512; // sequences x heads the reduction's absorbed output takes
@@ -73,6 +75,12 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream);
 // machine's single runs had it 2-4% faster), so the kernels are written for it and the launches keep the
 // plain order.
 bool dependentLaunch();
+
+// Whether the latent kernel (Hopper, MLA) reduces its sequence's splits itself once every one has stored its
+// partials (launched cooperatively: all its blocks resident, the last to arrive releasing the others) instead
+// of the separate reduction launch. From TRANSMLA_FUSED_REDUCE ("0" off) at first use; tests may set it.
+bool& decodeFusedReduction();
+constexpr int kFusedMaxSequences = 1024; // sequences of one fused launch (its blocks fit one wave anyway)
 
 // The column slices of the reduction (its grid's second dimension) for this launch (p.wOut too), and so the
 // second dimension of outPart.
