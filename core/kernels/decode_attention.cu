@@ -6,7 +6,8 @@
 //                 fragments stay in registers for the whole split, the key / value B fragments come
 //                 from shared memory by ldmatrix. Online softmax per tile (exp2, scale folded in);
 //                 writes (O unnormalised, max m, sum l) per split.
-//   reduction     grid (B * H): out = sum_s 2^(m_s - M) O_s / sum_s 2^(m_s - M) l_s, in bf16.
+//   reduction     grid (B * H): out = sum_s 2^(m_s - M) O_s / sum_s 2^(m_s - M) l_s, in bf16 (the latent
+//                 kernel below does it itself where it can: decodeFusedReduction).
 // Two shapes of the split kernel (Config): Wide for MLA's latent rows (Dk <= 576, Dv <= 512, up to
 // 32 heads: each warp keeps a quarter of the query's k-steps, four warps add their partial scores in
 // shared memory; two 74 KB stages, one CTA per multiprocessor) and Narrow for heads of <= 128 with
@@ -542,8 +543,8 @@ __device__ inline void namedSync(int id) {
 // b have; then block `split` reduces heads split, split + splits, ... of b over all Dv columns as
 // decodeReduceKernel does (each thread a column quad of one head over a group of the splits, up to
 // kFusedBatch splits' maxima, sums and partial outputs loaded at once, combined as an online softmax; the
-// groups meet in shared memory), and with p.wOut (one head per block) the absorbed output of its bf16 latent
-// (its W_UV rows copied into shared memory before the wait).
+// groups meet in shared memory). Not with the absorbed output (the host's condition): at 32K x 4 the block's
+// W_UV product made the step slower than the separate reduction's (BENCHMARKS.md, issue 17's twelfth pass).
 // The last block of b to leave sets both counts back to zero for the next launch. `scratch`: the kernel's
 // shared memory, free once the tiles are done.
 [[maybe_unused]] __device__ unsigned gFusedArrivals[kFusedMaxSequences], gFusedDepartures[kFusedMaxSequences];
@@ -554,21 +555,6 @@ __device__ void fusedReduction(const DecodeLaunch& p, int b, int split, unsigned
     const int tid = int(threadIdx.x), threads = int(blockDim.x);
     __threadfence(); // this thread's partials, before the block's arrival
     __syncthreads(); // and both warpgroups are done with the shared memory
-    const int heads = p.rep, hp = p.paddedHeads, quads = p.dv / 4;
-    const int items = split < heads ? (heads - 1 - split) / p.splits + 1 : 0;
-    const bool absorb = p.wOut != nullptr;
-    float4* sums = reinterpret_cast<float4*>(scratch);           // [threads]
-    float2* groupMl = reinterpret_cast<float2*>(sums + threads); // [threads]
-    float* latent = reinterpret_cast<float*>(groupMl + threads); // [Dv]: the absorbed output's one head
-    bf16* wStaged = reinterpret_cast<bf16*>(latent + p.dv);      // [dOut][Dv]: its W_UV rows
-    if (absorb && items > 0) { // weights: on their way while the other blocks finish
-        const bf16* w =
-            static_cast<const bf16*>(p.wOut) + int64_t(p.wRep > 1 ? split / p.wRep : split) * p.wHeadStride;
-        const int chunks = p.dv / 8;
-        for (int i = tid; i < p.dOut * chunks; i += threads)
-            cpAsync16(wStaged + i * 8, w + int64_t(i / chunks) * p.wRowStride + i % chunks * 8, true);
-        cpAsyncCommit();
-    }
     if (tid == 0) {
         atomicAdd(&gFusedArrivals[b], 1u);
         unsigned seen = 0;
@@ -583,7 +569,10 @@ __device__ void fusedReduction(const DecodeLaunch& p, int b, int split, unsigned
     }
     __syncthreads();
     TRANSMLA_PHASE(gReducePhases, 0, 0); // probe builds: every block of the sequence has arrived
-    const int pairs = items * quads;
+    const int heads = p.rep, hp = p.paddedHeads, quads = p.dv / 4;
+    const int items = split < heads ? (heads - 1 - split) / p.splits + 1 : 0, pairs = items * quads;
+    float4* sums = reinterpret_cast<float4*>(scratch);           // [threads]
+    float2* groupMl = reinterpret_cast<float2*>(sums + threads); // [threads]
     bf16* out = static_cast<bf16*>(p.out);
     const int64_t first = int64_t(b) * p.splits, splitStride = int64_t(hp) * p.dv;
     for (int p0 = 0; p0 < pairs; p0 += threads) {
@@ -655,39 +644,12 @@ __device__ void fusedReduction(const DecodeLaunch& p, int b, int split, unsigned
             const float inv = lRun > 0.f ? 1.f / lRun : 0.f;
             const __nv_bfloat162 lo = __floats2bfloat162_rn(acc.x * inv, acc.y * inv);
             const __nv_bfloat162 hi = __floats2bfloat162_rn(acc.z * inv, acc.w * inv);
-            if (absorb) {
-                const float2 l = __bfloat1622float2(lo), u = __bfloat1622float2(hi);
-                *reinterpret_cast<float4*>(latent + d) = make_float4(l.x, l.y, u.x, u.y);
-            } else {
-                bf16* row = out + (int64_t(b) * heads + h) * p.dv + d;
-                *reinterpret_cast<__nv_bfloat162*>(row) = lo;
-                *reinterpret_cast<__nv_bfloat162*>(row + 2) = hi;
-            }
+            bf16* row = out + (int64_t(b) * heads + h) * p.dv + d;
+            *reinterpret_cast<__nv_bfloat162*>(row) = lo;
+            *reinterpret_cast<__nv_bfloat162*>(row + 2) = hi;
         }
     }
     TRANSMLA_PHASE(gReducePhases, 1, 0);
-    if (absorb && items > 0) { // one head (the host's condition): out = bf16(latent) . W_UV^T
-        cpAsyncWait<0>();      // W_UV's rows, staged before the wait
-        __syncthreads();
-        const int h = split, warp = tid / 32, lane = tid % 32, chunks = p.dv / 8;
-        for (int v = warp; v < p.dOut; v += threads / 32) { // a row per warp, 16 bytes per lane at a time
-            float acc = 0.f;
-            for (int ch = lane; ch < chunks; ch += 32) {
-                const uint4 wv = *reinterpret_cast<const uint4*>(wStaged + v * p.dv + ch * 8);
-                const __nv_bfloat162* wp = reinterpret_cast<const __nv_bfloat162*>(&wv);
-                const float4 l0 = *reinterpret_cast<const float4*>(latent + ch * 8);
-                const float4 l1 = *reinterpret_cast<const float4*>(latent + ch * 8 + 4);
-                const float2 w0 = __bfloat1622float2(wp[0]), w1 = __bfloat1622float2(wp[1]),
-                             w2 = __bfloat1622float2(wp[2]), w3 = __bfloat1622float2(wp[3]);
-                acc += l0.x * w0.x + l0.y * w0.y + l0.z * w1.x + l0.w * w1.y + l1.x * w2.x + l1.y * w2.y +
-                       l1.z * w3.x + l1.w * w3.y;
-            }
-#pragma unroll
-            for (int o = 16; o > 0; o >>= 1)
-                acc += __shfl_xor_sync(0xffffffffu, acc, o);
-            if (lane == 0) out[(int64_t(b) * heads + h) * p.dOut + v] = __float2bfloat16(acc);
-        }
-    }
     TRANSMLA_PHASE(gReducePhases, 2, 0);
     __syncthreads();
     if (tid == 0 && atomicAdd(&gFusedDepartures[b], 1u) == unsigned(p.splits - 1)) {
@@ -917,9 +879,7 @@ __global__ void __launch_bounds__(kThreads, 1)
 } // namespace latent
 
 // Shared memory the latent kernel's own reduction uses (fusedReduction's scratch).
-constexpr int kReduceFusedScratch(int dv, int dOut) {
-    return latent::kThreads * int(sizeof(float4) + sizeof(float2)) + dv * int(sizeof(float)) + dOut * dv * 2;
-}
+constexpr int kReduceFusedScratch = latent::kThreads * int(sizeof(float4) + sizeof(float2));
 
 constexpr int kReduceThreads = 512; // at 32K x 4 (33 splits) four groups of splits per column
 constexpr int kReduceBatch = 8;     // a thread's splits whose (max, sum, partial output) are loaded together
@@ -1352,14 +1312,13 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
         err = launchSplit<Narrow>(p, sharedBytesOf<Narrow>(p.paddedHeads, p.dk, p.dv, sharedValues), s);
         break;
     case Shape::Latent: {
-        // The splits reduced inside the kernel where its blocks fit one wave (one per multiprocessor) and,
-        // with the absorbed output, each block has at most one head to reduce.
+        // The splits reduced inside the kernel where its blocks fit one wave (one per multiprocessor) and the
+        // reduction has no absorbed output to run.
         static const int multiprocessors = deviceAttribute(cudaDevAttrMultiProcessorCount, 1);
         DecodeLaunch fused = p;
         fused.fusedReduce = decodeFusedReduction() && p.groups == 1 && p.batch <= kFusedMaxSequences &&
-                            p.batch * p.splits <= multiprocessors && (!p.wOut || p.rep <= p.splits) &&
-                            p.dv % 8 == 0 &&
-                            kReduceFusedScratch(p.dv, p.wOut ? p.dOut : 0) <= latent::kSharedBytes;
+                            p.batch * p.splits <= multiprocessors && !p.wOut && p.dv % 4 == 0 &&
+                            kReduceFusedScratch <= latent::kSharedBytes;
         err = launchLatent(fused, latent::kSharedBytes, s);
         if (!err && fused.fusedReduce) {
             const cudaError_t e = cudaGetLastError();

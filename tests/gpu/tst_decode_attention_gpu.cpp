@@ -146,8 +146,9 @@ void runAbsorbedReduction() {
     struct Shape {
         int64_t heads, dk, dv, batch, capacity, length;
     };
-    // The last shape runs the latent kernel on Hopper (9 tiles per split), which then reduces its own splits
-    // and runs the absorbed output itself (decodeFusedReduction): also against the separate reduction.
+    // The last shape runs the latent kernel on Hopper (9 tiles per split); with the absorbed output its
+    // splits go to the separate reduction (decodeFusedReduction is not taken then), without it (lat) to its
+    // own.
     for (const Shape& c : {Shape{32, 576, 512, 1, 4160, 4097}, Shape{32, 576, 512, 2, 1000, 999},
                            Shape{32, 576, 512, 4, 700, 65}, Shape{8, 80, 64, 3, 300, 191},
                            Shape{32, 576, 512, 4, 17000, 16999}}) {
@@ -176,27 +177,14 @@ void runAbsorbedReduction() {
         const bool sharedSame = sharedAbsorbed && repeatedAbsorbed && at::equal(oShared, oRepeated);
         const std::string kernel =
             kernels::decodeAttentionKernel(c.heads, c.dk, c.dv, true, c.capacity, c.batch);
-        double eFused = 0;
-        if (kernel == "latent" && kernels::decodeFusedReduction()) {
-            kernels::decodeFusedReduction() = false;
-            bool separateAbsorbed = false;
-            const at::Tensor oSeparate =
-                kernels::decodeAttention(q, keys, {}, lengths, c.dv, scale, wUV, &separateAbsorbed);
-            kernels::decodeFusedReduction() = true;
-            eFused = separateAbsorbed ? relErr(o1, oSeparate) : 1.0;
-        }
         char what[400];
         std::snprintf(
             what, sizeof what,
             "absorbed output in the decode reduction (H %lld r %lld batch %lld length %lld, %s kernel): vs "
-            "fp32 "
-            "%.2e, vs the separate kernel %.2e, two runs equal: %s, W_UV shared by 4 heads equal: %s%s%.2e",
+            "fp32 %.2e, vs the separate kernel %.2e, two runs equal: %s, W_UV shared by 4 heads equal: %s",
             (long long)c.heads, (long long)c.dv, (long long)c.batch, (long long)c.length, kernel.c_str(), e,
-            eSep, absorbed && again && at::equal(o1, o2) ? "yes" : "no", sharedSame ? "yes" : "no",
-            kernel == "latent" ? ", the latent kernel's own reduction vs the separate one " : "", eFused);
-        expect(absorbed && again && at::equal(o1, o2) && e <= 2e-2 && eSep <= 2e-2 && sharedSame &&
-                   eFused <= 8e-3,
-               what);
+            eSep, absorbed && again && at::equal(o1, o2) ? "yes" : "no", sharedSame ? "yes" : "no");
+        expect(absorbed && again && at::equal(o1, o2) && e <= 2e-2 && eSep <= 2e-2 && sharedSame, what);
     }
 }
 
