@@ -104,6 +104,70 @@ __device__ inline void mma(float (&d)[4], const uint32_t (&a)[4], uint32_t b0, u
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
 }
 
+// The reductions' inner loop (decodeReduceKernel, and the latent kernel's own: fusedReduction): one thread's
+// splits of a column quad, grp, grp + groups, ... < splits, up to kReduceBatch of them loaded together
+// (maxima, sums, partial outputs), then combined as an online softmax into acc / mRun / lRun, relative to the
+// running maximum. o, m, l are the quad's entries of split 0; split s's lie s * oStride (o) and s * mlStride
+// (m, l) further. Cg: loads through L2 only (partials other blocks of the same grid wrote).
+constexpr int kReduceBatch = 8; // a thread's splits whose (max, sum, partial output) are loaded together
+template <bool Cg>
+__device__ inline void combineSplits(const float* o, const float* m, const float* l, int64_t oStride,
+                                     int mlStride, int splits, int grp, int groups, float4& acc, float& mRun,
+                                     float& lRun) {
+    for (int s0 = grp; s0 < splits; s0 += groups * kReduceBatch) {
+        float mv[kReduceBatch], lv[kReduceBatch];
+        float4 xv[kReduceBatch];
+#pragma unroll
+        for (int k = 0; k < kReduceBatch; ++k) {
+            const int s = s0 + k * groups;
+            const bool in = s < splits;
+            const float4* x = reinterpret_cast<const float4*>(o + s * oStride);
+            // empty splits hold -FLT_MAX, 0, 0 as well
+            mv[k] = in ? (Cg ? __ldcg(m + s * mlStride) : m[s * mlStride]) : -FLT_MAX;
+            lv[k] = in ? (Cg ? __ldcg(l + s * mlStride) : l[s * mlStride]) : 0.f;
+            xv[k] = in ? (Cg ? __ldcg(x) : *x) : make_float4(0.f, 0.f, 0.f, 0.f);
+        }
+        float mNew = mRun;
+#pragma unroll
+        for (int k = 0; k < kReduceBatch; ++k)
+            mNew = fmaxf(mNew, mv[k]);
+        const float c = exp2f(mRun - mNew);
+        acc.x *= c, acc.y *= c, acc.z *= c, acc.w *= c, lRun *= c;
+#pragma unroll
+        for (int k = 0; k < kReduceBatch; ++k) {
+            const float w = exp2f(mv[k] - mNew);
+            acc.x += w * xv[k].x;
+            acc.y += w * xv[k].y;
+            acc.z += w * xv[k].z;
+            acc.w += w * xv[k].w;
+            lRun += w * lv[k];
+        }
+        mRun = mNew;
+    }
+}
+
+// Where several thread groups shared a column's splits (combineSplits): group 0's running acc / mRun / lRun
+// and those of groups 1 .. groups - 1 (unnormalised output sums[g * sumStride], (max, sum) ml[g * mlStride]),
+// rescaled to their common maximum and added, in group order.
+__device__ inline void mergeGroups(const float4* sums, int sumStride, const float2* ml, int mlStride,
+                                   int groups, float4& acc, float mRun, float& lRun) {
+    float M = mRun;
+    for (int g = 1; g < groups; ++g)
+        M = fmaxf(M, ml[g * mlStride].x);
+    const float c = exp2f(mRun - M);
+    acc.x *= c, acc.y *= c, acc.z *= c, acc.w *= c, lRun *= c;
+    for (int g = 1; g < groups; ++g) {
+        const float2 m = ml[g * mlStride];
+        const float w = exp2f(m.x - M);
+        const float4 x = sums[g * sumStride];
+        acc.x += w * x.x;
+        acc.y += w * x.y;
+        acc.z += w * x.z;
+        acc.w += w * x.w;
+        lRun += w * m.y;
+    }
+}
+
 // The query of one kv group through shared memory: 16-byte copies (coalesced) into `dst`, one row of dk per
 // head, each aligned group of eight chunks permuted by the row (row r's chunk c at c ^ (r % 8)), so that
 // ldmatrix's eight rows of one chunk column fall in eight distinct bank groups; then one ldmatrix.x4 per
@@ -542,14 +606,13 @@ __device__ inline void namedSync(int id) {
 // is resident): each block of sequence b stores its partials, arrives, and waits until all p.splits blocks of
 // b have; then block `split` reduces heads split, split + splits, ... of b over all Dv columns as
 // decodeReduceKernel does (each thread a column quad of one head over a group of the splits, up to
-// kFusedBatch splits' maxima, sums and partial outputs loaded at once, combined as an online softmax; the
+// kReduceBatch splits' maxima, sums and partial outputs loaded at once, combined as an online softmax; the
 // groups meet in shared memory). Not with the absorbed output (the host's condition): at 32K x 4 the block's
 // W_UV product made the step slower than the separate reduction's (BENCHMARKS.md, issue 17's twelfth pass).
 // The last block of b to leave sets both counts back to zero for the next launch. `scratch`: the kernel's
 // shared memory, free once the tiles are done.
 [[maybe_unused]] __device__ unsigned gFusedArrivals[kFusedMaxSequences], gFusedDepartures[kFusedMaxSequences];
 #if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
-constexpr int kFusedBatch = 8;
 
 __device__ void fusedReduction(const DecodeLaunch& p, int b, int split, unsigned char* scratch) {
     const int tid = int(threadIdx.x), threads = int(blockDim.x);
@@ -586,58 +649,15 @@ __device__ void fusedReduction(const DecodeLaunch& p, int b, int split, unsigned
         float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
         float mRun = -FLT_MAX, lRun = 0.f;
         if (active)
-            for (int s0 = grp; s0 < p.splits; s0 += groups * kFusedBatch) {
-                float mv[kFusedBatch], lv[kFusedBatch];
-                float4 xv[kFusedBatch];
-#pragma unroll
-                for (int k = 0; k < kFusedBatch; ++k) {
-                    const int s = s0 + k * groups;
-                    const bool in = s < p.splits; // other blocks' partials: through L2, never a stale L1
-                    mv[k] = in ? __ldcg(mPart + s * hp) : -FLT_MAX;
-                    lv[k] = in ? __ldcg(lPart + s * hp) : 0.f;
-                    xv[k] = in ? __ldcg(reinterpret_cast<const float4*>(o + s * splitStride))
-                               : make_float4(0.f, 0.f, 0.f, 0.f);
-                }
-                float mNew = mRun;
-#pragma unroll
-                for (int k = 0; k < kFusedBatch; ++k)
-                    mNew = fmaxf(mNew, mv[k]);
-                const float c = exp2f(mRun - mNew);
-                acc.x *= c, acc.y *= c, acc.z *= c, acc.w *= c, lRun *= c;
-#pragma unroll
-                for (int k = 0; k < kFusedBatch; ++k) {
-                    const float w = exp2f(mv[k] - mNew);
-                    acc.x += w * xv[k].x;
-                    acc.y += w * xv[k].y;
-                    acc.z += w * xv[k].z;
-                    acc.w += w * xv[k].w;
-                    lRun += w * lv[k];
-                }
-                mRun = mNew;
-            }
+            combineSplits<true>(o, mPart, lPart, splitStride, hp, p.splits, grp, groups, acc, mRun, lRun);
         if (groups > 1) { // the same for every thread of the block: both barriers are reached by all
             if (active) {
                 sums[grp * span + tid % span] = acc;
                 groupMl[grp * span + tid % span] = make_float2(mRun, lRun);
             }
             __syncthreads();
-            if (active && grp == 0) {
-                float M = mRun;
-                for (int g2 = 1; g2 < groups; ++g2)
-                    M = fmaxf(M, groupMl[g2 * span + tid].x);
-                const float c = exp2f(mRun - M);
-                acc.x *= c, acc.y *= c, acc.z *= c, acc.w *= c, lRun *= c;
-                for (int g2 = 1; g2 < groups; ++g2) {
-                    const float2 ml = groupMl[g2 * span + tid];
-                    const float w = exp2f(ml.x - M);
-                    const float4 x = sums[g2 * span + tid];
-                    acc.x += w * x.x;
-                    acc.y += w * x.y;
-                    acc.z += w * x.z;
-                    acc.w += w * x.w;
-                    lRun += w * ml.y;
-                }
-            }
+            if (active && grp == 0)
+                mergeGroups(sums + tid, span, groupMl + tid, span, groups, acc, mRun, lRun);
             __syncthreads(); // sums is reused by the next pass
         }
         if (active && grp == 0) {
@@ -882,7 +902,6 @@ __global__ void __launch_bounds__(kThreads, 1)
 constexpr int kReduceFusedScratch = latent::kThreads * int(sizeof(float4) + sizeof(float2));
 
 constexpr int kReduceThreads = 512; // at 32K x 4 (33 splits) four groups of splits per column
-constexpr int kReduceBatch = 8;     // a thread's splits whose (max, sum, partial output) are loaded together
 
 // One CTA per (sequence, head) and slice of the output columns (blockIdx.y of gridDim.y: more CTAs where the
 // heads alone leave most multiprocessors idle, as at batch 1). Thread t takes column quad t % quads of the
@@ -941,58 +960,15 @@ template <bool Absorb> __global__ void __launch_bounds__(kReduceThreads) decodeR
         float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
         float mRun = -FLT_MAX, lRun = 0.f; // this thread's splits: running maximum, sum relative to it
         if (active)
-            for (int s0 = grp; s0 < p.splits; s0 += groups * kReduceBatch) {
-                float mv[kReduceBatch], lv[kReduceBatch];
-                float4 xv[kReduceBatch];
-#pragma unroll
-                for (int k = 0; k < kReduceBatch; ++k) {
-                    const int s = s0 + k * groups;
-                    const bool in = s < p.splits;
-                    mv[k] = in ? mPart[s * hp] : -FLT_MAX; // empty splits hold -FLT_MAX, 0, 0 as well
-                    lv[k] = in ? lPart[s * hp] : 0.f;
-                    xv[k] = in ? *reinterpret_cast<const float4*>(o + s * splitStride + d)
-                               : make_float4(0.f, 0.f, 0.f, 0.f);
-                }
-                float mNew = mRun;
-#pragma unroll
-                for (int k = 0; k < kReduceBatch; ++k)
-                    mNew = fmaxf(mNew, mv[k]);
-                const float c = exp2f(mRun - mNew);
-                acc.x *= c, acc.y *= c, acc.z *= c, acc.w *= c, lRun *= c;
-#pragma unroll
-                for (int k = 0; k < kReduceBatch; ++k) {
-                    const float w = exp2f(mv[k] - mNew);
-                    acc.x += w * xv[k].x;
-                    acc.y += w * xv[k].y;
-                    acc.z += w * xv[k].z;
-                    acc.w += w * xv[k].w;
-                    lRun += w * lv[k];
-                }
-                mRun = mNew;
-            }
+            combineSplits<false>(o + d, mPart, lPart, splitStride, hp, p.splits, grp, groups, acc, mRun,
+                                 lRun);
         if (groups > 1) {
             if (active) {
                 sums[grp * quads + quad] = acc;
                 if (quad == 0) groupMl[grp] = make_float2(mRun, lRun);
             }
             __syncthreads();
-            if (active && grp == 0) {
-                float M = mRun;
-                for (int g2 = 1; g2 < groups; ++g2)
-                    M = fmaxf(M, groupMl[g2].x);
-                const float c = exp2f(mRun - M);
-                acc.x *= c, acc.y *= c, acc.z *= c, acc.w *= c, lRun *= c;
-                for (int g2 = 1; g2 < groups; ++g2) {
-                    const float2 ml = groupMl[g2];
-                    const float w = exp2f(ml.x - M);
-                    const float4 x = sums[g2 * quads + quad];
-                    acc.x += w * x.x;
-                    acc.y += w * x.y;
-                    acc.z += w * x.z;
-                    acc.w += w * x.w;
-                    lRun += w * ml.y;
-                }
-            }
+            if (active && grp == 0) mergeGroups(sums + quad, quads, groupMl, 1, groups, acc, mRun, lRun);
             __syncthreads(); // sums is reused by the next pass
         }
         TRANSMLA_PHASE(gReducePhases, 1, 0);
