@@ -669,7 +669,7 @@ __device__ void fusedReduction(const DecodeLaunch& p, int b, int split, unsigned
             *reinterpret_cast<__nv_bfloat162*>(row + 2) = hi;
         }
     }
-    TRANSMLA_PHASE(gReducePhases, 1, 0);
+    TRANSMLA_PHASE(gReducePhases, 1, 0); // (no weights to load here: phases 1 and 2 coincide)
     TRANSMLA_PHASE(gReducePhases, 2, 0);
     __syncthreads();
     if (tid == 0 && atomicAdd(&gFusedDepartures[b], 1u) == unsigned(p.splits - 1)) {
@@ -898,8 +898,9 @@ __global__ void __launch_bounds__(kThreads, 1)
 
 } // namespace latent
 
-// Shared memory the latent kernel's own reduction uses (fusedReduction's scratch).
-constexpr int kReduceFusedScratch = latent::kThreads * int(sizeof(float4) + sizeof(float2));
+// Shared memory the latent kernel's own reduction uses (fusedReduction's scratch), within the kernel's.
+static_assert(latent::kThreads * int(sizeof(float4) + sizeof(float2)) <= latent::kSharedBytes,
+              "the latent kernel's own reduction fits its shared memory");
 
 constexpr int kReduceThreads = 512; // at 32K x 4 (33 splits) four groups of splits per column
 
@@ -1293,8 +1294,7 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
         static const int multiprocessors = deviceAttribute(cudaDevAttrMultiProcessorCount, 1);
         DecodeLaunch fused = p;
         fused.fusedReduce = decodeFusedReduction() && p.groups == 1 && p.batch <= kFusedMaxSequences &&
-                            p.batch * p.splits <= multiprocessors && !p.wOut && p.dv % 4 == 0 &&
-                            kReduceFusedScratch <= latent::kSharedBytes;
+                            p.batch * p.splits <= multiprocessors && !p.wOut && p.dv % 4 == 0;
         err = launchLatent(fused, latent::kSharedBytes, s);
         if (!err && fused.fusedReduce) {
             const cudaError_t e = cudaGetLastError();
