@@ -609,8 +609,10 @@ __device__ inline void namedSync(int id) {
 // kReduceBatch splits' maxima, sums and partial outputs loaded at once, combined as an online softmax; the
 // groups meet in shared memory). Not with the absorbed output (the host's condition): at 32K x 4 the block's
 // W_UV product made the step slower than the separate reduction's (BENCHMARKS.md, issue 17's twelfth pass).
-// The last block of b to leave sets both counts back to zero for the next launch. `scratch`: the kernel's
-// shared memory, free once the tiles are done.
+// The last block of b to leave sets both counts back to zero for the next launch. The counts are the
+// device's, as the absorbed output's arrivals are: two such launches must not run at once on two streams (the
+// workbench and the CLI decode from one job at a time). `scratch`: the kernel's shared memory, free once the
+// tiles are done.
 [[maybe_unused]] __device__ unsigned gFusedArrivals[kFusedMaxSequences], gFusedDepartures[kFusedMaxSequences];
 #if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
 
