@@ -1292,11 +1292,12 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
         break;
     case Shape::Latent: {
         // The splits reduced inside the kernel where its blocks fit one wave (one per multiprocessor) and the
-        // reduction has no absorbed output to run.
+        // reduction has no absorbed output to run (kernelFor gives this shape one kv group and Dv a multiple
+        // of 64 already).
         static const int multiprocessors = deviceAttribute(cudaDevAttrMultiProcessorCount, 1);
         DecodeLaunch fused = p;
-        fused.fusedReduce = decodeFusedReduction() && p.groups == 1 && p.batch <= kFusedMaxSequences &&
-                            p.batch * p.splits <= multiprocessors && !p.wOut && p.dv % 4 == 0;
+        fused.fusedReduce = decodeFusedReduction() && !p.wOut && p.batch <= kFusedMaxSequences &&
+                            p.batch * p.splits <= multiprocessors;
         err = launchLatent(fused, latent::kSharedBytes, s);
         if (!err && fused.fusedReduce) {
             const cudaError_t e = cudaGetLastError();

@@ -385,8 +385,7 @@ __device__ void appendLatentRow(const LatentAppend& p, int b) {
     const float inv = w ? rsqrtf(blockSum(ss) / float(p.r) + p.eps) : 1.f;
     for (int e = threadIdx.x; e < width; e += blockDim.x)
         y[e] = e >= p.r ? ropeAt(x + p.r, p.cos, p.sin, e - p.r, half)
-               : w      ? __float2bfloat16(__bfloat162float(w[e]) *
-                                           __bfloat162float(__float2bfloat16(__bfloat162float(x[e]) * inv)))
+               : w      ? __float2bfloat16(__bfloat162float(w[e]) * roundBf16(__bfloat162float(x[e]) * inv))
                         : x[e];
 }
 __global__ void latentAppendKernel(LatentAppend p) {

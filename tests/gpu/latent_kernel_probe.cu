@@ -88,8 +88,7 @@ __global__ void streamKernel(const uint4* src, size_t chunkU4, int chunksPerCta,
 // One launch's phases (decode_attention_launch.h), in microseconds from the first block's start: when the
 // blocks start, how long each phase takes (mean / max over the blocks), when the last one ends, and the
 // reduction's start, weights and end (where the latent kernel reduces its own splits, decodeFusedReduction:
-// the end of each block's wait for its sequence, the end of its reduction before the absorbed output, its
-// end).
+// the end of each block's wait for its sequence, then the end of its reduction twice: it loads no weights).
 static void printPhases(const DecodeLaunch& p) {
     static unsigned long long split[kPhaseBlocks][kSplitPhases], reduce[kPhaseBlocks][kReducePhases];
     CK(cudaDeviceSynchronize());
