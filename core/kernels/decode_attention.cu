@@ -193,6 +193,18 @@ __device__ inline void queryFragment(uint32_t (&a)[4], const bf16* qs, int m0, i
     if (m0 + gid + 8 >= rows) a[1] = a[3] = 0u;
 }
 
+// A split's partial outputs, staged in shared memory as rows of `ld` floats (one per head), to global memory
+// [rows][dv]: 16-byte loads and stores, consecutive threads along a row (dv and ld multiples of 4).
+[[maybe_unused]] __device__ inline void storePartials(float* dst, const float* st, int ld, int rows, int dv,
+                                                      int tid, int threads) {
+    const int quads = dv / 4;
+    for (int i = tid; i < rows * quads; i += threads) {
+        const int row = i / quads, q4 = i % quads;
+        *reinterpret_cast<float4*>(dst + int64_t(row) * dv + 4 * q4) =
+            *reinterpret_cast<const float4*>(st + row * ld + 4 * q4);
+    }
+}
+
 // Probe builds only (-DTRANSMLA_DECODE_PHASES, tests/gpu/latent_kernel_probe.cu): the global timer at each
 // phase of every block, for where a short launch's time goes (decodePhases reads them back).
 #ifdef TRANSMLA_DECODE_PHASES
@@ -776,17 +788,24 @@ __global__ void __launch_bounds__(kThreads, 1)
             if (i + 2 < nTiles) namedArrive(3 + i % 2);  // P buffer i % 2 may be written again
             if (i + kStages < nTiles) load(i + kStages); // WG 0 scored tile i before handing over its P
         }
-        // o[mb][4 j + 2 h + e]: value column 64 mb + 16 warp + gid + 8 h, head 8 j + 2 tig + e.
+        TRANSMLA_PHASE(gSplitPhases, 6, 128);
+        // o[mb][4 j + 2 h + e]: value column 64 mb + 16 warp + gid + 8 h, head 8 j + 2 tig + e. Through the
+        // first stage (every tile is in and consumed; WG 0 reads no stage any more): rows of Dv + 4 floats
+        // (a store's four heads in distinct banks), then out a head row at a time in 16-byte stores. Straight
+        // from the accumulators (4-byte stores, four 32-byte pieces of four rows per warp) the stores took
+        // ~5 us of a 16K x 16 or 32K x 4 launch, staged ~2 us (BENCHMARKS.md, issue 17's thirteenth pass).
+        constexpr int kLd = kDecodeMaxValueDim + 4;
+        static_assert(kHeads * kLd * 4 <= kStageBytes, "the partials fit one stage");
+        float* st = reinterpret_cast<float*>(aligned + kStageAt);
 #pragma unroll
         for (int mb = 0; mb < 8; ++mb)
             if (mb < p.dv / 64)
 #pragma unroll
-                for (int r = 0; r < 16; ++r) {
-                    const int head = 8 * (r / 4) + 2 * tig + r % 2;
-                    if (head < rep)
-                        p.oPart[(part * hp + head) * p.dv + 64 * mb + 16 * warp + gid + 8 * ((r / 2) % 2)] =
-                            o[mb][r];
-                }
+                for (int r = 0; r < 16; ++r)
+                    st[(8 * (r / 4) + 2 * tig + r % 2) * kLd + 64 * mb + 16 * warp + gid +
+                       8 * ((r / 2) % 2)] = o[mb][r];
+        asm volatile("bar.sync 5, 128;\n" ::: "memory"); // WG 1 only
+        storePartials(p.oPart + part * hp * p.dv, st, kLd, rep, p.dv, tid - 128, 128);
         TRANSMLA_PHASE(gSplitPhases, 5, 128);
         if (p.fusedReduce) fusedReduction(p, b, split, aligned);
         return;

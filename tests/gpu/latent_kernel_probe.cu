@@ -107,11 +107,12 @@ static void printPhases(const DecodeLaunch& p) {
     for (int i = 0; i < n; ++i)
         t0 = std::min(t0, split[i][0]);
     const auto us = [&](unsigned long long t) { return (double(t) - double(t0)) / 1e3; };
-    double startMax = 0, endMax = 0, endOutMax = 0, sum[kSplitPhases] = {}, mx[kSplitPhases] = {};
+    double startMax = 0, endMax = 0, endOutMax = 0, pvMax = 0, sum[kSplitPhases] = {}, mx[kSplitPhases] = {};
     for (int i = 0; i < n; ++i) {
         startMax = std::max(startMax, us(split[i][0]));
         endMax = std::max(endMax, us(split[i][4]));
         if (split[i][5]) endOutMax = std::max(endOutMax, us(split[i][5]));
+        if (split[i][6]) pvMax = std::max(pvMax, us(split[i][6]));
         for (int k = 1; k < 5; ++k) {
             const double d = split[i][k] && split[i][k - 1]
                                  ? (double(split[i][k]) - double(split[i][k - 1])) / 1e3
@@ -129,9 +130,10 @@ static void printPhases(const DecodeLaunch& p) {
     }
     printf("  phases (us, %d blocks, reduction %d): last block starts %.2f | set-up %.2f / %.2f | "
            "first tile %.2f / %.2f | tiles %.2f / %.2f | partials %.2f / %.2f | last block ends %.2f "
-           "(output side %.2f) | reduction starts %.2f (last %.2f), weights by %.2f, ends %.2f\n",
+           "(output side: products %.2f, stored %.2f) | reduction starts %.2f (last %.2f), weights by %.2f, "
+           "ends %.2f\n",
            n, nr, startMax, sum[1] / n, mx[1], sum[2] / n, mx[2], sum[3] / n, mx[3], sum[4] / n, mx[4],
-           endMax, endOutMax, rStart, rStartMax, rWeights, rEnd);
+           endMax, pvMax, endOutMax, rStart, rStartMax, rWeights, rEnd);
 }
 #endif
 
