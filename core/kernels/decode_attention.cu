@@ -521,6 +521,8 @@ constexpr int kProbsAt = kStageAt + kStages * kStageBytes; // two buffers
 constexpr int kAlphaAt = kProbsAt + 2 * kProbsBytes;       // two x 32 floats
 constexpr int kBarAt = kAlphaAt + 2 * kHeads * 4;          // one mbarrier per stage
 constexpr int kSharedBytes = kBarAt + kStages * 8 + 1024;  // + the alignment of the 128-byte swizzle
+constexpr int kLd = kDecodeMaxValueDim + 4; // floats per head row of the partial outputs staged in stage 0
+static_assert(kHeads * kLd * 4 <= kStageBytes, "the staged partial outputs fit one stage");
 
 #if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
 // Shared-memory matrix descriptor, no swizzle, as two words: lo = start address | the byte distance
@@ -793,9 +795,8 @@ __global__ void __launch_bounds__(kThreads, 1)
         // first stage (every tile is in and consumed; WG 0 reads no stage any more): rows of Dv + 4 floats
         // (a store's four heads in distinct banks), then out a head row at a time in 16-byte stores. Straight
         // from the accumulators (4-byte stores, four 32-byte pieces of four rows per warp) the stores took
-        // ~5 us of a 16K x 16 or 32K x 4 launch, staged ~2 us (BENCHMARKS.md, issue 17's thirteenth pass).
-        constexpr int kLd = kDecodeMaxValueDim + 4;
-        static_assert(kHeads * kLd * 4 <= kStageBytes, "the partials fit one stage");
+        // ~5 us of a 16K x 16 or 32K x 4 launch, staged ~2 us (BENCHMARKS.md, issue 17's thirteenth pass);
+        // both warpgroups store them.
         float* st = reinterpret_cast<float*>(aligned + kStageAt);
 #pragma unroll
         for (int mb = 0; mb < 8; ++mb)
@@ -804,8 +805,8 @@ __global__ void __launch_bounds__(kThreads, 1)
                 for (int r = 0; r < 16; ++r)
                     st[(8 * (r / 4) + 2 * tig + r % 2) * kLd + 64 * mb + 16 * warp + gid +
                        8 * ((r / 2) % 2)] = o[mb][r];
-        asm volatile("bar.sync 5, 128;\n" ::: "memory"); // WG 1 only
-        storePartials(p.oPart + part * hp * p.dv, st, kLd, rep, p.dv, tid - 128, 128);
+        namedSync(7); // with WG 0, which stores half of them (its own path's end)
+        storePartials(p.oPart + part * hp * p.dv, st, kLd, rep, p.dv, tid, kThreads);
         TRANSMLA_PHASE(gSplitPhases, 5, 128);
         if (p.fusedReduce) fusedReduction(p, b, split, aligned);
         return;
@@ -910,6 +911,9 @@ __global__ void __launch_bounds__(kThreads, 1)
             p.lPart[part * hp + head] = rowL[h];
         }
     }
+    namedSync(7); // WG 1's partial outputs are staged: store half of them
+    storePartials(p.oPart + part * hp * p.dv, reinterpret_cast<const float*>(aligned + kStageAt), kLd, rep,
+                  p.dv, tid, kThreads);
     TRANSMLA_PHASE(gSplitPhases, 4, 0);
     if (p.fusedReduce) fusedReduction(p, b, split, aligned);
 #else
