@@ -509,7 +509,8 @@ namespace latent {
 //                  shared memory).
 // A tile is nine blocks of 64 rows x 128 bytes in the 128-byte swizzle, read as K-major by the scores and as
 // M-major (transposed) by the output. Named barriers hand P over (1, 2: P ready; 3, 4: its buffer free
-// again), so WG 0 scores tile i + 1 while WG 1 accumulates tile i.
+// again), so WG 0 scores tile i + 1 while WG 1 accumulates tile i. At the end WG 1 stages O in the first
+// stage and both warpgroups store it (barrier 7); 5 and 6 are each warpgroup's own.
 constexpr int kThreads = 256, kHeads = 32, kStages = 3;
 constexpr int kChunks = 576 / 8;                   // 16-byte chunks of the widest key row
 constexpr int kBlocks = kChunks / 8;               // 64-column blocks of a row (128 bytes each)
@@ -521,8 +522,9 @@ constexpr int kProbsAt = kStageAt + kStages * kStageBytes; // two buffers
 constexpr int kAlphaAt = kProbsAt + 2 * kProbsBytes;       // two x 32 floats
 constexpr int kBarAt = kAlphaAt + 2 * kHeads * 4;          // one mbarrier per stage
 constexpr int kSharedBytes = kBarAt + kStages * 8 + 1024;  // + the alignment of the 128-byte swizzle
-constexpr int kLd = kDecodeMaxValueDim + 4; // floats per head row of the partial outputs staged in stage 0
-static_assert(kHeads * kLd * 4 <= kStageBytes, "the staged partial outputs fit one stage");
+constexpr int kPartialLd =
+    kDecodeMaxValueDim + 4; // floats per head row of the partial outputs staged in stage 0
+static_assert(kHeads * kPartialLd * 4 <= kStageBytes, "the staged partial outputs fit one stage");
 
 #if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
 // Shared-memory matrix descriptor, no swizzle, as two words: lo = start address | the byte distance
@@ -803,10 +805,10 @@ __global__ void __launch_bounds__(kThreads, 1)
             if (mb < p.dv / 64)
 #pragma unroll
                 for (int r = 0; r < 16; ++r)
-                    st[(8 * (r / 4) + 2 * tig + r % 2) * kLd + 64 * mb + 16 * warp + gid +
+                    st[(8 * (r / 4) + 2 * tig + r % 2) * kPartialLd + 64 * mb + 16 * warp + gid +
                        8 * ((r / 2) % 2)] = o[mb][r];
         namedSync(7); // with WG 0, which stores half of them (its own path's end)
-        storePartials(p.oPart + part * hp * p.dv, st, kLd, rep, p.dv, tid, kThreads);
+        storePartials(p.oPart + part * hp * p.dv, st, kPartialLd, rep, p.dv, tid, kThreads);
         TRANSMLA_PHASE(gSplitPhases, 5, 128);
         if (p.fusedReduce) fusedReduction(p, b, split, aligned);
         return;
@@ -912,8 +914,8 @@ __global__ void __launch_bounds__(kThreads, 1)
         }
     }
     namedSync(7); // WG 1's partial outputs are staged: store half of them
-    storePartials(p.oPart + part * hp * p.dv, reinterpret_cast<const float*>(aligned + kStageAt), kLd, rep,
-                  p.dv, tid, kThreads);
+    storePartials(p.oPart + part * hp * p.dv, reinterpret_cast<const float*>(aligned + kStageAt), kPartialLd,
+                  rep, p.dv, tid, kThreads);
     TRANSMLA_PHASE(gSplitPhases, 4, 0);
     if (p.fusedReduce) fusedReduction(p, b, split, aligned);
 #else
