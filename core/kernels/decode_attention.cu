@@ -168,6 +168,13 @@ __device__ inline void mergeGroups(const float4* sums, int sumStride, const floa
     }
 }
 
+// A combined column quad's output: acc / lRun (zero where no position counted), rounded to bf16 as two pairs.
+__device__ inline void normalisedQuad(const float4& acc, float lRun, __nv_bfloat162& lo, __nv_bfloat162& hi) {
+    const float inv = lRun > 0.f ? 1.f / lRun : 0.f;
+    lo = __floats2bfloat162_rn(acc.x * inv, acc.y * inv);
+    hi = __floats2bfloat162_rn(acc.z * inv, acc.w * inv);
+}
+
 // The query of one kv group through shared memory: 16-byte copies (coalesced) into `dst`, one row of dk per
 // head, each aligned group of eight chunks permuted by the row (row r's chunk c at c ^ (r % 8)), so that
 // ldmatrix's eight rows of one chunk column fall in eight distinct bank groups; then one ldmatrix.x4 per
@@ -679,9 +686,8 @@ __device__ void fusedReduction(const DecodeLaunch& p, int b, int split, unsigned
             __syncthreads(); // sums is reused by the next pass
         }
         if (active && grp == 0) {
-            const float inv = lRun > 0.f ? 1.f / lRun : 0.f;
-            const __nv_bfloat162 lo = __floats2bfloat162_rn(acc.x * inv, acc.y * inv);
-            const __nv_bfloat162 hi = __floats2bfloat162_rn(acc.z * inv, acc.w * inv);
+            __nv_bfloat162 lo, hi;
+            normalisedQuad(acc, lRun, lo, hi);
             bf16* row = out + (int64_t(b) * heads + h) * p.dv + d;
             *reinterpret_cast<__nv_bfloat162*>(row) = lo;
             *reinterpret_cast<__nv_bfloat162*>(row + 2) = hi;
@@ -1001,9 +1007,8 @@ template <bool Absorb> __global__ void __launch_bounds__(kReduceThreads) decodeR
         }
         TRANSMLA_PHASE(gReducePhases, 1, 0);
         if (active && grp == 0) {
-            const float inv = lRun > 0.f ? 1.f / lRun : 0.f;
-            const __nv_bfloat162 lo = __floats2bfloat162_rn(acc.x * inv, acc.y * inv);
-            const __nv_bfloat162 hi = __floats2bfloat162_rn(acc.z * inv, acc.w * inv);
+            __nv_bfloat162 lo, hi;
+            normalisedQuad(acc, lRun, lo, hi);
             if (absorb) {
                 const float2 l = __bfloat1622float2(lo), u = __bfloat1622float2(hi);
                 *reinterpret_cast<float4*>(latent + (d - c0)) = make_float4(l.x, l.y, u.x, u.y);
@@ -1311,6 +1316,7 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
         return "decode attention: the absorbed output does not take this shape";
     cudaStream_t s = static_cast<cudaStream_t>(stream);
     const char* err = nullptr;
+    bool reduced = false; // the latent kernel reduced its own splits: no reduction launch
     switch (kernelFor(p.paddedHeads, p.dk, p.dv, sharedValues, p.tilesPerSplit, p.groups)) {
     case Shape::Narrow:
         err = launchSplit<Narrow>(p, sharedBytesOf<Narrow>(p.paddedHeads, p.dk, p.dv, sharedValues), s);
@@ -1324,10 +1330,7 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
         fused.fusedReduce = decodeFusedReduction() && !p.wOut && p.batch <= kFusedMaxSequences &&
                             p.batch * p.splits <= multiprocessors;
         err = launchLatent(fused, latent::kSharedBytes, s);
-        if (!err && fused.fusedReduce) {
-            const cudaError_t e = cudaGetLastError();
-            return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
-        }
+        reduced = fused.fusedReduce;
         break;
     }
     default: { // Wide, also where the latent kernel gave way (splits as for one block per multiprocessor)
@@ -1337,6 +1340,7 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
     }
     if (err) return err;
     if (const cudaError_t e = cudaGetLastError(); e != cudaSuccess) return cudaGetErrorString(e);
+    if (reduced) return nullptr;
     // Shared memory: the groups' sums and (max, sum) pairs; with the absorbed output the slice's latent after
     // those.
     const int slices = reduceSlices(p);
