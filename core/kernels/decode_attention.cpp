@@ -71,8 +71,7 @@ std::pair<int64_t, int64_t> splitsOf(int64_t queriesPerGroup, int64_t keyDim, in
         capacity, batchGroups, at::cuda::getCurrentDeviceProperties()->multiProcessorCount,
         decodeBlocksPerMultiprocessor(int(paddedHeads(queriesPerGroup)), int(keyDim), int(valueDim), shared),
         decodeMinTiles());
-    const int64_t tiles = (capacity + kDecodeTile - 1) / kDecodeTile;
-    return {splits, (tiles + splits - 1) / splits};
+    return decodeSplitTiles(capacity, splits);
 }
 
 } // namespace

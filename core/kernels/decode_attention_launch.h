@@ -3,6 +3,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <utility>
 
 namespace transmla::kernels {
 
@@ -47,6 +48,15 @@ inline int64_t decodeSplits(int64_t capacity, int64_t batchGroups, int64_t multi
                             int64_t blocksPerSm, int64_t minTiles) {
     const int64_t tiles = (capacity + kDecodeTile - 1) / kDecodeTile;
     return std::max<int64_t>(1, std::min(multiprocessors * blocksPerSm / batchGroups, tiles / minTiles));
+}
+
+// Tiles per split for `splits` splits of `capacity` rows, and the splits that then hold tiles: none is left
+// empty (32K x 4 on 132 multiprocessors: 33 splits of 16 tiles would leave the last one without a tile, and
+// its partials to every reduction: 32 of 16).
+inline std::pair<int64_t, int64_t> decodeSplitTiles(int64_t capacity, int64_t splits) {
+    const int64_t tiles = std::max<int64_t>(1, (capacity + kDecodeTile - 1) / kDecodeTile);
+    const int64_t perSplit = (tiles + splits - 1) / splits;
+    return {(tiles + perSplit - 1) / perSplit, perSplit};
 }
 
 // Least tiles per split: one, since the reduction reads the partials in column slices (MLA at 4K x 1, the

@@ -8,6 +8,7 @@
 #include "convert/pipeline.h"
 #include "core/reference_ids.h"
 #include "io/safetensors.h"
+#include "kernels/decode_attention_launch.h"
 #include "model/decode_step.h"
 #include "model/forward.h"
 #include "model/kv_cache.h"
@@ -367,6 +368,23 @@ private slots:
         const double rowErr = (hooks.probs.sum(-1) - 1).abs().max().item<double>();
         QVERIFY(rowErr < 1e-5);
         QCOMPARE(hooks.probs.triu(1).abs().max().item<double>(), 0.0);
+    }
+
+    // The decode kernels' split plan (kernels/decode_attention_launch.h, host-only arithmetic): every split a
+    // launch gets holds at least one tile, together they cover every tile, and no more splits than the wave
+    // asked for; 32K x 4 on an H200 (132 multiprocessors, 33 splits asked) gets 32 splits of 16 tiles.
+    void decodeSplitsLeaveNoSplitEmpty() {
+        QCOMPARE(kernels::decodeSplitTiles(32768, 33), (std::pair<int64_t, int64_t>{32, 16}));
+        QCOMPARE(kernels::decodeSplitTiles(16384, 8), (std::pair<int64_t, int64_t>{8, 32}));
+        QCOMPARE(kernels::decodeSplitTiles(4096, 64), (std::pair<int64_t, int64_t>{64, 1}));
+        for (const int64_t capacity : {1, 63, 64, 65, 300, 1000, 4096, 4097, 16384, 16400, 32768, 65536})
+            for (int64_t asked = 1; asked <= 264; ++asked) {
+                const auto [splits, perSplit] = kernels::decodeSplitTiles(capacity, asked);
+                const int64_t tiles = (capacity + kernels::kDecodeTile - 1) / kernels::kDecodeTile;
+                QVERIFY(splits >= 1 && splits <= std::max<int64_t>(1, asked));
+                QVERIFY(splits * perSplit >= tiles);      // every tile in a split
+                QVERIFY((splits - 1) * perSplit < tiles); // the last split holds one
+            }
     }
 };
 
