@@ -503,7 +503,8 @@ template <class C> __global__ void __launch_bounds__(kThreads, C::MINB) decodeSp
 // With cp.async loads (commit 8954c59) it ran at the Wide kernel's 157 us at 16K x 16 (46% of copy) on the
 // H200: both were bound by their loads (the loads alone took 158 us, the arithmetic alone 63 us). Here one
 // thread per tile issues the tensor memory accelerator's box copies instead (one per 64-column block, in
-// the 128-byte swizzle wgmma reads). Not yet run on a GPU.
+// the 128-byte swizzle wgmma reads): 89% of copy at 16K x 16 and 80% at 32K x 4 (BENCHMARKS.md, issue 17's
+// fourteenth pass).
 namespace latent {
 
 // Two warpgroups, three 64-row stages (two tiles on their way while one is used; the shared memory holds
@@ -517,7 +518,9 @@ namespace latent {
 // A tile is nine blocks of 64 rows x 128 bytes in the 128-byte swizzle, read as K-major by the scores and as
 // M-major (transposed) by the output. Named barriers hand P over (1, 2: P ready; 3, 4: its buffer free
 // again), so WG 0 scores tile i + 1 while WG 1 accumulates tile i. At the end WG 1 stages O in the first
-// stage and both warpgroups store it (barrier 7); 5 and 6 are each warpgroup's own.
+// stage and both warpgroups store it (barrier 7); 5 and 6 are each warpgroup's own. At the start WG 0 stages
+// its query in the last stage: 9 once its copies are issued (WG 1 then loads the first tiles), 8 once the
+// query is in its registers (WG 1 then loads the last stage).
 constexpr int kThreads = 256, kHeads = 32, kStages = 3;
 constexpr int kChunks = 576 / 8;                   // 16-byte chunks of the widest key row
 constexpr int kBlocks = kChunks / 8;               // 64-column blocks of a row (128 bytes each)
@@ -591,14 +594,21 @@ __device__ inline void fenceProxyAsync() {
     asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
 }
 // Box (64 columns, 64 rows, 1) of the tensor map at (column, row, sequence) into shared memory (128-byte
-// swizzle), completing `bytes` on the mbarrier.
+// swizzle), completing `bytes` on the mbarrier; `policy` the L2 policy of its lines (evictFirst: the cache
+// rows are read once per launch, and the partial outputs the blocks write at their end, read back by the
+// reduction, then stay in L2: 32K x 4 51.1 -> 47.4 us, BENCHMARKS.md, issue 17's fourteenth pass).
 __device__ inline void loadBox(uint32_t dst, const CUtensorMap& map, int column, int row, int sequence,
-                               uint32_t bar) {
-    asm volatile("cp.async.bulk.tensor.3d.shared::cluster.global.tile.mbarrier::complete_tx::bytes [%0], "
-                 "[%1, {%2, %3, "
-                 "%4}], [%5];\n" ::"r"(dst),
-                 "l"(reinterpret_cast<uint64_t>(&map)), "r"(column), "r"(row), "r"(sequence), "r"(bar)
-                 : "memory");
+                               uint32_t bar, uint64_t policy) {
+    asm volatile(
+        "cp.async.bulk.tensor.3d.shared::cluster.global.tile.mbarrier::complete_tx::bytes.L2::cache_hint "
+        "[%0], [%1, {%2, %3, %4}], [%5], %6;\n" ::"r"(dst),
+        "l"(reinterpret_cast<uint64_t>(&map)), "r"(column), "r"(row), "r"(sequence), "r"(bar), "l"(policy)
+        : "memory");
+}
+__device__ inline uint64_t evictFirst() {
+    uint64_t policy;
+    asm volatile("createpolicy.fractional.L2::evict_first.b64 %0, 1.0;\n" : "=l"(policy));
+    return policy;
 }
 __device__ inline void barrierExpectBytes(uint32_t bar, uint32_t bytes) {
     asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" ::"r"(bar), "r"(bytes)
@@ -641,9 +651,10 @@ __device__ inline void namedSync(int id) {
 
 __device__ void fusedReduction(const DecodeLaunch& p, int b, int split, unsigned char* scratch) {
     const int tid = int(threadIdx.x), threads = int(blockDim.x);
-    __threadfence(); // this thread's partials, before the block's arrival
-    __syncthreads(); // and both warpgroups are done with the shared memory
+    __syncthreads(); // every thread's partials are stored, and both warpgroups are done with the shared
+                     // memory
     if (tid == 0) {
+        __threadfence(); // cumulative: the block's partials, before its arrival (CUTLASS's arrive pattern)
         atomicAdd(&gFusedArrivals[b], 1u);
         unsigned seen = 0;
         for (;;) {
@@ -675,6 +686,7 @@ __device__ void fusedReduction(const DecodeLaunch& p, int b, int split, unsigned
         float mRun = -FLT_MAX, lRun = 0.f;
         if (active)
             combineSplits<true>(o, mPart, lPart, splitStride, hp, p.splits, grp, groups, acc, mRun, lRun);
+        if (p0 == 0) TRANSMLA_PHASE(gReducePhases, 1, 0); // probe builds: the first pass's splits combined
         if (groups > 1) { // the same for every thread of the block: both barriers are reached by all
             if (active) {
                 sums[grp * span + tid % span] = acc;
@@ -693,7 +705,6 @@ __device__ void fusedReduction(const DecodeLaunch& p, int b, int split, unsigned
             *reinterpret_cast<__nv_bfloat162*>(row + 2) = hi;
         }
     }
-    TRANSMLA_PHASE(gReducePhases, 1, 0); // (no weights to load here: phases 1 and 2 coincide)
     TRANSMLA_PHASE(gReducePhases, 2, 0);
     __syncthreads();
     if (tid == 0 && atomicAdd(&gFusedDepartures[b], 1u) == unsigned(p.splits - 1)) {
@@ -738,15 +749,23 @@ __global__ void __launch_bounds__(kThreads, 1)
         // ---- WG 1: loads, and O^T += V^T . P^T ----
         // Tile i into its stage by the tensor memory accelerator, one box per 64-column block (rows past the
         // capacity come as zeros; rows past the length but inside the capacity are zeroed below).
+        const uint64_t policy = evictFirst();
         const auto load = [&](int i) {
             if (tid != 128) return;
             barrierExpectBytes(fullAt(i), blocks * kBlockBytes);
             for (int c = 0; c < blocks; ++c)
-                loadBox(stageAt(i) + c * kBlockBytes, keys, 64 * c, tileIndex(i) * kTile, b, fullAt(i));
+                loadBox(stageAt(i) + c * kBlockBytes, keys, 64 * c, tileIndex(i) * kTile, b, fullAt(i),
+                        policy);
         };
-        // Stage kStages - 1 holds WG 0's query until WG 0 has scored tile 0 (barrier 1 below).
+        // WG 0's query copies go out before the tiles' burst (they are L2 hits; issued behind it they took
+        // ~6 us of every block's start), and the last stage, which stages the query, is loaded as soon as WG
+        // 0 holds the query in registers (not once tile 0 is scored): BENCHMARKS.md, issue 17's fourteenth
+        // pass.
+        namedSync(9);
         for (int i = 0; i < kStages - 1 && i < nTiles; ++i)
             load(i);
+        namedSync(8);
+        if (kStages - 1 < nTiles) load(kStages - 1);
         float o[8][16];
 #pragma unroll
         for (int mb = 0; mb < 8; ++mb)
@@ -766,7 +785,6 @@ __global__ void __launch_bounds__(kThreads, 1)
                 asm volatile("bar.sync 5, 128;\n" ::: "memory"); // WG 1 only
             }
             namedSync(1 + i % 2); // P^T and the rescaling factors of tile i are in
-            if (i == 0 && kStages - 1 < nTiles) load(kStages - 1); // WG 0 is done with the staged query
             fenceProxyAsync();
             const float* alpha = alphaBuf + (i % 2) * kHeads;
             float a[8]; // head 8 j + 2 tig + e in slot 2 j + e
@@ -831,6 +849,7 @@ __global__ void __launch_bounds__(kThreads, 1)
         stageQuery(qs, static_cast<const bf16*>(p.q) + (int64_t(b) * p.groups + group) * rep * p.dk, rep,
                    p.dk, tid, 128);
         cpAsyncCommit();
+        namedArrive(9); // WG 1 issues the tiles' loads behind these
         cpAsyncWait<0>();
         asm volatile("bar.sync 6, 128;\n" ::: "memory"); // WG 0 only
 #pragma unroll
@@ -839,6 +858,8 @@ __global__ void __launch_bounds__(kThreads, 1)
                 queryFragment(qf[kk], qs, 16 * warp, kk, rep, p.dk);
             else
                 qf[kk][0] = qf[kk][1] = qf[kk][2] = qf[kk][3] = 0u;
+        fenceProxyAsync(); // the staged query is read: the last stage's tile may be loaded over it
+        namedArrive(8);
     }
     const float scaleLog2 = p.scale * 1.4426950408889634f;
     float rowM[2] = {-FLT_MAX, -FLT_MAX}, rowL[2] = {0.f, 0.f}; // heads 16 warp + gid + 8 h
@@ -1190,7 +1211,8 @@ PFN_cuTensorMapEncodeTiled_v12000 tensorMapEncoder() {
 
 const char* launchLatent(const DecodeLaunch& p, int bytes, cudaStream_t s) {
     if (const char* err = allowSharedBytes<latent::decodeLatentKernel>(bytes)) return err;
-    // The cache as (column, row, sequence), boxes of 64 x 64 rows, 128-byte swizzle (what wgmma reads).
+    // The cache as (column, row, sequence), boxes of 64 x 64 rows, 128-byte swizzle (what wgmma reads); L2
+    // lines filled 128 bytes at a time, a box row (256: 32K x 4 51.9 vs 51.1 us, 16K x 16 87.3 vs 85.5).
     CUtensorMap keys{};
     const cuuint64_t dims[3] = {cuuint64_t(p.dk), cuuint64_t(p.capacity), cuuint64_t(p.batch)};
     const cuuint64_t strides[2] = {cuuint64_t(p.kRowStride) * 2, cuuint64_t(p.kBatchStride) * 2};
@@ -1198,7 +1220,7 @@ const char* launchLatent(const DecodeLaunch& p, int bytes, cudaStream_t s) {
     const PFN_cuTensorMapEncodeTiled_v12000 encode = tensorMapEncoder();
     if (!encode) return "the driver has no tensor-map encoder";
     if (encode(&keys, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, 3, const_cast<void*>(p.k), dims, strides, box, unit,
-               CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
+               CU_TENSOR_MAP_INTERLEAVE_NONE, CU_TENSOR_MAP_SWIZZLE_128B, CU_TENSOR_MAP_L2_PROMOTION_L2_128B,
                CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE) != CUDA_SUCCESS)
         return "decode attention: the cache's tensor map was refused";
     cudaLaunchConfig_t config{};
