@@ -2,12 +2,14 @@
 // short (nvcc builds it in ~15 s, the project in ~60 s). MLA shapes (heads, Dk = r + r_R, Dv = r): random
 // bf16 queries and cache, NaN in the rows past each length, the kernel's output against an fp32 reference
 // computed on the GPU (max |error| <= 2e-2 * max |reference|, as tst_decode_attention_gpu), and for the large
-// shapes the kernel's time (CUDA events, 200 calls) against a device-to-device copy of the same bytes.
+// shapes the kernel's time (CUDA events, 200 calls; launched one by one, then as one CUDA graph of the 200)
+// against a device-to-device copy of the same bytes (also both ways).
 //   nvcc -arch=sm_90a -std=c++17 -O3 --use_fast_math -DTRANSMLA_DECODE_WGMMA -Icore \
 //        tests/gpu/latent_kernel_probe.cu core/kernels/decode_attention.cu -o /tmp/probe
 //   TRANSMLA_DECODE_WGMMA=1 /tmp/probe      the latent kernel (=0 or unset: the Wide kernel)
 //   TRANSMLA_DECODE_MIN_TILES=2 /tmp/probe  splits of at least two tiles (decodeMinTiles, as the library)
 //   PROBE_ONLY=1x4096 /tmp/probe            one shape (batch x capacity) only
+//   PROBE_EMPTY_SPLITS=1 /tmp/probe         splits as before decodeSplitTiles (an empty last one at 32K x 4)
 //   /tmp/probe stream                       plain streaming reads of the same bytes by 128..4096 CTAs
 //   -DTRANSMLA_DECODE_PHASES (both files)   also where one timed launch's time goes, phase by phase
 #include "kernels/decode_attention_launch.h"
@@ -130,7 +132,9 @@ static void printPhases(const DecodeLaunch& p) {
     }
     printf("  phases (us, %d blocks, reduction %d): last block starts %.2f | set-up %.2f / %.2f | "
            "first tile %.2f / %.2f | tiles %.2f / %.2f | partials %.2f / %.2f | last block ends %.2f "
-           "(output side: products %.2f, stored %.2f) | reduction starts %.2f (last %.2f), weights by %.2f, "
+           "(output side: products %.2f, stored %.2f) | reduction starts %.2f (last %.2f), weights (own "
+           "reduction: "
+           "first pass combined) by %.2f, "
            "ends %.2f\n",
            n, nr, startMax, sum[1] / n, mx[1], sum[2] / n, mx[2], sum[3] / n, mx[3], sum[4] / n, mx[4],
            endMax, pvMax, endOutMax, rStart, rStartMax, rWeights, rEnd);
@@ -227,9 +231,12 @@ int main(int argc, char** argv) {
         CK(cudaMemcpy(k, hk.data(), nk * 2, cudaMemcpyHostToDevice));
         CK(cudaMemcpy(dl, lens.data(), B * 4, cudaMemcpyHostToDevice));
         const int hp = (H + 15) / 16 * 16;
-        const int tiles = (cap + kDecodeTile - 1) / kDecodeTile;
         const int blocks = decodeBlocksPerMultiprocessor(hp, dk, dv, true);
-        const int splits = int(decodeSplits(cap, B * G, prop.multiProcessorCount, blocks, decodeMinTiles()));
+        // PROBE_EMPTY_SPLITS=1: the splits as before decodeSplitTiles (an empty last split at 32K x 4).
+        const int wave = int(decodeSplits(cap, B * G, prop.multiProcessorCount, blocks, decodeMinTiles()));
+        const auto [nonEmpty, perSplit] = decodeSplitTiles(cap, wave);
+        const bool keepEmpty = getenv("PROBE_EMPTY_SPLITS") && atoi(getenv("PROBE_EMPTY_SPLITS"));
+        const int splits = keepEmpty ? wave : int(nonEmpty);
         float *oPart, *mPart, *lPart;
         CK(cudaMalloc(&oPart, (size_t)B * G * splits * hp * dv * 4));
         CK(cudaMalloc(&mPart, (size_t)B * G * splits * hp * 4));
@@ -253,7 +260,7 @@ int main(int argc, char** argv) {
         p.dv = dv;
         p.capacity = cap;
         p.splits = splits;
-        p.tilesPerSplit = (tiles + splits - 1) / splits;
+        p.tilesPerSplit = int(perSplit);
         p.scale = 1.0f / sqrtf(192.f);
         p.oPart = oPart;
         p.mPart = mPart;
@@ -298,6 +305,28 @@ int main(int argc, char** argv) {
             float ms;
             cudaEventElapsedTime(&ms, e0, e1);
             double us = ms * 1000 / N;
+            // The same N launches captured into one CUDA graph (as the decode step replays them), timed per
+            // replay: the launches' gaps without the host's launch path.
+            cudaStream_t gs;
+            CK(cudaStreamCreateWithFlags(&gs, cudaStreamNonBlocking));
+            cudaGraph_t graph;
+            cudaGraphExec_t exec;
+            CK(cudaStreamBeginCapture(gs, cudaStreamCaptureModeThreadLocal));
+            for (int i = 0; i < N; ++i)
+                launchDecodeAttention(p, gs);
+            CK(cudaStreamEndCapture(gs, &graph));
+            CK(cudaGraphInstantiate(&exec, graph, 0));
+            CK(cudaGraphLaunch(exec, gs));
+            cudaEventRecord(e0, gs);
+            CK(cudaGraphLaunch(exec, gs));
+            cudaEventRecord(e1, gs);
+            CK(cudaEventSynchronize(e1));
+            float gms;
+            cudaEventElapsedTime(&gms, e0, e1);
+            const double graphUs = gms * 1000 / N;
+            CK(cudaGraphExecDestroy(exec));
+            CK(cudaGraphDestroy(graph));
+            CK(cudaStreamDestroy(gs));
             size_t bytes = (size_t)B * cap * dk * 2;
             __nv_bfloat16* dst;
             CK(cudaMalloc(&dst, bytes));
@@ -311,9 +340,33 @@ int main(int argc, char** argv) {
             float cms;
             cudaEventElapsedTime(&cms, e0, e1);
             double copyGBs = 2.0 * bytes / (cms * 1e-3 / N) / 1e9;
+            {
+                cudaStream_t gs;
+                CK(cudaStreamCreateWithFlags(&gs, cudaStreamNonBlocking));
+                cudaGraph_t graph;
+                cudaGraphExec_t exec;
+                CK(cudaStreamBeginCapture(gs, cudaStreamCaptureModeThreadLocal));
+                for (int i = 0; i < N; ++i)
+                    cudaMemcpyAsync(dst, k, bytes, cudaMemcpyDeviceToDevice, gs);
+                CK(cudaStreamEndCapture(gs, &graph));
+                CK(cudaGraphInstantiate(&exec, graph, 0));
+                CK(cudaGraphLaunch(exec, gs));
+                cudaEventRecord(e0, gs);
+                CK(cudaGraphLaunch(exec, gs));
+                cudaEventRecord(e1, gs);
+                CK(cudaEventSynchronize(e1));
+                cudaEventElapsedTime(&cms, e0, e1);
+                CK(cudaGraphExecDestroy(exec));
+                CK(cudaGraphDestroy(graph));
+                CK(cudaStreamDestroy(gs));
+            }
+            const double graphCopyGBs = 2.0 * bytes / (cms * 1e-3 / N) / 1e9;
             double gbs = bytes / (us * 1e-6) / 1e9;
-            printf(" | kernel %.1f us, %.0f GB/s, copy %.0f GB/s, %.0f%% of copy", us, gbs, copyGBs,
-                   100 * gbs / copyGBs);
+            printf(" | kernel %.1f us, %.0f GB/s, copy %.0f GB/s, %.0f%% of copy | in graphs: kernel %.1f "
+                   "us, copy "
+                   "%.0f GB/s, %.0f%%",
+                   us, gbs, copyGBs, 100 * gbs / copyGBs, graphUs, graphCopyGBs,
+                   100 * bytes / (graphUs * 1e-6) / 1e9 / graphCopyGBs);
             cudaFree(dst);
         }
         printf("\n");
