@@ -1,7 +1,9 @@
 // The fused decode attention alone (kernels/decode_attention.h) at Llama-3-8B's attention shape, one
 // layer: MLA rows [c | k_rope] of 512 + 64 (32 heads share them) and the GQA cache (8 kv heads of 128,
 // K and V). Each call is timed with CUDA events over many calls, against the ATen path (model::attend)
-// and against a device-to-device copy of the same bytes (read + write: the bandwidth the memory gives).
+// and against a device-to-device copy of the same bytes (read + write: the bandwidth the memory gives);
+// then again replayed from a CUDA graph of 20 calls, as the decode step runs the kernel, against the
+// faster of the two copies.
 // A second table times the other pieces of a batch-1 decoding step of that model (each linear layer,
 // MLA's two per-head products, one small element-wise kernel), replayed from a CUDA graph as the
 // step is, so that the step's time can be split into what reads weights and what only launches.
