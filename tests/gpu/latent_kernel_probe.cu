@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -86,6 +87,36 @@ __global__ void streamKernel(const uint4* src, size_t chunkU4, int chunksPerCta,
     }
     if ((acc.x ^ acc.y ^ acc.z ^ acc.w) == 0x12345678u) sink[0] = 1;
 }
+// Microseconds per call of `enqueue` (one call on the given stream), from one CUDA graph of n calls replayed
+// once after a warm-up replay.
+static double graphMicroseconds(const std::function<void(cudaStream_t)>& enqueue, int n) {
+    cudaStream_t s;
+    CK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
+    cudaGraph_t graph;
+    cudaGraphExec_t exec;
+    CK(cudaStreamBeginCapture(s, cudaStreamCaptureModeThreadLocal));
+    for (int i = 0; i < n; ++i)
+        enqueue(s);
+    CK(cudaStreamEndCapture(s, &graph));
+    CK(cudaGraphInstantiate(&exec, graph, 0));
+    CK(cudaGraphLaunch(exec, s));
+    cudaEvent_t e0, e1;
+    CK(cudaEventCreate(&e0));
+    CK(cudaEventCreate(&e1));
+    CK(cudaEventRecord(e0, s));
+    CK(cudaGraphLaunch(exec, s));
+    CK(cudaEventRecord(e1, s));
+    CK(cudaEventSynchronize(e1));
+    float ms = 0;
+    CK(cudaEventElapsedTime(&ms, e0, e1));
+    CK(cudaEventDestroy(e0));
+    CK(cudaEventDestroy(e1));
+    CK(cudaGraphExecDestroy(exec));
+    CK(cudaGraphDestroy(graph));
+    CK(cudaStreamDestroy(s));
+    return ms * 1000 / n;
+}
+
 #ifdef TRANSMLA_DECODE_PHASES
 // One launch's phases (decode_attention_launch.h), in microseconds from the first block's start: when the
 // blocks start, how long each phase takes (mean / max over the blocks), when the last one ends, and the
@@ -305,28 +336,10 @@ int main(int argc, char** argv) {
             float ms;
             cudaEventElapsedTime(&ms, e0, e1);
             double us = ms * 1000 / N;
-            // The same N launches captured into one CUDA graph (as the decode step replays them), timed per
-            // replay: the launches' gaps without the host's launch path.
-            cudaStream_t gs;
-            CK(cudaStreamCreateWithFlags(&gs, cudaStreamNonBlocking));
-            cudaGraph_t graph;
-            cudaGraphExec_t exec;
-            CK(cudaStreamBeginCapture(gs, cudaStreamCaptureModeThreadLocal));
-            for (int i = 0; i < N; ++i)
-                launchDecodeAttention(p, gs);
-            CK(cudaStreamEndCapture(gs, &graph));
-            CK(cudaGraphInstantiate(&exec, graph, 0));
-            CK(cudaGraphLaunch(exec, gs));
-            cudaEventRecord(e0, gs);
-            CK(cudaGraphLaunch(exec, gs));
-            cudaEventRecord(e1, gs);
-            CK(cudaEventSynchronize(e1));
-            float gms;
-            cudaEventElapsedTime(&gms, e0, e1);
-            const double graphUs = gms * 1000 / N;
-            CK(cudaGraphExecDestroy(exec));
-            CK(cudaGraphDestroy(graph));
-            CK(cudaStreamDestroy(gs));
+            // The same N launches as one CUDA graph (as the decode step replays them): no host launch path
+            // between them.
+            const double graphUs =
+                graphMicroseconds([&](cudaStream_t gs) { launchDecodeAttention(p, gs); }, N);
             size_t bytes = (size_t)B * cap * dk * 2;
             __nv_bfloat16* dst;
             CK(cudaMalloc(&dst, bytes));
@@ -340,33 +353,15 @@ int main(int argc, char** argv) {
             float cms;
             cudaEventElapsedTime(&cms, e0, e1);
             double copyGBs = 2.0 * bytes / (cms * 1e-3 / N) / 1e9;
-            {
-                cudaStream_t gs;
-                CK(cudaStreamCreateWithFlags(&gs, cudaStreamNonBlocking));
-                cudaGraph_t graph;
-                cudaGraphExec_t exec;
-                CK(cudaStreamBeginCapture(gs, cudaStreamCaptureModeThreadLocal));
-                for (int i = 0; i < N; ++i)
-                    cudaMemcpyAsync(dst, k, bytes, cudaMemcpyDeviceToDevice, gs);
-                CK(cudaStreamEndCapture(gs, &graph));
-                CK(cudaGraphInstantiate(&exec, graph, 0));
-                CK(cudaGraphLaunch(exec, gs));
-                cudaEventRecord(e0, gs);
-                CK(cudaGraphLaunch(exec, gs));
-                cudaEventRecord(e1, gs);
-                CK(cudaEventSynchronize(e1));
-                cudaEventElapsedTime(&cms, e0, e1);
-                CK(cudaGraphExecDestroy(exec));
-                CK(cudaGraphDestroy(graph));
-                CK(cudaStreamDestroy(gs));
-            }
-            const double graphCopyGBs = 2.0 * bytes / (cms * 1e-3 / N) / 1e9;
+            const double graphCopyUs = graphMicroseconds(
+                [&](cudaStream_t gs) { cudaMemcpyAsync(dst, k, bytes, cudaMemcpyDeviceToDevice, gs); }, N);
+            const double graphCopyGBs = 2.0 * bytes / (graphCopyUs * 1e-6) / 1e9;
             double gbs = bytes / (us * 1e-6) / 1e9;
             printf(" | kernel %.1f us, %.0f GB/s, copy %.0f GB/s, %.0f%% of copy | in graphs: kernel %.1f "
                    "us, copy "
                    "%.0f GB/s, %.0f%%",
                    us, gbs, copyGBs, 100 * gbs / copyGBs, graphUs, graphCopyGBs,
-                   100 * bytes / (graphUs * 1e-6) / 1e9 / graphCopyGBs);
+                   100 * bytes / (graphUs * 1e-6) / 1e9 / std::max(copyGBs, graphCopyGBs));
             cudaFree(dst);
         }
         printf("\n");
