@@ -651,8 +651,7 @@ __device__ inline void namedSync(int id) {
 
 __device__ void fusedReduction(const DecodeLaunch& p, int b, int split, unsigned char* scratch) {
     const int tid = int(threadIdx.x), threads = int(blockDim.x);
-    __syncthreads(); // every thread's partials are stored, and both warpgroups are done with the shared
-                     // memory
+    __syncthreads(); // every thread's partials stored, both warpgroups done with the shared memory
     if (tid == 0) {
         __threadfence(); // cumulative: the block's partials, before its arrival (CUTLASS's arrive pattern)
         atomicAdd(&gFusedArrivals[b], 1u);

@@ -103,8 +103,8 @@ int decodeReduceSlices(const DecodeLaunch& p);
 // Probe builds: the global timer (ns) at each phase of the last launch's blocks (block x * splits + y).
 // Split kernel: 0 entry, 1 set up (query loaded), 2 first tile landed, 3 last tile done, 4 partials stored
 // (scores side), 5 the latent kernel's output side stored, 6 its last tile's output product done; reduction:
-// 0 entry, 1 weights, 2 stored. Blocks a launch did not run (or phases it skipped) read 0; reading clears the
-// tables.
+// 0 entry, 1 weights (the latent kernel's own: its first pass over the splits combined), 2 stored. Blocks a
+// launch did not run (or phases it skipped) read 0; reading clears the tables.
 constexpr int kPhaseBlocks = 4096, kSplitPhases = 7, kReducePhases = 3;
 const char* decodePhases(unsigned long long* split, unsigned long long* reduce); // [kPhaseBlocks][phases]
 #endif

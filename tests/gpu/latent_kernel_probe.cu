@@ -87,8 +87,26 @@ __global__ void streamKernel(const uint4* src, size_t chunkU4, int chunksPerCta,
     }
     if ((acc.x ^ acc.y ^ acc.z ^ acc.w) == 0x12345678u) sink[0] = 1;
 }
-// Microseconds per call of `enqueue` (one call on the given stream), from one CUDA graph of n calls replayed
-// once after a warm-up replay.
+// Microseconds per call of `enqueue` (one call on the given stream): launched one by one on the default
+// stream, n calls after five of warm-up.
+static double eagerMicroseconds(const std::function<void(cudaStream_t)>& enqueue, int n) {
+    for (int i = 0; i < 5; ++i)
+        enqueue(nullptr);
+    cudaEvent_t e0, e1;
+    CK(cudaEventCreate(&e0));
+    CK(cudaEventCreate(&e1));
+    CK(cudaEventRecord(e0));
+    for (int i = 0; i < n; ++i)
+        enqueue(nullptr);
+    CK(cudaEventRecord(e1));
+    CK(cudaEventSynchronize(e1));
+    float ms = 0;
+    CK(cudaEventElapsedTime(&ms, e0, e1));
+    CK(cudaEventDestroy(e0));
+    CK(cudaEventDestroy(e1));
+    return ms * 1000 / n;
+}
+// The same from one CUDA graph of n calls, replayed once after a warm-up replay.
 static double graphMicroseconds(const std::function<void(cudaStream_t)>& enqueue, int n) {
     cudaStream_t s;
     CK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
@@ -121,7 +139,8 @@ static double graphMicroseconds(const std::function<void(cudaStream_t)>& enqueue
 // One launch's phases (decode_attention_launch.h), in microseconds from the first block's start: when the
 // blocks start, how long each phase takes (mean / max over the blocks), when the last one ends, and the
 // reduction's start, weights and end (where the latent kernel reduces its own splits, decodeFusedReduction:
-// the end of each block's wait for its sequence, then the end of its reduction twice: it loads no weights).
+// the end of each block's wait for its sequence, of its first pass over the splits (it loads no weights), and
+// of its reduction).
 static void printPhases(const DecodeLaunch& p) {
     static unsigned long long split[kPhaseBlocks][kSplitPhases], reduce[kPhaseBlocks][kReducePhases];
     CK(cudaDeviceSynchronize());
@@ -163,10 +182,8 @@ static void printPhases(const DecodeLaunch& p) {
     }
     printf("  phases (us, %d blocks, reduction %d): last block starts %.2f | set-up %.2f / %.2f | "
            "first tile %.2f / %.2f | tiles %.2f / %.2f | partials %.2f / %.2f | last block ends %.2f "
-           "(output side: products %.2f, stored %.2f) | reduction starts %.2f (last %.2f), weights (own "
-           "reduction: "
-           "first pass combined) by %.2f, "
-           "ends %.2f\n",
+           "(output side: products %.2f, stored %.2f) | reduction starts %.2f (last %.2f), "
+           "weights (own reduction: first pass combined) by %.2f, ends %.2f\n",
            n, nr, startMax, sum[1] / n, mx[1], sum[2] / n, mx[2], sum[3] / n, mx[3], sum[4] / n, mx[4],
            endMax, pvMax, endOutMax, rStart, rStartMax, rWeights, rEnd);
 }
@@ -322,44 +339,23 @@ int main(int argc, char** argv) {
         printf("%s H %d dk %d dv %d B %d cap %d len0 %d splits %d: rel err %.2e", ok ? "PASS" : "FAIL", H, dk,
                dv, B, cap, lens[0], splits, rel);
         if (c.time) {
-            cudaEvent_t e0, e1;
-            cudaEventCreate(&e0);
-            cudaEventCreate(&e1);
             const int N = 200;
-            for (int i = 0; i < 5; ++i)
-                launchDecodeAttention(p, nullptr);
-            cudaEventRecord(e0);
-            for (int i = 0; i < N; ++i)
-                launchDecodeAttention(p, nullptr);
-            cudaEventRecord(e1);
-            CK(cudaEventSynchronize(e1));
-            float ms;
-            cudaEventElapsedTime(&ms, e0, e1);
-            double us = ms * 1000 / N;
+            const auto kernel = [&](cudaStream_t s) { launchDecodeAttention(p, s); };
+            const double us = eagerMicroseconds(kernel, N);
             // The same N launches as one CUDA graph (as the decode step replays them): no host launch path
             // between them.
-            const double graphUs =
-                graphMicroseconds([&](cudaStream_t gs) { launchDecodeAttention(p, gs); }, N);
+            const double graphUs = graphMicroseconds(kernel, N);
             size_t bytes = (size_t)B * cap * dk * 2;
             __nv_bfloat16* dst;
             CK(cudaMalloc(&dst, bytes));
-            for (int i = 0; i < 5; ++i)
-                cudaMemcpyAsync(dst, k, bytes, cudaMemcpyDeviceToDevice);
-            cudaEventRecord(e0);
-            for (int i = 0; i < N; ++i)
-                cudaMemcpyAsync(dst, k, bytes, cudaMemcpyDeviceToDevice);
-            cudaEventRecord(e1);
-            CK(cudaEventSynchronize(e1));
-            float cms;
-            cudaEventElapsedTime(&cms, e0, e1);
-            double copyGBs = 2.0 * bytes / (cms * 1e-3 / N) / 1e9;
-            const double graphCopyUs = graphMicroseconds(
-                [&](cudaStream_t gs) { cudaMemcpyAsync(dst, k, bytes, cudaMemcpyDeviceToDevice, gs); }, N);
-            const double graphCopyGBs = 2.0 * bytes / (graphCopyUs * 1e-6) / 1e9;
+            const auto copy = [&](cudaStream_t s) {
+                cudaMemcpyAsync(dst, k, bytes, cudaMemcpyDeviceToDevice, s);
+            };
+            const double copyGBs = 2.0 * bytes / (eagerMicroseconds(copy, N) * 1e-6) / 1e9;
+            const double graphCopyGBs = 2.0 * bytes / (graphMicroseconds(copy, N) * 1e-6) / 1e9;
             double gbs = bytes / (us * 1e-6) / 1e9;
-            printf(" | kernel %.1f us, %.0f GB/s, copy %.0f GB/s, %.0f%% of copy | in graphs: kernel %.1f "
-                   "us, copy "
-                   "%.0f GB/s, %.0f%%",
+            printf(" | kernel %.1f us, %.0f GB/s, copy %.0f GB/s, %.0f%% of copy"
+                   " | in graphs: kernel %.1f us, copy %.0f GB/s, %.0f%%",
                    us, gbs, copyGBs, 100 * gbs / copyGBs, graphUs, graphCopyGBs,
                    100 * bytes / (graphUs * 1e-6) / 1e9 / std::max(copyGBs, graphCopyGBs));
             cudaFree(dst);
