@@ -98,9 +98,8 @@ std::string decodeAttentionKernel(int64_t queriesPerGroup, int64_t keyDim, int64
 
 at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
                            const at::Tensor& lengths, int64_t valueDim, double scale, const at::Tensor& wOut,
-                           bool* absorbed, const at::Tensor& wProj, bool* projected) {
+                           bool* absorbed) {
     if (absorbed) *absorbed = false;
-    if (projected) *projected = false;
     const bool shared = !values.defined();
     const int64_t B = q.size(0), H = q.size(1), Dk = q.size(2), G = keys.size(1), cap = keys.size(2);
     std::string why;
@@ -168,31 +167,14 @@ at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at
         outPart = at::empty({B, H, decodeReduceSlices(p), wOut.size(1)}, f32);
         p.outPart = outPart.data_ptr<float>();
     }
-    // The output projection in the reduction's launch, where it applies (decodeProjectionApplies).
-    const int64_t width = absorb ? wOut.size(1) : valueDim;
-    const bool project = projected && wProj.defined() && wProj.dim() == 2 && wProj.is_cuda() &&
-                         wProj.scalar_type() == at::kBFloat16 && wProj.size(1) == H * width &&
-                         wProj.stride(1) == 1 && wProj.stride(0) % 8 == 0 &&
-                         reinterpret_cast<uintptr_t>(wProj.data_ptr()) % 16 == 0 &&
-                         decodeProjectionApplies(p, int(wProj.size(0)));
-    at::Tensor proj;
-    if (project) {
-        proj = at::empty({B, wProj.size(0)}, q.options());
-        p.wProj = wProj.data_ptr();
-        p.projRowStride = wProj.stride(0);
-        p.projRows = int(wProj.size(0));
-        p.proj = proj.data_ptr();
-    }
     if (const char* err = launchDecodeAttention(p, at::cuda::getCurrentCUDAStream().stream()))
         throw std::runtime_error(std::string("decode attention: ") + err);
     if (absorbed) *absorbed = absorb;
-    if (project) *projected = true;
-    return project ? proj : out;
+    return out;
 #else
     (void)cap;
     (void)scale;
     (void)wOut;
-    (void)wProj;
     throw std::runtime_error("decode attention: built without the CUDA kernels");
 #endif
 }

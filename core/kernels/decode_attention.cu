@@ -22,12 +22,10 @@
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
-#include <algorithm>
 #include <cfloat>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <type_traits>
 
 #include "kernels/decode_attention_launch.h"
 #include "kernels/dependent_launch.cuh"
@@ -972,12 +970,11 @@ constexpr int kReduceThreads = 512; // at 32K x 4 (33 splits) four groups of spl
 __device__ unsigned gAbsorbedArrivals[kDecodeAbsorbedRows];
 constexpr int kAbsorbedPreload = 8; // W_UV chunks per thread loaded before waitForPrimary
 
-// One item of the reduction: sequence b, head h, column slice `sliceIndex` of `slices`, by the whole block;
-// `sums` its shared memory (reduceSharedBytes). Returns block-uniformly.
-template <bool Absorb>
-__device__ void reduceItem(const DecodeLaunch& p, int b, int h, int sliceIndex, int slices, float4* sums) {
-    const int heads = p.groups * p.rep, g = h / p.rep, r = h % p.rep;
-    const int slice = p.dv / slices, c0 = sliceIndex * slice;
+template <bool Absorb> __global__ void __launch_bounds__(kReduceThreads) decodeReduceKernel(DecodeLaunch p) {
+    TRANSMLA_PHASE(gReducePhases, 0, 0);
+    const int heads = p.groups * p.rep;
+    const int b = blockIdx.x / heads, h = blockIdx.x % heads, g = h / p.rep, r = h % p.rep;
+    const int slice = p.dv / int(gridDim.y), c0 = int(blockIdx.y) * slice;
     // MLA's absorbed output (p.wOut): thread t takes output row t / 4 (+ blockDim / 4, ...) and the slice's
     // 8-column chunks t % 4, t % 4 + 4, ...; its first chunks of W_UV are weights: loaded before the wait.
     constexpr bool absorb = Absorb; // p.wOut set (its own instance: the plain one keeps its registers)
@@ -998,6 +995,7 @@ __device__ void reduceItem(const DecodeLaunch& p, int b, int h, int sliceIndex, 
     allowDependents(); // MLA's absorbed output: its weights load while this grid runs
     // Shared memory: the groups' sums [kReduceThreads] float4, their (max, sum) [kReduceThreads] float2,
     // then with the absorbed output the slice's latent [slice].
+    extern __shared__ float4 sums[];
     float2* groupMl = reinterpret_cast<float2*>(sums + kReduceThreads);
     float* latent = reinterpret_cast<float*>(groupMl + kReduceThreads);
     const int64_t first = (int64_t(b) * p.groups + g) * p.splits;
@@ -1043,10 +1041,10 @@ __device__ void reduceItem(const DecodeLaunch& p, int b, int h, int sliceIndex, 
     TRANSMLA_PHASE(gReducePhases, 2, 0);
     if (!absorb) return;
     __syncthreads(); // the slice's latent
-    const int rows = int(blockDim.x) / 4;
+    const int slices = int(gridDim.y), rows = int(blockDim.x) / 4;
     // This slice's sums of the output rows: to the output itself (one slice), else to outPart for the last
     // slice to arrive.
-    float* part = p.outPart + ((int64_t(b) * heads + h) * slices + sliceIndex) * p.dOut;
+    float* part = p.outPart + ((int64_t(b) * heads + h) * slices + blockIdx.y) * p.dOut;
     for (int v0 = 0; v0 < p.dOut; v0 += rows) {
         const int v = v0 + int(threadIdx.x) / 4;
         float acc = 0.f;
@@ -1095,212 +1093,6 @@ __device__ void reduceItem(const DecodeLaunch& p, int b, int h, int sliceIndex, 
         out[v] = __float2bfloat16(total);
     }
     if (threadIdx.x == 0) gAbsorbedArrivals[b * heads + h] = 0u;
-}
-
-template <bool Absorb> __global__ void __launch_bounds__(kReduceThreads) decodeReduceKernel(DecodeLaunch p) {
-    TRANSMLA_PHASE(gReducePhases, 0, 0);
-    extern __shared__ float4 reduceShared[];
-    const int heads = p.groups * p.rep;
-    reduceItem<Absorb>(p, int(blockIdx.x) / heads, int(blockIdx.x) % heads, int(blockIdx.y), int(gridDim.y),
-                       reduceShared);
-}
-
-// Shared memory of one reduction item: the groups' sums and (max, sum) pairs; with the absorbed output the
-// slice's latent after those.
-size_t reduceSharedBytes(const DecodeLaunch& p, int slices) {
-    return kReduceThreads * (sizeof(float4) + sizeof(float2)) +
-           (p.wOut ? size_t(p.dv / slices) * sizeof(float) : 0);
-}
-
-// The reduction and the output projection in one launch (decodeProjection; p.wProj): one block per
-// multiprocessor, launched cooperatively (all resident). Block i owns the projection's rows [i N / grid,
-// (i + 1) N / grid) and first has the first `staged` of them copied into its shared memory (bulk copies on
-// one mbarrier: the weights do not depend on the attention, so they stream while the splits are reduced);
-// then it runs the reduction's items i, i + grid, ... (as decodeReduceKernel's blocks do: with the absorbed
-// output the last column slice of a head writes the head's bf16 output), meets the other blocks at a grid
-// barrier, and computes its rows of proj = out . W^T from the whole bf16 output (staged in shared memory,
-// read through L2: other blocks wrote it) with fp32 sums, one warp per row, the rows not staged first.
-// At batch 1 the separate reduction and cuBLAS's product (~12.5 us at 4096 x 4096) ran back to back, the
-// weights streamed only once the product started. (Asking the L2 for the weights instead, with
-// cp.async.bulk.prefetch.L2, measured no faster product and a slower reduction.)
-__device__ unsigned gProjectArrivals, gProjectEpoch;
-
-__device__ inline unsigned loadAcquire(const unsigned* address) {
-    unsigned v;
-    asm volatile("ld.acquire.gpu.global.u32 %0, [%1];\n" : "=r"(v) : "l"(address) : "memory");
-    return v;
-}
-// Eight bf16 products of one 16-byte chunk of weights and of inputs, added to acc in fp32.
-__device__ inline float dot8(const uint4& w, const uint4& x, float acc) {
-    const __nv_bfloat162* wp = reinterpret_cast<const __nv_bfloat162*>(&w);
-    const __nv_bfloat162* xp = reinterpret_cast<const __nv_bfloat162*>(&x);
-#pragma unroll
-    for (int i = 0; i < 4; ++i) {
-        const float2 a = __bfloat1622float2(wp[i]), c = __bfloat1622float2(xp[i]);
-        acc = fmaf(a.x, c.x, acc);
-        acc = fmaf(a.y, c.y, acc);
-    }
-    return acc;
-}
-constexpr int kProjectChunks = 16; // 16-byte weight chunks per lane in flight (a 4096-wide row at once)
-
-// Bulk copies into shared memory completing on an mbarrier (Hopper); no-ops elsewhere (the host stages no
-// rows there).
-__device__ inline void stageInit(uint32_t bar, uint32_t bytes) {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-    asm volatile("mbarrier.init.shared::cta.b64 [%0], 1;\n" ::"r"(bar) : "memory");
-    asm volatile("fence.mbarrier_init.release.cluster;\n" ::: "memory");
-    asm volatile("mbarrier.arrive.expect_tx.shared::cta.b64 _, [%0], %1;\n" ::"r"(bar), "r"(bytes)
-                 : "memory");
-#else
-    (void)bar;
-    (void)bytes;
-#endif
-}
-__device__ inline void stageCopy(uint32_t dst, const void* src, uint32_t bytes, uint32_t bar) {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-    asm volatile(
-        "cp.async.bulk.shared::cluster.global.mbarrier::complete_tx::bytes [%0], [%1], %2, [%3];\n" ::"r"(
-            dst),
-        "l"(src), "r"(bytes), "r"(bar)
-        : "memory");
-#else
-    (void)dst;
-    (void)src;
-    (void)bytes;
-    (void)bar;
-#endif
-}
-__device__ inline void stageWait(uint32_t bar) {
-#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900
-    uint32_t done = 0;
-    while (!done)
-        asm volatile("{\n.reg .pred p;\nmbarrier.try_wait.parity.shared::cta.b64 p, [%1], 0;\n"
-                     "selp.u32 %0, 1, 0, p;\n}\n"
-                     : "=r"(done)
-                     : "r"(bar)
-                     : "memory");
-#else
-    (void)bar;
-#endif
-}
-
-// Shared memory of the projecting launch: the reduction's scratch, later the output [batch, K] bf16 (at 0,
-// `front` bytes), then `staged` weight rows of K bf16, then the mbarrier.
-size_t projectFrontBytes(const DecodeLaunch& p, int slices, int K) {
-    return (std::max(reduceSharedBytes(p, slices), size_t(p.batch) * size_t(K) * 2) + 127) / 128 * 128;
-}
-
-template <bool Absorb, int MaxBatch>
-__global__ void __launch_bounds__(kReduceThreads, 1)
-    decodeReduceProjectKernel(DecodeLaunch p, int slices, int staged, int front) {
-    TRANSMLA_PHASE(gReducePhases, 0, 0);
-    extern __shared__ float4 reduceShared[];
-    const int tid = int(threadIdx.x), lane = tid % 32, warp = tid / 32, warps = int(blockDim.x) / 32;
-    const int heads = p.groups * p.rep, K = heads * (Absorb ? p.dOut : p.dv), N = p.projRows;
-    const int r0 = int(int64_t(blockIdx.x) * N / gridDim.x),
-              r1 = int(int64_t(blockIdx.x + 1) * N / gridDim.x);
-    const int rows = r1 - r0, nStaged = min(staged, rows);
-    const bf16* W = static_cast<const bf16*>(p.wProj);
-    unsigned char* base = reinterpret_cast<unsigned char*>(reduceShared);
-    const uint32_t stage = smemAddress(base + front), bar = stage + uint32_t(staged) * uint32_t(K) * 2u;
-    if (tid == 0 && nStaged > 0) {
-        stageInit(bar, uint32_t(nStaged) * uint32_t(K) * 2u);
-        for (int i = 0; i < nStaged; ++i)
-            stageCopy(stage + uint32_t(i) * uint32_t(K) * 2u, W + int64_t(r0 + i) * p.projRowStride,
-                      uint32_t(K) * 2u, bar);
-    }
-    const int items = p.batch * heads * slices;
-    for (int item = int(blockIdx.x); item < items; item += int(gridDim.x)) {
-        const int bh = item / slices;
-        reduceItem<Absorb>(p, bh / heads, bh % heads, item % slices, slices, reduceShared);
-        __syncthreads(); // the next item reuses the shared memory
-    }
-    // Grid barrier: every block's items (so the whole output) done and visible. The epoch is read before
-    // arriving; the last to arrive resets the count and moves the epoch on, which releases the others.
-    __syncthreads();
-    if (tid == 0) {
-        const unsigned epoch = loadAcquire(&gProjectEpoch);
-        __threadfence();
-        if (atomicAdd(&gProjectArrivals, 1u) == gridDim.x - 1) {
-            gProjectArrivals = 0u;
-            __threadfence();
-            atomicExch(&gProjectEpoch, epoch + 1u);
-        } else {
-            while (loadAcquire(&gProjectEpoch) == epoch)
-                __nanosleep(32);
-        }
-        __threadfence();
-    }
-    __syncthreads();
-    TRANSMLA_PHASE(gReducePhases, 3, 0);
-#ifdef TRANSMLA_DECODE_PHASES
-    if (nStaged > 0 && tid == 0) stageWait(bar); // probe builds: when the staged rows have landed
-    TRANSMLA_PHASE(gReducePhases, 5, 0);
-#endif
-    // The output [batch, K] bf16 into shared memory (the reduction's scratch, free now), through L2.
-    uint4* ys = reinterpret_cast<uint4*>(reduceShared);
-    const int chunks = K / 8;
-    const uint4* src = static_cast<const uint4*>(p.out);
-    for (int i = tid; i < p.batch * chunks; i += int(blockDim.x))
-        ys[i] = __ldcg(src + i);
-    __syncthreads();
-#ifdef TRANSMLA_DECODE_PHASES
-    TRANSMLA_PHASE(gReducePhases, 1, 0); // probe builds: the output staged (overwrites the items' stamp)
-    bool firstRow = true;
-#endif
-    bf16* proj = static_cast<bf16*>(p.proj);
-    bool waited = false;
-    // Local rows from the last (not staged: read from global memory) down to the first.
-    for (int i = rows - 1 - warp; i >= 0; i -= warps) {
-        const int row = r0 + i;
-        const bool fromShared = i < nStaged;
-        if (fromShared && !waited) {
-            stageWait(bar);
-            waited = true;
-        }
-        const uint4* wr = fromShared ? reinterpret_cast<const uint4*>(base + front + size_t(i) * K * 2)
-                                     : reinterpret_cast<const uint4*>(W + int64_t(row) * p.projRowStride);
-        float acc[MaxBatch] = {};
-        for (int c0 = 0; c0 < chunks; c0 += 32 * kProjectChunks) {
-            uint4 w[kProjectChunks];
-            if (fromShared) {
-#pragma unroll
-                for (int j = 0; j < kProjectChunks; ++j) {
-                    const int c = c0 + j * 32 + lane;
-                    w[j] = c < chunks ? wr[c] : make_uint4(0, 0, 0, 0);
-                }
-            } else {
-#pragma unroll
-                for (int j = 0; j < kProjectChunks; ++j) {
-                    const int c = c0 + j * 32 + lane;
-                    w[j] = c < chunks ? __ldg(wr + c) : make_uint4(0, 0, 0, 0);
-                }
-            }
-#pragma unroll
-            for (int j = 0; j < kProjectChunks; ++j) {
-                const int c = c0 + j * 32 + lane;
-                if (c < chunks)
-#pragma unroll
-                    for (int b = 0; b < MaxBatch; ++b)
-                        if (MaxBatch == 1 || b < p.batch) acc[b] = dot8(w[j], ys[b * chunks + c], acc[b]);
-            }
-        }
-#pragma unroll
-        for (int b = 0; b < MaxBatch; ++b) {
-            float v = acc[b];
-            for (int o = 16; o > 0; o >>= 1)
-                v += __shfl_xor_sync(0xffffffffu, v, o);
-            if (lane == 0 && b < p.batch) proj[int64_t(b) * N + row] = __float2bfloat16(v);
-        }
-#ifdef TRANSMLA_DECODE_PHASES
-        if (firstRow) TRANSMLA_PHASE(gReducePhases, 2, 0); // probe builds: warp 0's first row
-        firstRow = false;
-#endif
-    }
-    // Every staged copy must have landed before the block ends (a warp without a staged row never waited).
-    if (nStaged > 0 && !waited) stageWait(bar);
-    TRANSMLA_PHASE(gReducePhases, 4, 0);
 }
 
 // An attribute of the current device, or `fallback` where it cannot be read.
@@ -1476,28 +1268,6 @@ int decodeReduceSlices(const DecodeLaunch& p) {
     return reduceSlices(p);
 }
 
-bool& decodeProjection() {
-    static bool on = [] {
-        const char* env = std::getenv("TRANSMLA_REDUCE_PROJECT");
-        return env && std::strcmp(env, "1") == 0;
-    }();
-    return on;
-}
-
-bool decodeProjectionApplies(const DecodeLaunch& p, int projRows) {
-    static const int multiprocessors = deviceAttribute(cudaDevAttrMultiProcessorCount, 1);
-    if (!decodeProjection() || p.batch > kProjectMaxBatch || projRows < 1 || deviceMajor() < 7) return false;
-    const int K = p.groups * p.rep * (p.wOut ? p.dOut : p.dv);
-    if (K % 8 || size_t(p.batch) * size_t(K) * 2 > size_t(96) << 10) return false;
-    // Not where the latent kernel reduces its own splits (launchDecodeAttention's condition).
-    const bool sharedValues = p.v == p.k;
-    const bool ownReduction =
-        kernelFor(p.paddedHeads, p.dk, p.dv, sharedValues, p.tilesPerSplit, p.groups) == Shape::Latent &&
-        decodeFusedReduction() && !p.wOut && p.batch <= kFusedMaxSequences &&
-        p.batch * p.splits <= multiprocessors;
-    return !ownReduction;
-}
-
 bool dependentLaunch() {
     static const bool on = [] {
         const char* env = std::getenv("TRANSMLA_DECODE_PDL");
@@ -1591,57 +1361,16 @@ const char* launchDecodeAttention(const DecodeLaunch& p, void* stream) {
     }
     if (err) return err;
     if (const cudaError_t e = cudaGetLastError(); e != cudaSuccess) return cudaGetErrorString(e);
-    if (reduced)
-        return p.wProj ? "decode attention: the projection was asked of a launch without a reduction"
-                       : nullptr;
+    if (reduced) return nullptr;
+    // Shared memory: the groups' sums and (max, sum) pairs; with the absorbed output the slice's latent after
+    // those.
     const int slices = reduceSlices(p);
     cudaLaunchConfig_t config{};
     config.gridDim = dim3(unsigned(p.batch * p.groups * p.rep), unsigned(slices));
     config.blockDim = dim3(kReduceThreads);
-    config.dynamicSmemBytes = reduceSharedBytes(p, slices);
+    config.dynamicSmemBytes = kReduceThreads * (sizeof(float4) + sizeof(float2)) +
+                              (p.wOut ? size_t(p.dv / slices) * sizeof(float) : 0);
     config.stream = s;
-    if (p.wProj) { // the reduction and the output projection (decodeProjectionApplies)
-        static const int multiprocessors = deviceAttribute(cudaDevAttrMultiProcessorCount, 1);
-        static const int optin = deviceAttribute(cudaDevAttrMaxSharedMemoryPerBlockOptin, 48 << 10);
-        static const int stageCap = [] { // TRANSMLA_PROJECT_STAGE=N: at most N rows staged per block
-            const char* env = std::getenv("TRANSMLA_PROJECT_STAGE");
-            return env ? std::atoi(env) : 1 << 20;
-        }();
-        const int K = p.groups * p.rep * (p.wOut ? p.dOut : p.dv);
-        const int front = int(projectFrontBytes(p, slices, K));
-        const int rowsMax = (p.projRows + multiprocessors - 1) / multiprocessors;
-        const int staged = deviceMajor() >= 9
-                               ? std::max(0, std::min({stageCap, rowsMax, (optin - front - 16) / (K * 2)}))
-                               : 0;
-        config.gridDim = dim3(unsigned(multiprocessors));
-        config.dynamicSmemBytes = size_t(front) + size_t(staged) * size_t(K) * 2 + (staged ? 16 : 0);
-        cudaLaunchAttribute cooperative{};
-        cooperative.id = cudaLaunchAttributeCooperative;
-        cooperative.val.cooperative = 1;
-        config.attrs = &cooperative;
-        config.numAttrs = 1;
-        const int bytes = int(config.dynamicSmemBytes);
-        // One sequence (the batch-1 step) its own instance: one sum per row.
-        const auto launch = [&](auto kernel) -> const char* {
-            if (const char* e = allowSharedBytes<decltype(kernel)::value>(bytes)) return e;
-            const cudaError_t e =
-                cudaLaunchKernelEx(&config, decltype(kernel)::value, p, slices, staged, front);
-            return e == cudaSuccess ? nullptr : cudaGetErrorString(e);
-        };
-        if (p.batch == 1)
-            return p.wOut ? launch(std::integral_constant<decltype(&decodeReduceProjectKernel<true, 1>),
-                                                          &decodeReduceProjectKernel<true, 1>>{})
-                          : launch(std::integral_constant<decltype(&decodeReduceProjectKernel<false, 1>),
-                                                          &decodeReduceProjectKernel<false, 1>>{});
-        return p.wOut
-                   ? launch(
-                         std::integral_constant<decltype(&decodeReduceProjectKernel<true, kProjectMaxBatch>),
-                                                &decodeReduceProjectKernel<true, kProjectMaxBatch>>{})
-                   : launch(
-                         std::integral_constant<decltype(&decodeReduceProjectKernel<false, kProjectMaxBatch>),
-                                                &decodeReduceProjectKernel<false, kProjectMaxBatch>>{});
-    }
-
     cudaLaunchAttribute dependent{};
     asDependent(config, dependent);
     const cudaError_t e = p.wOut ? cudaLaunchKernelEx(&config, decodeReduceKernel<true>, p)

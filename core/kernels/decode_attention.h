@@ -36,14 +36,8 @@ std::string decodeAttentionKernel(int64_t queriesPerGroup, int64_t keyDim, int64
 // on CUDA, unit-strided 16-byte aligned rows; B <= 4): where the reduction can take it (Dv a multiple of 32)
 // it also runs the absorbed output, one kernel fewer, and returns [B, H, dOut] = per head bf16(latent) .
 // W_UV^T with *absorbed set; otherwise the latent as without it (*absorbed false).
-// With wProj (an output projection's weight [N, H * width], bf16 on CUDA, unit-strided 16-byte aligned rows;
-// width the output's per head: dOut where absorbed, else Dv) and `projected`: where the launch can take it
-// (decodeProjectionApplies: B <= 4, the switch on) the reduction's launch also multiplies the output by
-// wProj^T and returns [B, N] with *projected set (fp32 sums, as at::linear's up to their order); otherwise
-// the output as without it (*projected false).
 at::Tensor decodeAttention(const at::Tensor& q, const at::Tensor& keys, const at::Tensor& values,
                            const at::Tensor& lengths, int64_t valueDim, double scale,
-                           const at::Tensor& wOut = {}, bool* absorbed = nullptr,
-                           const at::Tensor& wProj = {}, bool* projected = nullptr);
+                           const at::Tensor& wOut = {}, bool* absorbed = nullptr);
 
 } // namespace transmla::kernels

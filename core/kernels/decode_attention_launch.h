@@ -31,15 +31,7 @@ struct DecodeLaunch {
     float* outPart;
     // Set by launchDecodeAttention where the latent kernel reduces its own splits (decodeFusedReduction).
     int fusedReduce;
-    // The output projection in the reduction's launch (decodeProjection; where decodeProjectionApplies):
-    // proj bf16 [batch, projRows] = out[b] (bf16, heads * width values) . W^T, W bf16 [projRows, heads *
-    // width] at row * projRowStride (rows 16-byte aligned), width dOut with the absorbed output, else dv.
-    const void* wProj;
-    int64_t projRowStride;
-    int projRows;
-    void* proj;
 };
-constexpr int kProjectMaxBatch = 4; // sequences of a launch that projects its output
 
 constexpr int kDecodeAbsorbedRows = 512; // sequences x heads the reduction's absorbed output takes
 
@@ -103,17 +95,6 @@ bool dependentLaunch();
 bool& decodeFusedReduction();
 constexpr int kFusedMaxSequences = 1024; // sequences of one fused launch (its blocks fit one wave anyway)
 
-// Whether the reduction also runs the output projection (out . W^T, one launch: a block per multiprocessor,
-// launched cooperatively, the weights fetched into L2 while the splits are reduced, a grid barrier, then the
-// product from the whole output) where decodeProjectionApplies. Off unless TRANSMLA_REDUCE_PROJECT=1 (read at
-// first use; tests may set it): on one H200 it measured no faster than the reduction + cuBLAS (BENCHMARKS.md,
-// issue 17's sixteenth pass).
-bool& decodeProjection();
-// Whether launchDecodeAttention runs the projection of `projRows` rows for this launch (p without wProj):
-// decodeProjection, at most kProjectMaxBatch sequences, a separate reduction launch (not the latent
-// kernel's own), the output of a sequence <= 96 KB.
-bool decodeProjectionApplies(const DecodeLaunch& p, int projRows);
-
 // The column slices of the reduction (its grid's second dimension) for this launch (p.wOut too), and so the
 // second dimension of outPart.
 int decodeReduceSlices(const DecodeLaunch& p);
@@ -122,10 +103,9 @@ int decodeReduceSlices(const DecodeLaunch& p);
 // Probe builds: the global timer (ns) at each phase of the last launch's blocks (block x * splits + y).
 // Split kernel: 0 entry, 1 set up (query loaded), 2 first tile landed, 3 last tile done, 4 partials stored
 // (scores side), 5 the latent kernel's output side stored, 6 its last tile's output product done; reduction:
-// 0 entry, 1 weights (the latent kernel's own: its first pass over the splits combined), 2 stored; with the
-// projection (decodeProjection) 3 past the grid barrier, 4 its rows stored, 5 its staged rows landed. Blocks
-// a launch did not run (or phases it skipped) read 0; reading clears the tables.
-constexpr int kPhaseBlocks = 4096, kSplitPhases = 7, kReducePhases = 6;
+// 0 entry, 1 weights (the latent kernel's own: its first pass over the splits combined), 2 stored. Blocks a
+// launch did not run (or phases it skipped) read 0; reading clears the tables.
+constexpr int kPhaseBlocks = 4096, kSplitPhases = 7, kReducePhases = 3;
 const char* decodePhases(unsigned long long* split, unsigned long long* reduce); // [kPhaseBlocks][phases]
 #endif
 

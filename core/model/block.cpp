@@ -36,12 +36,6 @@ at::Tensor lastQuery(const at::Tensor& q, int64_t dim, AttentionSpec& spec) {
     return q.narrow(dim, q.size(dim) - 1, 1);
 }
 
-// The weight of an output projection the decode kernels may run in their reduction's launch (no bias), or
-// undefined.
-at::Tensor projectable(const Linear& o) {
-    return o.bias.defined() ? at::Tensor() : o.weight;
-}
-
 // GQA: q [B,T,H,d], k/v [B,T,g,d]; q/k norms per head (if any); RoPE on q and k; attention (over the
 // cache, if any); o_proj. lastQueryOnly: every key and value, the output of the last position only.
 at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, const RopeTables& rope,
@@ -66,12 +60,9 @@ at::Tensor gqaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
             qStep = applyRope(q, rope).reshape({B, H, d});
             cache->appendKvAtStep(layer, applyRope(kPre, rope).transpose(1, 2), v.transpose(1, 2));
         }
-        // o_proj in the reduction's launch where the kernels take it (decodeProjection).
-        bool projected = false;
-        at::Tensor out = kernels::decodeAttention(
-            qStep, cache->first[size_t(layer)], cache->second[size_t(layer)], cache->stepLengths, d,
-            specFor(c, layer, hooks, cache).scale, {}, nullptr, projectable(a.o), &projected); // {B, H, d}
-        if (projected) return out.view({B, T, out.size(-1)});
+        at::Tensor out = kernels::decodeAttention(qStep, cache->first[size_t(layer)],
+                                                  cache->second[size_t(layer)], cache->stepLengths, d,
+                                                  specFor(c, layer, hooks, cache).scale); // {B, H, d}
         return linear(out.view({B, T, H * d}), a.o);
     }
     q = applyRope(q, rope);
@@ -238,8 +229,7 @@ at::Tensor mlaExpanded(const MlaAttention& a, const MlaInputs& in, AttentionSpec
 // Absorbed form over the cached latent rows (kv_cache.h): the latent acts as one kv head of width
 // r + rR for the scores and r for the weighted sum. Returns {B, T, H, dv} ({B, 1, H, dv} with lastQueryOnly).
 at::Tensor mlaAbsorbed(const io::ModelConfig& config, const MlaAttention& a, const MlaInputs& in,
-                       KvCache& cache, int64_t layer, AttentionSpec spec, bool lastQueryOnly,
-                       bool* projected) {
+                       KvCache& cache, int64_t layer, AttentionSpec spec, bool lastQueryOnly) {
     const int64_t B = in.qNope.size(0), T = in.qNope.size(1), H = in.qNope.size(2);
     const int64_t dn = a.nopeDim, rR = a.ropeDim, dv = a.vDim, r = a.rank;
     // {G, dn, r}, {G, dv, r}: per head, or per group of H / G heads that share them (model.h); the kernels
@@ -282,15 +272,11 @@ at::Tensor mlaAbsorbed(const io::ModelConfig& config, const MlaAttention& a, con
             cache.appendLatentAtStep(layer, latent, kRope.view({B, T, rR}));
         }
         // With the absorbed kernels the decode reduction also runs the absorbed output where it can.
-        // And o_proj in the same launch where the kernels take it (absorbed; decodeProjection): {B, N}.
         bool absorbed = false;
-        const bool absorbing = fused && decodeFastPath().absorbFusion;
-        outLat =
-            kernels::decodeAttention(qCat.view({B, H, r + rR}), cache.first[size_t(layer)].unsqueeze(1), {},
-                                     cache.stepLengths, r, spec.scale, absorbing ? wUV : at::Tensor(),
-                                     &absorbed, absorbing ? projectable(a.o) : at::Tensor(),
-                                     projected); // {B, H, r}, or {B, H, dv} absorbed
-        if (projected && *projected) return outLat.view({B, T, outLat.size(-1)});
+        outLat = kernels::decodeAttention(qCat.view({B, H, r + rR}), cache.first[size_t(layer)].unsqueeze(1),
+                                          {}, cache.stepLengths, r, spec.scale,
+                                          fused && decodeFastPath().absorbFusion ? wUV : at::Tensor(),
+                                          &absorbed); // {B, H, r}, or {B, H, dv} absorbed
         if (absorbed) return outLat.view({B, T, H, dv});
         if (const at::Tensor out = fused ? kernels::fusedAbsorbOutput(outLat, wUV) : at::Tensor();
             out.defined())
@@ -318,10 +304,8 @@ at::Tensor mlaAttention(const Model& m, int64_t layer, const at::Tensor& x, cons
     // (narrower heads, the fused kernel on the GPU) attends as without a cache.
     const bool prompt = cache && cache->length == 0 && T > 1;
     if (prompt) cache->appendLatent(layer, in.latent, in.kRope.view({B, T, a.ropeDim}));
-    bool projected = false; // o_proj already applied by the decode kernels (mlaAbsorbed)
-    at::Tensor out = cache && !prompt ? mlaAbsorbed(c, a, in, *cache, layer, spec, lastQueryOnly, &projected)
+    at::Tensor out = cache && !prompt ? mlaAbsorbed(c, a, in, *cache, layer, spec, lastQueryOnly)
                                       : mlaExpanded(a, in, spec, lastQueryOnly); // {B, Tq, H, dv}
-    if (projected) return out;
     return linear(out.reshape({B, out.size(1), H * a.vDim}), a.o);
 }
 

@@ -188,84 +188,6 @@ void runAbsorbedReduction() {
     }
 }
 
-// The output projection in the reduction's launch (decodeAttention with wProj; decodeProjection), for GQA
-// and MLA with its absorbed output, batches 1..4 and an uneven number of rows per block: the projected
-// [B, N] against fp32 of the unprojected bf16 output times W (within 1e-2 of the largest: the product rounds
-// once, to bf16), against at::linear in bf16 (the path it replaces; within that plus at::linear's own
-// distance from fp32), equal in two runs, and not projected with the switch off, at batch 5 or with a
-// weight of the wrong width.
-void runProjection() {
-    const bool was = kernels::decodeProjection();
-    kernels::decodeProjection() = true;
-    auto bf = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
-    struct Shape {
-        const char* form;
-        int64_t heads, groups, dk, dv, dOut, batch, capacity, length, rows;
-    };
-    for (const Shape& c : {Shape{"GQA", 32, 8, 128, 128, 0, 1, 4160, 4097, 4096},
-                           Shape{"GQA", 28, 4, 128, 128, 0, 3, 900, 777, 3584},
-                           Shape{"GQA", 32, 8, 128, 128, 0, 4, 2100, 65, 1001},
-                           Shape{"MLA", 32, 1, 576, 512, 128, 1, 4160, 4097, 4096},
-                           Shape{"MLA", 32, 1, 576, 512, 128, 2, 1000, 999, 4096},
-                           Shape{"MLA", 32, 1, 576, 512, 128, 4, 17000, 16999, 4096},
-                           Shape{"MLA", 8, 1, 80, 64, 32, 3, 300, 191, 520}}) {
-        const bool mla = std::string(c.form) == "MLA";
-        const at::Tensor q = at::randn({c.batch, c.heads, c.dk}, bf);
-        const at::Tensor keys = mla ? at::randn({c.batch, c.capacity, c.dk}, bf).unsqueeze(1)
-                                    : at::randn({c.batch, c.groups, c.capacity, c.dk}, bf);
-        const at::Tensor values = mla ? at::Tensor() : at::randn({c.batch, c.groups, c.capacity, c.dv}, bf);
-        const at::Tensor lengths =
-            at::full({c.batch}, c.length, at::TensorOptions().dtype(at::kInt).device(at::kCUDA));
-        const double scale = 1.0 / std::sqrt(double(mla ? 192 : c.dk));
-        const at::Tensor wUV =
-            mla ? at::randn({c.heads / 4, c.dOut, c.dv}, bf) * (1.0 / std::sqrt(double(c.dv))) : at::Tensor();
-        const int64_t width = mla ? c.dOut : c.dv;
-        const at::Tensor w =
-            at::randn({c.rows, c.heads * width}, bf) * (1.0 / std::sqrt(double(c.heads * width)));
-        bool absorbed = false, projected = false, again = false, off = true, wide = true, five = true;
-        const at::Tensor plain =
-            kernels::decodeAttention(q, keys, values, lengths, c.dv, scale, wUV, &absorbed);
-        const at::Tensor p1 =
-            kernels::decodeAttention(q, keys, values, lengths, c.dv, scale, wUV, &absorbed, w, &projected);
-        const at::Tensor p2 =
-            kernels::decodeAttention(q, keys, values, lengths, c.dv, scale, wUV, &absorbed, w, &again);
-        kernels::decodeProjection() = false;
-        kernels::decodeAttention(q, keys, values, lengths, c.dv, scale, wUV, &absorbed, w, &off);
-        kernels::decodeProjection() = true;
-        kernels::decodeAttention(q, keys, values, lengths, c.dv, scale, wUV, &absorbed,
-                                 at::randn({c.rows, c.heads * width + 8}, bf), &wide);
-        if (c.batch == 4) {
-            const at::Tensor q5 = at::randn({5, c.heads, c.dk}, bf);
-            const at::Tensor k5 = at::cat({keys, keys.narrow(0, 0, 1)}),
-                             l5 = at::cat({lengths, lengths.narrow(0, 0, 1)});
-            const at::Tensor v5 = mla ? at::Tensor() : at::cat({values, values.narrow(0, 0, 1)});
-            kernels::decodeAttention(q5, k5, v5, l5, c.dv, scale, {}, nullptr, w, &five);
-        } else {
-            five = false;
-        }
-        const at::Tensor flat = plain.reshape({c.batch, c.heads * width});
-        const at::Tensor ref = at::matmul(flat.to(at::kFloat), w.to(at::kFloat).t());
-        const at::Tensor lin = at::linear(flat, w);
-        const double e = projected ? relErr(p1, ref) : 1.0, eLin = projected ? relErr(p1, lin) : 1.0,
-                     eLinRef = relErr(lin, ref);
-        char what[400];
-        std::snprintf(
-            what, sizeof what,
-            "%s output projection in the reduction (H %lld batch %lld length %lld, %lld x %lld): vs "
-            "fp32 %.2e, vs at::linear %.2e (at::linear vs fp32 %.2e), two runs equal: %s; not "
-            "projected when off / wrong width / batch 5: %s %s %s",
-            c.form, (long long)c.heads, (long long)c.batch, (long long)c.length, (long long)c.rows,
-            (long long)(c.heads * width), e, eLin, eLinRef,
-            projected && again && at::equal(p1, p2) ? "yes" : "no", off ? "no" : "yes", wide ? "no" : "yes",
-            five ? "no" : "yes");
-        expect(projected && again && at::equal(p1, p2) && absorbed == mla && e <= 1e-2 &&
-                   eLin <= 1e-2 + eLinRef && !off && !wide && !five && p1.size(0) == c.batch &&
-                   p1.size(1) == c.rows,
-               what);
-    }
-    kernels::decodeProjection() = was;
-}
-
 // The fused step kernels (kernels/step_ops.h) against the same arithmetic in fp32 from the same bf16 inputs:
 // they round where ATen's bf16 ops round (2-4 roundings of 2^-9 each), so within 2e-2 of the largest
 // magnitude; a wrong index or stride would be off by O(1). RoPE runs on a column slice, as MLA's q_rope.
@@ -688,7 +610,6 @@ int main(int argc, char** argv) {
     runStepOps();
     runAbsorbed();
     runAbsorbedReduction();
-    runProjection();
     runPromptAttention();
     std::string why;
     expect(!kernels::decodeAttentionSupports(64, 576, 512, true, &why) && !why.empty(),
