@@ -8,19 +8,13 @@ ones: the board's power cap); MLA's q as a per-head batched product against the 
 """
 import torch
 
+from cuda_timing import timed_ms
+
 N, dev, dt = 262144, "cuda", torch.bfloat16
 
 
 def timed(fn, reps=5):
-    fn()
-    torch.cuda.synchronize()
-    a, b = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    a.record()
-    for _ in range(reps):
-        fn()
-    b.record()
-    torch.cuda.synchronize()
-    return a.elapsed_time(b) / reps  # ms
+    return timed_ms(fn, reps)
 
 
 torch.manual_seed(0)

@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch.nn.attention import SDPBackend, sdpa_kernel
 
+from cuda_timing import timed_ms
+
 warnings.filterwarnings("ignore")  # SDPA explains each refusal at length; the table says "refused"
 B = int(sys.argv[1]) if len(sys.argv) > 1 else 16
 L = int(sys.argv[2]) if len(sys.argv) > 2 else 16384
@@ -22,15 +24,7 @@ dev, dt = "cuda", torch.bfloat16
 
 
 def timed(fn, reps=3):
-    fn()  # warm-up (and the backend's refusal, if any)
-    torch.cuda.synchronize()
-    start, stop = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    start.record()
-    for _ in range(reps):
-        fn()
-    stop.record()
-    torch.cuda.synchronize()
-    return start.elapsed_time(stop) / reps / 1e3  # seconds
+    return timed_ms(fn, reps) / 1e3  # seconds; the warm-up call raises the backend's refusal, if any
 
 
 def backend_rows(name, fn, flops):
