@@ -63,7 +63,8 @@ DecodeFastPath& decodeFastPath() {
         envSwitch("TRANSMLA_DECODE_KERNELS", true), envSwitch("TRANSMLA_DECODE_GRAPHS", true),
         envSwitch("TRANSMLA_STEP_OPS", true),       envSwitch("TRANSMLA_PROMPT_OPS", true),
         envSwitch("TRANSMLA_ABSORB_KERNELS", true), envSwitch("TRANSMLA_CUDNN_ATTENTION", true),
-        envSwitch("TRANSMLA_ABSORB_FUSION", true),  envSwitch("TRANSMLA_QROPE_MAP", true)};
+        envSwitch("TRANSMLA_ABSORB_FUSION", true),  envSwitch("TRANSMLA_QROPE_MAP", true),
+        envSwitch("TRANSMLA_PROMPT_GEMM", true)};
     return settings;
 }
 

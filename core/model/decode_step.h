@@ -16,7 +16,7 @@ namespace transmla::model {
 // Process-wide switches of the fast paths on CUDA, read from the environment at start ("0" turns one off,
 // "1" on; benchmarks and tests compare with the ATen path): TRANSMLA_DECODE_KERNELS, TRANSMLA_DECODE_GRAPHS,
 // TRANSMLA_STEP_OPS, TRANSMLA_PROMPT_OPS, TRANSMLA_ABSORB_KERNELS, TRANSMLA_CUDNN_ATTENTION,
-// TRANSMLA_ABSORB_FUSION, TRANSMLA_QROPE_MAP, in this order.
+// TRANSMLA_ABSORB_FUSION, TRANSMLA_QROPE_MAP, TRANSMLA_PROMPT_GEMM, in this order.
 // stepOps: the step's element-wise work as fused kernels (kernels/step_ops.h). promptOps: the same kernels
 // for a prompt into a cache (T > 1: RMSNorm, RoPE, SiLU * up, residual add + RMSNorm over every row; the
 // kernels round as ATen's ops do; measured on the H200: prefill 16K x 16 GQA 9.86 -> 8.70 s, MLA 10.64
@@ -26,7 +26,9 @@ namespace transmla::model {
 // the absorbed query's launch and the absorbed output computed by the decode reduction (two kernels fewer per
 // layer), else their own kernels. ropeMap: a split query's q_rope (model.h MlaAttention::qRope) mapped from
 // q_nope by the fitted map (in the fast step by the absorbed query's launch, elsewhere one product per head),
-// so that the projection reads the q_nope | kv_a rows only; else from its rope rows.
+// so that the projection reads the q_nope | kv_a rows only; else from its rope rows. promptGemm (with
+// promptOps): a prompt's products of >= kTunedMinRows rows through cuBLASLt with the algorithm picked by timing
+// (kernels/tuned_linear.h), else at::linear.
 struct DecodeFastPath {
     bool kernels = true;
     bool graphs = true;
@@ -36,6 +38,7 @@ struct DecodeFastPath {
     bool cudnnAttention = true;
     bool absorbFusion = true;
     bool ropeMap = true;
+    bool promptGemm = true;
 };
 DecodeFastPath& decodeFastPath();
 

@@ -1,11 +1,24 @@
 #include <ATen/ATen.h>
 
 #include "kernels/step_ops.h"
+#include "kernels/tuned_linear.h"
+#include "model/decode_step.h"
 #include "model/modules.h"
 
 namespace transmla::model {
 
+namespace {
+// A prompt's product through the tuned cuBLASLt path (decode_step.h, promptGemm): only inside a prompt
+// into a cache with the fused prompt ops (the decoding step's products are too small to qualify).
+at::Tensor promptProduct(const at::Tensor& x, const at::Tensor& w) {
+    if (!kernels::StepOpsScope::active() || !decodeFastPath().promptGemm) return {};
+    return kernels::tunedLinear(x, w);
+}
+} // namespace
+
 at::Tensor linear(const at::Tensor& x, const Linear& l) {
+    if (!l.bias.defined())
+        if (at::Tensor y = promptProduct(x, l.weight); y.defined()) return y;
     return l.bias.defined() ? at::linear(x, l.weight, l.bias) : at::linear(x, l.weight);
 }
 
@@ -42,6 +55,8 @@ bool packedLinears(const std::vector<const Linear*>& ls) {
 at::Tensor linearRows(const at::Tensor& x, const Linear& first, int64_t rows) {
     const at::Tensor& w0 = first.weight;
     const at::Tensor w = w0.as_strided({rows, w0.size(1)}, {w0.size(1), 1}, w0.storage_offset());
+    if (!first.bias.defined())
+        if (at::Tensor y = promptProduct(x, w); y.defined()) return y;
     return first.bias.defined()
                ? at::linear(x, w, first.bias.as_strided({rows}, {1}, first.bias.storage_offset()))
                : at::linear(x, w);

@@ -13,6 +13,11 @@
 //      the CUDA-graph step against the same step run eagerly with the kernels (the same kernels
 //      replayed: within 1e-3 of the logits' magnitude; cuBLAS may pick other algorithms in a capture),
 //      and against the full forward (no cache) no farther than twice the ATen path's distance.
+//   4. a prompt's tuned products (kernels/tuned_linear.h): every call while cuBLASLt's candidates are timed
+//      and after the fastest is chosen, against at::linear (<= 1e-2 of max |y|: the same bf16 products,
+//      tiled otherwise) and fp32; the shapes it refuses; and on each model, a prompt of 2 x 4096 tokens
+//      (TUNED_CTX) three times through the tuned path, its logits against the full forward no farther than
+//      twice those of the same prompt through at::linear.
 // Usage: tst_decode_attention_gpu [MODEL_DIR[:RANK] ...]
 #include <cmath>
 #include <cstdio>
@@ -27,6 +32,7 @@
 #include "kernels/decode_attention.h"
 #include "kernels/decode_attention_launch.h"
 #include "kernels/step_ops.h"
+#include "kernels/tuned_linear.h"
 #include "model/decode_step.h"
 #include "model/kv_cache.h"
 #include "model/modules.h"
@@ -491,6 +497,83 @@ void runPromptAttention() {
     }
 }
 
+void runTunedLinear() {
+    auto bf = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
+    kernels::resetTunedLinear();
+    struct Shape {
+        int64_t rows, n, k;
+    };
+    for (const Shape& c : {Shape{8192, 4672, 4096}, Shape{16384, 2048, 512}, Shape{12288, 1024, 1024}}) {
+        const at::Tensor x = at::randn({2, c.rows / 2, c.k}, bf);
+        const at::Tensor wAll = at::randn({c.n + 64, c.k}, bf) * (1.0 / std::sqrt(double(c.k)));
+        const at::Tensor w = wAll.narrow(0, 64, c.n); // a row block, as of a packed weight
+        const at::Tensor ref = at::linear(x, w), ref32 = at::linear(x.to(at::kFloat), w.to(at::kFloat));
+        const int calls = kernels::kTunedCandidates + 3;
+        int ran = 0;
+        double vsLinear = 0, vsFp32 = 0;
+        for (int call = 0; call < calls; ++call) {
+            const at::Tensor y = kernels::tunedLinear(x, w);
+            if (!y.defined() || y.sizes() != ref.sizes()) break;
+            ++ran;
+            vsLinear = std::max(vsLinear, relErr(y, ref));
+            vsFp32 = std::max(vsFp32, relErr(y, ref32));
+        }
+        const kernels::TunedLinearStats st = kernels::tunedLinearStats();
+        char what[300];
+        std::snprintf(what, sizeof what,
+                      "tuned product %lld x %lld -> %lld: %d of %d calls ran, vs at::linear %.2e, vs fp32 %.2e; "
+                      "chosen candidate %d (%.3f ms vs the first choice's %.3f)",
+                      (long long)c.rows, (long long)c.k, (long long)c.n, ran, calls, vsLinear, vsFp32,
+                      st.lastChosen, st.lastChosenMs, st.lastFirstMs);
+        expect(ran == calls && vsLinear <= 1e-2 && vsFp32 <= 1e-2, what);
+    }
+    const kernels::TunedLinearStats st = kernels::tunedLinearStats();
+    expect(st.shapes == 3 && st.timedCalls >= 3 && st.chosenCalls >= 3,
+           "tuned products: 3 shapes, " + std::to_string(st.timedCalls) + " calls timed, " +
+               std::to_string(st.chosenCalls) + " ran the chosen candidate");
+    const at::Tensor w = at::randn({1024, 1024}, bf);
+    const bool refused = !kernels::tunedLinear(at::randn({100, 1024}, bf), w).defined() &&      // few rows
+                         !kernels::tunedLinear(at::randn({8192, 1024}, bf).to(at::kFloat), w.to(at::kFloat))
+                              .defined() &&                                                     // fp32
+                         !kernels::tunedLinear(at::randn({8192, 1024}, bf), w.t()).defined() && // W^T
+                         !kernels::tunedLinear(at::randn({8192, 1004}, bf), at::randn({1024, 1004}, bf))
+                              .defined(); // K not a multiple of 8
+    expect(refused, "tuned products: few rows, fp32, a transposed weight and K = 1004 are left to at::linear");
+}
+
+// A prompt long enough for the tuned products, through them and through at::linear, against the full forward.
+void runTunedPrompt(const std::string& dir, int64_t rank) {
+    model::Model m = model::Model::load(dir, {"cuda", "bf16"});
+    if (rank > 0) test::convertOnRandomIds(m, rank, 16, 8, 128);
+    const char* env = std::getenv("TUNED_CTX");
+    const int64_t B = 2, ctx = env ? std::stoll(env) : 4096;
+    const at::Tensor prompt = at::randint(0, m.config.vocabSize, {B, ctx}, at::kLong).to(m.device());
+    model::DecodeFastPath& fast = model::decodeFastPath();
+    const model::DecodeFastPath saved = fast;
+    kernels::resetTunedLinear();
+    auto prefill = [&](bool tuned) {
+        fast.promptOps = true;
+        fast.promptGemm = tuned;
+        model::KvCache cache = model::allocateCache(m, B, ctx + 1);
+        at::Tensor logits = model::prefillCached(m, prompt, cache);
+        fast = saved;
+        return logits;
+    };
+    const at::Tensor full = model::forwardLogits(m, prompt).narrow(1, ctx - 1, 1);
+    const double plain = relErr(prefill(false), full);
+    double tuned = 0;
+    for (int i = 0; i < 3; ++i) // the first prompts time the candidates, the last runs the chosen ones
+        tuned = std::max(tuned, relErr(prefill(true), full));
+    const kernels::TunedLinearStats st = kernels::tunedLinearStats();
+    char what[400];
+    std::snprintf(what, sizeof what,
+                  "%s %s, prompt 2 x %lld: through the tuned products (%lld shapes, %lld calls timed, %lld "
+                  "chosen) vs the full forward %.2e, through at::linear %.2e",
+                  m.config.hasMlaCache() ? "MLA" : "GQA", dir.c_str(), (long long)ctx, (long long)st.shapes,
+                  (long long)st.timedCalls, (long long)st.chosenCalls, tuned, plain);
+    expect(st.timedCalls > 0 && st.chosenCalls > 0 && tuned <= 2 * plain + 1e-3, what);
+}
+
 // Decoding steps on a checkpoint (converted in process at `rank` when > 0): graph vs eager kernels vs
 // the ATen path, each step against the full forward over the whole prefix (no cache: SDPA, and MLA's
 // expanded form), the reference that none of the cached paths shares.
@@ -611,15 +694,17 @@ int main(int argc, char** argv) {
     runAbsorbed();
     runAbsorbedReduction();
     runPromptAttention();
+    runTunedLinear();
     std::string why;
     expect(!kernels::decodeAttentionSupports(64, 576, 512, true, &why) && !why.empty(),
            "64 heads per group is refused with a reason: " + why);
     for (int i = 1; i < argc; ++i) { // MODEL_DIR[:RANK] ... (RANK: convert in process first)
         const std::string arg = argv[i];
         const size_t colon = arg.rfind(':');
-        runModel(arg.substr(0, colon),
-                 std::stoll(std::getenv("MODEL_CTX") ? std::getenv("MODEL_CTX") : "300"),
-                 colon == std::string::npos ? 0 : std::stoll(arg.substr(colon + 1)));
+        const int64_t rank = colon == std::string::npos ? 0 : std::stoll(arg.substr(colon + 1));
+        runModel(arg.substr(0, colon), std::stoll(std::getenv("MODEL_CTX") ? std::getenv("MODEL_CTX") : "300"),
+                 rank);
+        runTunedPrompt(arg.substr(0, colon), rank);
     }
     std::printf("%d failure(s)\n", failures);
     return failures ? 1 : 0;
