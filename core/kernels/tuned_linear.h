@@ -1,11 +1,14 @@
 // A prompt's large products (y = x . W^T, bf16, thousands of rows) through cuBLASLt with the algorithm
 // picked by timing it. cuBLASLt's heuristic offers up to kTunedCandidates algorithms for a shape; the
 // first calls of a shape (a prompt's first layers: each layer calls each shape once) run them in turn,
-// each timed with CUDA events, and the calls after those run the fastest. Every call computes its own
-// product (no call is repeated for timing); the candidates differ in tiling, so results may differ from
-// at::linear's in the last bf16 bit. Measured on the H200 for the 16K x 16 prompt (262,144 rows, sustained
-// at the board's 700 W cap): the fastest of the 8 offered runs 2-4% ahead of cublasGemmEx's choice (which
-// at::linear takes) for every product of a Llama-3-8B layer (tests/bench/prefill_gemm_algos.cu).
+// each timed with CUDA events (every candidate launched once on a few rows before, so that no timing holds
+// a module load), and the calls after those run the fastest. Every call computes its own product (no call
+// is repeated for timing); the candidates differ in tiling, so results may differ from at::linear's in the
+// last bf16 bit (equal in the GPU test). Measured on the H200 for the 16K x 16 prompt (262,144 rows,
+// sustained at the board's 700 W cap): the fastest of the 8 offered runs 2-4% ahead of cublasGemmEx's
+// choice (which at::linear takes) for every product of a Llama-3-8B layer
+// (tests/bench/prefill_gemm_algos.cu); the whole prompt ~1% faster (MLA 8.17 -> 8.10 s, GQA 7.93 -> 7.84 s,
+// means of BENCHMARKS.md's pairs).
 //
 // cuBLASLt is reached through the library the process already holds (LibTorch's CUDA build loads it):
 // no link against the toolkit's copy, whose version may differ from LibTorch's.

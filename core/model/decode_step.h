@@ -27,8 +27,8 @@ namespace transmla::model {
 // layer), else their own kernels. ropeMap: a split query's q_rope (model.h MlaAttention::qRope) mapped from
 // q_nope by the fitted map (in the fast step by the absorbed query's launch, elsewhere one product per head),
 // so that the projection reads the q_nope | kv_a rows only; else from its rope rows. promptGemm (with
-// promptOps): a prompt's products of >= kTunedMinRows rows through cuBLASLt with the algorithm picked by timing
-// (kernels/tuned_linear.h), else at::linear.
+// promptOps): a prompt's products of >= kTunedMinRows rows through cuBLASLt with the algorithm picked by
+// timing (kernels/tuned_linear.h), else at::linear.
 struct DecodeFastPath {
     bool kernels = true;
     bool graphs = true;

@@ -55,11 +55,13 @@ int main(int argc, char** argv) {
             ? "none (not bf16)"
             : kernels::decodeAttentionKernel(a.queriesPerGroup, a.keyDim, a.valueDim, a.sharedValues,
                                              d.cacheCapacity, B * a.kvGroups);
-    if (const kernels::TunedLinearStats t = kernels::tunedLinearStats(); t.shapes > 0) // the prompt's products
-        std::printf("tuned prompt products: %lld shapes (%lld chosen: %.2f ms a layer against the heuristic's "
-                    "first choice's %.2f), %lld calls timed, %lld ran the chosen algorithm\n",
-                    (long long)t.shapes, (long long)t.chosenShapes, t.chosenMsSum, t.firstMsSum,
-                    (long long)t.timedCalls, (long long)t.chosenCalls);
+    if (const kernels::TunedLinearStats t = kernels::tunedLinearStats();
+        t.shapes > 0) // the prompt's products
+        std::printf(
+            "tuned prompt products: %lld shapes (%lld chosen: %.2f ms a layer against the heuristic's "
+            "first choice's %.2f), %lld calls timed, %lld ran the chosen algorithm\n",
+            (long long)t.shapes, (long long)t.chosenShapes, t.chosenMsSum, t.firstMsSum,
+            (long long)t.timedCalls, (long long)t.chosenCalls);
     std::printf("%s %s ctx %lld batch %lld: cache %.3f GiB (%lld B/token, formula %lld) | prefill %.2f s | "
                 "decode %.1f tok/s "
                 "(%.2f ms/step) | traffic %.2f GB/step -> %.0f GB/s | attention kernel %s\n",

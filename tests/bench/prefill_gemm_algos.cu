@@ -1,13 +1,14 @@
 // Issue 17, prefill of 16K x 16 (Llama-3-8B shape, bf16, one H200): do cuBLASLt's other algorithms run the
-// prompt's products faster than the one its heuristic (and PyTorch) takes, once the board sits at its power cap?
+// prompt's products faster than the one its heuristic (and PyTorch) takes, once the board sits at its power
+// cap?
 //
 // For each linear layer of one prompt layer over all 262,144 rows (y = x . W^T, bf16 in and out, fp32
 // accumulation), asks cuBLASLt's heuristic for up to 32 algorithms and times each, sustained: rounds in which
-// every algorithm runs back to back for ROUND_S seconds (CUDA events), so each sees the same clocks and power;
-// the table gives each algorithm's best and median round against the heuristic's first choice. Every algorithm's
-// output is compared with the first one's (max |difference| relative to max |y|), so a faster one is also right.
-// The row "GemmEx" is cublasGemmEx with the default algorithm, what PyTorch's at::mm calls for bf16, timed in the
-// same rounds.
+// every algorithm runs back to back for ROUND_S seconds (CUDA events), so each sees the same clocks and
+// power; the table gives each algorithm's best and median round against the heuristic's first choice. Every
+// algorithm's output is compared with the first one's (max |difference| relative to max |y|), so a faster one
+// is also right. The row "GemmEx" is cublasGemmEx with the default algorithm, what PyTorch's at::mm calls for
+// bf16, timed in the same rounds.
 //   nvcc -arch=sm_90a -std=c++17 -O2 tests/bench/prefill_gemm_algos.cu -lcublasLt -lcublas -o /tmp/gemm_algos
 //   /tmp/gemm_algos [ROWS] [ROUNDS] [ROUND_S]
 #include <cublasLt.h>
@@ -22,21 +23,21 @@
 #include <string>
 #include <vector>
 
-#define CHECK_CUDA(x)                                                                                      \
-    do {                                                                                                   \
-        cudaError_t e_ = (x);                                                                              \
-        if (e_ != cudaSuccess) {                                                                           \
-            std::fprintf(stderr, "%s:%d %s: %s\n", __FILE__, __LINE__, #x, cudaGetErrorString(e_));       \
-            std::exit(1);                                                                                  \
-        }                                                                                                  \
+#define CHECK_CUDA(x)                                                                                        \
+    do {                                                                                                     \
+        cudaError_t e_ = (x);                                                                                \
+        if (e_ != cudaSuccess) {                                                                             \
+            std::fprintf(stderr, "%s:%d %s: %s\n", __FILE__, __LINE__, #x, cudaGetErrorString(e_));          \
+            std::exit(1);                                                                                    \
+        }                                                                                                    \
     } while (0)
-#define CHECK_LT(x)                                                                                        \
-    do {                                                                                                   \
-        cublasStatus_t s_ = (x);                                                                           \
-        if (s_ != CUBLAS_STATUS_SUCCESS) {                                                                 \
-            std::fprintf(stderr, "%s:%d %s: status %d\n", __FILE__, __LINE__, #x, int(s_));                \
-            std::exit(1);                                                                                  \
-        }                                                                                                  \
+#define CHECK_LT(x)                                                                                          \
+    do {                                                                                                     \
+        cublasStatus_t s_ = (x);                                                                             \
+        if (s_ != CUBLAS_STATUS_SUCCESS) {                                                                   \
+            std::fprintf(stderr, "%s:%d %s: status %d\n", __FILE__, __LINE__, #x, int(s_));                  \
+            std::exit(1);                                                                                    \
+        }                                                                                                    \
     } while (0)
 
 namespace {
@@ -47,7 +48,8 @@ struct Shape {
 };
 
 __global__ void fillKernel(__nv_bfloat16* p, size_t count, unsigned seed) {
-    for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < count; i += size_t(gridDim.x) * blockDim.x) {
+    for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < count;
+         i += size_t(gridDim.x) * blockDim.x) {
         unsigned h = unsigned(i) * 2654435761u ^ seed;
         h ^= h >> 13;
         h *= 0x5bd1e995u;
@@ -59,7 +61,8 @@ __global__ void fillKernel(__nv_bfloat16* p, size_t count, unsigned seed) {
 // max |a - b| / max |b| over count bf16 values, on the device
 __global__ void diffKernel(const __nv_bfloat16* a, const __nv_bfloat16* b, size_t count, float* out) {
     float d = 0.f, m = 0.f;
-    for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < count; i += size_t(gridDim.x) * blockDim.x) {
+    for (size_t i = blockIdx.x * size_t(blockDim.x) + threadIdx.x; i < count;
+         i += size_t(gridDim.x) * blockDim.x) {
         const float x = __bfloat162float(a[i]), y = __bfloat162float(b[i]);
         d = fmaxf(d, fabsf(x - y));
         m = fmaxf(m, fabsf(y));
@@ -75,12 +78,13 @@ std::string describe(const cublasLtMatmulAlgo_t& algo) {
     cublasLtMatmulAlgoConfigGetAttribute(&algo, CUBLASLT_ALGO_CONFIG_TILE_ID, &tile, sizeof tile, &w);
     cublasLtMatmulAlgoConfigGetAttribute(&algo, CUBLASLT_ALGO_CONFIG_STAGES_ID, &stages, sizeof stages, &w);
     cublasLtMatmulAlgoConfigGetAttribute(&algo, CUBLASLT_ALGO_CONFIG_SPLITK_NUM, &splitK, sizeof splitK, &w);
-    cublasLtMatmulAlgoConfigGetAttribute(&algo, CUBLASLT_ALGO_CONFIG_CTA_SWIZZLING, &swizzle, sizeof swizzle, &w);
-    cublasLtMatmulAlgoConfigGetAttribute(&algo, CUBLASLT_ALGO_CONFIG_CLUSTER_SHAPE_ID, &cluster, sizeof cluster,
+    cublasLtMatmulAlgoConfigGetAttribute(&algo, CUBLASLT_ALGO_CONFIG_CTA_SWIZZLING, &swizzle, sizeof swizzle,
                                          &w);
+    cublasLtMatmulAlgoConfigGetAttribute(&algo, CUBLASLT_ALGO_CONFIG_CLUSTER_SHAPE_ID, &cluster,
+                                         sizeof cluster, &w);
     char buf[128];
-    std::snprintf(buf, sizeof buf, "algo %d tile %d stages %d splitK %d swizzle %d cluster %d", id, tile, stages,
-                  splitK, swizzle, cluster);
+    std::snprintf(buf, sizeof buf, "algo %d tile %d stages %d splitK %d swizzle %d cluster %d", id, tile,
+                  stages, splitK, swizzle, cluster);
     return buf;
 }
 
@@ -90,11 +94,13 @@ int main(int argc, char** argv) {
     const int rows = argc > 1 ? std::atoi(argv[1]) : 16 * 16384;
     const int rounds = argc > 2 ? std::atoi(argv[2]) : 3;
     const double roundS = argc > 3 ? std::atof(argv[3]) : 0.4;
-    const Shape shapes[] = {{"GQA q|k|v 4096 -> 6144", 6144, 4096}, {"MLA q_nope|kv_a 4096 -> 4672", 4672, 4096},
-                            {"MLA kv_b (8 groups) 512 -> 2048", 2048, 512}, {"o_proj 4096 -> 4096", 4096, 4096},
-                            {"gate|up 4096 -> 28672", 28672, 4096},         {"down 14336 -> 4096", 4096, 14336}};
+    const Shape shapes[] = {
+        {"GQA q|k|v 4096 -> 6144", 6144, 4096},         {"MLA q_nope|kv_a 4096 -> 4672", 4672, 4096},
+        {"MLA kv_b (8 groups) 512 -> 2048", 2048, 512}, {"o_proj 4096 -> 4096", 4096, 4096},
+        {"gate|up 4096 -> 28672", 28672, 4096},         {"down 14336 -> 4096", 4096, 14336}};
     int maxN = 0, maxK = 0;
-    for (const Shape& s : shapes) maxN = std::max(maxN, s.n), maxK = std::max(maxK, s.k);
+    for (const Shape& s : shapes)
+        maxN = std::max(maxN, s.n), maxK = std::max(maxK, s.k);
 
     __nv_bfloat16 *x, *w, *y, *ref;
     float* diff;
@@ -134,8 +140,8 @@ int main(int argc, char** argv) {
         CHECK_LT(cublasLtMatrixLayoutCreate(&cL, CUDA_R_16BF, s.n, rows, s.n));
         cublasLtMatmulPreference_t pref;
         CHECK_LT(cublasLtMatmulPreferenceCreate(&pref));
-        CHECK_LT(cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &wsBytes,
-                                                      sizeof wsBytes));
+        CHECK_LT(cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES,
+                                                      &wsBytes, sizeof wsBytes));
         std::vector<cublasLtMatmulHeuristicResult_t> found(32);
         int returned = 0;
         CHECK_LT(cublasLtMatmulAlgoGetHeuristic(lt, op, aL, bL, cL, cL, pref, int(found.size()), found.data(),
@@ -146,11 +152,11 @@ int main(int argc, char** argv) {
         const int gemmEx = returned; // the index of the cublasGemmEx row
         auto launch = [&](int i) {
             if (i == gemmEx)
-                return cublasGemmEx(blas, CUBLAS_OP_T, CUBLAS_OP_N, s.n, rows, s.k, &alpha, w, CUDA_R_16BF, s.k, x,
-                                    CUDA_R_16BF, s.k, &beta, y, CUDA_R_16BF, s.n, CUBLAS_COMPUTE_32F,
+                return cublasGemmEx(blas, CUBLAS_OP_T, CUBLAS_OP_N, s.n, rows, s.k, &alpha, w, CUDA_R_16BF,
+                                    s.k, x, CUDA_R_16BF, s.k, &beta, y, CUDA_R_16BF, s.n, CUBLAS_COMPUTE_32F,
                                     CUBLAS_GEMM_DEFAULT_TENSOR_OP);
-            return cublasLtMatmul(lt, op, &alpha, w, aL, x, bL, &beta, y, cL, y, cL, &found[i].algo, ws, wsBytes,
-                                  nullptr);
+            return cublasLtMatmul(lt, op, &alpha, w, aL, x, bL, &beta, y, cL, y, cL, &found[i].algo, ws,
+                                  wsBytes, nullptr);
         };
         // correctness against the first choice, and which algorithms run at all
         std::vector<int> usable;
@@ -168,7 +174,8 @@ int main(int argc, char** argv) {
         }
         auto timeCalls = [&](int i, int calls) {
             CHECK_CUDA(cudaEventRecord(e0));
-            for (int c = 0; c < calls; ++c) launch(i);
+            for (int c = 0; c < calls; ++c)
+                launch(i);
             CHECK_CUDA(cudaEventRecord(e1));
             CHECK_CUDA(cudaEventSynchronize(e1));
             float t = 0.f;
@@ -176,13 +183,16 @@ int main(int argc, char** argv) {
             return double(t) / calls;
         };
         std::vector<int> calls(returned + 1, 1); // calls filling about roundS seconds, from one timed call
-        for (int i : usable) calls[i] = std::max(1, int(roundS * 1e3 / timeCalls(i, 1)));
+        for (int i : usable)
+            calls[i] = std::max(1, int(roundS * 1e3 / timeCalls(i, 1)));
         std::vector<std::vector<double>> ms(returned + 1);
         for (int r = 0; r < rounds; ++r)
-            for (int i : usable) ms[i].push_back(timeCalls(i, calls[i]));
-        std::printf("\n%s, %.2f TFLOP a call, %d algorithms offered, %zu run\n", s.name, flops / 1e12, returned,
-                    usable.size());
-        std::printf("| choice | configuration | best ms | median ms | TFLOP/s (median) | vs first (median) | rel. diff "
+            for (int i : usable)
+                ms[i].push_back(timeCalls(i, calls[i]));
+        std::printf("\n%s, %.2f TFLOP a call, %d algorithms offered, %zu run\n", s.name, flops / 1e12,
+                    returned, usable.size());
+        std::printf("| choice | configuration | best ms | median ms | TFLOP/s (median) | vs first (median) | "
+                    "rel. diff "
                     "vs first |\n|---|---|---|---|---|---|---|\n");
         double first = 0.;
         for (int i : usable) {

@@ -520,11 +520,12 @@ void runTunedLinear() {
         }
         const kernels::TunedLinearStats st = kernels::tunedLinearStats();
         char what[300];
-        std::snprintf(what, sizeof what,
-                      "tuned product %lld x %lld -> %lld: %d of %d calls ran, vs at::linear %.2e, vs fp32 %.2e; "
-                      "chosen candidate %d (%.3f ms vs the first choice's %.3f)",
-                      (long long)c.rows, (long long)c.k, (long long)c.n, ran, calls, vsLinear, vsFp32,
-                      st.lastChosen, st.lastChosenMs, st.lastFirstMs);
+        std::snprintf(
+            what, sizeof what,
+            "tuned product %lld x %lld -> %lld: %d of %d calls ran, vs at::linear %.2e, vs fp32 %.2e; "
+            "chosen candidate %d (%.3f ms vs the first choice's %.3f)",
+            (long long)c.rows, (long long)c.k, (long long)c.n, ran, calls, vsLinear, vsFp32, st.lastChosen,
+            st.lastChosenMs, st.lastFirstMs);
         expect(ran == calls && vsLinear <= 1e-2 && vsFp32 <= 1e-2, what);
     }
     const kernels::TunedLinearStats st = kernels::tunedLinearStats();
@@ -532,13 +533,14 @@ void runTunedLinear() {
            "tuned products: 3 shapes, " + std::to_string(st.timedCalls) + " calls timed, " +
                std::to_string(st.chosenCalls) + " ran the chosen candidate");
     const at::Tensor w = at::randn({1024, 1024}, bf);
-    const bool refused = !kernels::tunedLinear(at::randn({100, 1024}, bf), w).defined() &&      // few rows
+    const bool refused = !kernels::tunedLinear(at::randn({100, 1024}, bf), w).defined() && // few rows
                          !kernels::tunedLinear(at::randn({8192, 1024}, bf).to(at::kFloat), w.to(at::kFloat))
                               .defined() &&                                                     // fp32
                          !kernels::tunedLinear(at::randn({8192, 1024}, bf), w.t()).defined() && // W^T
                          !kernels::tunedLinear(at::randn({8192, 1004}, bf), at::randn({1024, 1004}, bf))
                               .defined(); // K not a multiple of 8
-    expect(refused, "tuned products: few rows, fp32, a transposed weight and K = 1004 are left to at::linear");
+    expect(refused,
+           "tuned products: few rows, fp32, a transposed weight and K = 1004 are left to at::linear");
 }
 
 // A prompt long enough for the tuned products, through them and through at::linear, against the full forward.
@@ -702,8 +704,8 @@ int main(int argc, char** argv) {
         const std::string arg = argv[i];
         const size_t colon = arg.rfind(':');
         const int64_t rank = colon == std::string::npos ? 0 : std::stoll(arg.substr(colon + 1));
-        runModel(arg.substr(0, colon), std::stoll(std::getenv("MODEL_CTX") ? std::getenv("MODEL_CTX") : "300"),
-                 rank);
+        runModel(arg.substr(0, colon),
+                 std::stoll(std::getenv("MODEL_CTX") ? std::getenv("MODEL_CTX") : "300"), rank);
         runTunedPrompt(arg.substr(0, colon), rank);
     }
     std::printf("%d failure(s)\n", failures);
