@@ -7,8 +7,8 @@
 // last bf16 bit (equal in the GPU test). Measured on the H200 for the 16K x 16 prompt (262,144 rows,
 // sustained at the board's 700 W cap): the fastest of the 8 offered runs 2-4% ahead of cublasGemmEx's
 // choice (which at::linear takes) for every product of a Llama-3-8B layer
-// (tests/bench/prefill_gemm_algos.cu); the whole prompt ~1% faster (MLA 8.18 -> 8.12 s, GQA 7.93 -> 7.84 s,
-// means of BENCHMARKS.md's pairs).
+// (tests/bench/prefill_gemm_algos.cu); the whole prompt 0.7-1.1% faster (means of BENCHMARKS.md's pairs:
+// MLA 8.18 -> 8.12 s, GQA 7.93 -> 7.84 s).
 //
 // cuBLASLt is reached through the library the process already holds (LibTorch's CUDA build loads it):
 // no link against the toolkit's copy, whose version may differ from LibTorch's.
