@@ -146,6 +146,16 @@ void ltDescribe(TunedShape& s, int64_t rows, int64_t N, int64_t K) {
     s.usable = !s.algos.empty();
 }
 
+// y = x . W^T by one candidate, with the layouts of x and y for its rows (the shape's, or the warm-up's).
+cublasStatus_t ltRun(const TunedShape& s, const cublasLtMatmulAlgo_t& algo, cublasLtMatrixLayout_t xLayout,
+                     cublasLtMatrixLayout_t yLayout, const at::Tensor& x, const at::Tensor& w,
+                     const at::Tensor& y, const at::Tensor& ws, cudaStream_t stream) {
+    const LtApi& lt = ltApi();
+    const float alpha = 1.f, beta = 0.f;
+    return lt.matmul(lt.handle, s.op, &alpha, w.data_ptr(), s.a, x.data_ptr(), xLayout, &beta, y.data_ptr(),
+                     yLayout, y.data_ptr(), yLayout, &algo, ws.data_ptr(), kWorkspaceBytes, stream);
+}
+
 // Each candidate run once on the first kWarmRows rows (into a scratch output) before any is timed: a
 // kernel's first launch in the process also loads its module (CUDA's lazy loading), which would otherwise
 // count in that candidate's one timed call. A candidate that does not take the small shape is left cold.
@@ -158,10 +168,8 @@ void ltWarm(const TunedShape& s, const at::Tensor& x, const at::Tensor& w, int64
         lt.layoutCreate(&c, CUDA_R_16BF, uint64_t(N), uint64_t(kWarmRows), N) == CUBLAS_STATUS_SUCCESS) {
         const at::Tensor y = at::empty({kWarmRows, N}, x.options());
         const at::Tensor ws = at::empty({int64_t(kWorkspaceBytes)}, x.options().dtype(at::kByte));
-        const float alpha = 1.f, beta = 0.f;
         for (const cublasLtMatmulAlgo_t& algo : s.algos)
-            lt.matmul(lt.handle, s.op, &alpha, w.data_ptr(), s.a, x.data_ptr(), b, &beta, y.data_ptr(), c,
-                      y.data_ptr(), c, &algo, ws.data_ptr(), kWorkspaceBytes, stream);
+            ltRun(s, algo, b, c, x, w, y, ws, stream);
     }
     if (b) lt.layoutDestroy(b);
     if (c) lt.layoutDestroy(c);
@@ -247,11 +255,7 @@ at::Tensor tunedLinear(const at::Tensor& x, const at::Tensor& w) {
     sizes.back() = N;
     at::Tensor y = at::empty(sizes, x.options());
     const at::Tensor ws = at::empty({int64_t(kWorkspaceBytes)}, x.options().dtype(at::kByte));
-    const float alpha = 1.f, beta = 0.f;
-    auto run = [&](int i) {
-        return lt.matmul(lt.handle, s.op, &alpha, w.data_ptr(), s.a, x.data_ptr(), s.b, &beta, y.data_ptr(),
-                         s.c, y.data_ptr(), s.c, &s.algos[i], ws.data_ptr(), kWorkspaceBytes, stream);
-    };
+    auto run = [&](int i) { return ltRun(s, s.algos[i], s.b, s.c, x, w, y, ws, stream); };
     if (timing) cudaEventRecord(s.start[idx], stream);
     cublasStatus_t status = run(idx);
     if (timing) {

@@ -544,9 +544,7 @@ void runTunedLinear() {
 }
 
 // A prompt long enough for the tuned products, through them and through at::linear, against the full forward.
-void runTunedPrompt(const std::string& dir, int64_t rank) {
-    model::Model m = model::Model::load(dir, {"cuda", "bf16"});
-    if (rank > 0) test::convertOnRandomIds(m, rank, 16, 8, 128);
+void runTunedPrompt(const model::Model& m, const std::string& dir) {
     const char* env = std::getenv("TUNED_CTX");
     const int64_t B = 2, ctx = env ? std::stoll(env) : 4096;
     const at::Tensor prompt = at::randint(0, m.config.vocabSize, {B, ctx}, at::kLong).to(m.device());
@@ -576,12 +574,10 @@ void runTunedPrompt(const std::string& dir, int64_t rank) {
     expect(st.timedCalls > 0 && st.chosenCalls > 0 && tuned <= 2 * plain + 1e-3, what);
 }
 
-// Decoding steps on a checkpoint (converted in process at `rank` when > 0): graph vs eager kernels vs
-// the ATen path, each step against the full forward over the whole prefix (no cache: SDPA, and MLA's
-// expanded form), the reference that none of the cached paths shares.
-void runModel(const std::string& dir, int64_t ctx, int64_t rank) {
-    model::Model m = model::Model::load(dir, {"cuda", "bf16"});
-    if (rank > 0) test::convertOnRandomIds(m, rank, 16, 8, 128);
+// Decoding steps on a checkpoint (main converts it in process first where RANK is given): graph vs eager
+// kernels vs the ATen path, each step against the full forward over the whole prefix (no cache: SDPA, and
+// MLA's expanded form), the reference that none of the cached paths shares.
+void runModel(const model::Model& m, const std::string& dir, int64_t ctx) {
     const std::string name =
         std::string(m.config.hasMlaCache() ? "MLA" : "GQA") + " " + dir + " ctx " + std::to_string(ctx);
     const int64_t B = 2, steps = 6;
@@ -703,10 +699,12 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) { // MODEL_DIR[:RANK] ... (RANK: convert in process first)
         const std::string arg = argv[i];
         const size_t colon = arg.rfind(':');
+        const std::string dir = arg.substr(0, colon);
+        model::Model m = model::Model::load(dir, {"cuda", "bf16"}); // (one load for both checks)
         const int64_t rank = colon == std::string::npos ? 0 : std::stoll(arg.substr(colon + 1));
-        runModel(arg.substr(0, colon),
-                 std::stoll(std::getenv("MODEL_CTX") ? std::getenv("MODEL_CTX") : "300"), rank);
-        runTunedPrompt(arg.substr(0, colon), rank);
+        if (rank > 0) test::convertOnRandomIds(m, rank, 16, 8, 128);
+        runModel(m, dir, std::stoll(std::getenv("MODEL_CTX") ? std::getenv("MODEL_CTX") : "300"));
+        runTunedPrompt(m, dir);
     }
     std::printf("%d failure(s)\n", failures);
     return failures ? 1 : 0;
